@@ -1,0 +1,73 @@
+/* cd_text.h — the shared vocabulary of copydesk: status codes, errors, growable byte
+ * buffers and small UTF-8 helpers built on ICU's macros.
+ *
+ * Every library function that can fail returns a cd_status and, when the caller passes a
+ * cd_error, fills it with a message that names the input and the position. Library code
+ * never prints and never exits. */
+#ifndef CD_TEXT_H
+#define CD_TEXT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum cd_status {
+  CD_OK = 0,
+  CD_ERR_IO,       /* reading or writing a file failed */
+  CD_ERR_INPUT,    /* the input is malformed (strict mode, bad TSV, bad TMX, ...) */
+  CD_ERR_NOMEM,    /* an allocation failed */
+  CD_ERR_USAGE,    /* the caller passed inconsistent options */
+  CD_ERR_DATA,     /* a dictionary or data file is missing or corrupt */
+  CD_ERR_DB,       /* SQLite reported an error (locked, corrupt, full) */
+  CD_ERR_INTERNAL  /* a library (ICU, iconv, ...) failed unexpectedly */
+} cd_status;
+
+typedef struct cd_error {
+  cd_status status;
+  char message[1024];
+} cd_error;
+
+/* Fills err (when not NULL) and returns st, so that `return cd_error_set(...)` reads well. */
+cd_status cd_error_set(cd_error *err, cd_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void cd_error_clear(cd_error *err);
+const char *cd_status_name(cd_status st);
+
+/* A growable byte buffer. Zero-initialised (CD_BUF_INIT) is a valid empty buffer.
+ * data is always NUL-terminated after a successful append, for convenience only: lengths
+ * are explicit everywhere. */
+typedef struct cd_buf {
+  char *data;
+  size_t len;
+  size_t cap;
+} cd_buf;
+
+#define CD_BUF_INIT {NULL, 0, 0}
+
+cd_status cd_buf_reserve(cd_buf *b, size_t extra);
+cd_status cd_buf_append(cd_buf *b, const void *p, size_t n);
+cd_status cd_buf_append_str(cd_buf *b, const char *s);
+cd_status cd_buf_append_cp(cd_buf *b, uint32_t cp);
+cd_status cd_buf_appendf(cd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cd_buf_clear(cd_buf *b);
+void cd_buf_free(cd_buf *b);
+/* Removes the first n bytes, moving the rest to the front. */
+void cd_buf_consume(cd_buf *b, size_t n);
+
+/* UTF-8 helpers (ICU's U8_* macros underneath). */
+
+/* Decodes the code point at s[*i] and advances *i; returns -1 for an ill-formed sequence,
+ * in which case *i advances over the maximal ill-formed subpart (Unicode §3.9). */
+int32_t cd_utf8_next(const char *s, size_t len, size_t *i);
+/* Decodes the code point ending before s[*i] and moves *i back; -1 if ill-formed. */
+int32_t cd_utf8_prev(const char *s, size_t *i);
+/* Length of the longest valid UTF-8 prefix of s. */
+size_t cd_utf8_valid_prefix(const char *s, size_t len);
+bool cd_utf8_is_valid(const char *s, size_t len);
+/* Encodes cp into out (4 bytes at least); returns the number of bytes. */
+size_t cd_utf8_encode(uint32_t cp, char *out);
+/* Number of code points in s (ill-formed subparts count one each). */
+size_t cd_utf8_count(const char *s, size_t len);
+
+#endif

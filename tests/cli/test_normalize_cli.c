@@ -1,0 +1,161 @@
+/* End-to-end: the built copydesk binary, as scripts call it. */
+#include "cd_test.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cd_normalize.h"
+
+static void test_version_and_help(void **state) {
+  (void)state;
+  cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
+  const char *v[] = {"copydesk", "--version", NULL};
+  assert_int_equal(cdt_run(v, NULL, 0, &out, &err), 0);
+  assert_true(strncmp(out.data, "copydesk ", 9) == 0);
+  const char *h[] = {"copydesk", "help", "normalize", NULL};
+  assert_int_equal(cdt_run(h, NULL, 0, &out, &err), 0);
+  assert_non_null(strstr(out.data, "--no-boilerplate"));
+  const char *bad[] = {"copydesk", "frobnicate", NULL};
+  assert_int_equal(cdt_run(bad, NULL, 0, &out, &err), 2);
+  assert_non_null(strstr(err.data, "frobnicate"));
+  cd_buf_free(&out);
+  cd_buf_free(&err);
+}
+
+static void test_missing_file_names_it(void **state) {
+  (void)state;
+  cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
+  const char *a[] = {"copydesk", "normalize", "no-such-dispatch.txt", NULL};
+  assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 2);
+  assert_non_null(strstr(err.data, "no-such-dispatch.txt"));
+  assert_non_null(strstr(err.data, "No such file"));
+  cd_buf_free(&out);
+  cd_buf_free(&err);
+}
+
+static void test_usage_errors(void **state) {
+  (void)state;
+  cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
+  const char *a[] = {"copydesk", "normalize", "--changes", "-", NULL};
+  assert_int_equal(cdt_run(a, "x\n", 2, &out, &err), 2);
+  assert_non_null(strstr(err.data, "--changes -"));
+  const char *b[] = {"copydesk", "normalize", "--in-place", NULL};
+  assert_int_equal(cdt_run(b, "x\n", 2, &out, &err), 2);
+  const char *c[] = {"copydesk", "normalize", "-l", "not a tag", NULL};
+  assert_int_equal(cdt_run(c, "x\n", 2, &out, &err), 2);
+  const char *d[] = {"copydesk", "normalize", "--bogus", NULL};
+  assert_int_equal(cdt_run(d, "x\n", 2, &out, &err), 2);
+  assert_non_null(strstr(err.data, "--bogus"));
+  cd_buf_free(&out);
+  cd_buf_free(&err);
+}
+
+static void test_empty_file(void **state) {
+  (void)state;
+  cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
+  const char *path = cdt_tmpfile("empty.txt");
+  cdt_write_file(path, "", 0);
+  const char *a[] = {"copydesk", "normalize", path, NULL};
+  assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
+  assert_int_equal(out.len, 0);
+  cd_buf_free(&out);
+  cd_buf_free(&err);
+}
+
+static void test_strict_invalid_input_exit_2(void **state) {
+  (void)state;
+  cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
+  const char *a[] = {"copydesk", "normalize", "--strict", "--from", "UTF-8", NULL};
+  const char in[] = "Mykolaiv\nKher\xFFson\n";
+  assert_int_equal(cdt_run(a, in, sizeof in - 1, &out, &err), 2);
+  assert_non_null(strstr(err.data, "byte 13"));
+  const char *b[] = {"copydesk", "normalize", "--from", "UTF-8", NULL};
+  assert_int_equal(cdt_run(b, in, sizeof in - 1, &out, &err), 0);
+  assert_string_equal(out.data, "Mykolaiv\nKher\xEF\xBF\xBDson\n");
+  cd_buf_free(&out);
+  cd_buf_free(&err);
+}
+
+/* The line-filter contract: with layout stages off, N lines in give N lines out, in order,
+ * line ends kept, and clean lines byte-identical. */
+static void test_line_filter_contract(void **state) {
+  (void)state;
+  cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
+  const char in[] = "First line\r\n\nThird \xE2\x80\xA8 has U+2028 and \xC2\x85 NEL\n"
+                    "Ostatni wiersz: \xC5\x81\xC3\xB3\x64\xC5\xBA\n"
+                    "no newline at end";
+  const char *a[] = {"copydesk", "normalize", "--no-typography", "--no-boilerplate",
+                     "--no-names", "-l", "en", NULL};
+  assert_int_equal(cdt_run(a, in, sizeof in - 1, &out, &err), 0);
+  assert_int_equal(cdt_count_lines(out.data, out.len), cdt_count_lines(in, sizeof in - 1));
+  assert_non_null(strstr(out.data, "First line\r\n"));
+  assert_non_null(strstr(out.data, "Ostatni wiersz: \xC5\x81\xC3\xB3\x64\xC5\xBA\n"));
+  assert_true(out.len >= 17 && memcmp(out.data + out.len - 17, "no newline at end", 17) == 0);
+  cd_buf_free(&out);
+  cd_buf_free(&err);
+}
+
+/* A 20 MB line with no newline goes through in windows and comes back whole. */
+static void test_huge_single_line(void **state) {
+  (void)state;
+  size_t n = 20u * 1024 * 1024;
+  char *big = malloc(n);
+  assert_non_null(big);
+  static const char word[] = "Zaporizhzhia ";
+  for (size_t i = 0; i < n; i++)
+    big[i] = word[i % (sizeof word - 1)];
+  const char *path = cdt_tmpfile("huge.txt");
+  cdt_write_file(path, big, n);
+  cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
+  const char *a[] = {"copydesk", "normalize", "--no-typography", "--no-names", "-l", "en",
+                     "--window", "65536", path, NULL};
+  assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
+  assert_int_equal(out.len, n);
+  assert_memory_equal(out.data, big, n);
+  free(big);
+  cd_buf_free(&out);
+  cd_buf_free(&err);
+}
+
+/* The change log written with -o replays over the input to the output. */
+static void test_change_log_replays(void **state) {
+  (void)state;
+  const char in[] = "\xEF\xBB\xBF\x93Quoted\x94 text from a cp1252 desk \x96 Odessa.\n"
+                    "Second line, \xE9t\xE9.\n";
+  const char *src = cdt_tmpfile("cp.txt"), *dst = cdt_tmpfile("cp.out"),
+             *log = cdt_tmpfile("cp.jsonl");
+  cdt_write_file(src, in, sizeof in - 1);
+  cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT, text = CD_BUF_INIT, changes = CD_BUF_INIT,
+         replayed = CD_BUF_INIT;
+  const char *a[] = {"copydesk", "normalize", "-l", "en", "-o", dst, "--changes", log, src, NULL};
+  assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
+  cdt_read_file(dst, &text);
+  cdt_read_file(log, &changes);
+  assert_true(changes.len > 0);
+  cd_error e;
+  assert_int_equal(cd_change_log_replay(in, sizeof in - 1, changes.data, changes.len, &replayed,
+                                        &e),
+                   CD_OK);
+  assert_int_equal(replayed.len, text.len);
+  assert_memory_equal(replayed.data, text.data, text.len);
+  cd_buf_free(&out);
+  cd_buf_free(&err);
+  cd_buf_free(&text);
+  cd_buf_free(&changes);
+  cd_buf_free(&replayed);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_version_and_help),
+      cmocka_unit_test(test_missing_file_names_it),
+      cmocka_unit_test(test_usage_errors),
+      cmocka_unit_test(test_empty_file),
+      cmocka_unit_test(test_strict_invalid_input_exit_2),
+      cmocka_unit_test(test_line_filter_contract),
+      cmocka_unit_test(test_huge_single_line),
+      cmocka_unit_test(test_change_log_replays),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,117 @@
+/* Test helpers (see cd_test.h). */
+#include "cd_test.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+const char *cdt_fixture(const char *name) {
+  static char path[4096];
+  const char *dir = getenv("CD_FIXTURES");
+  snprintf(path, sizeof path, "%s/%s", dir ? dir : "tests/fixtures", name);
+  return path;
+}
+
+const char *cdt_data_dir(void) { return getenv("COPYDESK_DATA"); }
+
+const char *cdt_tmpdir(void) {
+  static char dir[4096];
+  if (dir[0])
+    return dir;
+  const char *base = getenv("CD_TMPDIR");
+  if (!base)
+    base = "/tmp";
+  mkdir(base, 0755);
+  snprintf(dir, sizeof dir, "%s/cdt-XXXXXX", base);
+  if (!mkdtemp(dir))
+    fail_msg("mkdtemp %s: %s", dir, strerror(errno));
+  return dir;
+}
+
+const char *cdt_tmpfile(const char *name) {
+  static char paths[4][4096];
+  static int slot;
+  slot = (slot + 1) % 4;
+  snprintf(paths[slot], sizeof paths[slot], "%s/%s", cdt_tmpdir(), name);
+  return paths[slot];
+}
+
+void cdt_read_file(const char *path, cd_buf *out) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    fail_msg("cannot open %s: %s", path, strerror(errno));
+  cd_buf_clear(out);
+  char tmp[65536];
+  size_t n;
+  while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+    assert_int_equal(cd_buf_append(out, tmp, n), CD_OK);
+  fclose(f);
+  if (!out->data)
+    cd_buf_append(out, "", 0);
+}
+
+void cdt_write_file(const char *path, const void *data, size_t len) {
+  FILE *f = fopen(path, "wb");
+  if (!f)
+    fail_msg("cannot create %s: %s", path, strerror(errno));
+  assert_int_equal(fwrite(data, 1, len, f), len);
+  assert_int_equal(fclose(f), 0);
+}
+
+int cdt_run(const char *const *argv, const char *stdin_data, size_t stdin_len, cd_buf *out,
+            cd_buf *err) {
+  static int seq;
+  const char *bin = getenv("COPYDESK_BIN");
+  if (!bin)
+    fail_msg("COPYDESK_BIN is not set (run the tests through ctest)");
+  char in_path[4200], out_path[4200], err_path[4200];
+  seq++;
+  snprintf(in_path, sizeof in_path, "%s/run%d.in", cdt_tmpdir(), seq);
+  snprintf(out_path, sizeof out_path, "%s/run%d.out", cdt_tmpdir(), seq);
+  snprintf(err_path, sizeof err_path, "%s/run%d.err", cdt_tmpdir(), seq);
+  cdt_write_file(in_path, stdin_data ? stdin_data : "", stdin_data ? stdin_len : 0);
+  size_t argc = 0;
+  while (argv[argc])
+    argc++;
+  char **args = calloc(argc + 1, sizeof *args);
+  args[0] = (char *)bin;
+  for (size_t i = 1; i < argc; i++)
+    args[i] = (char *)argv[i];
+  pid_t pid = fork();
+  if (pid == 0) {
+    int fi = open(in_path, O_RDONLY), fo = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644),
+        fe = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fi < 0 || fo < 0 || fe < 0)
+      _exit(127);
+    dup2(fi, 0);
+    dup2(fo, 1);
+    dup2(fe, 2);
+    execv(bin, args);
+    _exit(127);
+  }
+  free(args);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (out)
+    cdt_read_file(out_path, out);
+  if (err)
+    cdt_read_file(err_path, err);
+  unlink(in_path);
+  unlink(out_path);
+  unlink(err_path);
+  if (WIFSIGNALED(status))
+    return 128 + WTERMSIG(status);
+  return WEXITSTATUS(status);
+}
+
+size_t cdt_count_lines(const char *s, size_t len) {
+  size_t n = 0;
+  for (size_t i = 0; i < len; i++)
+    n += s[i] == '\n';
+  return n;
+}

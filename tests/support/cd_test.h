@@ -1,0 +1,35 @@
+/* cd_test.h — helpers shared by the cmocka tests: fixtures, temporary files, and running
+ * the built copydesk binary. Include this instead of <cmocka.h>. */
+#ifndef CD_TEST_H
+#define CD_TEST_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "cd_text.h"
+
+/* Path of a fixture under tests/fixtures (static buffer, valid until the next call). */
+const char *cdt_fixture(const char *name);
+/* A fresh temporary directory for this test process (created once). */
+const char *cdt_tmpdir(void);
+/* Path of a file in the temporary directory (static buffer per call slot 0..3). */
+const char *cdt_tmpfile(const char *name);
+/* Reads a whole file; fails the test if it cannot. */
+void cdt_read_file(const char *path, cd_buf *out);
+void cdt_write_file(const char *path, const void *data, size_t len);
+/* The data directory of the build (COPYDESK_DATA set by CTest). */
+const char *cdt_data_dir(void);
+
+/* Runs copydesk with argv (argv[0] is ignored; the binary is $COPYDESK_BIN), feeding
+ * stdin_data (may be NULL) and capturing stdout and stderr. Returns the exit status, or
+ * 128+signal. */
+int cdt_run(const char *const *argv, const char *stdin_data, size_t stdin_len, cd_buf *out,
+            cd_buf *err);
+
+/* Counts '\n' in a buffer. */
+size_t cdt_count_lines(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,335 @@
+/* copydesk normalize — clean wire copy, every edit logged. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cd_lang.h"
+#include "cd_normalize.h"
+#include "cli.h"
+
+static const char help[] =
+    "usage: copydesk normalize [options] [FILE...|-]\n"
+    "\n"
+    "Reads text in any common encoding and writes clean UTF-8: decode, mojibake repair,\n"
+    "Unicode clean-up, typography by house style, boilerplate removal and names.\n"
+    "Without FILE (or with -) reads standard input. Several files are written one after\n"
+    "the other, unless --in-place rewrites each one.\n"
+    "\n"
+    "Options:\n"
+    "  -l, --lang LANG         language of the text (en fr de uk ru ...); default: from the\n"
+    "                          file name (x-fr.txt, x.fr.txt), else detected\n"
+    "      --from CHARSET      input charset (any iconv name); default: detected\n"
+    "  -o, --output FILE       write the text to FILE (atomically) instead of stdout\n"
+    "      --in-place          rewrite each FILE (atomically)\n"
+    "      --changes FILE      write the change log (JSON Lines) to FILE; '-' = stdout,\n"
+    "                          only with -o or --in-place\n"
+    "      --dry-run           write the change log to stdout instead of the text\n"
+    "      --strict            invalid input bytes are an error (exit 2)\n"
+    "      --no-decode         take the input as UTF-8 (ill-formed bytes still replaced)\n"
+    "      --no-mojibake       --no-unicode --no-typography --no-boilerplate --no-names\n"
+    "                          switch the other stages off\n"
+    "      --names-threshold X names stage: rewrite only at confidence >= X (default 0.9)\n"
+    "      --house FILE        house names overlay (names stage)\n"
+    "      --window BYTES      longest piece of a line handled at once (default 1048576)\n"
+    "  -v, --verbose           report charset, language and edit count on stderr\n"
+    "  -h, --help              this help\n"
+    "\n"
+    "Exit status: 0 when output was produced (edits and flags included), 2 for usage or\n"
+    "input errors (missing file, invalid input with --strict, unwritable output).\n";
+
+enum {
+  OPT_FROM = 256,
+  OPT_IN_PLACE,
+  OPT_CHANGES,
+  OPT_DRY_RUN,
+  OPT_STRICT,
+  OPT_NO_DECODE,
+  OPT_NO_MOJIBAKE,
+  OPT_NO_UNICODE,
+  OPT_NO_TYPOGRAPHY,
+  OPT_NO_BOILERPLATE,
+  OPT_NO_NAMES,
+  OPT_NAMES_THRESHOLD,
+  OPT_HOUSE,
+  OPT_WINDOW
+};
+
+typedef struct io_ctx {
+  FILE *in;
+  const char *in_name;
+  FILE *out;
+  const char *out_name;
+  FILE *changes;
+  const char *changes_name;
+  cd_buf json;
+  bool broken_pipe;
+} io_ctx;
+
+static cd_status read_file(void *ud, char *buf, size_t cap, size_t *got, cd_error *err) {
+  io_ctx *io = ud;
+  *got = fread(buf, 1, cap, io->in);
+  if (*got == 0 && ferror(io->in))
+    return cd_error_set(err, CD_ERR_IO, "%s: read error: %s", io->in_name, strerror(errno));
+  return CD_OK;
+}
+
+static cd_status write_out(io_ctx *io, FILE *fp, const char *name, const char *p, size_t n,
+                           cd_error *err) {
+  if (n && fwrite(p, 1, n, fp) != n) {
+    if (errno == EPIPE) {
+      io->broken_pipe = true;
+      return cd_error_set(err, CD_ERR_IO, "broken pipe");
+    }
+    return cd_error_set(err, CD_ERR_IO, "%s: write error: %s", name, strerror(errno));
+  }
+  return CD_OK;
+}
+
+static cd_status write_text(void *ud, const char *p, size_t n, cd_error *err) {
+  io_ctx *io = ud;
+  return io->out ? write_out(io, io->out, io->out_name, p, n, err) : CD_OK;
+}
+
+static cd_status write_change(void *ud, const cd_change *c, cd_error *err) {
+  io_ctx *io = ud;
+  cd_buf_clear(&io->json);
+  if (cd_change_to_json(c, &io->json))
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  return write_out(io, io->changes, io->changes_name, io->json.data, io->json.len, err);
+}
+
+static int parse_double(const char *s, double *out) {
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (errno || end == s || *end || v < 0 || v > 1)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+static int parse_size(const char *s, size_t *out) {
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (errno || end == s || *end || v == 0)
+    return -1;
+  *out = (size_t)v;
+  return 0;
+}
+
+/* Normalizes one input; returns CLI_OK or CLI_USAGE (already reported). */
+static int run_one(const cd_normalize_options *base, const char *path, io_ctx *io, bool verbose) {
+  cd_normalize_options o = *base;
+  char src[16], tgt[16];
+  bool is_stdin = strcmp(path, "-") == 0;
+  if (!o.lang && !is_stdin && cd_lang_from_filename(path, src, tgt) && cd_lang_tag_valid(src))
+    o.lang = src;
+  o.file_label = path;
+  io->in_name = is_stdin ? "<stdin>" : path;
+  io->in = is_stdin ? stdin : fopen(path, "rb");
+  if (!io->in) {
+    cli_error("normalize", "cannot open '%s': %s", path, strerror(errno));
+    return CLI_USAGE;
+  }
+  cd_error err;
+  cd_error_clear(&err);
+  cd_normalize_report rep;
+  cd_status st = cd_normalize_stream(&o, read_file, io, write_text, io, io->changes ? write_change : NULL,
+                                     io, &rep, &err);
+  if (!is_stdin)
+    fclose(io->in);
+  if (st) {
+    if (io->broken_pipe)
+      return CLI_OK;
+    cli_error("normalize", "%s", err.message[0] ? err.message : cd_status_name(st));
+    return CLI_USAGE;
+  }
+  if (verbose)
+    fprintf(stderr,
+            "copydesk: normalize: %s: charset %s, language %s%s, %llu lines, %llu edits, "
+            "%llu invalid sequences\n",
+            io->in_name, rep.charset, rep.lang, rep.lang_detected ? " (detected)" : "",
+            (unsigned long long)rep.lines_in, (unsigned long long)rep.edits,
+            (unsigned long long)rep.invalid);
+  return CLI_OK;
+}
+
+static int run(int argc, char **argv) {
+  static const struct option longopts[] = {
+      {"lang", required_argument, NULL, 'l'},
+      {"from", required_argument, NULL, OPT_FROM},
+      {"output", required_argument, NULL, 'o'},
+      {"in-place", no_argument, NULL, OPT_IN_PLACE},
+      {"changes", required_argument, NULL, OPT_CHANGES},
+      {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+      {"strict", no_argument, NULL, OPT_STRICT},
+      {"no-decode", no_argument, NULL, OPT_NO_DECODE},
+      {"no-mojibake", no_argument, NULL, OPT_NO_MOJIBAKE},
+      {"no-unicode", no_argument, NULL, OPT_NO_UNICODE},
+      {"no-typography", no_argument, NULL, OPT_NO_TYPOGRAPHY},
+      {"no-boilerplate", no_argument, NULL, OPT_NO_BOILERPLATE},
+      {"no-names", no_argument, NULL, OPT_NO_NAMES},
+      {"names-threshold", required_argument, NULL, OPT_NAMES_THRESHOLD},
+      {"house", required_argument, NULL, OPT_HOUSE},
+      {"window", required_argument, NULL, OPT_WINDOW},
+      {"verbose", no_argument, NULL, 'v'},
+      {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
+  cd_normalize_options o;
+  cd_normalize_options_init(&o);
+  const char *output = NULL, *changes = NULL;
+  bool in_place = false, dry_run = false, verbose = false;
+  int c;
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, ":l:o:vh", longopts, NULL)) != -1) {
+    switch (c) {
+    case 'l':
+      if (!cd_lang_tag_valid(optarg)) {
+        cli_error("normalize", "invalid language tag '%s' (expected e.g. en, fr, de, uk, ru)",
+                  optarg);
+        return CLI_USAGE;
+      }
+      o.lang = optarg;
+      break;
+    case OPT_FROM: o.from_charset = optarg; break;
+    case 'o': output = optarg; break;
+    case OPT_IN_PLACE: in_place = true; break;
+    case OPT_CHANGES: changes = optarg; break;
+    case OPT_DRY_RUN: dry_run = true; break;
+    case OPT_STRICT: o.strict = true; break;
+    case OPT_NO_DECODE: o.stages &= ~(unsigned)CD_STAGE_DECODE; break;
+    case OPT_NO_MOJIBAKE: o.stages &= ~(unsigned)CD_STAGE_MOJIBAKE; break;
+    case OPT_NO_UNICODE: o.stages &= ~(unsigned)CD_STAGE_UNICODE; break;
+    case OPT_NO_TYPOGRAPHY: o.stages &= ~(unsigned)CD_STAGE_TYPOGRAPHY; break;
+    case OPT_NO_BOILERPLATE: o.stages &= ~(unsigned)CD_STAGE_BOILERPLATE; break;
+    case OPT_NO_NAMES: o.stages &= ~(unsigned)CD_STAGE_NAMES; break;
+    case OPT_NAMES_THRESHOLD:
+      if (parse_double(optarg, &o.names_threshold)) {
+        cli_error("normalize", "--names-threshold wants a number from 0 to 1, not '%s'", optarg);
+        return CLI_USAGE;
+      }
+      break;
+    case OPT_HOUSE: o.house_file = optarg; break;
+    case OPT_WINDOW:
+      if (parse_size(optarg, &o.window)) {
+        cli_error("normalize", "--window wants a positive byte count, not '%s'", optarg);
+        return CLI_USAGE;
+      }
+      break;
+    case 'v': verbose = true; break;
+    case 'h': fputs(help, stdout); return CLI_OK;
+    case ':':
+      cli_error("normalize", "option '%s' needs a value", argv[optind - 1]);
+      return CLI_USAGE;
+    default:
+      cli_error("normalize", "unknown option '%s' (see 'copydesk help normalize')",
+                argv[optind - 1]);
+      return CLI_USAGE;
+    }
+  }
+  char **files = argv + optind;
+  int nfiles = argc - optind;
+  static char *stdin_only[] = {"-", NULL};
+  if (nfiles == 0) {
+    files = stdin_only;
+    nfiles = 1;
+  }
+  if (output && in_place) {
+    cli_error("normalize", "-o and --in-place cannot be used together");
+    return CLI_USAGE;
+  }
+  if (in_place)
+    for (int i = 0; i < nfiles; i++)
+      if (strcmp(files[i], "-") == 0) {
+        cli_error("normalize", "--in-place needs files, not standard input");
+        return CLI_USAGE;
+      }
+  if (dry_run && (output || in_place)) {
+    cli_error("normalize", "--dry-run writes no text: drop -o/--in-place");
+    return CLI_USAGE;
+  }
+  if (dry_run && changes && strcmp(changes, "-") != 0) {
+    cli_error("normalize", "--dry-run writes the change log to stdout: drop --changes FILE");
+    return CLI_USAGE;
+  }
+  if (!dry_run && changes && strcmp(changes, "-") == 0 && !output && !in_place) {
+    cli_error("normalize", "--changes - needs the text to go elsewhere (-o or --in-place)");
+    return CLI_USAGE;
+  }
+  o.data_dir = cli_data_dir();
+
+  io_ctx io;
+  memset(&io, 0, sizeof io);
+  cli_outfile changes_file = {0}, text_file = {0};
+  bool have_changes = false, have_text = false;
+  if (dry_run) {
+    io.changes = stdout;
+    io.changes_name = "<stdout>";
+  } else if (changes) {
+    if (cli_outfile_open(&changes_file, changes, "normalize"))
+      return CLI_USAGE;
+    have_changes = true;
+    io.changes = changes_file.fp;
+    io.changes_name = changes_file.is_stdout ? "<stdout>" : changes;
+  }
+  if (!dry_run && !in_place) {
+    if (cli_outfile_open(&text_file, output, "normalize")) {
+      if (have_changes)
+        cli_outfile_abort(&changes_file);
+      return CLI_USAGE;
+    }
+    have_text = true;
+    io.out = text_file.fp;
+    io.out_name = text_file.is_stdout ? "<stdout>" : output;
+  }
+  int rc = CLI_OK;
+  for (int i = 0; i < nfiles && rc == CLI_OK && !io.broken_pipe; i++) {
+    cli_outfile inplace = {0};
+    if (in_place) {
+      if (cli_outfile_open(&inplace, files[i], "normalize")) {
+        rc = CLI_USAGE;
+        break;
+      }
+      io.out = inplace.fp;
+      io.out_name = files[i];
+    }
+    rc = run_one(&o, files[i], &io, verbose);
+    if (in_place) {
+      if (rc == CLI_OK && !io.broken_pipe) {
+        if (cli_outfile_commit(&inplace, "normalize"))
+          rc = CLI_USAGE;
+      } else {
+        cli_outfile_abort(&inplace);
+      }
+    }
+  }
+  if (have_text) {
+    if (rc == CLI_OK && !io.broken_pipe) {
+      if (cli_outfile_commit(&text_file, "normalize"))
+        rc = CLI_USAGE;
+    } else {
+      cli_outfile_abort(&text_file);
+    }
+  }
+  if (have_changes) {
+    if (rc == CLI_OK && !io.broken_pipe) {
+      if (cli_outfile_commit(&changes_file, "normalize"))
+        rc = CLI_USAGE;
+    } else {
+      cli_outfile_abort(&changes_file);
+    }
+  }
+  if (dry_run && fflush(stdout) != 0 && !cli_is_broken_pipe()) {
+    cli_error("normalize", "error writing standard output: %s", strerror(errno));
+    rc = CLI_USAGE;
+  }
+  cd_buf_free(&io.json);
+  return rc;
+}
+
+const cli_command cli_normalize = {"normalize", run, "clean wire copy: encoding, mojibake, "
+                                                     "Unicode, typography, boilerplate, names",
+                                   help};
