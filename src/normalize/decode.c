@@ -229,7 +229,7 @@ static cd_status emit(emit_ctx *e, const char *rule, uint64_t in_off, const char
                    .before = raw,
                    .before_len = raw_len,
                    .before_is_raw = true,
-                   .after = e->out->data + out_start,
+                   .after = cd_buf_at(e->out, out_start),
                    .after_len = out_len,
                    .confidence = conf};
     cd_status st = e->change(e->ud, &c, e->err);
@@ -452,11 +452,11 @@ cd_status cd_decoder_feed(cd_decoder *d, const char *raw, size_t len, bool eof, 
   size_t used = 0;
   cd_status st;
   switch (d->kind) {
-  case K_UTF8: st = feed_utf8(&e, d->pending.data, d->pending.len, eof, &used); break;
+  case K_UTF8: st = feed_utf8(&e, cd_buf_at(&d->pending, 0), d->pending.len, eof, &used); break;
   case K_ASCII_COMPAT:
-    st = feed_ascii_compat(&e, d->pending.data, d->pending.len, eof, &used);
+    st = feed_ascii_compat(&e, cd_buf_at(&d->pending, 0), d->pending.len, eof, &used);
     break;
-  default: st = feed_wide(&e, d->pending.data, d->pending.len, eof, &used); break;
+  default: st = feed_wide(&e, cd_buf_at(&d->pending, 0), d->pending.len, eof, &used); break;
   }
   if (st)
     return st;

@@ -126,13 +126,20 @@ static cd_status read_more(pipeline *p) {
   return CD_OK;
 }
 
+/* Decode records pass through here so that the report counts them with the others. */
+static cd_status count_decode_change(void *ud, const cd_change *c, cd_error *err) {
+  pipeline *p = ud;
+  p->rep.edits++;
+  return p->change ? p->change(p->change_ud, c, err) : CD_OK;
+}
+
 static cd_status decode_raw(pipeline *p) {
   if (p->tpos > 0 && p->tpos >= p->text.len / 2) {
     cd_buf_consume(&p->text, p->tpos);
     p->tpos = 0;
   }
-  cd_status st = cd_decoder_feed(p->dec, p->raw.data ? p->raw.data : "", p->raw.len, p->eof,
-                                 &p->text, p->change, p->change_ud, p->err);
+  cd_status st = cd_decoder_feed(p->dec, cd_buf_at(&p->raw, 0), p->raw.len, p->eof,
+                                 &p->text, count_decode_change, p, p->err);
   if (st)
     return st;
   cd_buf_clear(&p->raw);
@@ -190,7 +197,7 @@ static cd_status emit_edits(pipeline *p, stage_rt *rt, const char *in) {
                    .out_end = rt->out_pos + e->out_end,
                    .before = in + e->in_start,
                    .before_len = e->in_end - e->in_start,
-                   .after = rt->out.data + e->out_start,
+                   .after = cd_buf_at(&rt->out, e->out_start),
                    .after_len = e->out_end - e->out_start,
                    .confidence = e->confidence};
     cd_status st = p->change(p->change_ud, &c, p->err);
@@ -248,7 +255,7 @@ static cd_status run_segment(pipeline *p, const char *s, size_t len, bool line_e
 static cd_status drain(pipeline *p, bool final) {
   size_t window = p->opts->window < CD_MIN_WINDOW ? CD_MIN_WINDOW : p->opts->window;
   for (;;) {
-    const char *s = p->text.data + p->tpos;
+    const char *s = cd_buf_at(&p->text, p->tpos);
     size_t avail = p->text.len - p->tpos;
     if (avail == 0)
       return CD_OK;
@@ -319,7 +326,7 @@ static cd_status choose_lang(pipeline *p, char lang[16]) {
   cd_status st = cd_langid_new(p->opts->data_dir, &id, p->err);
   if (st)
     return st;
-  cd_langid_detect(id, p->text.data ? p->text.data + p->tpos : "", p->text.len - p->tpos, lang);
+  cd_langid_detect(id, cd_buf_at(&p->text, p->tpos), p->text.len - p->tpos, lang);
   cd_langid_free(id);
   p->rep.lang_detected = true;
   if (strcmp(lang, "und") == 0)

@@ -52,6 +52,10 @@ cd_status cd_buf_append_cp(cd_buf *b, uint32_t cp);
 cd_status cd_buf_appendf(cd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cd_buf_clear(cd_buf *b);
 void cd_buf_free(cd_buf *b);
+/* Pointer to byte off of b; "" for an empty, never-allocated buffer (no NULL + offset). */
+static inline const char *cd_buf_at(const cd_buf *b, size_t off) {
+  return b->data ? b->data + off : "";
+}
 /* Removes the first n bytes, moving the rest to the front. */
 void cd_buf_consume(cd_buf *b, size_t n);
 

@@ -1,0 +1,22 @@
+# libFuzzer harnesses (clang only): cmake -DCD_FUZZ=ON -DCMAKE_C_COMPILER=clang
+# Every tests/fuzz/fuzz_*.c becomes one harness binary fuzz_<name>; the libraries get
+# coverage instrumentation, the harness links libFuzzer.
+if(NOT CD_SANITIZE)
+  message(FATAL_ERROR "CD_FUZZ needs CD_SANITIZE=ON (ASan+UBSan in every target)")
+endif()
+if(NOT CMAKE_C_COMPILER_ID MATCHES "Clang")
+  message(FATAL_ERROR "CD_FUZZ needs clang (cmake -DCMAKE_C_COMPILER=clang)")
+endif()
+foreach(lib cdcore cdtm)
+  target_compile_options(${lib} PRIVATE -fsanitize=fuzzer-no-link)
+endforeach()
+file(GLOB CD_FUZZ_SOURCES CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_*.c")
+foreach(f ${CD_FUZZ_SOURCES})
+  get_filename_component(name "${f}" NAME_WE)
+  add_executable(${name} "${f}")
+  target_compile_options(${name} PRIVATE -fsanitize=fuzzer)
+  target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+  target_link_libraries(${name} PRIVATE cdtm cdcore)
+  target_compile_definitions(${name} PRIVATE CD_FUZZ_DATA_DIR="${CD_BUILD_DATA_DIR}")
+  add_dependencies(${name} cddata)
+endforeach()
