@@ -1,0 +1,1229 @@
+/* The checker: per-text checks (doubled words, unbalanced quotes and brackets, double
+ * spaces), per-pair checks (numbers, untranslated, glossary, names) and batch checks
+ * (inconsistent translations, entity variants across the batch). */
+#include "cd_check.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/ucasemap.h>
+
+#include "cd_lang.h"
+#include "cd_strmap.h"
+
+static const cd_check_info registry[] = {
+    {"names.variant", CD_SEV_WARNING, "one entity written in different variants in the batch"},
+    {"names.style", CD_SEV_WARNING, "a name that is not the house canonical form"},
+    {"names.missing", CD_SEV_ERROR, "an entity in the source is absent from the target"},
+    {"names.mismatch", CD_SEV_WARNING, "an entity rendered non-canonically in the target"},
+    {"tm.inconsistent-target", CD_SEV_WARNING, "one source segment with different translations"},
+    {"tm.inconsistent-source", CD_SEV_WARNING, "one translation for different source segments"},
+    {"numbers.mismatch", CD_SEV_ERROR, "a number differs between source and target"},
+    {"untranslated", CD_SEV_WARNING, "the target equals the source or is in the source language"},
+    {"glossary.violation", CD_SEV_ERROR, "a glossary term is not translated as the glossary says"},
+    {"text.doubled-word", CD_SEV_WARNING, "the same word twice in a row"},
+    {"text.unbalanced", CD_SEV_WARNING, "an unbalanced quotation mark or bracket"},
+    {"text.double-space", CD_SEV_INFO, "two or more spaces between words"},
+};
+#define N_CHECKS (sizeof registry / sizeof registry[0])
+enum {
+  K_NAMES_VARIANT,
+  K_NAMES_STYLE,
+  K_NAMES_MISSING,
+  K_NAMES_MISMATCH,
+  K_TM_TARGET,
+  K_TM_SOURCE,
+  K_NUMBERS,
+  K_UNTRANSLATED,
+  K_GLOSSARY,
+  K_DOUBLED,
+  K_UNBALANCED,
+  K_DOUBLE_SPACE
+};
+
+const cd_check_info *cd_check_registry(size_t *n) {
+  *n = N_CHECKS;
+  return registry;
+}
+
+const char *cd_severity_name(cd_severity s) {
+  switch (s) {
+  case CD_SEV_OFF: return "off";
+  case CD_SEV_INFO: return "info";
+  case CD_SEV_WARNING: return "warning";
+  case CD_SEV_ERROR: return "error";
+  }
+  return "?";
+}
+
+bool cd_severity_parse(const char *s, cd_severity *out) {
+  static const cd_severity all[] = {CD_SEV_OFF, CD_SEV_INFO, CD_SEV_WARNING, CD_SEV_ERROR};
+  for (size_t i = 0; i < 4; i++)
+    if (strcmp(s, cd_severity_name(all[i])) == 0) {
+      *out = all[i];
+      return true;
+    }
+  return false;
+}
+
+void cd_check_options_init(cd_check_options *o) { memset(o, 0, sizeof *o); }
+
+/* ---- state --------------------------------------------------------------------------- */
+
+typedef struct occurrence {
+  char *origin;
+  uint64_t line;
+  char *source, *target;
+} occurrence;
+
+typedef struct group {
+  char *first_other; /* the first key seen on the other side */
+  bool differs;      /* another, different key was seen */
+  size_t *occ;       /* indexes into occurrences */
+  size_t n, cap;
+} group;
+
+typedef struct glossary_entry {
+  char *src, *tgt;         /* as written */
+  char *src_key, *tgt_key; /* folded */
+  char src_lang[16], tgt_lang[16];
+  char *note;
+} glossary_entry;
+
+typedef struct name_use {
+  char *form;
+  size_t count;
+  size_t first; /* index of the first finding-less location: stored in locs */
+} name_use;
+
+typedef struct name_loc {
+  char *file;
+  uint64_t line, col;
+  char *form;
+  char *context;
+  size_t cs, ce;
+  char key[96]; /* lang \t entity */
+} name_loc;
+
+struct cd_checker {
+  cd_check_options opts;
+  cd_severity level[N_CHECKS];
+  cd_finding *f;
+  size_t nf, capf;
+  cd_strmap *doubled_ok; /* "lang\tword" */
+  cd_strmap *quote_pairs; /* lang → "open close open close ..." */
+  glossary_entry *gl;
+  size_t ngl;
+  occurrence *occ;
+  size_t nocc, capocc;
+  cd_strmap *by_source, *by_target; /* folded key → group* */
+  name_loc *locs;
+  size_t nlocs, caplocs;
+  cd_strmap *name_forms; /* "lang\tentity\tform" → count (as uintptr) */
+  cd_strmap *name_entities; /* "lang\tentity" → distinct form count */
+  UCaseMap *fold;
+  cd_langid *langid;
+  uint64_t articles, pairs;
+};
+
+static char *dupn(const char *s, size_t n) {
+  char *p = malloc(n + 1);
+  if (p) {
+    if (n)
+      memcpy(p, s, n);
+    p[n] = '\0';
+  }
+  return p;
+}
+
+/* Case-folded copy with whitespace runs collapsed and ends trimmed. */
+static cd_status fold_key(cd_checker *c, const char *s, size_t n, cd_buf *out) {
+  cd_buf_clear(out);
+  cd_buf tmp = CD_BUF_INIT;
+  bool space = true;
+  for (size_t i = 0; i < n;) {
+    size_t j = i;
+    int32_t cp = cd_utf8_next(s, n, &j);
+    bool ws = cp >= 0 && u_isUWhiteSpace(cp);
+    if (ws) {
+      if (!space && cd_buf_append(&tmp, " ", 1))
+        goto nomem;
+      space = true;
+    } else {
+      if (cd_buf_append(&tmp, s + i, j - i))
+        goto nomem;
+      space = false;
+    }
+    i = j;
+  }
+  while (tmp.len && tmp.data[tmp.len - 1] == ' ')
+    tmp.len--;
+  UErrorCode ec = U_ZERO_ERROR;
+  int32_t need = ucasemap_utf8FoldCase(c->fold, NULL, 0, cd_buf_at(&tmp, 0), (int32_t)tmp.len, &ec);
+  ec = U_ZERO_ERROR;
+  if (cd_buf_reserve(out, (size_t)need + 1))
+    goto nomem;
+  ucasemap_utf8FoldCase(c->fold, out->data, need + 1, cd_buf_at(&tmp, 0), (int32_t)tmp.len, &ec);
+  out->len = (size_t)need;
+  out->data[out->len] = '\0';
+  cd_buf_free(&tmp);
+  return U_FAILURE(ec) ? CD_ERR_INTERNAL : CD_OK;
+nomem:
+  cd_buf_free(&tmp);
+  return CD_ERR_NOMEM;
+}
+
+/* ---- data files ---------------------------------------------------------------------- */
+
+/* Reads a TSV file line by line; cb gets the fields of each non-comment line. */
+typedef cd_status (*tsv_cb)(cd_checker *c, char **fields, size_t n, const char *path,
+                            size_t line, cd_error *err);
+
+static cd_status read_tsv(cd_checker *c, const char *path, bool required, tsv_cb cb,
+                          cd_error *err) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return required ? cd_error_set(err, CD_ERR_IO, "%s: cannot open", path) : CD_OK;
+  char *line = NULL;
+  size_t cap = 0, lineno = 0;
+  ssize_t got;
+  cd_status st = CD_OK;
+  while (!st && (got = getline(&line, &cap, f)) >= 0) {
+    lineno++;
+    size_t n = (size_t)got;
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+      line[--n] = '\0';
+    if (!cd_utf8_is_valid(line, n)) {
+      st = cd_error_set(err, CD_ERR_DATA, "%s:%zu: invalid UTF-8", path, lineno);
+      break;
+    }
+    if (n == 0 || line[0] == '#')
+      continue;
+    char *fields[8];
+    size_t nf = 0;
+    char *p = line;
+    fields[nf++] = p;
+    while ((p = strchr(p, '\t')) && nf < 8) {
+      *p++ = '\0';
+      fields[nf++] = p;
+    }
+    st = cb(c, fields, nf, path, lineno, err);
+  }
+  free(line);
+  fclose(f);
+  return st;
+}
+
+static cd_status doubled_row(cd_checker *c, char **fields, size_t n, const char *path,
+                             size_t line, cd_error *err) {
+  if (n < 2)
+    return cd_error_set(err, CD_ERR_DATA, "%s:%zu: expected LANG<TAB>WORD", path, line);
+  cd_buf key = CD_BUF_INIT, folded = CD_BUF_INIT;
+  cd_status st = fold_key(c, fields[1], strlen(fields[1]), &folded);
+  if (!st)
+    st = cd_buf_appendf(&key, "%s\t%s", fields[0], folded.data);
+  if (!st && !cd_strmap_slot(c->doubled_ok, key.data, key.len, NULL))
+    st = CD_ERR_NOMEM;
+  cd_buf_free(&key);
+  cd_buf_free(&folded);
+  return st ? cd_error_set(err, st, "%s:%zu: cannot load", path, line) : CD_OK;
+}
+
+static cd_status quotes_row(cd_checker *c, char **fields, size_t n, const char *path,
+                            size_t line, cd_error *err) {
+  if (n < 3 || !*fields[1] || !*fields[2])
+    return cd_error_set(err, CD_ERR_DATA, "%s:%zu: expected LANG<TAB>OPEN<TAB>CLOSE", path, line);
+  bool ins;
+  void **slot = cd_strmap_slot(c->quote_pairs, fields[0], strlen(fields[0]), &ins);
+  if (!slot)
+    return CD_ERR_NOMEM;
+  cd_buf b = CD_BUF_INIT;
+  if (*slot) {
+    cd_buf_append_str(&b, *slot);
+    free(*slot);
+  }
+  cd_buf_appendf(&b, "%s\t%s\t", fields[1], fields[2]);
+  *slot = b.data;
+  return CD_OK;
+}
+
+static cd_status glossary_row(cd_checker *c, char **fields, size_t n, const char *path,
+                              size_t line, cd_error *err) {
+  if (n < 3 || !*fields[0] || !*fields[1])
+    return cd_error_set(err, CD_ERR_INPUT,
+                        "%s:%zu: expected SOURCE<TAB>TARGET<TAB>L1-L2[<TAB>NOTE]", path, line);
+  const char *dash = strchr(fields[2], '-');
+  if (!dash || dash == fields[2] || (size_t)(dash - fields[2]) > 15 || strlen(dash + 1) > 15 ||
+      !dash[1])
+    return cd_error_set(err, CD_ERR_INPUT, "%s:%zu: languages must look like en-fr, not '%s'",
+                        path, line, fields[2]);
+  glossary_entry *g = realloc(c->gl, (c->ngl + 1) * sizeof *g);
+  if (!g)
+    return CD_ERR_NOMEM;
+  c->gl = g;
+  glossary_entry *e = &c->gl[c->ngl];
+  memset(e, 0, sizeof *e);
+  snprintf(e->src_lang, sizeof e->src_lang, "%.*s", (int)(dash - fields[2]), fields[2]);
+  snprintf(e->tgt_lang, sizeof e->tgt_lang, "%s", dash + 1);
+  e->src = strdup(fields[0]);
+  e->tgt = strdup(fields[1]);
+  e->note = strdup(n > 3 ? fields[3] : "");
+  cd_buf k = CD_BUF_INIT;
+  fold_key(c, fields[0], strlen(fields[0]), &k);
+  e->src_key = dupn(cd_buf_at(&k, 0), k.len);
+  fold_key(c, fields[1], strlen(fields[1]), &k);
+  e->tgt_key = dupn(cd_buf_at(&k, 0), k.len);
+  cd_buf_free(&k);
+  c->ngl++;
+  if (!e->src || !e->tgt || !e->note || !e->src_key || !e->tgt_key)
+    return CD_ERR_NOMEM;
+  return CD_OK;
+}
+
+/* ---- construction -------------------------------------------------------------------- */
+
+cd_status cd_checker_new(const cd_check_options *opts, cd_checker **out, cd_error *err) {
+  cd_checker *c = calloc(1, sizeof *c);
+  if (!c)
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  c->opts = *opts;
+  for (size_t i = 0; i < N_CHECKS; i++)
+    c->level[i] = registry[i].severity;
+  UErrorCode ec = U_ZERO_ERROR;
+  c->fold = ucasemap_open("", U_FOLD_CASE_DEFAULT, &ec);
+  c->doubled_ok = cd_strmap_new();
+  c->quote_pairs = cd_strmap_new();
+  c->by_source = cd_strmap_new();
+  c->by_target = cd_strmap_new();
+  c->name_forms = cd_strmap_new();
+  c->name_entities = cd_strmap_new();
+  cd_status st = CD_OK;
+  if (U_FAILURE(ec) || !c->doubled_ok || !c->quote_pairs || !c->by_source || !c->by_target ||
+      !c->name_forms || !c->name_entities)
+    st = cd_error_set(err, CD_ERR_NOMEM, "cannot set up the checker");
+  if (!st && opts->data_dir) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/check/doubled-ok.tsv", opts->data_dir);
+    st = read_tsv(c, path, false, doubled_row, err);
+    if (!st) {
+      snprintf(path, sizeof path, "%s/check/quotes.tsv", opts->data_dir);
+      st = read_tsv(c, path, false, quotes_row, err);
+    }
+  }
+  if (!st && opts->glossary)
+    st = read_tsv(c, opts->glossary, true, glossary_row, err);
+  if (!st)
+    st = cd_langid_new(opts->data_dir, &c->langid, err);
+  if (st) {
+    cd_checker_free(c);
+    return st;
+  }
+  *out = c;
+  return CD_OK;
+}
+
+static void free_group_map(cd_strmap *m) {
+  if (!m)
+    return;
+  size_t pos = 0;
+  const char *k;
+  size_t kl;
+  void *v;
+  while (cd_strmap_next(m, &pos, &k, &kl, &v)) {
+    group *g = v;
+    if (g) {
+      free(g->first_other);
+      free(g->occ);
+      free(g);
+    }
+  }
+  cd_strmap_free(m);
+}
+
+static void free_values(cd_strmap *m) {
+  if (!m)
+    return;
+  size_t pos = 0;
+  const char *k;
+  size_t kl;
+  void *v;
+  while (cd_strmap_next(m, &pos, &k, &kl, &v))
+    free(v);
+  cd_strmap_free(m);
+}
+
+void cd_checker_free(cd_checker *c) {
+  if (!c)
+    return;
+  for (size_t i = 0; i < c->nf; i++) {
+    cd_finding *f = &c->f[i];
+    free(f->file);
+    free(f->message);
+    free(f->suggestion);
+    free(f->context);
+    free(f->source);
+    free(f->target);
+  }
+  free(c->f);
+  for (size_t i = 0; i < c->ngl; i++) {
+    free(c->gl[i].src);
+    free(c->gl[i].tgt);
+    free(c->gl[i].src_key);
+    free(c->gl[i].tgt_key);
+    free(c->gl[i].note);
+  }
+  free(c->gl);
+  for (size_t i = 0; i < c->nocc; i++) {
+    free(c->occ[i].origin);
+    free(c->occ[i].source);
+    free(c->occ[i].target);
+  }
+  free(c->occ);
+  for (size_t i = 0; i < c->nlocs; i++) {
+    free(c->locs[i].file);
+    free(c->locs[i].form);
+    free(c->locs[i].context);
+  }
+  free(c->locs);
+  cd_strmap_free(c->doubled_ok);
+  free_values(c->quote_pairs);
+  free_group_map(c->by_source);
+  free_group_map(c->by_target);
+  cd_strmap_free(c->name_forms);
+  cd_strmap_free(c->name_entities);
+  if (c->fold)
+    ucasemap_close(c->fold);
+  cd_langid_free(c->langid);
+  free(c);
+}
+
+cd_status cd_checker_set_level(cd_checker *c, const char *id, cd_severity sev, cd_error *err) {
+  size_t n = strlen(id);
+  bool prefix = n && (id[n - 1] == '*' || id[n - 1] == '.');
+  if (n && id[n - 1] == '*')
+    n--;
+  bool any = false;
+  for (size_t i = 0; i < N_CHECKS; i++)
+    if (prefix ? strncmp(registry[i].id, id, n) == 0 : strcmp(registry[i].id, id) == 0) {
+      c->level[i] = sev;
+      any = true;
+    }
+  return any ? CD_OK : cd_error_set(err, CD_ERR_USAGE, "unknown check '%s'", id);
+}
+
+/* ---- findings ------------------------------------------------------------------------ */
+
+static uint64_t col_of(const char *ctx, size_t off) { return cd_utf8_count(ctx, off) + 1; }
+
+static cd_status add_finding(cd_checker *c, int k, const char *file, uint64_t line,
+                             const char *ctx, size_t ctx_len, size_t s, size_t e,
+                             const char *src, size_t src_len, const char *tgt, size_t tgt_len,
+                             const char *suggestion, const char *fmt, ...)
+    __attribute__((format(printf, 14, 15)));
+
+static cd_status add_finding(cd_checker *c, int k, const char *file, uint64_t line,
+                             const char *ctx, size_t ctx_len, size_t s, size_t e,
+                             const char *src, size_t src_len, const char *tgt, size_t tgt_len,
+                             const char *suggestion, const char *fmt, ...) {
+  if (c->level[k] == CD_SEV_OFF)
+    return CD_OK;
+  if (c->nf == c->capf) {
+    size_t cap = c->capf ? c->capf * 2 : 64;
+    cd_finding *p = realloc(c->f, cap * sizeof *p);
+    if (!p)
+      return CD_ERR_NOMEM;
+    c->f = p;
+    c->capf = cap;
+  }
+  cd_finding *f = &c->f[c->nf];
+  memset(f, 0, sizeof *f);
+  va_list ap;
+  va_start(ap, fmt);
+  cd_buf msg = CD_BUF_INIT;
+  va_list ap2;
+  va_copy(ap2, ap);
+  int len = vsnprintf(NULL, 0, fmt, ap);
+  if (len >= 0 && !cd_buf_reserve(&msg, (size_t)len)) {
+    vsnprintf(msg.data, (size_t)len + 1, fmt, ap2);
+    msg.len = (size_t)len;
+  }
+  va_end(ap2);
+  va_end(ap);
+  f->message = msg.data ? msg.data : strdup("");
+  f->file = strdup(file ? file : "-");
+  f->line = line;
+  f->col = col_of(ctx, s);
+  f->severity = c->level[k];
+  f->check = registry[k].id;
+  f->suggestion = suggestion ? strdup(suggestion) : NULL;
+  f->context = dupn(ctx, ctx_len);
+  f->ctx_start = s;
+  f->ctx_end = e;
+  f->source = src ? dupn(src, src_len) : NULL;
+  f->target = tgt ? dupn(tgt, tgt_len) : NULL;
+  c->nf++;
+  if (!f->message || !f->file || !f->context || (suggestion && !f->suggestion) ||
+      (src && !f->source) || (tgt && !f->target))
+    return CD_ERR_NOMEM;
+  return CD_OK;
+}
+
+/* ---- text checks --------------------------------------------------------------------- */
+
+typedef struct where {
+  const char *file;
+  uint64_t line;
+  const char *src; /* pair context, or NULL */
+  size_t src_len;
+  const char *tgt;
+  size_t tgt_len;
+} where;
+
+static bool is_word_cp(int32_t cp) {
+  return cp >= 0 && (u_hasBinaryProperty(cp, UCHAR_ALPHABETIC) || u_getCombiningClass(cp) > 0 ||
+                     u_charType(cp) == U_NON_SPACING_MARK);
+}
+
+static cd_status check_doubled(cd_checker *c, const where *w, const char *lang, const char *s,
+                               size_t n) {
+  if (c->level[K_DOUBLED] == CD_SEV_OFF)
+    return CD_OK;
+  size_t prev_s = 0, prev_e = 0;
+  bool have_prev = false, gap_is_space = false;
+  cd_buf a = CD_BUF_INIT, b = CD_BUF_INIT, key = CD_BUF_INIT;
+  cd_status st = CD_OK;
+  size_t i = 0;
+  while (i < n && !st) {
+    size_t j = i;
+    int32_t cp = cd_utf8_next(s, n, &j);
+    if (!is_word_cp(cp)) {
+      if (cp != ' ')
+        gap_is_space = false;
+      i = j;
+      continue;
+    }
+    size_t ws = i;
+    while (j < n) {
+      size_t k = j;
+      int32_t q = cd_utf8_next(s, n, &k);
+      if (!is_word_cp(q))
+        break;
+      j = k;
+    }
+    size_t we = j;
+    if (have_prev && gap_is_space && we - ws == prev_e - prev_s) {
+      st = fold_key(c, s + prev_s, prev_e - prev_s, &a);
+      if (!st)
+        st = fold_key(c, s + ws, we - ws, &b);
+      if (!st && a.len == b.len && memcmp(a.data, b.data, a.len) == 0) {
+        cd_buf_clear(&key);
+        cd_buf_appendf(&key, "%s\t%s", lang ? lang : "", a.data);
+        if (!cd_strmap_contains(c->doubled_ok, key.data, key.len)) {
+          st = add_finding(c, K_DOUBLED, w->file, w->line, s, n, prev_s, we, w->src, w->src_len,
+                           w->tgt, w->tgt_len, NULL, "'%.*s' twice in a row", (int)(we - ws),
+                           s + ws);
+        }
+      }
+    }
+    have_prev = true;
+    gap_is_space = true;
+    prev_s = ws;
+    prev_e = we;
+    i = we;
+  }
+  cd_buf_free(&a);
+  cd_buf_free(&b);
+  cd_buf_free(&key);
+  return st;
+}
+
+static cd_status check_double_space(cd_checker *c, const where *w, const char *s, size_t n) {
+  if (c->level[K_DOUBLE_SPACE] == CD_SEV_OFF)
+    return CD_OK;
+  size_t i = 0;
+  while (i < n && (s[i] == ' ' || s[i] == '\t'))
+    i++; /* indentation is not a double space */
+  for (; i + 1 < n; i++) {
+    if (s[i] == ' ' && s[i + 1] == ' ') {
+      size_t j = i;
+      while (j < n && s[j] == ' ')
+        j++;
+      if (j < n && s[j] != '\n' && s[j] != '\r') {
+        cd_status st = add_finding(c, K_DOUBLE_SPACE, w->file, w->line, s, n, i, j, w->src,
+                                   w->src_len, w->tgt, w->tgt_len, " ", "%zu spaces in a row",
+                                   j - i);
+        if (st)
+          return st;
+      }
+      i = j;
+    }
+  }
+  return CD_OK;
+}
+
+/* Quotation pairs of a language from dicts/check/quotes.tsv, else a default set. */
+static const char *quote_pairs(cd_checker *c, const char *lang) {
+  char primary[16];
+  size_t k = 0;
+  while (lang && lang[k] && lang[k] != '-' && lang[k] != '_' && k < 15) {
+    primary[k] = lang[k];
+    k++;
+  }
+  primary[k] = '\0';
+  const char *p = cd_strmap_get(c->quote_pairs, primary, k);
+  if (!p)
+    p = cd_strmap_get(c->quote_pairs, "*", 1);
+  return p ? p : "\xE2\x80\x9C\t\xE2\x80\x9D\t\xC2\xAB\t\xC2\xBB\t";
+}
+
+typedef struct opener {
+  size_t pos, len;
+  uint32_t close; /* the code point that closes it; '"' for a straight quote */
+} opener;
+
+static bool cp_in_field(const char *pairs, int32_t cp, bool want_open, uint32_t *partner) {
+  /* pairs: "open\tclose\topen\tclose\t..." */
+  const char *p = pairs;
+  while (*p) {
+    const char *t1 = strchr(p, '\t');
+    if (!t1)
+      break;
+    const char *t2 = strchr(t1 + 1, '\t');
+    if (!t2)
+      break;
+    size_t i = 0, j = 0;
+    int32_t o = cd_utf8_next(p, (size_t)(t1 - p), &i);
+    int32_t cl = cd_utf8_next(t1 + 1, (size_t)(t2 - t1 - 1), &j);
+    if (want_open && cp == o) {
+      *partner = (uint32_t)cl;
+      return true;
+    }
+    if (!want_open && cp == cl) {
+      *partner = (uint32_t)o;
+      return true;
+    }
+    p = t2 + 1;
+  }
+  return false;
+}
+
+/* Returns the number of problems; reports each (when report is true). */
+static cd_status check_balance(cd_checker *c, const where *w, const char *lang, const char *s,
+                               size_t n, bool quotes_may_continue, bool report, size_t *problems) {
+  *problems = 0;
+  if (c->level[K_UNBALANCED] == CD_SEV_OFF && report)
+    return CD_OK;
+  const char *pairs = quote_pairs(c, lang);
+  opener *stack = NULL;
+  size_t depth = 0, cap = 0;
+  cd_status st = CD_OK;
+  size_t i = 0;
+  while (i < n && !st) {
+    size_t at = i;
+    int32_t cp = cd_utf8_next(s, n, &i);
+    uint32_t partner = 0;
+    bool is_bracket_open = cp == '(' || cp == '[' || cp == '{';
+    bool is_bracket_close = cp == ')' || cp == ']' || cp == '}';
+    bool straight = cp == '"';
+    bool qopen = !straight && cp_in_field(pairs, cp, true, &partner);
+    uint32_t qpartner_close = partner;
+    bool qclose = !straight && cp_in_field(pairs, cp, false, &partner);
+    if (straight && depth && stack[depth - 1].close == '"') {
+      depth--;
+      continue;
+    }
+    if ((is_bracket_close || qclose || straight) && depth && !straight &&
+        stack[depth - 1].close == (uint32_t)cp) {
+      depth--;
+      continue;
+    }
+    if (is_bracket_open || qopen || straight) {
+      if (depth == cap) {
+        size_t nc = cap ? cap * 2 : 16;
+        opener *p = realloc(stack, nc * sizeof *p);
+        if (!p) {
+          st = CD_ERR_NOMEM;
+          break;
+        }
+        stack = p;
+        cap = nc;
+      }
+      uint32_t close = straight ? '"' : is_bracket_open ? (cp == '(' ? ')' : cp == '[' ? ']' : '}')
+                                                        : qpartner_close;
+      stack[depth++] = (opener){at, i - at, close};
+      continue;
+    }
+    if (is_bracket_close || qclose) {
+      (*problems)++;
+      if (report)
+        st = add_finding(c, K_UNBALANCED, w->file, w->line, s, n, at, i, w->src, w->src_len,
+                         w->tgt, w->tgt_len, NULL, "closing '%.*s' without an opening one",
+                         (int)(i - at), s + at);
+    }
+  }
+  for (size_t k = 0; k < depth && !st; k++) {
+    bool quote = !(s[stack[k].pos] == '(' || s[stack[k].pos] == '[' || s[stack[k].pos] == '{');
+    if (quote && quotes_may_continue)
+      continue; /* a quotation that goes on in the next paragraph */
+    (*problems)++;
+    if (report)
+      st = add_finding(c, K_UNBALANCED, w->file, w->line, s, n, stack[k].pos,
+                       stack[k].pos + stack[k].len, w->src, w->src_len, w->tgt, w->tgt_len, NULL,
+                       "'%.*s' is never closed", (int)stack[k].len, s + stack[k].pos);
+  }
+  free(stack);
+  return st;
+}
+
+/* Does the line start (after spaces) with an opening quotation mark? */
+static bool starts_with_open_quote(cd_checker *c, const char *lang, const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n && (s[i] == ' ' || s[i] == '\t'))
+    i++;
+  if (i >= n)
+    return false;
+  int32_t cp = cd_utf8_next(s, n, &i);
+  uint32_t partner;
+  return cp == '"' || cp_in_field(quote_pairs(c, lang), cp, true, &partner);
+}
+
+/* ---- names ----------------------------------------------------------------------------- */
+
+typedef struct mention_ctx {
+  cd_checker *c;
+  const where *w;
+  const char *lang;
+  const char *text;
+  size_t len;
+  /* pair mode: collect entities instead of reporting style */
+  cd_strmap *collect;
+  bool report_style;
+  int style_check;
+  cd_status st;
+} mention_ctx;
+
+static cd_status on_mention(void *ud, const cd_mention *m) {
+  mention_ctx *x = ud;
+  cd_checker *c = x->c;
+  if (x->collect) {
+    bool ins;
+    void **slot = cd_strmap_slot(x->collect, m->entity, strlen(m->entity), &ins);
+    if (!slot)
+      return CD_ERR_NOMEM;
+    if (ins)
+      *slot = strdup(m->canonical ? m->canonical : m->entity);
+  }
+  if (x->report_style && !m->is_canonical && m->canonical) {
+    cd_status st = add_finding(c, x->style_check, x->w->file, x->w->line, x->text, x->len,
+                               m->start, m->end, x->w->src, x->w->src_len, x->w->tgt,
+                               x->w->tgt_len, m->canonical,
+                               "'%.*s' is not the house form '%s'", (int)(m->end - m->start),
+                               x->text + m->start, m->canonical);
+    if (st)
+      return st;
+  }
+  if (!x->collect && c->level[K_NAMES_VARIANT] != CD_SEV_OFF) {
+    /* remember the form for the batch-level variant check */
+    if (c->nlocs == c->caplocs) {
+      size_t cap = c->caplocs ? c->caplocs * 2 : 64;
+      name_loc *p = realloc(c->locs, cap * sizeof *p);
+      if (!p)
+        return CD_ERR_NOMEM;
+      c->locs = p;
+      c->caplocs = cap;
+    }
+    name_loc *l = &c->locs[c->nlocs++];
+    memset(l, 0, sizeof *l);
+    l->file = strdup(x->w->file ? x->w->file : "-");
+    l->line = x->w->line;
+    l->col = col_of(x->text, m->start);
+    l->form = dupn(x->text + m->start, m->end - m->start);
+    l->context = dupn(x->text, x->len);
+    l->cs = m->start;
+    l->ce = m->end;
+    snprintf(l->key, sizeof l->key, "%s\t%s", x->lang ? x->lang : "", m->entity);
+    if (!l->file || !l->form || !l->context)
+      return CD_ERR_NOMEM;
+    cd_buf k = CD_BUF_INIT;
+    cd_buf_appendf(&k, "%s\t%s", l->key, l->form);
+    bool ins;
+    void **slot = cd_strmap_slot(c->name_forms, k.data, k.len, &ins);
+    if (slot)
+      *slot = (void *)((uintptr_t)*slot + 1);
+    if (slot && ins) {
+      void **e = cd_strmap_slot(c->name_entities, l->key, strlen(l->key), NULL);
+      if (e)
+        *e = (void *)((uintptr_t)*e + 1);
+    }
+    cd_buf_free(&k);
+    if (!slot)
+      return CD_ERR_NOMEM;
+  }
+  return CD_OK;
+}
+
+static cd_status run_mentions(cd_checker *c, mention_ctx *x, cd_error *err) {
+  if (!c->opts.mentions)
+    return CD_OK;
+  return c->opts.mentions(c->opts.mentions_ud, x->text, x->len, x->lang, on_mention, x, err);
+}
+
+/* ---- articles ---------------------------------------------------------------------------- */
+
+static cd_status check_text_line(cd_checker *c, const where *w, const char *lang, const char *s,
+                                 size_t n, bool quotes_may_continue) {
+  size_t problems;
+  cd_status st = check_doubled(c, w, lang, s, n);
+  if (!st)
+    st = check_double_space(c, w, s, n);
+  if (!st)
+    st = check_balance(c, w, lang, s, n, quotes_may_continue, true, &problems);
+  return st;
+}
+
+cd_status cd_check_article(cd_checker *c, const char *file, const char *lang, const char *text,
+                           size_t len, cd_error *err) {
+  c->articles++;
+  uint64_t line = 0;
+  size_t i = 0;
+  while (i < len) {
+    const char *nl = memchr(text + i, '\n', len - i);
+    size_t end = nl ? (size_t)(nl - text) : len;
+    size_t n = end - i;
+    if (n && text[i + n - 1] == '\r')
+      n--;
+    line++;
+    /* The next non-blank line, to know whether an open quotation continues there. */
+    size_t k = end + 1;
+    const char *next = NULL;
+    size_t next_len = 0;
+    while (k < len) {
+      const char *nl2 = memchr(text + k, '\n', len - k);
+      size_t e2 = nl2 ? (size_t)(nl2 - text) : len;
+      size_t m = e2 - k;
+      bool blank = true;
+      for (size_t q = 0; q < m && blank; q++)
+        blank = text[k + q] == ' ' || text[k + q] == '\t' || text[k + q] == '\r';
+      if (!blank) {
+        next = text + k;
+        next_len = m;
+        break;
+      }
+      k = e2 + 1;
+    }
+    bool continues = next && starts_with_open_quote(c, lang, next, next_len);
+    where w = {file, line, NULL, 0, NULL, 0};
+    cd_status st = check_text_line(c, &w, lang, text + i, n, continues);
+    if (!st && n) {
+      mention_ctx x = {c, &w, lang, text + i, n, NULL, true, K_NAMES_STYLE, CD_OK};
+      st = run_mentions(c, &x, err);
+    }
+    if (st)
+      return st == CD_ERR_NOMEM ? cd_error_set(err, st, "out of memory") : st;
+    i = end + 1;
+  }
+  return CD_OK;
+}
+
+/* ---- pairs ----------------------------------------------------------------------------- */
+
+static cd_status check_numbers(cd_checker *c, const cd_check_pair *p, const where *w) {
+  if (c->level[K_NUMBERS] == CD_SEV_OFF)
+    return CD_OK;
+  cd_number *a = NULL, *b = NULL;
+  size_t na = 0, nb = 0;
+  cd_status st = cd_numbers_find(p->source, p->source_len, p->src_lang, &a, &na);
+  if (!st)
+    st = cd_numbers_find(p->target, p->target_len, p->tgt_lang, &b, &nb);
+  bool *used = st ? NULL : calloc(nb + 1, 1);
+  bool *matched = st ? NULL : calloc(na + 1, 1);
+  if (!st && (!used || !matched))
+    st = CD_ERR_NOMEM;
+  for (size_t i = 0; i < na && !st; i++)
+    for (size_t j = 0; j < nb; j++)
+      if (!used[j] && cd_numbers_equal(&a[i], &b[j])) {
+        used[j] = matched[i] = true;
+        break;
+      }
+  /* Pair what is left in order: "15,000" in the source against "1,500" in the target. */
+  size_t j = 0;
+  for (size_t i = 0; i < na && !st; i++) {
+    if (matched[i])
+      continue;
+    while (j < nb && used[j])
+      j++;
+    const char *sn = p->source + a[i].start;
+    int sl = (int)(a[i].end - a[i].start);
+    if (j < nb) {
+      used[j] = true;
+      st = add_finding(c, K_NUMBERS, w->file, w->line, p->target, p->target_len, b[j].start,
+                       b[j].end, p->source, p->source_len, p->target, p->target_len, NULL,
+                       "'%.*s' in the source, '%.*s' in the target", sl, sn,
+                       (int)(b[j].end - b[j].start), p->target + b[j].start);
+    } else if (sl > 1 || a[i].values[0][0] == '\0' || strlen(a[i].values[0]) > 1) {
+      /* single digits are often spelled out in the target: not reported when missing */
+      st = add_finding(c, K_NUMBERS, w->file, w->line, p->target, p->target_len, 0, 0,
+                       p->source, p->source_len, p->target, p->target_len, NULL,
+                       "'%.*s' in the source is missing from the target", sl, sn);
+    }
+  }
+  for (j = 0; j < nb && !st; j++)
+    if (!used[j] && b[j].end - b[j].start > 1)
+      st = add_finding(c, K_NUMBERS, w->file, w->line, p->target, p->target_len, b[j].start,
+                       b[j].end, p->source, p->source_len, p->target, p->target_len, NULL,
+                       "'%.*s' in the target is not in the source", (int)(b[j].end - b[j].start),
+                       p->target + b[j].start);
+  free(a);
+  free(b);
+  free(used);
+  free(matched);
+  return st;
+}
+
+static size_t count_letters(const char *s, size_t n) {
+  size_t k = 0;
+  for (size_t i = 0; i < n;) {
+    int32_t cp = cd_utf8_next(s, n, &i);
+    if (cp >= 0 && u_isalpha(cp))
+      k++;
+  }
+  return k;
+}
+
+static bool same_primary(const char *a, const char *b) {
+  size_t i = 0;
+  while (a[i] && b[i] && a[i] != '-' && b[i] != '-' && a[i] == b[i])
+    i++;
+  return (a[i] == '\0' || a[i] == '-') && (b[i] == '\0' || b[i] == '-');
+}
+
+static cd_status check_untranslated(cd_checker *c, const cd_check_pair *p, const where *w,
+                                    const char *skey, const char *tkey) {
+  if (c->level[K_UNTRANSLATED] == CD_SEV_OFF || same_primary(p->src_lang, p->tgt_lang))
+    return CD_OK;
+  /* a name, an acronym or a one-word caption is often the same in both languages */
+  size_t letters = count_letters(p->target, p->target_len);
+  if (letters < 4 || !memchr(tkey, ' ', strlen(tkey)))
+    return CD_OK;
+  if (strcmp(skey, tkey) == 0)
+    return add_finding(c, K_UNTRANSLATED, w->file, w->line, p->target, p->target_len, 0,
+                       p->target_len, p->source, p->source_len, p->target, p->target_len, NULL,
+                       "the target is the source text, untranslated");
+  if (letters >= 40) {
+    char lang[16];
+    cd_langid_detect(c->langid, p->target, p->target_len, lang);
+    if (same_primary(lang, p->src_lang))
+      return add_finding(c, K_UNTRANSLATED, w->file, w->line, p->target, p->target_len, 0,
+                         p->target_len, p->source, p->source_len, p->target, p->target_len, NULL,
+                         "the target looks like %s, the source language, not %s", lang,
+                         p->tgt_lang);
+  }
+  return CD_OK;
+}
+
+/* Is term (folded) in text (folded) at word boundaries? */
+static bool contains_term(const char *text, const char *term) {
+  size_t tl = strlen(term), len = strlen(text);
+  if (!tl)
+    return false;
+  for (const char *p = strstr(text, term); p; p = strstr(p + 1, term)) {
+    size_t i = (size_t)(p - text);
+    bool left = true, right = true;
+    if (i > 0) {
+      size_t k = i;
+      left = !is_word_cp(cd_utf8_prev(text, &k));
+    }
+    size_t e = i + tl;
+    if (text[e]) {
+      size_t k = e;
+      right = !is_word_cp(cd_utf8_next(text, len, &k));
+    }
+    /* a target term may inflect: accept a word that starts with the term */
+    if (left && (right || tl >= 4))
+      return true;
+  }
+  return false;
+}
+
+static cd_status check_glossary(cd_checker *c, const cd_check_pair *p, const where *w,
+                                const char *skey, const char *tkey) {
+  if (c->level[K_GLOSSARY] == CD_SEV_OFF)
+    return CD_OK;
+  for (size_t i = 0; i < c->ngl; i++) {
+    glossary_entry *g = &c->gl[i];
+    if (!same_primary(g->src_lang, p->src_lang) || !same_primary(g->tgt_lang, p->tgt_lang))
+      continue;
+    if (contains_term(skey, g->src_key) && !contains_term(tkey, g->tgt_key)) {
+      cd_status st = add_finding(c, K_GLOSSARY, w->file, w->line, p->target, p->target_len, 0,
+                                 0, p->source, p->source_len, p->target, p->target_len, g->tgt,
+                                 "'%s' should be translated as '%s'%s%s", g->src, g->tgt,
+                                 *g->note ? ": " : "", g->note);
+      if (st)
+        return st;
+    }
+  }
+  return CD_OK;
+}
+
+static cd_status group_add(cd_strmap *m, const char *key, const char *other, size_t occ) {
+  bool ins;
+  void **slot = cd_strmap_slot(m, key, strlen(key), &ins);
+  if (!slot)
+    return CD_ERR_NOMEM;
+  group *g = *slot;
+  if (!g) {
+    g = calloc(1, sizeof *g);
+    if (!g)
+      return CD_ERR_NOMEM;
+    g->first_other = strdup(other);
+    *slot = g;
+    if (!g->first_other)
+      return CD_ERR_NOMEM;
+  } else if (strcmp(g->first_other, other) != 0) {
+    g->differs = true;
+  }
+  if (g->n == g->cap) {
+    size_t cap = g->cap ? g->cap * 2 : 2;
+    size_t *p = realloc(g->occ, cap * sizeof *p);
+    if (!p)
+      return CD_ERR_NOMEM;
+    g->occ = p;
+    g->cap = cap;
+  }
+  g->occ[g->n++] = occ;
+  return CD_OK;
+}
+
+static cd_status check_pair_names(cd_checker *c, const cd_check_pair *p, const where *w,
+                                  cd_error *err) {
+  if (!c->opts.mentions)
+    return CD_OK;
+  cd_strmap *src_ents = cd_strmap_new(), *tgt_ents = cd_strmap_new();
+  if (!src_ents || !tgt_ents) {
+    cd_strmap_free(src_ents);
+    cd_strmap_free(tgt_ents);
+    return CD_ERR_NOMEM;
+  }
+  mention_ctx xs = {c, w, p->src_lang, p->source, p->source_len, src_ents, false, 0, CD_OK};
+  mention_ctx xt = {c, w, p->tgt_lang, p->target, p->target_len, tgt_ents, true,
+                    K_NAMES_MISMATCH, CD_OK};
+  cd_status st = run_mentions(c, &xs, err);
+  if (!st)
+    st = run_mentions(c, &xt, err);
+  size_t pos = 0;
+  const char *k;
+  size_t kl;
+  void *v;
+  while (!st && cd_strmap_next(src_ents, &pos, &k, &kl, &v)) {
+    if (cd_strmap_contains(tgt_ents, k, kl))
+      continue;
+    st = add_finding(c, K_NAMES_MISSING, w->file, w->line, p->target, p->target_len, 0, 0,
+                     p->source, p->source_len, p->target, p->target_len, NULL,
+                     "'%s' is in the source but not in the target", (const char *)v);
+  }
+  free_values(src_ents);
+  free_values(tgt_ents);
+  return st;
+}
+
+cd_status cd_check_pair_add(cd_checker *c, const cd_check_pair *p, cd_error *err) {
+  c->pairs++;
+  where w = {p->origin, p->line, p->source, p->source_len, p->target, p->target_len};
+  cd_buf sk = CD_BUF_INIT, tk = CD_BUF_INIT;
+  cd_status st = fold_key(c, p->source, p->source_len, &sk);
+  if (!st)
+    st = fold_key(c, p->target, p->target_len, &tk);
+  const char *skey = cd_buf_at(&sk, 0), *tkey = cd_buf_at(&tk, 0);
+  if (!st)
+    st = check_numbers(c, p, &w);
+  if (!st)
+    st = check_untranslated(c, p, &w, skey, tkey);
+  if (!st)
+    st = check_glossary(c, p, &w, skey, tkey);
+  if (!st)
+    st = check_doubled(c, &w, p->tgt_lang, p->target, p->target_len);
+  if (!st)
+    st = check_double_space(c, &w, p->target, p->target_len);
+  if (!st && c->level[K_UNBALANCED] != CD_SEV_OFF) {
+    /* the target is unbalanced where the source is not: a quote or bracket got lost */
+    size_t sp, tp;
+    st = check_balance(c, &w, p->src_lang, p->source, p->source_len, false, false, &sp);
+    if (!st)
+      st = check_balance(c, &w, p->tgt_lang, p->target, p->target_len, false, false, &tp);
+    if (!st && tp > sp)
+      st = check_balance(c, &w, p->tgt_lang, p->target, p->target_len, false, true, &tp);
+  }
+  if (!st)
+    st = check_pair_names(c, p, &w, err);
+  /* Remember the pair for the consistency checks. */
+  if (!st && sk.len && tk.len &&
+      (c->level[K_TM_TARGET] != CD_SEV_OFF || c->level[K_TM_SOURCE] != CD_SEV_OFF)) {
+    if (c->nocc == c->capocc) {
+      size_t cap = c->capocc ? c->capocc * 2 : 256;
+      occurrence *o = realloc(c->occ, cap * sizeof *o);
+      if (!o)
+        st = CD_ERR_NOMEM;
+      else {
+        c->occ = o;
+        c->capocc = cap;
+      }
+    }
+    if (!st) {
+      occurrence *o = &c->occ[c->nocc];
+      o->origin = strdup(p->origin ? p->origin : "-");
+      o->line = p->line;
+      o->source = dupn(p->source, p->source_len);
+      o->target = dupn(p->target, p->target_len);
+      c->nocc++;
+      if (!o->origin || !o->source || !o->target)
+        st = CD_ERR_NOMEM;
+    }
+    cd_buf lk = CD_BUF_INIT;
+    if (!st)
+      st = cd_buf_appendf(&lk, "%s>%s\t%s", p->src_lang, p->tgt_lang, skey);
+    if (!st)
+      st = group_add(c->by_source, lk.data, tkey, c->nocc - 1);
+    cd_buf_clear(&lk);
+    if (!st)
+      st = cd_buf_appendf(&lk, "%s>%s\t%s", p->src_lang, p->tgt_lang, tkey);
+    if (!st)
+      st = group_add(c->by_target, lk.data, skey, c->nocc - 1);
+    cd_buf_free(&lk);
+  }
+  cd_buf_free(&sk);
+  cd_buf_free(&tk);
+  if (st == CD_ERR_NOMEM)
+    return cd_error_set(err, st, "out of memory");
+  return st;
+}
+
+/* ---- batch checks ------------------------------------------------------------------------ */
+
+static size_t count_words(const char *s) {
+  size_t n = 0;
+  bool in = false;
+  for (; *s; s++) {
+    bool sp = *s == ' ';
+    if (!sp && !in)
+      n++;
+    in = !sp;
+  }
+  return n;
+}
+
+static cd_status report_groups(cd_checker *c, cd_strmap *m, int k, bool target_side) {
+  if (c->level[k] == CD_SEV_OFF)
+    return CD_OK;
+  size_t pos = 0;
+  const char *key;
+  size_t kl;
+  void *v;
+  while (cd_strmap_next(m, &pos, &key, &kl, &v)) {
+    group *g = v;
+    if (!g->differs)
+      continue;
+    /* One translation for different sources is normal for short segments ("Yes.", a
+     * one-word caption): only longer ones are reported. */
+    const char *tab = strchr(key, '\t');
+    if (!target_side && tab && count_words(tab + 1) < 4)
+      continue;
+    for (size_t i = 0; i < g->n; i++) {
+      occurrence *o = &c->occ[g->occ[i]];
+      /* name the other renderings */
+      const char *other = NULL;
+      for (size_t j = 0; j < g->n && !other; j++) {
+        occurrence *q = &c->occ[g->occ[j]];
+        const char *a = target_side ? q->target : q->source;
+        const char *b = target_side ? o->target : o->source;
+        if (strcmp(a, b) != 0)
+          other = a;
+      }
+      if (!other)
+        continue;
+      const char *text = target_side ? o->target : o->source;
+      cd_status st = add_finding(
+          c, k, o->origin, o->line, text, strlen(text), 0, strlen(text), o->source,
+          strlen(o->source), o->target, strlen(o->target), NULL,
+          target_side ? "the same source is translated differently elsewhere: '%s'"
+                      : "the same translation is used for a different source: '%s'",
+          other);
+      if (st)
+        return st;
+    }
+  }
+  return CD_OK;
+}
+
+static cd_status report_name_variants(cd_checker *c) {
+  if (c->level[K_NAMES_VARIANT] == CD_SEV_OFF)
+    return CD_OK;
+  cd_buf k = CD_BUF_INIT, summary = CD_BUF_INIT;
+  cd_status st = CD_OK;
+  for (size_t i = 0; i < c->nlocs && !st; i++) {
+    name_loc *l = &c->locs[i];
+    uintptr_t forms = (uintptr_t)cd_strmap_get(c->name_entities, l->key, strlen(l->key));
+    if (forms < 2)
+      continue;
+    /* the counts of every form of this entity, for the message */
+    cd_buf_clear(&summary);
+    size_t pos = 0;
+    const char *key;
+    size_t kl, lk = strlen(l->key);
+    void *v;
+    while (cd_strmap_next(c->name_forms, &pos, &key, &kl, &v))
+      if (kl > lk && memcmp(key, l->key, lk) == 0 && key[lk] == '\t')
+        cd_buf_appendf(&summary, "%s'%s' %zu×", summary.len ? ", " : "", key + lk + 1,
+                       (size_t)(uintptr_t)v);
+    st = add_finding(c, K_NAMES_VARIANT, l->file, l->line, l->context, strlen(l->context), l->cs,
+                     l->ce, NULL, 0, NULL, 0, NULL, "'%s': the batch has %s", l->form,
+                     summary.data);
+    if (!st)
+      c->f[c->nf - 1].col = l->col;
+  }
+  cd_buf_free(&k);
+  cd_buf_free(&summary);
+  return st;
+}
+
+static int cmp_finding(const void *a, const void *b) {
+  const cd_finding *x = a, *y = b;
+  int r = strcmp(x->file, y->file);
+  if (r)
+    return r;
+  if (x->line != y->line)
+    return x->line < y->line ? -1 : 1;
+  if (x->col != y->col)
+    return x->col < y->col ? -1 : 1;
+  r = strcmp(x->check, y->check);
+  return r ? r : strcmp(x->message, y->message);
+}
+
+cd_status cd_check_finish(cd_checker *c, cd_error *err) {
+  cd_status st = report_groups(c, c->by_source, K_TM_TARGET, true);
+  if (!st)
+    st = report_groups(c, c->by_target, K_TM_SOURCE, false);
+  if (!st)
+    st = report_name_variants(c);
+  if (st)
+    return cd_error_set(err, st, "out of memory");
+  if (c->nf)
+    qsort(c->f, c->nf, sizeof *c->f, cmp_finding);
+  return CD_OK;
+}
+
+size_t cd_check_count(const cd_checker *c) { return c->nf; }
+const cd_finding *cd_check_get(const cd_checker *c, size_t i) { return i < c->nf ? &c->f[i] : NULL; }
+
+cd_severity cd_check_worst(const cd_checker *c) {
+  cd_severity w = CD_SEV_OFF;
+  for (size_t i = 0; i < c->nf; i++)
+    if (c->f[i].severity > w)
+      w = c->f[i].severity;
+  return w;
+}
+
+void cd_check_inputs(const cd_checker *c, uint64_t *articles, uint64_t *pairs) {
+  *articles = c->articles;
+  *pairs = c->pairs;
+}

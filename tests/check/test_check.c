@@ -1,0 +1,317 @@
+/* copydesk check: each check with true positives and hard negatives, the numbers
+ * reader, the report formats, and the CLI on a shipped batch with planted problems. */
+#include "cd_test.h"
+
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cd_check.h"
+
+static cd_checker *new_checker(const char *glossary) {
+  cd_check_options o;
+  cd_check_options_init(&o);
+  o.data_dir = cdt_data_dir();
+  o.glossary = glossary;
+  cd_checker *c = NULL;
+  cd_error err;
+  assert_int_equal(cd_checker_new(&o, &c, &err), CD_OK);
+  return c;
+}
+
+static void add_pair(cd_checker *c, const char *s, const char *t, const char *sl,
+                     const char *tl, uint64_t line) {
+  cd_check_pair p = {s, strlen(s), t, strlen(t), sl, tl, "pairs.tsv", line};
+  cd_error err;
+  assert_int_equal(cd_check_pair_add(c, &p, &err), CD_OK);
+}
+
+static size_t count_check(cd_checker *c, const char *id) {
+  cd_error err;
+  assert_int_equal(cd_check_finish(c, &err), CD_OK);
+  size_t n = 0;
+  for (size_t i = 0; i < cd_check_count(c); i++)
+    n += strcmp(cd_check_get(c, i)->check, id) == 0;
+  return n;
+}
+
+static bool same_number(const char *a, const char *la, const char *b, const char *lb) {
+  cd_number *x, *y;
+  size_t nx, ny;
+  assert_int_equal(cd_numbers_find(a, strlen(a), la, &x, &nx), CD_OK);
+  assert_int_equal(cd_numbers_find(b, strlen(b), lb, &y, &ny), CD_OK);
+  assert_int_equal(nx, 1);
+  assert_int_equal(ny, 1);
+  bool eq = cd_numbers_equal(&x[0], &y[0]);
+  free(x);
+  free(y);
+  return eq;
+}
+
+static void test_numbers_locale_aware(void **state) {
+  (void)state;
+  assert_true(same_number("6,000 troops", "en", "6 000 soldats", "fr"));
+  assert_true(same_number("6,000 troops", "en", "6.000 Soldaten", "de"));
+  assert_true(same_number("6,000", "en", "6\xE2\x80\xAF" "000", "fr")); /* NNBSP */
+  assert_true(same_number("2.5%", "en", "2,5 %", "fr"));
+  assert_true(same_number("1,234.5", "en", "1.234,5", "de"));
+  assert_false(same_number("15,000", "en", "1 500", "fr"));
+  assert_false(same_number("2.5", "en", "25", "de"));
+  /* a year followed by a count is two numbers, not one */
+  cd_number *v;
+  size_t n;
+  assert_int_equal(cd_numbers_find("In 2025 12 people", 17, "en", &v, &n), CD_OK);
+  assert_int_equal(n, 2);
+  assert_string_equal(v[0].values[0], "2025");
+  assert_string_equal(v[1].values[0], "12");
+  free(v);
+}
+
+static void test_numbers_mismatch(void **state) {
+  (void)state;
+  cd_checker *c = new_checker(NULL);
+  add_pair(c, "The army received 15,000 shells.", "L\xE2\x80\x99" "arm\xC3\xA9" "e a re\xC3\xA7u 1 500 obus.",
+           "en", "fr", 1);
+  assert_int_equal(count_check(c, "numbers.mismatch"), 1);
+  const cd_finding *f = cd_check_get(c, 0);
+  assert_string_equal(f->severity == CD_SEV_ERROR ? "error" : "?", "error");
+  assert_non_null(strstr(f->message, "15,000"));
+  cd_checker_free(c);
+  /* hard negatives: the same figures in the target's own format */
+  c = new_checker(NULL);
+  add_pair(c, "About 6,000 drones and 2.5% of GDP.", "Environ 6 000 drones et 2,5 % du PIB.", "en",
+           "fr", 1);
+  add_pair(c, "Rund 6.000 Drohnen.", "Some 6,000 drones.", "de", "en", 2);
+  add_pair(c, "Three ministers met.", "Trois ministres se sont r\xC3\xA9unis.", "en", "fr", 3);
+  assert_int_equal(count_check(c, "numbers.mismatch"), 0);
+  cd_checker_free(c);
+}
+
+static void test_tm_consistency(void **state) {
+  (void)state;
+  cd_checker *c = new_checker(NULL);
+  add_pair(c, "The talks will resume on Monday.", "Les pourparlers reprendront lundi.", "en", "fr", 1);
+  add_pair(c, "The talks will resume on Monday.", "Les n\xC3\xA9gociations reprendront lundi.", "en",
+           "fr", 2);
+  add_pair(c, "  the talks will resume on monday. ", "Les pourparlers reprendront lundi.", "en", "fr",
+           3);
+  assert_int_equal(count_check(c, "tm.inconsistent-target"), 3);
+  cd_checker_free(c);
+  /* hard negative: one word translated differently in different sources is context */
+  c = new_checker(NULL);
+  add_pair(c, "The bank raised rates.", "La banque a relev\xC3\xA9 ses taux.", "en", "fr", 1);
+  add_pair(c, "They camped on the river bank.", "Ils ont camp\xC3\xA9 sur la rive.", "en", "fr", 2);
+  add_pair(c, "Yes.", "Oui.", "en", "fr", 3);
+  add_pair(c, "Yeah.", "Oui.", "en", "fr", 4);
+  assert_int_equal(count_check(c, "tm.inconsistent-target"), 0);
+  assert_int_equal(count_check(c, "tm.inconsistent-source"), 0);
+  cd_checker_free(c);
+  c = new_checker(NULL);
+  add_pair(c, "Kyiv said the strike hit a power plant.",
+           "Kiew sagte, der Angriff habe ein Kraftwerk getroffen.", "en", "de", 1);
+  add_pair(c, "Moscow said the strike hit a power plant.",
+           "Kiew sagte, der Angriff habe ein Kraftwerk getroffen.", "en", "de", 2);
+  assert_int_equal(count_check(c, "tm.inconsistent-source"), 2);
+  cd_checker_free(c);
+}
+
+static void test_untranslated_and_glossary(void **state) {
+  (void)state;
+  const char *g = cdt_tmpfile("glossary.tsv");
+  const char gl[] = "# source\ttarget\tlangs\tnote\nceasefire\ttr\xC3\xAAve\ten-fr\thouse term\n";
+  cdt_write_file(g, gl, sizeof gl - 1);
+  cd_checker *c = new_checker(g);
+  add_pair(c, "Good morning and welcome.", "Good morning and welcome.", "en", "fr", 1);
+  add_pair(c, "The ceasefire must hold.", "Le cessez-le-feu doit tenir.", "en", "fr", 2);
+  add_pair(c, "The ceasefire must hold.", "La tr\xC3\xAAve doit tenir.", "en", "fr", 3);
+  add_pair(c, "The ceasefires held.", "Les tr\xC3\xAAves ont tenu.", "en", "fr", 4);
+  add_pair(c, "NATO", "NATO", "en", "de", 5); /* too short to call untranslated */
+  assert_int_equal(count_check(c, "untranslated"), 1);
+  assert_int_equal(count_check(c, "glossary.violation"), 1);
+  cd_checker_free(c);
+  /* a malformed glossary line is an input error naming file and line */
+  const char bad[] = "ceasefire\ttr\xC3\xAAve\tenfr\n";
+  cdt_write_file(g, bad, sizeof bad - 1);
+  cd_check_options o;
+  cd_check_options_init(&o);
+  o.glossary = g;
+  cd_checker *c2 = NULL;
+  cd_error err;
+  assert_int_equal(cd_checker_new(&o, &c2, &err), CD_ERR_INPUT);
+  assert_non_null(strstr(err.message, "glossary.tsv:1"));
+}
+
+static void test_text_checks(void **state) {
+  (void)state;
+  cd_checker *c = new_checker(NULL);
+  const char en[] = "The the minister left.\nShe had had enough, she said.\n"
+                    "Prices (in euros rose.\nHe said: \xE2\x80\x9CWe stay.\n"
+                    "\xE2\x80\x9CWe stay here,\xE2\x80\x9D he added.\nTwo  spaces.\n    Indented line.\n";
+  cd_error err;
+  assert_int_equal(cd_check_article(c, "a-en.txt", "en", en, sizeof en - 1, &err), CD_OK);
+  assert_int_equal(count_check(c, "text.doubled-word"), 1); /* "had had" is fine */
+  assert_int_equal(count_check(c, "text.unbalanced"), 1);   /* the quote continues below */
+  assert_int_equal(count_check(c, "text.double-space"), 1); /* indentation is not */
+  const cd_finding *f = cd_check_get(c, 0);
+  assert_string_equal(f->file, "a-en.txt");
+  assert_int_equal(f->line, 1);
+  assert_int_equal(f->col, 1);
+  cd_checker_free(c);
+  /* German quotes open with „ and close with “ */
+  c = new_checker(NULL);
+  const char de[] = "Er sagte: \xE2\x80\x9E" "Wir bleiben.\xE2\x80\x9C Die die Region kennen, nicken.\n";
+  assert_int_equal(cd_check_article(c, "b-de.txt", "de", de, sizeof de - 1, &err), CD_OK);
+  assert_int_equal(count_check(c, "text.unbalanced"), 0);
+  assert_int_equal(count_check(c, "text.doubled-word"), 0);
+  cd_checker_free(c);
+}
+
+static void test_deep_nesting_is_linear(void **state) {
+  (void)state;
+  size_t n = 100000;
+  char *s = malloc(2 * n + 1);
+  memset(s, '(', n);
+  memset(s + n, ')', n);
+  s[2 * n] = '\0';
+  cd_checker *c = new_checker(NULL);
+  cd_error err;
+  assert_int_equal(cd_check_article(c, "deep.txt", "en", s, 2 * n, &err), CD_OK);
+  assert_int_equal(count_check(c, "text.unbalanced"), 0);
+  cd_checker_free(c);
+  s[2 * n - 1] = 'x';
+  c = new_checker(NULL);
+  assert_int_equal(cd_check_article(c, "deep.txt", "en", s, 2 * n, &err), CD_OK);
+  assert_int_equal(count_check(c, "text.unbalanced"), 1);
+  cd_checker_free(c);
+  free(s);
+}
+
+static void test_levels(void **state) {
+  (void)state;
+  cd_checker *c = new_checker(NULL);
+  cd_error err;
+  assert_int_equal(cd_checker_set_level(c, "text.*", CD_SEV_OFF, &err), CD_OK);
+  assert_int_equal(cd_checker_set_level(c, "numbers.mismatch", CD_SEV_WARNING, &err), CD_OK);
+  assert_int_equal(cd_checker_set_level(c, "no.such", CD_SEV_OFF, &err), CD_ERR_USAGE);
+  const char t[] = "the the  (x\n";
+  assert_int_equal(cd_check_article(c, "x.txt", "en", t, sizeof t - 1, &err), CD_OK);
+  add_pair(c, "15,000 shells", "1 500 obus", "en", "fr", 1);
+  assert_int_equal(cd_check_finish(c, &err), CD_OK);
+  assert_int_equal(cd_check_count(c), 1);
+  assert_int_equal(cd_check_worst(c), CD_SEV_WARNING);
+  cd_checker_free(c);
+}
+
+static const char expected_batch[] =
+    "briefing.en-fr.tsv:2:1: warning: tm.inconsistent-target: the same source is translated "
+    "differently elsewhere: 'L\xE2\x80\x99" "arm\xC3\xA9" "e a obtenu 15 000 obus en mars.'\n"
+    "briefing.en-fr.tsv:2:16: error: numbers.mismatch: '15,000' in the source, '1 500' in the "
+    "target\n"
+    "briefing.en-fr.tsv:3:1: warning: tm.inconsistent-target: the same source is translated "
+    "differently elsewhere: 'L\xE2\x80\x99" "arm\xC3\xA9" "e a re\xC3\xA7u 1 500 obus en mars.'\n"
+    "briefing.en-fr.tsv:4:1: warning: untranslated: the target is the source text, "
+    "untranslated\n"
+    "briefing.en-fr.tsv:5:1: error: glossary.violation: 'ceasefire' should be translated as "
+    "'tr\xC3\xAAve': house term since 2024 (suggestion: tr\xC3\xAAve)\n"
+    "drones-en.txt:3:62: warning: text.doubled-word: 'and' twice in a row\n"
+    "drones-en.txt:4:22: warning: text.unbalanced: '\xE2\x80\x9C' is never closed\n"
+    "drones-en.txt:6:30: info: text.double-space: 2 spaces in a row\n"
+    "drones-fr.txt:5:36: warning: text.unbalanced: '(' is never closed\n";
+
+/* The CLI on the shipped batch: exact findings, exit 1, and the same in JSON and HTML. */
+static void test_cli_batch(void **state) {
+  (void)state;
+  char dir[4096], gl[4096];
+  snprintf(dir, sizeof dir, "%s", cdt_fixture("check/batch"));
+  snprintf(gl, sizeof gl, "%s", cdt_fixture("check/glossary-en-fr.tsv"));
+  cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
+  const char *a[] = {"copydesk", "check", "--glossary", gl, dir, NULL};
+  assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 1);
+  /* paths are printed as given: strip the directory for the comparison */
+  cd_buf rel = CD_BUF_INIT;
+  size_t dl = strlen(dir) + 1;
+  for (size_t i = 0; i < out.len;) {
+    const char *nl = memchr(out.data + i, '\n', out.len - i);
+    size_t end = nl ? (size_t)(nl - out.data) + 1 : out.len;
+    assert_true(end - i > dl && strncmp(out.data + i, dir, dl - 1) == 0);
+    cd_buf_append(&rel, out.data + i + dl, end - i - dl);
+    i = end;
+  }
+  assert_string_equal(rel.data, expected_batch);
+
+  const char *j[] = {"copydesk", "check", "--format", "json", "--glossary", gl, dir, NULL};
+  assert_int_equal(cdt_run(j, NULL, 0, &out, &err), 1);
+  json_object *root = json_tokener_parse(out.data);
+  assert_non_null(root);
+  json_object *findings, *summary, *x;
+  assert_true(json_object_object_get_ex(root, "findings", &findings));
+  assert_int_equal(json_object_array_length(findings), 9);
+  json_object *first = json_object_array_get_idx(findings, 0);
+  const char *keys[] = {"file", "line", "col", "severity", "check", "message", "suggestion",
+                        "context"};
+  for (size_t k = 0; k < 8; k++)
+    assert_true(json_object_object_get_ex(first, keys[k], &x));
+  assert_true(json_object_object_get_ex(root, "summary", &summary));
+  assert_true(json_object_object_get_ex(summary, "pairs", &x));
+  assert_int_equal(json_object_get_int(x), 6);
+  json_object_put(root);
+
+  const char *html_path = cdt_tmpfile("report.html");
+  const char *h[] = {"copydesk", "check", "--format", "html", "-o", html_path, "--glossary", gl,
+                     dir, NULL};
+  assert_int_equal(cdt_run(h, NULL, 0, &out, &err), 1);
+  cd_buf page = CD_BUF_INIT;
+  cdt_read_file(html_path, &page);
+  assert_non_null(strstr(page.data, "<!DOCTYPE html>"));
+  assert_null(strstr(page.data, "http://"));
+  assert_null(strstr(page.data, "https://"));
+  assert_non_null(strstr(page.data, "data-check=\"numbers.mismatch\""));
+  assert_non_null(strstr(page.data, "<mark>1 500</mark>"));
+  assert_non_null(strstr(page.data, "9 findings"));
+  cd_buf_free(&page);
+  cd_buf_free(&rel);
+  cd_buf_free(&out);
+  cd_buf_free(&err);
+}
+
+static void test_cli_errors(void **state) {
+  (void)state;
+  cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
+  const char *a[] = {"copydesk", "check", "missing-dir", NULL};
+  assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 2);
+  assert_non_null(strstr(err.data, "missing-dir"));
+  const char *p = cdt_tmpfile("bad.en-fr.tsv");
+  cdt_write_file(p, "one\ttwo\nno tab here\n", 20);
+  const char *b[] = {"copydesk", "check", "--pairs", p, NULL};
+  assert_int_equal(cdt_run(b, NULL, 0, &out, &err), 2);
+  assert_non_null(strstr(err.data, "bad.en-fr.tsv:2"));
+  const char *q = cdt_tmpfile("nolang.tsv");
+  cdt_write_file(q, "a\tb\n", 4);
+  const char *c[] = {"copydesk", "check", q, NULL};
+  assert_int_equal(cdt_run(c, NULL, 0, &out, &err), 2);
+  assert_non_null(strstr(err.data, "--src-lang"));
+  const char *clean = cdt_tmpfile("clean-en.txt");
+  cdt_write_file(clean, "All quiet in Odesa today.\n", 26);
+  const char *d[] = {"copydesk", "check", clean, NULL};
+  assert_int_equal(cdt_run(d, NULL, 0, &out, &err), 0);
+  assert_int_equal(out.len, 0);
+  const char *e[] = {"copydesk", "check", "--level", "text.double-space", clean, NULL};
+  assert_int_equal(cdt_run(e, NULL, 0, &out, &err), 2);
+  cd_buf_free(&out);
+  cd_buf_free(&err);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_numbers_locale_aware),
+      cmocka_unit_test(test_numbers_mismatch),
+      cmocka_unit_test(test_tm_consistency),
+      cmocka_unit_test(test_untranslated_and_glossary),
+      cmocka_unit_test(test_text_checks),
+      cmocka_unit_test(test_deep_nesting_is_linear),
+      cmocka_unit_test(test_levels),
+      cmocka_unit_test(test_cli_batch),
+      cmocka_unit_test(test_cli_errors),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,405 @@
+/* copydesk check — batch consistency before publication. */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cd_check.h"
+#include "cd_lang.h"
+#include "cd_normalize.h"
+#include "cli.h"
+
+static const char help[] =
+    "usage: copydesk check [options] [FILE|DIR...]\n"
+    "\n"
+    "Checks a batch before publication: articles (FILE or directories, walked; any encoding,\n"
+    "normalized internally, never modified), aligned pairs (--pairs; *.tsv files found in a\n"
+    "directory are read as pairs too), a glossary. Reports each finding as\n"
+    "  path:line:col: severity: check-id: message\n"
+    "sorted by file and line (col in code points).\n"
+    "\n"
+    "Options:\n"
+    "  -l, --lang LANG          language of the articles (default: from the file name, else\n"
+    "                           detected)\n"
+    "      --pairs FILE         TSV source<TAB>target, one pair a line (repeatable); languages\n"
+    "                           from the name x.L1-L2.tsv or --src-lang/--tgt-lang\n"
+    "      --src-lang L, --tgt-lang L\n"
+    "      --glossary FILE      TSV source-term<TAB>target-term<TAB>L1-L2[<TAB>note]\n"
+    "      --format FMT         text (default), json or html (one self-contained page)\n"
+    "  -o, --output FILE        write the report to FILE (atomically)\n"
+    "      --disable IDS        switch checks off: comma-separated ids or prefixes (names.*)\n"
+    "      --level ID=SEVERITY  re-level a check: off, info, warning, error (repeatable)\n"
+    "      --list-checks        print the checks with their default severity and exit\n"
+    "  -h, --help               this help\n"
+    "\n"
+    "Exit status: 0 no error-level finding, 1 at least one error-level finding, 2 usage or\n"
+    "input error.\n";
+
+enum { OPT_PAIRS = 256, OPT_SRC, OPT_TGT, OPT_GLOSSARY, OPT_FORMAT, OPT_DISABLE, OPT_LEVEL,
+       OPT_LIST };
+
+typedef struct strvec {
+  char **v;
+  size_t n, cap;
+} strvec;
+
+static int sv_push(strvec *s, const char *x) {
+  if (s->n == s->cap) {
+    size_t cap = s->cap ? s->cap * 2 : 16;
+    char **p = realloc(s->v, cap * sizeof *p);
+    if (!p)
+      return -1;
+    s->v = p;
+    s->cap = cap;
+  }
+  s->v[s->n] = strdup(x);
+  return s->v[s->n++] ? 0 : -1;
+}
+
+static void sv_free(strvec *s) {
+  for (size_t i = 0; i < s->n; i++)
+    free(s->v[i]);
+  free(s->v);
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool has_suffix(const char *s, const char *suf) {
+  size_t n = strlen(s), m = strlen(suf);
+  return n >= m && strcmp(s + n - m, suf) == 0;
+}
+
+/* Walks a directory (sorted, hidden entries skipped): *.tsv → pairs, other files → articles. */
+static int walk(const char *dir, strvec *articles, strvec *pairs) {
+  DIR *d = opendir(dir);
+  if (!d) {
+    cli_error("check", "cannot open directory '%s': %s", dir, strerror(errno));
+    return -1;
+  }
+  strvec names = {0};
+  struct dirent *e;
+  while ((e = readdir(d)))
+    if (e->d_name[0] != '.' && sv_push(&names, e->d_name)) {
+      closedir(d);
+      sv_free(&names);
+      return -1;
+    }
+  closedir(d);
+  if (names.n)
+    qsort(names.v, names.n, sizeof *names.v, cmp_str);
+  int rc = 0;
+  for (size_t i = 0; i < names.n && !rc; i++) {
+    size_t len = strlen(dir) + strlen(names.v[i]) + 2;
+    char *p = malloc(len);
+    if (!p) {
+      rc = -1;
+      break;
+    }
+    snprintf(p, len, "%s/%s", dir, names.v[i]);
+    struct stat st;
+    if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
+      rc = walk(p, articles, pairs);
+    else if (has_suffix(p, ".tsv"))
+      rc = sv_push(pairs, p);
+    else
+      rc = sv_push(articles, p);
+    free(p);
+  }
+  sv_free(&names);
+  return rc;
+}
+
+static int read_all(const char *path, cd_buf *out) {
+  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+  if (!f) {
+    cli_error("check", "cannot open '%s': %s", path, strerror(errno));
+    return -1;
+  }
+  char tmp[65536];
+  size_t n;
+  cd_buf_clear(out);
+  while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+    if (cd_buf_append(out, tmp, n)) {
+      cli_error("check", "out of memory reading '%s'", path);
+      if (f != stdin)
+        fclose(f);
+      return -1;
+    }
+  int bad = ferror(f);
+  if (f != stdin)
+    fclose(f);
+  if (bad) {
+    cli_error("check", "read error on '%s'", path);
+    return -1;
+  }
+  return 0;
+}
+
+static int check_article(cd_checker *c, const char *path, const char *lang_opt,
+                         const char *data_dir) {
+  cd_buf raw = CD_BUF_INIT, text = CD_BUF_INIT;
+  if (read_all(path, &raw))
+    return -1;
+  char lang[16], tgt[16];
+  cd_normalize_options o;
+  cd_normalize_options_init(&o);
+  /* decode, repair and clean, but keep the lines so positions point into the file */
+  o.stages = CD_STAGE_DECODE | CD_STAGE_MOJIBAKE | CD_STAGE_UNICODE;
+  o.data_dir = data_dir;
+  o.file_label = path;
+  if (lang_opt)
+    o.lang = lang_opt;
+  else if (cd_lang_from_filename(path, lang, tgt) && cd_lang_tag_valid(lang))
+    o.lang = lang;
+  cd_error err;
+  cd_normalize_report rep;
+  int rc = 0;
+  if (cd_normalize_buffer(&o, cd_buf_at(&raw, 0), raw.len, &text, NULL, &rep, &err)) {
+    cli_error("check", "%s", err.message);
+    rc = -1;
+  } else if (cd_check_article(c, path, rep.lang, cd_buf_at(&text, 0), text.len, &err)) {
+    cli_error("check", "%s: %s", path, err.message);
+    rc = -1;
+  }
+  cd_buf_free(&raw);
+  cd_buf_free(&text);
+  return rc;
+}
+
+static int check_pairs_file(cd_checker *c, const char *path, const char *src_opt,
+                            const char *tgt_opt) {
+  char src[16] = "", tgt[16] = "";
+  if (src_opt)
+    snprintf(src, sizeof src, "%s", src_opt);
+  if (tgt_opt)
+    snprintf(tgt, sizeof tgt, "%s", tgt_opt);
+  if (!src_opt || !tgt_opt) {
+    char s2[16], t2[16];
+    if (!cd_lang_from_filename(path, s2, t2) || strcmp(s2, t2) == 0) {
+      cli_error("check", "%s: languages unknown: name the file x.L1-L2.tsv or give "
+                         "--src-lang and --tgt-lang", path);
+      return -1;
+    }
+    if (!src_opt)
+      snprintf(src, sizeof src, "%s", s2);
+    if (!tgt_opt)
+      snprintf(tgt, sizeof tgt, "%s", t2);
+  }
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    cli_error("check", "cannot open '%s': %s", path, strerror(errno));
+    return -1;
+  }
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t got;
+  uint64_t lineno = 0;
+  int rc = 0;
+  while (rc == 0 && (got = getline(&line, &cap, f)) >= 0) {
+    lineno++;
+    size_t n = (size_t)got;
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+      n--;
+    if (n == 0 || line[0] == '#')
+      continue;
+    size_t bad = cd_utf8_valid_prefix(line, n);
+    if (bad < n) {
+      cli_error("check", "%s:%llu: invalid UTF-8 at byte %zu of the line", path,
+                (unsigned long long)lineno, bad);
+      rc = -1;
+      break;
+    }
+    char *tab = memchr(line, '\t', n);
+    if (!tab) {
+      cli_error("check", "%s:%llu: expected source<TAB>target", path, (unsigned long long)lineno);
+      rc = -1;
+      break;
+    }
+    cd_check_pair p = {line, (size_t)(tab - line), tab + 1, n - (size_t)(tab - line) - 1,
+                       src, tgt, path, lineno};
+    char *tab2 = memchr(tab + 1, '\t', p.target_len);
+    if (tab2) /* extra columns (scores from align) are ignored */
+      p.target_len = (size_t)(tab2 - (tab + 1));
+    cd_error err;
+    if (cd_check_pair_add(c, &p, &err)) {
+      cli_error("check", "%s:%llu: %s", path, (unsigned long long)lineno, err.message);
+      rc = -1;
+    }
+  }
+  free(line);
+  fclose(f);
+  return rc;
+}
+
+static int apply_levels(cd_checker *c, strvec *disable, strvec *levels) {
+  cd_error err;
+  for (size_t i = 0; i < disable->n; i++) {
+    char *save = NULL;
+    for (char *tok = strtok_r(disable->v[i], ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+      if (cd_checker_set_level(c, tok, CD_SEV_OFF, &err)) {
+        cli_error("check", "--disable: %s (see --list-checks)", err.message);
+        return -1;
+      }
+  }
+  for (size_t i = 0; i < levels->n; i++) {
+    char *eq = strchr(levels->v[i], '=');
+    cd_severity sev;
+    if (!eq || !cd_severity_parse(eq + 1, &sev)) {
+      cli_error("check", "--level wants ID=off|info|warning|error, not '%s'", levels->v[i]);
+      return -1;
+    }
+    *eq = '\0';
+    if (cd_checker_set_level(c, levels->v[i], sev, &err)) {
+      cli_error("check", "--level: %s (see --list-checks)", err.message);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+static void list_checks(void) {
+  size_t n;
+  const cd_check_info *r = cd_check_registry(&n);
+  for (size_t i = 0; i < n; i++)
+    printf("%-24s %-8s %s\n", r[i].id, cd_severity_name(r[i].severity), r[i].explanation);
+}
+
+static int run(int argc, char **argv) {
+  static const struct option longopts[] = {{"lang", required_argument, NULL, 'l'},
+                                           {"pairs", required_argument, NULL, OPT_PAIRS},
+                                           {"src-lang", required_argument, NULL, OPT_SRC},
+                                           {"tgt-lang", required_argument, NULL, OPT_TGT},
+                                           {"glossary", required_argument, NULL, OPT_GLOSSARY},
+                                           {"format", required_argument, NULL, OPT_FORMAT},
+                                           {"output", required_argument, NULL, 'o'},
+                                           {"disable", required_argument, NULL, OPT_DISABLE},
+                                           {"level", required_argument, NULL, OPT_LEVEL},
+                                           {"list-checks", no_argument, NULL, OPT_LIST},
+                                           {"help", no_argument, NULL, 'h'},
+                                           {NULL, 0, NULL, 0}};
+  const char *lang = NULL, *src = NULL, *tgt = NULL, *glossary = NULL, *output = NULL;
+  cd_check_format fmt = CD_CHECK_TEXT;
+  strvec pairs = {0}, articles = {0}, disable = {0}, levels = {0};
+  int c, rc = CLI_USAGE;
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, ":l:o:h", longopts, NULL)) != -1) {
+    switch (c) {
+    case 'l':
+      if (!cd_lang_tag_valid(optarg)) {
+        cli_error("check", "invalid language tag '%s'", optarg);
+        goto out;
+      }
+      lang = optarg;
+      break;
+    case OPT_PAIRS: sv_push(&pairs, optarg); break;
+    case OPT_SRC: src = optarg; break;
+    case OPT_TGT: tgt = optarg; break;
+    case OPT_GLOSSARY: glossary = optarg; break;
+    case 'o': output = optarg; break;
+    case OPT_DISABLE: sv_push(&disable, optarg); break;
+    case OPT_LEVEL: sv_push(&levels, optarg); break;
+    case OPT_LIST: list_checks(); rc = CLI_OK; goto out;
+    case OPT_FORMAT:
+      if (strcmp(optarg, "text") == 0)
+        fmt = CD_CHECK_TEXT;
+      else if (strcmp(optarg, "json") == 0)
+        fmt = CD_CHECK_JSON;
+      else if (strcmp(optarg, "html") == 0)
+        fmt = CD_CHECK_HTML;
+      else {
+        cli_error("check", "--format wants text, json or html, not '%s'", optarg);
+        goto out;
+      }
+      break;
+    case 'h': fputs(help, stdout); rc = CLI_OK; goto out;
+    case ':': cli_error("check", "option '%s' needs a value", argv[optind - 1]); goto out;
+    default:
+      cli_error("check", "unknown option '%s' (see 'copydesk help check')", argv[optind - 1]);
+      goto out;
+    }
+  }
+  for (int i = optind; i < argc; i++) {
+    struct stat st;
+    if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) != 0) {
+      cli_error("check", "cannot open '%s': %s", argv[i], strerror(errno));
+      goto out;
+    }
+    if (strcmp(argv[i], "-") != 0 && S_ISDIR(st.st_mode)) {
+      if (walk(argv[i], &articles, &pairs))
+        goto out;
+    } else if (has_suffix(argv[i], ".tsv")) {
+      sv_push(&pairs, argv[i]);
+    } else {
+      sv_push(&articles, argv[i]);
+    }
+  }
+  if (articles.n == 0 && pairs.n == 0) {
+    cli_error("check", "nothing to check: give articles, directories or --pairs FILE");
+    goto out;
+  }
+  cd_check_options o;
+  cd_check_options_init(&o);
+  o.data_dir = cli_data_dir();
+  o.glossary = glossary;
+  cd_checker *chk = NULL;
+  cd_error err;
+  if (cd_checker_new(&o, &chk, &err)) {
+    cli_error("check", "%s", err.message);
+    goto out;
+  }
+  if (apply_levels(chk, &disable, &levels))
+    goto done;
+  bool progress = isatty(2) && articles.n + pairs.n > 20;
+  size_t total = articles.n + pairs.n, done_n = 0;
+  for (size_t i = 0; i < articles.n; i++, done_n++) {
+    if (progress && done_n % 10 == 0)
+      fprintf(stderr, "\rcopydesk: check: %zu/%zu files", done_n, total);
+    if (check_article(chk, articles.v[i], lang, o.data_dir))
+      goto done;
+  }
+  for (size_t i = 0; i < pairs.n; i++, done_n++) {
+    if (progress)
+      fprintf(stderr, "\rcopydesk: check: %zu/%zu files", done_n, total);
+    if (check_pairs_file(chk, pairs.v[i], src, tgt))
+      goto done;
+  }
+  if (progress)
+    fprintf(stderr, "\rcopydesk: check: %zu/%zu files\n", total, total);
+  if (cd_check_finish(chk, &err)) {
+    cli_error("check", "%s", err.message);
+    goto done;
+  }
+  cd_buf report = CD_BUF_INIT;
+  if (cd_check_write(chk, fmt, &report, &err)) {
+    cli_error("check", "%s", err.message);
+    cd_buf_free(&report);
+    goto done;
+  }
+  cli_outfile of;
+  if (cli_outfile_open(&of, output, "check") == 0) {
+    if (report.len && fwrite(report.data, 1, report.len, of.fp) != report.len &&
+        !cli_is_broken_pipe()) {
+      cli_error("check", "error writing the report: %s", strerror(errno));
+      cli_outfile_abort(&of);
+    } else if (cli_outfile_commit(&of, "check") == 0) {
+      rc = cd_check_worst(chk) >= CD_SEV_ERROR ? CLI_FINDINGS : CLI_OK;
+    }
+  }
+  cd_buf_free(&report);
+done:
+  cd_checker_free(chk);
+out:
+  sv_free(&pairs);
+  sv_free(&articles);
+  sv_free(&disable);
+  sv_free(&levels);
+  return rc;
+}
+
+const cli_command cli_check = {"check", run, "batch consistency before publication", help};
