@@ -38,6 +38,7 @@ typedef struct cd_finding {
   char *message;
   char *suggestion;  /* may be NULL */
   char *context;     /* the line (or segment) the finding is in */
+  size_t context_len;
   size_t ctx_start, ctx_end; /* the flagged span inside context, bytes */
   char *source, *target;     /* for pair findings: both sides; else NULL */
 } cd_finding;

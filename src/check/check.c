@@ -102,6 +102,7 @@ typedef struct name_loc {
   uint64_t line, col;
   char *form;
   char *context;
+  size_t context_len;
   size_t cs, ce;
   char key[96]; /* lang \t entity */
 } name_loc;
@@ -458,6 +459,7 @@ static cd_status add_finding(cd_checker *c, int k, const char *file, uint64_t li
   f->check = registry[k].id;
   f->suggestion = suggestion ? strdup(suggestion) : NULL;
   f->context = dupn(ctx, ctx_len);
+  f->context_len = ctx_len;
   f->ctx_start = s;
   f->ctx_end = e;
   f->source = src ? dupn(src, src_len) : NULL;
@@ -740,6 +742,7 @@ static cd_status on_mention(void *ud, const cd_mention *m) {
     l->col = col_of(x->text, m->start);
     l->form = dupn(x->text + m->start, m->end - m->start);
     l->context = dupn(x->text, x->len);
+    l->context_len = x->len;
     l->cs = m->start;
     l->ce = m->end;
     snprintf(l->key, sizeof l->key, "%s\t%s", x->lang ? x->lang : "", m->entity);
@@ -1175,7 +1178,7 @@ static cd_status report_name_variants(cd_checker *c) {
       if (kl > lk && memcmp(key, l->key, lk) == 0 && key[lk] == '\t')
         cd_buf_appendf(&summary, "%s'%s' %zu×", summary.len ? ", " : "", key + lk + 1,
                        (size_t)(uintptr_t)v);
-    st = add_finding(c, K_NAMES_VARIANT, l->file, l->line, l->context, strlen(l->context), l->cs,
+    st = add_finding(c, K_NAMES_VARIANT, l->file, l->line, l->context, l->context_len, l->cs,
                      l->ce, NULL, 0, NULL, 0, NULL, "'%s': the batch has %s", l->form,
                      summary.data);
     if (!st)

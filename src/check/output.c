@@ -117,8 +117,7 @@ static cd_status esc(cd_buf *out, const char *s, size_t n) {
 static cd_status esc_str(cd_buf *out, const char *s) { return esc(out, s, strlen(s)); }
 
 /* The context with the flagged span in <mark>. */
-static cd_status context_html(cd_buf *out, const char *ctx, size_t s, size_t e) {
-  size_t n = strlen(ctx);
+static cd_status context_html(cd_buf *out, const char *ctx, size_t n, size_t s, size_t e) {
   if (s > n)
     s = n;
   if (e > n)
@@ -219,18 +218,18 @@ static cd_status write_html(const cd_checker *c, cd_buf *out) {
       st = cd_buf_append_str(out, "<div class=\"pair\"><div><span class=\"lbl\">source</span>");
       if (!st)
         st = on_target ? esc_str(out, f->source)
-                       : context_html(out, f->source, f->ctx_start, f->ctx_end);
+                       : context_html(out, f->source, strlen(f->source), f->ctx_start, f->ctx_end);
       if (!st)
         st = cd_buf_append_str(out, "</div><div><span class=\"lbl\">target</span>");
       if (!st)
-        st = on_target ? context_html(out, f->target, f->ctx_start, f->ctx_end)
+        st = on_target ? context_html(out, f->target, strlen(f->target), f->ctx_start, f->ctx_end)
                        : esc_str(out, f->target);
       if (!st)
         st = cd_buf_append_str(out, "</div></div>");
     } else if (!st) {
       st = cd_buf_append_str(out, "<div class=\"ctx\">");
       if (!st)
-        st = context_html(out, f->context, f->ctx_start, f->ctx_end);
+        st = context_html(out, f->context, f->context_len, f->ctx_start, f->ctx_end);
       if (!st)
         st = cd_buf_append_str(out, "</div>");
     }
