@@ -894,6 +894,30 @@ static size_t count_letters(const char *s, size_t n) {
   return k;
 }
 
+/* Share of the target's words (space-separated, folded) that also occur in the source. */
+static double word_overlap(const char *skey, const char *tkey) {
+  size_t words = 0, shared = 0, sl = strlen(skey);
+  const char *p = tkey;
+  while (*p) {
+    while (*p == ' ')
+      p++;
+    const char *e = p;
+    while (*e && *e != ' ')
+      e++;
+    if (e > p) {
+      words++;
+      size_t wl = (size_t)(e - p);
+      for (const char *q = skey; (q = memmem(q, sl - (size_t)(q - skey), p, wl)); q++)
+        if ((q == skey || q[-1] == ' ') && (q[wl] == '\0' || q[wl] == ' ')) {
+          shared++;
+          break;
+        }
+    }
+    p = e;
+  }
+  return words ? (double)shared / (double)words : 0.0;
+}
+
 static bool same_primary(const char *a, const char *b) {
   size_t i = 0;
   while (a[i] && b[i] && a[i] != '-' && b[i] != '-' && a[i] == b[i])
@@ -913,7 +937,9 @@ static cd_status check_untranslated(cd_checker *c, const cd_check_pair *p, const
     return add_finding(c, K_UNTRANSLATED, w->file, w->line, p->target, p->target_len, 0,
                        p->target_len, p->source, p->source_len, p->target, p->target_len, NULL,
                        "the target is the source text, untranslated");
-  if (letters >= 40) {
+  /* A target in the source language nearly always shares most of its words with the
+   * source; only then is the (costly) language identification asked to confirm. */
+  if (letters >= 40 && word_overlap(skey, tkey) >= 0.5) {
     char lang[16];
     cd_langid_detect(c->langid, p->target, p->target_len, lang);
     if (same_primary(lang, p->src_lang))
