@@ -16,6 +16,7 @@ struct cd_decoder {
   char charset[32];
   char label[256];
   bool convert, strict, detected;
+  bool line_fallback; /* UTF-8 was detected, not declared: legacy lines may be rescued */
   cd_kind kind;
   iconv_t ic;
   cd_buf pending;   /* raw bytes not yet decoded; pending[0] is at in_pos */
@@ -199,7 +200,9 @@ cd_status cd_decoder_detect(cd_decoder *d, const char *prefix, size_t len, bool 
                             cd_error *err) {
   if (d->detected)
     return CD_OK;
-  return set_charset(d, cd_detect_charset(prefix, len, is_all), err);
+  cd_status st = set_charset(d, cd_detect_charset(prefix, len, is_all), err);
+  d->line_fallback = !st && d->kind == K_UTF8;
+  return st;
 }
 
 const char *cd_decoder_charset(const cd_decoder *d) { return d->charset; }
@@ -265,7 +268,64 @@ static cd_status invalid(emit_ctx *e, uint64_t in_off, const char *raw, size_t n
   return emit(e, "decode.invalid", in_off, raw, n, start, 1.0);
 }
 
-/* UTF-8 input: copy well-formed runs, replace ill-formed subparts. Returns bytes used. */
+static cd_status convert_run(emit_ctx *e, iconv_t ic, const char *rule, uint64_t in_off,
+                             const char *raw, size_t n, bool eof, size_t unit, size_t *used);
+
+/* A line of a UTF-8 document that holds no well-formed multi-byte sequence but does hold
+ * bytes above 0x7F was pasted in a legacy charset (wire files get concatenated): decode it
+ * with the charset uchardet sees in that line, instead of turning every letter into U+FFFD.
+ * Lines that mix well-formed UTF-8 with bad bytes are damage: their bad bytes are replaced. */
+static bool legacy_line(const char *s, size_t n) {
+  size_t i = 0;
+  bool high = false;
+  while (i < n) {
+    if ((unsigned char)s[i] < 0x80) {
+      i++;
+      continue;
+    }
+    high = true;
+    if (cd_utf8_next(s, n, &i) >= 0)
+      return false;
+  }
+  return high;
+}
+
+static cd_status decode_legacy_line(emit_ctx *e, const char *s, size_t n, uint64_t base) {
+  cd_decoder *d = e->d;
+  const char *cs = cd_detect_charset(s, n, true);
+  if (strcasecmp(cs, "UTF-8") == 0 || kind_of(cs) != K_ASCII_COMPAT)
+    cs = "WINDOWS-1252";
+  iconv_t ic = iconv_open("UTF-8", cs);
+  if (ic == (iconv_t)-1)
+    return cd_error_set(e->err, CD_ERR_INTERNAL, "%s: iconv cannot open %s", d->label, cs);
+  char rule[48];
+  snprintf(rule, sizeof rule, "decode.line-%s", cs);
+  for (char *p = rule; *p; p++)
+    if (*p >= 'A' && *p <= 'Z')
+      *p = (char)(*p - 'A' + 'a');
+  cd_status st = CD_OK;
+  size_t i = 0;
+  while (i < n && !st) {
+    size_t j = i;
+    while (j < n && (unsigned char)s[j] < 0x80)
+      j++;
+    st = copy_plain(e, s + i, j - i);
+    i = j;
+    while (j < n && (unsigned char)s[j] >= 0x80)
+      j++;
+    if (!st && j > i) {
+      size_t got;
+      st = convert_run(e, ic, rule, base + i, s + i, j - i, true, 1, &got);
+    }
+    i = j;
+  }
+  iconv_close(ic);
+  return st;
+}
+
+/* UTF-8 input, a line at a time: well-formed lines are copied, a legacy-charset line is
+ * decoded as such (only when the charset was detected, not given), ill-formed subparts of
+ * other lines become U+FFFD. A line without its end waits for more input (up to 1 MiB). */
 static cd_status feed_utf8(emit_ctx *e, const char *s, size_t len, bool eof, size_t *used) {
   cd_decoder *d = e->d;
   size_t i = 0;
@@ -280,21 +340,46 @@ static cd_status feed_utf8(emit_ctx *e, const char *s, size_t len, bool eof, siz
     return CD_OK;
   }
   while (i < len) {
-    size_t run = cd_utf8_valid_prefix(s + i, len - i);
-    cd_status st = copy_plain(e, s + i, run);
-    if (st)
-      return st;
-    i += run;
-    if (i == len)
-      break;
-    size_t j = i;
-    cd_utf8_next(s, len, &j);
-    if (j == len && !eof)
-      break; /* a sequence cut by the end of this chunk: keep it for the next */
-    st = invalid(e, d->in_pos + i, s + i, j - i, "UTF-8");
-    if (st)
-      return st;
-    i = j;
+    const char *nl = memchr(s + i, '\n', len - i);
+    size_t end = nl ? (size_t)(nl - s) + 1 : len;
+    bool whole = nl || eof;
+    if (!whole && len - i < (1u << 20))
+      break; /* wait for the end of the line */
+    size_t n = end - i;
+    size_t run = cd_utf8_valid_prefix(s + i, n);
+    if (run == n) {
+      cd_status st = copy_plain(e, s + i, n);
+      if (st)
+        return st;
+      i = end;
+      continue;
+    }
+    if (whole && d->line_fallback && !d->strict && legacy_line(s + i, n)) {
+      cd_status st = decode_legacy_line(e, s + i, n, d->in_pos + i);
+      if (st)
+        return st;
+      i = end;
+      continue;
+    }
+    while (i < end) {
+      run = cd_utf8_valid_prefix(s + i, end - i);
+      cd_status st = copy_plain(e, s + i, run);
+      if (st)
+        return st;
+      i += run;
+      if (i == end)
+        break;
+      size_t j = i;
+      cd_utf8_next(s, end, &j);
+      if (j == len && !eof) {
+        *used = i; /* a sequence cut by the end of this chunk: keep it for the next */
+        return CD_OK;
+      }
+      st = invalid(e, d->in_pos + i, s + i, j - i, "UTF-8");
+      if (st)
+        return st;
+      i = j;
+    }
   }
   *used = i;
   return CD_OK;
@@ -302,9 +387,8 @@ static cd_status feed_utf8(emit_ctx *e, const char *s, size_t len, bool eof, siz
 
 /* Converts raw[0, n) with iconv, appending to out; handles EILSEQ by replacement.
  * Stops early (setting *used < n) only at an incomplete sequence when !eof. */
-static cd_status convert_run(emit_ctx *e, const char *rule, uint64_t in_off, const char *raw,
-                             size_t n, bool eof, size_t unit, size_t *used) {
-  cd_decoder *d = e->d;
+static cd_status convert_run(emit_ctx *e, iconv_t ic, const char *rule, uint64_t in_off,
+                             const char *raw, size_t n, bool eof, size_t unit, size_t *used) {
   size_t done = 0;
   while (done < n) {
     if (cd_buf_reserve(e->out, (n - done) * 4 + 16))
@@ -314,8 +398,8 @@ static cd_status convert_run(emit_ctx *e, const char *rule, uint64_t in_off, con
     char *outp = e->out->data + e->out->len;
     size_t outleft = e->out->cap - e->out->len - 1;
     size_t start = e->out->len;
-    iconv(d->ic, NULL, NULL, NULL, NULL);
-    size_t r = iconv(d->ic, &inp, &inleft, &outp, &outleft);
+    iconv(ic, NULL, NULL, NULL, NULL);
+    size_t r = iconv(ic, &inp, &inleft, &outp, &outleft);
     int saved = errno;
     size_t consumed = (size_t)(inp - (raw + done));
     e->out->len = (size_t)(outp - e->out->data);
@@ -338,7 +422,7 @@ static cd_status convert_run(emit_ctx *e, const char *rule, uint64_t in_off, con
     size_t bad = unit;
     if (bad > n - done)
       bad = n - done;
-    cd_status st = invalid(e, in_off + done, raw + done, bad, d->charset);
+    cd_status st = invalid(e, in_off + done, raw + done, bad, e->d->charset);
     if (st)
       return st;
     done += bad;
@@ -373,7 +457,7 @@ static cd_status feed_ascii_compat(emit_ctx *e, const char *s, size_t len, bool 
     while (j < len && s[j] != ' ' && s[j] != '\n' && s[j] != '\r')
       j++;
     size_t got = 0, run = j - i;
-    st = convert_run(e, rule, d->in_pos + i, s + i, run, eof || j < len, 1, &got);
+    st = convert_run(e, d->ic, rule, d->in_pos + i, s + i, run, eof || j < len, 1, &got);
     if (st)
       return st;
     i += got;
@@ -428,7 +512,8 @@ static cd_status feed_wide(emit_ctx *e, const char *s, size_t len, bool eof, siz
         break;
     }
     size_t got = 0, run = end - i;
-    cd_status st = convert_run(e, rule, d->in_pos + i, s + i, run, eof || end < len, unit, &got);
+    cd_status st =
+        convert_run(e, d->ic, rule, d->in_pos + i, s + i, run, eof || end < len, unit, &got);
     if (st)
       return st;
     i += got;
@@ -442,7 +527,7 @@ static cd_status feed_wide(emit_ctx *e, const char *s, size_t len, bool eof, siz
 cd_status cd_decoder_feed(cd_decoder *d, const char *raw, size_t len, bool eof, cd_buf *out,
                           cd_change_fn change, void *change_ud, cd_error *err) {
   if (!d->detected) {
-    cd_status st = set_charset(d, cd_detect_charset(raw, len, eof), err);
+    cd_status st = cd_decoder_detect(d, raw, len, eof, err);
     if (st)
       return st;
   }

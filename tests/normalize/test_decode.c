@@ -146,6 +146,38 @@ static void test_invalid_utf8_replaced_or_strict(void **state) {
   cd_buf_free(&log);
 }
 
+/* Wire files get concatenated: a UTF-8 file with one line pasted in cp1251 and one in
+ * cp1252. Those lines are decoded in their own charset (logged per line); a line that mixes
+ * UTF-8 with a stray byte is damage and gets U+FFFD; a declared --from UTF-8 is obeyed. */
+static void test_legacy_lines_in_utf8_file(void **state) {
+  (void)state;
+  cd_buf out = CD_BUF_INIT, log = CD_BUF_INIT;
+  cd_error err;
+  cd_normalize_report rep;
+  const char in[] = "Kyiv \xE2\x80\x94 the first line is UTF-8: Zelens\xCA\xB9kyy.\n"
+                    "\xCF\xF0\xE5\xE7\xE8\xE4\xE5\xED\xF2 \xC7\xE5\xEB\xE5\xED\xF1\xFC"
+                    "\xEA\xE8\xE9\n"
+                    "Caf\xE9 cr\xE8me \x96 d\xE9j\xE0 vu.\n"
+                    "Ende \xE2\x80\x94 kaputt \xFF hier.\n";
+  assert_int_equal(decode_only(in, sizeof in - 1, NULL, false, &out, &log, &rep, &err), CD_OK);
+  assert_string_equal(rep.charset, "UTF-8");
+  assert_string_equal(out.data,
+                      "Kyiv \xE2\x80\x94 the first line is UTF-8: Zelens\xCA\xB9kyy.\n"
+                      "\xD0\x9F\xD1\x80\xD0\xB5\xD0\xB7\xD0\xB8\xD0\xB4\xD0\xB5\xD0\xBD"
+                      "\xD1\x82 \xD0\x97\xD0\xB5\xD0\xBB\xD0\xB5\xD0\xBD\xD1\x81\xD1\x8C"
+                      "\xD0\xBA\xD0\xB8\xD0\xB9\n"
+                      "Caf\xC3\xA9 cr\xC3\xA8me \xE2\x80\x93 d\xC3\xA9j\xC3\xA0 vu.\n"
+                      "Ende \xE2\x80\x94 kaputt \xEF\xBF\xBD hier.\n");
+  assert_non_null(strstr(log.data, "\"rule\":\"decode.line-windows-1251\""));
+  assert_non_null(strstr(log.data, "\"rule\":\"decode.line-windows-1252\""));
+  assert_int_equal(rep.invalid, 1);
+  /* declared UTF-8: no rescue, every bad byte is U+FFFD */
+  assert_int_equal(decode_only(in, sizeof in - 1, "UTF-8", false, &out, &log, &rep, &err), CD_OK);
+  assert_int_equal(rep.invalid, 25);
+  cd_buf_free(&out);
+  cd_buf_free(&log);
+}
+
 static void test_nul_bytes_kept_for_unicode_stage(void **state) {
   (void)state;
   cd_buf out = CD_BUF_INIT, log = CD_BUF_INIT;
@@ -195,6 +227,7 @@ int main(void) {
       cmocka_unit_test(test_cp1251_and_koi8u),
       cmocka_unit_test(test_utf16_with_bom_and_truncated),
       cmocka_unit_test(test_invalid_utf8_replaced_or_strict),
+      cmocka_unit_test(test_legacy_lines_in_utf8_file),
       cmocka_unit_test(test_nul_bytes_kept_for_unicode_stage),
       cmocka_unit_test(test_empty_input),
       cmocka_unit_test(test_unknown_charset_is_usage_error),
