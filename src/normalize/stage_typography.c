@@ -1,13 +1,871 @@
-/* Stage "typography": not implemented yet; passes text through unchanged. */
+/* Stage "typography": quotes, apostrophes, dashes, ellipses and spaces by house style.
+ *
+ * The style (which quotes, which dash, which no-break spaces) is data, loaded at open() from
+ * dicts/styles/<lang>.tsv; this file holds only the mechanism. Each line is handled on its
+ * own: quotes are paired with a stack inside the line, so a paragraph that continues a
+ * quotation (an opening mark and no closing one) is handled sensibly without looking at
+ * other lines.
+ *
+ * A line goes through three steps: protect (URLs, e-mail, paths, `code` are masked), collect
+ * (each rule proposes small edits; the mask refuses an edit that touches protected or
+ * already edited bytes, so rules never fight), apply (edits sorted and written through the
+ * rewriter, one change record each). A line without any byte the rules care about is passed
+ * through after one scan. */
 #include "cd_stage.h"
+#include "typography_protect.h"
+#include "typography_style.h"
 
-static cd_status typography_process(void *state, const cd_segment *seg, cd_rewriter *rw,
-                              cd_error *err) {
-  (void)state;
-  (void)seg;
-  (void)rw;
-  (void)err;
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+
+#define MASK_EDITED 2
+
+typedef struct typo_edit {
+  size_t start, end;   /* bytes of the line */
+  size_t r_off, r_len; /* replacement, in state->repl */
+  const char *rule;
+  double conf;
+} typo_edit;
+
+/* An opening quote waiting for its closing one. */
+typedef struct qopen {
+  size_t pos, len;
+  uint32_t cp;
+  bool dbl;      /* double-quote class (" “ ” „ « ») rather than single (' ‘ ’ ‚ ‹ ›) */
+  bool straight; /* typed as " or ': already rewritten when pushed */
+  int level;     /* 0 = the house outer pair, 1 = the inner pair */
+} qopen;
+
+typedef struct typo_state {
+  cd_typo_style *style;
+  bool in_fence; /* inside a ``` fenced code block */
+  unsigned char *mask;
+  size_t mask_cap;
+  typo_edit *edits;
+  size_t n_edits, cap_edits;
+  cd_buf repl;
+  qopen *stack;
+  size_t n_stack, cap_stack;
+} typo_state;
+
+/* One line (or window) being worked on. */
+typedef struct line_ctx {
+  typo_state *st;
+  const cd_typo_style *sty;
+  const char *s;
+  size_t n;          /* content bytes, without the line end */
+  size_t indent_end; /* end of the leading indent (0 for a continuation window) */
+  bool at_end;       /* the content ends the line (trailing spaces are stray) */
+  cd_status status;  /* first allocation failure */
+} line_ctx;
+
+/* ---- edits ----------------------------------------------------------------------------- */
+
+static bool span_free(const line_ctx *c, size_t a, size_t b) {
+  for (size_t i = a; i < b; i++)
+    if (c->st->mask[i])
+      return false;
+  return true;
+}
+
+/* Proposes replacing s[a, b) by r. Refused (false) when it touches protected or already
+ * edited bytes; an edit that changes nothing is accepted and dropped. */
+static bool add_edit(line_ctx *c, size_t a, size_t b, const char *r, size_t rlen,
+                     const char *rule, double conf) {
+  if (b <= a || b > c->n || !span_free(c, a, b))
+    return false;
+  if (rlen == b - a && memcmp(c->s + a, r, rlen) == 0)
+    return true;
+  typo_state *st = c->st;
+  if (st->n_edits == st->cap_edits) {
+    size_t cap = st->cap_edits ? st->cap_edits * 2 : 32;
+    typo_edit *p = realloc(st->edits, cap * sizeof *p);
+    if (!p) {
+      c->status = CD_ERR_NOMEM;
+      return false;
+    }
+    st->edits = p;
+    st->cap_edits = cap;
+  }
+  typo_edit e = {a, b, st->repl.len, rlen, rule, conf};
+  if (cd_buf_append(&st->repl, r, rlen)) {
+    c->status = CD_ERR_NOMEM;
+    return false;
+  }
+  st->edits[st->n_edits++] = e;
+  memset(st->mask + a, MASK_EDITED, b - a);
+  return true;
+}
+
+static bool add_edit_str(line_ctx *c, size_t a, size_t b, const char *r, const char *rule,
+                         double conf) {
+  return add_edit(c, a, b, r, strlen(r), rule, conf);
+}
+
+static int cmp_edit(const void *x, const void *y) {
+  const typo_edit *a = x, *b = y;
+  return a->start < b->start ? -1 : a->start > b->start;
+}
+
+/* ---- characters ------------------------------------------------------------------------ */
+
+enum { C_EDGE, C_SPACE, C_ALNUM, C_OPENB, C_CLOSEB, C_DASH, C_QUOTE, C_OTHER };
+
+static bool is_quote_cp(int32_t c) {
+  switch (c) {
+  case '"': case '\'': case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x2018:
+  case 0x2019: case 0x201A: case 0x201B: case 0x00AB: case 0x00BB: case 0x2039: case 0x203A:
+    return true;
+  default: return false;
+  }
+}
+
+static bool is_double_class(int32_t c) {
+  return c == '"' || c == 0x201C || c == 0x201D || c == 0x201E || c == 0x201F || c == 0x00AB ||
+         c == 0x00BB;
+}
+
+static int cls(int32_t c) {
+  if (c < 0)
+    return C_EDGE;
+  if (c == ' ' || c == '\t' || u_isUWhiteSpace(c))
+    return C_SPACE;
+  if (is_quote_cp(c))
+    return C_QUOTE;
+  if (u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK))
+    return C_ALNUM;
+  switch (u_charType(c)) {
+  case U_START_PUNCTUATION: return C_OPENB;
+  case U_END_PUNCTUATION: return C_CLOSEB;
+  case U_DASH_PUNCTUATION: return C_DASH;
+  default: return C_OTHER;
+  }
+}
+
+static int32_t cp_before(const line_ctx *c, size_t i) {
+  if (i == 0)
+    return -1;
+  return cd_utf8_prev(c->s, &i);
+}
+
+static int32_t cp_at(const line_ctx *c, size_t i, size_t *next) {
+  if (i >= c->n) {
+    *next = i;
+    return -1;
+  }
+  *next = i;
+  return cd_utf8_next(c->s, c->n, next);
+}
+
+static bool is_seq(const line_ctx *c, size_t i, const char *lit, size_t l) {
+  return i + l <= c->n && memcmp(c->s + i, lit, l) == 0;
+}
+
+static bool is_digit_cp(int32_t c) { return c >= 0 && u_isdigit(c); }
+static bool is_ascii_digit(char b) { return b >= '0' && b <= '9'; }
+
+/* A horizontal space that may sit next to a quote or punctuation mark: ' ', NBSP, NNBSP.
+ * Returns its byte length at s[i], or 0. */
+static size_t hspace_len(const line_ctx *c, size_t i) {
+  if (i >= c->n)
+    return 0;
+  unsigned char b = (unsigned char)c->s[i];
+  if (b == ' ')
+    return 1;
+  if (b == 0xC2 && i + 1 < c->n && (unsigned char)c->s[i + 1] == 0xA0)
+    return 2;
+  if (b == 0xE2 && i + 2 < c->n && (unsigned char)c->s[i + 1] == 0x80 &&
+      (unsigned char)c->s[i + 2] == 0xAF)
+    return 3;
+  return 0;
+}
+
+/* Same, for the space ending at s[i) (looking backwards). */
+static size_t hspace_len_before(const line_ctx *c, size_t i) {
+  if (i >= 1 && c->s[i - 1] == ' ')
+    return 1;
+  if (i >= 2 && (unsigned char)c->s[i - 2] == 0xC2 && (unsigned char)c->s[i - 1] == 0xA0)
+    return 2;
+  if (i >= 3 && (unsigned char)c->s[i - 3] == 0xE2 && (unsigned char)c->s[i - 2] == 0x80 &&
+      (unsigned char)c->s[i - 1] == 0xAF)
+    return 3;
+  return 0;
+}
+
+/* A run of horizontal spaces [a, b): where it ends, and the first no-break space in it. */
+typedef struct hrun {
+  size_t a, b;
+  size_t nb_pos, nb_len; /* nb_len 0: only ordinary spaces */
+  size_t count;          /* characters */
+} hrun;
+
+static hrun run_after(const line_ctx *c, size_t i) {
+  hrun r = {i, i, 0, 0, 0};
+  size_t l;
+  while ((l = hspace_len(c, r.b)) > 0) {
+    if (l > 1 && !r.nb_len) {
+      r.nb_pos = r.b;
+      r.nb_len = l;
+    }
+    r.b += l;
+    r.count++;
+  }
+  return r;
+}
+
+static hrun run_before(const line_ctx *c, size_t i) {
+  hrun r = {i, i, 0, 0, 0};
+  size_t l;
+  while (r.a > c->indent_end && (l = hspace_len_before(c, r.a)) > 0) {
+    r.a -= l;
+    if (l > 1) {
+      r.nb_pos = r.a; /* keeps the first one found from the left */
+      r.nb_len = l;
+    }
+    r.count++;
+  }
+  return r;
+}
+
+/* ---- quotes and apostrophes ----------------------------------------------------------- */
+
+static const char *open_text(const cd_typo_style *y, int level) {
+  return level == 0 ? y->quote_open : y->inner_open;
+}
+static const char *close_text(const cd_typo_style *y, int level) {
+  return level == 0 ? y->quote_close : y->inner_close;
+}
+
+static bool is_guillemet(uint32_t cp) { return cp == 0x00AB || cp == 0x00BB; }
+
+/* Rewrites a quote mark at [pos, pos+len) (cp) to target, fixing the space on its inner side:
+ * after an opening mark (opening=true), before a closing one. Guillemets in a style with
+ * guillemet_space get the configured no-break space there (an existing one is kept, an
+ * ordinary space replaced); a guillemet turned into a mark without space loses its space. */
+static void rewrite_quote(line_ctx *c, size_t pos, size_t len, uint32_t cp, const char *target,
+                          bool opening, bool spaced_straight, double conf) {
+  const cd_typo_style *y = c->sty;
+  size_t tl = strlen(target);
+  size_t tcp_i = 0;
+  int32_t tcp = cd_utf8_next(target, tl, &tcp_i);
+  bool changed = !(tl == len && memcmp(c->s + pos, target, tl) == 0);
+  const char *rule = changed ? "typography.quote" : "typography.nbsp";
+  bool want = y->guillemet.mode == CD_TYPO_SPACE_INSERT && is_guillemet((uint32_t)tcp);
+  bool drop = y->guillemet.mode != CD_TYPO_SPACE_KEEP && !want &&
+              (is_guillemet(cp) || spaced_straight);
+  hrun r = opening ? run_after(c, pos + len) : run_before(c, pos);
+  if ((opening && r.b >= c->n) || (!opening && r.a <= c->indent_end)) {
+    /* a mark at the end (opening) or start (closing) of the line has no inside: » at the
+     * start of a paragraph that continues a French quotation */
+    add_edit(c, pos, pos + len, target, tl, rule, conf);
+    return;
+  }
+  char buf[48];
+  size_t bl = 0;
+  if (want) {
+    const char *sp = y->guillemet.text;
+    size_t spl = y->guillemet.len;
+    if (r.count == 1 && r.nb_len) {
+      add_edit(c, pos, pos + len, target, tl, rule, conf);
+      return;
+    }
+    if (r.nb_len) { /* keep the kind of no-break space the text already has */
+      sp = c->s + r.nb_pos;
+      spl = r.nb_len;
+    }
+    if (tl + spl > sizeof buf)
+      return;
+    if (opening) {
+      memcpy(buf, target, tl);
+      memcpy(buf + tl, sp, spl);
+    } else {
+      memcpy(buf, sp, spl);
+      memcpy(buf + spl, target, tl);
+    }
+    bl = tl + spl;
+    if (r.count == 0)
+      add_edit(c, pos, pos + len, buf, bl, changed ? rule : "typography.nbsp", conf);
+    else if (opening)
+      add_edit(c, pos, r.b, buf, bl, rule, conf);
+    else
+      add_edit(c, r.a, pos + len, buf, bl, rule, conf);
+    return;
+  }
+  if (drop && r.count > 0) {
+    if (opening)
+      add_edit(c, pos, r.b, target, tl, "typography.quote", conf);
+    else
+      add_edit(c, r.a, pos + len, target, tl, "typography.quote", conf);
+    return;
+  }
+  add_edit(c, pos, pos + len, target, tl, rule, conf);
+}
+
+static void apostrophe(line_ctx *c, size_t pos, size_t len, double conf) {
+  add_edit_str(c, pos, pos + len, c->sty->apostrophe, "typography.apostrophe", conf);
+}
+
+/* '90s, '68: an apostrophe for elided century digits. */
+static bool elided_year(const line_ctx *c, size_t i) {
+  if (i + 2 > c->n || !is_ascii_digit(c->s[i]) || !is_ascii_digit(c->s[i + 1]))
+    return false;
+  size_t j = i + 2, nx;
+  if (j < c->n && c->s[j] == 's')
+    j++;
+  int32_t after = cp_at(c, j, &nx);
+  return after < 0 || !u_isalnum(after);
+}
+
+/* 'n', 'em, 'til: a leading apostrophe before a word of the style's list; *end gets the
+ * end of the word. */
+static bool elided_word(const line_ctx *c, size_t i, size_t *end) {
+  size_t j = i;
+  while (j < c->n && ((c->s[j] >= 'a' && c->s[j] <= 'z') || (c->s[j] >= 'A' && c->s[j] <= 'Z')))
+    j++;
+  *end = j;
+  if (j == i)
+    return false;
+  size_t nx;
+  int32_t after = cp_at(c, j, &nx);
+  if (after >= 0 && u_isalpha(after))
+    return false;
+  return cd_typo_style_is_elision(c->sty, c->s + i, j - i);
+}
+
+static bool stack_push(line_ctx *c, qopen q) {
+  typo_state *st = c->st;
+  if (st->n_stack == st->cap_stack) {
+    size_t cap = st->cap_stack ? st->cap_stack * 2 : 16;
+    qopen *p = realloc(st->stack, cap * sizeof *p);
+    if (!p) {
+      c->status = CD_ERR_NOMEM;
+      return false;
+    }
+    st->stack = p;
+    st->cap_stack = cap;
+  }
+  st->stack[st->n_stack++] = q;
+  return true;
+}
+
+/* Whether opener q and the closing mark cp make a pair this style converts or keeps. */
+static bool pairs_with(const cd_typo_style *y, const qopen *q, uint32_t cp, bool straight) {
+  if (q->dbl != is_double_class((int32_t)cp))
+    return false;
+  if (q->straight || straight)
+    return true;
+  return (q->cp == y->cp_quote_open && cp == y->cp_quote_close) ||
+         (q->cp == y->cp_inner_open && cp == y->cp_inner_close) ||
+         cd_typo_style_is_foreign_pair(y, q->cp, cp);
+}
+
+enum { R_NONE, R_OPEN, R_CLOSE };
+
+/* The shape of a curly mark says which side it is on when the context does not. */
+static int shape_role(int32_t cp) {
+  switch (cp) {
+  case 0x201C: case 0x201E: case 0x201A: case 0x2018: case 0x00AB: case 0x2039: case 0x201F:
+  case 0x201B:
+    return R_OPEN;
+  default: return R_CLOSE;
+  }
+}
+
+static void quotes_pass(line_ctx *c) {
+  const cd_typo_style *y = c->sty;
+  typo_state *st = c->st;
+  st->n_stack = 0;
+  size_t last_end = (size_t)-1;
+  size_t force_apos = (size_t)-1; /* the second mark of rock 'n' roll */
+  int last_role = R_NONE;
+  for (size_t i = 0; i < c->n && !c->status;) {
+    unsigned char b = (unsigned char)c->s[i];
+    if (b != '"' && b != '\'' && b != 0xE2 && b != 0xC2 && b != 0xCA) {
+      i++;
+      continue;
+    }
+    size_t nx;
+    int32_t cp = cp_at(c, i, &nx);
+    size_t len = nx - i;
+    bool is_q = is_quote_cp(cp);
+    if (!is_q && cp != 0x02BC) {
+      i = nx;
+      continue;
+    }
+    int32_t prev = cp_before(c, i), next;
+    size_t nn;
+    next = cp_at(c, nx, &nn);
+    int pc = cls(prev), nc = cls(next);
+    bool straight = cp == '"' || cp == '\'';
+    /* A quote right after another quote takes that one's side. */
+    if (pc == C_QUOTE && i == last_end)
+      pc = last_role == R_OPEN ? C_SPACE : C_ALNUM;
+    else if (pc == C_QUOTE)
+      pc = C_OTHER;
+    if (i == force_apos) {
+      apostrophe(c, i, len, 0.9);
+      last_end = nx;
+      last_role = R_NONE;
+      i = nx;
+      continue;
+    }
+    /* Apostrophes inside a word: it's, l'homme, O'Brien, 1990's (5'10 is a prime: left). */
+    if (cp == '\'' || cp == 0x2019 || cp == 0x2018 || cp == 0x02BC) {
+      if (pc == C_ALNUM && (nc == C_ALNUM || (cp == 0x02BC && next >= 0 && u_isalpha(next)))) {
+        if (!(is_digit_cp(prev) && is_digit_cp(next)) &&
+            (cp == '\'' || (u_isalpha(prev) && u_isalpha(next))))
+          apostrophe(c, i, len, cp == '\'' ? 0.98 : 0.9);
+        i = nx;
+        continue;
+      }
+      if (cp == 0x02BC) {
+        i = nx;
+        continue;
+      }
+      bool open_ctx = pc == C_EDGE || pc == C_SPACE || pc == C_OPENB || pc == C_DASH;
+      size_t wend = nx;
+      if ((cp == '\'' || cp == 0x2018 || cp == 0x2019) && open_ctx &&
+          (elided_year(c, nx) || elided_word(c, nx, &wend))) {
+        apostrophe(c, i, len, 0.9);
+        if (wend > nx && wend < c->n && (c->s[wend] == '\'' || is_seq(c, wend, "\xE2\x80\x99", 3)))
+          force_apos = wend;
+        last_end = nx;
+        last_role = R_NONE;
+        i = nx;
+        continue;
+      }
+    }
+    bool dbl = is_double_class(cp);
+    bool open_ctx = pc == C_EDGE || pc == C_SPACE || pc == C_OPENB || pc == C_DASH;
+    bool next_gap = nc == C_EDGE || nc == C_SPACE;
+    int role = R_NONE;
+    double conf = 0.95;
+    bool spaced = false;
+    bool top_matches = st->n_stack > 0 && pairs_with(y, &st->stack[st->n_stack - 1],
+                                                     (uint32_t)cp, straight);
+    if (open_ctx && !next_gap)
+      role = R_OPEN;
+    else if (!open_ctx && (next_gap || nc == C_OTHER || nc == C_CLOSEB || nc == C_DASH ||
+                           nc == C_QUOTE))
+      role = R_CLOSE;
+    else if (pc == C_OTHER && nc == C_ALNUM) {
+      role = top_matches ? R_CLOSE : R_OPEN; /* said:"Yes" vs "Yes,"he */
+      conf = 0.75;
+    } else if (open_ctx && next_gap) {
+      /* « word » or " word " with spaces inside: a curly mark says its side by its shape; a
+       * straight one is decided by the stack, only where the style spaces its quotes */
+      if (!straight) {
+        role = shape_role(cp);
+        conf = 0.8;
+      } else if (y->guillemet.mode == CD_TYPO_SPACE_INSERT && dbl) {
+        role = top_matches ? R_CLOSE : nc != C_EDGE ? R_OPEN : R_NONE;
+        conf = 0.6;
+      }
+      spaced = straight;
+    } else if (!straight && pc == C_ALNUM && nc == C_ALNUM) {
+      role = R_NONE; /* a curly mark inside a word: leave it */
+    }
+    last_end = nx;
+    last_role = role;
+    if (role == R_OPEN) {
+      int level = dbl ? 0 : 1;
+      if (st->n_stack > 0)
+        level = 1 - st->stack[st->n_stack - 1].level;
+      qopen q = {i, len, (uint32_t)cp, dbl, straight, level};
+      if (!stack_push(c, q))
+        return;
+      if (straight)
+        rewrite_quote(c, i, len, (uint32_t)cp, open_text(y, level), true, spaced, conf);
+    } else if (role == R_CLOSE) {
+      /* find the opener: the top for single quotes (else it is an apostrophe), any depth for
+       * double ones (an unclosed inner quote is dropped) */
+      size_t k = st->n_stack;
+      bool found = false;
+      while (k > 0) {
+        if (pairs_with(y, &st->stack[k - 1], (uint32_t)cp, straight)) {
+          found = true;
+          break;
+        }
+        if (!dbl)
+          break;
+        k--;
+      }
+      if (found) {
+        qopen q = st->stack[k - 1];
+        st->n_stack = k - 1;
+        double cf = straight && !dbl ? 0.75 : conf;
+        if (!q.straight)
+          rewrite_quote(c, q.pos, q.len, q.cp, open_text(y, q.level), true, false, cf);
+        rewrite_quote(c, i, len, (uint32_t)cp, close_text(y, q.level), false, spaced, cf);
+      } else if (cp == '\'' && prev >= 0 && u_isalpha(prev)) {
+        apostrophe(c, i, len, 0.7); /* the players' union, goin' */
+      } else if (cp == '"' && !is_digit_cp(prev)) {
+        rewrite_quote(c, i, len, (uint32_t)cp, close_text(y, 0), false, spaced, 0.8);
+      } else if (is_guillemet((uint32_t)cp) && y->guillemet.mode == CD_TYPO_SPACE_INSERT) {
+        rewrite_quote(c, i, len, (uint32_t)cp, cp == 0x00BB ? "\xC2\xBB" : "\xC2\xAB", false,
+                      false, 0.8); /* a lone guillemet still gets its space */
+      }
+      /* anything else (a prime after a digit, an unmatched curly mark) is left alone */
+    }
+    i = nx;
+  }
+  /* openers left open (a paragraph that continues a quotation): a guillemet still gets its
+   * space; other curly marks are left as typed, since nothing proves their pair */
+  for (size_t k = 0; k < st->n_stack && !c->status; k++) {
+    const qopen *q = &st->stack[k];
+    if (!q->straight && is_guillemet(q->cp) && y->guillemet.mode == CD_TYPO_SPACE_INSERT)
+      rewrite_quote(c, q->pos, q->len, q->cp, q->cp == 0x00BB ? "\xC2\xBB" : "\xC2\xAB", true,
+                    false, 0.8);
+  }
+}
+
+/* ---- dashes, ellipsis, spaces ---------------------------------------------------------- */
+
+/* The first non-space byte before i (or (size_t)-1), and after j (or n). */
+static size_t nonspace_before(const line_ctx *c, size_t i) {
+  hrun r = run_before(c, i);
+  return r.a > c->indent_end ? r.a : (size_t)-1;
+}
+
+static bool spaced_both(const line_ctx *c, size_t a, size_t b) {
+  return a > 0 && c->s[a - 1] == ' ' && b < c->n && c->s[b] == ' ';
+}
+
+/* A dash between two words (not a bullet at the start, not dangling at the end, not a minus
+ * between two numbers). */
+static bool dash_context(const line_ctx *c, size_t a, size_t b) {
+  size_t pe = nonspace_before(c, a);
+  if (pe == (size_t)-1)
+    return false;
+  hrun r = run_after(c, b);
+  if (r.b >= c->n)
+    return false;
+  size_t nx;
+  int32_t prev = cp_before(c, pe), next = cp_at(c, r.b, &nx);
+  if (is_digit_cp(prev) && is_digit_cp(next))
+    return false;
+  return prev >= 0 && next >= 0 && prev != '<' && next != '>' && next != '-' && prev != '-';
+}
+
+static void spaced_dash(line_ctx *c, size_t a, size_t b, const char *rule, double conf) {
+  if (spaced_both(c, a, b) && dash_context(c, a, b))
+    add_edit_str(c, a, b, c->sty->dash, rule, conf);
+}
+
+/* 1990-1995, 2019-20: a year range, when the style sets a range dash. */
+static void year_range(line_ctx *c, size_t h) {
+  const char *s = c->s;
+  size_t a = h, b = h + 1;
+  while (a > 0 && is_ascii_digit(s[a - 1]))
+    a--;
+  while (b < c->n && is_ascii_digit(s[b]))
+    b++;
+  size_t ll = h - a, rl = b - h - 1;
+  if (ll != 4 || (rl != 4 && rl != 2))
+    return;
+  size_t nx;
+  int32_t before = cp_before(c, a), after = cp_at(c, b, &nx);
+  if ((before >= 0 && (u_isalnum(before) || before == '-' || before == '/' || before == '.')) ||
+      (after >= 0 && (u_isalnum(after) || after == '-' || after == '/')))
+    return;
+  long l = 0, r = 0;
+  for (size_t k = a; k < h; k++)
+    l = l * 10 + (s[k] - '0');
+  for (size_t k = h + 1; k < b; k++)
+    r = r * 10 + (s[k] - '0');
+  if (l < 1000 || l > 2199 || (rl == 4 && r > 2199))
+    return; /* 1234-5678 is a telephone number, not years */
+  if (rl == 2 ? r <= l % 100 : r <= l)
+    return;
+  add_edit_str(c, h, h + 1, c->sty->number_range, "typography.dash", 0.8);
+}
+
+static void hyphens(line_ctx *c, size_t a, size_t b) {
+  size_t n = b - a;
+  if (n == 1) {
+    spaced_dash(c, a, b, "typography.dash", 0.9);
+    if (c->sty->number_range[0] && a > 0 && b < c->n && is_ascii_digit(c->s[a - 1]) &&
+        is_ascii_digit(c->s[b]))
+      year_range(c, a);
+    return;
+  }
+  if (n > 3)
+    return; /* ---- is a rule line, not a dash */
+  if (spaced_both(c, a, b)) {
+    spaced_dash(c, a, b, "typography.dash", 0.95);
+    return;
+  }
+  size_t nx;
+  int32_t prev = cp_before(c, a), next = cp_at(c, b, &nx);
+  if (prev >= 0 && next >= 0 && u_isalpha(prev) && u_isalpha(next)) {
+    char buf[24];
+    int k = snprintf(buf, sizeof buf, " %s ", c->sty->dash);
+    if (k > 0 && (size_t)k < sizeof buf)
+      add_edit(c, a, b, buf, (size_t)k, "typography.dash", 0.85);
+  }
+}
+
+static bool high_punct(char b) { return b == ':' || b == ';' || b == '!' || b == '?'; }
+
+/* What may follow : ; ! ? for it to be sentence punctuation (not 10:30, http:, :-) ). */
+static bool punct_follow_ok(const line_ctx *c, size_t p) {
+  size_t nx;
+  int32_t next = cp_at(c, p + 1, &nx);
+  int k = cls(next);
+  if (k == C_EDGE || k == C_SPACE)
+    return true;
+  if (next == '!' || next == '?' || next == ';' || next == ':' || next == '.' || next == ',' ||
+      next == 0x2026)
+    return true;
+  if (k == C_QUOTE && next != '\'')
+    return true;
+  if (k == C_CLOSEB)
+    return c->s[p] == '!' || c->s[p] == '?'; /* ;) and :) are smileys */
+  return false;
+}
+
+/* What may precede : ; ! ? for the space rule: a word, a number, a closing quote/bracket. */
+static bool punct_prev_ok(const line_ctx *c, int32_t prev) {
+  int k = cls(prev);
+  if (k == C_ALNUM || k == C_CLOSEB)
+    return true;
+  (void)c;
+  return prev == 0x00BB || prev == 0x201D || prev == 0x201C || prev == 0x2019 || prev == '"' ||
+         prev == 0x2026;
+}
+
+/* The space before : ; ! ? at p, given the run of spaces r before it (maybe empty). */
+static void punct_space(line_ctx *c, size_t p, hrun r) {
+  const cd_typo_space *sp = c->s[p] == ':' ? &c->sty->colon : &c->sty->high_punct;
+  if (sp->mode == CD_TYPO_SPACE_KEEP || !punct_follow_ok(c, p))
+    return;
+  if (r.a <= c->indent_end)
+    return; /* nothing but spaces before: not a word's punctuation */
+  int32_t prev = cp_before(c, r.a);
+  if (!punct_prev_ok(c, prev))
+    return;
+  if (sp->mode == CD_TYPO_SPACE_NONE) {
+    if (r.count > 0)
+      add_edit(c, r.a, r.b, "", 0, "typography.space", 0.85);
+    return;
+  }
+  if (r.count == 1 && r.nb_len)
+    return; /* already a no-break space, of either kind */
+  if (r.count == 0) {
+    char buf[8];
+    memcpy(buf, sp->text, sp->len);
+    buf[sp->len] = c->s[p];
+    add_edit(c, p, p + 1, buf, sp->len + 1, "typography.nbsp", 0.85);
+    return;
+  }
+  if (r.nb_len)
+    add_edit(c, r.a, r.b, c->s + r.nb_pos, r.nb_len, "typography.nbsp", 0.9);
+  else
+    add_edit(c, r.a, r.b, sp->text, sp->len, "typography.nbsp", 0.9);
+}
+
+static void spaces_run(line_ctx *c, hrun r) {
+  if (r.b >= c->n) {
+    if (c->at_end) /* stray trailing spaces */
+      add_edit(c, r.a, r.b, "", 0, "typography.space", 0.99);
+    return;
+  }
+  if (high_punct(c->s[r.b])) {
+    punct_space(c, r.b, r);
+    if (!span_free(c, r.a, r.b))
+      return;
+  }
+  if (r.count < 2)
+    return;
+  if (r.nb_len)
+    add_edit(c, r.a, r.b, c->s + r.nb_pos, r.nb_len, "typography.space", 0.9);
+  else
+    add_edit(c, r.a, r.b, " ", 1, "typography.space", 0.95);
+}
+
+static void main_pass(line_ctx *c) {
+  const cd_typo_style *y = c->sty;
+  size_t dl = strlen(y->dash);
+  for (size_t i = c->indent_end; i < c->n && !c->status;) {
+    unsigned char b = (unsigned char)c->s[i];
+    if (b == ' ' || (b == 0xC2 && hspace_len(c, i)) || (b == 0xE2 && hspace_len(c, i))) {
+      hrun r = run_after(c, i);
+      spaces_run(c, r);
+      i = r.b;
+      continue;
+    }
+    if (b == '.') {
+      if (is_seq(c, i, "...", 3) && (i == 0 || c->s[i - 1] != '.') &&
+          (i + 3 == c->n || c->s[i + 3] != '.')) {
+        add_edit_str(c, i, i + 3, y->ellipsis, "typography.ellipsis", 0.95);
+        i += 3;
+        continue;
+      }
+      if (is_seq(c, i, ". . .", 5) && (i == 0 || c->s[i - 1] != '.') &&
+          !is_seq(c, i + 5, " .", 2) && !is_seq(c, i + 5, ".", 1)) {
+        add_edit_str(c, i, i + 5, y->ellipsis, "typography.ellipsis", 0.9);
+        i += 5;
+        continue;
+      }
+      i++;
+      continue;
+    }
+    if (b == '-') {
+      size_t j = i;
+      while (j < c->n && c->s[j] == '-')
+        j++;
+      hyphens(c, i, j);
+      i = j;
+      continue;
+    }
+    if (b == 0xE2 && i + 2 < c->n && (unsigned char)c->s[i + 1] == 0x80 &&
+        ((unsigned char)c->s[i + 2] == 0x93 || (unsigned char)c->s[i + 2] == 0x94)) {
+      /* a spaced en or em dash that is not the house dash */
+      if (!(dl == 3 && memcmp(c->s + i, y->dash, 3) == 0))
+        spaced_dash(c, i, i + 3, "typography.dash", 0.85);
+      i += 3;
+      continue;
+    }
+    if (high_punct((char)b)) {
+      int32_t prev = cp_before(c, i);
+      if (cls(prev) != C_SPACE) {
+        hrun r = {i, i, 0, 0, 0};
+        punct_space(c, i, r);
+      }
+      i++;
+      continue;
+    }
+    i++;
+  }
+}
+
+/* ---- the stage ------------------------------------------------------------------------- */
+
+/* Bytes that can start something the stage rewrites. A line without them (and without two
+ * spaces in a row or a trailing space) costs one scan. */
+static bool needs_work(const line_ctx *c) {
+  const char *s = c->s;
+  size_t n = c->n;
+  bool spacing_fr = c->sty->high_punct.mode == CD_TYPO_SPACE_INSERT ||
+                    c->sty->colon.mode == CD_TYPO_SPACE_INSERT;
+  if (n && s[n - 1] == ' ' && c->at_end)
+    return true;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char b = (unsigned char)s[i];
+    switch (b) {
+    case '"': case '\'': case 0xC2: case 0xCA: case '`': return true;
+    case 0xE2:
+      if (i + 2 < n && (unsigned char)s[i + 1] == 0x80) {
+        unsigned char t = (unsigned char)s[i + 2];
+        if ((t >= 0x93 && t <= 0x94) || (t >= 0x98 && t <= 0x9F) || t == 0xAF || t == 0xB9 ||
+            t == 0xBA)
+          return true;
+      }
+      break;
+    case ' ':
+      if (i + 1 < n && (s[i + 1] == ' ' || s[i + 1] == '-' || high_punct(s[i + 1])))
+        return true;
+      break;
+    case '.':
+      if (i + 2 < n && (s[i + 1] == '.' || (s[i + 1] == ' ' && s[i + 2] == '.')))
+        return true;
+      break;
+    case '-':
+      if (i + 1 < n && s[i + 1] == '-')
+        return true;
+      if (c->sty->number_range[0] && i > 0 && is_ascii_digit(s[i - 1]))
+        return true;
+      break;
+    case ':': case ';': case '!': case '?':
+      if (spacing_fr)
+        return true;
+      break;
+    default: break;
+    }
+  }
+  return false;
+}
+
+/* ``` or ~~~ at the start of a line opens or closes a fenced code block. */
+static bool fence_line(const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n && (s[i] == ' ' || s[i] == '\t'))
+    i++;
+  return (n - i >= 3 && (memcmp(s + i, "```", 3) == 0 || memcmp(s + i, "~~~", 3) == 0));
+}
+
+static cd_status typography_open(const cd_stage_env *env, void **state, cd_error *err) {
+  typo_state *st = calloc(1, sizeof *st);
+  if (!st)
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  cd_status rc = cd_typo_style_load(env->data_dir, env->lang, &st->style, err);
+  if (rc) {
+    free(st);
+    return rc;
+  }
+  *state = st;
   return CD_OK;
 }
 
-const cd_stage_def cd_stage_typography = {"typography", CD_STAGE_TYPOGRAPHY, NULL, typography_process, NULL};
+static void typography_close(void *state) {
+  typo_state *st = state;
+  if (!st)
+    return;
+  cd_typo_style_free(st->style);
+  free(st->mask);
+  free(st->edits);
+  free(st->stack);
+  cd_buf_free(&st->repl);
+  free(st);
+}
+
+static cd_status typography_process(void *state, const cd_segment *seg, cd_rewriter *rw,
+                                    cd_error *err) {
+  typo_state *st = state;
+  line_ctx c = {st, st->style, seg->text, seg->len - seg->eol, 0, seg->line_end, CD_OK};
+  if (seg->line_start && fence_line(c.s, c.n)) {
+    st->in_fence = !st->in_fence;
+    return CD_OK;
+  }
+  if (st->in_fence || c.n == 0 || !needs_work(&c))
+    return CD_OK;
+  if (seg->line_start)
+    while (c.indent_end < c.n && (c.s[c.indent_end] == ' ' || c.s[c.indent_end] == '\t'))
+      c.indent_end++;
+  if (c.indent_end == c.n) {
+    /* a line of spaces only: they are all trailing (tabs are kept) */
+    if (c.at_end && memchr(c.s, '\t', c.n) == NULL)
+      return cd_rw_replace(rw, 0, c.n, "", 0, "typography.space", 0.99);
+    return CD_OK;
+  }
+  if (st->mask_cap < c.n) {
+    unsigned char *m = realloc(st->mask, c.n);
+    if (!m)
+      return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    st->mask = m;
+    st->mask_cap = c.n;
+  }
+  memset(st->mask, 0, c.n);
+  st->n_edits = 0;
+  cd_buf_clear(&st->repl);
+  cd_typo_protect(c.s, c.n, st->mask);
+  quotes_pass(&c);
+  if (!c.status)
+    main_pass(&c);
+  if (c.status)
+    return cd_error_set(err, c.status, "out of memory");
+  qsort(st->edits, st->n_edits, sizeof *st->edits, cmp_edit);
+  for (size_t k = 0; k < st->n_edits; k++) {
+    const typo_edit *e = &st->edits[k];
+    cd_status rc = cd_rw_replace(rw, e->start, e->end, st->repl.data + e->r_off, e->r_len,
+                                 e->rule, e->conf);
+    if (rc)
+      return rc;
+  }
+  return CD_OK;
+}
+
+const cd_stage_def cd_stage_typography = {"typography", CD_STAGE_TYPOGRAPHY, typography_open,
+                                          typography_process, typography_close};
