@@ -440,12 +440,14 @@ static void quotes_pass(line_ctx *c) {
     bool dbl = is_double_class(cp);
     bool open_ctx = pc == C_EDGE || pc == C_SPACE || pc == C_OPENB || pc == C_DASH;
     bool next_gap = nc == C_EDGE || nc == C_SPACE;
+    /* a mark before , . ; ! ? does not open anything: « oui », "yes". */
+    bool next_punct = nc == C_OTHER && u_charType(next) == U_OTHER_PUNCTUATION;
     int role = R_NONE;
     double conf = 0.95;
     bool spaced = false;
     bool top_matches = st->n_stack > 0 && pairs_with(y, &st->stack[st->n_stack - 1],
                                                      (uint32_t)cp, straight);
-    if (open_ctx && !next_gap)
+    if (open_ctx && !next_gap && !next_punct)
       role = R_OPEN;
     else if (!open_ctx && (next_gap || nc == C_OTHER || nc == C_CLOSEB || nc == C_DASH ||
                            nc == C_QUOTE))
@@ -453,14 +455,14 @@ static void quotes_pass(line_ctx *c) {
     else if (pc == C_OTHER && nc == C_ALNUM) {
       role = top_matches ? R_CLOSE : R_OPEN; /* said:"Yes" vs "Yes,"he */
       conf = 0.75;
-    } else if (open_ctx && next_gap) {
+    } else if (open_ctx && (next_gap || next_punct)) {
       /* « word » or " word " with spaces inside: a curly mark says its side by its shape; a
        * straight one is decided by the stack, only where the style spaces its quotes */
       if (!straight) {
         role = shape_role(cp);
         conf = 0.8;
       } else if (y->guillemet.mode == CD_TYPO_SPACE_INSERT && dbl) {
-        role = top_matches ? R_CLOSE : nc != C_EDGE ? R_OPEN : R_NONE;
+        role = top_matches ? R_CLOSE : (nc != C_EDGE && !next_punct) ? R_OPEN : R_NONE;
         conf = 0.6;
       }
       spaced = straight;
