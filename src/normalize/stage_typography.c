@@ -21,6 +21,7 @@
 #include <unicode/uchar.h>
 
 #define MASK_EDITED 2
+#define MASK_CLOSING_QUOTE 3 /* a straight " this line turned into a closing mark */
 
 typedef struct typo_edit {
   size_t start, end;   /* bytes of the line */
@@ -254,7 +255,7 @@ static void rewrite_quote(line_ctx *c, size_t pos, size_t len, uint32_t cp, cons
   const char *rule = changed ? "typography.quote" : "typography.nbsp";
   bool want = y->guillemet.mode == CD_TYPO_SPACE_INSERT && is_guillemet((uint32_t)tcp);
   bool drop = y->guillemet.mode != CD_TYPO_SPACE_KEEP && !want &&
-              (is_guillemet(cp) || spaced_straight);
+              (cp != '"' && cp != '\'' ? true : spaced_straight);
   hrun r = opening ? run_after(c, pos + len) : run_before(c, pos);
   if ((opening && r.b >= c->n) || (!opening && r.a <= c->indent_end)) {
     /* a mark at the end (opening) or start (closing) of the line has no inside: » at the
@@ -267,8 +268,12 @@ static void rewrite_quote(line_ctx *c, size_t pos, size_t len, uint32_t cp, cons
   if (want) {
     const char *sp = y->guillemet.text;
     size_t spl = y->guillemet.len;
-    if (r.count == 1 && r.nb_len) {
-      add_edit(c, pos, pos + len, target, tl, rule, conf);
+    bool empty = opening ? is_seq(c, pos + len, "\xC2\xBB", 2)
+                         : ((pos >= 2 && memcmp(c->s + pos - 2, "\xC2\xAB", 2) == 0) ||
+                            (pos >= 1 && c->s[pos - 1] == '"' &&
+                             c->st->mask[pos - 1] != MASK_CLOSING_QUOTE));
+    if ((r.count == 1 && r.nb_len) || (r.count == 0 && empty)) {
+      add_edit(c, pos, pos + len, target, tl, rule, conf); /* spaced already, or «» */
       return;
     }
     if (r.nb_len) { /* keep the kind of no-break space the text already has */
@@ -285,22 +290,32 @@ static void rewrite_quote(line_ctx *c, size_t pos, size_t len, uint32_t cp, cons
       memcpy(buf + spl, target, tl);
     }
     bl = tl + spl;
+    bool done;
     if (r.count == 0)
-      add_edit(c, pos, pos + len, buf, bl, changed ? rule : "typography.nbsp", conf);
+      done = add_edit(c, pos, pos + len, buf, bl, changed ? rule : "typography.nbsp", conf);
     else if (opening)
-      add_edit(c, pos, r.b, buf, bl, rule, conf);
+      done = add_edit(c, pos, r.b, buf, bl, rule, conf);
     else
-      add_edit(c, r.a, pos + len, buf, bl, rule, conf);
+      done = add_edit(c, r.a, pos + len, buf, bl, rule, conf);
+    if (!done) /* the space belongs to a neighbour's edit already: change the mark only */
+      add_edit(c, pos, pos + len, target, tl, rule, conf);
     return;
   }
   if (drop && r.count > 0) {
-    if (opening)
-      add_edit(c, pos, r.b, target, tl, "typography.quote", conf);
-    else
-      add_edit(c, r.a, pos + len, target, tl, "typography.quote", conf);
-    return;
+    bool done = opening ? add_edit(c, pos, r.b, target, tl, "typography.quote", conf)
+                        : add_edit(c, r.a, pos + len, target, tl, "typography.quote", conf);
+    if (done)
+      return;
   }
   add_edit(c, pos, pos + len, target, tl, rule, conf);
+}
+
+/* Rewrites a closing mark; a straight " is remembered as closing for the space rules. */
+static void rewrite_closing(line_ctx *c, size_t pos, size_t len, uint32_t cp, const char *target,
+                            bool spaced_straight, double conf) {
+  rewrite_quote(c, pos, len, cp, target, false, spaced_straight, conf);
+  if (cp == '"' && c->st->mask[pos] == MASK_EDITED)
+    c->st->mask[pos] = MASK_CLOSING_QUOTE;
 }
 
 static void apostrophe(line_ctx *c, size_t pos, size_t len, double conf) {
@@ -440,12 +455,14 @@ static void quotes_pass(line_ctx *c) {
     bool dbl = is_double_class(cp);
     bool open_ctx = pc == C_EDGE || pc == C_SPACE || pc == C_OPENB || pc == C_DASH;
     bool next_gap = nc == C_EDGE || nc == C_SPACE;
+    /* a mark before , . ; ! ? does not open anything: « oui », "yes". */
+    bool next_punct = nc == C_OTHER && u_charType(next) == U_OTHER_PUNCTUATION;
     int role = R_NONE;
     double conf = 0.95;
     bool spaced = false;
     bool top_matches = st->n_stack > 0 && pairs_with(y, &st->stack[st->n_stack - 1],
                                                      (uint32_t)cp, straight);
-    if (open_ctx && !next_gap)
+    if (open_ctx && !next_gap && !next_punct)
       role = R_OPEN;
     else if (!open_ctx && (next_gap || nc == C_OTHER || nc == C_CLOSEB || nc == C_DASH ||
                            nc == C_QUOTE))
@@ -453,24 +470,28 @@ static void quotes_pass(line_ctx *c) {
     else if (pc == C_OTHER && nc == C_ALNUM) {
       role = top_matches ? R_CLOSE : R_OPEN; /* said:"Yes" vs "Yes,"he */
       conf = 0.75;
-    } else if (open_ctx && next_gap) {
+    } else if (open_ctx && (next_gap || next_punct)) {
       /* « word » or " word " with spaces inside: a curly mark says its side by its shape; a
        * straight one is decided by the stack, only where the style spaces its quotes */
       if (!straight) {
         role = shape_role(cp);
         conf = 0.8;
       } else if (y->guillemet.mode == CD_TYPO_SPACE_INSERT && dbl) {
-        role = top_matches ? R_CLOSE : nc != C_EDGE ? R_OPEN : R_NONE;
+        role = top_matches ? R_CLOSE : (nc != C_EDGE && !next_punct) ? R_OPEN : R_NONE;
         conf = 0.6;
       }
       spaced = straight;
     } else if (!straight && pc == C_ALNUM && nc == C_ALNUM) {
       role = R_NONE; /* a curly mark inside a word: leave it */
     }
+    if (is_guillemet((uint32_t)cp))
+      role = shape_role(cp); /* « » are spaced in French: their shape, not their neighbours */
     last_end = nx;
     last_role = role;
     if (role == R_OPEN) {
-      int level = dbl ? 0 : 1;
+      /* A top-level single-quote mark is an inner quotation (the headline convention) only
+       * where the inner pair is itself single; in fr, uk, ru it is a quotation like any. */
+      int level = (!dbl && !is_double_class((int32_t)y->cp_inner_open)) ? 1 : 0;
       if (st->n_stack > 0)
         level = 1 - st->stack[st->n_stack - 1].level;
       qopen q = {i, len, (uint32_t)cp, dbl, straight, level};
@@ -498,14 +519,14 @@ static void quotes_pass(line_ctx *c) {
         double cf = straight && !dbl ? 0.75 : conf;
         if (!q.straight)
           rewrite_quote(c, q.pos, q.len, q.cp, open_text(y, q.level), true, false, cf);
-        rewrite_quote(c, i, len, (uint32_t)cp, close_text(y, q.level), false, spaced, cf);
+        rewrite_closing(c, i, len, (uint32_t)cp, close_text(y, q.level), spaced, cf);
       } else if (cp == '\'' && prev >= 0 && u_isalpha(prev)) {
         apostrophe(c, i, len, 0.7); /* the players' union, goin' */
       } else if (cp == '"' && !is_digit_cp(prev)) {
-        rewrite_quote(c, i, len, (uint32_t)cp, close_text(y, 0), false, spaced, 0.8);
-      } else if (is_guillemet((uint32_t)cp) && y->guillemet.mode == CD_TYPO_SPACE_INSERT) {
-        rewrite_quote(c, i, len, (uint32_t)cp, cp == 0x00BB ? "\xC2\xBB" : "\xC2\xAB", false,
-                      false, 0.8); /* a lone guillemet still gets its space */
+        rewrite_closing(c, i, len, (uint32_t)cp, close_text(y, 0), spaced, 0.8);
+      } else if (cp == 0x00BB && y->guillemet.mode == CD_TYPO_SPACE_INSERT) {
+        rewrite_quote(c, i, len, (uint32_t)cp, "\xC2\xBB", false, false, 0.8);
+        /* a lone closing guillemet still gets its space */
       }
       /* anything else (a prime after a digit, an unmatched curly mark) is left alone */
     }
@@ -515,9 +536,8 @@ static void quotes_pass(line_ctx *c) {
    * space; other curly marks are left as typed, since nothing proves their pair */
   for (size_t k = 0; k < st->n_stack && !c->status; k++) {
     const qopen *q = &st->stack[k];
-    if (!q->straight && is_guillemet(q->cp) && y->guillemet.mode == CD_TYPO_SPACE_INSERT)
-      rewrite_quote(c, q->pos, q->len, q->cp, q->cp == 0x00BB ? "\xC2\xBB" : "\xC2\xAB", true,
-                    false, 0.8);
+    if (q->cp == 0x00AB && y->guillemet.mode == CD_TYPO_SPACE_INSERT)
+      rewrite_quote(c, q->pos, q->len, q->cp, "\xC2\xAB", true, false, 0.8);
   }
 }
 
@@ -546,7 +566,9 @@ static bool dash_context(const line_ctx *c, size_t a, size_t b) {
   int32_t prev = cp_before(c, pe), next = cp_at(c, r.b, &nx);
   if (is_digit_cp(prev) && is_digit_cp(next))
     return false;
-  return prev >= 0 && next >= 0 && prev != '<' && next != '>' && next != '-' && prev != '-';
+  /* not <!-- -->, not a run of dashes */
+  return prev >= 0 && next >= 0 && prev != '<' && next != '>' && cls(prev) != C_DASH &&
+         cls(next) != C_DASH;
 }
 
 static void spaced_dash(line_ctx *c, size_t a, size_t b, const char *rule, double conf) {
@@ -619,7 +641,7 @@ static bool punct_follow_ok(const line_ctx *c, size_t p) {
   if (next == '!' || next == '?' || next == ';' || next == ':' || next == '.' || next == ',' ||
       next == 0x2026)
     return true;
-  if (k == C_QUOTE && next != '\'')
+  if (k == C_QUOTE) /* any mark: its shape may change in this very pass */
     return true;
   if (k == C_CLOSEB)
     return c->s[p] == '!' || c->s[p] == '?'; /* ;) and :) are smileys */
@@ -627,13 +649,16 @@ static bool punct_follow_ok(const line_ctx *c, size_t p) {
 }
 
 /* What may precede : ; ! ? for the space rule: a word, a number, a closing quote/bracket. */
-static bool punct_prev_ok(const line_ctx *c, int32_t prev) {
+static bool punct_prev_ok(const line_ctx *c, int32_t prev, size_t prev_pos) {
+  if (prev == '"') /* only once it is known to close */
+    return c->st->mask[prev_pos] == MASK_CLOSING_QUOTE;
   int k = cls(prev);
   if (k == C_ALNUM || k == C_CLOSEB)
     return true;
-  (void)c;
-  return prev == 0x00BB || prev == 0x201D || prev == 0x201C || prev == 0x2019 || prev == '"' ||
-         prev == 0x2026;
+  return prev == 0x00BB || prev == 0x201D || prev == 0x2019 || prev == 0x2026 ||
+         prev == '.' || /* "..." may have just become "…" */
+         (prev >= 0 && ((uint32_t)prev == c->sty->cp_quote_close ||
+                        (uint32_t)prev == c->sty->cp_inner_close));
 }
 
 /* The space before : ; ! ? at p, given the run of spaces r before it (maybe empty). */
@@ -644,7 +669,7 @@ static void punct_space(line_ctx *c, size_t p, hrun r) {
   if (r.a <= c->indent_end)
     return; /* nothing but spaces before: not a word's punctuation */
   int32_t prev = cp_before(c, r.a);
-  if (!punct_prev_ok(c, prev))
+  if (!punct_prev_ok(c, prev, r.a - 1))
     return;
   if (sp->mode == CD_TYPO_SPACE_NONE) {
     if (r.count > 0)
@@ -856,6 +881,8 @@ static cd_status typography_process(void *state, const cd_segment *seg, cd_rewri
     main_pass(&c);
   if (c.status)
     return cd_error_set(err, c.status, "out of memory");
+  if (st->n_edits == 0)
+    return CD_OK;
   qsort(st->edits, st->n_edits, sizeof *st->edits, cmp_edit);
   for (size_t k = 0; k < st->n_edits; k++) {
     const typo_edit *e = &st->edits[k];

@@ -98,7 +98,7 @@ static void protect_token(const char *s, size_t a, size_t b, unsigned char *mask
   if (at && at > tok) {
     size_t ai = (size_t)(at - tok), ls = ai;
     while (ls > 0 && (is_ascii_alnum((unsigned char)tok[ls - 1]) || tok[ls - 1] == '.' ||
-                      tok[ls - 1] == '_' || tok[ls - 1] == '%' || tok[ls - 1] == '+' ||
+                      tok[ls - 1] == '_' || tok[ls - 1] == '%' || tok[ls - 1] == '+' || tok[ls - 1] == '\'' ||
                       tok[ls - 1] == '-'))
       ls--;
     size_t de = ai + 1;
