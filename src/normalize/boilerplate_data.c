@@ -83,6 +83,8 @@ static cd_status push_pattern(cd_bp_data *d, const cd_bp_pattern *p) {
     d->cap_patterns = cap;
   }
   d->patterns[d->n_patterns++] = *p;
+  if (p->kind == CD_BP_DELETE)
+    d->n_delete++;
   return CD_OK;
 }
 
@@ -125,6 +127,7 @@ static cd_status load_pattern_line(cd_bp_data *d, char *line, const char *where,
                         where, n);
   cd_bp_pattern p;
   memset(&p, 0, sizeof p);
+  p.sep_group = -1;
   if (parse_kind(f[0], &p.kind))
     return cd_error_set(err, CD_ERR_DATA, "%s: unknown kind \"%s\" (delete, keep, dateline)",
                         where, f[0]);
@@ -152,11 +155,9 @@ static cd_status load_pattern_line(cd_bp_data *d, char *line, const char *where,
   }
   p.rule = dup_n(f[1], strlen(f[1]));
   p.where = dup_n(where, strlen(where));
-  p.source = dup_n(f[3], strlen(f[3]));
-  if (!p.rule || !p.where || !p.source || push_pattern(d, &p)) {
+  if (!p.rule || !p.where || push_pattern(d, &p)) {
     free(p.rule);
     free(p.where);
-    free(p.source);
     uregex_close(p.re);
     return cd_error_set(err, CD_ERR_NOMEM, "%s: out of memory", where);
   }
@@ -247,36 +248,6 @@ static cd_status load_pattern_files(cd_bp_data *d, const char *dir, cd_error *er
   for (size_t i = 0; i < n; i++)
     free(names[i]);
   free(names);
-  return st;
-}
-
-/* One regex that matches when any pattern of the kind matches: (?:p1)|(?:p2)|... Inline
- * flags such as (?i) stay inside their group in ICU. Backreferences and named groups would
- * clash once combined, so the README forbids them in delete and keep patterns; a clash that
- * ICU detects is reported here. */
-static cd_status combine(cd_bp_data *d, cd_bp_kind kind, const char *dir,
-                         URegularExpression **out, cd_error *err) {
-  cd_buf pat = CD_BUF_INIT;
-  cd_status st = CD_OK;
-  size_t count = 0;
-  for (size_t i = 0; i < d->n_patterns && !st; i++) {
-    if (d->patterns[i].kind != kind)
-      continue;
-    st = cd_buf_appendf(&pat, "%s(?:%s)", count ? "|" : "", d->patterns[i].source);
-    count++;
-  }
-  if (st) {
-    cd_buf_free(&pat);
-    return cd_error_set(err, st, "%s: cannot combine the patterns", dir);
-  }
-  *out = NULL;
-  if (count) {
-    char where[4200];
-    snprintf(where, sizeof where, "%s: the %s patterns together", dir,
-             kind == CD_BP_DELETE ? "delete" : "keep");
-    st = compile_pattern(pat.data, out, where, err);
-  }
-  cd_buf_free(&pat);
   return st;
 }
 
@@ -416,10 +387,6 @@ cd_status cd_bp_data_load(const char *data_dir, const char *lang, cd_bp_data **o
   char dir[4096], path[4200];
   snprintf(dir, sizeof dir, "%s/boilerplate", data_dir);
   cd_status st = load_pattern_files(d, dir, err);
-  if (!st)
-    st = combine(d, CD_BP_DELETE, dir, &d->any_delete, err);
-  if (!st)
-    st = combine(d, CD_BP_KEEP, dir, &d->any_keep, err);
   if (!st) {
     snprintf(path, sizeof path, "%s/section-labels.tsv", dir);
     st = for_each_line(d, path, true, load_label_line, err);
@@ -444,13 +411,8 @@ void cd_bp_data_free(cd_bp_data *d) {
     uregex_close(d->patterns[i].re);
     free(d->patterns[i].rule);
     free(d->patterns[i].where);
-    free(d->patterns[i].source);
   }
   free(d->patterns);
-  if (d->any_delete)
-    uregex_close(d->any_delete);
-  if (d->any_keep)
-    uregex_close(d->any_keep);
   for (size_t i = 0; i < d->n_labels; i++)
     free(d->labels[i].text);
   free(d->labels);

@@ -24,7 +24,6 @@ typedef struct cd_bp_pattern {
   URegularExpression *re;
   int32_t sep_group; /* dateline patterns: number of the named group "sep" */
   char *where;       /* "FILE:LINE", for messages */
-  char *source;      /* the pattern as written (UTF-8) */
 } cd_bp_pattern;
 
 typedef struct cd_bp_label {
@@ -34,10 +33,8 @@ typedef struct cd_bp_label {
 
 typedef struct cd_bp_data {
   cd_bp_pattern *patterns;
-  size_t n_patterns, cap_patterns;
-  /* All delete (resp. keep) patterns as one alternation: one regex run per short line
-   * answers "does anything match?"; the single patterns are tried only after a hit. */
-  URegularExpression *any_delete, *any_keep;
+  size_t n_patterns, cap_patterns; /* in file order, files in name order */
+  size_t n_delete;                  /* how many of them are delete patterns */
   cd_bp_label *labels;
   size_t n_labels, cap_labels;
   /* labels whose first byte is b are labels[label_first[b] .. label_first[b+1]) */

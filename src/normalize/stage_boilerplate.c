@@ -6,15 +6,17 @@
  *
  * Streaming and cost: the stage sees one line at a time and keeps only backward state (was
  * a line deleted since the last line of text? how many blank lines followed it?), so a run
- * of blank lines left by deletions collapses to one without look-ahead. Most lines are long
- * prose: only lines of at most BP_MAX_DELETE bytes are matched against the delete patterns
- * (one combined regex run), and labels and datelines look only at the start of a line. */
+ * of blank lines left by deletions collapses to one without look-ahead. Most lines are
+ * prose and must cost almost nothing: only lines of at most BP_MAX_DELETE bytes can be
+ * deleted, and of those only the patterns that can start with the line's first two
+ * characters are run (see candidates()); labels and datelines look only at the start. */
 #include "boilerplate_data.h"
 #include "cd_stage.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
+#include <unicode/utf16.h>
 #include <unicode/ustring.h>
 #include <unicode/utext.h>
 
@@ -29,11 +31,21 @@ static const char RULE_BLANK[] = "boilerplate.blank-run";
 #define CONF_LABEL_LINE 0.95
 #define CONF_LABEL_GLUED 0.9
 #define CONF_BLANK 1.0
+/* Entries of the first-two-characters cache (a power of two). */
+#define BP_CACHE 4096
+#define BP_NO_CP 0xFFFFFFFFu
 
 typedef struct bp_state {
   cd_bp_data *data; /* NULL when there is no data directory: the stage passes text through */
   UChar *u16;       /* BP_MAX_DELETE + 1 code units: a short line in UTF-16 */
   UText *ut;        /* a UTF-8 UText reused for datelines (byte offsets come back native) */
+  /* candidates() cache: for a (first, second) code point pair, the delete patterns (bits in
+   * data order) that can match a line starting with them */
+  uint32_t *cache_key; /* 2 per entry; BP_NO_CP in both = empty */
+  uint64_t *cache_mask;
+  uint64_t *tmp_mask;
+  uint8_t *c1_none; /* per BMP code point: 1 = no delete pattern can start with it */
+  size_t mask_words;
   bool seen_text;   /* a non-blank line has been emitted */
   bool deleted;     /* a line was deleted since the last non-blank line emitted */
   unsigned blanks;  /* blank lines emitted since the last non-blank line */
@@ -45,6 +57,10 @@ static void boilerplate_close(void *state) {
     return;
   cd_bp_data_free(s->data);
   free(s->u16);
+  free(s->cache_key);
+  free(s->cache_mask);
+  free(s->tmp_mask);
+  free(s->c1_none);
   if (s->ut)
     utext_close(s->ut);
   free(s);
@@ -62,7 +78,15 @@ static cd_status boilerplate_open(const cd_stage_env *env, void **state, cd_erro
     UErrorCode ec = U_ZERO_ERROR;
     s->u16 = malloc((BP_MAX_DELETE + 1) * sizeof *s->u16);
     s->ut = utext_openUTF8(NULL, "", 0, &ec);
-    if (!s->u16 || U_FAILURE(ec))
+    s->mask_words = (s->data->n_delete + 63) / 64;
+    s->cache_key = malloc(2 * BP_CACHE * sizeof *s->cache_key);
+    s->cache_mask = calloc(BP_CACHE * (s->mask_words ? s->mask_words : 1), sizeof *s->cache_mask);
+    s->c1_none = calloc(0x10000, 1);
+    s->tmp_mask = calloc(s->mask_words ? s->mask_words : 1, sizeof *s->tmp_mask);
+    if (s->cache_key)
+      memset(s->cache_key, 0xFF, 2 * BP_CACHE * sizeof *s->cache_key);
+    if (!s->u16 || !s->cache_key || !s->cache_mask || !s->tmp_mask || !s->c1_none ||
+        U_FAILURE(ec))
       st = cd_error_set(err, CD_ERR_NOMEM, "boilerplate: cannot allocate the matcher");
   }
   if (st) {
@@ -112,34 +136,99 @@ static const cd_bp_label *label_at(const cd_bp_data *d, const char *t, size_t a,
   return NULL;
 }
 
-/* Does the whole of t[a..b) match a delete pattern and no keep pattern? */
+static bool whole_match(const cd_bp_pattern *p, const UChar *u, int32_t n) {
+  UErrorCode ec = U_ZERO_ERROR;
+  uregex_setText(p->re, u, n, &ec);
+  return uregex_matches(p->re, -1, &ec) && U_SUCCESS(ec);
+}
+
+/* Which delete patterns can match a line that starts with code points c1 c2 (c2 = BP_NO_CP:
+ * with c1 alone)? Each pattern is run on just those characters: when it neither matches nor
+ * wants more input (ICU's hitEnd), no longer line starting so can match it. Only patterns in
+ * `within` (NULL = all) are tried. Lines share few distinct starts, so the answer is cached
+ * and most prose lines run no regex at all. */
+static const uint64_t *candidates(bp_state *s, uint32_t c1, uint32_t c2,
+                                  const uint64_t *within) {
+  size_t slot = ((c1 * 0x9E3779B1u) ^ (c2 * 0x85EBCA77u)) & (BP_CACHE - 1);
+  uint64_t *mask = s->cache_mask + slot * s->mask_words;
+  if (s->cache_key[2 * slot] == c1 && s->cache_key[2 * slot + 1] == c2)
+    return mask;
+  UChar u[4];
+  int32_t n = 0;
+  U16_APPEND_UNSAFE(u, n, c1);
+  if (c2 != BP_NO_CP)
+    U16_APPEND_UNSAFE(u, n, c2);
+  memset(mask, 0, s->mask_words * sizeof *mask);
+  const cd_bp_data *d = s->data;
+  for (size_t i = 0, k = 0; i < d->n_patterns; i++) {
+    const cd_bp_pattern *p = &d->patterns[i];
+    if (p->kind != CD_BP_DELETE)
+      continue;
+    if (!within || (within[k / 64] >> (k % 64) & 1)) {
+      UErrorCode ec = U_ZERO_ERROR;
+      uregex_setText(p->re, u, n, &ec);
+      bool hit = uregex_lookingAt(p->re, -1, &ec);
+      if (U_FAILURE(ec) || hit || uregex_hitEnd(p->re, &ec))
+        mask[k / 64] |= (uint64_t)1 << (k % 64);
+    }
+    k++;
+  }
+  s->cache_key[2 * slot] = c1;
+  s->cache_key[2 * slot + 1] = c2;
+  return mask;
+}
+
+static bool mask_empty(const uint64_t *m, size_t words) {
+  for (size_t w = 0; w < words; w++)
+    if (m[w])
+      return false;
+  return true;
+}
+
+/* The delete pattern the whole of t[a..b) matches, unless a keep pattern matches it too. */
 static const cd_bp_pattern *deletion_for(bp_state *s, const char *t, size_t a, size_t b) {
   const cd_bp_data *d = s->data;
-  if (!d->any_delete)
+  if (!d->n_delete)
     return NULL;
+  size_t i = a;
+  int32_t c1 = cd_utf8_next(t, b, &i);
+  int32_t c2 = i < b ? cd_utf8_next(t, b, &i) : (int32_t)-2;
+  if (c1 < 0 || c2 == -1)
+    return NULL;
+  /* first by the first character alone (a CJK or Thai start is rejected here), then by
+   * the first two; the first answer is copied because both may share a cache slot */
+  if (c1 < 0x10000 && s->c1_none[c1])
+    return NULL;
+  const uint64_t *mask = candidates(s, (uint32_t)c1, BP_NO_CP, NULL);
+  if (mask_empty(mask, s->mask_words)) {
+    if (c1 < 0x10000)
+      s->c1_none[c1] = 1; /* remembered beyond the cache: scripts with many letters */
+    return NULL;
+  }
+  if (c2 != -2) {
+    memcpy(s->tmp_mask, mask, s->mask_words * sizeof *mask);
+    mask = candidates(s, (uint32_t)c1, (uint32_t)c2, s->tmp_mask);
+    if (mask_empty(mask, s->mask_words))
+      return NULL;
+  }
   UErrorCode ec = U_ZERO_ERROR;
   int32_t n = 0;
   u_strFromUTF8(s->u16, BP_MAX_DELETE + 1, &n, t + a, (int32_t)(b - a), &ec);
   if (U_FAILURE(ec))
     return NULL;
-  uregex_setText(d->any_delete, s->u16, n, &ec);
-  if (!uregex_matches(d->any_delete, -1, &ec) || U_FAILURE(ec))
-    return NULL;
-  if (d->any_keep) {
-    uregex_setText(d->any_keep, s->u16, n, &ec);
-    if (uregex_matches(d->any_keep, -1, &ec) && U_SUCCESS(ec))
-      return NULL;
-  }
-  for (size_t i = 0; i < d->n_patterns; i++) {
-    const cd_bp_pattern *p = &d->patterns[i];
+  const cd_bp_pattern *found = NULL;
+  for (size_t k = 0, j = 0; j < d->n_patterns && !found; j++) {
+    const cd_bp_pattern *p = &d->patterns[j];
     if (p->kind != CD_BP_DELETE)
       continue;
-    ec = U_ZERO_ERROR;
-    uregex_setText(p->re, s->u16, n, &ec);
-    if (uregex_matches(p->re, -1, &ec) && U_SUCCESS(ec))
-      return p;
+    if (mask[k / 64] >> (k % 64) & 1 && whole_match(p, s->u16, n))
+      found = p;
+    k++;
   }
-  return NULL;
+  for (size_t j = 0; found && j < d->n_patterns; j++)
+    if (d->patterns[j].kind == CD_BP_KEEP && whole_match(&d->patterns[j], s->u16, n))
+      found = NULL;
+  return found;
 }
 
 /* ---- datelines ----------------------------------------------------------------------- */
