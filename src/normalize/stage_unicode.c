@@ -320,6 +320,35 @@ static void plain_char(scan *sc, size_t i, uint32_t f) {
   st->prev_emoji = (f & UCP_EMOJI) != 0;
 }
 
+/* A run of printable ASCII: all safe starters, all Latin letters or neutral signs, so only
+ * its edges matter to units, words and context. */
+static void ascii_run(scan *sc, size_t a, size_t e) {
+  ustate *st = sc->st;
+  const unsigned char *s = (const unsigned char *)sc->s;
+  const uint32_t *fl = st->props.flags; /* block 0 is filled by ucp_init */
+  if (sc->unit_dirty)
+    close_unit(sc, a);
+  open_unit(sc, e - 1);
+  st->ns_run = 0;
+  size_t k = a;
+  while (k < e && (fl[s[k]] & UCP_LETTER))
+    k++;
+  if (k > a)
+    word_add(sc, a, fl[s[a]]);
+  if (k < e) {
+    word_end(sc, k);
+    size_t t = e;
+    while (t > k && (fl[s[t - 1]] & UCP_LETTER))
+      t--;
+    if (t < e)
+      word_add(sc, t, fl[s[t]]);
+  }
+  uint32_t lf = fl[s[e - 1]];
+  st->prev_ctx = (lf & UCP_LETTER) ? UCP_CTX(lf) : UCP_CTX_NONE;
+  st->prev_space = (lf & UCP_SPACE) != 0;
+  st->prev_emoji = false;
+}
+
 static void control_char(scan *sc, size_t i, size_t j, uint32_t f) {
   ustate *st = sc->st;
   if (f & UCP_SPACE) {
@@ -488,6 +517,15 @@ static cd_status check_word(scan *sc, size_t ws, size_t we, size_t n_sorted, siz
   double conf = 0;
   cd_homoglyph_verdict v =
       cd_homoglyph_check(st->hg, st->tmp.data, st->tmp.len, &st->tmp2, &conf);
+  if (v == CD_HOMOGLYPH_REPAIRED) {
+    /* A new letter could compose with a mark that followed the old one (Latin y + U+0306
+     * becoming Cyrillic у + U+0306 = ў): such a repair is left to a person. */
+    cd_status s = nfc_utf8(st, st->tmp2.data, st->tmp2.len, &st->acc);
+    if (s)
+      return s;
+    if (st->acc.len != st->tmp2.len || memcmp(st->acc.data, st->tmp2.data, st->acc.len) != 0)
+      v = CD_HOMOGLYPH_SUSPECT;
+  }
   if (v == CD_HOMOGLYPH_SUSPECT && k0 == k1) {
     push_piece(sc, ws, we, sc->s + ws, we - ws, R_MIXED, 0.5);
     return sc->status;
@@ -614,9 +652,20 @@ static cd_status unicode_process(void *state, const cd_segment *seg, cd_rewriter
   for (size_t i = 0, j; i < n && !sc.status;) {
     int32_t c;
     unsigned char b = (unsigned char)seg->text[i];
+    if (b - 0x20u < 0x5Fu) {
+      for (j = i + 1; j < n && (unsigned char)seg->text[j] - 0x20u < 0x5Fu; j++)
+        ;
+      ascii_run(&sc, i, j);
+      i = j;
+      continue;
+    }
     if (b < 0x80) {
       c = b;
       j = i + 1;
+    } else if (b >= 0xC2 && b < 0xE0 && i + 1 < n &&
+               ((unsigned char)seg->text[i + 1] & 0xC0) == 0x80) {
+      c = (int32_t)(((b & 0x1Fu) << 6) | ((unsigned char)seg->text[i + 1] & 0x3Fu));
+      j = i + 2;
     } else {
       c = next_cp(seg->text, n, i, &j);
     }
