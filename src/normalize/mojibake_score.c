@@ -99,8 +99,8 @@ static bool is_strong(const mj_tables *t, uint32_t c) {
 /* A single character between two letters that is ordinary inside words: apostrophes,
  * hyphens, the Catalan middle dot. */
 static bool word_internal(uint32_t c) {
-  return c == 0x2019 || c == 0x2018 || c == 0x02BC || c == 0x00B7 || c == 0x2010 ||
-         c == 0x2011 || c == 0x00AD;
+  return c == 0x2019 || c == 0x02BC || c == 0x00B7 || c == 0x2010 ||
+         c == 0x2011;
 }
 
 int mj_badness(const mj_tables *t, const uint32_t *w, size_t n, bool latin_line) {
@@ -114,8 +114,26 @@ int mj_badness(const mj_tables *t, const uint32_t *w, size_t n, bool latin_line)
       bad += 4;
     else if (k == K_FFFD && i > 0 && w[i - 1] >= 0x80 && kind_of(w[i - 1]) == K_LETTER)
       bad += 1; /* a lead character whose continuation was lost */
-    if (i + 1 < n && c >= 0x80 && w[i + 1] >= 0x80 && is_strong(t, c))
+    /* "Ã" or "Â" before another non-ASCII character, unless that is an apostrophe inside
+     * a word ("Ã’s"). */
+    if (i + 1 < n && c >= 0x80 && w[i + 1] >= 0x80 && is_strong(t, c) &&
+        !(word_internal(w[i + 1]) && i + 2 < n && kind_of(w[i + 2]) == K_LETTER))
       bad += 2;
+    /* The middle of a run of three or more non-ASCII symbols: "×‘×”×•". */
+    if (k == K_ODD && c >= 0x80 && i > 0 && i + 1 < n && w[i - 1] >= 0x80 && w[i + 1] >= 0x80 &&
+        kind_of(w[i - 1]) == K_ODD && kind_of(w[i + 1]) == K_ODD)
+      bad += 1;
+    /* A character of another script alone in a Latin line: "HUHLL Ե", "est᠓". */
+    if (latin_line && c >= 0x80 && k != K_SPACE) {
+      UScriptCode sc = script_of(c);
+      bool lone = specific_script(sc) && sc != USCRIPT_LATIN;
+      if (lone && i > 0 && script_of(w[i - 1]) == sc)
+        lone = false;
+      if (lone && i + 1 < n && script_of(w[i + 1]) == sc)
+        lone = false;
+      if (lone)
+        bad += 2;
+    }
     if (k != K_LETTER)
       continue;
     if (rare_letter(t, c))
@@ -138,16 +156,10 @@ int mj_badness(const mj_tables *t, const uint32_t *w, size_t n, bool latin_line)
           j++;
         bool sandwiched = j < n && kind_of(w[j]) == K_LETTER;
         if (sandwiched && !(j == i + 2 && word_internal(d)))
-          bad += 2;
+          bad += (j == i + 2 && c < 0x80 && w[j] < 0x80) ? 1 : 2; /* "Ningbo，China" */
         else if (!sandwiched && c >= 0x80)
           bad += 1;
       }
-    }
-    /* A lone letter of another script in a Latin line: "HUHLL Ե". */
-    if (latin_line && c >= 0x80 && !prev_letter && (i + 1 >= n || kind_of(w[i + 1]) != K_LETTER)) {
-      UScriptCode sc = script_of(c);
-      if (specific_script(sc) && sc != USCRIPT_LATIN)
-        bad += 2;
     }
   }
   return bad;

@@ -13,14 +13,15 @@
 #include <unicode/ulocdata.h>
 
 /* Used when no data directory is known: the charset names only, in the documented order. */
-static const char default_charsets[] = "cp1252\tCP1252\t1\tyes\tÂÃ\n"
-                                       "latin-1\tISO-8859-1\t1\tno\tÂÃ\n"
-                                       "cp1251\tCP1251\t2\tno\t-\n"
+static const char default_charsets[] = "cp1252\tCP1252\t2\tyes\tÂÃ\n"
+                                       "latin-1\tISO-8859-1\t2\tno\tÂÃ\n"
+                                       "cp1251\tCP1251\t2\tyes\t-\n"
                                        "cp1250\tCP1250\t2\tyes\t-\n"
                                        "iso-8859-2\tISO-8859-2\t2\tno\t-\n"
+                                       "cp1257\tCP1257\t2\tyes\t-\n"
                                        "koi8-r\tKOI8-R\t2\tno\t-\n"
                                        "koi8-u\tKOI8-U\t2\tno\t-\n"
-                                       "macroman\tMACINTOSH\t3\tno\t-\n"
+                                       "macroman\tMACINTOSH\t2\tno\t-\n"
                                        "cp437\tCP437\t2\tno\t-\n";
 
 static cd_status read_file(const char *path, cd_buf *out, bool *missing, cd_error *err) {
@@ -79,6 +80,12 @@ static cd_status build_charset(mj_charset *cs, const char *src, size_t line, cd_
     if (cs->to_cp[b] != MJ_UNDEFINED && cs->to_cp[b] < 0x10000 && cs->to_cp[b] >= 0x80)
       if (cs->from_cp[cs->to_cp[b]] == MJ_NO_BYTE)
         cs->from_cp[cs->to_cp[b]] = (uint8_t)b;
+  /* Sloppy also means that a C1 control stands for its own byte: text that went through
+   * Latin-1 in one place and cp1252 in another mixes both ("\u00e2\u20ac\u0080"). */
+  if (cs->sloppy)
+    for (unsigned b = 0x80; b < 0xA0; b++)
+      if (cs->from_cp[b] == MJ_NO_BYTE)
+        cs->from_cp[b] = (uint8_t)b;
   return CD_OK;
 }
 
@@ -182,8 +189,8 @@ static cd_status parse_joins(mj_tables *t, char *text) {
   return CD_OK;
 }
 
-/* The letters that some language in CLDR writes (standard and auxiliary exemplars of every
- * language ICU has), in both cases. A letter outside it (ɒ, ſ, ʅ) is what a wrong decoding
+/* The letters that some language in CLDR writes (the standard exemplars of every
+ * language ICU has; auxiliary sets list archaic letters such as ſ), in both cases. A letter outside it (ɒ, ſ, ʅ) is what a wrong decoding
  * produces, not what people write. */
 static cd_status build_plausible(mj_tables *t, cd_error *err) {
   UErrorCode ec = U_ZERO_ERROR;
@@ -199,17 +206,15 @@ static cd_status build_plausible(mj_tables *t, cd_error *err) {
     ULocaleData *ld = ulocdata_open(loc, &ec);
     if (U_FAILURE(ec))
       continue;
-    for (int kind = ULOCDATA_ES_STANDARD; kind <= ULOCDATA_ES_AUXILIARY; kind++) {
-      ec = U_ZERO_ERROR;
-      USet *es = ulocdata_getExemplarSet(ld, NULL, USET_IGNORE_SPACE, (ULocaleDataExemplarSetType)kind, &ec);
-      if (U_SUCCESS(ec) && es)
-        uset_addAll(t->plausible, es);
-      if (es)
-        uset_close(es);
-    }
+    ec = U_ZERO_ERROR;
+    USet *es = ulocdata_getExemplarSet(ld, NULL, USET_IGNORE_SPACE, ULOCDATA_ES_STANDARD, &ec);
+    if (U_SUCCESS(ec) && es)
+      uset_addAll(t->plausible, es);
+    if (es)
+      uset_close(es);
     ulocdata_close(ld);
   }
-  uset_closeOver(t->plausible, USET_CASE_INSENSITIVE);
+  uset_closeOver(t->plausible, USET_ADD_CASE_MAPPINGS);
   uset_freeze(t->plausible);
   return CD_OK;
 }

@@ -16,6 +16,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/uchar.h>
 
 #define MJ_MAX_DEPTH 3
 #define MJ_CONTEXT 3
@@ -147,15 +148,18 @@ static seq read_seq(const mj_charset *cs, const uint32_t *c, size_t n, size_t i,
   size_t len = b0 < 0xE0 ? 2 : b0 < 0xF0 ? 3 : 4;
   uint32_t v = b0 & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
   bool c1 = c[i] >= 0x80 && c[i] < 0xA0;
-  bool weak = false;
+  size_t real = 0; /* continuation characters that are not a stand-in */
+  bool last_space = false;
   for (size_t j = 1; j < len; j++) {
     if (i + j >= n)
       return r;
     uint32_t ch = c[i + j];
-    if (ch == 0xFFFD) {
+    /* A lost tail: U+FFFD anywhere, or '?' for the last byte of a long sequence. */
+    if (ch == 0xFFFD || (ch == '?' && j == len - 1 && real > 0)) {
       r.len = j + 1;
       r.cp = 0xFFFD;
       r.c1 = c1;
+      r.weak = real == 0 && ch == '?';
       r.bytes = (unsigned)len;
       return r;
     }
@@ -169,16 +173,20 @@ static seq read_seq(const mj_charset *cs, const uint32_t *c, size_t n, size_t i,
         hi = 0x8F;
     }
     if (ch == ' ' && lo <= 0xA0 && 0xA0 <= hi) {
-      b = 0xA0;
-      weak = true;
+      b = 0xA0; /* a no-break space that became a space */
+      if (j == len - 1)
+        last_space = true;
     } else {
       b = byte_of(cs, ch);
       if (b < lo || b > hi)
         return r;
+      real++;
     }
     c1 |= ch >= 0x80 && ch < 0xA0;
     v = (v << 6) | (b & 0x3F);
   }
+  /* A space at the end is as likely a real space after a lone lead character. */
+  bool weak = real == 0 || last_space;
   if (v >= 0xD800 && v <= 0xDBFF) {
     if (low)
       return r;
@@ -202,16 +210,22 @@ static seq read_seq(const mj_charset *cs, const uint32_t *c, size_t n, size_t i,
   return r;
 }
 
+static int cmp_fix(const void *a, const void *b) {
+  const mj_fix *x = a, *y = b;
+  return x->s < y->s ? -1 : x->s > y->s;
+}
+
 /* ---- the repair of one run of text ------------------------------------------------------ */
 
 typedef struct span {
   size_t s, e;
   cpvec dec;
   bool strong;
+  bool weak_only; /* every sequence leans on a space standing for 0xA0 */
 } span;
 
-/* Finds the next candidate span of charset k in c[from..n): maximal runs of consecutive
- * sequences with at least one that does not rely on a space standing for 0xA0. */
+/* Finds the next candidate span of charset k in c[from..n): a maximal run of consecutive
+ * sequences. */
 static bool next_span(const mj_charset *cs, const uint32_t *c, size_t n, size_t from, span *sp,
                       bool *oom) {
   size_t i = from;
@@ -238,11 +252,10 @@ static bool next_span(const mj_charset *cs, const uint32_t *c, size_t n, size_t 
       i += q.len;
       q = (i < n && c[i] >= 0x80) ? read_seq(cs, c, n, i, false) : (seq){0, 0, 0, 0, 0};
     }
-    if (real == 0)
-      continue;
     sp->s = s;
     sp->e = i;
     sp->strong = strong;
+    sp->weak_only = real == 0;
     return true;
   }
   return false;
@@ -261,31 +274,39 @@ static int window_badness(const mj_tables *t, const uint32_t *c, size_t n, size_
   return mj_badness(t, tmp->v, tmp->n, latin_line);
 }
 
-/* Further layers: repairs in dec (standalone) that pay off, applied to out. Returns the
- * number of extra layers and the charset of the innermost one. */
-static size_t deeper(const mj_tables *t, const cpvec *dec, cpvec *out, size_t depth,
-                     size_t *inner, bool *oom);
-
-/* One pass of repairs over c[0..n) without the line-level rules: fills out with the
- * repaired text. Returns true when something changed; *cs_used the charset (or the first
- * one used), *layers the layers undone. Used for the layers below the first. */
-static bool repair_run(const mj_tables *t, const uint32_t *c, size_t n, size_t depth,
-                       cpvec *out, size_t *cs_used, size_t *layers, bool *oom) {
-  bool changed = false;
+/* Further layers: the repairs inside dec that pay off, judged with up to MJ_CONTEXT
+ * characters of the line on each side (left[0..nl), right[0..nr)). Returns the number of
+ * layers undone (0: none); out gets the result, *inner the innermost charset. */
+static size_t deeper(const mj_tables *t, const uint32_t *left, size_t nl, const cpvec *dec,
+                     const uint32_t *right, size_t nr, cpvec *out, size_t depth,
+                     size_t *inner, bool *oom) {
+  if (depth >= MJ_MAX_DEPTH)
+    return 0;
   cpvec cur = {0}, next = {0}, tmp = {0};
   span sp = {0};
-  if (!cv_append(&cur, c, n)) {
+  size_t layers = 0;
+  bool changed = false;
+  if (!cv_append(&cur, left, nl) || !cv_append(&cur, dec->v, dec->n) ||
+      !cv_append(&cur, right, nr))
     *oom = true;
-    return false;
-  }
-  *layers = 0;
   for (size_t k = 0; k < t->n && !*oom; k++) {
-    size_t from = 0;
+    size_t from = nl;
     bool any = false;
     next.n = 0;
-    while (!*oom && next_span(&t->cs[k], cur.v, cur.n, from, &sp, oom)) {
+    if (!cv_append(&next, cur.v, nl))
+      *oom = true;
+    while (!*oom && next_span(&t->cs[k], cur.v, cur.n - nr, from, &sp, oom)) {
+      if (sp.weak_only) {
+        if (!cv_append(&next, cur.v + from, sp.e - from))
+          *oom = true;
+        from = sp.e;
+        continue;
+      }
       cpvec fin = {0};
-      size_t inner = k, more = deeper(t, &sp.dec, &fin, depth + 1, &inner, oom);
+      size_t lo = sp.s > MJ_CONTEXT ? sp.s - MJ_CONTEXT : 0;
+      size_t hi = sp.e + MJ_CONTEXT < cur.n ? sp.e + MJ_CONTEXT : cur.n;
+      size_t in2 = k, more = deeper(t, cur.v + lo, sp.s - lo, &sp.dec, cur.v + sp.e, hi - sp.e,
+                                    &fin, depth + 1, &in2, oom);
       const cpvec *f = more ? &fin : &sp.dec;
       bool ok = !*oom;
       for (size_t q = 0; ok && q < f->n; q++)
@@ -295,20 +316,20 @@ static bool repair_run(const mj_tables *t, const uint32_t *c, size_t n, size_t d
                       : 0;
       int after = ok ? window_badness(t, cur.v, cur.n, sp.s, sp.e, f->v, f->n, false, &tmp, oom)
                      : 0;
-      if (ok && before - after >= 1) {
+      if (ok && !*oom && before - after >= 1) {
         if (!cv_append(&next, cur.v + from, sp.s - from) || !cv_append(&next, f->v, f->n))
           *oom = true;
-        from = sp.e;
         any = true;
-        if (1 + more > *layers)
-          *layers = 1 + more;
-        if (!changed)
-          *cs_used = k;
+        if (!changed) {
+          *inner = more ? in2 : k;
+          changed = true;
+        }
+        if (1 + more > layers)
+          layers = 1 + more;
       } else if (!cv_append(&next, cur.v + from, sp.e - from)) {
         *oom = true;
-      } else {
-        from = sp.e;
       }
+      from = sp.e;
       free(fin.v);
     }
     if (any && !*oom) {
@@ -317,30 +338,18 @@ static bool repair_run(const mj_tables *t, const uint32_t *c, size_t n, size_t d
       cpvec sw = cur;
       cur = next;
       next = sw;
-      changed = true;
     }
   }
   if (changed && !*oom) {
     out->n = 0;
-    if (!cv_append(out, cur.v, cur.n))
+    if (!cv_append(out, cur.v + nl, cur.n - nl - nr))
       *oom = true;
   }
   free(cur.v);
   free(next.v);
   free(tmp.v);
   free(sp.dec.v);
-  return changed && !*oom;
-}
-
-static size_t deeper(const mj_tables *t, const cpvec *dec, cpvec *out, size_t depth,
-                     size_t *inner, bool *oom) {
-  if (depth >= MJ_MAX_DEPTH)
-    return 0;
-  size_t cs = 0, layers = 0;
-  if (!repair_run(t, dec->v, dec->n, depth, out, &cs, &layers, oom))
-    return 0;
-  *inner = cs;
-  return layers;
+  return changed && !*oom ? layers : 0;
 }
 
 static bool latin_line_of(const uint32_t *c, size_t n) {
@@ -366,43 +375,174 @@ static double confidence_of(int gain) {
   return c > 0.99 ? 0.99 : c;
 }
 
-/* Mojibake spans of the line, charset by charset. */
-static bool find_fixes(mj_state *st, size_t n, bool latin_line) {
+/* The fix that overlaps [s, e), or NULL. */
+static const mj_fix *overlapping(const mj_state *st, size_t s, size_t e) {
+  for (size_t k = 0; k < st->n_fix; k++)
+    if (s < st->fix[k].e && st->fix[k].s < e)
+      return &st->fix[k];
+  return NULL;
+}
+
+typedef struct cand {
+  mj_fix fx;
+  int gain;
+  bool plain; /* the repair gives letters and marks only */
+  bool weak;  /* the span leans on spaces standing for 0xA0 only */
+} cand;
+
+/* Candidate spans of the line in charset k, with what each repair gains. */
+static bool collect(mj_state *st, size_t n, size_t k, bool latin_line, cand **out, size_t *n_out) {
   const mj_tables *t = st->t;
   const uint32_t *c = st->cp;
   cpvec tmp = {0};
   span sp = {0};
   bool oom = false;
-  for (size_t k = 0; k < t->n && !oom; k++) {
-    size_t from = 0;
-    while (!oom && next_span(&t->cs[k], c, n, from, &sp, &oom)) {
-      from = sp.e;
+  size_t from = 0, cap = 0;
+  *n_out = 0;
+  while (!oom && next_span(&t->cs[k], c, n, from, &sp, &oom)) {
+    from = sp.e;
+    if (!sp.weak_only)
       memset(st->covered + sp.s, 1, sp.e - sp.s);
-      if (overlaps(st, sp.s, sp.e))
-        continue;
-      cpvec fin = {0};
-      size_t inner = k, more = deeper(t, &sp.dec, &fin, 1, &inner, &oom);
-      const cpvec *f = more ? &fin : &sp.dec;
-      bool ok = !oom;
-      for (size_t q = 0; ok && q < f->n; q++)
-        ok = !mj_forbidden(f->v[q]);
-      if (ok) {
-        int before = window_badness(t, c, n, sp.s, sp.e, c + sp.s, sp.e - sp.s, latin_line,
-                                    &tmp, &oom);
-        int after = window_badness(t, c, n, sp.s, sp.e, f->v, f->n, latin_line, &tmp, &oom);
-        if (!oom && before - after >= t->cs[k].min_gain) {
+    /* "Ã" + space is "à", a word of its own: fix_a_grave() knows whether to keep the space. */
+    if (sp.weak_only && sp.dec.n == 1 && sp.dec.v[0] == 0xE0)
+      continue;
+    const mj_fix *o = overlapping(st, sp.s, sp.e);
+    if (o) {
+      /* Look again right after the repair already made there. */
+      if (o->e < sp.e)
+        from = o->e > sp.s ? o->e : sp.s + 1;
+      continue;
+    }
+    cpvec fin = {0};
+    size_t lo = sp.s > MJ_CONTEXT ? sp.s - MJ_CONTEXT : 0;
+    size_t hi = sp.e + MJ_CONTEXT < n ? sp.e + MJ_CONTEXT : n;
+    size_t inner = k, more = deeper(t, c + lo, sp.s - lo, &sp.dec, c + sp.e, hi - sp.e, &fin, 1,
+                                    &inner, &oom);
+    const cpvec *f = more ? &fin : &sp.dec;
+    bool ok = !oom, plain = true;
+    for (size_t q = 0; ok && q < f->n; q++) {
+      ok = !mj_forbidden(f->v[q]);
+      plain &= mj_is_letter(f->v[q]) || u_getCombiningClass((UChar32)f->v[q]) > 0;
+    }
+    if (ok) {
+      int before = window_badness(t, c, n, sp.s, sp.e, c + sp.s, sp.e - sp.s, latin_line,
+                                  &tmp, &oom);
+      int after = window_badness(t, c, n, sp.s, sp.e, f->v, f->n, latin_line, &tmp, &oom);
+      if (!oom && before - after >= 0) {
+        if (*n_out == cap) {
+          cap = cap ? cap * 2 : 8;
+          cand *p = realloc(*out, cap * sizeof *p);
+          if (!p)
+            oom = true;
+          else
+            *out = p;
+        }
+        if (!oom) {
+          cand *cd = &(*out)[(*n_out)++];
           mj_fix fx = {sp.s, sp.e, 0, f->n, mj_rule(t, 1 + more, k, inner),
                        confidence_of(before - after), sp.strong || more > 0};
-          if (!pool_push(st, f->v, f->n, &fx.repl_off) || !fix_push(st, &fx))
+          cd->fx = fx;
+          cd->gain = before - after;
+          cd->plain = plain;
+          cd->weak = sp.weak_only;
+          if (!pool_push(st, f->v, f->n, &cd->fx.repl_off))
             oom = true;
         }
       }
-      free(fin.v);
     }
+    free(fin.v);
   }
   free(tmp.v);
   free(sp.dec.v);
   return !oom;
+}
+
+/* Which candidates of one charset to keep. Each repair must pay for itself (min_gain,
+ * one less for a sequence of three bytes or with C1 controls, which chance rarely makes).
+ * A charset that clearly repaired something on the line is at work there: its other
+ * candidates are kept when they help at all, or give plain letters. Several small gains
+ * together also show it at work. */
+static bool decide(mj_state *st, const mj_charset *cs, cand *cd, size_t n) {
+  size_t sure = 0, some = 0;
+  int total = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (cd[i].weak)
+      continue;
+    int need = cs->min_gain - (cd[i].fx.strong ? 1 : 0);
+    if (cd[i].gain >= (need < 1 ? 1 : need))
+      sure++;
+    if (cd[i].gain >= 1) {
+      some++;
+      total += cd[i].gain;
+    }
+  }
+  bool at_work = sure > 0 || (some >= 2 && total >= cs->min_gain + 1);
+  if (!at_work)
+    return true;
+  for (size_t i = 0; i < n; i++)
+    if (cd[i].weak ? cd[i].plain : (cd[i].gain >= 1 || cd[i].plain))
+      if (!fix_push(st, &cd[i].fx))
+        return false;
+  return true;
+}
+
+/* True when the charset reads 0x80..0x9F as C1 controls (ISO 8859). */
+static bool iso_like(const mj_charset *cs) { return cs->to_cp[0x85] == 0x85; }
+
+/* A C1 control that no sloppy Windows charset explains (as one of its undefined bytes)
+ * shows that an ISO 8859 decoder was at work. */
+static bool iso_c1(const mj_tables *t, uint32_t c) {
+  if (c < 0x80 || c >= 0xA0)
+    return false;
+  for (size_t k = 0; k < t->n; k++)
+    if (t->cs[k].sloppy && !iso_like(&t->cs[k]) && t->cs[k].to_cp[c] == c)
+      return false;
+  return true;
+}
+
+/* Mojibake spans of the line, charset by charset. A line with C1 controls went through an
+ * ISO 8859 decoder: those charsets are tried first there. */
+static bool find_fixes(mj_state *st, size_t n, bool latin_line) {
+  const mj_tables *t = st->t;
+  bool c1 = false;
+  for (size_t i = 0; i < n && !c1; i++)
+    c1 = iso_c1(t, st->cp[i]);
+  cand *cd = NULL;
+  bool ok = true;
+  for (int round = c1 ? 0 : 1; ok && round < 2; round++)
+    for (size_t k = 0; ok && k < t->n; k++) {
+      if (c1 && iso_like(&t->cs[k]) != (round == 0))
+        continue;
+      size_t nc = 0;
+      ok = collect(st, n, k, latin_line, &cd, &nc) && decide(st, &t->cs[k], cd, nc);
+    }
+  free(cd);
+  return ok;
+}
+
+/* After the repairs the line should look like text. When much of what looked wrong is
+ * still there, the line is a hopeless pile-up (or no mojibake at all): leave it. */
+static bool gate_residual(mj_state *st, size_t n, bool latin_line) {
+  if (st->n_fix == 0)
+    return true;
+  cpvec fixed = {0};
+  size_t at = 0;
+  bool ok = true;
+  qsort(st->fix, st->n_fix, sizeof *st->fix, cmp_fix);
+  for (size_t k = 0; ok && k < st->n_fix; k++) {
+    ok = cv_append(&fixed, st->cp + at, st->fix[k].s - at) &&
+         cv_append(&fixed, st->pool + st->fix[k].repl_off, st->fix[k].repl_n);
+    at = st->fix[k].e;
+  }
+  ok = ok && cv_append(&fixed, st->cp + at, n - at);
+  if (ok) {
+    int before = mj_badness(st->t, st->cp, n, latin_line);
+    int after = mj_badness(st->t, fixed.v, fixed.n, latin_line);
+    if (after * 2 > before)
+      st->n_fix = 0;
+  }
+  free(fixed.v);
+  return ok;
 }
 
 /* A line that has correct non-ASCII text outside every candidate span is mostly right:
@@ -421,6 +561,8 @@ static bool is_join_word(const mj_tables *t, const uint32_t *c, size_t n, size_t
   size_t e = i;
   while (e < n && mj_is_letter(c[e]))
     e++;
+  if (e < n && (c[e] == '\'' || c[e] == 0x2019))
+    return false; /* "à s'éloigner": an elided word, not "às" */
   for (size_t k = 0; k < t->n_joins; k++) {
     const char *w = t->joins[k];
     size_t wl = strlen(w);
@@ -484,11 +626,6 @@ static bool fix_c1(mj_state *st, size_t n) {
       return false;
   }
   return true;
-}
-
-static int cmp_fix(const void *a, const void *b) {
-  const mj_fix *x = a, *y = b;
-  return x->s < y->s ? -1 : x->s > y->s;
 }
 
 /* ---- the fast path ---------------------------------------------------------------------- */
@@ -578,6 +715,7 @@ static cd_status mojibake_process(void *state, const cd_segment *seg, cd_rewrite
   bool ok = find_fixes(st, n, latin_line);
   if (ok)
     gate_inconsistent(st, n);
+  ok = ok && gate_residual(st, n, latin_line);
   ok = ok && fix_a_grave(st, n) && fix_c1(st, n);
   if (!ok)
     return cd_error_set(err, CD_ERR_NOMEM, "line %llu: out of memory",
