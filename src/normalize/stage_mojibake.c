@@ -1,13 +1,741 @@
-/* Stage "mojibake": not implemented yet; passes text through unchanged. */
+/* Stage "mojibake": repairs UTF-8 that was decoded in a legacy charset (once or several
+ * times), on whole lines or on spans of a line, and C1 controls that stand for cp1252
+ * punctuation.
+ *
+ * For each charset of dicts/mojibake/charsets.tsv, in order, a span of the line is a
+ * candidate when its characters are, in that charset, the bytes of well-formed UTF-8
+ * sequences (a lost 0xA0 read as a space and a lost tail read as U+FFFD are tolerated).
+ * The candidate is decoded, and decoded again while that keeps helping (two or three
+ * layers); the repair is kept when it removes enough badness (mojibake_score.c) and
+ * produces nothing forbidden. When the rest of the line holds correct non-ASCII text, a
+ * lone two-byte repair is not trusted. A line without any pair "lead character +
+ * continuation character" in some charset (the fast path, one table lookup per non-ASCII
+ * character) is left alone at once. */
 #include "cd_stage.h"
+#include "mojibake_internal.h"
 
-static cd_status mojibake_process(void *state, const cd_segment *seg, cd_rewriter *rw,
-                              cd_error *err) {
-  (void)state;
-  (void)seg;
-  (void)rw;
-  (void)err;
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+
+#define MJ_MAX_DEPTH 3
+#define MJ_CONTEXT 3
+
+typedef struct mj_fix {
+  size_t s, e;            /* code point indexes in the line */
+  size_t repl_off, repl_n; /* replacement in the state's pool */
+  const char *rule;
+  double conf;
+  bool strong;            /* C1 inside, or a sequence of three bytes or more */
+} mj_fix;
+
+typedef struct mj_state {
+  mj_tables *t;
+  uint32_t *cp;
+  size_t *off; /* byte offset of each code point, plus one past the end */
+  size_t cap;
+  uint32_t *pool;
+  size_t pool_len, pool_cap;
+  mj_fix *fix;
+  size_t n_fix, cap_fix;
+  uint8_t *covered; /* per code point: inside some candidate span */
+  cd_buf utf8;
+} mj_state;
+
+/* ---- growable arrays -------------------------------------------------------------------- */
+
+static bool reserve_line(mj_state *st, size_t n) {
+  if (n + 1 <= st->cap)
+    return true;
+  size_t cap = st->cap ? st->cap : 256;
+  while (cap < n + 1)
+    cap *= 2;
+  uint32_t *cp = realloc(st->cp, cap * sizeof *cp);
+  if (cp)
+    st->cp = cp;
+  size_t *off = realloc(st->off, cap * sizeof *off);
+  if (off)
+    st->off = off;
+  uint8_t *cov = realloc(st->covered, cap);
+  if (cov)
+    st->covered = cov;
+  if (!cp || !off || !cov)
+    return false;
+  st->cap = cap;
+  return true;
+}
+
+static bool pool_push(mj_state *st, const uint32_t *c, size_t n, size_t *at) {
+  if (st->pool_len + n > st->pool_cap) {
+    size_t cap = st->pool_cap ? st->pool_cap : 256;
+    while (cap < st->pool_len + n)
+      cap *= 2;
+    uint32_t *p = realloc(st->pool, cap * sizeof *p);
+    if (!p)
+      return false;
+    st->pool = p;
+    st->pool_cap = cap;
+  }
+  *at = st->pool_len;
+  if (n)
+    memcpy(st->pool + st->pool_len, c, n * sizeof *c);
+  st->pool_len += n;
+  return true;
+}
+
+static bool fix_push(mj_state *st, const mj_fix *f) {
+  if (st->n_fix == st->cap_fix) {
+    size_t cap = st->cap_fix ? st->cap_fix * 2 : 16;
+    mj_fix *p = realloc(st->fix, cap * sizeof *p);
+    if (!p)
+      return false;
+    st->fix = p;
+    st->cap_fix = cap;
+  }
+  st->fix[st->n_fix++] = *f;
+  return true;
+}
+
+/* A small growable code point array for the layers below the first. */
+typedef struct cpvec {
+  uint32_t *v;
+  size_t n, cap;
+} cpvec;
+
+static bool cv_push(cpvec *a, uint32_t c) {
+  if (a->n == a->cap) {
+    size_t cap = a->cap ? a->cap * 2 : 32;
+    uint32_t *p = realloc(a->v, cap * sizeof *p);
+    if (!p)
+      return false;
+    a->v = p;
+    a->cap = cap;
+  }
+  a->v[a->n++] = c;
+  return true;
+}
+
+static bool cv_append(cpvec *a, const uint32_t *c, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (!cv_push(a, c[i]))
+      return false;
+  return true;
+}
+
+/* ---- reading UTF-8 sequences out of charset bytes ------------------------------------- */
+
+static inline unsigned byte_of(const mj_charset *cs, uint32_t c) {
+  if (c < 0x80)
+    return c;
+  return c < 0x10000 ? cs->from_cp[c] : MJ_NO_BYTE;
+}
+
+typedef struct seq {
+  size_t len;   /* characters consumed; 0 = no sequence here */
+  uint32_t cp;  /* decoded code point (U+FFFD when the tail was lost) */
+  bool weak;    /* a space stood for a lost 0xA0 */
+  bool c1;      /* a C1 control was among the characters */
+  unsigned bytes;
+} seq;
+
+/* One UTF-8 sequence whose bytes are the charset encodings of c[i..]. CESU-8 (a surrogate
+ * pair as two three-byte sequences) is read as the pair's code point. */
+static seq read_seq(const mj_charset *cs, const uint32_t *c, size_t n, size_t i, bool low) {
+  seq r = {0, 0, false, false, 0};
+  unsigned b0 = byte_of(cs, c[i]);
+  if (b0 < 0xC2 || b0 > 0xF4)
+    return r;
+  size_t len = b0 < 0xE0 ? 2 : b0 < 0xF0 ? 3 : 4;
+  uint32_t v = b0 & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
+  bool c1 = c[i] >= 0x80 && c[i] < 0xA0;
+  size_t real = 0; /* continuation characters that are not a stand-in */
+  bool last_space = false;
+  for (size_t j = 1; j < len; j++) {
+    if (i + j >= n)
+      return r;
+    uint32_t ch = c[i + j];
+    /* A lost tail: U+FFFD anywhere, or '?' for the last byte of a long sequence. */
+    if (ch == 0xFFFD || (ch == '?' && j == len - 1 && real > 0)) {
+      r.len = j + 1;
+      r.cp = 0xFFFD;
+      r.c1 = c1;
+      r.weak = real == 0 && ch == '?';
+      r.bytes = (unsigned)len;
+      return r;
+    }
+    unsigned lo = 0x80, hi = 0xBF, b;
+    if (j == 1) {
+      if (b0 == 0xE0)
+        lo = 0xA0;
+      else if (b0 == 0xF0)
+        lo = 0x90;
+      else if (b0 == 0xF4)
+        hi = 0x8F;
+    }
+    if (ch == ' ' && lo <= 0xA0 && 0xA0 <= hi) {
+      b = 0xA0; /* a no-break space that became a space */
+      if (j == len - 1)
+        last_space = true;
+    } else {
+      b = byte_of(cs, ch);
+      if (b < lo || b > hi)
+        return r;
+      real++;
+    }
+    c1 |= ch >= 0x80 && ch < 0xA0;
+    v = (v << 6) | (b & 0x3F);
+  }
+  /* A space at the end is as likely a real space after a lone lead character. */
+  bool weak = real == 0 || last_space;
+  if (v >= 0xD800 && v <= 0xDBFF) {
+    if (low)
+      return r;
+    seq lo2 = read_seq(cs, c, n, i + len, true);
+    if (lo2.len != 3 || lo2.cp < 0xDC00 || lo2.cp > 0xDFFF)
+      return r;
+    r.len = len + 3;
+    r.cp = 0x10000 + ((v - 0xD800) << 10) + (lo2.cp - 0xDC00);
+    r.weak = weak || lo2.weak;
+    r.c1 = c1 || lo2.c1;
+    r.bytes = 4;
+    return r;
+  }
+  if (v >= 0xDC00 && v <= 0xDFFF && !low)
+    return r;
+  r.len = len;
+  r.cp = v;
+  r.weak = weak;
+  r.c1 = c1;
+  r.bytes = (unsigned)len;
+  return r;
+}
+
+static int cmp_fix(const void *a, const void *b) {
+  const mj_fix *x = a, *y = b;
+  return x->s < y->s ? -1 : x->s > y->s;
+}
+
+/* ---- the repair of one run of text ------------------------------------------------------ */
+
+typedef struct span {
+  size_t s, e;
+  cpvec dec;
+  bool strong;
+  bool weak_only; /* every sequence leans on a space standing for 0xA0 */
+} span;
+
+/* Finds the next candidate span of charset k in c[from..n): a maximal run of consecutive
+ * sequences. */
+static bool next_span(const mj_charset *cs, const uint32_t *c, size_t n, size_t from, span *sp,
+                      bool *oom) {
+  size_t i = from;
+  while (i < n) {
+    if (c[i] < 0x80) {
+      i++;
+      continue;
+    }
+    seq q = read_seq(cs, c, n, i, false);
+    if (!q.len) {
+      i++;
+      continue;
+    }
+    size_t s = i, real = 0;
+    bool strong = false;
+    sp->dec.n = 0;
+    while (q.len) {
+      if (!cv_push(&sp->dec, q.cp)) {
+        *oom = true;
+        return false;
+      }
+      real += !q.weak;
+      strong |= q.c1 || q.bytes >= 3;
+      i += q.len;
+      q = (i < n && c[i] >= 0x80) ? read_seq(cs, c, n, i, false) : (seq){0, 0, 0, 0, 0};
+    }
+    sp->s = s;
+    sp->e = i;
+    sp->strong = strong;
+    sp->weak_only = real == 0;
+    return true;
+  }
+  return false;
+}
+
+static int window_badness(const mj_tables *t, const uint32_t *c, size_t n, size_t s, size_t e,
+                          const uint32_t *mid, size_t mid_n, bool latin_line, cpvec *tmp,
+                          bool *oom) {
+  size_t lo = s > MJ_CONTEXT ? s - MJ_CONTEXT : 0, hi = e + MJ_CONTEXT < n ? e + MJ_CONTEXT : n;
+  tmp->n = 0;
+  if (!cv_append(tmp, c + lo, s - lo) || !cv_append(tmp, mid, mid_n) ||
+      !cv_append(tmp, c + e, hi - e)) {
+    *oom = true;
+    return 0;
+  }
+  return mj_badness(t, tmp->v, tmp->n, latin_line);
+}
+
+/* Further layers: the repairs inside dec that pay off, judged with up to MJ_CONTEXT
+ * characters of the line on each side (left[0..nl), right[0..nr)). Returns the number of
+ * layers undone (0: none); out gets the result, *inner the innermost charset. */
+static size_t deeper(const mj_tables *t, const uint32_t *left, size_t nl, const cpvec *dec,
+                     const uint32_t *right, size_t nr, cpvec *out, size_t depth,
+                     size_t *inner, bool *oom) {
+  if (depth >= MJ_MAX_DEPTH)
+    return 0;
+  cpvec cur = {0}, next = {0}, tmp = {0};
+  span sp = {0};
+  size_t layers = 0;
+  bool changed = false;
+  if (!cv_append(&cur, left, nl) || !cv_append(&cur, dec->v, dec->n) ||
+      !cv_append(&cur, right, nr))
+    *oom = true;
+  for (size_t k = 0; k < t->n && !*oom; k++) {
+    size_t from = nl;
+    bool any = false;
+    next.n = 0;
+    if (!cv_append(&next, cur.v, nl))
+      *oom = true;
+    while (!*oom && next_span(&t->cs[k], cur.v, cur.n - nr, from, &sp, oom)) {
+      if (sp.weak_only) {
+        if (!cv_append(&next, cur.v + from, sp.e - from))
+          *oom = true;
+        from = sp.e;
+        continue;
+      }
+      cpvec fin = {0};
+      size_t lo = sp.s > MJ_CONTEXT ? sp.s - MJ_CONTEXT : 0;
+      size_t hi = sp.e + MJ_CONTEXT < cur.n ? sp.e + MJ_CONTEXT : cur.n;
+      size_t in2 = k, more = deeper(t, cur.v + lo, sp.s - lo, &sp.dec, cur.v + sp.e, hi - sp.e,
+                                    &fin, depth + 1, &in2, oom);
+      const cpvec *f = more ? &fin : &sp.dec;
+      bool ok = !*oom;
+      for (size_t q = 0; ok && q < f->n; q++)
+        ok = !mj_forbidden(f->v[q]);
+      int before = ok ? window_badness(t, cur.v, cur.n, sp.s, sp.e, cur.v + sp.s, sp.e - sp.s,
+                                       false, &tmp, oom)
+                      : 0;
+      int after = ok ? window_badness(t, cur.v, cur.n, sp.s, sp.e, f->v, f->n, false, &tmp, oom)
+                     : 0;
+      if (ok && !*oom && before - after >= 1) {
+        if (!cv_append(&next, cur.v + from, sp.s - from) || !cv_append(&next, f->v, f->n))
+          *oom = true;
+        any = true;
+        if (!changed) {
+          *inner = more ? in2 : k;
+          changed = true;
+        }
+        if (1 + more > layers)
+          layers = 1 + more;
+      } else if (!cv_append(&next, cur.v + from, sp.e - from)) {
+        *oom = true;
+      }
+      from = sp.e;
+      free(fin.v);
+    }
+    if (any && !*oom) {
+      if (!cv_append(&next, cur.v + from, cur.n - from))
+        *oom = true;
+      cpvec sw = cur;
+      cur = next;
+      next = sw;
+    }
+  }
+  if (changed && !*oom) {
+    out->n = 0;
+    if (!cv_append(out, cur.v + nl, cur.n - nl - nr))
+      *oom = true;
+  }
+  free(cur.v);
+  free(next.v);
+  free(tmp.v);
+  free(sp.dec.v);
+  return changed && !*oom ? layers : 0;
+}
+
+static bool latin_line_of(const uint32_t *c, size_t n) {
+  size_t ascii = 0, other = 0;
+  for (size_t i = 0; i < n; i++) {
+    if ((c[i] >= 'a' && c[i] <= 'z') || (c[i] >= 'A' && c[i] <= 'Z'))
+      ascii++;
+    else if (c[i] >= 0x80 && mj_is_letter(c[i]))
+      other++;
+  }
+  return ascii >= 4 && ascii >= other;
+}
+
+static bool overlaps(const mj_state *st, size_t s, size_t e) {
+  for (size_t k = 0; k < st->n_fix; k++)
+    if (s < st->fix[k].e && st->fix[k].s < e)
+      return true;
+  return false;
+}
+
+static double confidence_of(int gain) {
+  double c = 0.6 + 0.08 * gain;
+  return c > 0.99 ? 0.99 : c;
+}
+
+/* The fix that overlaps [s, e), or NULL. */
+static const mj_fix *overlapping(const mj_state *st, size_t s, size_t e) {
+  for (size_t k = 0; k < st->n_fix; k++)
+    if (s < st->fix[k].e && st->fix[k].s < e)
+      return &st->fix[k];
+  return NULL;
+}
+
+typedef struct cand {
+  mj_fix fx;
+  int gain;
+  bool plain; /* the repair gives letters and marks only */
+  bool weak;  /* the span leans on spaces standing for 0xA0 only */
+} cand;
+
+/* Candidate spans of the line in charset k, with what each repair gains. */
+static bool collect(mj_state *st, size_t n, size_t k, bool latin_line, cand **out, size_t *n_out) {
+  const mj_tables *t = st->t;
+  const uint32_t *c = st->cp;
+  cpvec tmp = {0};
+  span sp = {0};
+  bool oom = false;
+  size_t from = 0, cap = 0;
+  *n_out = 0;
+  while (!oom && next_span(&t->cs[k], c, n, from, &sp, &oom)) {
+    from = sp.e;
+    if (!sp.weak_only)
+      memset(st->covered + sp.s, 1, sp.e - sp.s);
+    /* "Ã" + space is "à", a word of its own: fix_a_grave() knows whether to keep the space. */
+    if (sp.weak_only && sp.dec.n == 1 && sp.dec.v[0] == 0xE0)
+      continue;
+    const mj_fix *o = overlapping(st, sp.s, sp.e);
+    if (o) {
+      /* Look again right after the repair already made there. */
+      if (o->e < sp.e)
+        from = o->e > sp.s ? o->e : sp.s + 1;
+      continue;
+    }
+    cpvec fin = {0};
+    size_t lo = sp.s > MJ_CONTEXT ? sp.s - MJ_CONTEXT : 0;
+    size_t hi = sp.e + MJ_CONTEXT < n ? sp.e + MJ_CONTEXT : n;
+    size_t inner = k, more = deeper(t, c + lo, sp.s - lo, &sp.dec, c + sp.e, hi - sp.e, &fin, 1,
+                                    &inner, &oom);
+    const cpvec *f = more ? &fin : &sp.dec;
+    bool ok = !oom, plain = true;
+    for (size_t q = 0; ok && q < f->n; q++) {
+      ok = !mj_forbidden(f->v[q]);
+      plain &= mj_is_letter(f->v[q]) || u_getCombiningClass((UChar32)f->v[q]) > 0;
+    }
+    if (ok) {
+      int before = window_badness(t, c, n, sp.s, sp.e, c + sp.s, sp.e - sp.s, latin_line,
+                                  &tmp, &oom);
+      int after = window_badness(t, c, n, sp.s, sp.e, f->v, f->n, latin_line, &tmp, &oom);
+      if (!oom && before - after >= 0) {
+        if (*n_out == cap) {
+          cap = cap ? cap * 2 : 8;
+          cand *p = realloc(*out, cap * sizeof *p);
+          if (!p)
+            oom = true;
+          else
+            *out = p;
+        }
+        if (!oom) {
+          cand *cd = &(*out)[(*n_out)++];
+          mj_fix fx = {sp.s, sp.e, 0, f->n, mj_rule(t, 1 + more, k, inner),
+                       confidence_of(before - after), sp.strong || more > 0};
+          cd->fx = fx;
+          cd->gain = before - after;
+          cd->plain = plain;
+          cd->weak = sp.weak_only;
+          if (!pool_push(st, f->v, f->n, &cd->fx.repl_off))
+            oom = true;
+        }
+      }
+    }
+    free(fin.v);
+  }
+  free(tmp.v);
+  free(sp.dec.v);
+  return !oom;
+}
+
+/* Which candidates of one charset to keep. Each repair must pay for itself (min_gain,
+ * one less for a sequence of three bytes or with C1 controls, which chance rarely makes).
+ * A charset that clearly repaired something on the line is at work there: its other
+ * candidates are kept when they help at all, or give plain letters. Several small gains
+ * together also show it at work. */
+static bool decide(mj_state *st, const mj_charset *cs, cand *cd, size_t n) {
+  size_t sure = 0, some = 0;
+  int total = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (cd[i].weak)
+      continue;
+    int need = cs->min_gain - (cd[i].fx.strong ? 1 : 0);
+    if (cd[i].gain >= (need < 1 ? 1 : need))
+      sure++;
+    if (cd[i].gain >= 1) {
+      some++;
+      total += cd[i].gain;
+    }
+  }
+  bool at_work = sure > 0 || (some >= 2 && total >= cs->min_gain + 1);
+  if (!at_work)
+    return true;
+  for (size_t i = 0; i < n; i++)
+    if (cd[i].weak ? cd[i].plain : (cd[i].gain >= 1 || cd[i].plain))
+      if (!fix_push(st, &cd[i].fx))
+        return false;
+  return true;
+}
+
+/* True when the charset reads 0x80..0x9F as C1 controls (ISO 8859). */
+static bool iso_like(const mj_charset *cs) { return cs->to_cp[0x85] == 0x85; }
+
+/* A C1 control that no sloppy Windows charset explains (as one of its undefined bytes)
+ * shows that an ISO 8859 decoder was at work. */
+static bool iso_c1(const mj_tables *t, uint32_t c) {
+  if (c < 0x80 || c >= 0xA0)
+    return false;
+  for (size_t k = 0; k < t->n; k++)
+    if (t->cs[k].sloppy && !iso_like(&t->cs[k]) && t->cs[k].to_cp[c] == c)
+      return false;
+  return true;
+}
+
+/* Mojibake spans of the line, charset by charset. A line with C1 controls went through an
+ * ISO 8859 decoder: those charsets are tried first there. */
+static bool find_fixes(mj_state *st, size_t n, bool latin_line) {
+  const mj_tables *t = st->t;
+  bool c1 = false;
+  for (size_t i = 0; i < n && !c1; i++)
+    c1 = iso_c1(t, st->cp[i]);
+  cand *cd = NULL;
+  bool ok = true;
+  for (int round = c1 ? 0 : 1; ok && round < 2; round++)
+    for (size_t k = 0; ok && k < t->n; k++) {
+      if (c1 && iso_like(&t->cs[k]) != (round == 0))
+        continue;
+      size_t nc = 0;
+      ok = collect(st, n, k, latin_line, &cd, &nc) && decide(st, &t->cs[k], cd, nc);
+    }
+  free(cd);
+  return ok;
+}
+
+/* After the repairs the line should look like text. When much of what looked wrong is
+ * still there, the line is a hopeless pile-up (or no mojibake at all): leave it. */
+static bool gate_residual(mj_state *st, size_t n, bool latin_line) {
+  if (st->n_fix == 0)
+    return true;
+  cpvec fixed = {0};
+  size_t at = 0;
+  bool ok = true;
+  qsort(st->fix, st->n_fix, sizeof *st->fix, cmp_fix);
+  for (size_t k = 0; ok && k < st->n_fix; k++) {
+    ok = cv_append(&fixed, st->cp + at, st->fix[k].s - at) &&
+         cv_append(&fixed, st->pool + st->fix[k].repl_off, st->fix[k].repl_n);
+    at = st->fix[k].e;
+  }
+  ok = ok && cv_append(&fixed, st->cp + at, n - at);
+  if (ok) {
+    int before = mj_badness(st->t, st->cp, n, latin_line);
+    int after = mj_badness(st->t, fixed.v, fixed.n, latin_line);
+    if (after * 2 > before)
+      st->n_fix = 0;
+  }
+  free(fixed.v);
+  return ok;
+}
+
+/* A line that has correct non-ASCII text outside every candidate span is mostly right:
+ * one weak repair there is more likely a false alarm than damage. */
+static void gate_inconsistent(mj_state *st, size_t n) {
+  if (st->n_fix != 1 || st->fix[0].strong)
+    return;
+  for (size_t i = 0; i < n; i++)
+    if (st->cp[i] >= 0xA0 && !st->covered[i]) {
+      st->n_fix = 0;
+      return;
+    }
+}
+
+static bool is_join_word(const mj_tables *t, const uint32_t *c, size_t n, size_t i) {
+  size_t e = i;
+  while (e < n && mj_is_letter(c[e]))
+    e++;
+  if (e < n && (c[e] == '\'' || c[e] == 0x2019))
+    return false; /* "à s'éloigner": an elided word, not "às" */
+  for (size_t k = 0; k < t->n_joins; k++) {
+    const char *w = t->joins[k];
+    size_t wl = strlen(w);
+    if (wl != e - i)
+      continue;
+    size_t q = 0;
+    while (q < wl && c[i + q] == (unsigned char)w[q])
+      q++;
+    if (q == wl)
+      return true;
+  }
+  return false;
+}
+
+/* "Ã" + space: "à" whose no-break space (0xA0) became an ordinary space. Trusted after a
+ * lower-case letter ("voilÃ le") or when the line already had a repair in a charset where
+ * the character is the byte 0xC3 ("Г l’ouest" in a cp1251-damaged line). */
+static bool fix_a_grave(mj_state *st, size_t n) {
+  const mj_tables *t = st->t;
+  const uint32_t *c = st->cp;
+  size_t n_before = st->n_fix;
+  for (size_t i = 0; i + 2 < n; i++) {
+    if (c[i] < 0x80 || c[i + 1] != ' ')
+      continue;
+    bool c3 = false, evidence = c[i] == 0xC3 && i > 0 && mj_is_letter(c[i - 1]) &&
+                                 mj_is_lower(c[i - 1]);
+    for (size_t k = 0; k < t->n; k++)
+      if (byte_of(&t->cs[k], c[i]) == 0xC3) {
+        c3 = true;
+        for (size_t f = 0; f < n_before && !evidence; f++)
+          evidence = strncmp(st->fix[f].rule, t->rules[k], strlen(t->rules[k])) == 0;
+      }
+    if (!c3 || !evidence)
+      continue;
+    if (i > 0 && mj_is_letter(c[i - 1]) && !mj_is_lower(c[i - 1]))
+      continue;
+    bool dbl = c[i + 2] == ' ';
+    size_t w = dbl ? i + 3 : i + 2;
+    if (w >= n || !mj_is_letter(c[w]) || !mj_is_lower(c[w]) || overlaps(st, i, i + 2))
+      continue;
+    bool join = !dbl && is_join_word(t, c, n, w);
+    uint32_t rep[2] = {0xE0, ' '};
+    mj_fix fx = {i, i + 2, 0, (dbl || join) ? 1 : 2, "mojibake.a-grave-lost-nbsp", 0.8, true};
+    if (!pool_push(st, rep, fx.repl_n, &fx.repl_off) || !fix_push(st, &fx))
+      return false;
+  }
+  return true;
+}
+
+/* C1 controls outside any repair: cp1252 punctuation read as Latin-1. */
+static bool fix_c1(mj_state *st, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    uint32_t c = st->cp[i];
+    if (c < 0x80 || c >= 0xA0 || overlaps(st, i, i + 1))
+      continue;
+    uint32_t r = st->t->cp1252[c - 0x80];
+    if (r == MJ_UNDEFINED)
+      continue; /* cp1252's holes: left for the Unicode stage */
+    mj_fix fx = {i, i + 1, 0, 1, "mojibake.c1-as-cp1252", 0.9, true};
+    if (!pool_push(st, &r, 1, &fx.repl_off) || !fix_push(st, &fx))
+      return false;
+  }
+  return true;
+}
+
+/* ---- the fast path ---------------------------------------------------------------------- */
+
+/* True when the text may hold mojibake: a C1 control, a lead character followed by a
+ * continuation character of the same charset, or "Ã" before a space. */
+static bool suspicious(const mj_tables *t, const char *s, size_t len) {
+  size_t i = 0;
+  uint32_t prev_lead = 0;
+  uint32_t prev = 0;
+  while (i < len) {
+    unsigned char b = (unsigned char)s[i];
+    if (b < 0x80) {
+      if (b == ' ' && prev == 0xC3)
+        return true;
+      prev_lead = 0;
+      prev = b;
+      i++;
+      continue;
+    }
+    int32_t c = cd_utf8_next(s, len, &i);
+    if (c < 0) {
+      prev_lead = 0;
+      continue;
+    }
+    if (c < 0xA0)
+      return true;
+    uint32_t m = c < 0x10000 ? t->mask[c] : 0;
+    if (prev_lead & (m >> 16))
+      return true;
+    prev_lead = m & 0xFFFF;
+    prev = (uint32_t)c;
+  }
+  return false;
+}
+
+/* ---- the stage -------------------------------------------------------------------------- */
+
+static cd_status mojibake_open(const cd_stage_env *env, void **state, cd_error *err) {
+  mj_state *st = calloc(1, sizeof *st);
+  if (!st)
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  cd_status s = mj_tables_new(env->data_dir, &st->t, err);
+  if (s) {
+    free(st);
+    return s;
+  }
+  *state = st;
   return CD_OK;
 }
 
-const cd_stage_def cd_stage_mojibake = {"mojibake", CD_STAGE_MOJIBAKE, NULL, mojibake_process, NULL};
+static void mojibake_close(void *state) {
+  mj_state *st = state;
+  if (!st)
+    return;
+  mj_tables_free(st->t);
+  free(st->cp);
+  free(st->off);
+  free(st->covered);
+  free(st->pool);
+  free(st->fix);
+  cd_buf_free(&st->utf8);
+  free(st);
+}
+
+static cd_status mojibake_process(void *state, const cd_segment *seg, cd_rewriter *rw,
+                                  cd_error *err) {
+  mj_state *st = state;
+  size_t len = seg->len - seg->eol;
+  if (!suspicious(st->t, seg->text, len))
+    return CD_OK;
+  /* Decode the line into code points with their byte offsets. */
+  size_t n = 0, i = 0;
+  if (!reserve_line(st, len))
+    return cd_error_set(err, CD_ERR_NOMEM, "line %llu: out of memory",
+                        (unsigned long long)seg->line);
+  while (i < len) {
+    st->off[n] = i;
+    int32_t c = cd_utf8_next(seg->text, len, &i);
+    st->cp[n++] = c < 0 ? 0xFFFD : (uint32_t)c;
+  }
+  st->off[n] = len;
+  st->n_fix = 0;
+  st->pool_len = 0;
+  memset(st->covered, 0, n);
+  bool latin_line = latin_line_of(st->cp, n);
+  bool ok = find_fixes(st, n, latin_line);
+  if (ok)
+    gate_inconsistent(st, n);
+  ok = ok && gate_residual(st, n, latin_line);
+  ok = ok && fix_a_grave(st, n) && fix_c1(st, n);
+  if (!ok)
+    return cd_error_set(err, CD_ERR_NOMEM, "line %llu: out of memory",
+                        (unsigned long long)seg->line);
+  qsort(st->fix, st->n_fix, sizeof *st->fix, cmp_fix);
+  for (size_t k = 0; k < st->n_fix; k++) {
+    const mj_fix *f = &st->fix[k];
+    cd_buf_clear(&st->utf8);
+    for (size_t q = 0; q < f->repl_n; q++)
+      if (cd_buf_append_cp(&st->utf8, st->pool[f->repl_off + q]))
+        return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    cd_status s = cd_rw_replace(rw, st->off[f->s], st->off[f->e],
+                                st->utf8.data ? st->utf8.data : "", st->utf8.len, f->rule,
+                                f->conf);
+    if (s)
+      return cd_error_set(err, s, "line %llu: cannot record a mojibake repair",
+                          (unsigned long long)seg->line);
+  }
+  return CD_OK;
+}
+
+const cd_stage_def cd_stage_mojibake = {"mojibake", CD_STAGE_MOJIBAKE, mojibake_open,
+                                        mojibake_process, mojibake_close};

@@ -1,0 +1,166 @@
+/* How implausible a run of text is ("badness"), from ICU character properties.
+ *
+ * Mojibake leaves typical traces: C1 controls; a letter followed by symbols inside a word
+ * ("ThiÃ©riot", "doesnâ€™t"); letters of two scripts glued together ("rГ©gion"); case
+ * that flips inside a word ("РґРѕСЂРѕ", "ZURÃœCK"); letters no language writes ("ɒ",
+ * "ſ"). A candidate repair is kept only when it removes enough of these. Every penalty is
+ * about two neighbouring characters or one character, so the score of a window can be
+ * compared before and after a repair. */
+#include "mojibake_internal.h"
+
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+
+enum { K_SPACE, K_APUNCT, K_DIGIT, K_LETTER, K_MARK, K_ODD, K_C1, K_BAD, K_FFFD };
+
+static int kind_of(uint32_t c) {
+  if (c < 0x80) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+      return K_LETTER;
+    if (c >= '0' && c <= '9')
+      return K_DIGIT;
+    if (c <= ' ' || c == 0x7F)
+      return K_SPACE;
+    return K_APUNCT;
+  }
+  if (c < 0xA0)
+    return K_C1;
+  if (c == 0xFFFD)
+    return K_FFFD;
+  switch (u_charType((UChar32)c)) {
+  case U_UPPERCASE_LETTER:
+  case U_LOWERCASE_LETTER:
+  case U_TITLECASE_LETTER:
+  case U_MODIFIER_LETTER:
+  case U_OTHER_LETTER: return K_LETTER;
+  case U_NON_SPACING_MARK:
+  case U_COMBINING_SPACING_MARK:
+  case U_ENCLOSING_MARK: return K_MARK;
+  case U_DECIMAL_DIGIT_NUMBER: return K_DIGIT;
+  case U_SPACE_SEPARATOR:
+  case U_LINE_SEPARATOR:
+  case U_PARAGRAPH_SEPARATOR: return K_SPACE;
+  case U_UNASSIGNED:
+  case U_PRIVATE_USE_CHAR:
+  case U_SURROGATE:
+  case U_CONTROL_CHAR: return K_BAD;
+  default: return K_ODD; /* symbols, punctuation, other numbers, format characters */
+  }
+}
+
+bool mj_forbidden(uint32_t c) {
+  if (c == '\t')
+    return false;
+  if (c < 0x20 || (c >= 0x7F && c < 0xA0))
+    return true;
+  if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF) || (c >= 0xFDD0 && c <= 0xFDEF) ||
+      (c & 0xFFFE) == 0xFFFE)
+    return true;
+  int8_t t = u_charType((UChar32)c);
+  return t == U_UNASSIGNED || t == U_PRIVATE_USE_CHAR;
+}
+
+bool mj_is_letter(uint32_t c) { return kind_of(c) == K_LETTER; }
+bool mj_is_lower(uint32_t c) { return u_isULowercase((UChar32)c); }
+
+static bool is_upper(uint32_t c) { return u_isUUppercase((UChar32)c); }
+
+static UScriptCode script_of(uint32_t c) {
+  UErrorCode ec = U_ZERO_ERROR;
+  UScriptCode s = uscript_getScript((UChar32)c, &ec);
+  return U_FAILURE(ec) ? USCRIPT_COMMON : s;
+}
+
+static bool specific_script(UScriptCode s) {
+  return s != USCRIPT_COMMON && s != USCRIPT_INHERITED && s != USCRIPT_UNKNOWN;
+}
+
+/* A letter that people do not write: modifier letters, or letters of the alphabetic
+ * scripts that mojibake produces (Latin, Greek, Cyrillic, Armenian) that no language's
+ * exemplar set has. */
+static bool rare_letter(const mj_tables *t, uint32_t c) {
+  if (c < 0x80)
+    return false;
+  if (u_charType((UChar32)c) == U_MODIFIER_LETTER)
+    return true;
+  UScriptCode s = script_of(c);
+  if (s != USCRIPT_LATIN && s != USCRIPT_GREEK && s != USCRIPT_CYRILLIC && s != USCRIPT_ARMENIAN)
+    return false;
+  return !uset_contains(t->plausible, (UChar32)c);
+}
+
+static bool is_strong(const mj_tables *t, uint32_t c) {
+  for (size_t k = 0; k < t->n_strong; k++)
+    if (t->strong[k] == c)
+      return true;
+  return false;
+}
+
+/* A single character between two letters that is ordinary inside words: apostrophes,
+ * hyphens, the Catalan middle dot. */
+static bool word_internal(uint32_t c) {
+  return c == 0x2019 || c == 0x02BC || c == 0x00B7 || c == 0x2010 ||
+         c == 0x2011;
+}
+
+int mj_badness(const mj_tables *t, const uint32_t *w, size_t n, bool latin_line) {
+  int bad = 0;
+  for (size_t i = 0; i < n; i++) {
+    uint32_t c = w[i];
+    int k = kind_of(c);
+    if (k == K_C1)
+      bad += 3;
+    else if (k == K_BAD)
+      bad += 4;
+    else if (k == K_FFFD && i > 0 && w[i - 1] >= 0x80 && kind_of(w[i - 1]) == K_LETTER)
+      bad += 1; /* a lead character whose continuation was lost */
+    /* "Ã" or "Â" before another non-ASCII character, unless that is an apostrophe inside
+     * a word ("Ã’s"). */
+    if (i + 1 < n && c >= 0x80 && w[i + 1] >= 0x80 && is_strong(t, c) &&
+        !(word_internal(w[i + 1]) && i + 2 < n && kind_of(w[i + 2]) == K_LETTER))
+      bad += 2;
+    /* The middle of a run of three or more non-ASCII symbols: "×‘×”×•". */
+    if (k == K_ODD && c >= 0x80 && i > 0 && i + 1 < n && w[i - 1] >= 0x80 && w[i + 1] >= 0x80 &&
+        kind_of(w[i - 1]) == K_ODD && kind_of(w[i + 1]) == K_ODD)
+      bad += 1;
+    /* A character of another script alone in a Latin line: "HUHLL Ե", "est᠓". */
+    if (latin_line && c >= 0x80 && k != K_SPACE) {
+      UScriptCode sc = script_of(c);
+      bool lone = specific_script(sc) && sc != USCRIPT_LATIN;
+      if (lone && i > 0 && script_of(w[i - 1]) == sc)
+        lone = false;
+      if (lone && i + 1 < n && script_of(w[i + 1]) == sc)
+        lone = false;
+      if (lone)
+        bad += 2;
+    }
+    if (k != K_LETTER)
+      continue;
+    if (rare_letter(t, c))
+      bad += 2;
+    bool prev_letter = i > 0 && kind_of(w[i - 1]) == K_LETTER;
+    if (i + 1 < n) {
+      uint32_t d = w[i + 1];
+      int kd = kind_of(d);
+      if (kd == K_LETTER) {
+        UScriptCode sc = script_of(c), sd = script_of(d);
+        if (specific_script(sc) && specific_script(sd) && sc != sd)
+          bad += 2;
+        if (mj_is_lower(c) && is_upper(d))
+          bad += 1;
+        if (prev_letter && is_upper(w[i - 1]) && is_upper(c) && mj_is_lower(d))
+          bad += 1;
+      } else if (kd == K_ODD || kd == K_C1 || kd == K_FFFD) {
+        size_t j = i + 1;
+        while (j < n && (kind_of(w[j]) == K_ODD || kind_of(w[j]) == K_C1 || kind_of(w[j]) == K_FFFD))
+          j++;
+        bool sandwiched = j < n && kind_of(w[j]) == K_LETTER;
+        if (sandwiched && !(j == i + 2 && word_internal(d)))
+          bad += (j == i + 2 && c < 0x80 && w[j] < 0x80) ? 1 : 2; /* "Ningbo，China" */
+        else if (!sandwiched && c >= 0x80)
+          bad += 1;
+      }
+    }
+  }
+  return bad;
+}
