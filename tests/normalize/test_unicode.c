@@ -108,6 +108,11 @@ static void test_clean_text_untouched(void **state) {
   expect_untouched("he", "ראש הממשלה נפגש עם השר בירושלים.\n");
   expect_untouched("en", "Fans wrote \xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD and \xE2\x9D\xA4\xEF\xB8\x8F "
                          "under the post; U+FFFD \xEF\xBF\xBD marks an unreadable byte.\n");
+  /* no-break spaces, the non-breaking hyphen and the line/paragraph separators are text */
+  expect_untouched(
+      "fr",
+      "Il a dit\xE2\x80\xAF: \xC2\xAB\xC2\xA0oui\xC2\xA0\xC2\xBB \xE2\x80\x94 Jean\xE2\x80\x91"
+      "Luc\xE2\x80\xA8suite\xE2\x80\xA9" "fin\n");
   expect_untouched("en", "");
   expect_untouched("en", "\n\n\r\n");
 }
@@ -252,6 +257,8 @@ static void test_homoglyph_latin_word(void **state) {
   assert_non_null(strstr(r.log.data, "\"in_start\":2,\"in_end\":4"));
   assert_non_null(strstr(r.log.data, "\"before\":\"\xD1\x96\",\"after\":\"i\""));
   result_free(&r);
+  /* Cyrillic І is I, not l, in a capitalised Latin word */
+  FIX("en", "KY\xD0\x86V\n", "KYIV\n", "unicode.homoglyph", 1, 1);
   /* capitals: Cyrillic А and О in a Latin word */
   FIX("en", "\xD0\x90THENS and L\xD0\x9END\xD0\x9EN\n", "ATHENS and LONDON\n", "unicode.homoglyph",
       3, 3);
