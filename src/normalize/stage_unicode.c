@@ -56,8 +56,8 @@ static const char R_STREAM_SAFE[] = "unicode.stream-safe";
 static const char CGJ_UTF8[] = "\xCD\x8F"; /* U+034F COMBINING GRAPHEME JOINER */
 
 typedef struct piece {
-  size_t s, e;    /* input span */
-  size_t off, n;  /* replacement, in ustate.pout */
+  size_t s, e;   /* input span */
+  size_t off, n; /* replacement, in ustate.pout */
   const char *rule;
   double conf;
 } piece;
@@ -124,8 +124,8 @@ static bool ascii_clean(const char *s, size_t n) {
   return !bad;
 }
 
-static void push_piece(scan *sc, size_t s, size_t e, const char *out, size_t n,
-                       const char *rule, double conf) {
+static void push_piece(scan *sc, size_t s, size_t e, const char *out, size_t n, const char *rule,
+                       double conf) {
   ustate *st = sc->st;
   if (sc->status)
     return;
@@ -515,8 +515,7 @@ static cd_status check_word(scan *sc, size_t ws, size_t we, size_t n_sorted, siz
     return CD_ERR_NOMEM;
 
   double conf = 0;
-  cd_homoglyph_verdict v =
-      cd_homoglyph_check(st->hg, st->tmp.data, st->tmp.len, &st->tmp2, &conf);
+  cd_homoglyph_verdict v = cd_homoglyph_check(st->hg, st->tmp.data, st->tmp.len, &st->tmp2, &conf);
   if (v == CD_HOMOGLYPH_REPAIRED) {
     /* A new letter could compose with a mark that followed the old one (Latin y + U+0306
      * becoming Cyrillic у + U+0306 = ў): such a repair is left to a person. */
@@ -610,8 +609,8 @@ static cd_status emit(ustate *st, cd_rewriter *rw) {
       conf = q->conf < conf ? q->conf : conf;
       m++;
     }
-    cd_status s = cd_rw_replace(rw, p->s, e, st->acc.data ? st->acc.data : "", st->acc.len,
-                                p->rule, conf);
+    cd_status s =
+        cd_rw_replace(rw, p->s, e, st->acc.data ? st->acc.data : "", st->acc.len, p->rule, conf);
     if (s)
       return s;
     k = m;
@@ -739,5 +738,5 @@ static void unicode_close(void *state) {
   free(st);
 }
 
-const cd_stage_def cd_stage_unicode = {"unicode", CD_STAGE_UNICODE, unicode_open,
-                                       unicode_process, unicode_close};
+const cd_stage_def cd_stage_unicode = {"unicode", CD_STAGE_UNICODE, unicode_open, unicode_process,
+                                       unicode_close};

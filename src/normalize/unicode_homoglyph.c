@@ -220,8 +220,8 @@ static UChar32 lookalike(const cd_homoglyph *h, int k, UChar32 c) {
   return allowed_in(h, k, r) && same_case(r, c) ? r : -1;
 }
 
-cd_homoglyph_verdict cd_homoglyph_check(cd_homoglyph *h, const char *word, size_t len,
-                                        cd_buf *out, double *confidence) {
+cd_homoglyph_verdict cd_homoglyph_check(cd_homoglyph *h, const char *word, size_t len, cd_buf *out,
+                                        double *confidence) {
   if (len > (size_t)HG_MAX_WORD * 4)
     return CD_HOMOGLYPH_CLEAN;
   UErrorCode ec = U_ZERO_ERROR;
@@ -281,8 +281,8 @@ cd_homoglyph_verdict cd_homoglyph_check(cd_homoglyph *h, const char *word, size_
   /* The whole repaired word must be what ICU calls a mixed-script confusable of the
    * original: the per-letter choice did not wander off. */
   ec = U_ZERO_ERROR;
-  int32_t conf = uspoof_areConfusableUTF8(h->sc, word, (int32_t)len, out->data,
-                                          (int32_t)out->len, &ec);
+  int32_t conf =
+      uspoof_areConfusableUTF8(h->sc, word, (int32_t)len, out->data, (int32_t)out->len, &ec);
   if (U_FAILURE(ec) || !(conf & USPOOF_MIXED_SCRIPT_CONFUSABLE))
     return CD_HOMOGLYPH_SUSPECT;
   size_t minority = letters - counts[target];

@@ -27,7 +27,7 @@ typedef enum cd_homoglyph_verdict {
 /* Examines one word (UTF-8, already NFC and without invisible characters). On
  * CD_HOMOGLYPH_REPAIRED out receives the repaired word, which has exactly as many code
  * points as the input (only look-alike letters differ), and *confidence is set. */
-cd_homoglyph_verdict cd_homoglyph_check(cd_homoglyph *h, const char *word, size_t len,
-                                        cd_buf *out, double *confidence);
+cd_homoglyph_verdict cd_homoglyph_check(cd_homoglyph *h, const char *word, size_t len, cd_buf *out,
+                                        double *confidence);
 
 #endif

@@ -15,13 +15,13 @@
 #include <unicode/unorm2.h>
 
 enum {
-  UCP_NFC_OK = 1u << 0,  /* NFC boundary before it and quick check YES: a safe starter */
-  UCP_QC_YES = 1u << 1,  /* NFC_Quick_Check = Yes */
-  UCP_LETTER = 1u << 2,  /* General_Category L* */
-  UCP_MARK = 1u << 3,    /* General_Category M* */
-  UCP_SPACE = 1u << 4,   /* White_Space */
-  UCP_EMOJI = 1u << 5,   /* Extended_Pictographic, Emoji_Modifier, Regional_Indicator, U+20E3 */
-  UCP_RTL = 1u << 6,     /* strong right-to-left (Bidi_Class R or AL) */
+  UCP_NFC_OK = 1u << 0, /* NFC boundary before it and quick check YES: a safe starter */
+  UCP_QC_YES = 1u << 1, /* NFC_Quick_Check = Yes */
+  UCP_LETTER = 1u << 2, /* General_Category L* */
+  UCP_MARK = 1u << 3,   /* General_Category M* */
+  UCP_SPACE = 1u << 4,  /* White_Space */
+  UCP_EMOJI = 1u << 5,  /* Extended_Pictographic, Emoji_Modifier, Regional_Indicator, U+20E3 */
+  UCP_RTL = 1u << 6,    /* strong right-to-left (Bidi_Class R or AL) */
   UCP_EMOJI_COMPONENT = 1u << 7, /* Emoji_Component (tags of flag sequences, ...) */
   UCP_OTHER_SCRIPT = 1u << 8,    /* a letter of a script other than Latin, Cyrillic, Greek */
   UCP_CTX_SHIFT = 9,             /* 2 bits: the UCP_CTX_* of a letter or mark */
@@ -53,8 +53,8 @@ enum {
 
 typedef struct ucp_table {
   const UNormalizer2 *nfc;
-  uint32_t *flags;                  /* UCP_CACHED entries */
-  uint8_t filled[UCP_CACHED >> 8];  /* one byte per block of 256 */
+  uint32_t *flags;                 /* UCP_CACHED entries */
+  uint8_t filled[UCP_CACHED >> 8]; /* one byte per block of 256 */
 } ucp_table;
 
 /* Returns false when out of memory or when ICU's NFC data is missing. */
