@@ -34,7 +34,7 @@ typedef struct typo_edit {
 typedef struct qopen {
   size_t pos, len;
   uint32_t cp;
-  bool dbl;      /* double-quote class (" “ ” „ « ») rather than single (' ‘ ’ ‚ ‹ ›) */
+  bool dbl; /* double-quote class (" “ ” „ « ») rather than single (' ‘ ’ ‚ ‹ ›) */
   bool straight; /* typed as " or ': already rewritten when pushed */
   int level;     /* 0 = the house outer pair, 1 = the inner pair */
 } qopen;
@@ -73,8 +73,8 @@ static bool span_free(const line_ctx *c, size_t a, size_t b) {
 
 /* Proposes replacing s[a, b) by r. Refused (false) when it touches protected or already
  * edited bytes; an edit that changes nothing is accepted and dropped. */
-static bool add_edit(line_ctx *c, size_t a, size_t b, const char *r, size_t rlen,
-                     const char *rule, double conf) {
+static bool add_edit(line_ctx *c, size_t a, size_t b, const char *r, size_t rlen, const char *rule,
+                     double conf) {
   if (b <= a || b > c->n || !span_free(c, a, b))
     return false;
   if (rlen == b - a && memcmp(c->s + a, r, rlen) == 0)
@@ -116,9 +116,20 @@ enum { C_EDGE, C_SPACE, C_ALNUM, C_OPENB, C_CLOSEB, C_DASH, C_QUOTE, C_OTHER };
 
 static bool is_quote_cp(int32_t c) {
   switch (c) {
-  case '"': case '\'': case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x2018:
-  case 0x2019: case 0x201A: case 0x201B: case 0x00AB: case 0x00BB: case 0x2039: case 0x203A:
-    return true;
+  case '"':
+  case '\'':
+  case 0x201C:
+  case 0x201D:
+  case 0x201E:
+  case 0x201F:
+  case 0x2018:
+  case 0x2019:
+  case 0x201A:
+  case 0x201B:
+  case 0x00AB:
+  case 0x00BB:
+  case 0x2039:
+  case 0x203A: return true;
   default: return false;
   }
 }
@@ -268,10 +279,11 @@ static void rewrite_quote(line_ctx *c, size_t pos, size_t len, uint32_t cp, cons
   if (want) {
     const char *sp = y->guillemet.text;
     size_t spl = y->guillemet.len;
-    bool empty = opening ? is_seq(c, pos + len, "\xC2\xBB", 2)
-                         : ((pos >= 2 && memcmp(c->s + pos - 2, "\xC2\xAB", 2) == 0) ||
-                            (pos >= 1 && c->s[pos - 1] == '"' &&
-                             c->st->mask[pos - 1] != MASK_CLOSING_QUOTE));
+    bool empty =
+        opening
+            ? is_seq(c, pos + len, "\xC2\xBB", 2)
+            : ((pos >= 2 && memcmp(c->s + pos - 2, "\xC2\xAB", 2) == 0) ||
+               (pos >= 1 && c->s[pos - 1] == '"' && c->st->mask[pos - 1] != MASK_CLOSING_QUOTE));
     if ((r.count == 1 && r.nb_len) || (r.count == 0 && empty)) {
       add_edit(c, pos, pos + len, target, tl, rule, conf); /* spaced already, or «» */
       return;
@@ -381,9 +393,14 @@ enum { R_NONE, R_OPEN, R_CLOSE };
 /* The shape of a curly mark says which side it is on when the context does not. */
 static int shape_role(int32_t cp) {
   switch (cp) {
-  case 0x201C: case 0x201E: case 0x201A: case 0x2018: case 0x00AB: case 0x2039: case 0x201F:
-  case 0x201B:
-    return R_OPEN;
+  case 0x201C:
+  case 0x201E:
+  case 0x201A:
+  case 0x2018:
+  case 0x00AB:
+  case 0x2039:
+  case 0x201F:
+  case 0x201B: return R_OPEN;
   default: return R_CLOSE;
   }
 }
@@ -460,12 +477,12 @@ static void quotes_pass(line_ctx *c) {
     int role = R_NONE;
     double conf = 0.95;
     bool spaced = false;
-    bool top_matches = st->n_stack > 0 && pairs_with(y, &st->stack[st->n_stack - 1],
-                                                     (uint32_t)cp, straight);
+    bool top_matches =
+        st->n_stack > 0 && pairs_with(y, &st->stack[st->n_stack - 1], (uint32_t)cp, straight);
     if (open_ctx && !next_gap && !next_punct)
       role = R_OPEN;
-    else if (!open_ctx && (next_gap || nc == C_OTHER || nc == C_CLOSEB || nc == C_DASH ||
-                           nc == C_QUOTE))
+    else if (!open_ctx &&
+             (next_gap || nc == C_OTHER || nc == C_CLOSEB || nc == C_DASH || nc == C_QUOTE))
       role = R_CLOSE;
     else if (pc == C_OTHER && nc == C_ALNUM) {
       role = top_matches ? R_CLOSE : R_OPEN; /* said:"Yes" vs "Yes,"he */
@@ -657,8 +674,8 @@ static bool punct_prev_ok(const line_ctx *c, int32_t prev, size_t prev_pos) {
     return true;
   return prev == 0x00BB || prev == 0x201D || prev == 0x2019 || prev == 0x2026 ||
          prev == '.' || /* "..." may have just become "…" */
-         (prev >= 0 && ((uint32_t)prev == c->sty->cp_quote_close ||
-                        (uint32_t)prev == c->sty->cp_inner_close));
+         (prev >= 0 &&
+          ((uint32_t)prev == c->sty->cp_quote_close || (uint32_t)prev == c->sty->cp_inner_close));
 }
 
 /* The space before : ; ! ? at p, given the run of spaces r before it (maybe empty). */
@@ -773,14 +790,18 @@ static void main_pass(line_ctx *c) {
 static bool needs_work(const line_ctx *c) {
   const char *s = c->s;
   size_t n = c->n;
-  bool spacing_fr = c->sty->high_punct.mode == CD_TYPO_SPACE_INSERT ||
-                    c->sty->colon.mode == CD_TYPO_SPACE_INSERT;
+  bool spacing_fr =
+      c->sty->high_punct.mode == CD_TYPO_SPACE_INSERT || c->sty->colon.mode == CD_TYPO_SPACE_INSERT;
   if (n && s[n - 1] == ' ' && c->at_end)
     return true;
   for (size_t i = 0; i < n; i++) {
     unsigned char b = (unsigned char)s[i];
     switch (b) {
-    case '"': case '\'': case 0xC2: case 0xCA: case '`': return true;
+    case '"':
+    case '\'':
+    case 0xC2:
+    case 0xCA:
+    case '`': return true;
     case 0xE2:
       if (i + 2 < n && (unsigned char)s[i + 1] == 0x80) {
         unsigned char t = (unsigned char)s[i + 2];
@@ -803,7 +824,10 @@ static bool needs_work(const line_ctx *c) {
       if (c->sty->number_range[0] && i > 0 && is_ascii_digit(s[i - 1]))
         return true;
       break;
-    case ':': case ';': case '!': case '?':
+    case ':':
+    case ';':
+    case '!':
+    case '?':
       if (spacing_fr)
         return true;
       break;
@@ -886,8 +910,8 @@ static cd_status typography_process(void *state, const cd_segment *seg, cd_rewri
   qsort(st->edits, st->n_edits, sizeof *st->edits, cmp_edit);
   for (size_t k = 0; k < st->n_edits; k++) {
     const typo_edit *e = &st->edits[k];
-    cd_status rc = cd_rw_replace(rw, e->start, e->end, st->repl.data + e->r_off, e->r_len,
-                                 e->rule, e->conf);
+    cd_status rc =
+        cd_rw_replace(rw, e->start, e->end, st->repl.data + e->r_off, e->r_len, e->rule, e->conf);
     if (rc)
       return rc;
   }

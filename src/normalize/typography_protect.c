@@ -86,8 +86,8 @@ static void protect_token(const char *s, size_t a, size_t b, unsigned char *mask
   if (starts_with(tok, n, "www.") ||
       (n >= 2 && (starts_with(tok, n, "~/") || starts_with(tok, n, "./") ||
                   starts_with(tok, n, "../") || starts_with(tok, n, "\\\\"))) ||
-      (n >= 2 && tok[0] == '/' && (is_ascii_alnum((unsigned char)tok[1]) || tok[1] == '.' ||
-                                   tok[1] == '_')) ||
+      (n >= 2 && tok[0] == '/' &&
+       (is_ascii_alnum((unsigned char)tok[1]) || tok[1] == '.' || tok[1] == '_')) ||
       (n >= 3 && ((tok[0] >= 'A' && tok[0] <= 'Z') || (tok[0] >= 'a' && tok[0] <= 'z')) &&
        tok[1] == ':' && tok[2] == '\\')) {
     mark(mask, t, trim_end(s, t, b));
@@ -98,8 +98,8 @@ static void protect_token(const char *s, size_t a, size_t b, unsigned char *mask
   if (at && at > tok) {
     size_t ai = (size_t)(at - tok), ls = ai;
     while (ls > 0 && (is_ascii_alnum((unsigned char)tok[ls - 1]) || tok[ls - 1] == '.' ||
-                      tok[ls - 1] == '_' || tok[ls - 1] == '%' || tok[ls - 1] == '+' || tok[ls - 1] == '\'' ||
-                      tok[ls - 1] == '-'))
+                      tok[ls - 1] == '_' || tok[ls - 1] == '%' || tok[ls - 1] == '+' ||
+                      tok[ls - 1] == '\'' || tok[ls - 1] == '-'))
       ls--;
     size_t de = ai + 1;
     bool dot = false;

@@ -24,15 +24,38 @@ static const char builtin_en[] = "quote_open\t\xE2\x80\x9C\n"
                                  "guillemet_space\tnone\n"
                                  "number_range\tkeep\n";
 
-enum { K_QUOTE_OPEN, K_QUOTE_CLOSE, K_INNER_OPEN, K_INNER_CLOSE, K_APOSTROPHE, K_DASH,
-       K_ELLIPSIS, K_HIGH, K_COLON, K_GUILLEMET, K_RANGE, K_ELISIONS, K_DPAIRS, K_SPAIRS,
-       K_COUNT };
+enum {
+  K_QUOTE_OPEN,
+  K_QUOTE_CLOSE,
+  K_INNER_OPEN,
+  K_INNER_CLOSE,
+  K_APOSTROPHE,
+  K_DASH,
+  K_ELLIPSIS,
+  K_HIGH,
+  K_COLON,
+  K_GUILLEMET,
+  K_RANGE,
+  K_ELISIONS,
+  K_DPAIRS,
+  K_SPAIRS,
+  K_COUNT
+};
 
-static const char *const key_names[K_COUNT] = {
-    "quote_open", "quote_close", "inner_open", "inner_close",
-    "apostrophe", "dash", "ellipsis", "space_before_high_punct",
-    "space_before_colon", "guillemet_space", "number_range", "leading_elisions",
-    "foreign_double_pairs", "foreign_single_pairs"};
+static const char *const key_names[K_COUNT] = {"quote_open",
+                                               "quote_close",
+                                               "inner_open",
+                                               "inner_close",
+                                               "apostrophe",
+                                               "dash",
+                                               "ellipsis",
+                                               "space_before_high_punct",
+                                               "space_before_colon",
+                                               "guillemet_space",
+                                               "number_range",
+                                               "leading_elisions",
+                                               "foreign_double_pairs",
+                                               "foreign_single_pairs"};
 
 /* Keys a style file must give: a style without its quotes is a mistake, not a default. */
 static const bool key_required[K_COUNT] = {true, true, true, true, true, true, true};
@@ -225,8 +248,8 @@ static cd_status apply_key(cd_typo_style *st, int k, const cd_buf *v, const char
   }
 }
 
-cd_status cd_typo_style_parse(const char *text, size_t len, const char *label,
-                              cd_typo_style **out, cd_error *err) {
+cd_status cd_typo_style_parse(const char *text, size_t len, const char *label, cd_typo_style **out,
+                              cd_error *err) {
   *out = NULL;
   cd_typo_style *st = calloc(1, sizeof *st);
   if (!st)

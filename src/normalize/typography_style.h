@@ -9,9 +9,9 @@
 
 /* What to do with the space before : ; ! ? (and, for guillemet_space, inside « »). */
 typedef enum cd_typo_space_mode {
-  CD_TYPO_SPACE_KEEP,   /* leave whatever the text has */
-  CD_TYPO_SPACE_NONE,   /* no space: remove one that was typed */
-  CD_TYPO_SPACE_INSERT  /* a no-break space (the `space` code point): insert or replace */
+  CD_TYPO_SPACE_KEEP,  /* leave whatever the text has */
+  CD_TYPO_SPACE_NONE,  /* no space: remove one that was typed */
+  CD_TYPO_SPACE_INSERT /* a no-break space (the `space` code point): insert or replace */
 } cd_typo_space_mode;
 
 typedef struct cd_typo_space {
@@ -26,13 +26,13 @@ typedef struct cd_typo_pair {
 } cd_typo_pair;
 
 typedef struct cd_typo_style {
-  char name[64];                 /* the file it came from, for messages ("built-in en") */
+  char name[64]; /* the file it came from, for messages ("built-in en") */
   char quote_open[16], quote_close[16], inner_open[16], inner_close[16];
   uint32_t cp_quote_open, cp_quote_close, cp_inner_open, cp_inner_close; /* single cps */
   char apostrophe[16];
-  char dash[16];       /* the dash of running text, written with a space either side */
+  char dash[16]; /* the dash of running text, written with a space either side */
   char ellipsis[16];
-  char number_range[16]; /* "" = keep year ranges as typed, else the range dash */
+  char number_range[16];    /* "" = keep year ranges as typed, else the range dash */
   cd_typo_space high_punct; /* before ; ! ? */
   cd_typo_space colon;      /* before : */
   cd_typo_space guillemet;  /* inside « » */
@@ -50,8 +50,8 @@ typedef struct cd_typo_style {
 cd_status cd_typo_style_load(const char *data_dir, const char *lang, cd_typo_style **out,
                              cd_error *err);
 /* Parses a style from text; label names it in messages. */
-cd_status cd_typo_style_parse(const char *text, size_t len, const char *label,
-                              cd_typo_style **out, cd_error *err);
+cd_status cd_typo_style_parse(const char *text, size_t len, const char *label, cd_typo_style **out,
+                              cd_error *err);
 void cd_typo_style_free(cd_typo_style *s);
 
 /* True when w (n bytes, any ASCII case) is one of the style's leading-apostrophe words. */

@@ -29,8 +29,7 @@ static cd_status typo_with(const char *data_dir, const char *lang, const char *i
     if (rst)
       fail_msg("replay failed: %s", rerr.message);
     assert_int_equal(replayed.len, out->len);
-    assert_memory_equal(replayed.data ? replayed.data : "", out->data ? out->data : "",
-                        out->len);
+    assert_memory_equal(replayed.data ? replayed.data : "", out->data ? out->data : "", out->len);
     cd_buf_free(&replayed);
     /* the stage never changes the number of lines */
     assert_int_equal(cdt_count_lines(in, strlen(in)),
@@ -264,9 +263,9 @@ static void test_fr_style_is_configurable(void **state) {
   (void)state;
   cd_buf out = CD_BUF_INIT, log = CD_BUF_INIT;
   cd_error err;
-  assert_int_equal(typo_with(cdt_fixture("typography/custom"), "fr", "Pourquoi? « Oui »\n", &out,
-                             &log, &err),
-                   CD_OK);
+  assert_int_equal(
+      typo_with(cdt_fixture("typography/custom"), "fr", "Pourquoi? « Oui »\n", &out, &log, &err),
+      CD_OK);
   assert_string_equal(out.data, "Pourquoi" NBSP "? «" NBSP "Oui" NBSP "»\n");
   cd_buf_free(&out);
   cd_buf_free(&log);
@@ -369,17 +368,16 @@ static void test_style_parser(void **state) {
   cd_typo_style_free(NULL);
 
   const char *bad[] = {
-      "quote_open \xE2\x80\x9C\n",               /* no tab */
-      "quote_open\t\xE2\x80\x9C\xE2\x80\x9C\n",  /* two characters */
-      "quote_open\tU+D800\n",                    /* a surrogate */
+      "quote_open \xE2\x80\x9C\n",                            /* no tab */
+      "quote_open\t\xE2\x80\x9C\xE2\x80\x9C\n",               /* two characters */
+      "quote_open\tU+D800\n",                                 /* a surrogate */
       "quote_open\t\xE2\x80\x9C\nquote_open\t\xE2\x80\x9C\n", /* twice */
-      "foreign_double_pairs\t\xE2\x80\x9E\n",    /* half a pair */
-      "quote_open\t\xFF\n",                      /* not UTF-8 */
+      "foreign_double_pairs\t\xE2\x80\x9E\n",                 /* half a pair */
+      "quote_open\t\xFF\n",                                   /* not UTF-8 */
   };
   for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
     s = NULL;
-    assert_int_equal(cd_typo_style_parse(bad[k], strlen(bad[k]), "b.tsv", &s, &err),
-                     CD_ERR_DATA);
+    assert_int_equal(cd_typo_style_parse(bad[k], strlen(bad[k]), "b.tsv", &s, &err), CD_ERR_DATA);
     assert_null(s);
     assert_non_null(strstr(err.message, "b.tsv"));
   }
@@ -464,8 +462,7 @@ static void test_fixture_articles(void **state) {
 /* Random lines from a set of atoms: the stage must keep the line count, produce valid
  * UTF-8 and replay its log (checked in typo_with) whatever the mix; with idempotent set, its
  * own output must also come back unchanged from a second pass. */
-static void random_mixes(const char *const *atoms, size_t n_atoms, bool idempotent,
-                         uint32_t seed) {
+static void random_mixes(const char *const *atoms, size_t n_atoms, bool idempotent, uint32_t seed) {
   const char *langs[] = {"en", "fr", "de", "uk", "ru"};
   cd_buf in = CD_BUF_INIT, out = CD_BUF_INIT, log = CD_BUF_INIT, again = CD_BUF_INIT;
   cd_error err;
@@ -504,16 +501,89 @@ static void test_random_mixes_are_stable(void **state) {
   /* prose-like: words, spaces, straight double quotes, apostrophes and dashes as a wire
    * writer types them (single straight quotes used as quotation marks are left out: a line
    * such as `"n'` pairs differently once its marks are curly, see docs) */
-  static const char *const words[] = {
-      " ", " ", " ", "  ", "word", "mot", "Wort", "слово", "\"", " \"", "\" ", "it's", "'90s", " - ", " -- ", "--", "...", ", ", ". ", "?", " ?", "!", " !", ":", " :",
-      ";", "(", ")", "’", "—", " – ", "1990",
-      "-", "2000", NBSP, "\t", "x@y.org", "http://x.org/a...b", "Jean\xE2\x80\x91Luc", "O'Brien"};
+  static const char *const words[] = {" ",
+                                      " ",
+                                      " ",
+                                      "  ",
+                                      "word",
+                                      "mot",
+                                      "Wort",
+                                      "слово",
+                                      "\"",
+                                      " \"",
+                                      "\" ",
+                                      "it's",
+                                      "'90s",
+                                      " - ",
+                                      " -- ",
+                                      "--",
+                                      "...",
+                                      ", ",
+                                      ". ",
+                                      "?",
+                                      " ?",
+                                      "!",
+                                      " !",
+                                      ":",
+                                      " :",
+                                      ";",
+                                      "(",
+                                      ")",
+                                      "’",
+                                      "—",
+                                      " – ",
+                                      "1990",
+                                      "-",
+                                      "2000",
+                                      NBSP,
+                                      "\t",
+                                      "x@y.org",
+                                      "http://x.org/a...b",
+                                      "Jean\xE2\x80\x91Luc",
+                                      "O'Brien"};
   random_mixes(words, sizeof words / sizeof *words, true, 777);
   /* garbage: any byte-level mix of the characters the stage cares about */
-  static const char *const atoms[] = {
-      "\"", "'", "-", "--", "...", ". . .", " ", "  ", "\t", ":", ";", "!", "?", "a", "B",
-      "ж", "é", "1990", "5", "(", ")", "«", "»", "“", "”", "„", "‘", "’", "‚", "ʼ", "—", "–",
-      NBSP, NNBSP, "\xE2\x80\x91", "http://x.org/a...b", "`c--d`", "n", "90s", "x@y.org", ","};
+  static const char *const atoms[] = {"\"",
+                                      "'",
+                                      "-",
+                                      "--",
+                                      "...",
+                                      ". . .",
+                                      " ",
+                                      "  ",
+                                      "\t",
+                                      ":",
+                                      ";",
+                                      "!",
+                                      "?",
+                                      "a",
+                                      "B",
+                                      "ж",
+                                      "é",
+                                      "1990",
+                                      "5",
+                                      "(",
+                                      ")",
+                                      "«",
+                                      "»",
+                                      "“",
+                                      "”",
+                                      "„",
+                                      "‘",
+                                      "’",
+                                      "‚",
+                                      "ʼ",
+                                      "—",
+                                      "–",
+                                      NBSP,
+                                      NNBSP,
+                                      "\xE2\x80\x91",
+                                      "http://x.org/a...b",
+                                      "`c--d`",
+                                      "n",
+                                      "90s",
+                                      "x@y.org",
+                                      ","};
   random_mixes(atoms, sizeof atoms / sizeof *atoms, false, 12345);
 }
 
