@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 
 #define CD_CHUNK (64 * 1024)
@@ -30,6 +31,39 @@ static const cd_stage_def *const stage_table[] = {&cd_stage_mojibake, &cd_stage_
 #define N_STAGES (sizeof stage_table / sizeof stage_table[0])
 
 /* ---- change records as JSON Lines ------------------------------------------------------ */
+
+/* Invisible characters (ZWSP, soft hyphen, bidi marks, no-break spaces, C1 controls…) are
+ * what many edits are about, and json-c writes them raw: a reviewer would see an empty
+ * "before". Escape them as \uXXXX, which is the same JSON string. */
+static bool invisible(int32_t cp) {
+  int8_t t = u_charType(cp);
+  return t == U_CONTROL_CHAR || t == U_FORMAT_CHAR || t == U_LINE_SEPARATOR ||
+         t == U_PARAGRAPH_SEPARATOR || t == U_SPACE_SEPARATOR || t == U_NON_SPACING_MARK ||
+         t == U_ENCLOSING_MARK || u_hasBinaryProperty(cp, UCHAR_DEFAULT_IGNORABLE_CODE_POINT);
+}
+
+static cd_status append_visible_json(cd_buf *out, const char *s) {
+  size_t n = strlen(s), run = 0, i = 0;
+  cd_status st = CD_OK;
+  while (i < n && !st) {
+    if ((unsigned char)s[i] < 0x80) {
+      i++;
+      continue;
+    }
+    size_t at = i;
+    int32_t cp = cd_utf8_next(s, n, &i);
+    if (cp < 0 || !invisible(cp))
+      continue;
+    st = cd_buf_append(out, s + run, at - run);
+    if (!st && cp > 0xFFFF)
+      st = cd_buf_appendf(out, "\\u%04x\\u%04x", 0xD800 + ((cp - 0x10000) >> 10),
+                          0xDC00 + ((cp - 0x10000) & 0x3FF));
+    else if (!st)
+      st = cd_buf_appendf(out, "\\u%04x", (unsigned)cp);
+    run = i;
+  }
+  return st ? st : cd_buf_append(out, s + run, n - run);
+}
 
 cd_status cd_change_to_json(const cd_change *c, cd_buf *out) {
   json_object *o = json_object_new_object();
@@ -67,7 +101,7 @@ cd_status cd_change_to_json(const cd_change *c, cd_buf *out) {
   json_object_object_add(o, "confidence", json_object_new_double_s(c->confidence, conf));
   const char *s = json_object_to_json_string_ext(
       o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-  cd_status st = cd_buf_append_str(out, s);
+  cd_status st = append_visible_json(out, s);
   if (!st)
     st = cd_buf_append(out, "\n", 1);
   json_object_put(o);

@@ -243,7 +243,7 @@ static void test_fr_nbsp(void **state) {
   };
   for (size_t k = 0; k < sizeof clean / sizeof *clean; k++)
     expect("fr", clean[k], clean[k]);
-  expect_rule("fr", "Quoi?\n", "typography.nbsp", "\"after\":\"" NNBSP "?\"");
+  expect_rule("fr", "Quoi?\n", "typography.nbsp", "\"after\":\"\\u202f?\""); /* invisible: escaped in JSON */
 }
 
 static void test_fr_existing_nbsp_kept(void **state) {
