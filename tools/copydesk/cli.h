@@ -19,6 +19,7 @@ typedef struct cli_command {
 } cli_command;
 
 extern const cli_command cli_normalize;
+extern const cli_command cli_names;
 extern const cli_command cli_check;
 
 /* Prints "copydesk: SUB: message" on stderr. */

@@ -1,0 +1,189 @@
+/* cd_names.h — people, places and organisations: canonical spellings per language, the
+ * variants seen in the wild in any script, and lookup from any of them.
+ *
+ * Sources are TSV files (dicts/names/README.md); cd_names_compile() turns them into a
+ * SQLite database (names.sqlite) holding entities, forms and lookup keys with an index per
+ * key. cd_names_open() opens that database (no full load: one small Bloom filter of word
+ * keys plus indexed queries) and, optionally, a house overlay TSV whose rows win.
+ *
+ * Keys (computed with ICU, never by hand):
+ *   fold  — NFC, case folded, apostrophes unified to ', hyphens and spaces to one space;
+ *           diacritics kept (Cyrillic marks are never stripped: Київ stays Київ);
+ *   ascii — transliterated to Latin (Ukrainian 2010 national system, Ukrainian and Russian
+ *           BGN/PCGN, and Any-Latin), Latin-ASCII, lower case, letters and digits only
+ *           (several per Cyrillic form);
+ *   skel  — consonant skeleton of the ascii key (fuzzy candidates, trusted only with context).
+ */
+#ifndef CD_NAMES_H
+#define CD_NAMES_H
+
+#include "cd_text.h"
+
+/* Format version written into names.sqlite; a newer file is refused. */
+#define CD_NAMES_FORMAT 1
+
+/* ---- keys and transliteration ---------------------------------------------------------- */
+
+typedef struct cd_names_keyer cd_names_keyer;
+
+/* translit_dir holds uk-Latn-2010.txt and names-skeleton.txt (dicts/translit). */
+cd_status cd_names_keyer_new(const char *translit_dir, cd_names_keyer **out, cd_error *err);
+void cd_names_keyer_free(cd_names_keyer *k);
+
+typedef enum cd_translit {
+  CD_TRANSLIT_UK2010,  /* Ukrainian national 2010 (our rules) */
+  CD_TRANSLIT_UK_BGN,  /* ICU Ukrainian-Latin/BGN */
+  CD_TRANSLIT_RU_BGN,  /* ICU Russian-Latin/BGN */
+  CD_TRANSLIT_ANY      /* ICU Any-Latin; Latin-ASCII; Any-Lower */
+} cd_translit;
+
+/* Transliterates s (UTF-8) into out (cleared first). */
+cd_status cd_names_translit(cd_names_keyer *k, cd_translit sys, const char *s, size_t n,
+                            cd_buf *out, cd_error *err);
+
+typedef enum cd_key_kind { CD_KEY_FOLD = 1, CD_KEY_ASCII = 2, CD_KEY_SKEL = 3 } cd_key_kind;
+
+/* The fold key of s into out (cleared first). */
+cd_status cd_names_key_fold(cd_names_keyer *k, const char *s, size_t n, cd_buf *out,
+                            cd_error *err);
+/* The distinct ascii keys of s, each NUL-terminated, one after the other, into out
+ * (cleared first); *count receives how many. */
+cd_status cd_names_key_ascii(cd_names_keyer *k, const char *s, size_t n, cd_buf *out,
+                             size_t *count, cd_error *err);
+/* The skeleton key of s into out (cleared first). */
+cd_status cd_names_key_skel(cd_names_keyer *k, const char *s, size_t n, cd_buf *out,
+                            cd_error *err);
+
+/* ---- sources and the compiled database -------------------------------------------------- */
+
+/* Compiles TSV source files into db_path (replaced atomically). translit_dir as above.
+ * Errors name the file and line (malformed line, unknown type, duplicate id, bad id). */
+cd_status cd_names_compile(const char *const *tsv_paths, size_t n_paths, const char *translit_dir,
+                           const char *db_path, cd_error *err);
+
+typedef struct cd_names cd_names;
+
+typedef struct cd_names_options {
+  const char *db_path;      /* names.sqlite; NULL = none (overlay only) */
+  const char *house_file;   /* house overlay TSV; NULL = none */
+  const char *translit_dir; /* dicts/translit */
+} cd_names_options;
+
+void cd_names_options_init(cd_names_options *o);
+/* Opens the database read-only. A corrupt, foreign or newer-format file is CD_ERR_DATA with
+ * a message naming it. */
+cd_status cd_names_open(const cd_names_options *o, cd_names **out, cd_error *err);
+void cd_names_free(cd_names *db);
+/* Number of entities (database + overlay-only entities). */
+uint64_t cd_names_count(cd_names *db);
+cd_names_keyer *cd_names_get_keyer(cd_names *db);
+
+/* ---- lookup ------------------------------------------------------------------------------ */
+
+typedef enum cd_match_level {
+  CD_MATCH_EXACT = 1,   /* the fold key of a listed form */
+  CD_MATCH_TRANSLIT,    /* an ascii key (transliteration, missing diacritics) */
+  CD_MATCH_FUZZY        /* skeleton / edit distance: needs context */
+} cd_match_level;
+
+typedef enum cd_match_part { CD_PART_FULL = 0, CD_PART_SURNAME = 1, CD_PART_GIVEN = 2 } cd_match_part;
+
+typedef struct cd_names_hit {
+  char id[96];          /* entity id */
+  char type[8];         /* person, place, org */
+  int64_t entity;       /* internal entity number (valid for this handle) */
+  bool house;           /* the entity comes from the house overlay only */
+  cd_match_level level;
+  cd_match_part part;
+  bool context;         /* context confirmed it (given name, role, earlier mention) */
+  bool historical;      /* status=historical: never rewrite */
+  double score;         /* 0..1 */
+  char form_lang[8];    /* language of the matched form ("" = any) */
+  char why[96];         /* "exact variant", "transliteration", "fuzzy + given name", ... */
+} cd_names_hit;
+
+typedef struct cd_names_query {
+  const char *text;     /* UTF-8 span to identify */
+  size_t len;
+  const char *before;   /* the text before the span on the same line (context), may be NULL */
+  size_t before_len;
+  const char *lang;     /* language of the text */
+  bool fuzzy;           /* try skeleton matches too */
+} cd_names_query;
+
+/* Finds entities for a span, best first, at most max hits. */
+cd_status cd_names_find(cd_names *db, const cd_names_query *q, cd_names_hit *hits, size_t max,
+                        size_t *n, cd_error *err);
+
+/* The canonical form of an entity in lang (fallback en) into out; part selects the full
+ * form or the surname. Returns CD_ERR_INPUT when the entity has no form at all. */
+cd_status cd_names_canonical(cd_names *db, const cd_names_hit *hit, const char *lang,
+                             cd_match_part part, cd_buf *out, cd_error *err);
+
+/* Calls fn for every form of the entity: lang ("" = any), kind ("canonical"/"variant"). */
+typedef void (*cd_names_form_fn)(void *ud, const char *lang, const char *kind, const char *form);
+cd_status cd_names_forms(cd_names *db, const cd_names_hit *hit, cd_names_form_fn fn, void *ud,
+                         cd_error *err);
+
+/* Tests one context value of an entity (key "given", "role", "decl_uk", ...): calls fn for each
+ * value. */
+cd_status cd_names_context(cd_names *db, const cd_names_hit *hit, const char *key,
+                           cd_names_form_fn fn, void *ud, cd_error *err);
+
+/* Whether a word (folded) might be part of a known name: the cheap first test of the stage.
+ * No false negatives for listed forms' words. */
+bool cd_names_word_maybe(cd_names *db, const char *fold_or_ascii_key, size_t len);
+
+/* ---- import / export ---------------------------------------------------------------------- */
+
+typedef struct cd_names_import_stats {
+  uint64_t read, written, skipped;
+  char shape[32]; /* "wikidata", "wikidata-legacy", "jrc" */
+} cd_names_import_stats;
+
+typedef cd_status (*cd_names_write_fn)(void *ud, const char *p, size_t n, cd_error *err);
+
+/* Streams a Wikidata entity JSON dump (one entity per line inside "[ … ]", gzip allowed, or a
+ * single entity / {"entities":…} object) and writes TSV rows in the dicts/names format
+ * (with the header line). Only humans (Q5) and places with labels are kept unless
+ * keep_all. */
+cd_status cd_names_import_wikidata(const char *path, bool keep_all, cd_names_write_fn w,
+                                   void *ud, cd_names_import_stats *stats, cd_error *err);
+/* JRC-Names style TSV: ID<TAB>TYPE<TAB>LANG<TAB>NAME (TYPE P/O, LANG u or ISO 639-1, + for
+ * spaces); rows of one ID make one entity. gzip allowed. */
+cd_status cd_names_import_jrc(const char *path, cd_names_write_fn w, void *ud,
+                              cd_names_import_stats *stats, cd_error *err);
+
+typedef enum cd_names_export_kind { CD_EXPORT_TSV, CD_EXPORT_DIC, CD_EXPORT_AFF } cd_names_export_kind;
+/* Exports the database (and overlay) as TSV, or the canonical names of lang as a hunspell
+ * .dic (count line first) / a minimal .aff. */
+cd_status cd_names_export(cd_names *db, cd_names_export_kind kind, const char *lang,
+                          cd_names_write_fn w, void *ud, cd_error *err);
+
+
+/* ---- resolving a span of text (shared by the lookup command and the normalize stage) ---- */
+
+/* Splits an inflection suffix the entity lookup must ignore: English possessive 's / ’s /
+ * s' (kept in the output), German genitive -s (kept only when lang is de). *core_len is the
+ * length without it; *suffix_len its length; *keep whether the output keeps it. */
+void cd_names_split_suffix(const char *s, size_t n, const char *lang, size_t *core_len,
+                           size_t *suffix_len, bool *keep);
+
+/* Builds the replacement for span (core + suffix) with hit in lang: canonical form (full or
+ * surname as hit->part), all caps when the span is, suffix kept or dropped. */
+cd_status cd_names_replacement(cd_names *db, const cd_names_hit *hit, const char *lang,
+                               const char *span, size_t core_len, size_t span_len, bool keep,
+                               cd_buf *out, cd_error *err);
+
+/* Finds the best entities for a span, trying the suffix-less core when the whole span
+ * finds nothing. *core_len / *suffix_keep report what was used. */
+cd_status cd_names_find_span(cd_names *db, const cd_names_query *q, cd_names_hit *hits,
+                             size_t max, size_t *n, size_t *core_len, bool *suffix_keep,
+                             cd_error *err);
+
+/* ---- helpers shared with the normalize stage ------------------------------------------------ */
+
+/* Shapes out like the all-caps original when orig is all caps (ICU upper-casing). */
+cd_status cd_names_match_case(const char *orig, size_t orig_len, cd_buf *out);
+
+#endif

@@ -1,0 +1,529 @@
+/* Compiling TSV sources into names.sqlite: entities, forms, context and keys, one index per
+ * lookup key, and a Bloom filter of word keys so that the stage can reject most
+ * capitalized words without a query. All writes in one transaction. */
+#include "names_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <unicode/uscript.h>
+
+static const char schema[] =
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB);"
+    "CREATE TABLE entities(eid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL,"
+    " historical INTEGER NOT NULL DEFAULT 0, src TEXT);"
+    "CREATE TABLE forms(fid INTEGER PRIMARY KEY, eid INTEGER NOT NULL, lang TEXT NOT NULL,"
+    " kind TEXT NOT NULL, script TEXT NOT NULL, form TEXT NOT NULL, surname TEXT);"
+    "CREATE INDEX forms_eid ON forms(eid, kind, lang);"
+    "CREATE TABLE context(eid INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL);"
+    "CREATE INDEX context_eid ON context(eid, key);"
+    "CREATE TABLE keys(key TEXT NOT NULL, kind INTEGER NOT NULL, part INTEGER NOT NULL,"
+    " eid INTEGER NOT NULL, fid INTEGER NOT NULL);"
+    "CREATE INDEX keys_key ON keys(key, kind);";
+
+struct cd_names_writer {
+  sqlite3 *db;
+  cd_names_keyer *k;
+  bool overlay;
+  sqlite3_stmt *find_id, *ins_ent, *ins_form, *ins_ctx, *ins_key;
+  uint64_t *hashes;
+  size_t n_hashes, cap_hashes;
+  cd_buf fold, ascii, skel, tmp;
+  /* keys already written for the current entity (dedup) */
+  cd_buf seen;
+};
+
+uint64_t cd_names_hash(const char *s, size_t n) {
+  uint64_t h = 1469598103934665603ULL; /* FNV-1a, then a final mix */
+  for (size_t i = 0; i < n; i++) {
+    h ^= (unsigned char)s[i];
+    h *= 1099511628211ULL;
+  }
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  return h;
+}
+
+#define BLOOM_K 6
+void cd_names_bloom_add(uint8_t *bits, uint64_t nbits, uint64_t h) {
+  uint64_t h2 = (h >> 32) | 1;
+  for (int i = 0; i < BLOOM_K; i++) {
+    uint64_t b = (h + (uint64_t)i * h2) % nbits;
+    bits[b >> 3] |= (uint8_t)(1u << (b & 7));
+  }
+}
+
+bool cd_names_bloom_has(const uint8_t *bits, uint64_t nbits, uint64_t h) {
+  uint64_t h2 = (h >> 32) | 1;
+  for (int i = 0; i < BLOOM_K; i++) {
+    uint64_t b = (h + (uint64_t)i * h2) % nbits;
+    if (!(bits[b >> 3] & (1u << (b & 7))))
+      return false;
+  }
+  return true;
+}
+
+static cd_status db_err(sqlite3 *db, cd_error *err, const char *what) {
+  return cd_error_set(err, CD_ERR_DB, "names database: %s: %s", what, sqlite3_errmsg(db));
+}
+
+cd_status cd_names_writer_new(sqlite3 *db, cd_names_keyer *k, bool overlay,
+                              cd_names_writer **out, cd_error *err) {
+  *out = NULL;
+  cd_names_writer *w = calloc(1, sizeof *w);
+  if (!w)
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  w->db = db;
+  w->k = k;
+  w->overlay = overlay;
+  if (sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(db, "SELECT src FROM entities WHERE id=?", -1, &w->find_id, NULL) ||
+      sqlite3_prepare_v2(db, "INSERT INTO entities(id,type,historical,src) VALUES(?,?,?,?)", -1,
+                         &w->ins_ent, NULL) ||
+      sqlite3_prepare_v2(db,
+                         "INSERT INTO forms(eid,lang,kind,script,form,surname) "
+                         "VALUES(?,?,?,?,?,?)",
+                         -1, &w->ins_form, NULL) ||
+      sqlite3_prepare_v2(db, "INSERT INTO context(eid,key,value) VALUES(?,?,?)", -1, &w->ins_ctx,
+                         NULL) ||
+      sqlite3_prepare_v2(db, "INSERT INTO keys(key,kind,part,eid,fid) VALUES(?,?,?,?,?)", -1,
+                         &w->ins_key, NULL)) {
+    cd_status st = db_err(db, err, "creating the schema");
+    cd_names_writer_free(w);
+    return st;
+  }
+  *out = w;
+  return CD_OK;
+}
+
+void cd_names_writer_free(cd_names_writer *w) {
+  if (!w)
+    return;
+  sqlite3_finalize(w->find_id);
+  sqlite3_finalize(w->ins_ent);
+  sqlite3_finalize(w->ins_form);
+  sqlite3_finalize(w->ins_ctx);
+  sqlite3_finalize(w->ins_key);
+  free(w->hashes);
+  cd_buf_free(&w->fold);
+  cd_buf_free(&w->ascii);
+  cd_buf_free(&w->skel);
+  cd_buf_free(&w->tmp);
+  cd_buf_free(&w->seen);
+  free(w);
+}
+
+static cd_status add_hash(cd_names_writer *w, const char *s, size_t n) {
+  if (!n)
+    return CD_OK;
+  if (w->n_hashes == w->cap_hashes) {
+    size_t cap = w->cap_hashes ? w->cap_hashes * 2 : 4096;
+    uint64_t *p = realloc(w->hashes, cap * sizeof *p);
+    if (!p)
+      return CD_ERR_NOMEM;
+    w->hashes = p;
+    w->cap_hashes = cap;
+  }
+  w->hashes[w->n_hashes++] = cd_names_hash(s, n);
+  return CD_OK;
+}
+
+/* Inserts one key row unless this entity already has it (kind, part, key). */
+static cd_status put_key(cd_names_writer *w, const char *key, size_t klen, int kind, int part,
+                         sqlite3_int64 eid, sqlite3_int64 fid, cd_error *err) {
+  if (!klen)
+    return CD_OK;
+  /* seen: records "kind part key\0" */
+  char tag[2] = {(char)('0' + kind), (char)('0' + part)};
+  for (size_t off = 0; off < w->seen.len;) {
+    size_t l = strlen(w->seen.data + off);
+    if (l == klen + 2 && memcmp(w->seen.data + off, tag, 2) == 0 &&
+        memcmp(w->seen.data + off + 2, key, klen) == 0)
+      return CD_OK;
+    off += l + 1;
+  }
+  if (cd_buf_append(&w->seen, tag, 2) || cd_buf_append(&w->seen, key, klen) ||
+      cd_buf_append(&w->seen, "", 1))
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  sqlite3_reset(w->ins_key);
+  sqlite3_bind_text(w->ins_key, 1, key, (int)klen, SQLITE_TRANSIENT);
+  sqlite3_bind_int(w->ins_key, 2, kind);
+  sqlite3_bind_int(w->ins_key, 3, part);
+  sqlite3_bind_int64(w->ins_key, 4, eid);
+  sqlite3_bind_int64(w->ins_key, 5, fid);
+  if (sqlite3_step(w->ins_key) != SQLITE_DONE)
+    return db_err(w->db, err, "inserting a key");
+  return CD_OK;
+}
+
+/* All keys of a text (a whole form, a surname or a given name). */
+static cd_status put_keys(cd_names_writer *w, const char *s, size_t n, int part, bool skel,
+                          sqlite3_int64 eid, sqlite3_int64 fid, cd_error *err) {
+  cd_status st = cd_names_key_fold(w->k, s, n, &w->fold, err);
+  if (!st)
+    st = put_key(w, w->fold.data, w->fold.len, CD_KEY_FOLD, part, eid, fid, err);
+  size_t count = 0;
+  if (!st)
+    st = cd_names_key_ascii(w->k, s, n, &w->ascii, &count, err);
+  size_t off = 0;
+  for (size_t i = 0; i < count && !st; i++) {
+    const char *a = w->ascii.data + off;
+    size_t al = strlen(a);
+    off += al + 1;
+    st = put_key(w, a, al, CD_KEY_ASCII, part, eid, fid, err);
+  }
+  if (!st && skel) {
+    st = cd_names_key_skel(w->k, s, n, &w->skel, err);
+    if (!st && w->skel.len >= 3)
+      st = put_key(w, w->skel.data, w->skel.len, CD_KEY_SKEL, part, eid, fid, err);
+  }
+  return st;
+}
+
+static bool is_sep(char c, bool hyphen) { return c == ' ' || (hyphen && c == '-'); }
+
+/* Word keys of a text into the Bloom list: words split at spaces, and at hyphens too. */
+static cd_status hash_words1(cd_names_writer *w, const char *s, size_t n, bool hyphen,
+                             cd_error *err) {
+  size_t i = 0;
+  while (i < n) {
+    while (i < n && is_sep(s[i], hyphen))
+      i++;
+    size_t b = i;
+    while (i < n && !is_sep(s[i], hyphen))
+      i++;
+    if (i == b)
+      break;
+    cd_status st = cd_names_key_fold(w->k, s + b, i - b, &w->tmp, err);
+    if (!st)
+      st = add_hash(w, w->tmp.data, w->tmp.len);
+    size_t count = 0;
+    if (!st)
+      st = cd_names_key_ascii(w->k, s + b, i - b, &w->tmp, &count, err);
+    for (size_t j = 0, off = 0; j < count && !st; j++) {
+      size_t l = strlen(w->tmp.data + off);
+      st = add_hash(w, w->tmp.data + off, l);
+      off += l + 1;
+    }
+    if (!st)
+      st = cd_names_key_skel(w->k, s + b, i - b, &w->tmp, err);
+    if (!st)
+      st = add_hash(w, w->tmp.data, w->tmp.len);
+    if (st)
+      return st == CD_ERR_NOMEM ? cd_error_set(err, st, "out of memory") : st;
+  }
+  return CD_OK;
+}
+
+static cd_status hash_words(cd_names_writer *w, const char *s, size_t n, cd_error *err) {
+  cd_status st = hash_words1(w, s, n, false, err);
+  if (!st && memchr(s, '-', n))
+    st = hash_words1(w, s, n, true, err);
+  return st;
+}
+
+static const char *script_of(const char *s, size_t n) {
+  for (size_t i = 0; i < n;) {
+    int32_t c = cd_utf8_next(s, n, &i);
+    if (c < 0)
+      continue;
+    UErrorCode uc = U_ZERO_ERROR;
+    UScriptCode sc = uscript_getScript(c, &uc);
+    if (sc != USCRIPT_COMMON && sc != USCRIPT_INHERITED && U_SUCCESS(uc))
+      return uscript_getShortName(sc);
+  }
+  return "Zyyy";
+}
+
+/* Context lookups while adding one row. */
+typedef struct ctx_scan {
+  cd_names_writer *w;
+  sqlite3_int64 eid;
+  const char *want_key; /* for find_value */
+  const char *found;
+  size_t found_len;
+  bool historical;
+  cd_error *err;
+} ctx_scan;
+
+static cd_status ctx_find(void *ud, const char *k, size_t kl, const char *v, size_t vl) {
+  ctx_scan *c = ud;
+  if (!c->found && strlen(c->want_key) == kl && memcmp(k, c->want_key, kl) == 0) {
+    c->found = v;
+    c->found_len = vl;
+  }
+  if (kl == 6 && memcmp(k, "status", 6) == 0 && vl == 10 && memcmp(v, "historical", 10) == 0)
+    c->historical = true;
+  return CD_OK;
+}
+
+static cd_status ctx_store(void *ud, const char *k, size_t kl, const char *v, size_t vl) {
+  ctx_scan *c = ud;
+  cd_names_writer *w = c->w;
+  sqlite3_reset(w->ins_ctx);
+  sqlite3_bind_int64(w->ins_ctx, 1, c->eid);
+  sqlite3_bind_text(w->ins_ctx, 2, k, (int)kl, SQLITE_TRANSIENT);
+  sqlite3_bind_text(w->ins_ctx, 3, v, (int)vl, SQLITE_TRANSIENT);
+  if (sqlite3_step(w->ins_ctx) != SQLITE_DONE)
+    return db_err(w->db, c->err, "inserting context");
+  if (kl == 5 && memcmp(k, "given", 5) == 0) {
+    cd_status st = put_keys(w, v, vl, CD_PART_GIVEN, false, c->eid, 0, c->err);
+    if (!st)
+      st = hash_words(w, v, vl, c->err);
+    return st;
+  }
+  return CD_OK;
+}
+
+/* The surname of a person form: surname_LANG from context when the form contains it,
+ * else the last word. */
+static void surname_of(const cd_names_row *r, const char *lang, const char *form, size_t n,
+                       const char **sur, size_t *sur_len) {
+  char key[32];
+  snprintf(key, sizeof key, "surname_%s", lang && *lang ? lang : "en");
+  ctx_scan c = {0};
+  c.want_key = key;
+  cd_names_ctx_each(r->context, ctx_find, &c);
+  if (c.found) {
+    for (size_t i = 0; i + c.found_len <= n; i++)
+      if (memcmp(form + i, c.found, c.found_len) == 0) {
+        *sur = form + i;
+        *sur_len = c.found_len;
+        return;
+      }
+  }
+  size_t e = n;
+  while (e > 0 && form[e - 1] == ' ')
+    e--;
+  size_t b = e;
+  while (b > 0 && form[b - 1] != ' ')
+    b--;
+  *sur = form + b;
+  *sur_len = e - b;
+}
+
+static cd_status add_form(cd_names_writer *w, const cd_names_row *r, sqlite3_int64 eid,
+                          const char *lang, const char *kind, const char *form, size_t n,
+                          cd_error *err) {
+  while (n && form[n - 1] == ' ')
+    n--;
+  while (n && form[0] == ' ')
+    form++, n--;
+  if (!n)
+    return CD_OK;
+  bool person = strcmp(r->type, "person") == 0;
+  const char *sur = NULL;
+  size_t sl = 0;
+  /* scripts written without spaces (习近平) hold the full name in one word */
+  const char *sc = script_of(form, n);
+  bool multi = memchr(form, ' ', n) != NULL || strcmp(sc, "Hani") == 0 ||
+               strcmp(sc, "Hira") == 0 || strcmp(sc, "Kana") == 0 || strcmp(sc, "Thai") == 0;
+  if (person)
+    surname_of(r, lang, form, n, &sur, &sl);
+  sqlite3_reset(w->ins_form);
+  sqlite3_bind_int64(w->ins_form, 1, eid);
+  sqlite3_bind_text(w->ins_form, 2, lang, -1, SQLITE_STATIC);
+  sqlite3_bind_text(w->ins_form, 3, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text(w->ins_form, 4, script_of(form, n), -1, SQLITE_STATIC);
+  sqlite3_bind_text(w->ins_form, 5, form, (int)n, SQLITE_TRANSIENT);
+  if (person)
+    sqlite3_bind_text(w->ins_form, 6, sur, (int)sl, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null(w->ins_form, 6);
+  if (sqlite3_step(w->ins_form) != SQLITE_DONE)
+    return db_err(w->db, err, "inserting a form");
+  sqlite3_int64 fid = sqlite3_last_insert_rowid(w->db);
+  cd_status st = hash_words(w, form, n, err);
+  if (st)
+    return st;
+  if (!person || multi) {
+    st = put_keys(w, form, n, CD_PART_FULL, true, eid, fid, err);
+    if (st)
+      return st;
+  }
+  /* A full-name variant says nothing about the surname alone: "Sebastien Lecorne" is a
+   * spelling seen with the given name, and a bare "Lecorne" must stay a fuzzy match that
+   * needs context. Bare surnames come from canonical forms and single-word variants. */
+  bool variant_full = multi && strcmp(kind, "variant") == 0;
+  if (person && sl && !variant_full) {
+    st = put_keys(w, sur, sl, CD_PART_SURNAME, true, eid, fid, err);
+    if (st)
+      return st;
+    /* the given part: the form without the surname */
+    if (multi) {
+      cd_buf g = CD_BUF_INIT;
+      size_t so = (size_t)(sur - form);
+      if (cd_buf_append(&g, form, so) || cd_buf_append(&g, form + so + sl, n - so - sl)) {
+        cd_buf_free(&g);
+        return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+      }
+      size_t gl = g.len;
+      while (gl && g.data[gl - 1] == ' ')
+        gl--;
+      size_t gb = 0;
+      while (gb < gl && g.data[gb] == ' ')
+        gb++;
+      if (gl > gb)
+        st = put_keys(w, g.data + gb, gl - gb, CD_PART_GIVEN, false, eid, 0, err);
+      cd_buf_free(&g);
+    }
+  }
+  return st;
+}
+
+cd_status cd_names_writer_add(cd_names_writer *w, cd_names_row *r, cd_error *err) {
+  sqlite3_reset(w->find_id);
+  sqlite3_bind_text(w->find_id, 1, r->id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step(w->find_id) == SQLITE_ROW)
+    return cd_error_set(err, CD_ERR_INPUT, "%s:%lu: duplicate id '%s' (first defined at %s)",
+                        r->file, r->lineno, r->id,
+                        (const char *)sqlite3_column_text(w->find_id, 0));
+  char src[4200];
+  snprintf(src, sizeof src, "%s:%lu", r->file, r->lineno);
+  ctx_scan c = {0};
+  c.w = w;
+  c.want_key = "";
+  c.err = err;
+  cd_names_ctx_each(r->context, ctx_find, &c);
+  sqlite3_reset(w->ins_ent);
+  sqlite3_bind_text(w->ins_ent, 1, r->id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(w->ins_ent, 2, r->type, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int(w->ins_ent, 3, c.historical);
+  sqlite3_bind_text(w->ins_ent, 4, src, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step(w->ins_ent) != SQLITE_DONE)
+    return db_err(w->db, err, "inserting an entity");
+  sqlite3_int64 eid = sqlite3_last_insert_rowid(w->db);
+  cd_buf_clear(&w->seen);
+  cd_status st = CD_OK;
+  for (int i = 0; i < CD_NAMES_NLANG && !st; i++)
+    if (r->canon[i])
+      st = add_form(w, r, eid, cd_names_langs[i], "canonical", r->canon[i],
+                    strlen(r->canon[i]), err);
+  const char *p = r->variants;
+  while (!st && *p) {
+    const char *e = strchr(p, '|');
+    if (!e)
+      e = p + strlen(p);
+    const char *v = p;
+    char lang[8] = "";
+    const char *colon = memchr(v, ':', (size_t)(e - v));
+    if (colon && colon - v >= 2 && colon - v <= 3) {
+      bool ok = true;
+      for (const char *q = v; q < colon; q++)
+        if (*q < 'a' || *q > 'z')
+          ok = false;
+      if (ok) {
+        memcpy(lang, v, (size_t)(colon - v));
+        lang[colon - v] = '\0';
+        v = colon + 1;
+      }
+    }
+    char *lang_s = lang[0] ? lang : "";
+    /* lang must outlive the bind: SQLITE_STATIC is fine as step runs inside add_form */
+    st = add_form(w, r, eid, lang_s, "variant", v, (size_t)(e - v), err);
+    p = *e ? e + 1 : e;
+  }
+  c.eid = eid;
+  if (!st)
+    st = cd_names_ctx_each(r->context, ctx_store, &c);
+  return st;
+}
+
+cd_status cd_names_writer_finish(cd_names_writer *w, cd_error *err) {
+  uint64_t nbits = (uint64_t)w->n_hashes * 12 + 1024;
+  nbits = (nbits + 7) / 8 * 8;
+  uint8_t *bits = calloc(nbits / 8, 1);
+  if (!bits)
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < w->n_hashes; i++)
+    cd_names_bloom_add(bits, nbits, w->hashes[i]);
+  sqlite3_stmt *st = NULL;
+  cd_status rc = CD_OK;
+  if (sqlite3_prepare_v2(w->db, "INSERT OR REPLACE INTO meta(key,value) VALUES(?,?)", -1, &st,
+                         NULL) != SQLITE_OK)
+    rc = db_err(w->db, err, "writing meta");
+  if (!rc) {
+    sqlite3_bind_text(st, 1, "bloom", -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, bits, (int)(nbits / 8), SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+      rc = db_err(w->db, err, "writing the Bloom filter");
+  }
+  if (!rc) {
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, "format", -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, CD_NAMES_FORMAT);
+    if (sqlite3_step(st) != SQLITE_DONE)
+      rc = db_err(w->db, err, "writing meta");
+  }
+  if (!rc) {
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, "magic", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, "copydesk-names", -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+      rc = db_err(w->db, err, "writing meta");
+  }
+  sqlite3_finalize(st);
+  free(bits);
+  return rc;
+}
+
+typedef struct compile_ctx {
+  cd_names_writer *w;
+} compile_ctx;
+
+static cd_status compile_row(void *ud, cd_names_row *row, cd_error *err) {
+  compile_ctx *c = ud;
+  return cd_names_writer_add(c->w, row, err);
+}
+
+cd_status cd_names_compile(const char *const *paths, size_t n_paths, const char *translit_dir,
+                           const char *db_path, cd_error *err) {
+  cd_names_keyer *k = NULL;
+  cd_status st = cd_names_keyer_new(translit_dir, &k, err);
+  if (st)
+    return st;
+  size_t tl = strlen(db_path) + 16;
+  char *tmp = malloc(tl);
+  if (!tmp) {
+    cd_names_keyer_free(k);
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  }
+  snprintf(tmp, tl, "%s.tmp", db_path);
+  unlink(tmp);
+  sqlite3 *db = NULL;
+  if (sqlite3_open(tmp, &db) != SQLITE_OK) {
+    st = cd_error_set(err, CD_ERR_DB, "%s: cannot create: %s", tmp,
+                      db ? sqlite3_errmsg(db) : "out of memory");
+    sqlite3_close(db);
+    free(tmp);
+    cd_names_keyer_free(k);
+    return st;
+  }
+  sqlite3_exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;", NULL, NULL, NULL);
+  cd_names_writer *w = NULL;
+  if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    st = db_err(db, err, "BEGIN");
+  if (!st)
+    st = cd_names_writer_new(db, k, false, &w, err);
+  compile_ctx c = {w};
+  for (size_t i = 0; i < n_paths && !st; i++)
+    st = cd_names_tsv_read(paths[i], compile_row, &c, err);
+  if (!st)
+    st = cd_names_writer_finish(w, err);
+  cd_names_writer_free(w);
+  if (!st && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    st = db_err(db, err, "COMMIT");
+  if (!st)
+    sqlite3_exec(db, "ANALYZE", NULL, NULL, NULL);
+  if (sqlite3_close(db) != SQLITE_OK && !st)
+    st = cd_error_set(err, CD_ERR_DB, "%s: close failed", tmp);
+  if (!st && rename(tmp, db_path) != 0)
+    st = cd_error_set(err, CD_ERR_IO, "cannot replace %s", db_path);
+  if (st)
+    unlink(tmp);
+  free(tmp);
+  cd_names_keyer_free(k);
+  return st;
+}

@@ -1,0 +1,500 @@
+/* Opening names.sqlite (plus the house overlay) and looking names up by key. Nothing is
+ * loaded in full: a Bloom filter of word keys (one blob) and indexed queries. */
+#include "names_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct names_src {
+  sqlite3 *db;
+  uint8_t *bloom;
+  uint64_t nbits;
+  sqlite3_stmt *by_key, *canon, *forms, *ctx, *by_id;
+} names_src;
+
+struct cd_names {
+  names_src main, house; /* house.db NULL when no overlay */
+  cd_names_keyer *k;
+  cd_buf fold, ascii, tmp, tmp2;
+};
+
+void cd_names_options_init(cd_names_options *o) { memset(o, 0, sizeof *o); }
+
+cd_names_keyer *cd_names_get_keyer(cd_names *db) { return db->k; }
+
+static void src_close(names_src *s) {
+  sqlite3_finalize(s->by_key);
+  sqlite3_finalize(s->canon);
+  sqlite3_finalize(s->forms);
+  sqlite3_finalize(s->ctx);
+  sqlite3_finalize(s->by_id);
+  if (s->db)
+    sqlite3_close(s->db);
+  free(s->bloom);
+  memset(s, 0, sizeof *s);
+}
+
+void cd_names_free(cd_names *db) {
+  if (!db)
+    return;
+  src_close(&db->main);
+  src_close(&db->house);
+  cd_names_keyer_free(db->k);
+  cd_buf_free(&db->fold);
+  cd_buf_free(&db->ascii);
+  cd_buf_free(&db->tmp);
+  cd_buf_free(&db->tmp2);
+  free(db);
+}
+
+static cd_status src_prepare(names_src *s, const char *label, cd_error *err) {
+  if (sqlite3_prepare_v2(s->db,
+                         "SELECT k.eid, k.part, e.id, e.type, e.historical, "
+                         "coalesce(f.lang,'') FROM keys k JOIN entities e ON e.eid=k.eid "
+                         "LEFT JOIN forms f ON f.fid=k.fid WHERE k.key=? AND k.kind=?",
+                         -1, &s->by_key, NULL) ||
+      sqlite3_prepare_v2(s->db,
+                         "SELECT form, surname FROM forms WHERE eid=? AND kind='canonical' "
+                         "AND lang=?",
+                         -1, &s->canon, NULL) ||
+      sqlite3_prepare_v2(s->db, "SELECT lang, kind, form FROM forms WHERE eid=? ORDER BY fid",
+                         -1, &s->forms, NULL) ||
+      sqlite3_prepare_v2(s->db, "SELECT value FROM context WHERE eid=? AND key=?", -1, &s->ctx,
+                         NULL) ||
+      sqlite3_prepare_v2(s->db, "SELECT eid FROM entities WHERE id=?", -1, &s->by_id, NULL))
+    return cd_error_set(err, CD_ERR_DATA, "%s: not a copydesk names database (%s)", label,
+                        sqlite3_errmsg(s->db));
+  sqlite3_stmt *m = NULL;
+  if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key='bloom'", -1, &m, NULL) ==
+          SQLITE_OK &&
+      sqlite3_step(m) == SQLITE_ROW) {
+    int n = sqlite3_column_bytes(m, 0);
+    const void *p = sqlite3_column_blob(m, 0);
+    if (n > 0 && p) {
+      s->bloom = malloc((size_t)n);
+      if (!s->bloom) {
+        sqlite3_finalize(m);
+        return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+      }
+      memcpy(s->bloom, p, (size_t)n);
+      s->nbits = (uint64_t)n * 8;
+    }
+  }
+  sqlite3_finalize(m);
+  return CD_OK;
+}
+
+static cd_status open_main(names_src *s, const char *path, cd_error *err) {
+  if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    return cd_error_set(err, CD_ERR_DATA, "%s: cannot open the names database: %s", path,
+                        s->db ? sqlite3_errmsg(s->db) : "out of memory");
+  sqlite3_stmt *m = NULL;
+  int rc = sqlite3_prepare_v2(s->db, "SELECT (SELECT value FROM meta WHERE key='magic'), "
+                                     "(SELECT value FROM meta WHERE key='format')",
+                              -1, &m, NULL);
+  if (rc != SQLITE_OK) {
+    cd_status st = cd_error_set(err, CD_ERR_DATA,
+                                "%s: corrupt or not a copydesk names database (%s); rebuild it "
+                                "with 'copydesk names compile'",
+                                path, sqlite3_errmsg(s->db));
+    sqlite3_finalize(m);
+    return st;
+  }
+  cd_status st = CD_OK;
+  if (sqlite3_step(m) != SQLITE_ROW || !sqlite3_column_text(m, 0) ||
+      strcmp((const char *)sqlite3_column_text(m, 0), "copydesk-names") != 0)
+    st = cd_error_set(err, CD_ERR_DATA, "%s: corrupt or not a copydesk names database", path);
+  else if (sqlite3_column_int(m, 1) > CD_NAMES_FORMAT)
+    st = cd_error_set(err, CD_ERR_DATA,
+                      "%s: names database format %d is newer than this copydesk (%d); "
+                      "upgrade copydesk or recompile the database",
+                      path, sqlite3_column_int(m, 1), CD_NAMES_FORMAT);
+  else if (sqlite3_column_int(m, 1) < 1)
+    st = cd_error_set(err, CD_ERR_DATA, "%s: names database has no format version", path);
+  sqlite3_finalize(m);
+  if (!st)
+    st = src_prepare(s, path, err);
+  return st;
+}
+
+typedef struct house_ctx {
+  cd_names_writer *w;
+} house_ctx;
+
+static cd_status house_row(void *ud, cd_names_row *row, cd_error *err) {
+  house_ctx *h = ud;
+  return cd_names_writer_add(h->w, row, err);
+}
+
+static cd_status open_house(cd_names *db, const char *path, cd_error *err) {
+  names_src *s = &db->house;
+  if (sqlite3_open(":memory:", &s->db) != SQLITE_OK)
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  cd_names_writer *w = NULL;
+  sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
+  cd_status st = cd_names_writer_new(s->db, db->k, true, &w, err);
+  house_ctx h = {w};
+  if (!st)
+    st = cd_names_tsv_read(path, house_row, &h, err);
+  if (!st)
+    st = cd_names_writer_finish(w, err);
+  cd_names_writer_free(w);
+  sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+  if (!st)
+    st = src_prepare(s, path, err);
+  return st;
+}
+
+cd_status cd_names_open(const cd_names_options *o, cd_names **out, cd_error *err) {
+  *out = NULL;
+  cd_names *db = calloc(1, sizeof *db);
+  if (!db)
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  cd_status st = CD_OK;
+  if (o->db_path) {
+    FILE *f = fopen(o->db_path, "rb");
+    if (!f)
+      st = cd_error_set(err, CD_ERR_DATA, "%s: names database not found", o->db_path);
+    else
+      fclose(f);
+    if (!st)
+      st = open_main(&db->main, o->db_path, err);
+  }
+  if (!st)
+    st = cd_names_keyer_new(o->translit_dir, &db->k, err);
+  if (!st && o->house_file)
+    st = open_house(db, o->house_file, err);
+  if (st) {
+    cd_names_free(db);
+    return st;
+  }
+  *out = db;
+  return CD_OK;
+}
+
+static uint64_t count_src(names_src *s) {
+  if (!s->db)
+    return 0;
+  sqlite3_stmt *m = NULL;
+  uint64_t n = 0;
+  if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM entities", -1, &m, NULL) == SQLITE_OK &&
+      sqlite3_step(m) == SQLITE_ROW)
+    n = (uint64_t)sqlite3_column_int64(m, 0);
+  sqlite3_finalize(m);
+  return n;
+}
+
+uint64_t cd_names_count(cd_names *db) { return count_src(&db->main) + count_src(&db->house); }
+
+bool cd_names_word_maybe(cd_names *db, const char *key, size_t len) {
+  uint64_t h = cd_names_hash(key, len);
+  names_src *all[2] = {&db->main, &db->house};
+  for (int i = 0; i < 2; i++) {
+    if (!all[i]->db)
+      continue;
+    if (!all[i]->bloom || cd_names_bloom_has(all[i]->bloom, all[i]->nbits, h))
+      return true;
+  }
+  return false;
+}
+
+/* ---- find ---------------------------------------------------------------------------- */
+
+typedef struct hitset {
+  cd_names_hit *hits;
+  size_t max, n;
+} hitset;
+
+static void hit_add(hitset *hs, const cd_names_hit *h) {
+  for (size_t i = 0; i < hs->n; i++)
+    if (strcmp(hs->hits[i].id, h->id) == 0) {
+      if (h->score > hs->hits[i].score)
+        hs->hits[i] = *h;
+      return;
+    }
+  if (hs->n < hs->max) {
+    hs->hits[hs->n++] = *h;
+    return;
+  }
+  /* replace the weakest */
+  size_t worst = 0;
+  for (size_t i = 1; i < hs->n; i++)
+    if (hs->hits[i].score < hs->hits[worst].score)
+      worst = i;
+  if (h->score > hs->hits[worst].score)
+    hs->hits[worst] = *h;
+}
+
+/* Queries one key in both sources; calls back per row. part_mask selects parts. */
+typedef void (*row_fn)(void *ud, names_src *s, bool house, sqlite3_stmt *row);
+
+static cd_status query_key(cd_names *db, const char *key, size_t klen, int kind, row_fn fn,
+                           void *ud, cd_error *err) {
+  names_src *all[2] = {&db->main, &db->house};
+  for (int i = 0; i < 2; i++) {
+    names_src *s = all[i];
+    if (!s->db)
+      continue;
+    sqlite3_reset(s->by_key);
+    sqlite3_bind_text(s->by_key, 1, key, (int)klen, SQLITE_TRANSIENT);
+    sqlite3_bind_int(s->by_key, 2, kind);
+    int rc;
+    while ((rc = sqlite3_step(s->by_key)) == SQLITE_ROW)
+      fn(ud, s, i == 1, s->by_key);
+    if (rc != SQLITE_DONE)
+      return cd_error_set(err, CD_ERR_DB, "names database: %s", sqlite3_errmsg(s->db));
+  }
+  return CD_OK;
+}
+
+typedef struct collect {
+  hitset *hs;
+  cd_match_level level;
+  double score;
+  const char *why;
+  int want_part; /* -1 = full or surname */
+  /* for given-name confirmation: the ids of entities whose given names matched */
+  char (*ids)[96];
+  size_t n_ids, max_ids;
+} collect;
+
+static void fill_hit(cd_names_hit *h, bool house, sqlite3_stmt *row) {
+  memset(h, 0, sizeof *h);
+  h->entity = sqlite3_column_int64(row, 0);
+  h->part = (cd_match_part)sqlite3_column_int(row, 1);
+  snprintf(h->id, sizeof h->id, "%s", (const char *)sqlite3_column_text(row, 2));
+  snprintf(h->type, sizeof h->type, "%s", (const char *)sqlite3_column_text(row, 3));
+  h->historical = sqlite3_column_int(row, 4) != 0;
+  snprintf(h->form_lang, sizeof h->form_lang, "%s", (const char *)sqlite3_column_text(row, 5));
+  h->house = house;
+}
+
+static void collect_row(void *ud, names_src *s, bool house, sqlite3_stmt *row) {
+  (void)s;
+  collect *c = ud;
+  int part = sqlite3_column_int(row, 1);
+  if (c->want_part >= 0 ? part != c->want_part : part == CD_PART_GIVEN)
+    return;
+  if (c->ids) { /* keep only entities whose given name matched */
+    const char *id = (const char *)sqlite3_column_text(row, 2);
+    bool ok = false;
+    for (size_t i = 0; i < c->n_ids; i++)
+      if (strcmp(c->ids[i], id) == 0)
+        ok = true;
+    if (!ok)
+      return;
+  }
+  cd_names_hit h;
+  fill_hit(&h, house, row);
+  h.level = c->level;
+  h.score = c->score;
+  h.context = c->ids != NULL;
+  snprintf(h.why, sizeof h.why, "%s", c->why);
+  hit_add(c->hs, &h);
+}
+
+static void collect_ids(void *ud, names_src *s, bool house, sqlite3_stmt *row) {
+  (void)s;
+  (void)house;
+  collect *c = ud;
+  if (sqlite3_column_int(row, 1) != CD_PART_GIVEN || c->n_ids >= c->max_ids)
+    return;
+  const char *id = (const char *)sqlite3_column_text(row, 2);
+  for (size_t i = 0; i < c->n_ids; i++)
+    if (strcmp(c->ids[i], id) == 0)
+      return;
+  snprintf(c->ids[c->n_ids++], 96, "%s", id);
+}
+
+/* Looks text up at fold and ascii level (and skeleton when fuzzy). */
+static cd_status find_levels(cd_names *db, const char *s, size_t n, collect *c, bool fuzzy,
+                             double bonus, const char *why_suffix, cd_error *err) {
+  char why[96];
+  cd_status st = cd_names_key_fold(db->k, s, n, &db->fold, err);
+  if (st)
+    return st;
+  c->level = CD_MATCH_EXACT;
+  c->score = 1.0 - bonus;
+  snprintf(why, sizeof why, "exact variant%s", why_suffix);
+  c->why = why;
+  st = query_key(db, db->fold.data, db->fold.len, CD_KEY_FOLD, collect_row, c, err);
+  size_t count = 0;
+  if (!st)
+    st = cd_names_key_ascii(db->k, s, n, &db->ascii, &count, err);
+  c->level = CD_MATCH_TRANSLIT;
+  c->score = 0.95 - bonus;
+  snprintf(why, sizeof why, "transliteration%s", why_suffix);
+  for (size_t i = 0, off = 0; i < count && !st; i++) {
+    size_t l = strlen(db->ascii.data + off);
+    st = query_key(db, db->ascii.data + off, l, CD_KEY_ASCII, collect_row, c, err);
+    off += l + 1;
+  }
+  if (!st && fuzzy) {
+    st = cd_names_key_skel(db->k, s, n, &db->tmp, err);
+    if (!st && db->tmp.len >= 3) {
+      c->level = CD_MATCH_FUZZY;
+      c->score = c->ids ? 0.92 : 0.6;
+      snprintf(why, sizeof why, "fuzzy%s", why_suffix);
+      st = query_key(db, db->tmp.data, db->tmp.len, CD_KEY_SKEL, collect_row, c, err);
+    }
+  }
+  return st;
+}
+
+static int by_score(const void *a, const void *b) {
+  const cd_names_hit *x = a, *y = b;
+  return (x->score < y->score) - (x->score > y->score);
+}
+
+cd_status cd_names_find(cd_names *db, const cd_names_query *q, cd_names_hit *hits, size_t max,
+                        size_t *n, cd_error *err) {
+  *n = 0;
+  hitset hs = {hits, max, 0};
+  collect c;
+  memset(&c, 0, sizeof c);
+  c.hs = &hs;
+  c.want_part = -1;
+  cd_status st = find_levels(db, q->text, q->len, &c, false, 0.0, "", err);
+  if (st)
+    return st;
+  /* "Given Surname": the surname as a surname, confirmed by a given name of the entity */
+  size_t last = q->len;
+  while (last > 0 && q->text[last - 1] != ' ')
+    last--;
+  if (hs.n == 0 && last > 1) {
+    size_t gl = last - 1;
+    char ids[32][96];
+    collect g;
+    memset(&g, 0, sizeof g);
+    g.hs = &hs;
+    g.ids = ids;
+    g.max_ids = 32;
+    g.want_part = CD_PART_GIVEN;
+    /* entities whose given names match the given part (fold or ascii) */
+    st = cd_names_key_fold(db->k, q->text, gl, &db->tmp2, err);
+    if (!st)
+      st = query_key(db, db->tmp2.data, db->tmp2.len, CD_KEY_FOLD, collect_ids, &g, err);
+    size_t count = 0;
+    if (!st)
+      st = cd_names_key_ascii(db->k, q->text, gl, &db->tmp2, &count, err);
+    for (size_t i = 0, off = 0; i < count && !st; i++) {
+      size_t l = strlen(db->tmp2.data + off);
+      st = query_key(db, db->tmp2.data + off, l, CD_KEY_ASCII, collect_ids, &g, err);
+      off += l + 1;
+    }
+    if (!st && g.n_ids) {
+      g.want_part = CD_PART_SURNAME;
+      st = find_levels(db, q->text + last, q->len - last, &g, true, 0.0, " + given name", err);
+      for (size_t i = 0; i < hs.n; i++)
+        hs.hits[i].part = CD_PART_FULL; /* the span is the full name */
+    }
+    if (st)
+      return st;
+  }
+  if (hs.n == 0 && q->fuzzy) {
+    st = cd_names_key_skel(db->k, q->text, q->len, &db->tmp, err);
+    if (!st && db->tmp.len >= 3) {
+      c.level = CD_MATCH_FUZZY;
+      c.score = 0.6;
+      c.why = "fuzzy (consonant skeleton)";
+      st = query_key(db, db->tmp.data, db->tmp.len, CD_KEY_SKEL, collect_row, &c, err);
+    }
+    if (st)
+      return st;
+  }
+  qsort(hits, hs.n, sizeof *hits, by_score);
+  *n = hs.n;
+  return CD_OK;
+}
+
+/* ---- canonical forms, all forms, context ------------------------------------------------ */
+
+static sqlite3_int64 eid_in(names_src *s, const char *id) {
+  if (!s->db)
+    return 0;
+  sqlite3_reset(s->by_id);
+  sqlite3_bind_text(s->by_id, 1, id, -1, SQLITE_TRANSIENT);
+  return sqlite3_step(s->by_id) == SQLITE_ROW ? sqlite3_column_int64(s->by_id, 0) : 0;
+}
+
+static bool canon_in(names_src *s, sqlite3_int64 eid, const char *lang, cd_match_part part,
+                     cd_buf *out) {
+  if (!s->db || !eid)
+    return false;
+  sqlite3_reset(s->canon);
+  sqlite3_bind_int64(s->canon, 1, eid);
+  sqlite3_bind_text(s->canon, 2, lang, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step(s->canon) != SQLITE_ROW)
+    return false;
+  int col = (part == CD_PART_SURNAME && sqlite3_column_type(s->canon, 1) != SQLITE_NULL) ? 1 : 0;
+  const unsigned char *t = sqlite3_column_text(s->canon, col);
+  cd_buf_clear(out);
+  cd_buf_append_str(out, t ? (const char *)t : "");
+  return out->len > 0;
+}
+
+cd_status cd_names_canonical(cd_names *db, const cd_names_hit *hit, const char *lang,
+                             cd_match_part part, cd_buf *out, cd_error *err) {
+  sqlite3_int64 he = hit->house ? hit->entity : eid_in(&db->house, hit->id);
+  sqlite3_int64 me = hit->house ? eid_in(&db->main, hit->id) : hit->entity;
+  const char *langs[2] = {lang && *lang ? lang : "en", "en"};
+  for (int i = 0; i < 2; i++) {
+    if (canon_in(&db->house, he, langs[i], part, out))
+      return CD_OK;
+    if (canon_in(&db->main, me, langs[i], part, out))
+      return CD_OK;
+  }
+  return cd_error_set(err, CD_ERR_INPUT, "%s: no canonical form", hit->id);
+}
+
+static void each_rows(sqlite3_stmt *st, cd_names_form_fn fn, void *ud, int ncols) {
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    if (ncols == 3)
+      fn(ud, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+         (const char *)sqlite3_column_text(st, 2));
+    else
+      fn(ud, "", "", (const char *)sqlite3_column_text(st, 0));
+  }
+}
+
+cd_status cd_names_forms(cd_names *db, const cd_names_hit *hit, cd_names_form_fn fn, void *ud,
+                         cd_error *err) {
+  (void)err;
+  sqlite3_int64 he = hit->house ? hit->entity : eid_in(&db->house, hit->id);
+  sqlite3_int64 me = hit->house ? eid_in(&db->main, hit->id) : hit->entity;
+  names_src *all[2] = {&db->house, &db->main};
+  sqlite3_int64 eids[2] = {he, me};
+  for (int i = 0; i < 2; i++) {
+    if (!all[i]->db || !eids[i])
+      continue;
+    sqlite3_reset(all[i]->forms);
+    sqlite3_bind_int64(all[i]->forms, 1, eids[i]);
+    each_rows(all[i]->forms, fn, ud, 3);
+  }
+  return CD_OK;
+}
+
+cd_status cd_names_context(cd_names *db, const cd_names_hit *hit, const char *key,
+                           cd_names_form_fn fn, void *ud, cd_error *err) {
+  (void)err;
+  sqlite3_int64 he = hit->house ? hit->entity : eid_in(&db->house, hit->id);
+  sqlite3_int64 me = hit->house ? eid_in(&db->main, hit->id) : hit->entity;
+  names_src *all[2] = {&db->house, &db->main};
+  sqlite3_int64 eids[2] = {he, me};
+  for (int i = 0; i < 2; i++) {
+    if (!all[i]->db || !eids[i])
+      continue;
+    sqlite3_reset(all[i]->ctx);
+    sqlite3_bind_int64(all[i]->ctx, 1, eids[i]);
+    sqlite3_bind_text(all[i]->ctx, 2, key, -1, SQLITE_TRANSIENT);
+    each_rows(all[i]->ctx, fn, ud, 1);
+  }
+  return CD_OK;
+}
+
+/* Export needs raw access to the sources. */
+sqlite3 *cd_names__main_db(cd_names *db);
+sqlite3 *cd_names__house_db(cd_names *db);
+sqlite3 *cd_names__main_db(cd_names *db) { return db->main.db; }
+sqlite3 *cd_names__house_db(cd_names *db) { return db->house.db; }

@@ -1,0 +1,313 @@
+/* copydesk names — look up, compile, import and export the names dictionary. */
+#include <errno.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cd_lang.h"
+#include "cd_names.h"
+#include "cli.h"
+
+static const char help[] =
+    "usage: copydesk names lookup QUERY [-l LANG] [--all] [--format text|json] [--house FILE]\n"
+    "       copydesk names compile -o OUT.sqlite FILE.tsv...\n"
+    "       copydesk names import [--jrc] [--all-entities] [-o OUT.tsv] FILE\n"
+    "       copydesk names export [--format tsv|dic|aff] [-l LANG] [-o FILE]\n"
+    "\n"
+    "lookup   finds the entities a spelling (any script, variant, transliteration, surname,\n"
+    "         possessive, all caps) refers to, best first, with score and reason, and the\n"
+    "         canonical form in LANG (default en). Exit 1 when nothing is found with\n"
+    "         confidence (score >= 0.9).\n"
+    "compile  compiles TSV sources (dicts/names/README.md) into a names database.\n"
+    "import   converts a Wikidata entity JSON dump (one entity per line inside [ ], .gz\n"
+    "         allowed; current and legacy shapes) or, with --jrc, a JRC-Names style TSV\n"
+    "         into TSV rows in the dicts/names format.\n"
+    "export   writes the database (and --house overlay) as TSV, or the canonical names in\n"
+    "         LANG as a hunspell dictionary (--format dic) and its affix file (--format aff).\n"
+    "\n"
+    "Options:\n"
+    "  -l, --lang LANG      language of the canonical form (en fr de uk ru)\n"
+    "      --all            lookup: list every form of each entity\n"
+    "      --format FMT     lookup: text (default) or json; export: tsv, dic or aff\n"
+    "      --house FILE     house overlay TSV (its rows win); default\n"
+    "                       $XDG_CONFIG_HOME/copydesk/house.tsv when present\n"
+    "  -o, --output FILE    output file (atomically); default stdout\n"
+    "      --jrc            import: the input is JRC-Names style TSV\n"
+    "      --all-entities   import: keep entities that are not people or places\n"
+    "  -h, --help           this help\n"
+    "\n"
+    "The database is names.sqlite in the data directory ($COPYDESK_DATA).\n"
+    "Exit status: 0 ok, 1 nothing confident found (lookup), 2 usage or data error.\n";
+
+enum { OPT_ALL = 256, OPT_FORMAT, OPT_HOUSE, OPT_JRC, OPT_ALL_ENT };
+
+static char house_default[4200];
+
+/* --house, else $XDG_CONFIG_HOME/copydesk/house.tsv (or ~/.config/...) when it exists. */
+static const char *house_path(const char *given) {
+  if (given)
+    return given;
+  const char *x = getenv("XDG_CONFIG_HOME");
+  const char *home = getenv("HOME");
+  if (x && *x)
+    snprintf(house_default, sizeof house_default, "%s/copydesk/house.tsv", x);
+  else if (home && *home)
+    snprintf(house_default, sizeof house_default, "%s/.config/copydesk/house.tsv", home);
+  else
+    return NULL;
+  FILE *f = fopen(house_default, "rb");
+  if (!f)
+    return NULL;
+  fclose(f);
+  return house_default;
+}
+
+static int open_db(const char *house, cd_names **db) {
+  const char *dir = cli_data_dir();
+  char dbp[4200], tr[4200];
+  snprintf(dbp, sizeof dbp, "%s/names.sqlite", dir ? dir : ".");
+  snprintf(tr, sizeof tr, "%s/translit", dir ? dir : ".");
+  cd_names_options o;
+  cd_names_options_init(&o);
+  o.db_path = dbp;
+  o.house_file = house;
+  o.translit_dir = tr;
+  cd_error err;
+  cd_error_clear(&err);
+  if (cd_names_open(&o, db, &err)) {
+    cli_error("names", "%s", err.message);
+    return CLI_USAGE;
+  }
+  return CLI_OK;
+}
+
+typedef struct forms_acc {
+  json_object *arr;
+  FILE *fp;
+} forms_acc;
+
+static void form_cb(void *ud, const char *lang, const char *kind, const char *form) {
+  forms_acc *a = ud;
+  if (a->arr) {
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "lang", json_object_new_string(lang ? lang : ""));
+    json_object_object_add(o, "kind", json_object_new_string(kind ? kind : ""));
+    json_object_object_add(o, "form", json_object_new_string(form ? form : ""));
+    json_object_array_add(a->arr, o);
+  } else {
+    fprintf(a->fp, "    %-3s %-9s %s\n", lang && *lang ? lang : "*", kind, form);
+  }
+}
+
+static int lookup(cd_names *db, const char *query, const char *lang, bool all, bool json,
+                  double threshold) {
+  cd_names_hit hits[8];
+  size_t n = 0, core = 0;
+  bool keep = true;
+  cd_error err;
+  cd_error_clear(&err);
+  cd_names_query q = {query, strlen(query), NULL, 0, lang, true};
+  if (cd_names_find_span(db, &q, hits, 8, &n, &core, &keep, &err)) {
+    cli_error("names", "%s", err.message);
+    return CLI_USAGE;
+  }
+  bool confident_any = false;
+  json_object *root = json_object_new_object(), *results = json_object_new_array();
+  json_object_object_add(root, "query", json_object_new_string(query));
+  cd_buf form = CD_BUF_INIT, canon = CD_BUF_INIT;
+  for (size_t i = 0; i < n; i++) {
+    cd_names_hit *h = &hits[i];
+    if (cd_names_replacement(db, h, lang, query, core, q.len, keep, &form, &err) ||
+        cd_names_canonical(db, h, lang, CD_PART_FULL, &canon, &err))
+      continue;
+    bool confident = h->score >= threshold && !h->historical;
+    /* a near tie between different entities is not confident */
+    if (i == 0 && n > 1 && hits[1].score >= h->score)
+      confident = false;
+    if (i > 0)
+      confident = false;
+    confident_any |= confident;
+    if (json) {
+      json_object *o = json_object_new_object();
+      json_object_object_add(o, "id", json_object_new_string(h->id));
+      json_object_object_add(o, "type", json_object_new_string(h->type));
+      json_object_object_add(o, "form", json_object_new_string(form.data));
+      json_object *c = json_object_new_object();
+      json_object_object_add(c, lang, json_object_new_string(canon.data));
+      json_object_object_add(o, "canonical", c);
+      char sc[16];
+      snprintf(sc, sizeof sc, "%.2f", h->score);
+      json_object_object_add(o, "score", json_object_new_double_s(h->score, sc));
+      json_object_object_add(o, "confident", json_object_new_boolean(confident));
+      json_object_object_add(o, "why", json_object_new_string(h->why));
+      if (all) {
+        forms_acc a = {json_object_new_array(), NULL};
+        cd_names_forms(db, h, form_cb, &a, &err);
+        json_object_object_add(o, "forms", a.arr);
+      }
+      json_object_array_add(results, o);
+    } else {
+      printf("%s\t%s\t%.2f\t%s\t%s (%s)%s\n", form.data, h->id, h->score, h->why, canon.data,
+             h->type, confident ? "" : "\t[not confident]");
+      if (all) {
+        forms_acc a = {NULL, stdout};
+        cd_names_forms(db, h, form_cb, &a, &err);
+      }
+    }
+  }
+  json_object_object_add(root, "results", results);
+  if (json)
+    printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
+                                                            JSON_C_TO_STRING_NOSLASHESCAPE));
+  else if (n == 0)
+    printf("no match for '%s'\n", query);
+  json_object_put(root);
+  cd_buf_free(&form);
+  cd_buf_free(&canon);
+  return confident_any ? CLI_OK : CLI_FINDINGS;
+}
+
+static cd_status write_fp(void *ud, const char *p, size_t n, cd_error *err) {
+  FILE *fp = ud;
+  if (n && fwrite(p, 1, n, fp) != n)
+    return cd_error_set(err, CD_ERR_IO, "write error: %s", strerror(errno));
+  return CD_OK;
+}
+
+static int run(int argc, char **argv) {
+  static const struct option longopts[] = {{"lang", required_argument, NULL, 'l'},
+                                           {"all", no_argument, NULL, OPT_ALL},
+                                           {"format", required_argument, NULL, OPT_FORMAT},
+                                           {"house", required_argument, NULL, OPT_HOUSE},
+                                           {"output", required_argument, NULL, 'o'},
+                                           {"jrc", no_argument, NULL, OPT_JRC},
+                                           {"all-entities", no_argument, NULL, OPT_ALL_ENT},
+                                           {"help", no_argument, NULL, 'h'},
+                                           {NULL, 0, NULL, 0}};
+  if (argc < 2) {
+    fputs(help, stderr);
+    return CLI_USAGE;
+  }
+  const char *action = argv[1];
+  if (!strcmp(action, "-h") || !strcmp(action, "--help")) {
+    fputs(help, stdout);
+    return CLI_OK;
+  }
+  const char *lang = "en", *format = NULL, *house = NULL, *output = NULL;
+  bool all = false, jrc = false, all_ent = false;
+  int c;
+  optind = 2;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, ":l:o:h", longopts, NULL)) != -1) {
+    switch (c) {
+    case 'l':
+      if (!cd_lang_tag_valid(optarg)) {
+        cli_error("names", "invalid language tag '%s'", optarg);
+        return CLI_USAGE;
+      }
+      lang = optarg;
+      break;
+    case OPT_ALL: all = true; break;
+    case OPT_FORMAT: format = optarg; break;
+    case OPT_HOUSE: house = optarg; break;
+    case 'o': output = optarg; break;
+    case OPT_JRC: jrc = true; break;
+    case OPT_ALL_ENT: all_ent = true; break;
+    case 'h': fputs(help, stdout); return CLI_OK;
+    case ':': cli_error("names", "option '%s' needs a value", argv[optind - 1]); return CLI_USAGE;
+    default:
+      cli_error("names", "unknown option '%s' (see 'copydesk help names')", argv[optind - 1]);
+      return CLI_USAGE;
+    }
+  }
+  char **rest = argv + optind;
+  int nrest = argc - optind;
+  cd_error err;
+  cd_error_clear(&err);
+  if (!strcmp(action, "lookup")) {
+    if (nrest != 1) {
+      cli_error("names", "lookup wants one QUERY (quote names with spaces)");
+      return CLI_USAGE;
+    }
+    if (format && strcmp(format, "text") && strcmp(format, "json")) {
+      cli_error("names", "--format wants text or json, not '%s'", format);
+      return CLI_USAGE;
+    }
+    cd_names *db = NULL;
+    int rc = open_db(house_path(house), &db);
+    if (rc)
+      return rc;
+    rc = lookup(db, rest[0], lang, all, format && !strcmp(format, "json"), 0.9);
+    cd_names_free(db);
+    return rc;
+  }
+  if (!strcmp(action, "compile")) {
+    if (!output || nrest < 1) {
+      cli_error("names", "compile wants -o OUT.sqlite and at least one TSV file");
+      return CLI_USAGE;
+    }
+    const char *dir = cli_data_dir();
+    char tr[4200];
+    snprintf(tr, sizeof tr, "%s/translit", dir ? dir : ".");
+    if (cd_names_compile((const char *const *)rest, (size_t)nrest, tr, output, &err)) {
+      cli_error("names", "%s", err.message);
+      return CLI_USAGE;
+    }
+    return CLI_OK;
+  }
+  if (!strcmp(action, "import") || !strcmp(action, "export")) {
+    bool imp = !strcmp(action, "import");
+    if (imp && nrest != 1) {
+      cli_error("names", "import wants one FILE");
+      return CLI_USAGE;
+    }
+    cd_names_export_kind kind = CD_EXPORT_TSV;
+    if (!imp && format) {
+      if (!strcmp(format, "dic"))
+        kind = CD_EXPORT_DIC;
+      else if (!strcmp(format, "aff"))
+        kind = CD_EXPORT_AFF;
+      else if (strcmp(format, "tsv")) {
+        cli_error("names", "--format wants tsv, dic or aff, not '%s'", format);
+        return CLI_USAGE;
+      }
+    }
+    cd_names *db = NULL;
+    if (!imp) {
+      int rc = open_db(house_path(house), &db);
+      if (rc)
+        return rc;
+    }
+    cli_outfile out;
+    if (cli_outfile_open(&out, output, "names")) {
+      cd_names_free(db);
+      return CLI_USAGE;
+    }
+    cd_names_import_stats stats;
+    memset(&stats, 0, sizeof stats);
+    cd_status st = imp ? (jrc ? cd_names_import_jrc(rest[0], write_fp, out.fp, &stats, &err)
+                              : cd_names_import_wikidata(rest[0], all_ent, write_fp, out.fp,
+                                                         &stats, &err))
+                       : cd_names_export(db, kind, lang, write_fp, out.fp, &err);
+    cd_names_free(db);
+    if (st) {
+      cli_outfile_abort(&out);
+      cli_error("names", "%s", err.message);
+      return CLI_USAGE;
+    }
+    if (cli_outfile_commit(&out, "names"))
+      return CLI_USAGE;
+    if (imp)
+      fprintf(stderr, "copydesk: names: %s: %s, %llu entities read, %llu written, %llu skipped\n",
+              rest[0], stats.shape, (unsigned long long)stats.read,
+              (unsigned long long)stats.written, (unsigned long long)stats.skipped);
+    return CLI_OK;
+  }
+  cli_error("names", "unknown action '%s' (lookup, compile, import, export)", action);
+  return CLI_USAGE;
+}
+
+const cli_command cli_names = {"names", run,
+                               "people, places, organisations: lookup, compile, import, export",
+                               help};
