@@ -116,8 +116,7 @@ static cd_status compile_pattern(const char *pat, URegularExpression **re, const
 }
 
 /* Reads one TSV line of a pattern file: kind, rule, confidence, pattern[, note]. */
-static cd_status load_pattern_line(cd_bp_data *d, char *line, const char *where,
-                                   cd_error *err) {
+static cd_status load_pattern_line(cd_bp_data *d, char *line, const char *where, cd_error *err) {
   char *f[MAX_FIELDS];
   size_t n = split_tabs(line, f);
   if (n < 4 || n > 5)
@@ -129,14 +128,13 @@ static cd_status load_pattern_line(cd_bp_data *d, char *line, const char *where,
   memset(&p, 0, sizeof p);
   p.sep_group = -1;
   if (parse_kind(f[0], &p.kind))
-    return cd_error_set(err, CD_ERR_DATA, "%s: unknown kind \"%s\" (delete, keep, dateline)",
-                        where, f[0]);
+    return cd_error_set(err, CD_ERR_DATA, "%s: unknown kind \"%s\" (delete, keep, dateline)", where,
+                        f[0]);
   if (strncmp(f[1], "boilerplate.", 12) != 0 || f[1][12] == '\0')
-    return cd_error_set(err, CD_ERR_DATA, "%s: rule \"%s\" must be boilerplate.NAME", where,
-                        f[1]);
+    return cd_error_set(err, CD_ERR_DATA, "%s: rule \"%s\" must be boilerplate.NAME", where, f[1]);
   if (parse_confidence(f[2], &p.confidence))
-    return cd_error_set(err, CD_ERR_DATA, "%s: confidence \"%s\" is not a number in 0..1",
-                        where, f[2]);
+    return cd_error_set(err, CD_ERR_DATA, "%s: confidence \"%s\" is not a number in 0..1", where,
+                        f[2]);
   if (f[3][0] == '\0')
     return cd_error_set(err, CD_ERR_DATA, "%s: empty pattern", where);
   cd_status st = compile_pattern(f[3], &p.re, where, err);
@@ -253,16 +251,15 @@ static cd_status load_pattern_files(cd_bp_data *d, const char *dir, cd_error *er
 
 /* ---- section labels ------------------------------------------------------------------ */
 
-static cd_status load_label_line(cd_bp_data *d, char *line, const char *where,
-                                 cd_error *err) {
+static cd_status load_label_line(cd_bp_data *d, char *line, const char *where, cd_error *err) {
   char *f[MAX_FIELDS];
   size_t n = split_tabs(line, f);
   if (n != 2 || f[0][0] == '\0' || f[1][0] == '\0')
     return cd_error_set(err, CD_ERR_DATA, "%s: expected lang<TAB>label", where);
   size_t len = strlen(f[1]);
   if (f[1][0] == ' ' || f[1][len - 1] == ' ')
-    return cd_error_set(err, CD_ERR_DATA, "%s: label \"%s\" has a leading or trailing space",
-                        where, f[1]);
+    return cd_error_set(err, CD_ERR_DATA, "%s: label \"%s\" has a leading or trailing space", where,
+                        f[1]);
   if (d->n_labels == d->cap_labels) {
     size_t cap = d->cap_labels ? d->cap_labels * 2 : 64;
     cd_bp_label *nl = realloc(d->labels, cap * sizeof *nl);
@@ -309,13 +306,11 @@ typedef struct style_ctx {
   bool exact; /* the row found is the language's own, not the "*" default */
 } style_ctx;
 
-static cd_status load_style_row(style_ctx *ctx, char *line, const char *where,
-                                cd_error *err) {
+static cd_status load_style_row(style_ctx *ctx, char *line, const char *where, cd_error *err) {
   char *f[MAX_FIELDS];
   size_t n = split_tabs(line, f);
   if (n != 3 || f[0][0] == '\0' || f[1][0] == '\0')
-    return cd_error_set(err, CD_ERR_DATA, "%s: expected lang<TAB>dash<TAB>spaced|closed",
-                        where);
+    return cd_error_set(err, CD_ERR_DATA, "%s: expected lang<TAB>dash<TAB>spaced|closed", where);
   bool spaced;
   if (strcmp(f[2], "spaced") == 0)
     spaced = true;
@@ -326,8 +321,7 @@ static cd_status load_style_row(style_ctx *ctx, char *line, const char *where,
                         f[2]);
   size_t dlen = strlen(f[1]);
   if (dlen > 8 || cd_utf8_count(f[1], dlen) != 1)
-    return cd_error_set(err, CD_ERR_DATA, "%s: dash \"%s\" must be one character", where,
-                        f[1]);
+    return cd_error_set(err, CD_ERR_DATA, "%s: dash \"%s\" must be one character", where, f[1]);
   bool mine = strcmp(f[0], ctx->lang) == 0;
   if (!(mine || (strcmp(f[0], "*") == 0 && !ctx->exact)))
     return CD_OK;
@@ -371,15 +365,13 @@ static cd_status load_styles(cd_bp_data *d, const char *path, const char *lang, 
   free(line);
   fclose(f);
   if (!st && d->dateline_sep_len == 0)
-    st = cd_error_set(err, CD_ERR_DATA, "%s: no row for \"%s\" and no \"*\" row", path,
-                      ctx.lang);
+    st = cd_error_set(err, CD_ERR_DATA, "%s: no row for \"%s\" and no \"*\" row", path, ctx.lang);
   return st;
 }
 
 /* ---- open / free --------------------------------------------------------------------- */
 
-cd_status cd_bp_data_load(const char *data_dir, const char *lang, cd_bp_data **out,
-                          cd_error *err) {
+cd_status cd_bp_data_load(const char *data_dir, const char *lang, cd_bp_data **out, cd_error *err) {
   *out = NULL;
   cd_bp_data *d = calloc(1, sizeof *d);
   if (!d)

@@ -34,7 +34,7 @@ typedef struct cd_bp_label {
 typedef struct cd_bp_data {
   cd_bp_pattern *patterns;
   size_t n_patterns, cap_patterns; /* in file order, files in name order */
-  size_t n_delete;                  /* how many of them are delete patterns */
+  size_t n_delete;                 /* how many of them are delete patterns */
   cd_bp_label *labels;
   size_t n_labels, cap_labels;
   /* labels whose first byte is b are labels[label_first[b] .. label_first[b+1]) */
@@ -45,8 +45,7 @@ typedef struct cd_bp_data {
 
 /* Loads data_dir/boilerplate/ for language lang (BCP-47; its primary subtag picks the
  * dateline style). On error, *out is NULL and err names the file and line. */
-cd_status cd_bp_data_load(const char *data_dir, const char *lang, cd_bp_data **out,
-                          cd_error *err);
+cd_status cd_bp_data_load(const char *data_dir, const char *lang, cd_bp_data **out, cd_error *err);
 void cd_bp_data_free(cd_bp_data *d);
 
 #endif

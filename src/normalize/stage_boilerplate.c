@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
-#include <unicode/utf16.h>
 #include <unicode/ustring.h>
 #include <unicode/utext.h>
+#include <unicode/utf16.h>
 
 /* Longest line (trimmed, bytes) that can be deleted: boilerplate is short; a related-link
  * line with a long Cyrillic headline stays under this. */
@@ -46,9 +46,9 @@ typedef struct bp_state {
   uint64_t *tmp_mask;
   uint8_t *c1_none; /* per BMP code point: 1 = no delete pattern can start with it */
   size_t mask_words;
-  bool seen_text;   /* a non-blank line has been emitted */
-  bool deleted;     /* a line was deleted since the last non-blank line emitted */
-  unsigned blanks;  /* blank lines emitted since the last non-blank line */
+  bool seen_text;  /* a non-blank line has been emitted */
+  bool deleted;    /* a line was deleted since the last non-blank line emitted */
+  unsigned blanks; /* blank lines emitted since the last non-blank line */
 } bp_state;
 
 static void boilerplate_close(void *state) {
@@ -85,8 +85,7 @@ static cd_status boilerplate_open(const cd_stage_env *env, void **state, cd_erro
     s->tmp_mask = calloc(s->mask_words ? s->mask_words : 1, sizeof *s->tmp_mask);
     if (s->cache_key)
       memset(s->cache_key, 0xFF, 2 * BP_CACHE * sizeof *s->cache_key);
-    if (!s->u16 || !s->cache_key || !s->cache_mask || !s->tmp_mask || !s->c1_none ||
-        U_FAILURE(ec))
+    if (!s->u16 || !s->cache_key || !s->cache_mask || !s->tmp_mask || !s->c1_none || U_FAILURE(ec))
       st = cd_error_set(err, CD_ERR_NOMEM, "boilerplate: cannot allocate the matcher");
   }
   if (st) {
@@ -147,8 +146,7 @@ static bool whole_match(const cd_bp_pattern *p, const UChar *u, int32_t n) {
  * wants more input (ICU's hitEnd), no longer line starting so can match it. Only patterns in
  * `within` (NULL = all) are tried. Lines share few distinct starts, so the answer is cached
  * and most prose lines run no regex at all. */
-static const uint64_t *candidates(bp_state *s, uint32_t c1, uint32_t c2,
-                                  const uint64_t *within) {
+static const uint64_t *candidates(bp_state *s, uint32_t c1, uint32_t c2, const uint64_t *within) {
   size_t slot = ((c1 * 0x9E3779B1u) ^ (c2 * 0x85EBCA77u)) & (BP_CACHE - 1);
   uint64_t *mask = s->cache_mask + slot * s->mask_words;
   if (s->cache_key[2 * slot] == c1 && s->cache_key[2 * slot + 1] == c2)
@@ -256,8 +254,7 @@ static bool may_be_dateline(const char *t, size_t a, size_t lim) {
 }
 
 /* Rewrites the separator after a dateline at t[a..) to the house style. */
-static cd_status fix_dateline(bp_state *s, const char *t, size_t a, size_t end,
-                              cd_rewriter *rw) {
+static cd_status fix_dateline(bp_state *s, const char *t, size_t a, size_t end, cd_rewriter *rw) {
   const cd_bp_data *d = s->data;
   size_t lim = end - a < BP_DATELINE_PREFIX ? end : a + BP_DATELINE_PREFIX;
   while (lim > a && lim < end && ((unsigned char)t[lim] & 0xC0) == 0x80)
@@ -340,6 +337,5 @@ static cd_status boilerplate_process(void *state, const cd_segment *seg, cd_rewr
   return fix_dateline(s, t, start, b, rw);
 }
 
-const cd_stage_def cd_stage_boilerplate = {"boilerplate", CD_STAGE_BOILERPLATE,
-                                           boilerplate_open, boilerplate_process,
-                                           boilerplate_close};
+const cd_stage_def cd_stage_boilerplate = {"boilerplate", CD_STAGE_BOILERPLATE, boilerplate_open,
+                                           boilerplate_process, boilerplate_close};
