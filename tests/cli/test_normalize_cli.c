@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cd_normalize.h"
 
@@ -146,6 +147,34 @@ static void test_change_log_replays(void **state) {
   cd_buf_free(&replayed);
 }
 
+/* The house overlay in the user's config directory is used without --house. */
+static void test_default_house_overlay(void **state) {
+  (void)state;
+  char cfg[4200];
+  snprintf(cfg, sizeof cfg, "%s/xdg-config", cdt_tmpdir());
+  char dir[4300];
+  snprintf(dir, sizeof dir, "%s/copydesk", cfg);
+  mkdir(cfg, 0755);
+  mkdir(dir, 0755);
+  char house[4400];
+  snprintf(house, sizeof house, "%s/house.tsv", dir);
+  static const char row[] =
+      "id\ttype\ten\tfr\tde\tuk\tru\tvariants\tcontext\n"
+      "odesa\tplace\tOdessa\t-\t-\t-\t-\tOdesa\t-\n";
+  cdt_write_file(house, row, sizeof row - 1);
+  cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
+  const char *a[] = {"copydesk", "normalize", "-l", "en", NULL};
+  setenv("XDG_CONFIG_HOME", cfg, 1);
+  assert_int_equal(cdt_run(a, "Ships left Odesa.\n", 18, &out, &err), 0);
+  assert_string_equal(out.data, "Ships left Odessa.\n");
+  unsetenv("XDG_CONFIG_HOME");
+  setenv("HOME", cdt_tmpdir(), 1); /* no overlay there: the shipped style (AP: Odesa) */
+  assert_int_equal(cdt_run(a, "Ships left Odessa.\n", 19, &out, &err), 0);
+  assert_string_equal(out.data, "Ships left Odesa.\n");
+  cd_buf_free(&out);
+  cd_buf_free(&err);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_version_and_help),
@@ -156,6 +185,7 @@ int main(void) {
       cmocka_unit_test(test_line_filter_contract),
       cmocka_unit_test(test_huge_single_line),
       cmocka_unit_test(test_change_log_replays),
+      cmocka_unit_test(test_default_house_overlay),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -131,3 +131,31 @@ void cli_outfile_abort(cli_outfile *o) {
 }
 
 bool cli_is_broken_pipe(void) { return errno == EPIPE; }
+
+const char *cli_house_file(const char *given) {
+  static char path[4200];
+  if (given)
+    return given;
+  const char *x = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+  if (x && *x)
+    snprintf(path, sizeof path, "%s/copydesk/house.tsv", x);
+  else if (home && *home)
+    snprintf(path, sizeof path, "%s/.config/copydesk/house.tsv", home);
+  else
+    return NULL;
+  return access(path, R_OK) == 0 ? path : NULL;
+}
+
+const char *cli_tm_path(const char *given) {
+  static char path[4200];
+  if (given)
+    return given;
+  const char *x = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+  if (x && *x)
+    snprintf(path, sizeof path, "%s/copydesk/tm.sqlite", x);
+  else if (home && *home)
+    snprintf(path, sizeof path, "%s/.local/share/copydesk/tm.sqlite", home);
+  else
+    return NULL;
+  return path;
+}

@@ -30,7 +30,8 @@ static const char help[] =
     "      --no-mojibake       --no-unicode --no-typography --no-boilerplate --no-names\n"
     "                          switch the other stages off\n"
     "      --names-threshold X names stage: rewrite only at confidence >= X (default 0.9)\n"
-    "      --house FILE        house names overlay (names stage)\n"
+    "      --house FILE        house names overlay (names stage); default:\n"
+    "                          $XDG_CONFIG_HOME/copydesk/house.tsv when it exists\n"
     "      --window BYTES      longest piece of a line handled at once (default 1048576)\n"
     "  -v, --verbose           report charset, language and edit count on stderr\n"
     "  -h, --help              this help\n"
@@ -260,6 +261,7 @@ static int run(int argc, char **argv) {
     return CLI_USAGE;
   }
   o.data_dir = cli_data_dir();
+  o.house_file = cli_house_file(o.house_file);
 
   io_ctx io;
   memset(&io, 0, sizeof io);
