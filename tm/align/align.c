@@ -17,13 +17,14 @@
 
 #define GC_VAR 6.8        /* Gale & Church's variance per character */
 #define ANCHOR_GAIN 1.6   /* nats per unit of matched anchor weight */
-#define NUM_MISS 0.9      /* nats per unit of number weight present on one side only */
+#define NUM_MISS 1.5
 #define W_WORD 1.0
 #define W_NUMBER 1.3
 #define W_NUMBER_1DIGIT 0.5
 #define W_PUNCT 0.4
 #define FULL_DP_CELLS 4000000.0 /* below this, no band at all */
 #define AUTO_BAND 60
+#define RATIO_PRIOR_CHARS 500.0
 
 enum kind { K_WORD = 'w', K_NUM = 'n', K_PUNCT = 'p' };
 
@@ -31,7 +32,7 @@ enum kind { K_WORD = 'w', K_NUM = 'n', K_PUNCT = 'p' };
 static const int MOVES[][2] = {{1, 1}, {1, 0}, {0, 1}, {2, 1}, {1, 2}, {2, 2}, {1, 3}, {3, 1}};
 #define N_MOVES 8
 /* -log prior of each bead type (Gale & Church's figures, 1-3/3-1 added below 2-2). */
-static const double PRIOR[N_MOVES] = {0.12, 4.0, 4.0, 2.3, 2.3, 4.2, 5.0, 5.0};
+static const double PRIOR[N_MOVES] = {0.12, 3.5, 3.5, 2.3, 2.3, 4.2, 5.0, 5.0};
 
 void cd_align_options_init(cd_align_options *opts) {
   memset(opts, 0, sizeof *opts);
@@ -513,7 +514,8 @@ typedef struct units {
   size_t *foff;
   u32vec fid;
   double *fw;   /* total feature weight per unit */
-  double *numw; /* number feature weight per unit */
+  double *numw; /* number feature weight per unit (orphans included) */
+  double *orph; /* weight of numbers found nowhere in the other document */
 } units;
 
 static void units_free(units *u) {
@@ -522,6 +524,7 @@ static void units_free(units *u) {
   free(u->fid.v);
   free(u->fw);
   free(u->numw);
+  free(u->orph);
   memset(u, 0, sizeof *u);
 }
 
@@ -531,7 +534,8 @@ static cd_status units_alloc(units *u, size_t n) {
   u->foff = calloc(n + 1, sizeof *u->foff);
   u->fw = calloc(n + 1, sizeof *u->fw);
   u->numw = calloc(n + 1, sizeof *u->numw);
-  return (u->len && u->foff && u->fw && u->numw) ? CD_OK : CD_ERR_NOMEM;
+  u->orph = calloc(n + 1, sizeof *u->orph);
+  return (u->len && u->foff && u->fw && u->numw && u->orph) ? CD_OK : CD_ERR_NOMEM;
 }
 
 typedef struct model {
@@ -550,7 +554,7 @@ static void units_weigh(units *u, const model *m) {
         nw += m->w[f];
     }
     u->fw[i] = fw;
-    u->numw[i] = nw;
+    u->numw[i] = nw + u->orph[i];
   }
 }
 
@@ -563,6 +567,9 @@ static cd_status sentence_units(units *u, const side *sd, const links *L, bool i
     size_t from = u->fid.n;
     for (size_t k = sd->toff[i]; k < sd->toff[i + 1]; k++) {
       uint32_t id = sd->tok.v[k];
+      bool linked = is_src ? L->head[id] != 0 : L->tgt_linked[id];
+      if (!linked && sd->vocab.keys[id][0] == K_NUM)
+        u->orph[i] += sd->vocab.lens[id] <= 2 ? W_NUMBER_1DIGIT : W_NUMBER;
       if (is_src) {
         for (uint32_t e = L->head[id]; e; e = L->next.v[e - 1])
           if (u32_push(&u->fid, L->tgt.v[e - 1]))
@@ -585,6 +592,7 @@ static cd_status paragraph_units(units *p, const units *s, const size_t *pstart,
     size_t from = p->fid.n;
     for (size_t i = pstart[k]; i < pstart[k + 1]; i++) {
       p->len[k] += s->len[i];
+      p->orph[k] += s->orph[i];
       for (size_t f = s->foff[i]; f < s->foff[i + 1]; f++)
         if (u32_push(&p->fid, s->fid.v[f]))
           return CD_ERR_NOMEM;
@@ -707,8 +715,12 @@ static double bead_cost(const dp_job *jb, int mv, size_t i, size_t j, const doub
                         const double *ct, float (*pm)[2], size_t pmw) {
   int a = MOVES[mv][0], b = MOVES[mv][1];
   double ls = cs[i] - cs[i - a], lt = ct[j] - ct[j - b];
+  /* An insertion or deletion costs its prior only: the length model says nothing about a
+   * sentence that has no counterpart. */
+  if (!a || !b)
+    return PRIOR[mv];
   double cost = PRIOR[mv] + gc_cost(ls, lt, jb->m->ratio);
-  if (a && b) {
+  {
     double match = 0, nmatch = 0, nsrc = 0, ntgt = 0;
     for (int x = 1; x <= a; x++) {
       size_t si = i - x;
@@ -848,7 +860,7 @@ static cd_status dp_run(const dp_job *jb, size_t w, bead_list *out, bool *edge, 
       j -= b;
     }
     /* reverse into document order */
-    for (size_t x = first, y = out->n - 1; x < y; x++, y--) {
+    for (size_t x = first, y = out->n; out->n > first && x < --y; x++) {
       cd_bead t = out->v[x];
       out->v[x] = out->v[y];
       out->v[y] = t;
@@ -943,7 +955,8 @@ static void score_beads(const units *S, const units *T, const model *m, cd_bead 
 /* ---- lexicon refinement ------------------------------------------------------------ */
 
 /* Learns word pairs from confident 1-1 beads: a source and a target word that occur in
- * the same beads far more often than apart (Dice >= 0.6, at least twice) become a link. */
+ * the same beads far more often than apart (Dice >= 0.6, at least three times) become a
+ * link. */
 static cd_status learn_lexicon(links *L, const side *S, const side *T, const cd_bead *v,
                                size_t n, size_t *learnt) {
   u64count co = {0}, cs = {0}, ct = {0};
@@ -952,6 +965,8 @@ static cd_status learn_lexicon(links *L, const side *S, const side *T, const cd_
   for (size_t k = 0; k < n; k++)
     if (v[k].n_src == 1 && v[k].n_tgt == 1 && v[k].score >= 0.6)
       conf++;
+  if (conf < 20)
+    return CD_OK; /* too little evidence: a tiny document learns only noise */
   size_t stride = conf > 5000 ? conf / 5000 : 1, seen = 0;
   for (size_t k = 0; k < n && !st; k++) {
     const cd_bead *b = &v[k];
@@ -978,7 +993,7 @@ static cd_status learn_lexicon(links *L, const side *S, const side *T, const cd_
     }
   }
   for (size_t p = 0; p < co.cap && !st; p++) {
-    if (!co.keys[p] || co.counts[p] < 2)
+    if (!co.keys[p] || co.counts[p] < 3)
       continue;
     uint64_t key = co.keys[p] - 1;
     uint32_t s = (uint32_t)(key >> 32), t = (uint32_t)key;
@@ -1129,7 +1144,9 @@ cd_status cd_aligner_align(cd_aligner *al, const cd_align_sentence *src, size_t 
     tot_s += wk.S.chars[i];
   for (size_t j = 0; j < nt; j++)
     tot_t += wk.T.chars[j];
-  wk.m.ratio = (tot_s > 0 && tot_t > 0) ? tot_t / tot_s : 1;
+  /* The document's own length ratio, shrunk towards 1 so that a short text with a dropped
+   * sentence does not skew it (news translations among en fr de uk ru stay near 1). */
+  wk.m.ratio = (tot_t + RATIO_PRIOR_CHARS) / (tot_s + RATIO_PRIOR_CHARS);
   if (al->opts.paragraphs && ns && nt) {
     if (paragraph_starts(src, ns, &wk.pstart_s, &wk.nps) ||
         paragraph_starts(tgt, nt, &wk.pstart_t, &wk.npt)) {
