@@ -27,9 +27,7 @@ struct cd_segmenter {
   cd_buf scratch;
 };
 
-void cd_segment_options_init(cd_segment_options *opts) {
-  memset(opts, 0, sizeof *opts);
-}
+void cd_segment_options_init(cd_segment_options *opts) { memset(opts, 0, sizeof *opts); }
 
 static int abbrev_cmp(const void *a, const void *b) {
   const abbrev *x = a, *y = b;
@@ -197,15 +195,11 @@ void cd_segmenter_free(cd_segmenter *seg) {
   free(seg);
 }
 
-size_t cd_segmenter_abbrev_count(const cd_segmenter *seg) {
-  return seg ? seg->n_ab : 0;
-}
+size_t cd_segmenter_abbrev_count(const cd_segmenter *seg) { return seg ? seg->n_ab : 0; }
 
 /* ---- character helpers (ICU classes over UTF-8) ------------------------------------- */
 
-static bool is_space_cp(int32_t c) {
-  return c >= 0 && (u_isUWhiteSpace(c) || c == 0xFEFF);
-}
+static bool is_space_cp(int32_t c) { return c >= 0 && (u_isUWhiteSpace(c) || c == 0xFEFF); }
 
 /* Quotes and brackets that may stand between a full stop and the boundary, or before a
  * word. */
@@ -452,8 +446,8 @@ static cd_status split_paragraph(cd_segmenter *seg, const char *text, size_t ps,
   for (size_t i = 0; i < pe - ps; i++)
     if (seg->scratch.data[i] == '\n' || seg->scratch.data[i] == '\r')
       seg->scratch.data[i] = ' ';
-  return split_unit(seg, text, seg->scratch.data ? seg->scratch.data : text + ps, ps, pe, para,
-                    l, err);
+  return split_unit(seg, text, seg->scratch.data ? seg->scratch.data : text + ps, ps, pe, para, l,
+                    err);
 }
 
 cd_status cd_segmenter_split(cd_segmenter *seg, const char *text, size_t len,

@@ -152,10 +152,10 @@ static void test_empty_sides(void **state) {
 static void test_banded_long_document(void **state) {
   (void)state;
   enum { N = 3000 };
-  static const char *words[] = {"harbour", "council", "budget", "river", "school", "railway",
-                                "market", "hospital", "bridge", "festival"};
-  static const char *worte[] = {"Hafen", "Rat", "Haushalt", "Fluss", "Schule", "Bahn",
-                                "Markt", "Klinik", "Brücke", "Fest"};
+  static const char *words[] = {"harbour", "council", "budget",   "river",  "school",
+                                "railway", "market",  "hospital", "bridge", "festival"};
+  static const char *worte[] = {"Hafen", "Rat",   "Haushalt", "Fluss",  "Schule",
+                                "Bahn",  "Markt", "Klinik",   "Brücke", "Fest"};
   char **src = calloc(N, sizeof *src), **tgt = calloc(N + N / 50, sizeof *tgt);
   size_t nt = 0, want_11 = 0;
   for (size_t i = 0; i < N; i++) {
@@ -191,7 +191,8 @@ static void test_banded_long_document(void **state) {
   cd_aligner *al = NULL;
   cd_error err;
   assert_int_equal(cd_aligner_new(&band, &al, &err), CD_OK);
-  cd_align_sentence *ss = sents((const char *const *)src, N), *ts = sents((const char *const *)tgt, nt);
+  cd_align_sentence *ss = sents((const char *const *)src, N),
+                    *ts = sents((const char *const *)tgt, nt);
   assert_int_equal(cd_aligner_align(al, ss, N, ts, nt, &bb, &nbb, &err), CD_OK);
   cd_align_stats st;
   cd_aligner_stats(al, &st);
@@ -229,16 +230,14 @@ static void test_banded_long_document(void **state) {
 /* Paragraph pre-alignment keeps sentences inside their aligned paragraphs. */
 static void test_paragraphs(void **state) {
   (void)state;
-  cd_align_sentence en[] = {
-      {"Rescue teams reached the village at dawn.", 41, 0},
-      {"They found 12 people trapped.", 29, 0},
-      {"The road to Zhytomyr reopened on Tuesday.", 41, 1},
-      {"Traffic was light.", 18, 1}};
-  cd_align_sentence uk[] = {
-      {"Рятувальники дісталися села на світанку.", 0, 0},
-      {"Вони знайшли 12 людей під завалами.", 0, 0},
-      {"Дорогу на Житомир відкрили у вівторок.", 0, 1},
-      {"Машин було мало.", 0, 1}};
+  cd_align_sentence en[] = {{"Rescue teams reached the village at dawn.", 41, 0},
+                            {"They found 12 people trapped.", 29, 0},
+                            {"The road to Zhytomyr reopened on Tuesday.", 41, 1},
+                            {"Traffic was light.", 18, 1}};
+  cd_align_sentence uk[] = {{"Рятувальники дісталися села на світанку.", 0, 0},
+                            {"Вони знайшли 12 людей під завалами.", 0, 0},
+                            {"Дорогу на Житомир відкрили у вівторок.", 0, 1},
+                            {"Машин було мало.", 0, 1}};
   for (size_t j = 0; j < 4; j++)
     uk[j].len = strlen(uk[j].text);
   cd_aligner *al = NULL;
@@ -259,9 +258,11 @@ static void test_paragraphs(void **state) {
 }
 
 int main(void) {
-  const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_bead_types),      cmocka_unit_test(test_two_two),
-      cmocka_unit_test(test_anchors_across_scripts), cmocka_unit_test(test_empty_sides),
-      cmocka_unit_test(test_banded_long_document), cmocka_unit_test(test_paragraphs)};
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_bead_types),
+                                     cmocka_unit_test(test_two_two),
+                                     cmocka_unit_test(test_anchors_across_scripts),
+                                     cmocka_unit_test(test_empty_sides),
+                                     cmocka_unit_test(test_banded_long_document),
+                                     cmocka_unit_test(test_paragraphs)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

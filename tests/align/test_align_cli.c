@@ -8,8 +8,9 @@ static void test_align_articles_tsv(void **state) {
   (void)state;
   cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
   char *en = strdup(cdt_fixture("align/report-en.txt")); /* cdt_fixture's buffer is reused */
-  const char *a[] = {"copydesk", "align", "--src-lang", "en", "--tgt-lang", "uk", en,
-                     cdt_fixture("align/report-uk.txt"), NULL};
+  const char *a[] = {"copydesk",   "align", "--src-lang", "en",
+                     "--tgt-lang", "uk",    en,           cdt_fixture("align/report-uk.txt"),
+                     NULL};
   assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
   free(en);
   assert_int_equal(cdt_count_lines(out.data, out.len), 5);

@@ -30,11 +30,11 @@ static char *seg_join(const char *lang, const char *text, bool join_lines) {
   return b.data;
 }
 
-#define EXPECT_SEG(lang, text, want)                                                            \
-  do {                                                                                          \
-    char *got_ = seg_join(lang, text, false);                                                   \
-    assert_string_equal(got_, want);                                                            \
-    free(got_);                                                                                 \
+#define EXPECT_SEG(lang, text, want)                                                               \
+  do {                                                                                             \
+    char *got_ = seg_join(lang, text, false);                                                      \
+    assert_string_equal(got_, want);                                                               \
+    free(got_);                                                                                    \
   } while (0)
 
 static void test_en_abbreviations(void **state) {
@@ -74,8 +74,8 @@ static void test_headings_and_lines(void **state) {
              "Flood warning for the river valley | Residents were told to leave by noon. | "
              "Shelters opened. | - Sandbags at the depot | - Buses from the square");
   /* join_lines: a hard-wrapped paragraph is one text */
-  char *got = seg_join("en", "The river rose\nby two metres overnight. Roads closed.\n\nNext.",
-                       true);
+  char *got =
+      seg_join("en", "The river rose\nby two metres overnight. Roads closed.\n\nNext.", true);
   assert_string_equal(got, "The river rose\nby two metres overnight. | Roads closed. | Next.");
   free(got);
 }
@@ -175,11 +175,15 @@ static void test_paragraph_numbers(void **state) {
 }
 
 int main(void) {
-  const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_en_abbreviations), cmocka_unit_test(test_en_initials_numbers_quotes),
-      cmocka_unit_test(test_headings_and_lines), cmocka_unit_test(test_fr),
-      cmocka_unit_test(test_de), cmocka_unit_test(test_uk), cmocka_unit_test(test_ru),
-      cmocka_unit_test(test_language_without_list), cmocka_unit_test(test_bad_input),
-      cmocka_unit_test(test_paragraph_numbers)};
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_en_abbreviations),
+                                     cmocka_unit_test(test_en_initials_numbers_quotes),
+                                     cmocka_unit_test(test_headings_and_lines),
+                                     cmocka_unit_test(test_fr),
+                                     cmocka_unit_test(test_de),
+                                     cmocka_unit_test(test_uk),
+                                     cmocka_unit_test(test_ru),
+                                     cmocka_unit_test(test_language_without_list),
+                                     cmocka_unit_test(test_bad_input),
+                                     cmocka_unit_test(test_paragraph_numbers)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

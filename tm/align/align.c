@@ -15,8 +15,8 @@
 
 /* ---- model constants (tuned on news-like text; see docs/sections/segalign.md) --------- */
 
-#define GC_VAR 6.8        /* Gale & Church's variance per character */
-#define ANCHOR_GAIN 1.6   /* nats per unit of matched anchor weight */
+#define GC_VAR 6.8      /* Gale & Church's variance per character */
+#define ANCHOR_GAIN 1.6 /* nats per unit of matched anchor weight */
 #define NUM_MISS 1.5
 #define W_WORD 1.0
 #define W_NUMBER 1.3
@@ -141,8 +141,7 @@ typedef struct extractor {
 
 /* The matching key of a word: ASCII lower case for ASCII words, else ICU's
  * Any-Latin; Latin-ASCII; Any-Lower; only a–z kept. */
-static cd_status word_key(extractor *x, const char *w, size_t len, const char **key,
-                          size_t *klen) {
+static cd_status word_key(extractor *x, const char *w, size_t len, const char **key, size_t *klen) {
   uint32_t id;
   if (strmap_get(&x->raw, w, len, 1, &id))
     return CD_ERR_NOMEM;
@@ -293,8 +292,8 @@ static bool is_quote(int32_t c) {
   return (t == U_INITIAL_PUNCTUATION || t == U_FINAL_PUNCTUATION) && c != 0x2019 && c != 0x2018;
 }
 
-static cd_status extract_sentence(extractor *x, side *sd, const char *s, size_t len,
-                                  cd_buf *tmp, cd_buf *num) {
+static cd_status extract_sentence(extractor *x, side *sd, const char *s, size_t len, cd_buf *tmp,
+                                  cd_buf *num) {
   size_t from = sd->tok.n;
   size_t i = 0, chars = 0;
   bool quote_seen = false;
@@ -467,7 +466,8 @@ static cd_status links_build(links *L, const side *S, const side *T) {
     if (T->vocab.keys[t][0] != K_WORD || T->vocab.lens[t] < 6)
       continue;
     uint32_t b;
-    if (strmap_get(&buckets, T->vocab.keys[t] + 1, 4, 1, &b) || (b >= bhead.n && u32_push(&bhead, 0)))
+    if (strmap_get(&buckets, T->vocab.keys[t] + 1, 4, 1, &b) ||
+        (b >= bhead.n && u32_push(&bhead, 0)))
       st = CD_ERR_NOMEM;
   }
   if (!st) {
@@ -957,8 +957,8 @@ static void score_beads(const units *S, const units *T, const model *m, cd_bead 
 /* Learns word pairs from confident 1-1 beads: a source and a target word that occur in
  * the same beads far more often than apart (Dice >= 0.6, at least three times) become a
  * link. */
-static cd_status learn_lexicon(links *L, const side *S, const side *T, const cd_bead *v,
-                               size_t n, size_t *learnt) {
+static cd_status learn_lexicon(links *L, const side *S, const side *T, const cd_bead *v, size_t n,
+                               size_t *learnt) {
   u64count co = {0}, cs = {0}, ct = {0};
   cd_status st = CD_OK;
   size_t conf = 0;
@@ -1045,8 +1045,7 @@ static void work_free(work *wk) {
   free(wk->pstart_t);
 }
 
-static cd_status paragraph_starts(const cd_align_sentence *v, size_t n, size_t **out,
-                                  size_t *np) {
+static cd_status paragraph_starts(const cd_align_sentence *v, size_t n, size_t **out, size_t *np) {
   size_t k = 0;
   size_t *p = malloc((n + 2) * sizeof *p);
   if (!p)

@@ -17,11 +17,11 @@
 #include "cd_text.h"
 
 typedef struct cd_align_options {
-  size_t band;        /* half-width of the DP band in sentences; 0 = automatic */
-  bool paragraphs;    /* align paragraphs first (sentences carry paragraph numbers) */
-  bool three_way;     /* allow 1-3 and 3-1 beads (default true) */
-  int refine_passes;  /* realignments with a learnt lexicon (default 1, 0 = none) */
-  double weak_below;  /* beads scoring below this are marked weak (default 0.3) */
+  size_t band;       /* half-width of the DP band in sentences; 0 = automatic */
+  bool paragraphs;   /* align paragraphs first (sentences carry paragraph numbers) */
+  bool three_way;    /* allow 1-3 and 3-1 beads (default true) */
+  int refine_passes; /* realignments with a learnt lexicon (default 1, 0 = none) */
+  double weak_below; /* beads scoring below this are marked weak (default 0.3) */
 } cd_align_options;
 
 void cd_align_options_init(cd_align_options *opts);
@@ -57,10 +57,10 @@ cd_status cd_aligner_align(cd_aligner *a, const cd_align_sentence *src, size_t n
 
 /* Diagnostics of the last cd_aligner_align call (for tests and --verbose). */
 typedef struct cd_align_stats {
-  size_t band_used;      /* final half-width of the band (0 = full matrix) */
-  size_t dp_cells;       /* cells evaluated, all passes */
-  size_t lexicon_pairs;  /* word pairs learnt for the refinement pass */
-  size_t anchor_pairs;   /* distinct cross-document anchor matches (words, numbers) */
+  size_t band_used;     /* final half-width of the band (0 = full matrix) */
+  size_t dp_cells;      /* cells evaluated, all passes */
+  size_t lexicon_pairs; /* word pairs learnt for the refinement pass */
+  size_t anchor_pairs;  /* distinct cross-document anchor matches (words, numbers) */
 } cd_align_stats;
 
 void cd_aligner_stats(const cd_aligner *a, cd_align_stats *out);

@@ -185,8 +185,7 @@ static int resolve_lang(doc *d, const char *given, bool needed) {
   cd_error err;
   cd_langid *id = NULL;
   if (cd_langid_new(cli_data_dir(), &id, &err) == CD_OK) {
-    cd_langid_detect(id, d->text.data ? d->text.data + d->off : "", d->text.len - d->off,
-                     d->lang);
+    cd_langid_detect(id, d->text.data ? d->text.data + d->off : "", d->text.len - d->off, d->lang);
     cd_langid_free(id);
     if (strcmp(d->lang, "und") != 0)
       return CLI_OK;
@@ -269,12 +268,15 @@ static int write_json(const cd_bead *v, size_t n, const doc *s, const doc *t, do
     cd_buf_clear(&text);
     if (append_text(&text, s, b->src, b->n_src))
       rc = -1;
-    json_object_object_add(o, "src_text", json_object_new_string_len(text.data ? text.data : "", (int)text.len));
+    json_object_object_add(o, "src_text",
+                           json_object_new_string_len(text.data ? text.data : "", (int)text.len));
     cd_buf_clear(&text);
     if (append_text(&text, t, b->tgt, b->n_tgt))
       rc = -1;
-    json_object_object_add(o, "tgt_text", json_object_new_string_len(text.data ? text.data : "", (int)text.len));
-    const char *js = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    json_object_object_add(o, "tgt_text",
+                           json_object_new_string_len(text.data ? text.data : "", (int)text.len));
+    const char *js =
+        json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
     if (!rc && fprintf(stdout, "%s\n%s", first ? "" : ",", js) < 0)
       rc = -1;
     first = false;
@@ -421,9 +423,8 @@ static int run(int argc, char **argv) {
       fprintf(stderr,
               "copydesk: align: %s (%s) %zu sentences, %s (%s) %zu sentences: %zu beads, %zu "
               "weak; band %zu%s, %zu cells, %zu anchor links, %zu lexicon pairs\n",
-              d[0].path, d[0].lang, d[0].n, d[1].path, d[1].lang, d[1].n, nb, weak,
-              stt.band_used, stt.band_used ? "" : " (full)", stt.dp_cells, stt.anchor_pairs,
-              stt.lexicon_pairs);
+              d[0].path, d[0].lang, d[0].n, d[1].path, d[1].lang, d[1].n, nb, weak, stt.band_used,
+              stt.band_used ? "" : " (full)", stt.dp_cells, stt.anchor_pairs, stt.lexicon_pairs);
     }
     int w = json ? write_json(beads, nb, &d[0], &d[1], min_score)
                  : write_tsv(beads, nb, &d[0], &d[1], min_score);
@@ -441,6 +442,5 @@ static int run(int argc, char **argv) {
   return rc;
 }
 
-const cli_command cli_align = {"align", run,
-                               "sentence-align an article and its translation (scored beads)",
-                               help};
+const cli_command cli_align = {
+    "align", run, "sentence-align an article and its translation (scored beads)", help};
