@@ -20,6 +20,8 @@ typedef struct cli_command {
 
 extern const cli_command cli_normalize;
 extern const cli_command cli_names;
+extern const cli_command cli_segment;
+extern const cli_command cli_align;
 extern const cli_command cli_check;
 
 /* Prints "copydesk: SUB: message" on stderr. */

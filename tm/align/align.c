@@ -1,0 +1,1185 @@
+/* align.c — sentence alignment: features (numbers, punctuation, cross-script word keys),
+ * a banded dynamic programme over beads, paragraph pre-alignment and lexicon refinement.
+ * See cd_align.h for the model. */
+#include "cd_align.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/ustring.h>
+#include <unicode/utrans.h>
+
+#include "strmap.h"
+
+/* ---- model constants (tuned on news-like text; see docs/sections/segalign.md) --------- */
+
+#define GC_VAR 6.8      /* Gale & Church's variance per character */
+#define ANCHOR_GAIN 1.6 /* nats per unit of matched anchor weight */
+#define NUM_MISS 1.5
+#define W_WORD 1.0
+#define W_NUMBER 1.3
+#define W_NUMBER_1DIGIT 0.5
+#define W_PUNCT 0.4
+#define FULL_DP_CELLS 4000000.0 /* below this, no band at all */
+#define AUTO_BAND 60
+#define RATIO_PRIOR_CHARS 500.0
+
+enum kind { K_WORD = 'w', K_NUM = 'n', K_PUNCT = 'p' };
+
+/* Bead types: source and target sentence counts. */
+static const int MOVES[][2] = {{1, 1}, {1, 0}, {0, 1}, {2, 1}, {1, 2}, {2, 2}, {1, 3}, {3, 1}};
+#define N_MOVES 8
+/* -log prior of each bead type (Gale & Church's figures, 1-3/3-1 added below 2-2). */
+static const double PRIOR[N_MOVES] = {0.12, 3.5, 3.5, 2.3, 2.3, 4.2, 5.0, 5.0};
+
+void cd_align_options_init(cd_align_options *opts) {
+  memset(opts, 0, sizeof *opts);
+  opts->three_way = true;
+  opts->refine_passes = 1;
+  opts->weak_below = 0.3;
+  opts->paragraphs = true;
+}
+
+struct cd_aligner {
+  cd_align_options opts;
+  UTransliterator *tr;
+  cd_align_stats stats;
+};
+
+cd_status cd_aligner_new(const cd_align_options *opts, cd_aligner **out, cd_error *err) {
+  *out = NULL;
+  cd_aligner *a = calloc(1, sizeof *a);
+  if (!a)
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  if (opts)
+    a->opts = *opts;
+  else
+    cd_align_options_init(&a->opts);
+  UChar id[64];
+  u_uastrcpy(id, "Any-Latin; Latin-ASCII; Any-Lower");
+  UParseError pe;
+  UErrorCode st = U_ZERO_ERROR;
+  a->tr = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, &pe, &st);
+  if (U_FAILURE(st)) {
+    free(a);
+    return cd_error_set(err, CD_ERR_INTERNAL, "aligner: ICU transliterator: %s", u_errorName(st));
+  }
+  *out = a;
+  return CD_OK;
+}
+
+void cd_aligner_free(cd_aligner *a) {
+  if (!a)
+    return;
+  if (a->tr)
+    utrans_close(a->tr);
+  free(a);
+}
+
+void cd_aligner_stats(const cd_aligner *a, cd_align_stats *out) { *out = a->stats; }
+
+/* ---- growable arrays ----------------------------------------------------------------- */
+
+typedef struct u32vec {
+  uint32_t *v;
+  size_t n, cap;
+} u32vec;
+
+static cd_status u32_push(u32vec *a, uint32_t x) {
+  if (a->n == a->cap) {
+    size_t nc = a->cap ? a->cap * 2 : 64;
+    uint32_t *nv = realloc(a->v, nc * sizeof *nv);
+    if (!nv)
+      return CD_ERR_NOMEM;
+    a->v = nv;
+    a->cap = nc;
+  }
+  a->v[a->n++] = x;
+  return CD_OK;
+}
+
+static int cmp_u32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Sorts v[from, n) and removes duplicates; returns the new n. */
+static size_t sort_unique(uint32_t *v, size_t from, size_t n) {
+  if (n - from < 2)
+    return n;
+  qsort(v + from, n - from, sizeof *v, cmp_u32);
+  size_t w = from + 1;
+  for (size_t r = from + 1; r < n; r++)
+    if (v[r] != v[w - 1])
+      v[w++] = v[r];
+  return w;
+}
+
+/* ---- tokens of one side ------------------------------------------------------------------ */
+
+/* One document side: sentence lengths and the vocabulary ids of each sentence's tokens. */
+typedef struct side {
+  size_t n;
+  double *chars;
+  size_t *toff; /* n+1 offsets into tok */
+  u32vec tok;
+  strmap vocab; /* keys are kind char + text */
+} side;
+
+typedef struct extractor {
+  UTransliterator *tr;
+  strmap raw;    /* raw word → index into keys */
+  u32vec keyoff; /* per raw word: offset into keybuf, and length */
+  u32vec keylen;
+  cd_buf keybuf;
+  cd_buf scratch;
+  UChar *u16;
+  size_t u16cap;
+} extractor;
+
+/* The matching key of a word: ASCII lower case for ASCII words, else ICU's
+ * Any-Latin; Latin-ASCII; Any-Lower; only a–z kept. */
+static cd_status word_key(extractor *x, const char *w, size_t len, const char **key, size_t *klen) {
+  uint32_t id;
+  if (strmap_get(&x->raw, w, len, 1, &id))
+    return CD_ERR_NOMEM;
+  if (id < x->keyoff.n) {
+    *key = x->keybuf.data + x->keyoff.v[id];
+    *klen = x->keylen.v[id];
+    return CD_OK;
+  }
+  cd_buf_clear(&x->scratch);
+  bool ascii = true;
+  for (size_t i = 0; i < len; i++)
+    if ((unsigned char)w[i] >= 0x80)
+      ascii = false;
+  if (ascii) {
+    if (cd_buf_append(&x->scratch, w, len))
+      return CD_ERR_NOMEM;
+  } else {
+    size_t need = len * 4 + 16;
+    if (need > x->u16cap) {
+      UChar *nu = realloc(x->u16, need * sizeof *nu);
+      if (!nu)
+        return CD_ERR_NOMEM;
+      x->u16 = nu;
+      x->u16cap = need;
+    }
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t ulen = 0;
+    u_strFromUTF8(x->u16, (int32_t)x->u16cap, &ulen, w, (int32_t)len, &st);
+    int32_t limit = ulen;
+    if (U_SUCCESS(st))
+      utrans_transUChars(x->tr, x->u16, &ulen, (int32_t)x->u16cap, 0, &limit, &st);
+    if (U_FAILURE(st)) {
+      ulen = 0; /* an unconvertible word simply has no key */
+    }
+    for (int32_t i = 0; i < ulen; i++)
+      if (x->u16[i] < 0x80 && cd_buf_append(&x->scratch, &(char){(char)x->u16[i]}, 1))
+        return CD_ERR_NOMEM;
+  }
+  size_t off = x->keybuf.len, n = 0;
+  for (size_t i = 0; i < x->scratch.len; i++) {
+    char c = x->scratch.data[i];
+    if (c >= 'A' && c <= 'Z')
+      c = (char)(c - 'A' + 'a');
+    if (c >= 'a' && c <= 'z') {
+      if (cd_buf_append(&x->keybuf, &c, 1))
+        return CD_ERR_NOMEM;
+      n++;
+    }
+  }
+  if (u32_push(&x->keyoff, (uint32_t)off) || u32_push(&x->keylen, (uint32_t)n))
+    return CD_ERR_NOMEM;
+  *key = x->keybuf.data ? x->keybuf.data + off : "";
+  *klen = n;
+  return CD_OK;
+}
+
+static cd_status add_token(side *sd, char kind, const char *s, size_t len, cd_buf *tmp) {
+  cd_buf_clear(tmp);
+  if (cd_buf_append(tmp, &kind, 1) || cd_buf_append(tmp, s, len))
+    return CD_ERR_NOMEM;
+  uint32_t id;
+  if (strmap_get(&sd->vocab, tmp->data, tmp->len, 1, &id))
+    return CD_ERR_NOMEM;
+  return u32_push(&sd->tok, id);
+}
+
+static bool is_digit_byte(char c) { return c >= '0' && c <= '9'; }
+
+/* Length of a digit-group separator at s[i] (',', '.', apostrophe, spaces incl. U+00A0,
+ * U+202F, U+2009) when a digit follows it; 0 otherwise. */
+static size_t group_sep(const char *s, size_t len, size_t i) {
+  size_t k = 0;
+  if (s[i] == ',' || s[i] == '.' || s[i] == ' ' || s[i] == '\'')
+    k = 1;
+  else if (i + 1 < len && (unsigned char)s[i] == 0xC2 && (unsigned char)s[i + 1] == 0xA0)
+    k = 2;
+  else if (i + 2 < len && (unsigned char)s[i] == 0xE2 && (unsigned char)s[i + 1] == 0x80 &&
+           ((unsigned char)s[i + 2] == 0xAF || (unsigned char)s[i + 2] == 0x89))
+    k = 3;
+  return (k && i + k < len && is_digit_byte(s[i + k])) ? k : 0;
+}
+
+/* Numbers compared by value across locales: 6,000 = 6 000 = 6.000 → "6000"; 2,5 = 2.5 →
+ * "2.5"; anything else (dates 03.10.2024, ranges) gives one number per digit group. */
+static cd_status add_number(side *sd, const char *s, size_t len, size_t *pos, cd_buf *tmp,
+                            cd_buf *num) {
+  size_t i = *pos;
+  size_t gs[64], ge[64];
+  char seps[64];
+  size_t ng = 0;
+  for (;;) {
+    size_t a = i;
+    while (i < len && is_digit_byte(s[i]))
+      i++;
+    if (ng < 64) {
+      gs[ng] = a;
+      ge[ng] = i;
+    }
+    size_t k = i < len ? group_sep(s, len, i) : 0;
+    if (!k || ng >= 63) {
+      ng++;
+      break;
+    }
+    seps[ng] = s[i];
+    ng++;
+    i += k;
+  }
+  if (ng > 64)
+    ng = 64;
+  *pos = i;
+  bool thousands = ng >= 2 && ge[0] - gs[0] <= 3;
+  for (size_t g = 1; g < ng && thousands; g++)
+    if (ge[g] - gs[g] != 3 || seps[g - 1] != seps[0])
+      thousands = false;
+  /* a space-separated pair like "2024 15" is two numbers: only 1–3 leading digits group */
+  cd_buf_clear(num);
+  if (thousands) {
+    for (size_t g = 0; g < ng; g++)
+      if (cd_buf_append(num, s + gs[g], ge[g] - gs[g]))
+        return CD_ERR_NOMEM;
+  } else if (ng == 2 && (seps[0] == '.' || seps[0] == ',')) {
+    size_t fe = ge[1];
+    while (fe > gs[1] && s[fe - 1] == '0')
+      fe--;
+    if (cd_buf_append(num, s + gs[0], ge[0] - gs[0]) || cd_buf_append(num, ".", 1) ||
+        cd_buf_append(num, s + gs[1], fe - gs[1]))
+      return CD_ERR_NOMEM;
+  } else {
+    for (size_t g = 0; g < ng; g++) {
+      size_t a = gs[g];
+      while (a + 1 < ge[g] && s[a] == '0')
+        a++;
+      if (add_token(sd, K_NUM, s + a, ge[g] - a, tmp))
+        return CD_ERR_NOMEM;
+    }
+    return CD_OK;
+  }
+  size_t a = 0;
+  while (a + 1 < num->len && num->data[a] == '0' && num->data[a + 1] != '.')
+    a++;
+  return add_token(sd, K_NUM, num->data + a, num->len - a, tmp);
+}
+
+static bool is_quote(int32_t c) {
+  if (c == '"' || c == 0xAB || c == 0xBB)
+    return true;
+  int8_t t = u_charType(c);
+  return (t == U_INITIAL_PUNCTUATION || t == U_FINAL_PUNCTUATION) && c != 0x2019 && c != 0x2018;
+}
+
+static cd_status extract_sentence(extractor *x, side *sd, const char *s, size_t len, cd_buf *tmp,
+                                  cd_buf *num) {
+  size_t from = sd->tok.n;
+  size_t i = 0, chars = 0;
+  bool quote_seen = false;
+  while (i < len) {
+    size_t at = i;
+    if (is_digit_byte(s[i])) {
+      size_t p = i;
+      if (add_number(sd, s, len, &p, tmp, num))
+        return CD_ERR_NOMEM;
+      chars += p - i;
+      i = p;
+      continue;
+    }
+    int32_t c = cd_utf8_next(s, len, &i);
+    chars++;
+    if (c < 0)
+      continue;
+    if (u_isalpha(c)) {
+      size_t w0 = at, w1 = i;
+      while (w1 < len) {
+        size_t j = w1;
+        int32_t d = cd_utf8_next(s, len, &j);
+        if (d < 0 || !(u_isalpha(d) || u_charType(d) == U_NON_SPACING_MARK ||
+                       u_charType(d) == U_COMBINING_SPACING_MARK))
+          break;
+        w1 = j;
+        chars++;
+      }
+      i = w1;
+      const char *key;
+      size_t klen;
+      if (word_key(x, s + w0, w1 - w0, &key, &klen))
+        return CD_ERR_NOMEM;
+      if (klen >= 3 && add_token(sd, K_WORD, key, klen, tmp))
+        return CD_ERR_NOMEM;
+      continue;
+    }
+    if (c == '?' || c == 0xBF || c == '!') {
+      char p = c == '!' ? '!' : '?';
+      if (add_token(sd, K_PUNCT, &p, 1, tmp))
+        return CD_ERR_NOMEM;
+    } else if (!quote_seen && is_quote(c)) {
+      quote_seen = true;
+      if (add_token(sd, K_PUNCT, "\"", 1, tmp))
+        return CD_ERR_NOMEM;
+    }
+  }
+  sd->tok.n = sort_unique(sd->tok.v, from, sd->tok.n);
+  sd->chars[sd->n] = (double)chars;
+  sd->toff[sd->n + 1] = sd->tok.n;
+  sd->n++;
+  return CD_OK;
+}
+
+static cd_status side_build(extractor *x, side *sd, const cd_align_sentence *v, size_t n) {
+  sd->chars = malloc((n + 1) * sizeof *sd->chars);
+  sd->toff = malloc((n + 1) * sizeof *sd->toff);
+  if (!sd->chars || !sd->toff)
+    return CD_ERR_NOMEM;
+  sd->toff[0] = 0;
+  cd_buf tmp = CD_BUF_INIT, num = CD_BUF_INIT;
+  cd_status st = CD_OK;
+  for (size_t i = 0; i < n && !st; i++)
+    st = extract_sentence(x, sd, v[i].text, v[i].len, &tmp, &num);
+  cd_buf_free(&tmp);
+  cd_buf_free(&num);
+  return st;
+}
+
+static void side_free(side *sd) {
+  free(sd->chars);
+  free(sd->toff);
+  free(sd->tok.v);
+  strmap_free(&sd->vocab);
+}
+
+/* ---- cross-document links and features ------------------------------------------------ */
+
+typedef struct links {
+  /* per source vocab id: list of target vocab ids (linked list in arrays) */
+  uint32_t *head; /* entry index + 1, 0 = none */
+  u32vec tgt, next;
+  bool *tgt_linked;
+  size_t n_pairs;
+} links;
+
+static cd_status link_add(links *L, uint32_t s, uint32_t t) {
+  for (uint32_t e = L->head[s]; e; e = L->next.v[e - 1])
+    if (L->tgt.v[e - 1] == t)
+      return CD_OK;
+  if (u32_push(&L->tgt, t) || u32_push(&L->next, L->head[s]))
+    return CD_ERR_NOMEM;
+  L->head[s] = (uint32_t)L->tgt.n;
+  L->tgt_linked[t] = true;
+  L->n_pairs++;
+  return CD_OK;
+}
+
+static size_t lcp(const char *a, size_t an, const char *b, size_t bn) {
+  size_t k = 0;
+  while (k < an && k < bn && a[k] == b[k])
+    k++;
+  return k;
+}
+
+/* Levenshtein distance, stopping early above max (returns max+1). */
+static size_t edit_distance(const char *a, size_t an, const char *b, size_t bn, size_t max,
+                            size_t *row) {
+  if ((an > bn ? an - bn : bn - an) > max)
+    return max + 1;
+  for (size_t j = 0; j <= bn; j++)
+    row[j] = j;
+  for (size_t i = 1; i <= an; i++) {
+    size_t diag = row[0], best = i;
+    row[0] = i;
+    for (size_t j = 1; j <= bn; j++) {
+      size_t up = row[j];
+      size_t v = diag + (a[i - 1] != b[j - 1]);
+      if (up + 1 < v)
+        v = up + 1;
+      if (row[j - 1] + 1 < v)
+        v = row[j - 1] + 1;
+      row[j] = v;
+      diag = up;
+      if (v < best)
+        best = v;
+    }
+    if (best > max)
+      return max + 1;
+  }
+  return row[bn];
+}
+
+/* Near-identical word keys: a long common prefix (inflection: zelenskogo ~ zelenskyy) or
+ * at most one edit in four characters (zelenskij ~ zelenskyy). */
+static bool near_words(const char *a, size_t an, const char *b, size_t bn, size_t *row) {
+  size_t mn = an < bn ? an : bn, mx = an > bn ? an : bn;
+  if (mn < 5)
+    return false;
+  size_t p = lcp(a, an, b, bn);
+  if (p >= 5 && p * 10 >= mn * 7)
+    return true;
+  return edit_distance(a, an, b, bn, mx / 4, row) <= mx / 4;
+}
+
+static cd_status links_build(links *L, const side *S, const side *T) {
+  cd_status st = CD_OK;
+  /* exact keys (numbers, punctuation, identical words) */
+  for (uint32_t k = 0; k < S->vocab.n && !st; k++) {
+    uint32_t t;
+    if (strmap_get((strmap *)&T->vocab, S->vocab.keys[k], S->vocab.lens[k], 0, &t))
+      return CD_ERR_NOMEM;
+    if (t != UINT32_MAX)
+      st = link_add(L, k, t);
+  }
+  if (st)
+    return st;
+  /* near-identical words: target words bucketed by their first four letters */
+  strmap buckets = {0};
+  u32vec bhead = {0}, bnext = {0};
+  size_t *row = NULL;
+  size_t maxlen = 0;
+  for (uint32_t t = 0; t < T->vocab.n; t++)
+    if (T->vocab.lens[t] > maxlen)
+      maxlen = T->vocab.lens[t];
+  row = malloc((maxlen + 2) * sizeof *row);
+  if (!row)
+    return CD_ERR_NOMEM;
+  for (uint32_t t = 0; t < T->vocab.n && !st; t++) {
+    if (T->vocab.keys[t][0] != K_WORD || T->vocab.lens[t] < 6)
+      continue;
+    uint32_t b;
+    if (strmap_get(&buckets, T->vocab.keys[t] + 1, 4, 1, &b) ||
+        (b >= bhead.n && u32_push(&bhead, 0)))
+      st = CD_ERR_NOMEM;
+  }
+  if (!st) {
+    bnext.v = calloc(T->vocab.n + 1, sizeof *bnext.v);
+    bnext.n = bnext.cap = T->vocab.n + 1;
+    if (!bnext.v)
+      st = CD_ERR_NOMEM;
+  }
+  for (uint32_t t = 0; t < T->vocab.n && !st; t++) {
+    if (T->vocab.keys[t][0] != K_WORD || T->vocab.lens[t] < 6)
+      continue;
+    uint32_t b;
+    strmap_get(&buckets, T->vocab.keys[t] + 1, 4, 0, &b);
+    bnext.v[t] = bhead.v[b];
+    bhead.v[b] = t + 1;
+  }
+  for (uint32_t k = 0; k < S->vocab.n && !st; k++) {
+    const char *a = S->vocab.keys[k];
+    size_t an = S->vocab.lens[k];
+    if (a[0] != K_WORD || an < 6)
+      continue;
+    uint32_t b;
+    if (strmap_get(&buckets, a + 1, 4, 0, &b))
+      st = CD_ERR_NOMEM;
+    if (st || b == UINT32_MAX)
+      continue;
+    for (uint32_t e = bhead.v[b]; e && !st; e = bnext.v[e - 1]) {
+      uint32_t t = e - 1;
+      if (near_words(a + 1, an - 1, T->vocab.keys[t] + 1, T->vocab.lens[t] - 1, row))
+        st = link_add(L, k, t);
+    }
+  }
+  free(row);
+  free(bhead.v);
+  free(bnext.v);
+  strmap_free(&buckets);
+  return st;
+}
+
+/* Units the DP aligns: sentences or paragraphs. Features are target vocab ids. */
+typedef struct units {
+  size_t n;
+  double *len;
+  size_t *foff;
+  u32vec fid;
+  double *fw;   /* total feature weight per unit */
+  double *numw; /* number feature weight per unit (orphans included) */
+  double *orph; /* weight of numbers found nowhere in the other document */
+} units;
+
+static void units_free(units *u) {
+  free(u->len);
+  free(u->foff);
+  free(u->fid.v);
+  free(u->fw);
+  free(u->numw);
+  free(u->orph);
+  memset(u, 0, sizeof *u);
+}
+
+static cd_status units_alloc(units *u, size_t n) {
+  u->n = n;
+  u->len = calloc(n + 1, sizeof *u->len);
+  u->foff = calloc(n + 1, sizeof *u->foff);
+  u->fw = calloc(n + 1, sizeof *u->fw);
+  u->numw = calloc(n + 1, sizeof *u->numw);
+  u->orph = calloc(n + 1, sizeof *u->orph);
+  return (u->len && u->foff && u->fw && u->numw && u->orph) ? CD_OK : CD_ERR_NOMEM;
+}
+
+typedef struct model {
+  double *w;    /* weight per target vocab id */
+  bool *isnum;  /* number feature */
+  double ratio; /* target chars per source char, whole document */
+} model;
+
+static void units_weigh(units *u, const model *m) {
+  for (size_t i = 0; i < u->n; i++) {
+    double fw = 0, nw = 0;
+    for (size_t k = u->foff[i]; k < u->foff[i + 1]; k++) {
+      uint32_t f = u->fid.v[k];
+      fw += m->w[f];
+      if (m->isnum[f])
+        nw += m->w[f];
+    }
+    u->fw[i] = fw;
+    u->numw[i] = nw + u->orph[i];
+  }
+}
+
+/* Source units: each token's link targets; target units: linked tokens. */
+static cd_status sentence_units(units *u, const side *sd, const links *L, bool is_src) {
+  if (units_alloc(u, sd->n))
+    return CD_ERR_NOMEM;
+  for (size_t i = 0; i < sd->n; i++) {
+    u->len[i] = sd->chars[i];
+    size_t from = u->fid.n;
+    for (size_t k = sd->toff[i]; k < sd->toff[i + 1]; k++) {
+      uint32_t id = sd->tok.v[k];
+      bool linked = is_src ? L->head[id] != 0 : L->tgt_linked[id];
+      if (!linked && sd->vocab.keys[id][0] == K_NUM)
+        u->orph[i] += sd->vocab.lens[id] <= 2 ? W_NUMBER_1DIGIT : W_NUMBER;
+      if (is_src) {
+        for (uint32_t e = L->head[id]; e; e = L->next.v[e - 1])
+          if (u32_push(&u->fid, L->tgt.v[e - 1]))
+            return CD_ERR_NOMEM;
+      } else if (L->tgt_linked[id] && u32_push(&u->fid, id)) {
+        return CD_ERR_NOMEM;
+      }
+    }
+    u->fid.n = sort_unique(u->fid.v, from, u->fid.n);
+    u->foff[i + 1] = u->fid.n;
+  }
+  return CD_OK;
+}
+
+/* Paragraph units: the union of their sentences' features. */
+static cd_status paragraph_units(units *p, const units *s, const size_t *pstart, size_t np) {
+  if (units_alloc(p, np))
+    return CD_ERR_NOMEM;
+  for (size_t k = 0; k < np; k++) {
+    size_t from = p->fid.n;
+    for (size_t i = pstart[k]; i < pstart[k + 1]; i++) {
+      p->len[k] += s->len[i];
+      p->orph[k] += s->orph[i];
+      for (size_t f = s->foff[i]; f < s->foff[i + 1]; f++)
+        if (u32_push(&p->fid, s->fid.v[f]))
+          return CD_ERR_NOMEM;
+    }
+    p->fid.n = sort_unique(p->fid.v, from, p->fid.n);
+    p->foff[k + 1] = p->fid.n;
+  }
+  return CD_OK;
+}
+
+/* Weights: a base per kind, damped for features found in many sentences (a word in every
+ * third sentence says little about where a sentence belongs). */
+static cd_status model_weigh(model *m, const side *T, const units *us, const units *ut) {
+  size_t nv = T->vocab.n;
+  uint32_t *dfs = calloc(nv + 1, sizeof *dfs), *dft = calloc(nv + 1, sizeof *dft);
+  free(m->w);
+  free(m->isnum);
+  m->w = calloc(nv + 1, sizeof *m->w);
+  m->isnum = calloc(nv + 1, sizeof *m->isnum);
+  if (!dfs || !dft || !m->w || !m->isnum) {
+    free(dfs);
+    free(dft);
+    return CD_ERR_NOMEM;
+  }
+  for (size_t k = 0; k < us->fid.n; k++)
+    dfs[us->fid.v[k]]++;
+  for (size_t k = 0; k < ut->fid.n; k++)
+    dft[ut->fid.v[k]]++;
+  size_t n = us->n > ut->n ? us->n : ut->n;
+  double lim = n * 0.03 > 3 ? n * 0.03 : 3;
+  for (size_t id = 0; id < nv; id++) {
+    const char *key = T->vocab.keys[id];
+    double base;
+    if (key[0] == K_NUM) {
+      m->isnum[id] = true;
+      base = T->vocab.lens[id] <= 2 ? W_NUMBER_1DIGIT : W_NUMBER;
+    } else if (key[0] == K_PUNCT) {
+      base = W_PUNCT;
+    } else {
+      base = W_WORD;
+    }
+    double df = dfs[id] > dft[id] ? dfs[id] : dft[id];
+    m->w[id] = (key[0] != K_PUNCT && df > lim) ? base * lim / df : base;
+  }
+  free(dfs);
+  free(dft);
+  return CD_OK;
+}
+
+/* ---- the dynamic programme --------------------------------------------------------- */
+
+static double neg_log_erfc(double x) {
+  double p = erfc(x);
+  if (p > 1e-300)
+    return -log(p);
+  return x * x + log(x * sqrt(M_PI)); /* asymptotic */
+}
+
+/* Gale–Church: the length difference normalised by its expected spread. */
+static double gc_delta(double ls, double lt, double ratio) {
+  double mean = (ls * ratio + lt) / 2;
+  return (lt - ls * ratio) / sqrt((mean > 1 ? mean : 1) * GC_VAR);
+}
+
+static double gc_cost(double ls, double lt, double ratio) {
+  double d = fabs(gc_delta(ls, lt, ratio));
+  return neg_log_erfc(d / M_SQRT2);
+}
+
+/* Matched feature weight between one source and one target unit (and its number part). */
+static void pair_match(const units *S, size_t i, const units *T, size_t j, const model *m,
+                       float *all, float *nums) {
+  const uint32_t *a = S->fid.v + S->foff[i], *ae = S->fid.v + S->foff[i + 1];
+  const uint32_t *b = T->fid.v + T->foff[j], *be = T->fid.v + T->foff[j + 1];
+  double w = 0, wn = 0;
+  while (a < ae && b < be) {
+    if (*a < *b)
+      a++;
+    else if (*b < *a)
+      b++;
+    else {
+      w += m->w[*a];
+      if (m->isnum[*a])
+        wn += m->w[*a];
+      a++;
+      b++;
+    }
+  }
+  *all = (float)w;
+  *nums = (float)wn;
+}
+
+typedef struct bead_list {
+  cd_bead *v;
+  size_t n, cap;
+} bead_list;
+
+static cd_status bead_push(bead_list *l, cd_bead b) {
+  if (l->n == l->cap) {
+    size_t nc = l->cap ? l->cap * 2 : 256;
+    cd_bead *nv = realloc(l->v, nc * sizeof *nv);
+    if (!nv)
+      return CD_ERR_NOMEM;
+    l->v = nv;
+    l->cap = nc;
+  }
+  l->v[l->n++] = b;
+  return CD_OK;
+}
+
+typedef struct dp_job {
+  const units *S, *T;
+  size_t s0, ns, t0, nt; /* sub-ranges of S and T */
+  const model *m;
+  bool three_way;
+} dp_job;
+
+/* Cost of a bead of a source and b target units ending before (i, j), relative to the job. */
+static double bead_cost(const dp_job *jb, int mv, size_t i, size_t j, const double *cs,
+                        const double *ct, float (*pm)[2], size_t pmw) {
+  int a = MOVES[mv][0], b = MOVES[mv][1];
+  double ls = cs[i] - cs[i - a], lt = ct[j] - ct[j - b];
+  /* An insertion or deletion costs its prior only: the length model says nothing about a
+   * sentence that has no counterpart. */
+  if (!a || !b)
+    return PRIOR[mv];
+  double cost = PRIOR[mv] + gc_cost(ls, lt, jb->m->ratio);
+  {
+    double match = 0, nmatch = 0, nsrc = 0, ntgt = 0;
+    for (int x = 1; x <= a; x++) {
+      size_t si = i - x;
+      nsrc += jb->S->numw[jb->s0 + si];
+      for (int y = 1; y <= b; y++) {
+        const float *p = pm[(si % 4) * pmw + (j - y)];
+        match += p[0];
+        nmatch += p[1];
+      }
+    }
+    for (int y = 1; y <= b; y++)
+      ntgt += jb->T->numw[jb->t0 + j - y];
+    double miss = nsrc + ntgt - 2 * nmatch;
+    cost += -ANCHOR_GAIN * match + (miss > 0 ? NUM_MISS * miss : 0);
+  }
+  return cost;
+}
+
+/* Aligns one job within a band of half-width w (w >= nt means the full matrix). Appends
+ * beads (indexes relative to the job) to out; *edge is set when the best path touches a
+ * band edge that cut something off. */
+static cd_status dp_run(const dp_job *jb, size_t w, bead_list *out, bool *edge, size_t *cells) {
+  size_t ns = jb->ns, nt = jb->nt;
+  *edge = false;
+  double *cs = malloc((ns + 1) * sizeof *cs), *ct = malloc((nt + 1) * sizeof *ct);
+  size_t *lo = malloc((ns + 1) * sizeof *lo), *hi = malloc((ns + 1) * sizeof *hi);
+  size_t *rowoff = malloc((ns + 2) * sizeof *rowoff);
+  double *cost = NULL;
+  float(*pm)[2] = NULL;
+  uint8_t *bp = NULL;
+  cd_status st = CD_OK;
+  if (!cs || !ct || !lo || !hi || !rowoff) {
+    st = CD_ERR_NOMEM;
+    goto done;
+  }
+  cs[0] = ct[0] = 0;
+  for (size_t i = 0; i < ns; i++)
+    cs[i + 1] = cs[i] + jb->S->len[jb->s0 + i];
+  for (size_t j = 0; j < nt; j++)
+    ct[j + 1] = ct[j] + jb->T->len[jb->t0 + j];
+  /* band centre: the target position with the same share of the text */
+  {
+    double r = cs[ns] > 0 ? ct[nt] / cs[ns] : 1;
+    size_t j = 0;
+    for (size_t i = 0; i <= ns; i++) {
+      double want = cs[i] * r;
+      while (j < nt && ct[j + 1] <= want)
+        j++;
+      if (j < nt && want - ct[j] > ct[j + 1] - want)
+        j++;
+      size_t c = (i == ns) ? nt : (i == 0 ? 0 : j);
+      lo[i] = c > w ? c - w : 0;
+      hi[i] = c + w < nt ? c + w : nt;
+    }
+    for (size_t i = 1; i <= ns; i++)
+      if (lo[i] < lo[i - 1])
+        lo[i] = lo[i - 1];
+    for (size_t i = ns; i-- > 0;) {
+      if (hi[i] > hi[i + 1])
+        hi[i] = hi[i + 1];
+      if (hi[i] < lo[i + 1])
+        hi[i] = lo[i + 1]; /* rows stay connected */
+    }
+    lo[0] = 0;
+    hi[ns] = nt;
+    if (lo[ns] > nt)
+      lo[ns] = nt;
+  }
+  rowoff[0] = 0;
+  for (size_t i = 0; i <= ns; i++)
+    rowoff[i + 1] = rowoff[i] + (hi[i] - lo[i] + 1);
+  bp = malloc(rowoff[ns + 1]);
+  cost = malloc(4 * (nt + 1) * sizeof *cost);
+  pm = malloc(4 * (nt + 1) * sizeof *pm);
+  if (!bp || !cost || !pm) {
+    st = CD_ERR_NOMEM;
+    goto done;
+  }
+  size_t pmw = nt + 1;
+  for (size_t i = 0; i <= ns; i++) {
+    /* pair matches of source unit i-1 with the targets rows i..i+2 will read */
+    if (i > 0 && nt > 0) {
+      size_t from = lo[i] > 3 ? lo[i] - 3 : 0;
+      size_t last = i + 2 <= ns ? i + 2 : ns;
+      size_t to = hi[last] < nt ? hi[last] : nt; /* exclusive */
+      size_t r = (i - 1) % 4;
+      for (size_t j = from; j < to; j++)
+        pair_match(jb->S, jb->s0 + i - 1, jb->T, jb->t0 + j, jb->m, &pm[r * pmw + j][0],
+                   &pm[r * pmw + j][1]);
+    }
+    double *crow = cost + (i % 4) * (nt + 1);
+    for (size_t j = lo[i]; j <= hi[i]; j++) {
+      double best = DBL_MAX;
+      uint8_t arg = 255;
+      if (i == 0 && j == 0)
+        best = 0;
+      for (int mv = 0; mv < N_MOVES; mv++) {
+        size_t a = (size_t)MOVES[mv][0], b = (size_t)MOVES[mv][1];
+        if (!jb->three_way && (a == 3 || b == 3))
+          continue;
+        if (a > i || b > j)
+          continue;
+        size_t pi = i - a, pj = j - b;
+        if (pj < lo[pi] || pj > hi[pi])
+          continue;
+        double prev = cost[(pi % 4) * (nt + 1) + pj];
+        if (prev == DBL_MAX)
+          continue;
+        double c = prev + bead_cost(jb, mv, i, j, cs, ct, pm, pmw);
+        if (c < best) {
+          best = c;
+          arg = (uint8_t)mv;
+        }
+      }
+      crow[j] = best;
+      bp[rowoff[i] + (j - lo[i])] = arg;
+      (*cells)++;
+    }
+  }
+  /* backtrack */
+  {
+    size_t first = out->n;
+    size_t i = ns, j = nt;
+    while (i > 0 || j > 0) {
+      uint8_t mv = bp[rowoff[i] + (j - lo[i])];
+      if (mv == 255) {
+        st = CD_ERR_INTERNAL;
+        goto done;
+      }
+      if ((j == lo[i] && lo[i] > 0) || (j == hi[i] && hi[i] < nt))
+        *edge = true;
+      size_t a = (size_t)MOVES[mv][0], b = (size_t)MOVES[mv][1];
+      cd_bead bd = {i - a, a, j - b, b, 0, false};
+      if ((st = bead_push(out, bd)))
+        goto done;
+      i -= a;
+      j -= b;
+    }
+    /* reverse into document order */
+    for (size_t x = first, y = out->n; out->n > first && x < --y; x++) {
+      cd_bead t = out->v[x];
+      out->v[x] = out->v[y];
+      out->v[y] = t;
+    }
+  }
+done:
+  free(cs);
+  free(ct);
+  free(lo);
+  free(hi);
+  free(rowoff);
+  free(bp);
+  free(cost);
+  free(pm);
+  return st;
+}
+
+/* Runs a job with the automatic (or requested) band, widening it while the path is cut. */
+static cd_status dp_align(cd_aligner *al, const dp_job *jb, bead_list *out) {
+  size_t w;
+  double cells = (double)(jb->ns + 1) * (double)(jb->nt + 1);
+  size_t full = jb->nt + 1;
+  if (al->opts.band)
+    w = al->opts.band;
+  else
+    w = cells <= FULL_DP_CELLS ? full : AUTO_BAND;
+  if (w > full)
+    w = full;
+  for (;;) {
+    size_t mark = out->n;
+    bool edge = false;
+    cd_status st = dp_run(jb, w, out, &edge, &al->stats.dp_cells);
+    if (st)
+      return st;
+    if (w >= full || !edge) {
+      size_t used = w >= full ? 0 : w;
+      if (used > al->stats.band_used)
+        al->stats.band_used = used;
+      return CD_OK;
+    }
+    out->n = mark;
+    w *= 2;
+    if (w > full)
+      w = full;
+  }
+}
+
+/* ---- scoring of the final beads ------------------------------------------------------- */
+
+static void score_beads(const units *S, const units *T, const model *m, cd_bead *v, size_t n,
+                        double weak_below) {
+  for (size_t k = 0; k < n; k++) {
+    cd_bead *b = &v[k];
+    if (!b->n_src || !b->n_tgt) {
+      b->score = 0;
+      b->weak = true;
+      continue;
+    }
+    double ls = 0, lt = 0, fs = 0, ft = 0, match = 0;
+    for (size_t i = b->src; i < b->src + b->n_src; i++) {
+      ls += S->len[i];
+      fs += S->fw[i];
+      for (size_t j = b->tgt; j < b->tgt + b->n_tgt; j++) {
+        float all, nums;
+        pair_match(S, i, T, j, m, &all, &nums);
+        match += all;
+      }
+    }
+    for (size_t j = b->tgt; j < b->tgt + b->n_tgt; j++) {
+      lt += T->len[j];
+      ft += T->fw[j];
+    }
+    double d = gc_delta(ls, lt, m->ratio);
+    double len_score = exp(-d * d / 8);
+    double score = len_score;
+    double fmax = fs > ft ? fs : ft;
+    if (fmax > 0) {
+      double anchor = match / fmax;
+      if (anchor > 1)
+        anchor = 1;
+      score = 0.5 * len_score + 0.5 * anchor;
+      if (anchor >= 0.5 && score < len_score)
+        score = len_score;
+    }
+    if (b->n_src + b->n_tgt > 3)
+      score *= 0.9;
+    b->score = score;
+    b->weak = score < weak_below;
+  }
+}
+
+/* ---- lexicon refinement ------------------------------------------------------------ */
+
+/* Learns word pairs from confident 1-1 beads: a source and a target word that occur in
+ * the same beads far more often than apart (Dice >= 0.6, at least three times) become a
+ * link. */
+static cd_status learn_lexicon(links *L, const side *S, const side *T, const cd_bead *v, size_t n,
+                               size_t *learnt) {
+  u64count co = {0}, cs = {0}, ct = {0};
+  cd_status st = CD_OK;
+  size_t conf = 0;
+  for (size_t k = 0; k < n; k++)
+    if (v[k].n_src == 1 && v[k].n_tgt == 1 && v[k].score >= 0.6)
+      conf++;
+  if (conf < 20)
+    return CD_OK; /* too little evidence: a tiny document learns only noise */
+  size_t stride = conf > 5000 ? conf / 5000 : 1, seen = 0;
+  for (size_t k = 0; k < n && !st; k++) {
+    const cd_bead *b = &v[k];
+    if (!(b->n_src == 1 && b->n_tgt == 1 && b->score >= 0.6))
+      continue;
+    if (seen++ % stride)
+      continue;
+    size_t i = b->src, j = b->tgt;
+    for (size_t x = S->toff[i]; x < S->toff[i + 1] && !st; x++) {
+      uint32_t s = S->tok.v[x];
+      if (S->vocab.keys[s][0] != K_WORD)
+        continue;
+      st = u64count_add(&cs, s, 1);
+      for (size_t y = T->toff[j]; y < T->toff[j + 1] && !st; y++) {
+        uint32_t t = T->tok.v[y];
+        if (T->vocab.keys[t][0] == K_WORD)
+          st = u64count_add(&co, ((uint64_t)s << 32) | t, 1);
+      }
+    }
+    for (size_t y = T->toff[j]; y < T->toff[j + 1] && !st; y++) {
+      uint32_t t = T->tok.v[y];
+      if (T->vocab.keys[t][0] == K_WORD)
+        st = u64count_add(&ct, t, 1);
+    }
+  }
+  for (size_t p = 0; p < co.cap && !st; p++) {
+    if (!co.keys[p] || co.counts[p] < 3)
+      continue;
+    uint64_t key = co.keys[p] - 1;
+    uint32_t s = (uint32_t)(key >> 32), t = (uint32_t)key;
+    double dice = 2.0 * co.counts[p] / (u64count_get(&cs, s) + u64count_get(&ct, t));
+    if (dice >= 0.6) {
+      size_t before = L->n_pairs;
+      st = link_add(L, s, t);
+      *learnt += L->n_pairs - before;
+    }
+  }
+  u64count_free(&co);
+  u64count_free(&cs);
+  u64count_free(&ct);
+  return st;
+}
+
+/* ---- driver ---------------------------------------------------------------------- */
+
+typedef struct work {
+  extractor x;
+  side S, T;
+  links L;
+  units us, ut, ps, pt;
+  model m;
+  size_t *pstart_s, *pstart_t;
+  size_t nps, npt;
+} work;
+
+static void work_free(work *wk) {
+  strmap_free(&wk->x.raw);
+  free(wk->x.keyoff.v);
+  free(wk->x.keylen.v);
+  cd_buf_free(&wk->x.keybuf);
+  cd_buf_free(&wk->x.scratch);
+  free(wk->x.u16);
+  side_free(&wk->S);
+  side_free(&wk->T);
+  free(wk->L.head);
+  free(wk->L.tgt.v);
+  free(wk->L.next.v);
+  free(wk->L.tgt_linked);
+  units_free(&wk->us);
+  units_free(&wk->ut);
+  units_free(&wk->ps);
+  units_free(&wk->pt);
+  free(wk->m.w);
+  free(wk->m.isnum);
+  free(wk->pstart_s);
+  free(wk->pstart_t);
+}
+
+static cd_status paragraph_starts(const cd_align_sentence *v, size_t n, size_t **out, size_t *np) {
+  size_t k = 0;
+  size_t *p = malloc((n + 2) * sizeof *p);
+  if (!p)
+    return CD_ERR_NOMEM;
+  for (size_t i = 0; i < n; i++)
+    if (i == 0 || v[i].paragraph != v[i - 1].paragraph)
+      p[k++] = i;
+  p[k] = n;
+  *out = p;
+  *np = k;
+  return CD_OK;
+}
+
+static cd_status build_features(work *wk) {
+  units_free(&wk->us);
+  units_free(&wk->ut);
+  units_free(&wk->ps);
+  units_free(&wk->pt);
+  if (sentence_units(&wk->us, &wk->S, &wk->L, true) ||
+      sentence_units(&wk->ut, &wk->T, &wk->L, false))
+    return CD_ERR_NOMEM;
+  if (model_weigh(&wk->m, &wk->T, &wk->us, &wk->ut))
+    return CD_ERR_NOMEM;
+  units_weigh(&wk->us, &wk->m);
+  units_weigh(&wk->ut, &wk->m);
+  if (wk->pstart_s) {
+    if (paragraph_units(&wk->ps, &wk->us, wk->pstart_s, wk->nps) ||
+        paragraph_units(&wk->pt, &wk->ut, wk->pstart_t, wk->npt))
+      return CD_ERR_NOMEM;
+    units_weigh(&wk->ps, &wk->m);
+    units_weigh(&wk->pt, &wk->m);
+  }
+  return CD_OK;
+}
+
+/* One full alignment pass with the current features. */
+static cd_status align_pass(cd_aligner *al, work *wk, bead_list *out) {
+  out->n = 0;
+  dp_job sj = {&wk->us, &wk->ut, 0, wk->S.n, 0, wk->T.n, &wk->m, al->opts.three_way};
+  if (!wk->pstart_s)
+    return dp_align(al, &sj, out);
+  bead_list pb = {0};
+  dp_job pj = {&wk->ps, &wk->pt, 0, wk->nps, 0, wk->npt, &wk->m, al->opts.three_way};
+  cd_status st = dp_align(al, &pj, &pb);
+  for (size_t k = 0; k < pb.n && !st; k++) {
+    const cd_bead *p = &pb.v[k];
+    size_t s0 = wk->pstart_s[p->src], s1 = wk->pstart_s[p->src + p->n_src];
+    size_t t0 = wk->pstart_t[p->tgt], t1 = wk->pstart_t[p->tgt + p->n_tgt];
+    if (s0 == s1 || t0 == t1) {
+      for (size_t i = s0; i < s1 && !st; i++)
+        st = bead_push(out, (cd_bead){i, 1, t0, 0, 0, false});
+      for (size_t j = t0; j < t1 && !st; j++)
+        st = bead_push(out, (cd_bead){s1, 0, j, 1, 0, false});
+      continue;
+    }
+    sj.s0 = s0;
+    sj.ns = s1 - s0;
+    sj.t0 = t0;
+    sj.nt = t1 - t0;
+    size_t mark = out->n;
+    st = dp_align(al, &sj, out);
+    for (size_t b = mark; b < out->n; b++) {
+      out->v[b].src += s0;
+      out->v[b].tgt += t0;
+    }
+  }
+  free(pb.v);
+  return st;
+}
+
+cd_status cd_aligner_align(cd_aligner *al, const cd_align_sentence *src, size_t ns,
+                           const cd_align_sentence *tgt, size_t nt, cd_bead **beads,
+                           size_t *n_beads, cd_error *err) {
+  *beads = NULL;
+  *n_beads = 0;
+  memset(&al->stats, 0, sizeof al->stats);
+  work wk;
+  memset(&wk, 0, sizeof wk);
+  wk.x.tr = al->tr;
+  bead_list out = {0};
+  cd_status st = CD_OK;
+  if (side_build(&wk.x, &wk.S, src, ns) || side_build(&wk.x, &wk.T, tgt, nt)) {
+    st = CD_ERR_NOMEM;
+    goto fail;
+  }
+  wk.L.head = calloc(wk.S.vocab.n + 1, sizeof *wk.L.head);
+  wk.L.tgt_linked = calloc(wk.T.vocab.n + 1, sizeof *wk.L.tgt_linked);
+  if (!wk.L.head || !wk.L.tgt_linked || links_build(&wk.L, &wk.S, &wk.T)) {
+    st = CD_ERR_NOMEM;
+    goto fail;
+  }
+  al->stats.anchor_pairs = wk.L.n_pairs;
+  double tot_s = 0, tot_t = 0;
+  for (size_t i = 0; i < ns; i++)
+    tot_s += wk.S.chars[i];
+  for (size_t j = 0; j < nt; j++)
+    tot_t += wk.T.chars[j];
+  /* The document's own length ratio, shrunk towards 1 so that a short text with a dropped
+   * sentence does not skew it (news translations among en fr de uk ru stay near 1). */
+  wk.m.ratio = (tot_t + RATIO_PRIOR_CHARS) / (tot_s + RATIO_PRIOR_CHARS);
+  if (al->opts.paragraphs && ns && nt) {
+    if (paragraph_starts(src, ns, &wk.pstart_s, &wk.nps) ||
+        paragraph_starts(tgt, nt, &wk.pstart_t, &wk.npt)) {
+      st = CD_ERR_NOMEM;
+      goto fail;
+    }
+    if (wk.nps < 2 && wk.npt < 2) {
+      free(wk.pstart_s);
+      free(wk.pstart_t);
+      wk.pstart_s = wk.pstart_t = NULL;
+    }
+  }
+  if ((st = build_features(&wk)) || (st = align_pass(al, &wk, &out)))
+    goto fail;
+  score_beads(&wk.us, &wk.ut, &wk.m, out.v, out.n, al->opts.weak_below);
+  for (int pass = 0; pass < al->opts.refine_passes; pass++) {
+    size_t learnt = 0;
+    if ((st = learn_lexicon(&wk.L, &wk.S, &wk.T, out.v, out.n, &learnt)))
+      goto fail;
+    al->stats.lexicon_pairs += learnt;
+    if (!learnt)
+      break;
+    if ((st = build_features(&wk)) || (st = align_pass(al, &wk, &out)))
+      goto fail;
+    score_beads(&wk.us, &wk.ut, &wk.m, out.v, out.n, al->opts.weak_below);
+  }
+  work_free(&wk);
+  *beads = out.v;
+  *n_beads = out.n;
+  return CD_OK;
+fail:
+  work_free(&wk);
+  free(out.v);
+  if (st == CD_ERR_NOMEM)
+    return cd_error_set(err, st, "aligner: out of memory (%zu and %zu sentences)", ns, nt);
+  return cd_error_set(err, st, "aligner: internal error (%zu and %zu sentences)", ns, nt);
+}

@@ -1,0 +1,446 @@
+/* copydesk align — sentence-align an article and its translation. */
+#include <errno.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cd_align.h"
+#include "cd_lang.h"
+#include "cd_segment.h"
+#include "cli.h"
+
+static const char help[] =
+    "usage: copydesk align SRC TGT [options]\n"
+    "\n"
+    "Aligns an article (SRC) with its translation (TGT): paragraphs first (blocks separated\n"
+    "by blank lines; without blank lines every line is a paragraph), then the sentences\n"
+    "inside aligned paragraphs. Beads join 0-3 sentences on each side (1-1, 1-0, 0-1, 2-1,\n"
+    "1-2, 2-2, 1-3, 3-1) and carry a score from 0 to 1: the Gale-Church length model plus\n"
+    "anchors that cross languages and scripts (numbers by value, quotes, question marks,\n"
+    "names and cognates through a Latin transliteration key), refined once with a lexicon\n"
+    "learnt from confident pairs. Beads scoring below --weak are marked weak.\n"
+    "\n"
+    "Options:\n"
+    "      --src-lang LANG   language of SRC; default: from its name (x-en.txt, x.en.txt),\n"
+    "                        else detected\n"
+    "      --tgt-lang LANG   language of TGT; likewise\n"
+    "      --presegmented    SRC and TGT hold one sentence per line (no paragraph level);\n"
+    "                        indexes are line numbers from 0\n"
+    "      --join-lines      hard-wrapped text: a single line break is a space\n"
+    "      --format FMT      tsv (default) or json\n"
+    "      --min-score S     leave beads scoring below S (0-1) out of the output\n"
+    "      --weak S          mark beads scoring below S as weak (default 0.3)\n"
+    "      --band N          half-width of the alignment band in sentences (default: auto)\n"
+    "      --no-refine       skip the lexicon refinement pass\n"
+    "  -v, --verbose         report sentence counts, band and lexicon size on stderr\n"
+    "  -h, --help            this help\n"
+    "\n"
+    "TSV columns: src_indexes, tgt_indexes (0-based, comma-separated, empty for an empty\n"
+    "side), score, weak (1 or 0), source text, target text. JSON: an array of objects\n"
+    "{\"src\", \"tgt\", \"score\", \"weak\", \"src_text\", \"tgt_text\"}.\n"
+    "--tm DB and --format tmx are not available yet (the TM store is a separate module).\n"
+    "\n"
+    "Exit status: 0 ok, 2 usage or input error (missing file, text that is not UTF-8).\n";
+
+enum {
+  OPT_SRC_LANG = 256,
+  OPT_TGT_LANG,
+  OPT_PRESEG,
+  OPT_JOIN,
+  OPT_FORMAT,
+  OPT_MIN_SCORE,
+  OPT_WEAK,
+  OPT_BAND,
+  OPT_NO_REFINE,
+  OPT_TM
+};
+
+typedef struct doc {
+  const char *path;
+  cd_buf text;
+  size_t off; /* after a BOM */
+  cd_align_sentence *sent;
+  size_t n;
+  char lang[16];
+} doc;
+
+static int read_all(const char *path, cd_buf *out) {
+  FILE *fp = fopen(path, "rb");
+  if (!fp) {
+    cli_error("align", "cannot open '%s': %s", path, strerror(errno));
+    return CLI_USAGE;
+  }
+  char chunk[65536];
+  size_t got;
+  int rc = CLI_OK;
+  while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0)
+    if (cd_buf_append(out, chunk, got)) {
+      cli_error("align", "out of memory reading '%s'", path);
+      rc = CLI_USAGE;
+      break;
+    }
+  if (rc == CLI_OK && ferror(fp)) {
+    cli_error("align", "error reading '%s': %s", path, strerror(errno));
+    rc = CLI_USAGE;
+  }
+  fclose(fp);
+  if (rc == CLI_OK && out->len >= 3 && memcmp(out->data, "\xEF\xBB\xBF", 3) == 0)
+    return rc;
+  return rc;
+}
+
+/* One sentence per line; every line counts (empty ones too) so indexes are line numbers. */
+static int split_lines(doc *d) {
+  const char *s = d->text.data ? d->text.data + d->off : "";
+  size_t len = d->text.len - d->off;
+  size_t valid = cd_utf8_valid_prefix(s, len);
+  if (valid < len) {
+    cli_error("align", "%s: ill-formed UTF-8 at byte %zu", d->path, valid + d->off);
+    return CLI_USAGE;
+  }
+  size_t cap = 0;
+  size_t pos = 0;
+  while (pos < len) {
+    const char *nl = memchr(s + pos, '\n', len - pos);
+    size_t e = nl ? (size_t)(nl - s) : len;
+    size_t te = e;
+    if (te > pos && s[te - 1] == '\r')
+      te--;
+    if (d->n == cap) {
+      cap = cap ? cap * 2 : 256;
+      cd_align_sentence *nv = realloc(d->sent, cap * sizeof *nv);
+      if (!nv) {
+        cli_error("align", "out of memory");
+        return CLI_USAGE;
+      }
+      d->sent = nv;
+    }
+    d->sent[d->n++] = (cd_align_sentence){s + pos, te - pos, 0};
+    pos = nl ? e + 1 : len;
+  }
+  return CLI_OK;
+}
+
+static int segment_doc(doc *d, const cd_segment_options *so) {
+  const char *s = d->text.data ? d->text.data + d->off : "";
+  size_t len = d->text.len - d->off;
+  cd_error err;
+  cd_error_clear(&err);
+  cd_segmenter *seg = NULL;
+  if (cd_segmenter_new(d->lang, cli_data_dir(), so, &seg, &err)) {
+    cli_error("align", "%s", err.message);
+    return CLI_USAGE;
+  }
+  cd_sentence_span *spans = NULL;
+  size_t n = 0;
+  cd_status st = cd_segmenter_split(seg, s, len, &spans, &n, &err);
+  cd_segmenter_free(seg);
+  if (st) {
+    cli_error("align", "%s: %s", d->path, err.message);
+    return CLI_USAGE;
+  }
+  d->sent = malloc((n ? n : 1) * sizeof *d->sent);
+  if (!d->sent) {
+    free(spans);
+    cli_error("align", "out of memory");
+    return CLI_USAGE;
+  }
+  /* Without blank lines, every line is a paragraph (wire copy). */
+  bool one_block = n == 0 || spans[n - 1].paragraph == 0;
+  size_t line = 0, at = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t para = spans[i].paragraph;
+    if (one_block) {
+      while (at < spans[i].start) {
+        const char *nl = memchr(s + at, '\n', spans[i].start - at);
+        if (!nl)
+          break;
+        line++;
+        at = (size_t)(nl - s) + 1;
+      }
+      para = line;
+    }
+    d->sent[i] = (cd_align_sentence){s + spans[i].start, spans[i].end - spans[i].start, para};
+  }
+  d->n = n;
+  free(spans);
+  return CLI_OK;
+}
+
+static int resolve_lang(doc *d, const char *given, bool needed) {
+  char a[16], b[16];
+  if (given) {
+    snprintf(d->lang, sizeof d->lang, "%s", given);
+    return CLI_OK;
+  }
+  if (cd_lang_from_filename(d->path, a, b) && cd_lang_tag_valid(a)) {
+    snprintf(d->lang, sizeof d->lang, "%s", a);
+    return CLI_OK;
+  }
+  if (!needed) {
+    snprintf(d->lang, sizeof d->lang, "und");
+    return CLI_OK;
+  }
+  cd_error err;
+  cd_langid *id = NULL;
+  if (cd_langid_new(cli_data_dir(), &id, &err) == CD_OK) {
+    cd_langid_detect(id, d->text.data ? d->text.data + d->off : "", d->text.len - d->off, d->lang);
+    cd_langid_free(id);
+    if (strcmp(d->lang, "und") != 0)
+      return CLI_OK;
+  }
+  cli_error("align", "%s: cannot tell the language: give --src-lang/--tgt-lang", d->path);
+  return CLI_USAGE;
+}
+
+/* Appends sentences [from, from+n) joined by spaces, tabs and line breaks as spaces. */
+static int append_text(cd_buf *b, const doc *d, size_t from, size_t n) {
+  for (size_t i = from; i < from + n; i++) {
+    if (i > from && cd_buf_append(b, " ", 1))
+      return -1;
+    const cd_align_sentence *s = &d->sent[i];
+    for (size_t k = 0; k < s->len; k++) {
+      char c = s->text[k];
+      if (c == '\t' || c == '\n' || c == '\r')
+        c = ' ';
+      if (cd_buf_append(b, &c, 1))
+        return -1;
+    }
+  }
+  return 0;
+}
+
+static int append_indexes(cd_buf *b, size_t from, size_t n) {
+  for (size_t i = from; i < from + n; i++)
+    if (cd_buf_appendf(b, "%s%zu", i > from ? "," : "", i))
+      return -1;
+  return 0;
+}
+
+static int write_tsv(const cd_bead *v, size_t n, const doc *s, const doc *t, double min) {
+  cd_buf line = CD_BUF_INIT;
+  int rc = 0;
+  for (size_t k = 0; k < n && !rc; k++) {
+    const cd_bead *b = &v[k];
+    if (b->score < min)
+      continue;
+    cd_buf_clear(&line);
+    if (append_indexes(&line, b->src, b->n_src) || cd_buf_append(&line, "\t", 1) ||
+        append_indexes(&line, b->tgt, b->n_tgt) ||
+        cd_buf_appendf(&line, "\t%.3f\t%d\t", b->score, b->weak ? 1 : 0) ||
+        append_text(&line, s, b->src, b->n_src) || cd_buf_append(&line, "\t", 1) ||
+        append_text(&line, t, b->tgt, b->n_tgt) || cd_buf_append(&line, "\n", 1))
+      rc = -1;
+    else if (fwrite(line.data, 1, line.len, stdout) != line.len)
+      rc = -1;
+  }
+  cd_buf_free(&line);
+  return rc;
+}
+
+static json_object *index_array(size_t from, size_t n) {
+  json_object *a = json_object_new_array();
+  for (size_t i = from; a && i < from + n; i++)
+    json_object_array_add(a, json_object_new_int64((int64_t)i));
+  return a;
+}
+
+static int write_json(const cd_bead *v, size_t n, const doc *s, const doc *t, double min) {
+  cd_buf text = CD_BUF_INIT;
+  int rc = fputs("[", stdout) == EOF ? -1 : 0;
+  bool first = true;
+  for (size_t k = 0; k < n && !rc; k++) {
+    const cd_bead *b = &v[k];
+    if (b->score < min)
+      continue;
+    json_object *o = json_object_new_object();
+    if (!o) {
+      rc = -1;
+      break;
+    }
+    json_object_object_add(o, "src", index_array(b->src, b->n_src));
+    json_object_object_add(o, "tgt", index_array(b->tgt, b->n_tgt));
+    char num[32];
+    snprintf(num, sizeof num, "%.3f", b->score);
+    json_object_object_add(o, "score", json_object_new_double_s(b->score, num));
+    json_object_object_add(o, "weak", json_object_new_boolean(b->weak));
+    cd_buf_clear(&text);
+    if (append_text(&text, s, b->src, b->n_src))
+      rc = -1;
+    json_object_object_add(o, "src_text",
+                           json_object_new_string_len(text.data ? text.data : "", (int)text.len));
+    cd_buf_clear(&text);
+    if (append_text(&text, t, b->tgt, b->n_tgt))
+      rc = -1;
+    json_object_object_add(o, "tgt_text",
+                           json_object_new_string_len(text.data ? text.data : "", (int)text.len));
+    const char *js =
+        json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    if (!rc && fprintf(stdout, "%s\n%s", first ? "" : ",", js) < 0)
+      rc = -1;
+    first = false;
+    json_object_put(o);
+  }
+  if (!rc && fputs("\n]\n", stdout) == EOF)
+    rc = -1;
+  cd_buf_free(&text);
+  return rc;
+}
+
+static int parse_unit(const char *s, double *out) {
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (errno || end == s || *end || !(v >= 0 && v <= 1))
+    return -1;
+  *out = v;
+  return 0;
+}
+
+static int run(int argc, char **argv) {
+  static const struct option longopts[] = {{"src-lang", required_argument, NULL, OPT_SRC_LANG},
+                                           {"tgt-lang", required_argument, NULL, OPT_TGT_LANG},
+                                           {"presegmented", no_argument, NULL, OPT_PRESEG},
+                                           {"join-lines", no_argument, NULL, OPT_JOIN},
+                                           {"format", required_argument, NULL, OPT_FORMAT},
+                                           {"min-score", required_argument, NULL, OPT_MIN_SCORE},
+                                           {"weak", required_argument, NULL, OPT_WEAK},
+                                           {"band", required_argument, NULL, OPT_BAND},
+                                           {"no-refine", no_argument, NULL, OPT_NO_REFINE},
+                                           {"tm", required_argument, NULL, OPT_TM},
+                                           {"verbose", no_argument, NULL, 'v'},
+                                           {"help", no_argument, NULL, 'h'},
+                                           {NULL, 0, NULL, 0}};
+  const char *src_lang = NULL, *tgt_lang = NULL;
+  bool preseg = false, verbose = false, json = false;
+  double min_score = 0;
+  cd_segment_options so;
+  cd_segment_options_init(&so);
+  cd_align_options ao;
+  cd_align_options_init(&ao);
+  int c;
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
+    switch (c) {
+    case OPT_SRC_LANG:
+    case OPT_TGT_LANG:
+      if (!cd_lang_tag_valid(optarg)) {
+        cli_error("align", "invalid language tag '%s' (expected e.g. en, fr, de, uk, ru)", optarg);
+        return CLI_USAGE;
+      }
+      if (c == OPT_SRC_LANG)
+        src_lang = optarg;
+      else
+        tgt_lang = optarg;
+      break;
+    case OPT_PRESEG: preseg = true; break;
+    case OPT_JOIN: so.join_lines = true; break;
+    case OPT_FORMAT:
+      if (strcmp(optarg, "tsv") == 0)
+        json = false;
+      else if (strcmp(optarg, "json") == 0)
+        json = true;
+      else if (strcmp(optarg, "tmx") == 0) {
+        cli_error("align", "--format tmx is not available yet (use tsv or json)");
+        return CLI_USAGE;
+      } else {
+        cli_error("align", "--format wants tsv or json, not '%s'", optarg);
+        return CLI_USAGE;
+      }
+      break;
+    case OPT_MIN_SCORE:
+    case OPT_WEAK:
+      if (parse_unit(optarg, c == OPT_WEAK ? &ao.weak_below : &min_score)) {
+        cli_error("align", "%s wants a number from 0 to 1, not '%s'",
+                  c == OPT_WEAK ? "--weak" : "--min-score", optarg);
+        return CLI_USAGE;
+      }
+      break;
+    case OPT_BAND: {
+      char *end;
+      errno = 0;
+      unsigned long long v = strtoull(optarg, &end, 10);
+      if (errno || end == optarg || *end || v == 0) {
+        cli_error("align", "--band wants a positive number of sentences, not '%s'", optarg);
+        return CLI_USAGE;
+      }
+      ao.band = (size_t)v;
+      break;
+    }
+    case OPT_NO_REFINE: ao.refine_passes = 0; break;
+    case OPT_TM:
+      cli_error("align", "--tm is not available yet: write TSV and import it with 'copydesk tm "
+                         "import' once the TM store is merged");
+      return CLI_USAGE;
+    case 'v': verbose = true; break;
+    case 'h': fputs(help, stdout); return CLI_OK;
+    case ':': cli_error("align", "option '%s' needs a value", argv[optind - 1]); return CLI_USAGE;
+    default:
+      cli_error("align", "unknown option '%s' (see 'copydesk help align')", argv[optind - 1]);
+      return CLI_USAGE;
+    }
+  }
+  if (argc - optind != 2) {
+    cli_error("align", "needs two files, SRC and TGT (see 'copydesk help align')");
+    return CLI_USAGE;
+  }
+  ao.paragraphs = !preseg;
+  doc d[2];
+  memset(d, 0, sizeof d);
+  d[0].path = argv[optind];
+  d[1].path = argv[optind + 1];
+  int rc = CLI_OK;
+  cd_bead *beads = NULL;
+  size_t nb = 0;
+  cd_aligner *al = NULL;
+  for (int k = 0; k < 2 && rc == CLI_OK; k++) {
+    rc = read_all(d[k].path, &d[k].text);
+    if (rc == CLI_OK && d[k].text.len >= 3 && memcmp(d[k].text.data, "\xEF\xBB\xBF", 3) == 0)
+      d[k].off = 3;
+    if (rc == CLI_OK)
+      rc = resolve_lang(&d[k], k ? tgt_lang : src_lang, !preseg);
+    if (rc == CLI_OK)
+      rc = preseg ? split_lines(&d[k]) : segment_doc(&d[k], &so);
+  }
+  if (rc == CLI_OK) {
+    cd_error err;
+    cd_error_clear(&err);
+    if (cd_aligner_new(&ao, &al, &err) ||
+        cd_aligner_align(al, d[0].sent, d[0].n, d[1].sent, d[1].n, &beads, &nb, &err)) {
+      cli_error("align", "%s", err.message);
+      rc = CLI_USAGE;
+    }
+  }
+  if (rc == CLI_OK) {
+    if (verbose) {
+      cd_align_stats stt;
+      cd_aligner_stats(al, &stt);
+      size_t weak = 0;
+      for (size_t k = 0; k < nb; k++)
+        weak += beads[k].weak;
+      fprintf(stderr,
+              "copydesk: align: %s (%s) %zu sentences, %s (%s) %zu sentences: %zu beads, %zu "
+              "weak; band %zu%s, %zu cells, %zu anchor links, %zu lexicon pairs\n",
+              d[0].path, d[0].lang, d[0].n, d[1].path, d[1].lang, d[1].n, nb, weak, stt.band_used,
+              stt.band_used ? "" : " (full)", stt.dp_cells, stt.anchor_pairs, stt.lexicon_pairs);
+    }
+    int w = json ? write_json(beads, nb, &d[0], &d[1], min_score)
+                 : write_tsv(beads, nb, &d[0], &d[1], min_score);
+    if ((w || fflush(stdout) != 0) && !cli_is_broken_pipe()) {
+      cli_error("align", "error writing standard output: %s", strerror(errno));
+      rc = CLI_USAGE;
+    }
+  }
+  free(beads);
+  cd_aligner_free(al);
+  for (int k = 0; k < 2; k++) {
+    free(d[k].sent);
+    cd_buf_free(&d[k].text);
+  }
+  return rc;
+}
+
+const cli_command cli_align = {
+    "align", run, "sentence-align an article and its translation (scored beads)", help};

@@ -1,0 +1,168 @@
+/* copydesk segment — one sentence per line. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cd_lang.h"
+#include "cd_segment.h"
+#include "cli.h"
+
+static const char help[] =
+    "usage: copydesk segment [options] [FILE|-]\n"
+    "\n"
+    "Splits UTF-8 text into sentences, one per line. Abbreviations (Gen., U.S., No. 55,\n"
+    "z. B., 3. Oktober), initials, decimals and quotes after a full stop are handled with\n"
+    "the language's list in the data directory (abbrev/LANG.tsv). Every line break ends a\n"
+    "sentence (headings and list items stand alone) unless --join-lines is given.\n"
+    "Without FILE (or with -) reads standard input.\n"
+    "\n"
+    "Options:\n"
+    "  -l, --lang LANG     language of the text (en fr de uk ru ...); default: from the file\n"
+    "                      name (x-fr.txt, x.fr.txt), else detected\n"
+    "      --join-lines    hard-wrapped text: only blank lines end a paragraph, a single\n"
+    "                      line break is a space\n"
+    "      --paragraphs    write a blank line between paragraphs\n"
+    "  -h, --help          this help\n"
+    "\n"
+    "Exit status: 0 ok, 2 usage or input error (missing file, text that is not UTF-8).\n";
+
+enum { OPT_JOIN = 256, OPT_PARAS };
+
+/* Reads a whole file (or stdin for "-") into out; reports errors itself. */
+static int read_all(const char *path, cd_buf *out) {
+  bool is_stdin = strcmp(path, "-") == 0;
+  FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+  if (!fp) {
+    cli_error("segment", "cannot open '%s': %s", path, strerror(errno));
+    return CLI_USAGE;
+  }
+  char chunk[65536];
+  size_t got;
+  int rc = CLI_OK;
+  while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0)
+    if (cd_buf_append(out, chunk, got)) {
+      cli_error("segment", "out of memory reading '%s'", path);
+      rc = CLI_USAGE;
+      break;
+    }
+  if (rc == CLI_OK && ferror(fp)) {
+    cli_error("segment", "error reading '%s': %s", path, strerror(errno));
+    rc = CLI_USAGE;
+  }
+  if (!is_stdin)
+    fclose(fp);
+  return rc;
+}
+
+/* Writes s[0,n) on one line: line breaks and tabs inside a sentence become spaces. */
+static int put_sentence(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    if (c == '\n' || c == '\r' || c == '\t')
+      c = ' ';
+    if (putchar((unsigned char)c) == EOF)
+      return -1;
+  }
+  return putchar('\n') == EOF ? -1 : 0;
+}
+
+static int run(int argc, char **argv) {
+  static const struct option longopts[] = {{"lang", required_argument, NULL, 'l'},
+                                           {"join-lines", no_argument, NULL, OPT_JOIN},
+                                           {"paragraphs", no_argument, NULL, OPT_PARAS},
+                                           {"help", no_argument, NULL, 'h'},
+                                           {NULL, 0, NULL, 0}};
+  const char *lang = NULL;
+  bool paragraphs = false;
+  cd_segment_options so;
+  cd_segment_options_init(&so);
+  int c;
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, ":l:h", longopts, NULL)) != -1) {
+    switch (c) {
+    case 'l':
+      if (!cd_lang_tag_valid(optarg)) {
+        cli_error("segment", "invalid language tag '%s' (expected e.g. en, fr, de, uk, ru)",
+                  optarg);
+        return CLI_USAGE;
+      }
+      lang = optarg;
+      break;
+    case OPT_JOIN: so.join_lines = true; break;
+    case OPT_PARAS: paragraphs = true; break;
+    case 'h': fputs(help, stdout); return CLI_OK;
+    case ':': cli_error("segment", "option '%s' needs a value", argv[optind - 1]); return CLI_USAGE;
+    default:
+      cli_error("segment", "unknown option '%s' (see 'copydesk help segment')", argv[optind - 1]);
+      return CLI_USAGE;
+    }
+  }
+  if (argc - optind > 1) {
+    cli_error("segment", "one FILE at most (got %d)", argc - optind);
+    return CLI_USAGE;
+  }
+  const char *path = optind < argc ? argv[optind] : "-";
+  const char *label = strcmp(path, "-") == 0 ? "<stdin>" : path;
+  char fsrc[16], ftgt[16], detected[16];
+  if (!lang && strcmp(path, "-") != 0 && cd_lang_from_filename(path, fsrc, ftgt) &&
+      cd_lang_tag_valid(fsrc))
+    lang = fsrc;
+
+  cd_buf text = CD_BUF_INIT;
+  int rc = read_all(path, &text);
+  if (rc) {
+    cd_buf_free(&text);
+    return rc;
+  }
+  const char *data_dir = cli_data_dir();
+  size_t off = 0;
+  if (text.len >= 3 && memcmp(text.data, "\xEF\xBB\xBF", 3) == 0)
+    off = 3; /* a UTF-8 BOM is not text */
+  cd_error err;
+  cd_error_clear(&err);
+  if (!lang) {
+    cd_langid *id = NULL;
+    if (cd_langid_new(data_dir, &id, &err) == CD_OK) {
+      cd_langid_detect(id, text.data ? text.data + off : "", text.len - off, detected);
+      cd_langid_free(id);
+      if (strcmp(detected, "und") != 0)
+        lang = detected;
+    }
+    if (!lang) {
+      cli_error("segment", "%s: cannot tell the language: give -l LANG", label);
+      cd_buf_free(&text);
+      return CLI_USAGE;
+    }
+  }
+  cd_segmenter *seg = NULL;
+  if (cd_segmenter_new(lang, data_dir, &so, &seg, &err)) {
+    cli_error("segment", "%s", err.message);
+    cd_buf_free(&text);
+    return CLI_USAGE;
+  }
+  cd_sentence_span *spans = NULL;
+  size_t n = 0;
+  if (cd_segmenter_split(seg, text.data ? text.data + off : "", text.len - off, &spans, &n, &err)) {
+    cli_error("segment", "%s: %s", label, err.message);
+    rc = CLI_USAGE;
+  } else {
+    for (size_t i = 0; i < n; i++) {
+      if (paragraphs && i > 0 && spans[i].paragraph != spans[i - 1].paragraph)
+        putchar('\n');
+      if (put_sentence(text.data + off + spans[i].start, spans[i].end - spans[i].start))
+        break;
+    }
+    if (fflush(stdout) != 0 && !cli_is_broken_pipe()) {
+      cli_error("segment", "error writing standard output: %s", strerror(errno));
+      rc = CLI_USAGE;
+    }
+  }
+  free(spans);
+  cd_segmenter_free(seg);
+  cd_buf_free(&text);
+  return rc;
+}
+
+const cli_command cli_segment = {"segment", run, "split text into sentences, one per line", help};
