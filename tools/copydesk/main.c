@@ -5,7 +5,7 @@
 
 #include "cli.h"
 
-static const cli_command *const commands[] = {&cli_normalize};
+static const cli_command *const commands[] = {&cli_normalize, &cli_tm};
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 static void usage(FILE *out) {
