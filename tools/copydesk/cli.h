@@ -22,6 +22,7 @@ extern const cli_command cli_normalize;
 extern const cli_command cli_names;
 extern const cli_command cli_segment;
 extern const cli_command cli_align;
+extern const cli_command cli_tm;
 extern const cli_command cli_check;
 
 /* Prints "copydesk: SUB: message" on stderr. */

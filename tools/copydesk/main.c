@@ -6,7 +6,7 @@
 #include "cli.h"
 
 static const cli_command *const commands[] = {&cli_normalize, &cli_names, &cli_segment,
-                                              &cli_align, &cli_check};
+                                              &cli_align,     &cli_tm,    &cli_check};
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 static void usage(FILE *out) {
