@@ -8,6 +8,8 @@
 #include "cd_align.h"
 #include "cd_lang.h"
 #include "cd_segment.h"
+#include "cd_tm_store.h"
+#include "cd_tmx.h"
 #include "cli.h"
 
 static const char help[] =
@@ -28,7 +30,9 @@ static const char help[] =
     "      --presegmented    SRC and TGT hold one sentence per line (no paragraph level);\n"
     "                        indexes are line numbers from 0\n"
     "      --join-lines      hard-wrapped text: a single line break is a space\n"
-    "      --format FMT      tsv (default) or json\n"
+    "      --format FMT      tsv (default), json or tmx (TMX 1.4b of the beads kept)\n"
+    "      --tm DB           also add the beads to the translation memory DB (one\n"
+    "                        transaction; weak beads and beads with an empty side are left out)\n"
     "      --min-score S     leave beads scoring below S (0-1) out of the output\n"
     "      --weak S          mark beads scoring below S as weak (default 0.3)\n"
     "      --band N          half-width of the alignment band in sentences (default: auto)\n"
@@ -39,7 +43,8 @@ static const char help[] =
     "TSV columns: src_indexes, tgt_indexes (0-based, comma-separated, empty for an empty\n"
     "side), score, weak (1 or 0), source text, target text. JSON: an array of objects\n"
     "{\"src\", \"tgt\", \"score\", \"weak\", \"src_text\", \"tgt_text\"}.\n"
-    "--tm DB and --format tmx are not available yet (the TM store is a separate module).\n"
+    "TMX and --tm keep beads with text on both sides, not weak, scoring at least\n"
+    "--min-score; each unit records the source file as its origin and the bead's score.\n"
     "\n"
     "Exit status: 0 ok, 2 usage or input error (missing file, text that is not UTF-8).\n";
 
@@ -288,6 +293,98 @@ static int write_json(const cd_bead *v, size_t n, const doc *s, const doc *t, do
   return rc;
 }
 
+/* The beads worth keeping in a TM, as units (texts in the bufs, which the caller frees). */
+static size_t bead_units(const cd_bead *v, size_t n, const doc *s, const doc *t, double min,
+                         cd_tm_unit *units, cd_buf *texts) {
+  size_t m = 0;
+  for (size_t k = 0; k < n; k++) {
+    const cd_bead *b = &v[k];
+    if (!b->n_src || !b->n_tgt || b->weak || b->score < min)
+      continue;
+    cd_tm_unit *u = &units[m];
+    cd_tm_unit_init(u);
+    if (append_text(&texts[2 * m], s, b->src, b->n_src) ||
+        append_text(&texts[2 * m + 1], t, b->tgt, b->n_tgt))
+      return (size_t)-1;
+    u->src_lang = s->lang;
+    u->tgt_lang = t->lang;
+    u->source = cd_buf_at(&texts[2 * m], 0);
+    u->target = cd_buf_at(&texts[2 * m + 1], 0);
+    u->origin_doc = s->path;
+    u->score = b->score;
+    m++;
+  }
+  return m;
+}
+
+/* Adds the kept beads to a TM store (opened at path, ":memory:" included), all or nothing. */
+static int store_beads(cd_tm_store *st, const cd_bead *v, size_t n, const doc *s, const doc *t,
+                       double min, cd_tm_add_counts *counts, cd_error *err) {
+  cd_tm_unit *units = calloc(n ? n : 1, sizeof *units);
+  cd_buf *texts = calloc(2 * (n ? n : 1), sizeof *texts);
+  int rc = 0;
+  if (!units || !texts) {
+    cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    rc = -1;
+  } else {
+    size_t m = bead_units(v, n, s, t, min, units, texts);
+    if (m == (size_t)-1) {
+      cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+      rc = -1;
+    } else if (cd_tm_store_add_units(st, units, m, -1, counts, err)) {
+      rc = -1;
+    }
+  }
+  for (size_t k = 0; texts && k < 2 * n; k++)
+    cd_buf_free(&texts[k]);
+  free(texts);
+  free(units);
+  return rc;
+}
+
+static int add_to_tm(const char *path, const cd_bead *v, size_t n, const doc *s, const doc *t,
+                     double min, bool verbose) {
+  cd_tm_store_options o;
+  cd_tm_store_options_init(&o);
+  cd_tm_store *st = NULL;
+  cd_error err;
+  cd_error_clear(&err);
+  cd_tm_add_counts counts = {0};
+  int rc = 0;
+  if (cd_tm_store_new(path, &o, &st, &err) ||
+      store_beads(st, v, n, s, t, min, &counts, &err)) {
+    cli_error("align", "%s", err.message);
+    rc = -1;
+  } else if (verbose) {
+    fprintf(stderr, "copydesk: align: %s: %zu units added, %zu merged with existing ones\n", path,
+            counts.added, counts.merged);
+  }
+  cd_tm_store_free(st);
+  return rc;
+}
+
+/* TMX of the kept beads: through an in-memory TM, so there is one TMX writer. */
+static int write_tmx(const cd_bead *v, size_t n, const doc *s, const doc *t, double min) {
+  cd_tm_store_options o;
+  cd_tm_store_options_init(&o);
+  o.create_dirs = false;
+  cd_tm_store *st = NULL;
+  cd_error err;
+  cd_error_clear(&err);
+  cd_tmx_export_options xo;
+  cd_tmx_export_options_init(&xo);
+  xo.tool_version = CD_VERSION;
+  int rc = 0;
+  if (cd_tm_store_new(":memory:", &o, &st, &err) ||
+      store_beads(st, v, n, s, t, min, NULL, &err) ||
+      cd_tmx_export(st, stdout, "<stdout>", &xo, NULL, &err)) {
+    cli_error("align", "%s", err.message[0] ? err.message : "cannot write TMX");
+    rc = -1;
+  }
+  cd_tm_store_free(st);
+  return rc;
+}
+
 static int parse_unit(const char *s, double *out) {
   char *end;
   errno = 0;
@@ -313,7 +410,8 @@ static int run(int argc, char **argv) {
                                            {"help", no_argument, NULL, 'h'},
                                            {NULL, 0, NULL, 0}};
   const char *src_lang = NULL, *tgt_lang = NULL;
-  bool preseg = false, verbose = false, json = false;
+  bool preseg = false, verbose = false, json = false, tmx = false;
+  const char *tm_path = NULL;
   double min_score = 0;
   cd_segment_options so;
   cd_segment_options_init(&so);
@@ -342,11 +440,10 @@ static int run(int argc, char **argv) {
         json = false;
       else if (strcmp(optarg, "json") == 0)
         json = true;
-      else if (strcmp(optarg, "tmx") == 0) {
-        cli_error("align", "--format tmx is not available yet (use tsv or json)");
-        return CLI_USAGE;
-      } else {
-        cli_error("align", "--format wants tsv or json, not '%s'", optarg);
+      else if (strcmp(optarg, "tmx") == 0)
+        tmx = true;
+      else {
+        cli_error("align", "--format wants tsv, json or tmx, not '%s'", optarg);
         return CLI_USAGE;
       }
       break;
@@ -370,10 +467,7 @@ static int run(int argc, char **argv) {
       break;
     }
     case OPT_NO_REFINE: ao.refine_passes = 0; break;
-    case OPT_TM:
-      cli_error("align", "--tm is not available yet: write TSV and import it with 'copydesk tm "
-                         "import' once the TM store is merged");
-      return CLI_USAGE;
+    case OPT_TM: tm_path = optarg; break;
     case 'v': verbose = true; break;
     case 'h': fputs(help, stdout); return CLI_OK;
     case ':': cli_error("align", "option '%s' needs a value", argv[optind - 1]); return CLI_USAGE;
@@ -426,8 +520,12 @@ static int run(int argc, char **argv) {
               d[0].path, d[0].lang, d[0].n, d[1].path, d[1].lang, d[1].n, nb, weak, stt.band_used,
               stt.band_used ? "" : " (full)", stt.dp_cells, stt.anchor_pairs, stt.lexicon_pairs);
     }
-    int w = json ? write_json(beads, nb, &d[0], &d[1], min_score)
-                 : write_tsv(beads, nb, &d[0], &d[1], min_score);
+    if (tm_path && add_to_tm(tm_path, beads, nb, &d[0], &d[1], min_score, verbose))
+      rc = CLI_USAGE;
+    int w = rc != CLI_OK ? 0
+            : tmx        ? write_tmx(beads, nb, &d[0], &d[1], min_score)
+            : json       ? write_json(beads, nb, &d[0], &d[1], min_score)
+                         : write_tsv(beads, nb, &d[0], &d[1], min_score);
     if ((w || fflush(stdout) != 0) && !cli_is_broken_pipe()) {
       cli_error("align", "error writing standard output: %s", strerror(errno));
       rc = CLI_USAGE;
