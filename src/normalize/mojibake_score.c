@@ -144,7 +144,10 @@ int mj_badness(const mj_tables *t, const uint32_t *w, size_t n, bool latin_line)
       int kd = kind_of(d);
       if (kd == K_LETTER) {
         UScriptCode sc = script_of(c), sd = script_of(d);
-        if (specific_script(sc) && specific_script(sd) && sc != sd)
+        /* Greek letters inside Latin words are normal in science ("IL2Rγc", "TNFα"). */
+        bool greek_latin = (sc == USCRIPT_GREEK && sd == USCRIPT_LATIN) ||
+                           (sc == USCRIPT_LATIN && sd == USCRIPT_GREEK);
+        if (specific_script(sc) && specific_script(sd) && sc != sd && !greek_latin)
           bad += 2;
         if (mj_is_lower(c) && is_upper(d))
           bad += 1;
@@ -155,6 +158,12 @@ int mj_badness(const mj_tables *t, const uint32_t *w, size_t n, bool latin_line)
         while (j < n && (kind_of(w[j]) == K_ODD || kind_of(w[j]) == K_C1 || kind_of(w[j]) == K_FFFD))
           j++;
         bool sandwiched = j < n && kind_of(w[j]) == K_LETTER;
+        /* Maths glued to the end of a word: "Zam√≤". */
+        for (size_t q = i + 1; q < j; q++)
+          if (w[q] >= 0x80 && u_charType((UChar32)w[q]) == U_MATH_SYMBOL) {
+            bad += 1;
+            break;
+          }
         if (sandwiched && !(j == i + 2 && word_internal(d)))
           bad += (j == i + 2 && c < 0x80 && w[j] < 0x80) ? 1 : 2; /* "Ningbo，China" */
         else if (!sandwiched && c >= 0x80)

@@ -149,20 +149,10 @@ static seq read_seq(const mj_charset *cs, const uint32_t *c, size_t n, size_t i,
   uint32_t v = b0 & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
   bool c1 = c[i] >= 0x80 && c[i] < 0xA0;
   size_t real = 0; /* continuation characters that are not a stand-in */
-  bool last_space = false;
+  bool last_space = false, lost = false, qmark = false;
+  size_t used = 1;
   for (size_t j = 1; j < len; j++) {
-    if (i + j >= n)
-      return r;
-    uint32_t ch = c[i + j];
-    /* A lost tail: U+FFFD anywhere, or '?' for the last byte of a long sequence. */
-    if (ch == 0xFFFD || (ch == '?' && j == len - 1 && real > 0)) {
-      r.len = j + 1;
-      r.cp = 0xFFFD;
-      r.c1 = c1;
-      r.weak = real == 0 && ch == '?';
-      r.bytes = (unsigned)len;
-      return r;
-    }
+    uint32_t ch = i + j < n ? c[i + j] : 0;
     unsigned lo = 0x80, hi = 0xBF, b;
     if (j == 1) {
       if (b0 == 0xE0)
@@ -172,18 +162,46 @@ static seq read_seq(const mj_charset *cs, const uint32_t *c, size_t n, size_t i,
       else if (b0 == 0xF4)
         hi = 0x8F;
     }
-    if (ch == ' ' && lo <= 0xA0 && 0xA0 <= hi) {
+    /* A lost byte: U+FFFD (a decoder's replacement) or '?' (an encoder's). The rest of
+     * the sequence is taken when it is there; the whole reads as U+FFFD. */
+    if (i + j < n && (ch == 0xFFFD || ch == '?') && !lost) {
+      lost = true;
+      qmark = ch == '?';
+      used = j + 1;
+      continue;
+    }
+    if (i + j >= n) {
+      if (!lost)
+        return r;
+      break;
+    }
+    if (ch == ' ' && lo <= 0xA0 && 0xA0 <= hi && !lost) {
       b = 0xA0; /* a no-break space that became a space */
       if (j == len - 1)
         last_space = true;
     } else {
       b = byte_of(cs, ch);
-      if (b < lo || b > hi)
-        return r;
+      if (b < lo || b > hi) {
+        if (!lost)
+          return r;
+        break;
+      }
+      if (b == 0xA0 && ch == ' ')
+        last_space = true;
       real++;
     }
     c1 |= ch >= 0x80 && ch < 0xA0;
     v = (v << 6) | (b & 0x3F);
+    used = j + 1;
+  }
+  if (lost) {
+    r.len = used;
+    r.cp = 0xFFFD;
+    r.c1 = c1;
+    /* '?' is common after a letter; it counts only next to clearer damage. */
+    r.weak = qmark && real == 0;
+    r.bytes = (unsigned)len;
+    return r;
   }
   /* A space at the end is as likely a real space after a lone lead character. */
   bool weak = real == 0 || last_space;
@@ -476,7 +494,7 @@ static bool decide(mj_state *st, const mj_charset *cs, cand *cd, size_t n) {
       total += cd[i].gain;
     }
   }
-  bool at_work = sure > 0 || (some >= 2 && total >= cs->min_gain + 1);
+  bool at_work = sure > 0 || (some >= 2 && total >= cs->min_gain);
   if (!at_work)
     return true;
   for (size_t i = 0; i < n; i++)
