@@ -126,7 +126,7 @@ int mj_badness(const mj_tables *t, const uint32_t *w, size_t n, bool latin_line)
     /* A character of another script alone in a Latin line: "HUHLL Ե", "est᠓". */
     if (latin_line && c >= 0x80 && k != K_SPACE) {
       UScriptCode sc = script_of(c);
-      bool lone = specific_script(sc) && sc != USCRIPT_LATIN;
+      bool lone = specific_script(sc) && sc != USCRIPT_LATIN && sc != USCRIPT_GREEK;
       if (lone && i > 0 && script_of(w[i - 1]) == sc)
         lone = false;
       if (lone && i + 1 < n && script_of(w[i + 1]) == sc)
@@ -166,8 +166,8 @@ int mj_badness(const mj_tables *t, const uint32_t *w, size_t n, bool latin_line)
           }
         if (sandwiched && !(j == i + 2 && word_internal(d)))
           bad += (j == i + 2 && c < 0x80 && w[j] < 0x80) ? 1 : 2; /* "Ningbo，China" */
-        else if (!sandwiched && c >= 0x80)
-          bad += 1;
+        else if (!sandwiched && (c >= 0x80 || j >= i + 3))
+          bad += 1; /* "Õ…" at the end of a word, or two odd symbols after one */
       }
     }
   }
