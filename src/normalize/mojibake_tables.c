@@ -320,6 +320,8 @@ cd_status mj_tables_new(const char *data_dir, mj_tables **out, cd_error *err) {
     st = build_plausible(t, err);
   if (!st)
     st = build_rules(t);
+  if (!st)
+    st = mj_info_build(t);
   cd_buf_free(&text);
   cd_buf_free(&path);
   if (st) {
@@ -345,6 +347,7 @@ void mj_tables_free(mj_tables *t) {
     free(t->joins[k]);
   free(t->joins);
   free(t->mask);
+  free(t->info);
   if (t->plausible)
     uset_close(t->plausible);
   free(t);

@@ -240,6 +240,7 @@ typedef struct span {
   cpvec dec;
   bool strong;
   bool weak_only; /* every sequence leans on a space standing for 0xA0 */
+  bool all_long;  /* every sequence is three bytes or more, none lost: rare by chance */
 } span;
 
 /* Finds the next candidate span of charset k in c[from..n): a maximal run of consecutive
@@ -258,7 +259,7 @@ static bool next_span(const mj_charset *cs, const uint32_t *c, size_t n, size_t 
       continue;
     }
     size_t s = i, real = 0;
-    bool strong = false;
+    bool strong = false, all_long = true;
     sp->dec.n = 0;
     while (q.len) {
       if (!cv_push(&sp->dec, q.cp)) {
@@ -267,6 +268,7 @@ static bool next_span(const mj_charset *cs, const uint32_t *c, size_t n, size_t 
       }
       real += !q.weak;
       strong |= q.c1 || q.bytes >= 3;
+      all_long &= q.bytes >= 3 && q.cp != 0xFFFD && !q.weak;
       i += q.len;
       q = (i < n && c[i] >= 0x80) ? read_seq(cs, c, n, i, false) : (seq){0, 0, 0, 0, 0};
     }
@@ -274,6 +276,7 @@ static bool next_span(const mj_charset *cs, const uint32_t *c, size_t n, size_t 
     sp->e = i;
     sp->strong = strong;
     sp->weak_only = real == 0;
+    sp->all_long = all_long;
     return true;
   }
   return false;
@@ -300,6 +303,15 @@ static size_t deeper(const mj_tables *t, const uint32_t *left, size_t nl, const 
                      size_t *inner, bool *oom) {
   if (depth >= MJ_MAX_DEPTH)
     return 0;
+  bool pair = false;
+  for (size_t i = 0; i < dec->n && !pair; i++) {
+    uint32_t c = dec->v[i];
+    pair = (c >= 0x80 && c < 0xA0) ||
+           (i + 1 < dec->n && c < 0x10000 && dec->v[i + 1] < 0x10000 &&
+            (t->mask[c] & (t->mask[dec->v[i + 1]] >> 16) & 0xFFFF));
+  }
+  if (!pair)
+    return 0; /* nothing in there could be another layer */
   cpvec cur = {0}, next = {0}, tmp = {0};
   span sp = {0};
   size_t layers = 0;
@@ -334,7 +346,7 @@ static size_t deeper(const mj_tables *t, const uint32_t *left, size_t nl, const 
                       : 0;
       int after = ok ? window_badness(t, cur.v, cur.n, sp.s, sp.e, f->v, f->n, false, &tmp, oom)
                      : 0;
-      if (ok && !*oom && before - after >= 1) {
+      if (ok && !*oom && before - after >= (sp.all_long ? 0 : 1)) {
         if (!cv_append(&next, cur.v + from, sp.s - from) || !cv_append(&next, f->v, f->n))
           *oom = true;
         any = true;
@@ -406,6 +418,7 @@ typedef struct cand {
   int gain;
   bool plain; /* the repair gives letters and marks only */
   bool weak;  /* the span leans on spaces standing for 0xA0 only */
+  bool all_long;
 } cand;
 
 /* Candidate spans of the line in charset k, with what each repair gains. */
@@ -463,6 +476,7 @@ static bool collect(mj_state *st, size_t n, size_t k, bool latin_line, cand **ou
           cd->gain = before - after;
           cd->plain = plain;
           cd->weak = sp.weak_only;
+          cd->all_long = sp.all_long;
           if (!pool_push(st, f->v, f->n, &cd->fx.repl_off))
             oom = true;
         }
@@ -487,7 +501,7 @@ static bool decide(mj_state *st, const mj_charset *cs, cand *cd, size_t n) {
     if (cd[i].weak)
       continue;
     int need = cs->min_gain - (cd[i].fx.strong ? 1 : 0);
-    if (cd[i].gain >= (need < 1 ? 1 : need))
+    if (cd[i].gain >= (need < 1 ? 1 : need) || (cd[i].all_long && cd[i].gain >= 0))
       sure++;
     if (cd[i].gain >= 1) {
       some++;
@@ -498,7 +512,7 @@ static bool decide(mj_state *st, const mj_charset *cs, cand *cd, size_t n) {
   if (!at_work)
     return true;
   for (size_t i = 0; i < n; i++)
-    if (cd[i].weak ? cd[i].plain : (cd[i].gain >= 1 || cd[i].plain))
+    if (cd[i].weak ? cd[i].plain : (cd[i].gain >= 1 || cd[i].plain || cd[i].all_long))
       if (!fix_push(st, &cd[i].fx))
         return false;
   return true;
@@ -648,10 +662,30 @@ static bool fix_c1(mj_state *st, size_t n) {
 
 /* ---- the fast path ---------------------------------------------------------------------- */
 
-/* True when the text may hold mojibake: a C1 control, a lead character followed by a
- * continuation character of the same charset, or "Ã" before a space. */
+/* Badness around a lead character at byte i of s: up to MJ_CONTEXT characters before and
+ * MJ_CONTEXT + 1 from it. */
+static int local_badness(const mj_tables *t, const char *s, size_t len, size_t i) {
+  uint32_t w[2 * MJ_CONTEXT + 2];
+  size_t n = 0, b = i;
+  for (int k = 0; k < MJ_CONTEXT && b > 0; k++) {
+    size_t p = b;
+    if (cd_utf8_prev(s, &p) < 0)
+      break;
+    b = p;
+  }
+  for (size_t j = b; j < len && n < sizeof w / sizeof w[0] && (j < i || n < 2 * MJ_CONTEXT + 2);) {
+    int32_t c = cd_utf8_next(s, len, &j);
+    w[n++] = c < 0 ? 0xFFFD : (uint32_t)c;
+  }
+  return mj_badness(t, w, n, false);
+}
+
+/* True when the text may hold mojibake: a C1 control, "Ã" before a space, or a lead
+ * character followed by a continuation character of the same charset where the text
+ * around already looks wrong. Legitimate text (Ukrainian "ці" is a valid sequence in
+ * cp1251) costs one table lookup a character and a small badness check per pair. */
 static bool suspicious(const mj_tables *t, const char *s, size_t len) {
-  size_t i = 0;
+  size_t i = 0, lead_at = 0;
   uint32_t prev_lead = 0;
   uint32_t prev = 0;
   while (i < len) {
@@ -664,6 +698,7 @@ static bool suspicious(const mj_tables *t, const char *s, size_t len) {
       i++;
       continue;
     }
+    size_t at = i;
     int32_t c = cd_utf8_next(s, len, &i);
     if (c < 0) {
       prev_lead = 0;
@@ -672,9 +707,20 @@ static bool suspicious(const mj_tables *t, const char *s, size_t len) {
     if (c < 0xA0)
       return true;
     uint32_t m = c < 0x10000 ? t->mask[c] : 0;
-    if (prev_lead & (m >> 16))
-      return true;
+    uint32_t pair = prev_lead & (m >> 16);
+    if (pair) {
+      if (local_badness(t, s, len, lead_at) > 0)
+        return true;
+      /* A lead of three bytes or more with two continuations: rare in real text. */
+      size_t j = i;
+      int32_t d = j < len ? cd_utf8_next(s, len, &j) : -1;
+      uint32_t md = d >= 0 && d < 0x10000 ? t->mask[d] : 0;
+      for (size_t k = 0; k < t->n; k++)
+        if ((pair & (md >> 16) & (1u << k)) && byte_of(&t->cs[k], prev) >= 0xE0)
+          return true;
+    }
     prev_lead = m & 0xFFFF;
+    lead_at = at;
     prev = (uint32_t)c;
   }
   return false;
