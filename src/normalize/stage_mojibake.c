@@ -338,15 +338,20 @@ static size_t deeper(const mj_tables *t, const uint32_t *left, size_t nl, const 
       size_t in2 = k, more = deeper(t, cur.v + lo, sp.s - lo, &sp.dec, cur.v + sp.e, hi - sp.e,
                                     &fin, depth + 1, &in2, oom);
       const cpvec *f = more ? &fin : &sp.dec;
-      bool ok = !*oom;
-      for (size_t q = 0; ok && q < f->n; q++)
+      bool ok = !*oom, plain = true;
+      for (size_t q = 0; ok && q < f->n; q++) {
         ok = !mj_forbidden(f->v[q]);
+        plain &= mj_is_letter(f->v[q]);
+      }
       int before = ok ? window_badness(t, cur.v, cur.n, sp.s, sp.e, cur.v + sp.s, sp.e - sp.s,
                                        false, &tmp, oom)
                       : 0;
       int after = ok ? window_badness(t, cur.v, cur.n, sp.s, sp.e, f->v, f->n, false, &tmp, oom)
                      : 0;
-      if (ok && !*oom && before - after >= (sp.all_long ? 0 : 1)) {
+      /* Inside text already decoded once, plain letters that remove some badness or a
+       * run of long sequences need no further proof. */
+      int gain = before - after;
+      if (ok && !*oom && (gain >= 1 || (gain == 0 && (sp.all_long || (plain && before > 0))))) {
         if (!cv_append(&next, cur.v + from, sp.s - from) || !cv_append(&next, f->v, f->n))
           *oom = true;
         any = true;
@@ -453,7 +458,7 @@ static bool collect(mj_state *st, size_t n, size_t k, bool latin_line, cand **ou
     bool ok = !oom, plain = true;
     for (size_t q = 0; ok && q < f->n; q++) {
       ok = !mj_forbidden(f->v[q]);
-      plain &= mj_is_letter(f->v[q]) || u_getCombiningClass((UChar32)f->v[q]) > 0;
+      plain &= mj_is_letter(f->v[q]);
     }
     if (ok) {
       int before = window_badness(t, c, n, sp.s, sp.e, c + sp.s, sp.e - sp.s, latin_line,
