@@ -572,13 +572,24 @@ static bool gate_residual(mj_state *st, size_t n, bool latin_line) {
     at = st->fix[k].e;
   }
   ok = ok && cv_append(&fixed, st->cp + at, n - at);
+  cpvec orig = {0};
+  ok = ok && cv_append(&orig, st->cp, n);
   if (ok) {
-    int before = mj_badness(st->t, st->cp, n, latin_line);
+    /* C1 punctuation is repaired later (fix_c1): judge both texts as if it were. */
+    cpvec *both[2] = {&orig, &fixed};
+    for (int b = 0; b < 2; b++)
+      for (size_t i = 0; i < both[b]->n; i++) {
+        uint32_t c = both[b]->v[i];
+        if (c >= 0x80 && c < 0xA0 && st->t->cp1252[c - 0x80] != MJ_UNDEFINED)
+          both[b]->v[i] = st->t->cp1252[c - 0x80];
+      }
+    int before = mj_badness(st->t, orig.v, orig.n, latin_line);
     int after = mj_badness(st->t, fixed.v, fixed.n, latin_line);
     if (after * 2 > before)
       st->n_fix = 0;
   }
   free(fixed.v);
+  free(orig.v);
   return ok;
 }
 
