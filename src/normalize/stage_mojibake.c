@@ -565,7 +565,8 @@ static bool gate_residual(mj_state *st, size_t n, bool latin_line) {
   cpvec fixed = {0};
   size_t at = 0;
   bool ok = true;
-  qsort(st->fix, st->n_fix, sizeof *st->fix, cmp_fix);
+  if (st->n_fix > 1)
+    qsort(st->fix, st->n_fix, sizeof *st->fix, cmp_fix);
   for (size_t k = 0; ok && k < st->n_fix; k++) {
     ok = cv_append(&fixed, st->cp + at, st->fix[k].s - at) &&
          cv_append(&fixed, st->pool + st->fix[k].repl_off, st->fix[k].repl_n);
@@ -800,7 +801,8 @@ static cd_status mojibake_process(void *state, const cd_segment *seg, cd_rewrite
   if (!ok)
     return cd_error_set(err, CD_ERR_NOMEM, "line %llu: out of memory",
                         (unsigned long long)seg->line);
-  qsort(st->fix, st->n_fix, sizeof *st->fix, cmp_fix);
+  if (st->n_fix > 1)
+    qsort(st->fix, st->n_fix, sizeof *st->fix, cmp_fix);
   for (size_t k = 0; k < st->n_fix; k++) {
     const mj_fix *f = &st->fix[k];
     cd_buf_clear(&st->utf8);

@@ -81,8 +81,9 @@ static void check_repair(const char *clean, const char *cs, int times, const cha
 static void check_clean(const char *text) {
   cd_buf out = CD_BUF_INIT, log = CD_BUF_INIT;
   run_stage(text, strlen(text), &out, &log);
-  if (out.len != strlen(text) || memcmp(out.data, text, out.len) != 0)
-    fail_msg("clean text changed: \"%s\" -> \"%.*s\"", text, (int)out.len, out.data);
+  if (out.len != strlen(text) || (out.len && memcmp(out.data, text, out.len) != 0))
+    fail_msg("clean text changed: \"%s\" -> \"%.*s\"", text, (int)out.len,
+             out.data ? out.data : "");
   assert_int_equal(log.len, 0);
   cd_buf_free(&out);
   cd_buf_free(&log);
