@@ -36,6 +36,7 @@ typedef struct mj_tables {
   char **joins;         /* words that join "à" (a-grave-joins.txt) */
   size_t n_joins;
   USet *plausible;      /* letters of any language's exemplar set (CLDR via ICU) */
+  uint32_t *info;       /* per BMP code point: what mj_badness asks (mojibake_score.c) */
   char **rules;         /* rule names, see mj_rule() */
 } mj_tables;
 
@@ -53,6 +54,8 @@ int mj_badness(const mj_tables *t, const uint32_t *w, size_t n, bool latin_line)
 /* True for code points that no repair may produce: unassigned, private use,
  * noncharacters, surrogates, C0/C1 controls other than TAB. */
 bool mj_forbidden(uint32_t c);
+/* Precomputes the per-code-point properties of the BMP (after `plausible` is built). */
+cd_status mj_info_build(mj_tables *t);
 bool mj_is_letter(uint32_t c);
 bool mj_is_lower(uint32_t c);
 

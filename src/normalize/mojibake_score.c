@@ -8,6 +8,7 @@
  * compared before and after a repair. */
 #include "mojibake_internal.h"
 
+#include <stdlib.h>
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
 
@@ -103,63 +104,121 @@ static bool word_internal(uint32_t c) {
          c == 0x2011;
 }
 
+/* Everything badness asks about a code point, packed: kind, case, rarity, maths, script.
+ * Precomputed for the BMP at stage open (mj_info_build), computed on the fly above. */
+#define I_KIND(x) ((int)((x)&15u))
+#define I_UPPER 0x10u
+#define I_LOWER 0x20u
+#define I_RARE 0x40u
+#define I_MATH 0x80u
+#define I_CLOSE 0x1000000u /* closing punctuation that normally ends a word: ” » ) … */
+#define I_SCRIPT(x) ((UScriptCode)(((x) >> 8) & 0xFFFF))
+
+static uint32_t compute_info(const mj_tables *t, uint32_t c) {
+  uint32_t x = (uint32_t)kind_of(c);
+  if (is_upper(c))
+    x |= I_UPPER;
+  if (mj_is_lower(c))
+    x |= I_LOWER;
+  if (I_KIND(x) == K_LETTER && rare_letter(t, c))
+    x |= I_RARE;
+  if (c >= 0x80 && u_charType((UChar32)c) == U_MATH_SYMBOL)
+    x |= I_MATH;
+  int8_t gc = u_charType((UChar32)c);
+  if (c >= 0x80 && (gc == U_FINAL_PUNCTUATION || gc == U_END_PUNCTUATION || c == 0x2026))
+    x |= I_CLOSE;
+  UScriptCode sc = script_of(c);
+  if (sc < 0 || sc > 0xFFFF)
+    sc = USCRIPT_UNKNOWN;
+  return x | ((uint32_t)sc << 8);
+}
+
+static inline uint32_t info(const mj_tables *t, uint32_t c) {
+  return c < 0x10000 && t->info ? t->info[c] : compute_info(t, c);
+}
+
+cd_status mj_info_build(mj_tables *t) {
+  uint32_t *tab = malloc(0x10000 * sizeof *tab);
+  if (!tab)
+    return CD_ERR_NOMEM;
+  for (uint32_t c = 0; c < 0x10000; c++)
+    tab[c] = compute_info(t, c);
+  t->info = tab;
+  return CD_OK;
+}
+
 int mj_badness(const mj_tables *t, const uint32_t *w, size_t n, bool latin_line) {
   int bad = 0;
   for (size_t i = 0; i < n; i++) {
     uint32_t c = w[i];
-    int k = kind_of(c);
+    uint32_t ic = info(t, c);
+    int k = I_KIND(ic);
+    uint32_t in = i + 1 < n ? info(t, w[i + 1]) : 0;
+    int kn = i + 1 < n ? I_KIND(in) : K_SPACE;
     if (k == K_C1)
       bad += 3;
     else if (k == K_BAD)
       bad += 4;
-    else if (k == K_FFFD && i > 0 && w[i - 1] >= 0x80 && kind_of(w[i - 1]) == K_LETTER)
+    else if (k == K_FFFD && i > 0 && w[i - 1] >= 0x80 && I_KIND(info(t, w[i - 1])) == K_LETTER)
       bad += 1; /* a lead character whose continuation was lost */
+    if (c < 0x80 && k != K_LETTER)
+      continue;
     /* "Ã" or "Â" before another non-ASCII character, unless that is an apostrophe inside
      * a word ("Ã’s"). */
     if (i + 1 < n && c >= 0x80 && w[i + 1] >= 0x80 && is_strong(t, c) &&
-        !(word_internal(w[i + 1]) && i + 2 < n && kind_of(w[i + 2]) == K_LETTER))
+        !(word_internal(w[i + 1]) && i + 2 < n && I_KIND(info(t, w[i + 2])) == K_LETTER))
       bad += 2;
     /* The middle of a run of three or more non-ASCII symbols: "×‘×”×•". */
     if (k == K_ODD && c >= 0x80 && i > 0 && i + 1 < n && w[i - 1] >= 0x80 && w[i + 1] >= 0x80 &&
-        kind_of(w[i - 1]) == K_ODD && kind_of(w[i + 1]) == K_ODD)
+        I_KIND(info(t, w[i - 1])) == K_ODD && kn == K_ODD)
       bad += 1;
     /* A character of another script alone in a Latin line: "HUHLL Ե", "est᠓". */
     if (latin_line && c >= 0x80 && k != K_SPACE) {
-      UScriptCode sc = script_of(c);
-      bool lone = specific_script(sc) && sc != USCRIPT_LATIN;
-      if (lone && i > 0 && script_of(w[i - 1]) == sc)
+      UScriptCode sc = I_SCRIPT(ic);
+      bool lone = specific_script(sc) && sc != USCRIPT_LATIN && sc != USCRIPT_GREEK;
+      if (lone && i > 0 && I_SCRIPT(info(t, w[i - 1])) == sc)
         lone = false;
-      if (lone && i + 1 < n && script_of(w[i + 1]) == sc)
+      if (lone && i + 1 < n && I_SCRIPT(in) == sc)
         lone = false;
       if (lone)
         bad += 2;
     }
     if (k != K_LETTER)
       continue;
-    if (rare_letter(t, c))
+    if (ic & I_RARE)
       bad += 2;
-    bool prev_letter = i > 0 && kind_of(w[i - 1]) == K_LETTER;
-    if (i + 1 < n) {
-      uint32_t d = w[i + 1];
-      int kd = kind_of(d);
-      if (kd == K_LETTER) {
-        UScriptCode sc = script_of(c), sd = script_of(d);
-        if (specific_script(sc) && specific_script(sd) && sc != sd)
-          bad += 2;
-        if (mj_is_lower(c) && is_upper(d))
-          bad += 1;
-        if (prev_letter && is_upper(w[i - 1]) && is_upper(c) && mj_is_lower(d))
-          bad += 1;
-      } else if (kd == K_ODD || kd == K_C1 || kd == K_FFFD) {
-        size_t j = i + 1;
-        while (j < n && (kind_of(w[j]) == K_ODD || kind_of(w[j]) == K_C1 || kind_of(w[j]) == K_FFFD))
-          j++;
-        bool sandwiched = j < n && kind_of(w[j]) == K_LETTER;
-        if (sandwiched && !(j == i + 2 && word_internal(d)))
-          bad += (j == i + 2 && c < 0x80 && w[j] < 0x80) ? 1 : 2; /* "Ningbo，China" */
-        else if (!sandwiched && c >= 0x80)
-          bad += 1;
+    bool prev_letter = i > 0 && I_KIND(info(t, w[i - 1])) == K_LETTER;
+    if (i + 1 >= n)
+      continue;
+    if (kn == K_LETTER) {
+      UScriptCode sc = I_SCRIPT(ic), sd = I_SCRIPT(in);
+      /* Greek letters inside Latin words are normal in science ("IL2Rγc", "TNFα"). */
+      bool greek_latin = (sc == USCRIPT_GREEK && sd == USCRIPT_LATIN) ||
+                         (sc == USCRIPT_LATIN && sd == USCRIPT_GREEK);
+      if (specific_script(sc) && specific_script(sd) && sc != sd && !greek_latin)
+        bad += 2;
+      if ((ic & I_LOWER) && (in & I_UPPER))
+        bad += 1;
+      if (prev_letter && (info(t, w[i - 1]) & I_UPPER) && (ic & I_UPPER) && (in & I_LOWER))
+        bad += 1;
+    } else if (kn == K_ODD || kn == K_C1 || kn == K_FFFD) {
+      size_t j = i + 1;
+      bool math = false, closing = true;
+      for (; j < n; j++) {
+        uint32_t ij = info(t, w[j]);
+        int kj = I_KIND(ij);
+        if (kj != K_ODD && kj != K_C1 && kj != K_FFFD)
+          break;
+        math |= (ij & I_MATH) != 0;
+        closing &= (ij & I_CLOSE) != 0;
       }
+      bool sandwiched = j < n && I_KIND(info(t, w[j])) == K_LETTER;
+      if (math)
+        bad += 1; /* maths glued to the end of a word: "Zam√≤" */
+      if (sandwiched && !(j == i + 2 && word_internal(w[i + 1])))
+        bad += (j == i + 2 && c < 0x80 && w[j] < 0x80) ? 1 : 2; /* "Ningbo，China" */
+      else if (!sandwiched && !closing && (c >= 0x80 || j >= i + 3))
+        bad += 1; /* "Å³" at the end of a word, or two odd symbols after one; not "ові»" */
     }
   }
   return bad;

@@ -19,8 +19,7 @@ static const char default_charsets[] = "cp1252\tCP1252\t2\tyes\tÂÃ\n"
                                        "cp1250\tCP1250\t2\tyes\t-\n"
                                        "iso-8859-2\tISO-8859-2\t2\tno\t-\n"
                                        "cp1257\tCP1257\t2\tyes\t-\n"
-                                       "koi8-r\tKOI8-R\t2\tno\t-\n"
-                                       "koi8-u\tKOI8-U\t2\tno\t-\n"
+                                       "koi8\tKOI8-U+KOI8-R\t2\tno\t-\n"
                                        "macroman\tMACINTOSH\t2\tno\t-\n"
                                        "cp437\tCP437\t2\tno\t-\n";
 
@@ -62,26 +61,41 @@ static uint32_t decode_byte(iconv_t ic, unsigned char b) {
   return (uint32_t)c;
 }
 
+/* iconv_name may list several charsets joined by '+' ("KOI8-U+KOI8-R"): bytes decode as
+ * in the first, and a character of any of them encodes to its byte, so that text damaged
+ * through either variant is one candidate. */
 static cd_status build_charset(mj_charset *cs, const char *src, size_t line, cd_error *err) {
-  iconv_t ic = iconv_open("UTF-8", cs->iconv_name);
-  if (ic == (iconv_t)-1)
-    return cd_error_set(err, CD_ERR_DATA, "%s:%zu: iconv does not know charset %s", src, line,
-                        cs->iconv_name);
-  for (unsigned b = 0; b < 256; b++) {
-    cs->to_cp[b] = b < 0x80 ? b : decode_byte(ic, (unsigned char)b);
-    if (b >= 0x80 && cs->to_cp[b] == MJ_UNDEFINED && cs->sloppy)
-      cs->to_cp[b] = b; /* "sloppy": the byte's Latin-1 reading, e.g. 0x81 -> U+0081 */
-  }
-  iconv_close(ic);
   cs->from_cp = calloc(0x10000, 1);
   if (!cs->from_cp)
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-  for (unsigned b = 0x80; b < 256; b++)
-    if (cs->to_cp[b] != MJ_UNDEFINED && cs->to_cp[b] < 0x10000 && cs->to_cp[b] >= 0x80)
-      if (cs->from_cp[cs->to_cp[b]] == MJ_NO_BYTE)
-        cs->from_cp[cs->to_cp[b]] = (uint8_t)b;
+  char names[sizeof cs->iconv_name];
+  snprintf(names, sizeof names, "%s", cs->iconv_name);
+  bool first = true;
+  for (char *name = names; name && *name; first = false) {
+    char *plus = strchr(name, '+');
+    if (plus)
+      *plus = '\0';
+    iconv_t ic = iconv_open("UTF-8", name);
+    if (ic == (iconv_t)-1)
+      return cd_error_set(err, CD_ERR_DATA, "%s:%zu: iconv does not know charset %s", src,
+                          line, name);
+    uint32_t map[256];
+    for (unsigned b = 0; b < 256; b++) {
+      map[b] = b < 0x80 ? b : decode_byte(ic, (unsigned char)b);
+      if (b >= 0x80 && map[b] == MJ_UNDEFINED && cs->sloppy)
+        map[b] = b; /* "sloppy": the byte's Latin-1 reading, e.g. 0x81 -> U+0081 */
+    }
+    iconv_close(ic);
+    if (first)
+      memcpy(cs->to_cp, map, sizeof map);
+    for (unsigned b = 0x80; b < 256; b++)
+      if (map[b] != MJ_UNDEFINED && map[b] < 0x10000 && map[b] >= 0x80 &&
+          cs->from_cp[map[b]] == MJ_NO_BYTE)
+        cs->from_cp[map[b]] = (uint8_t)b;
+    name = plus ? plus + 1 : NULL;
+  }
   /* Sloppy also means that a C1 control stands for its own byte: text that went through
-   * Latin-1 in one place and cp1252 in another mixes both ("\u00e2\u20ac\u0080"). */
+   * Latin-1 in one place and cp1252 in another mixes both. */
   if (cs->sloppy)
     for (unsigned b = 0x80; b < 0xA0; b++)
       if (cs->from_cp[b] == MJ_NO_BYTE)
@@ -320,6 +334,8 @@ cd_status mj_tables_new(const char *data_dir, mj_tables **out, cd_error *err) {
     st = build_plausible(t, err);
   if (!st)
     st = build_rules(t);
+  if (!st)
+    st = mj_info_build(t);
   cd_buf_free(&text);
   cd_buf_free(&path);
   if (st) {
@@ -345,6 +361,7 @@ void mj_tables_free(mj_tables *t) {
     free(t->joins[k]);
   free(t->joins);
   free(t->mask);
+  free(t->info);
   if (t->plausible)
     uset_close(t->plausible);
   free(t);

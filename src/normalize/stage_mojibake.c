@@ -149,20 +149,10 @@ static seq read_seq(const mj_charset *cs, const uint32_t *c, size_t n, size_t i,
   uint32_t v = b0 & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
   bool c1 = c[i] >= 0x80 && c[i] < 0xA0;
   size_t real = 0; /* continuation characters that are not a stand-in */
-  bool last_space = false;
+  bool last_space = false, lost = false, qmark = false;
+  size_t used = 1;
   for (size_t j = 1; j < len; j++) {
-    if (i + j >= n)
-      return r;
-    uint32_t ch = c[i + j];
-    /* A lost tail: U+FFFD anywhere, or '?' for the last byte of a long sequence. */
-    if (ch == 0xFFFD || (ch == '?' && j == len - 1 && real > 0)) {
-      r.len = j + 1;
-      r.cp = 0xFFFD;
-      r.c1 = c1;
-      r.weak = real == 0 && ch == '?';
-      r.bytes = (unsigned)len;
-      return r;
-    }
+    uint32_t ch = i + j < n ? c[i + j] : 0;
     unsigned lo = 0x80, hi = 0xBF, b;
     if (j == 1) {
       if (b0 == 0xE0)
@@ -172,18 +162,46 @@ static seq read_seq(const mj_charset *cs, const uint32_t *c, size_t n, size_t i,
       else if (b0 == 0xF4)
         hi = 0x8F;
     }
-    if (ch == ' ' && lo <= 0xA0 && 0xA0 <= hi) {
+    /* A lost byte: U+FFFD (a decoder's replacement) or '?' (an encoder's). The rest of
+     * the sequence is taken when it is there; the whole reads as U+FFFD. */
+    if (i + j < n && (ch == 0xFFFD || ch == '?') && !lost) {
+      lost = true;
+      qmark = ch == '?';
+      used = j + 1;
+      continue;
+    }
+    if (i + j >= n) {
+      if (!lost)
+        return r;
+      break;
+    }
+    if (ch == ' ' && lo <= 0xA0 && 0xA0 <= hi && !lost) {
       b = 0xA0; /* a no-break space that became a space */
       if (j == len - 1)
         last_space = true;
     } else {
       b = byte_of(cs, ch);
-      if (b < lo || b > hi)
-        return r;
+      if (b < lo || b > hi) {
+        if (!lost)
+          return r;
+        break;
+      }
+      if (b == 0xA0 && ch == ' ')
+        last_space = true;
       real++;
     }
     c1 |= ch >= 0x80 && ch < 0xA0;
     v = (v << 6) | (b & 0x3F);
+    used = j + 1;
+  }
+  if (lost) {
+    r.len = used;
+    r.cp = 0xFFFD;
+    r.c1 = c1;
+    /* '?' is common after a letter; it counts only next to clearer damage. */
+    r.weak = qmark && real == 0;
+    r.bytes = (unsigned)len;
+    return r;
   }
   /* A space at the end is as likely a real space after a lone lead character. */
   bool weak = real == 0 || last_space;
@@ -222,6 +240,7 @@ typedef struct span {
   cpvec dec;
   bool strong;
   bool weak_only; /* every sequence leans on a space standing for 0xA0 */
+  bool all_long;  /* every sequence is three bytes or more, none lost: rare by chance */
 } span;
 
 /* Finds the next candidate span of charset k in c[from..n): a maximal run of consecutive
@@ -240,7 +259,7 @@ static bool next_span(const mj_charset *cs, const uint32_t *c, size_t n, size_t 
       continue;
     }
     size_t s = i, real = 0;
-    bool strong = false;
+    bool strong = false, all_long = true;
     sp->dec.n = 0;
     while (q.len) {
       if (!cv_push(&sp->dec, q.cp)) {
@@ -249,6 +268,7 @@ static bool next_span(const mj_charset *cs, const uint32_t *c, size_t n, size_t 
       }
       real += !q.weak;
       strong |= q.c1 || q.bytes >= 3;
+      all_long &= q.bytes >= 3 && q.cp != 0xFFFD && !q.weak;
       i += q.len;
       q = (i < n && c[i] >= 0x80) ? read_seq(cs, c, n, i, false) : (seq){0, 0, 0, 0, 0};
     }
@@ -256,6 +276,7 @@ static bool next_span(const mj_charset *cs, const uint32_t *c, size_t n, size_t 
     sp->e = i;
     sp->strong = strong;
     sp->weak_only = real == 0;
+    sp->all_long = all_long;
     return true;
   }
   return false;
@@ -282,6 +303,15 @@ static size_t deeper(const mj_tables *t, const uint32_t *left, size_t nl, const 
                      size_t *inner, bool *oom) {
   if (depth >= MJ_MAX_DEPTH)
     return 0;
+  bool pair = false;
+  for (size_t i = 0; i < dec->n && !pair; i++) {
+    uint32_t c = dec->v[i];
+    pair = (c >= 0x80 && c < 0xA0) ||
+           (i + 1 < dec->n && c < 0x10000 && dec->v[i + 1] < 0x10000 &&
+            (t->mask[c] & (t->mask[dec->v[i + 1]] >> 16) & 0xFFFF));
+  }
+  if (!pair)
+    return 0; /* nothing in there could be another layer */
   cpvec cur = {0}, next = {0}, tmp = {0};
   span sp = {0};
   size_t layers = 0;
@@ -308,15 +338,20 @@ static size_t deeper(const mj_tables *t, const uint32_t *left, size_t nl, const 
       size_t in2 = k, more = deeper(t, cur.v + lo, sp.s - lo, &sp.dec, cur.v + sp.e, hi - sp.e,
                                     &fin, depth + 1, &in2, oom);
       const cpvec *f = more ? &fin : &sp.dec;
-      bool ok = !*oom;
-      for (size_t q = 0; ok && q < f->n; q++)
+      bool ok = !*oom, plain = true;
+      for (size_t q = 0; ok && q < f->n; q++) {
         ok = !mj_forbidden(f->v[q]);
+        plain &= mj_is_letter(f->v[q]);
+      }
       int before = ok ? window_badness(t, cur.v, cur.n, sp.s, sp.e, cur.v + sp.s, sp.e - sp.s,
                                        false, &tmp, oom)
                       : 0;
       int after = ok ? window_badness(t, cur.v, cur.n, sp.s, sp.e, f->v, f->n, false, &tmp, oom)
                      : 0;
-      if (ok && !*oom && before - after >= 1) {
+      /* Inside text already decoded once, plain letters that remove some badness or a
+       * run of long sequences need no further proof. */
+      int gain = before - after;
+      if (ok && !*oom && (gain >= 1 || (gain == 0 && (sp.all_long || (plain && before > 0))))) {
         if (!cv_append(&next, cur.v + from, sp.s - from) || !cv_append(&next, f->v, f->n))
           *oom = true;
         any = true;
@@ -388,6 +423,7 @@ typedef struct cand {
   int gain;
   bool plain; /* the repair gives letters and marks only */
   bool weak;  /* the span leans on spaces standing for 0xA0 only */
+  bool all_long;
 } cand;
 
 /* Candidate spans of the line in charset k, with what each repair gains. */
@@ -422,7 +458,7 @@ static bool collect(mj_state *st, size_t n, size_t k, bool latin_line, cand **ou
     bool ok = !oom, plain = true;
     for (size_t q = 0; ok && q < f->n; q++) {
       ok = !mj_forbidden(f->v[q]);
-      plain &= mj_is_letter(f->v[q]) || u_getCombiningClass((UChar32)f->v[q]) > 0;
+      plain &= mj_is_letter(f->v[q]);
     }
     if (ok) {
       int before = window_badness(t, c, n, sp.s, sp.e, c + sp.s, sp.e - sp.s, latin_line,
@@ -445,6 +481,7 @@ static bool collect(mj_state *st, size_t n, size_t k, bool latin_line, cand **ou
           cd->gain = before - after;
           cd->plain = plain;
           cd->weak = sp.weak_only;
+          cd->all_long = sp.all_long;
           if (!pool_push(st, f->v, f->n, &cd->fx.repl_off))
             oom = true;
         }
@@ -469,18 +506,18 @@ static bool decide(mj_state *st, const mj_charset *cs, cand *cd, size_t n) {
     if (cd[i].weak)
       continue;
     int need = cs->min_gain - (cd[i].fx.strong ? 1 : 0);
-    if (cd[i].gain >= (need < 1 ? 1 : need))
+    if (cd[i].gain >= (need < 1 ? 1 : need) || (cd[i].all_long && cd[i].gain >= 0))
       sure++;
     if (cd[i].gain >= 1) {
       some++;
       total += cd[i].gain;
     }
   }
-  bool at_work = sure > 0 || (some >= 2 && total >= cs->min_gain + 1);
+  bool at_work = sure > 0 || (some >= 2 && total >= cs->min_gain);
   if (!at_work)
     return true;
   for (size_t i = 0; i < n; i++)
-    if (cd[i].weak ? cd[i].plain : (cd[i].gain >= 1 || cd[i].plain))
+    if (cd[i].weak ? cd[i].plain : (cd[i].gain >= 1 || cd[i].plain || cd[i].all_long))
       if (!fix_push(st, &cd[i].fx))
         return false;
   return true;
@@ -528,20 +565,32 @@ static bool gate_residual(mj_state *st, size_t n, bool latin_line) {
   cpvec fixed = {0};
   size_t at = 0;
   bool ok = true;
-  qsort(st->fix, st->n_fix, sizeof *st->fix, cmp_fix);
+  if (st->n_fix > 1)
+    qsort(st->fix, st->n_fix, sizeof *st->fix, cmp_fix);
   for (size_t k = 0; ok && k < st->n_fix; k++) {
     ok = cv_append(&fixed, st->cp + at, st->fix[k].s - at) &&
          cv_append(&fixed, st->pool + st->fix[k].repl_off, st->fix[k].repl_n);
     at = st->fix[k].e;
   }
   ok = ok && cv_append(&fixed, st->cp + at, n - at);
+  cpvec orig = {0};
+  ok = ok && cv_append(&orig, st->cp, n);
   if (ok) {
-    int before = mj_badness(st->t, st->cp, n, latin_line);
+    /* C1 punctuation is repaired later (fix_c1): judge both texts as if it were. */
+    cpvec *both[2] = {&orig, &fixed};
+    for (int b = 0; b < 2; b++)
+      for (size_t i = 0; i < both[b]->n; i++) {
+        uint32_t c = both[b]->v[i];
+        if (c >= 0x80 && c < 0xA0 && st->t->cp1252[c - 0x80] != MJ_UNDEFINED)
+          both[b]->v[i] = st->t->cp1252[c - 0x80];
+      }
+    int before = mj_badness(st->t, orig.v, orig.n, latin_line);
     int after = mj_badness(st->t, fixed.v, fixed.n, latin_line);
     if (after * 2 > before)
       st->n_fix = 0;
   }
   free(fixed.v);
+  free(orig.v);
   return ok;
 }
 
@@ -630,10 +679,30 @@ static bool fix_c1(mj_state *st, size_t n) {
 
 /* ---- the fast path ---------------------------------------------------------------------- */
 
-/* True when the text may hold mojibake: a C1 control, a lead character followed by a
- * continuation character of the same charset, or "Ã" before a space. */
+/* Badness around a lead character at byte i of s: up to MJ_CONTEXT characters before and
+ * MJ_CONTEXT + 1 from it. */
+static int local_badness(const mj_tables *t, const char *s, size_t len, size_t i) {
+  uint32_t w[2 * MJ_CONTEXT + 2];
+  size_t n = 0, b = i;
+  for (int k = 0; k < MJ_CONTEXT && b > 0; k++) {
+    size_t p = b;
+    if (cd_utf8_prev(s, &p) < 0)
+      break;
+    b = p;
+  }
+  for (size_t j = b; j < len && n < sizeof w / sizeof w[0] && (j < i || n < 2 * MJ_CONTEXT + 2);) {
+    int32_t c = cd_utf8_next(s, len, &j);
+    w[n++] = c < 0 ? 0xFFFD : (uint32_t)c;
+  }
+  return mj_badness(t, w, n, false);
+}
+
+/* True when the text may hold mojibake: a C1 control, "Ã" before a space, or a lead
+ * character followed by a continuation character of the same charset where the text
+ * around already looks wrong. Legitimate text (Ukrainian "ці" is a valid sequence in
+ * cp1251) costs one table lookup a character and a small badness check per pair. */
 static bool suspicious(const mj_tables *t, const char *s, size_t len) {
-  size_t i = 0;
+  size_t i = 0, lead_at = 0;
   uint32_t prev_lead = 0;
   uint32_t prev = 0;
   while (i < len) {
@@ -646,6 +715,7 @@ static bool suspicious(const mj_tables *t, const char *s, size_t len) {
       i++;
       continue;
     }
+    size_t at = i;
     int32_t c = cd_utf8_next(s, len, &i);
     if (c < 0) {
       prev_lead = 0;
@@ -654,9 +724,20 @@ static bool suspicious(const mj_tables *t, const char *s, size_t len) {
     if (c < 0xA0)
       return true;
     uint32_t m = c < 0x10000 ? t->mask[c] : 0;
-    if (prev_lead & (m >> 16))
-      return true;
+    uint32_t pair = prev_lead & (m >> 16);
+    if (pair) {
+      if (local_badness(t, s, len, lead_at) > 0)
+        return true;
+      /* A lead of three bytes or more with two continuations: rare in real text. */
+      size_t j = i;
+      int32_t d = j < len ? cd_utf8_next(s, len, &j) : -1;
+      uint32_t md = d >= 0 && d < 0x10000 ? t->mask[d] : 0;
+      for (size_t k = 0; k < t->n; k++)
+        if ((pair & (md >> 16) & (1u << k)) && byte_of(&t->cs[k], prev) >= 0xE0)
+          return true;
+    }
     prev_lead = m & 0xFFFF;
+    lead_at = at;
     prev = (uint32_t)c;
   }
   return false;
@@ -720,7 +801,8 @@ static cd_status mojibake_process(void *state, const cd_segment *seg, cd_rewrite
   if (!ok)
     return cd_error_set(err, CD_ERR_NOMEM, "line %llu: out of memory",
                         (unsigned long long)seg->line);
-  qsort(st->fix, st->n_fix, sizeof *st->fix, cmp_fix);
+  if (st->n_fix > 1)
+    qsort(st->fix, st->n_fix, sizeof *st->fix, cmp_fix);
   for (size_t k = 0; k < st->n_fix; k++) {
     const mj_fix *f = &st->fix[k];
     cd_buf_clear(&st->utf8);

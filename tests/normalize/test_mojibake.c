@@ -1,0 +1,354 @@
+/* Stage 2, mojibake: repairs of UTF-8 read in a legacy charset once or twice, partial
+ * damage, C1 punctuation, clean text in many languages left byte-identical, the change log
+ * replaying, and bad data files. The damaged inputs are made here from clean sentences with
+ * iconv, exactly as a wrong decoder makes them. */
+#include "cd_test.h"
+
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cd_normalize.h"
+#include "cd_stage.h"
+
+/* Reads the UTF-8 bytes of text as if they were in charset `cs`, `times` times over. */
+static void damage(const char *text, const char *cs, int times, cd_buf *out) {
+  cd_buf cur = CD_BUF_INIT;
+  assert_int_equal(cd_buf_append_str(&cur, text), CD_OK);
+  for (int t = 0; t < times; t++) {
+    iconv_t ic = iconv_open("UTF-8", cs);
+    assert_true(ic != (iconv_t)-1);
+    cd_buf next = CD_BUF_INIT;
+    assert_int_equal(cd_buf_reserve(&next, cur.len * 4 + 16), CD_OK);
+    char *ip = cur.data, *op = next.data;
+    size_t il = cur.len, ol = next.cap;
+    size_t r = iconv(ic, &ip, &il, &op, &ol);
+    assert_true(r != (size_t)-1); /* the sentence must avoid the charset's holes */
+    next.len = (size_t)(op - next.data);
+    next.data[next.len] = '\0';
+    iconv_close(ic);
+    cd_buf_free(&cur);
+    cur = next;
+  }
+  cd_buf_clear(out);
+  assert_int_equal(cd_buf_append(out, cur.data, cur.len), CD_OK);
+  cd_buf_free(&cur);
+}
+
+/* Runs the mojibake stage alone over in; checks the change log replays to the output. */
+static void run_stage(const char *in, size_t len, cd_buf *out, cd_buf *log) {
+  cd_stage_env env = {"en", cdt_data_dir(), NULL};
+  cd_error err;
+  cd_buf_clear(out);
+  cd_buf_clear(log);
+  assert_int_equal(cd_stage_run_buffer(&cd_stage_mojibake, &env, in, len, out, log, &err),
+                   CD_OK);
+  cd_buf replayed = CD_BUF_INIT;
+  assert_int_equal(cd_change_log_replay(in, len, log->data ? log->data : "", log->len,
+                                        &replayed, &err),
+                   CD_OK);
+  assert_int_equal(replayed.len, out->len);
+  assert_memory_equal(replayed.data ? replayed.data : "", out->data ? out->data : "", out->len);
+  cd_buf_free(&replayed);
+}
+
+/* Damages `clean` and checks the stage gives it back, logging `rule`. */
+static void check_repair(const char *clean, const char *cs, int times, const char *rule) {
+  cd_buf bad = CD_BUF_INIT, in = CD_BUF_INIT, out = CD_BUF_INIT, log = CD_BUF_INIT;
+  damage(clean, cs, times, &bad);
+  assert_true(bad.len != strlen(clean) || memcmp(bad.data, clean, bad.len) != 0);
+  assert_int_equal(cd_buf_append(&in, bad.data, bad.len), CD_OK);
+  assert_int_equal(cd_buf_append_str(&in, "\n"), CD_OK);
+  run_stage(in.data, in.len, &out, &log);
+  cd_buf want = CD_BUF_INIT;
+  assert_int_equal(cd_buf_appendf(&want, "%s\n", clean), CD_OK);
+  if (out.len != want.len || memcmp(out.data, want.data, want.len) != 0)
+    fail_msg("%s x%d: got \"%.*s\", want \"%s\"", cs, times, (int)out.len, out.data, clean);
+  cd_buf quoted = CD_BUF_INIT;
+  assert_int_equal(cd_buf_appendf(&quoted, "\"rule\":\"%s\"", rule), CD_OK);
+  if (!strstr(log.data, quoted.data))
+    fail_msg("%s x%d: no %s in log: %s", cs, times, rule, log.data);
+  cd_buf_free(&quoted);
+  cd_buf_free(&want);
+  cd_buf_free(&bad);
+  cd_buf_free(&in);
+  cd_buf_free(&out);
+  cd_buf_free(&log);
+}
+
+/* The text comes back byte-identical with an empty log. */
+static void check_clean(const char *text) {
+  cd_buf out = CD_BUF_INIT, log = CD_BUF_INIT;
+  run_stage(text, strlen(text), &out, &log);
+  if (out.len != strlen(text) || (out.len && memcmp(out.data, text, out.len) != 0))
+    fail_msg("clean text changed: \"%s\" -> \"%.*s\"", text, (int)out.len,
+             out.data ? out.data : "");
+  assert_int_equal(log.len, 0);
+  cd_buf_free(&out);
+  cd_buf_free(&log);
+}
+
+/* ---- one layer --------------------------------------------------------------------------- */
+
+static void test_cp1252_once(void **state) {
+  (void)state;
+  check_repair("Le ministre a évoqué la réforme des retraites à Genève.", "CP1252", 1,
+               "mojibake.utf8-as-cp1252");
+  check_repair("The minister’s ‘final offer’ was rejected on Tuesday.", "CP1252", 1,
+               "mojibake.utf8-as-cp1252");
+}
+
+static void test_latin1_once(void **state) {
+  (void)state;
+  /* Curly quotes read as Latin-1 leave C1 controls: only Latin-1 explains them. */
+  check_repair("Er sagte: “Wir bleiben in Brüssel.”", "ISO-8859-1", 1,
+               "mojibake.utf8-as-latin-1");
+}
+
+static void test_cp1250_once(void **state) {
+  (void)state;
+  check_repair("Předseda vlády řekl, že úřad zůstane otevřený.", "CP1250", 1,
+               "mojibake.utf8-as-cp1250");
+}
+
+static void test_cp1251_once(void **state) {
+  (void)state;
+  check_repair("Президент заявил, что переговоры продолжатся в пятницу.", "CP1251", 1,
+               "mojibake.utf8-as-cp1251");
+}
+
+static void test_koi8_once(void **state) {
+  (void)state;
+  check_repair("Министр обороны прибыл в Москву.", "KOI8-R", 1, "mojibake.utf8-as-koi8");
+  check_repair("Міністр оборони прибув до Києва, є зустріч і ґанок.", "KOI8-U", 1,
+               "mojibake.utf8-as-koi8");
+}
+
+/* ---- two layers -------------------------------------------------------------------------- */
+
+static void test_cp1252_twice(void **state) {
+  (void)state;
+  check_repair("L’agence a confirmé l’accord « historique » conclu à Bruxelles.", "CP1252", 2,
+               "mojibake.utf8-as-cp1252-twice");
+}
+
+static void test_latin1_twice(void **state) {
+  (void)state;
+  /* The outer layer needs Latin-1 (C1 controls); the inner bytes read the same in cp1252,
+   * which is tried first. */
+  check_repair("Er sagte: “Die Gespräche dauern.”", "ISO-8859-1", 2,
+               "mojibake.utf8-as-cp1252-then-latin-1");
+}
+
+static void test_cp1251_twice(void **state) {
+  (void)state;
+  check_repair("Правительство утвердило новый бюджет на следующий год.", "CP1251", 2,
+               "mojibake.utf8-as-cp1251-twice");
+}
+
+static void test_koi8_twice(void **state) {
+  (void)state;
+  check_repair("Министр обороны прибыл в Москву.", "KOI8-R", 2, "mojibake.utf8-as-koi8-twice");
+}
+
+/* ---- partial damage ---------------------------------------------------------------------- */
+
+static void test_partial_line(void **state) {
+  (void)state;
+  cd_buf out = CD_BUF_INIT, log = CD_BUF_INIT;
+  const char in[] = "Mayor Thi\xC3\x83\xC2\xA9riot told reporters: no.\n";
+  run_stage(in, sizeof in - 1, &out, &log);
+  assert_string_equal(out.data, "Mayor Thiériot told reporters: no.\n");
+  assert_non_null(strstr(log.data, "\"before\":\"Ã©\",\"after\":\"é\""));
+  /* Correct text around two damaged words: only the damage changes. */
+  const char in2[] = "À Besançon, le maire Thi\xC3\x83\xC2\xA9riot a r\xC3\x83\xC2\xA9pondu.\n";
+  run_stage(in2, sizeof in2 - 1, &out, &log);
+  assert_string_equal(out.data, "À Besançon, le maire Thiériot a répondu.\n");
+  /* Quotes only: “no” read as cp1252. */
+  const char in3[] = "She said \xC3\xA2\xE2\x82\xAC\xC5\x93no\xC3\xA2\xE2\x82\xAC\xC2\x9D twice.\n";
+  run_stage(in3, sizeof in3 - 1, &out, &log);
+  assert_string_equal(out.data, "She said “no” twice.\n");
+  cd_buf_free(&out);
+  cd_buf_free(&log);
+}
+
+static void test_lines_repaired_on_their_own(void **state) {
+  (void)state;
+  cd_buf out = CD_BUF_INIT, log = CD_BUF_INIT;
+  const char in[] = "Plain first line.\r\n"
+                    "S\xC3\x83\xC2\xA3o Paulo e Bras\xC3\x83\xC2\xADlia\r\n"
+                    "SÃO PAULO\n"
+                    "last without end";
+  run_stage(in, sizeof in - 1, &out, &log);
+  assert_string_equal(out.data, "Plain first line.\r\nSão Paulo e Brasília\r\nSÃO PAULO\n"
+                                "last without end");
+  assert_int_equal(cdt_count_lines(out.data, out.len), 3);
+  cd_buf_free(&out);
+  cd_buf_free(&log);
+}
+
+/* ---- C1 controls ------------------------------------------------------------------------- */
+
+static void test_c1_punctuation(void **state) {
+  (void)state;
+  cd_buf out = CD_BUF_INIT, log = CD_BUF_INIT;
+  const char in[] = "He said \xC2\x93yes\xC2\x94 \xC2\x96 then left\xC2\x85 for \xC2\x80" "5\n";
+  run_stage(in, sizeof in - 1, &out, &log);
+  assert_string_equal(out.data, "He said “yes” – then left… for €5\n");
+  assert_non_null(strstr(log.data, "\"rule\":\"mojibake.c1-as-cp1252\""));
+  /* cp1252's undefined bytes stay for the Unicode stage. */
+  const char in2[] = "keep \xC2\x81 and \xC2\x9D here\n";
+  run_stage(in2, sizeof in2 - 1, &out, &log);
+  assert_string_equal(out.data, in2);
+  assert_int_equal(log.len, 0);
+  cd_buf_free(&out);
+  cd_buf_free(&log);
+}
+
+/* ---- clean text ------------------------------------------------------------------------ */
+
+static void test_clean_text_untouched(void **state) {
+  (void)state;
+  static const char *const clean[] = {
+      "A CONCLUSÃO DO ACORDO FOI ADIADA PARA MARÇO.\n",          /* Portuguese capitals */
+      "JOÃO E MARIA CHEGARAM À ESTAÇÃO ÀS 9H.\n",
+      "São Paulo e Brasília não votaram a favor da moção.\n",
+      "Árvíztűrő tükörfúrógép: az őszi ülés elmaradt.\n",        /* Hungarian */
+      "İstanbul'da Şişli ve Üsküdar'da hava ılık olacak.\n",     /* Turkish */
+      "Thủ tướng phát biểu tại Hà Nội về kinh tế.\n",             /* Vietnamese */
+      "Příliš žluťoučký kůň úpěl ďábelské ódy.\n",               /* Czech */
+      "Zażółć gęślą jaźń w Łodzi, powiedział rzecznik.\n",       /* Polish */
+      "Ο ¨πρωθυπουργός¨ μίλησε στη Βουλή για την οικονομία.\n", /* Greek, ¨ as quotes */
+      "ЄС і Україна підписали угоду про співпрацю у Києві.\n",   /* Ukrainian */
+      "Всё ещё идёт дождь, сообщает агентство «Интерфакс».\n",   /* Russian */
+      "L'ÂGE D'OR du cinéma revient à l'écran.\n",               /* real Â */
+      "Copyright © 2024 Agence, tous droits réservés.\n",        /* real © */
+      "Une pièce de 3×4 mètres coûte 5×£35.\n",                  /* real × */
+      "Il a lancé : (╯°□°)╯︵ ┻━┻ puis ¯\\_(ツ)_/¯\n",            /* kaomoji */
+      "∀x ∈ ℝ, x² ≥ 0 et √π ≈ 1,77.\n",                          /* maths */
+      "Die Straße in Köln ist „vorerst“ gesperrt – sagt die Polizei.\n",
+      "« Voilà », a-t-il déclaré à l’AFP à Besançon.\n",
+      "NESTLÉ® et SOCIÉTÉ GÉNÉRALE™ ont annoncé des résultats…\n",
+      "Bremer/Mccoy – Drøbak, Ålesund og Tromsø.\n",
+      "ПоздравЂаво and SENSЕ are odd but not mojibake.\n",
+  };
+  for (size_t i = 0; i < sizeof clean / sizeof clean[0]; i++)
+    check_clean(clean[i]);
+}
+
+static void test_ascii_and_empty(void **state) {
+  (void)state;
+  check_clean("Only ASCII here, 100% plain; nothing to do?\n");
+  check_clean("");
+  check_clean("\n\n\r\n");
+}
+
+/* ---- data files ------------------------------------------------------------------------ */
+
+static void test_builtin_list_without_data_dir(void **state) {
+  (void)state;
+  cd_stage_env env = {"en", NULL, NULL};
+  cd_buf out = CD_BUF_INIT, log = CD_BUF_INIT;
+  cd_error err;
+  const char in[] = "Thi\xC3\x83\xC2\xA9riot\n";
+  assert_int_equal(
+      cd_stage_run_buffer(&cd_stage_mojibake, &env, in, sizeof in - 1, &out, &log, &err), CD_OK);
+  assert_string_equal(out.data, "Thiériot\n");
+  cd_buf_free(&out);
+  cd_buf_free(&log);
+}
+
+static void test_bad_charset_file(void **state) {
+  (void)state;
+  char dir[512];
+  snprintf(dir, sizeof dir, "%s/mjdata", cdt_tmpdir());
+  char sub[600];
+  snprintf(sub, sizeof sub, "%s/mojibake", dir);
+  cd_buf cmd = CD_BUF_INIT;
+  assert_int_equal(cd_buf_appendf(&cmd, "mkdir -p '%s'", sub), CD_OK);
+  assert_int_equal(system(cmd.data), 0);
+  cd_buf_free(&cmd);
+  char path[700];
+  snprintf(path, sizeof path, "%s/charsets.tsv", sub);
+  const char bad[] = "# name\ticonv\tmin_gain\ncp1252\tNO-SUCH-CHARSET-XYZ\t2\n";
+  cdt_write_file(path, bad, sizeof bad - 1);
+  cd_stage_env env = {"en", dir, NULL};
+  cd_buf out = CD_BUF_INIT, log = CD_BUF_INIT;
+  cd_error err;
+  assert_int_equal(cd_stage_run_buffer(&cd_stage_mojibake, &env, "x\n", 2, &out, &log, &err),
+                   CD_ERR_DATA);
+  assert_non_null(strstr(err.message, "charsets.tsv:2"));
+  assert_non_null(strstr(err.message, "NO-SUCH-CHARSET-XYZ"));
+  const char bad2[] = "cp1252\tCP1252\tmany\n";
+  cdt_write_file(path, bad2, sizeof bad2 - 1);
+  assert_int_equal(cd_stage_run_buffer(&cd_stage_mojibake, &env, "x\n", 2, &out, &log, &err),
+                   CD_ERR_DATA);
+  assert_non_null(strstr(err.message, "min_gain"));
+  cd_buf_free(&out);
+  cd_buf_free(&log);
+}
+
+/* ---- the whole pipeline ------------------------------------------------------------------ */
+
+static void test_pipeline_replays(void **state) {
+  (void)state;
+  cd_normalize_options o;
+  cd_normalize_options_init(&o);
+  o.lang = "fr";
+  o.data_dir = cdt_data_dir();
+  o.stages = CD_STAGE_DECODE | CD_STAGE_MOJIBAKE;
+  const char in[] = "Le pr\xC3\x83\xC2\xA9sident a parl\xC3\x83\xC2\xA9.\n"
+                    "Texte propre, déjà correct.\n"
+                    "\xC2\x84Zitat\xC2\x93 und S\xC3\x83\xC2\xBC\x64\x65n\n";
+  cd_buf out = CD_BUF_INIT, log = CD_BUF_INIT, rep = CD_BUF_INIT;
+  cd_error err;
+  assert_int_equal(cd_normalize_buffer(&o, in, sizeof in - 1, &out, &log, NULL, &err), CD_OK);
+  assert_string_equal(out.data, "Le président a parlé.\nTexte propre, déjà correct.\n"
+                                "„Zitat“ und Süden\n");
+  assert_int_equal(cd_change_log_replay(in, sizeof in - 1, log.data, log.len, &rep, &err), CD_OK);
+  assert_int_equal(rep.len, out.len);
+  assert_memory_equal(rep.data, out.data, out.len);
+  cd_buf_free(&out);
+  cd_buf_free(&log);
+  cd_buf_free(&rep);
+}
+
+static void test_fixture_file(void **state) {
+  (void)state;
+  cd_buf in = CD_BUF_INIT, want = CD_BUF_INIT, out = CD_BUF_INIT, log = CD_BUF_INIT;
+  cdt_read_file(cdt_fixture("mojibake/damaged.txt"), &in);
+  cdt_read_file(cdt_fixture("mojibake/repaired.txt"), &want);
+  run_stage(in.data, in.len, &out, &log);
+  assert_int_equal(cdt_count_lines(out.data, out.len), cdt_count_lines(in.data, in.len));
+  if (out.len != want.len || memcmp(out.data, want.data, want.len) != 0)
+    fail_msg("fixture: got\n%.*s", (int)out.len, out.data);
+  cd_buf_free(&in);
+  cd_buf_free(&want);
+  cd_buf_free(&out);
+  cd_buf_free(&log);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_cp1252_once),
+      cmocka_unit_test(test_latin1_once),
+      cmocka_unit_test(test_cp1250_once),
+      cmocka_unit_test(test_cp1251_once),
+      cmocka_unit_test(test_koi8_once),
+      cmocka_unit_test(test_cp1252_twice),
+      cmocka_unit_test(test_latin1_twice),
+      cmocka_unit_test(test_cp1251_twice),
+      cmocka_unit_test(test_koi8_twice),
+      cmocka_unit_test(test_partial_line),
+      cmocka_unit_test(test_lines_repaired_on_their_own),
+      cmocka_unit_test(test_c1_punctuation),
+      cmocka_unit_test(test_clean_text_untouched),
+      cmocka_unit_test(test_ascii_and_empty),
+      cmocka_unit_test(test_builtin_list_without_data_dir),
+      cmocka_unit_test(test_bad_charset_file),
+      cmocka_unit_test(test_pipeline_replays),
+      cmocka_unit_test(test_fixture_file),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
