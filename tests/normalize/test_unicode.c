@@ -299,6 +299,8 @@ static void test_homoglyph_negatives(void **state) {
   expect_untouched("en", "Kyiv (Київ) and Athens (Αθήνα) are capitals.\n");
   expect_untouched("uk", "Генсек NATO та посол USA прибули до ОБСЄ.\n");
   expect_untouched("ru", "Компания Apple выпустила iPhone в Москве.\n");
+  /* Greek letters inside Latin words are meant (science, units): never rewritten */
+  expect_untouched("en", "Mice lacking IL2R\xCE\xB3 were given 5 \xCE\xBCg of the \xCE\xB2-blocker.\n");
 }
 
 /* ---- stream-safe --------------------------------------------------------------------- */
