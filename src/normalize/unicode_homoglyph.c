@@ -259,17 +259,17 @@ cd_homoglyph_verdict cd_homoglyph_check(cd_homoglyph *h, const char *word, size_
   }
   if (n > HG_MAX_WORD)
     return CD_HOMOGLYPH_CLEAN;
+  /* Only Latin and Cyrillic are repaired into each other (the look-alikes newsrooms meet:
+   * "Kyіv", "Пaриж"). A Greek letter in a Latin word is usually meant (IL2Rγ, μm, β-blocker),
+   * and Latin in a Greek word too: neither rewritten nor flagged. */
+  if (counts[HG_GREEK] > 0)
+    return CD_HOMOGLYPH_CLEAN;
   int target = -1;
   for (int k = 0; k < HG_NSCRIPTS; k++)
     if (counts[k] * 2 > letters)
       target = k;
   if (target < 0)
     return CD_HOMOGLYPH_SUSPECT;
-  /* Only Latin and Cyrillic are repaired into each other (the look-alikes newsrooms meet:
-   * "Kyіv", "Пaриж"). A Greek letter in a Latin word is usually meant (IL2Rγ, μm, β-blocker),
-   * and Latin in a Greek word too: neither rewritten nor flagged. */
-  if (target == HG_GREEK || counts[HG_GREEK] > 0)
-    return CD_HOMOGLYPH_CLEAN;
 
   cd_buf_clear(out);
   for (size_t i = 0; i < n; i++) {
