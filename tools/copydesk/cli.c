@@ -145,17 +145,3 @@ const char *cli_house_file(const char *given) {
     return NULL;
   return access(path, R_OK) == 0 ? path : NULL;
 }
-
-const char *cli_tm_path(const char *given) {
-  static char path[4200];
-  if (given)
-    return given;
-  const char *x = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-  if (x && *x)
-    snprintf(path, sizeof path, "%s/copydesk/tm.sqlite", x);
-  else if (home && *home)
-    snprintf(path, sizeof path, "%s/.local/share/copydesk/tm.sqlite", home);
-  else
-    return NULL;
-  return path;
-}

@@ -32,9 +32,6 @@ const char *cli_data_dir(void);
 /* The house names overlay: the given path, else $XDG_CONFIG_HOME/copydesk/house.tsv (or
  * ~/.config/copydesk/house.tsv) when that file exists, else NULL. */
 const char *cli_house_file(const char *given);
-/* The TM path: the given path, else $XDG_DATA_HOME/copydesk/tm.sqlite (or
- * ~/.local/share/copydesk/tm.sqlite). NULL when neither HOME nor XDG_DATA_HOME is set. */
-const char *cli_tm_path(const char *given);
 /* Prints a command's help on stdout. */
 void cli_print_help(const cli_command *cmd);
 
