@@ -56,6 +56,7 @@ static void test_numbers_locale_aware(void **state) {
   assert_true(same_number("2.5%", "en", "2,5 %", "fr"));
   assert_true(same_number("1,234.5", "en", "1.234,5", "de"));
   assert_false(same_number("15,000", "en", "1 500", "fr"));
+  assert_true(same_number("the \xE2\x80\x99" "90s", "en", "les ann\xC3\xA9" "es 1990", "fr"));
   assert_false(same_number("2.5", "en", "25", "de"));
   /* a year followed by a count is two numbers, not one */
   cd_number *v;
@@ -305,6 +306,31 @@ static void test_cli_errors(void **state) {
   cd_buf_free(&err);
 }
 
+/* A TM's units are checked like pairs; the origin is the TM and the line the unit id. */
+static void test_cli_tm(void **state) {
+  (void)state;
+  cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
+  const char *tm = cdt_tmpfile("check-tm.sqlite");
+  const char *a[] = {"copydesk", "tm", "add", "--tm", tm, "--src-lang", "en", "--tgt-lang", "fr",
+                     "Some 6,000 troops took part.", "Quelque 6 000 soldats y ont pris part.",
+                     NULL};
+  assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
+  const char *b[] = {"copydesk", "tm", "add", "--tm", tm, "--src-lang", "en", "--tgt-lang", "fr",
+                     "The army received 15,000 shells.", "L\xE2\x80\x99" "arm\xC3\xA9" "e a re\xC3\xA7u 1 500 obus.",
+                     NULL};
+  assert_int_equal(cdt_run(b, NULL, 0, &out, &err), 0);
+  const char *c[] = {"copydesk", "check", "--tm", tm, NULL};
+  assert_int_equal(cdt_run(c, NULL, 0, &out, &err), 1);
+  assert_int_equal(cdt_count_lines(out.data, out.len), 1);
+  assert_non_null(strstr(out.data, "check-tm.sqlite:2:"));
+  assert_non_null(strstr(out.data, "numbers.mismatch: '15,000' in the source, '1 500'"));
+  const char *d[] = {"copydesk", "check", "--tm", cdt_tmpfile("no-such-tm.sqlite"), NULL};
+  assert_int_equal(cdt_run(d, NULL, 0, &out, &err), 2);
+  assert_non_null(strstr(err.data, "no-such-tm.sqlite"));
+  cd_buf_free(&out);
+  cd_buf_free(&err);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_numbers_locale_aware),
@@ -316,6 +342,7 @@ int main(void) {
       cmocka_unit_test(test_levels),
       cmocka_unit_test(test_cli_batch),
       cmocka_unit_test(test_cli_errors),
+      cmocka_unit_test(test_cli_tm),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

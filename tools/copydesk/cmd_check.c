@@ -10,6 +10,7 @@
 #include "cd_check.h"
 #include "cd_lang.h"
 #include "cd_normalize.h"
+#include "cd_tm_store.h"
 #include "cli.h"
 
 static const char help[] =
@@ -28,6 +29,8 @@ static const char help[] =
     "                           from the name x.L1-L2.tsv or --src-lang/--tgt-lang\n"
     "      --src-lang L, --tgt-lang L\n"
     "      --glossary FILE      TSV source-term<TAB>target-term<TAB>L1-L2[<TAB>note]\n"
+    "      --tm PATH            also check every unit of a translation memory as a pair\n"
+    "                           (line = the unit's id; --src-lang/--tgt-lang filter)\n"
     "      --format FMT         text (default), json or html (one self-contained page)\n"
     "  -o, --output FILE        write the report to FILE (atomically)\n"
     "      --disable IDS        switch checks off: comma-separated ids or prefixes (names.*)\n"
@@ -39,7 +42,7 @@ static const char help[] =
     "input error.\n";
 
 enum { OPT_PAIRS = 256, OPT_SRC, OPT_TGT, OPT_GLOSSARY, OPT_FORMAT, OPT_DISABLE, OPT_LEVEL,
-       OPT_LIST };
+       OPT_LIST, OPT_TM };
 
 typedef struct strvec {
   char **v;
@@ -236,6 +239,43 @@ static int check_pairs_file(cd_checker *c, const char *path, const char *src_opt
   return rc;
 }
 
+/* The units of a TM are pairs like any other: src/check never opens the TM itself. */
+typedef struct tm_feed {
+  cd_checker *chk;
+  const char *path;
+  cd_error err;
+  cd_status st;
+} tm_feed;
+
+static int feed_unit(void *ud, const cd_tm_unit *u) {
+  tm_feed *f = ud;
+  cd_check_pair p = {u->source, strlen(u->source), u->target, strlen(u->target), u->src_lang,
+                     u->tgt_lang, f->path, (uint64_t)u->id};
+  f->st = cd_check_pair_add(f->chk, &p, &f->err);
+  return f->st != CD_OK;
+}
+
+static int check_tm(cd_checker *chk, const char *path, const char *src, const char *tgt) {
+  cd_tm_store_options o;
+  cd_tm_store_options_init(&o);
+  o.read_only = true;
+  cd_tm_store *st = NULL;
+  tm_feed f = {chk, path, {0}, CD_OK};
+  cd_error err;
+  cd_error_clear(&err);
+  int rc = 0;
+  if (cd_tm_store_new(path, &o, &st, &err) ||
+      cd_tm_store_foreach(st, src, tgt, feed_unit, &f, &err)) {
+    cli_error("check", "%s", err.message);
+    rc = -1;
+  } else if (f.st) {
+    cli_error("check", "%s: %s", path, f.err.message);
+    rc = -1;
+  }
+  cd_tm_store_free(st);
+  return rc;
+}
+
 static int apply_levels(cd_checker *c, strvec *disable, strvec *levels) {
   cd_error err;
   for (size_t i = 0; i < disable->n; i++) {
@@ -280,9 +320,11 @@ static int run(int argc, char **argv) {
                                            {"disable", required_argument, NULL, OPT_DISABLE},
                                            {"level", required_argument, NULL, OPT_LEVEL},
                                            {"list-checks", no_argument, NULL, OPT_LIST},
+                                           {"tm", required_argument, NULL, OPT_TM},
                                            {"help", no_argument, NULL, 'h'},
                                            {NULL, 0, NULL, 0}};
-  const char *lang = NULL, *src = NULL, *tgt = NULL, *glossary = NULL, *output = NULL;
+  const char *lang = NULL, *src = NULL, *tgt = NULL, *glossary = NULL, *output = NULL,
+             *tm = NULL;
   cd_check_format fmt = CD_CHECK_TEXT;
   strvec pairs = {0}, articles = {0}, disable = {0}, levels = {0};
   int c, rc = CLI_USAGE;
@@ -301,6 +343,7 @@ static int run(int argc, char **argv) {
     case OPT_SRC: src = optarg; break;
     case OPT_TGT: tgt = optarg; break;
     case OPT_GLOSSARY: glossary = optarg; break;
+    case OPT_TM: tm = optarg; break;
     case 'o': output = optarg; break;
     case OPT_DISABLE: sv_push(&disable, optarg); break;
     case OPT_LEVEL: sv_push(&levels, optarg); break;
@@ -339,8 +382,8 @@ static int run(int argc, char **argv) {
       sv_push(&articles, argv[i]);
     }
   }
-  if (articles.n == 0 && pairs.n == 0) {
-    cli_error("check", "nothing to check: give articles, directories or --pairs FILE");
+  if (articles.n == 0 && pairs.n == 0 && !tm) {
+    cli_error("check", "nothing to check: give articles, directories, --pairs FILE or --tm PATH");
     goto out;
   }
   cd_check_options o;
@@ -371,6 +414,8 @@ static int run(int argc, char **argv) {
   }
   if (progress)
     fprintf(stderr, "\rcopydesk: check: %zu/%zu files\n", total, total);
+  if (tm && check_tm(chk, tm, src, tgt))
+    goto done;
   if (cd_check_finish(chk, &err)) {
     cli_error("check", "%s", err.message);
     goto done;
