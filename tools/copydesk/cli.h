@@ -20,6 +20,7 @@ typedef struct cli_command {
 
 extern const cli_command cli_normalize;
 extern const cli_command cli_check;
+extern const cli_command cli_tm;
 
 /* Prints "copydesk: SUB: message" on stderr. */
 void cli_error(const char *sub, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

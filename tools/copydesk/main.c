@@ -5,7 +5,7 @@
 
 #include "cli.h"
 
-static const cli_command *const commands[] = {&cli_normalize, &cli_check};
+static const cli_command *const commands[] = {&cli_normalize, &cli_check, &cli_tm};
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 static void usage(FILE *out) {

@@ -1,0 +1,104 @@
+/* cd_fuzzy.h — matching keys, fuzzy lookup and concordance over a TM store.
+ *
+ * Two views of a segment:
+ *  - index terms: the text case-folded (ICU full case folding) and NFC-normalized, split
+ *    into runs of letters, digits and marks. They are what the store indexes (SQLite FTS5
+ *    with the unicode61 tokenizer splits the same way) and what candidate search and
+ *    concordance query.
+ *  - scoring tokens: ICU word-break words, folded the same way, numbers masked as
+ *    placeables. The match percentage is the word-level edit distance over these tokens:
+ *    100 * (1 - distance / max(words in query, words in unit)); 100 means identical after
+ *    normalization (punctuation included); a unit identical in words but not in punctuation
+ *    gets 99.
+ *
+ * Placeables: numbers. A unit whose source differs from the query in a number is adapted:
+ * the number is replaced in the target by the query's value written in the target's style
+ * (its group and decimal separators, e.g. "5,000" → fr "5 000" with the NBSP or NNBSP the
+ * unit had, de "5.000"), and the hit is marked adapted. */
+#ifndef CD_FUZZY_H
+#define CD_FUZZY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cd_text.h"
+#include "cd_tm_store.h"
+
+/* Case fold + NFC of a UTF-8 string into out (replaced). Ill-formed bytes become U+FFFD. */
+cd_status cd_fuzzy_fold(const char *s, size_t len, cd_buf *out, cd_error *err);
+
+/* Index terms of already folded text: calls fn for each term (start, length in s). */
+typedef void (*cd_fuzzy_term_fn)(void *ud, const char *term, size_t len);
+void cd_fuzzy_index_terms(const char *folded, size_t len, cd_fuzzy_term_fn fn, void *ud);
+/* True when a term is made of digits only (a placeable, never used to find candidates). */
+bool cd_fuzzy_term_is_number(const char *term, size_t len);
+
+/* The match percentage (0..100) between two segments, as lookup computes it. lang is the
+ * language of both (for number formats), may be NULL. Returns -1 on error. */
+int cd_fuzzy_score(const char *a, size_t alen, const char *b, size_t blen, const char *lang);
+
+/* Writes into out the text with the number `from` (canonical value) replaced by `to`
+ * (canonical value), written in the style of the number it replaces, else of lang. Returns
+ * CD_ERR_INPUT when the text has no such number. */
+cd_status cd_fuzzy_replace_number(const char *text, size_t len, const char *lang,
+                                  const char *from, const char *to, cd_buf *out,
+                                  cd_error *err);
+
+typedef struct cd_fuzzy_options {
+  size_t max_results;  /* -n (default 5) */
+  int min_score;       /* --min (default 70) */
+  const char *src_lang, *tgt_lang; /* NULL = any */
+  size_t max_candidates; /* units scored at most (default 200) */
+} cd_fuzzy_options;
+
+void cd_fuzzy_options_init(cd_fuzzy_options *o);
+
+typedef struct cd_fuzzy_match {
+  int64_t id;
+  int score;
+  bool adapted; /* target rewritten for differing placeables */
+  char *src_lang, *tgt_lang;
+  char *source;          /* the unit's source */
+  char *target;          /* the target to use (adapted when adapted) */
+  char *unit_target;     /* the unit's target as stored */
+  char *origin_doc;      /* may be NULL */
+  int64_t changed, usage;
+} cd_fuzzy_match;
+
+typedef struct cd_fuzzy_results cd_fuzzy_results;
+size_t cd_fuzzy_results_count(const cd_fuzzy_results *r);
+const cd_fuzzy_match *cd_fuzzy_results_get(const cd_fuzzy_results *r, size_t i);
+void cd_fuzzy_results_free(cd_fuzzy_results *r);
+
+/* Fuzzy lookup: the best units (score >= min_score, best first, at most max_results). The
+ * caller frees *out. */
+cd_status cd_fuzzy_lookup(cd_tm_store *s, const char *query, size_t len,
+                          const cd_fuzzy_options *o, cd_fuzzy_results **out, cd_error *err);
+
+/* Concordance: units with the term (a word or phrase, matched on index terms, case- and
+ * normalization-insensitive) in their source or target. hl_* give the byte spans of each
+ * occurrence in source and target, for highlighting. */
+typedef struct cd_concord_hit {
+  int64_t id;
+  char *src_lang, *tgt_lang, *source, *target;
+  size_t *src_spans; /* pairs start,end; n_src pairs */
+  size_t n_src;
+  size_t *tgt_spans;
+  size_t n_tgt;
+} cd_concord_hit;
+
+typedef struct cd_concord_results cd_concord_results;
+size_t cd_concord_results_count(const cd_concord_results *r);
+const cd_concord_hit *cd_concord_results_get(const cd_concord_results *r, size_t i);
+void cd_concord_results_free(cd_concord_results *r);
+
+/* Spans of the term's occurrences in text (pairs start,end into *spans, malloc'd). */
+cd_status cd_fuzzy_find_term(const char *text, size_t len, const char *term, size_t tlen,
+                             size_t **spans, size_t *n, cd_error *err);
+
+cd_status cd_concord(cd_tm_store *s, const char *term, size_t len, const char *src_lang,
+                     const char *tgt_lang, size_t limit, cd_concord_results **out,
+                     cd_error *err);
+
+#endif

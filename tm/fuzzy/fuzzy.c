@@ -1,0 +1,660 @@
+/* Fuzzy lookup, placeable adaptation and concordance (see cd_fuzzy.h). */
+#include "fuzzy_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/utf8.h>
+
+void cd_fuzzy_options_init(cd_fuzzy_options *o) {
+  memset(o, 0, sizeof *o);
+  o->max_results = 5;
+  o->min_score = 70;
+  o->max_candidates = 200;
+}
+
+/* ---- the match percentage ---------------------------------------------------------------- */
+
+static size_t words_of(const cd_tokenizer *tz, size_t *idx) {
+  size_t n = 0;
+  for (size_t i = 0; i < tz->ntoks; i++)
+    if (tz->toks[i].kind != CD_TOK_PUNCT)
+      idx[n++] = i;
+  return n;
+}
+
+static bool all_tokens_equal(const cd_tokenizer *a, const cd_tokenizer *b) {
+  if (a->ntoks != b->ntoks)
+    return false;
+  for (size_t i = 0; i < a->ntoks; i++)
+    if (!cd_tok_equal(a, &a->toks[i], b, &b->toks[i]))
+      return false;
+  return true;
+}
+
+/* Word-level Levenshtein distance turned into a percentage; -1 when out of memory. */
+static int score_tokens(const cd_tokenizer *a, const cd_tokenizer *b) {
+  size_t *ia = malloc((a->ntoks + 1) * sizeof *ia), *ib = malloc((b->ntoks + 1) * sizeof *ib);
+  size_t *row = malloc((b->ntoks + 1) * sizeof *row);
+  if (!ia || !ib || !row) {
+    free(ia);
+    free(ib);
+    free(row);
+    return -1;
+  }
+  size_t n = words_of(a, ia), m = words_of(b, ib);
+  int score;
+  if (n == 0 || m == 0) {
+    score = (n == m && all_tokens_equal(a, b)) ? 100 : 0;
+  } else {
+    for (size_t j = 0; j <= m; j++)
+      row[j] = j;
+    for (size_t i = 1; i <= n; i++) {
+      size_t diag = row[0];
+      row[0] = i;
+      for (size_t j = 1; j <= m; j++) {
+        size_t up = row[j];
+        size_t cost = cd_tok_equal(a, &a->toks[ia[i - 1]], b, &b->toks[ib[j - 1]]) ? 0 : 1;
+        size_t best = diag + cost;
+        if (up + 1 < best)
+          best = up + 1;
+        if (row[j - 1] + 1 < best)
+          best = row[j - 1] + 1;
+        row[j] = best;
+        diag = up;
+      }
+    }
+    size_t d = row[m], mx = n > m ? n : m;
+    if (d == 0)
+      score = all_tokens_equal(a, b) ? 100 : 99; /* same words, other punctuation */
+    else {
+      score = (int)floor(100.0 * (double)(mx - d) / (double)mx);
+      if (score > 99)
+        score = 99;
+    }
+  }
+  free(ia);
+  free(ib);
+  free(row);
+  return score;
+}
+
+int cd_fuzzy_score(const char *a, size_t alen, const char *b, size_t blen, const char *lang) {
+  cd_tokenizer ta, tb;
+  int score = -1;
+  if (cd_tokenizer_init(&ta, lang, NULL) == CD_OK && cd_tokenizer_init(&tb, lang, NULL) == CD_OK &&
+      cd_tokenize(&ta, a, alen, NULL) == CD_OK && cd_tokenize(&tb, b, blen, NULL) == CD_OK)
+    score = score_tokens(&ta, &tb);
+  cd_tokenizer_fini(&ta);
+  cd_tokenizer_fini(&tb);
+  return score;
+}
+
+/* ---- placeables -------------------------------------------------------------------------- */
+
+/* Writes a canonical value ("5000", "2.5") in the style of the number `like` (its group and
+ * decimal separators), falling back on the locale's. */
+static cd_status format_number(const char *value, const cd_tok *like, const cd_number_style *loc,
+                               cd_buf *out) {
+  const char *dot = strchr(value, '.');
+  size_t int_len = dot ? (size_t)(dot - value) : strlen(value);
+  UChar32 group = like->num_group;
+  if (!group && like->num_int_digits <= 3 && int_len >= 5)
+    group = loc->group; /* the unit's number was too short to show its grouping */
+  UChar32 decimal = like->num_decimal ? like->num_decimal : loc->decimal;
+  cd_status st = CD_OK;
+  for (size_t i = 0; i < int_len && !st; i++) {
+    if (group && i > 0 && (int_len - i) % 3 == 0)
+      st = cd_buf_append_cp(out, (uint32_t)group);
+    if (!st)
+      st = cd_buf_append(out, value + i, 1);
+  }
+  if (dot && !st) {
+    st = cd_buf_append_cp(out, (uint32_t)decimal);
+    if (!st)
+      st = cd_buf_append_str(out, dot + 1);
+  }
+  return st;
+}
+
+typedef struct replacement {
+  size_t start, end;
+  size_t text_off, text_len; /* in the replacement buffer */
+} replacement;
+
+static int by_start(const void *a, const void *b) {
+  const replacement *x = a, *y = b;
+  return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Adapts target (tokenized in tt) for the numbers in which query (tq) and unit source (ts)
+ * differ. Returns the number of differing numbers it could not place in the target; *adapted
+ * tells whether it changed anything. */
+static cd_status adapt_numbers(const cd_tokenizer *tq, const cd_tokenizer *ts,
+                               const cd_tokenizer *tt, const char *target, size_t tlen,
+                               cd_buf *out, bool *adapted, int *missed) {
+  *adapted = false;
+  *missed = 0;
+  cd_buf_clear(out);
+  size_t nq = 0, ns = 0;
+  for (size_t i = 0; i < tq->ntoks; i++)
+    nq += tq->toks[i].kind == CD_TOK_NUMBER;
+  for (size_t i = 0; i < ts->ntoks; i++)
+    ns += ts->toks[i].kind == CD_TOK_NUMBER;
+  if (nq == 0 || nq != ns)
+    return cd_buf_append(out, target, tlen);
+  bool *used = calloc(tt->ntoks + 1, sizeof *used);
+  replacement *reps = calloc(nq, sizeof *reps);
+  cd_buf texts = CD_BUF_INIT;
+  size_t nreps = 0;
+  cd_status st = (!used || !reps) ? CD_ERR_NOMEM : CD_OK;
+  size_t qi = 0, si = 0;
+  while (!st && qi < tq->ntoks && si < ts->ntoks) {
+    const cd_tok *q = &tq->toks[qi], *s = &ts->toks[si];
+    if (q->kind != CD_TOK_NUMBER) {
+      qi++;
+      continue;
+    }
+    if (s->kind != CD_TOK_NUMBER) {
+      si++;
+      continue;
+    }
+    qi++;
+    si++;
+    if (strcmp(q->value, s->value) == 0)
+      continue;
+    if (!q->value[0] || !s->value[0]) {
+      (*missed)++;
+      continue;
+    }
+    size_t k;
+    for (k = 0; k < tt->ntoks; k++)
+      if (!used[k] && tt->toks[k].kind == CD_TOK_NUMBER && strcmp(tt->toks[k].value, s->value) == 0)
+        break;
+    if (k == tt->ntoks) {
+      (*missed)++;
+      continue;
+    }
+    used[k] = true;
+    reps[nreps].start = tt->toks[k].start;
+    reps[nreps].end = tt->toks[k].end;
+    reps[nreps].text_off = texts.len;
+    st = format_number(q->value, &tt->toks[k], &tt->style, &texts);
+    reps[nreps].text_len = texts.len - reps[nreps].text_off;
+    nreps++;
+  }
+  if (!st) {
+    qsort(reps, nreps, sizeof *reps, by_start);
+    size_t at = 0;
+    for (size_t r = 0; r < nreps && !st; r++) {
+      st = cd_buf_append(out, target + at, reps[r].start - at);
+      if (!st)
+        st = cd_buf_append(out, texts.data + reps[r].text_off, reps[r].text_len);
+      at = reps[r].end;
+    }
+    if (!st)
+      st = cd_buf_append(out, target + at, tlen - at);
+    *adapted = nreps > 0;
+  }
+  free(used);
+  free(reps);
+  cd_buf_free(&texts);
+  return st;
+}
+
+cd_status cd_fuzzy_replace_number(const char *text, size_t len, const char *lang,
+                                  const char *from, const char *to, cd_buf *out,
+                                  cd_error *err) {
+  cd_tokenizer tz;
+  cd_status st = cd_tokenizer_init(&tz, lang, err);
+  if (!st)
+    st = cd_tokenize(&tz, text, len, err);
+  size_t k = tz.ntoks;
+  if (!st) {
+    for (k = 0; k < tz.ntoks; k++)
+      if (tz.toks[k].kind == CD_TOK_NUMBER && strcmp(tz.toks[k].value, from) == 0)
+        break;
+    if (k == tz.ntoks)
+      st = cd_error_set(err, CD_ERR_INPUT, "no number %s in the text", from);
+  }
+  if (!st) {
+    cd_buf_clear(out);
+    if (cd_buf_append(out, text, tz.toks[k].start) ||
+        format_number(to, &tz.toks[k], &tz.style, out) ||
+        cd_buf_append(out, text + tz.toks[k].end, len - tz.toks[k].end))
+      st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  }
+  cd_tokenizer_fini(&tz);
+  return st;
+}
+
+/* ---- lookup ------------------------------------------------------------------------------ */
+
+struct cd_fuzzy_results {
+  cd_fuzzy_match *m;
+  size_t n, cap;
+};
+
+size_t cd_fuzzy_results_count(const cd_fuzzy_results *r) { return r ? r->n : 0; }
+const cd_fuzzy_match *cd_fuzzy_results_get(const cd_fuzzy_results *r, size_t i) {
+  return r && i < r->n ? &r->m[i] : NULL;
+}
+
+static void match_free(cd_fuzzy_match *m) {
+  free(m->src_lang);
+  free(m->tgt_lang);
+  free(m->source);
+  free(m->target);
+  free(m->unit_target);
+  free(m->origin_doc);
+}
+
+void cd_fuzzy_results_free(cd_fuzzy_results *r) {
+  if (!r)
+    return;
+  for (size_t i = 0; i < r->n; i++)
+    match_free(&r->m[i]);
+  free(r->m);
+  free(r);
+}
+
+/* A tokenizer per language, made on first use. */
+typedef struct tz_cache {
+  char lang[64];
+  bool ready;
+  cd_tokenizer tz;
+} tz_cache;
+
+static cd_tokenizer *tz_for(tz_cache *c, const char *lang, cd_error *err) {
+  if (c->ready && strcmp(c->lang, lang ? lang : "") == 0)
+    return &c->tz;
+  if (c->ready)
+    cd_tokenizer_fini(&c->tz);
+  c->ready = false;
+  if (cd_tokenizer_init(&c->tz, lang, err))
+    return NULL;
+  snprintf(c->lang, sizeof c->lang, "%s", lang ? lang : "");
+  c->ready = true;
+  return &c->tz;
+}
+
+typedef struct lookup_ctx {
+  const cd_fuzzy_options *o;
+  const char *query;
+  cd_tokenizer *tq;
+  tz_cache src, tgt;
+  cd_fuzzy_results *res;
+  cd_buf adapted;
+  cd_status st;
+  cd_error *err;
+} lookup_ctx;
+
+static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
+
+static int take_candidate(void *ud, const cd_tm_unit *u) {
+  lookup_ctx *c = ud;
+  cd_tokenizer *ts = tz_for(&c->src, u->src_lang, c->err);
+  if (!ts || cd_tokenize(ts, u->source, strlen(u->source), c->err)) {
+    c->st = CD_ERR_INTERNAL;
+    return 1;
+  }
+  int score = score_tokens(c->tq, ts);
+  if (score < 0) {
+    c->st = cd_error_set(c->err, CD_ERR_NOMEM, "out of memory");
+    return 1;
+  }
+  if (score < c->o->min_score)
+    return 0;
+  cd_tokenizer *tt = tz_for(&c->tgt, u->tgt_lang, c->err);
+  size_t tlen = strlen(u->target);
+  if (!tt || cd_tokenize(tt, u->target, tlen, c->err)) {
+    c->st = CD_ERR_INTERNAL;
+    return 1;
+  }
+  bool adapted = false;
+  int missed = 0;
+  if (adapt_numbers(c->tq, ts, tt, u->target, tlen, &c->adapted, &adapted, &missed)) {
+    c->st = cd_error_set(c->err, CD_ERR_NOMEM, "out of memory");
+    return 1;
+  }
+  /* A differing number that could not be placed in the target leaves a wrong figure there:
+   * the hit loses a point per such number. */
+  score -= missed;
+  if (score < c->o->min_score)
+    return 0;
+  cd_fuzzy_results *r = c->res;
+  if (r->n == r->cap) {
+    size_t cap = r->cap ? r->cap * 2 : 16;
+    cd_fuzzy_match *m = realloc(r->m, cap * sizeof *m);
+    if (!m) {
+      c->st = cd_error_set(c->err, CD_ERR_NOMEM, "out of memory");
+      return 1;
+    }
+    r->m = m;
+    r->cap = cap;
+  }
+  cd_fuzzy_match *m = &r->m[r->n];
+  memset(m, 0, sizeof *m);
+  m->id = u->id;
+  m->score = score;
+  m->adapted = adapted;
+  m->src_lang = strdup(u->src_lang);
+  m->tgt_lang = strdup(u->tgt_lang);
+  m->source = strdup(u->source);
+  m->target = strdup(c->adapted.data ? c->adapted.data : "");
+  m->unit_target = strdup(u->target);
+  m->origin_doc = dup_or_null(u->origin_doc);
+  m->changed = u->changed;
+  m->usage = u->usage;
+  r->n++;
+  if (!m->src_lang || !m->tgt_lang || !m->source || !m->target || !m->unit_target ||
+      (u->origin_doc && !m->origin_doc)) {
+    c->st = cd_error_set(c->err, CD_ERR_NOMEM, "out of memory");
+    return 1;
+  }
+  return 0;
+}
+
+static int by_rank(const void *a, const void *b) {
+  const cd_fuzzy_match *x = a, *y = b;
+  if (x->score != y->score)
+    return x->score > y->score ? -1 : 1;
+  if (x->adapted != y->adapted)
+    return x->adapted ? 1 : -1; /* an exact figure beats an adapted one */
+  if (x->usage != y->usage)
+    return x->usage > y->usage ? -1 : 1;
+  if (x->changed != y->changed)
+    return x->changed > y->changed ? -1 : 1;
+  return x->id > y->id ? -1 : x->id < y->id;
+}
+
+typedef struct terms_ctx {
+  char **v;
+  size_t n, cap;
+  bool numbers; /* keep digit-only terms */
+  bool failed;
+} terms_ctx;
+
+static void collect_term(void *ud, const char *t, size_t len) {
+  terms_ctx *c = ud;
+  if (c->failed || (!c->numbers && cd_fuzzy_term_is_number(t, len)))
+    return;
+  if (c->n == c->cap) {
+    size_t cap = c->cap ? c->cap * 2 : 16;
+    char **v = realloc(c->v, cap * sizeof *v);
+    if (!v) {
+      c->failed = true;
+      return;
+    }
+    c->v = v;
+    c->cap = cap;
+  }
+  char *s = malloc(len + 1);
+  if (!s) {
+    c->failed = true;
+    return;
+  }
+  memcpy(s, t, len);
+  s[len] = '\0';
+  c->v[c->n++] = s;
+}
+
+static void terms_free(terms_ctx *c) {
+  for (size_t i = 0; i < c->n; i++)
+    free(c->v[i]);
+  free(c->v);
+}
+
+static cd_status terms_of(const char *text, size_t len, bool numbers, terms_ctx *c,
+                          cd_error *err) {
+  memset(c, 0, sizeof *c);
+  c->numbers = numbers;
+  cd_buf folded = CD_BUF_INIT;
+  cd_status st = cd_fuzzy_fold(text, len, &folded, err);
+  if (!st)
+    cd_fuzzy_index_terms(folded.data ? folded.data : "", folded.len, collect_term, c);
+  cd_buf_free(&folded);
+  if (!st && c->failed)
+    st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  return st;
+}
+
+cd_status cd_fuzzy_lookup(cd_tm_store *s, const char *query, size_t len,
+                          const cd_fuzzy_options *o, cd_fuzzy_results **out, cd_error *err) {
+  cd_fuzzy_options defaults;
+  if (!o) {
+    cd_fuzzy_options_init(&defaults);
+    o = &defaults;
+  }
+  *out = NULL;
+  cd_fuzzy_results *res = calloc(1, sizeof *res);
+  if (!res)
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  terms_ctx terms;
+  cd_tokenizer tq;
+  memset(&tq, 0, sizeof tq);
+  lookup_ctx c;
+  memset(&c, 0, sizeof c);
+  cd_status st = terms_of(query, len, false, &terms, err);
+  if (!st)
+    st = cd_tokenizer_init(&tq, o->src_lang, err);
+  if (!st)
+    st = cd_tokenize(&tq, query, len, err);
+  if (st)
+    goto done;
+  /* A unit scoring >= min differs from the query in at most (100 - min)% of its words, so
+   * it holds at least one of any (100 - min)% + 1 of the query's terms: query the rarest. */
+  int min = o->min_score < 0 ? 0 : o->min_score > 100 ? 100 : o->min_score;
+  size_t need = terms.n * (size_t)(100 - min) / 100 + 1;
+  if (need > terms.n)
+    need = terms.n;
+  c.o = o;
+  c.query = query;
+  c.tq = &tq;
+  c.res = res;
+  c.err = err;
+  st = cd_tm_store_candidates(s, (const char *const *)terms.v, terms.n, need, o->src_lang,
+                              o->tgt_lang, o->max_candidates ? o->max_candidates : 200,
+                              take_candidate, &c, err);
+  if (!st && c.st)
+    st = c.st;
+  if (st)
+    goto done;
+  qsort(res->m, res->n, sizeof *res->m, by_rank);
+  size_t keep = o->max_results ? o->max_results : 5;
+  while (res->n > keep)
+    match_free(&res->m[--res->n]);
+done:
+  terms_free(&terms);
+  cd_tokenizer_fini(&tq);
+  if (c.src.ready)
+    cd_tokenizer_fini(&c.src.tz);
+  if (c.tgt.ready)
+    cd_tokenizer_fini(&c.tgt.tz);
+  cd_buf_free(&c.adapted);
+  if (st) {
+    cd_fuzzy_results_free(res);
+    return st;
+  }
+  *out = res;
+  return CD_OK;
+}
+
+/* ---- concordance ------------------------------------------------------------------------- */
+
+struct cd_concord_results {
+  cd_concord_hit *h;
+  size_t n, cap;
+};
+
+size_t cd_concord_results_count(const cd_concord_results *r) { return r ? r->n : 0; }
+const cd_concord_hit *cd_concord_results_get(const cd_concord_results *r, size_t i) {
+  return r && i < r->n ? &r->h[i] : NULL;
+}
+
+void cd_concord_results_free(cd_concord_results *r) {
+  if (!r)
+    return;
+  for (size_t i = 0; i < r->n; i++) {
+    cd_concord_hit *h = &r->h[i];
+    free(h->src_lang);
+    free(h->tgt_lang);
+    free(h->source);
+    free(h->target);
+    free(h->src_spans);
+    free(h->tgt_spans);
+  }
+  free(r->h);
+  free(r);
+}
+
+typedef struct span_ctx {
+  const char *base;
+  size_t *runs; /* start,end pairs of the text's index terms */
+  size_t n, cap;
+  bool failed;
+} span_ctx;
+
+static void collect_span(void *ud, const char *t, size_t len) {
+  span_ctx *c = ud;
+  if (c->failed)
+    return;
+  if (c->n == c->cap) {
+    size_t cap = c->cap ? c->cap * 2 : 32;
+    size_t *r = realloc(c->runs, cap * 2 * sizeof *r);
+    if (!r) {
+      c->failed = true;
+      return;
+    }
+    c->runs = r;
+    c->cap = cap;
+  }
+  c->runs[2 * c->n] = (size_t)(t - c->base);
+  c->runs[2 * c->n + 1] = (size_t)(t - c->base) + len;
+  c->n++;
+}
+
+/* The term runs of the original text (letters, digits, marks: case folding keeps a letter a
+ * letter), each folded and compared to the term's folded index terms. */
+cd_status cd_fuzzy_find_term(const char *text, size_t len, const char *term, size_t tlen,
+                             size_t **spans, size_t *n, cd_error *err) {
+  *spans = NULL;
+  *n = 0;
+  terms_ctx t;
+  cd_status st = terms_of(term, tlen, true, &t, err);
+  span_ctx sc = {text, NULL, 0, 0, false};
+  cd_buf f = CD_BUF_INIT;
+  char **folded = NULL;
+  if (st)
+    goto done;
+  cd_fuzzy_index_terms(text, len, collect_span, &sc);
+  if (sc.failed || !(folded = calloc(sc.n + 1, sizeof *folded))) {
+    st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    goto done;
+  }
+  for (size_t i = 0; i < sc.n && !st; i++) {
+    st = cd_fuzzy_fold(text + sc.runs[2 * i], sc.runs[2 * i + 1] - sc.runs[2 * i], &f, err);
+    if (!st && !(folded[i] = strdup(f.data ? f.data : "")))
+      st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  }
+  if (st || t.n == 0)
+    goto done;
+  size_t *out = NULL, nout = 0;
+  for (size_t i = 0; i + t.n <= sc.n; i++) {
+    size_t k = 0;
+    while (k < t.n && strcmp(folded[i + k], t.v[k]) == 0)
+      k++;
+    if (k < t.n)
+      continue;
+    size_t *p = realloc(out, (nout + 1) * 2 * sizeof *p);
+    if (!p) {
+      free(out);
+      st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+      goto done;
+    }
+    out = p;
+    out[2 * nout] = sc.runs[2 * i];
+    out[2 * nout + 1] = sc.runs[2 * (i + t.n - 1) + 1];
+    nout++;
+    i += t.n - 1;
+  }
+  *spans = out;
+  *n = nout;
+done:
+  if (folded)
+    for (size_t i = 0; i < sc.n; i++)
+      free(folded[i]);
+  free(folded);
+  free(sc.runs);
+  cd_buf_free(&f);
+  terms_free(&t);
+  return st;
+}
+
+typedef struct concord_ctx {
+  const char *term;
+  size_t tlen;
+  cd_concord_results *res;
+  cd_status st;
+  cd_error *err;
+} concord_ctx;
+
+static int take_concord(void *ud, const cd_tm_unit *u) {
+  concord_ctx *c = ud;
+  cd_concord_results *r = c->res;
+  if (r->n == r->cap) {
+    size_t cap = r->cap ? r->cap * 2 : 16;
+    cd_concord_hit *h = realloc(r->h, cap * sizeof *h);
+    if (!h) {
+      c->st = cd_error_set(c->err, CD_ERR_NOMEM, "out of memory");
+      return 1;
+    }
+    r->h = h;
+    r->cap = cap;
+  }
+  cd_concord_hit *h = &r->h[r->n++];
+  memset(h, 0, sizeof *h);
+  h->id = u->id;
+  h->src_lang = strdup(u->src_lang);
+  h->tgt_lang = strdup(u->tgt_lang);
+  h->source = strdup(u->source);
+  h->target = strdup(u->target);
+  if (!h->src_lang || !h->tgt_lang || !h->source || !h->target) {
+    c->st = cd_error_set(c->err, CD_ERR_NOMEM, "out of memory");
+    return 1;
+  }
+  if ((c->st = cd_fuzzy_find_term(u->source, strlen(u->source), c->term, c->tlen, &h->src_spans,
+                                  &h->n_src, c->err)) ||
+      (c->st = cd_fuzzy_find_term(u->target, strlen(u->target), c->term, c->tlen, &h->tgt_spans,
+                                  &h->n_tgt, c->err)))
+    return 1;
+  return 0;
+}
+
+cd_status cd_concord(cd_tm_store *s, const char *term, size_t len, const char *src_lang,
+                     const char *tgt_lang, size_t limit, cd_concord_results **out,
+                     cd_error *err) {
+  *out = NULL;
+  terms_ctx t;
+  cd_status st = terms_of(term, len, true, &t, err);
+  if (st)
+    return st;
+  cd_concord_results *res = calloc(1, sizeof *res);
+  if (!res) {
+    terms_free(&t);
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  }
+  concord_ctx c = {term, len, res, CD_OK, err};
+  st = cd_tm_store_concord(s, (const char *const *)t.v, t.n, src_lang, tgt_lang,
+                           limit ? limit : 20, take_concord, &c, err);
+  if (!st)
+    st = c.st;
+  terms_free(&t);
+  if (st) {
+    cd_concord_results_free(res);
+    return st;
+  }
+  *out = res;
+  return CD_OK;
+}

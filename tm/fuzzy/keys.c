@@ -1,0 +1,414 @@
+/* Matching keys: folding, index terms, scoring tokens and numbers (see cd_fuzzy.h). */
+#include "fuzzy_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/unum.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
+#include <unicode/utf8.h>
+
+/* ---- folding ----------------------------------------------------------------------------- */
+
+static bool is_ascii(const char *s, size_t len) {
+  for (size_t i = 0; i < len; i++)
+    if ((unsigned char)s[i] >= 0x80)
+      return false;
+  return true;
+}
+
+cd_status cd_fuzzy_fold(const char *s, size_t len, cd_buf *out, cd_error *err) {
+  cd_buf_clear(out);
+  if (is_ascii(s, len)) {
+    /* Full case folding of ASCII is A–Z → a–z and ASCII is already NFC: the fast path for
+     * most English text, exact, and the same result ICU gives. */
+    if (cd_buf_append(out, s, len))
+      return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < len; i++)
+      if (out->data[i] >= 'A' && out->data[i] <= 'Z')
+        out->data[i] = (char)(out->data[i] - 'A' + 'a');
+    return CD_OK;
+  }
+  UErrorCode ec = U_ZERO_ERROR;
+  int32_t n16 = 0;
+  if (len > INT32_MAX / 4)
+    return cd_error_set(err, CD_ERR_INPUT, "segment too long to fold (%zu bytes)", len);
+  u_strFromUTF8WithSub(NULL, 0, &n16, s, (int32_t)len, 0xFFFD, NULL, &ec);
+  if (ec != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(ec))
+    return cd_error_set(err, CD_ERR_INTERNAL, "ICU cannot read a segment: %s", u_errorName(ec));
+  /* Folding can lengthen text (ß → ss) up to three times; NFC never lengthens folded text
+   * by more than that bound either. */
+  int32_t cap = n16 * 3 + 16;
+  UChar *a = malloc(sizeof(UChar) * (size_t)cap * 2);
+  if (!a)
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  UChar *b = a + cap;
+  ec = U_ZERO_ERROR;
+  u_strFromUTF8WithSub(a, cap, &n16, s, (int32_t)len, 0xFFFD, NULL, &ec);
+  int32_t nf = U_SUCCESS(ec) ? u_strFoldCase(b, cap, a, n16, U_FOLD_CASE_DEFAULT, &ec) : 0;
+  const UNormalizer2 *nfc = U_SUCCESS(ec) ? unorm2_getNFCInstance(&ec) : NULL;
+  UChar *res = b;
+  int32_t nres = nf;
+  if (U_SUCCESS(ec) && unorm2_quickCheck(nfc, b, nf, &ec) != UNORM_YES && U_SUCCESS(ec)) {
+    nres = unorm2_normalize(nfc, b, nf, a, cap, &ec);
+    res = a;
+  }
+  int32_t n8 = 0;
+  if (U_SUCCESS(ec)) {
+    u_strToUTF8(NULL, 0, &n8, res, nres, &ec);
+    if (ec == U_BUFFER_OVERFLOW_ERROR)
+      ec = U_ZERO_ERROR;
+  }
+  if (U_SUCCESS(ec) && cd_buf_reserve(out, (size_t)n8 + 1) == CD_OK) {
+    u_strToUTF8(out->data, n8 + 1, &n8, res, nres, &ec);
+    out->len = (size_t)n8;
+  } else if (U_SUCCESS(ec)) {
+    free(a);
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  }
+  free(a);
+  if (U_FAILURE(ec))
+    return cd_error_set(err, CD_ERR_INTERNAL, "ICU cannot fold a segment: %s", u_errorName(ec));
+  return CD_OK;
+}
+
+/* ---- index terms ------------------------------------------------------------------------- */
+
+/* The characters FTS5's tokenizer keeps (categories 'L* N* Co M*' in the store's schema). */
+static bool is_term_char(UChar32 c) {
+  return (U_GET_GC_MASK(c) & (U_GC_L_MASK | U_GC_N_MASK | U_GC_CO_MASK | U_GC_M_MASK)) != 0;
+}
+
+void cd_fuzzy_index_terms(const char *s, size_t len, cd_fuzzy_term_fn fn, void *ud) {
+  size_t i = 0, start = 0;
+  bool in = false;
+  while (i < len) {
+    size_t at = i;
+    UChar32 c;
+    if ((unsigned char)s[i] < 0x80)
+      c = (unsigned char)s[i++];
+    else
+      c = cd_utf8_next(s, len, &i);
+    bool t = c >= 0 && is_term_char(c);
+    if (t && !in) {
+      start = at;
+      in = true;
+    } else if (!t && in) {
+      fn(ud, s + start, at - start);
+      in = false;
+    }
+  }
+  if (in)
+    fn(ud, s + start, len - start);
+}
+
+bool cd_fuzzy_term_is_number(const char *term, size_t len) {
+  size_t i = 0;
+  while (i < len) {
+    UChar32 c = cd_utf8_next(term, len, &i);
+    if (c < 0 || !u_isdigit(c))
+      return false;
+  }
+  return len > 0;
+}
+
+/* ---- number formats ---------------------------------------------------------------------- */
+
+static void number_style_for(const char *lang, cd_number_style *ns) {
+  ns->group = ',';
+  ns->decimal = '.';
+  if (!lang || !*lang)
+    return;
+  UErrorCode ec = U_ZERO_ERROR;
+  UNumberFormat *nf = unum_open(UNUM_DECIMAL, NULL, 0, lang, NULL, &ec);
+  if (U_FAILURE(ec))
+    return;
+  UChar sym[8];
+  int32_t n = unum_getSymbol(nf, UNUM_GROUPING_SEPARATOR_SYMBOL, sym, 8, &ec);
+  if (U_SUCCESS(ec) && n >= 1) {
+    UChar32 c;
+    U16_GET(sym, 0, 0, n, c);
+    ns->group = c;
+  }
+  ec = U_ZERO_ERROR;
+  n = unum_getSymbol(nf, UNUM_DECIMAL_SEPARATOR_SYMBOL, sym, 8, &ec);
+  if (U_SUCCESS(ec) && n >= 1) {
+    UChar32 c;
+    U16_GET(sym, 0, 0, n, c);
+    ns->decimal = c;
+  }
+  unum_close(nf);
+}
+
+static bool is_space_sep(UChar32 c) {
+  return c == 0x20 || c == 0xA0 || c == 0x202F || c == 0x2009 || c == 0x2007;
+}
+
+/* Reads the number in u[0..n) (digits and separators, as the tokenizer merged them) into a
+ * canonical value ("5000", "2.5") and the separators it used. */
+static void parse_number(const UChar *u, int32_t n, const cd_number_style *loc, cd_tok *t) {
+  UChar32 seps[64];
+  int32_t sep_at[64];
+  int nsep = 0;
+  char digits[64];
+  int nd = 0;
+  int32_t i = 0;
+  bool overflow = false;
+  while (i < n) {
+    UChar32 c;
+    int32_t at = i;
+    U16_NEXT(u, i, n, c);
+    int32_t d = u_charDigitValue(c);
+    if (d >= 0) {
+      if (nd < 62)
+        digits[nd++] = (char)('0' + d);
+      else
+        overflow = true;
+    } else if (nsep < 64) {
+      seps[nsep] = c;
+      sep_at[nsep++] = nd;
+      (void)at;
+    } else {
+      overflow = true;
+    }
+  }
+  t->num_group = 0;
+  t->num_decimal = 0;
+  int dec_index = -1; /* index into seps of the decimal separator */
+  if (nsep > 0) {
+    UChar32 last = seps[nsep - 1];
+    int count_last = 0;
+    bool mixed = false;
+    for (int k = 0; k < nsep; k++) {
+      if (seps[k] == last)
+        count_last++;
+      else
+        mixed = true;
+    }
+    int after = nd - sep_at[nsep - 1];
+    if (is_space_sep(last))
+      dec_index = -1;
+    else if (mixed)
+      dec_index = count_last == 1 ? nsep - 1 : -1;
+    else if (count_last > 1)
+      dec_index = -1;
+    else if (after != 3)
+      dec_index = nsep - 1;
+    else if (last == loc->group)
+      dec_index = -1;
+    else if (last == loc->decimal)
+      dec_index = nsep - 1;
+    else
+      dec_index = -1;
+    for (int k = 0; k < nsep; k++) {
+      if (k == dec_index)
+        t->num_decimal = seps[k];
+      else
+        t->num_group = seps[k];
+    }
+  }
+  int int_digits = dec_index >= 0 ? sep_at[dec_index] : nd;
+  t->num_int_digits = int_digits;
+  size_t o = 0;
+  int k = 0;
+  while (k < int_digits - 1 && digits[k] == '0')
+    k++;
+  for (; k < int_digits && o < sizeof t->value - 2; k++)
+    t->value[o++] = digits[k];
+  if (o == 0)
+    t->value[o++] = '0';
+  int frac_end = nd;
+  while (frac_end > int_digits && digits[frac_end - 1] == '0')
+    frac_end--;
+  if (frac_end > int_digits && o < sizeof t->value - 2) {
+    t->value[o++] = '.';
+    for (k = int_digits; k < frac_end && o < sizeof t->value - 1; k++)
+      t->value[o++] = digits[k];
+  }
+  t->value[o] = '\0';
+  if (overflow)
+    t->value[0] = '\0'; /* too long to treat as a placeable */
+}
+
+/* ---- scoring tokens ---------------------------------------------------------------------- */
+
+cd_status cd_tokenizer_init(cd_tokenizer *tz, const char *lang, cd_error *err) {
+  memset(tz, 0, sizeof *tz);
+  UErrorCode ec = U_ZERO_ERROR;
+  tz->bi = ubrk_open(UBRK_WORD, lang && *lang ? lang : "root", NULL, 0, &ec);
+  if (U_FAILURE(ec))
+    return cd_error_set(err, CD_ERR_INTERNAL, "ICU word break iterator: %s", u_errorName(ec));
+  number_style_for(lang, &tz->style);
+  return CD_OK;
+}
+
+void cd_tokenizer_fini(cd_tokenizer *tz) {
+  if (tz->bi)
+    ubrk_close(tz->bi);
+  free(tz->u16);
+  free(tz->off8);
+  free(tz->toks);
+  cd_buf_free(&tz->fold);
+  cd_buf_free(&tz->scratch);
+  memset(tz, 0, sizeof *tz);
+}
+
+static cd_status push_tok(cd_tokenizer *tz, const cd_tok *t) {
+  if (tz->ntoks == tz->cap_toks) {
+    size_t cap = tz->cap_toks ? tz->cap_toks * 2 : 64;
+    cd_tok *p = realloc(tz->toks, cap * sizeof *p);
+    if (!p)
+      return CD_ERR_NOMEM;
+    tz->toks = p;
+    tz->cap_toks = cap;
+  }
+  tz->toks[tz->ntoks++] = *t;
+  return CD_OK;
+}
+
+/* Appends the folded form of s[a..b) to tz->fold; the token records where. */
+static cd_status fold_into(cd_tokenizer *tz, const char *s, size_t a, size_t b, cd_tok *t) {
+  cd_status st = cd_fuzzy_fold(s + a, b - a, &tz->scratch, NULL);
+  if (st)
+    return st;
+  t->fold_off = tz->fold.len;
+  t->fold_len = tz->scratch.len;
+  return cd_buf_append(&tz->fold, tz->scratch.data ? tz->scratch.data : "", tz->scratch.len);
+}
+
+static bool is_number_status(int32_t st) {
+  return st >= UBRK_WORD_NUMBER && st < UBRK_WORD_NUMBER_LIMIT;
+}
+
+static int32_t digit_count(const UChar *u, int32_t a, int32_t b) {
+  int32_t n = 0;
+  while (a < b) {
+    UChar32 c;
+    U16_NEXT(u, a, b, c);
+    if (!u_isdigit(c))
+      return -1;
+    n++;
+  }
+  return n;
+}
+
+cd_status cd_tokenize(cd_tokenizer *tz, const char *s, size_t len, cd_error *err) {
+  tz->ntoks = 0;
+  cd_buf_clear(&tz->fold);
+  if (len > INT32_MAX / 2)
+    return cd_error_set(err, CD_ERR_INPUT, "segment too long (%zu bytes)", len);
+  UErrorCode ec = U_ZERO_ERROR;
+  int32_t n16 = 0;
+  u_strFromUTF8WithSub(NULL, 0, &n16, s, (int32_t)len, 0xFFFD, NULL, &ec);
+  ec = U_ZERO_ERROR;
+  if ((size_t)n16 + 1 > tz->cap16) {
+    size_t cap = (size_t)n16 + 64;
+    UChar *u = realloc(tz->u16, cap * sizeof *u);
+    size_t *o = u ? realloc(tz->off8, (cap + 1) * sizeof *o) : NULL;
+    if (u)
+      tz->u16 = u;
+    if (!u || !o)
+      return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    tz->off8 = o;
+    tz->cap16 = cap;
+  }
+  u_strFromUTF8WithSub(tz->u16, (int32_t)tz->cap16, &n16, s, (int32_t)len, 0xFFFD, NULL, &ec);
+  if (U_FAILURE(ec))
+    return cd_error_set(err, CD_ERR_INTERNAL, "ICU cannot read a segment: %s", u_errorName(ec));
+  /* UTF-16 index → byte offset in s, so tokens carry spans of the original text. An
+   * ill-formed byte sequence became one U+FFFD: walk s the same way. */
+  {
+    size_t b = 0;
+    int32_t i = 0;
+    while (i < n16) {
+      tz->off8[i] = b;
+      UChar32 c;
+      int32_t at = i;
+      U16_NEXT(tz->u16, i, n16, c);
+      if (i - at == 2)
+        tz->off8[at + 1] = b;
+      cd_utf8_next(s, len, &b);
+    }
+    tz->off8[n16] = len;
+  }
+  const UChar *u = tz->u16;
+  ubrk_setText(tz->bi, u, n16, &ec);
+  if (U_FAILURE(ec))
+    return cd_error_set(err, CD_ERR_INTERNAL, "ICU word break: %s", u_errorName(ec));
+  bool space_groups = is_space_sep(tz->style.group) || u_isUWhiteSpace(tz->style.group);
+  int32_t prev = ubrk_first(tz->bi);
+  for (int32_t cur = ubrk_next(tz->bi); cur != UBRK_DONE; prev = cur, cur = ubrk_next(tz->bi)) {
+    int32_t status = ubrk_getRuleStatus(tz->bi);
+    cd_tok t;
+    memset(&t, 0, sizeof t);
+    if (status >= UBRK_WORD_NONE_LIMIT) {
+      int32_t end = cur;
+      bool number = is_number_status(status);
+      if (number) {
+        /* Thousands grouped with spaces ("5 000", "5\u202F000") come out of the word
+         * breaker as several numbers: join a 1–3 digit leader with 3-digit groups. */
+        int32_t lead = digit_count(u, prev, cur);
+        while (lead >= 1 && lead <= 3 && end < n16) {
+          UChar32 sp;
+          int32_t j = end;
+          U16_NEXT(u, j, n16, sp);
+          if (!(sp == 0xA0 || sp == 0x202F || sp == 0x2009 || (sp == 0x20 && space_groups)))
+            break;
+          int32_t k = j, digits = 0;
+          while (k < n16 && u_isdigit(u[k]) && digits < 4) {
+            k++;
+            digits++;
+          }
+          if (digits != 3 || (k < n16 && (u_isalnum(u[k]))))
+            break;
+          end = k;
+        }
+        while (end > cur) { /* advance the iterator past what we joined */
+          cur = ubrk_next(tz->bi);
+          if (cur == UBRK_DONE || cur >= end)
+            break;
+        }
+        if (cur == UBRK_DONE)
+          cur = n16;
+        end = cur > end ? cur : end;
+        t.kind = CD_TOK_NUMBER;
+        parse_number(u + prev, end - prev, &tz->style, &t);
+      } else {
+        t.kind = CD_TOK_WORD;
+      }
+      t.start = tz->off8[prev];
+      t.end = tz->off8[end];
+      if (fold_into(tz, s, t.start, t.end, &t) || push_tok(tz, &t))
+        return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+      continue;
+    }
+    /* Spaces and punctuation: each visible character is a punctuation token. */
+    int32_t i = prev;
+    while (i < cur) {
+      int32_t at = i;
+      UChar32 c;
+      U16_NEXT(u, i, cur, c);
+      if (u_isUWhiteSpace(c) || u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
+        continue;
+      memset(&t, 0, sizeof t);
+      t.kind = CD_TOK_PUNCT;
+      t.start = tz->off8[at];
+      t.end = tz->off8[i];
+      if (fold_into(tz, s, t.start, t.end, &t) || push_tok(tz, &t))
+        return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    }
+  }
+  return CD_OK;
+}
+
+bool cd_tok_equal(const cd_tokenizer *a, const cd_tok *x, const cd_tokenizer *b,
+                  const cd_tok *y) {
+  if (x->kind != y->kind)
+    return false;
+  if (x->kind == CD_TOK_NUMBER)
+    return true; /* placeables: masked */
+  return x->fold_len == y->fold_len &&
+         memcmp(a->fold.data + x->fold_off, b->fold.data + y->fold_off, x->fold_len) == 0;
+}

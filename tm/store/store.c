@@ -1,0 +1,890 @@
+/* The TM store over SQLite (see cd_tm_store.h). */
+#include "cd_tm_store.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cd_fuzzy.h"
+
+/* 'CDTM': marks a file as a copydesk TM, so a stray SQLite file is not taken for one. */
+#define CD_TM_APPLICATION_ID 0x4344544D
+#define CD_TM_DEFAULT_BUSY_MS 5000
+
+/* Migrations: migrations[v] takes a file from version v to v + 1. Add a step at the end and
+ * the schema version follows. Each step runs inside the same transaction as the version
+ * bump, so a failed migration leaves the file at its old version. */
+static const char *const migrations[] = {
+    /* 0 → 1: the first schema. */
+    "CREATE TABLE units("
+    "  id INTEGER PRIMARY KEY,"
+    "  src_lang TEXT NOT NULL, tgt_lang TEXT NOT NULL,"
+    "  source TEXT NOT NULL, target TEXT NOT NULL,"
+    "  source_markup TEXT, target_markup TEXT," /* TMX <seg> content, NULL = no tags */
+    "  ident INTEGER NOT NULL,"                 /* hash of langs + texts, to merge duplicates */
+    "  origin_doc TEXT, origin_date INTEGER,"
+    "  score REAL,"                             /* alignment score, NULL = unknown */
+    "  created INTEGER NOT NULL, changed INTEGER NOT NULL,"
+    "  usage INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX units_ident ON units(ident);"
+    /* The normalized forms for matching: ICU-folded source and target, indexed. Contentless:
+     * the text is in units, the index keeps only what matching needs. */
+    "CREATE VIRTUAL TABLE unit_fts USING fts5(src, tgt, content='',"
+    "  tokenize=\"unicode61 remove_diacritics 0 categories 'L* N* Co M*'\");"
+    /* How many times each index term occurs in sources: lets candidate search query the
+     * rare terms first instead of walking the posting list of "the". */
+    "CREATE TABLE term_df(term TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;",
+};
+#define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+int cd_tm_schema_version(void) { return N_MIGRATIONS; }
+
+/* Term counts gathered during a write transaction, written to term_df at commit. */
+typedef struct df_entry {
+  char *term;
+  int64_t n;
+} df_entry;
+
+typedef struct df_map {
+  df_entry *slots;
+  size_t cap, used;
+} df_map;
+
+enum {
+  ST_FIND_IDENT,
+  ST_INSERT,
+  ST_INSERT_FTS,
+  ST_MERGE,
+  ST_DF_FLUSH,
+  ST_DF_GET,
+  ST_USE,
+  ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+    [ST_FIND_IDENT] = "SELECT id, src_lang, tgt_lang, coalesce(source_markup, source),"
+                      " coalesce(target_markup, target) FROM units WHERE ident = ?1",
+    [ST_INSERT] = "INSERT INTO units(src_lang, tgt_lang, source, target, source_markup,"
+                  " target_markup, ident, origin_doc, origin_date, score, created, changed,"
+                  " usage) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
+    [ST_INSERT_FTS] = "INSERT INTO unit_fts(rowid, src, tgt) VALUES(?1, ?2, ?3)",
+    [ST_MERGE] = "UPDATE units SET changed = max(changed, ?2), created = min(created, ?3),"
+                 " usage = usage + ?4, score = coalesce(?5, score),"
+                 " origin_doc = coalesce(origin_doc, ?6),"
+                 " origin_date = coalesce(origin_date, ?7) WHERE id = ?1",
+    [ST_DF_FLUSH] = "INSERT INTO term_df(term, n) VALUES(?1, ?2)"
+                    " ON CONFLICT(term) DO UPDATE SET n = n + excluded.n",
+    [ST_DF_GET] = "SELECT n FROM term_df WHERE term = ?1",
+    [ST_USE] = "UPDATE units SET usage = usage + 1 WHERE id = ?1",
+};
+
+struct cd_tm_store {
+  sqlite3 *db;
+  char *path;
+  cd_tm_store_options opt;
+  sqlite3_stmt *stmt[ST_COUNT];
+  bool in_tx;
+  df_map df;
+  cd_buf fold_src, fold_tgt;
+};
+
+#define UNIT_COLUMNS                                                                         \
+  "u.id, u.src_lang, u.tgt_lang, u.source, u.target, u.source_markup, u.target_markup,"     \
+  " u.origin_doc, u.origin_date, u.score, u.created, u.changed, u.usage"
+
+void cd_tm_store_options_init(cd_tm_store_options *o) {
+  memset(o, 0, sizeof *o);
+  o->busy_timeout_ms = CD_TM_DEFAULT_BUSY_MS;
+  o->create_dirs = true;
+}
+
+void cd_tm_unit_init(cd_tm_unit *u) {
+  memset(u, 0, sizeof *u);
+  u->score = -1;
+}
+
+const char *cd_tm_store_path(const cd_tm_store *s) { return s->path; }
+bool cd_tm_store_in_transaction(const cd_tm_store *s) { return s->in_tx; }
+
+/* ---- errors ------------------------------------------------------------------------------ */
+
+static cd_status db_error(cd_tm_store *s, int rc, const char *what, cd_error *err) {
+  int code = rc & 0xff;
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+    return cd_error_set(err, CD_ERR_DB,
+                        "%s: database is locked: another process holds the TM's write lock "
+                        "(waited %d ms)",
+                        s->path, s->opt.busy_timeout_ms);
+  if (code == SQLITE_READONLY)
+    return cd_error_set(err, CD_ERR_DB, "%s: %s: the TM is read-only", s->path, what);
+  return cd_error_set(err, CD_ERR_DB, "%s: %s: %s", s->path, what,
+                      s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+}
+
+/* Runs SQL text statement by statement through prepared statements (no sqlite3_exec). */
+static cd_status run_sql(cd_tm_store *s, const char *sql, const char *what, cd_error *err) {
+  const char *tail = sql;
+  while (tail && *tail) {
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, tail, -1, &st, &tail);
+    if (rc != SQLITE_OK)
+      return db_error(s, rc, what, err);
+    if (!st)
+      break; /* only whitespace or comments left */
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+      ;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+      return db_error(s, rc, what, err);
+  }
+  return CD_OK;
+}
+
+static cd_status query_int(cd_tm_store *s, const char *sql, int64_t *out, cd_error *err) {
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+  if (rc != SQLITE_OK)
+    return db_error(s, rc, "cannot read the TM", err);
+  rc = sqlite3_step(st);
+  *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+  sqlite3_finalize(st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return db_error(s, rc, "cannot read the TM", err);
+  return CD_OK;
+}
+
+static cd_status prepared(cd_tm_store *s, int which, sqlite3_stmt **out, cd_error *err) {
+  if (!s->stmt[which]) {
+    int rc = sqlite3_prepare_v3(s->db, stmt_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
+                                &s->stmt[which], NULL);
+    if (rc != SQLITE_OK)
+      return db_error(s, rc, "cannot prepare a statement", err);
+  }
+  sqlite3_reset(s->stmt[which]);
+  sqlite3_clear_bindings(s->stmt[which]);
+  *out = s->stmt[which];
+  return CD_OK;
+}
+
+/* ---- opening ----------------------------------------------------------------------------- */
+
+static int mkdirs_for(const char *path) {
+  char *dir = strdup(path);
+  if (!dir)
+    return -1;
+  char *slash = strrchr(dir, '/');
+  if (!slash || slash == dir) {
+    free(dir);
+    return 0;
+  }
+  *slash = '\0';
+  for (char *p = dir + 1; *p; p++) {
+    if (*p != '/')
+      continue;
+    *p = '\0';
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+      free(dir);
+      return -1;
+    }
+    *p = '/';
+  }
+  int rc = mkdir(dir, 0755) != 0 && errno != EEXIST ? -1 : 0;
+  free(dir);
+  return rc;
+}
+
+static cd_status migrate(cd_tm_store *s, cd_error *err) {
+  int64_t version = 0, app = 0, tables = 0;
+  cd_status st;
+  if ((st = query_int(s, "PRAGMA user_version", &version, err)) ||
+      (st = query_int(s, "PRAGMA application_id", &app, err)) ||
+      (st = query_int(s, "SELECT count(*) FROM sqlite_schema", &tables, err)))
+    return st;
+  if (version > N_MIGRATIONS)
+    return cd_error_set(err, CD_ERR_DB,
+                        "%s: the TM has schema version %lld, newer than this copydesk "
+                        "understands (%d); use a newer copydesk or another TM file",
+                        s->path, (long long)version, N_MIGRATIONS);
+  if (app != CD_TM_APPLICATION_ID && (tables > 0 || version > 0))
+    return cd_error_set(err, CD_ERR_DB, "%s: not a copydesk translation memory", s->path);
+  if (version == N_MIGRATIONS)
+    return CD_OK;
+  if (s->opt.read_only)
+    return cd_error_set(err, CD_ERR_DB,
+                        "%s: the TM has schema version %lld and needs migrating to %d; open "
+                        "it once for writing",
+                        s->path, (long long)version, N_MIGRATIONS);
+  if ((st = run_sql(s, "BEGIN IMMEDIATE", "cannot migrate the TM", err)))
+    return st;
+  /* Another process may have migrated it meanwhile. */
+  if ((st = query_int(s, "PRAGMA user_version", &version, err)))
+    goto fail;
+  for (int v = (int)version; v < N_MIGRATIONS; v++)
+    if ((st = run_sql(s, migrations[v], "cannot migrate the TM", err)))
+      goto fail;
+  char sql[128];
+  snprintf(sql, sizeof sql, "PRAGMA application_id = %d; PRAGMA user_version = %d",
+           CD_TM_APPLICATION_ID, N_MIGRATIONS);
+  if ((st = run_sql(s, sql, "cannot migrate the TM", err)) ||
+      (st = run_sql(s, "COMMIT", "cannot migrate the TM", err)))
+    goto fail;
+  return CD_OK;
+fail:
+  run_sql(s, "ROLLBACK", "rollback", NULL);
+  return st;
+}
+
+cd_status cd_tm_store_new(const char *path, const cd_tm_store_options *o, cd_tm_store **out,
+                          cd_error *err) {
+  *out = NULL;
+  if (!path || !*path)
+    return cd_error_set(err, CD_ERR_USAGE, "no TM path given");
+  if (!sqlite3_compileoption_used("ENABLE_FTS5"))
+    return cd_error_set(err, CD_ERR_INTERNAL, "this SQLite library has no FTS5");
+  cd_tm_store *s = calloc(1, sizeof *s);
+  if (!s || !(s->path = strdup(path))) {
+    free(s);
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  }
+  if (o)
+    s->opt = *o;
+  else
+    cd_tm_store_options_init(&s->opt);
+  cd_status st;
+  if (!s->opt.read_only && s->opt.create_dirs && mkdirs_for(path) != 0) {
+    st = cd_error_set(err, CD_ERR_IO, "%s: cannot create its directory: %s", path,
+                      strerror(errno));
+    goto fail;
+  }
+  int flags = s->opt.read_only ? SQLITE_OPEN_READONLY
+                               : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  int rc = sqlite3_open_v2(path, &s->db, flags, NULL);
+  if (rc != SQLITE_OK) {
+    st = cd_error_set(err, CD_ERR_DB, "%s: cannot open the TM: %s", path,
+                      s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+    goto fail;
+  }
+  sqlite3_extended_result_codes(s->db, 1);
+  sqlite3_busy_timeout(s->db, s->opt.busy_timeout_ms > 0 ? s->opt.busy_timeout_ms : 0);
+  int64_t ignored;
+  /* Reading the header first turns "file is not a database" into a clear error. */
+  if ((st = query_int(s, "PRAGMA schema_version", &ignored, err)))
+    goto fail;
+  if (!s->opt.read_only) {
+    /* WAL: readers keep reading while an import holds the write transaction. NORMAL sync
+     * is durable against a crash of the program; a power cut may lose the last commit. */
+    if ((st = run_sql(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL",
+                      "cannot set the journal mode", err)))
+      goto fail;
+  }
+  if ((st = run_sql(s, "PRAGMA cache_size = -65536", "cannot configure the TM", err)) ||
+      (st = migrate(s, err)))
+    goto fail;
+  *out = s;
+  return CD_OK;
+fail:
+  cd_tm_store_free(s);
+  return st;
+}
+
+static void df_clear(df_map *m) {
+  for (size_t i = 0; i < m->cap; i++)
+    free(m->slots[i].term);
+  free(m->slots);
+  memset(m, 0, sizeof *m);
+}
+
+void cd_tm_store_free(cd_tm_store *s) {
+  if (!s)
+    return;
+  if (s->in_tx)
+    cd_tm_store_rollback(s);
+  for (int i = 0; i < ST_COUNT; i++)
+    sqlite3_finalize(s->stmt[i]);
+  sqlite3_close(s->db);
+  df_clear(&s->df);
+  cd_buf_free(&s->fold_src);
+  cd_buf_free(&s->fold_tgt);
+  free(s->path);
+  free(s);
+}
+
+cd_status cd_tm_default_path(cd_buf *out, cd_error *err) {
+  cd_buf_clear(out);
+  const char *xdg = getenv("XDG_DATA_HOME");
+  const char *home = getenv("HOME");
+  cd_status st;
+  if (xdg && xdg[0] == '/')
+    st = cd_buf_appendf(out, "%s/copydesk/tm.sqlite", xdg);
+  else if (home && *home)
+    st = cd_buf_appendf(out, "%s/.local/share/copydesk/tm.sqlite", home);
+  else
+    return cd_error_set(err, CD_ERR_USAGE,
+                        "no default TM location: neither XDG_DATA_HOME nor HOME is set; "
+                        "use --tm PATH");
+  return st ? cd_error_set(err, st, "out of memory") : CD_OK;
+}
+
+/* ---- term counts ------------------------------------------------------------------------- */
+
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t n) {
+  /* FNV-1a: identity of duplicates and the term map; collisions are resolved by comparing. */
+  const unsigned char *b = p;
+  for (size_t i = 0; i < n; i++) {
+    h ^= b[i];
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+#define FNV_BASIS 0xcbf29ce484222325ULL
+
+static int df_grow(df_map *m) {
+  size_t cap = m->cap ? m->cap * 2 : 4096;
+  df_entry *slots = calloc(cap, sizeof *slots);
+  if (!slots)
+    return -1;
+  for (size_t i = 0; i < m->cap; i++) {
+    if (!m->slots[i].term)
+      continue;
+    size_t len = strlen(m->slots[i].term);
+    size_t j = hash_bytes(FNV_BASIS, m->slots[i].term, len) & (cap - 1);
+    while (slots[j].term)
+      j = (j + 1) & (cap - 1);
+    slots[j] = m->slots[i];
+  }
+  free(m->slots);
+  m->slots = slots;
+  m->cap = cap;
+  return 0;
+}
+
+static int df_add(df_map *m, const char *term, size_t len) {
+  if ((m->used + 1) * 2 > m->cap && df_grow(m))
+    return -1;
+  size_t j = hash_bytes(FNV_BASIS, term, len) & (m->cap - 1);
+  while (m->slots[j].term) {
+    if (strncmp(m->slots[j].term, term, len) == 0 && m->slots[j].term[len] == '\0') {
+      m->slots[j].n++;
+      return 0;
+    }
+    j = (j + 1) & (m->cap - 1);
+  }
+  char *t = malloc(len + 1);
+  if (!t)
+    return -1;
+  memcpy(t, term, len);
+  t[len] = '\0';
+  m->slots[j].term = t;
+  m->slots[j].n = 1;
+  m->used++;
+  return 0;
+}
+
+typedef struct df_ctx {
+  df_map *m;
+  int failed;
+} df_ctx;
+
+static void count_term(void *ud, const char *term, size_t len) {
+  df_ctx *c = ud;
+  if (!cd_fuzzy_term_is_number(term, len) && df_add(c->m, term, len))
+    c->failed = 1;
+}
+
+static cd_status df_flush(cd_tm_store *s, cd_error *err) {
+  sqlite3_stmt *st;
+  cd_status rc = prepared(s, ST_DF_FLUSH, &st, err);
+  if (rc)
+    return rc;
+  for (size_t i = 0; i < s->df.cap; i++) {
+    if (!s->df.slots[i].term)
+      continue;
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, s->df.slots[i].term, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, s->df.slots[i].n);
+    int r = sqlite3_step(st);
+    if (r != SQLITE_DONE)
+      return db_error(s, r, "cannot update the term index", err);
+  }
+  sqlite3_reset(st);
+  df_clear(&s->df);
+  return CD_OK;
+}
+
+/* ---- transactions ------------------------------------------------------------------------ */
+
+cd_status cd_tm_store_begin(cd_tm_store *s, cd_error *err) {
+  if (s->in_tx)
+    return cd_error_set(err, CD_ERR_USAGE, "%s: a transaction is already open", s->path);
+  if (s->opt.read_only)
+    return cd_error_set(err, CD_ERR_USAGE, "%s: the TM was opened read-only", s->path);
+  cd_status st = run_sql(s, "BEGIN IMMEDIATE", "cannot start a write transaction", err);
+  if (st)
+    return st;
+  s->in_tx = true;
+  return CD_OK;
+}
+
+cd_status cd_tm_store_commit(cd_tm_store *s, cd_error *err) {
+  if (!s->in_tx)
+    return cd_error_set(err, CD_ERR_USAGE, "%s: no transaction to commit", s->path);
+  cd_status st = df_flush(s, err);
+  if (!st)
+    st = run_sql(s, "COMMIT", "cannot commit", err);
+  if (st) {
+    cd_tm_store_rollback(s);
+    return st;
+  }
+  s->in_tx = false;
+  return CD_OK;
+}
+
+void cd_tm_store_rollback(cd_tm_store *s) {
+  for (int i = 0; i < ST_COUNT; i++)
+    if (s->stmt[i])
+      sqlite3_reset(s->stmt[i]);
+  if (!sqlite3_get_autocommit(s->db))
+    run_sql(s, "ROLLBACK", "cannot roll back", NULL);
+  s->in_tx = false;
+  df_clear(&s->df);
+}
+
+/* ---- adding ------------------------------------------------------------------------------ */
+
+static int64_t now_seconds(void) { return (int64_t)time(NULL); }
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s) {
+  if (s)
+    sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(st, i);
+}
+
+static bool same_text(sqlite3_stmt *st, int col, const char *s) {
+  const char *t = (const char *)sqlite3_column_text(st, col);
+  return t && strcmp(t, s) == 0;
+}
+
+/* Lower-cases an ASCII language tag into out; BCP-47 tags are ASCII, so a byte loop over
+ * A–Z is exact here (not text classification). */
+static cd_status lang_key(const char *tag, char out[64], const char *path, cd_error *err) {
+  size_t n = tag ? strlen(tag) : 0;
+  if (n == 0 || n >= 64)
+    return cd_error_set(err, CD_ERR_INPUT, "%s: a unit needs a language tag (got '%s')", path,
+                        tag ? tag : "");
+  for (size_t i = 0; i <= n; i++)
+    out[i] = (tag[i] >= 'A' && tag[i] <= 'Z') ? (char)(tag[i] - 'A' + 'a') : tag[i];
+  if (out[0] == '_')
+    return cd_error_set(err, CD_ERR_INPUT, "%s: bad language tag '%s'", path, tag);
+  for (size_t i = 0; i < n; i++)
+    if (out[i] == '_')
+      out[i] = '-';
+  return CD_OK;
+}
+
+static cd_status add_in_tx(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd_error *err) {
+  char sl[64], tl[64];
+  cd_status st;
+  if ((st = lang_key(u->src_lang, sl, s->path, err)) ||
+      (st = lang_key(u->tgt_lang, tl, s->path, err)))
+    return st;
+  if (!u->source || !u->target)
+    return cd_error_set(err, CD_ERR_INPUT, "%s: a unit needs a source and a target", s->path);
+  const char *sm = u->source_markup ? u->source_markup : u->source;
+  const char *tm = u->target_markup ? u->target_markup : u->target;
+  uint64_t h = FNV_BASIS;
+  h = hash_bytes(h, sl, strlen(sl) + 1);
+  h = hash_bytes(h, tl, strlen(tl) + 1);
+  h = hash_bytes(h, sm, strlen(sm) + 1);
+  h = hash_bytes(h, tm, strlen(tm));
+  int64_t ident = (int64_t)(h >> 1); /* SQLite integers are signed */
+  int64_t now = now_seconds();
+  int64_t created = u->created ? u->created : now;
+  int64_t changed = u->changed ? u->changed : created;
+
+  sqlite3_stmt *q;
+  if ((st = prepared(s, ST_FIND_IDENT, &q, err)))
+    return st;
+  sqlite3_bind_int64(q, 1, ident);
+  int rc;
+  int64_t found = 0;
+  while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+    if (same_text(q, 1, sl) && same_text(q, 2, tl) && same_text(q, 3, sm) &&
+        same_text(q, 4, tm)) {
+      found = sqlite3_column_int64(q, 0);
+      break;
+    }
+  }
+  sqlite3_reset(q);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return db_error(s, rc, "cannot look for duplicates", err);
+
+  if (found) {
+    sqlite3_stmt *m;
+    if ((st = prepared(s, ST_MERGE, &m, err)))
+      return st;
+    sqlite3_bind_int64(m, 1, found);
+    sqlite3_bind_int64(m, 2, changed);
+    sqlite3_bind_int64(m, 3, created);
+    sqlite3_bind_int64(m, 4, u->usage);
+    if (u->score >= 0)
+      sqlite3_bind_double(m, 5, u->score);
+    bind_text_or_null(m, 6, u->origin_doc);
+    if (u->origin_date)
+      sqlite3_bind_int64(m, 7, u->origin_date);
+    rc = sqlite3_step(m);
+    sqlite3_reset(m);
+    if (rc != SQLITE_DONE)
+      return db_error(s, rc, "cannot merge a duplicate unit", err);
+    if (merged)
+      *merged = true;
+    return CD_OK;
+  }
+
+  sqlite3_stmt *ins;
+  if ((st = prepared(s, ST_INSERT, &ins, err)))
+    return st;
+  sqlite3_bind_text(ins, 1, sl, -1, SQLITE_STATIC);
+  sqlite3_bind_text(ins, 2, tl, -1, SQLITE_STATIC);
+  sqlite3_bind_text(ins, 3, u->source, -1, SQLITE_STATIC);
+  sqlite3_bind_text(ins, 4, u->target, -1, SQLITE_STATIC);
+  bind_text_or_null(ins, 5, u->source_markup);
+  bind_text_or_null(ins, 6, u->target_markup);
+  sqlite3_bind_int64(ins, 7, ident);
+  bind_text_or_null(ins, 8, u->origin_doc);
+  if (u->origin_date)
+    sqlite3_bind_int64(ins, 9, u->origin_date);
+  if (u->score >= 0)
+    sqlite3_bind_double(ins, 10, u->score);
+  sqlite3_bind_int64(ins, 11, created);
+  sqlite3_bind_int64(ins, 12, changed);
+  sqlite3_bind_int64(ins, 13, u->usage);
+  rc = sqlite3_step(ins);
+  sqlite3_reset(ins);
+  if (rc != SQLITE_DONE)
+    return db_error(s, rc, "cannot add a unit", err);
+  int64_t id = sqlite3_last_insert_rowid(s->db);
+
+  if ((st = cd_fuzzy_fold(u->source, strlen(u->source), &s->fold_src, err)) ||
+      (st = cd_fuzzy_fold(u->target, strlen(u->target), &s->fold_tgt, err)))
+    return st;
+  sqlite3_stmt *f;
+  if ((st = prepared(s, ST_INSERT_FTS, &f, err)))
+    return st;
+  sqlite3_bind_int64(f, 1, id);
+  sqlite3_bind_text(f, 2, s->fold_src.data, (int)s->fold_src.len, SQLITE_STATIC);
+  sqlite3_bind_text(f, 3, s->fold_tgt.data, (int)s->fold_tgt.len, SQLITE_STATIC);
+  rc = sqlite3_step(f);
+  sqlite3_reset(f);
+  if (rc != SQLITE_DONE)
+    return db_error(s, rc, "cannot index a unit", err);
+  df_ctx c = {&s->df, 0};
+  cd_fuzzy_index_terms(s->fold_src.data, s->fold_src.len, count_term, &c);
+  if (c.failed)
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  if (merged)
+    *merged = false;
+  return CD_OK;
+}
+
+cd_status cd_tm_store_add(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd_error *err) {
+  if (s->in_tx)
+    return add_in_tx(s, u, merged, err);
+  cd_status st = cd_tm_store_begin(s, err);
+  if (st)
+    return st;
+  if ((st = add_in_tx(s, u, merged, err)) || (st = cd_tm_store_commit(s, err))) {
+    cd_tm_store_rollback(s);
+    return st;
+  }
+  return CD_OK;
+}
+
+cd_status cd_tm_store_add_units(cd_tm_store *s, const cd_tm_unit *units, size_t n,
+                                double min_score, cd_tm_add_counts *counts, cd_error *err) {
+  cd_tm_add_counts c = {0, 0, 0};
+  bool own = !s->in_tx;
+  cd_status st = own ? cd_tm_store_begin(s, err) : CD_OK;
+  if (st)
+    return st;
+  for (size_t i = 0; i < n; i++) {
+    if (min_score >= 0 && units[i].score >= 0 && units[i].score < min_score) {
+      c.skipped++;
+      continue;
+    }
+    bool merged = false;
+    if ((st = add_in_tx(s, &units[i], &merged, err)))
+      goto fail;
+    if (merged)
+      c.merged++;
+    else
+      c.added++;
+  }
+  if (own && (st = cd_tm_store_commit(s, err)))
+    goto fail;
+  if (counts)
+    *counts = c;
+  return CD_OK;
+fail:
+  if (own)
+    cd_tm_store_rollback(s);
+  return st;
+}
+
+/* ---- reading ----------------------------------------------------------------------------- */
+
+static const char *col_text(sqlite3_stmt *st, int i) {
+  return (const char *)sqlite3_column_text(st, i);
+}
+
+static void read_unit(sqlite3_stmt *st, cd_tm_unit *u) {
+  cd_tm_unit_init(u);
+  u->id = sqlite3_column_int64(st, 0);
+  u->src_lang = col_text(st, 1);
+  u->tgt_lang = col_text(st, 2);
+  u->source = col_text(st, 3);
+  u->target = col_text(st, 4);
+  u->source_markup = col_text(st, 5);
+  u->target_markup = col_text(st, 6);
+  u->origin_doc = col_text(st, 7);
+  u->origin_date = sqlite3_column_int64(st, 8);
+  u->score = sqlite3_column_type(st, 9) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 9);
+  u->created = sqlite3_column_int64(st, 10);
+  u->changed = sqlite3_column_int64(st, 11);
+  u->usage = sqlite3_column_int64(st, 12);
+}
+
+/* A tag matches itself and its subtags ("en" matches "en-gb"), case-insensitively. */
+static bool lang_matches(const char *want, const char *have) {
+  if (!want || !*want)
+    return true;
+  size_t n = strlen(want);
+  if (strncasecmp(want, have, n) != 0)
+    return false;
+  return have[n] == '\0' || have[n] == '-';
+}
+
+static cd_status step_units(cd_tm_store *s, sqlite3_stmt *st, const char *src_lang,
+                            const char *tgt_lang, size_t limit, cd_tm_unit_fn fn, void *ud,
+                            cd_error *err) {
+  int rc;
+  size_t given = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    cd_tm_unit u;
+    read_unit(st, &u);
+    if (!u.source || !u.target || !lang_matches(src_lang, u.src_lang) ||
+        !lang_matches(tgt_lang, u.tgt_lang))
+      continue;
+    if (fn(ud, &u))
+      break;
+    if (limit && ++given >= limit)
+      break;
+  }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return db_error(s, rc, "cannot read units", err);
+  return CD_OK;
+}
+
+static cd_status run_unit_query(cd_tm_store *s, const char *sql, const char *match,
+                                int64_t limit, const char *src_lang, const char *tgt_lang,
+                                size_t keep, cd_tm_unit_fn fn, void *ud, cd_error *err) {
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+  if (rc != SQLITE_OK)
+    return db_error(s, rc, "cannot query the TM", err);
+  if (match)
+    sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+  if (limit > 0)
+    sqlite3_bind_int64(st, 2, limit);
+  cd_status r = step_units(s, st, src_lang, tgt_lang, keep, fn, ud, err);
+  sqlite3_finalize(st);
+  return r;
+}
+
+cd_status cd_tm_store_foreach(cd_tm_store *s, const char *src_lang, const char *tgt_lang,
+                              cd_tm_unit_fn fn, void *ud, cd_error *err) {
+  return run_unit_query(s, "SELECT " UNIT_COLUMNS " FROM units u ORDER BY u.id", NULL, 0,
+                        src_lang, tgt_lang, 0, fn, ud, err);
+}
+
+/* FTS5 query syntax: a term as a quoted string, quotes doubled. */
+static cd_status append_fts_string(cd_buf *q, const char *t) {
+  cd_status st = cd_buf_append(q, "\"", 1);
+  for (const char *p = t; !st && *p; p++)
+    st = *p == '"' ? cd_buf_append(q, "\"\"", 2) : cd_buf_append(q, p, 1);
+  return st ? st : cd_buf_append(q, "\"", 1);
+}
+
+typedef struct term_freq {
+  const char *term;
+  int64_t n;
+} term_freq;
+
+static int by_freq(const void *a, const void *b) {
+  const term_freq *x = a, *y = b;
+  return x->n < y->n ? -1 : x->n > y->n;
+}
+
+/* Budget of postings the candidate query may walk once `need` terms are in: keeps p99 low
+ * on a large TM while rare terms keep being added. */
+#define CANDIDATE_POSTING_BUDGET 20000
+
+cd_status cd_tm_store_candidates(cd_tm_store *s, const char *const *terms, size_t nterms,
+                                 size_t need, const char *src_lang, const char *tgt_lang,
+                                 size_t limit, cd_tm_unit_fn fn, void *ud, cd_error *err) {
+  if (nterms == 0)
+    return CD_OK;
+  term_freq *tf = calloc(nterms, sizeof *tf);
+  if (!tf)
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  cd_status st;
+  sqlite3_stmt *q;
+  size_t n = 0;
+  if ((st = prepared(s, ST_DF_GET, &q, err)))
+    goto done;
+  for (size_t i = 0; i < nterms; i++) {
+    bool dup = false;
+    for (size_t j = 0; j < n && !dup; j++)
+      dup = strcmp(tf[j].term, terms[i]) == 0;
+    if (dup)
+      continue;
+    sqlite3_reset(q);
+    sqlite3_bind_text(q, 1, terms[i], -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+      tf[n].term = terms[i];
+      tf[n].n = sqlite3_column_int64(q, 0);
+      n++;
+    } else if (rc != SQLITE_DONE) {
+      st = db_error(s, rc, "cannot read the term index", err);
+      goto done;
+    }
+    /* A term no source has cannot find a candidate: leave it out. */
+  }
+  sqlite3_reset(q);
+  if (n == 0)
+    goto done;
+  qsort(tf, n, sizeof *tf, by_freq);
+  cd_buf match = CD_BUF_INIT;
+  st = cd_buf_append_str(&match, "src : (");
+  int64_t postings = 0;
+  for (size_t i = 0; i < n && !st; i++) {
+    if (i >= need && postings + tf[i].n > CANDIDATE_POSTING_BUDGET)
+      break;
+    postings += tf[i].n;
+    if (i)
+      st = cd_buf_append_str(&match, " OR ");
+    if (!st)
+      st = append_fts_string(&match, tf[i].term);
+  }
+  if (!st)
+    st = cd_buf_append_str(&match, ")");
+  if (st) {
+    cd_buf_free(&match);
+    st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    goto done;
+  }
+  st = run_unit_query(s,
+                      "SELECT " UNIT_COLUMNS " FROM (SELECT rowid AS id, rank FROM unit_fts"
+                      " WHERE unit_fts MATCH ?1 ORDER BY rank LIMIT ?2) f"
+                      " JOIN units u ON u.id = f.id ORDER BY f.rank",
+                      match.data, (int64_t)(limit ? limit : 200), src_lang, tgt_lang, 0, fn,
+                      ud, err);
+  cd_buf_free(&match);
+done:
+  free(tf);
+  return st;
+}
+
+cd_status cd_tm_store_concord(cd_tm_store *s, const char *const *terms, size_t nterms,
+                              const char *src_lang, const char *tgt_lang, size_t limit,
+                              cd_tm_unit_fn fn, void *ud, cd_error *err) {
+  if (nterms == 0)
+    return CD_OK;
+  cd_buf match = CD_BUF_INIT, phrase = CD_BUF_INIT;
+  cd_status st = CD_OK;
+  for (size_t i = 0; i < nterms && !st; i++) {
+    if (i)
+      st = cd_buf_append(&phrase, " ", 1);
+    if (!st)
+      st = cd_buf_append_str(&phrase, terms[i]);
+  }
+  if (!st)
+    st = append_fts_string(&match, phrase.data);
+  cd_buf_free(&phrase);
+  if (st) {
+    cd_buf_free(&match);
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  }
+  /* Newest first; the language filter runs on the rows, so ask for more than we keep. */
+  st = run_unit_query(s,
+                      "SELECT " UNIT_COLUMNS " FROM units u WHERE u.id IN (SELECT rowid FROM"
+                      " unit_fts WHERE unit_fts MATCH ?1) ORDER BY u.id DESC LIMIT ?2",
+                      match.data, (int64_t)(limit ? limit * 20 : 1000), src_lang, tgt_lang,
+                      limit, fn, ud, err);
+  cd_buf_free(&match);
+  return st;
+}
+
+cd_status cd_tm_store_note_use(cd_tm_store *s, int64_t id, cd_error *err) {
+  bool own = !s->in_tx;
+  cd_status st = own ? cd_tm_store_begin(s, err) : CD_OK;
+  if (st)
+    return st;
+  sqlite3_stmt *u;
+  if ((st = prepared(s, ST_USE, &u, err)))
+    goto fail;
+  sqlite3_bind_int64(u, 1, id);
+  int rc = sqlite3_step(u);
+  sqlite3_reset(u);
+  if (rc != SQLITE_DONE) {
+    st = db_error(s, rc, "cannot update a unit", err);
+    goto fail;
+  }
+  if (own && (st = cd_tm_store_commit(s, err)))
+    goto fail;
+  return CD_OK;
+fail:
+  if (own)
+    cd_tm_store_rollback(s);
+  return st;
+}
+
+cd_status cd_tm_store_stats(cd_tm_store *s, cd_tm_stats *out, cd_tm_pair_fn pair_fn, void *ud,
+                            cd_error *err) {
+  memset(out, 0, sizeof *out);
+  out->schema_version = N_MIGRATIONS;
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(s->db, "SELECT count(*), min(created), max(created) FROM units",
+                              -1, &st, NULL);
+  if (rc != SQLITE_OK)
+    return db_error(s, rc, "cannot read the TM", err);
+  if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    out->units = sqlite3_column_int64(st, 0);
+    out->oldest = sqlite3_column_int64(st, 1);
+    out->newest = sqlite3_column_int64(st, 2);
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_ROW)
+    return db_error(s, rc, "cannot read the TM", err);
+  if (!pair_fn)
+    return CD_OK;
+  rc = sqlite3_prepare_v2(s->db,
+                          "SELECT src_lang, tgt_lang, count(*) FROM units GROUP BY 1, 2"
+                          " ORDER BY 3 DESC, 1, 2",
+                          -1, &st, NULL);
+  if (rc != SQLITE_OK)
+    return db_error(s, rc, "cannot read the TM", err);
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    pair_fn(ud, col_text(st, 0), col_text(st, 1), sqlite3_column_int64(st, 2));
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE)
+    return db_error(s, rc, "cannot read the TM", err);
+  return CD_OK;
+}

@@ -1,0 +1,477 @@
+/* TMX and TSV import (see cd_tmx.h). */
+#include "cd_tmx.h"
+
+#include <errno.h>
+#include <libxml/tree.h>
+#include <libxml/xmlreader.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+void cd_tmx_import_options_init(cd_tmx_import_options *o) { memset(o, 0, sizeof *o); }
+
+typedef struct reader_ctx {
+  const char *path;
+  const cd_tmx_import_options *o;
+  cd_tm_unit_fn fn;
+  void *ud;
+  cd_tmx_counts counts;
+  char header_srclang[64];
+  const char *origin;
+  /* first error reported by libxml2 */
+  bool xml_failed;
+  int xml_line;
+  char xml_msg[512];
+  bool stopped;
+  cd_buf src_markup, tgt_markup, src_plain, tgt_plain;
+} reader_ctx;
+
+static void on_xml_error(void *ud, xmlErrorPtr e) {
+  reader_ctx *c = ud;
+  if (!e || e->level < XML_ERR_ERROR || c->xml_failed)
+    return;
+  c->xml_failed = true;
+  c->xml_line = e->line;
+  snprintf(c->xml_msg, sizeof c->xml_msg, "%s", e->message ? e->message : "XML error");
+  /* libxml2 messages end with a newline */
+  size_t n = strlen(c->xml_msg);
+  while (n && (c->xml_msg[n - 1] == '\n' || c->xml_msg[n - 1] == '\r'))
+    c->xml_msg[--n] = '\0';
+}
+
+static bool name_is(const xmlNode *n, const char *name) {
+  return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+/* "20240131T120000Z" (TMX's format) → Unix seconds; 0 when absent or not in that form. */
+static int64_t parse_tmx_date(const xmlChar *v) {
+  if (!v)
+    return 0;
+  struct tm tm;
+  memset(&tm, 0, sizeof tm);
+  const char *s = (const char *)v;
+  char *end = strptime(s, "%Y%m%dT%H%M%SZ", &tm);
+  if (!end || *end)
+    return 0;
+  return (int64_t)timegm(&tm);
+}
+
+static int64_t attr_date(xmlNode *n, const char *name) {
+  xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+  int64_t t = parse_tmx_date(v);
+  xmlFree(v);
+  return t;
+}
+
+/* Native-code elements: their content is the original format's markup, not text. */
+static bool is_native_code(const xmlNode *n) {
+  return name_is(n, "bpt") || name_is(n, "ept") || name_is(n, "ph") || name_is(n, "it") ||
+         name_is(n, "ut");
+}
+
+static cd_status check_no_entities(reader_ctx *c, xmlNode *n, cd_error *err) {
+  for (; n; n = n->next) {
+    if (n->type == XML_ENTITY_REF_NODE || n->type == XML_ENTITY_NODE)
+      return cd_error_set(err, CD_ERR_INPUT,
+                          "%s:%ld: entity reference '&%s;' refused (TMX import expands no "
+                          "entities)",
+                          c->path, xmlGetLineNo(n), n->name ? (const char *)n->name : "");
+    if (n->children && n->type == XML_ELEMENT_NODE) {
+      cd_status st = check_no_entities(c, n->children, err);
+      if (st)
+        return st;
+    }
+  }
+  return CD_OK;
+}
+
+static cd_status plain_text(xmlNode *n, cd_buf *out) {
+  for (; n; n = n->next) {
+    cd_status st = CD_OK;
+    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE)
+      st = cd_buf_append_str(out, (const char *)n->content);
+    else if (n->type == XML_ELEMENT_NODE && !is_native_code(n))
+      st = plain_text(n->children, out);
+    if (st)
+      return st;
+  }
+  return CD_OK;
+}
+
+/* The <seg> content: plain text, and the XML of its children when it holds any element. */
+static cd_status read_seg(xmlNode *seg, cd_buf *plain, cd_buf *markup, bool *has_markup) {
+  cd_buf_clear(plain);
+  cd_buf_clear(markup);
+  *has_markup = false;
+  for (xmlNode *k = seg->children; k; k = k->next)
+    if (k->type == XML_ELEMENT_NODE)
+      *has_markup = true;
+  cd_status st = plain_text(seg->children, plain);
+  if (!st)
+    st = cd_buf_append(plain, "", 0);
+  if (st || !*has_markup)
+    return st;
+  xmlBufferPtr xb = xmlBufferCreate();
+  if (!xb)
+    return CD_ERR_NOMEM;
+  for (xmlNode *k = seg->children; k; k = k->next)
+    if (xmlNodeDump(xb, seg->doc, k, 0, 0) < 0) {
+      xmlBufferFree(xb);
+      return CD_ERR_NOMEM;
+    }
+  st = cd_buf_append(markup, xmlBufferContent(xb), (size_t)xmlBufferLength(xb));
+  xmlBufferFree(xb);
+  return st;
+}
+
+static xmlChar *tuv_lang(xmlNode *tuv) {
+  xmlChar *l = xmlGetNsProp(tuv, (const xmlChar *)"lang", XML_XML_NAMESPACE);
+  if (!l)
+    l = xmlGetProp(tuv, (const xmlChar *)"lang"); /* TMX 1.1 */
+  return l;
+}
+
+static bool lang_eq(const char *want, const char *have) {
+  if (!want || !have)
+    return false;
+  size_t n = strlen(want);
+  return strncasecmp(want, have, n) == 0 && (have[n] == '\0' || have[n] == '-' || have[n] == '_');
+}
+
+static xmlNode *tuv_seg(xmlNode *tuv) {
+  for (xmlNode *k = tuv->children; k; k = k->next)
+    if (name_is(k, "seg"))
+      return k;
+  return NULL;
+}
+
+static cd_status read_tu(reader_ctx *c, xmlNode *tu, cd_error *err) {
+  cd_status st = check_no_entities(c, tu->children, err);
+  if (st)
+    return st;
+  c->counts.tus++;
+  /* Which tuv is the source: --src-lang, else the tu's srclang, else the header's. */
+  xmlChar *tu_src = xmlGetProp(tu, (const xmlChar *)"srclang");
+  const char *want = c->o->src_lang;
+  if (!want && tu_src && strcmp((const char *)tu_src, "*all*") != 0)
+    want = (const char *)tu_src;
+  if (!want && c->header_srclang[0] && strcmp(c->header_srclang, "*all*") != 0)
+    want = c->header_srclang;
+  xmlNode *src = NULL;
+  xmlChar *src_lang = NULL;
+  for (xmlNode *k = tu->children; k && !src; k = k->next) {
+    if (!name_is(k, "tuv") || !tuv_seg(k))
+      continue;
+    xmlChar *l = tuv_lang(k);
+    if (l && (!want || lang_eq(want, (const char *)l))) {
+      src = k;
+      src_lang = l;
+    } else {
+      xmlFree(l);
+    }
+  }
+  if (!src) {
+    xmlFree(tu_src);
+    c->counts.skipped++;
+    return CD_OK;
+  }
+  cd_tm_unit u;
+  cd_tm_unit_init(&u);
+  u.created = attr_date(tu, "creationdate");
+  u.changed = attr_date(tu, "changedate");
+  xmlChar *usage = xmlGetProp(tu, (const xmlChar *)"usagecount");
+  if (usage) {
+    char *end;
+    long long v = strtoll((const char *)usage, &end, 10);
+    if (end != (const char *)usage && *end == '\0' && v > 0)
+      u.usage = v;
+    xmlFree(usage);
+  }
+  xmlChar *origin = NULL, *origin_date = NULL, *score = NULL;
+  for (xmlNode *k = tu->children; k; k = k->next) {
+    if (!name_is(k, "prop"))
+      continue;
+    xmlChar *type = xmlGetProp(k, (const xmlChar *)"type");
+    if (type) {
+      xmlChar **slot = strcmp((const char *)type, "x-copydesk-origin") == 0 ? &origin
+                       : strcmp((const char *)type, "x-copydesk-origin-date") == 0
+                           ? &origin_date
+                       : strcmp((const char *)type, "x-copydesk-score") == 0 ? &score
+                                                                              : NULL;
+      if (slot && !*slot)
+        *slot = xmlNodeGetContent(k);
+      xmlFree(type);
+    }
+  }
+  u.origin_doc = origin ? (const char *)origin : c->origin;
+  u.origin_date = parse_tmx_date(origin_date);
+  if (score) {
+    char *end;
+    double v = strtod((const char *)score, &end);
+    if (end != (const char *)score && *end == '\0' && v >= 0 && v <= 1)
+      u.score = v;
+  }
+  bool src_has_markup;
+  st = read_seg(tuv_seg(src), &c->src_plain, &c->src_markup, &src_has_markup);
+  u.src_lang = (const char *)src_lang;
+  u.source = c->src_plain.data;
+  u.source_markup = src_has_markup ? c->src_markup.data : NULL;
+  if (!u.created)
+    u.created = attr_date(src, "creationdate");
+  bool took = false;
+  for (xmlNode *k = tu->children; k && !st && !c->stopped; k = k->next) {
+    if (k == src || !name_is(k, "tuv") || !tuv_seg(k))
+      continue;
+    xmlChar *l = tuv_lang(k);
+    if (!l || (c->o->tgt_lang && !lang_eq(c->o->tgt_lang, (const char *)l)) ||
+        lang_eq((const char *)src_lang, (const char *)l)) {
+      xmlFree(l);
+      continue;
+    }
+    bool tgt_has_markup;
+    st = read_seg(tuv_seg(k), &c->tgt_plain, &c->tgt_markup, &tgt_has_markup);
+    if (!st) {
+      u.tgt_lang = (const char *)l;
+      u.target = c->tgt_plain.data;
+      u.target_markup = tgt_has_markup ? c->tgt_markup.data : NULL;
+      if (!u.changed)
+        u.changed = attr_date(k, "changedate");
+      took = true;
+      if (c->fn(c->ud, &u))
+        c->stopped = true;
+    }
+    xmlFree(l);
+  }
+  if (!took)
+    c->counts.skipped++;
+  xmlFree(src_lang);
+  xmlFree(tu_src);
+  xmlFree(origin);
+  xmlFree(origin_date);
+  xmlFree(score);
+  if (st == CD_ERR_NOMEM)
+    return cd_error_set(err, st, "out of memory");
+  return st;
+}
+
+static cd_status xml_failure(reader_ctx *c, xmlTextReaderPtr r, cd_error *err) {
+  int line = c->xml_line > 0 ? c->xml_line : xmlTextReaderGetParserLineNumber(r);
+  const char *hint = "";
+  if (strstr(c->xml_msg, "Premature end") || strstr(c->xml_msg, "not finished") ||
+      strstr(c->xml_msg, "EndTag"))
+    hint = " (truncated file?)";
+  else if (strstr(c->xml_msg, "entity") || strstr(c->xml_msg, "Entity"))
+    hint = " (entity declarations and references are refused)";
+  return cd_error_set(err, CD_ERR_INPUT, "%s:%d: malformed TMX: %s%s", c->path, line,
+                      c->xml_msg[0] ? c->xml_msg : "XML parse error", hint);
+}
+
+cd_status cd_tmx_read(const char *path, const cd_tmx_import_options *o, cd_tm_unit_fn fn,
+                      void *ud, cd_tmx_counts *counts, cd_error *err) {
+  cd_tmx_import_options defaults;
+  if (!o) {
+    cd_tmx_import_options_init(&defaults);
+    o = &defaults;
+  }
+  reader_ctx c;
+  memset(&c, 0, sizeof c);
+  c.path = path;
+  c.o = o;
+  c.fn = fn;
+  c.ud = ud;
+  const char *base = strrchr(path, '/');
+  c.origin = o->origin ? o->origin : base ? base + 1 : path;
+  FILE *probe = fopen(path, "rb");
+  if (!probe)
+    return cd_error_set(err, CD_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+  fclose(probe);
+  /* NONET only: never NOENT (substitutes entities: XXE) nor DTDLOAD (fetches DTDs). */
+  xmlTextReaderPtr r = xmlReaderForFile(path, NULL, XML_PARSE_NONET);
+  if (!r)
+    return cd_error_set(err, CD_ERR_IO, "%s: cannot read as XML", path);
+  xmlTextReaderSetStructuredErrorHandler(r, on_xml_error, &c);
+  cd_status st = CD_OK;
+  bool seen_root = false;
+  int ret = xmlTextReaderRead(r);
+  while (ret == 1 && !c.stopped) {
+    int type = xmlTextReaderNodeType(r);
+    if (type == XML_READER_TYPE_ENTITY_REFERENCE) {
+      st = cd_error_set(err, CD_ERR_INPUT,
+                        "%s:%d: entity reference '&%s;' refused (TMX import expands no "
+                        "entities)",
+                        path, xmlTextReaderGetParserLineNumber(r),
+                        (const char *)xmlTextReaderConstName(r));
+      break;
+    }
+    if (type == XML_READER_TYPE_ELEMENT) {
+      const char *name = (const char *)xmlTextReaderConstLocalName(r);
+      if (!seen_root) {
+        seen_root = true;
+        if (strcmp(name, "tmx") != 0) {
+          st = cd_error_set(err, CD_ERR_INPUT, "%s:%d: not a TMX file (root element <%s>)",
+                            path, xmlTextReaderGetParserLineNumber(r), name);
+          break;
+        }
+      } else if (strcmp(name, "header") == 0) {
+        xmlChar *sl = xmlTextReaderGetAttribute(r, (const xmlChar *)"srclang");
+        if (sl)
+          snprintf(c.header_srclang, sizeof c.header_srclang, "%s", (const char *)sl);
+        xmlFree(sl);
+      } else if (strcmp(name, "tu") == 0) {
+        xmlNode *tu = xmlTextReaderExpand(r);
+        if (!tu || c.xml_failed) {
+          ret = -1;
+          break;
+        }
+        if ((st = read_tu(&c, tu, err)))
+          break;
+        ret = xmlTextReaderNext(r);
+        continue;
+      }
+    }
+    ret = xmlTextReaderRead(r);
+  }
+  if (!st && (ret < 0 || c.xml_failed))
+    st = xml_failure(&c, r, err);
+  if (!st && !seen_root && !c.stopped)
+    st = cd_error_set(err, CD_ERR_INPUT, "%s: empty file, not a TMX", path);
+  xmlFreeTextReader(r);
+  cd_buf_free(&c.src_markup);
+  cd_buf_free(&c.tgt_markup);
+  cd_buf_free(&c.src_plain);
+  cd_buf_free(&c.tgt_plain);
+  if (counts)
+    *counts = c.counts;
+  return st;
+}
+
+/* ---- import into the store --------------------------------------------------------------- */
+
+typedef struct import_ctx {
+  cd_tm_store *s;
+  cd_tmx_counts *counts;
+  cd_status st;
+  cd_error *err;
+} import_ctx;
+
+static int add_unit(void *ud, const cd_tm_unit *u) {
+  import_ctx *c = ud;
+  bool merged = false;
+  c->st = cd_tm_store_add(c->s, u, &merged, c->err);
+  if (c->st)
+    return 1;
+  if (merged)
+    c->counts->merged++;
+  else
+    c->counts->added++;
+  return 0;
+}
+
+cd_status cd_tmx_import(cd_tm_store *s, const char *path, const cd_tmx_import_options *o,
+                        cd_tmx_counts *counts, cd_error *err) {
+  cd_tmx_counts tmp, added = {0, 0, 0, 0};
+  cd_status st = cd_tm_store_begin(s, err);
+  if (st)
+    return st;
+  import_ctx c = {s, &added, CD_OK, err};
+  st = cd_tmx_read(path, o, add_unit, &c, &tmp, err);
+  if (!st && c.st)
+    st = c.st;
+  if (!st)
+    st = cd_tm_store_commit(s, err);
+  if (st) {
+    cd_tm_store_rollback(s);
+    return st;
+  }
+  if (counts) {
+    *counts = tmp;
+    counts->added = added.added;
+    counts->merged = added.merged;
+  }
+  return CD_OK;
+}
+
+/* ---- TSV --------------------------------------------------------------------------------- */
+
+static cd_status tsv_line(cd_tm_store *s, const char *path, size_t lineno, char *line,
+                          size_t len, const cd_tmx_import_options *o, const char *origin,
+                          cd_tmx_counts *c, cd_error *err) {
+  if (len && line[len - 1] == '\r')
+    line[--len] = '\0';
+  c->tus++;
+  if (len == 0) {
+    c->skipped++;
+    return CD_OK;
+  }
+  if (!cd_utf8_is_valid(line, len))
+    return cd_error_set(err, CD_ERR_INPUT, "%s:%zu: not valid UTF-8", path, lineno);
+  char *tab = memchr(line, '\t', len);
+  if (!tab || memchr(tab + 1, '\t', len - (size_t)(tab + 1 - line)))
+    return cd_error_set(err, CD_ERR_INPUT,
+                        "%s:%zu: expected two columns 'source<TAB>target', found %s", path,
+                        lineno, tab ? "more than two" : "one");
+  *tab = '\0';
+  if (tab == line || tab[1] == '\0')
+    return cd_error_set(err, CD_ERR_INPUT, "%s:%zu: empty %s column", path, lineno,
+                        tab == line ? "source" : "target");
+  cd_tm_unit u;
+  cd_tm_unit_init(&u);
+  u.src_lang = o->src_lang;
+  u.tgt_lang = o->tgt_lang;
+  u.source = line;
+  u.target = tab + 1;
+  u.origin_doc = origin;
+  bool merged = false;
+  cd_status st = cd_tm_store_add(s, &u, &merged, err);
+  if (!st) {
+    if (merged)
+      c->merged++;
+    else
+      c->added++;
+  }
+  return st;
+}
+
+cd_status cd_tm_import_tsv(cd_tm_store *s, const char *path, const cd_tmx_import_options *o,
+                           cd_tmx_counts *counts, cd_error *err) {
+  if (!o || !o->src_lang || !o->tgt_lang)
+    return cd_error_set(err, CD_ERR_USAGE,
+                        "%s: TSV import needs the languages (name the file x.L1-L2.tsv or "
+                        "give --src-lang and --tgt-lang)",
+                        path);
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return cd_error_set(err, CD_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+  const char *base = strrchr(path, '/');
+  const char *origin = o->origin ? o->origin : base ? base + 1 : path;
+  cd_tmx_counts c = {0, 0, 0, 0};
+  cd_status st = cd_tm_store_begin(s, err);
+  char *line = NULL;
+  size_t cap = 0, lineno = 0;
+  ssize_t n;
+  while (!st && (n = getline(&line, &cap, f)) >= 0) {
+    lineno++;
+    size_t len = (size_t)n;
+    if (len && line[len - 1] == '\n')
+      line[--len] = '\0';
+    if (lineno == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+      memmove(line, line + 3, len - 2);
+      len -= 3;
+    }
+    st = tsv_line(s, path, lineno, line, len, o, origin, &c, err);
+  }
+  if (!st && ferror(f))
+    st = cd_error_set(err, CD_ERR_IO, "%s: read error: %s", path, strerror(errno));
+  free(line);
+  fclose(f);
+  if (!st)
+    st = cd_tm_store_commit(s, err);
+  if (st) {
+    cd_tm_store_rollback(s);
+    return st;
+  }
+  if (counts)
+    *counts = c;
+  return CD_OK;
+}
