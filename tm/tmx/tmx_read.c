@@ -21,7 +21,7 @@ typedef struct reader_ctx {
   const char *origin;
   /* first error reported by libxml2 */
   bool xml_failed;
-  int xml_line;
+  int xml_line, xml_code;
   char xml_msg[512];
   bool stopped;
   cd_buf src_markup, tgt_markup, src_plain, tgt_plain;
@@ -33,6 +33,7 @@ static void on_xml_error(void *ud, xmlErrorPtr e) {
     return;
   c->xml_failed = true;
   c->xml_line = e->line;
+  c->xml_code = e->code;
   snprintf(c->xml_msg, sizeof c->xml_msg, "%s", e->message ? e->message : "XML error");
   /* libxml2 messages end with a newline */
   size_t n = strlen(c->xml_msg);
@@ -256,11 +257,13 @@ static cd_status read_tu(reader_ctx *c, xmlNode *tu, cd_error *err) {
 }
 
 static cd_status xml_failure(reader_ctx *c, xmlTextReaderPtr r, cd_error *err) {
-  int line = c->xml_line > 0 ? c->xml_line : xmlTextReaderGetParserLineNumber(r);
+  /* Errors inside an entity's replacement text are numbered from the entity's line 1: the
+   * reader's position in the file says more. */
+  int line = c->xml_line > 1 ? c->xml_line : xmlTextReaderGetParserLineNumber(r);
   const char *hint = "";
-  if (strstr(c->xml_msg, "Premature end") || strstr(c->xml_msg, "not finished") ||
-      strstr(c->xml_msg, "EndTag"))
-    hint = " (truncated file?)";
+  if (c->xml_code == XML_ERR_DOCUMENT_END || strstr(c->xml_msg, "Premature end") ||
+      strstr(c->xml_msg, "not finished") || strstr(c->xml_msg, "EndTag"))
+    hint = " (truncated or unbalanced file?)";
   else if (strstr(c->xml_msg, "entity") || strstr(c->xml_msg, "Entity"))
     hint = " (entity declarations and references are refused)";
   return cd_error_set(err, CD_ERR_INPUT, "%s:%d: malformed TMX: %s%s", c->path, line,
