@@ -594,7 +594,7 @@ done:
 
 typedef struct concord_ctx {
   const char *term;
-  size_t tlen;
+  size_t tlen, limit;
   cd_concord_results *res;
   cd_status st;
   cd_error *err;
@@ -629,7 +629,18 @@ static int take_concord(void *ud, const cd_tm_unit *u) {
       (c->st = cd_fuzzy_find_term(u->target, strlen(u->target), c->term, c->tlen, &h->tgt_spans,
                                   &h->n_tgt, c->err)))
     return 1;
-  return 0;
+  if (h->n_src + h->n_tgt == 0) {
+    /* The terms are there but not side by side: not a hit. */
+    r->n--;
+    free(h->src_lang);
+    free(h->tgt_lang);
+    free(h->source);
+    free(h->target);
+    free(h->src_spans);
+    free(h->tgt_spans);
+    return 0;
+  }
+  return r->n >= c->limit;
 }
 
 cd_status cd_concord(cd_tm_store *s, const char *term, size_t len, const char *src_lang,
@@ -645,9 +656,12 @@ cd_status cd_concord(cd_tm_store *s, const char *term, size_t len, const char *s
     terms_free(&t);
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   }
-  concord_ctx c = {term, len, res, CD_OK, err};
-  st = cd_tm_store_concord(s, (const char *const *)t.v, t.n, src_lang, tgt_lang,
-                           limit ? limit : 20, take_concord, &c, err);
+  if (!limit)
+    limit = 20;
+  concord_ctx c = {term, len, limit, res, CD_OK, err};
+  /* Rows holding the terms apart are skipped: examine a bounded number more than we keep. */
+  st = cd_tm_store_concord(s, (const char *const *)t.v, t.n, src_lang, tgt_lang, limit * 50,
+                           take_concord, &c, err);
   if (!st)
     st = c.st;
   terms_free(&t);

@@ -96,8 +96,10 @@ cd_status cd_tm_store_candidates(cd_tm_store *s, const char *const *terms, size_
                                  size_t need, const char *src_lang, const char *tgt_lang,
                                  size_t limit, cd_tm_unit_fn fn, void *ud, cd_error *err);
 
-/* Units whose source or target contains the phrase made of terms (folded index terms),
- * newest first, at most limit. */
+/* Units whose source or target holds all the terms (folded index terms), newest first, at
+ * most limit rows examined (0 = no bound). Candidates for a phrase: the index does not keep
+ * positions, so the caller checks that the terms stand together (cd_fuzzy_find_term) and
+ * stops the walk from its callback when it has enough. */
 cd_status cd_tm_store_concord(cd_tm_store *s, const char *const *terms, size_t nterms,
                               const char *src_lang, const char *tgt_lang, size_t limit,
                               cd_tm_unit_fn fn, void *ud, cd_error *err);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +36,8 @@ static const char *const migrations[] = {
     "CREATE INDEX units_ident ON units(ident);"
     /* The normalized forms for matching: ICU-folded source and target, indexed. Contentless:
      * the text is in units, the index keeps only what matching needs. */
-    "CREATE VIRTUAL TABLE unit_fts USING fts5(src, tgt, content='',"
+    "CREATE VIRTUAL TABLE unit_fts USING fts5(src, tgt, content='', detail=column,"
+    "  columnsize=0,"
     "  tokenize=\"unicode61 remove_diacritics 0 categories 'L* N* Co M*'\");"
     /* How many times each index term occurs in sources: lets candidate search query the
      * rare terms first instead of walking the posting list of "the". */
@@ -64,6 +66,8 @@ enum {
   ST_DF_FLUSH,
   ST_DF_GET,
   ST_USE,
+  ST_POSTINGS,
+  ST_GET_UNIT,
   ST_COUNT
 };
 
@@ -82,6 +86,10 @@ static const char *const stmt_sql[ST_COUNT] = {
                     " ON CONFLICT(term) DO UPDATE SET n = n + excluded.n",
     [ST_DF_GET] = "SELECT n FROM term_df WHERE term = ?1",
     [ST_USE] = "UPDATE units SET usage = usage + 1 WHERE id = ?1",
+    [ST_POSTINGS] = "SELECT rowid FROM unit_fts WHERE unit_fts MATCH ?1",
+    [ST_GET_UNIT] = "SELECT u.id, u.src_lang, u.tgt_lang, u.source, u.target,"
+                    " u.source_markup, u.target_markup, u.origin_doc, u.origin_date, u.score,"
+                    " u.created, u.changed, u.usage FROM units u WHERE u.id = ?1",
 };
 
 struct cd_tm_store {
@@ -731,9 +739,92 @@ static int by_freq(const void *a, const void *b) {
   return x->n < y->n ? -1 : x->n > y->n;
 }
 
-/* Budget of postings the candidate query may walk once `need` terms are in: keeps p99 low
- * on a large TM while rare terms keep being added. */
-#define CANDIDATE_POSTING_BUDGET 20000
+/* Postings the candidate search walks: at least the `need` rarest terms' lists up to the
+ * hard budget, more terms while the total stays under the soft one. The cost of a lookup is
+ * bounded by these, not by the size of the TM. */
+#define CANDIDATE_SOFT_BUDGET 8000
+#define CANDIDATE_HARD_BUDGET 60000
+
+/* Candidate rows and their summed term weights (open addressing on the rowid). */
+typedef struct cand {
+  int64_t id;
+  double w;
+} cand;
+
+typedef struct cand_map {
+  cand *slots;
+  size_t cap, used;
+} cand_map;
+
+static int cand_grow(cand_map *m) {
+  size_t cap = m->cap ? m->cap * 2 : 1024;
+  cand *slots = calloc(cap, sizeof *slots);
+  if (!slots)
+    return -1;
+  for (size_t i = 0; i < m->cap; i++) {
+    if (!m->slots[i].id)
+      continue;
+    size_t j = (size_t)((uint64_t)m->slots[i].id * 0x9E3779B97F4A7C15ULL >> 20) & (cap - 1);
+    while (slots[j].id)
+      j = (j + 1) & (cap - 1);
+    slots[j] = m->slots[i];
+  }
+  free(m->slots);
+  m->slots = slots;
+  m->cap = cap;
+  return 0;
+}
+
+static int cand_add(cand_map *m, int64_t id, double w) {
+  if ((m->used + 1) * 2 > m->cap && cand_grow(m))
+    return -1;
+  size_t j = (size_t)((uint64_t)id * 0x9E3779B97F4A7C15ULL >> 20) & (m->cap - 1);
+  while (m->slots[j].id && m->slots[j].id != id)
+    j = (j + 1) & (m->cap - 1);
+  if (!m->slots[j].id) {
+    m->slots[j].id = id;
+    m->used++;
+  }
+  m->slots[j].w += w;
+  return 0;
+}
+
+static int by_weight(const void *a, const void *b) {
+  const cand *x = a, *y = b;
+  if (x->w != y->w)
+    return x->w > y->w ? -1 : 1;
+  return x->id > y->id ? -1 : x->id < y->id; /* newer first */
+}
+
+/* Walks the posting list of one term in the source column, adding weight w to each row. */
+static cd_status walk_postings(cd_tm_store *s, const char *term, double w, cand_map *m,
+                               cd_error *err) {
+  cd_buf q = CD_BUF_INIT;
+  cd_status st = cd_buf_append_str(&q, "src : ");
+  if (!st)
+    st = append_fts_string(&q, term);
+  if (st) {
+    cd_buf_free(&q);
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  }
+  sqlite3_stmt *ps;
+  if ((st = prepared(s, ST_POSTINGS, &ps, err))) {
+    cd_buf_free(&q);
+    return st;
+  }
+  sqlite3_bind_text(ps, 1, q.data, (int)q.len, SQLITE_STATIC);
+  int rc;
+  while ((rc = sqlite3_step(ps)) == SQLITE_ROW)
+    if (cand_add(m, sqlite3_column_int64(ps, 0), w)) {
+      st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+      break;
+    }
+  sqlite3_reset(ps);
+  cd_buf_free(&q);
+  if (!st && rc != SQLITE_DONE && rc != SQLITE_ROW)
+    st = db_error(s, rc, "cannot search the index", err);
+  return st;
+}
 
 cd_status cd_tm_store_candidates(cd_tm_store *s, const char *const *terms, size_t nterms,
                                  size_t need, const char *src_lang, const char *tgt_lang,
@@ -741,6 +832,7 @@ cd_status cd_tm_store_candidates(cd_tm_store *s, const char *const *terms, size_
   if (nterms == 0)
     return CD_OK;
   term_freq *tf = calloc(nterms, sizeof *tf);
+  cand_map m = {NULL, 0, 0};
   if (!tf)
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   cd_status st;
@@ -768,36 +860,51 @@ cd_status cd_tm_store_candidates(cd_tm_store *s, const char *const *terms, size_
     /* A term no source has cannot find a candidate: leave it out. */
   }
   sqlite3_reset(q);
-  if (n == 0)
-    goto done;
   qsort(tf, n, sizeof *tf, by_freq);
-  cd_buf match = CD_BUF_INIT;
-  st = cd_buf_append_str(&match, "src : (");
+  /* Term at a time: each row collects the weights of the query terms it holds (rare terms
+   * weigh more), then the heaviest rows are the candidates. */
   int64_t postings = 0;
   for (size_t i = 0; i < n && !st; i++) {
-    if (i >= need && postings + tf[i].n > CANDIDATE_POSTING_BUDGET)
+    int64_t budget = i < need ? CANDIDATE_HARD_BUDGET : CANDIDATE_SOFT_BUDGET;
+    if (i > 0 && postings + tf[i].n > budget)
       break;
     postings += tf[i].n;
-    if (i)
-      st = cd_buf_append_str(&match, " OR ");
-    if (!st)
-      st = append_fts_string(&match, tf[i].term);
+    st = walk_postings(s, tf[i].term, 1.0 / log2(2.0 + (double)tf[i].n), &m, err);
   }
-  if (!st)
-    st = cd_buf_append_str(&match, ")");
-  if (st) {
-    cd_buf_free(&match);
-    st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  if (st || m.used == 0)
     goto done;
+  size_t k = 0;
+  for (size_t i = 0; i < m.cap; i++)
+    if (m.slots[i].id)
+      m.slots[k++] = m.slots[i];
+  qsort(m.slots, k, sizeof *m.slots, by_weight);
+  if (!limit)
+    limit = 200;
+  sqlite3_stmt *g;
+  if ((st = prepared(s, ST_GET_UNIT, &g, err)))
+    goto done;
+  size_t given = 0;
+  for (size_t i = 0; i < k && given < limit; i++) {
+    sqlite3_reset(g);
+    sqlite3_bind_int64(g, 1, m.slots[i].id);
+    int rc = sqlite3_step(g);
+    if (rc == SQLITE_DONE)
+      continue;
+    if (rc != SQLITE_ROW) {
+      st = db_error(s, rc, "cannot read a unit", err);
+      break;
+    }
+    cd_tm_unit u;
+    read_unit(g, &u);
+    if (!lang_matches(src_lang, u.src_lang) || !lang_matches(tgt_lang, u.tgt_lang))
+      continue;
+    given++;
+    if (fn(ud, &u))
+      break;
   }
-  st = run_unit_query(s,
-                      "SELECT " UNIT_COLUMNS " FROM (SELECT rowid AS id, rank FROM unit_fts"
-                      " WHERE unit_fts MATCH ?1 ORDER BY rank LIMIT ?2) f"
-                      " JOIN units u ON u.id = f.id ORDER BY f.rank",
-                      match.data, (int64_t)(limit ? limit : 200), src_lang, tgt_lang, 0, fn,
-                      ud, err);
-  cd_buf_free(&match);
+  sqlite3_reset(g);
 done:
+  free(m.slots);
   free(tf);
   return st;
 }
@@ -807,27 +914,25 @@ cd_status cd_tm_store_concord(cd_tm_store *s, const char *const *terms, size_t n
                               cd_tm_unit_fn fn, void *ud, cd_error *err) {
   if (nterms == 0)
     return CD_OK;
-  cd_buf match = CD_BUF_INIT, phrase = CD_BUF_INIT;
+  /* The index keeps which column holds a term, not where (detail=column, smaller and faster
+   * to build): rows holding every term come back newest first and the caller checks the
+   * phrase; it stops the walk (callback returns non-zero) when it has enough. */
+  cd_buf match = CD_BUF_INIT;
   cd_status st = CD_OK;
   for (size_t i = 0; i < nterms && !st; i++) {
     if (i)
-      st = cd_buf_append(&phrase, " ", 1);
+      st = cd_buf_append_str(&match, " AND ");
     if (!st)
-      st = cd_buf_append_str(&phrase, terms[i]);
+      st = append_fts_string(&match, terms[i]);
   }
-  if (!st)
-    st = append_fts_string(&match, phrase.data);
-  cd_buf_free(&phrase);
   if (st) {
     cd_buf_free(&match);
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   }
-  /* Newest first; the language filter runs on the rows, so ask for more than we keep. */
   st = run_unit_query(s,
                       "SELECT " UNIT_COLUMNS " FROM units u WHERE u.id IN (SELECT rowid FROM"
-                      " unit_fts WHERE unit_fts MATCH ?1) ORDER BY u.id DESC LIMIT ?2",
-                      match.data, (int64_t)(limit ? limit * 20 : 1000), src_lang, tgt_lang,
-                      limit, fn, ud, err);
+                      " unit_fts WHERE unit_fts MATCH ?1) ORDER BY u.id DESC",
+                      match.data, 0, src_lang, tgt_lang, limit, fn, ud, err);
   cd_buf_free(&match);
   return st;
 }
