@@ -181,6 +181,56 @@ cd_status cd_names_find_span(cd_names *db, const cd_names_query *q, cd_names_hit
                              size_t max, size_t *n, size_t *core_len, bool *suffix_keep,
                              cd_error *err);
 
+/* ---- mentions in running text (the names stage of normalize, copydesk check) ------------ */
+
+typedef struct cd_names_scanner cd_names_scanner;
+
+typedef struct cd_names_scan_options {
+  double threshold;         /* below this confidence a mention is reported, not rewritten
+                               (default 0.9) */
+  const char *data_dir;     /* the data directory (names/compound-heads.txt,
+                               names/feminine-endings.txt); NULL = no lists */
+  const char *hunspell_dir; /* default /usr/share/hunspell (uk_UA, ru_RU, de_DE, fr, en_US) */
+} cd_names_scan_options;
+
+void cd_names_scan_options_init(cd_names_scan_options *o);
+/* A scanner over db (not owned: free the scanner first). It keeps per-document state (recent
+ * full mentions, for surnames and near-misses later on) and per-word caches; hunspell
+ * dictionaries are loaded on first need. o may be NULL (defaults). */
+cd_status cd_names_scanner_new(cd_names *db, const cd_names_scan_options *o,
+                               cd_names_scanner **out, cd_error *err);
+void cd_names_scanner_free(cd_names_scanner *sc);
+/* A new document: forgets earlier mentions. */
+void cd_names_scanner_reset(cd_names_scanner *sc);
+/* The line number of the next text (earlier mentions count for 12 lines); the scanner
+ * also counts the line ends it sees. */
+void cd_names_scanner_set_line(cd_names_scanner *sc, uint64_t line);
+
+typedef struct cd_names_mention {
+  size_t start, end;     /* bytes in the text */
+  const char *entity;    /* entity id */
+  const char *type;      /* person, place, org */
+  const char *canonical; /* the house form for this span in the text's language: suffix kept
+                            (Zelenskyy's), case matched (all caps), a case form of another
+                            script as the lemma (Кривого Рогу -> Kryvyi Rih); when
+                            is_canonical, the text itself */
+  size_t canonical_len;
+  bool is_canonical;     /* the text already has the house form (or a case form of it) */
+  bool rewrite;          /* confident: the names stage replaces the span with canonical;
+                            false and !is_canonical: reported (flagged) only */
+  double confidence;     /* 0..1 */
+  const char *rule;      /* names.variant, names.transliteration, names.inflection,
+                            names.fuzzy, names.fuzzy+context */
+} cd_names_mention;
+
+/* Pointers in m are valid during the call only. A non-OK return stops the scan. */
+typedef cd_status (*cd_names_mention_fn)(void *ud, const cd_names_mention *m, cd_error *err);
+
+/* Reports every entity mention in text (UTF-8; spans never cross a line end), in order. The
+ * same matching as the normalize stage. lang: the text's language ("en", "uk", "de-AT"). */
+cd_status cd_names_scan(cd_names_scanner *sc, const char *text, size_t len, const char *lang,
+                        cd_names_mention_fn fn, void *ud, cd_error *err);
+
 /* ---- helpers shared with the normalize stage ------------------------------------------------ */
 
 /* Shapes out like the all-caps original when orig is all caps (ICU upper-casing). */

@@ -184,6 +184,48 @@ static cd_status put_keys(cd_names_writer *w, const char *s, size_t n, int part,
 
 static bool is_sep(char c, bool hyphen) { return c == ' ' || (hyphen && c == '-'); }
 
+uint64_t cd_names_infl_hash(const char *prefix, size_t len) {
+  /* the marked key "\x01" + prefix, hashed without building it */
+  uint64_t h = 1469598103934665603ULL;
+  h ^= 1;
+  h *= 1099511628211ULL;
+  for (size_t i = 0; i < len; i++) {
+    h ^= (unsigned char)prefix[i];
+    h *= 1099511628211ULL;
+  }
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  return h;
+}
+
+/* The inflection prefixes of a folded Cyrillic word (names_internal.h). */
+static cd_status add_infl_hashes(cd_names_writer *w, const char *f, size_t n) {
+  bool cyr = false;
+  for (size_t i = 0; i < n && !cyr;) {
+    int32_t c = cd_utf8_next(f, n, &i);
+    UErrorCode uc = U_ZERO_ERROR;
+    cyr = c >= 0x400 && uscript_getScript(c, &uc) == USCRIPT_CYRILLIC;
+  }
+  if (!cyr)
+    return CD_OK;
+  size_t cps = cd_utf8_count(f, n), end = n;
+  for (size_t cut = 0; cut <= 2 && cps - cut >= CD_NAMES_INFL_MIN; cut++) {
+    if (cut)
+      cd_utf8_prev(f, &end);
+    if (w->n_hashes == w->cap_hashes) {
+      size_t cap = w->cap_hashes ? w->cap_hashes * 2 : 4096;
+      uint64_t *p = realloc(w->hashes, cap * sizeof *p);
+      if (!p)
+        return CD_ERR_NOMEM;
+      w->hashes = p;
+      w->cap_hashes = cap;
+    }
+    w->hashes[w->n_hashes++] = cd_names_infl_hash(f, end);
+  }
+  return CD_OK;
+}
+
 /* Word keys of a text into the Bloom list: words split at spaces, and at hyphens too. */
 static cd_status hash_words1(cd_names_writer *w, const char *s, size_t n, bool hyphen,
                              cd_error *err) {
@@ -199,6 +241,8 @@ static cd_status hash_words1(cd_names_writer *w, const char *s, size_t n, bool h
     cd_status st = cd_names_key_fold(w->k, s + b, i - b, &w->tmp, err);
     if (!st)
       st = add_hash(w, w->tmp.data, w->tmp.len);
+    if (!st)
+      st = add_infl_hashes(w, w->tmp.data, w->tmp.len);
     size_t count = 0;
     if (!st)
       st = cd_names_key_ascii(w->k, s + b, i - b, &w->tmp, &count, err);

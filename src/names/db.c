@@ -10,7 +10,7 @@ typedef struct names_src {
   sqlite3 *db;
   uint8_t *bloom;
   uint64_t nbits;
-  sqlite3_stmt *by_key, *canon, *forms, *ctx, *by_id;
+  sqlite3_stmt *by_key, *canon, *forms, *ctx, *by_id, *prefix;
 } names_src;
 
 struct cd_names {
@@ -29,6 +29,7 @@ static void src_close(names_src *s) {
   sqlite3_finalize(s->forms);
   sqlite3_finalize(s->ctx);
   sqlite3_finalize(s->by_id);
+  sqlite3_finalize(s->prefix);
   if (s->db)
     sqlite3_close(s->db);
   free(s->bloom);
@@ -62,7 +63,14 @@ static cd_status src_prepare(names_src *s, const char *label, cd_error *err) {
                          -1, &s->forms, NULL) ||
       sqlite3_prepare_v2(s->db, "SELECT value FROM context WHERE eid=? AND key=?", -1, &s->ctx,
                          NULL) ||
-      sqlite3_prepare_v2(s->db, "SELECT eid FROM entities WHERE id=?", -1, &s->by_id, NULL))
+      sqlite3_prepare_v2(s->db, "SELECT eid FROM entities WHERE id=?", -1, &s->by_id, NULL) ||
+      sqlite3_prepare_v2(s->db,
+                         "SELECT k.eid, k.part, e.id, e.type, e.historical, "
+                         "coalesce(f.lang,''), f.form, f.surname, k.key FROM keys k "
+                         "JOIN entities e ON e.eid=k.eid JOIN forms f ON f.fid=k.fid "
+                         "WHERE k.key>=?1 AND k.key<?2 AND k.kind=1 AND k.part<2 "
+                         "AND length(CAST(k.key AS BLOB))<=?3 LIMIT 32",
+                         -1, &s->prefix, NULL))
     return cd_error_set(err, CD_ERR_DATA, "%s: not a copydesk names database (%s)", label,
                         sqlite3_errmsg(s->db));
   sqlite3_stmt *m = NULL;
@@ -197,6 +205,55 @@ bool cd_names_word_maybe(cd_names *db, const char *key, size_t len) {
       return true;
   }
   return false;
+}
+
+bool cd_names_infl_maybe(cd_names *db, const char *prefix, size_t len) {
+  uint64_t h = cd_names_infl_hash(prefix, len);
+  names_src *all[2] = {&db->main, &db->house};
+  for (int i = 0; i < 2; i++) {
+    if (!all[i]->db)
+      continue;
+    if (!all[i]->bloom || cd_names_bloom_has(all[i]->bloom, all[i]->nbits, h))
+      return true;
+  }
+  return false;
+}
+
+static void fill_hit(cd_names_hit *h, bool house, sqlite3_stmt *row);
+
+cd_status cd_names_prefix_lemmas(cd_names *db, const char *prefix, size_t plen,
+                                 size_t max_key_bytes, cd_names_lemma_fn fn, void *ud,
+                                 cd_error *err) {
+  cd_buf_clear(&db->tmp2);
+  if (cd_buf_append(&db->tmp2, prefix, plen) || cd_buf_append(&db->tmp2, "\xff", 1))
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  names_src *all[2] = {&db->main, &db->house};
+  for (int i = 0; i < 2; i++) {
+    names_src *s = all[i];
+    if (!s->db)
+      continue;
+    sqlite3_reset(s->prefix);
+    sqlite3_bind_text(s->prefix, 1, prefix, (int)plen, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s->prefix, 2, db->tmp2.data, (int)db->tmp2.len, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(s->prefix, 3, (sqlite3_int64)max_key_bytes);
+    int rc;
+    while ((rc = sqlite3_step(s->prefix)) == SQLITE_ROW) {
+      const char *key = (const char *)sqlite3_column_text(s->prefix, 8);
+      int part = sqlite3_column_int(s->prefix, 1);
+      const char *lemma = (const char *)sqlite3_column_text(s->prefix, part == CD_PART_SURNAME ? 7 : 6);
+      if (!key || !lemma || strchr(key, ' ') || strchr(lemma, ' '))
+        continue;
+      cd_names_hit h;
+      fill_hit(&h, i == 1, s->prefix);
+      h.level = CD_MATCH_EXACT;
+      h.score = 1.0;
+      fn(ud, &h, lemma);
+    }
+    sqlite3_reset(s->prefix);
+    if (rc != SQLITE_DONE)
+      return cd_error_set(err, CD_ERR_DB, "names database: %s", sqlite3_errmsg(s->db));
+  }
+  return CD_OK;
 }
 
 /* ---- find ---------------------------------------------------------------------------- */

@@ -45,4 +45,20 @@ uint64_t cd_names_hash(const char *s, size_t n);
 void cd_names_bloom_add(uint8_t *bits, uint64_t nbits, uint64_t h);
 bool cd_names_bloom_has(const uint8_t *bits, uint64_t nbits, uint64_t h);
 
+/* Inflection prefixes (the names stage's cheap test for case forms such as Костіна or
+ * Мединского): for every Cyrillic word of a form the compiler adds to the Bloom filter
+ * the fold key minus 0, 1 and 2 code points (at least CD_NAMES_INFL_MIN left), marked with
+ * a leading 0x01 byte; the scanner tests its word minus 1..4 code points. */
+#define CD_NAMES_INFL_MIN 3
+uint64_t cd_names_infl_hash(const char *prefix, size_t len);
+bool cd_names_infl_maybe(cd_names *db, const char *prefix, size_t len);
+
+/* Candidate lemmas for an inflected word: entities whose single-word full form or surname
+ * has a fold key starting with prefix (and at most max_key_bytes long). fn gets the hit and
+ * the form as written (cased). At most 32 rows; an indexed range query. */
+typedef void (*cd_names_lemma_fn)(void *ud, const cd_names_hit *hit, const char *lemma);
+cd_status cd_names_prefix_lemmas(cd_names *db, const char *prefix, size_t plen,
+                                 size_t max_key_bytes, cd_names_lemma_fn fn, void *ud,
+                                 cd_error *err);
+
 #endif

@@ -1,0 +1,993 @@
+/* Mentions of known entities in running text: the one implementation behind normalize
+ * stage 6 (which rewrites or flags what it reports) and `copydesk check` (names.*).
+ *
+ * Per call: words are found with ICU character classes (a French or Italian elision
+ * "d'Zelensky", "l'Ukraine" starts a word after the apostrophe); a capitalized word starts
+ * a candidate span of up to four capitalized words. A cheap test comes first (the
+ * database's Bloom filter of word keys and of inflection prefixes, behind a small
+ * direct-mapped cache), then indexed lookups, longest span first. Fuzzy near-misses
+ * (consonant skeleton) are confident only with context — a given name of the entity, a
+ * role word before it, or an earlier full mention in the same document (a small ring of
+ * recent ids) — and never for a word the language's hunspell dictionary knows unless
+ * context confirms it. A surname or place next to another capitalized name word that is
+ * not part of the match (Bohdan Khmelnytsky, Donbass Arena) is a different name: skipped.
+ *
+ * Inflected Cyrillic forms (Зеленського, Кривого Рогу, Мединского) are stemmed with the
+ * Ukrainian or Russian hunspell dictionary; names missing from it are first added with
+ * the declension model word of their entity (context decl_uk= / decl_ru=), found through
+ * an indexed prefix query on the fold keys, so that they inflect like their model. */
+#include "names_internal.h"
+
+#include <hunspell/hunspell.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+
+#define MAX_SPAN 4
+#define RING 32
+#define RING_LINES 12 /* an earlier mention counts for this many lines */
+#define CACHE 8192
+#define MAX_HITS 8
+#define MAX_STEMS 6   /* lemma candidates per word */
+#define MAX_COMBOS 24 /* lemma combinations per span */
+
+enum { HUN_EN, HUN_FR, HUN_DE, HUN_UK, HUN_RU, HUN_N };
+static const char *const hun_files[HUN_N] = {"en_US", "fr", "de_DE", "uk_UA", "ru_RU"};
+static const char *const hun_langs[HUN_N] = {"en", "fr", "de", "uk", "ru"};
+
+typedef struct word {
+  size_t b, e; /* bytes */
+  bool cap;    /* starts with an upper-case letter (or an ideograph) */
+  bool cyr;    /* contains Cyrillic */
+} word;
+
+typedef struct cache_ent {
+  uint64_t h;
+  uint8_t set; /* 0 empty */
+  uint8_t val; /* bit 1: maybe a name word; bit 2: maybe an inflected name word */
+  char lang[16];
+} cache_ent;
+
+struct cd_names_scanner {
+  cd_names *db;
+  cd_names_scan_options o;
+  char lang[16];
+  char ring[RING][96];
+  uint64_t ring_line[RING];
+  uint64_t line;
+  size_t ring_n, ring_pos;
+  cache_ent *cache;
+  Hunhandle *hun[HUN_N];
+  bool hun_tried[HUN_N];
+  cd_buf added; /* "lang\tlemma\0" already added with a model */
+  word *words;
+  size_t cap_words;
+  cd_buf key, repl, tmp, tmp2, stems;
+  char **heads; /* compound heads: words that make a place name part of a larger name */
+  size_t n_heads;
+  char **fem; /* "uk\tська": endings of feminine surname forms */
+  size_t n_fem;
+};
+
+void cd_names_scan_options_init(cd_names_scan_options *o) {
+  memset(o, 0, sizeof *o);
+  o->threshold = 0.9;
+  o->hunspell_dir = "/usr/share/hunspell";
+}
+
+/* ---- hunspell (lazy) ---------------------------------------------------------------------- */
+
+static int hun_index(const char *lang) {
+  for (int i = 0; i < HUN_N; i++)
+    if (strcmp(hun_langs[i], lang) == 0)
+      return i;
+  return -1;
+}
+
+static Hunhandle *hun_get(cd_names_scanner *s, int i) {
+  if (i < 0)
+    return NULL;
+  if (!s->hun_tried[i]) {
+    s->hun_tried[i] = true;
+    char aff[4096], dic[4096];
+    snprintf(aff, sizeof aff, "%s/%s.aff", s->o.hunspell_dir, hun_files[i]);
+    snprintf(dic, sizeof dic, "%s/%s.dic", s->o.hunspell_dir, hun_files[i]);
+    FILE *f = fopen(dic, "rb");
+    if (!f)
+      return NULL;
+    fclose(f);
+    Hunhandle *h = Hunspell_create(aff, dic);
+    /* every Debian dictionary we use is UTF-8; anything else is not usable here */
+    const char *enc = h ? Hunspell_get_dic_encoding(h) : NULL;
+    if (h && (!enc || strcmp(enc, "UTF-8") != 0)) {
+      Hunspell_destroy(h);
+      h = NULL;
+    }
+    s->hun[i] = h;
+  }
+  return s->hun[i];
+}
+
+static int cyr_dicts(const char *w, size_t n, int out[2]);
+
+/* Whether a dictionary knows the word in lower case (a common word): the text language's,
+ * or for a Cyrillic word the Ukrainian and Russian ones. */
+static bool known_in(cd_names_scanner *s, Hunhandle *h, const char *w, size_t n);
+static bool known_common_word(cd_names_scanner *s, const char *w, size_t n) {
+  bool cyr = false;
+  for (size_t i = 0; i < n && !cyr;) {
+    int32_t c = cd_utf8_next(w, n, &i);
+    UErrorCode uc = U_ZERO_ERROR;
+    cyr = c >= 0x400 && uscript_getScript(c, &uc) == USCRIPT_CYRILLIC;
+  }
+  if (!cyr)
+    return known_in(s, hun_get(s, hun_index(s->lang)), w, n);
+  int d[2];
+  int nd = cyr_dicts(w, n, d);
+  for (int i = 0; i < nd; i++)
+    if (known_in(s, hun_get(s, d[i]), w, n))
+      return true;
+  return false;
+}
+
+static bool known_in(cd_names_scanner *s, Hunhandle *h, const char *w, size_t n) {
+  if (!h)
+    return false;
+  cd_buf_clear(&s->tmp);
+  /* lower-case the first letter only: "Waltz" -> "waltz" */
+  size_t i = 0;
+  int32_t c = cd_utf8_next(w, n, &i);
+  if (c < 0 || cd_buf_append_cp(&s->tmp, (uint32_t)u_tolower(c)) ||
+      cd_buf_append(&s->tmp, w + i, n - i))
+    return false;
+  return Hunspell_spell(h, s->tmp.data) != 0;
+}
+
+/* ---- words ------------------------------------------------------------------------------ */
+
+static bool is_word_cp(int32_t c) {
+  int8_t t = (int8_t)u_charType(c);
+  return u_isalnum(c) || t == U_NON_SPACING_MARK || t == U_COMBINING_SPACING_MARK;
+}
+
+static bool is_apos(int32_t c) { return c == '\'' || c == 0x2019 || c == 0x2BC; }
+
+static bool is_joiner(int32_t c) {
+  return is_apos(c) || c == '-' || c == 0x2010 || c == 0x2011;
+}
+
+static bool is_cap(int32_t c) {
+  return u_isupper(c) || u_istitle(c) ||
+         (u_charType(c) == U_OTHER_LETTER && u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC));
+}
+
+/* An elision: 1–6 lower-case letters, an apostrophe, then a capital (d'Zelensky,
+ * l'Ukraine, qu'Emmanuel, dell'Ucraina). Returns the byte offset of the capital or 0. */
+static size_t elision(const char *t, size_t b, size_t e) {
+  size_t i = b;
+  int letters = 0;
+  while (i < e) {
+    size_t j = i;
+    int32_t c = cd_utf8_next(t, e, &j);
+    if (c >= 0 && u_isULowercase(c) && letters < 6) {
+      letters++;
+      i = j;
+      continue;
+    }
+    if (c >= 0 && is_apos(c) && letters > 0 && j < e) {
+      size_t k = j;
+      int32_t d = cd_utf8_next(t, e, &k);
+      return d >= 0 && is_cap(d) ? j : 0;
+    }
+    return 0;
+  }
+  return 0;
+}
+
+static cd_status split_words(cd_names_scanner *s, const char *t, size_t n, size_t *nw) {
+  *nw = 0;
+  size_t i = 0;
+  while (i < n) {
+    size_t b = i;
+    int32_t c = cd_utf8_next(t, n, &i);
+    if (c < 0 || !is_word_cp(c))
+      continue;
+    word w = {b, i, false, false};
+    w.cap = is_cap(c);
+    for (;;) {
+      size_t j = i;
+      int32_t d = j < n ? cd_utf8_next(t, n, &j) : -1;
+      if (d >= 0 && is_word_cp(d)) {
+        i = j;
+        continue;
+      }
+      if (d >= 0 && is_joiner(d)) { /* an apostrophe or hyphen between letters */
+        size_t k = j;
+        int32_t e = k < n ? cd_utf8_next(t, n, &k) : -1;
+        if (e >= 0 && is_word_cp(e)) {
+          i = k;
+          continue;
+        }
+      }
+      break;
+    }
+    w.e = i;
+    if (!w.cap) {
+      size_t el = elision(t, w.b, w.e);
+      if (el) {
+        w.b = el;
+        w.cap = true;
+      }
+    }
+    for (size_t k = w.b; k < w.e;) {
+      int32_t d = cd_utf8_next(t, w.e, &k);
+      UErrorCode uc = U_ZERO_ERROR;
+      if (d >= 0x400 && uscript_getScript(d, &uc) == USCRIPT_CYRILLIC) {
+        w.cyr = true;
+        break;
+      }
+    }
+    if (*nw == s->cap_words) {
+      size_t cap = s->cap_words ? s->cap_words * 2 : 64;
+      word *p = realloc(s->words, cap * sizeof *p);
+      if (!p)
+        return CD_ERR_NOMEM;
+      s->words = p;
+      s->cap_words = cap;
+    }
+    s->words[(*nw)++] = w;
+  }
+  return CD_OK;
+}
+
+/* Only spaces (or ". " after an initial) between two words. */
+static bool adjacent(const char *t, const word *a, const word *b) {
+  size_t gap = b->b - a->e;
+  if (gap == 0 || gap > 3)
+    return false;
+  for (size_t i = a->e; i < b->b; i++) {
+    char c = t[i];
+    if (c == ' ')
+      continue;
+    if (c == '.' && a->e - a->b <= 2)
+      continue;
+    return false;
+  }
+  return true;
+}
+
+/* Inflection prefixes of a Cyrillic word: its fold minus 1..4 code points (at least 3
+ * left), each tested against the Bloom markers the compiler stores (names_internal.h). */
+static bool infl_maybe(cd_names_scanner *s, const char *w, size_t n) {
+  cd_names_keyer *k = cd_names_get_keyer(s->db);
+  if (cd_names_key_fold(k, w, n, &s->tmp2, NULL))
+    return false;
+  size_t cps = cd_utf8_count(s->tmp2.data, s->tmp2.len);
+  size_t end = s->tmp2.len;
+  for (size_t cut = 1; cut <= 4 && cps - cut >= CD_NAMES_INFL_MIN; cut++) {
+    cd_utf8_prev(s->tmp2.data, &end);
+    if (cd_names_infl_maybe(s->db, s->tmp2.data, end))
+      return true;
+  }
+  return false;
+}
+
+/* The cheap test: might this word be part of a known name (bit 1), or an inflected form
+ * of one (bit 2)? */
+static unsigned word_maybe(cd_names_scanner *s, const word *wd, const char *w, size_t n) {
+  uint64_t h = 1469598103934665603ULL;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ (unsigned char)w[i]) * 1099511628211ULL;
+  h ^= n;
+  cache_ent *ce = &s->cache[h % CACHE];
+  if (ce->set && ce->h == h && strcmp(ce->lang, s->lang) == 0)
+    return ce->val;
+  cd_names_keyer *k = cd_names_get_keyer(s->db);
+  unsigned maybe = 0;
+  size_t core = n, sl;
+  bool keep;
+  cd_names_split_suffix(w, n, s->lang, &core, &sl, &keep);
+  for (int pass = 0; pass < 2 && !maybe; pass++) {
+    size_t len = pass == 0 ? n : core;
+    if (pass == 1 && core == n)
+      break;
+    if (!cd_names_key_fold(k, w, len, &s->key, NULL) &&
+        cd_names_word_maybe(s->db, s->key.data, s->key.len))
+      maybe = 1;
+    size_t count = 0;
+    if (!maybe && !cd_names_key_ascii(k, w, len, &s->key, &count, NULL)) {
+      for (size_t i = 0, off = 0; i < count && !maybe; i++) {
+        size_t l = strlen(s->key.data + off);
+        maybe = cd_names_word_maybe(s->db, s->key.data + off, l);
+        off += l + 1;
+      }
+    }
+    if (!maybe && len >= 4 && !cd_names_key_skel(k, w, len, &s->key, NULL))
+      maybe = cd_names_word_maybe(s->db, s->key.data, s->key.len);
+  }
+  if (wd->cyr && infl_maybe(s, w, n))
+    maybe |= 2;
+  ce->h = h;
+  ce->set = 1;
+  ce->val = (uint8_t)maybe;
+  snprintf(ce->lang, sizeof ce->lang, "%s", s->lang);
+  return maybe;
+}
+
+/* ---- context ------------------------------------------------------------------------------ */
+
+static bool fold_eq(cd_names_scanner *s, const char *a, size_t an, const char *b, size_t bn) {
+  cd_names_keyer *k = cd_names_get_keyer(s->db);
+  if (cd_names_key_fold(k, a, an, &s->tmp, NULL) || cd_names_key_fold(k, b, bn, &s->tmp2, NULL))
+    return false;
+  return s->tmp2.len == s->tmp.len && memcmp(s->tmp2.data, s->tmp.data, s->tmp.len) == 0;
+}
+
+typedef struct role_check {
+  cd_names_scanner *s;
+  const char *before;
+  size_t before_len;
+  bool found;
+} role_check;
+
+static void role_fn(void *ud, const char *lang, const char *kind, const char *val) {
+  (void)lang;
+  (void)kind;
+  role_check *r = ud;
+  if (r->found || !val)
+    return;
+  size_t vl = strlen(val);
+  /* the text before the span ends with the role (case-insensitive), then spaces */
+  size_t e = r->before_len;
+  while (e > 0 && r->before[e - 1] == ' ')
+    e--;
+  if (e < vl)
+    return;
+  if (e > vl) {
+    size_t p = e - vl;
+    int32_t c = cd_utf8_prev(r->before, &p);
+    if (c >= 0 && is_word_cp(c))
+      return;
+  }
+  if (fold_eq(r->s, r->before + e - vl, vl, val, vl))
+    r->found = true;
+}
+
+static bool ring_has(cd_names_scanner *s, const char *id) {
+  for (size_t i = 0; i < s->ring_n; i++)
+    if (strcmp(s->ring[i], id) == 0 && s->line - s->ring_line[i] <= RING_LINES)
+      return true;
+  return false;
+}
+
+static void ring_add(cd_names_scanner *s, const char *id) {
+  for (size_t i = 0; i < s->ring_n; i++)
+    if (strcmp(s->ring[i], id) == 0) {
+      s->ring_line[i] = s->line;
+      return;
+    }
+  s->ring_line[s->ring_pos] = s->line;
+  snprintf(s->ring[s->ring_pos], sizeof s->ring[0], "%s", id);
+  s->ring_pos = (s->ring_pos + 1) % RING;
+  if (s->ring_n < RING)
+    s->ring_n++;
+}
+
+static bool is_head(cd_names_scanner *s, const char *w, size_t n) {
+  for (size_t i = 0; i < s->n_heads; i++)
+    if (fold_eq(s, s->heads[i], strlen(s->heads[i]), w, n))
+      return true;
+  return false;
+}
+
+/* The feminine-endings list (dicts/names/feminine-endings.txt): 'f' when w (or the folded
+ * lemma) ends with an ending of a feminine form, 'a' when with one that is also a
+ * masculine case form, 0 otherwise. The longest listed ending wins. */
+static char feminine_kind(cd_names_scanner *s, const char *w, size_t n) {
+  cd_names_keyer *k = cd_names_get_keyer(s->db);
+  if (cd_names_key_fold(k, w, n, &s->tmp, NULL))
+    return 0;
+  char kind = 0;
+  size_t best = 0;
+  for (size_t i = 0; i < s->n_fem; i++) {
+    /* folded entry: "fem\tuk\tська" */
+    const char *e = strrchr(s->fem[i], '\t');
+    if (!e)
+      continue;
+    e++;
+    size_t el = strlen(e);
+    if (el > best && el < s->tmp.len && memcmp(s->tmp.data + s->tmp.len - el, e, el) == 0) {
+      best = el;
+      kind = s->fem[i][0] == 'f' ? 'f' : 'a';
+    }
+  }
+  return kind;
+}
+
+/* ---- inflected forms (hunspell) ------------------------------------------------------------- */
+
+/* Which Cyrillic dictionaries may hold this word: letters only Ukrainian has (і ї є ґ) or
+ * only Russian has (ы э ъ ё) decide; otherwise both, Ukrainian first. */
+static int cyr_dicts(const char *w, size_t n, int out[2]) {
+  bool uk = false, ru = false;
+  for (size_t i = 0; i < n;) {
+    int32_t c = cd_utf8_next(w, n, &i);
+    c = u_tolower(c);
+    if (c == 0x456 || c == 0x457 || c == 0x454 || c == 0x491)
+      uk = true;
+    else if (c == 0x44B || c == 0x44D || c == 0x44A || c == 0x451)
+      ru = true;
+  }
+  int k = 0;
+  if (!ru)
+    out[k++] = HUN_UK;
+  if (!uk)
+    out[k++] = HUN_RU;
+  return k;
+}
+
+typedef struct lemma_ctx {
+  cd_names_scanner *s;
+  Hunhandle *h;
+  int dict;
+  const char *word; /* NUL-terminated */
+  cd_error *err;
+} lemma_ctx;
+
+typedef struct model_ctx {
+  char model[128];
+} model_ctx;
+
+static void model_fn(void *ud, const char *lang, const char *kind, const char *val) {
+  (void)lang;
+  (void)kind;
+  model_ctx *m = ud;
+  if (!m->model[0] && val)
+    snprintf(m->model, sizeof m->model, "%s", val);
+}
+
+/* A candidate lemma from the prefix query: add it to the dictionary with its entity's
+ * declension model (once), so that the stemmer can recognise the inflected word. */
+static void lemma_fn(void *ud, const cd_names_hit *hit, const char *lemma) {
+  lemma_ctx *c = ud;
+  cd_names_scanner *s = c->s;
+  /* already added? (folded lemmas, per dictionary) */
+  cd_buf_clear(&s->tmp);
+  if (cd_buf_append_str(&s->tmp, hun_langs[c->dict]) || cd_buf_append(&s->tmp, "\t", 1) ||
+      cd_names_key_fold(cd_names_get_keyer(s->db), lemma, strlen(lemma), &s->tmp2, NULL) ||
+      cd_buf_append(&s->tmp, s->tmp2.data, s->tmp2.len))
+    return;
+  for (size_t off = 0; off < s->added.len;) {
+    size_t l = strlen(s->added.data + off);
+    if (l == s->tmp.len && memcmp(s->added.data + off, s->tmp.data, l) == 0)
+      return;
+    off += l + 1;
+  }
+  /* a word the dictionary knows already inflects: not ours to add */
+  if (Hunspell_spell(c->h, lemma))
+    return;
+  if (cd_buf_append(&s->added, s->tmp.data, s->tmp.len + 1))
+    return;
+  char key[16];
+  snprintf(key, sizeof key, "decl_%s", hun_langs[c->dict]);
+  model_ctx m = {{0}};
+  cd_names_context(s->db, hit, key, model_fn, &m, NULL);
+  if (!m.model[0])
+    return;
+  /* a model without affix flags adds nothing useful (returns 1) */
+  Hunspell_add_with_affix(c->h, lemma, m.model);
+}
+
+/* Lemma candidates of one Cyrillic word, folded, NUL-separated into out; the word itself
+ * first. */
+static cd_status word_lemmas(cd_names_scanner *s, const char *w, size_t n, cd_buf *out,
+                             size_t *count, cd_error *err) {
+  cd_names_keyer *k = cd_names_get_keyer(s->db);
+  cd_buf_clear(out);
+  *count = 0;
+  cd_buf wz = CD_BUF_INIT, f = CD_BUF_INIT;
+  cd_status st = CD_OK;
+  if (cd_buf_append(&wz, w, n) || cd_buf_append(&wz, "", 1)) {
+    st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    goto done;
+  }
+  if ((st = cd_names_key_fold(k, w, n, &f, err)))
+    goto done;
+  if (cd_buf_append(out, f.data, f.len + 1)) {
+    st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    goto done;
+  }
+  (*count)++;
+  int dicts[2];
+  int nd = cyr_dicts(w, n, dicts);
+  for (int d = 0; d < nd; d++) {
+    Hunhandle *h = hun_get(s, dicts[d]);
+    if (!h)
+      continue;
+    /* names the dictionary lacks: add the entities' lemmas that share a prefix */
+    size_t cps = cd_utf8_count(f.data, f.len), end = f.len;
+    for (size_t cut = 1; cut <= 4 && cps - cut >= CD_NAMES_INFL_MIN; cut++) {
+      cd_utf8_prev(f.data, &end);
+      if (!cd_names_infl_maybe(s->db, f.data, end))
+        continue;
+      lemma_ctx lc = {s, h, dicts[d], wz.data, err};
+      st = cd_names_prefix_lemmas(s->db, f.data, end, f.len + 8, lemma_fn, &lc, err);
+      if (st)
+        goto done;
+    }
+    char **list = NULL;
+    int ns = Hunspell_stem(h, &list, wz.data);
+    for (int i = 0; i < ns && *count < MAX_STEMS; i++) {
+      cd_buf g = CD_BUF_INIT;
+      if (!cd_names_key_fold(k, list[i], strlen(list[i]), &g, NULL)) {
+        bool dup = false;
+        for (size_t j = 0, off = 0; j < *count; j++) {
+          size_t l = strlen(out->data + off);
+          if (l == g.len && memcmp(out->data + off, g.data, l) == 0)
+            dup = true;
+          off += l + 1;
+        }
+        if (!dup && cd_buf_append(out, g.data, g.len + 1) == CD_OK)
+          (*count)++;
+      }
+      cd_buf_free(&g);
+    }
+    if (list)
+      Hunspell_free_list(h, &list, ns);
+  }
+done:
+  cd_buf_free(&wz);
+  cd_buf_free(&f);
+  return st;
+}
+
+/* Whether the word in lower case is a common word whose lemma is not `lemma` (folded). */
+static bool common_other_lemma(cd_names_scanner *s, const char *w, size_t n,
+                               const char *lemma) {
+  int d[2];
+  int nd = cyr_dicts(w, n, d);
+  bool other = false;
+  for (int i = 0; i < nd && !other; i++) {
+    Hunhandle *h = hun_get(s, d[i]);
+    if (!known_in(s, h, w, n)) /* leaves the lower-cased word in s->tmp */
+      continue;
+    char **list = NULL;
+    int ns = Hunspell_stem(h, &list, s->tmp.data);
+    cd_buf g = CD_BUF_INIT;
+    for (int j = 0; j < ns && !other; j++) {
+      size_t k = 0;
+      int32_t c = cd_utf8_next(list[j], strlen(list[j]), &k);
+      if (c < 0 || !u_isULowercase(c))
+        continue;
+      if (!cd_names_key_fold(cd_names_get_keyer(s->db), list[j], strlen(list[j]), &g, NULL) &&
+          strcmp(g.data, lemma) != 0)
+        other = true;
+    }
+    cd_buf_free(&g);
+    if (list)
+      Hunspell_free_list(h, &list, ns);
+  }
+  return other;
+}
+
+typedef struct infl_result {
+  cd_names_hit hit;
+  char lemma[512]; /* folded lemma text of the span */
+  bool ambiguous;
+} infl_result;
+
+/* Looks a span of words up through the lemmas of its Cyrillic words. */
+static cd_status infl_find(cd_names_scanner *s, const char *t, size_t i, size_t len,
+                           infl_result *r, bool *found, cd_error *err) {
+  *found = false;
+  memset(r, 0, sizeof *r);
+  word *w = s->words;
+  cd_buf lem[MAX_SPAN];
+  size_t cnt[MAX_SPAN];
+  for (size_t j = 0; j < len; j++)
+    lem[j] = (cd_buf)CD_BUF_INIT;
+  cd_status st = CD_OK;
+  bool any = false;
+  for (size_t j = 0; j < len && !st; j++) {
+    if (w[i + j].cyr) {
+      st = word_lemmas(s, t + w[i + j].b, w[i + j].e - w[i + j].b, &lem[j], &cnt[j], err);
+      if (cnt[j] > 1)
+        any = true;
+    } else {
+      st = cd_names_key_fold(cd_names_get_keyer(s->db), t + w[i + j].b, w[i + j].e - w[i + j].b,
+                             &lem[j], err);
+      if (!st && cd_buf_append(&lem[j], "", 1))
+        st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+      cnt[j] = 1;
+    }
+  }
+  if (!st && any) {
+    size_t idx[MAX_SPAN] = {0};
+    cd_buf combo = CD_BUF_INIT;
+    for (int iter = 0; iter < MAX_COMBOS && !st; iter++) {
+      cd_buf_clear(&combo);
+      bool changed = false;
+      for (size_t j = 0; j < len; j++) {
+        const char *p = lem[j].data;
+        for (size_t m = 0; m < idx[j]; m++)
+          p += strlen(p) + 1;
+        if (j)
+          cd_buf_append(&combo, " ", 1);
+        cd_buf_append_str(&combo, p);
+        if (idx[j])
+          changed = true;
+      }
+      if (changed) { /* the unchanged words were looked up already */
+        cd_names_query q = {combo.data, combo.len, NULL, 0, s->lang, false};
+        cd_names_hit hits[MAX_HITS];
+        size_t n = 0;
+        st = cd_names_find(s->db, &q, hits, MAX_HITS, &n, err);
+        for (size_t m = 0; m < n && !st; m++) {
+          if (hits[m].level != CD_MATCH_EXACT)
+            continue;
+          if (!*found || hits[m].score > r->hit.score) {
+            r->hit = hits[m];
+            r->ambiguous = false;
+            snprintf(r->lemma, sizeof r->lemma, "%s", combo.data);
+            *found = true;
+          } else if (strcmp(hits[m].id, r->hit.id) != 0 && hits[m].score >= r->hit.score) {
+            r->ambiguous = true;
+          }
+        }
+      }
+      /* next combination */
+      size_t j = len;
+      while (j > 0) {
+        j--;
+        if (++idx[j] < cnt[j])
+          break;
+        idx[j] = 0;
+        if (j == 0)
+          iter = MAX_COMBOS;
+      }
+      if (len == 0)
+        break;
+    }
+    cd_buf_free(&combo);
+  }
+  for (size_t j = 0; j < len; j++)
+    cd_buf_free(&lem[j]);
+  return st;
+}
+
+/* ---- one span ------------------------------------------------------------------------------ */
+
+static bool lang_is_cyrillic(const char *lang) {
+  return strcmp(lang, "uk") == 0 || strcmp(lang, "ru") == 0 || strcmp(lang, "be") == 0 ||
+         strcmp(lang, "bg") == 0 || strcmp(lang, "sr") == 0;
+}
+
+typedef struct emit_ctx {
+  cd_names_mention_fn fn;
+  void *ud;
+} emit_ctx;
+
+static cd_status emit(cd_names_scanner *s, emit_ctx *ec, const cd_names_hit *h, size_t sb,
+                      size_t se, bool is_canon, bool rewrite, double conf, const char *rule,
+                      cd_error *err) {
+  cd_names_mention m;
+  memset(&m, 0, sizeof m);
+  m.start = sb;
+  m.end = se;
+  m.entity = h->id;
+  m.type = h->type;
+  m.canonical = s->repl.data ? s->repl.data : "";
+  m.canonical_len = s->repl.len;
+  m.is_canonical = is_canon;
+  m.rewrite = rewrite && !is_canon;
+  m.confidence = conf;
+  m.rule = rule;
+  return ec->fn(ec->ud, &m, err);
+}
+
+/* Handles words[i .. i+len) as a candidate; *consumed when it is a mention (reported) or a
+ * deliberate skip. */
+static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t i, size_t len,
+                          bool *consumed, emit_ctx *ec, cd_error *err) {
+  *consumed = false;
+  word *w = s->words;
+  size_t sb = w[i].b, se = w[i + len - 1].e;
+  cd_names_query q = {t + sb, se - sb, t, sb, s->lang, true};
+  cd_names_hit hits[MAX_HITS];
+  size_t n = 0, core = q.len;
+  bool keep = true;
+  cd_status st = cd_names_find_span(s->db, &q, hits, MAX_HITS, &n, &core, &keep, err);
+  if (st)
+    return st;
+  bool inflected = false;
+  infl_result ir;
+  if (n == 0 || (hits[0].level == CD_MATCH_FUZZY && !hits[0].context)) {
+    bool cyr = false;
+    for (size_t j = 0; j < len; j++)
+      cyr |= w[i + j].cyr;
+    bool found = false;
+    if (cyr && (st = infl_find(s, t, i, len, &ir, &found, err)))
+      return st;
+    if (found) {
+      if (ir.ambiguous) {
+        *consumed = true;
+        return CD_OK;
+      }
+      hits[0] = ir.hit;
+      n = 1;
+      inflected = true;
+      core = se - sb;
+      keep = false;
+    }
+  }
+  if (n == 0)
+    return CD_OK;
+  /* Several entities at the same top score: ambiguous, leave it. */
+  if (n > 1 && hits[1].score >= hits[0].score && strcmp(hits[0].id, hits[1].id) != 0) {
+    *consumed = true;
+    return CD_OK;
+  }
+  cd_names_hit *h = &hits[0];
+  bool prev_cap = i > 0 && w[i - 1].cap && adjacent(t, &w[i - 1], &w[i]);
+  bool next_cap = i + len < nw && adjacent(t, &w[i + len - 1], &w[i + len]) &&
+                  (w[i + len].cap || is_head(s, t + w[i + len].b, w[i + len].e - w[i + len].b));
+  bool context = h->context;
+  /* role word(s) right before, or an earlier full mention */
+  if (!context && (h->part == CD_PART_SURNAME || h->level == CD_MATCH_FUZZY || inflected)) {
+    role_check rc = {s, t, sb, false};
+    cd_names_context(s->db, h, "role", role_fn, &rc, err);
+    if (rc.found)
+      context = true, prev_cap = false;
+    else if (ring_has(s, h->id))
+      context = true;
+  }
+  /* part of a larger name: another capitalized name word next to it */
+  if (next_cap || h->historical) {
+    *consumed = true;
+    return CD_OK;
+  }
+  if (prev_cap && (h->part != CD_PART_FULL || len == 1)) {
+    const char *pw = t + w[i - 1].b;
+    size_t pl = w[i - 1].e - w[i - 1].b;
+    bool sentence_start = i - 1 == 0 || (w[i - 1].b >= 2 && t[w[i - 1].b - 2] == '.');
+    if (!(sentence_start && known_common_word(s, pw, pl))) {
+      *consumed = true; /* Leonid Gaidai, Bohdan Khmelnytsky: a different name */
+      return CD_OK;
+    }
+  }
+  double conf = h->score;
+  const char *rule = h->level == CD_MATCH_EXACT ? "names.variant"
+                     : h->level == CD_MATCH_TRANSLIT ? "names.transliteration"
+                                                     : "names.fuzzy";
+  bool is_canon = false, rewrite = true;
+  if (inflected) {
+    rule = "names.inflection";
+    conf = 0.93;
+    if (strcmp(h->type, "person") == 0) {
+      /* the last word is the surname: a feminine form (Зеленської) never stands for a man
+       * whose lemma is not feminine itself; a form that may be feminine (Рябкова) needs
+       * context when the surname stands alone */
+      const word *lw = &w[i + len - 1];
+      char wk = feminine_kind(s, t + lw->b, lw->e - lw->b);
+      const char *sp = strrchr(ir.lemma, ' ');
+      sp = sp ? sp + 1 : ir.lemma;
+      char lk = feminine_kind(s, sp, strlen(sp));
+      if (wk == 'f' && lk != 'f') {
+        *consumed = true;
+        return CD_OK;
+      }
+      if (wk == 'a' && lk == 0 && h->part == CD_PART_SURNAME && !context)
+        conf = 0.6;
+      /* a case form that is also a common word of another lemma (Маска: mask, or Musk's
+       * genitive; not Зеленського, whose common reading has the same lemma) */
+      if (len == 1 && !context && common_other_lemma(s, t + sb, se - sb, ir.lemma))
+        conf = 0.6;
+    }
+    if ((st = cd_names_canonical(s->db, h, s->lang, h->part, &s->repl, err)))
+      return st;
+    if (cd_names_match_case(t + sb, se - sb, &s->repl))
+      return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    if (lang_is_cyrillic(s->lang)) {
+      /* the text is in a Cyrillic language: the case form is right when its lemma is the
+       * house form; another spelling cannot be re-inflected here, only reported */
+      cd_names_keyer *k = cd_names_get_keyer(s->db);
+      if ((st = cd_names_key_fold(k, s->repl.data, s->repl.len, &s->tmp2, err)))
+        return st;
+      is_canon = strcmp(s->tmp2.data, ir.lemma) == 0;
+      if (is_canon) {
+        cd_buf_clear(&s->repl);
+        cd_buf_append(&s->repl, t + sb, se - sb);
+      }
+      rewrite = false;
+    }
+  } else {
+    if (h->level == CD_MATCH_FUZZY) {
+      if (context) {
+        conf = conf < 0.92 ? 0.92 : conf;
+        rule = "names.fuzzy+context";
+      } else {
+        if (len == 1 && known_common_word(s, t + sb, se - sb)) {
+          *consumed = true;
+          return CD_OK;
+        }
+        conf = 0.6;
+      }
+    }
+    st = cd_names_replacement(s->db, h, s->lang, t + sb, core, se - sb, keep, &s->repl, err);
+    if (st)
+      return st;
+    is_canon = s->repl.len == se - sb && memcmp(s->repl.data, t + sb, se - sb) == 0;
+  }
+  *consumed = true;
+  if (conf < s->o.threshold)
+    rewrite = false;
+  if ((is_canon || rewrite) && h->part == CD_PART_FULL && strcmp(h->type, "person") == 0)
+    ring_add(s, h->id);
+  return emit(s, ec, h, sb, se, is_canon, rewrite, conf, rule, err);
+}
+
+cd_status cd_names_scan(cd_names_scanner *s, const char *text, size_t len, const char *lang,
+                        cd_names_mention_fn fn, void *ud, cd_error *err) {
+  snprintf(s->lang, sizeof s->lang, "%s", lang && *lang ? lang : "en");
+  char *dash = strchr(s->lang, '-');
+  if (dash)
+    *dash = '\0';
+  emit_ctx ec = {fn, ud};
+  /* line by line: a span never crosses a line end */
+  size_t pos = 0;
+  while (pos < len) {
+    const char *nl = memchr(text + pos, '\n', len - pos);
+    size_t body_end = nl ? (size_t)(nl - text) : len;
+    size_t nw = 0;
+    if (split_words(s, text + pos, body_end - pos, &nw))
+      return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    word *w = s->words;
+    for (size_t k = 0; k < nw; k++)
+      w[k].b += pos, w[k].e += pos;
+    for (size_t i = 0; i < nw;) {
+      if (!w[i].cap || !word_maybe(s, &w[i], text + w[i].b, w[i].e - w[i].b)) {
+        i++;
+        continue;
+      }
+      size_t maxlen = 1;
+      while (maxlen < MAX_SPAN && i + maxlen < nw && w[i + maxlen].cap &&
+             adjacent(text, &w[i + maxlen - 1], &w[i + maxlen]))
+        maxlen++;
+      bool consumed = false;
+      size_t l = maxlen;
+      for (; l >= 1; l--) {
+        cd_status st = try_span(s, text, nw, i, l, &consumed, &ec, err);
+        if (st)
+          return st;
+        if (consumed)
+          break;
+      }
+      i += consumed ? l : 1;
+    }
+    if (!nl)
+      break;
+    pos = body_end + 1;
+    s->line++;
+  }
+  return CD_OK;
+}
+
+void cd_names_scanner_set_line(cd_names_scanner *s, uint64_t line) { s->line = line; }
+
+void cd_names_scanner_reset(cd_names_scanner *s) {
+  s->ring_n = 0;
+  s->ring_pos = 0;
+  s->line = 0;
+}
+
+/* ---- open / close ------------------------------------------------------------------------- */
+
+void cd_names_scanner_free(cd_names_scanner *s) {
+  if (!s)
+    return;
+  for (int i = 0; i < HUN_N; i++)
+    if (s->hun[i])
+      Hunspell_destroy(s->hun[i]);
+  for (size_t i = 0; i < s->n_heads; i++)
+    free(s->heads[i]);
+  free(s->heads);
+  for (size_t i = 0; i < s->n_fem; i++)
+    free(s->fem[i]);
+  free(s->fem);
+  free(s->words);
+  free(s->cache);
+  cd_buf_free(&s->added);
+  cd_buf_free(&s->key);
+  cd_buf_free(&s->repl);
+  cd_buf_free(&s->tmp);
+  cd_buf_free(&s->tmp2);
+  cd_buf_free(&s->stems);
+  free(s);
+}
+
+/* One entry a line, '#' comments; a missing file is an empty list. */
+static cd_status load_list(const char *dir, const char *file, char ***out, size_t *n,
+                           cd_error *err) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/names/%s", dir, file);
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return CD_OK;
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t got;
+  cd_status st = CD_OK;
+  while (!st && (got = getline(&line, &cap, f)) >= 0) {
+    while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r' || line[got - 1] == ' '))
+      line[--got] = '\0';
+    if (got == 0 || line[0] == '#')
+      continue;
+    char **p = realloc(*out, (*n + 1) * sizeof *p);
+    if (!p) {
+      st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+      break;
+    }
+    *out = p;
+    if (!(p[*n] = strdup(line))) {
+      st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+      break;
+    }
+    (*n)++;
+  }
+  free(line);
+  fclose(f);
+  return st;
+}
+
+cd_status cd_names_scanner_new(cd_names *db, const cd_names_scan_options *o,
+                               cd_names_scanner **out, cd_error *err) {
+  *out = NULL;
+  cd_names_scanner *s = calloc(1, sizeof *s);
+  if (!s || !(s->cache = calloc(CACHE, sizeof *s->cache))) {
+    free(s);
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  }
+  s->db = db;
+  if (o)
+    s->o = *o;
+  else
+    cd_names_scan_options_init(&s->o);
+  if (!s->o.hunspell_dir)
+    s->o.hunspell_dir = "/usr/share/hunspell";
+  snprintf(s->lang, sizeof s->lang, "en");
+  cd_status st = CD_OK;
+  if (s->o.data_dir) {
+    st = load_list(s->o.data_dir, "compound-heads.txt", &s->heads, &s->n_heads, err);
+    if (!st)
+      st = load_list(s->o.data_dir, "feminine-endings.txt", &s->fem, &s->n_fem, err);
+  }
+  if (!st) {
+    /* fold the endings once: "fem\tuk\tСЬКА" -> "fem\tuk\tська" */
+    cd_names_keyer *k = cd_names_get_keyer(db);
+    for (size_t i = 0; i < s->n_fem && !st; i++) {
+      char *tab = strrchr(s->fem[i], '\t');
+      if (!tab)
+        continue;
+      if ((st = cd_names_key_fold(k, tab + 1, strlen(tab + 1), &s->tmp, err)))
+        break;
+      size_t pre = (size_t)(tab - s->fem[i]) + 1;
+      char *p = malloc(pre + s->tmp.len + 1);
+      if (!p) {
+        st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+        break;
+      }
+      memcpy(p, s->fem[i], pre);
+      memcpy(p + pre, s->tmp.data, s->tmp.len + 1);
+      free(s->fem[i]);
+      s->fem[i] = p;
+    }
+  }
+  if (st) {
+    cd_names_scanner_free(s);
+    return st;
+  }
+  *out = s;
+  return CD_OK;
+}

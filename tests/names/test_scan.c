@@ -1,0 +1,162 @@
+/* The mention scanner (cd_names_scan) and inflected forms (hunspell stems and declension
+ * models), on the shipped starter dictionary. */
+#include "cd_test.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cd_names.h"
+#include "cd_normalize.h"
+
+typedef struct fixture {
+  cd_names *db;
+  cd_names_scanner *sc;
+} fixture;
+
+static int setup(void **state) {
+  static char dbp[4200], tr[4200];
+  snprintf(dbp, sizeof dbp, "%s/names.sqlite", cdt_data_dir());
+  snprintf(tr, sizeof tr, "%s/translit", cdt_data_dir());
+  fixture *f = calloc(1, sizeof *f);
+  cd_names_options o;
+  cd_names_options_init(&o);
+  o.db_path = dbp;
+  o.translit_dir = tr;
+  cd_error err;
+  if (!f || cd_names_open(&o, &f->db, &err))
+    return -1;
+  cd_names_scan_options so;
+  cd_names_scan_options_init(&so);
+  so.data_dir = cdt_data_dir();
+  if (cd_names_scanner_new(f->db, &so, &f->sc, &err))
+    return -1;
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture *f = *state;
+  cd_names_scanner_free(f->sc);
+  cd_names_free(f->db);
+  free(f);
+  return 0;
+}
+
+/* One line per mention: "start-end entity canonical C|R|F rule". */
+static cd_status collect(void *ud, const cd_names_mention *m, cd_error *err) {
+  (void)err;
+  cd_buf *b = ud;
+  cd_buf_appendf(b, "%zu-%zu %s %.*s %c %s\n", m->start, m->end, m->entity,
+                 (int)m->canonical_len, m->canonical,
+                 m->is_canonical ? 'C' : m->rewrite ? 'R' : 'F', m->rule);
+  return CD_OK;
+}
+
+static void scan(fixture *f, const char *text, const char *lang, cd_buf *out) {
+  cd_buf_clear(out);
+  cd_names_scanner_reset(f->sc);
+  cd_error err;
+  assert_int_equal(cd_names_scan(f->sc, text, strlen(text), lang, collect, out, &err), CD_OK);
+  if (!out->data)
+    cd_buf_append(out, "", 0);
+}
+
+static void test_mentions(void **state) {
+  fixture *f = *state;
+  cd_buf out = CD_BUF_INIT;
+  /* spans in bytes, canonical in the text's language, already-canonical reported too */
+  scan(f, "Talks: Zelensky's aides met Volodymyr Zelenskyy in Kiev.", "en", &out);
+  assert_string_equal(out.data, "7-17 zelenskyy Zelenskyy's R names.variant\n"
+                                "28-47 zelenskyy Volodymyr Zelenskyy C names.variant\n"
+                                "51-55 kyiv Kyiv R names.variant\n");
+  scan(f, "Selenskyj traf Macron in Kiew.", "de", &out);
+  assert_non_null(strstr(out.data, "0-9 zelenskyy Selenskyj C"));
+  assert_non_null(strstr(out.data, "25-29 kyiv Kiew C"));
+  /* a near-miss without context: reported, not to be rewritten */
+  scan(f, "On Monday, Lecorne spoke.", "en", &out);
+  assert_string_equal(out.data, "11-18 lecornu Lecornu F names.fuzzy\n");
+  /* lines: a span never crosses a line end */
+  scan(f, "Volodymyr\nZelensky", "en", &out);
+  assert_string_equal(out.data, "10-18 zelenskyy Zelenskyy R names.variant\n");
+  /* clean text: nothing */
+  scan(f, "The minister said nothing on Monday.", "en", &out);
+  assert_string_equal(out.data, "");
+  /* French elision: the name after the apostrophe */
+  scan(f, "La visite d\xE2\x80\x99Zelenski a Kiev.", "fr", &out);
+  assert_non_null(strstr(out.data, "zelenskyy Zelensky R"));
+  cd_buf_free(&out);
+}
+
+static void test_inflections(void **state) {
+  fixture *f = *state;
+  cd_buf out = CD_BUF_INIT;
+  /* a case form in an English text becomes the English lemma */
+  scan(f, "Заява Зеленського.", "en", &out);
+  assert_non_null(strstr(out.data, "zelenskyy Zelenskyy R names.inflection"));
+  scan(f, "біля Кривого Рогу", "en", &out);
+  assert_non_null(strstr(out.data, "kryvyi-rih Kryvyi Rih R names.inflection"));
+  scan(f, "у Вінниці та Полтаві", "en", &out);
+  assert_non_null(strstr(out.data, "vinnytsia Vinnytsia R"));
+  assert_non_null(strstr(out.data, "poltava Poltava R"));
+  /* not in ru_RU.dic: found through its declension model (decl_ru=украинский) */
+  scan(f, "слова Мединского", "en", &out);
+  assert_non_null(strstr(out.data, "medinsky Medinsky R names.inflection"));
+  /* a given name in a case form confirms the person */
+  scan(f, "заява Андрія Костіна", "en", &out);
+  assert_non_null(strstr(out.data, "kostin-andriy Andriy Kostin R"));
+  /* in a Ukrainian text the case form of the house form is right as it is */
+  scan(f, "Заява Зеленського.", "uk", &out);
+  assert_non_null(strstr(out.data, "zelenskyy Зеленського C names.inflection"));
+  /* another spelling in a case form: reported only (it cannot be re-inflected) */
+  scan(f, "Заява Зеленского.", "uk", &out);
+  assert_non_null(strstr(out.data, "zelenskyy Зеленський F names.inflection"));
+  cd_buf_free(&out);
+}
+
+static void test_inflection_negatives(void **state) {
+  fixture *f = *state;
+  cd_buf out = CD_BUF_INIT;
+  /* a feminine form never stands for the man (hunspell stems it to the masculine) */
+  scan(f, "Заява Зеленської.", "en", &out);
+  assert_null(strstr(out.data, "zelenskyy"));
+  /* a form that is also a feminine nominative: without context only reported */
+  scan(f, "Костіна сказала.", "en", &out);
+  assert_string_equal(out.data, "0-14 kostin-andriy Kostin F names.inflection\n");
+  /* ... and rewritten after a full mention */
+  scan(f, "Андрій Костін прибув.\nКостіна чекали.", "en", &out);
+  assert_non_null(strstr(out.data, "kostin-andriy Kostin R names.inflection"));
+  /* common Cyrillic words in sentence-initial position */
+  scan(f, "Кривий ріг. Зелений гай.", "en", &out);
+  assert_string_equal(out.data, "");
+  /* a case form of a person's surname that is also a common word: context needed */
+  scan(f, "Маска впала.", "en", &out);
+  assert_string_equal(out.data, "0-10 musk Musk F names.inflection\n");
+  scan(f, "Ілон Маск приїхав.\nМаска чекали.", "en", &out);
+  assert_non_null(strstr(out.data, "musk Musk R names.inflection"));
+  cd_buf_free(&out);
+}
+
+static void test_stage_uses_scanner(void **state) {
+  (void)state;
+  cd_normalize_options o;
+  cd_normalize_options_init(&o);
+  o.lang = "en";
+  o.data_dir = cdt_data_dir();
+  o.stages = CD_STAGE_DECODE | CD_STAGE_NAMES;
+  const char *in = "Talks near Кривого Рогу; Зеленського aides met Zelensky's team.\n";
+  cd_buf out = CD_BUF_INIT, ch = CD_BUF_INIT;
+  cd_error err;
+  assert_int_equal(cd_normalize_buffer(&o, in, strlen(in), &out, &ch, NULL, &err), CD_OK);
+  assert_string_equal(out.data, "Talks near Kryvyi Rih; Zelenskyy aides met Zelenskyy's team.\n");
+  assert_non_null(strstr(ch.data, "\"rule\":\"names.inflection\""));
+  cd_buf_free(&out);
+  cd_buf_free(&ch);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_mentions), cmocka_unit_test(test_inflections),
+      cmocka_unit_test(test_inflection_negatives), cmocka_unit_test(test_stage_uses_scanner)};
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
