@@ -104,7 +104,8 @@ typedef struct name_loc {
   char *context;
   size_t context_len;
   size_t cs, ce;
-  char key[96]; /* lang \t entity */
+  bool canonical; /* the house form: counted, never reported */
+  char key[96];   /* lang \t entity */
 } name_loc;
 
 struct cd_checker {
@@ -745,6 +746,7 @@ static cd_status on_mention(void *ud, const cd_mention *m) {
     l->context_len = x->len;
     l->cs = m->start;
     l->ce = m->end;
+    l->canonical = m->is_canonical;
     snprintf(l->key, sizeof l->key, "%s\t%s", x->lang ? x->lang : "", m->entity);
     if (!l->file || !l->form || !l->context)
       return CD_ERR_NOMEM;
@@ -1192,7 +1194,7 @@ static cd_status report_name_variants(cd_checker *c) {
   for (size_t i = 0; i < c->nlocs && !st; i++) {
     name_loc *l = &c->locs[i];
     uintptr_t forms = (uintptr_t)cd_strmap_get(c->name_entities, l->key, strlen(l->key));
-    if (forms < 2)
+    if (forms < 2 || l->canonical)
       continue;
     /* the counts of every form of this entity, for the message */
     cd_buf_clear(&summary);

@@ -78,14 +78,15 @@ static void test_report_renders_in_chromium(void **state) {
   const char *dump[] = {"--dump-dom", url, NULL};
   assert_int_equal(run_chromium(bin, dump, &out), 0);
   /* the rendered DOM: the totals, one element per finding, the highlighted spans */
-  assert_non_null(strstr(out.data, "9 findings"));
+  assert_non_null(strstr(out.data, "12 findings"));
   size_t findings = 0;
   for (const char *p = strstr(out.data, "class=\"finding "); p; p = strstr(p + 1, "class=\"finding "))
     findings++;
-  assert_int_equal(findings, 9);
+  assert_int_equal(findings, 12);
   const char *checks[] = {"numbers.mismatch", "tm.inconsistent-target", "untranslated",
                           "glossary.violation", "text.doubled-word", "text.unbalanced",
-                          "text.double-space"};
+                          "text.double-space", "names.style", "names.variant",
+                          "names.missing"};
   for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
     char needle[128];
     snprintf(needle, sizeof needle, "data-check=\"%s\"", checks[i]);

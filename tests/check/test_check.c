@@ -218,10 +218,16 @@ static const char expected_batch[] =
     "untranslated\n"
     "briefing.en-fr.tsv:5:1: error: glossary.violation: 'ceasefire' should be translated as "
     "'tr\xC3\xAAve': house term since 2024 (suggestion: tr\xC3\xAAve)\n"
+    "briefing.en-fr.tsv:7:1: error: names.missing: 'Oleksandr Syrskyi' is in the source but not "
+    "in the target\n"
     "drones-en.txt:3:62: warning: text.doubled-word: 'and' twice in a row\n"
     "drones-en.txt:4:22: warning: text.unbalanced: '\xE2\x80\x9C' is never closed\n"
     "drones-en.txt:6:30: info: text.double-space: 2 spaces in a row\n"
-    "drones-fr.txt:5:36: warning: text.unbalanced: '(' is never closed\n";
+    "drones-fr.txt:5:36: warning: text.unbalanced: '(' is never closed\n"
+    "front-en.txt:1:11: warning: names.style: 'Zelensky' is not the house form 'Zelenskyy' "
+    "(suggestion: Zelenskyy)\n"
+    "front-en.txt:1:11: warning: names.variant: 'Zelensky': the batch has 'Zelenskyy' 1\xC3\x97, "
+    "'Zelensky' 1\xC3\x97\n";
 
 /* The CLI on the shipped batch: exact findings, exit 1, and the same in JSON and HTML. */
 static void test_cli_batch(void **state) {
@@ -250,7 +256,7 @@ static void test_cli_batch(void **state) {
   assert_non_null(root);
   json_object *findings, *summary, *x;
   assert_true(json_object_object_get_ex(root, "findings", &findings));
-  assert_int_equal(json_object_array_length(findings), 9);
+  assert_int_equal(json_object_array_length(findings), 12);
   json_object *first = json_object_array_get_idx(findings, 0);
   const char *keys[] = {"file", "line", "col", "severity", "check", "message", "suggestion",
                         "context"};
@@ -258,7 +264,7 @@ static void test_cli_batch(void **state) {
     assert_true(json_object_object_get_ex(first, keys[k], &x));
   assert_true(json_object_object_get_ex(root, "summary", &summary));
   assert_true(json_object_object_get_ex(summary, "pairs", &x));
-  assert_int_equal(json_object_get_int(x), 6);
+  assert_int_equal(json_object_get_int(x), 7);
   json_object_put(root);
 
   const char *html_path = cdt_tmpfile("report.html");
@@ -272,7 +278,7 @@ static void test_cli_batch(void **state) {
   assert_null(strstr(page.data, "https://"));
   assert_non_null(strstr(page.data, "data-check=\"numbers.mismatch\""));
   assert_non_null(strstr(page.data, "<mark>1 500</mark>"));
-  assert_non_null(strstr(page.data, "9 findings"));
+  assert_non_null(strstr(page.data, "12 findings"));
   cd_buf_free(&page);
   cd_buf_free(&rel);
   cd_buf_free(&out);

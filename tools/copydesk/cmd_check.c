@@ -10,6 +10,7 @@
 #include "cd_check.h"
 #include "cd_lang.h"
 #include "cd_normalize.h"
+#include "cd_names.h"
 #include "cd_tm_store.h"
 #include "cli.h"
 
@@ -31,6 +32,9 @@ static const char help[] =
     "      --glossary FILE      TSV source-term<TAB>target-term<TAB>L1-L2[<TAB>note]\n"
     "      --tm PATH            also check every unit of a translation memory as a pair\n"
     "                           (line = the unit's id; --src-lang/--tgt-lang filter)\n"
+    "      --house FILE         house names overlay (default: $XDG_CONFIG_HOME/copydesk/\n"
+    "                           house.tsv when it exists)\n"
+    "      --no-names           skip the names.* checks (no names store needed)\n"
     "      --format FMT         text (default), json or html (one self-contained page)\n"
     "  -o, --output FILE        write the report to FILE (atomically)\n"
     "      --disable IDS        switch checks off: comma-separated ids or prefixes (names.*)\n"
@@ -42,7 +46,7 @@ static const char help[] =
     "input error.\n";
 
 enum { OPT_PAIRS = 256, OPT_SRC, OPT_TGT, OPT_GLOSSARY, OPT_FORMAT, OPT_DISABLE, OPT_LEVEL,
-       OPT_LIST, OPT_TM };
+       OPT_LIST, OPT_TM, OPT_HOUSE, OPT_NO_NAMES };
 
 typedef struct strvec {
   char **v;
@@ -276,6 +280,70 @@ static int check_tm(cd_checker *chk, const char *path, const char *src, const ch
   return rc;
 }
 
+/* ---- names: mentions from the names store, for the names.* checks ---------------------- */
+
+typedef struct names_ctx {
+  cd_names *db;
+  cd_names_scanner *sc;
+  cd_buf canon;
+  cd_mention_emit emit;
+  void *emit_ctx;
+  cd_status st;
+} names_ctx;
+
+static cd_status on_names_mention(void *ud, const cd_names_mention *m, cd_error *err) {
+  (void)err;
+  names_ctx *x = ud;
+  if (!m->is_canonical && !m->rewrite)
+    return CD_OK; /* a near-miss the names stage only flags: not sure enough to report */
+  cd_buf_clear(&x->canon);
+  if (cd_buf_append(&x->canon, m->canonical, m->canonical_len))
+    return CD_ERR_NOMEM;
+  cd_mention cm = {m->start, m->end, m->entity, cd_buf_at(&x->canon, 0), m->is_canonical};
+  return x->emit(x->emit_ctx, &cm);
+}
+
+static cd_status names_mentions(void *ud, const char *text, size_t len, const char *lang,
+                                cd_mention_emit emit, void *ctx, cd_error *err) {
+  names_ctx *x = ud;
+  x->emit = emit;
+  x->emit_ctx = ctx;
+  return cd_names_scan(x->sc, text, len, lang, on_names_mention, x, err);
+}
+
+/* Opens the names store; without one the names.* checks are skipped (said on stderr). */
+static int names_open(names_ctx *x, const char *data_dir, const char *house) {
+  memset(x, 0, sizeof *x);
+  char dbp[4200], tr[4200];
+  snprintf(dbp, sizeof dbp, "%s/names.sqlite", data_dir ? data_dir : ".");
+  snprintf(tr, sizeof tr, "%s/translit", data_dir ? data_dir : ".");
+  if (access(dbp, R_OK) != 0 && !house) {
+    cli_error("check", "no names store at %s: the names.* checks are skipped", dbp);
+    return 1;
+  }
+  cd_names_options o;
+  cd_names_options_init(&o);
+  o.db_path = access(dbp, R_OK) == 0 ? dbp : NULL;
+  o.house_file = house;
+  o.translit_dir = tr;
+  cd_names_scan_options so;
+  cd_names_scan_options_init(&so);
+  so.data_dir = data_dir;
+  cd_error err;
+  cd_error_clear(&err);
+  if (cd_names_open(&o, &x->db, &err) || cd_names_scanner_new(x->db, &so, &x->sc, &err)) {
+    cli_error("check", "%s", err.message);
+    return -1;
+  }
+  return 0;
+}
+
+static void names_close(names_ctx *x) {
+  cd_names_scanner_free(x->sc);
+  cd_names_free(x->db);
+  cd_buf_free(&x->canon);
+}
+
 static int apply_levels(cd_checker *c, strvec *disable, strvec *levels) {
   cd_error err;
   for (size_t i = 0; i < disable->n; i++) {
@@ -321,10 +389,13 @@ static int run(int argc, char **argv) {
                                            {"level", required_argument, NULL, OPT_LEVEL},
                                            {"list-checks", no_argument, NULL, OPT_LIST},
                                            {"tm", required_argument, NULL, OPT_TM},
+                                           {"house", required_argument, NULL, OPT_HOUSE},
+                                           {"no-names", no_argument, NULL, OPT_NO_NAMES},
                                            {"help", no_argument, NULL, 'h'},
                                            {NULL, 0, NULL, 0}};
   const char *lang = NULL, *src = NULL, *tgt = NULL, *glossary = NULL, *output = NULL,
-             *tm = NULL;
+             *tm = NULL, *house = NULL;
+  bool no_names = false;
   cd_check_format fmt = CD_CHECK_TEXT;
   strvec pairs = {0}, articles = {0}, disable = {0}, levels = {0};
   int c, rc = CLI_USAGE;
@@ -344,6 +415,8 @@ static int run(int argc, char **argv) {
     case OPT_TGT: tgt = optarg; break;
     case OPT_GLOSSARY: glossary = optarg; break;
     case OPT_TM: tm = optarg; break;
+    case OPT_HOUSE: house = optarg; break;
+    case OPT_NO_NAMES: no_names = true; break;
     case 'o': output = optarg; break;
     case OPT_DISABLE: sv_push(&disable, optarg); break;
     case OPT_LEVEL: sv_push(&levels, optarg); break;
@@ -390,10 +463,20 @@ static int run(int argc, char **argv) {
   cd_check_options_init(&o);
   o.data_dir = cli_data_dir();
   o.glossary = glossary;
+  names_ctx names;
+  int nrc = no_names ? 1 : names_open(&names, o.data_dir, cli_house_file(house));
+  if (nrc < 0)
+    goto out;
+  if (nrc == 0) {
+    o.mentions = names_mentions;
+    o.mentions_ud = &names;
+  }
   cd_checker *chk = NULL;
   cd_error err;
   if (cd_checker_new(&o, &chk, &err)) {
     cli_error("check", "%s", err.message);
+    if (nrc == 0)
+      names_close(&names);
     goto out;
   }
   if (apply_levels(chk, &disable, &levels))
@@ -403,6 +486,8 @@ static int run(int argc, char **argv) {
   for (size_t i = 0; i < articles.n; i++, done_n++) {
     if (progress && done_n % 10 == 0)
       fprintf(stderr, "\rcopydesk: check: %zu/%zu files", done_n, total);
+    if (nrc == 0)
+      cd_names_scanner_reset(names.sc); /* earlier mentions count within one article */
     if (check_article(chk, articles.v[i], lang, o.data_dir))
       goto done;
   }
@@ -439,6 +524,8 @@ static int run(int argc, char **argv) {
   cd_buf_free(&report);
 done:
   cd_checker_free(chk);
+  if (nrc == 0)
+    names_close(&names);
 out:
   sv_free(&pairs);
   sv_free(&articles);
