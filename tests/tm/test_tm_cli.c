@@ -20,16 +20,26 @@ static void test_add_lookup_concord_json(void **state) {
   cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
   const char *tm = cdt_tmpfile("cli.sqlite");
   unlink(tm);
-  const char *add[] = {"copydesk", "tm", "add", "6,000 troops crossed the border on Monday.",
-                       "6 000 soldats ont franchi la frontière lundi.", "--src-lang", "EN",
-                       "--tgt-lang", "FR", "--tm", tm, NULL};
+  const char *add[] = {"copydesk",
+                       "tm",
+                       "add",
+                       "6,000 troops crossed the border on Monday.",
+                       "6 000 soldats ont franchi la frontière lundi.",
+                       "--src-lang",
+                       "EN",
+                       "--tgt-lang",
+                       "FR",
+                       "--tm",
+                       tm,
+                       NULL};
   assert_int_equal(run(add, &out, &err), 0);
   assert_string_equal(out.data, "added\n");
   assert_int_equal(run(add, &out, &err), 0);
   assert_string_equal(out.data, "merged with an existing unit\n");
 
-  const char *look[] = {"copydesk", "tm", "lookup", "5,000 troops crossed the border on Monday.",
-                        "--tm", tm, "--format", "json", NULL};
+  const char *look[] = {"copydesk", "tm", "lookup",   "5,000 troops crossed the border on Monday.",
+                        "--tm",     tm,   "--format", "json",
+                        NULL};
   assert_int_equal(run(look, &out, &err), 0);
   json_object *j = json_tokener_parse(out.data);
   assert_non_null(j);
@@ -49,10 +59,11 @@ static void test_add_lookup_concord_json(void **state) {
 
   /* Text output; nothing found → exit 1. */
   const char *look_text[] = {"copydesk", "tm", "lookup", "troops crossed the border", "--min", "40",
-                             "--tm", tm, NULL};
+                             "--tm",     tm,   NULL};
   assert_int_equal(run(look_text, &out, &err), 0);
   assert_non_null(strstr(out.data, "% "));
-  const char *none[] = {"copydesk", "tm", "lookup", "The orchestra cancelled its tour.", "--tm", tm, NULL};
+  const char *none[] = {"copydesk", "tm", "lookup", "The orchestra cancelled its tour.",
+                        "--tm",     tm,   NULL};
   assert_int_equal(run(none, &out, &err), 1);
   assert_int_equal(out.len, 0);
 
@@ -61,7 +72,8 @@ static void test_add_lookup_concord_json(void **state) {
   assert_int_equal(run(conc, &out, &err), 0);
   assert_non_null(strstr(out.data, "ont franchi la [[frontière]] lundi."));
   assert_null(strstr(out.data, "\033["));
-  const char *conc_json[] = {"copydesk", "tm", "concord", "troops", "--tm", tm, "--format", "json", NULL};
+  const char *conc_json[] = {"copydesk", "tm",       "concord", "troops", "--tm",
+                             tm,         "--format", "json",    NULL};
   assert_int_equal(run(conc_json, &out, &err), 0);
   j = json_tokener_parse(out.data);
   assert_non_null(j);
@@ -92,18 +104,20 @@ static void test_import_export_cycle(void **state) {
   assert_int_equal(run(imp, &out, &err), 0);
   assert_non_null(strstr(out.data, "3 units added"));
   /* TSV: languages from the file name. */
-  const char *tsv[] = {"copydesk", "tm", "import", cdt_fixture("tm/news.en-fr.tsv"), "--tm", tm, NULL};
+  const char *tsv[] = {"copydesk", "tm", "import", cdt_fixture("tm/news.en-fr.tsv"),
+                       "--tm",     tm,   NULL};
   assert_int_equal(run(tsv, &out, &err), 0);
   assert_non_null(strstr(out.data, "2 units added"));
   const char *path = cdt_tmpfile("cycle-out.tmx");
-  const char *exp[] = {"copydesk", "tm", "export", "-o", path, "--src-lang", "en", "--tgt-lang", "fr",
-                       "--tm", tm, NULL};
+  const char *exp[] = {"copydesk", "tm",         "export", "-o",   path, "--src-lang",
+                       "en",       "--tgt-lang", "fr",     "--tm", tm,   NULL};
   assert_int_equal(run(exp, &out, &err), 0);
   cdt_read_file(path, &tmx);
   assert_non_null(strstr(tmx.data, "Le ferry a quitté Douvres à midi."));
   assert_null(strstr(tmx.data, "de-de")); /* filtered to en → fr */
   /* Bad TMX: exit 2, file and line named, TM unchanged. */
-  const char *bad[] = {"copydesk", "tm", "import", cdt_fixture("tm/truncated.tmx"), "--tm", tm, NULL};
+  const char *bad[] = {"copydesk", "tm", "import", cdt_fixture("tm/truncated.tmx"),
+                       "--tm",     tm,   NULL};
   assert_int_equal(run(bad, &out, &err), 2);
   assert_non_null(strstr(err.data, "truncated.tmx:11:"));
   assert_non_null(strstr(err.data, "unchanged"));
@@ -148,8 +162,16 @@ static void test_default_tm_location(void **state) {
   char xdg[4200];
   snprintf(xdg, sizeof xdg, "%s/xdg-data", cdt_tmpdir());
   setenv("XDG_DATA_HOME", xdg, 1); /* inherited by the child process */
-  const char *add[] = {"copydesk", "tm", "add", "Snow closed the pass.", "La neige a fermé le col.",
-                       "--src-lang", "en", "--tgt-lang", "fr", NULL};
+  const char *add[] = {"copydesk",
+                       "tm",
+                       "add",
+                       "Snow closed the pass.",
+                       "La neige a fermé le col.",
+                       "--src-lang",
+                       "en",
+                       "--tgt-lang",
+                       "fr",
+                       NULL};
   assert_int_equal(run(add, &out, &err), 0);
   char path[4300];
   snprintf(path, sizeof path, "%s/copydesk/tm.sqlite", xdg);

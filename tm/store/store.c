@@ -30,7 +30,7 @@ static const char *const migrations[] = {
     "  source_markup TEXT, target_markup TEXT," /* TMX <seg> content, NULL = no tags */
     "  ident INTEGER NOT NULL,"                 /* hash of langs + texts, to merge duplicates */
     "  origin_doc TEXT, origin_date INTEGER,"
-    "  score REAL,"                             /* alignment score, NULL = unknown */
+    "  score REAL," /* alignment score, NULL = unknown */
     "  created INTEGER NOT NULL, changed INTEGER NOT NULL,"
     "  usage INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX units_ident ON units(ident);"
@@ -102,8 +102,8 @@ struct cd_tm_store {
   cd_buf fold_src, fold_tgt;
 };
 
-#define UNIT_COLUMNS                                                                         \
-  "u.id, u.src_lang, u.tgt_lang, u.source, u.target, u.source_markup, u.target_markup,"     \
+#define UNIT_COLUMNS                                                                               \
+  "u.id, u.src_lang, u.tgt_lang, u.source, u.target, u.source_markup, u.target_markup,"            \
   " u.origin_doc, u.origin_date, u.score, u.created, u.changed, u.usage"
 
 void cd_tm_store_options_init(cd_tm_store_options *o) {
@@ -266,12 +266,10 @@ cd_status cd_tm_store_new(const char *path, const cd_tm_store_options *o, cd_tm_
     cd_tm_store_options_init(&s->opt);
   cd_status st;
   if (!s->opt.read_only && s->opt.create_dirs && mkdirs_for(path) != 0) {
-    st = cd_error_set(err, CD_ERR_IO, "%s: cannot create its directory: %s", path,
-                      strerror(errno));
+    st = cd_error_set(err, CD_ERR_IO, "%s: cannot create its directory: %s", path, strerror(errno));
     goto fail;
   }
-  int flags = s->opt.read_only ? SQLITE_OPEN_READONLY
-                               : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  int flags = s->opt.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   int rc = sqlite3_open_v2(path, &s->db, flags, NULL);
   if (rc != SQLITE_OK) {
     st = cd_error_set(err, CD_ERR_DB, "%s: cannot open the TM: %s", path,
@@ -513,7 +511,8 @@ static cd_status add_in_tx(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd
   h = hash_bytes(h, tm, strlen(tm));
   int64_t ident = (int64_t)(h >> 1); /* SQLite integers are signed */
   int64_t now = now_seconds();
-  int64_t created = u->created ? u->created : now;
+  /* A unit that only knows when it changed was created no later than that. */
+  int64_t created = u->created ? u->created : u->changed ? u->changed : now;
   int64_t changed = u->changed ? u->changed : created;
 
   sqlite3_stmt *q;
@@ -523,8 +522,7 @@ static cd_status add_in_tx(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd
   int rc;
   int64_t found = 0;
   while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-    if (same_text(q, 1, sl) && same_text(q, 2, tl) && same_text(q, 3, sm) &&
-        same_text(q, 4, tm)) {
+    if (same_text(q, 1, sl) && same_text(q, 2, tl) && same_text(q, 3, sm) && same_text(q, 4, tm)) {
       found = sqlite3_column_int64(q, 0);
       break;
     }
@@ -614,8 +612,8 @@ cd_status cd_tm_store_add(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd_
   return CD_OK;
 }
 
-cd_status cd_tm_store_add_units(cd_tm_store *s, const cd_tm_unit *units, size_t n,
-                                double min_score, cd_tm_add_counts *counts, cd_error *err) {
+cd_status cd_tm_store_add_units(cd_tm_store *s, const cd_tm_unit *units, size_t n, double min_score,
+                                cd_tm_add_counts *counts, cd_error *err) {
   cd_tm_add_counts c = {0, 0, 0};
   bool own = !s->in_tx;
   cd_status st = own ? cd_tm_store_begin(s, err) : CD_OK;
@@ -699,9 +697,9 @@ static cd_status step_units(cd_tm_store *s, sqlite3_stmt *st, const char *src_la
   return CD_OK;
 }
 
-static cd_status run_unit_query(cd_tm_store *s, const char *sql, const char *match,
-                                int64_t limit, const char *src_lang, const char *tgt_lang,
-                                size_t keep, cd_tm_unit_fn fn, void *ud, cd_error *err) {
+static cd_status run_unit_query(cd_tm_store *s, const char *sql, const char *match, int64_t limit,
+                                const char *src_lang, const char *tgt_lang, size_t keep,
+                                cd_tm_unit_fn fn, void *ud, cd_error *err) {
   sqlite3_stmt *st = NULL;
   int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
   if (rc != SQLITE_OK)
@@ -717,8 +715,8 @@ static cd_status run_unit_query(cd_tm_store *s, const char *sql, const char *mat
 
 cd_status cd_tm_store_foreach(cd_tm_store *s, const char *src_lang, const char *tgt_lang,
                               cd_tm_unit_fn fn, void *ud, cd_error *err) {
-  return run_unit_query(s, "SELECT " UNIT_COLUMNS " FROM units u ORDER BY u.id", NULL, 0,
-                        src_lang, tgt_lang, 0, fn, ud, err);
+  return run_unit_query(s, "SELECT " UNIT_COLUMNS " FROM units u ORDER BY u.id", NULL, 0, src_lang,
+                        tgt_lang, 0, fn, ud, err);
 }
 
 /* FTS5 query syntax: a term as a quoted string, quotes doubled. */
@@ -1006,8 +1004,8 @@ cd_status cd_tm_store_stats(cd_tm_store *s, cd_tm_stats *out, cd_tm_pair_fn pair
   memset(out, 0, sizeof *out);
   out->schema_version = N_MIGRATIONS;
   sqlite3_stmt *st = NULL;
-  int rc = sqlite3_prepare_v2(s->db, "SELECT count(*), min(created), max(created) FROM units",
-                              -1, &st, NULL);
+  int rc = sqlite3_prepare_v2(s->db, "SELECT count(*), min(created), max(created) FROM units", -1,
+                              &st, NULL);
   if (rc != SQLITE_OK)
     return db_error(s, rc, "cannot read the TM", err);
   if ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -57,7 +57,7 @@ int main(int argc, char **argv) {
   size_t units = c.added + c.merged;
   if (import)
     printf("import: %zu units (%zu added, %zu merged) in %.2f s = %.0f units/s\n", units, c.added,
-         c.merged, t1 - t0, (double)units / (t1 - t0));
+           c.merged, t1 - t0, (double)units / (t1 - t0));
 
   FILE *q = fopen(queries, "r");
   if (!q) {
