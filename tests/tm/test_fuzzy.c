@@ -46,8 +46,8 @@ static void test_percentages(void **state) {
   /* Two of four words differ: 50. */
   assert_int_equal(score("Fuel prices rose sharply", "Fuel taxes rose slowly", "en"), 50);
   /* Numbers are placeables: they do not lower the score. */
-  assert_int_equal(score("6,000 troops crossed the border", "5,000 troops crossed the border", "en"),
-                   100);
+  assert_int_equal(
+      score("6,000 troops crossed the border", "5,000 troops crossed the border", "en"), 100);
   /* Unrelated sentences score low. */
   assert_true(score("The museum reopens in June", "Farmers protest against new rules", "en") < 20);
   assert_int_equal(score("", "", "en"), 100);
@@ -59,27 +59,34 @@ static void test_replace_number_in_target_style(void **state) {
   cd_buf out = CD_BUF_INIT;
   cd_error err;
   const char *fr = "6" NNBSP "000 soldats ont franchi la frontière.";
-  assert_int_equal(cd_fuzzy_replace_number(fr, strlen(fr), "fr", "6000", "5000", &out, &err), CD_OK);
+  assert_int_equal(cd_fuzzy_replace_number(fr, strlen(fr), "fr", "6000", "5000", &out, &err),
+                   CD_OK);
   assert_string_equal(out.data, "5" NNBSP "000 soldats ont franchi la frontière.");
   const char *fr2 = "6" NBSP "000 soldats";
-  assert_int_equal(cd_fuzzy_replace_number(fr2, strlen(fr2), "fr", "6000", "12500", &out, &err), CD_OK);
+  assert_int_equal(cd_fuzzy_replace_number(fr2, strlen(fr2), "fr", "6000", "12500", &out, &err),
+                   CD_OK);
   assert_string_equal(out.data, "12" NBSP "500 soldats");
   const char *de = "6.000 Soldaten und 2,5 Prozent";
-  assert_int_equal(cd_fuzzy_replace_number(de, strlen(de), "de", "6000", "5000", &out, &err), CD_OK);
+  assert_int_equal(cd_fuzzy_replace_number(de, strlen(de), "de", "6000", "5000", &out, &err),
+                   CD_OK);
   assert_string_equal(out.data, "5.000 Soldaten und 2,5 Prozent");
   assert_int_equal(cd_fuzzy_replace_number(de, strlen(de), "de", "2.5", "3.75", &out, &err), CD_OK);
   assert_string_equal(out.data, "6.000 Soldaten und 3,75 Prozent");
   const char *en = "6,000 troops";
-  assert_int_equal(cd_fuzzy_replace_number(en, strlen(en), "en", "6000", "5000", &out, &err), CD_OK);
+  assert_int_equal(cd_fuzzy_replace_number(en, strlen(en), "en", "6000", "5000", &out, &err),
+                   CD_OK);
   assert_string_equal(out.data, "5,000 troops");
   const char *uk = "6 000 військових";
-  assert_int_equal(cd_fuzzy_replace_number(uk, strlen(uk), "uk", "6000", "5000", &out, &err), CD_OK);
+  assert_int_equal(cd_fuzzy_replace_number(uk, strlen(uk), "uk", "6000", "5000", &out, &err),
+                   CD_OK);
   assert_string_equal(out.data, "5 000 військових");
   /* A short number in the unit takes the locale's grouping for a long value. */
   const char *ru = "300 человек";
-  assert_int_equal(cd_fuzzy_replace_number(ru, strlen(ru), "ru", "300", "25000", &out, &err), CD_OK);
+  assert_int_equal(cd_fuzzy_replace_number(ru, strlen(ru), "ru", "300", "25000", &out, &err),
+                   CD_OK);
   assert_string_equal(out.data, "25" NBSP "000 человек");
-  assert_int_equal(cd_fuzzy_replace_number(ru, strlen(ru), "ru", "400", "1", &out, &err), CD_ERR_INPUT);
+  assert_int_equal(cd_fuzzy_replace_number(ru, strlen(ru), "ru", "400", "1", &out, &err),
+                   CD_ERR_INPUT);
   cd_buf_free(&out);
 }
 
@@ -94,7 +101,8 @@ static cd_tm_store *seeded(const char *name) {
        "6" NNBSP "000 soldats ont franchi la frontière lundi."},
       {"en", "de", "6,000 troops crossed the border on Monday.",
        "6.000 Soldaten überquerten am Montag die Grenze."},
-      {"en", "fr", "The minister resigned after the vote.", "Le ministre a démissionné après le vote."},
+      {"en", "fr", "The minister resigned after the vote.",
+       "Le ministre a démissionné après le vote."},
       {"en", "fr", "The mayor resigned after the vote on Sunday.",
        "Le maire a démissionné après le vote de dimanche."},
       {"en", "fr", "Heavy rain flooded the border villages.",
@@ -206,8 +214,8 @@ static void test_concordance(void **state) {
   assert_int_equal(h->n_tgt, 0);
   cd_concord_results_free(r);
   /* Both sides are searched: a target-side word, multi-word phrase with accents. */
-  assert_int_equal(cd_concord(s, "a démissionné", strlen("a démissionné"), NULL, NULL, 20, &r, &err),
-                   CD_OK);
+  assert_int_equal(
+      cd_concord(s, "a démissionné", strlen("a démissionné"), NULL, NULL, 20, &r, &err), CD_OK);
   assert_int_equal(cd_concord_results_count(r), 3);
   for (size_t i = 0; i < 3; i++) {
     h = cd_concord_results_get(r, i);

@@ -168,7 +168,8 @@ static void test_add_and_merge_duplicates(void **state) {
   (void)state;
   cd_tm_store *s = open_fresh("merge.sqlite");
   cd_error err;
-  cd_tm_unit u = unit("EN", "FR", "The polls close at 8 p.m.", "Les bureaux de vote ferment à 20 h.");
+  cd_tm_unit u =
+      unit("EN", "FR", "The polls close at 8 p.m.", "Les bureaux de vote ferment à 20 h.");
   u.created = 1700000000;
   u.usage = 2;
   bool merged = true;
@@ -215,9 +216,10 @@ static void test_add_units_all_or_nothing(void **state) {
   (void)state;
   cd_tm_store *s = open_fresh("batch.sqlite");
   cd_error err;
-  cd_tm_unit beads[3] = {unit("en", "uk", "The talks resumed in Geneva.", "Переговори відновилися в Женеві."),
-                         unit("en", "uk", "No agreement was reached.", "Згоди не досягли."),
-                         unit("en", NULL, "A broken bead.", "Зламана пара.")};
+  cd_tm_unit beads[3] = {
+      unit("en", "uk", "The talks resumed in Geneva.", "Переговори відновилися в Женеві."),
+      unit("en", "uk", "No agreement was reached.", "Згоди не досягли."),
+      unit("en", NULL, "A broken bead.", "Зламана пара.")};
   assert_int_equal(cd_tm_store_add_units(s, beads, 3, -1, NULL, &err), CD_ERR_INPUT);
   assert_int_equal(count_units(s), 0);
   beads[2].tgt_lang = "uk";
@@ -241,7 +243,8 @@ static void test_reader_during_write(void **state) {
   (void)state;
   cd_tm_store *w = open_fresh("wal.sqlite");
   cd_error err;
-  cd_tm_unit u = unit("de", "en", "Der Zug hatte zwei Stunden Verspätung.", "The train was two hours late.");
+  cd_tm_unit u =
+      unit("de", "en", "Der Zug hatte zwei Stunden Verspätung.", "The train was two hours late.");
   assert_int_equal(cd_tm_store_add(w, &u, NULL, &err), CD_OK);
   cd_tm_store_options o;
   cd_tm_store_options_init(&o);

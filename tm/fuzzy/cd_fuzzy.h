@@ -41,15 +41,14 @@ int cd_fuzzy_score(const char *a, size_t alen, const char *b, size_t blen, const
 /* Writes into out the text with the number `from` (canonical value) replaced by `to`
  * (canonical value), written in the style of the number it replaces, else of lang. Returns
  * CD_ERR_INPUT when the text has no such number. */
-cd_status cd_fuzzy_replace_number(const char *text, size_t len, const char *lang,
-                                  const char *from, const char *to, cd_buf *out,
-                                  cd_error *err);
+cd_status cd_fuzzy_replace_number(const char *text, size_t len, const char *lang, const char *from,
+                                  const char *to, cd_buf *out, cd_error *err);
 
 typedef struct cd_fuzzy_options {
-  size_t max_results;  /* -n (default 5) */
-  int min_score;       /* --min (default 70) */
+  size_t max_results;              /* -n (default 5) */
+  int min_score;                   /* --min (default 70) */
   const char *src_lang, *tgt_lang; /* NULL = any */
-  size_t max_candidates; /* units scored at most (default 200) */
+  size_t max_candidates;           /* units scored at most (default 200) */
 } cd_fuzzy_options;
 
 void cd_fuzzy_options_init(cd_fuzzy_options *o);
@@ -59,10 +58,10 @@ typedef struct cd_fuzzy_match {
   int score;
   bool adapted; /* target rewritten for differing placeables */
   char *src_lang, *tgt_lang;
-  char *source;          /* the unit's source */
-  char *target;          /* the target to use (adapted when adapted) */
-  char *unit_target;     /* the unit's target as stored */
-  char *origin_doc;      /* may be NULL */
+  char *source;      /* the unit's source */
+  char *target;      /* the target to use (adapted when adapted) */
+  char *unit_target; /* the unit's target as stored */
+  char *origin_doc;  /* may be NULL */
   int64_t changed, usage;
 } cd_fuzzy_match;
 
@@ -73,8 +72,8 @@ void cd_fuzzy_results_free(cd_fuzzy_results *r);
 
 /* Fuzzy lookup: the best units (score >= min_score, best first, at most max_results). The
  * caller frees *out. */
-cd_status cd_fuzzy_lookup(cd_tm_store *s, const char *query, size_t len,
-                          const cd_fuzzy_options *o, cd_fuzzy_results **out, cd_error *err);
+cd_status cd_fuzzy_lookup(cd_tm_store *s, const char *query, size_t len, const cd_fuzzy_options *o,
+                          cd_fuzzy_results **out, cd_error *err);
 
 /* Concordance: units with the term (a word or phrase, matched on index terms, case- and
  * normalization-insensitive) in their source or target. hl_* give the byte spans of each
@@ -98,7 +97,6 @@ cd_status cd_fuzzy_find_term(const char *text, size_t len, const char *term, siz
                              size_t **spans, size_t *n, cd_error *err);
 
 cd_status cd_concord(cd_tm_store *s, const char *term, size_t len, const char *src_lang,
-                     const char *tgt_lang, size_t limit, cd_concord_results **out,
-                     cd_error *err);
+                     const char *tgt_lang, size_t limit, cd_concord_results **out, cd_error *err);
 
 #endif

@@ -132,8 +132,8 @@ static int by_start(const void *a, const void *b) {
  * differ. Returns the number of differing numbers it could not place in the target; *adapted
  * tells whether it changed anything. */
 static cd_status adapt_numbers(const cd_tokenizer *tq, const cd_tokenizer *ts,
-                               const cd_tokenizer *tt, const char *target, size_t tlen,
-                               cd_buf *out, bool *adapted, int *missed) {
+                               const cd_tokenizer *tt, const char *target, size_t tlen, cd_buf *out,
+                               bool *adapted, int *missed) {
   *adapted = false;
   *missed = 0;
   cd_buf_clear(out);
@@ -203,9 +203,8 @@ static cd_status adapt_numbers(const cd_tokenizer *tq, const cd_tokenizer *ts,
   return st;
 }
 
-cd_status cd_fuzzy_replace_number(const char *text, size_t len, const char *lang,
-                                  const char *from, const char *to, cd_buf *out,
-                                  cd_error *err) {
+cd_status cd_fuzzy_replace_number(const char *text, size_t len, const char *lang, const char *from,
+                                  const char *to, cd_buf *out, cd_error *err) {
   cd_tokenizer tz;
   cd_status st = cd_tokenizer_init(&tz, lang, err);
   if (!st)
@@ -406,8 +405,7 @@ static void terms_free(terms_ctx *c) {
   free(c->v);
 }
 
-static cd_status terms_of(const char *text, size_t len, bool numbers, terms_ctx *c,
-                          cd_error *err) {
+static cd_status terms_of(const char *text, size_t len, bool numbers, terms_ctx *c, cd_error *err) {
   memset(c, 0, sizeof *c);
   c->numbers = numbers;
   cd_buf folded = CD_BUF_INIT;
@@ -420,8 +418,8 @@ static cd_status terms_of(const char *text, size_t len, bool numbers, terms_ctx 
   return st;
 }
 
-cd_status cd_fuzzy_lookup(cd_tm_store *s, const char *query, size_t len,
-                          const cd_fuzzy_options *o, cd_fuzzy_results **out, cd_error *err) {
+cd_status cd_fuzzy_lookup(cd_tm_store *s, const char *query, size_t len, const cd_fuzzy_options *o,
+                          cd_fuzzy_results **out, cd_error *err) {
   cd_fuzzy_options defaults;
   if (!o) {
     cd_fuzzy_options_init(&defaults);
@@ -461,7 +459,8 @@ cd_status cd_fuzzy_lookup(cd_tm_store *s, const char *query, size_t len,
     st = c.st;
   if (st)
     goto done;
-  qsort(res->m, res->n, sizeof *res->m, by_rank);
+  if (res->n > 1)
+    qsort(res->m, res->n, sizeof *res->m, by_rank);
   size_t keep = o->max_results ? o->max_results : 5;
   while (res->n > keep)
     match_free(&res->m[--res->n]);
@@ -644,8 +643,7 @@ static int take_concord(void *ud, const cd_tm_unit *u) {
 }
 
 cd_status cd_concord(cd_tm_store *s, const char *term, size_t len, const char *src_lang,
-                     const char *tgt_lang, size_t limit, cd_concord_results **out,
-                     cd_error *err) {
+                     const char *tgt_lang, size_t limit, cd_concord_results **out, cd_error *err) {
   *out = NULL;
   terms_ctx t;
   cd_status st = terms_of(term, len, true, &t, err);

@@ -18,7 +18,7 @@ typedef struct cd_tok {
   size_t start, end;         /* bytes in the tokenized text */
   size_t fold_off, fold_len; /* folded form in the tokenizer's fold buffer */
   /* numbers only */
-  char value[64];            /* canonical value, "" when unusable */
+  char value[64];                 /* canonical value, "" when unusable */
   UChar32 num_group, num_decimal; /* separators seen, 0 = none */
   int num_int_digits;
 } cd_tok;
@@ -38,7 +38,6 @@ cd_status cd_tokenizer_init(cd_tokenizer *tz, const char *lang, cd_error *err);
 void cd_tokenizer_fini(cd_tokenizer *tz);
 /* Tokenizes s (replacing the previous tokens). */
 cd_status cd_tokenize(cd_tokenizer *tz, const char *s, size_t len, cd_error *err);
-bool cd_tok_equal(const cd_tokenizer *a, const cd_tok *x, const cd_tokenizer *b,
-                  const cd_tok *y);
+bool cd_tok_equal(const cd_tokenizer *a, const cd_tok *x, const cd_tokenizer *b, const cd_tok *y);
 
 #endif

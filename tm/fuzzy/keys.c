@@ -403,8 +403,7 @@ cd_status cd_tokenize(cd_tokenizer *tz, const char *s, size_t len, cd_error *err
   return CD_OK;
 }
 
-bool cd_tok_equal(const cd_tokenizer *a, const cd_tok *x, const cd_tokenizer *b,
-                  const cd_tok *y) {
+bool cd_tok_equal(const cd_tokenizer *a, const cd_tok *x, const cd_tokenizer *b, const cd_tok *y) {
   if (x->kind != y->kind)
     return false;
   if (x->kind == CD_TOK_NUMBER)

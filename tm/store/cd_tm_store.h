@@ -76,8 +76,8 @@ cd_status cd_tm_store_add(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd_
 typedef struct cd_tm_add_counts {
   size_t added, merged, skipped;
 } cd_tm_add_counts;
-cd_status cd_tm_store_add_units(cd_tm_store *s, const cd_tm_unit *units, size_t n,
-                                double min_score, cd_tm_add_counts *counts, cd_error *err);
+cd_status cd_tm_store_add_units(cd_tm_store *s, const cd_tm_unit *units, size_t n, double min_score,
+                                cd_tm_add_counts *counts, cd_error *err);
 
 /* Callback over units; return non-zero to stop (the function then returns CD_OK). */
 typedef int (*cd_tm_unit_fn)(void *ud, const cd_tm_unit *u);

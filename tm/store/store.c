@@ -30,7 +30,7 @@ static const char *const migrations[] = {
     "  source_markup TEXT, target_markup TEXT," /* TMX <seg> content, NULL = no tags */
     "  ident INTEGER NOT NULL,"                 /* hash of langs + texts, to merge duplicates */
     "  origin_doc TEXT, origin_date INTEGER,"
-    "  score REAL,"                             /* alignment score, NULL = unknown */
+    "  score REAL," /* alignment score, NULL = unknown */
     "  created INTEGER NOT NULL, changed INTEGER NOT NULL,"
     "  usage INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX units_ident ON units(ident);"
@@ -102,8 +102,8 @@ struct cd_tm_store {
   cd_buf fold_src, fold_tgt;
 };
 
-#define UNIT_COLUMNS                                                                         \
-  "u.id, u.src_lang, u.tgt_lang, u.source, u.target, u.source_markup, u.target_markup,"     \
+#define UNIT_COLUMNS                                                                               \
+  "u.id, u.src_lang, u.tgt_lang, u.source, u.target, u.source_markup, u.target_markup,"            \
   " u.origin_doc, u.origin_date, u.score, u.created, u.changed, u.usage"
 
 void cd_tm_store_options_init(cd_tm_store_options *o) {
@@ -266,12 +266,10 @@ cd_status cd_tm_store_new(const char *path, const cd_tm_store_options *o, cd_tm_
     cd_tm_store_options_init(&s->opt);
   cd_status st;
   if (!s->opt.read_only && s->opt.create_dirs && mkdirs_for(path) != 0) {
-    st = cd_error_set(err, CD_ERR_IO, "%s: cannot create its directory: %s", path,
-                      strerror(errno));
+    st = cd_error_set(err, CD_ERR_IO, "%s: cannot create its directory: %s", path, strerror(errno));
     goto fail;
   }
-  int flags = s->opt.read_only ? SQLITE_OPEN_READONLY
-                               : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  int flags = s->opt.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   int rc = sqlite3_open_v2(path, &s->db, flags, NULL);
   if (rc != SQLITE_OK) {
     st = cd_error_set(err, CD_ERR_DB, "%s: cannot open the TM: %s", path,
@@ -513,7 +511,8 @@ static cd_status add_in_tx(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd
   h = hash_bytes(h, tm, strlen(tm));
   int64_t ident = (int64_t)(h >> 1); /* SQLite integers are signed */
   int64_t now = now_seconds();
-  int64_t created = u->created ? u->created : now;
+  /* A unit that only knows when it changed was created no later than that. */
+  int64_t created = u->created ? u->created : u->changed ? u->changed : now;
   int64_t changed = u->changed ? u->changed : created;
 
   sqlite3_stmt *q;
@@ -523,8 +522,7 @@ static cd_status add_in_tx(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd
   int rc;
   int64_t found = 0;
   while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-    if (same_text(q, 1, sl) && same_text(q, 2, tl) && same_text(q, 3, sm) &&
-        same_text(q, 4, tm)) {
+    if (same_text(q, 1, sl) && same_text(q, 2, tl) && same_text(q, 3, sm) && same_text(q, 4, tm)) {
       found = sqlite3_column_int64(q, 0);
       break;
     }
@@ -614,8 +612,8 @@ cd_status cd_tm_store_add(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd_
   return CD_OK;
 }
 
-cd_status cd_tm_store_add_units(cd_tm_store *s, const cd_tm_unit *units, size_t n,
-                                double min_score, cd_tm_add_counts *counts, cd_error *err) {
+cd_status cd_tm_store_add_units(cd_tm_store *s, const cd_tm_unit *units, size_t n, double min_score,
+                                cd_tm_add_counts *counts, cd_error *err) {
   cd_tm_add_counts c = {0, 0, 0};
   bool own = !s->in_tx;
   cd_status st = own ? cd_tm_store_begin(s, err) : CD_OK;
@@ -699,9 +697,9 @@ static cd_status step_units(cd_tm_store *s, sqlite3_stmt *st, const char *src_la
   return CD_OK;
 }
 
-static cd_status run_unit_query(cd_tm_store *s, const char *sql, const char *match,
-                                int64_t limit, const char *src_lang, const char *tgt_lang,
-                                size_t keep, cd_tm_unit_fn fn, void *ud, cd_error *err) {
+static cd_status run_unit_query(cd_tm_store *s, const char *sql, const char *match, int64_t limit,
+                                const char *src_lang, const char *tgt_lang, size_t keep,
+                                cd_tm_unit_fn fn, void *ud, cd_error *err) {
   sqlite3_stmt *st = NULL;
   int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
   if (rc != SQLITE_OK)
@@ -717,8 +715,8 @@ static cd_status run_unit_query(cd_tm_store *s, const char *sql, const char *mat
 
 cd_status cd_tm_store_foreach(cd_tm_store *s, const char *src_lang, const char *tgt_lang,
                               cd_tm_unit_fn fn, void *ud, cd_error *err) {
-  return run_unit_query(s, "SELECT " UNIT_COLUMNS " FROM units u ORDER BY u.id", NULL, 0,
-                        src_lang, tgt_lang, 0, fn, ud, err);
+  return run_unit_query(s, "SELECT " UNIT_COLUMNS " FROM units u ORDER BY u.id", NULL, 0, src_lang,
+                        tgt_lang, 0, fn, ud, err);
 }
 
 /* FTS5 query syntax: a term as a quoted string, quotes doubled. */
@@ -745,60 +743,68 @@ static int by_freq(const void *a, const void *b) {
 #define CANDIDATE_SOFT_BUDGET 8000
 #define CANDIDATE_HARD_BUDGET 60000
 
-/* Candidate rows and their summed term weights (open addressing on the rowid). */
+/* A row and the summed weights of the query terms it holds. */
 typedef struct cand {
   int64_t id;
   double w;
 } cand;
 
-typedef struct cand_map {
-  cand *slots;
-  size_t cap, used;
-} cand_map;
-
-static int cand_grow(cand_map *m) {
-  size_t cap = m->cap ? m->cap * 2 : 1024;
-  cand *slots = calloc(cap, sizeof *slots);
-  if (!slots)
-    return -1;
-  for (size_t i = 0; i < m->cap; i++) {
-    if (!m->slots[i].id)
-      continue;
-    size_t j = (size_t)((uint64_t)m->slots[i].id * 0x9E3779B97F4A7C15ULL >> 20) & (cap - 1);
-    while (slots[j].id)
-      j = (j + 1) & (cap - 1);
-    slots[j] = m->slots[i];
-  }
-  free(m->slots);
-  m->slots = slots;
-  m->cap = cap;
-  return 0;
+/* "a ranks below b": lighter, or as heavy and older. */
+static bool cand_below(const cand *a, const cand *b) {
+  return a->w < b->w || (a->w == b->w && a->id < b->id);
 }
 
-static int cand_add(cand_map *m, int64_t id, double w) {
-  if ((m->used + 1) * 2 > m->cap && cand_grow(m))
-    return -1;
-  size_t j = (size_t)((uint64_t)id * 0x9E3779B97F4A7C15ULL >> 20) & (m->cap - 1);
-  while (m->slots[j].id && m->slots[j].id != id)
-    j = (j + 1) & (m->cap - 1);
-  if (!m->slots[j].id) {
-    m->slots[j].id = id;
-    m->used++;
+/* The best `cap` rows seen so far, as a min-heap on rank. */
+typedef struct cand_heap {
+  cand *h;
+  size_t n, cap;
+} cand_heap;
+
+static void heap_sift_down(cand_heap *hp, size_t i) {
+  for (;;) {
+    size_t l = 2 * i + 1, r = l + 1, m = i;
+    if (l < hp->n && cand_below(&hp->h[l], &hp->h[m]))
+      m = l;
+    if (r < hp->n && cand_below(&hp->h[r], &hp->h[m]))
+      m = r;
+    if (m == i)
+      return;
+    cand t = hp->h[i];
+    hp->h[i] = hp->h[m];
+    hp->h[m] = t;
+    i = m;
   }
-  m->slots[j].w += w;
-  return 0;
 }
 
-static int by_weight(const void *a, const void *b) {
+static void heap_offer(cand_heap *hp, cand c) {
+  if (hp->n < hp->cap) {
+    size_t i = hp->n++;
+    hp->h[i] = c;
+    while (i > 0 && cand_below(&hp->h[i], &hp->h[(i - 1) / 2])) {
+      cand t = hp->h[i];
+      hp->h[i] = hp->h[(i - 1) / 2];
+      hp->h[(i - 1) / 2] = t;
+      i = (i - 1) / 2;
+    }
+  } else if (cand_below(&hp->h[0], &c)) {
+    hp->h[0] = c;
+    heap_sift_down(hp, 0);
+  }
+}
+
+static int by_rank_desc(const void *a, const void *b) {
   const cand *x = a, *y = b;
-  if (x->w != y->w)
-    return x->w > y->w ? -1 : 1;
-  return x->id > y->id ? -1 : x->id < y->id; /* newer first */
+  return cand_below(x, y) ? 1 : cand_below(y, x) ? -1 : 0;
 }
 
-/* Walks the posting list of one term in the source column, adding weight w to each row. */
-static cd_status walk_postings(cd_tm_store *s, const char *term, double w, cand_map *m,
-                               cd_error *err) {
+/* One term's posting list in the source column: row ids, ascending (FTS5's order). */
+typedef struct postings {
+  int64_t *ids;
+  size_t n, cap, at;
+  double w;
+} postings;
+
+static cd_status read_postings(cd_tm_store *s, const char *term, postings *p, cd_error *err) {
   cd_buf q = CD_BUF_INIT;
   cd_status st = cd_buf_append_str(&q, "src : ");
   if (!st)
@@ -814,11 +820,19 @@ static cd_status walk_postings(cd_tm_store *s, const char *term, double w, cand_
   }
   sqlite3_bind_text(ps, 1, q.data, (int)q.len, SQLITE_STATIC);
   int rc;
-  while ((rc = sqlite3_step(ps)) == SQLITE_ROW)
-    if (cand_add(m, sqlite3_column_int64(ps, 0), w)) {
-      st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-      break;
+  while ((rc = sqlite3_step(ps)) == SQLITE_ROW) {
+    if (p->n == p->cap) {
+      size_t cap = p->cap ? p->cap * 2 : 256;
+      int64_t *ids = realloc(p->ids, cap * sizeof *ids);
+      if (!ids) {
+        st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+        break;
+      }
+      p->ids = ids;
+      p->cap = cap;
     }
+    p->ids[p->n++] = sqlite3_column_int64(ps, 0);
+  }
   sqlite3_reset(ps);
   cd_buf_free(&q);
   if (!st && rc != SQLITE_DONE && rc != SQLITE_ROW)
@@ -826,16 +840,41 @@ static cd_status walk_postings(cd_tm_store *s, const char *term, double w, cand_
   return st;
 }
 
+/* Merges the sorted posting lists, summing the weights per row, keeping the best rows. */
+static void merge_postings(postings *p, size_t k, cand_heap *hp) {
+  for (;;) {
+    int64_t id = INT64_MAX;
+    for (size_t i = 0; i < k; i++)
+      if (p[i].at < p[i].n && p[i].ids[p[i].at] < id)
+        id = p[i].ids[p[i].at];
+    if (id == INT64_MAX)
+      return;
+    cand c = {id, 0};
+    for (size_t i = 0; i < k; i++)
+      if (p[i].at < p[i].n && p[i].ids[p[i].at] == id) {
+        c.w += p[i].w;
+        p[i].at++;
+      }
+    heap_offer(hp, c);
+  }
+}
+
 cd_status cd_tm_store_candidates(cd_tm_store *s, const char *const *terms, size_t nterms,
                                  size_t need, const char *src_lang, const char *tgt_lang,
                                  size_t limit, cd_tm_unit_fn fn, void *ud, cd_error *err) {
   if (nterms == 0)
     return CD_OK;
+  if (!limit)
+    limit = 200;
   term_freq *tf = calloc(nterms, sizeof *tf);
-  cand_map m = {NULL, 0, 0};
-  if (!tf)
-    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-  cd_status st;
+  postings *pl = calloc(nterms, sizeof *pl);
+  cand_heap hp = {calloc(limit, sizeof(cand)), 0, limit};
+  size_t k = 0;
+  cd_status st = CD_OK;
+  if (!tf || !pl || !hp.h) {
+    st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    goto done;
+  }
   sqlite3_stmt *q;
   size_t n = 0;
   if ((st = prepared(s, ST_DF_GET, &q, err)))
@@ -862,31 +901,27 @@ cd_status cd_tm_store_candidates(cd_tm_store *s, const char *const *terms, size_
   sqlite3_reset(q);
   qsort(tf, n, sizeof *tf, by_freq);
   /* Term at a time: each row collects the weights of the query terms it holds (rare terms
-   * weigh more), then the heaviest rows are the candidates. */
-  int64_t postings = 0;
+   * weigh more); the heaviest rows are the candidates. */
+  int64_t total = 0;
   for (size_t i = 0; i < n && !st; i++) {
     int64_t budget = i < need ? CANDIDATE_HARD_BUDGET : CANDIDATE_SOFT_BUDGET;
-    if (i > 0 && postings + tf[i].n > budget)
+    if (i > 0 && total + tf[i].n > budget)
       break;
-    postings += tf[i].n;
-    st = walk_postings(s, tf[i].term, 1.0 / log2(2.0 + (double)tf[i].n), &m, err);
+    total += tf[i].n;
+    pl[k].w = 1.0 / log2(2.0 + (double)tf[i].n);
+    st = read_postings(s, tf[i].term, &pl[k], err);
+    k++;
   }
-  if (st || m.used == 0)
+  if (st)
     goto done;
-  size_t k = 0;
-  for (size_t i = 0; i < m.cap; i++)
-    if (m.slots[i].id)
-      m.slots[k++] = m.slots[i];
-  qsort(m.slots, k, sizeof *m.slots, by_weight);
-  if (!limit)
-    limit = 200;
+  merge_postings(pl, k, &hp);
+  qsort(hp.h, hp.n, sizeof *hp.h, by_rank_desc);
   sqlite3_stmt *g;
   if ((st = prepared(s, ST_GET_UNIT, &g, err)))
     goto done;
-  size_t given = 0;
-  for (size_t i = 0; i < k && given < limit; i++) {
+  for (size_t i = 0; i < hp.n; i++) {
     sqlite3_reset(g);
-    sqlite3_bind_int64(g, 1, m.slots[i].id);
+    sqlite3_bind_int64(g, 1, hp.h[i].id);
     int rc = sqlite3_step(g);
     if (rc == SQLITE_DONE)
       continue;
@@ -898,13 +933,16 @@ cd_status cd_tm_store_candidates(cd_tm_store *s, const char *const *terms, size_
     read_unit(g, &u);
     if (!lang_matches(src_lang, u.src_lang) || !lang_matches(tgt_lang, u.tgt_lang))
       continue;
-    given++;
     if (fn(ud, &u))
       break;
   }
   sqlite3_reset(g);
 done:
-  free(m.slots);
+  if (pl)
+    for (size_t i = 0; i < k; i++)
+      free(pl[i].ids);
+  free(pl);
+  free(hp.h);
   free(tf);
   return st;
 }
@@ -966,8 +1004,8 @@ cd_status cd_tm_store_stats(cd_tm_store *s, cd_tm_stats *out, cd_tm_pair_fn pair
   memset(out, 0, sizeof *out);
   out->schema_version = N_MIGRATIONS;
   sqlite3_stmt *st = NULL;
-  int rc = sqlite3_prepare_v2(s->db, "SELECT count(*), min(created), max(created) FROM units",
-                              -1, &st, NULL);
+  int rc = sqlite3_prepare_v2(s->db, "SELECT count(*), min(created), max(created) FROM units", -1,
+                              &st, NULL);
   if (rc != SQLITE_OK)
     return db_error(s, rc, "cannot read the TM", err);
   if ((rc = sqlite3_step(st)) == SQLITE_ROW) {

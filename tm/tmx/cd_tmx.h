@@ -38,8 +38,8 @@ typedef struct cd_tmx_counts {
 
 /* Streams the TMX file at path, calling fn for each unit (strings valid during the call).
  * fn returns non-zero to stop. Errors name the file and line. */
-cd_status cd_tmx_read(const char *path, const cd_tmx_import_options *o, cd_tm_unit_fn fn,
-                      void *ud, cd_tmx_counts *counts, cd_error *err);
+cd_status cd_tmx_read(const char *path, const cd_tmx_import_options *o, cd_tm_unit_fn fn, void *ud,
+                      cd_tmx_counts *counts, cd_error *err);
 
 /* Imports a TMX file into the store in one transaction. */
 cd_status cd_tmx_import(cd_tm_store *s, const char *path, const cd_tmx_import_options *o,
@@ -59,7 +59,7 @@ void cd_tmx_export_options_init(cd_tmx_export_options *o);
 
 /* Writes the TM (filtered) as TMX 1.4b to fp; name is used in error messages. *count (may be
  * NULL) gets the number of <tu> written. The caller owns fp (flushes and closes it). */
-cd_status cd_tmx_export(cd_tm_store *s, FILE *fp, const char *name,
-                        const cd_tmx_export_options *o, size_t *count, cd_error *err);
+cd_status cd_tmx_export(cd_tm_store *s, FILE *fp, const char *name, const cd_tmx_export_options *o,
+                        size_t *count, cd_error *err);
 
 #endif

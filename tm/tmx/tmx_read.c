@@ -195,11 +195,10 @@ static cd_status read_tu(reader_ctx *c, xmlNode *tu, cd_error *err) {
       continue;
     xmlChar *type = xmlGetProp(k, (const xmlChar *)"type");
     if (type) {
-      xmlChar **slot = strcmp((const char *)type, "x-copydesk-origin") == 0 ? &origin
-                       : strcmp((const char *)type, "x-copydesk-origin-date") == 0
-                           ? &origin_date
-                       : strcmp((const char *)type, "x-copydesk-score") == 0 ? &score
-                                                                              : NULL;
+      xmlChar **slot = strcmp((const char *)type, "x-copydesk-origin") == 0        ? &origin
+                       : strcmp((const char *)type, "x-copydesk-origin-date") == 0 ? &origin_date
+                       : strcmp((const char *)type, "x-copydesk-score") == 0       ? &score
+                                                                                   : NULL;
       if (slot && !*slot)
         *slot = xmlNodeGetContent(k);
       xmlFree(type);
@@ -270,8 +269,8 @@ static cd_status xml_failure(reader_ctx *c, xmlTextReaderPtr r, cd_error *err) {
                       c->xml_msg[0] ? c->xml_msg : "XML parse error", hint);
 }
 
-cd_status cd_tmx_read(const char *path, const cd_tmx_import_options *o, cd_tm_unit_fn fn,
-                      void *ud, cd_tmx_counts *counts, cd_error *err) {
+cd_status cd_tmx_read(const char *path, const cd_tmx_import_options *o, cd_tm_unit_fn fn, void *ud,
+                      cd_tmx_counts *counts, cd_error *err) {
   cd_tmx_import_options defaults;
   if (!o) {
     cd_tmx_import_options_init(&defaults);
@@ -312,8 +311,8 @@ cd_status cd_tmx_read(const char *path, const cd_tmx_import_options *o, cd_tm_un
       if (!seen_root) {
         seen_root = true;
         if (strcmp(name, "tmx") != 0) {
-          st = cd_error_set(err, CD_ERR_INPUT, "%s:%d: not a TMX file (root element <%s>)",
-                            path, xmlTextReaderGetParserLineNumber(r), name);
+          st = cd_error_set(err, CD_ERR_INPUT, "%s:%d: not a TMX file (root element <%s>)", path,
+                            xmlTextReaderGetParserLineNumber(r), name);
           break;
         }
       } else if (strcmp(name, "header") == 0) {
@@ -397,9 +396,9 @@ cd_status cd_tmx_import(cd_tm_store *s, const char *path, const cd_tmx_import_op
 
 /* ---- TSV --------------------------------------------------------------------------------- */
 
-static cd_status tsv_line(cd_tm_store *s, const char *path, size_t lineno, char *line,
-                          size_t len, const cd_tmx_import_options *o, const char *origin,
-                          cd_tmx_counts *c, cd_error *err) {
+static cd_status tsv_line(cd_tm_store *s, const char *path, size_t lineno, char *line, size_t len,
+                          const cd_tmx_import_options *o, const char *origin, cd_tmx_counts *c,
+                          cd_error *err) {
   if (len && line[len - 1] == '\r')
     line[--len] = '\0';
   c->tus++;
@@ -412,8 +411,8 @@ static cd_status tsv_line(cd_tm_store *s, const char *path, size_t lineno, char 
   char *tab = memchr(line, '\t', len);
   if (!tab || memchr(tab + 1, '\t', len - (size_t)(tab + 1 - line)))
     return cd_error_set(err, CD_ERR_INPUT,
-                        "%s:%zu: expected two columns 'source<TAB>target', found %s", path,
-                        lineno, tab ? "more than two" : "one");
+                        "%s:%zu: expected two columns 'source<TAB>target', found %s", path, lineno,
+                        tab ? "more than two" : "one");
   *tab = '\0';
   if (tab == line || tab[1] == '\0')
     return cd_error_set(err, CD_ERR_INPUT, "%s:%zu: empty %s column", path, lineno,

@@ -21,18 +21,17 @@ static void tmx_date(int64_t t, char out[32]) {
     out[0] = '\0';
 }
 
-#define W(call)                                                                              \
-  do {                                                                                       \
-    if ((call) < 0)                                                                          \
-      return -1;                                                                             \
+#define W(call)                                                                                    \
+  do {                                                                                             \
+    if ((call) < 0)                                                                                \
+      return -1;                                                                                   \
   } while (0)
 
 static int write_attr(xmlTextWriterPtr w, const char *name, const char *value) {
   return xmlTextWriterWriteAttribute(w, (const xmlChar *)name, (const xmlChar *)value);
 }
 
-static int write_tuv(xmlTextWriterPtr w, const char *lang, const char *plain,
-                     const char *markup) {
+static int write_tuv(xmlTextWriterPtr w, const char *lang, const char *plain, const char *markup) {
   W(xmlTextWriterStartElement(w, (const xmlChar *)"tuv"));
   W(xmlTextWriterWriteAttributeNS(w, (const xmlChar *)"xml", (const xmlChar *)"lang", NULL,
                                   (const xmlChar *)lang));
@@ -132,8 +131,8 @@ static int write_header(xmlTextWriterPtr w, const char *srclang, const char *ver
   return 0;
 }
 
-cd_status cd_tmx_export(cd_tm_store *s, FILE *fp, const char *name,
-                        const cd_tmx_export_options *o, size_t *count, cd_error *err) {
+cd_status cd_tmx_export(cd_tm_store *s, FILE *fp, const char *name, const cd_tmx_export_options *o,
+                        size_t *count, cd_error *err) {
   cd_tmx_export_options defaults;
   if (!o) {
     cd_tmx_export_options_init(&defaults);

@@ -134,9 +134,7 @@ static int parse_args(int argc, char **argv, tm_args *a) {
       }
       break;
     case 'h': fputs(help, stdout); return -1;
-    case ':':
-      cli_error("tm", "option '%s' needs a value", argv[optind - 1]);
-      return CLI_USAGE;
+    case ':': cli_error("tm", "option '%s' needs a value", argv[optind - 1]); return CLI_USAGE;
     default:
       cli_error("tm", "unknown option '%s' (see 'copydesk help tm')", argv[optind - 1]);
       return CLI_USAGE;
@@ -162,8 +160,7 @@ static int open_tm(const tm_args *a, bool create, cd_tm_store **out) {
   }
   struct stat st;
   if (!create && stat(path, &st) != 0) {
-    cli_error(a->sub, "no TM at '%s' (create one with 'copydesk tm import' or 'tm add')",
-              path);
+    cli_error(a->sub, "no TM at '%s' (create one with 'copydesk tm import' or 'tm add')", path);
     cd_buf_free(&def);
     return CLI_USAGE;
   }
@@ -204,8 +201,10 @@ static int cmd_import(tm_args *a) {
       o.tgt_lang = tgt;
   }
   if (tsv && (!o.src_lang || !o.tgt_lang)) {
-    cli_error("tm import", "%s: languages unknown: name the file x.L1-L2.tsv or give "
-                           "--src-lang and --tgt-lang", file);
+    cli_error("tm import",
+              "%s: languages unknown: name the file x.L1-L2.tsv or give "
+              "--src-lang and --tgt-lang",
+              file);
     return CLI_USAGE;
   }
   cd_tm_store *s;
@@ -217,7 +216,8 @@ static int cmd_import(tm_args *a) {
   cd_tmx_counts c;
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
-  cd_status st = tsv ? cd_tm_import_tsv(s, file, &o, &c, &err) : cd_tmx_import(s, file, &o, &c, &err);
+  cd_status st =
+      tsv ? cd_tm_import_tsv(s, file, &o, &c, &err) : cd_tmx_import(s, file, &o, &c, &err);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   cd_tm_store_free(s);
   if (st) {

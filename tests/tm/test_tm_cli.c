@@ -1,0 +1,192 @@
+/* End-to-end: copydesk tm import|export|add|stats|lookup|concord, exit codes, JSON. */
+#include "cd_test.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int run(const char *const *argv, cd_buf *out, cd_buf *err) {
+  int rc = cdt_run(argv, NULL, 0, out, err);
+  cd_buf_append(out, "", 0);
+  cd_buf_append(err, "", 0);
+  return rc;
+}
+
+static void test_add_lookup_concord_json(void **state) {
+  (void)state;
+  cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
+  const char *tm = cdt_tmpfile("cli.sqlite");
+  unlink(tm);
+  const char *add[] = {"copydesk",
+                       "tm",
+                       "add",
+                       "6,000 troops crossed the border on Monday.",
+                       "6 000 soldats ont franchi la frontière lundi.",
+                       "--src-lang",
+                       "EN",
+                       "--tgt-lang",
+                       "FR",
+                       "--tm",
+                       tm,
+                       NULL};
+  assert_int_equal(run(add, &out, &err), 0);
+  assert_string_equal(out.data, "added\n");
+  assert_int_equal(run(add, &out, &err), 0);
+  assert_string_equal(out.data, "merged with an existing unit\n");
+
+  const char *look[] = {"copydesk", "tm", "lookup",   "5,000 troops crossed the border on Monday.",
+                        "--tm",     tm,   "--format", "json",
+                        NULL};
+  assert_int_equal(run(look, &out, &err), 0);
+  json_object *j = json_tokener_parse(out.data);
+  assert_non_null(j);
+  json_object *results, *first, *v;
+  assert_true(json_object_object_get_ex(j, "results", &results));
+  assert_int_equal(json_object_array_length(results), 1);
+  first = json_object_array_get_idx(results, 0);
+  assert_true(json_object_object_get_ex(first, "score", &v));
+  assert_int_equal(json_object_get_int(v), 100);
+  assert_true(json_object_object_get_ex(first, "adapted", &v));
+  assert_true(json_object_get_boolean(v));
+  assert_true(json_object_object_get_ex(first, "target", &v));
+  assert_string_equal(json_object_get_string(v), "5 000 soldats ont franchi la frontière lundi.");
+  assert_true(json_object_object_get_ex(first, "src_lang", &v));
+  assert_string_equal(json_object_get_string(v), "en");
+  json_object_put(j);
+
+  /* Text output; nothing found → exit 1. */
+  const char *look_text[] = {"copydesk", "tm", "lookup", "troops crossed the border", "--min", "40",
+                             "--tm",     tm,   NULL};
+  assert_int_equal(run(look_text, &out, &err), 0);
+  assert_non_null(strstr(out.data, "% "));
+  const char *none[] = {"copydesk", "tm", "lookup", "The orchestra cancelled its tour.",
+                        "--tm",     tm,   NULL};
+  assert_int_equal(run(none, &out, &err), 1);
+  assert_int_equal(out.len, 0);
+
+  /* Concordance, not a terminal: [[ ]] markers. */
+  const char *conc[] = {"copydesk", "tm", "concord", "Frontière", "--tm", tm, NULL};
+  assert_int_equal(run(conc, &out, &err), 0);
+  assert_non_null(strstr(out.data, "ont franchi la [[frontière]] lundi."));
+  assert_null(strstr(out.data, "\033["));
+  const char *conc_json[] = {"copydesk", "tm",       "concord", "troops", "--tm",
+                             tm,         "--format", "json",    NULL};
+  assert_int_equal(run(conc_json, &out, &err), 0);
+  j = json_tokener_parse(out.data);
+  assert_non_null(j);
+  assert_true(json_object_object_get_ex(j, "results", &results));
+  first = json_object_array_get_idx(results, 0);
+  assert_true(json_object_object_get_ex(first, "source_spans", &v));
+  json_object *span = json_object_array_get_idx(v, 0);
+  assert_int_equal(json_object_get_int(json_object_array_get_idx(span, 0)), 6);
+  assert_int_equal(json_object_get_int(json_object_array_get_idx(span, 1)), 12);
+  json_object_put(j);
+  const char *conc_none[] = {"copydesk", "tm", "concord", "submarine", "--tm", tm, NULL};
+  assert_int_equal(run(conc_none, &out, &err), 1);
+
+  const char *stats[] = {"copydesk", "tm", "stats", "--tm", tm, "--format", "json", NULL};
+  assert_int_equal(run(stats, &out, &err), 0);
+  assert_non_null(strstr(out.data, "\"units\":1"));
+  assert_non_null(strstr(out.data, "\"src_lang\":\"en\",\"tgt_lang\":\"fr\""));
+  cd_buf_free(&out);
+  cd_buf_free(&err);
+}
+
+static void test_import_export_cycle(void **state) {
+  (void)state;
+  cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT, tmx = CD_BUF_INIT;
+  const char *tm = cdt_tmpfile("cycle.sqlite");
+  unlink(tm);
+  const char *imp[] = {"copydesk", "tm", "import", cdt_fixture("tm/tags-14.tmx"), "--tm", tm, NULL};
+  assert_int_equal(run(imp, &out, &err), 0);
+  assert_non_null(strstr(out.data, "3 units added"));
+  /* TSV: languages from the file name. */
+  const char *tsv[] = {"copydesk", "tm", "import", cdt_fixture("tm/news.en-fr.tsv"),
+                       "--tm",     tm,   NULL};
+  assert_int_equal(run(tsv, &out, &err), 0);
+  assert_non_null(strstr(out.data, "2 units added"));
+  const char *path = cdt_tmpfile("cycle-out.tmx");
+  const char *exp[] = {"copydesk", "tm",         "export", "-o",   path, "--src-lang",
+                       "en",       "--tgt-lang", "fr",     "--tm", tm,   NULL};
+  assert_int_equal(run(exp, &out, &err), 0);
+  cdt_read_file(path, &tmx);
+  assert_non_null(strstr(tmx.data, "Le ferry a quitté Douvres à midi."));
+  assert_null(strstr(tmx.data, "de-de")); /* filtered to en → fr */
+  /* Bad TMX: exit 2, file and line named, TM unchanged. */
+  const char *bad[] = {"copydesk", "tm", "import", cdt_fixture("tm/truncated.tmx"),
+                       "--tm",     tm,   NULL};
+  assert_int_equal(run(bad, &out, &err), 2);
+  assert_non_null(strstr(err.data, "truncated.tmx:11:"));
+  assert_non_null(strstr(err.data, "unchanged"));
+  const char *stats[] = {"copydesk", "tm", "stats", "--tm", tm, NULL};
+  assert_int_equal(run(stats, &out, &err), 0);
+  assert_non_null(strstr(out.data, "5 units"));
+  cd_buf_free(&out);
+  cd_buf_free(&err);
+  cd_buf_free(&tmx);
+}
+
+static void test_usage_errors(void **state) {
+  (void)state;
+  cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
+  const char *tm = cdt_tmpfile("usage.sqlite");
+  unlink(tm);
+  const char *a[] = {"copydesk", "tm", "lookup", "anything", "--tm", tm, NULL};
+  assert_int_equal(run(a, &out, &err), 2);
+  assert_non_null(strstr(err.data, "no TM at"));
+  const char *b[] = {"copydesk", "tm", "add", "only source", "--src-lang", "en", "--tm", tm, NULL};
+  assert_int_equal(run(b, &out, &err), 2);
+  const char *c[] = {"copydesk", "tm", "frobnicate", NULL};
+  assert_int_equal(run(c, &out, &err), 2);
+  const char *d[] = {"copydesk", "tm", "lookup", "x", "--min", "120", "--tm", tm, NULL};
+  assert_int_equal(run(d, &out, &err), 2);
+  assert_non_null(strstr(err.data, "--min"));
+  const char *e[] = {"copydesk", "tm", "import", "pairs.tsv", "--tm", tm, NULL};
+  assert_int_equal(run(e, &out, &err), 2);
+  assert_non_null(strstr(err.data, "languages unknown"));
+  const char *f[] = {"copydesk", "tm", "lookup", "x", "--format", "yaml", "--tm", tm, NULL};
+  assert_int_equal(run(f, &out, &err), 2);
+  const char *h[] = {"copydesk", "help", "tm", NULL};
+  assert_int_equal(run(h, &out, &err), 0);
+  assert_non_null(strstr(out.data, "concord TERM"));
+  cd_buf_free(&out);
+  cd_buf_free(&err);
+}
+
+static void test_default_tm_location(void **state) {
+  (void)state;
+  cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
+  char xdg[4200];
+  snprintf(xdg, sizeof xdg, "%s/xdg-data", cdt_tmpdir());
+  setenv("XDG_DATA_HOME", xdg, 1); /* inherited by the child process */
+  const char *add[] = {"copydesk",
+                       "tm",
+                       "add",
+                       "Snow closed the pass.",
+                       "La neige a fermé le col.",
+                       "--src-lang",
+                       "en",
+                       "--tgt-lang",
+                       "fr",
+                       NULL};
+  assert_int_equal(run(add, &out, &err), 0);
+  char path[4300];
+  snprintf(path, sizeof path, "%s/copydesk/tm.sqlite", xdg);
+  struct stat st;
+  assert_int_equal(stat(path, &st), 0);
+  cd_buf_free(&out);
+  cd_buf_free(&err);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_add_lookup_concord_json),
+      cmocka_unit_test(test_import_export_cycle),
+      cmocka_unit_test(test_usage_errors),
+      cmocka_unit_test(test_default_tm_location),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
