@@ -80,6 +80,18 @@ static void test_replace_number_in_target_style(void **state) {
   assert_int_equal(cd_fuzzy_replace_number(uk, strlen(uk), "uk", "6000", "5000", &out, &err),
                    CD_OK);
   assert_string_equal(out.data, "5 000 військових");
+  const char *big = "1" NBSP "250" NBSP "000 habitants et 3 500 emplois";
+  assert_int_equal(
+      cd_fuzzy_replace_number(big, strlen(big), "fr", "1250000", "1300000", &out, &err), CD_OK);
+  assert_string_equal(out.data, "1" NBSP "300" NBSP "000 habitants et 3 500 emplois");
+  assert_int_equal(cd_fuzzy_replace_number(big, strlen(big), "fr", "3500", "4000", &out, &err),
+                   CD_OK);
+  assert_string_equal(out.data, "1" NBSP "250" NBSP "000 habitants et 4 000 emplois");
+  /* In English a space does not group digits: "in 2023 500 people" holds two numbers. */
+  const char *two = "in 2023 500 people";
+  assert_int_equal(cd_fuzzy_replace_number(two, strlen(two), "en", "500", "600", &out, &err),
+                   CD_OK);
+  assert_string_equal(out.data, "in 2023 600 people");
   /* A short number in the unit takes the locale's grouping for a long value. */
   const char *ru = "300 человек";
   assert_int_equal(cd_fuzzy_replace_number(ru, strlen(ru), "ru", "300", "25000", &out, &err),

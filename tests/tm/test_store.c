@@ -209,6 +209,9 @@ static void test_add_and_merge_duplicates(void **state) {
   /* Bad units are refused. */
   cd_tm_unit nolang = unit(NULL, "fr", "x", "y");
   assert_int_equal(cd_tm_store_add(s, &nolang, NULL, &err), CD_ERR_INPUT);
+  cd_tm_unit badutf8 = unit("en", "fr", "Caf\xE9 owners protest", "Les patrons de caf\xC3\xA9s");
+  assert_int_equal(cd_tm_store_add(s, &badutf8, NULL, &err), CD_ERR_INPUT);
+  assert_non_null(strstr(err.message, "UTF-8"));
   cd_tm_store_free(s);
 }
 

@@ -254,6 +254,43 @@ static void test_not_tmx(void **state) {
   cd_tm_store_free(s);
 }
 
+static void test_several_targets_and_all_srclang(void **state) {
+  (void)state;
+  const char *p = cdt_tmpfile("multi.tmx");
+  const char x[] =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">\n"
+      "<header creationtool=\"x\" creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"x\""
+      " adminlang=\"en\" srclang=\"*all*\" datatype=\"plaintext\"/>\n<body>\n"
+      "<tu><tuv xml:lang=\"DE\"><seg>Die Fähre fährt wieder.</seg></tuv>\n"
+      "<tuv xml:lang=\"EN\"><seg>The ferry is running again.</seg></tuv>\n"
+      "<tuv xml:lang=\"UK\"><seg>Пором знову курсує.</seg></tuv></tu>\n"
+      "<tu><tuv xml:lang=\"EN\"><seg>Only one language here.</seg></tuv></tu>\n"
+      "</body>\n</tmx>\n";
+  cdt_write_file(p, x, sizeof x - 1);
+  cd_tm_store *s = open_fresh("multi.sqlite");
+  cd_error err;
+  cd_tmx_import_options o;
+  cd_tmx_import_options_init(&o);
+  o.src_lang = "en";
+  cd_tmx_counts c;
+  assert_int_equal(cd_tmx_import(s, p, &o, &c, &err), CD_OK);
+  assert_int_equal(c.tus, 2);
+  assert_int_equal(c.added, 2); /* en→de and en→uk */
+  assert_int_equal(c.skipped, 1);
+  cd_buf d = CD_BUF_INIT;
+  dump(s, &d);
+  assert_non_null(strstr(d.data, "en|de|The ferry is running again.|Die Fähre fährt wieder.|"));
+  assert_non_null(strstr(d.data, "en|uk|The ferry is running again.|Пором знову курсує.|"));
+  /* Only one target language asked for. */
+  cd_tm_store *t = open_fresh("multi-uk.sqlite");
+  o.tgt_lang = "uk";
+  assert_int_equal(cd_tmx_import(t, p, &o, &c, &err), CD_OK);
+  assert_int_equal(c.added, 1);
+  cd_buf_free(&d);
+  cd_tm_store_free(s);
+  cd_tm_store_free(t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_round_trip_keeps_inline_tags),
@@ -265,6 +302,7 @@ int main(void) {
       cmocka_unit_test(test_billion_laughs_refused),
       cmocka_unit_test(test_external_entity_refused),
       cmocka_unit_test(test_not_tmx),
+      cmocka_unit_test(test_several_targets_and_all_srclang),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -502,6 +502,9 @@ static cd_status add_in_tx(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd
     return st;
   if (!u->source || !u->target)
     return cd_error_set(err, CD_ERR_INPUT, "%s: a unit needs a source and a target", s->path);
+  if (!cd_utf8_is_valid(u->source, strlen(u->source)) ||
+      !cd_utf8_is_valid(u->target, strlen(u->target)))
+    return cd_error_set(err, CD_ERR_INPUT, "%s: a unit's text is not valid UTF-8", s->path);
   const char *sm = u->source_markup ? u->source_markup : u->source;
   const char *tm = u->target_markup ? u->target_markup : u->target;
   uint64_t h = FNV_BASIS;
@@ -868,7 +871,9 @@ cd_status cd_tm_store_candidates(cd_tm_store *s, const char *const *terms, size_
     limit = 200;
   term_freq *tf = calloc(nterms, sizeof *tf);
   postings *pl = calloc(nterms, sizeof *pl);
-  cand_heap hp = {calloc(limit, sizeof(cand)), 0, limit};
+  /* Rows of other language pairs are dropped after ranking: keep spares when filtering. */
+  size_t keep = (src_lang || tgt_lang) ? limit * 2 : limit;
+  cand_heap hp = {calloc(keep, sizeof(cand)), 0, keep};
   size_t k = 0;
   cd_status st = CD_OK;
   if (!tf || !pl || !hp.h) {
@@ -919,6 +924,7 @@ cd_status cd_tm_store_candidates(cd_tm_store *s, const char *const *terms, size_
   sqlite3_stmt *g;
   if ((st = prepared(s, ST_GET_UNIT, &g, err)))
     goto done;
+  size_t given = 0;
   for (size_t i = 0; i < hp.n; i++) {
     sqlite3_reset(g);
     sqlite3_bind_int64(g, 1, hp.h[i].id);
@@ -933,7 +939,7 @@ cd_status cd_tm_store_candidates(cd_tm_store *s, const char *const *terms, size_
     read_unit(g, &u);
     if (!lang_matches(src_lang, u.src_lang) || !lang_matches(tgt_lang, u.tgt_lang))
       continue;
-    if (fn(ud, &u))
+    if (fn(ud, &u) || ++given >= limit)
       break;
   }
   sqlite3_reset(g);
