@@ -97,14 +97,14 @@ static void test_bead_types(void **state) {
 static void test_two_two(void **state) {
   (void)state;
   const char *en[] = {"Heavy rain fell across the north of the country on Sunday.",
-                      "The storm hit the coast at night and cut power to 40,000 homes near "
-                      "the harbour.",
+                      ("The storm hit the coast at night and cut power to 40,000 homes near "
+                       "the harbour."),
                       "Repair crews arrived from three regions by morning.",
                       "Schools will reopen on Wednesday."};
   const char *fr[] = {"De fortes pluies sont tombées dimanche sur le nord du pays.",
                       "La tempête a frappé la côte pendant la nuit.",
-                      "Elle a privé 40 000 foyers d'électricité près du port, et des équipes "
-                      "de réparation venues de trois régions sont arrivées au matin.",
+                      ("Elle a privé 40 000 foyers d'électricité près du port, et des équipes "
+                       "de réparation venues de trois régions sont arrivées au matin."),
                       "Les écoles rouvriront mercredi."};
   char *got = align_str(NULL, en, 4, fr, 4, NULL, NULL);
   assert_string_equal(got, "[0]:[0] [1,2]:[1,2] [3]:[3]");
