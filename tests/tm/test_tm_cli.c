@@ -181,12 +181,44 @@ static void test_default_tm_location(void **state) {
   cd_buf_free(&err);
 }
 
+/* Text that XML 1.0 cannot carry never enters the TM, so every TM exports to valid TMX;
+ * the header's segtype can say the units are paragraphs (found with OmegaT). */
+static void test_xml_safe_units_and_segtype(void **state) {
+  (void)state;
+  cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
+  const char *tm = cdt_tmpfile("xmlsafe.sqlite");
+  const char *a[] = {"copydesk", "tm", "add", "--tm", tm, "--src-lang", "en", "--tgt-lang", "fr",
+                     "Alarm\abell rang twice.", "La sonnerie a retenti.", NULL};
+  assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 2);
+  assert_non_null(strstr(err.data, "U+0007"));
+  const char *tsv = cdt_tmpfile("ctl.en-fr.tsv");
+  const char rows[] = "The port reopened.\tLe port a rouvert.\nA form\x0b" "feed.\tUn saut.\n";
+  cdt_write_file(tsv, rows, sizeof rows - 1);
+  const char *b[] = {"copydesk", "tm", "import", "--tm", tm, tsv, NULL};
+  assert_int_equal(cdt_run(b, NULL, 0, &out, &err), 2);
+  assert_non_null(strstr(err.data, "ctl.en-fr.tsv:2:"));
+  assert_non_null(strstr(err.data, "the TM is unchanged"));
+  const char *c[] = {"copydesk", "tm", "add", "--tm", tm, "--src-lang", "en", "--tgt-lang", "fr",
+                     "The port reopened on Monday.", "Le port a rouvert lundi.", NULL};
+  assert_int_equal(cdt_run(c, NULL, 0, &out, &err), 0);
+  const char *d[] = {"copydesk", "tm", "export", "--tm", tm, "--segtype", "paragraph", "-o", "-",
+                     NULL};
+  assert_int_equal(cdt_run(d, NULL, 0, &out, &err), 0);
+  assert_non_null(strstr(out.data, "segtype=\"paragraph\""));
+  const char *e[] = {"copydesk", "tm", "export", "--tm", tm, "--segtype", "phrase", "-o", "-",
+                     NULL};
+  assert_int_equal(cdt_run(e, NULL, 0, &out, &err), 2);
+  cd_buf_free(&out);
+  cd_buf_free(&err);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_add_lookup_concord_json),
       cmocka_unit_test(test_import_export_cycle),
       cmocka_unit_test(test_usage_errors),
       cmocka_unit_test(test_default_tm_location),
+      cmocka_unit_test(test_xml_safe_units_and_segtype),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -494,6 +494,29 @@ static cd_status lang_key(const char *tag, char out[64], const char *path, cd_er
   return CD_OK;
 }
 
+/* The first character XML 1.0 cannot carry (C0 controls but TAB, LF, CR; U+FFFE, U+FFFF),
+ * or -1. A TM unit must survive a TMX export, so such text is refused at the door. */
+static int32_t xml_illegal(const char *t) {
+  size_t n = strlen(t);
+  for (size_t i = 0; i < n;) {
+    unsigned char b = (unsigned char)t[i];
+    if (b < 0x20) {
+      if (b != '\t' && b != '\n' && b != '\r')
+        return b;
+      i++;
+      continue;
+    }
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    int32_t c = cd_utf8_next(t, n, &i);
+    if (c == 0xFFFE || c == 0xFFFF)
+      return c;
+  }
+  return -1;
+}
+
 static cd_status add_in_tx(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd_error *err) {
   char sl[64], tl[64];
   cd_status st;
@@ -505,6 +528,14 @@ static cd_status add_in_tx(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd
   if (!cd_utf8_is_valid(u->source, strlen(u->source)) ||
       !cd_utf8_is_valid(u->target, strlen(u->target)))
     return cd_error_set(err, CD_ERR_INPUT, "%s: a unit's text is not valid UTF-8", s->path);
+  int32_t bad = xml_illegal(u->source);
+  if (bad < 0)
+    bad = xml_illegal(u->target);
+  if (bad >= 0)
+    return cd_error_set(err, CD_ERR_INPUT,
+                        "%s: a unit's text holds the control character U+%04X, which TMX "
+                        "(XML 1.0) cannot carry; clean it with 'copydesk normalize' first",
+                        s->path, (unsigned)bad);
   const char *sm = u->source_markup ? u->source_markup : u->source;
   const char *tm = u->target_markup ? u->target_markup : u->target;
   uint64_t h = FNV_BASIS;

@@ -53,6 +53,7 @@ cd_status cd_tm_import_tsv(cd_tm_store *s, const char *path, const cd_tmx_import
 typedef struct cd_tmx_export_options {
   const char *src_lang, *tgt_lang; /* filter (NULL = all units) */
   const char *tool_version;        /* creationtoolversion (default "0") */
+  const char *segtype;             /* header segtype: "sentence" (default) or "paragraph" */
 } cd_tmx_export_options;
 
 void cd_tmx_export_options_init(cd_tmx_export_options *o);

@@ -431,6 +431,12 @@ static cd_status tsv_line(cd_tm_store *s, const char *path, size_t lineno, char 
       c->merged++;
     else
       c->added++;
+  } else if (err && st == CD_ERR_INPUT) {
+    /* the store names the TM; the user needs the line of the TSV */
+    char msg[sizeof err->message];
+    snprintf(msg, sizeof msg, "%s", err->message);
+    const char *tail = strstr(msg, ": ");
+    cd_error_set(err, st, "%s:%zu: %s", path, lineno, tail ? tail + 2 : msg);
   }
   return st;
 }

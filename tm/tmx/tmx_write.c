@@ -110,7 +110,8 @@ static void note_pair(void *ud, const char *src, const char *tgt, int64_t n) {
     l->several = true;
 }
 
-static int write_header(xmlTextWriterPtr w, const char *srclang, const char *version) {
+static int write_header(xmlTextWriterPtr w, const char *srclang, const char *version,
+                        const char *segtype) {
   char date[32];
   tmx_date((int64_t)time(NULL), date);
   W(xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL));
@@ -120,7 +121,7 @@ static int write_header(xmlTextWriterPtr w, const char *srclang, const char *ver
   W(xmlTextWriterStartElement(w, (const xmlChar *)"header"));
   W(write_attr(w, "creationtool", "copydesk"));
   W(write_attr(w, "creationtoolversion", version));
-  W(write_attr(w, "segtype", "sentence"));
+  W(write_attr(w, "segtype", segtype));
   W(write_attr(w, "o-tmf", "copydesk"));
   W(write_attr(w, "adminlang", "en"));
   W(write_attr(w, "srclang", srclang));
@@ -158,7 +159,8 @@ cd_status cd_tmx_export(cd_tm_store *s, FILE *fp, const char *name, const cd_tmx
   xmlTextWriterSetIndent(w, 1);
   xmlTextWriterSetIndentString(w, (const xmlChar *)" ");
   export_ctx c = {w, 0, false};
-  if (write_header(w, srclang, o->tool_version ? o->tool_version : "0") < 0) {
+  if (write_header(w, srclang, o->tool_version ? o->tool_version : "0",
+                   o->segtype ? o->segtype : "sentence") < 0) {
     st = cd_error_set(err, CD_ERR_IO, "%s: cannot write the TMX header", name);
     goto done;
   }

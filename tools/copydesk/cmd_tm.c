@@ -40,6 +40,9 @@ static const char help[] =
     "      --min PCT            lookup: lowest match percentage shown (default 70)\n"
     "      --format text|json   lookup, concord, stats: output format (default text)\n"
     "      --busy-timeout MS    wait up to MS for another writer (default 5000)\n"
+    "      --segtype T          export: the header's segtype, sentence (default) or\n"
+    "                           paragraph (units that hold whole paragraphs; OmegaT then\n"
+    "                           splits them into sentences when it matches)\n"
     "  -h, --help               this help\n"
     "\n"
     "Match percentage: word-level edit distance over normalized words (ICU case folding,\n"
@@ -51,7 +54,7 @@ static const char help[] =
     "Exit status: 0 ok; 1 lookup or concord found nothing; 2 usage, input or database error\n"
     "(malformed TMX, locked database, TM written by a newer copydesk).\n";
 
-enum { OPT_TM = 256, OPT_SRC, OPT_TGT, OPT_MIN, OPT_FORMAT, OPT_BUSY };
+enum { OPT_TM = 256, OPT_SRC, OPT_TGT, OPT_MIN, OPT_FORMAT, OPT_BUSY, OPT_SEGTYPE };
 
 typedef struct tm_args {
   const char *sub;
@@ -62,6 +65,7 @@ typedef struct tm_args {
   long min;
   bool json;
   long busy_ms;
+  const char *segtype;
   char **rest;
   int nrest;
 } tm_args;
@@ -85,6 +89,7 @@ static int parse_args(int argc, char **argv, tm_args *a) {
                                            {"min", required_argument, NULL, OPT_MIN},
                                            {"format", required_argument, NULL, OPT_FORMAT},
                                            {"busy-timeout", required_argument, NULL, OPT_BUSY},
+                                           {"segtype", required_argument, NULL, OPT_SEGTYPE},
                                            {"help", no_argument, NULL, 'h'},
                                            {NULL, 0, NULL, 0}};
   int c;
@@ -126,6 +131,13 @@ static int parse_args(int argc, char **argv, tm_args *a) {
         cli_error("tm", "--format wants text or json, not '%s'", optarg);
         return CLI_USAGE;
       }
+      break;
+    case OPT_SEGTYPE:
+      if (strcmp(optarg, "sentence") != 0 && strcmp(optarg, "paragraph") != 0) {
+        cli_error("tm", "--segtype wants sentence or paragraph, not '%s'", optarg);
+        return CLI_USAGE;
+      }
+      a->segtype = optarg;
       break;
     case OPT_BUSY:
       if (parse_long(optarg, 0, 3600000, &a->busy_ms)) {
@@ -249,6 +261,7 @@ static int cmd_export(tm_args *a) {
   o.src_lang = a->src_lang;
   o.tgt_lang = a->tgt_lang;
   o.tool_version = CD_VERSION;
+  o.segtype = a->segtype;
   cd_error err;
   cd_error_clear(&err);
   size_t n = 0;
