@@ -911,7 +911,7 @@ static cd_status typography_process(void *state, const cd_segment *seg, cd_rewri
   for (size_t k = 0; k < st->n_edits; k++) {
     const typo_edit *e = &st->edits[k];
     cd_status rc =
-        cd_rw_replace(rw, e->start, e->end, st->repl.data + e->r_off, e->r_len, e->rule, e->conf);
+        cd_rw_replace(rw, e->start, e->end, cd_buf_at(&st->repl, e->r_off), e->r_len, e->rule, e->conf);
     if (rc)
       return rc;
   }

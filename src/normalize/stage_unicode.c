@@ -217,7 +217,7 @@ static void close_unit(scan *sc, size_t end) {
   for (size_t k = sc->unit_piece; k < st->np; k++) {
     const piece *p = &st->pieces[k];
     if (cd_buf_append(&st->tmp, sc->s + pos, p->s - pos) ||
-        cd_buf_append(&st->tmp, st->pout.data + p->off, p->n)) {
+        cd_buf_append(&st->tmp, cd_buf_at(&st->pout, p->off), p->n)) {
       sc->status = CD_ERR_NOMEM;
       return;
     }
@@ -596,14 +596,14 @@ static cd_status emit(ustate *st, cd_rewriter *rw) {
   for (size_t k = 0; k < st->np;) {
     const piece *p = &st->pieces[k];
     cd_buf_clear(&st->acc);
-    if (cd_buf_append(&st->acc, st->pout.data + p->off, p->n))
+    if (cd_buf_append(&st->acc, cd_buf_at(&st->pout, p->off), p->n))
       return CD_ERR_NOMEM;
     size_t e = p->e, m = k + 1;
     double conf = p->conf;
     while (m < st->np && p->rule != R_MIXED && st->pieces[m].rule == p->rule &&
            st->pieces[m].s == e) {
       const piece *q = &st->pieces[m];
-      if (cd_buf_append(&st->acc, st->pout.data + q->off, q->n))
+      if (cd_buf_append(&st->acc, cd_buf_at(&st->pout, q->off), q->n))
         return CD_ERR_NOMEM;
       e = q->e;
       conf = q->conf < conf ? q->conf : conf;
