@@ -20,7 +20,7 @@ static int run_limited(const char *const *argv, rlim_t fsize, cd_buf *err) {
   pid_t pid = fork();
   if (pid == 0) {
     struct rlimit rl = {fsize, fsize};
-    signal(SIGXFSZ, SIG_IGN); /* a write past the limit then fails with EFBIG */
+    signal(SIGXFSZ, SIG_DFL); /* the program itself must turn the signal into EFBIG */
     setrlimit(RLIMIT_FSIZE, &rl);
     int fe = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(fe, 2);

@@ -30,6 +30,9 @@ static const cli_command *find(const char *name) {
 int main(int argc, char **argv) {
   /* A closed pipe is an ordinary end for a filter: write() reports EPIPE, we stop quietly. */
   signal(SIGPIPE, SIG_IGN);
+  /* Past a file-size limit, write() then fails with EFBIG and the temporary output is
+   * removed, instead of the process dying with a half-written temporary left behind. */
+  signal(SIGXFSZ, SIG_IGN);
   if (argc < 2) {
     usage(stderr);
     return CLI_USAGE;
