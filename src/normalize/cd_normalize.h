@@ -73,6 +73,23 @@ cd_status cd_normalize_stream(const cd_normalize_options *opts, cd_read_fn read,
                               cd_write_fn write, void *write_ud, cd_change_fn change,
                               void *change_ud, cd_normalize_report *report, cd_error *err);
 
+/* A normalizer reused across inputs: stages are opened once per language (they cost
+ * milliseconds to open: tables, the spoof checker, regular expressions, dictionaries) and told
+ * when a new document begins. For batches (check, eval filters, fuzzing). */
+typedef struct cd_normalizer cd_normalizer;
+
+cd_status cd_normalizer_new(const cd_normalize_options *opts, cd_normalizer **out,
+                            cd_error *err);
+void cd_normalizer_free(cd_normalizer *nz);
+/* One input; file_label and lang (may be NULL) override the options' for this input. */
+cd_status cd_normalizer_run(cd_normalizer *nz, const char *file_label, const char *lang,
+                            cd_read_fn read, void *read_ud, cd_write_fn write, void *write_ud,
+                            cd_change_fn change, void *change_ud, cd_normalize_report *report,
+                            cd_error *err);
+cd_status cd_normalizer_buffer(cd_normalizer *nz, const char *file_label, const char *lang,
+                               const char *in, size_t len, cd_buf *out, cd_buf *changes,
+                               cd_normalize_report *report, cd_error *err);
+
 /* Convenience over a buffer: out receives the text, changes (if not NULL) the JSON Lines. */
 cd_status cd_normalize_buffer(const cd_normalize_options *opts, const char *in, size_t len,
                               cd_buf *out, cd_buf *changes, cd_normalize_report *report,

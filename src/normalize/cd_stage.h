@@ -60,6 +60,9 @@ typedef struct cd_stage_def {
   cd_status (*open)(const cd_stage_env *env, void **state, cd_error *err);
   cd_status (*process)(void *state, const cd_segment *seg, cd_rewriter *rw, cd_error *err);
   void (*close)(void *state);
+  /* A new document begins (the stage is reused across inputs): forget what belongs to the
+   * previous one. NULL for a stage that keeps no state between lines. */
+  void (*reset)(void *state);
 } cd_stage_def;
 
 /* The stages after decode, defined in their own files. */

@@ -137,11 +137,33 @@ typedef struct pipeline {
   bool line_start;  /* the next segment starts a line */
   uint64_t line_no;
 
-  stage_rt stages[N_STAGES];
+  stage_rt *stages; /* the normalizer's stage set for the text's language */
   size_t n_stages;
   cd_normalize_report rep;
   const UNormalizer2 *nfc;
+  struct cd_normalizer *nz;
 } pipeline;
+
+/* Opened stages for one language, reused across inputs (opening them costs milliseconds:
+ * tables, spoof checker, regular expressions, dictionaries). */
+typedef struct stage_set {
+  char lang[16];
+  stage_rt stages[N_STAGES];
+  size_t n;
+  bool used;
+  uint64_t last_used;
+} stage_set;
+
+#define CD_MAX_SETS 6
+
+struct cd_normalizer {
+  cd_normalize_options opts;
+  const cd_stage_def *defs[N_STAGES];
+  size_t ndefs;
+  stage_set sets[CD_MAX_SETS];
+  uint64_t tick;
+  cd_langid *langid; /* opened on the first detection */
+};
 
 static cd_status read_more(pipeline *p) {
   if (p->eof)
@@ -316,28 +338,58 @@ static cd_status drain(pipeline *p, bool final) {
   }
 }
 
-static cd_status open_stages(pipeline *p, const cd_stage_def *const *defs, size_t n,
-                             const char *lang) {
-  cd_stage_env env = {lang, p->opts->data_dir, p->opts};
-  for (size_t k = 0; k < n; k++) {
-    stage_rt *rt = &p->stages[p->n_stages];
-    memset(rt, 0, sizeof *rt);
-    rt->def = defs[k];
-    cd_status st = defs[k]->open ? defs[k]->open(&env, &rt->state, p->err) : CD_OK;
-    if (st)
-      return st;
-    p->n_stages++;
+static void close_set(stage_set *set) {
+  for (size_t k = 0; k < set->n; k++) {
+    if (set->stages[k].def->close)
+      set->stages[k].def->close(set->stages[k].state);
+    cd_buf_free(&set->stages[k].out);
+    cd_rw_free(&set->stages[k].rw);
   }
+  memset(set, 0, sizeof *set);
+}
+
+/* The stage set for lang: reused when open, else opened (replacing the least recently used
+ * one). Every stage is told a new document begins, and stream offsets start again at 0. */
+static cd_status use_stages(pipeline *p, const char *lang) {
+  cd_normalizer *nz = p->nz;
+  stage_set *set = NULL, *lru = &nz->sets[0];
+  for (size_t i = 0; i < CD_MAX_SETS && !set; i++) {
+    if (nz->sets[i].used && strcmp(nz->sets[i].lang, lang) == 0)
+      set = &nz->sets[i];
+    else if (!nz->sets[i].used || (lru->used && nz->sets[i].last_used < lru->last_used))
+      lru = &nz->sets[i];
+  }
+  if (!set) {
+    set = lru;
+    close_set(set);
+    snprintf(set->lang, sizeof set->lang, "%s", lang);
+    set->used = true;
+    cd_stage_env env = {set->lang, nz->opts.data_dir, &nz->opts};
+    for (size_t k = 0; k < nz->ndefs; k++) {
+      stage_rt *rt = &set->stages[set->n];
+      memset(rt, 0, sizeof *rt);
+      rt->def = nz->defs[k];
+      cd_status st = rt->def->open ? rt->def->open(&env, &rt->state, p->err) : CD_OK;
+      if (st) {
+        close_set(set);
+        return st;
+      }
+      set->n++;
+    }
+  } else {
+    for (size_t k = 0; k < set->n; k++)
+      if (set->stages[k].def->reset)
+        set->stages[k].def->reset(set->stages[k].state);
+  }
+  for (size_t k = 0; k < set->n; k++)
+    set->stages[k].in_pos = set->stages[k].out_pos = 0;
+  set->last_used = ++nz->tick;
+  p->stages = set->stages;
+  p->n_stages = set->n;
   return CD_OK;
 }
 
 static void pipeline_free(pipeline *p) {
-  for (size_t k = 0; k < p->n_stages; k++) {
-    if (p->stages[k].def->close)
-      p->stages[k].def->close(p->stages[k].state);
-    cd_buf_free(&p->stages[k].out);
-    cd_rw_free(&p->stages[k].rw);
-  }
   cd_decoder_free(p->dec);
   cd_buf_free(&p->raw);
   cd_buf_free(&p->text);
@@ -348,6 +400,7 @@ static cd_status choose_lang(pipeline *p, char lang[16]) {
     snprintf(lang, 16, "%s", p->opts->lang);
     return CD_OK;
   }
+  cd_normalizer *nz = p->nz;
   /* Decode up to 64 KB of text (or all of it) before the first segment, to detect. */
   while (!p->eof && p->text.len - p->tpos < CD_SAMPLE) {
     cd_status st = read_more(p);
@@ -356,19 +409,19 @@ static cd_status choose_lang(pipeline *p, char lang[16]) {
     if (st)
       return st;
   }
-  cd_langid *id = NULL;
-  cd_status st = cd_langid_new(p->opts->data_dir, &id, p->err);
-  if (st)
-    return st;
-  cd_langid_detect(id, cd_buf_at(&p->text, p->tpos), p->text.len - p->tpos, lang);
-  cd_langid_free(id);
+  if (!nz->langid) {
+    cd_status st = cd_langid_new(p->opts->data_dir, &nz->langid, p->err);
+    if (st)
+      return st;
+  }
+  cd_langid_detect(nz->langid, cd_buf_at(&p->text, p->tpos), p->text.len - p->tpos, lang);
   p->rep.lang_detected = true;
   if (strcmp(lang, "und") == 0)
     snprintf(lang, 16, "en"); /* the house default when the text says nothing */
   return CD_OK;
 }
 
-static cd_status pipeline_run(pipeline *p, const cd_stage_def *const *defs, size_t n) {
+static cd_status pipeline_run(pipeline *p) {
   cd_status st;
   /* The charset is decided from up to 64 KB of raw input. */
   while (!p->eof && p->raw.len < CD_SAMPLE)
@@ -384,7 +437,7 @@ static cd_status pipeline_run(pipeline *p, const cd_stage_def *const *defs, size
   if ((st = choose_lang(p, lang)))
     return st;
   snprintf(p->rep.lang, sizeof p->rep.lang, "%s", lang);
-  if ((st = open_stages(p, defs, n, lang)))
+  if ((st = use_stages(p, lang)))
     return st;
   for (;;) {
     if ((st = drain(p, p->eof)))
@@ -399,14 +452,52 @@ static cd_status pipeline_run(pipeline *p, const cd_stage_def *const *defs, size
   return CD_OK;
 }
 
-static cd_status run_with(const cd_normalize_options *opts, const cd_stage_def *const *defs,
-                          size_t n, cd_read_fn read, void *read_ud, cd_write_fn write,
-                          void *write_ud, cd_change_fn change, void *change_ud,
-                          cd_normalize_report *report, cd_error *err) {
+static cd_status normalizer_new(const cd_normalize_options *opts,
+                                const cd_stage_def *const *defs, size_t n, cd_normalizer **out,
+                                cd_error *err) {
+  cd_normalizer *nz = calloc(1, sizeof *nz);
+  if (!nz)
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  nz->opts = *opts;
+  for (size_t k = 0; k < n && k < N_STAGES; k++)
+    nz->defs[nz->ndefs++] = defs[k];
+  *out = nz;
+  return CD_OK;
+}
+
+cd_status cd_normalizer_new(const cd_normalize_options *opts, cd_normalizer **out,
+                            cd_error *err) {
+  const cd_stage_def *defs[N_STAGES];
+  size_t n = 0;
+  for (size_t k = 0; k < N_STAGES; k++)
+    if (opts->stages & stage_table[k]->flag)
+      defs[n++] = stage_table[k];
+  return normalizer_new(opts, defs, n, out, err);
+}
+
+void cd_normalizer_free(cd_normalizer *nz) {
+  if (!nz)
+    return;
+  for (size_t i = 0; i < CD_MAX_SETS; i++)
+    close_set(&nz->sets[i]);
+  cd_langid_free(nz->langid);
+  free(nz);
+}
+
+cd_status cd_normalizer_run(cd_normalizer *nz, const char *file_label, const char *lang,
+                            cd_read_fn read, void *read_ud, cd_write_fn write, void *write_ud,
+                            cd_change_fn change, void *change_ud, cd_normalize_report *report,
+                            cd_error *err) {
+  cd_normalize_options o = nz->opts;
+  if (file_label)
+    o.file_label = file_label;
+  if (lang)
+    o.lang = lang;
   pipeline p;
   memset(&p, 0, sizeof p);
-  p.opts = opts;
-  p.label = opts->file_label ? opts->file_label : "-";
+  p.opts = &o;
+  p.nz = nz;
+  p.label = o.file_label ? o.file_label : "-";
   p.read = read;
   p.read_ud = read_ud;
   p.write = write;
@@ -419,10 +510,10 @@ static cd_status run_with(const cd_normalize_options *opts, const cd_stage_def *
   p.nfc = unorm2_getNFCInstance(&ec);
   if (U_FAILURE(ec))
     return cd_error_set(err, CD_ERR_INTERNAL, "ICU: NFC data unavailable: %s", u_errorName(ec));
-  cd_status st = cd_decoder_new(opts->from_charset, (opts->stages & CD_STAGE_DECODE) != 0,
-                                opts->strict, p.label, &p.dec, err);
+  cd_status st = cd_decoder_new(o.from_charset, (o.stages & CD_STAGE_DECODE) != 0, o.strict,
+                                p.label, &p.dec, err);
   if (!st)
-    st = pipeline_run(&p, defs, n);
+    st = pipeline_run(&p);
   if (report)
     *report = p.rep;
   pipeline_free(&p);
@@ -432,12 +523,13 @@ static cd_status run_with(const cd_normalize_options *opts, const cd_stage_def *
 cd_status cd_normalize_stream(const cd_normalize_options *opts, cd_read_fn read, void *read_ud,
                               cd_write_fn write, void *write_ud, cd_change_fn change,
                               void *change_ud, cd_normalize_report *report, cd_error *err) {
-  const cd_stage_def *defs[N_STAGES];
-  size_t n = 0;
-  for (size_t k = 0; k < N_STAGES; k++)
-    if (opts->stages & stage_table[k]->flag)
-      defs[n++] = stage_table[k];
-  return run_with(opts, defs, n, read, read_ud, write, write_ud, change, change_ud, report, err);
+  cd_normalizer *nz = NULL;
+  cd_status st = cd_normalizer_new(opts, &nz, err);
+  if (!st)
+    st = cd_normalizer_run(nz, NULL, NULL, read, read_ud, write, write_ud, change, change_ud,
+                           report, err);
+  cd_normalizer_free(nz);
+  return st;
 }
 
 /* ---- in-memory convenience ------------------------------------------------------------ */
@@ -468,6 +560,14 @@ static cd_status json_change(void *ud, const cd_change *c, cd_error *err) {
   return st ? cd_error_set(err, st, "out of memory") : CD_OK;
 }
 
+cd_status cd_normalizer_buffer(cd_normalizer *nz, const char *file_label, const char *lang,
+                               const char *in, size_t len, cd_buf *out, cd_buf *changes,
+                               cd_normalize_report *report, cd_error *err) {
+  mem_reader r = {in, len, 0};
+  return cd_normalizer_run(nz, file_label, lang, mem_read, &r, buf_write, out,
+                           changes ? json_change : NULL, changes, report, err);
+}
+
 cd_status cd_normalize_buffer(const cd_normalize_options *opts, const char *in, size_t len,
                               cd_buf *out, cd_buf *changes, cd_normalize_report *report,
                               cd_error *err) {
@@ -486,8 +586,11 @@ cd_status cd_stage_run_buffer(const cd_stage_def *def, const cd_stage_env *env, 
   o.stages = 0; /* no decoding: the input is taken as UTF-8 */
   o.lang = env->lang ? env->lang : "en";
   o.data_dir = env->data_dir;
-  mem_reader r = {in, len, 0};
   const cd_stage_def *defs[1] = {def};
-  return run_with(&o, defs, 1, mem_read, &r, buf_write, out,
-                  changes_json ? json_change : NULL, changes_json, NULL, err);
+  cd_normalizer *nz = NULL;
+  cd_status st = normalizer_new(&o, defs, 1, &nz, err);
+  if (!st)
+    st = cd_normalizer_buffer(nz, NULL, NULL, in, len, out, changes_json, NULL, err);
+  cd_normalizer_free(nz);
+  return st;
 }

@@ -337,5 +337,15 @@ static cd_status boilerplate_process(void *state, const cd_segment *seg, cd_rewr
   return fix_dateline(s, t, start, b, rw);
 }
 
-const cd_stage_def cd_stage_boilerplate = {"boilerplate", CD_STAGE_BOILERPLATE, boilerplate_open,
-                                           boilerplate_process, boilerplate_close};
+static void boilerplate_reset(void *state) {
+  bp_state *s = state;
+  if (!s)
+    return;
+  s->seen_text = false;
+  s->deleted = false;
+  s->blanks = 0;
+}
+
+const cd_stage_def cd_stage_boilerplate = {"boilerplate",       CD_STAGE_BOILERPLATE,
+                                           boilerplate_open,    boilerplate_process,
+                                           boilerplate_close,   boilerplate_reset};

@@ -99,5 +99,11 @@ static cd_status names_open(const cd_stage_env *env, void **state, cd_error *err
   return CD_OK;
 }
 
-const cd_stage_def cd_stage_names = {"names", CD_STAGE_NAMES, names_open, names_process,
-                                     names_close};
+static void names_reset(void *state) {
+  names_state *s = state;
+  if (s && s->sc)
+    cd_names_scanner_reset(s->sc);
+}
+
+const cd_stage_def cd_stage_names = {"names",     CD_STAGE_NAMES, names_open, names_process,
+                                     names_close, names_reset};

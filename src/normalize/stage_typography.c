@@ -918,5 +918,12 @@ static cd_status typography_process(void *state, const cd_segment *seg, cd_rewri
   return CD_OK;
 }
 
-const cd_stage_def cd_stage_typography = {"typography", CD_STAGE_TYPOGRAPHY, typography_open,
-                                          typography_process, typography_close};
+static void typography_reset(void *state) {
+  typo_state *st = state;
+  if (st)
+    st->in_fence = false;
+}
+
+const cd_stage_def cd_stage_typography = {"typography",      CD_STAGE_TYPOGRAPHY,
+                                          typography_open,   typography_process,
+                                          typography_close,  typography_reset};

@@ -20,20 +20,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static const char *const langs[] = {"en", "fr", "de", "uk", "ru", NULL};
   if (size < 1)
     return 0;
-  cd_normalize_options o;
-  cd_normalize_options_init(&o);
-  o.lang = langs[data[0] % 6];
-  o.data_dir = getenv("COPYDESK_DATA") ? getenv("COPYDESK_DATA") : CD_FUZZ_DATA_DIR;
-  o.window = 512;
+  /* Two normalizers live for the whole run, as in a batch: stages open once per language
+   * and are reset per document (which the fuzzer thereby checks too). */
+  static cd_normalizer *all, *lines;
   bool keep_lines = data[0] & 0x80;
-  if (keep_lines)
-    o.stages &= ~(unsigned)CD_STAGE_BOILERPLATE;
+  cd_normalizer **nz = keep_lines ? &lines : &all;
+  if (!*nz) {
+    cd_normalize_options o;
+    cd_normalize_options_init(&o);
+    o.data_dir = getenv("COPYDESK_DATA") ? getenv("COPYDESK_DATA") : CD_FUZZ_DATA_DIR;
+    o.window = 512;
+    if (keep_lines)
+      o.stages &= ~(unsigned)CD_STAGE_BOILERPLATE;
+    cd_error e;
+    if (cd_normalizer_new(&o, nz, &e))
+      abort();
+  }
   const char *in = (const char *)data + 1;
   size_t len = size - 1;
   cd_buf out = CD_BUF_INIT, log = CD_BUF_INIT, replayed = CD_BUF_INIT;
   cd_error err;
   cd_normalize_report rep;
-  if (cd_normalize_buffer(&o, in, len, &out, &log, &rep, &err) == CD_OK) {
+  if (cd_normalizer_buffer(*nz, "fuzz", langs[data[0] % 6], in, len, &out, &log, &rep, &err) ==
+      CD_OK) {
     if (!cd_utf8_is_valid(out.data ? out.data : "", out.len))
       abort();
     if (cd_change_log_replay(in, len, log.data ? log.data : "", log.len, &replayed, &err) != CD_OK)

@@ -147,26 +147,22 @@ static int read_all(const char *path, cd_buf *out) {
   return 0;
 }
 
-static int check_article(cd_checker *c, const char *path, const char *lang_opt,
-                         const char *data_dir) {
+/* Articles are decoded, repaired and cleaned with one normalizer for the whole batch (its
+ * stages open once per language), keeping the lines so positions point into the file. */
+static int check_article(cd_checker *c, cd_normalizer *nz, const char *path,
+                         const char *lang_opt) {
   cd_buf raw = CD_BUF_INIT, text = CD_BUF_INIT;
   if (read_all(path, &raw))
     return -1;
   char lang[16], tgt[16];
-  cd_normalize_options o;
-  cd_normalize_options_init(&o);
-  /* decode, repair and clean, but keep the lines so positions point into the file */
-  o.stages = CD_STAGE_DECODE | CD_STAGE_MOJIBAKE | CD_STAGE_UNICODE;
-  o.data_dir = data_dir;
-  o.file_label = path;
-  if (lang_opt)
-    o.lang = lang_opt;
-  else if (cd_lang_from_filename(path, lang, tgt) && cd_lang_tag_valid(lang))
-    o.lang = lang;
+  const char *use_lang = lang_opt;
+  if (!use_lang && cd_lang_from_filename(path, lang, tgt) && cd_lang_tag_valid(lang))
+    use_lang = lang;
   cd_error err;
   cd_normalize_report rep;
   int rc = 0;
-  if (cd_normalize_buffer(&o, cd_buf_at(&raw, 0), raw.len, &text, NULL, &rep, &err)) {
+  if (cd_normalizer_buffer(nz, path, use_lang, cd_buf_at(&raw, 0), raw.len, &text, NULL, &rep,
+                           &err)) {
     cli_error("check", "%s", err.message);
     rc = -1;
   } else if (cd_check_article(c, path, rep.lang, cd_buf_at(&text, 0), text.len, &err)) {
@@ -472,6 +468,7 @@ static int run(int argc, char **argv) {
     o.mentions_ud = &names;
   }
   cd_checker *chk = NULL;
+  cd_normalizer *nz = NULL;
   cd_error err;
   if (cd_checker_new(&o, &chk, &err)) {
     cli_error("check", "%s", err.message);
@@ -481,6 +478,14 @@ static int run(int argc, char **argv) {
   }
   if (apply_levels(chk, &disable, &levels))
     goto done;
+  cd_normalize_options no;
+  cd_normalize_options_init(&no);
+  no.stages = CD_STAGE_DECODE | CD_STAGE_MOJIBAKE | CD_STAGE_UNICODE;
+  no.data_dir = o.data_dir;
+  if (cd_normalizer_new(&no, &nz, &err)) {
+    cli_error("check", "%s", err.message);
+    goto done;
+  }
   bool progress = isatty(2) && articles.n + pairs.n > 20;
   size_t total = articles.n + pairs.n, done_n = 0;
   for (size_t i = 0; i < articles.n; i++, done_n++) {
@@ -488,7 +493,7 @@ static int run(int argc, char **argv) {
       fprintf(stderr, "\rcopydesk: check: %zu/%zu files", done_n, total);
     if (nrc == 0)
       cd_names_scanner_reset(names.sc); /* earlier mentions count within one article */
-    if (check_article(chk, articles.v[i], lang, o.data_dir))
+    if (check_article(chk, nz, articles.v[i], lang))
       goto done;
   }
   for (size_t i = 0; i < pairs.n; i++, done_n++) {
@@ -523,6 +528,7 @@ static int run(int argc, char **argv) {
   }
   cd_buf_free(&report);
 done:
+  cd_normalizer_free(nz);
   cd_checker_free(chk);
   if (nrc == 0)
     names_close(&names);
