@@ -97,6 +97,10 @@ static cd_status open_main(names_src *s, const char *path, cd_error *err) {
   if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
     return cd_error_set(err, CD_ERR_DATA, "%s: cannot open the names database: %s", path,
                         s->db ? sqlite3_errmsg(s->db) : "out of memory");
+  /* a read-only data file: keep the shared lock (no lock/unlock syscalls per query) and
+   * map it into memory */
+  sqlite3_exec(s->db, "PRAGMA locking_mode=EXCLUSIVE; PRAGMA mmap_size=1073741824;", NULL, NULL,
+               NULL);
   sqlite3_stmt *m = NULL;
   int rc = sqlite3_prepare_v2(s->db, "SELECT (SELECT value FROM meta WHERE key='magic'), "
                                      "(SELECT value FROM meta WHERE key='format')",

@@ -50,7 +50,21 @@ typedef struct cache_ent {
   char lang[16];
 } cache_ent;
 
+#define SPAN_CACHE 4096
+
+typedef struct span_ent {
+  uint64_t h;
+  char *key; /* span text, NUL, lang, NUL; NULL = empty slot */
+  size_t key_len;
+  size_t n;  /* hits found (only the best two are kept) */
+  cd_names_hit hits[2];
+  size_t core;
+  bool keep, inflected, ambiguous;
+  char *lemma; /* inflected: the folded lemma text */
+} span_ent;
+
 struct cd_names_scanner {
+  span_ent *spans;
   cd_names *db;
   cd_names_scan_options o;
   char lang[16];
@@ -687,13 +701,27 @@ static cd_status emit(cd_names_scanner *s, emit_ctx *ec, const cd_names_hit *h, 
   return ec->fn(ec->ud, &m, err);
 }
 
-/* Handles words[i .. i+len) as a candidate; *consumed when it is a mention (reported) or a
- * deliberate skip. */
-static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t i, size_t len,
-                          bool *consumed, emit_ctx *ec, cd_error *err) {
-  *consumed = false;
+/* The lookup result of a span text in a language, cached: the same names recur in a
+ * document and across documents, and the result depends on the span text only. */
+static cd_status resolve(cd_names_scanner *s, const char *t, size_t i, size_t len,
+                         span_ent **out, cd_error *err) {
   word *w = s->words;
   size_t sb = w[i].b, se = w[i + len - 1].e;
+  uint64_t h = 1469598103934665603ULL;
+  for (size_t j = sb; j < se; j++)
+    h = (h ^ (unsigned char)t[j]) * 1099511628211ULL;
+  for (const char *l = s->lang; *l; l++)
+    h = (h ^ (unsigned char)*l) * 1099511628211ULL;
+  span_ent *r = &s->spans[h % SPAN_CACHE];
+  size_t ll = strlen(s->lang);
+  if (r->key && r->h == h && r->key_len == se - sb + 1 + ll &&
+      memcmp(r->key, t + sb, se - sb) == 0 && memcmp(r->key + (se - sb) + 1, s->lang, ll) == 0) {
+    *out = r;
+    return CD_OK;
+  }
+  free(r->key);
+  free(r->lemma);
+  memset(r, 0, sizeof *r);
   cd_names_query q = {t + sb, se - sb, t, sb, s->lang, true};
   cd_names_hit hits[MAX_HITS];
   size_t n = 0, core = q.len;
@@ -701,27 +729,65 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
   cd_status st = cd_names_find_span(s->db, &q, hits, MAX_HITS, &n, &core, &keep, err);
   if (st)
     return st;
-  bool inflected = false;
-  infl_result ir;
   if (n == 0 || (hits[0].level == CD_MATCH_FUZZY && !hits[0].context)) {
     bool cyr = false;
     for (size_t j = 0; j < len; j++)
       cyr |= w[i + j].cyr;
     bool found = false;
+    infl_result ir;
     if (cyr && (st = infl_find(s, t, i, len, &ir, &found, err)))
       return st;
     if (found) {
-      if (ir.ambiguous) {
-        *consumed = true;
-        return CD_OK;
-      }
+      r->ambiguous = ir.ambiguous;
       hits[0] = ir.hit;
       n = 1;
-      inflected = true;
+      r->inflected = true;
       core = se - sb;
       keep = false;
+      if (!(r->lemma = strdup(ir.lemma)))
+        return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
     }
   }
+  r->n = n;
+  memcpy(r->hits, hits, (n < 2 ? n : 2) * sizeof *hits);
+  r->core = core;
+  r->keep = keep;
+  r->key_len = se - sb + 1 + ll;
+  if (!(r->key = malloc(r->key_len + 1))) {
+    free(r->lemma);
+    memset(r, 0, sizeof *r);
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  }
+  memcpy(r->key, t + sb, se - sb);
+  r->key[se - sb] = '\0';
+  memcpy(r->key + (se - sb) + 1, s->lang, ll + 1);
+  r->h = h;
+  *out = r;
+  return CD_OK;
+}
+
+/* Handles words[i .. i+len) as a candidate; *consumed when it is a mention (reported) or a
+ * deliberate skip. */
+static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t i, size_t len,
+                          bool *consumed, emit_ctx *ec, cd_error *err) {
+  *consumed = false;
+  word *w = s->words;
+  size_t sb = w[i].b, se = w[i + len - 1].e;
+  span_ent *r = NULL;
+  cd_status st = resolve(s, t, i, len, &r, err);
+  if (st)
+    return st;
+  if (r->ambiguous) {
+    *consumed = true;
+    return CD_OK;
+  }
+  size_t n = r->n, core = r->core;
+  bool keep = r->keep, inflected = r->inflected;
+  cd_names_hit hits[2];
+  memcpy(hits, r->hits, sizeof hits);
+  infl_result ir;
+  if (inflected)
+    snprintf(ir.lemma, sizeof ir.lemma, "%s", r->lemma);
   if (n == 0)
     return CD_OK;
   /* Several entities at the same top score: ambiguous, leave it. */
@@ -898,6 +964,12 @@ void cd_names_scanner_free(cd_names_scanner *s) {
   free(s->fem);
   free(s->words);
   free(s->cache);
+  if (s->spans)
+    for (size_t i = 0; i < SPAN_CACHE; i++) {
+      free(s->spans[i].key);
+      free(s->spans[i].lemma);
+    }
+  free(s->spans);
   cd_buf_free(&s->added);
   cd_buf_free(&s->key);
   cd_buf_free(&s->repl);
@@ -945,7 +1017,10 @@ cd_status cd_names_scanner_new(cd_names *db, const cd_names_scan_options *o,
                                cd_names_scanner **out, cd_error *err) {
   *out = NULL;
   cd_names_scanner *s = calloc(1, sizeof *s);
-  if (!s || !(s->cache = calloc(CACHE, sizeof *s->cache))) {
+  if (!s || !(s->cache = calloc(CACHE, sizeof *s->cache)) ||
+      !(s->spans = calloc(SPAN_CACHE, sizeof *s->spans))) {
+    if (s)
+      free(s->cache);
     free(s);
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   }
