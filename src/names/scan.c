@@ -61,6 +61,11 @@ typedef struct span_ent {
   size_t core;
   bool keep, inflected, ambiguous;
   char *lemma; /* inflected: the folded lemma text */
+  char *roles;  /* folded role values of hits[0], each NUL-terminated, "" at the end;
+                   NULL = not fetched yet */
+  size_t roles_len;
+  char *repl;   /* the replacement text (non-inflected path), NULL = not computed yet */
+  size_t repl_len;
 } span_ent;
 
 struct cd_names_scanner {
@@ -162,6 +167,8 @@ static bool known_in(cd_names_scanner *s, Hunhandle *h, const char *w, size_t n)
 /* ---- words ------------------------------------------------------------------------------ */
 
 static bool is_word_cp(int32_t c) {
+  if (c < 0x80)
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
   int8_t t = (int8_t)u_charType(c);
   return u_isalnum(c) || t == U_NON_SPACING_MARK || t == U_COMBINING_SPACING_MARK;
 }
@@ -173,6 +180,8 @@ static bool is_joiner(int32_t c) {
 }
 
 static bool is_cap(int32_t c) {
+  if (c < 0x80)
+    return c >= 'A' && c <= 'Z';
   return u_isupper(c) || u_istitle(c) ||
          (u_charType(c) == U_OTHER_LETTER && u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC));
 }
@@ -337,36 +346,6 @@ static bool fold_eq(cd_names_scanner *s, const char *a, size_t an, const char *b
   if (cd_names_key_fold(k, a, an, &s->tmp, NULL) || cd_names_key_fold(k, b, bn, &s->tmp2, NULL))
     return false;
   return s->tmp2.len == s->tmp.len && memcmp(s->tmp2.data, s->tmp.data, s->tmp.len) == 0;
-}
-
-typedef struct role_check {
-  cd_names_scanner *s;
-  const char *before;
-  size_t before_len;
-  bool found;
-} role_check;
-
-static void role_fn(void *ud, const char *lang, const char *kind, const char *val) {
-  (void)lang;
-  (void)kind;
-  role_check *r = ud;
-  if (r->found || !val)
-    return;
-  size_t vl = strlen(val);
-  /* the text before the span ends with the role (case-insensitive), then spaces */
-  size_t e = r->before_len;
-  while (e > 0 && r->before[e - 1] == ' ')
-    e--;
-  if (e < vl)
-    return;
-  if (e > vl) {
-    size_t p = e - vl;
-    int32_t c = cd_utf8_prev(r->before, &p);
-    if (c >= 0 && is_word_cp(c))
-      return;
-  }
-  if (fold_eq(r->s, r->before + e - vl, vl, val, vl))
-    r->found = true;
 }
 
 static bool ring_has(cd_names_scanner *s, const char *id) {
@@ -721,6 +700,8 @@ static cd_status resolve(cd_names_scanner *s, const char *t, size_t i, size_t le
   }
   free(r->key);
   free(r->lemma);
+  free(r->roles);
+  free(r->repl);
   memset(r, 0, sizeof *r);
   cd_names_query q = {t + sb, se - sb, t, sb, s->lang, true};
   cd_names_hit hits[MAX_HITS];
@@ -766,6 +747,65 @@ static cd_status resolve(cd_names_scanner *s, const char *t, size_t i, size_t le
   return CD_OK;
 }
 
+static void role_collect(void *ud, const char *lang, const char *kind, const char *val) {
+  (void)lang;
+  (void)kind;
+  cd_names_scanner *s = ud;
+  if (!val || cd_names_key_fold(cd_names_get_keyer(s->db), val, strlen(val), &s->tmp, NULL))
+    return;
+  cd_buf_append(&s->tmp2, s->tmp.data, s->tmp.len + 1);
+}
+
+/* Whether the text before the span ends with a role of the entity (case-insensitive, at a
+ * word boundary): "President Zelensky", "le président Macron". The folded roles are
+ * fetched once per cached span. */
+static cd_status role_before(cd_names_scanner *s, span_ent *r, const cd_names_hit *h,
+                             const char *t, size_t sb, bool *found, cd_error *err) {
+  *found = false;
+  if (!r->roles) {
+    cd_buf_clear(&s->tmp2);
+    cd_names_context(s->db, h, "role", role_collect, s, err);
+    if (cd_buf_append(&s->tmp2, "", 1) || !(r->roles = malloc(s->tmp2.len)))
+      return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    memcpy(r->roles, s->tmp2.data, s->tmp2.len);
+    r->roles_len = s->tmp2.len;
+  }
+  if (!r->roles[0])
+    return CD_OK;
+  size_t e = sb;
+  while (e > 0 && t[e - 1] == ' ')
+    e--;
+  if (e == 0)
+    return CD_OK;
+  /* the last 80 bytes before the span (at a character boundary), folded */
+  size_t b = e > 80 ? e - 80 : 0;
+  while (b > 0 && b < e && ((unsigned char)t[b] & 0xC0) == 0x80)
+    b++;
+  if (cd_names_key_fold(cd_names_get_keyer(s->db), t + b, e - b, &s->tmp, err))
+    return CD_OK;
+  const char *tail = s->tmp.data;
+  size_t tl = s->tmp.len;
+  for (const char *v = r->roles; *v; v += strlen(v) + 1) {
+    size_t vl = strlen(v);
+    if (vl > tl || memcmp(tail + tl - vl, v, vl) != 0)
+      continue;
+    if (vl < tl) { /* a word boundary before the role */
+      size_t p = tl - vl;
+      int32_t c = cd_utf8_prev(tail, &p);
+      if (c >= 0 && is_word_cp(c))
+        continue;
+    } else if (b > 0) {
+      size_t p = b;
+      int32_t c = cd_utf8_prev(t, &p);
+      if (c >= 0 && is_word_cp(c))
+        continue;
+    }
+    *found = true;
+    return CD_OK;
+  }
+  return CD_OK;
+}
+
 /* Handles words[i .. i+len) as a candidate; *consumed when it is a mention (reported) or a
  * deliberate skip. */
 static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t i, size_t len,
@@ -802,9 +842,10 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
   bool context = h->context;
   /* role word(s) right before, or an earlier full mention */
   if (!context && (h->part == CD_PART_SURNAME || h->level == CD_MATCH_FUZZY || inflected)) {
-    role_check rc = {s, t, sb, false};
-    cd_names_context(s->db, h, "role", role_fn, &rc, err);
-    if (rc.found)
+    bool found = false;
+    if ((st = role_before(s, r, h, t, sb, &found, err)))
+      return st;
+    if (found)
       context = true, prev_cap = false;
     else if (ring_has(s, h->id))
       context = true;
@@ -881,9 +922,19 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
         conf = 0.6;
       }
     }
-    st = cd_names_replacement(s->db, h, s->lang, t + sb, core, se - sb, keep, &s->repl, err);
-    if (st)
-      return st;
+    if (!r->repl) {
+      st = cd_names_replacement(s->db, h, s->lang, t + sb, core, se - sb, keep, &s->repl, err);
+      if (st)
+        return st;
+      if (!(r->repl = malloc(s->repl.len + 1)))
+        return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+      memcpy(r->repl, s->repl.data, s->repl.len + 1);
+      r->repl_len = s->repl.len;
+    } else {
+      cd_buf_clear(&s->repl);
+      if (cd_buf_append(&s->repl, r->repl, r->repl_len))
+        return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    }
     is_canon = s->repl.len == se - sb && memcmp(s->repl.data, t + sb, se - sb) == 0;
   }
   *consumed = true;
@@ -968,6 +1019,8 @@ void cd_names_scanner_free(cd_names_scanner *s) {
     for (size_t i = 0; i < SPAN_CACHE; i++) {
       free(s->spans[i].key);
       free(s->spans[i].lemma);
+      free(s->spans[i].roles);
+      free(s->spans[i].repl);
     }
   free(s->spans);
   cd_buf_free(&s->added);
