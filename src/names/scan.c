@@ -964,14 +964,23 @@ cd_status cd_names_scan(cd_names_scanner *s, const char *text, size_t len, const
     for (size_t k = 0; k < nw; k++)
       w[k].b += pos, w[k].e += pos;
     for (size_t i = 0; i < nw;) {
-      if (!w[i].cap || !word_maybe(s, &w[i], text + w[i].b, w[i].e - w[i].b)) {
+      unsigned m0 = w[i].cap ? word_maybe(s, &w[i], text + w[i].b, w[i].e - w[i].b) : 0;
+      if (!m0) {
         i++;
         continue;
       }
+      /* the span grows over capitalized words that may be name words themselves (a word
+       * no name has cannot be part of a match); Cyrillic words after an inflected first
+       * word may be case forms (Кривого Рогу) */
       size_t maxlen = 1;
       while (maxlen < MAX_SPAN && i + maxlen < nw && w[i + maxlen].cap &&
-             adjacent(text, &w[i + maxlen - 1], &w[i + maxlen]))
+             adjacent(text, &w[i + maxlen - 1], &w[i + maxlen])) {
+        const word *nx = &w[i + maxlen];
+        if (nx->e - nx->b > 2 && !((m0 & 2) && nx->cyr) &&
+            !word_maybe(s, nx, text + nx->b, nx->e - nx->b))
+          break;
         maxlen++;
+      }
       bool consumed = false;
       size_t l = maxlen;
       for (; l >= 1; l--) {
