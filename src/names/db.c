@@ -290,12 +290,17 @@ static void hit_add(hitset *hs, const cd_names_hit *h) {
 /* Queries one key in both sources; calls back per row. part_mask selects parts. */
 typedef void (*row_fn)(void *ud, names_src *s, bool house, sqlite3_stmt *row);
 
+/* single: the key was made from one word of text (no space), so it is a word key: the
+ * Bloom filter of word keys rejects most misses without a query. */
 static cd_status query_key(cd_names *db, const char *key, size_t klen, int kind, row_fn fn,
-                           void *ud, cd_error *err) {
+                           void *ud, bool single, cd_error *err) {
   names_src *all[2] = {&db->main, &db->house};
+  uint64_t h = single ? cd_names_hash(key, klen) : 0;
   for (int i = 0; i < 2; i++) {
     names_src *s = all[i];
     if (!s->db)
+      continue;
+    if (single && s->bloom && !cd_names_bloom_has(s->bloom, s->nbits, h))
       continue;
     sqlite3_reset(s->by_key);
     sqlite3_bind_text(s->by_key, 1, key, (int)klen, SQLITE_TRANSIENT);
@@ -372,6 +377,7 @@ static void collect_ids(void *ud, names_src *s, bool house, sqlite3_stmt *row) {
 static cd_status find_levels(cd_names *db, const char *s, size_t n, collect *c, bool fuzzy,
                              double bonus, const char *why_suffix, cd_error *err) {
   char why[96];
+  bool single = memchr(s, ' ', n) == NULL;
   cd_status st = cd_names_key_fold(db->k, s, n, &db->fold, err);
   if (st)
     return st;
@@ -379,7 +385,7 @@ static cd_status find_levels(cd_names *db, const char *s, size_t n, collect *c, 
   c->score = 1.0 - bonus;
   snprintf(why, sizeof why, "exact variant%s", why_suffix);
   c->why = why;
-  st = query_key(db, db->fold.data, db->fold.len, CD_KEY_FOLD, collect_row, c, err);
+  st = query_key(db, db->fold.data, db->fold.len, CD_KEY_FOLD, collect_row, c, single, err);
   size_t count = 0;
   if (!st)
     st = cd_names_key_ascii(db->k, s, n, &db->ascii, &count, err);
@@ -388,7 +394,7 @@ static cd_status find_levels(cd_names *db, const char *s, size_t n, collect *c, 
   snprintf(why, sizeof why, "transliteration%s", why_suffix);
   for (size_t i = 0, off = 0; i < count && !st; i++) {
     size_t l = strlen(db->ascii.data + off);
-    st = query_key(db, db->ascii.data + off, l, CD_KEY_ASCII, collect_row, c, err);
+    st = query_key(db, db->ascii.data + off, l, CD_KEY_ASCII, collect_row, c, single, err);
     off += l + 1;
   }
   if (!st && fuzzy) {
@@ -397,7 +403,7 @@ static cd_status find_levels(cd_names *db, const char *s, size_t n, collect *c, 
       c->level = CD_MATCH_FUZZY;
       c->score = c->ids ? 0.92 : 0.6;
       snprintf(why, sizeof why, "fuzzy%s", why_suffix);
-      st = query_key(db, db->tmp.data, db->tmp.len, CD_KEY_SKEL, collect_row, c, err);
+      st = query_key(db, db->tmp.data, db->tmp.len, CD_KEY_SKEL, collect_row, c, single, err);
     }
   }
   return st;
@@ -425,6 +431,7 @@ cd_status cd_names_find(cd_names *db, const cd_names_query *q, cd_names_hit *hit
     last--;
   if (hs.n == 0 && last > 1) {
     size_t gl = last - 1;
+    bool gsingle = memchr(q->text, ' ', gl) == NULL;
     char ids[32][96];
     collect g;
     memset(&g, 0, sizeof g);
@@ -435,13 +442,13 @@ cd_status cd_names_find(cd_names *db, const cd_names_query *q, cd_names_hit *hit
     /* entities whose given names match the given part (fold or ascii) */
     st = cd_names_key_fold(db->k, q->text, gl, &db->tmp2, err);
     if (!st)
-      st = query_key(db, db->tmp2.data, db->tmp2.len, CD_KEY_FOLD, collect_ids, &g, err);
+      st = query_key(db, db->tmp2.data, db->tmp2.len, CD_KEY_FOLD, collect_ids, &g, gsingle, err);
     size_t count = 0;
     if (!st)
       st = cd_names_key_ascii(db->k, q->text, gl, &db->tmp2, &count, err);
     for (size_t i = 0, off = 0; i < count && !st; i++) {
       size_t l = strlen(db->tmp2.data + off);
-      st = query_key(db, db->tmp2.data + off, l, CD_KEY_ASCII, collect_ids, &g, err);
+      st = query_key(db, db->tmp2.data + off, l, CD_KEY_ASCII, collect_ids, &g, gsingle, err);
       off += l + 1;
     }
     if (!st && g.n_ids) {
@@ -454,12 +461,13 @@ cd_status cd_names_find(cd_names *db, const cd_names_query *q, cd_names_hit *hit
       return st;
   }
   if (hs.n == 0 && q->fuzzy) {
+    bool qsingle = memchr(q->text, ' ', q->len) == NULL;
     st = cd_names_key_skel(db->k, q->text, q->len, &db->tmp, err);
     if (!st && db->tmp.len >= 3) {
       c.level = CD_MATCH_FUZZY;
       c.score = 0.6;
       c.why = "fuzzy (consonant skeleton)";
-      st = query_key(db, db->tmp.data, db->tmp.len, CD_KEY_SKEL, collect_row, &c, err);
+      st = query_key(db, db->tmp.data, db->tmp.len, CD_KEY_SKEL, collect_row, &c, qsingle, err);
     }
     if (st)
       return st;

@@ -237,7 +237,8 @@ static cd_status split_words(cd_names_scanner *s, const char *t, size_t n, size_
       break;
     }
     w.e = i;
-    if (!w.cap) {
+    if (!w.cap && (memchr(t + w.b, '\'', w.e - w.b) || memchr(t + w.b, 0xE2, w.e - w.b) ||
+                   memchr(t + w.b, 0xCA, w.e - w.b))) {
       size_t el = elision(t, w.b, w.e);
       if (el) {
         w.b = el;
@@ -341,12 +342,6 @@ static unsigned word_maybe(cd_names_scanner *s, const word *wd, const char *w, s
 
 /* ---- context ------------------------------------------------------------------------------ */
 
-static bool fold_eq(cd_names_scanner *s, const char *a, size_t an, const char *b, size_t bn) {
-  cd_names_keyer *k = cd_names_get_keyer(s->db);
-  if (cd_names_key_fold(k, a, an, &s->tmp, NULL) || cd_names_key_fold(k, b, bn, &s->tmp2, NULL))
-    return false;
-  return s->tmp2.len == s->tmp.len && memcmp(s->tmp2.data, s->tmp.data, s->tmp.len) == 0;
-}
 
 static bool ring_has(cd_names_scanner *s, const char *id) {
   for (size_t i = 0; i < s->ring_n; i++)
@@ -368,9 +363,12 @@ static void ring_add(cd_names_scanner *s, const char *id) {
     s->ring_n++;
 }
 
+/* heads are folded when loaded */
 static bool is_head(cd_names_scanner *s, const char *w, size_t n) {
+  if (!s->n_heads || cd_names_key_fold(cd_names_get_keyer(s->db), w, n, &s->tmp, NULL))
+    return false;
   for (size_t i = 0; i < s->n_heads; i++)
-    if (fold_eq(s, s->heads[i], strlen(s->heads[i]), w, n))
+    if (strcmp(s->heads[i], s->tmp.data) == 0)
       return true;
   return false;
 }
@@ -1099,6 +1097,18 @@ cd_status cd_names_scanner_new(cd_names *db, const cd_names_scan_options *o,
     st = load_list(s->o.data_dir, "compound-heads.txt", &s->heads, &s->n_heads, err);
     if (!st)
       st = load_list(s->o.data_dir, "feminine-endings.txt", &s->fem, &s->n_fem, err);
+  }
+  for (size_t i = 0; i < s->n_heads && !st; i++) {
+    char *h = s->heads[i];
+    if ((st = cd_names_key_fold(cd_names_get_keyer(db), h, strlen(h), &s->tmp, err)))
+      break;
+    char *p = strdup(s->tmp.data ? s->tmp.data : "");
+    if (!p) {
+      st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+      break;
+    }
+    free(h);
+    s->heads[i] = p;
   }
   if (!st) {
     /* fold the endings once: "fem\tuk\tСЬКА" -> "fem\tuk\tська" */
