@@ -28,7 +28,7 @@
 #define MAX_SPAN 4
 #define RING 32
 #define RING_LINES 12 /* an earlier mention counts for this many lines */
-#define CACHE 8192
+#define CACHE 32768
 #define MAX_HITS 8
 #define MAX_STEMS 6   /* lemma candidates per word */
 #define MAX_COMBOS 24 /* lemma combinations per span */
@@ -50,7 +50,7 @@ typedef struct cache_ent {
   char lang[16];
 } cache_ent;
 
-#define SPAN_CACHE 4096
+#define SPAN_CACHE 16384
 
 typedef struct span_ent {
   uint64_t h;
