@@ -50,7 +50,7 @@ typedef struct cache_ent {
   char lang[16];
 } cache_ent;
 
-#define SPAN_CACHE 16384
+#define SPAN_CACHE 65536
 
 typedef struct span_ent {
   uint64_t h;
