@@ -20,6 +20,3 @@ add_custom_target(cdnames ALL DEPENDS "${CD_NAMES_DB}")
 add_dependencies(cdnames cddata)
 add_dependencies(copydesk cdnames)
 
-# names bench program (tools/bench/names-bench.c), run by tools/bench/names
-add_executable(cd-names-bench EXCLUDE_FROM_ALL "${CMAKE_SOURCE_DIR}/tools/bench/names-bench.c")
-target_link_libraries(cd-names-bench PRIVATE cdcore)

@@ -18,9 +18,10 @@ static const char schema[] =
     "CREATE INDEX forms_eid ON forms(eid, kind, lang);"
     "CREATE TABLE context(eid INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL);"
     "CREATE INDEX context_eid ON context(eid, key);"
+    /* the lookup index is the table itself (no rowid, no second copy of every key) */
     "CREATE TABLE keys(key TEXT NOT NULL, kind INTEGER NOT NULL, part INTEGER NOT NULL,"
-    " eid INTEGER NOT NULL, fid INTEGER NOT NULL);"
-    "CREATE INDEX keys_key ON keys(key, kind);";
+    " eid INTEGER NOT NULL, fid INTEGER NOT NULL,"
+    " PRIMARY KEY(key, kind, part, eid, fid)) WITHOUT ROWID;";
 
 struct cd_names_writer {
   sqlite3 *db;
@@ -88,7 +89,7 @@ cd_status cd_names_writer_new(sqlite3 *db, cd_names_keyer *k, bool overlay,
                          -1, &w->ins_form, NULL) ||
       sqlite3_prepare_v2(db, "INSERT INTO context(eid,key,value) VALUES(?,?,?)", -1, &w->ins_ctx,
                          NULL) ||
-      sqlite3_prepare_v2(db, "INSERT INTO keys(key,kind,part,eid,fid) VALUES(?,?,?,?,?)", -1,
+      sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO keys(key,kind,part,eid,fid) VALUES(?,?,?,?,?)", -1,
                          &w->ins_key, NULL)) {
     cd_status st = db_err(db, err, "creating the schema");
     cd_names_writer_free(w);
@@ -545,7 +546,10 @@ cd_status cd_names_compile(const char *const *paths, size_t n_paths, const char 
     cd_names_keyer_free(k);
     return st;
   }
-  sqlite3_exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;", NULL, NULL, NULL);
+  sqlite3_exec(db,
+               "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;"
+               "PRAGMA temp_store=MEMORY;",
+               NULL, NULL, NULL);
   cd_names_writer *w = NULL;
   if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
     st = db_err(db, err, "BEGIN");

@@ -10,7 +10,7 @@ typedef struct names_src {
   sqlite3 *db;
   uint8_t *bloom;
   uint64_t nbits;
-  sqlite3_stmt *by_key, *canon, *forms, *ctx, *by_id, *prefix;
+  sqlite3_stmt *by_key, *by_skel, *canon, *forms, *ctx, *by_id, *prefix, *given_chk;
 } names_src;
 
 struct cd_names {
@@ -25,11 +25,13 @@ cd_names_keyer *cd_names_get_keyer(cd_names *db) { return db->k; }
 
 static void src_close(names_src *s) {
   sqlite3_finalize(s->by_key);
+  sqlite3_finalize(s->by_skel);
   sqlite3_finalize(s->canon);
   sqlite3_finalize(s->forms);
   sqlite3_finalize(s->ctx);
   sqlite3_finalize(s->by_id);
   sqlite3_finalize(s->prefix);
+  sqlite3_finalize(s->given_chk);
   if (s->db)
     sqlite3_close(s->db);
   free(s->bloom);
@@ -53,8 +55,13 @@ static cd_status src_prepare(names_src *s, const char *label, cd_error *err) {
   if (sqlite3_prepare_v2(s->db,
                          "SELECT k.eid, k.part, e.id, e.type, e.historical, "
                          "coalesce(f.lang,'') FROM keys k JOIN entities e ON e.eid=k.eid "
-                         "LEFT JOIN forms f ON f.fid=k.fid WHERE k.key=? AND k.kind=?",
+                         "LEFT JOIN forms f ON f.fid=k.fid WHERE k.key=? AND k.kind=? AND k.part<2 "
+                         "LIMIT 512",
                          -1, &s->by_key, NULL) ||
+      /* a consonant skeleton shared by more than 32 keys says nothing: not a fuzzy signal */
+      sqlite3_prepare_v2(s->db,
+                         "SELECT count(*) FROM (SELECT 1 FROM keys WHERE key=? AND kind=? LIMIT 33)",
+                         -1, &s->by_skel, NULL) ||
       sqlite3_prepare_v2(s->db,
                          "SELECT form, surname FROM forms WHERE eid=? AND kind='canonical' "
                          "AND lang=?",
@@ -64,6 +71,10 @@ static cd_status src_prepare(names_src *s, const char *label, cd_error *err) {
       sqlite3_prepare_v2(s->db, "SELECT value FROM context WHERE eid=? AND key=?", -1, &s->ctx,
                          NULL) ||
       sqlite3_prepare_v2(s->db, "SELECT eid FROM entities WHERE id=?", -1, &s->by_id, NULL) ||
+      sqlite3_prepare_v2(s->db,
+                         "SELECT 1 FROM keys WHERE key=? AND kind=? AND part=2 AND eid=? "
+                         "LIMIT 1",
+                         -1, &s->given_chk, NULL) ||
       sqlite3_prepare_v2(s->db,
                          "SELECT k.eid, k.part, e.id, e.type, e.historical, "
                          "coalesce(f.lang,''), f.form, f.surname, k.key FROM keys k "
@@ -97,6 +108,10 @@ static cd_status open_main(names_src *s, const char *path, cd_error *err) {
   if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
     return cd_error_set(err, CD_ERR_DATA, "%s: cannot open the names database: %s", path,
                         s->db ? sqlite3_errmsg(s->db) : "out of memory");
+  /* a read-only data file: keep the shared lock (no lock/unlock syscalls per query) and
+   * map it into memory */
+  sqlite3_exec(s->db, "PRAGMA locking_mode=EXCLUSIVE; PRAGMA mmap_size=1073741824;", NULL, NULL,
+               NULL);
   sqlite3_stmt *m = NULL;
   int rc = sqlite3_prepare_v2(s->db, "SELECT (SELECT value FROM meta WHERE key='magic'), "
                                      "(SELECT value FROM meta WHERE key='format')",
@@ -286,19 +301,35 @@ static void hit_add(hitset *hs, const cd_names_hit *h) {
 /* Queries one key in both sources; calls back per row. part_mask selects parts. */
 typedef void (*row_fn)(void *ud, names_src *s, bool house, sqlite3_stmt *row);
 
+/* single: the key was made from one word of text (no space), so it is a word key: the
+ * Bloom filter of word keys rejects most misses without a query. */
 static cd_status query_key(cd_names *db, const char *key, size_t klen, int kind, row_fn fn,
-                           void *ud, cd_error *err) {
+                           void *ud, bool single, cd_error *err) {
   names_src *all[2] = {&db->main, &db->house};
+  uint64_t h = single ? cd_names_hash(key, klen) : 0;
   for (int i = 0; i < 2; i++) {
     names_src *s = all[i];
     if (!s->db)
       continue;
-    sqlite3_reset(s->by_key);
-    sqlite3_bind_text(s->by_key, 1, key, (int)klen, SQLITE_TRANSIENT);
-    sqlite3_bind_int(s->by_key, 2, kind);
+    if (single && s->bloom && !cd_names_bloom_has(s->bloom, s->nbits, h))
+      continue;
+    if (kind == CD_KEY_SKEL) {
+      sqlite3_reset(s->by_skel);
+      sqlite3_bind_text(s->by_skel, 1, key, (int)klen, SQLITE_TRANSIENT);
+      sqlite3_bind_int(s->by_skel, 2, kind);
+      int many = sqlite3_step(s->by_skel) == SQLITE_ROW && sqlite3_column_int(s->by_skel, 0) > 32;
+      sqlite3_reset(s->by_skel);
+      if (many)
+        continue;
+    }
+    sqlite3_stmt *q = s->by_key;
+    sqlite3_reset(q);
+    sqlite3_bind_text(q, 1, key, (int)klen, SQLITE_TRANSIENT);
+    sqlite3_bind_int(q, 2, kind);
     int rc;
-    while ((rc = sqlite3_step(s->by_key)) == SQLITE_ROW)
-      fn(ud, s, i == 1, s->by_key);
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+      fn(ud, s, i == 1, q);
+    sqlite3_reset(q);
     if (rc != SQLITE_DONE)
       return cd_error_set(err, CD_ERR_DB, "names database: %s", sqlite3_errmsg(s->db));
   }
@@ -311,10 +342,31 @@ typedef struct collect {
   double score;
   const char *why;
   int want_part; /* -1 = full or surname */
-  /* for given-name confirmation: the ids of entities whose given names matched */
-  char (*ids)[96];
-  size_t n_ids, max_ids;
+  /* given-name confirmation: keys of the given part ("K" kind byte + key, NUL-terminated,
+   * one after the other); a row counts only when its entity has one of them as a given
+   * name (an indexed check per candidate: a common given name is shared by thousands) */
+  const char *gkeys;
+  size_t gkeys_len;
 } collect;
+
+static bool given_ok(names_src *s, sqlite3_int64 eid, const collect *c) {
+  for (size_t off = 0; off < c->gkeys_len;) {
+    const char *k = c->gkeys + off;
+    size_t l = strlen(k);
+    off += l + 1;
+    if (l < 2)
+      continue;
+    sqlite3_reset(s->given_chk);
+    sqlite3_bind_text(s->given_chk, 1, k + 1, (int)(l - 1), SQLITE_STATIC);
+    sqlite3_bind_int(s->given_chk, 2, k[0] - '0');
+    sqlite3_bind_int64(s->given_chk, 3, eid);
+    bool ok = sqlite3_step(s->given_chk) == SQLITE_ROW;
+    sqlite3_reset(s->given_chk);
+    if (ok)
+      return true;
+  }
+  return false;
+}
 
 static void fill_hit(cd_names_hit *h, bool house, sqlite3_stmt *row) {
   memset(h, 0, sizeof *h);
@@ -333,41 +385,23 @@ static void collect_row(void *ud, names_src *s, bool house, sqlite3_stmt *row) {
   int part = sqlite3_column_int(row, 1);
   if (c->want_part >= 0 ? part != c->want_part : part == CD_PART_GIVEN)
     return;
-  if (c->ids) { /* keep only entities whose given name matched */
-    const char *id = (const char *)sqlite3_column_text(row, 2);
-    bool ok = false;
-    for (size_t i = 0; i < c->n_ids; i++)
-      if (strcmp(c->ids[i], id) == 0)
-        ok = true;
-    if (!ok)
-      return;
-  }
+  if (c->gkeys && !given_ok(s, sqlite3_column_int64(row, 0), c))
+    return;
   cd_names_hit h;
   fill_hit(&h, house, row);
   h.level = c->level;
   h.score = c->score;
-  h.context = c->ids != NULL;
+  h.context = c->gkeys != NULL;
   snprintf(h.why, sizeof h.why, "%s", c->why);
   hit_add(c->hs, &h);
 }
 
-static void collect_ids(void *ud, names_src *s, bool house, sqlite3_stmt *row) {
-  (void)s;
-  (void)house;
-  collect *c = ud;
-  if (sqlite3_column_int(row, 1) != CD_PART_GIVEN || c->n_ids >= c->max_ids)
-    return;
-  const char *id = (const char *)sqlite3_column_text(row, 2);
-  for (size_t i = 0; i < c->n_ids; i++)
-    if (strcmp(c->ids[i], id) == 0)
-      return;
-  snprintf(c->ids[c->n_ids++], 96, "%s", id);
-}
 
 /* Looks text up at fold and ascii level (and skeleton when fuzzy). */
 static cd_status find_levels(cd_names *db, const char *s, size_t n, collect *c, bool fuzzy,
                              double bonus, const char *why_suffix, cd_error *err) {
   char why[96];
+  bool single = memchr(s, ' ', n) == NULL;
   cd_status st = cd_names_key_fold(db->k, s, n, &db->fold, err);
   if (st)
     return st;
@@ -375,7 +409,7 @@ static cd_status find_levels(cd_names *db, const char *s, size_t n, collect *c, 
   c->score = 1.0 - bonus;
   snprintf(why, sizeof why, "exact variant%s", why_suffix);
   c->why = why;
-  st = query_key(db, db->fold.data, db->fold.len, CD_KEY_FOLD, collect_row, c, err);
+  st = query_key(db, db->fold.data, db->fold.len, CD_KEY_FOLD, collect_row, c, single, err);
   size_t count = 0;
   if (!st)
     st = cd_names_key_ascii(db->k, s, n, &db->ascii, &count, err);
@@ -384,16 +418,16 @@ static cd_status find_levels(cd_names *db, const char *s, size_t n, collect *c, 
   snprintf(why, sizeof why, "transliteration%s", why_suffix);
   for (size_t i = 0, off = 0; i < count && !st; i++) {
     size_t l = strlen(db->ascii.data + off);
-    st = query_key(db, db->ascii.data + off, l, CD_KEY_ASCII, collect_row, c, err);
+    st = query_key(db, db->ascii.data + off, l, CD_KEY_ASCII, collect_row, c, single, err);
     off += l + 1;
   }
   if (!st && fuzzy) {
     st = cd_names_key_skel(db->k, s, n, &db->tmp, err);
     if (!st && db->tmp.len >= 3) {
       c->level = CD_MATCH_FUZZY;
-      c->score = c->ids ? 0.92 : 0.6;
+      c->score = c->gkeys ? 0.92 : 0.6;
       snprintf(why, sizeof why, "fuzzy%s", why_suffix);
-      st = query_key(db, db->tmp.data, db->tmp.len, CD_KEY_SKEL, collect_row, c, err);
+      st = query_key(db, db->tmp.data, db->tmp.len, CD_KEY_SKEL, collect_row, c, single, err);
     }
   }
   return st;
@@ -421,41 +455,50 @@ cd_status cd_names_find(cd_names *db, const cd_names_query *q, cd_names_hit *hit
     last--;
   if (hs.n == 0 && last > 1) {
     size_t gl = last - 1;
-    char ids[32][96];
+    bool gsingle = memchr(q->text, ' ', gl) == NULL;
     collect g;
     memset(&g, 0, sizeof g);
     g.hs = &hs;
-    g.ids = ids;
-    g.max_ids = 32;
-    g.want_part = CD_PART_GIVEN;
-    /* entities whose given names match the given part (fold or ascii) */
+    /* the keys of the given part (fold and ascii); with none in the Bloom filter of word
+     * keys there is nothing to confirm */
+    cd_buf gk = CD_BUF_INIT;
+    bool any = !gsingle;
     st = cd_names_key_fold(db->k, q->text, gl, &db->tmp2, err);
-    if (!st)
-      st = query_key(db, db->tmp2.data, db->tmp2.len, CD_KEY_FOLD, collect_ids, &g, err);
+    if (!st) {
+      any |= cd_names_word_maybe(db, db->tmp2.data, db->tmp2.len);
+      if (cd_buf_append(&gk, "1", 1) || cd_buf_append(&gk, db->tmp2.data, db->tmp2.len + 1))
+        st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    }
     size_t count = 0;
     if (!st)
       st = cd_names_key_ascii(db->k, q->text, gl, &db->tmp2, &count, err);
     for (size_t i = 0, off = 0; i < count && !st; i++) {
       size_t l = strlen(db->tmp2.data + off);
-      st = query_key(db, db->tmp2.data + off, l, CD_KEY_ASCII, collect_ids, &g, err);
+      any |= cd_names_word_maybe(db, db->tmp2.data + off, l);
+      if (cd_buf_append(&gk, "2", 1) || cd_buf_append(&gk, db->tmp2.data + off, l + 1))
+        st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
       off += l + 1;
     }
-    if (!st && g.n_ids) {
+    g.gkeys = gk.data;
+    g.gkeys_len = gk.len;
+    if (!st && any && gk.len) {
       g.want_part = CD_PART_SURNAME;
       st = find_levels(db, q->text + last, q->len - last, &g, true, 0.0, " + given name", err);
       for (size_t i = 0; i < hs.n; i++)
         hs.hits[i].part = CD_PART_FULL; /* the span is the full name */
     }
+    cd_buf_free(&gk);
     if (st)
       return st;
   }
   if (hs.n == 0 && q->fuzzy) {
+    bool qsingle = memchr(q->text, ' ', q->len) == NULL;
     st = cd_names_key_skel(db->k, q->text, q->len, &db->tmp, err);
     if (!st && db->tmp.len >= 3) {
       c.level = CD_MATCH_FUZZY;
       c.score = 0.6;
       c.why = "fuzzy (consonant skeleton)";
-      st = query_key(db, db->tmp.data, db->tmp.len, CD_KEY_SKEL, collect_row, &c, err);
+      st = query_key(db, db->tmp.data, db->tmp.len, CD_KEY_SKEL, collect_row, &c, qsingle, err);
     }
     if (st)
       return st;

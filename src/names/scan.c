@@ -28,7 +28,7 @@
 #define MAX_SPAN 4
 #define RING 32
 #define RING_LINES 12 /* an earlier mention counts for this many lines */
-#define CACHE 8192
+#define CACHE 32768
 #define MAX_HITS 8
 #define MAX_STEMS 6   /* lemma candidates per word */
 #define MAX_COMBOS 24 /* lemma combinations per span */
@@ -50,7 +50,26 @@ typedef struct cache_ent {
   char lang[16];
 } cache_ent;
 
+#define SPAN_CACHE 65536
+
+typedef struct span_ent {
+  uint64_t h;
+  char *key; /* span text, NUL, lang, NUL; NULL = empty slot */
+  size_t key_len;
+  size_t n;  /* hits found (only the best two are kept) */
+  cd_names_hit hits[2];
+  size_t core;
+  bool keep, inflected, ambiguous;
+  char *lemma; /* inflected: the folded lemma text */
+  char *roles;  /* folded role values of hits[0], each NUL-terminated, "" at the end;
+                   NULL = not fetched yet */
+  size_t roles_len;
+  char *repl;   /* the replacement text (non-inflected path), NULL = not computed yet */
+  size_t repl_len;
+} span_ent;
+
 struct cd_names_scanner {
+  span_ent *spans;
   cd_names *db;
   cd_names_scan_options o;
   char lang[16];
@@ -148,6 +167,8 @@ static bool known_in(cd_names_scanner *s, Hunhandle *h, const char *w, size_t n)
 /* ---- words ------------------------------------------------------------------------------ */
 
 static bool is_word_cp(int32_t c) {
+  if (c < 0x80)
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
   int8_t t = (int8_t)u_charType(c);
   return u_isalnum(c) || t == U_NON_SPACING_MARK || t == U_COMBINING_SPACING_MARK;
 }
@@ -159,6 +180,8 @@ static bool is_joiner(int32_t c) {
 }
 
 static bool is_cap(int32_t c) {
+  if (c < 0x80)
+    return c >= 'A' && c <= 'Z';
   return u_isupper(c) || u_istitle(c) ||
          (u_charType(c) == U_OTHER_LETTER && u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC));
 }
@@ -214,7 +237,8 @@ static cd_status split_words(cd_names_scanner *s, const char *t, size_t n, size_
       break;
     }
     w.e = i;
-    if (!w.cap) {
+    if (!w.cap && (memchr(t + w.b, '\'', w.e - w.b) || memchr(t + w.b, 0xE2, w.e - w.b) ||
+                   memchr(t + w.b, 0xCA, w.e - w.b))) {
       size_t el = elision(t, w.b, w.e);
       if (el) {
         w.b = el;
@@ -318,42 +342,6 @@ static unsigned word_maybe(cd_names_scanner *s, const word *wd, const char *w, s
 
 /* ---- context ------------------------------------------------------------------------------ */
 
-static bool fold_eq(cd_names_scanner *s, const char *a, size_t an, const char *b, size_t bn) {
-  cd_names_keyer *k = cd_names_get_keyer(s->db);
-  if (cd_names_key_fold(k, a, an, &s->tmp, NULL) || cd_names_key_fold(k, b, bn, &s->tmp2, NULL))
-    return false;
-  return s->tmp2.len == s->tmp.len && memcmp(s->tmp2.data, s->tmp.data, s->tmp.len) == 0;
-}
-
-typedef struct role_check {
-  cd_names_scanner *s;
-  const char *before;
-  size_t before_len;
-  bool found;
-} role_check;
-
-static void role_fn(void *ud, const char *lang, const char *kind, const char *val) {
-  (void)lang;
-  (void)kind;
-  role_check *r = ud;
-  if (r->found || !val)
-    return;
-  size_t vl = strlen(val);
-  /* the text before the span ends with the role (case-insensitive), then spaces */
-  size_t e = r->before_len;
-  while (e > 0 && r->before[e - 1] == ' ')
-    e--;
-  if (e < vl)
-    return;
-  if (e > vl) {
-    size_t p = e - vl;
-    int32_t c = cd_utf8_prev(r->before, &p);
-    if (c >= 0 && is_word_cp(c))
-      return;
-  }
-  if (fold_eq(r->s, r->before + e - vl, vl, val, vl))
-    r->found = true;
-}
 
 static bool ring_has(cd_names_scanner *s, const char *id) {
   for (size_t i = 0; i < s->ring_n; i++)
@@ -375,9 +363,12 @@ static void ring_add(cd_names_scanner *s, const char *id) {
     s->ring_n++;
 }
 
+/* heads are folded when loaded */
 static bool is_head(cd_names_scanner *s, const char *w, size_t n) {
+  if (!s->n_heads || cd_names_key_fold(cd_names_get_keyer(s->db), w, n, &s->tmp, NULL))
+    return false;
   for (size_t i = 0; i < s->n_heads; i++)
-    if (fold_eq(s, s->heads[i], strlen(s->heads[i]), w, n))
+    if (strcmp(s->heads[i], s->tmp.data) == 0)
       return true;
   return false;
 }
@@ -687,13 +678,29 @@ static cd_status emit(cd_names_scanner *s, emit_ctx *ec, const cd_names_hit *h, 
   return ec->fn(ec->ud, &m, err);
 }
 
-/* Handles words[i .. i+len) as a candidate; *consumed when it is a mention (reported) or a
- * deliberate skip. */
-static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t i, size_t len,
-                          bool *consumed, emit_ctx *ec, cd_error *err) {
-  *consumed = false;
+/* The lookup result of a span text in a language, cached: the same names recur in a
+ * document and across documents, and the result depends on the span text only. */
+static cd_status resolve(cd_names_scanner *s, const char *t, size_t i, size_t len,
+                         span_ent **out, cd_error *err) {
   word *w = s->words;
   size_t sb = w[i].b, se = w[i + len - 1].e;
+  uint64_t h = 1469598103934665603ULL;
+  for (size_t j = sb; j < se; j++)
+    h = (h ^ (unsigned char)t[j]) * 1099511628211ULL;
+  for (const char *l = s->lang; *l; l++)
+    h = (h ^ (unsigned char)*l) * 1099511628211ULL;
+  span_ent *r = &s->spans[h % SPAN_CACHE];
+  size_t ll = strlen(s->lang);
+  if (r->key && r->h == h && r->key_len == se - sb + 1 + ll &&
+      memcmp(r->key, t + sb, se - sb) == 0 && memcmp(r->key + (se - sb) + 1, s->lang, ll) == 0) {
+    *out = r;
+    return CD_OK;
+  }
+  free(r->key);
+  free(r->lemma);
+  free(r->roles);
+  free(r->repl);
+  memset(r, 0, sizeof *r);
   cd_names_query q = {t + sb, se - sb, t, sb, s->lang, true};
   cd_names_hit hits[MAX_HITS];
   size_t n = 0, core = q.len;
@@ -701,27 +708,124 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
   cd_status st = cd_names_find_span(s->db, &q, hits, MAX_HITS, &n, &core, &keep, err);
   if (st)
     return st;
-  bool inflected = false;
-  infl_result ir;
   if (n == 0 || (hits[0].level == CD_MATCH_FUZZY && !hits[0].context)) {
     bool cyr = false;
     for (size_t j = 0; j < len; j++)
       cyr |= w[i + j].cyr;
     bool found = false;
+    infl_result ir;
     if (cyr && (st = infl_find(s, t, i, len, &ir, &found, err)))
       return st;
     if (found) {
-      if (ir.ambiguous) {
-        *consumed = true;
-        return CD_OK;
-      }
+      r->ambiguous = ir.ambiguous;
       hits[0] = ir.hit;
       n = 1;
-      inflected = true;
+      r->inflected = true;
       core = se - sb;
       keep = false;
+      if (!(r->lemma = strdup(ir.lemma)))
+        return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
     }
   }
+  r->n = n;
+  memcpy(r->hits, hits, (n < 2 ? n : 2) * sizeof *hits);
+  r->core = core;
+  r->keep = keep;
+  r->key_len = se - sb + 1 + ll;
+  if (!(r->key = malloc(r->key_len + 1))) {
+    free(r->lemma);
+    memset(r, 0, sizeof *r);
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  }
+  memcpy(r->key, t + sb, se - sb);
+  r->key[se - sb] = '\0';
+  memcpy(r->key + (se - sb) + 1, s->lang, ll + 1);
+  r->h = h;
+  *out = r;
+  return CD_OK;
+}
+
+static void role_collect(void *ud, const char *lang, const char *kind, const char *val) {
+  (void)lang;
+  (void)kind;
+  cd_names_scanner *s = ud;
+  if (!val || cd_names_key_fold(cd_names_get_keyer(s->db), val, strlen(val), &s->tmp, NULL))
+    return;
+  cd_buf_append(&s->tmp2, s->tmp.data, s->tmp.len + 1);
+}
+
+/* Whether the text before the span ends with a role of the entity (case-insensitive, at a
+ * word boundary): "President Zelensky", "le président Macron". The folded roles are
+ * fetched once per cached span. */
+static cd_status role_before(cd_names_scanner *s, span_ent *r, const cd_names_hit *h,
+                             const char *t, size_t sb, bool *found, cd_error *err) {
+  *found = false;
+  if (!r->roles) {
+    cd_buf_clear(&s->tmp2);
+    cd_names_context(s->db, h, "role", role_collect, s, err);
+    if (cd_buf_append(&s->tmp2, "", 1) || !(r->roles = malloc(s->tmp2.len)))
+      return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    memcpy(r->roles, s->tmp2.data, s->tmp2.len);
+    r->roles_len = s->tmp2.len;
+  }
+  if (!r->roles[0])
+    return CD_OK;
+  size_t e = sb;
+  while (e > 0 && t[e - 1] == ' ')
+    e--;
+  if (e == 0)
+    return CD_OK;
+  /* the last 80 bytes before the span (at a character boundary), folded */
+  size_t b = e > 80 ? e - 80 : 0;
+  while (b > 0 && b < e && ((unsigned char)t[b] & 0xC0) == 0x80)
+    b++;
+  if (cd_names_key_fold(cd_names_get_keyer(s->db), t + b, e - b, &s->tmp, err))
+    return CD_OK;
+  const char *tail = s->tmp.data;
+  size_t tl = s->tmp.len;
+  for (const char *v = r->roles; *v; v += strlen(v) + 1) {
+    size_t vl = strlen(v);
+    if (vl > tl || memcmp(tail + tl - vl, v, vl) != 0)
+      continue;
+    if (vl < tl) { /* a word boundary before the role */
+      size_t p = tl - vl;
+      int32_t c = cd_utf8_prev(tail, &p);
+      if (c >= 0 && is_word_cp(c))
+        continue;
+    } else if (b > 0) {
+      size_t p = b;
+      int32_t c = cd_utf8_prev(t, &p);
+      if (c >= 0 && is_word_cp(c))
+        continue;
+    }
+    *found = true;
+    return CD_OK;
+  }
+  return CD_OK;
+}
+
+/* Handles words[i .. i+len) as a candidate; *consumed when it is a mention (reported) or a
+ * deliberate skip. */
+static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t i, size_t len,
+                          bool *consumed, emit_ctx *ec, cd_error *err) {
+  *consumed = false;
+  word *w = s->words;
+  size_t sb = w[i].b, se = w[i + len - 1].e;
+  span_ent *r = NULL;
+  cd_status st = resolve(s, t, i, len, &r, err);
+  if (st)
+    return st;
+  if (r->ambiguous) {
+    *consumed = true;
+    return CD_OK;
+  }
+  size_t n = r->n, core = r->core;
+  bool keep = r->keep, inflected = r->inflected;
+  cd_names_hit hits[2];
+  memcpy(hits, r->hits, sizeof hits);
+  infl_result ir;
+  if (inflected)
+    snprintf(ir.lemma, sizeof ir.lemma, "%s", r->lemma);
   if (n == 0)
     return CD_OK;
   /* Several entities at the same top score: ambiguous, leave it. */
@@ -736,9 +840,10 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
   bool context = h->context;
   /* role word(s) right before, or an earlier full mention */
   if (!context && (h->part == CD_PART_SURNAME || h->level == CD_MATCH_FUZZY || inflected)) {
-    role_check rc = {s, t, sb, false};
-    cd_names_context(s->db, h, "role", role_fn, &rc, err);
-    if (rc.found)
+    bool found = false;
+    if ((st = role_before(s, r, h, t, sb, &found, err)))
+      return st;
+    if (found)
       context = true, prev_cap = false;
     else if (ring_has(s, h->id))
       context = true;
@@ -815,9 +920,19 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
         conf = 0.6;
       }
     }
-    st = cd_names_replacement(s->db, h, s->lang, t + sb, core, se - sb, keep, &s->repl, err);
-    if (st)
-      return st;
+    if (!r->repl) {
+      st = cd_names_replacement(s->db, h, s->lang, t + sb, core, se - sb, keep, &s->repl, err);
+      if (st)
+        return st;
+      if (!(r->repl = malloc(s->repl.len + 1)))
+        return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+      memcpy(r->repl, s->repl.data, s->repl.len + 1);
+      r->repl_len = s->repl.len;
+    } else {
+      cd_buf_clear(&s->repl);
+      if (cd_buf_append(&s->repl, r->repl, r->repl_len))
+        return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    }
     is_canon = s->repl.len == se - sb && memcmp(s->repl.data, t + sb, se - sb) == 0;
   }
   *consumed = true;
@@ -847,14 +962,23 @@ cd_status cd_names_scan(cd_names_scanner *s, const char *text, size_t len, const
     for (size_t k = 0; k < nw; k++)
       w[k].b += pos, w[k].e += pos;
     for (size_t i = 0; i < nw;) {
-      if (!w[i].cap || !word_maybe(s, &w[i], text + w[i].b, w[i].e - w[i].b)) {
+      unsigned m0 = w[i].cap ? word_maybe(s, &w[i], text + w[i].b, w[i].e - w[i].b) : 0;
+      if (!m0) {
         i++;
         continue;
       }
+      /* the span grows over capitalized words that may be name words themselves (a word
+       * no name has cannot be part of a match); Cyrillic words after an inflected first
+       * word may be case forms (Кривого Рогу) */
       size_t maxlen = 1;
       while (maxlen < MAX_SPAN && i + maxlen < nw && w[i + maxlen].cap &&
-             adjacent(text, &w[i + maxlen - 1], &w[i + maxlen]))
+             adjacent(text, &w[i + maxlen - 1], &w[i + maxlen])) {
+        const word *nx = &w[i + maxlen];
+        if (nx->e - nx->b > 2 && !((m0 & 2) && nx->cyr) &&
+            !word_maybe(s, nx, text + nx->b, nx->e - nx->b))
+          break;
         maxlen++;
+      }
       bool consumed = false;
       size_t l = maxlen;
       for (; l >= 1; l--) {
@@ -898,6 +1022,14 @@ void cd_names_scanner_free(cd_names_scanner *s) {
   free(s->fem);
   free(s->words);
   free(s->cache);
+  if (s->spans)
+    for (size_t i = 0; i < SPAN_CACHE; i++) {
+      free(s->spans[i].key);
+      free(s->spans[i].lemma);
+      free(s->spans[i].roles);
+      free(s->spans[i].repl);
+    }
+  free(s->spans);
   cd_buf_free(&s->added);
   cd_buf_free(&s->key);
   cd_buf_free(&s->repl);
@@ -945,7 +1077,10 @@ cd_status cd_names_scanner_new(cd_names *db, const cd_names_scan_options *o,
                                cd_names_scanner **out, cd_error *err) {
   *out = NULL;
   cd_names_scanner *s = calloc(1, sizeof *s);
-  if (!s || !(s->cache = calloc(CACHE, sizeof *s->cache))) {
+  if (!s || !(s->cache = calloc(CACHE, sizeof *s->cache)) ||
+      !(s->spans = calloc(SPAN_CACHE, sizeof *s->spans))) {
+    if (s)
+      free(s->cache);
     free(s);
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   }
@@ -962,6 +1097,18 @@ cd_status cd_names_scanner_new(cd_names *db, const cd_names_scan_options *o,
     st = load_list(s->o.data_dir, "compound-heads.txt", &s->heads, &s->n_heads, err);
     if (!st)
       st = load_list(s->o.data_dir, "feminine-endings.txt", &s->fem, &s->n_fem, err);
+  }
+  for (size_t i = 0; i < s->n_heads && !st; i++) {
+    char *h = s->heads[i];
+    if ((st = cd_names_key_fold(cd_names_get_keyer(db), h, strlen(h), &s->tmp, err)))
+      break;
+    char *p = strdup(s->tmp.data ? s->tmp.data : "");
+    if (!p) {
+      st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+      break;
+    }
+    free(h);
+    s->heads[i] = p;
   }
   if (!st) {
     /* fold the endings once: "fem\tuk\tСЬКА" -> "fem\tuk\tська" */
