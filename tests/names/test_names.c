@@ -210,9 +210,24 @@ static void test_export(void **state) {
   cd_buf_free(&err);
 }
 
+/* An inflected Cyrillic form finds its entity through the scanner's hunspell stems. */
+static void test_lookup_inflected(void **state) {
+  (void)state;
+  cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
+  const char *a[] = {"copydesk", "names", "lookup", "\xD0\x97\xD0\xB5\xD0\xBB\xD0\xB5\xD0\xBD"
+                     "\xD1\x81\xD1\x8C\xD0\xBA\xD0\xBE\xD0\xB3\xD0\xBE", /* Зеленського */
+                     "-l", "de", "--format", "json", NULL};
+  assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
+  assert_non_null(strstr(out.data, "\"id\":\"zelenskyy\""));
+  assert_non_null(strstr(out.data, "Selenskyj"));
+  assert_non_null(strstr(out.data, "\"confident\":true"));
+  cd_buf_free(&out);
+  cd_buf_free(&err);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_bad_sources),      cmocka_unit_test(test_corrupt_db_refused),
+      cmocka_unit_test(test_bad_sources), cmocka_unit_test(test_lookup_inflected),      cmocka_unit_test(test_corrupt_db_refused),
       cmocka_unit_test(test_stage_rewrites_and_keeps), cmocka_unit_test(test_hard_negatives),
       cmocka_unit_test(test_overlay_wins),     cmocka_unit_test(test_change_log_replays),
       cmocka_unit_test(test_lookup_cli),       cmocka_unit_test(test_import),

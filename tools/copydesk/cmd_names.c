@@ -100,14 +100,23 @@ static void form_cb(void *ud, const char *lang, const char *kind, const char *fo
   }
 }
 
-static int lookup(cd_names *db, const char *query, const char *lang, bool all, bool json,
-                  double threshold) {
+/* What the scanner found for a whole query that the key lookup did not: an inflected form
+ * (Зеленського, Кривого Рогу) given as its house form, with the scanner's rule and score. */
+typedef struct via_scan {
+  const char *search; /* the house form to look up instead */
+  const char *why;
+  double score;
+} via_scan;
+
+static int lookup_as(cd_names *db, const char *query, const via_scan *v, const char *lang,
+                     bool all, bool json, double threshold) {
   cd_names_hit hits[8];
   size_t n = 0, core = 0;
   bool keep = true;
   cd_error err;
   cd_error_clear(&err);
-  cd_names_query q = {query, strlen(query), NULL, 0, lang, true};
+  const char *search = v ? v->search : query;
+  cd_names_query q = {search, strlen(search), NULL, 0, lang, true};
   if (cd_names_find_span(db, &q, hits, 8, &n, &core, &keep, &err)) {
     cli_error("names", "%s", err.message);
     return CLI_USAGE;
@@ -118,9 +127,13 @@ static int lookup(cd_names *db, const char *query, const char *lang, bool all, b
   cd_buf form = CD_BUF_INIT, canon = CD_BUF_INIT;
   for (size_t i = 0; i < n; i++) {
     cd_names_hit *h = &hits[i];
-    if (cd_names_replacement(db, h, lang, query, core, q.len, keep, &form, &err) ||
+    if (cd_names_replacement(db, h, lang, search, core, q.len, keep, &form, &err) ||
         cd_names_canonical(db, h, lang, CD_PART_FULL, &canon, &err))
       continue;
+    if (v) {
+      h->score = v->score;
+      snprintf(h->why, sizeof h->why, "%s", v->why);
+    }
     bool confident = h->score >= threshold && !h->historical;
     /* a near tie between different entities is not confident */
     if (i == 0 && n > 1 && hits[1].score >= h->score)
@@ -166,6 +179,57 @@ static int lookup(cd_names *db, const char *query, const char *lang, bool all, b
   cd_buf_free(&form);
   cd_buf_free(&canon);
   return confident_any ? CLI_OK : CLI_FINDINGS;
+}
+
+typedef struct whole_mention {
+  size_t len;
+  cd_buf canonical;
+  char why[64];
+  double score;
+  bool found;
+} whole_mention;
+
+static cd_status on_whole(void *ud, const cd_names_mention *m, cd_error *err) {
+  (void)err;
+  whole_mention *w = ud;
+  if (m->start == 0 && m->end == w->len && !w->found && (m->rewrite || m->is_canonical)) {
+    w->found = true;
+    cd_buf_clear(&w->canonical);
+    cd_buf_append(&w->canonical, m->canonical, m->canonical_len);
+    snprintf(w->why, sizeof w->why, "%s", m->rule ? m->rule : "scan");
+    w->score = m->confidence;
+  }
+  return CD_OK;
+}
+
+static int lookup(cd_names *db, const char *query, const char *lang, bool all, bool json,
+                  double threshold) {
+  cd_names_hit hits[1];
+  size_t n = 0, core = 0;
+  bool keep = true;
+  cd_error err;
+  cd_error_clear(&err);
+  cd_names_query q = {query, strlen(query), NULL, 0, lang, true};
+  if (cd_names_find_span(db, &q, hits, 1, &n, &core, &keep, &err) == CD_OK && n == 0) {
+    /* nothing by key: an inflected form? the scanner knows (hunspell stems) */
+    cd_names_scan_options so;
+    cd_names_scan_options_init(&so);
+    so.data_dir = cli_data_dir();
+    cd_names_scanner *sc = NULL;
+    whole_mention w = {strlen(query), CD_BUF_INIT, "", 0, false};
+    if (cd_names_scanner_new(db, &so, &sc, &err) == CD_OK)
+      cd_names_scan(sc, query, w.len, lang, on_whole, &w, &err);
+    cd_names_scanner_free(sc);
+    int rc = -1;
+    if (w.found) {
+      via_scan v = {cd_buf_at(&w.canonical, 0), w.why, w.score};
+      rc = lookup_as(db, query, &v, lang, all, json, threshold);
+    }
+    cd_buf_free(&w.canonical);
+    if (rc >= 0)
+      return rc;
+  }
+  return lookup_as(db, query, NULL, lang, all, json, threshold);
 }
 
 static cd_status write_fp(void *ud, const char *p, size_t n, cd_error *err) {
