@@ -17,8 +17,8 @@ void cd_langid_free(cd_langid *id);
  * little text). Looks at most at the first 64 KB. */
 cd_status cd_langid_detect(cd_langid *id, const char *text, size_t len, char lang[16]);
 
-/* The language encoded in a file name: "…-LANG.txt", "….LANG.txt" or "….L1-L2.tsv" (for the
- * latter, src and tgt both). Returns false when the name says nothing. */
+/* The language encoded in a file name: "…-LANG.txt", "….LANG.txt", or "….L1-L2.tsv" and
+ * "….L1-L2.json" (for those, src and tgt both). Returns false when the name says nothing. */
 bool cd_lang_from_filename(const char *path, char src[16], char tgt[16]);
 
 /* True for tags copydesk accepts: 2–3 letter primary subtag, optional subtags. */

@@ -156,8 +156,8 @@ bool cd_lang_from_filename(const char *path, char src[16], char tgt[16]) {
   if (!dot || dot == base)
     return false;
   size_t stem = (size_t)(dot - base);
-  if (strcmp(dot, ".tsv") == 0) {
-    /* "….L1-L2.tsv" */
+  if (strcmp(dot, ".tsv") == 0 || strcmp(dot, ".json") == 0) {
+    /* "….L1-L2.tsv" (pairs), "….L1-L2.json" (beads from align) */
     const char *d2 = NULL;
     for (const char *p = dot - 1; p > base; p--)
       if (*p == '.') {

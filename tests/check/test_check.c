@@ -337,6 +337,36 @@ static void test_cli_tm(void **state) {
   cd_buf_free(&err);
 }
 
+/* What copydesk align writes (TSV with indexes and scores, or JSON beads) is read as pairs. */
+static void test_cli_align_output(void **state) {
+  (void)state;
+  const char *en = cdt_tmpfile("bridge-en.txt"), *fr = cdt_tmpfile("bridge-fr.txt");
+  const char en_text[] = "The bridge reopened on Friday.\nIt had been closed for 18 months.\n";
+  const char fr_text[] = "Le pont a rouvert vendredi.\nIl \xC3\xA9tait ferm\xC3\xA9 depuis 16 mois.\n";
+  cdt_write_file(en, en_text, sizeof en_text - 1);
+  cdt_write_file(fr, fr_text, sizeof fr_text - 1);
+  cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
+  const char *a[] = {"copydesk", "align", "--presegmented", en, fr, NULL};
+  assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
+  const char *tsv = cdt_tmpfile("bridge.en-fr.tsv");
+  cdt_write_file(tsv, out.data, out.len);
+  const char *j[] = {"copydesk", "align", "--presegmented", "--format", "json", en, fr, NULL};
+  assert_int_equal(cdt_run(j, NULL, 0, &out, &err), 0);
+  const char *json = cdt_tmpfile("bridge.en-fr.json");
+  cdt_write_file(json, out.data, out.len);
+  char tsv_path[4200], json_path[4200];
+  snprintf(tsv_path, sizeof tsv_path, "%s", tsv);
+  snprintf(json_path, sizeof json_path, "%s", json);
+  const char *c[] = {"copydesk", "check", "--no-names", tsv_path, json_path, NULL};
+  assert_int_equal(cdt_run(c, NULL, 0, &out, &err), 1);
+  assert_int_equal(cdt_count_lines(out.data, out.len), 2);
+  assert_non_null(strstr(out.data, "bridge.en-fr.json:2:"));
+  assert_non_null(strstr(out.data, "bridge.en-fr.tsv:2:"));
+  assert_non_null(strstr(out.data, "'18' in the source, '16' in the target"));
+  cd_buf_free(&out);
+  cd_buf_free(&err);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_numbers_locale_aware),
@@ -349,6 +379,7 @@ int main(void) {
       cmocka_unit_test(test_cli_batch),
       cmocka_unit_test(test_cli_errors),
       cmocka_unit_test(test_cli_tm),
+      cmocka_unit_test(test_cli_align_output),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "cd_check.h"
 #include "cd_lang.h"
 #include "cd_normalize.h"
@@ -18,16 +20,18 @@ static const char help[] =
     "usage: copydesk check [options] [FILE|DIR...]\n"
     "\n"
     "Checks a batch before publication: articles (FILE or directories, walked; any encoding,\n"
-    "normalized internally, never modified), aligned pairs (--pairs; *.tsv files found in a\n"
-    "directory are read as pairs too), a glossary. Reports each finding as\n"
+    "normalized internally, never modified), aligned pairs (--pairs: TSV source<TAB>target,\n"
+    "or the TSV or JSON that 'copydesk align' writes; *.tsv and *.json files found in a\n"
+    "directory are read as pairs too), a TM, a glossary. Reports each finding as\n"
     "  path:line:col: severity: check-id: message\n"
     "sorted by file and line (col in code points).\n"
     "\n"
     "Options:\n"
     "  -l, --lang LANG          language of the articles (default: from the file name, else\n"
     "                           detected)\n"
-    "      --pairs FILE         TSV source<TAB>target, one pair a line (repeatable); languages\n"
-    "                           from the name x.L1-L2.tsv or --src-lang/--tgt-lang\n"
+    "      --pairs FILE         TSV source<TAB>target, one pair a line, or align's TSV/JSON\n"
+    "                           (repeatable); languages from the name x.L1-L2.tsv (.json)\n"
+    "                           or --src-lang/--tgt-lang\n"
     "      --src-lang L, --tgt-lang L\n"
     "      --glossary FILE      TSV source-term<TAB>target-term<TAB>L1-L2[<TAB>note]\n"
     "      --tm PATH            also check every unit of a translation memory as a pair\n"
@@ -111,7 +115,7 @@ static int walk(const char *dir, strvec *articles, strvec *pairs) {
     struct stat st;
     if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
       rc = walk(p, articles, pairs);
-    else if (has_suffix(p, ".tsv"))
+    else if (has_suffix(p, ".tsv") || has_suffix(p, ".json"))
       rc = sv_push(pairs, p);
     else
       rc = sv_push(articles, p);
@@ -174,6 +178,71 @@ static int check_article(cd_checker *c, cd_normalizer *nz, const char *path,
   return rc;
 }
 
+static size_t split_tabs(const char *s, size_t n, const char **f, size_t *fl, size_t max) {
+  size_t k = 0, start = 0;
+  for (size_t i = 0; i <= n && k < max; i++)
+    if (i == n || s[i] == '\t') {
+      f[k] = s + start;
+      fl[k++] = i - start;
+      start = i + 1;
+    }
+  return k;
+}
+
+static bool all_of(const char *s, size_t n, const char *set) {
+  for (size_t i = 0; i < n; i++)
+    if (!strchr(set, s[i]))
+      return false;
+  return true;
+}
+
+/* A line of `copydesk align` TSV: "0,1<TAB>0<TAB>0.981<TAB>0<TAB>source<TAB>target". */
+static bool is_align_bead(const char *const *f, const size_t *fl) {
+  return all_of(f[0], fl[0], "0123456789,") && all_of(f[1], fl[1], "0123456789,") &&
+         fl[2] > 0 && all_of(f[2], fl[2], "0123456789.") && fl[3] == 1 &&
+         (f[3][0] == '0' || f[3][0] == '1');
+}
+
+/* Beads from `copydesk align --format json`: [{"src":[…],"tgt":[…],"score",…,"src_text",
+ * "tgt_text"}…]; the line of a finding is the bead's number (1-based). */
+static int check_pairs_json(cd_checker *c, const char *path, const char *src, const char *tgt) {
+  cd_buf data = CD_BUF_INIT;
+  if (read_all(path, &data))
+    return -1;
+  json_tokener *tok = json_tokener_new();
+  json_object *root = tok ? json_tokener_parse_ex(tok, cd_buf_at(&data, 0), (int)data.len) : NULL;
+  int rc = 0;
+  if (!root || !json_object_is_type(root, json_type_array)) {
+    cli_error("check", "%s: not a JSON array of beads (%s)", path,
+              tok ? json_tokener_error_desc(json_tokener_get_error(tok)) : "out of memory");
+    rc = -1;
+  }
+  size_t n = rc ? 0 : json_object_array_length(root);
+  for (size_t i = 0; i < n && rc == 0; i++) {
+    json_object *b = json_object_array_get_idx(root, i), *s, *t;
+    if (!json_object_object_get_ex(b, "src_text", &s) ||
+        !json_object_object_get_ex(b, "tgt_text", &t)) {
+      cli_error("check", "%s: bead %zu: no src_text/tgt_text", path, i + 1);
+      rc = -1;
+      break;
+    }
+    const char *st = json_object_get_string(s), *tt = json_object_get_string(t);
+    if (!*st || !*tt)
+      continue;
+    cd_check_pair p = {st, strlen(st), tt, strlen(tt), src, tgt, path, i + 1};
+    cd_error err;
+    if (cd_check_pair_add(c, &p, &err)) {
+      cli_error("check", "%s: bead %zu: %s", path, i + 1, err.message);
+      rc = -1;
+    }
+  }
+  json_object_put(root);
+  if (tok)
+    json_tokener_free(tok);
+  cd_buf_free(&data);
+  return rc;
+}
+
 static int check_pairs_file(cd_checker *c, const char *path, const char *src_opt,
                             const char *tgt_opt) {
   char src[16] = "", tgt[16] = "";
@@ -193,6 +262,8 @@ static int check_pairs_file(cd_checker *c, const char *path, const char *src_opt
     if (!tgt_opt)
       snprintf(tgt, sizeof tgt, "%s", t2);
   }
+  if (has_suffix(path, ".json"))
+    return check_pairs_json(c, path, src, tgt);
   FILE *f = fopen(path, "rb");
   if (!f) {
     cli_error("check", "cannot open '%s': %s", path, strerror(errno));
@@ -217,17 +288,23 @@ static int check_pairs_file(cd_checker *c, const char *path, const char *src_opt
       rc = -1;
       break;
     }
-    char *tab = memchr(line, '\t', n);
-    if (!tab) {
+    const char *field[8];
+    size_t flen[8], nf = split_tabs(line, n, field, flen, 8);
+    if (nf < 2) {
       cli_error("check", "%s:%llu: expected source<TAB>target", path, (unsigned long long)lineno);
       rc = -1;
       break;
     }
-    cd_check_pair p = {line, (size_t)(tab - line), tab + 1, n - (size_t)(tab - line) - 1,
-                       src, tgt, path, lineno};
-    char *tab2 = memchr(tab + 1, '\t', p.target_len);
-    if (tab2) /* extra columns (scores from align) are ignored */
-      p.target_len = (size_t)(tab2 - (tab + 1));
+    cd_check_pair p = {field[0], flen[0], field[1], flen[1], src, tgt, path, lineno};
+    if (nf >= 6 && is_align_bead(field, flen)) {
+      /* copydesk align's TSV: indexes, indexes, score, weak, source, target */
+      if (!flen[4] || !flen[5])
+        continue; /* a sentence left out on one side is not a translation pair */
+      p.source = field[4];
+      p.source_len = flen[4];
+      p.target = field[5];
+      p.target_len = flen[5];
+    }
     cd_error err;
     if (cd_check_pair_add(c, &p, &err)) {
       cli_error("check", "%s:%llu: %s", path, (unsigned long long)lineno, err.message);
@@ -445,7 +522,7 @@ static int run(int argc, char **argv) {
     if (strcmp(argv[i], "-") != 0 && S_ISDIR(st.st_mode)) {
       if (walk(argv[i], &articles, &pairs))
         goto out;
-    } else if (has_suffix(argv[i], ".tsv")) {
+    } else if (has_suffix(argv[i], ".tsv") || has_suffix(argv[i], ".json")) {
       sv_push(&pairs, argv[i]);
     } else {
       sv_push(&articles, argv[i]);
