@@ -13,7 +13,7 @@
  *
  * OmegaT runs twice (~3 s each): once with sentence segmentation, once with paragraph
  * segmentation (segtype="paragraph" in its TMX). Without `omegat` every test is skipped.
- * See docs/sections/cattool.md. */
+ * See the OmegaT section of README.md. */
 #include "cd_test.h"
 
 #include <errno.h>
