@@ -10,6 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 const char *cdt_fixture(const char *name) {
   static char path[4096];
   const char *dir = getenv("CD_FIXTURES");
@@ -113,5 +115,22 @@ size_t cdt_count_lines(const char *s, size_t len) {
   size_t n = 0;
   for (size_t i = 0; i < len; i++)
     n += s[i] == '\n';
+  return n;
+}
+
+long cdt_tm_units_checked(const char *tm) {
+  sqlite3 *db;
+  assert_int_equal(sqlite3_open_v2(tm, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  assert_string_equal((const char *)sqlite3_column_text(st, 0), "ok");
+  sqlite3_finalize(st);
+  assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM units", -1, &st, NULL),
+                   SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  long n = (long)sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
   return n;
 }

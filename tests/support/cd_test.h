@@ -30,6 +30,10 @@ const char *cdt_data_dir(void);
 int cdt_run(const char *const *argv, const char *stdin_data, size_t stdin_len, cd_buf *out,
             cd_buf *err);
 
+/* Opens a TM file read-only, fails the test unless PRAGMA integrity_check says ok, and
+ * returns its number of units. */
+long cdt_tm_units_checked(const char *tm_path);
+
 /* Counts '\n' in a buffer. */
 size_t cdt_count_lines(const char *s, size_t len);
 

@@ -4,29 +4,11 @@
 #include "cd_test.h"
 
 #include <signal.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-static long count_units(const char *tm) {
-  sqlite3 *db;
-  assert_int_equal(sqlite3_open_v2(tm, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-  sqlite3_stmt *st;
-  assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
-  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-  assert_string_equal((const char *)sqlite3_column_text(st, 0), "ok");
-  sqlite3_finalize(st);
-  assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM units", -1, &st, NULL),
-                   SQLITE_OK);
-  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-  long n = (long)sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return n;
-}
 
 static void test_sigkill_during_import(void **state) {
   (void)state;
@@ -35,7 +17,7 @@ static void test_sigkill_during_import(void **state) {
   const char *a[] = {"copydesk", "tm", "add", "--tm", tm, "--src-lang", "en", "--tgt-lang", "fr",
                      "The port reopened.", "Le port a rouvert.", NULL};
   assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
-  assert_int_equal(count_units(tm), 1);
+  assert_int_equal(cdt_tm_units_checked(tm), 1);
 
   /* a large TSV: 300,000 generated pairs */
   const char *tsv = cdt_tmpfile("big.en-fr.tsv");
@@ -68,10 +50,10 @@ static void test_sigkill_during_import(void **state) {
   waitpid(pid, &status, 0);
   assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 
-  assert_int_equal(count_units(tm), 1); /* exactly what it had before */
+  assert_int_equal(cdt_tm_units_checked(tm), 1); /* exactly what it had before */
   const char *r[] = {"copydesk", "tm", "import", "--tm", tm, tsv, NULL};
   assert_int_equal(cdt_run(r, NULL, 0, &out, &err), 0);
-  assert_int_equal(count_units(tm), 300001);
+  assert_int_equal(cdt_tm_units_checked(tm), 300001);
   cd_buf_free(&out);
   cd_buf_free(&err);
 }

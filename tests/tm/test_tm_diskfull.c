@@ -4,30 +4,12 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-static long units_ok(const char *tm) {
-  sqlite3 *db;
-  assert_int_equal(sqlite3_open_v2(tm, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-  sqlite3_stmt *st;
-  assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
-  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-  assert_string_equal((const char *)sqlite3_column_text(st, 0), "ok");
-  sqlite3_finalize(st);
-  assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM units", -1, &st, NULL),
-                   SQLITE_OK);
-  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-  long n = (long)sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return n;
-}
 
 static void test_disk_full_during_import(void **state) {
   (void)state;
@@ -69,11 +51,11 @@ static void test_disk_full_during_import(void **state) {
   cdt_read_file(err_path, &err);
   assert_non_null(strstr(err.data, "full.sqlite"));
   assert_non_null(strstr(err.data, "unchanged"));
-  assert_int_equal(units_ok(tm), 1);
+  assert_int_equal(cdt_tm_units_checked(tm), 1);
   /* with room again, the same import completes */
   const char *r[] = {"copydesk", "tm", "import", "--tm", tm, tsv, NULL};
   assert_int_equal(cdt_run(r, NULL, 0, &out, &err), 0);
-  assert_int_equal(units_ok(tm), 50001);
+  assert_int_equal(cdt_tm_units_checked(tm), 50001);
   cd_buf_free(&out);
   cd_buf_free(&err);
 }
