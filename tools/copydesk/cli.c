@@ -145,3 +145,29 @@ const char *cli_house_file(const char *given) {
     return NULL;
   return access(path, R_OK) == 0 ? path : NULL;
 }
+
+int cli_read_file(const char *sub, const char *path, cd_buf *out) {
+  bool is_stdin = strcmp(path, "-") == 0;
+  FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+  if (!fp) {
+    cli_error(sub, "cannot open '%s': %s", path, strerror(errno));
+    return CLI_USAGE;
+  }
+  cd_buf_clear(out);
+  char chunk[65536];
+  size_t got;
+  int rc = CLI_OK;
+  while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0)
+    if (cd_buf_append(out, chunk, got)) {
+      cli_error(sub, "out of memory reading '%s'", path);
+      rc = CLI_USAGE;
+      break;
+    }
+  if (rc == CLI_OK && ferror(fp)) {
+    cli_error(sub, "error reading '%s': %s", path, strerror(errno));
+    rc = CLI_USAGE;
+  }
+  if (!is_stdin)
+    fclose(fp);
+  return rc;
+}

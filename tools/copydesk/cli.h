@@ -32,6 +32,9 @@ const char *cli_data_dir(void);
 /* The house names overlay: the given path, else $XDG_CONFIG_HOME/copydesk/house.tsv (or
  * ~/.config/copydesk/house.tsv) when that file exists, else NULL. */
 const char *cli_house_file(const char *given);
+/* Reads a whole file ("-" = stdin) into out (cleared first). On failure reports
+ * "copydesk: SUB: cannot open 'x': …" itself and returns CLI_USAGE; else CLI_OK. */
+int cli_read_file(const char *sub, const char *path, cd_buf *out);
 /* Prints a command's help on stdout. */
 void cli_print_help(const cli_command *cmd);
 

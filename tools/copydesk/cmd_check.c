@@ -125,38 +125,12 @@ static int walk(const char *dir, strvec *articles, strvec *pairs) {
   return rc;
 }
 
-static int read_all(const char *path, cd_buf *out) {
-  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-  if (!f) {
-    cli_error("check", "cannot open '%s': %s", path, strerror(errno));
-    return -1;
-  }
-  char tmp[65536];
-  size_t n;
-  cd_buf_clear(out);
-  while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-    if (cd_buf_append(out, tmp, n)) {
-      cli_error("check", "out of memory reading '%s'", path);
-      if (f != stdin)
-        fclose(f);
-      return -1;
-    }
-  int bad = ferror(f);
-  if (f != stdin)
-    fclose(f);
-  if (bad) {
-    cli_error("check", "read error on '%s'", path);
-    return -1;
-  }
-  return 0;
-}
-
 /* Articles are decoded, repaired and cleaned with one normalizer for the whole batch (its
  * stages open once per language), keeping the lines so positions point into the file. */
 static int check_article(cd_checker *c, cd_normalizer *nz, const char *path,
                          const char *lang_opt) {
   cd_buf raw = CD_BUF_INIT, text = CD_BUF_INIT;
-  if (read_all(path, &raw))
+  if (cli_read_file("check", path, &raw))
     return -1;
   char lang[16], tgt[16];
   const char *use_lang = lang_opt;
@@ -207,7 +181,7 @@ static bool is_align_bead(const char *const *f, const size_t *fl) {
  * "tgt_text"}…]; the line of a finding is the bead's number (1-based). */
 static int check_pairs_json(cd_checker *c, const char *path, const char *src, const char *tgt) {
   cd_buf data = CD_BUF_INIT;
-  if (read_all(path, &data))
+  if (cli_read_file("check", path, &data))
     return -1;
   json_tokener *tok = json_tokener_new();
   json_object *root = tok ? json_tokener_parse_ex(tok, cd_buf_at(&data, 0), (int)data.len) : NULL;

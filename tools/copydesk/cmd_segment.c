@@ -29,32 +29,6 @@ static const char help[] =
 
 enum { OPT_JOIN = 256, OPT_PARAS };
 
-/* Reads a whole file (or stdin for "-") into out; reports errors itself. */
-static int read_all(const char *path, cd_buf *out) {
-  bool is_stdin = strcmp(path, "-") == 0;
-  FILE *fp = is_stdin ? stdin : fopen(path, "rb");
-  if (!fp) {
-    cli_error("segment", "cannot open '%s': %s", path, strerror(errno));
-    return CLI_USAGE;
-  }
-  char chunk[65536];
-  size_t got;
-  int rc = CLI_OK;
-  while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0)
-    if (cd_buf_append(out, chunk, got)) {
-      cli_error("segment", "out of memory reading '%s'", path);
-      rc = CLI_USAGE;
-      break;
-    }
-  if (rc == CLI_OK && ferror(fp)) {
-    cli_error("segment", "error reading '%s': %s", path, strerror(errno));
-    rc = CLI_USAGE;
-  }
-  if (!is_stdin)
-    fclose(fp);
-  return rc;
-}
-
 /* Writes s[0,n) on one line: line breaks and tabs inside a sentence become spaces. */
 static int put_sentence(const char *s, size_t n) {
   for (size_t i = 0; i < n; i++) {
@@ -111,7 +85,7 @@ static int run(int argc, char **argv) {
     lang = fsrc;
 
   cd_buf text = CD_BUF_INIT;
-  int rc = read_all(path, &text);
+  int rc = cli_read_file("segment", path, &text);
   if (rc) {
     cd_buf_free(&text);
     return rc;
