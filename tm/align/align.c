@@ -660,7 +660,11 @@ static cd_status model_weigh(model *m, const side *T, const units *us, const uni
       base = W_WORD;
     }
     double df = dfs[id] > dft[id] ? dfs[id] : dft[id];
-    m->w[id] = (key[0] != K_PUNCT && df > lim) ? base * lim / df : base;
+    if (key[0] == K_ENTITY && df > 1)
+      m->w[id] = base / df; /* a name repeated in the headline and the lead must not pull
+                               both into one 2-2 bead (pairs of a bead all count) */
+    else
+      m->w[id] = (key[0] != K_PUNCT && df > lim) ? base * lim / df : base;
   }
   free(dfs);
   free(dft);
