@@ -26,6 +26,7 @@ static const struct {
     {"friedrich-merz", "de", "Merz"}, {"friedrich-merz", "fr", "Merz"},
     {"friedrich-merz", "uk", "Мерц"}, {"olaf-scholz", "de", "Scholz"},
     {"paris", "de", "Paris"},         {"paris", "fr", "Paris"},
+    {"berlin", "de", "Berlin"},
 };
 
 typedef struct fake {
@@ -183,6 +184,7 @@ static void test_name_and_number_together(void **state) {
   assert_int_equal(m->score, 100);
   assert_true(m->adapted);
   assert_int_equal(m->adapted_names, 1);
+  assert_int_equal(m->adapted_numbers, 1);
   assert_string_equal(m->target, "Merz a envoyé 6 000 casques à l'armée.");
   cd_fuzzy_results_free(r);
   cd_tm_store_free(s);
@@ -243,6 +245,28 @@ static void test_added_name_and_clean_query(void **state) {
   cd_tm_store_free(s);
 }
 
+/* Among full matches, the one with fewer rewritten placeables comes first. */
+static void test_fewer_rewrites_rank_first(void **state) {
+  (void)state;
+  static const char *const units[][4] = {
+      {"en", "de", "Tusk met Scholz in Berlin on Monday.", "Tusk traf Scholz am Montag in Berlin."},
+      {"en", "de", "Tusk met Scholz in Paris on Monday.", "Tusk traf Scholz am Montag in Paris."},
+  };
+  cd_tm_store *s = tm_with("names8.sqlite", units, 2);
+  fake f = {0};
+  cd_fuzzy_results *r = lookup(s, "Tusk met Merz in Berlin on Monday.", "de", &f, CD_OK);
+  assert_int_equal(cd_fuzzy_results_count(r), 2);
+  const cd_fuzzy_match *a = cd_fuzzy_results_get(r, 0), *b = cd_fuzzy_results_get(r, 1);
+  assert_int_equal(a->score, 100);
+  assert_int_equal(b->score, 100);
+  assert_int_equal(a->adapted_names, 1);
+  assert_int_equal(b->adapted_names, 2);
+  assert_string_equal(a->target, "Tusk traf Merz am Montag in Berlin.");
+  assert_string_equal(b->target, "Tusk traf Merz am Montag in Berlin.");
+  cd_fuzzy_results_free(r);
+  cd_tm_store_free(s);
+}
+
 /* A failing recognizer fails the lookup with its status. */
 static void test_recognizer_error(void **state) {
   (void)state;
@@ -262,6 +286,7 @@ int main(void) {
       cmocka_unit_test(test_declined_target_name_is_not_adapted),
       cmocka_unit_test(test_same_entity_other_spelling),
       cmocka_unit_test(test_added_name_and_clean_query),
+      cmocka_unit_test(test_fewer_rewrites_rank_first),
       cmocka_unit_test(test_recognizer_error),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

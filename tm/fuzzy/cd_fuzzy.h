@@ -90,7 +90,7 @@ typedef struct cd_fuzzy_match {
   int64_t id;
   int score;
   bool adapted; /* target rewritten for differing placeables */
-  size_t adapted_names; /* of which names (the rest are numbers) */
+  size_t adapted_numbers, adapted_names; /* placeables rewritten in the target */
   char *src_lang, *tgt_lang;
   char *source;      /* the unit's source */
   char *target;      /* the target to use (adapted when adapted) */

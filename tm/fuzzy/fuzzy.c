@@ -527,6 +527,7 @@ static int take_candidate(void *ud, const cd_tm_unit *u) {
   m->score = score;
   m->adapted = adapted;
   m->adapted_names = named;
+  m->adapted_numbers = c->reps.n - named;
   m->src_lang = strdup(u->src_lang);
   m->tgt_lang = strdup(u->tgt_lang);
   m->source = strdup(u->source);
@@ -550,6 +551,9 @@ static int by_rank(const void *a, const void *b) {
     return x->score > y->score ? -1 : 1;
   if (x->adapted != y->adapted)
     return x->adapted ? 1 : -1; /* an exact figure beats an adapted one */
+  size_t px = x->adapted_numbers + x->adapted_names, py = y->adapted_numbers + y->adapted_names;
+  if (px != py)
+    return px < py ? -1 : 1; /* fewer rewritten placeables first */
   if (x->usage != y->usage)
     return x->usage > y->usage ? -1 : 1;
   if (x->changed != y->changed)

@@ -538,6 +538,8 @@ static int cmd_lookup(tm_args *a) {
       json_object_object_add(r, "id", json_object_new_int64(m->id));
       json_object_object_add(r, "score", json_object_new_int(m->score));
       json_object_object_add(r, "adapted", json_object_new_boolean(m->adapted));
+      json_object_object_add(r, "adapted_numbers",
+                             json_object_new_int64((int64_t)m->adapted_numbers));
       json_object_object_add(r, "adapted_names", json_object_new_int64((int64_t)m->adapted_names));
       json_object_object_add(r, "src_lang", json_object_new_string(m->src_lang));
       json_object_object_add(r, "tgt_lang", json_object_new_string(m->tgt_lang));
