@@ -175,12 +175,13 @@ static bool rep_overlaps(const rep_list *rl, size_t start, size_t end) {
 /* Writes target with the replacements applied into out. */
 static cd_status rep_apply(rep_list *rl, const char *target, size_t tlen, cd_buf *out) {
   cd_buf_clear(out);
-  qsort(rl->v, rl->n, sizeof *rl->v, by_start);
+  if (rl->n > 1)
+    qsort(rl->v, rl->n, sizeof *rl->v, by_start);
   size_t at = 0;
   cd_status st = CD_OK;
   for (size_t r = 0; r < rl->n && !st; r++) {
     st = cd_buf_append(out, target + at, rl->v[r].start - at);
-    if (!st)
+    if (!st && rl->v[r].text_len)
       st = cd_buf_append(out, rl->texts.data + rl->v[r].text_off, rl->v[r].text_len);
     at = rl->v[r].end;
   }
