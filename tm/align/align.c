@@ -22,11 +22,12 @@
 #define W_NUMBER 1.3
 #define W_NUMBER_1DIGIT 0.5
 #define W_PUNCT 0.4
+#define W_ENTITY 1.3 /* a names-store entity on both sides: as strong as a number */
 #define FULL_DP_CELLS 4000000.0 /* below this, no band at all */
 #define AUTO_BAND 60
 #define RATIO_PRIOR_CHARS 500.0
 
-enum kind { K_WORD = 'w', K_NUM = 'n', K_PUNCT = 'p' };
+enum kind { K_WORD = 'w', K_NUM = 'n', K_PUNCT = 'p', K_ENTITY = 'e' };
 
 /* Bead types: source and target sentence counts. */
 static const int MOVES[][2] = {{1, 1}, {1, 0}, {0, 1}, {2, 1}, {1, 2}, {2, 2}, {1, 3}, {3, 1}};
@@ -68,6 +69,12 @@ cd_status cd_aligner_new(const cd_align_options *opts, cd_aligner **out, cd_erro
   }
   *out = a;
   return CD_OK;
+}
+
+void cd_aligner_set_entities(cd_aligner *a, const cd_align_entities *src,
+                             const cd_align_entities *tgt) {
+  a->opts.src_entities = src;
+  a->opts.tgt_entities = tgt;
 }
 
 void cd_aligner_free(cd_aligner *a) {
@@ -292,9 +299,16 @@ static bool is_quote(int32_t c) {
   return (t == U_INITIAL_PUNCTUATION || t == U_FINAL_PUNCTUATION) && c != 0x2019 && c != 0x2018;
 }
 
-static cd_status extract_sentence(extractor *x, side *sd, const char *s, size_t len, cd_buf *tmp,
-                                  cd_buf *num) {
+static cd_status extract_sentence(extractor *x, side *sd, const cd_align_sentence *sent,
+                                  const cd_align_entities *ent, cd_buf *tmp, cd_buf *num) {
+  const char *s = sent->text;
+  size_t len = sent->len;
   size_t from = sd->tok.n;
+  for (size_t e = 0; ent && e < ent->n; e++) {
+    const char *id = ent->ids[e];
+    if (id && *id && add_token(sd, K_ENTITY, id, strlen(id), tmp))
+      return CD_ERR_NOMEM;
+  }
   size_t i = 0, chars = 0;
   bool quote_seen = false;
   while (i < len) {
@@ -348,7 +362,8 @@ static cd_status extract_sentence(extractor *x, side *sd, const char *s, size_t 
   return CD_OK;
 }
 
-static cd_status side_build(extractor *x, side *sd, const cd_align_sentence *v, size_t n) {
+static cd_status side_build(extractor *x, side *sd, const cd_align_sentence *v,
+                            const cd_align_entities *ent, size_t n) {
   sd->chars = malloc((n + 1) * sizeof *sd->chars);
   sd->toff = malloc((n + 1) * sizeof *sd->toff);
   if (!sd->chars || !sd->toff)
@@ -357,7 +372,7 @@ static cd_status side_build(extractor *x, side *sd, const cd_align_sentence *v, 
   cd_buf tmp = CD_BUF_INIT, num = CD_BUF_INIT;
   cd_status st = CD_OK;
   for (size_t i = 0; i < n && !st; i++)
-    st = extract_sentence(x, sd, v[i].text, v[i].len, &tmp, &num);
+    st = extract_sentence(x, sd, &v[i], ent ? &ent[i] : NULL, &tmp, &num);
   cd_buf_free(&tmp);
   cd_buf_free(&num);
   return st;
@@ -378,6 +393,7 @@ typedef struct links {
   u32vec tgt, next;
   bool *tgt_linked;
   size_t n_pairs;
+  size_t n_entity; /* entity ids linked (exact matches on both sides) */
 } links;
 
 static cd_status link_add(links *L, uint32_t s, uint32_t t) {
@@ -446,8 +462,11 @@ static cd_status links_build(links *L, const side *S, const side *T) {
     uint32_t t;
     if (strmap_get((strmap *)&T->vocab, S->vocab.keys[k], S->vocab.lens[k], 0, &t))
       return CD_ERR_NOMEM;
-    if (t != UINT32_MAX)
+    if (t != UINT32_MAX) {
       st = link_add(L, k, t);
+      if (S->vocab.keys[k][0] == K_ENTITY)
+        L->n_entity++;
+    }
   }
   if (st)
     return st;
@@ -540,7 +559,7 @@ static cd_status units_alloc(units *u, size_t n) {
 
 typedef struct model {
   double *w;    /* weight per target vocab id */
-  bool *isnum;  /* number feature */
+  bool *isnum;  /* number-like feature (numbers, entities): missing it costs */
   double ratio; /* target chars per source char, whole document */
 } model;
 
@@ -631,11 +650,21 @@ static cd_status model_weigh(model *m, const side *T, const units *us, const uni
       base = T->vocab.lens[id] <= 2 ? W_NUMBER_1DIGIT : W_NUMBER;
     } else if (key[0] == K_PUNCT) {
       base = W_PUNCT;
+    } else if (key[0] == K_ENTITY) {
+      /* like a number: matched it gains, found in the other document but outside the
+       * bead it costs; an entity the other side never names (the scanner can miss a
+       * form) costs nothing */
+      m->isnum[id] = true;
+      base = W_ENTITY;
     } else {
       base = W_WORD;
     }
     double df = dfs[id] > dft[id] ? dfs[id] : dft[id];
-    m->w[id] = (key[0] != K_PUNCT && df > lim) ? base * lim / df : base;
+    if (key[0] == K_ENTITY && df > 1)
+      m->w[id] = base / df; /* a name repeated in the headline and the lead must not pull
+                               both into one 2-2 bead (pairs of a bead all count) */
+    else
+      m->w[id] = (key[0] != K_PUNCT && df > lim) ? base * lim / df : base;
   }
   free(dfs);
   free(dft);
@@ -1127,7 +1156,8 @@ cd_status cd_aligner_align(cd_aligner *al, const cd_align_sentence *src, size_t 
   wk.x.tr = al->tr;
   bead_list out = {0};
   cd_status st = CD_OK;
-  if (side_build(&wk.x, &wk.S, src, ns) || side_build(&wk.x, &wk.T, tgt, nt)) {
+  if (side_build(&wk.x, &wk.S, src, al->opts.src_entities, ns) ||
+      side_build(&wk.x, &wk.T, tgt, al->opts.tgt_entities, nt)) {
     st = CD_ERR_NOMEM;
     goto fail;
   }
@@ -1138,6 +1168,7 @@ cd_status cd_aligner_align(cd_aligner *al, const cd_align_sentence *src, size_t 
     goto fail;
   }
   al->stats.anchor_pairs = wk.L.n_pairs;
+  al->stats.entity_pairs = wk.L.n_entity;
   double tot_s = 0, tot_t = 0;
   for (size_t i = 0; i < ns; i++)
     tot_s += wk.S.chars[i];

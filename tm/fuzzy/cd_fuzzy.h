@@ -14,7 +14,17 @@
  * Placeables: numbers. A unit whose source differs from the query in a number is adapted:
  * the number is replaced in the target by the query's value written in the target's style
  * (its group and decimal separators, e.g. "5,000" → fr "5 000" with the NBSP or NNBSP the
- * unit had, de "5.000"), and the hit is marked adapted. */
+ * unit had, de "5.000"), and the hit is marked adapted.
+ *
+ * Placeables: known names, when the caller gives an entity recognizer (the options'
+ * mentions and entity_form callbacks; copydesk fills them from the names store). Each
+ * mention counts as one scoring token; two mentions of the same entity match whatever their
+ * spelling. A unit whose source names another entity than the query at the same place
+ * (the n-th name of one against the n-th of the other) is adapted when the unit's target
+ * names the source's entity: that span is replaced by the query entity's form in the target
+ * language ("Macron met Scholz" -> query "Macron met Merz": the target's "Scholz" becomes
+ * "Merz"). Such a name then costs nothing, like a number; a name that cannot be placed in
+ * the target costs a word, as without a recognizer. */
 #ifndef CD_FUZZY_H
 #define CD_FUZZY_H
 
@@ -44,11 +54,34 @@ int cd_fuzzy_score(const char *a, size_t alen, const char *b, size_t blen, const
 cd_status cd_fuzzy_replace_number(const char *text, size_t len, const char *lang, const char *from,
                                   const char *to, cd_buf *out, cd_error *err);
 
+/* An entity mention in a segment: a byte span and the entity's id. */
+typedef struct cd_fuzzy_entity {
+  size_t start, end;
+  const char *id; /* valid during the emit call only */
+} cd_fuzzy_entity;
+
+typedef cd_status (*cd_fuzzy_entity_emit)(void *ctx, const cd_fuzzy_entity *e);
+/* Reports the entity mentions of text (UTF-8, in lang; lang may be ""), in text order,
+ * through emit(ctx, ...). A non-OK return stops the lookup with that status. */
+typedef cd_status (*cd_fuzzy_mentions_fn)(void *ud, const char *text, size_t len, const char *lang,
+                                          cd_fuzzy_entity_emit emit, void *ctx, cd_error *err);
+/* Writes into out (cleared first) the form of entity `id` in to_lang that replaces the span
+ * `like` of a target segment (e.g. the surname alone when like is a surname). from/from_lang
+ * is how the query names the entity. CD_ERR_INPUT = no form: the name is not adapted. */
+typedef cd_status (*cd_fuzzy_entity_form_fn)(void *ud, const char *id, const char *from,
+                                             size_t from_len, const char *from_lang,
+                                             const char *to_lang, const char *like,
+                                             size_t like_len, cd_buf *out, cd_error *err);
+
 typedef struct cd_fuzzy_options {
   size_t max_results;              /* -n (default 5) */
   int min_score;                   /* --min (default 70) */
   const char *src_lang, *tgt_lang; /* NULL = any */
   size_t max_candidates;           /* units scored at most (default 200) */
+  /* names as placeables (default NULL = numbers only): both callbacks or none */
+  cd_fuzzy_mentions_fn mentions;
+  cd_fuzzy_entity_form_fn entity_form;
+  void *entity_ud;
 } cd_fuzzy_options;
 
 void cd_fuzzy_options_init(cd_fuzzy_options *o);
@@ -57,6 +90,7 @@ typedef struct cd_fuzzy_match {
   int64_t id;
   int score;
   bool adapted; /* target rewritten for differing placeables */
+  size_t adapted_numbers, adapted_names; /* placeables rewritten in the target */
   char *src_lang, *tgt_lang;
   char *source;      /* the unit's source */
   char *target;      /* the target to use (adapted when adapted) */

@@ -24,17 +24,25 @@ static size_t words_of(const cd_tokenizer *tz, size_t *idx) {
   return n;
 }
 
-static bool all_tokens_equal(const cd_tokenizer *a, const cd_tokenizer *b) {
+/* Token equality; loose: any two names are equal (placeables that will be adapted). */
+static bool tok_eq(const cd_tokenizer *a, const cd_tok *x, const cd_tokenizer *b, const cd_tok *y,
+                   bool loose) {
+  if (loose && x->kind == CD_TOK_ENTITY && y->kind == CD_TOK_ENTITY)
+    return true;
+  return cd_tok_equal(a, x, b, y);
+}
+
+static bool all_tokens_equal(const cd_tokenizer *a, const cd_tokenizer *b, bool loose) {
   if (a->ntoks != b->ntoks)
     return false;
   for (size_t i = 0; i < a->ntoks; i++)
-    if (!cd_tok_equal(a, &a->toks[i], b, &b->toks[i]))
+    if (!tok_eq(a, &a->toks[i], b, &b->toks[i], loose))
       return false;
   return true;
 }
 
 /* Word-level Levenshtein distance turned into a percentage; -1 when out of memory. */
-static int score_tokens(const cd_tokenizer *a, const cd_tokenizer *b) {
+static int score_tokens(const cd_tokenizer *a, const cd_tokenizer *b, bool loose) {
   size_t *ia = malloc((a->ntoks + 1) * sizeof *ia), *ib = malloc((b->ntoks + 1) * sizeof *ib);
   size_t *row = malloc((b->ntoks + 1) * sizeof *row);
   if (!ia || !ib || !row) {
@@ -46,7 +54,7 @@ static int score_tokens(const cd_tokenizer *a, const cd_tokenizer *b) {
   size_t n = words_of(a, ia), m = words_of(b, ib);
   int score;
   if (n == 0 || m == 0) {
-    score = (n == m && all_tokens_equal(a, b)) ? 100 : 0;
+    score = (n == m && all_tokens_equal(a, b, loose)) ? 100 : 0;
   } else {
     for (size_t j = 0; j <= m; j++)
       row[j] = j;
@@ -55,7 +63,7 @@ static int score_tokens(const cd_tokenizer *a, const cd_tokenizer *b) {
       row[0] = i;
       for (size_t j = 1; j <= m; j++) {
         size_t up = row[j];
-        size_t cost = cd_tok_equal(a, &a->toks[ia[i - 1]], b, &b->toks[ib[j - 1]]) ? 0 : 1;
+        size_t cost = tok_eq(a, &a->toks[ia[i - 1]], b, &b->toks[ib[j - 1]], loose) ? 0 : 1;
         size_t best = diag + cost;
         if (up + 1 < best)
           best = up + 1;
@@ -67,7 +75,7 @@ static int score_tokens(const cd_tokenizer *a, const cd_tokenizer *b) {
     }
     size_t d = row[m], mx = n > m ? n : m;
     if (d == 0)
-      score = all_tokens_equal(a, b) ? 100 : 99; /* same words, other punctuation */
+      score = all_tokens_equal(a, b, loose) ? 100 : 99; /* same words, other punctuation */
     else {
       score = (int)floor(100.0 * (double)(mx - d) / (double)mx);
       if (score > 99)
@@ -85,7 +93,7 @@ int cd_fuzzy_score(const char *a, size_t alen, const char *b, size_t blen, const
   int score = -1;
   if (cd_tokenizer_init(&ta, lang, NULL) == CD_OK && cd_tokenizer_init(&tb, lang, NULL) == CD_OK &&
       cd_tokenize(&ta, a, alen, NULL) == CD_OK && cd_tokenize(&tb, b, blen, NULL) == CD_OK)
-    score = score_tokens(&ta, &tb);
+    score = score_tokens(&ta, &tb, false);
   cd_tokenizer_fini(&ta);
   cd_tokenizer_fini(&tb);
   return score;
@@ -128,27 +136,74 @@ static int by_start(const void *a, const void *b) {
   return x->start < y->start ? -1 : x->start > y->start;
 }
 
-/* Adapts target (tokenized in tt) for the numbers in which query (tq) and unit source (ts)
- * differ. Returns the number of differing numbers it could not place in the target; *adapted
- * tells whether it changed anything. */
-static cd_status adapt_numbers(const cd_tokenizer *tq, const cd_tokenizer *ts,
-                               const cd_tokenizer *tt, const char *target, size_t tlen, cd_buf *out,
-                               bool *adapted, int *missed) {
-  *adapted = false;
-  *missed = 0;
+typedef struct rep_list {
+  replacement *v;
+  size_t n, cap;
+  cd_buf texts;
+} rep_list;
+
+static cd_status rep_add(rep_list *rl, size_t start, size_t end) {
+  if (rl->n == rl->cap) {
+    size_t cap = rl->cap ? rl->cap * 2 : 8;
+    replacement *v = realloc(rl->v, cap * sizeof *v);
+    if (!v)
+      return CD_ERR_NOMEM;
+    rl->v = v;
+    rl->cap = cap;
+  }
+  rl->v[rl->n].start = start;
+  rl->v[rl->n].end = end;
+  rl->v[rl->n].text_off = rl->texts.len;
+  rl->v[rl->n].text_len = 0;
+  rl->n++;
+  return CD_OK;
+}
+
+/* The replacement text of the last rep_add is what texts gained since. */
+static void rep_close(rep_list *rl) {
+  replacement *r = &rl->v[rl->n - 1];
+  r->text_len = rl->texts.len - r->text_off;
+}
+
+static bool rep_overlaps(const rep_list *rl, size_t start, size_t end) {
+  for (size_t r = 0; r < rl->n; r++)
+    if (start < rl->v[r].end && rl->v[r].start < end)
+      return true;
+  return false;
+}
+
+/* Writes target with the replacements applied into out. */
+static cd_status rep_apply(rep_list *rl, const char *target, size_t tlen, cd_buf *out) {
   cd_buf_clear(out);
+  if (rl->n > 1)
+    qsort(rl->v, rl->n, sizeof *rl->v, by_start);
+  size_t at = 0;
+  cd_status st = CD_OK;
+  for (size_t r = 0; r < rl->n && !st; r++) {
+    st = cd_buf_append(out, target + at, rl->v[r].start - at);
+    if (!st && rl->v[r].text_len)
+      st = cd_buf_append(out, rl->texts.data + rl->v[r].text_off, rl->v[r].text_len);
+    at = rl->v[r].end;
+  }
+  if (!st)
+    st = cd_buf_append(out, target + at, tlen - at);
+  return st;
+}
+
+/* Replacements in the target (tokenized in tt) for the numbers in which query (tq) and unit
+ * source (ts) differ. *missed counts differing numbers it could not place in the target. */
+static cd_status adapt_numbers(const cd_tokenizer *tq, const cd_tokenizer *ts,
+                               const cd_tokenizer *tt, rep_list *rl, int *missed) {
+  *missed = 0;
   size_t nq = 0, ns = 0;
   for (size_t i = 0; i < tq->ntoks; i++)
     nq += tq->toks[i].kind == CD_TOK_NUMBER;
   for (size_t i = 0; i < ts->ntoks; i++)
     ns += ts->toks[i].kind == CD_TOK_NUMBER;
   if (nq == 0 || nq != ns)
-    return cd_buf_append(out, target, tlen);
+    return CD_OK;
   bool *used = calloc(tt->ntoks + 1, sizeof *used);
-  replacement *reps = calloc(nq, sizeof *reps);
-  cd_buf texts = CD_BUF_INIT;
-  size_t nreps = 0;
-  cd_status st = (!used || !reps) ? CD_ERR_NOMEM : CD_OK;
+  cd_status st = !used ? CD_ERR_NOMEM : CD_OK;
   size_t qi = 0, si = 0;
   while (!st && qi < tq->ntoks && si < ts->ntoks) {
     const cd_tok *q = &tq->toks[qi], *s = &ts->toks[si];
@@ -177,29 +232,13 @@ static cd_status adapt_numbers(const cd_tokenizer *tq, const cd_tokenizer *ts,
       continue;
     }
     used[k] = true;
-    reps[nreps].start = tt->toks[k].start;
-    reps[nreps].end = tt->toks[k].end;
-    reps[nreps].text_off = texts.len;
-    st = format_number(q->value, &tt->toks[k], &tt->style, &texts);
-    reps[nreps].text_len = texts.len - reps[nreps].text_off;
-    nreps++;
-  }
-  if (!st) {
-    qsort(reps, nreps, sizeof *reps, by_start);
-    size_t at = 0;
-    for (size_t r = 0; r < nreps && !st; r++) {
-      st = cd_buf_append(out, target + at, reps[r].start - at);
-      if (!st)
-        st = cd_buf_append(out, texts.data + reps[r].text_off, reps[r].text_len);
-      at = reps[r].end;
-    }
+    st = rep_add(rl, tt->toks[k].start, tt->toks[k].end);
     if (!st)
-      st = cd_buf_append(out, target + at, tlen - at);
-    *adapted = nreps > 0;
+      st = format_number(q->value, &tt->toks[k], &tt->style, &rl->texts);
+    if (!st)
+      rep_close(rl);
   }
   free(used);
-  free(reps);
-  cd_buf_free(&texts);
   return st;
 }
 
@@ -281,24 +320,156 @@ static cd_tokenizer *tz_for(tz_cache *c, const char *lang, cd_error *err) {
 typedef struct lookup_ctx {
   const cd_fuzzy_options *o;
   const char *query;
+  size_t qlen;
   cd_tokenizer *tq;
+  char q_lang[64]; /* language the query's names were found in */
+  bool q_marked;
   tz_cache src, tgt;
   cd_fuzzy_results *res;
-  cd_buf adapted;
+  cd_buf adapted, form;
+  cd_mention_list ml;
+  rep_list reps;
   cd_status st;
   cd_error *err;
 } lookup_ctx;
+
+static cd_status on_entity(void *ctx, const cd_fuzzy_entity *e) {
+  cd_mention_list *ml = ctx;
+  if (!e->id || !*e->id || e->end <= e->start)
+    return CD_OK;
+  if (ml->n && e->start < ml->span[2 * ml->n - 1])
+    return CD_OK; /* overlapping or out of order: keep the first */
+  return cd_mention_list_add(ml, e->start, e->end, e->id);
+}
+
+/* The mentions of text into c->ml (replaced). */
+static cd_status find_mentions(lookup_ctx *c, const char *text, size_t len, const char *lang) {
+  cd_mention_list_clear(&c->ml);
+  return c->o->mentions(c->o->entity_ud, text, len, lang ? lang : "", on_entity, &c->ml, c->err);
+}
+
+/* Replacements in the target for the names in which query and unit source differ (n-th
+ * name against n-th name). *missed counts those that cannot be placed; *done those placed. */
+static cd_status adapt_entities(lookup_ctx *c, const cd_tokenizer *ts, const cd_tm_unit *u,
+                                int *missed, size_t *done) {
+  const cd_tokenizer *tq = c->tq;
+  *missed = 0;
+  *done = 0;
+  size_t nq = 0, ns = 0, ndiff = 0;
+  for (size_t i = 0; i < tq->ntoks; i++)
+    nq += tq->toks[i].kind == CD_TOK_ENTITY;
+  for (size_t i = 0; i < ts->ntoks; i++)
+    ns += ts->toks[i].kind == CD_TOK_ENTITY;
+  size_t qi = 0, si = 0;
+  const cd_tok **qd = NULL, **sd = NULL;
+  if (nq != ns) {
+    *missed = 1; /* names added or dropped: not a placeable difference */
+    return CD_OK;
+  }
+  if (nq == 0)
+    return CD_OK;
+  qd = calloc(nq, sizeof *qd);
+  sd = calloc(nq, sizeof *sd);
+  cd_status st = (!qd || !sd) ? CD_ERR_NOMEM : CD_OK;
+  while (!st && qi < tq->ntoks && si < ts->ntoks) {
+    const cd_tok *q = &tq->toks[qi], *s = &ts->toks[si];
+    if (q->kind != CD_TOK_ENTITY) {
+      qi++;
+      continue;
+    }
+    if (s->kind != CD_TOK_ENTITY) {
+      si++;
+      continue;
+    }
+    qi++;
+    si++;
+    if (strcmp(cd_tok_entity_id(tq, q), cd_tok_entity_id(ts, s)) != 0) {
+      qd[ndiff] = q;
+      sd[ndiff++] = s;
+    }
+  }
+  if (!st && ndiff) {
+    size_t tlen = strlen(u->target);
+    st = find_mentions(c, u->target, tlen, u->tgt_lang);
+    bool *used = st ? NULL : calloc(c->ml.n + 1, sizeof *used);
+    if (!st && !used)
+      st = CD_ERR_NOMEM;
+    for (size_t d = 0; d < ndiff && !st; d++) {
+      const char *sid = cd_tok_entity_id(ts, sd[d]), *qid = cd_tok_entity_id(tq, qd[d]);
+      size_t k;
+      for (k = 0; k < c->ml.n; k++)
+        if (!used[k] && strcmp(c->ml.ids.data + c->ml.id_off[k], sid) == 0)
+          break;
+      if (k == c->ml.n || rep_overlaps(&c->reps, c->ml.span[2 * k], c->ml.span[2 * k + 1])) {
+        (*missed)++;
+        continue;
+      }
+      size_t ms = c->ml.span[2 * k], me = c->ml.span[2 * k + 1];
+      cd_buf_clear(&c->form);
+      st = c->o->entity_form(c->o->entity_ud, qid, c->query + qd[d]->start,
+                             qd[d]->end - qd[d]->start, c->q_lang, u->tgt_lang, u->target + ms,
+                             me - ms, &c->form, c->err);
+      if (st == CD_ERR_INPUT) {
+        st = CD_OK;
+        (*missed)++;
+        continue;
+      }
+      if (st)
+        break;
+      used[k] = true;
+      st = rep_add(&c->reps, ms, me);
+      if (!st)
+        st = cd_buf_append(&c->reps.texts, c->form.data ? c->form.data : "", c->form.len);
+      if (!st) {
+        rep_close(&c->reps);
+        (*done)++;
+      }
+    }
+    free(used);
+  }
+  free(qd);
+  free(sd);
+  return st;
+}
+
+/* Finds the query's names for lang (once per language). */
+static cd_status mark_query(lookup_ctx *c, const char *lang) {
+  const char *l = lang ? lang : "";
+  if (c->q_marked && strcmp(c->q_lang, l) == 0)
+    return CD_OK;
+  cd_status st = cd_tokenize(c->tq, c->query, c->qlen, c->err);
+  if (!st)
+    st = find_mentions(c, c->query, c->qlen, l);
+  if (!st)
+    st = cd_tokens_mark_entities(c->tq, &c->ml);
+  snprintf(c->q_lang, sizeof c->q_lang, "%s", l);
+  c->q_marked = !st;
+  return st;
+}
 
 static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
 
 static int take_candidate(void *ud, const cd_tm_unit *u) {
   lookup_ctx *c = ud;
+  bool names = c->o->mentions && c->o->entity_form;
   cd_tokenizer *ts = tz_for(&c->src, u->src_lang, c->err);
   if (!ts || cd_tokenize(ts, u->source, strlen(u->source), c->err)) {
     c->st = CD_ERR_INTERNAL;
     return 1;
   }
-  int score = score_tokens(c->tq, ts);
+  if (names) {
+    cd_status st = mark_query(c, c->o->src_lang ? c->o->src_lang : u->src_lang);
+    if (!st)
+      st = find_mentions(c, u->source, strlen(u->source), u->src_lang);
+    if (!st)
+      st = cd_tokens_mark_entities(ts, &c->ml);
+    if (st) {
+      c->st = st == CD_ERR_NOMEM ? cd_error_set(c->err, st, "out of memory") : st;
+      return 1;
+    }
+  }
+  /* names count as placeables first; a name that cannot be placed costs a word below */
+  int score = score_tokens(c->tq, ts, names);
   if (score < 0) {
     c->st = cd_error_set(c->err, CD_ERR_NOMEM, "out of memory");
     return 1;
@@ -311,12 +482,30 @@ static int take_candidate(void *ud, const cd_tm_unit *u) {
     c->st = CD_ERR_INTERNAL;
     return 1;
   }
-  bool adapted = false;
-  int missed = 0;
-  if (adapt_numbers(c->tq, ts, tt, u->target, tlen, &c->adapted, &adapted, &missed)) {
-    c->st = cd_error_set(c->err, CD_ERR_NOMEM, "out of memory");
+  int missed = 0, missed_names = 0;
+  size_t named = 0;
+  c->reps.n = 0;
+  cd_buf_clear(&c->reps.texts);
+  cd_status ast = adapt_numbers(c->tq, ts, tt, &c->reps, &missed);
+  size_t n_numbers = c->reps.n;
+  if (!ast && names) {
+    ast = adapt_entities(c, ts, u, &missed_names, &named);
+    if (!ast && missed_names) {
+      /* not every differing name can be placed: names are words again, none rewritten */
+      c->reps.n = n_numbers;
+      named = 0;
+      score = score_tokens(c->tq, ts, false);
+      if (score < 0)
+        ast = CD_ERR_NOMEM;
+    }
+  }
+  if (!ast)
+    ast = rep_apply(&c->reps, u->target, tlen, &c->adapted);
+  if (ast) {
+    c->st = ast == CD_ERR_NOMEM ? cd_error_set(c->err, ast, "out of memory") : ast;
     return 1;
   }
+  bool adapted = c->reps.n > 0;
   /* A differing number that could not be placed in the target leaves a wrong figure there:
    * the hit loses a point per such number. */
   score -= missed;
@@ -338,6 +527,8 @@ static int take_candidate(void *ud, const cd_tm_unit *u) {
   m->id = u->id;
   m->score = score;
   m->adapted = adapted;
+  m->adapted_names = named;
+  m->adapted_numbers = c->reps.n - named;
   m->src_lang = strdup(u->src_lang);
   m->tgt_lang = strdup(u->tgt_lang);
   m->source = strdup(u->source);
@@ -361,6 +552,9 @@ static int by_rank(const void *a, const void *b) {
     return x->score > y->score ? -1 : 1;
   if (x->adapted != y->adapted)
     return x->adapted ? 1 : -1; /* an exact figure beats an adapted one */
+  size_t px = x->adapted_numbers + x->adapted_names, py = y->adapted_numbers + y->adapted_names;
+  if (px != py)
+    return px < py ? -1 : 1; /* fewer rewritten placeables first */
   if (x->usage != y->usage)
     return x->usage > y->usage ? -1 : 1;
   if (x->changed != y->changed)
@@ -449,6 +643,7 @@ cd_status cd_fuzzy_lookup(cd_tm_store *s, const char *query, size_t len, const c
     need = terms.n;
   c.o = o;
   c.query = query;
+  c.qlen = len;
   c.tq = &tq;
   c.res = res;
   c.err = err;
@@ -472,6 +667,10 @@ done:
   if (c.tgt.ready)
     cd_tokenizer_fini(&c.tgt.tz);
   cd_buf_free(&c.adapted);
+  cd_buf_free(&c.form);
+  cd_mention_list_free(&c.ml);
+  free(c.reps.v);
+  cd_buf_free(&c.reps.texts);
   if (st) {
     cd_fuzzy_results_free(res);
     return st;

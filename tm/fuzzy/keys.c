@@ -252,6 +252,8 @@ void cd_tokenizer_fini(cd_tokenizer *tz) {
   free(tz->toks);
   cd_buf_free(&tz->fold);
   cd_buf_free(&tz->scratch);
+  cd_buf_free(&tz->ent_ids);
+  free(tz->ent_off);
   memset(tz, 0, sizeof *tz);
 }
 
@@ -296,6 +298,8 @@ static int32_t digit_count(const UChar *u, int32_t a, int32_t b) {
 
 cd_status cd_tokenize(cd_tokenizer *tz, const char *s, size_t len, cd_error *err) {
   tz->ntoks = 0;
+  tz->n_ent = 0;
+  cd_buf_clear(&tz->ent_ids);
   cd_buf_clear(&tz->fold);
   if (len > INT32_MAX / 2)
     return cd_error_set(err, CD_ERR_INPUT, "segment too long (%zu bytes)", len);
@@ -408,6 +412,82 @@ bool cd_tok_equal(const cd_tokenizer *a, const cd_tok *x, const cd_tokenizer *b,
     return false;
   if (x->kind == CD_TOK_NUMBER)
     return true; /* placeables: masked */
+  if (x->kind == CD_TOK_ENTITY)
+    return strcmp(cd_tok_entity_id(a, x), cd_tok_entity_id(b, y)) == 0;
   return x->fold_len == y->fold_len &&
          memcmp(a->fold.data + x->fold_off, b->fold.data + y->fold_off, x->fold_len) == 0;
+}
+
+/* ---- entity mentions ------------------------------------------------------------------- */
+
+cd_status cd_mention_list_add(cd_mention_list *ml, size_t start, size_t end, const char *id) {
+  if (ml->n == ml->cap) {
+    size_t cap = ml->cap ? ml->cap * 2 : 8;
+    size_t *sp = realloc(ml->span, 2 * cap * sizeof *sp);
+    if (!sp)
+      return CD_ERR_NOMEM;
+    ml->span = sp;
+    size_t *io = realloc(ml->id_off, cap * sizeof *io);
+    if (!io)
+      return CD_ERR_NOMEM;
+    ml->id_off = io;
+    ml->cap = cap;
+  }
+  ml->span[2 * ml->n] = start;
+  ml->span[2 * ml->n + 1] = end;
+  ml->id_off[ml->n] = ml->ids.len;
+  if (cd_buf_append(&ml->ids, id, strlen(id) + 1))
+    return CD_ERR_NOMEM;
+  ml->n++;
+  return CD_OK;
+}
+
+void cd_mention_list_clear(cd_mention_list *ml) {
+  ml->n = 0;
+  cd_buf_clear(&ml->ids);
+}
+
+void cd_mention_list_free(cd_mention_list *ml) {
+  free(ml->span);
+  free(ml->id_off);
+  cd_buf_free(&ml->ids);
+  memset(ml, 0, sizeof *ml);
+}
+
+const char *cd_tok_entity_id(const cd_tokenizer *tz, const cd_tok *t) {
+  return t->entity < tz->n_ent ? tz->ent_ids.data + tz->ent_off[t->entity] : "";
+}
+
+cd_status cd_tokens_mark_entities(cd_tokenizer *tz, const cd_mention_list *ml) {
+  size_t w = 0, k = 0;
+  for (size_t r = 0; r < tz->ntoks; r++) {
+    cd_tok t = tz->toks[r];
+    while (k < ml->n && ml->span[2 * k + 1] <= t.start)
+      k++;
+    if (k < ml->n && t.start >= ml->span[2 * k] && t.start < ml->span[2 * k + 1]) {
+      if (w > 0 && tz->toks[w - 1].kind == CD_TOK_ENTITY && tz->toks[w - 1].entity + 1 == tz->n_ent &&
+          tz->toks[w - 1].start >= ml->span[2 * k]) {
+        if (t.end > tz->toks[w - 1].end)
+          tz->toks[w - 1].end = t.end; /* the mention's next token */
+        continue;
+      }
+      if (tz->n_ent == tz->cap_ent) {
+        size_t cap = tz->cap_ent ? tz->cap_ent * 2 : 8;
+        size_t *p = realloc(tz->ent_off, cap * sizeof *p);
+        if (!p)
+          return CD_ERR_NOMEM;
+        tz->ent_off = p;
+        tz->cap_ent = cap;
+      }
+      const char *id = ml->ids.data + ml->id_off[k];
+      tz->ent_off[tz->n_ent] = tz->ent_ids.len;
+      if (cd_buf_append(&tz->ent_ids, id, strlen(id) + 1))
+        return CD_ERR_NOMEM;
+      t.kind = CD_TOK_ENTITY;
+      t.entity = tz->n_ent++;
+    }
+    tz->toks[w++] = t;
+  }
+  tz->ntoks = w;
+  return CD_OK;
 }

@@ -4,9 +4,11 @@
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cd_align.h"
 #include "cd_lang.h"
+#include "cd_names.h"
 #include "cd_segment.h"
 #include "cd_tm_store.h"
 #include "cd_tmx.h"
@@ -21,7 +23,10 @@ static const char help[] =
     "1-2, 2-2, 1-3, 3-1) and carry a score from 0 to 1: the Gale-Church length model plus\n"
     "anchors that cross languages and scripts (numbers by value, quotes, question marks,\n"
     "names and cognates through a Latin transliteration key), refined once with a lexicon\n"
-    "learnt from confident pairs. Beads scoring below --weak are marked weak.\n"
+    "learnt from confident pairs, and entities of the names store (DATA/names.sqlite, when\n"
+    "present): a person, place or organisation named on both sides (Selenskyj and\n"
+    "Зеленський, Kiew and Київ) anchors the pair like a number. Beads scoring below --weak\n"
+    "are marked weak.\n"
     "\n"
     "Options:\n"
     "      --src-lang LANG   language of SRC; default: from its name (x-en.txt, x.en.txt),\n"
@@ -37,6 +42,7 @@ static const char help[] =
     "      --weak S          mark beads scoring below S as weak (default 0.3)\n"
     "      --band N          half-width of the alignment band in sentences (default: auto)\n"
     "      --no-refine       skip the lexicon refinement pass\n"
+    "      --no-names        do not use the names store for entity anchors\n"
     "  -v, --verbose         report sentence counts, band and lexicon size on stderr\n"
     "  -h, --help            this help\n"
     "\n"
@@ -58,7 +64,8 @@ enum {
   OPT_WEAK,
   OPT_BAND,
   OPT_NO_REFINE,
-  OPT_TM
+  OPT_TM,
+  OPT_NO_NAMES
 };
 
 typedef struct doc {
@@ -68,6 +75,10 @@ typedef struct doc {
   cd_align_sentence *sent;
   size_t n;
   char lang[16];
+  cd_align_entities *ents; /* per sentence, when the names store is used */
+  const char **ent_ptr;
+  cd_buf ent_ids;          /* the ids, NUL-terminated one after the other */
+  size_t n_mentions;
 } doc;
 
 static int read_all(const char *path, cd_buf *out) {
@@ -395,6 +406,116 @@ static int parse_unit(const char *s, double *out) {
   return 0;
 }
 
+/* ---- entity anchors from the names store ------------------------------------------------- */
+
+typedef struct ent_collect {
+  cd_buf *ids;
+  size_t *offs, n, cap;
+} ent_collect;
+
+static cd_status on_mention(void *ud, const cd_names_mention *m, cd_error *err) {
+  (void)err;
+  ent_collect *c = ud;
+  if (!m->is_canonical && !m->rewrite)
+    return CD_OK; /* a near-miss the names stage only flags: too unsure for an anchor */
+  if (c->n == c->cap) {
+    size_t nc = c->cap ? c->cap * 2 : 64;
+    size_t *nv = realloc(c->offs, nc * sizeof *nv);
+    if (!nv)
+      return CD_ERR_NOMEM;
+    c->offs = nv;
+    c->cap = nc;
+  }
+  c->offs[c->n++] = c->ids->len;
+  return cd_buf_append(c->ids, m->entity, strlen(m->entity) + 1) ? CD_ERR_NOMEM : CD_OK;
+}
+
+/* Scans every sentence of d in its language and fills d->ents. */
+static int doc_entities(doc *d, cd_names_scanner *sc) {
+  ent_collect c = {&d->ent_ids, NULL, 0, 0};
+  size_t *first = malloc((d->n + 1) * sizeof *first);
+  d->ents = calloc(d->n ? d->n : 1, sizeof *d->ents);
+  if (!first || !d->ents) {
+    free(first);
+    cli_error("align", "out of memory");
+    return CLI_USAGE;
+  }
+  cd_names_scanner_reset(sc);
+  cd_error err;
+  cd_error_clear(&err);
+  for (size_t i = 0; i < d->n; i++) {
+    first[i] = c.n;
+    cd_names_scanner_set_line(sc, i + 1);
+    if (cd_names_scan(sc, d->sent[i].text, d->sent[i].len, d->lang, on_mention, &c, &err)) {
+      cli_error("align", "%s: sentence %zu: %s", d->path, i, err.message);
+      free(first);
+      free(c.offs);
+      return CLI_USAGE;
+    }
+  }
+  first[d->n] = c.n;
+  d->ent_ptr = malloc((c.n ? c.n : 1) * sizeof *d->ent_ptr);
+  if (!d->ent_ptr) {
+    free(first);
+    free(c.offs);
+    cli_error("align", "out of memory");
+    return CLI_USAGE;
+  }
+  for (size_t k = 0; k < c.n; k++)
+    d->ent_ptr[k] = d->ent_ids.data + c.offs[k];
+  for (size_t i = 0; i < d->n; i++) {
+    d->ents[i].ids = d->ent_ptr + first[i];
+    d->ents[i].n = first[i + 1] - first[i];
+  }
+  d->n_mentions = c.n;
+  free(first);
+  free(c.offs);
+  return CLI_OK;
+}
+
+/* Entity ids of both documents from the names store in the data directory; nothing (and
+ * no message) when there is no store. */
+static int names_entities(doc *d) {
+  const char *data = cli_data_dir();
+  char *dbp = NULL, *tr = NULL;
+  size_t dl = strlen(data ? data : ".") + 32;
+  dbp = malloc(dl);
+  tr = malloc(dl);
+  if (!dbp || !tr) {
+    free(dbp);
+    free(tr);
+    cli_error("align", "out of memory");
+    return CLI_USAGE;
+  }
+  snprintf(dbp, dl, "%s/names.sqlite", data ? data : ".");
+  snprintf(tr, dl, "%s/translit", data ? data : ".");
+  int rc = CLI_OK;
+  if (access(dbp, R_OK) == 0) {
+    cd_names_options o;
+    cd_names_options_init(&o);
+    o.db_path = dbp;
+    o.translit_dir = tr;
+    cd_names_scan_options so;
+    cd_names_scan_options_init(&so);
+    so.data_dir = data;
+    cd_names *db = NULL;
+    cd_names_scanner *sc = NULL;
+    cd_error err;
+    cd_error_clear(&err);
+    if (cd_names_open(&o, &db, &err) || cd_names_scanner_new(db, &so, &sc, &err)) {
+      cli_error("align", "%s", err.message);
+      rc = CLI_USAGE;
+    }
+    for (int k = 0; k < 2 && rc == CLI_OK; k++)
+      rc = doc_entities(&d[k], sc);
+    cd_names_scanner_free(sc);
+    cd_names_free(db);
+  }
+  free(dbp);
+  free(tr);
+  return rc;
+}
+
 static int run(int argc, char **argv) {
   static const struct option longopts[] = {{"src-lang", required_argument, NULL, OPT_SRC_LANG},
                                            {"tgt-lang", required_argument, NULL, OPT_TGT_LANG},
@@ -406,11 +527,12 @@ static int run(int argc, char **argv) {
                                            {"band", required_argument, NULL, OPT_BAND},
                                            {"no-refine", no_argument, NULL, OPT_NO_REFINE},
                                            {"tm", required_argument, NULL, OPT_TM},
+                                           {"no-names", no_argument, NULL, OPT_NO_NAMES},
                                            {"verbose", no_argument, NULL, 'v'},
                                            {"help", no_argument, NULL, 'h'},
                                            {NULL, 0, NULL, 0}};
   const char *src_lang = NULL, *tgt_lang = NULL;
-  bool preseg = false, verbose = false, json = false, tmx = false;
+  bool preseg = false, verbose = false, json = false, tmx = false, use_names = true;
   const char *tm_path = NULL;
   double min_score = 0;
   cd_segment_options so;
@@ -468,6 +590,7 @@ static int run(int argc, char **argv) {
     }
     case OPT_NO_REFINE: ao.refine_passes = 0; break;
     case OPT_TM: tm_path = optarg; break;
+    case OPT_NO_NAMES: use_names = false; break;
     case 'v': verbose = true; break;
     case 'h': fputs(help, stdout); return CLI_OK;
     case ':': cli_error("align", "option '%s' needs a value", argv[optind - 1]); return CLI_USAGE;
@@ -498,9 +621,13 @@ static int run(int argc, char **argv) {
     if (rc == CLI_OK)
       rc = preseg ? split_lines(&d[k]) : segment_doc(&d[k], &so);
   }
+  if (rc == CLI_OK && use_names && d[0].n && d[1].n)
+    rc = names_entities(d);
   if (rc == CLI_OK) {
     cd_error err;
     cd_error_clear(&err);
+    ao.src_entities = d[0].ents;
+    ao.tgt_entities = d[1].ents;
     if (cd_aligner_new(&ao, &al, &err) ||
         cd_aligner_align(al, d[0].sent, d[0].n, d[1].sent, d[1].n, &beads, &nb, &err)) {
       cli_error("align", "%s", err.message);
@@ -516,9 +643,11 @@ static int run(int argc, char **argv) {
         weak += beads[k].weak;
       fprintf(stderr,
               "copydesk: align: %s (%s) %zu sentences, %s (%s) %zu sentences: %zu beads, %zu "
-              "weak; band %zu%s, %zu cells, %zu anchor links, %zu lexicon pairs\n",
+              "weak; band %zu%s, %zu cells, %zu anchor links (%zu entities; %zu and %zu mentions), "
+              "%zu lexicon pairs\n",
               d[0].path, d[0].lang, d[0].n, d[1].path, d[1].lang, d[1].n, nb, weak, stt.band_used,
-              stt.band_used ? "" : " (full)", stt.dp_cells, stt.anchor_pairs, stt.lexicon_pairs);
+              stt.band_used ? "" : " (full)", stt.dp_cells, stt.anchor_pairs, stt.entity_pairs,
+              d[0].n_mentions, d[1].n_mentions, stt.lexicon_pairs);
     }
     if (tm_path && add_to_tm(tm_path, beads, nb, &d[0], &d[1], min_score, verbose))
       rc = CLI_USAGE;
@@ -535,6 +664,9 @@ static int run(int argc, char **argv) {
   cd_aligner_free(al);
   for (int k = 0; k < 2; k++) {
     free(d[k].sent);
+    free(d[k].ents);
+    free(d[k].ent_ptr);
+    cd_buf_free(&d[k].ent_ids);
     cd_buf_free(&d[k].text);
   }
   return rc;

@@ -11,6 +11,7 @@
 
 #include "cd_fuzzy.h"
 #include "cd_lang.h"
+#include "cd_names.h"
 #include "cd_tm_store.h"
 #include "cd_tmx.h"
 #include "cli.h"
@@ -40,6 +41,7 @@ static const char help[] =
     "      --min PCT            lookup: lowest match percentage shown (default 70)\n"
     "      --format text|json   lookup, concord, stats: output format (default text)\n"
     "      --busy-timeout MS    wait up to MS for another writer (default 5000)\n"
+    "      --no-names           lookup: names are plain words (no names store)\n"
     "      --segtype T          export: the header's segtype, sentence (default) or\n"
     "                           paragraph (units that hold whole paragraphs; OmegaT then\n"
     "                           splits them into sentences when it matches)\n"
@@ -49,12 +51,17 @@ static const char help[] =
     "NFC, numbers as placeables); 100 = identical after normalization, 99 = same words but\n"
     "other punctuation. A hit that differs only in numbers is adapted: the target gets the\n"
     "query's numbers in its own format (5,000 -> 5 000 in French) and is marked 'adapted'.\n"
+    "Known names (the names store, DATA/names.sqlite, when present) are placeables too: a\n"
+    "hit naming another person, place or organisation than the query gets the query's\n"
+    "entity in the target, in the target language's house form ('Scholz' -> 'Merz',\n"
+    "'Шольц' -> 'Мерц'), and is marked 'adapted'. A name the target declines (Шольцом,\n"
+    "Берліні) is not replaced: it counts as a differing word. --no-names: names are words.\n"
     "concord highlights the term in ANSI bold on a terminal, else between [[ and ]].\n"
     "\n"
     "Exit status: 0 ok; 1 lookup or concord found nothing; 2 usage, input or database error\n"
     "(malformed TMX, locked database, TM written by a newer copydesk).\n";
 
-enum { OPT_TM = 256, OPT_SRC, OPT_TGT, OPT_MIN, OPT_FORMAT, OPT_BUSY, OPT_SEGTYPE };
+enum { OPT_TM = 256, OPT_SRC, OPT_TGT, OPT_MIN, OPT_FORMAT, OPT_BUSY, OPT_SEGTYPE, OPT_NO_NAMES };
 
 typedef struct tm_args {
   const char *sub;
@@ -66,6 +73,7 @@ typedef struct tm_args {
   bool json;
   long busy_ms;
   const char *segtype;
+  bool no_names;
   char **rest;
   int nrest;
 } tm_args;
@@ -90,6 +98,7 @@ static int parse_args(int argc, char **argv, tm_args *a) {
                                            {"format", required_argument, NULL, OPT_FORMAT},
                                            {"busy-timeout", required_argument, NULL, OPT_BUSY},
                                            {"segtype", required_argument, NULL, OPT_SEGTYPE},
+                                           {"no-names", no_argument, NULL, OPT_NO_NAMES},
                                            {"help", no_argument, NULL, 'h'},
                                            {NULL, 0, NULL, 0}};
   int c;
@@ -110,6 +119,7 @@ static int parse_args(int argc, char **argv, tm_args *a) {
         a->tgt_lang = optarg;
       break;
     case 'o': a->output = optarg; break;
+    case OPT_NO_NAMES: a->no_names = true; break;
     case 'n':
       if (parse_long(optarg, 1, 100000, &a->max)) {
         cli_error("tm", "-n wants a number from 1 to 100000, not '%s'", optarg);
@@ -371,6 +381,113 @@ static int cmd_stats(tm_args *a) {
   return CLI_OK;
 }
 
+/* ---- names as placeables in lookup: the names store behind cd_fuzzy's callbacks --------- */
+
+typedef struct names_glue {
+  cd_names *db;
+  cd_names_scanner *sc;
+  cd_fuzzy_entity_emit emit;
+  void *emit_ctx;
+} names_glue;
+
+static cd_status glue_on_mention(void *ud, const cd_names_mention *m, cd_error *err) {
+  (void)err;
+  names_glue *g = ud;
+  if (!m->is_canonical && !m->rewrite)
+    return CD_OK; /* a near-miss: not sure enough to rewrite anything */
+  cd_fuzzy_entity e = {m->start, m->end, m->entity};
+  return g->emit(g->emit_ctx, &e);
+}
+
+static cd_status glue_mentions(void *ud, const char *text, size_t len, const char *lang,
+                               cd_fuzzy_entity_emit emit, void *ctx, cd_error *err) {
+  names_glue *g = ud;
+  g->emit = emit;
+  g->emit_ctx = ctx;
+  cd_names_scanner_reset(g->sc); /* every segment is a document of its own */
+  return cd_names_scan(g->sc, text, len, lang, glue_on_mention, g, err);
+}
+
+/* The hit for entity id among the entities the span names; false when none. */
+static cd_status find_entity(names_glue *g, const char *id, const char *span, size_t len,
+                             const char *lang, cd_names_hit *out, size_t *core, bool *keep,
+                             bool *found, cd_error *err) {
+  cd_names_hit hits[8];
+  size_t n = 0;
+  cd_names_query q = {span, len, NULL, 0, lang, true};
+  *found = false;
+  cd_status st = cd_names_find_span(g->db, &q, hits, 8, &n, core, keep, err);
+  for (size_t i = 0; i < n && !st; i++)
+    if (!id || strcmp(hits[i].id, id) == 0) {
+      *out = hits[i];
+      *found = true;
+      break;
+    }
+  return st;
+}
+
+static cd_status glue_form(void *ud, const char *id, const char *from, size_t from_len,
+                           const char *from_lang, const char *to_lang, const char *like,
+                           size_t like_len, cd_buf *out, cd_error *err) {
+  names_glue *g = ud;
+  cd_names_hit qh, th;
+  size_t core, tcore;
+  bool keep, tkeep, found, tfound;
+  cd_status st = find_entity(g, id, from, from_len, from_lang, &qh, &core, &keep, &found, err);
+  if (!st && !found)
+    return cd_error_set(err, CD_ERR_INPUT, "no entity %s in '%.*s'", id, (int)from_len, from);
+  /* the span it replaces says full name or surname alone, and keeps its suffix (Scholz's) */
+  if (!st)
+    st = find_entity(g, NULL, like, like_len, to_lang, &th, &tcore, &tkeep, &tfound, err);
+  if (st)
+    return st;
+  /* a case form (Шольцом, Берліні) would need the new name declined: left alone */
+  if (!tfound || th.level != CD_MATCH_EXACT)
+    return cd_error_set(err, CD_ERR_INPUT, "'%.*s' is not a listed form", (int)like_len, like);
+  qh.part = th.part;
+  cd_buf_clear(out);
+  return cd_names_replacement(g->db, &qh, to_lang, like, tcore, like_len, tkeep, out, err);
+}
+
+/* Opens the names store of the data directory; false (silently) when there is none. */
+static bool glue_open(names_glue *g) {
+  memset(g, 0, sizeof *g);
+  const char *data = cli_data_dir();
+  if (!data)
+    return false;
+  cd_buf dbp = CD_BUF_INIT, tr = CD_BUF_INIT;
+  bool ok = false;
+  if (!cd_buf_appendf(&dbp, "%s/names.sqlite", data) && !cd_buf_appendf(&tr, "%s/translit", data) &&
+      access(dbp.data, R_OK) == 0) {
+    cd_names_options o;
+    cd_names_options_init(&o);
+    o.db_path = dbp.data;
+    o.translit_dir = tr.data;
+    cd_names_scan_options so;
+    cd_names_scan_options_init(&so);
+    so.data_dir = data;
+    cd_error err;
+    cd_error_clear(&err);
+    if (cd_names_open(&o, &g->db, &err) || cd_names_scanner_new(g->db, &so, &g->sc, &err))
+      cli_error("tm lookup", "names store left out: %s", err.message);
+    else
+      ok = true;
+  }
+  cd_buf_free(&dbp);
+  cd_buf_free(&tr);
+  if (!ok) {
+    cd_names_scanner_free(g->sc);
+    cd_names_free(g->db);
+    memset(g, 0, sizeof *g);
+  }
+  return ok;
+}
+
+static void glue_close(names_glue *g) {
+  cd_names_scanner_free(g->sc);
+  cd_names_free(g->db);
+}
+
 static int cmd_lookup(tm_args *a) {
   if (a->nrest != 1 || !a->rest[0][0]) {
     cli_error("tm lookup", "one QUERY expected");
@@ -393,11 +510,20 @@ static int cmd_lookup(tm_args *a) {
     o.min_score = (int)a->min;
   o.src_lang = a->src_lang;
   o.tgt_lang = a->tgt_lang;
+  names_glue g;
+  bool names = !a->no_names && glue_open(&g);
+  if (names) {
+    o.mentions = glue_mentions;
+    o.entity_form = glue_form;
+    o.entity_ud = &g;
+  }
   cd_fuzzy_results *res = NULL;
   cd_error err;
   cd_error_clear(&err);
   cd_status st = cd_fuzzy_lookup(s, q, strlen(q), &o, &res, &err);
   cd_tm_store_free(s);
+  if (names)
+    glue_close(&g);
   if (st) {
     cli_error("tm lookup", "%s", err.message);
     return CLI_USAGE;
@@ -412,6 +538,9 @@ static int cmd_lookup(tm_args *a) {
       json_object_object_add(r, "id", json_object_new_int64(m->id));
       json_object_object_add(r, "score", json_object_new_int(m->score));
       json_object_object_add(r, "adapted", json_object_new_boolean(m->adapted));
+      json_object_object_add(r, "adapted_numbers",
+                             json_object_new_int64((int64_t)m->adapted_numbers));
+      json_object_object_add(r, "adapted_names", json_object_new_int64((int64_t)m->adapted_names));
       json_object_object_add(r, "src_lang", json_object_new_string(m->src_lang));
       json_object_object_add(r, "tgt_lang", json_object_new_string(m->tgt_lang));
       json_object_object_add(r, "source", json_object_new_string(m->source));
