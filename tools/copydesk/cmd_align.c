@@ -81,31 +81,6 @@ typedef struct doc {
   size_t n_mentions;
 } doc;
 
-static int read_all(const char *path, cd_buf *out) {
-  FILE *fp = fopen(path, "rb");
-  if (!fp) {
-    cli_error("align", "cannot open '%s': %s", path, strerror(errno));
-    return CLI_USAGE;
-  }
-  char chunk[65536];
-  size_t got;
-  int rc = CLI_OK;
-  while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0)
-    if (cd_buf_append(out, chunk, got)) {
-      cli_error("align", "out of memory reading '%s'", path);
-      rc = CLI_USAGE;
-      break;
-    }
-  if (rc == CLI_OK && ferror(fp)) {
-    cli_error("align", "error reading '%s': %s", path, strerror(errno));
-    rc = CLI_USAGE;
-  }
-  fclose(fp);
-  if (rc == CLI_OK && out->len >= 3 && memcmp(out->data, "\xEF\xBB\xBF", 3) == 0)
-    return rc;
-  return rc;
-}
-
 /* One sentence per line; every line counts (empty ones too) so indexes are line numbers. */
 static int split_lines(doc *d) {
   const char *s = d->text.data ? d->text.data + d->off : "";
@@ -613,7 +588,7 @@ static int run(int argc, char **argv) {
   size_t nb = 0;
   cd_aligner *al = NULL;
   for (int k = 0; k < 2 && rc == CLI_OK; k++) {
-    rc = read_all(d[k].path, &d[k].text);
+    rc = cli_read_file("align", d[k].path, &d[k].text);
     if (rc == CLI_OK && d[k].text.len >= 3 && memcmp(d[k].text.data, "\xEF\xBB\xBF", 3) == 0)
       d[k].off = 3;
     if (rc == CLI_OK)
