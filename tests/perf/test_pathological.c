@@ -40,10 +40,13 @@ static double elapsed(void) {
 static const char ACUTE[] = "\xCC\x81"; /* U+0301 COMBINING ACUTE ACCENT, ccc 230 */
 static const char CGJ[] = "\xCD\x8F";   /* U+034F COMBINING GRAPHEME JOINER */
 
+/* Occurrences of a 2-byte sequence (a plain loop: ASan's memmem interceptor checks the
+ * whole remaining haystack on every call, which would make the test itself quadratic). */
 static size_t count_str(const char *s, size_t n, const char *pat) {
-  size_t k = 0, m = strlen(pat);
-  for (const char *p = s; (p = memmem(p, n - (size_t)(p - s), pat, m)); p += m)
-    k++;
+  size_t k = 0;
+  for (size_t i = 0; i + 1 < n; i++)
+    if (s[i] == pat[0] && s[i + 1] == pat[1])
+      k++;
   return k;
 }
 
@@ -87,10 +90,10 @@ static void run_marks(unsigned stages, size_t n) {
   /* every run between CGJs holds exactly 30 marks (the count carries across windows) */
   const char *p = out.data + 1;
   for (size_t k = 0; k < cgj; k++) {
-    const char *c = memmem(p, out.len - (size_t)(p - out.data), CGJ, 2);
-    assert_non_null(c);
-    assert_int_equal((size_t)(c - p), 60);
-    p = c + 2;
+    assert_memory_equal(p, ACUTE, 2);
+    assert_memory_equal(p + 58, ACUTE, 2);
+    assert_memory_equal(p + 60, CGJ, 2);
+    p += 62;
   }
   assert_true(cd_utf8_is_valid(out.data, out.len));
   cd_buf_free(&out);
