@@ -1,0 +1,174 @@
+/* Pathological inputs finish and stay correct (issue 7, "bounded resources"): no timing
+ * assertion here, only that each input is processed completely and correctly; a quadratic
+ * path would show as a test that never ends (CTest's timeout). The sizes are scaled down
+ * in the sanitizer build, where everything runs several times slower.
+ * (100,000 nested brackets for check are covered in tests/check.)
+ *
+ * The TMX case carries 20,000 attributes, not the 100,000 of issue 7: libxml2 2.9.14 (the
+ * Debian 12 package) checks each attribute of a start tag against all earlier ones, so one
+ * element with n attributes costs O(n^2) inside libxml2 itself (`xmllint --stream`: 25,000
+ * in 0.75 s, 50,000 in 4.8 s, 100,000 in 47 s). Linear from libxml2 2.12 (hashed check). */
+#include "cd_test.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cd_normalize.h"
+#include "cd_tmx.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define PATH_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PATH_ASAN 1
+#endif
+#endif
+#ifdef PATH_ASAN
+enum { N_MARKS = 2000000, N_ATTRS = 20000 };
+#else
+enum { N_MARKS = 10000000, N_ATTRS = 20000 };
+#endif
+
+/* Seconds since the first call: printed for the record, never asserted. */
+static double elapsed(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static const char ACUTE[] = "\xCC\x81"; /* U+0301 COMBINING ACUTE ACCENT, ccc 230 */
+static const char CGJ[] = "\xCD\x8F";   /* U+034F COMBINING GRAPHEME JOINER */
+
+/* Occurrences of a 2-byte sequence (a plain loop: ASan's memmem interceptor checks the
+ * whole remaining haystack on every call, which would make the test itself quadratic). */
+static size_t count_str(const char *s, size_t n, const char *pat) {
+  size_t k = 0;
+  for (size_t i = 0; i + 1 < n; i++)
+    if (s[i] == pat[0] && s[i + 1] == pat[1])
+      k++;
+  return k;
+}
+
+/* "q" (no precomposed q-acute, so NFC composes nothing) followed by n acutes and LF. */
+static char *marks_line(size_t n, size_t *len) {
+  *len = 1 + 2 * n + 1;
+  char *s = malloc(*len);
+  assert_non_null(s);
+  s[0] = 'q';
+  for (size_t i = 0; i < n; i++)
+    memcpy(s + 1 + 2 * i, ACUTE, 2);
+  s[*len - 1] = '\n';
+  return s;
+}
+
+static void run_marks(unsigned stages, size_t n) {
+  size_t len;
+  char *in = marks_line(n, &len);
+  cd_normalize_options o;
+  cd_normalize_options_init(&o);
+  o.data_dir = cdt_data_dir();
+  o.lang = "en";
+  o.from_charset = "UTF-8";
+  o.stages = stages;
+  cd_buf out = CD_BUF_INIT;
+  cd_normalize_report rep;
+  cd_error err;
+  double t0 = elapsed();
+  cd_status st = cd_normalize_buffer(&o, in, len, &out, NULL, &rep, &err);
+  if (st)
+    fail_msg("%s", err.message);
+  if (n > 1000)
+    print_message("%zu combining marks, stages 0x%x: %.2f s\n", n, stages, elapsed() - t0);
+  /* a CGJ before the 31st, 61st, ... mark: the only change */
+  size_t cgj = (n - 1) / 30;
+  assert_int_equal(out.len, len + 2 * cgj);
+  assert_int_equal(count_str(out.data, out.len, CGJ), cgj);
+  assert_int_equal(count_str(out.data, out.len, ACUTE), n);
+  assert_int_equal(out.data[0], 'q');
+  assert_int_equal(out.data[out.len - 1], '\n');
+  /* every run between CGJs holds exactly 30 marks (the count carries across windows) */
+  const char *p = out.data + 1;
+  for (size_t k = 0; k < cgj; k++) {
+    assert_memory_equal(p, ACUTE, 2);
+    assert_memory_equal(p + 58, ACUTE, 2);
+    assert_memory_equal(p + 60, CGJ, 2);
+    p += 62;
+  }
+  assert_true(cd_utf8_is_valid(out.data, out.len));
+  cd_buf_free(&out);
+  free(in);
+}
+
+static void test_marks_unicode_stage(void **state) {
+  (void)state;
+  run_marks(CD_STAGE_DECODE | CD_STAGE_UNICODE, N_MARKS);
+}
+
+/* Every stage on (names off: a name lookup needs letters anyway). */
+static void test_marks_all_stages(void **state) {
+  (void)state;
+  run_marks(CD_STAGE_ALL & ~(unsigned)CD_STAGE_NAMES, N_MARKS / 5);
+}
+
+/* Runs of 29, 30 and 31 marks: the boundary of the rule, and a clean negative. */
+static void test_marks_boundary(void **state) {
+  (void)state;
+  run_marks(CD_STAGE_DECODE | CD_STAGE_UNICODE, 30); /* no CGJ */
+  run_marks(CD_STAGE_DECODE | CD_STAGE_UNICODE, 31); /* one */
+  run_marks(CD_STAGE_DECODE | CD_STAGE_UNICODE, 61); /* two */
+}
+
+static int64_t tm_units(cd_tm_store *s) {
+  cd_tm_stats st;
+  cd_error e;
+  assert_int_equal(cd_tm_store_stats(s, &st, NULL, NULL, &e), CD_OK);
+  return st.units;
+}
+
+/* One <tu> carrying 100,000 attributes: refused with a message, or imported cleanly. */
+static void test_tmx_many_attributes(void **state) {
+  (void)state;
+  cd_buf x = CD_BUF_INIT;
+  cd_buf_append_str(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">"
+                        "<header srclang=\"en\" segtype=\"sentence\"/><body>\n<tu");
+  for (int i = 0; i < N_ATTRS; i++)
+    cd_buf_appendf(&x, " x-a%d=\"v%d\"", i, i);
+  cd_buf_append_str(&x, "><tuv xml:lang=\"en\"><seg>The ferry left at noon.</seg></tuv>"
+                        "<tuv xml:lang=\"fr\"><seg>Le ferry est parti à midi.</seg></tuv></tu>\n"
+                        "</body></tmx>\n");
+  const char *path = cdt_tmpfile("attrs.tmx");
+  cdt_write_file(path, x.data, x.len);
+  cd_tm_store_options so;
+  cd_tm_store_options_init(&so);
+  cd_tm_store *s = NULL;
+  cd_error err;
+  assert_int_equal(cd_tm_store_new(":memory:", &so, &s, &err), CD_OK);
+  cd_tmx_import_options io;
+  cd_tmx_import_options_init(&io);
+  cd_tmx_counts c = {0};
+  double t0 = elapsed();
+  cd_status st = cd_tmx_import(s, path, &io, &c, &err);
+  double t = elapsed() - t0;
+  if (st == CD_OK) {
+    assert_int_equal(c.added, 1);
+    assert_int_equal(tm_units(s), 1);
+  } else {
+    assert_non_null(strstr(err.message, "attrs.tmx"));
+    assert_int_equal(tm_units(s), 0);
+  }
+  print_message("tmx with %d attributes (%zu bytes): %s in %.2f s\n", N_ATTRS, x.len,
+                st == CD_OK ? "imported" : err.message, t);
+  cd_tm_store_free(s);
+  cd_buf_free(&x);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_marks_boundary),
+      cmocka_unit_test(test_marks_unicode_stage),
+      cmocka_unit_test(test_marks_all_stages),
+      cmocka_unit_test(test_tmx_many_attributes),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
