@@ -28,7 +28,7 @@ static bool gz_line(gzFile f, cd_buf *b) {
 
 /* A value fit for a TSV cell and a variants list. */
 static bool clean_value(const char *s) {
-  if (!s || !*s || strlen(s) > 80)
+  if (!s || !*s || strlen(s) > 80 || !cd_utf8_is_valid(s, strlen(s)))
     return false;
   for (const char *p = s; *p; p++)
     if (*p == '\t' || *p == '|' || *p == '\n' || *p == '\r' || *p == ';' || *p == '(' ||
@@ -56,7 +56,8 @@ static bool claim_has(json_object *ent, int prop, int target, bool *has_prop) {
     size_t n = json_object_array_length(claims);
     for (size_t i = 0; i < n; i++) {
       json_object *c = json_object_array_get_idx(claims, i), *m;
-      if (!json_object_object_get_ex(c, "m", &m) || json_object_array_length(m) < 4)
+      if (!json_object_object_get_ex(c, "m", &m) || !json_object_is_type(m, json_type_array) ||
+          json_object_array_length(m) < 4)
         continue;
       if (json_object_get_int(json_object_array_get_idx(m, 1)) != prop)
         continue;
@@ -71,7 +72,7 @@ static bool claim_has(json_object *ent, int prop, int target, bool *has_prop) {
   char key[16];
   snprintf(key, sizeof key, "P%d", prop);
   json_object *arr;
-  if (!json_object_object_get_ex(claims, key, &arr))
+  if (!json_object_object_get_ex(claims, key, &arr) || !json_object_is_type(arr, json_type_array))
     return false;
   *has_prop = true;
   size_t n = json_object_array_length(arr);
@@ -107,12 +108,14 @@ static cd_status emit_entity(json_object *ent, bool keep_all, cd_names_write_fn 
     type = "place";
   else if (keep_all)
     type = "org";
-  if (!type || !labels) {
+  const char *id = json_object_get_string(idv);
+  /* a Wikidata id is Q and digits: anything else (tabs, invalid UTF-8) would break the TSV */
+  if (!type || !labels || !id || (id[0] != 'Q' && id[0] != 'q') || !id[1] ||
+      strspn(id + 1, "0123456789") != strlen(id + 1)) {
     stats->skipped++;
     return CD_OK;
   }
   cd_buf row = CD_BUF_INIT;
-  const char *id = json_object_get_string(idv);
   cd_buf_append_str(&row, "q");
   cd_buf_append_str(&row, id[0] == 'Q' || id[0] == 'q' ? id + 1 : id);
   cd_buf_appendf(&row, "\t%s", type);
@@ -218,10 +221,13 @@ cd_status cd_names_import_wikidata(const char *path, bool keep_all, cd_names_wri
     json_object *o = json_tokener_parse_ex(tok, line.data + b, (int)(e - b));
     enum json_tokener_error je = json_tokener_get_error(tok);
     if (je == json_tokener_continue) {
-      in_obj = true;
-      /* keep the newline so tokens never merge */
-      json_tokener_parse_ex(tok, "\n", 1);
-      continue;
+      /* keep the newline so tokens never merge; it may complete a value (a bare number) */
+      o = json_tokener_parse_ex(tok, "\n", 1);
+      je = json_tokener_get_error(tok);
+      if (je == json_tokener_continue) {
+        in_obj = true;
+        continue;
+      }
     }
     in_obj = false;
     if (!o) {
@@ -340,7 +346,8 @@ cd_status cd_names_import_jrc(const char *path, cd_names_write_fn w, void *ud,
     }
     if (e.variants.len)
       cd_buf_append_str(&e.variants, "|");
-    if (strcmp(c[2], "u") && strlen(c[2]) <= 3)
+    size_t ll = strlen(c[2]);
+    if (strcmp(c[2], "u") && ll >= 2 && ll <= 3 && strspn(c[2], "abcdefghijklmnopqrstuvwxyz") == ll)
       cd_buf_appendf(&e.variants, "%s:", c[2]);
     cd_buf_append_str(&e.variants, c[3]);
   }

@@ -93,9 +93,8 @@ static void test_corpus_seeds(void **state) {
   assert_true(replay_corpus("names_tsv", fuzz_names_tsv_one) >= 3);
   assert_true(replay_corpus("names_lookup", fuzz_names_lookup_one) >= 3);
   assert_true(replay_corpus("segment", fuzz_segment_one) >= 3);
-  /* Not yet wikidata and align: their corpora hold inputs that fail on the current code
-   * (invalid UTF-8 passed through by the Wikidata importer; NULL + 0 in the aligner under
-   * UBSan). Add them here when those fixes are in. */
+  assert_true(replay_corpus("wikidata", fuzz_wikidata_one) >= 3);
+  assert_true(replay_corpus("align", fuzz_align_one) >= 3);
 }
 
 int main(void) {

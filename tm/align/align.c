@@ -153,7 +153,7 @@ static cd_status word_key(extractor *x, const char *w, size_t len, const char **
   if (strmap_get(&x->raw, w, len, 1, &id))
     return CD_ERR_NOMEM;
   if (id < x->keyoff.n) {
-    *key = x->keybuf.data + x->keyoff.v[id];
+    *key = x->keybuf.data ? x->keybuf.data + x->keyoff.v[id] : "";
     *klen = x->keylen.v[id];
     return CD_OK;
   }
@@ -694,6 +694,10 @@ static double gc_cost(double ls, double lt, double ratio) {
 /* Matched feature weight between one source and one target unit (and its number part). */
 static void pair_match(const units *S, size_t i, const units *T, size_t j, const model *m,
                        float *all, float *nums) {
+  if (!S->fid.v || !T->fid.v) {
+    *all = *nums = 0;
+    return;
+  }
   const uint32_t *a = S->fid.v + S->foff[i], *ae = S->fid.v + S->foff[i + 1];
   const uint32_t *b = T->fid.v + T->foff[j], *be = T->fid.v + T->foff[j + 1];
   double w = 0, wn = 0;
