@@ -16,9 +16,9 @@
  * recurs in the text). */
 #define ENT_CACHE 16384
 typedef struct ent_ent {
-  sqlite3_int64 eid, fid; /* eid 0 = empty */
+  sqlite3_int64 eid; /* 0 = empty */
   bool historical;
-  char id[96], type[8], lang[8];
+  char id[96], type[8];
 } ent_ent;
 
 typedef struct names_src {
@@ -29,7 +29,7 @@ typedef struct names_src {
   sqlite3_blob *blob;
   uint64_t nbits;
   sqlite3_stmt *by_key, *by_skel, *canon, *forms, *ctx, *by_id, *prefix, *given_chk;
-  sqlite3_stmt *ent, *form_lang;
+  sqlite3_stmt *ent;
   ent_ent *ents; /* ENT_CACHE entries, allocated on first use */
 } names_src;
 
@@ -53,7 +53,6 @@ static void src_close(names_src *s) {
   sqlite3_finalize(s->prefix);
   sqlite3_finalize(s->given_chk);
   sqlite3_finalize(s->ent);
-  sqlite3_finalize(s->form_lang);
   free(s->ents);
   if (s->blob)
     sqlite3_blob_close(s->blob);
@@ -80,13 +79,11 @@ void cd_names_free(cd_names *db) {
 
 static cd_status src_prepare(names_src *s, const char *label, cd_error *err) {
   if (sqlite3_prepare_v2(s->db,
-                         "SELECT eid, part, fid FROM keys WHERE key=? AND kind=? AND part<2 "
+                         "SELECT eid, part FROM keys WHERE key=? AND kind=? AND part<2 "
                          "LIMIT 512",
                          -1, &s->by_key, NULL) ||
       sqlite3_prepare_v2(s->db, "SELECT id, type, historical FROM entities WHERE eid=?", -1,
                          &s->ent, NULL) ||
-      sqlite3_prepare_v2(s->db, "SELECT lang FROM forms WHERE fid=?", -1, &s->form_lang,
-                         NULL) ||
       /* a consonant skeleton shared by more than 32 keys says nothing: not a fuzzy signal */
       sqlite3_prepare_v2(s->db,
                          "SELECT count(*) FROM (SELECT 1 FROM keys WHERE key=? AND kind=? LIMIT 33)",
@@ -352,6 +349,18 @@ static void hit_add(hitset *hs, const cd_names_hit *h) {
     hs->hits[worst] = *h;
 }
 
+/* Whether a hit with this score could change the set (hit_add): when the set is full, only
+ * a score above its weakest can (an entity already in the set is updated only by a higher
+ * score, which is then above the weakest too). */
+static bool hit_can_enter(const hitset *hs, double score) {
+  if (hs->n < hs->max)
+    return true;
+  for (size_t i = 0; i < hs->n; i++)
+    if (score > hs->hits[i].score)
+      return true;
+  return false;
+}
+
 /* Queries one key in both sources; calls back per row. part_mask selects parts. */
 typedef void (*row_fn)(void *ud, names_src *s, bool house, sqlite3_stmt *row);
 
@@ -464,24 +473,22 @@ static void fill_hit(cd_names_hit *h, bool house, sqlite3_stmt *row) {
   snprintf(h->id, sizeof h->id, "%s", (const char *)sqlite3_column_text(row, 2));
   snprintf(h->type, sizeof h->type, "%s", (const char *)sqlite3_column_text(row, 3));
   h->historical = sqlite3_column_int(row, 4) != 0;
-  snprintf(h->form_lang, sizeof h->form_lang, "%s", (const char *)sqlite3_column_text(row, 5));
   h->house = house;
 }
 
-/* A hit from a key row (eid, part, fid): the entity's columns and the form's language,
- * through the cache. A key row always has its entity (one transaction writes both); a
- * missing one reads as empty strings, as the former join would have skipped it. */
+/* A hit from a key row (eid, part): the entity's columns through the cache. A key row
+ * always has its entity (one transaction writes both); without one the row is skipped, as
+ * a join would. */
 static bool fill_key_hit(names_src *s, cd_names_hit *h, bool house, sqlite3_stmt *row) {
   memset(h, 0, sizeof *h);
-  sqlite3_int64 eid = sqlite3_column_int64(row, 0), fid = sqlite3_column_int64(row, 2);
+  sqlite3_int64 eid = sqlite3_column_int64(row, 0);
   h->entity = eid;
   h->part = (cd_match_part)sqlite3_column_int(row, 1);
   h->house = house;
   if (!s->ents && !(s->ents = calloc(ENT_CACHE, sizeof *s->ents)))
     return false;
-  uint64_t x = (uint64_t)eid * 0x9E3779B97F4A7C15ULL ^ (uint64_t)fid * 0xC2B2AE3D27D4EB4FULL;
-  ent_ent *e = &s->ents[(x >> 20) % ENT_CACHE];
-  if (e->eid != eid || e->fid != fid) {
+  ent_ent *e = &s->ents[((uint64_t)eid * 0x9E3779B97F4A7C15ULL >> 20) % ENT_CACHE];
+  if (e->eid != eid) {
     e->eid = 0;
     sqlite3_reset(s->ent);
     sqlite3_bind_int64(s->ent, 1, eid);
@@ -495,21 +502,11 @@ static bool fill_key_hit(names_src *s, cd_names_hit *h, bool house, sqlite3_stmt
     snprintf(e->type, sizeof e->type, "%s", type ? type : "");
     e->historical = sqlite3_column_int(s->ent, 2) != 0;
     sqlite3_reset(s->ent);
-    e->lang[0] = '\0';
-    sqlite3_reset(s->form_lang);
-    sqlite3_bind_int64(s->form_lang, 1, fid);
-    if (sqlite3_step(s->form_lang) == SQLITE_ROW) {
-      const char *l = (const char *)sqlite3_column_text(s->form_lang, 0);
-      snprintf(e->lang, sizeof e->lang, "%s", l ? l : "");
-    }
-    sqlite3_reset(s->form_lang);
     e->eid = eid;
-    e->fid = fid;
   }
   snprintf(h->id, sizeof h->id, "%s", e->id);
   snprintf(h->type, sizeof h->type, "%s", e->type);
   h->historical = e->historical;
-  snprintf(h->form_lang, sizeof h->form_lang, "%s", e->lang);
   return true;
 }
 
@@ -517,6 +514,8 @@ static void collect_row(void *ud, names_src *s, bool house, sqlite3_stmt *row) {
   collect *c = ud;
   int part = sqlite3_column_int(row, 1);
   if (c->want_part >= 0 ? part != c->want_part : part == CD_PART_GIVEN)
+    return;
+  if (!hit_can_enter(c->hs, c->score)) /* the set is full of better or equal hits */
     return;
   if (c->gkeys && !given_ok(s, sqlite3_column_int64(row, 0), c))
     return;
