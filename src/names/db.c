@@ -84,9 +84,9 @@ static cd_status src_prepare(names_src *s, const char *label, cd_error *err) {
                          -1, &s->by_key, NULL) ||
       sqlite3_prepare_v2(s->db, "SELECT id, type, historical FROM entities WHERE eid=?", -1,
                          &s->ent, NULL) ||
-      /* a consonant skeleton shared by more than 32 keys says nothing: not a fuzzy signal */
-      sqlite3_prepare_v2(s->db,
-                         "SELECT count(*) FROM (SELECT 1 FROM keys WHERE key=? AND kind=? LIMIT 33)",
+      /* a consonant skeleton shared by more than 32 keys says nothing: not a fuzzy signal;
+       * the rows of the others (all parts, in key order) are read in the same pass */
+      sqlite3_prepare_v2(s->db, "SELECT eid, part FROM keys WHERE key=? AND kind=? LIMIT 33",
                          -1, &s->by_skel, NULL) ||
       sqlite3_prepare_v2(s->db,
                          "SELECT form, surname FROM forms WHERE eid=? AND kind='canonical' "
@@ -362,7 +362,7 @@ static bool hit_can_enter(const hitset *hs, double score) {
 }
 
 /* Queries one key in both sources; calls back per row. part_mask selects parts. */
-typedef void (*row_fn)(void *ud, names_src *s, bool house, sqlite3_stmt *row);
+typedef void (*row_fn)(void *ud, names_src *s, bool house, sqlite3_int64 eid, int part);
 
 /* Whether a fold key of several words can be a stored key: the compiler puts the fold key
  * of every space- (and hyphen-) separated piece of every form into the Bloom filter, and
@@ -411,22 +411,34 @@ static cd_status query_key(cd_names *db, const char *key, size_t klen, int kind,
       continue;
     if (!single && kind == CD_KEY_FOLD && s->bloom && !fold_words_maybe(s, key, klen))
       continue;
+    int rc = SQLITE_DONE;
     if (kind == CD_KEY_SKEL) {
-      sqlite3_reset(s->by_skel);
-      sqlite3_bind_text(s->by_skel, 1, key, (int)klen, SQLITE_TRANSIENT);
-      sqlite3_bind_int(s->by_skel, 2, kind);
-      int many = sqlite3_step(s->by_skel) == SQLITE_ROW && sqlite3_column_int(s->by_skel, 0) > 32;
-      sqlite3_reset(s->by_skel);
-      if (many)
-        continue;
+      sqlite3_int64 eids[33];
+      int parts[33], nr = 0;
+      sqlite3_stmt *q = s->by_skel;
+      sqlite3_reset(q);
+      sqlite3_bind_text(q, 1, key, (int)klen, SQLITE_TRANSIENT);
+      sqlite3_bind_int(q, 2, kind);
+      while (nr < 33 && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        eids[nr] = sqlite3_column_int64(q, 0);
+        parts[nr++] = sqlite3_column_int(q, 1);
+      }
+      if (nr < 33 && rc != SQLITE_DONE) {
+        sqlite3_reset(q);
+        return cd_error_set(err, CD_ERR_DB, "names database: %s", sqlite3_errmsg(s->db));
+      }
+      sqlite3_reset(q);
+      for (int r = 0; nr <= 32 && r < nr; r++)
+        if (parts[r] < 2)
+          fn(ud, s, i == 1, eids[r], parts[r]);
+      continue;
     }
     sqlite3_stmt *q = s->by_key;
     sqlite3_reset(q);
     sqlite3_bind_text(q, 1, key, (int)klen, SQLITE_TRANSIENT);
     sqlite3_bind_int(q, 2, kind);
-    int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-      fn(ud, s, i == 1, q);
+      fn(ud, s, i == 1, sqlite3_column_int64(q, 0), sqlite3_column_int(q, 1));
     sqlite3_reset(q);
     if (rc != SQLITE_DONE)
       return cd_error_set(err, CD_ERR_DB, "names database: %s", sqlite3_errmsg(s->db));
@@ -479,11 +491,11 @@ static void fill_hit(cd_names_hit *h, bool house, sqlite3_stmt *row) {
 /* A hit from a key row (eid, part): the entity's columns through the cache. A key row
  * always has its entity (one transaction writes both); without one the row is skipped, as
  * a join would. */
-static bool fill_key_hit(names_src *s, cd_names_hit *h, bool house, sqlite3_stmt *row) {
+static bool fill_key_hit(names_src *s, cd_names_hit *h, bool house, sqlite3_int64 eid,
+                         int part) {
   memset(h, 0, sizeof *h);
-  sqlite3_int64 eid = sqlite3_column_int64(row, 0);
   h->entity = eid;
-  h->part = (cd_match_part)sqlite3_column_int(row, 1);
+  h->part = (cd_match_part)part;
   h->house = house;
   if (!s->ents && !(s->ents = calloc(ENT_CACHE, sizeof *s->ents)))
     return false;
@@ -510,17 +522,16 @@ static bool fill_key_hit(names_src *s, cd_names_hit *h, bool house, sqlite3_stmt
   return true;
 }
 
-static void collect_row(void *ud, names_src *s, bool house, sqlite3_stmt *row) {
+static void collect_row(void *ud, names_src *s, bool house, sqlite3_int64 eid, int part) {
   collect *c = ud;
-  int part = sqlite3_column_int(row, 1);
   if (c->want_part >= 0 ? part != c->want_part : part == CD_PART_GIVEN)
     return;
   if (!hit_can_enter(c->hs, c->score)) /* the set is full of better or equal hits */
     return;
-  if (c->gkeys && !given_ok(s, sqlite3_column_int64(row, 0), c))
+  if (c->gkeys && !given_ok(s, eid, c))
     return;
   cd_names_hit h;
-  if (!fill_key_hit(s, &h, house, row))
+  if (!fill_key_hit(s, &h, house, eid, part))
     return;
   h.level = c->level;
   h.score = c->score;
