@@ -98,7 +98,6 @@ typedef struct cd_names_hit {
   bool context;         /* context confirmed it (given name, role, earlier mention) */
   bool historical;      /* status=historical: never rewrite */
   double score;         /* 0..1 */
-  char form_lang[8];    /* language of the matched form ("" = any) */
   char why[96];         /* "exact variant", "transliteration", "fuzzy + given name", ... */
 } cd_names_hit;
 

@@ -47,23 +47,16 @@ uint64_t cd_names_hash(const char *s, size_t n) {
   return h;
 }
 
-#define BLOOM_K 6
-void cd_names_bloom_add(uint8_t *bits, uint64_t nbits, uint64_t h) {
+uint64_t cd_names_bloom_bit(uint64_t h, int i, uint64_t nbits) {
   uint64_t h2 = (h >> 32) | 1;
-  for (int i = 0; i < BLOOM_K; i++) {
-    uint64_t b = (h + (uint64_t)i * h2) % nbits;
-    bits[b >> 3] |= (uint8_t)(1u << (b & 7));
-  }
+  return (h + (uint64_t)i * h2) % nbits;
 }
 
-bool cd_names_bloom_has(const uint8_t *bits, uint64_t nbits, uint64_t h) {
-  uint64_t h2 = (h >> 32) | 1;
-  for (int i = 0; i < BLOOM_K; i++) {
-    uint64_t b = (h + (uint64_t)i * h2) % nbits;
-    if (!(bits[b >> 3] & (1u << (b & 7))))
-      return false;
+void cd_names_bloom_add(uint8_t *bits, uint64_t nbits, uint64_t h) {
+  for (int i = 0; i < CD_NAMES_BLOOM_K; i++) {
+    uint64_t b = cd_names_bloom_bit(h, i, nbits);
+    bits[b >> 3] |= (uint8_t)(1u << (b & 7));
   }
-  return true;
 }
 
 static cd_status db_err(sqlite3 *db, cd_error *err, const char *what) {

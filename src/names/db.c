@@ -1,16 +1,36 @@
 /* Opening names.sqlite (plus the house overlay) and looking names up by key. Nothing is
- * loaded in full: a Bloom filter of word keys (one blob) and indexed queries. */
+ * loaded in full: a Bloom filter of word keys (one blob, read in chunks as lookups touch
+ * them) and indexed queries. */
 #include "names_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* The Bloom filter is read lazily, in chunks, straight from its blob: a single lookup
+ * touches a handful of chunks instead of reading tens of MB at open. */
+#define BLOOM_CHUNK 65536
+
+/* The entity columns of a key row, cached by eid: the key query reads the index alone and
+ * the same entities come back for many keys (a common consonant skeleton, a name that
+ * recurs in the text). */
+#define ENT_CACHE 16384
+typedef struct ent_ent {
+  sqlite3_int64 eid; /* 0 = empty */
+  bool historical;
+  char id[96], type[8];
+} ent_ent;
+
 typedef struct names_src {
   sqlite3 *db;
-  uint8_t *bloom;
+  uint8_t *bloom;   /* nbits/8 bytes, zero until a chunk is read (calloc: untouched pages
+                       cost nothing) */
+  uint8_t *loaded;  /* per chunk: 0 not read, 1 read, 2 unreadable (every bit counts as set) */
+  sqlite3_blob *blob;
   uint64_t nbits;
   sqlite3_stmt *by_key, *by_skel, *canon, *forms, *ctx, *by_id, *prefix, *given_chk;
+  sqlite3_stmt *ent;
+  ent_ent *ents; /* ENT_CACHE entries, allocated on first use */
 } names_src;
 
 struct cd_names {
@@ -32,9 +52,15 @@ static void src_close(names_src *s) {
   sqlite3_finalize(s->by_id);
   sqlite3_finalize(s->prefix);
   sqlite3_finalize(s->given_chk);
+  sqlite3_finalize(s->ent);
+  free(s->ents);
+  if (s->blob)
+    sqlite3_blob_close(s->blob);
+  s->blob = NULL;
   if (s->db)
     sqlite3_close(s->db);
   free(s->bloom);
+  free(s->loaded);
   memset(s, 0, sizeof *s);
 }
 
@@ -53,14 +79,14 @@ void cd_names_free(cd_names *db) {
 
 static cd_status src_prepare(names_src *s, const char *label, cd_error *err) {
   if (sqlite3_prepare_v2(s->db,
-                         "SELECT k.eid, k.part, e.id, e.type, e.historical, "
-                         "coalesce(f.lang,'') FROM keys k JOIN entities e ON e.eid=k.eid "
-                         "LEFT JOIN forms f ON f.fid=k.fid WHERE k.key=? AND k.kind=? AND k.part<2 "
+                         "SELECT eid, part FROM keys WHERE key=? AND kind=? AND part<2 "
                          "LIMIT 512",
                          -1, &s->by_key, NULL) ||
-      /* a consonant skeleton shared by more than 32 keys says nothing: not a fuzzy signal */
-      sqlite3_prepare_v2(s->db,
-                         "SELECT count(*) FROM (SELECT 1 FROM keys WHERE key=? AND kind=? LIMIT 33)",
+      sqlite3_prepare_v2(s->db, "SELECT id, type, historical FROM entities WHERE eid=?", -1,
+                         &s->ent, NULL) ||
+      /* a consonant skeleton shared by more than 32 keys says nothing: not a fuzzy signal;
+       * the rows of the others (all parts, in key order) are read in the same pass */
+      sqlite3_prepare_v2(s->db, "SELECT eid, part FROM keys WHERE key=? AND kind=? LIMIT 33",
                          -1, &s->by_skel, NULL) ||
       sqlite3_prepare_v2(s->db,
                          "SELECT form, surname FROM forms WHERE eid=? AND kind='canonical' "
@@ -85,23 +111,48 @@ static cd_status src_prepare(names_src *s, const char *label, cd_error *err) {
     return cd_error_set(err, CD_ERR_DATA, "%s: not a copydesk names database (%s)", label,
                         sqlite3_errmsg(s->db));
   sqlite3_stmt *m = NULL;
-  if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key='bloom'", -1, &m, NULL) ==
-          SQLITE_OK &&
+  cd_status st = CD_OK;
+  if (sqlite3_prepare_v2(s->db, "SELECT rowid, length(value) FROM meta WHERE key='bloom'", -1,
+                         &m, NULL) == SQLITE_OK &&
       sqlite3_step(m) == SQLITE_ROW) {
-    int n = sqlite3_column_bytes(m, 0);
-    const void *p = sqlite3_column_blob(m, 0);
-    if (n > 0 && p) {
-      s->bloom = malloc((size_t)n);
-      if (!s->bloom) {
-        sqlite3_finalize(m);
-        return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-      }
-      memcpy(s->bloom, p, (size_t)n);
-      s->nbits = (uint64_t)n * 8;
+    sqlite3_int64 rowid = sqlite3_column_int64(m, 0);
+    sqlite3_int64 n = sqlite3_column_int64(m, 1);
+    if (n > 0) {
+      size_t chunks = (size_t)((n + BLOOM_CHUNK - 1) / BLOOM_CHUNK);
+      if (sqlite3_blob_open(s->db, "main", "meta", "value", rowid, 0, &s->blob) != SQLITE_OK)
+        st = cd_error_set(err, CD_ERR_DATA, "%s: cannot read the Bloom filter: %s", label,
+                          sqlite3_errmsg(s->db));
+      else if (!(s->bloom = calloc((size_t)n, 1)) || !(s->loaded = calloc(chunks, 1)))
+        st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+      else
+        s->nbits = (uint64_t)n * 8;
     }
   }
   sqlite3_finalize(m);
-  return CD_OK;
+  return st;
+}
+
+/* Whether bit b of the source's filter is set, reading its chunk first when needed. */
+static bool bloom_bit(names_src *s, uint64_t b) {
+  size_t byte = (size_t)(b >> 3), c = byte / BLOOM_CHUNK;
+  if (!s->loaded[c]) {
+    size_t off = c * BLOOM_CHUNK, len = s->nbits / 8 - off;
+    if (len > BLOOM_CHUNK)
+      len = BLOOM_CHUNK;
+    s->loaded[c] =
+        sqlite3_blob_read(s->blob, s->bloom + off, (int)len, (int)off) == SQLITE_OK ? 1 : 2;
+  }
+  return s->loaded[c] == 2 || (s->bloom[byte] & (1u << (b & 7)));
+}
+
+/* The Bloom test of one source; a source without a filter lets everything through. */
+static bool src_bloom_has(names_src *s, uint64_t h) {
+  if (!s->bloom)
+    return true;
+  for (int i = 0; i < CD_NAMES_BLOOM_K; i++)
+    if (!bloom_bit(s, cd_names_bloom_bit(h, i, s->nbits)))
+      return false;
+  return true;
 }
 
 static cd_status open_main(names_src *s, const char *path, cd_error *err) {
@@ -110,7 +161,7 @@ static cd_status open_main(names_src *s, const char *path, cd_error *err) {
                         s->db ? sqlite3_errmsg(s->db) : "out of memory");
   /* a read-only data file: keep the shared lock (no lock/unlock syscalls per query) and
    * map it into memory */
-  sqlite3_exec(s->db, "PRAGMA locking_mode=EXCLUSIVE; PRAGMA mmap_size=1073741824;", NULL, NULL,
+  sqlite3_exec(s->db, "PRAGMA locking_mode=EXCLUSIVE; PRAGMA mmap_size=2147418112;", NULL, NULL,
                NULL);
   sqlite3_stmt *m = NULL;
   int rc = sqlite3_prepare_v2(s->db, "SELECT (SELECT value FROM meta WHERE key='magic'), "
@@ -216,7 +267,7 @@ bool cd_names_word_maybe(cd_names *db, const char *key, size_t len) {
   for (int i = 0; i < 2; i++) {
     if (!all[i]->db)
       continue;
-    if (!all[i]->bloom || cd_names_bloom_has(all[i]->bloom, all[i]->nbits, h))
+    if (src_bloom_has(all[i], h))
       return true;
   }
   return false;
@@ -228,7 +279,7 @@ bool cd_names_infl_maybe(cd_names *db, const char *prefix, size_t len) {
   for (int i = 0; i < 2; i++) {
     if (!all[i]->db)
       continue;
-    if (!all[i]->bloom || cd_names_bloom_has(all[i]->bloom, all[i]->nbits, h))
+    if (src_bloom_has(all[i], h))
       return true;
   }
   return false;
@@ -298,8 +349,53 @@ static void hit_add(hitset *hs, const cd_names_hit *h) {
     hs->hits[worst] = *h;
 }
 
+/* Whether a hit with this score could change the set (hit_add): when the set is full, only
+ * a score above its weakest can (an entity already in the set is updated only by a higher
+ * score, which is then above the weakest too). */
+static bool hit_can_enter(const hitset *hs, double score) {
+  if (hs->n < hs->max)
+    return true;
+  for (size_t i = 0; i < hs->n; i++)
+    if (score > hs->hits[i].score)
+      return true;
+  return false;
+}
+
 /* Queries one key in both sources; calls back per row. part_mask selects parts. */
-typedef void (*row_fn)(void *ud, names_src *s, bool house, sqlite3_stmt *row);
+typedef void (*row_fn)(void *ud, names_src *s, bool house, sqlite3_int64 eid, int part);
+
+/* Whether a fold key of several words can be a stored key: the compiler puts the fold key
+ * of every space- (and hyphen-) separated piece of every form into the Bloom filter, and
+ * the fold key of a form is those pieces' keys joined by single spaces (a piece with
+ * another separator, such as a non-breaking hyphen, folds to several words). So the key
+ * must split into runs of consecutive words that are all in the filter. */
+static bool fold_words_maybe(names_src *s, const char *key, size_t klen) {
+  size_t ws[64];
+  size_t nw = 0;
+  for (size_t i = 0; i < klen && nw < 63; i++)
+    if (i == 0 || key[i - 1] == ' ')
+      ws[nw++] = i;
+  if (nw >= 63)
+    return true;
+  ws[nw] = klen + 1; /* the start of a word after the end */
+  /* reach[j]: words 0..j-1 split into runs in the filter */
+  bool reach[64] = {true};
+  for (size_t i = 0; i < nw; i++) {
+    if (!reach[i])
+      continue;
+    for (size_t j = i + 1; j <= nw; j++) {
+      if (reach[j])
+        continue;
+      const char *b = key + ws[i];
+      size_t len = ws[j] - 1 - ws[i];
+      if (src_bloom_has(s, cd_names_hash(b, len)))
+        reach[j] = true;
+    }
+    if (reach[nw])
+      return true;
+  }
+  return reach[nw];
+}
 
 /* single: the key was made from one word of text (no space), so it is a word key: the
  * Bloom filter of word keys rejects most misses without a query. */
@@ -311,24 +407,38 @@ static cd_status query_key(cd_names *db, const char *key, size_t klen, int kind,
     names_src *s = all[i];
     if (!s->db)
       continue;
-    if (single && s->bloom && !cd_names_bloom_has(s->bloom, s->nbits, h))
+    if (single && !src_bloom_has(s, h))
       continue;
+    if (!single && kind == CD_KEY_FOLD && s->bloom && !fold_words_maybe(s, key, klen))
+      continue;
+    int rc = SQLITE_DONE;
     if (kind == CD_KEY_SKEL) {
-      sqlite3_reset(s->by_skel);
-      sqlite3_bind_text(s->by_skel, 1, key, (int)klen, SQLITE_TRANSIENT);
-      sqlite3_bind_int(s->by_skel, 2, kind);
-      int many = sqlite3_step(s->by_skel) == SQLITE_ROW && sqlite3_column_int(s->by_skel, 0) > 32;
-      sqlite3_reset(s->by_skel);
-      if (many)
-        continue;
+      sqlite3_int64 eids[33];
+      int parts[33], nr = 0;
+      sqlite3_stmt *q = s->by_skel;
+      sqlite3_reset(q);
+      sqlite3_bind_text(q, 1, key, (int)klen, SQLITE_TRANSIENT);
+      sqlite3_bind_int(q, 2, kind);
+      while (nr < 33 && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        eids[nr] = sqlite3_column_int64(q, 0);
+        parts[nr++] = sqlite3_column_int(q, 1);
+      }
+      if (nr < 33 && rc != SQLITE_DONE) {
+        sqlite3_reset(q);
+        return cd_error_set(err, CD_ERR_DB, "names database: %s", sqlite3_errmsg(s->db));
+      }
+      sqlite3_reset(q);
+      for (int r = 0; nr <= 32 && r < nr; r++)
+        if (parts[r] < 2)
+          fn(ud, s, i == 1, eids[r], parts[r]);
+      continue;
     }
     sqlite3_stmt *q = s->by_key;
     sqlite3_reset(q);
     sqlite3_bind_text(q, 1, key, (int)klen, SQLITE_TRANSIENT);
     sqlite3_bind_int(q, 2, kind);
-    int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-      fn(ud, s, i == 1, q);
+      fn(ud, s, i == 1, sqlite3_column_int64(q, 0), sqlite3_column_int(q, 1));
     sqlite3_reset(q);
     if (rc != SQLITE_DONE)
       return cd_error_set(err, CD_ERR_DB, "names database: %s", sqlite3_errmsg(s->db));
@@ -375,20 +485,54 @@ static void fill_hit(cd_names_hit *h, bool house, sqlite3_stmt *row) {
   snprintf(h->id, sizeof h->id, "%s", (const char *)sqlite3_column_text(row, 2));
   snprintf(h->type, sizeof h->type, "%s", (const char *)sqlite3_column_text(row, 3));
   h->historical = sqlite3_column_int(row, 4) != 0;
-  snprintf(h->form_lang, sizeof h->form_lang, "%s", (const char *)sqlite3_column_text(row, 5));
   h->house = house;
 }
 
-static void collect_row(void *ud, names_src *s, bool house, sqlite3_stmt *row) {
-  (void)s;
+/* A hit from a key row (eid, part): the entity's columns through the cache. A key row
+ * always has its entity (one transaction writes both); without one the row is skipped, as
+ * a join would. */
+static bool fill_key_hit(names_src *s, cd_names_hit *h, bool house, sqlite3_int64 eid,
+                         int part) {
+  memset(h, 0, sizeof *h);
+  h->entity = eid;
+  h->part = (cd_match_part)part;
+  h->house = house;
+  if (!s->ents && !(s->ents = calloc(ENT_CACHE, sizeof *s->ents)))
+    return false;
+  ent_ent *e = &s->ents[((uint64_t)eid * 0x9E3779B97F4A7C15ULL >> 20) % ENT_CACHE];
+  if (e->eid != eid) {
+    e->eid = 0;
+    sqlite3_reset(s->ent);
+    sqlite3_bind_int64(s->ent, 1, eid);
+    if (sqlite3_step(s->ent) != SQLITE_ROW) {
+      sqlite3_reset(s->ent);
+      return false;
+    }
+    const char *id = (const char *)sqlite3_column_text(s->ent, 0);
+    const char *type = (const char *)sqlite3_column_text(s->ent, 1);
+    snprintf(e->id, sizeof e->id, "%s", id ? id : "");
+    snprintf(e->type, sizeof e->type, "%s", type ? type : "");
+    e->historical = sqlite3_column_int(s->ent, 2) != 0;
+    sqlite3_reset(s->ent);
+    e->eid = eid;
+  }
+  snprintf(h->id, sizeof h->id, "%s", e->id);
+  snprintf(h->type, sizeof h->type, "%s", e->type);
+  h->historical = e->historical;
+  return true;
+}
+
+static void collect_row(void *ud, names_src *s, bool house, sqlite3_int64 eid, int part) {
   collect *c = ud;
-  int part = sqlite3_column_int(row, 1);
   if (c->want_part >= 0 ? part != c->want_part : part == CD_PART_GIVEN)
     return;
-  if (c->gkeys && !given_ok(s, sqlite3_column_int64(row, 0), c))
+  if (!hit_can_enter(c->hs, c->score)) /* the set is full of better or equal hits */
+    return;
+  if (c->gkeys && !given_ok(s, eid, c))
     return;
   cd_names_hit h;
-  fill_hit(&h, house, row);
+  if (!fill_key_hit(s, &h, house, eid, part))
+    return;
   h.level = c->level;
   h.score = c->score;
   h.context = c->gkeys != NULL;

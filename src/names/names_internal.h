@@ -42,8 +42,10 @@ void cd_names_writer_free(cd_names_writer *w);
 
 /* Bloom filter over word keys. */
 uint64_t cd_names_hash(const char *s, size_t n);
+#define CD_NAMES_BLOOM_K 6
+/* The i-th bit (0 <= i < CD_NAMES_BLOOM_K) of hash h in a filter of nbits bits. */
+uint64_t cd_names_bloom_bit(uint64_t h, int i, uint64_t nbits);
 void cd_names_bloom_add(uint8_t *bits, uint64_t nbits, uint64_t h);
-bool cd_names_bloom_has(const uint8_t *bits, uint64_t nbits, uint64_t h);
 
 /* Inflection prefixes (the names stage's cheap test for case forms such as Костіна or
  * Мединского): for every Cyrillic word of a form the compiler adds to the Bloom filter
