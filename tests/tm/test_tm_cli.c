@@ -212,6 +212,24 @@ static void test_xml_safe_units_and_segtype(void **state) {
   cd_buf_free(&err);
 }
 
+/* A TMX that libxml2 cannot convert (a declared UTF-7): the error names the file, and
+ * nothing is printed but copydesk's own message (libxml2's generic handler is captured). */
+static void test_encoding_error_is_ours(void **state) {
+  (void)state;
+  const char *tmx = cdt_tmpfile("utf7.tmx");
+  const char doc[] = "<?xml version=\"1.0\" encoding=\"UTF-7\"?>\n<tmx\x01\x00<?xml?>\n";
+  cdt_write_file(tmx, doc, sizeof doc - 1);
+  cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
+  const char *a[] = {"copydesk", "tm", "import", "--tm", cdt_tmpfile("utf7.sqlite"), tmx, NULL};
+  assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 2);
+  assert_int_equal(cdt_count_lines(err.data, err.len), 1);
+  assert_true(strncmp(err.data, "copydesk: tm import: ", 21) == 0);
+  assert_non_null(strstr(err.data, "utf7.tmx"));
+  assert_non_null(strstr(err.data, "the TM is unchanged"));
+  cd_buf_free(&out);
+  cd_buf_free(&err);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_add_lookup_concord_json),
@@ -219,6 +237,7 @@ int main(void) {
       cmocka_unit_test(test_usage_errors),
       cmocka_unit_test(test_default_tm_location),
       cmocka_unit_test(test_xml_safe_units_and_segtype),
+      cmocka_unit_test(test_encoding_error_is_ours),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

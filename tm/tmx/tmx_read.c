@@ -1,6 +1,7 @@
 /* TMX and TSV import (see cd_tmx.h). */
 #include "cd_tmx.h"
 
+#include <stdarg.h>
 #include <errno.h>
 #include <libxml/tree.h>
 #include <libxml/xmlreader.h>
@@ -23,6 +24,7 @@ typedef struct reader_ctx {
   bool xml_failed;
   int xml_line, xml_code;
   char xml_msg[512];
+  char generic_msg[256]; /* the first message libxml2 sent to its generic handler */
   bool stopped;
   cd_buf src_markup, tgt_markup, src_plain, tgt_plain;
 } reader_ctx;
@@ -39,6 +41,23 @@ static void on_xml_error(void *ud, xmlErrorPtr e) {
   size_t n = strlen(c->xml_msg);
   while (n && (c->xml_msg[n - 1] == '\n' || c->xml_msg[n - 1] == '\r'))
     c->xml_msg[--n] = '\0';
+}
+
+/* Encoding and I/O errors bypass the reader's handler and go to libxml2's per-thread generic
+ * handler, which prints to stderr. For the duration of a read that handler collects the
+ * first message into the reader's context instead; the caller's handler is restored after. */
+static void on_generic_error(void *ud, const char *fmt, ...) {
+  reader_ctx *c = ud;
+  if (c->xml_failed || c->generic_msg[0])
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(c->generic_msg, sizeof c->generic_msg, fmt, ap);
+  va_end(ap);
+  size_t n = strlen(c->generic_msg);
+  while (n && (c->generic_msg[n - 1] == '\n' || c->generic_msg[n - 1] == '\r' ||
+               c->generic_msg[n - 1] == ' '))
+    c->generic_msg[--n] = '\0';
 }
 
 static bool name_is(const xmlNode *n, const char *name) {
@@ -266,7 +285,10 @@ static cd_status xml_failure(reader_ctx *c, xmlTextReaderPtr r, cd_error *err) {
   else if (strstr(c->xml_msg, "entity") || strstr(c->xml_msg, "Entity"))
     hint = " (entity declarations and references are refused)";
   return cd_error_set(err, CD_ERR_INPUT, "%s:%d: malformed TMX: %s%s", c->path, line,
-                      c->xml_msg[0] ? c->xml_msg : "XML parse error", hint);
+                      c->xml_msg[0]       ? c->xml_msg
+                      : c->generic_msg[0] ? c->generic_msg
+                                          : "XML parse error",
+                      hint);
 }
 
 cd_status cd_tmx_read(const char *path, const cd_tmx_import_options *o, cd_tm_unit_fn fn, void *ud,
@@ -293,6 +315,9 @@ cd_status cd_tmx_read(const char *path, const cd_tmx_import_options *o, cd_tm_un
   if (!r)
     return cd_error_set(err, CD_ERR_IO, "%s: cannot read as XML", path);
   xmlTextReaderSetStructuredErrorHandler(r, on_xml_error, &c);
+  xmlGenericErrorFunc saved_generic = xmlGenericError;
+  void *saved_generic_ctx = xmlGenericErrorContext;
+  xmlSetGenericErrorFunc(&c, on_generic_error);
   cd_status st = CD_OK;
   bool seen_root = false;
   int ret = xmlTextReaderRead(r);
@@ -339,6 +364,7 @@ cd_status cd_tmx_read(const char *path, const cd_tmx_import_options *o, cd_tm_un
   if (!st && !seen_root && !c.stopped)
     st = cd_error_set(err, CD_ERR_INPUT, "%s: empty file, not a TMX", path);
   xmlFreeTextReader(r);
+  xmlSetGenericErrorFunc(saved_generic_ctx, saved_generic);
   cd_buf_free(&c.src_markup);
   cd_buf_free(&c.tgt_markup);
   cd_buf_free(&c.src_plain);
