@@ -16,6 +16,7 @@ static const struct {
     {"Шольц", "uk", "olaf-scholz"},    {"Мерц", "uk", "friedrich-merz"},
     {"Zelenskyy", "en", "zelenskyy"},  {"Zelensky", "en", "zelenskyy"},
     {"Berlin", "", "berlin"},          {"Paris", "", "paris"},
+    {"Orban", "", "viktor-orban"},     {"Orbán", "", "viktor-orban"},
     {"Шольцом", "uk", "olaf-scholz"}, /* a case form: recognised, but has no listed form */
 };
 
@@ -26,7 +27,7 @@ static const struct {
     {"friedrich-merz", "de", "Merz"}, {"friedrich-merz", "fr", "Merz"},
     {"friedrich-merz", "uk", "Мерц"}, {"olaf-scholz", "de", "Scholz"},
     {"paris", "de", "Paris"},         {"paris", "fr", "Paris"},
-    {"berlin", "de", "Berlin"},
+    {"berlin", "de", "Berlin"},       {"viktor-orban", "fr", "Orbán"},
 };
 
 typedef struct fake {
@@ -278,6 +279,30 @@ static void test_recognizer_error(void **state) {
   cd_tm_store_free(s);
 }
 
+/* French elides "de" before a vowel: the article follows the new name. */
+static void test_french_elision_follows_the_name(void **state) {
+  (void)state;
+  static const char *const fr_units[][4] = {
+      {"en", "fr", "The plan of Scholz was approved on Monday.",
+       "Le plan de Scholz a \xC3\xA9t\xC3\xA9 approuv\xC3\xA9 lundi."},
+      {"en", "fr", "The visit of Orban was cancelled on Friday.",
+       "La visite d\xE2\x80\x99Orb\xC3\xA1n a \xC3\xA9t\xC3\xA9 annul\xC3\xA9" "e vendredi."},
+  };
+  cd_tm_store *s = tm_with("elision.sqlite", fr_units, 2);
+  fake f = {0};
+  cd_fuzzy_results *r = lookup(s, "The plan of Orban was approved on Monday.", "fr", &f, CD_OK);
+  assert_int_equal(cd_fuzzy_results_count(r), 1);
+  assert_string_equal(cd_fuzzy_results_get(r, 0)->target,
+                      "Le plan d\xE2\x80\x99Orb\xC3\xA1n a \xC3\xA9t\xC3\xA9 approuv\xC3\xA9 lundi.");
+  cd_fuzzy_results_free(r);
+  r = lookup(s, "The visit of Merz was cancelled on Friday.", "fr", &f, CD_OK);
+  assert_int_equal(cd_fuzzy_results_count(r), 1);
+  assert_string_equal(cd_fuzzy_results_get(r, 0)->target,
+                      "La visite de Merz a \xC3\xA9t\xC3\xA9 annul\xC3\xA9" "e vendredi.");
+  cd_fuzzy_results_free(r);
+  cd_tm_store_free(s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_differing_name_is_adapted),
@@ -288,6 +313,7 @@ int main(void) {
       cmocka_unit_test(test_added_name_and_clean_query),
       cmocka_unit_test(test_fewer_rewrites_rank_first),
       cmocka_unit_test(test_recognizer_error),
+      cmocka_unit_test(test_french_elision_follows_the_name),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

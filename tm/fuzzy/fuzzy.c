@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/unorm2.h>
 #include <unicode/utf8.h>
 
 void cd_fuzzy_options_init(cd_fuzzy_options *o) {
@@ -348,6 +349,47 @@ static cd_status find_mentions(lookup_ctx *c, const char *text, size_t len, cons
   return c->o->mentions(c->o->entity_ud, text, len, lang ? lang : "", on_entity, &c->ml, c->err);
 }
 
+/* Does a name begin with a vowel sound for French elision? (Latin vowels, with or without
+ * accents; an initial h counts as aspirated, as it usually is in foreign names.) */
+static bool starts_with_vowel(const char *form) {
+  size_t i = 0;
+  int32_t cp = cd_utf8_next(form, strlen(form), &i);
+  if (cp < 0)
+    return false;
+  UChar buf[4];
+  int32_t n = 0;
+  UErrorCode ec = U_ZERO_ERROR;
+  const UNormalizer2 *nfd = unorm2_getNFDInstance(&ec);
+  if (U_SUCCESS(ec))
+    n = unorm2_getDecomposition(nfd, cp, buf, 4, &ec);
+  if (U_SUCCESS(ec) && n > 0)
+    cp = buf[0]; /* the base letter of a precomposed one (É -> E) */
+  return cp < 128 && strchr("AEIOUYaeiouy", (int)cp) != NULL;
+}
+
+/* The start of a French name span, moved back over an elided or full "de" that no longer
+ * fits the new name; *prefix gets what to write before it ("de " or "d’"). */
+static size_t french_elision(const char *t, size_t ms, const char *form, const char **prefix) {
+  bool vowel = starts_with_vowel(form);
+  *prefix = "";
+  size_t k = 0;
+  if (ms >= 2 && t[ms - 1] == '\'' && (t[ms - 2] == 'd' || t[ms - 2] == 'D'))
+    k = 2;
+  else if (ms >= 4 && memcmp(t + ms - 3, "\xE2\x80\x99", 3) == 0 &&
+           (t[ms - 4] == 'd' || t[ms - 4] == 'D'))
+    k = 4;
+  if (k && !vowel && (ms == k || t[ms - k - 1] == ' ' || t[ms - k - 1] == '(')) {
+    *prefix = t[ms - k] == 'D' ? "De " : "de ";
+    return ms - k;
+  }
+  if (vowel && ms >= 3 && (memcmp(t + ms - 3, "de ", 3) == 0 || memcmp(t + ms - 3, "De ", 3) == 0) &&
+      (ms == 3 || t[ms - 4] == ' ' || t[ms - 4] == '(')) {
+    *prefix = t[ms - 3] == 'D' ? "D\xE2\x80\x99" : "d\xE2\x80\x99";
+    return ms - 3;
+  }
+  return ms;
+}
+
 /* Replacements in the target for the names in which query and unit source differ (n-th
  * name against n-th name). *missed counts those that cannot be placed; *done those placed. */
 static cd_status adapt_entities(lookup_ctx *c, const cd_tokenizer *ts, const cd_tm_unit *u,
@@ -417,7 +459,13 @@ static cd_status adapt_entities(lookup_ctx *c, const cd_tokenizer *ts, const cd_
       if (st)
         break;
       used[k] = true;
+      /* French elides "de" before a vowel: "d’Olaf Scholz" but "de Friedrich Merz" */
+      const char *prefix = "";
+      if (u->tgt_lang && strncmp(u->tgt_lang, "fr", 2) == 0)
+        ms = french_elision(u->target, ms, cd_buf_at(&c->form, 0), &prefix);
       st = rep_add(&c->reps, ms, me);
+      if (!st)
+        st = cd_buf_append_str(&c->reps.texts, prefix);
       if (!st)
         st = cd_buf_append(&c->reps.texts, c->form.data ? c->form.data : "", c->form.len);
       if (!st) {
