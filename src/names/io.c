@@ -167,6 +167,10 @@ static cd_status handle_json(json_object *o, bool keep_all, cd_names_write_fn w,
   json_object *ents;
   if (json_object_is_type(o, json_type_object) &&
       json_object_object_get_ex(o, "entities", &ents)) {
+    if (!json_object_is_type(ents, json_type_object)) { /* {"entities": "…"}: not a dump */
+      stats->skipped++;
+      return CD_OK;
+    }
     json_object_object_foreach(ents, key, val) {
       (void)key;
       cd_status st = emit_entity(val, keep_all, w, ud, stats, err);

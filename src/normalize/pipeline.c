@@ -52,13 +52,11 @@ static cd_status append_visible_json(cd_buf *out, const char *s) {
     }
     size_t at = i;
     int32_t cp = cd_utf8_next(s, n, &i);
-    if (cp < 0 || !invisible(cp))
+    /* BMP only: json-c 0.16 reads some escaped surrogate pairs back as U+FFFD */
+    if (cp < 0 || cp > 0xFFFF || !invisible(cp))
       continue;
     st = cd_buf_append(out, s + run, at - run);
-    if (!st && cp > 0xFFFF)
-      st = cd_buf_appendf(out, "\\u%04x\\u%04x", 0xD800 + ((cp - 0x10000) >> 10),
-                          0xDC00 + ((cp - 0x10000) & 0x3FF));
-    else if (!st)
+    if (!st)
       st = cd_buf_appendf(out, "\\u%04x", (unsigned)cp);
     run = i;
   }
