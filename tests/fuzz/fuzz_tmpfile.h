@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #define CDF_MAX_TMP 16
-static char cdf_tmp_paths[CDF_MAX_TMP][64];
+static char cdf_tmp_paths[CDF_MAX_TMP][4200];
 static int cdf_tmp_count;
 
 __attribute__((unused)) static void cdf_tmp_cleanup(void) {
@@ -25,7 +25,9 @@ __attribute__((unused)) static const char *cdf_tmp_path(const char *suffix) {
   if (cdf_tmp_count == CDF_MAX_TMP)
     abort();
   char *p = cdf_tmp_paths[cdf_tmp_count];
-  snprintf(p, 64, "/tmp/cd-fuzz-XXXXXX%s", suffix);
+  const char *dir = getenv("TMPDIR");
+  snprintf(p, sizeof cdf_tmp_paths[0], "%s/copydesk-fuzz-XXXXXX%s", dir && *dir ? dir : "/tmp",
+           suffix);
   int fd = mkstemps(p, (int)strlen(suffix));
   if (fd < 0)
     abort();
