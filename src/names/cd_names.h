@@ -3,8 +3,8 @@
  *
  * Sources are TSV files (dicts/names/README.md); cd_names_compile() turns them into a
  * SQLite database (names.sqlite) holding entities, forms and lookup keys with an index per
- * key. cd_names_open() opens that database (no full load: one small Bloom filter of word
- * keys plus indexed queries) and, optionally, a house overlay TSV whose rows win.
+ * key. cd_names_open() opens that database (no full load: a key filter read in chunks as
+ * lookups touch it, plus indexed queries) and, optionally, a house overlay TSV whose rows win.
  *
  * Keys (computed with ICU, never by hand):
  *   fold  — NFC, case folded, apostrophes unified to ', hyphens and spaces to one space;
@@ -19,8 +19,9 @@
 
 #include "cd_text.h"
 
-/* Format version written into names.sqlite; a newer file is refused. */
-#define CD_NAMES_FORMAT 1
+/* Format version written into names.sqlite; a newer or older file is refused (2: the
+ * blocked key filter with marked lookup keys). */
+#define CD_NAMES_FORMAT 2
 
 /* ---- keys and transliteration ---------------------------------------------------------- */
 
@@ -108,6 +109,9 @@ typedef struct cd_names_query {
   size_t before_len;
   const char *lang;     /* language of the text */
   bool fuzzy;           /* try skeleton matches too */
+  bool best_only;       /* only what can be the best hit: stop at the first level (exact,
+                           transliteration, fuzzy) that finds something (the mention
+                           scanner, which uses the best two) */
 } cd_names_query;
 
 /* Finds entities for a span, best first, at most max hits. */

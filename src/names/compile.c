@@ -1,5 +1,5 @@
 /* Compiling TSV sources into names.sqlite: entities, forms, context and keys, one index per
- * lookup key, and a Bloom filter of word keys so that the stage can reject most
+ * lookup key, and a key filter (names_internal.h) so that the stage can reject most
  * capitalized words without a query. All writes in one transaction. */
 #include "names_internal.h"
 
@@ -12,7 +12,7 @@
 static const char schema[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB);"
     "CREATE TABLE entities(eid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL,"
-    " historical INTEGER NOT NULL DEFAULT 0, src TEXT);"
+    " historical INTEGER NOT NULL DEFAULT 0, src TEXT, canon TEXT);"
     "CREATE TABLE forms(fid INTEGER PRIMARY KEY, eid INTEGER NOT NULL, lang TEXT NOT NULL,"
     " kind TEXT NOT NULL, script TEXT NOT NULL, form TEXT NOT NULL, surname TEXT);"
     "CREATE INDEX forms_eid ON forms(eid, kind, lang);"
@@ -35,27 +35,58 @@ struct cd_names_writer {
   cd_buf seen;
 };
 
-uint64_t cd_names_hash(const char *s, size_t n) {
-  uint64_t h = 1469598103934665603ULL; /* FNV-1a, then a final mix */
-  for (size_t i = 0; i < n; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 1099511628211ULL;
-  }
+static uint64_t hash_mix(uint64_t h) {
   h ^= h >> 33;
   h *= 0xff51afd7ed558ccdULL;
   h ^= h >> 33;
   return h;
 }
 
-uint64_t cd_names_bloom_bit(uint64_t h, int i, uint64_t nbits) {
-  uint64_t h2 = (h >> 32) | 1;
-  return (h + (uint64_t)i * h2) % nbits;
+uint64_t cd_names_hash(const char *s, size_t n) {
+  uint64_t h = 1469598103934665603ULL; /* FNV-1a, then a final mix */
+  for (size_t i = 0; i < n; i++) {
+    h ^= (unsigned char)s[i];
+    h *= 1099511628211ULL;
+  }
+  return hash_mix(h);
 }
 
-void cd_names_bloom_add(uint8_t *bits, uint64_t nbits, uint64_t h) {
-  for (int i = 0; i < CD_NAMES_BLOOM_K; i++) {
-    uint64_t b = cd_names_bloom_bit(h, i, nbits);
-    bits[b >> 3] |= (uint8_t)(1u << (b & 7));
+uint64_t cd_names_mark_hash(int mark, int64_t eid, int kind, const char *s, size_t n) {
+  uint64_t h = 1469598103934665603ULL;
+  h = (h ^ (uint8_t)mark) * 1099511628211ULL;
+  if (mark == CD_NAMES_MARK_GIVEN)
+    for (int i = 0; i < 8; i++)
+      h = (h ^ (uint8_t)((uint64_t)eid >> (8 * i))) * 1099511628211ULL;
+  if (mark != CD_NAMES_MARK_INFL)
+    h = (h ^ (uint8_t)kind) * 1099511628211ULL;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+  return hash_mix(h);
+}
+
+uint64_t cd_names_filter_block(uint64_t h, uint64_t nblocks) {
+  return ((h >> 32) * nblocks) >> 32; /* nblocks < 2^32 */
+}
+
+/* CD_NAMES_FILTER_K positions of 9 bits each, from a second mix of h (the block came from
+ * its high half) */
+static uint64_t block_bits(uint64_t h) { return hash_mix(h * 0x9E3779B97F4A7C15ULL + 1); }
+
+bool cd_names_filter_block_has(const uint8_t *block, uint64_t h) {
+  uint64_t x = block_bits(h);
+  for (int i = 0; i < CD_NAMES_FILTER_K; i++) {
+    unsigned b = (unsigned)(x >> (9 * i)) & 511;
+    if (!(block[b >> 3] & (1u << (b & 7))))
+      return false;
+  }
+  return true;
+}
+
+void cd_names_filter_block_add(uint8_t *block, uint64_t h) {
+  uint64_t x = block_bits(h);
+  for (int i = 0; i < CD_NAMES_FILTER_K; i++) {
+    unsigned b = (unsigned)(x >> (9 * i)) & 511;
+    block[b >> 3] |= (uint8_t)(1u << (b & 7));
   }
 }
 
@@ -74,7 +105,7 @@ cd_status cd_names_writer_new(sqlite3 *db, cd_names_keyer *k, bool overlay,
   w->overlay = overlay;
   if (sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2(db, "SELECT src FROM entities WHERE id=?", -1, &w->find_id, NULL) ||
-      sqlite3_prepare_v2(db, "INSERT INTO entities(id,type,historical,src) VALUES(?,?,?,?)", -1,
+      sqlite3_prepare_v2(db, "INSERT INTO entities(id,type,historical,src,canon) VALUES(?,?,?,?,?)", -1,
                          &w->ins_ent, NULL) ||
       sqlite3_prepare_v2(db,
                          "INSERT INTO forms(eid,lang,kind,script,form,surname) "
@@ -109,19 +140,43 @@ void cd_names_writer_free(cd_names_writer *w) {
   free(w);
 }
 
-static cd_status add_hash(cd_names_writer *w, const char *s, size_t n) {
-  if (!n)
-    return CD_OK;
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* Sorts the filter's hashes and drops repeats (a common given name is in thousands of
+ * entities): the filter is sized by distinct keys. */
+static void hashes_unique(cd_names_writer *w) {
+  if (w->n_hashes < 2)
+    return;
+  qsort(w->hashes, w->n_hashes, sizeof *w->hashes, cmp_u64);
+  size_t k = 1;
+  for (size_t i = 1; i < w->n_hashes; i++)
+    if (w->hashes[i] != w->hashes[k - 1])
+      w->hashes[k++] = w->hashes[i];
+  w->n_hashes = k;
+}
+
+static cd_status push_hash(cd_names_writer *w, uint64_t h) {
   if (w->n_hashes == w->cap_hashes) {
-    size_t cap = w->cap_hashes ? w->cap_hashes * 2 : 4096;
-    uint64_t *p = realloc(w->hashes, cap * sizeof *p);
-    if (!p)
-      return CD_ERR_NOMEM;
-    w->hashes = p;
-    w->cap_hashes = cap;
+    /* repeats out first; grow only when the distinct ones fill half of it */
+    hashes_unique(w);
+    if (w->n_hashes >= w->cap_hashes / 2) {
+      size_t cap = w->cap_hashes ? w->cap_hashes * 2 : 4096;
+      uint64_t *p = realloc(w->hashes, cap * sizeof *p);
+      if (!p)
+        return CD_ERR_NOMEM;
+      w->hashes = p;
+      w->cap_hashes = cap;
+    }
   }
-  w->hashes[w->n_hashes++] = cd_names_hash(s, n);
+  w->hashes[w->n_hashes++] = h;
   return CD_OK;
+}
+
+static cd_status add_hash(cd_names_writer *w, const char *s, size_t n) {
+  return n ? push_hash(w, cd_names_hash(s, n)) : CD_OK;
 }
 
 /* Inserts one key row unless this entity already has it (kind, part, key). */
@@ -149,7 +204,14 @@ static cd_status put_key(cd_names_writer *w, const char *key, size_t klen, int k
   sqlite3_bind_int64(w->ins_key, 5, fid);
   if (sqlite3_step(w->ins_key) != SQLITE_DONE)
     return db_err(w->db, err, "inserting a key");
-  return CD_OK;
+  cd_status st = CD_OK;
+  if (part != CD_PART_GIVEN)
+    st = push_hash(w, cd_names_mark_hash(CD_NAMES_MARK_KEY, 0, kind, key, klen));
+  if (!st && part == CD_PART_SURNAME)
+    st = push_hash(w, cd_names_mark_hash(CD_NAMES_MARK_SURNAME, 0, kind, key, klen));
+  if (!st && part == CD_PART_GIVEN)
+    st = push_hash(w, cd_names_mark_hash(CD_NAMES_MARK_GIVEN, eid, kind, key, klen));
+  return st ? cd_error_set(err, st, "out of memory") : CD_OK;
 }
 
 /* All keys of a text (a whole form, a surname or a given name). */
@@ -178,21 +240,6 @@ static cd_status put_keys(cd_names_writer *w, const char *s, size_t n, int part,
 
 static bool is_sep(char c, bool hyphen) { return c == ' ' || (hyphen && c == '-'); }
 
-uint64_t cd_names_infl_hash(const char *prefix, size_t len) {
-  /* the marked key "\x01" + prefix, hashed without building it */
-  uint64_t h = 1469598103934665603ULL;
-  h ^= 1;
-  h *= 1099511628211ULL;
-  for (size_t i = 0; i < len; i++) {
-    h ^= (unsigned char)prefix[i];
-    h *= 1099511628211ULL;
-  }
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  return h;
-}
-
 /* The inflection prefixes of a folded Cyrillic word (names_internal.h). */
 static cd_status add_infl_hashes(cd_names_writer *w, const char *f, size_t n) {
   bool cyr = false;
@@ -207,20 +254,14 @@ static cd_status add_infl_hashes(cd_names_writer *w, const char *f, size_t n) {
   for (size_t cut = 0; cut <= 2 && cps - cut >= CD_NAMES_INFL_MIN; cut++) {
     if (cut)
       cd_utf8_prev(f, &end);
-    if (w->n_hashes == w->cap_hashes) {
-      size_t cap = w->cap_hashes ? w->cap_hashes * 2 : 4096;
-      uint64_t *p = realloc(w->hashes, cap * sizeof *p);
-      if (!p)
-        return CD_ERR_NOMEM;
-      w->hashes = p;
-      w->cap_hashes = cap;
-    }
-    w->hashes[w->n_hashes++] = cd_names_infl_hash(f, end);
+    cd_status st = push_hash(w, cd_names_mark_hash(CD_NAMES_MARK_INFL, 0, 0, f, end));
+    if (st)
+      return st;
   }
   return CD_OK;
 }
 
-/* Word keys of a text into the Bloom list: words split at spaces, and at hyphens too. */
+/* Word keys of a text into the key filter: words split at spaces, and at hyphens too. */
 static cd_status hash_words1(cd_names_writer *w, const char *s, size_t n, bool hyphen,
                              cd_error *err) {
   size_t i = 0;
@@ -430,6 +471,30 @@ cd_status cd_names_writer_add(cd_names_writer *w, cd_names_row *r, cd_error *err
   sqlite3_bind_text(w->ins_ent, 2, r->type, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int(w->ins_ent, 3, c.historical);
   sqlite3_bind_text(w->ins_ent, 4, src, -1, SQLITE_TRANSIENT);
+  /* the canonical forms again, in the entity row (names_internal.h): one read gives the
+   * stage everything it needs for a replacement */
+  cd_buf_clear(&w->tmp);
+  bool person = strcmp(r->type, "person") == 0;
+  for (int i = 0; i < CD_NAMES_NLANG; i++) {
+    const char *f = r->canon[i];
+    if (!f)
+      continue;
+    size_t n = strlen(f);
+    while (n && f[n - 1] == ' ')
+      n--;
+    while (n && f[0] == ' ')
+      f++, n--;
+    const char *sur = NULL;
+    size_t sl = 0;
+    if (person)
+      surname_of(r, cd_names_langs[i], f, n, &sur, &sl);
+    if (n && (cd_buf_append_str(&w->tmp, cd_names_langs[i]) || cd_buf_append(&w->tmp, "\x1f", 1) ||
+              cd_buf_append(&w->tmp, f, n) || cd_buf_append(&w->tmp, "\x1f", 1) ||
+              cd_buf_append(&w->tmp, sur ? sur : "", sl) || cd_buf_append(&w->tmp, "\x1e", 1)))
+      return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  }
+  sqlite3_bind_text(w->ins_ent, 5, w->tmp.data ? w->tmp.data : "", (int)w->tmp.len,
+                    SQLITE_TRANSIENT);
   if (sqlite3_step(w->ins_ent) != SQLITE_DONE)
     return db_err(w->db, err, "inserting an entity");
   sqlite3_int64 eid = sqlite3_last_insert_rowid(w->db);
@@ -470,23 +535,33 @@ cd_status cd_names_writer_add(cd_names_writer *w, cd_names_row *r, cd_error *err
 }
 
 cd_status cd_names_writer_finish(cd_names_writer *w, cd_error *err) {
-  uint64_t nbits = (uint64_t)w->n_hashes * 12 + 1024;
-  nbits = (nbits + 7) / 8 * 8;
-  uint8_t *bits = calloc(nbits / 8, 1);
+  hashes_unique(w);
+  uint64_t nblocks =
+      ((uint64_t)w->n_hashes * CD_NAMES_FILTER_BITS_PER_KEY + CD_NAMES_FILTER_BLOCK * 8 - 1) /
+          (CD_NAMES_FILTER_BLOCK * 8) +
+      1;
+  uint64_t nbytes = nblocks * CD_NAMES_FILTER_BLOCK;
+  if (nbytes > 0x7fffffffULL)
+    return cd_error_set(err, CD_ERR_DATA, "too many keys for the key filter (%zu)",
+                        w->n_hashes);
+  uint8_t *bits = calloc(nbytes, 1);
   if (!bits)
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-  for (size_t i = 0; i < w->n_hashes; i++)
-    cd_names_bloom_add(bits, nbits, w->hashes[i]);
+  for (size_t i = 0; i < w->n_hashes; i++) {
+    uint64_t h = w->hashes[i];
+    cd_names_filter_block_add(bits + cd_names_filter_block(h, nblocks) * CD_NAMES_FILTER_BLOCK,
+                              h);
+  }
   sqlite3_stmt *st = NULL;
   cd_status rc = CD_OK;
   if (sqlite3_prepare_v2(w->db, "INSERT OR REPLACE INTO meta(key,value) VALUES(?,?)", -1, &st,
                          NULL) != SQLITE_OK)
     rc = db_err(w->db, err, "writing meta");
   if (!rc) {
-    sqlite3_bind_text(st, 1, "bloom", -1, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 2, bits, (int)(nbits / 8), SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, "filter", -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, bits, (int)nbytes, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE)
-      rc = db_err(w->db, err, "writing the Bloom filter");
+      rc = db_err(w->db, err, "writing the key filter");
   }
   if (!rc) {
     sqlite3_reset(st);

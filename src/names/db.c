@@ -1,15 +1,15 @@
 /* Opening names.sqlite (plus the house overlay) and looking names up by key. Nothing is
- * loaded in full: a Bloom filter of word keys (one blob, read in chunks as lookups touch
- * them) and indexed queries. */
+ * loaded in full: a key filter (names_internal.h: one blob, read in chunks as lookups touch
+ * them) and indexed queries, each run only when the filter says a row may exist. */
 #include "names_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The Bloom filter is read lazily, in chunks, straight from its blob: a single lookup
- * touches a handful of chunks instead of reading tens of MB at open. */
-#define BLOOM_CHUNK 65536
+/* The key filter is read lazily, in chunks, straight from its blob: a single lookup
+ * touches a handful of chunks instead of reading MBs at open. A multiple of the block. */
+#define FILTER_CHUNK 65536
 
 /* The entity columns of a key row, cached by eid: the key query reads the index alone and
  * the same entities come back for many keys (a common consonant skeleton, a name that
@@ -19,16 +19,17 @@ typedef struct ent_ent {
   sqlite3_int64 eid; /* 0 = empty */
   bool historical;
   char id[96], type[8];
+  char *canon; /* entities.canon (names_internal.h) */
 } ent_ent;
 
 typedef struct names_src {
   sqlite3 *db;
-  uint8_t *bloom;   /* nbits/8 bytes, zero until a chunk is read (calloc: untouched pages
+  uint8_t *filter;  /* nblocks blocks, zero until a chunk is read (calloc: untouched pages
                        cost nothing) */
-  uint8_t *loaded;  /* per chunk: 0 not read, 1 read, 2 unreadable (every bit counts as set) */
+  uint8_t *loaded;  /* per chunk: 0 not read, 1 read, 2 unreadable (every key may exist) */
   sqlite3_blob *blob;
-  uint64_t nbits;
-  sqlite3_stmt *by_key, *by_skel, *canon, *forms, *ctx, *by_id, *prefix, *given_chk;
+  uint64_t nblocks;
+  sqlite3_stmt *by_key, *by_skel, *forms, *ctx, *by_id, *prefix, *given_chk;
   sqlite3_stmt *ent;
   ent_ent *ents; /* ENT_CACHE entries, allocated on first use */
 } names_src;
@@ -46,20 +47,22 @@ cd_names_keyer *cd_names_get_keyer(cd_names *db) { return db->k; }
 static void src_close(names_src *s) {
   sqlite3_finalize(s->by_key);
   sqlite3_finalize(s->by_skel);
-  sqlite3_finalize(s->canon);
   sqlite3_finalize(s->forms);
   sqlite3_finalize(s->ctx);
   sqlite3_finalize(s->by_id);
   sqlite3_finalize(s->prefix);
   sqlite3_finalize(s->given_chk);
   sqlite3_finalize(s->ent);
+  if (s->ents)
+    for (size_t i = 0; i < ENT_CACHE; i++)
+      free(s->ents[i].canon);
   free(s->ents);
   if (s->blob)
     sqlite3_blob_close(s->blob);
   s->blob = NULL;
   if (s->db)
     sqlite3_close(s->db);
-  free(s->bloom);
+  free(s->filter);
   free(s->loaded);
   memset(s, 0, sizeof *s);
 }
@@ -82,16 +85,12 @@ static cd_status src_prepare(names_src *s, const char *label, cd_error *err) {
                          "SELECT eid, part FROM keys WHERE key=? AND kind=? AND part<2 "
                          "LIMIT 512",
                          -1, &s->by_key, NULL) ||
-      sqlite3_prepare_v2(s->db, "SELECT id, type, historical FROM entities WHERE eid=?", -1,
+      sqlite3_prepare_v2(s->db, "SELECT id, type, historical, canon FROM entities WHERE eid=?", -1,
                          &s->ent, NULL) ||
       /* a consonant skeleton shared by more than 32 keys says nothing: not a fuzzy signal;
        * the rows of the others (all parts, in key order) are read in the same pass */
       sqlite3_prepare_v2(s->db, "SELECT eid, part FROM keys WHERE key=? AND kind=? LIMIT 33",
                          -1, &s->by_skel, NULL) ||
-      sqlite3_prepare_v2(s->db,
-                         "SELECT form, surname FROM forms WHERE eid=? AND kind='canonical' "
-                         "AND lang=?",
-                         -1, &s->canon, NULL) ||
       sqlite3_prepare_v2(s->db, "SELECT lang, kind, form FROM forms WHERE eid=? ORDER BY fid",
                          -1, &s->forms, NULL) ||
       sqlite3_prepare_v2(s->db, "SELECT value FROM context WHERE eid=? AND key=?", -1, &s->ctx,
@@ -112,56 +111,53 @@ static cd_status src_prepare(names_src *s, const char *label, cd_error *err) {
                         sqlite3_errmsg(s->db));
   sqlite3_stmt *m = NULL;
   cd_status st = CD_OK;
-  if (sqlite3_prepare_v2(s->db, "SELECT rowid, length(value) FROM meta WHERE key='bloom'", -1,
-                         &m, NULL) == SQLITE_OK &&
+  if (sqlite3_prepare_v2(s->db, "SELECT rowid, length(value) FROM meta WHERE key='filter'",
+                         -1, &m, NULL) == SQLITE_OK &&
       sqlite3_step(m) == SQLITE_ROW) {
     sqlite3_int64 rowid = sqlite3_column_int64(m, 0);
     sqlite3_int64 n = sqlite3_column_int64(m, 1);
-    if (n > 0) {
-      size_t chunks = (size_t)((n + BLOOM_CHUNK - 1) / BLOOM_CHUNK);
-      if (sqlite3_blob_open(s->db, "main", "meta", "value", rowid, 0, &s->blob) != SQLITE_OK)
-        st = cd_error_set(err, CD_ERR_DATA, "%s: cannot read the Bloom filter: %s", label,
-                          sqlite3_errmsg(s->db));
-      else if (!(s->bloom = calloc((size_t)n, 1)) || !(s->loaded = calloc(chunks, 1)))
-        st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-      else
-        s->nbits = (uint64_t)n * 8;
-    }
+    if (n < CD_NAMES_FILTER_BLOCK || n % CD_NAMES_FILTER_BLOCK)
+      st = cd_error_set(err, CD_ERR_DATA, "%s: corrupt key filter (%lld bytes); rebuild it "
+                        "with 'copydesk names compile'", label, (long long)n);
+    else if (sqlite3_blob_open(s->db, "main", "meta", "value", rowid, 0, &s->blob) != SQLITE_OK)
+      st = cd_error_set(err, CD_ERR_DATA, "%s: cannot read the key filter: %s", label,
+                        sqlite3_errmsg(s->db));
+    else if (!(s->filter = calloc((size_t)n, 1)) ||
+             !(s->loaded = calloc(((size_t)n + FILTER_CHUNK - 1) / FILTER_CHUNK, 1)))
+      st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    else
+      s->nblocks = (uint64_t)n / CD_NAMES_FILTER_BLOCK;
   }
   sqlite3_finalize(m);
   return st;
 }
 
-/* Whether bit b of the source's filter is set, reading its chunk first when needed. */
-static bool bloom_bit(names_src *s, uint64_t b) {
-  size_t byte = (size_t)(b >> 3), c = byte / BLOOM_CHUNK;
-  if (!s->loaded[c]) {
-    size_t off = c * BLOOM_CHUNK, len = s->nbits / 8 - off;
-    if (len > BLOOM_CHUNK)
-      len = BLOOM_CHUNK;
-    s->loaded[c] =
-        sqlite3_blob_read(s->blob, s->bloom + off, (int)len, (int)off) == SQLITE_OK ? 1 : 2;
-  }
-  return s->loaded[c] == 2 || (s->bloom[byte] & (1u << (b & 7)));
-}
-
-/* The Bloom test of one source; a source without a filter lets everything through. */
-static bool src_bloom_has(names_src *s, uint64_t h) {
-  if (!s->bloom)
+/* The filter test of one source (reading the block's chunk first when needed); a source
+ * without a filter lets everything through. */
+static bool src_filter_has(names_src *s, uint64_t h) {
+  if (!s->filter)
     return true;
-  for (int i = 0; i < CD_NAMES_BLOOM_K; i++)
-    if (!bloom_bit(s, cd_names_bloom_bit(h, i, s->nbits)))
-      return false;
-  return true;
+  size_t byte = (size_t)(cd_names_filter_block(h, s->nblocks) * CD_NAMES_FILTER_BLOCK);
+  size_t c = byte / FILTER_CHUNK;
+  if (!s->loaded[c]) {
+    size_t off = c * FILTER_CHUNK, len = (size_t)(s->nblocks * CD_NAMES_FILTER_BLOCK) - off;
+    if (len > FILTER_CHUNK)
+      len = FILTER_CHUNK;
+    s->loaded[c] =
+        sqlite3_blob_read(s->blob, s->filter + off, (int)len, (int)off) == SQLITE_OK ? 1 : 2;
+  }
+  return s->loaded[c] == 2 || cd_names_filter_block_has(s->filter + byte, h);
 }
 
 static cd_status open_main(names_src *s, const char *path, cd_error *err) {
   if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
     return cd_error_set(err, CD_ERR_DATA, "%s: cannot open the names database: %s", path,
                         s->db ? sqlite3_errmsg(s->db) : "out of memory");
-  /* a read-only data file: keep the shared lock (no lock/unlock syscalls per query) and
-   * map it into memory */
-  sqlite3_exec(s->db, "PRAGMA locking_mode=EXCLUSIVE; PRAGMA mmap_size=2147418112;", NULL, NULL,
+  /* a read-only data file: keep the shared lock (no lock/unlock syscalls per query). Not
+   * memory-mapped: a scan over a large dictionary touches pages all over the file, and a
+   * map keeps every one of them in the process (1.2 GB resident at 1M entities) for no gain
+   * over reads through a 4 MB page cache (measured with tools/bench/names). */
+  sqlite3_exec(s->db, "PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-4096;", NULL, NULL,
                NULL);
   sqlite3_stmt *m = NULL;
   int rc = sqlite3_prepare_v2(s->db, "SELECT (SELECT value FROM meta WHERE key='magic'), "
@@ -186,6 +182,11 @@ static cd_status open_main(names_src *s, const char *path, cd_error *err) {
                       path, sqlite3_column_int(m, 1), CD_NAMES_FORMAT);
   else if (sqlite3_column_int(m, 1) < 1)
     st = cd_error_set(err, CD_ERR_DATA, "%s: names database has no format version", path);
+  else if (sqlite3_column_int(m, 1) < CD_NAMES_FORMAT)
+    st = cd_error_set(err, CD_ERR_DATA,
+                      "%s: names database format %d is older than this copydesk's (%d); "
+                      "recompile it with 'copydesk names compile'",
+                      path, sqlite3_column_int(m, 1), CD_NAMES_FORMAT);
   sqlite3_finalize(m);
   if (!st)
     st = src_prepare(s, path, err);
@@ -267,19 +268,19 @@ bool cd_names_word_maybe(cd_names *db, const char *key, size_t len) {
   for (int i = 0; i < 2; i++) {
     if (!all[i]->db)
       continue;
-    if (src_bloom_has(all[i], h))
+    if (src_filter_has(all[i], h))
       return true;
   }
   return false;
 }
 
 bool cd_names_infl_maybe(cd_names *db, const char *prefix, size_t len) {
-  uint64_t h = cd_names_infl_hash(prefix, len);
+  uint64_t h = cd_names_mark_hash(CD_NAMES_MARK_INFL, 0, 0, prefix, len);
   names_src *all[2] = {&db->main, &db->house};
   for (int i = 0; i < 2; i++) {
     if (!all[i]->db)
       continue;
-    if (src_bloom_has(all[i], h))
+    if (src_filter_has(all[i], h))
       return true;
   }
   return false;
@@ -364,52 +365,17 @@ static bool hit_can_enter(const hitset *hs, double score) {
 /* Queries one key in both sources; calls back per row. part_mask selects parts. */
 typedef void (*row_fn)(void *ud, names_src *s, bool house, sqlite3_int64 eid, int part);
 
-/* Whether a fold key of several words can be a stored key: the compiler puts the fold key
- * of every space- (and hyphen-) separated piece of every form into the Bloom filter, and
- * the fold key of a form is those pieces' keys joined by single spaces (a piece with
- * another separator, such as a non-breaking hyphen, folds to several words). So the key
- * must split into runs of consecutive words that are all in the filter. */
-static bool fold_words_maybe(names_src *s, const char *key, size_t klen) {
-  size_t ws[64];
-  size_t nw = 0;
-  for (size_t i = 0; i < klen && nw < 63; i++)
-    if (i == 0 || key[i - 1] == ' ')
-      ws[nw++] = i;
-  if (nw >= 63)
-    return true;
-  ws[nw] = klen + 1; /* the start of a word after the end */
-  /* reach[j]: words 0..j-1 split into runs in the filter */
-  bool reach[64] = {true};
-  for (size_t i = 0; i < nw; i++) {
-    if (!reach[i])
-      continue;
-    for (size_t j = i + 1; j <= nw; j++) {
-      if (reach[j])
-        continue;
-      const char *b = key + ws[i];
-      size_t len = ws[j] - 1 - ws[i];
-      if (src_bloom_has(s, cd_names_hash(b, len)))
-        reach[j] = true;
-    }
-    if (reach[nw])
-      return true;
-  }
-  return reach[nw];
-}
-
-/* single: the key was made from one word of text (no space), so it is a word key: the
- * Bloom filter of word keys rejects most misses without a query. */
-static cd_status query_key(cd_names *db, const char *key, size_t klen, int kind, row_fn fn,
-                           void *ud, bool single, cd_error *err) {
+/* Queries one key (rows of a full name or surname; only surnames when want_part is
+ * CD_PART_SURNAME) in both sources, each only when its key filter has the key. */
+static cd_status query_key(cd_names *db, const char *key, size_t klen, int kind, int want_part,
+                           row_fn fn, void *ud, cd_error *err) {
   names_src *all[2] = {&db->main, &db->house};
-  uint64_t h = single ? cd_names_hash(key, klen) : 0;
+  uint64_t h = cd_names_mark_hash(
+      want_part == CD_PART_SURNAME ? CD_NAMES_MARK_SURNAME : CD_NAMES_MARK_KEY, 0, kind, key,
+      klen);
   for (int i = 0; i < 2; i++) {
     names_src *s = all[i];
-    if (!s->db)
-      continue;
-    if (single && !src_bloom_has(s, h))
-      continue;
-    if (!single && kind == CD_KEY_FOLD && s->bloom && !fold_words_maybe(s, key, klen))
+    if (!s->db || !src_filter_has(s, h))
       continue;
     int rc = SQLITE_DONE;
     if (kind == CD_KEY_SKEL) {
@@ -457,6 +423,7 @@ typedef struct collect {
    * name (an indexed check per candidate: a common given name is shared by thousands) */
   const char *gkeys;
   size_t gkeys_len;
+  bool best_only; /* cd_names_query.best_only */
 } collect;
 
 static bool given_ok(names_src *s, sqlite3_int64 eid, const collect *c) {
@@ -464,7 +431,8 @@ static bool given_ok(names_src *s, sqlite3_int64 eid, const collect *c) {
     const char *k = c->gkeys + off;
     size_t l = strlen(k);
     off += l + 1;
-    if (l < 2)
+    if (l < 2 || !src_filter_has(s, cd_names_mark_hash(CD_NAMES_MARK_GIVEN, eid, k[0] - '0',
+                                                         k + 1, l - 1)))
       continue;
     sqlite3_reset(s->given_chk);
     sqlite3_bind_text(s->given_chk, 1, k + 1, (int)(l - 1), SQLITE_STATIC);
@@ -488,34 +456,48 @@ static void fill_hit(cd_names_hit *h, bool house, sqlite3_stmt *row) {
   h->house = house;
 }
 
-/* A hit from a key row (eid, part): the entity's columns through the cache. A key row
- * always has its entity (one transaction writes both); without one the row is skipped, as
- * a join would. */
+/* The entity columns of eid through the cache; NULL when the row is missing (a key row
+ * always has its entity: one transaction writes both) or memory ran out. */
+static ent_ent *ent_get(names_src *s, sqlite3_int64 eid) {
+  if (!s->ents && !(s->ents = calloc(ENT_CACHE, sizeof *s->ents)))
+    return NULL;
+  ent_ent *e = &s->ents[((uint64_t)eid * 0x9E3779B97F4A7C15ULL >> 20) % ENT_CACHE];
+  if (e->eid == eid)
+    return e;
+  e->eid = 0;
+  free(e->canon);
+  e->canon = NULL;
+  sqlite3_reset(s->ent);
+  sqlite3_bind_int64(s->ent, 1, eid);
+  if (sqlite3_step(s->ent) != SQLITE_ROW) {
+    sqlite3_reset(s->ent);
+    return NULL;
+  }
+  const char *id = (const char *)sqlite3_column_text(s->ent, 0);
+  const char *type = (const char *)sqlite3_column_text(s->ent, 1);
+  const char *canon = (const char *)sqlite3_column_text(s->ent, 3);
+  snprintf(e->id, sizeof e->id, "%s", id ? id : "");
+  snprintf(e->type, sizeof e->type, "%s", type ? type : "");
+  e->historical = sqlite3_column_int(s->ent, 2) != 0;
+  e->canon = strdup(canon ? canon : "");
+  sqlite3_reset(s->ent);
+  if (!e->canon)
+    return NULL;
+  e->eid = eid;
+  return e;
+}
+
+/* A hit from a key row (eid, part), the entity's columns through the cache; false when the
+ * entity is missing (the row is skipped, as a join would). */
 static bool fill_key_hit(names_src *s, cd_names_hit *h, bool house, sqlite3_int64 eid,
                          int part) {
   memset(h, 0, sizeof *h);
   h->entity = eid;
   h->part = (cd_match_part)part;
   h->house = house;
-  if (!s->ents && !(s->ents = calloc(ENT_CACHE, sizeof *s->ents)))
+  ent_ent *e = ent_get(s, eid);
+  if (!e)
     return false;
-  ent_ent *e = &s->ents[((uint64_t)eid * 0x9E3779B97F4A7C15ULL >> 20) % ENT_CACHE];
-  if (e->eid != eid) {
-    e->eid = 0;
-    sqlite3_reset(s->ent);
-    sqlite3_bind_int64(s->ent, 1, eid);
-    if (sqlite3_step(s->ent) != SQLITE_ROW) {
-      sqlite3_reset(s->ent);
-      return false;
-    }
-    const char *id = (const char *)sqlite3_column_text(s->ent, 0);
-    const char *type = (const char *)sqlite3_column_text(s->ent, 1);
-    snprintf(e->id, sizeof e->id, "%s", id ? id : "");
-    snprintf(e->type, sizeof e->type, "%s", type ? type : "");
-    e->historical = sqlite3_column_int(s->ent, 2) != 0;
-    sqlite3_reset(s->ent);
-    e->eid = eid;
-  }
   snprintf(h->id, sizeof h->id, "%s", e->id);
   snprintf(h->type, sizeof h->type, "%s", e->type);
   h->historical = e->historical;
@@ -545,7 +527,6 @@ static void collect_row(void *ud, names_src *s, bool house, sqlite3_int64 eid, i
 static cd_status find_levels(cd_names *db, const char *s, size_t n, collect *c, bool fuzzy,
                              double bonus, const char *why_suffix, cd_error *err) {
   char why[96];
-  bool single = memchr(s, ' ', n) == NULL;
   cd_status st = cd_names_key_fold(db->k, s, n, &db->fold, err);
   if (st)
     return st;
@@ -553,7 +534,9 @@ static cd_status find_levels(cd_names *db, const char *s, size_t n, collect *c, 
   c->score = 1.0 - bonus;
   snprintf(why, sizeof why, "exact variant%s", why_suffix);
   c->why = why;
-  st = query_key(db, db->fold.data, db->fold.len, CD_KEY_FOLD, collect_row, c, single, err);
+  st = query_key(db, db->fold.data, db->fold.len, CD_KEY_FOLD, c->want_part, collect_row, c, err);
+  if (st || (c->best_only && c->hs->n))
+    return st;
   size_t count = 0;
   if (!st)
     st = cd_names_key_ascii(db->k, s, n, &db->ascii, &count, err);
@@ -562,16 +545,16 @@ static cd_status find_levels(cd_names *db, const char *s, size_t n, collect *c, 
   snprintf(why, sizeof why, "transliteration%s", why_suffix);
   for (size_t i = 0, off = 0; i < count && !st; i++) {
     size_t l = strlen(db->ascii.data + off);
-    st = query_key(db, db->ascii.data + off, l, CD_KEY_ASCII, collect_row, c, single, err);
+    st = query_key(db, db->ascii.data + off, l, CD_KEY_ASCII, c->want_part, collect_row, c, err);
     off += l + 1;
   }
-  if (!st && fuzzy) {
+  if (!st && fuzzy && !(c->best_only && c->hs->n)) {
     st = cd_names_key_skel(db->k, s, n, &db->tmp, err);
     if (!st && db->tmp.len >= 3) {
       c->level = CD_MATCH_FUZZY;
       c->score = c->gkeys ? 0.92 : 0.6;
       snprintf(why, sizeof why, "fuzzy%s", why_suffix);
-      st = query_key(db, db->tmp.data, db->tmp.len, CD_KEY_SKEL, collect_row, c, single, err);
+      st = query_key(db, db->tmp.data, db->tmp.len, CD_KEY_SKEL, c->want_part, collect_row, c, err);
     }
   }
   return st;
@@ -590,6 +573,7 @@ cd_status cd_names_find(cd_names *db, const cd_names_query *q, cd_names_hit *hit
   memset(&c, 0, sizeof c);
   c.hs = &hs;
   c.want_part = -1;
+  c.best_only = q->best_only;
   cd_status st = find_levels(db, q->text, q->len, &c, false, 0.0, "", err);
   if (st)
     return st;
@@ -603,8 +587,9 @@ cd_status cd_names_find(cd_names *db, const cd_names_query *q, cd_names_hit *hit
     collect g;
     memset(&g, 0, sizeof g);
     g.hs = &hs;
-    /* the keys of the given part (fold and ascii); with none in the Bloom filter of word
-     * keys there is nothing to confirm */
+    g.best_only = q->best_only;
+    /* the keys of the given part (fold and ascii); with none among the filter's word keys
+     * there is nothing to confirm */
     cd_buf gk = CD_BUF_INIT;
     bool any = !gsingle;
     st = cd_names_key_fold(db->k, q->text, gl, &db->tmp2, err);
@@ -636,13 +621,12 @@ cd_status cd_names_find(cd_names *db, const cd_names_query *q, cd_names_hit *hit
       return st;
   }
   if (hs.n == 0 && q->fuzzy) {
-    bool qsingle = memchr(q->text, ' ', q->len) == NULL;
     st = cd_names_key_skel(db->k, q->text, q->len, &db->tmp, err);
     if (!st && db->tmp.len >= 3) {
       c.level = CD_MATCH_FUZZY;
       c.score = 0.6;
       c.why = "fuzzy (consonant skeleton)";
-      st = query_key(db, db->tmp.data, db->tmp.len, CD_KEY_SKEL, collect_row, &c, qsingle, err);
+      st = query_key(db, db->tmp.data, db->tmp.len, CD_KEY_SKEL, c.want_part, collect_row, &c, err);
     }
     if (st)
       return st;
@@ -662,20 +646,32 @@ static sqlite3_int64 eid_in(names_src *s, const char *id) {
   return sqlite3_step(s->by_id) == SQLITE_ROW ? sqlite3_column_int64(s->by_id, 0) : 0;
 }
 
+/* The canonical form of entity eid in lang (its surname for CD_PART_SURNAME when it has
+ * one), from the entity row's canon column. */
 static bool canon_in(names_src *s, sqlite3_int64 eid, const char *lang, cd_match_part part,
                      cd_buf *out) {
   if (!s->db || !eid)
     return false;
-  sqlite3_reset(s->canon);
-  sqlite3_bind_int64(s->canon, 1, eid);
-  sqlite3_bind_text(s->canon, 2, lang, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step(s->canon) != SQLITE_ROW)
+  ent_ent *e = ent_get(s, eid);
+  if (!e)
     return false;
-  int col = (part == CD_PART_SURNAME && sqlite3_column_type(s->canon, 1) != SQLITE_NULL) ? 1 : 0;
-  const unsigned char *t = sqlite3_column_text(s->canon, col);
-  cd_buf_clear(out);
-  cd_buf_append_str(out, t ? (const char *)t : "");
-  return out->len > 0;
+  size_t ll = strlen(lang);
+  for (const char *p = e->canon; *p;) {
+    const char *end = strchr(p, '\x1e');
+    if (!end)
+      break;
+    const char *f = memchr(p, '\x1f', (size_t)(end - p));
+    const char *g = f ? memchr(f + 1, '\x1f', (size_t)(end - f - 1)) : NULL;
+    if (g && (size_t)(f - p) == ll && memcmp(p, lang, ll) == 0) {
+      bool sur = part == CD_PART_SURNAME && g + 1 < end;
+      const char *t = sur ? g + 1 : f + 1;
+      size_t tl = sur ? (size_t)(end - g - 1) : (size_t)(g - f - 1);
+      cd_buf_clear(out);
+      return tl > 0 && cd_buf_append(out, t, tl) == CD_OK;
+    }
+    p = end + 1;
+  }
+  return false;
 }
 
 cd_status cd_names_canonical(cd_names *db, const cd_names_hit *hit, const char *lang,

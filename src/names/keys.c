@@ -13,10 +13,10 @@
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
 
-#define MEMO 1024
+#define MEMO 8192
 
 /* A small direct-mapped memo of the transliterated keys of non-ASCII input: the compiler
- * keys every word of a form several times (full form, surname, Bloom words) and running
+ * keys every word of a form several times (full form, surname, filter words) and running
  * text repeats its names. */
 typedef struct memo_ent {
   uint64_t h;

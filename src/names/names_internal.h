@@ -3,6 +3,7 @@
 #define CD_NAMES_INTERNAL_H
 
 #include <sqlite3.h>
+#include <stdint.h>
 
 #include "cd_names.h"
 
@@ -36,23 +37,47 @@ typedef struct cd_names_writer cd_names_writer;
 cd_status cd_names_writer_new(sqlite3 *db, cd_names_keyer *k, bool overlay,
                               cd_names_writer **out, cd_error *err);
 cd_status cd_names_writer_add(cd_names_writer *w, cd_names_row *row, cd_error *err);
-/* Writes the Bloom filter and meta rows. */
+/* Writes the key filter and meta rows. */
 cd_status cd_names_writer_finish(cd_names_writer *w, cd_error *err);
 void cd_names_writer_free(cd_names_writer *w);
 
-/* Bloom filter over word keys. */
+/* The key filter: a blocked Bloom filter (every key sets CD_NAMES_FILTER_K bits inside one
+ * 64-byte block, so a test reads one cache line) over distinct hashes of
+ *  - word keys: the fold, ascii and skeleton keys of every space- or hyphen-separated word
+ *    of every form (unmarked: cd_names_hash), the names stage's first test of a word;
+ *  - inflection prefixes (CD_NAMES_MARK_INFL), see below;
+ *  - whole lookup keys: (kind, key) of every row of a full name or surname
+ *    (CD_NAMES_MARK_KEY) and of every surname row (CD_NAMES_MARK_SURNAME), so that a key
+ *    query runs only when a row may exist;
+ *  - given names: (entity, kind, key) of every given-name row (CD_NAMES_MARK_GIVEN), so that
+ *    "a given name of this entity" is tested without a query for nearly every candidate.
+ * About 16 bits per distinct key. Stored as meta 'filter' (format 2).
+ *
+ * entities.canon repeats the entity's canonical forms for the stage (format 2): per
+ * language "lang US form US surname RS" (US = 0x1F, RS = 0x1E; surname empty when not a
+ * person), so that one row read gives id, type, status and every replacement. */
+#define CD_NAMES_FILTER_BLOCK 64
+#define CD_NAMES_FILTER_K 7
+#define CD_NAMES_FILTER_BITS_PER_KEY 16
+enum {
+  CD_NAMES_MARK_INFL = 1,
+  CD_NAMES_MARK_KEY = 2,
+  CD_NAMES_MARK_SURNAME = 3,
+  CD_NAMES_MARK_GIVEN = 4
+};
 uint64_t cd_names_hash(const char *s, size_t n);
-#define CD_NAMES_BLOOM_K 6
-/* The i-th bit (0 <= i < CD_NAMES_BLOOM_K) of hash h in a filter of nbits bits. */
-uint64_t cd_names_bloom_bit(uint64_t h, int i, uint64_t nbits);
-void cd_names_bloom_add(uint8_t *bits, uint64_t nbits, uint64_t h);
+/* A marked hash: the mark, for CD_NAMES_MARK_GIVEN the entity number, the kind, the key. */
+uint64_t cd_names_mark_hash(int mark, int64_t eid, int kind, const char *s, size_t n);
+/* The block of hash h in a filter of nblocks blocks, and the test/set inside a block. */
+uint64_t cd_names_filter_block(uint64_t h, uint64_t nblocks);
+bool cd_names_filter_block_has(const uint8_t *block, uint64_t h);
+void cd_names_filter_block_add(uint8_t *block, uint64_t h);
 
 /* Inflection prefixes (the names stage's cheap test for case forms such as Костіна or
- * Мединского): for every Cyrillic word of a form the compiler adds to the Bloom filter
- * the fold key minus 0, 1 and 2 code points (at least CD_NAMES_INFL_MIN left), marked with
- * a leading 0x01 byte; the scanner tests its word minus 1..4 code points. */
+ * Мединского): for every Cyrillic word of a form the compiler adds to the filter the fold
+ * key minus 0, 1 and 2 code points (at least CD_NAMES_INFL_MIN left), marked
+ * CD_NAMES_MARK_INFL; the scanner tests its word minus 1..4 code points. */
 #define CD_NAMES_INFL_MIN 3
-uint64_t cd_names_infl_hash(const char *prefix, size_t len);
 bool cd_names_infl_maybe(cd_names *db, const char *prefix, size_t len);
 
 /* Candidate lemmas for an inflected word: entities whose single-word full form or surname

@@ -4,7 +4,7 @@
  * Per call: words are found with ICU character classes (a French or Italian elision
  * "d'Zelensky", "l'Ukraine" starts a word after the apostrophe); a capitalized word starts
  * a candidate span of up to four capitalized words. A cheap test comes first (the
- * database's Bloom filter of word keys and of inflection prefixes, behind a small
+ * database's key filter of word keys and of inflection prefixes, behind a small
  * direct-mapped cache), then indexed lookups, longest span first. Fuzzy near-misses
  * (consonant skeleton) are confident only with context — a given name of the entity, a
  * role word before it, or an earlier full mention in the same document (a small ring of
@@ -45,19 +45,32 @@ typedef struct word {
 
 typedef struct cache_ent {
   uint64_t h;
-  uint8_t set; /* 0 empty */
-  uint8_t val; /* bit 1: maybe a name word; bit 2: maybe an inflected name word */
-  char lang[16];
+  uint64_t lang; /* the scanner's lang_tag then */
+  uint8_t set;   /* 0 empty */
+  uint8_t val;   /* bit 1: maybe a name word; bit 2: maybe an inflected name word */
 } cache_ent;
 
 #define SPAN_CACHE 65536
+
+/* The best hit of a cached span: a cd_names_hit without its explanation, the id on the heap
+ * (the cache stays a few MB however many spans it holds) */
+typedef struct span_hit {
+  int64_t entity;
+  char *id;
+  char type[8];
+  double score;
+  cd_match_level level;
+  cd_match_part part;
+  bool house, context, historical;
+} span_hit;
 
 typedef struct span_ent {
   uint64_t h;
   char *key; /* span text, NUL, lang, NUL; NULL = empty slot */
   size_t key_len;
-  size_t n;  /* hits found (only the best two are kept) */
-  cd_names_hit hits[2];
+  size_t n;  /* hits found */
+  span_hit hit; /* the best one, when n > 0 */
+  bool tie;     /* another entity scored as high: ambiguous */
   size_t core;
   bool keep, inflected, ambiguous;
   char *lemma; /* inflected: the folded lemma text */
@@ -73,6 +86,7 @@ struct cd_names_scanner {
   cd_names *db;
   cd_names_scan_options o;
   char lang[16];
+  uint64_t lang_tag; /* the first 8 bytes of lang, for the word cache */
   char ring[RING][96];
   uint64_t ring_line[RING];
   uint64_t line;
@@ -209,27 +223,50 @@ static size_t elision(const char *t, size_t b, size_t e) {
   return 0;
 }
 
+/* The next code point (ASCII inline: most of any text is ASCII). */
+static inline int32_t next_cp(const char *t, size_t n, size_t *i) {
+  unsigned char b = (unsigned char)t[*i];
+  if (b < 0x80) {
+    (*i)++;
+    return b;
+  }
+  return cd_utf8_next(t, n, i);
+}
+
+static inline bool is_ascii_word(int32_t c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
 static cd_status split_words(cd_names_scanner *s, const char *t, size_t n, size_t *nw) {
   *nw = 0;
   size_t i = 0;
   while (i < n) {
     size_t b = i;
-    int32_t c = cd_utf8_next(t, n, &i);
-    if (c < 0 || !is_word_cp(c))
+    int32_t c = next_cp(t, n, &i);
+    if (c < 0x80 ? !is_ascii_word(c) : !is_word_cp(c))
       continue;
     word w = {b, i, false, false};
     w.cap = is_cap(c);
+    bool ascii = c < 0x80, apos = false;
     for (;;) {
+      /* the ASCII letters and digits of a word in one go */
+      while (i < n && is_ascii_word((unsigned char)t[i]))
+        i++;
+      if (i >= n)
+        break;
       size_t j = i;
-      int32_t d = j < n ? cd_utf8_next(t, n, &j) : -1;
-      if (d >= 0 && is_word_cp(d)) {
+      int32_t d = next_cp(t, n, &j);
+      if (d >= 0x80 && is_word_cp(d)) {
+        ascii = false;
         i = j;
         continue;
       }
       if (d >= 0 && is_joiner(d)) { /* an apostrophe or hyphen between letters */
         size_t k = j;
-        int32_t e = k < n ? cd_utf8_next(t, n, &k) : -1;
-        if (e >= 0 && is_word_cp(e)) {
+        int32_t e = k < n ? next_cp(t, n, &k) : -1;
+        if (e >= 0 && (e < 0x80 ? is_ascii_word(e) : is_word_cp(e))) {
+          ascii = ascii && d < 0x80 && e < 0x80;
+          apos = apos || is_apos(d);
           i = k;
           continue;
         }
@@ -237,15 +274,14 @@ static cd_status split_words(cd_names_scanner *s, const char *t, size_t n, size_
       break;
     }
     w.e = i;
-    if (!w.cap && (memchr(t + w.b, '\'', w.e - w.b) || memchr(t + w.b, 0xE2, w.e - w.b) ||
-                   memchr(t + w.b, 0xCA, w.e - w.b))) {
+    if (!w.cap && apos) {
       size_t el = elision(t, w.b, w.e);
       if (el) {
         w.b = el;
         w.cap = true;
       }
     }
-    for (size_t k = w.b; k < w.e;) {
+    for (size_t k = w.b; !ascii && k < w.e;) {
       int32_t d = cd_utf8_next(t, w.e, &k);
       UErrorCode uc = U_ZERO_ERROR;
       if (d >= 0x400 && uscript_getScript(d, &uc) == USCRIPT_CYRILLIC) {
@@ -283,7 +319,7 @@ static bool adjacent(const char *t, const word *a, const word *b) {
 }
 
 /* Inflection prefixes of a Cyrillic word: its fold minus 1..4 code points (at least 3
- * left), each tested against the Bloom markers the compiler stores (names_internal.h). */
+ * left), each tested against the inflection markers of the key filter (names_internal.h). */
 static bool infl_maybe(cd_names_scanner *s, const char *w, size_t n) {
   cd_names_keyer *k = cd_names_get_keyer(s->db);
   if (cd_names_key_fold(k, w, n, &s->tmp2, NULL))
@@ -306,7 +342,7 @@ static unsigned word_maybe(cd_names_scanner *s, const word *wd, const char *w, s
     h = (h ^ (unsigned char)w[i]) * 1099511628211ULL;
   h ^= n;
   cache_ent *ce = &s->cache[h % CACHE];
-  if (ce->set && ce->h == h && strcmp(ce->lang, s->lang) == 0)
+  if (ce->set && ce->h == h && ce->lang == s->lang_tag)
     return ce->val;
   cd_names_keyer *k = cd_names_get_keyer(s->db);
   unsigned maybe = 0;
@@ -336,7 +372,7 @@ static unsigned word_maybe(cd_names_scanner *s, const word *wd, const char *w, s
   ce->h = h;
   ce->set = 1;
   ce->val = (uint8_t)maybe;
-  snprintf(ce->lang, sizeof ce->lang, "%s", s->lang);
+  ce->lang = s->lang_tag;
   return maybe;
 }
 
@@ -357,7 +393,9 @@ static void ring_add(cd_names_scanner *s, const char *id) {
       return;
     }
   s->ring_line[s->ring_pos] = s->line;
-  snprintf(s->ring[s->ring_pos], sizeof s->ring[0], "%s", id);
+  size_t l = strnlen(id, sizeof s->ring[0] - 1); /* ids are shorter than cd_names_hit.id */
+  memcpy(s->ring[s->ring_pos], id, l);
+  s->ring[s->ring_pos][l] = '\0';
   s->ring_pos = (s->ring_pos + 1) % RING;
   if (s->ring_n < RING)
     s->ring_n++;
@@ -611,7 +649,7 @@ static cd_status infl_find(cd_names_scanner *s, const char *t, size_t i, size_t 
           changed = true;
       }
       if (changed) { /* the unchanged words were looked up already */
-        cd_names_query q = {combo.data, combo.len, NULL, 0, s->lang, false};
+        cd_names_query q = {combo.data, combo.len, NULL, 0, s->lang, false, true};
         cd_names_hit hits[MAX_HITS];
         size_t n = 0;
         st = cd_names_find(s->db, &q, hits, MAX_HITS, &n, err);
@@ -700,8 +738,9 @@ static cd_status resolve(cd_names_scanner *s, const char *t, size_t i, size_t le
   free(r->lemma);
   free(r->roles);
   free(r->repl);
+  free(r->hit.id);
   memset(r, 0, sizeof *r);
-  cd_names_query q = {t + sb, se - sb, t, sb, s->lang, true};
+  cd_names_query q = {t + sb, se - sb, t, sb, s->lang, true, true};
   cd_names_hit hits[MAX_HITS];
   size_t n = 0, core = q.len;
   bool keep = true;
@@ -728,12 +767,29 @@ static cd_status resolve(cd_names_scanner *s, const char *t, size_t i, size_t le
     }
   }
   r->n = n;
-  memcpy(r->hits, hits, (n < 2 ? n : 2) * sizeof *hits);
+  if (n) {
+    span_hit *sh = &r->hit;
+    sh->entity = hits[0].entity;
+    snprintf(sh->type, sizeof sh->type, "%s", hits[0].type);
+    sh->score = hits[0].score;
+    sh->level = hits[0].level;
+    sh->part = hits[0].part;
+    sh->house = hits[0].house;
+    sh->context = hits[0].context;
+    sh->historical = hits[0].historical;
+    r->tie = n > 1 && hits[1].score >= hits[0].score && strcmp(hits[0].id, hits[1].id) != 0;
+    if (!(sh->id = strdup(hits[0].id))) {
+      free(r->lemma);
+      memset(r, 0, sizeof *r);
+      return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    }
+  }
   r->core = core;
   r->keep = keep;
   r->key_len = se - sb + 1 + ll;
   if (!(r->key = malloc(r->key_len + 1))) {
     free(r->lemma);
+    free(r->hit.id);
     memset(r, 0, sizeof *r);
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   }
@@ -819,21 +875,31 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
     *consumed = true;
     return CD_OK;
   }
-  size_t n = r->n, core = r->core;
+  size_t core = r->core;
   bool keep = r->keep, inflected = r->inflected;
-  cd_names_hit hits[2];
-  memcpy(hits, r->hits, sizeof hits);
-  infl_result ir;
-  if (inflected)
-    snprintf(ir.lemma, sizeof ir.lemma, "%s", r->lemma);
-  if (n == 0)
+  if (r->n == 0)
     return CD_OK;
   /* Several entities at the same top score: ambiguous, leave it. */
-  if (n > 1 && hits[1].score >= hits[0].score && strcmp(hits[0].id, hits[1].id) != 0) {
+  if (r->tie) {
     *consumed = true;
     return CD_OK;
   }
-  cd_names_hit *h = &hits[0];
+  infl_result ir;
+  if (inflected)
+    snprintf(ir.lemma, sizeof ir.lemma, "%s", r->lemma);
+  cd_names_hit hit;
+  memset(&hit, 0, sizeof hit);
+  hit.entity = r->hit.entity;
+  size_t il = strnlen(r->hit.id, sizeof hit.id - 1);
+  memcpy(hit.id, r->hit.id, il); /* memset above: NUL-terminated */
+  memcpy(hit.type, r->hit.type, sizeof hit.type);
+  hit.score = r->hit.score;
+  hit.level = r->hit.level;
+  hit.part = r->hit.part;
+  hit.house = r->hit.house;
+  hit.context = r->hit.context;
+  hit.historical = r->hit.historical;
+  cd_names_hit *h = &hit;
   bool prev_cap = i > 0 && w[i - 1].cap && adjacent(t, &w[i - 1], &w[i]);
   bool next_cap = i + len < nw && adjacent(t, &w[i + len - 1], &w[i + len]) &&
                   (w[i + len].cap || is_head(s, t + w[i + len].b, w[i + len].e - w[i + len].b));
@@ -949,6 +1015,11 @@ cd_status cd_names_scan(cd_names_scanner *s, const char *text, size_t len, const
   char *dash = strchr(s->lang, '-');
   if (dash)
     *dash = '\0';
+  s->lang_tag = 0;
+  for (size_t i = 0; i < 8 && s->lang[i]; i++)
+    s->lang_tag |= (uint64_t)(unsigned char)s->lang[i] << (8 * i);
+  if (strlen(s->lang) > 8) /* no language code is that long; never share cache entries */
+    s->lang_tag = ~(uint64_t)0;
   emit_ctx ec = {fn, ud};
   /* line by line: a span never crosses a line end */
   size_t pos = 0;
@@ -1028,6 +1099,7 @@ void cd_names_scanner_free(cd_names_scanner *s) {
       free(s->spans[i].lemma);
       free(s->spans[i].roles);
       free(s->spans[i].repl);
+      free(s->spans[i].hit.id);
     }
   free(s->spans);
   cd_buf_free(&s->added);

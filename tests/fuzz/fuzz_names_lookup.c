@@ -64,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   size_t len = size - 1;
   if (!cd_utf8_is_valid(text, len))
     return 0;
-  cd_names_query q = {text, len, NULL, 0, lang, (data[0] & 0x80) != 0};
+  cd_names_query q = {text, len, NULL, 0, lang, (data[0] & 0x80) != 0, (data[0] & 0x40) != 0};
   cd_names_hit hits[8];
   size_t n = 0, core = 0;
   bool keep = false;

@@ -1,13 +1,16 @@
-/* The cheap tests in front of the names queries: the Bloom filter (read lazily from its
- * blob), the word-by-word test of multi-word fold keys, and the hit set that stops
- * fetching entities once it is full of better hits. Each must leave lookups unchanged. */
+/* The cheap tests in front of the names queries: the key filter (read lazily from its
+ * blob; every stored key and given name passes it), the hit set that stops fetching
+ * entities once it is full of better hits, and best_only. Each must leave lookups
+ * unchanged. A database of another format is refused. */
 #include "cd_test.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cd_names.h"
+#include "names_internal.h"
 
 /* Jean‑Noël (U+2011, a non-breaking hyphen) folds to two words although the compiler sees
  * one piece; "Tastak" and its look-alikes share the consonant skeleton t-s-t-k. */
@@ -19,14 +22,21 @@ static const char tsv[] =
     "tostak\tplace\tTostak\t-\t-\t-\t-\t-\t-\n"
     "tistak\tplace\tTistak\t-\t-\t-\t-\t-\t-\n"
     "testak\tplace\tTestak\t-\t-\t-\t-\t-\t-\n"
-    "tustek\tplace\tTustek\t-\t-\t-\t-\t-\t-\n";
+    "tustek\tplace\tTustek\t-\t-\t-\t-\t-\t-\n"
+    "morel\tplace\tMorel\t-\t-\t-\t-\t-\t-\n"
+    "moerel\tplace\tM\xc3\xb6rel\t-\t-\t-\t-\t-\t-\n"
+    "ilchuk\tperson\tPetro Ilchuk\t-\t-\t\xd0\x9f\xd0\xb5\xd1\x82\xd1\x80\xd0\xbe "
+    "\xd0\x86\xd0\xbb\xd1\x8c\xd1\x87\xd1\x83\xd0\xba\t-\t-\tgiven=Petro\n";
+
+static char db_path[4200];
 
 static cd_names *open_db(void) {
-  char tr[4200], src[4200], db_path[4200];
+  char tr[4200], src[4200];
   snprintf(tr, sizeof tr, "%s/translit", cdt_data_dir());
   snprintf(src, sizeof src, "%s", cdt_tmpfile("filter.tsv"));
   cdt_write_file(src, tsv, strlen(tsv));
   snprintf(db_path, sizeof db_path, "%s", cdt_tmpfile("filter.sqlite"));
+  remove(db_path);
   const char *paths[] = {src};
   cd_error err;
   cd_error_clear(&err);
@@ -41,7 +51,7 @@ static cd_names *open_db(void) {
 }
 
 static size_t find(cd_names *db, const char *text, bool fuzzy, cd_names_hit *hits, size_t max) {
-  cd_names_query q = {text, strlen(text), NULL, 0, "en", fuzzy};
+  cd_names_query q = {text, strlen(text), NULL, 0, "en", fuzzy, false};
   size_t n = 99;
   cd_error err;
   assert_int_equal(cd_names_find(db, &q, hits, max, &n, &err), CD_OK);
@@ -95,8 +105,134 @@ static void test_full_hit_set(void **state) {
   cd_names_free(db);
 }
 
+/* Every row of the keys table passes the filter under the marks the queries use: a stored
+ * key is never filtered out (the filter may only say "maybe" wrongly, never "no"). */
+static void test_filter_has_every_key(void **state) {
+  (void)state;
+  cd_names *db = open_db();
+  cd_names_free(db);
+  sqlite3 *sq = NULL;
+  assert_int_equal(sqlite3_open_v2(db_path, &sq, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  sqlite3_stmt *st = NULL;
+  assert_int_equal(
+      sqlite3_prepare_v2(sq, "SELECT value FROM meta WHERE key='filter'", -1, &st, NULL),
+      SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  size_t nbytes = (size_t)sqlite3_column_bytes(st, 0);
+  assert_true(nbytes >= CD_NAMES_FILTER_BLOCK && nbytes % CD_NAMES_FILTER_BLOCK == 0);
+  uint8_t *f = malloc(nbytes);
+  assert_non_null(f);
+  memcpy(f, sqlite3_column_blob(st, 0), nbytes);
+  sqlite3_finalize(st);
+  uint64_t nblocks = nbytes / CD_NAMES_FILTER_BLOCK;
+#define HAS(h) cd_names_filter_block_has(f + cd_names_filter_block((h), nblocks) * CD_NAMES_FILTER_BLOCK, (h))
+  assert_int_equal(
+      sqlite3_prepare_v2(sq, "SELECT key, kind, part, eid FROM keys", -1, &st, NULL), SQLITE_OK);
+  size_t rows = 0, given = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    const char *k = (const char *)sqlite3_column_text(st, 0);
+    size_t kl = (size_t)sqlite3_column_bytes(st, 0);
+    int kind = sqlite3_column_int(st, 1), part = sqlite3_column_int(st, 2);
+    int64_t eid = sqlite3_column_int64(st, 3);
+    rows++;
+    if (part == CD_PART_GIVEN) {
+      given++;
+      assert_true(HAS(cd_names_mark_hash(CD_NAMES_MARK_GIVEN, eid, kind, k, kl)));
+      continue;
+    }
+    assert_true(HAS(cd_names_mark_hash(CD_NAMES_MARK_KEY, 0, kind, k, kl)));
+    if (part == CD_PART_SURNAME)
+      assert_true(HAS(cd_names_mark_hash(CD_NAMES_MARK_SURNAME, 0, kind, k, kl)));
+  }
+  sqlite3_finalize(st);
+  assert_true(rows > 40);
+  assert_true(given >= 4); /* Jean-Noël, Anna, Petro (Latin and Cyrillic) */
+  /* and a key no entity has is (almost always) absent: this one is, with this filter */
+  assert_false(HAS(cd_names_mark_hash(CD_NAMES_MARK_KEY, 0, CD_KEY_FOLD, "briefing", 8)));
+  assert_false(HAS(cd_names_mark_hash(CD_NAMES_MARK_SURNAME, 0, CD_KEY_FOLD, "tastak", 6)));
+#undef HAS
+  free(f);
+  sqlite3_close(sq);
+}
+
+/* best_only: the scanner's lookups stop at the first level with a hit */
+static void test_best_only(void **state) {
+  (void)state;
+  cd_names *db = open_db();
+  cd_names_hit h[8];
+  /* "Morel" is Morel exactly and Mörel by transliteration: both, best first... */
+  assert_int_equal(find(db, "Morel", false, h, 8), 2);
+  assert_string_equal(h[0].id, "morel");
+  assert_int_equal(h[0].level, CD_MATCH_EXACT);
+  assert_string_equal(h[1].id, "moerel");
+  assert_int_equal(h[1].level, CD_MATCH_TRANSLIT);
+  /* ...and only the best with best_only */
+  cd_names_query q = {"Morel", 5, NULL, 0, "en", true, true};
+  size_t n = 0;
+  cd_error err;
+  assert_int_equal(cd_names_find(db, &q, h, 8, &n, &err), CD_OK);
+  assert_int_equal(n, 1);
+  assert_string_equal(h[0].id, "morel");
+  /* a given name confirms the surname through the filter's given-name marks: Latin and
+   * Cyrillic; another given name does not */
+  q = (cd_names_query){"Petro Ilchuk", 12, NULL, 0, "en", true, true};
+  assert_int_equal(cd_names_find(db, &q, h, 8, &n, &err), CD_OK);
+  assert_int_equal(n, 1);
+  assert_string_equal(h[0].id, "ilchuk");
+  const char *cyr = "\xd0\x9f\xd0\xb5\xd1\x82\xd1\x80\xd0\xbe \xd0\x86\xd0\xbb\xd1\x8c\xd1\x87\xd1\x83\xd0\xba";
+  q = (cd_names_query){cyr, strlen(cyr), NULL, 0, "uk", true, true};
+  assert_int_equal(cd_names_find(db, &q, h, 8, &n, &err), CD_OK);
+  assert_int_equal(n, 1);
+  assert_string_equal(h[0].id, "ilchuk");
+  q = (cd_names_query){"Pavlo Ilchuk", 12, NULL, 0, "en", false, true};
+  assert_int_equal(cd_names_find(db, &q, h, 8, &n, &err), CD_OK);
+  assert_int_equal(n, 0);
+  cd_names_free(db);
+}
+
+static void set_meta(const char *sql) {
+  sqlite3 *sq = NULL;
+  assert_int_equal(sqlite3_open(db_path, &sq), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(sq, sql, NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(sq);
+}
+
+static void expect_refused(const char *what) {
+  char tr[4200];
+  snprintf(tr, sizeof tr, "%s/translit", cdt_data_dir());
+  cd_names_options o;
+  cd_names_options_init(&o);
+  o.db_path = db_path;
+  o.translit_dir = tr;
+  cd_names *db = NULL;
+  cd_error err;
+  cd_error_clear(&err);
+  assert_int_not_equal(cd_names_open(&o, &db, &err), CD_OK);
+  assert_null(db);
+  assert_non_null(strstr(err.message, db_path));
+  assert_non_null(strstr(err.message, what));
+}
+
+/* A database of the previous format (a plain Bloom filter, no marks) or with a damaged
+ * filter would answer wrongly: refused, naming the file. */
+static void test_other_formats_refused(void **state) {
+  (void)state;
+  cd_names_free(open_db());
+  set_meta("UPDATE meta SET value=1 WHERE key='format'");
+  expect_refused("older than this copydesk");
+  cd_names_free(open_db());
+  set_meta("UPDATE meta SET value=99 WHERE key='format'");
+  expect_refused("newer than this copydesk");
+  cd_names_free(open_db());
+  set_meta("UPDATE meta SET value=x'00112233' WHERE key='filter'");
+  expect_refused("corrupt key filter");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_multiword_keys),
-                                     cmocka_unit_test(test_full_hit_set)};
+                                     cmocka_unit_test(test_full_hit_set),
+                                     cmocka_unit_test(test_filter_has_every_key),
+                                     cmocka_unit_test(test_best_only),
+                                     cmocka_unit_test(test_other_formats_refused)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -116,7 +116,7 @@ static int lookup_as(cd_names *db, const char *query, const via_scan *v, const c
   cd_error err;
   cd_error_clear(&err);
   const char *search = v ? v->search : query;
-  cd_names_query q = {search, strlen(search), NULL, 0, lang, true};
+  cd_names_query q = {search, strlen(search), NULL, 0, lang, true, false};
   if (cd_names_find_span(db, &q, hits, 8, &n, &core, &keep, &err)) {
     cli_error("names", "%s", err.message);
     return CLI_USAGE;
@@ -209,7 +209,7 @@ static int lookup(cd_names *db, const char *query, const char *lang, bool all, b
   bool keep = true;
   cd_error err;
   cd_error_clear(&err);
-  cd_names_query q = {query, strlen(query), NULL, 0, lang, true};
+  cd_names_query q = {query, strlen(query), NULL, 0, lang, true, false};
   if (cd_names_find_span(db, &q, hits, 1, &n, &core, &keep, &err) == CD_OK && n == 0) {
     /* nothing by key: an inflected form? the scanner knows (hunspell stems) */
     cd_names_scan_options so;

@@ -414,7 +414,7 @@ static cd_status find_entity(names_glue *g, const char *id, const char *span, si
                              bool *found, cd_error *err) {
   cd_names_hit hits[8];
   size_t n = 0;
-  cd_names_query q = {span, len, NULL, 0, lang, true};
+  cd_names_query q = {span, len, NULL, 0, lang, true, false};
   *found = false;
   cd_status st = cd_names_find_span(g->db, &q, hits, 8, &n, core, keep, err);
   for (size_t i = 0; i < n && !st; i++)
