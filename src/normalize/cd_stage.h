@@ -52,6 +52,11 @@ typedef struct cd_stage_env {
   const char *lang;     /* e.g. "en", "fr", "de", "uk", "ru" */
   const char *data_dir; /* may be NULL when no data is available */
   const cd_normalize_options *opts;
+  /* A slot the normalizer keeps for this stage across its language sets (NULL when the
+   * stage runs alone): a stage may put there one object that all its instances share (the
+   * names stage: its database, scanner and hunspell dictionaries, which serve every
+   * language), freed with the stage's shared_free when the normalizer is freed. */
+  void **shared;
 } cd_stage_env;
 
 typedef struct cd_stage_def {
@@ -63,6 +68,8 @@ typedef struct cd_stage_def {
   /* A new document begins (the stage is reused across inputs): forget what belongs to the
    * previous one. NULL for a stage that keeps no state between lines. */
   void (*reset)(void *state);
+  /* Frees what open put into cd_stage_env.shared; NULL when the stage shares nothing. */
+  void (*shared_free)(void *shared);
 } cd_stage_def;
 
 /* The stages after decode, defined in their own files. */

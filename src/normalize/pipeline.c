@@ -159,6 +159,7 @@ struct cd_normalizer {
   const cd_stage_def *defs[N_STAGES];
   size_t ndefs;
   stage_set sets[CD_MAX_SETS];
+  void *shared[N_STAGES]; /* per stage (defs order): what its instances share */
   uint64_t tick;
   cd_langid *langid; /* opened on the first detection */
 };
@@ -362,8 +363,8 @@ static cd_status use_stages(pipeline *p, const char *lang) {
     close_set(set);
     snprintf(set->lang, sizeof set->lang, "%s", lang);
     set->used = true;
-    cd_stage_env env = {set->lang, nz->opts.data_dir, &nz->opts};
     for (size_t k = 0; k < nz->ndefs; k++) {
+      cd_stage_env env = {set->lang, nz->opts.data_dir, &nz->opts, &nz->shared[k]};
       stage_rt *rt = &set->stages[set->n];
       memset(rt, 0, sizeof *rt);
       rt->def = nz->defs[k];
@@ -478,6 +479,9 @@ void cd_normalizer_free(cd_normalizer *nz) {
     return;
   for (size_t i = 0; i < CD_MAX_SETS; i++)
     close_set(&nz->sets[i]);
+  for (size_t k = 0; k < nz->ndefs; k++)
+    if (nz->shared[k] && nz->defs[k]->shared_free)
+      nz->defs[k]->shared_free(nz->shared[k]);
   cd_langid_free(nz->langid);
   free(nz);
 }

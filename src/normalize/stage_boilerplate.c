@@ -348,4 +348,5 @@ static void boilerplate_reset(void *state) {
 
 const cd_stage_def cd_stage_boilerplate = {"boilerplate",       CD_STAGE_BOILERPLATE,
                                            boilerplate_open,    boilerplate_process,
-                                           boilerplate_close,   boilerplate_reset};
+                                           boilerplate_close,   boilerplate_reset,
+                                           NULL};

@@ -820,4 +820,4 @@ static cd_status mojibake_process(void *state, const cd_segment *seg, cd_rewrite
 }
 
 const cd_stage_def cd_stage_mojibake = {"mojibake", CD_STAGE_MOJIBAKE, mojibake_open,
-                                        mojibake_process, mojibake_close, NULL};
+                                        mojibake_process, mojibake_close, NULL, NULL};

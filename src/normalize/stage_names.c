@@ -10,9 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct names_state {
+/* The database and the scanner (with its caches and hunspell dictionaries) serve every
+ * language: a normalizer's stage sets share one (cd_stage_env.shared). */
+typedef struct names_shared {
   cd_names *db;
   cd_names_scanner *sc;
+} names_shared;
+
+typedef struct names_state {
+  names_shared *sh;
+  bool own; /* sh belongs to this instance (the stage runs alone) */
   char lang[16];
   double threshold;
 } names_state;
@@ -40,19 +47,29 @@ static cd_status on_mention(void *ud, const cd_names_mention *m, cd_error *err) 
 static cd_status names_process(void *state, const cd_segment *seg, cd_rewriter *rw,
                                cd_error *err) {
   names_state *s = state;
-  if (!s || !s->db)
+  if (!s || !s->sh)
     return CD_OK;
-  cd_names_scanner_set_line(s->sc, seg->line);
+  cd_names_scanner_set_line(s->sh->sc, seg->line);
   seg_ctx c = {s, rw};
-  return cd_names_scan(s->sc, seg->text, seg->len - seg->eol, s->lang, on_mention, &c, err);
+  return cd_names_scan(s->sh->sc, seg->text, seg->len - seg->eol, s->lang, on_mention, &c,
+                       err);
+}
+
+static void names_shared_free(void *shared) {
+  names_shared *sh = shared;
+  if (!sh)
+    return;
+  cd_names_scanner_free(sh->sc);
+  cd_names_free(sh->db);
+  free(sh);
 }
 
 static void names_close(void *state) {
   names_state *s = state;
   if (!s)
     return;
-  cd_names_scanner_free(s->sc);
-  cd_names_free(s->db);
+  if (s->own)
+    names_shared_free(s->sh);
   free(s);
 }
 
@@ -78,22 +95,37 @@ static cd_status names_open(const cd_stage_env *env, void **state, cd_error *err
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   snprintf(s->lang, sizeof s->lang, "%s", env->lang ? env->lang : "en");
   s->threshold = env->opts ? env->opts->names_threshold : 0.9;
+  if (env->shared && *env->shared) {
+    s->sh = *env->shared;
+    cd_names_scanner_reset(s->sh->sc); /* a new document begins */
+    *state = s;
+    return CD_OK;
+  }
+  if (!(s->sh = calloc(1, sizeof *s->sh))) {
+    free(s);
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  }
+  s->own = true;
   cd_names_options o;
   cd_names_options_init(&o);
   o.db_path = have_db ? dbp : NULL;
   o.house_file = house;
   o.translit_dir = env->data_dir ? tr : "dicts/translit";
-  cd_status st = cd_names_open(&o, &s->db, err);
+  cd_status st = cd_names_open(&o, &s->sh->db, err);
   if (!st) {
     cd_names_scan_options so;
     cd_names_scan_options_init(&so);
     so.threshold = s->threshold;
     so.data_dir = env->data_dir;
-    st = cd_names_scanner_new(s->db, &so, &s->sc, err);
+    st = cd_names_scanner_new(s->sh->db, &so, &s->sh->sc, err);
   }
   if (st) {
     names_close(s);
     return st;
+  }
+  if (env->shared) { /* the normalizer keeps it for the other language sets */
+    *env->shared = s->sh;
+    s->own = false;
   }
   *state = s;
   return CD_OK;
@@ -101,9 +133,9 @@ static cd_status names_open(const cd_stage_env *env, void **state, cd_error *err
 
 static void names_reset(void *state) {
   names_state *s = state;
-  if (s && s->sc)
-    cd_names_scanner_reset(s->sc);
+  if (s && s->sh)
+    cd_names_scanner_reset(s->sh->sc);
 }
 
-const cd_stage_def cd_stage_names = {"names",     CD_STAGE_NAMES, names_open, names_process,
-                                     names_close, names_reset};
+const cd_stage_def cd_stage_names = {"names",     CD_STAGE_NAMES, names_open,       names_process,
+                                     names_close, names_reset,    names_shared_free};

@@ -926,4 +926,5 @@ static void typography_reset(void *state) {
 
 const cd_stage_def cd_stage_typography = {"typography",      CD_STAGE_TYPOGRAPHY,
                                           typography_open,   typography_process,
-                                          typography_close,  typography_reset};
+                                          typography_close,  typography_reset,
+                                          NULL};

@@ -739,4 +739,4 @@ static void unicode_close(void *state) {
 }
 
 const cd_stage_def cd_stage_unicode = {"unicode",     CD_STAGE_UNICODE, unicode_open, unicode_process,
-                                       unicode_close, NULL};
+                                       unicode_close, NULL, NULL};

@@ -19,7 +19,7 @@ static cd_status run_bp_window(const char *lang, const char *data_dir, const cha
   cd_normalize_options_init(&o);
   if (window)
     o.window = window;
-  cd_stage_env env = {lang, data_dir, &o};
+  cd_stage_env env = {lang, data_dir, &o, NULL};
   cd_buf_clear(out);
   cd_buf_clear(log);
   size_t len = strlen(in);

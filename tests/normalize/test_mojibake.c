@@ -38,7 +38,7 @@ static void damage(const char *text, const char *cs, int times, cd_buf *out) {
 
 /* Runs the mojibake stage alone over in; checks the change log replays to the output. */
 static void run_stage(const char *in, size_t len, cd_buf *out, cd_buf *log) {
-  cd_stage_env env = {"en", cdt_data_dir(), NULL};
+  cd_stage_env env = {"en", cdt_data_dir(), NULL, NULL};
   cd_error err;
   cd_buf_clear(out);
   cd_buf_clear(log);
@@ -248,7 +248,7 @@ static void test_ascii_and_empty(void **state) {
 
 static void test_builtin_list_without_data_dir(void **state) {
   (void)state;
-  cd_stage_env env = {"en", NULL, NULL};
+  cd_stage_env env = {"en", NULL, NULL, NULL};
   cd_buf out = CD_BUF_INIT, log = CD_BUF_INIT;
   cd_error err;
   const char in[] = "Thi\xC3\x83\xC2\xA9riot\n";
@@ -273,7 +273,7 @@ static void test_bad_charset_file(void **state) {
   snprintf(path, sizeof path, "%s/charsets.tsv", sub);
   const char bad[] = "# name\ticonv\tmin_gain\ncp1252\tNO-SUCH-CHARSET-XYZ\t2\n";
   cdt_write_file(path, bad, sizeof bad - 1);
-  cd_stage_env env = {"en", dir, NULL};
+  cd_stage_env env = {"en", dir, NULL, NULL};
   cd_buf out = CD_BUF_INIT, log = CD_BUF_INIT;
   cd_error err;
   assert_int_equal(cd_stage_run_buffer(&cd_stage_mojibake, &env, "x\n", 2, &out, &log, &err),

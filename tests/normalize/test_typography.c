@@ -17,7 +17,7 @@
  * the change log replays to the output. Returns the status; out and log are filled. */
 static cd_status typo_with(const char *data_dir, const char *lang, const char *in, cd_buf *out,
                            cd_buf *log, cd_error *err) {
-  cd_stage_env env = {lang, data_dir, NULL};
+  cd_stage_env env = {lang, data_dir, NULL, NULL};
   cd_buf_clear(out);
   cd_buf_clear(log);
   cd_status st = cd_stage_run_buffer(&cd_stage_typography, &env, in, strlen(in), out, log, err);

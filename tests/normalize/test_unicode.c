@@ -42,7 +42,7 @@ static result run_window(const char *lang, const char *in, size_t len, size_t wi
   if (window)
     o.window = window;
   o.file_label = "wire.txt";
-  cd_stage_env env = {lang, cdt_data_dir(), &o};
+  cd_stage_env env = {lang, cdt_data_dir(), &o, NULL};
   result r = {CD_BUF_INIT, CD_BUF_INIT};
   cd_error err;
   cd_status st = cd_stage_run_buffer(&cd_stage_unicode, &env, in, len, &r.out, &r.log, &err);
