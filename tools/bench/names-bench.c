@@ -68,7 +68,7 @@ int main(int argc, char **argv) {
   size_t found = 0;
   for (int pass = 0; pass < 2; pass++) {
     for (size_t i = 0; i < nq; i++) {
-      cd_names_query cq = {q[i], strlen(q[i]), NULL, 0, "en", true};
+      cd_names_query cq = {q[i], strlen(q[i]), NULL, 0, "en", true, false};
       cd_names_hit hits[8];
       size_t n = 0, core = 0;
       bool keep = true;
