@@ -20,8 +20,9 @@
 #include "cd_text.h"
 
 /* Format version written into names.sqlite; a newer or older file is refused (2: the
- * blocked key filter with marked lookup keys). */
-#define CD_NAMES_FORMAT 2
+ * blocked key filter with marked lookup keys; 3: a Cyrillic form romanized only with the
+ * systems of its language). */
+#define CD_NAMES_FORMAT 3
 
 /* ---- keys and transliteration ---------------------------------------------------------- */
 
@@ -51,6 +52,11 @@ cd_status cd_names_key_fold(cd_names_keyer *k, const char *s, size_t n, cd_buf *
  * (cleared first); *count receives how many. */
 cd_status cd_names_key_ascii(cd_names_keyer *k, const char *s, size_t n, cd_buf *out,
                              size_t *count, cd_error *err);
+/* The same for a form of a known language ("uk", "ru"; NULL = unknown): a Cyrillic form
+ * is romanized only with the systems of its language (cd_names_key_ascii guesses from the
+ * letters). */
+cd_status cd_names_key_ascii_in(cd_names_keyer *k, const char *s, size_t n, const char *lang,
+                                cd_buf *out, size_t *count, cd_error *err);
 /* The skeleton key of s into out (cleared first). */
 cd_status cd_names_key_skel(cd_names_keyer *k, const char *s, size_t n, cd_buf *out,
                             cd_error *err);

@@ -215,14 +215,15 @@ static cd_status put_key(cd_names_writer *w, const char *key, size_t klen, int k
 }
 
 /* All keys of a text (a whole form, a surname or a given name). */
-static cd_status put_keys(cd_names_writer *w, const char *s, size_t n, int part, bool skel,
-                          sqlite3_int64 eid, sqlite3_int64 fid, cd_error *err) {
+static cd_status put_keys(cd_names_writer *w, const char *s, size_t n, const char *lang,
+                          int part, bool skel, sqlite3_int64 eid, sqlite3_int64 fid,
+                          cd_error *err) {
   cd_status st = cd_names_key_fold(w->k, s, n, &w->fold, err);
   if (!st)
     st = put_key(w, w->fold.data, w->fold.len, CD_KEY_FOLD, part, eid, fid, err);
   size_t count = 0;
   if (!st)
-    st = cd_names_key_ascii(w->k, s, n, &w->ascii, &count, err);
+    st = cd_names_key_ascii_in(w->k, s, n, lang, &w->ascii, &count, err);
   size_t off = 0;
   for (size_t i = 0; i < count && !st; i++) {
     const char *a = w->ascii.data + off;
@@ -262,8 +263,8 @@ static cd_status add_infl_hashes(cd_names_writer *w, const char *f, size_t n) {
 }
 
 /* Word keys of a text into the key filter: words split at spaces, and at hyphens too. */
-static cd_status hash_words1(cd_names_writer *w, const char *s, size_t n, bool hyphen,
-                             cd_error *err) {
+static cd_status hash_words1(cd_names_writer *w, const char *s, size_t n, const char *lang,
+                             bool hyphen, cd_error *err) {
   size_t i = 0;
   while (i < n) {
     while (i < n && is_sep(s[i], hyphen))
@@ -280,7 +281,7 @@ static cd_status hash_words1(cd_names_writer *w, const char *s, size_t n, bool h
       st = add_infl_hashes(w, w->tmp.data, w->tmp.len);
     size_t count = 0;
     if (!st)
-      st = cd_names_key_ascii(w->k, s + b, i - b, &w->tmp, &count, err);
+      st = cd_names_key_ascii_in(w->k, s + b, i - b, lang, &w->tmp, &count, err);
     for (size_t j = 0, off = 0; j < count && !st; j++) {
       size_t l = strlen(w->tmp.data + off);
       st = add_hash(w, w->tmp.data + off, l);
@@ -296,10 +297,11 @@ static cd_status hash_words1(cd_names_writer *w, const char *s, size_t n, bool h
   return CD_OK;
 }
 
-static cd_status hash_words(cd_names_writer *w, const char *s, size_t n, cd_error *err) {
-  cd_status st = hash_words1(w, s, n, false, err);
+static cd_status hash_words(cd_names_writer *w, const char *s, size_t n, const char *lang,
+                            cd_error *err) {
+  cd_status st = hash_words1(w, s, n, lang, false, err);
   if (!st && memchr(s, '-', n))
-    st = hash_words1(w, s, n, true, err);
+    st = hash_words1(w, s, n, lang, true, err);
   return st;
 }
 
@@ -348,9 +350,9 @@ static cd_status ctx_store(void *ud, const char *k, size_t kl, const char *v, si
   if (sqlite3_step(w->ins_ctx) != SQLITE_DONE)
     return db_err(w->db, c->err, "inserting context");
   if (kl == 5 && memcmp(k, "given", 5) == 0) {
-    cd_status st = put_keys(w, v, vl, CD_PART_GIVEN, false, c->eid, 0, c->err);
+    cd_status st = put_keys(w, v, vl, NULL, CD_PART_GIVEN, false, c->eid, 0, c->err);
     if (!st)
-      st = hash_words(w, v, vl, c->err);
+      st = hash_words(w, v, vl, NULL, c->err);
     return st;
   }
   return CD_OK;
@@ -358,6 +360,22 @@ static cd_status ctx_store(void *ud, const char *k, size_t kl, const char *v, si
 
 /* The surname of a person form: surname_LANG from context when the form contains it,
  * else the last word. */
+/* Whether the last word of a form is a regnal number (Charles III, Karl III.). */
+static bool regnal_end(const char *form, size_t n) {
+  size_t e = n;
+  while (e > 0 && form[e - 1] == ' ')
+    e--;
+  if (e > 0 && form[e - 1] == '.')
+    e--;
+  size_t b = e;
+  while (b > 0 && form[b - 1] != ' ')
+    b--;
+  bool roman = e > b && e - b <= 6;
+  for (size_t i = b; i < e && roman; i++)
+    roman = strchr("IVXLC", form[i]) != NULL;
+  return roman;
+}
+
 static void surname_of(const cd_names_row *r, const char *lang, const char *form, size_t n,
                        const char **sur, size_t *sur_len) {
   char key[32];
@@ -379,6 +397,12 @@ static void surname_of(const cd_names_row *r, const char *lang, const char *form
   size_t b = e;
   while (b > 0 && form[b - 1] != ' ')
     b--;
+  /* a regnal number is no surname: "Charles III" is never "III" alone */
+  if (b > 0 && regnal_end(form, n)) {
+    *sur = NULL;
+    *sur_len = 0;
+    return;
+  }
   *sur = form + b;
   *sur_len = e - b;
 }
@@ -414,11 +438,13 @@ static cd_status add_form(cd_names_writer *w, const cd_names_row *r, sqlite3_int
   if (sqlite3_step(w->ins_form) != SQLITE_DONE)
     return db_err(w->db, err, "inserting a form");
   sqlite3_int64 fid = sqlite3_last_insert_rowid(w->db);
-  cd_status st = hash_words(w, form, n, err);
+  cd_status st = hash_words(w, form, n, lang, err);
   if (st)
     return st;
   if (!person || multi) {
-    st = put_keys(w, form, n, CD_PART_FULL, true, eid, fid, err);
+    /* no skeleton for "Charles III": the numeral has no consonants, and the skeleton
+     * would be the given name's alone */
+    st = put_keys(w, form, n, lang, CD_PART_FULL, !regnal_end(form, n), eid, fid, err);
     if (st)
       return st;
   }
@@ -427,7 +453,7 @@ static cd_status add_form(cd_names_writer *w, const cd_names_row *r, sqlite3_int
    * needs context. Bare surnames come from canonical forms and single-word variants. */
   bool variant_full = multi && strcmp(kind, "variant") == 0;
   if (person && sl && !variant_full) {
-    st = put_keys(w, sur, sl, CD_PART_SURNAME, true, eid, fid, err);
+    st = put_keys(w, sur, sl, lang, CD_PART_SURNAME, true, eid, fid, err);
     if (st)
       return st;
     /* the given part: the form without the surname */
@@ -445,7 +471,7 @@ static cd_status add_form(cd_names_writer *w, const cd_names_row *r, sqlite3_int
       while (gb < gl && g.data[gb] == ' ')
         gb++;
       if (gl > gb)
-        st = put_keys(w, g.data + gb, gl - gb, CD_PART_GIVEN, false, eid, 0, err);
+        st = put_keys(w, g.data + gb, gl - gb, lang, CD_PART_GIVEN, false, eid, 0, err);
       cd_buf_free(&g);
     }
   }

@@ -408,8 +408,45 @@ static cd_status add_unique(cd_buf *out, size_t start, size_t *count) {
   return CD_OK;
 }
 
+/* Which romanization systems fit a Cyrillic text: a system applied to letters outside its
+ * alphabet drops them (Russian BGN on "Бахмуті" gives "bakhmut", a different word), so a
+ * text with letters only Ukrainian has (і ї є ґ) gets the Ukrainian systems, one with
+ * letters only Russian has (ы э ъ ё) the Russian one, one with Serbian or Macedonian
+ * letters (ђ ј љ њ ћ џ ѓ ќ ѕ) the general Any-Latin; otherwise the form's language decides
+ * (lang "uk" or "ru"), and without one every system applies. */
+enum { SYS_UK = 1, SYS_RU = 2, SYS_ANY = 4 };
+static unsigned cyr_systems(cd_names_keyer *k, int32_t ulen, const char *lang) {
+  bool uk = false, ru = false, other = false;
+  for (int32_t i = 0; i < ulen; i++) {
+    UChar c = u_tolower(k->u[i]);
+    if (c == 0x456 || c == 0x457 || c == 0x454 || c == 0x491)
+      uk = true;
+    else if (c == 0x44B || c == 0x44D || c == 0x44A || c == 0x451)
+      ru = true;
+    else if (c == 0x452 || c == 0x458 || c == 0x459 || c == 0x45A || c == 0x45B ||
+             c == 0x45F || c == 0x453 || c == 0x45C || c == 0x455)
+      other = true;
+  }
+  if (other || (uk && ru))
+    return SYS_ANY;
+  if (uk)
+    return SYS_UK;
+  if (ru)
+    return SYS_RU;
+  if (lang && strcmp(lang, "uk") == 0)
+    return SYS_UK;
+  if (lang && strcmp(lang, "ru") == 0)
+    return SYS_RU;
+  return SYS_UK | SYS_RU;
+}
+
 cd_status cd_names_key_ascii(cd_names_keyer *k, const char *s, size_t n, cd_buf *out,
                              size_t *count, cd_error *err) {
+  return cd_names_key_ascii_in(k, s, n, NULL, out, count, err);
+}
+
+cd_status cd_names_key_ascii_in(cd_names_keyer *k, const char *s, size_t n, const char *lang,
+                                cd_buf *out, size_t *count, cd_error *err) {
   cd_buf_clear(out);
   *count = 0;
   if (cd_buf_reserve(out, n + 1))
@@ -427,8 +464,9 @@ cd_status cd_names_key_ascii(cd_names_keyer *k, const char *s, size_t n, cd_buf 
       return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
     return CD_OK;
   }
-  bool hit;
-  memo_ent *me = memo_find(k, 0, s, n, &hit);
+  bool hit = false;
+  /* the memo holds query keys (no language): a form's keys are computed once anyway */
+  memo_ent *me = lang ? NULL : memo_find(k, 0, s, n, &hit);
   if (hit) {
     *count = me->count;
     if (memo_load(me, out))
@@ -442,12 +480,17 @@ cd_status cd_names_key_ascii(cd_names_keyer *k, const char *s, size_t n, cd_buf 
   bool cyr = has_script(k, ulen0, USCRIPT_CYRILLIC, &other);
   UTransliterator *chains[4][2];
   size_t nchains = 0;
-  if (cyr) {
+  unsigned sys = cyr ? cyr_systems(k, ulen0, lang) : 0;
+  if (sys & SYS_UK) {
     chains[nchains][0] = k->uk2010, chains[nchains++][1] = k->tail;
     chains[nchains][0] = k->uk_bgn, chains[nchains++][1] = k->tail;
-    chains[nchains][0] = k->ru_bgn, chains[nchains++][1] = k->tail;
   }
-  if (cyr || other) {
+  if (sys & SYS_RU)
+    chains[nchains][0] = k->ru_bgn, chains[nchains++][1] = k->tail;
+  /* Any-Latin (ISO 9 with its diacritics stripped: "Цян" -> "can", "Абрамович" ->
+   * "abramovic") only where no national system fits: on Russian or Ukrainian names it
+   * yields common words and other people's names */
+  if ((cyr && (sys & SYS_ANY)) || (!cyr && other)) {
     chains[nchains][0] = k->any, chains[nchains++][1] = NULL;
   } else {
     chains[nchains][0] = k->tail, chains[nchains++][1] = NULL;
@@ -466,7 +509,8 @@ cd_status cd_names_key_ascii(cd_names_keyer *k, const char *s, size_t n, cd_buf 
     if (st)
       return cd_error_set(err, st, "transliteration failed");
   }
-  memo_store(me, s, n, out->data, out->len, *count);
+  if (me)
+    memo_store(me, s, n, out->data, out->len, *count);
   return CD_OK;
 }
 

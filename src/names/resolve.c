@@ -1,7 +1,9 @@
 /* Resolving a span: inflection suffixes, the replacement text in the house style. */
 #include "names_internal.h"
 
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 static bool ends_with(const char *s, size_t n, const char *suf, size_t *sl) {
   size_t l = strlen(suf);
@@ -79,6 +81,16 @@ cd_status cd_names_find_span(cd_names *db, const cd_names_query *q, cd_names_hit
   *suffix_keep = true;
   if (st || *n || !sl || poss)
     return st;
+  /* "the Johnsons", "the Kennedys": an English plural of a family name, not a German
+   * genitive */
+  if (q->before && (!q->lang || strcmp(q->lang, "de") != 0)) {
+    size_t b = q->before_len;
+    while (b > 0 && q->before[b - 1] == ' ')
+      b--;
+    if (b >= 3 && strncasecmp(q->before + b - 3, "the", 3) == 0 &&
+        (b == 3 || !isalnum((unsigned char)q->before[b - 4])))
+      return st;
+  }
   /* the German -s: accept only exact or transliteration matches of a surname or full name */
   qq.len = cl;
   qq.fuzzy = false;

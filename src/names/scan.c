@@ -178,6 +178,17 @@ static bool known_in(cd_names_scanner *s, Hunhandle *h, const char *w, size_t n)
   return Hunspell_spell(h, s->tmp.data) != 0;
 }
 
+/* Whether the German dictionary knows the word as written (nouns are capitalized there). */
+static bool known_noun_de(cd_names_scanner *s, const char *w, size_t n) {
+  Hunhandle *h = hun_get(s, HUN_DE);
+  if (!h)
+    return false;
+  cd_buf_clear(&s->tmp);
+  if (cd_buf_append(&s->tmp, w, n))
+    return false;
+  return Hunspell_spell(h, s->tmp.data) != 0;
+}
+
 /* ---- words ------------------------------------------------------------------------------ */
 
 static bool is_word_cp(int32_t c) {
@@ -901,9 +912,15 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
   hit.historical = r->hit.historical;
   cd_names_hit *h = &hit;
   bool prev_cap = i > 0 && w[i - 1].cap && adjacent(t, &w[i - 1], &w[i]);
-  bool next_cap = i + len < nw && adjacent(t, &w[i + len - 1], &w[i + len]) &&
-                  (w[i + len].cap || is_head(s, t + w[i + len].b, w[i + len].e - w[i + len].b));
-  bool context = h->context;
+  const word *nx = i + len < nw ? &w[i + len] : NULL;
+  bool next_cap = nx && adjacent(t, &w[i + len - 1], nx) &&
+                  (nx->cap || is_head(s, t + nx->b, nx->e - nx->b));
+  /* German capitalizes every noun: "Netanjahus Plan", "Selenskyj Berater" are no larger
+   * names (a listed compound head still is) */
+  if (next_cap && strcmp(s->lang, "de") == 0 && !nx->cyr &&
+      !is_head(s, t + nx->b, nx->e - nx->b) && known_noun_de(s, t + nx->b, nx->e - nx->b))
+    next_cap = false;
+  bool context = h->context, by_ring = false;
   /* role word(s) right before, or an earlier full mention */
   if (!context && (h->part == CD_PART_SURNAME || h->level == CD_MATCH_FUZZY || inflected)) {
     bool found = false;
@@ -912,8 +929,14 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
     if (found)
       context = true, prev_cap = false;
     else if (ring_has(s, h->id))
-      context = true;
+      context = by_ring = true;
   }
+  /* an earlier mention makes "Faure" the person again, but not "For" or "Break": a Latin
+   * word of the text's language that only sounds or romanizes like the name needs a role
+   * (a Cyrillic case form after a full mention is the person: Кара-Мурзы) */
+  if (by_ring && len == 1 && h->level != CD_MATCH_EXACT && !inflected && !w[i].cyr &&
+      known_common_word(s, t + sb, se - sb))
+    context = false;
   /* part of a larger name: another capitalized name word next to it */
   if (next_cap || h->historical) {
     *consumed = true;
@@ -985,6 +1008,13 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
         }
         conf = 0.6;
       }
+    } else if (h->level == CD_MATCH_TRANSLIT && len == 1 && !context &&
+               (cd_utf8_count(t + sb, se - sb) <= 2 || known_common_word(s, t + sb, se - sb))) {
+      /* a romanization of a Cyrillic form that is also a word of the text's language, or
+       * one or two letters ("For" = Фор, "I" = І, "Damask" = Дамаск): a common word or a
+       * pronoun far more often than the name, so only with context */
+      *consumed = true;
+      return CD_OK;
     }
     if (!r->repl) {
       st = cd_names_replacement(s->db, h, s->lang, t + sb, core, se - sb, keep, &s->repl, err);
@@ -1000,6 +1030,30 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
         return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
     }
     is_canon = s->repl.len == se - sb && memcmp(s->repl.data, t + sb, se - sb) == 0;
+    /* One word that is another language's form or a variant, and also a word of the
+     * text's language ("Chine" in English, "Indien" or "Un" in French, "Rom"): the common
+     * word is far likelier, so only with context. The house form itself in another case
+     * or without its accents (Turkey, Sejourne) is not affected, nor a word in another
+     * script than the text's (Рівне in an English text is the city). */
+    if (!is_canon && h->level == CD_MATCH_EXACT && len == 1 && !context &&
+        w[i].cyr == lang_is_cyrillic(s->lang) &&
+        (known_common_word(s, t + sb, core) ||
+         (core < se - sb && known_common_word(s, t + sb, se - sb)))) {
+      cd_names_keyer *k = cd_names_get_keyer(s->db);
+      cd_buf a = CD_BUF_INIT, b = CD_BUF_INIT;
+      st = cd_names_canonical(s->db, h, s->lang, h->part, &a, err);
+      bool same = !st && !cd_names_key_fold(k, a.data, a.len, &b, NULL) &&
+                  !cd_names_key_fold(k, t + sb, core, &a, NULL) && a.len == b.len &&
+                  memcmp(a.data, b.data, a.len) == 0;
+      cd_buf_free(&a);
+      cd_buf_free(&b);
+      if (st)
+        return st;
+      if (!same) {
+        *consumed = true;
+        return CD_OK;
+      }
+    }
   }
   *consumed = true;
   if (conf < s->o.threshold)

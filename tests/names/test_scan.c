@@ -137,6 +137,54 @@ static void test_inflection_negatives(void **state) {
   cd_buf_free(&out);
 }
 
+/* Words of the text's language that a romanization, a foreign form or a stripped -s makes
+ * look like a name: none is touched without context. */
+static void test_common_word_negatives(void **state) {
+  fixture *f = *state;
+  cd_buf out = CD_BUF_INIT;
+  /* Russian BGN of the Ukrainian "Кім Чен Ин" is "In"; "Фор" (Faure) is "For"; "І" (Wang
+   * Yi) is "I"; Дамаск is "Damask" */
+  scan(f, "In the end I said: For once, Damask cloth.", "en", &out);
+  assert_string_equal(out.data, "");
+  /* Any-Latin of Абрамович is "Abramovic": Marina Abramović is someone else */
+  scan(f, "Marina Abramovic opened the show.", "en", &out);
+  assert_null(strstr(out.data, "Abramovich R"));
+  /* an earlier full mention is no licence for a common word */
+  scan(f, "Olivier Faure spoke. For a week nothing moved. Faure left.", "en", &out);
+  assert_string_equal(out.data, "0-13 faure-olivier Olivier Faure C names.variant\n"
+                                "47-52 faure-olivier Faure C names.variant\n");
+  /* another language's form that is a word here: French "Un", "Indien", "Chine" in
+   * English, German "Rom" */
+  scan(f, "Un Indien est venu.", "fr", &out);
+  assert_string_equal(out.data, "");
+  scan(f, "Chine and Rom were words.", "en", &out);
+  assert_string_equal(out.data, "");
+  /* ... but the house form itself, and a foreign form that is no word here, still are */
+  scan(f, "Turkey and Kiew.", "en", &out);
+  assert_non_null(strstr(out.data, "turkey Turkey C"));
+  assert_non_null(strstr(out.data, "kyiv Kyiv R"));
+  /* an English plural of a family name is no German genitive */
+  scan(f, "The Johnsons and the Trumps came.", "en", &out);
+  assert_string_equal(out.data, "");
+  scan(f, "Netanjahus Plan.", "de", &out);
+  assert_non_null(strstr(out.data, "netanyahu"));
+  /* a regnal number is not a surname */
+  scan(f, "Charles III spoke. Charles left. Then Iii.", "en", &out);
+  assert_string_equal(out.data, "0-11 charles-iii Charles III C names.variant\n");
+  cd_buf_free(&out);
+}
+
+/* In a Ukrainian text a locative (Бахмуті, Харкові, Лондоні) is no other spelling of the
+ * nominative: Russian romanization drops і and made "Kharkov" of Харкові. */
+static void test_cyrillic_case_forms_kept(void **state) {
+  fixture *f = *state;
+  cd_buf out = CD_BUF_INIT;
+  scan(f, "У Бахмуті, Харкові та Львові, а також у Лондоні й Києві.", "uk", &out);
+  assert_null(strstr(out.data, " R "));
+  assert_null(strstr(out.data, "names.transliteration"));
+  cd_buf_free(&out);
+}
+
 static void test_stage_uses_scanner(void **state) {
   (void)state;
   cd_normalize_options o;
@@ -157,6 +205,7 @@ static void test_stage_uses_scanner(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_mentions), cmocka_unit_test(test_inflections),
-      cmocka_unit_test(test_inflection_negatives), cmocka_unit_test(test_stage_uses_scanner)};
+      cmocka_unit_test(test_inflection_negatives), cmocka_unit_test(test_common_word_negatives),
+      cmocka_unit_test(test_cyrillic_case_forms_kept), cmocka_unit_test(test_stage_uses_scanner)};
   return cmocka_run_group_tests(tests, setup, teardown);
 }
