@@ -178,6 +178,16 @@ static bool known_in(cd_names_scanner *s, Hunhandle *h, const char *w, size_t n)
   return Hunspell_spell(h, s->tmp.data) != 0;
 }
 
+static bool has_cyrillic(const char *w, size_t n) {
+  for (size_t i = 0; i < n;) {
+    int32_t c = cd_utf8_next(w, n, &i);
+    UErrorCode uc = U_ZERO_ERROR;
+    if (c >= 0x400 && uscript_getScript(c, &uc) == USCRIPT_CYRILLIC)
+      return true;
+  }
+  return false;
+}
+
 /* Whether the German dictionary knows the word as written (nouns are capitalized there). */
 static bool known_noun_de(cd_names_scanner *s, const char *w, size_t n) {
   Hunhandle *h = hun_get(s, HUN_DE);
@@ -1056,6 +1066,11 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
     }
   }
   *consumed = true;
+  /* a Cyrillic-language text and an entity without a form in its language (the Russian
+   * agency in a Ukrainian text, a Russian namesake): the English fallback is no
+   * improvement on the Cyrillic spelling */
+  if (lang_is_cyrillic(s->lang) && w[i].cyr && !has_cyrillic(s->repl.data, s->repl.len))
+    return CD_OK;
   if (conf < s->o.threshold)
     rewrite = false;
   if ((is_canon || rewrite) && h->part == CD_PART_FULL && strcmp(h->type, "person") == 0)

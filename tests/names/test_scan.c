@@ -182,6 +182,10 @@ static void test_cyrillic_case_forms_kept(void **state) {
   scan(f, "У Бахмуті, Харкові та Львові, а також у Лондоні й Києві.", "uk", &out);
   assert_null(strstr(out.data, " R "));
   assert_null(strstr(out.data, "names.transliteration"));
+  /* an entity with no Ukrainian form (a Russian namesake, a Russian agency) keeps its
+   * Cyrillic spelling in a Ukrainian text: no Latin fallback */
+  scan(f, "Андрей Костин заявил агентству РИА Новости.", "uk", &out);
+  assert_string_equal(out.data, "");
   cd_buf_free(&out);
 }
 
