@@ -481,7 +481,13 @@ static bool collect(mj_state *st, size_t n, size_t k, bool latin_line, cand **ou
           cd->gain = before - after;
           cd->plain = plain;
           cd->weak = sp.weak_only;
-          cd->all_long = sp.all_long;
+          /* Three-byte sequences are rare by chance, except among letters: in Ukrainian
+           * text read as KOI8-U, і є ї ґ are continuation bytes and "Біє", "біґ" spell
+           * valid UTF-8. Spans of plain letters must pay for themselves. */
+          bool letters = true;
+          for (size_t q = sp.s; letters && q < sp.e; q++)
+            letters = mj_is_letter(c[q]);
+          cd->all_long = sp.all_long && !letters;
           if (!pool_push(st, f->v, f->n, &cd->fx.repl_off))
             oom = true;
         }

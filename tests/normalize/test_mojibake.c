@@ -232,6 +232,11 @@ static void test_clean_text_untouched(void **state) {
       "NESTLÉ® et SOCIÉTÉ GÉNÉRALE™ ont annoncé des résultats…\n",
       "Bremer/Mccoy – Drøbak, Ålesund og Tromsø.\n",
       "ПоздравЂаво and SENSЕ are odd but not mojibake.\n",
+      /* Ukrainian letters that are KOI8-U continuation bytes: Біє, біґ, бії spell valid
+       * three-byte UTF-8 sequences in KOI8-U */
+      "Біґос\n",
+      "Колумбієць відвідав бієнале.\n",
+      "Бієнале у Києві відкрили.\n",
   };
   for (size_t i = 0; i < sizeof clean / sizeof clean[0]; i++)
     check_clean(clean[i]);
