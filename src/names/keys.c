@@ -492,7 +492,7 @@ cd_status cd_names_key_ascii_in(cd_names_keyer *k, const char *s, size_t n, cons
    * yields common words and other people's names */
   if ((cyr && (sys & SYS_ANY)) || (!cyr && other)) {
     chains[nchains][0] = k->any, chains[nchains++][1] = NULL;
-  } else {
+  } else if (!cyr) {
     chains[nchains][0] = k->tail, chains[nchains++][1] = NULL;
   }
   for (size_t c = 0; c < nchains; c++) {

@@ -95,6 +95,10 @@ cd_status cd_names_find_span(cd_names *db, const cd_names_query *q, cd_names_hit
   qq.len = cl;
   qq.fuzzy = false;
   st = cd_names_find(db, &qq, hits, max, n, err);
+  /* outside German only a spelling the dictionary has, not a romanization of one
+   * ("Barros" is no genitive of Барро) */
+  if (!st && *n && (!q->lang || strcmp(q->lang, "de") != 0) && hits[0].level != CD_MATCH_EXACT)
+    *n = 0;
   if (!st && *n) {
     *core_len = cl;
     *suffix_keep = keep;
