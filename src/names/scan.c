@@ -1025,6 +1025,12 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
        * pronoun far more often than the name, so only with context */
       *consumed = true;
       return CD_OK;
+    } else if (h->level == CD_MATCH_TRANSLIT && w[i].cyr && lang_is_cyrillic(s->lang) &&
+               !context) {
+      /* a Cyrillic spelling that only romanizes like a form (Ніколаєв, the Russian
+       * surname in Ukrainian, is "Nikolayev", a spelling of Mykolaiv): reported, rewritten
+       * only with context */
+      conf = 0.6;
     }
     if (!r->repl) {
       st = cd_names_replacement(s->db, h, s->lang, t + sb, core, se - sb, keep, &s->repl, err);

@@ -193,6 +193,10 @@ static void test_cyrillic_case_forms_kept(void **state) {
    * Cyrillic spelling in a Ukrainian text: no Latin fallback */
   scan(f, "Андрей Костин заявил агентству РИА Новости.", "uk", &out);
   assert_string_equal(out.data, "");
+  /* a Cyrillic word that only romanizes like a form: the Russian surname Ніколаєв is
+   * "Nikolayev", a spelling of the city Mykolaiv */
+  scan(f, "Ніколаєв заявив.", "uk", &out);
+  assert_null(strstr(out.data, " R "));
   cd_buf_free(&out);
 }
 
