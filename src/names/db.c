@@ -292,6 +292,15 @@ bool cd_names_word_maybe(cd_names *db, const char *key, size_t len) {
   return false;
 }
 
+bool cd_names_key_maybe(cd_names *db, const char *key, size_t len, int kind) {
+  uint64_t h = cd_names_mark_hash(CD_NAMES_MARK_KEY, 0, kind, key, len);
+  names_src *all[2] = {&db->main, &db->house};
+  for (int i = 0; i < 2; i++)
+    if (all[i]->db && src_filter_has(all[i], h))
+      return true;
+  return false;
+}
+
 bool cd_names_infl_maybe(cd_names *db, const char *prefix, size_t len) {
   uint64_t h = cd_names_mark_hash(CD_NAMES_MARK_INFL, 0, 0, prefix, len);
   names_src *all[2] = {&db->main, &db->house};

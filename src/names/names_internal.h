@@ -79,6 +79,9 @@ void cd_names_filter_block_add(uint8_t *block, uint64_t h);
  * CD_NAMES_MARK_INFL; the scanner tests its word minus 1..4 code points. */
 #define CD_NAMES_INFL_MIN 3
 bool cd_names_infl_maybe(cd_names *db, const char *prefix, size_t len);
+/* Whether a whole lookup key (a full name or surname, CD_KEY_* kind) may exist: a word of a
+ * script written without spaces (习近平) romanizes to a whole name, not to a word key. */
+bool cd_names_key_maybe(cd_names *db, const char *key, size_t len, int kind);
 
 /* Candidate lemmas for an inflected word: entities whose single-word full form or surname
  * has a fold key starting with prefix (and at most max_key_bytes long). fn gets the hit and

@@ -178,6 +178,13 @@ static bool known_in(cd_names_scanner *s, Hunhandle *h, const char *w, size_t n)
   return Hunspell_spell(h, s->tmp.data) != 0;
 }
 
+/* A word in a script written without spaces: two characters are a whole name (王毅). */
+static bool ideographic(const char *w, size_t n) {
+  size_t i = 0;
+  int32_t c = cd_utf8_next(w, n, &i);
+  return c >= 0 && u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC);
+}
+
 static bool has_cyrillic(const char *w, size_t n) {
   for (size_t i = 0; i < n;) {
     int32_t c = cd_utf8_next(w, n, &i);
@@ -381,7 +388,9 @@ static unsigned word_maybe(cd_names_scanner *s, const word *wd, const char *w, s
     if (!maybe && !cd_names_key_ascii(k, w, len, &s->key, &count, NULL)) {
       for (size_t i = 0, off = 0; i < count && !maybe; i++) {
         size_t l = strlen(s->key.data + off);
-        maybe = cd_names_word_maybe(s->db, s->key.data + off, l);
+        maybe = cd_names_word_maybe(s->db, s->key.data + off, l) ||
+                (!wd->cyr && (unsigned char)w[0] >= 0x80 &&
+                 cd_names_key_maybe(s->db, s->key.data + off, l, CD_KEY_ASCII));
         off += l + 1;
       }
     }
@@ -1019,7 +1028,8 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
         conf = 0.6;
       }
     } else if (h->level == CD_MATCH_TRANSLIT && len == 1 && !context &&
-               (cd_utf8_count(t + sb, se - sb) <= 2 || known_common_word(s, t + sb, se - sb))) {
+               ((cd_utf8_count(t + sb, se - sb) <= 2 && !ideographic(t + sb, se - sb)) ||
+                known_common_word(s, t + sb, se - sb))) {
       /* a romanization of a Cyrillic form that is also a word of the text's language, or
        * one or two letters ("For" = Фор, "I" = І, "Damask" = Дамаск): a common word or a
        * pronoun far more often than the name, so only with context */

@@ -181,6 +181,16 @@ static void test_common_word_negatives(void **state) {
   cd_buf_free(&out);
 }
 
+/* A name in a script written without spaces is one word: its romanization is a whole
+ * lookup key (王毅 = "wang yi"), found although no word key matches. */
+static void test_ideographic_names(void **state) {
+  fixture *f = *state;
+  cd_buf out = CD_BUF_INIT;
+  scan(f, "王毅 arrived.", "en", &out);
+  assert_string_equal(out.data, "0-6 wang-yi Wang Yi R names.transliteration\n");
+  cd_buf_free(&out);
+}
+
 /* In a Ukrainian text a locative (Бахмуті, Харкові, Лондоні) is no other spelling of the
  * nominative: Russian romanization drops і and made "Kharkov" of Харкові. */
 static void test_cyrillic_case_forms_kept(void **state) {
@@ -221,6 +231,6 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_mentions), cmocka_unit_test(test_inflections),
       cmocka_unit_test(test_inflection_negatives), cmocka_unit_test(test_common_word_negatives),
-      cmocka_unit_test(test_cyrillic_case_forms_kept), cmocka_unit_test(test_stage_uses_scanner)};
+      cmocka_unit_test(test_cyrillic_case_forms_kept), cmocka_unit_test(test_ideographic_names), cmocka_unit_test(test_stage_uses_scanner)};
   return cmocka_run_group_tests(tests, setup, teardown);
 }
