@@ -28,6 +28,7 @@ typedef struct memo_ent {
 
 struct cd_names_keyer {
   UTransliterator *uk2010, *uk_bgn, *ru_bgn, *any, *tail, *skel, *skel_ascii;
+  UTransliterator *uk_de, *ru_de, *uk_fr, *ru_fr; /* German and French transcriptions */
   UChar *u;
   int32_t ucap;
   memo_ent memo[2][MEMO]; /* 0 ascii keys, 1 skeleton */
@@ -168,6 +169,14 @@ cd_status cd_names_keyer_new(const char *dir, cd_names_keyer **out, cd_error *er
     st = open_rules_x(dir, "names-skeleton.txt", "x-names-skeleton-ascii", true, &k->skel_ascii,
                       err);
   if (!st)
+    st = open_rules(dir, "uk-Latn-de.txt", "x-uk-Latn-de", &k->uk_de, err);
+  if (!st)
+    st = open_rules(dir, "ru-Latn-de.txt", "x-ru-Latn-de", &k->ru_de, err);
+  if (!st)
+    st = open_rules(dir, "uk-Latn-fr.txt", "x-uk-Latn-fr", &k->uk_fr, err);
+  if (!st)
+    st = open_rules(dir, "ru-Latn-fr.txt", "x-ru-Latn-fr", &k->ru_fr, err);
+  if (!st)
     st = open_builtin("Ukrainian-Latin/BGN", &k->uk_bgn, err);
   if (!st)
     st = open_builtin("Russian-Latin/BGN", &k->ru_bgn, err);
@@ -186,7 +195,8 @@ cd_status cd_names_keyer_new(const char *dir, cd_names_keyer **out, cd_error *er
 void cd_names_keyer_free(cd_names_keyer *k) {
   if (!k)
     return;
-  UTransliterator *all[] = {k->uk2010, k->uk_bgn, k->ru_bgn, k->any, k->tail, k->skel, k->skel_ascii};
+  UTransliterator *all[] = {k->uk2010, k->uk_bgn, k->ru_bgn, k->any,  k->tail,  k->skel,
+                            k->skel_ascii, k->uk_de, k->ru_de,   k->uk_fr, k->ru_fr};
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
     if (all[i])
       utrans_close(all[i]);
@@ -478,15 +488,20 @@ cd_status cd_names_key_ascii_in(cd_names_keyer *k, const char *s, size_t n, cons
     return cd_error_set(err, CD_ERR_INPUT, "invalid UTF-8 in a name");
   bool other;
   bool cyr = has_script(k, ulen0, USCRIPT_CYRILLIC, &other);
-  UTransliterator *chains[4][2];
+  UTransliterator *chains[8][2];
   size_t nchains = 0;
   unsigned sys = cyr ? cyr_systems(k, ulen0, lang) : 0;
   if (sys & SYS_UK) {
     chains[nchains][0] = k->uk2010, chains[nchains++][1] = k->tail;
     chains[nchains][0] = k->uk_bgn, chains[nchains++][1] = k->tail;
+    chains[nchains][0] = k->uk_de, chains[nchains++][1] = k->tail;
+    chains[nchains][0] = k->uk_fr, chains[nchains++][1] = k->tail;
   }
-  if (sys & SYS_RU)
+  if (sys & SYS_RU) {
     chains[nchains][0] = k->ru_bgn, chains[nchains++][1] = k->tail;
+    chains[nchains][0] = k->ru_de, chains[nchains++][1] = k->tail;
+    chains[nchains][0] = k->ru_fr, chains[nchains++][1] = k->tail;
+  }
   /* Any-Latin (ISO 9 with its diacritics stripped: "Цян" -> "can", "Абрамович" ->
    * "abramovic") only where no national system fits: on Russian or Ukrainian names it
    * yields common words and other people's names */

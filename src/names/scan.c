@@ -148,6 +148,7 @@ static int cyr_dicts(const char *w, size_t n, int out[2]);
 /* Whether a dictionary knows the word in lower case (a common word): the text language's,
  * or for a Cyrillic word the Ukrainian and Russian ones. */
 static bool known_in(cd_names_scanner *s, Hunhandle *h, const char *w, size_t n);
+static bool known_noun_de(cd_names_scanner *s, const char *w, size_t n);
 static bool known_common_word(cd_names_scanner *s, const char *w, size_t n) {
   bool cyr = false;
   for (size_t i = 0; i < n && !cyr;) {
@@ -156,7 +157,8 @@ static bool known_common_word(cd_names_scanner *s, const char *w, size_t n) {
     cyr = c >= 0x400 && uscript_getScript(c, &uc) == USCRIPT_CYRILLIC;
   }
   if (!cyr)
-    return known_in(s, hun_get(s, hun_index(s->lang)), w, n);
+    return known_in(s, hun_get(s, hun_index(s->lang)), w, n) ||
+           (strcmp(s->lang, "de") == 0 && known_noun_de(s, w, n)); /* die Marine */
   int d[2];
   int nd = cyr_dicts(w, n, d);
   for (int i = 0; i < nd; i++)

@@ -92,6 +92,53 @@ static void test_keys(void **state) {
   cd_names_keyer_free(k);
 }
 
+/* Whether key is one of the n NUL-separated keys in list. */
+static bool has_key(const cd_buf *list, size_t n, const char *key) {
+  for (size_t i = 0, off = 0; i < n; i++) {
+    if (!strcmp(list->data + off, key))
+      return true;
+    off += strlen(list->data + off) + 1;
+  }
+  return false;
+}
+
+/* A Cyrillic form is romanized with its own language's systems only: national 2010, BGN,
+ * German (Duden) and French transcriptions; never with the other language's, which drop
+ * its letters (Russian BGN made "kharkov" of Харкові) */
+static void test_keys_by_language(void **state) {
+  (void)state;
+  cd_names_keyer *k = keyer();
+  cd_buf out = CD_BUF_INIT;
+  cd_error err;
+  size_t n = 0;
+  const char *uk = "Зеленський";
+  assert_int_equal(cd_names_key_ascii_in(k, uk, strlen(uk), "uk", &out, &n, &err), CD_OK);
+  assert_true(has_key(&out, n, "zelenskyi"));  /* national 2010 */
+  assert_true(has_key(&out, n, "zelenskyy"));  /* BGN/PCGN */
+  assert_true(has_key(&out, n, "selenskyj"));  /* German */
+  assert_false(has_key(&out, n, "zelenskiy")); /* Russian BGN would read и as i */
+  const char *uk2 = "Шмигаль";
+  assert_int_equal(cd_names_key_ascii_in(k, uk2, strlen(uk2), "uk", &out, &n, &err), CD_OK);
+  assert_true(has_key(&out, n, "schmyhal"));
+  assert_true(has_key(&out, n, "chmyhal")); /* French */
+  const char *ru = "Сергей Лавров";
+  assert_int_equal(cd_names_key_ascii_in(k, ru, strlen(ru), "ru", &out, &n, &err), CD_OK);
+  assert_true(has_key(&out, n, "sergeylavrov"));
+  assert_true(has_key(&out, n, "sergejlawrow"));
+  /* no language given: the letters decide (і is Ukrainian only) */
+  const char *loc = "Харкові";
+  assert_int_equal(cd_names_key_ascii(k, loc, strlen(loc), &out, &n, &err), CD_OK);
+  assert_false(has_key(&out, n, "kharkov"));
+  assert_true(has_key(&out, n, "kharkovi"));
+  /* Latin text in a Cyrillic form gets no Latin-only key: "Карл III" is never "iii" */
+  const char *king = "Карл III";
+  assert_int_equal(cd_names_key_ascii_in(k, king, strlen(king), "uk", &out, &n, &err), CD_OK);
+  assert_false(has_key(&out, n, "iii"));
+  assert_true(has_key(&out, n, "karliii"));
+  cd_buf_free(&out);
+  cd_names_keyer_free(k);
+}
+
 static void test_match_case(void **state) {
   (void)state;
   cd_buf out = CD_BUF_INIT;
@@ -108,6 +155,7 @@ static void test_match_case(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_uk2010_official_examples),
                                      cmocka_unit_test(test_bgn), cmocka_unit_test(test_keys),
+                                     cmocka_unit_test(test_keys_by_language),
                                      cmocka_unit_test(test_match_case)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
