@@ -95,6 +95,9 @@ struct cd_names_scanner {
   Hunhandle *hun[HUN_N];
   bool hun_tried[HUN_N];
   cd_buf added; /* "lang\tlemma\0" already added with a model */
+  bool defer_fuzzy; /* try_span: leave an unsure match of several words for later */
+  bool deferred;    /* ... and it did */
+  size_t defer_len; /* the length of the span left for later (0: none) */
   word *words;
   size_t cap_words;
   cd_buf key, repl, tmp, tmp2, stems;
@@ -960,7 +963,10 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
     context = false;
   /* part of a larger name: another capitalized name word next to it */
   if (next_cap || h->historical) {
-    *consumed = true;
+    /* ... unless this match or the larger span is unsure ("The Leonid" ~ Thailand before
+     * Slutskiy): then the scan moves on to the next word */
+    bool unsure = h->level == CD_MATCH_FUZZY && !context;
+    *consumed = h->historical || (!unsure && s->defer_len <= len);
     return CD_OK;
   }
   if (prev_cap && (h->part != CD_PART_FULL || len == 1)) {
@@ -1025,6 +1031,13 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
       } else {
         if (len == 1 && known_common_word(s, t + sb, se - sb)) {
           *consumed = true;
+          return CD_OK;
+        }
+        /* an unsure match of several words ("Le Wien" ~ Lebanon) must not hide a sure one
+         * inside it (Wien): the shorter spans are tried first, this one only reported
+         * when none of them is a mention */
+        if (len > 1 && s->defer_fuzzy) {
+          s->deferred = true;
           return CD_OK;
         }
         conf = 0.6;
@@ -1138,13 +1151,38 @@ cd_status cd_names_scan(cd_names_scanner *s, const char *text, size_t len, const
         maxlen++;
       }
       bool consumed = false;
-      size_t l = maxlen;
+      size_t l = maxlen, deferred = 0;
+      s->defer_fuzzy = true;
+      s->defer_len = 0;
       for (; l >= 1; l--) {
+        s->deferred = false;
         cd_status st = try_span(s, text, nw, i, l, &consumed, &ec, err);
         if (st)
           return st;
         if (consumed)
           break;
+        if (s->deferred && !deferred)
+          deferred = s->defer_len = l;
+      }
+      if (!consumed && deferred) {
+        /* report the unsure match unless a later word of it is a sure name of its own
+         * ("Le Wien": Wien is Vienna; the scan goes on there) */
+        bool inner = false;
+        for (size_t j = i + 1; j < i + deferred && !inner; j++)
+          for (size_t jl = i + deferred - j; jl >= 1 && !inner; jl--) {
+            span_ent *r = NULL;
+            cd_status st = resolve(s, text, j, jl, &r, err);
+            if (st)
+              return st;
+            inner = r->n > 0 && (r->hit.level != CD_MATCH_FUZZY || r->hit.context);
+          }
+        if (!inner) {
+          s->defer_fuzzy = false;
+          l = deferred;
+          cd_status st = try_span(s, text, nw, i, l, &consumed, &ec, err);
+          if (st)
+            return st;
+        }
       }
       i += consumed ? l : 1;
     }

@@ -181,6 +181,21 @@ static void test_common_word_negatives(void **state) {
   cd_buf_free(&out);
 }
 
+/* An unsure match of several words hides no sure one inside it: "Le Wien" is near
+ * Lebanon's skeleton, "The Leonid" near Thailand's; Wien and Leonid Slutskiy are names. */
+static void test_unsure_span_hides_nothing(void **state) {
+  fixture *f = *state;
+  cd_buf out = CD_BUF_INIT;
+  scan(f, "Le Wien a voté.", "fr", &out);
+  assert_string_equal(out.data, "3-7 vienna Vienne R names.variant\n");
+  scan(f, "The Leonid Slutskiy said.", "en", &out);
+  assert_string_equal(out.data, "4-19 slutsky Leonid Slutsky R names.variant\n");
+  /* a near-miss alone is still reported */
+  scan(f, "On Monday, Lecorne spoke.", "en", &out);
+  assert_string_equal(out.data, "11-18 lecornu Lecornu F names.fuzzy\n");
+  cd_buf_free(&out);
+}
+
 /* A name in a script written without spaces is one word: its romanization is a whole
  * lookup key (王毅 = "wang yi"), found although no word key matches. */
 static void test_ideographic_names(void **state) {
@@ -231,6 +246,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_mentions), cmocka_unit_test(test_inflections),
       cmocka_unit_test(test_inflection_negatives), cmocka_unit_test(test_common_word_negatives),
-      cmocka_unit_test(test_cyrillic_case_forms_kept), cmocka_unit_test(test_ideographic_names), cmocka_unit_test(test_stage_uses_scanner)};
+      cmocka_unit_test(test_cyrillic_case_forms_kept), cmocka_unit_test(test_ideographic_names),
+      cmocka_unit_test(test_unsure_span_hides_nothing), cmocka_unit_test(test_stage_uses_scanner)};
   return cmocka_run_group_tests(tests, setup, teardown);
 }
