@@ -360,6 +360,14 @@ static cd_status ctx_store(void *ud, const char *k, size_t kl, const char *v, si
 
 /* The surname of a person form: surname_LANG from context when the form contains it,
  * else the last word. */
+static size_t count_words(const char *s, size_t n) {
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (s[i] != ' ' && (i == 0 || s[i - 1] == ' '))
+      k++;
+  return k;
+}
+
 /* Whether the last word of a form is a regnal number (Charles III, Karl III.). */
 static bool regnal_end(const char *form, size_t n) {
   size_t e = n;
@@ -425,6 +433,20 @@ static cd_status add_form(cd_names_writer *w, const cd_names_row *r, sqlite3_int
                strcmp(sc, "Hira") == 0 || strcmp(sc, "Kana") == 0 || strcmp(sc, "Thai") == 0;
   if (person)
     surname_of(r, lang, form, n, &sur, &sl);
+  /* a variant of a surname of several words ("von der Layen" for von der Leyen,
+   * "Kara Murza"): as many words as the English surname, and it is that surname */
+  bool sur_variant = false;
+  if (person && multi && strcmp(kind, "variant") == 0) {
+    ctx_scan c = {0};
+    c.want_key = "surname_en";
+    cd_names_ctx_each(r->context, ctx_find, &c);
+    if (c.found && memchr(c.found, ' ', c.found_len) &&
+        count_words(c.found, c.found_len) == count_words(form, n)) {
+      sur_variant = true;
+      sur = form;
+      sl = n;
+    }
+  }
   sqlite3_reset(w->ins_form);
   sqlite3_bind_int64(w->ins_form, 1, eid);
   sqlite3_bind_text(w->ins_form, 2, lang, -1, SQLITE_STATIC);
@@ -441,7 +463,7 @@ static cd_status add_form(cd_names_writer *w, const cd_names_row *r, sqlite3_int
   cd_status st = hash_words(w, form, n, lang, err);
   if (st)
     return st;
-  if (!person || multi) {
+  if (!person || (multi && !sur_variant)) {
     /* no skeleton for "Charles III": the numeral has no consonants, and the skeleton
      * would be the given name's alone */
     st = put_keys(w, form, n, lang, CD_PART_FULL, !regnal_end(form, n), eid, fid, err);
@@ -451,7 +473,7 @@ static cd_status add_form(cd_names_writer *w, const cd_names_row *r, sqlite3_int
   /* A full-name variant says nothing about the surname alone: "Sebastien Lecorne" is a
    * spelling seen with the given name, and a bare "Lecorne" must stay a fuzzy match that
    * needs context. Bare surnames come from canonical forms and single-word variants. */
-  bool variant_full = multi && strcmp(kind, "variant") == 0;
+  bool variant_full = multi && strcmp(kind, "variant") == 0 && !sur_variant;
   if (person && sl && !variant_full) {
     st = put_keys(w, sur, sl, lang, CD_PART_SURNAME, true, eid, fid, err);
     if (st)

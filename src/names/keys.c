@@ -554,6 +554,26 @@ cd_status cd_names_key_skel(cd_names_keyer *k, const char *s, size_t n, cd_buf *
   return CD_OK;
 }
 
+/* "von der Leyen" for "Von der Layen": a capital the text has at the start stays (the
+ * start of a sentence); the rest of the house form is kept as it is. */
+static cd_status keep_initial_capital(const char *orig, size_t orig_len, cd_buf *out) {
+  size_t i = 0, j = 0;
+  int32_t c = orig_len ? cd_utf8_next(orig, orig_len, &i) : -1;
+  int32_t d = out->len ? cd_utf8_next(out->data, out->len, &j) : -1;
+  if (c < 0 || d < 0 || !u_isUUppercase(c) || !u_isULowercase(d))
+    return CD_OK;
+  cd_buf t = CD_BUF_INIT;
+  cd_status st = cd_buf_append_cp(&t, (uint32_t)u_totitle(d));
+  if (!st)
+    st = cd_buf_append(&t, out->data + j, out->len - j);
+  if (!st) {
+    cd_buf_clear(out);
+    st = cd_buf_append(out, t.data, t.len);
+  }
+  cd_buf_free(&t);
+  return st;
+}
+
 cd_status cd_names_match_case(const char *orig, size_t orig_len, cd_buf *out) {
   /* all caps = at least two letters and no lower-case letter */
   int letters = 0;
@@ -562,12 +582,12 @@ cd_status cd_names_match_case(const char *orig, size_t orig_len, cd_buf *out) {
     if (c < 0)
       continue;
     if (u_isULowercase(c))
-      return CD_OK;
+      return keep_initial_capital(orig, orig_len, out);
     if (u_isUUppercase(c))
       letters++;
   }
   if (letters < 2)
-    return CD_OK;
+    return keep_initial_capital(orig, orig_len, out);
   UErrorCode uc = U_ZERO_ERROR;
   int32_t ulen = 0;
   u_strFromUTF8(NULL, 0, &ulen, out->data ? out->data : "", (int32_t)out->len, &uc);

@@ -105,6 +105,8 @@ struct cd_names_scanner {
   size_t n_heads;
   char **fem; /* "uk\tська": endings of feminine surname forms */
   size_t n_fem;
+  char **particles; /* von, der, bin, al: lower-case words inside a name */
+  size_t n_particles;
 };
 
 void cd_names_scan_options_init(cd_names_scan_options *o) {
@@ -211,6 +213,16 @@ static bool known_noun_de(cd_names_scanner *s, const char *w, size_t n) {
   return Hunspell_spell(h, s->tmp.data) != 0;
 }
 
+/* Whether t[b, e) is a listed name particle (exact, lower case: "von", "al"). */
+static bool is_particle(const cd_names_scanner *s, const char *t, size_t b, size_t e) {
+  for (size_t i = 0; i < s->n_particles; i++) {
+    size_t l = strlen(s->particles[i]);
+    if (l == e - b && memcmp(s->particles[i], t + b, l) == 0)
+      return true;
+  }
+  return false;
+}
+
 /* ---- words ------------------------------------------------------------------------------ */
 
 static bool is_word_cp(int32_t c) {
@@ -307,6 +319,15 @@ static cd_status split_words(cd_names_scanner *s, const char *t, size_t n, size_
       break;
     }
     w.e = i;
+    if (!w.cap && s->n_particles) {
+      /* "el-Sisi", "al-Assad": a particle, a hyphen, a capital */
+      const char *hy = memchr(t + w.b, '-', w.e - w.b);
+      if (hy && is_particle(s, t, w.b, (size_t)(hy - t)) && hy + 1 < t + w.e) {
+        size_t k = (size_t)(hy - t) + 1;
+        int32_t d = cd_utf8_next(t, w.e, &k);
+        w.cap = d >= 0 && is_cap(d);
+      }
+    }
     if (!w.cap && apos) {
       size_t el = elision(t, w.b, w.e);
       if (el) {
@@ -1133,7 +1154,12 @@ cd_status cd_names_scan(cd_names_scanner *s, const char *text, size_t len, const
     for (size_t k = 0; k < nw; k++)
       w[k].b += pos, w[k].e += pos;
     for (size_t i = 0; i < nw;) {
-      unsigned m0 = w[i].cap ? word_maybe(s, &w[i], text + w[i].b, w[i].e - w[i].b) : 0;
+      /* a name may also start with its particles: "von der Leyen said" */
+      bool lead = !w[i].cap && i + 1 < nw && is_particle(s, text, w[i].b, w[i].e) &&
+                  adjacent(text, &w[i], &w[i + 1]) &&
+                  (w[i + 1].cap || (i + 2 < nw && is_particle(s, text, w[i + 1].b, w[i + 1].e) &&
+                                    w[i + 2].cap && adjacent(text, &w[i + 1], &w[i + 2])));
+      unsigned m0 = w[i].cap || lead ? word_maybe(s, &w[i], text + w[i].b, w[i].e - w[i].b) : 0;
       if (!m0) {
         i++;
         continue;
@@ -1142,9 +1168,22 @@ cd_status cd_names_scan(cd_names_scanner *s, const char *text, size_t len, const
        * no name has cannot be part of a match); Cyrillic words after an inflected first
        * word may be case forms (Кривого Рогу) */
       size_t maxlen = 1;
-      while (maxlen < MAX_SPAN && i + maxlen < nw && w[i + maxlen].cap &&
+      while (maxlen < MAX_SPAN && i + maxlen < nw &&
              adjacent(text, &w[i + maxlen - 1], &w[i + maxlen])) {
         const word *nx = &w[i + maxlen];
+        if (!nx->cap) {
+          /* particles inside a name ("Ursula von der Leyen"), when a capital follows */
+          size_t q = maxlen;
+          while (i + q < nw && q < MAX_SPAN && !w[i + q].cap &&
+                 adjacent(text, &w[i + q - 1], &w[i + q]) &&
+                 is_particle(s, text, w[i + q].b, w[i + q].e))
+            q++;
+          if (q == maxlen || q >= MAX_SPAN || i + q >= nw || !w[i + q].cap ||
+              !adjacent(text, &w[i + q - 1], &w[i + q]))
+            break;
+          maxlen = q;
+          continue;
+        }
         if (nx->e - nx->b > 2 && !((m0 & 2) && nx->cyr) &&
             !word_maybe(s, nx, text + nx->b, nx->e - nx->b))
           break;
@@ -1216,6 +1255,9 @@ void cd_names_scanner_free(cd_names_scanner *s) {
   for (size_t i = 0; i < s->n_fem; i++)
     free(s->fem[i]);
   free(s->fem);
+  for (size_t i = 0; i < s->n_particles; i++)
+    free(s->particles[i]);
+  free(s->particles);
   free(s->words);
   free(s->cache);
   if (s->spans)
@@ -1294,6 +1336,8 @@ cd_status cd_names_scanner_new(cd_names *db, const cd_names_scan_options *o,
     st = load_list(s->o.data_dir, "compound-heads.txt", &s->heads, &s->n_heads, err);
     if (!st)
       st = load_list(s->o.data_dir, "feminine-endings.txt", &s->fem, &s->n_fem, err);
+    if (!st)
+      st = load_list(s->o.data_dir, "particles.txt", &s->particles, &s->n_particles, err);
   }
   for (size_t i = 0; i < s->n_heads && !st; i++) {
     char *h = s->heads[i];
