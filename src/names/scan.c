@@ -87,6 +87,7 @@ struct cd_names_scanner {
   cd_names_scan_options o;
   char lang[16];
   uint64_t lang_tag; /* the first 8 bytes of lang, for the word cache */
+  bool lang_cyr;     /* lang is written in Cyrillic (uk, ru, be, bg, sr) */
   char ring[RING][96];
   uint64_t ring_line[RING];
   uint64_t line;
@@ -106,7 +107,7 @@ struct cd_names_scanner {
   char **fem; /* "uk\tська": endings of feminine surname forms */
   size_t n_fem;
   char **particles; /* von, der, bin, al: lower-case words inside a name */
-  size_t n_particles;
+  size_t n_particles, particle_max; /* how many, the longest (bytes) */
 };
 
 void cd_names_scan_options_init(cd_names_scan_options *o) {
@@ -215,11 +216,12 @@ static bool known_noun_de(cd_names_scanner *s, const char *w, size_t n) {
 
 /* Whether t[b, e) is a listed name particle (exact, lower case: "von", "al"). */
 static bool is_particle(const cd_names_scanner *s, const char *t, size_t b, size_t e) {
-  for (size_t i = 0; i < s->n_particles; i++) {
-    size_t l = strlen(s->particles[i]);
-    if (l == e - b && memcmp(s->particles[i], t + b, l) == 0)
+  if (e - b > s->particle_max || e == b)
+    return false;
+  for (size_t i = 0; i < s->n_particles; i++)
+    if (s->particles[i][0] == t[b] && s->particles[i][e - b] == '\0' &&
+        memcmp(s->particles[i], t + b, e - b) == 0)
       return true;
-  }
   return false;
 }
 
@@ -1031,7 +1033,7 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
       return st;
     if (cd_names_match_case(t + sb, se - sb, &s->repl))
       return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-    if (lang_is_cyrillic(s->lang)) {
+    if (s->lang_cyr) {
       /* the text is in a Cyrillic language: the case form is right when its lemma is the
        * house form; another spelling cannot be re-inflected here, only reported */
       cd_names_keyer *k = cd_names_get_keyer(s->db);
@@ -1071,7 +1073,7 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
        * pronoun far more often than the name, so only with context */
       *consumed = true;
       return CD_OK;
-    } else if (h->level == CD_MATCH_TRANSLIT && w[i].cyr && lang_is_cyrillic(s->lang) &&
+    } else if (h->level == CD_MATCH_TRANSLIT && w[i].cyr && s->lang_cyr &&
                !context) {
       /* a Cyrillic spelling that only romanizes like a form (Ніколаєв, the Russian
        * surname in Ukrainian, is "Nikolayev", a spelling of Mykolaiv): reported, rewritten
@@ -1098,7 +1100,7 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
      * or without its accents (Turkey, Sejourne) is not affected, nor a word in another
      * script than the text's (Рівне in an English text is the city). */
     if (!is_canon && h->level == CD_MATCH_EXACT && len == 1 && !context &&
-        w[i].cyr == lang_is_cyrillic(s->lang) &&
+        w[i].cyr == s->lang_cyr &&
         (known_common_word(s, t + sb, core) ||
          (core < se - sb && known_common_word(s, t + sb, se - sb)))) {
       cd_names_keyer *k = cd_names_get_keyer(s->db);
@@ -1121,7 +1123,7 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
   /* a Cyrillic-language text and an entity without a form in its language (the Russian
    * agency in a Ukrainian text, a Russian namesake): the English fallback is no
    * improvement on the Cyrillic spelling */
-  if (lang_is_cyrillic(s->lang) && w[i].cyr && !has_cyrillic(s->repl.data, s->repl.len))
+  if (s->lang_cyr && w[i].cyr && !has_cyrillic(s->repl.data, s->repl.len))
     return CD_OK;
   if (conf < s->o.threshold)
     rewrite = false;
@@ -1136,6 +1138,7 @@ cd_status cd_names_scan(cd_names_scanner *s, const char *text, size_t len, const
   char *dash = strchr(s->lang, '-');
   if (dash)
     *dash = '\0';
+  s->lang_cyr = lang_is_cyrillic(s->lang);
   s->lang_tag = 0;
   for (size_t i = 0; i < 8 && s->lang[i]; i++)
     s->lang_tag |= (uint64_t)(unsigned char)s->lang[i] << (8 * i);
@@ -1155,10 +1158,11 @@ cd_status cd_names_scan(cd_names_scanner *s, const char *text, size_t len, const
       w[k].b += pos, w[k].e += pos;
     for (size_t i = 0; i < nw;) {
       /* a name may also start with its particles: "von der Leyen said" */
-      bool lead = !w[i].cap && i + 1 < nw && is_particle(s, text, w[i].b, w[i].e) &&
-                  adjacent(text, &w[i], &w[i + 1]) &&
-                  (w[i + 1].cap || (i + 2 < nw && is_particle(s, text, w[i + 1].b, w[i + 1].e) &&
-                                    w[i + 2].cap && adjacent(text, &w[i + 1], &w[i + 2])));
+      bool lead = !w[i].cap && i + 1 < nw && w[i].e - w[i].b <= s->particle_max &&
+                  (w[i + 1].cap || (i + 2 < nw && w[i + 2].cap)) &&
+                  adjacent(text, &w[i], &w[i + 1]) && is_particle(s, text, w[i].b, w[i].e) &&
+                  (w[i + 1].cap || (is_particle(s, text, w[i + 1].b, w[i + 1].e) &&
+                                    adjacent(text, &w[i + 1], &w[i + 2])));
       unsigned m0 = w[i].cap || lead ? word_maybe(s, &w[i], text + w[i].b, w[i].e - w[i].b) : 0;
       if (!m0) {
         i++;
@@ -1338,6 +1342,9 @@ cd_status cd_names_scanner_new(cd_names *db, const cd_names_scan_options *o,
       st = load_list(s->o.data_dir, "feminine-endings.txt", &s->fem, &s->n_fem, err);
     if (!st)
       st = load_list(s->o.data_dir, "particles.txt", &s->particles, &s->n_particles, err);
+    for (size_t i = 0; !st && i < s->n_particles; i++)
+      if (strlen(s->particles[i]) > s->particle_max)
+        s->particle_max = strlen(s->particles[i]);
   }
   for (size_t i = 0; i < s->n_heads && !st; i++) {
     char *h = s->heads[i];
