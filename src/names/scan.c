@@ -569,6 +569,46 @@ static void lemma_fn(void *ud, const cd_names_hit *hit, const char *lemma) {
 
 /* Lemma candidates of one Cyrillic word, folded, NUL-separated into out; the word itself
  * first. */
+/* Appends lemma (folded, NUL-terminated) to the list unless it is there; false when full. */
+static bool lemma_push(cd_buf *out, size_t *count, const char *lemma, size_t len) {
+  if (*count >= MAX_STEMS)
+    return false;
+  for (size_t j = 0, off = 0; j < *count; j++) {
+    size_t l = strlen(out->data + off);
+    if (l == len && memcmp(out->data + off, lemma, l) == 0)
+      return true;
+    off += l + 1;
+  }
+  if (cd_buf_append(out, lemma, len) || cd_buf_append(out, "", 1))
+    return false;
+  (*count)++;
+  return true;
+}
+
+/* The feminine nominative of a masculine surname lemma (folded): hunspell stems a woman's
+ * case form (Зеленської, Захаровой) to the man's lemma; her name is the feminine one
+ * (Зеленська, Захарова). Adjectival endings first, then possessive -ов/-ев/-ин. */
+static void feminine_lemmas(const char *lemma, cd_buf *out, size_t *count) {
+  static const char *const rules[][2] = {
+      {"ський", "ська"}, {"цький", "цька"}, {"ский", "ская"}, {"цкий", "цкая"},
+      {"ой", "ая"},      {"ый", "ая"},      {"ов", "ова"},    {"ев", "ева"},
+      {"єв", "єва"},     {"ёв", "ёва"},     {"ин", "ина"},    {"ін", "іна"},
+      {"ын", "ына"},     {"їн", "їна"}};
+  size_t n = strlen(lemma);
+  for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+    size_t el = strlen(rules[i][0]);
+    if (n <= el + 2 || memcmp(lemma + n - el, rules[i][0], el) != 0)
+      continue;
+    char buf[256];
+    if (n - el + strlen(rules[i][1]) >= sizeof buf)
+      return;
+    memcpy(buf, lemma, n - el);
+    strcpy(buf + n - el, rules[i][1]);
+    lemma_push(out, count, buf, strlen(buf));
+    return; /* the longest matching ending decides */
+  }
+}
+
 static cd_status word_lemmas(cd_names_scanner *s, const char *w, size_t n, cd_buf *out,
                              size_t *count, cd_error *err) {
   cd_names_keyer *k = cd_names_get_keyer(s->db);
@@ -623,6 +663,20 @@ static cd_status word_lemmas(cd_names_scanner *s, const char *w, size_t n, cd_bu
     }
     if (list)
       Hunspell_free_list(h, &list, ns);
+  }
+  /* a woman's case form: her feminine nominative next to the man's lemma */
+  if (*count > 1 && feminine_kind(s, w, n)) {
+    cd_buf copy = CD_BUF_INIT;
+    size_t c0 = *count;
+    if (cd_buf_append(&copy, out->data, out->len) == CD_OK) {
+      const char *p = copy.data;
+      for (size_t j = 0; j < c0; j++) {
+        if (j > 0)
+          feminine_lemmas(p, out, count);
+        p += strlen(p) + 1;
+      }
+    }
+    cd_buf_free(&copy);
   }
 done:
   cd_buf_free(&wz);
@@ -690,6 +744,8 @@ static cd_status infl_find(cd_names_scanner *s, const char *t, size_t i, size_t 
       cnt[j] = 1;
     }
   }
+  char fem_word = len ? feminine_kind(s, t + w[i + len - 1].b, w[i + len - 1].e - w[i + len - 1].b)
+                      : 0;
   if (!st && any) {
     size_t idx[MAX_SPAN] = {0};
     cd_buf combo = CD_BUF_INIT;
@@ -711,8 +767,18 @@ static cd_status infl_find(cd_names_scanner *s, const char *t, size_t i, size_t 
         cd_names_hit hits[MAX_HITS];
         size_t n = 0;
         st = cd_names_find(s->db, &q, hits, MAX_HITS, &n, err);
+        /* a woman's case form (Зеленської) never stands for the man whose lemma the
+         * dictionary gives (Зеленський) when her own (Зеленська) is there too */
+        bool masc_lemma = false;
+        if (fem_word == 'f') {
+          const char *sp = strrchr(combo.data, ' ');
+          sp = sp ? sp + 1 : combo.data;
+          masc_lemma = feminine_kind(s, sp, strlen(sp)) != 'f';
+        }
         for (size_t m = 0; m < n && !st; m++) {
           if (hits[m].level != CD_MATCH_EXACT)
+            continue;
+          if (masc_lemma && strcmp(hits[m].type, "person") == 0)
             continue;
           if (!*found || hits[m].score > r->hit.score) {
             r->hit = hits[m];

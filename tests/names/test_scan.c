@@ -120,6 +120,12 @@ static void test_inflection_negatives(void **state) {
   /* a feminine form never stands for the man (hunspell stems it to the masculine) */
   scan(f, "Заява Зеленської.", "en", &out);
   assert_null(strstr(out.data, "zelenskyy"));
+  /* ... it is the woman's: her feminine nominative is derived from the man's lemma */
+  scan(f, "Він бачив Олену Зеленську.", "en", &out);
+  assert_non_null(strstr(out.data, "zelenska Olena Zelenska R names.inflection"));
+  scan(f, "Зеленської слова.", "en", &out);
+  assert_non_null(strstr(out.data, "zelenska"));
+  assert_null(strstr(out.data, "zelenskyy"));
   /* a form that is also a feminine nominative: without context only reported */
   scan(f, "Костіна сказала.", "en", &out);
   assert_string_equal(out.data, "0-14 kostin-andriy Kostin F names.inflection\n");
