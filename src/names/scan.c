@@ -219,7 +219,7 @@ static bool is_particle(const cd_names_scanner *s, const char *t, size_t b, size
   if (e - b > s->particle_max || e == b)
     return false;
   for (size_t i = 0; i < s->n_particles; i++)
-    if (s->particles[i][0] == t[b] && s->particles[i][e - b] == '\0' &&
+    if (s->particles[i][0] == t[b] && strlen(s->particles[i]) == e - b &&
         memcmp(s->particles[i], t + b, e - b) == 0)
       return true;
   return false;
