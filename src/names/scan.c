@@ -984,6 +984,43 @@ static cd_status role_before(cd_names_scanner *s, span_ent *r, const cd_names_hi
   return CD_OK;
 }
 
+/* Whether a word of words[i .. i+len) (3 letters or more) is, folded, a word of the
+ * entity's house form in the text's language or in English. */
+static cd_status shares_word(cd_names_scanner *s, const cd_names_hit *h, const char *t, size_t i,
+                             size_t len, bool *found, cd_error *err) {
+  *found = false;
+  cd_names_keyer *k = cd_names_get_keyer(s->db);
+  const char *langs[2] = {s->lang, "en"};
+  cd_buf c = CD_BUF_INIT, f = CD_BUF_INIT, form = CD_BUF_INIT;
+  cd_status st = CD_OK;
+  for (int l = 0; l < 2 && !*found && !st; l++) {
+    if (l == 1 && strcmp(s->lang, "en") == 0)
+      break;
+    if ((st = cd_names_canonical(s->db, h, langs[l], CD_PART_FULL, &form, err)) ||
+        (st = cd_names_key_fold(k, form.data, form.len, &c, err)))
+      break;
+    for (size_t j = i; j < i + len && !*found; j++) {
+      const word *wd = &s->words[j];
+      if (cd_utf8_count(t + wd->b, wd->e - wd->b) < 3 ||
+          cd_names_key_fold(k, t + wd->b, wd->e - wd->b, &f, NULL))
+        continue;
+      /* f as a whole word of c */
+      for (const char *p = c.data; p && (p = strstr(p, f.data)); p++) {
+        bool left = p == c.data || p[-1] == ' ' || p[-1] == '-';
+        char r = p[f.len];
+        if (left && (r == '\0' || r == ' ' || r == '-')) {
+          *found = true;
+          break;
+        }
+      }
+    }
+  }
+  cd_buf_free(&c);
+  cd_buf_free(&f);
+  cd_buf_free(&form);
+  return st;
+}
+
 /* Handles words[i .. i+len) as a candidate; *consumed when it is a mention (reported) or a
  * deliberate skip. */
 static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t i, size_t len,
@@ -1114,6 +1151,16 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
     }
   } else {
     if (h->level == CD_MATCH_FUZZY) {
+      /* a place or organisation of several words with the same skeleton, one of them
+       * spelled exactly as a word of its house form ("Kryvy Rih", "Chasov Yar"): the rest
+       * is a spelling variant (people have their given names for this; "Alexandra" and
+       * "Alexander" share a skeleton) */
+      if (!context && len >= 2 && strcmp(h->type, "person") != 0) {
+        bool exact_word = false;
+        if ((st = shares_word(s, h, t, i, len, &exact_word, err)))
+          return st;
+        context = exact_word;
+      }
       if (context) {
         conf = conf < 0.92 ? 0.92 : conf;
         rule = "names.fuzzy+context";
