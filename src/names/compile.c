@@ -582,7 +582,33 @@ cd_status cd_names_writer_add(cd_names_writer *w, cd_names_row *r, cd_error *err
   return st;
 }
 
-cd_status cd_names_writer_finish(cd_names_writer *w, cd_error *err) {
+static void put_le64(uint8_t *p, uint64_t v) {
+  for (int i = 0; i < 8; i++)
+    p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* The sidecar: header and filter, written in full or an error (the caller renames it). */
+static cd_status write_sidecar(const char *path, const uint8_t *bits, uint64_t nbytes,
+                               uint64_t id, cd_error *err) {
+  uint8_t head[CD_NAMES_SIDECAR_HEAD] = {0};
+  memcpy(head, CD_NAMES_SIDECAR_MAGIC, 8);
+  put_le64(head + 8, id);
+  put_le64(head + 16, nbytes);
+  FILE *f = fopen(path, "wb");
+  if (!f)
+    return cd_error_set(err, CD_ERR_IO, "%s: cannot create", path);
+  bool ok = fwrite(head, 1, sizeof head, f) == sizeof head &&
+            fwrite(bits, 1, (size_t)nbytes, f) == (size_t)nbytes;
+  if (fclose(f) != 0)
+    ok = false;
+  if (!ok) {
+    unlink(path);
+    return cd_error_set(err, CD_ERR_IO, "%s: write failed", path);
+  }
+  return CD_OK;
+}
+
+cd_status cd_names_writer_finish(cd_names_writer *w, const char *sidecar, cd_error *err) {
   hashes_unique(w);
   uint64_t nblocks =
       ((uint64_t)w->n_hashes * CD_NAMES_FILTER_BITS_PER_KEY + CD_NAMES_FILTER_BLOCK * 8 - 1) /
@@ -611,6 +637,16 @@ cd_status cd_names_writer_finish(cd_names_writer *w, cd_error *err) {
     if (sqlite3_step(st) != SQLITE_DONE)
       rc = db_err(w->db, err, "writing the key filter");
   }
+  uint64_t id = cd_names_hash((const char *)bits, (size_t)nbytes);
+  if (!rc) {
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, "filter_id", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)id);
+    if (sqlite3_step(st) != SQLITE_DONE)
+      rc = db_err(w->db, err, "writing meta");
+  }
+  if (!rc && sidecar)
+    rc = write_sidecar(sidecar, bits, nbytes, id, err);
   if (!rc) {
     sqlite3_reset(st);
     sqlite3_bind_text(st, 1, "format", -1, SQLITE_STATIC);
@@ -651,7 +687,18 @@ cd_status cd_names_compile(const char *const *paths, size_t n_paths, const char 
     cd_names_keyer_free(k);
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   }
+  size_t fl = strlen(db_path) + 16;
+  char *ftmp = malloc(fl), *fpath = malloc(fl);
+  if (!ftmp || !fpath) {
+    free(tmp);
+    free(ftmp);
+    free(fpath);
+    cd_names_keyer_free(k);
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  }
   snprintf(tmp, tl, "%s.tmp", db_path);
+  snprintf(fpath, fl, "%s.filter", db_path);
+  snprintf(ftmp, fl, "%s.filter.tmp", db_path);
   unlink(tmp);
   sqlite3 *db = NULL;
   if (sqlite3_open(tmp, &db) != SQLITE_OK) {
@@ -659,6 +706,8 @@ cd_status cd_names_compile(const char *const *paths, size_t n_paths, const char 
                       db ? sqlite3_errmsg(db) : "out of memory");
     sqlite3_close(db);
     free(tmp);
+    free(ftmp);
+    free(fpath);
     cd_names_keyer_free(k);
     return st;
   }
@@ -675,7 +724,7 @@ cd_status cd_names_compile(const char *const *paths, size_t n_paths, const char 
   for (size_t i = 0; i < n_paths && !st; i++)
     st = cd_names_tsv_read(paths[i], compile_row, &c, err);
   if (!st)
-    st = cd_names_writer_finish(w, err);
+    st = cd_names_writer_finish(w, ftmp, err);
   cd_names_writer_free(w);
   if (!st && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
     st = db_err(db, err, "COMMIT");
@@ -683,11 +732,18 @@ cd_status cd_names_compile(const char *const *paths, size_t n_paths, const char 
     sqlite3_exec(db, "ANALYZE", NULL, NULL, NULL);
   if (sqlite3_close(db) != SQLITE_OK && !st)
     st = cd_error_set(err, CD_ERR_DB, "%s: close failed", tmp);
+  /* the sidecar first: a database left beside a sidecar of another build ignores it */
+  if (!st && rename(ftmp, fpath) != 0)
+    st = cd_error_set(err, CD_ERR_IO, "cannot replace %s", fpath);
   if (!st && rename(tmp, db_path) != 0)
     st = cd_error_set(err, CD_ERR_IO, "cannot replace %s", db_path);
-  if (st)
+  if (st) {
     unlink(tmp);
+    unlink(ftmp);
+  }
   free(tmp);
+  free(ftmp);
+  free(fpath);
   cd_names_keyer_free(k);
   return st;
 }

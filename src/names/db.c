@@ -1,12 +1,16 @@
 /* Opening names.sqlite (plus the house overlay) and looking names up by key. Nothing is
- * loaded in full: a key filter (names_internal.h: one blob, read in chunks as lookups touch
- * them) and indexed queries, each run only when the filter says a row may exist. */
+ * loaded in full: a key filter (names_internal.h: mapped from its sidecar file, or else read
+ * from its blob in chunks as lookups touch them) and indexed queries, each run only when the
+ * filter says a row may exist. */
 #include "names_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* The key filter is read lazily, in chunks, straight from its blob: a single lookup
  * touches a handful of chunks instead of reading MBs at open. A multiple of the block. */
@@ -29,6 +33,9 @@ typedef struct names_src {
                        cost nothing) */
   size_t filter_len;
   uint8_t *loaded;  /* per chunk: 0 not read, 1 read, 2 unreadable (every key may exist) */
+  const uint8_t *mapped; /* the filter in the sidecar's map (then filter is NULL) */
+  void *map;
+  size_t map_len;
   sqlite3_blob *blob;
   uint64_t nblocks;
   sqlite3_stmt *by_key, *by_skel, *forms, *ctx, *by_id, *prefix, *given_chk;
@@ -66,6 +73,8 @@ static void src_close(names_src *s) {
     sqlite3_close(s->db);
   if (s->filter)
     munmap(s->filter, s->filter_len);
+  if (s->map)
+    munmap(s->map, s->map_len);
   free(s->loaded);
   memset(s, 0, sizeof *s);
 }
@@ -153,6 +162,9 @@ static cd_status src_prepare(names_src *s, const char *label, cd_error *err) {
 /* The filter test of one source (reading the block's chunk first when needed); a source
  * without a filter lets everything through. */
 static bool src_filter_has(names_src *s, uint64_t h) {
+  if (s->mapped)
+    return cd_names_filter_block_has(
+        s->mapped + cd_names_filter_block(h, s->nblocks) * CD_NAMES_FILTER_BLOCK, h);
   if (!s->filter)
     return true;
   size_t byte = (size_t)(cd_names_filter_block(h, s->nblocks) * CD_NAMES_FILTER_BLOCK);
@@ -165,6 +177,62 @@ static bool src_filter_has(names_src *s, uint64_t h) {
         sqlite3_blob_read(s->blob, s->filter + off, (int)len, (int)off) == SQLITE_OK ? 1 : 2;
   }
   return s->loaded[c] == 2 || cd_names_filter_block_has(s->filter + byte, h);
+}
+
+static uint64_t get_le64(const uint8_t *p) {
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; i--)
+    v = v << 8 | p[i];
+  return v;
+}
+
+/* Maps "<path>.filter" when it holds this database's filter (same id and length) and drops
+ * the blob reader; any mismatch or failure leaves the blob in use, silently: the sidecar
+ * only saves time. The file is replaced by rename, never rewritten in place, so a map stays
+ * valid while another compile runs. */
+static void map_sidecar(names_src *s, const char *path) {
+  if (!s->filter)
+    return;
+  sqlite3_stmt *m = NULL;
+  uint64_t id = 0;
+  bool have_id = false;
+  if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key='filter_id'", -1, &m,
+                         NULL) == SQLITE_OK &&
+      sqlite3_step(m) == SQLITE_ROW && sqlite3_column_type(m, 0) == SQLITE_INTEGER) {
+    id = (uint64_t)sqlite3_column_int64(m, 0);
+    have_id = true;
+  }
+  sqlite3_finalize(m);
+  size_t pl = strlen(path) + 8;
+  char *fp = have_id ? malloc(pl) : NULL;
+  if (!fp)
+    return;
+  snprintf(fp, pl, "%s.filter", path);
+  int fd = open(fp, O_RDONLY | O_CLOEXEC);
+  free(fp);
+  if (fd < 0)
+    return;
+  struct stat sb;
+  uint8_t head[24];
+  size_t n = s->filter_len;
+  if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+      (uint64_t)sb.st_size == CD_NAMES_SIDECAR_HEAD + (uint64_t)n &&
+      pread(fd, head, sizeof head, 0) == (ssize_t)sizeof head &&
+      memcmp(head, CD_NAMES_SIDECAR_MAGIC, 8) == 0 && get_le64(head + 8) == id &&
+      get_le64(head + 16) == n) {
+    void *p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_SHARED, fd, 0);
+    if (p != MAP_FAILED) {
+      s->map = p;
+      s->map_len = (size_t)sb.st_size;
+      s->mapped = (const uint8_t *)p + CD_NAMES_SIDECAR_HEAD;
+      munmap(s->filter, s->filter_len);
+      s->filter = NULL;
+      s->filter_len = 0;
+      sqlite3_blob_close(s->blob);
+      s->blob = NULL;
+    }
+  }
+  close(fd);
 }
 
 static cd_status open_main(names_src *s, const char *path, cd_error *err) {
@@ -208,6 +276,8 @@ static cd_status open_main(names_src *s, const char *path, cd_error *err) {
   sqlite3_finalize(m);
   if (!st)
     st = src_prepare(s, path, err);
+  if (!st)
+    map_sidecar(s, path);
   return st;
 }
 
@@ -231,7 +301,7 @@ static cd_status open_house(cd_names *db, const char *path, cd_error *err) {
   if (!st)
     st = cd_names_tsv_read(path, house_row, &h, err);
   if (!st)
-    st = cd_names_writer_finish(w, err);
+    st = cd_names_writer_finish(w, NULL, err);
   cd_names_writer_free(w);
   sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
   if (!st)

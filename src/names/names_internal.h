@@ -37,8 +37,9 @@ typedef struct cd_names_writer cd_names_writer;
 cd_status cd_names_writer_new(sqlite3 *db, cd_names_keyer *k, bool overlay,
                               cd_names_writer **out, cd_error *err);
 cd_status cd_names_writer_add(cd_names_writer *w, cd_names_row *row, cd_error *err);
-/* Writes the key filter and meta rows. */
-cd_status cd_names_writer_finish(cd_names_writer *w, cd_error *err);
+/* Writes the key filter and meta rows; with sidecar (a path) the filter also goes to that
+ * file (CD_NAMES_SIDECAR_* below). */
+cd_status cd_names_writer_finish(cd_names_writer *w, const char *sidecar, cd_error *err);
 void cd_names_writer_free(cd_names_writer *w);
 
 /* The key filter: a blocked Bloom filter (every key sets CD_NAMES_FILTER_K bits inside one
@@ -51,7 +52,14 @@ void cd_names_writer_free(cd_names_writer *w);
  *    query runs only when a row may exist;
  *  - given names: (entity, kind, key) of every given-name row (CD_NAMES_MARK_GIVEN), so that
  *    "a given name of this entity" is tested without a query for nearly every candidate.
- * About 16 bits per distinct key. Stored as meta 'filter' (format 2).
+ * About 16 bits per distinct key. Stored as meta 'filter' (format 2), with meta 'filter_id'
+ * (cd_names_hash of the filter's bytes).
+ *
+ * The sidecar "<database>.filter" holds the same filter for a memory map: reading it out of
+ * the blob costs a copy of every chunk a text touches (tens of MB at 1M entities), a map
+ * costs a page fault. Header of CD_NAMES_SIDECAR_HEAD bytes: the magic (8 bytes), the filter
+ * id and the filter's length (little-endian 64-bit), zeros; then the filter. A sidecar whose
+ * id or length differs from the database's is ignored (the blob is read instead).
  *
  * entities.canon repeats the entity's canonical forms for the stage (format 2): per
  * language "lang US form US surname RS" (US = 0x1F, RS = 0x1E; surname empty when not a
@@ -59,6 +67,8 @@ void cd_names_writer_free(cd_names_writer *w);
 #define CD_NAMES_FILTER_BLOCK 64
 #define CD_NAMES_FILTER_K 7
 #define CD_NAMES_FILTER_BITS_PER_KEY 16
+#define CD_NAMES_SIDECAR_MAGIC "CDNKF\0\0\1"
+#define CD_NAMES_SIDECAR_HEAD 4096
 enum {
   CD_NAMES_MARK_INFL = 1,
   CD_NAMES_MARK_KEY = 2,

@@ -1,5 +1,5 @@
-/* The cheap tests in front of the names queries: the key filter (read lazily from its
- * blob; every stored key and given name passes it), the hit set that stops fetching
+/* The cheap tests in front of the names queries: the key filter (mapped from its sidecar
+ * file, or read lazily from its blob; every stored key and given name passes it), the hit set that stops fetching
  * entities once it is full of better hits, and best_only. Each must leave lookups
  * unchanged. A database of another format is refused. */
 #include "cd_test.h"
@@ -228,11 +228,91 @@ static void test_other_formats_refused(void **state) {
   expect_refused("corrupt key filter");
 }
 
+static long file_size(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return -1;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fclose(f);
+  return n;
+}
+
+/* The sidecar <db>.filter carries the blob's filter under the same id; open maps it. A
+ * sidecar of all-zero bits (every key "absent") proves it is the one read; once its id or
+ * length no longer matches the database it is ignored and the blob answers again. */
+static void test_sidecar(void **state) {
+  (void)state;
+  cd_names_free(open_db());
+  char side[4300];
+  snprintf(side, sizeof side, "%s.filter", db_path);
+  sqlite3 *sq = NULL;
+  assert_int_equal(sqlite3_open_v2(db_path, &sq, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  sqlite3_stmt *st = NULL;
+  assert_int_equal(sqlite3_prepare_v2(sq,
+                                      "SELECT length(value), (SELECT value FROM meta WHERE "
+                                      "key='filter_id') FROM meta WHERE key='filter'",
+                                      -1, &st, NULL),
+                   SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  long n = (long)sqlite3_column_int64(st, 0);
+  uint64_t id = (uint64_t)sqlite3_column_int64(st, 1);
+  sqlite3_finalize(st);
+  sqlite3_close(sq);
+  assert_int_equal(file_size(side), CD_NAMES_SIDECAR_HEAD + n);
+  cd_buf buf = {0};
+  cdt_read_file(side, &buf);
+  char *raw = buf.data;
+  size_t len = buf.len;
+  assert_memory_equal(raw, CD_NAMES_SIDECAR_MAGIC, 8);
+  uint64_t hid = 0;
+  for (int i = 7; i >= 0; i--)
+    hid = hid << 8 | (uint8_t)raw[8 + i];
+  assert_true(hid == id);
+
+  cd_names_options o;
+  cd_names_options_init(&o);
+  char tr[4200];
+  snprintf(tr, sizeof tr, "%s/translit", cdt_data_dir());
+  o.db_path = db_path;
+  o.translit_dir = tr;
+  cd_error err;
+  cd_names_hit h[8];
+  /* zero the bits, keep the header: the mapped filter now says "absent" to everything */
+  memset(raw + CD_NAMES_SIDECAR_HEAD, 0, len - CD_NAMES_SIDECAR_HEAD);
+  cdt_write_file(side, raw, len);
+  cd_names *db = NULL;
+  assert_int_equal(cd_names_open(&o, &db, &err), CD_OK);
+  assert_int_equal(find(db, "Tostak", false, h, 8), 0);
+  cd_names_free(db);
+  /* another build's sidecar (the id differs): ignored */
+  raw[8] ^= 1;
+  cdt_write_file(side, raw, len);
+  assert_int_equal(cd_names_open(&o, &db, &err), CD_OK);
+  assert_int_equal(find(db, "Tostak", false, h, 8), 1);
+  assert_string_equal(h[0].id, "tostak");
+  cd_names_free(db);
+  /* a truncated sidecar: ignored */
+  raw[8] ^= 1;
+  cdt_write_file(side, raw, len - 64);
+  assert_int_equal(cd_names_open(&o, &db, &err), CD_OK);
+  assert_int_equal(find(db, "Tostak", false, h, 8), 1);
+  cd_names_free(db);
+  /* none at all: the blob */
+  remove(side);
+  assert_int_equal(cd_names_open(&o, &db, &err), CD_OK);
+  assert_int_equal(find(db, "Anna Kowalczyk", false, h, 8), 1);
+  assert_string_equal(h[0].id, "kowal");
+  cd_names_free(db);
+  cd_buf_free(&buf);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_multiword_keys),
                                      cmocka_unit_test(test_full_hit_set),
                                      cmocka_unit_test(test_filter_has_every_key),
                                      cmocka_unit_test(test_best_only),
-                                     cmocka_unit_test(test_other_formats_refused)};
+                                     cmocka_unit_test(test_other_formats_refused),
+                                     cmocka_unit_test(test_sidecar)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
