@@ -608,8 +608,75 @@ static cd_status write_sidecar(const char *path, const uint8_t *bits, uint64_t n
   return CD_OK;
 }
 
+static int cmp_u64(const void *a, const void *b);
+
+/* A skeleton shared by more than CD_NAMES_SKEL_MAX key rows (all parts) is no fuzzy signal:
+ * the lookup ignores it. Its rows go, and its marks leave the filter, so that the names
+ * stage does not even query it (at 1M entities most short skeletons are such). The hashes
+ * are sorted and unique on entry and stay so. */
+static cd_status prune_skeletons(cd_names_writer *w, cd_error *err) {
+  char sql[256];
+  snprintf(sql, sizeof sql,
+           "CREATE TEMP TABLE pruned AS SELECT key FROM keys WHERE kind=%d GROUP BY key "
+           "HAVING count(*) > %d",
+           CD_KEY_SKEL, CD_NAMES_SKEL_MAX);
+  if (sqlite3_exec(w->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return db_err(w->db, err, "finding common skeletons");
+  uint64_t *drop = NULL;
+  size_t n = 0, cap = 0;
+  sqlite3_stmt *st = NULL;
+  cd_status rc = CD_OK;
+  if (sqlite3_prepare_v2(w->db, "SELECT key FROM pruned", -1, &st, NULL) != SQLITE_OK)
+    rc = db_err(w->db, err, "finding common skeletons");
+  int r = SQLITE_DONE;
+  while (!rc && (r = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *k = (const char *)sqlite3_column_text(st, 0);
+    size_t kl = (size_t)sqlite3_column_bytes(st, 0);
+    if (n + 2 > cap) {
+      size_t nc = cap ? cap * 2 : 256;
+      uint64_t *p = realloc(drop, nc * sizeof *p);
+      if (!p) {
+        rc = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+        break;
+      }
+      drop = p;
+      cap = nc;
+    }
+    drop[n++] = cd_names_mark_hash(CD_NAMES_MARK_KEY, 0, CD_KEY_SKEL, k, kl);
+    drop[n++] = cd_names_mark_hash(CD_NAMES_MARK_SURNAME, 0, CD_KEY_SKEL, k, kl);
+  }
+  if (!rc && r != SQLITE_DONE)
+    rc = db_err(w->db, err, "finding common skeletons");
+  sqlite3_finalize(st);
+  if (!rc) {
+    snprintf(sql, sizeof sql,
+             "DELETE FROM keys WHERE kind=%d AND key IN (SELECT key FROM pruned); "
+             "DROP TABLE pruned;",
+             CD_KEY_SKEL);
+    if (sqlite3_exec(w->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+      rc = db_err(w->db, err, "dropping common skeletons");
+  }
+  if (!rc && n) {
+    qsort(drop, n, sizeof *drop, cmp_u64);
+    size_t k = 0, j = 0;
+    for (size_t i = 0; i < w->n_hashes; i++) {
+      while (j < n && drop[j] < w->hashes[i])
+        j++;
+      if (j < n && drop[j] == w->hashes[i])
+        continue;
+      w->hashes[k++] = w->hashes[i];
+    }
+    w->n_hashes = k;
+  }
+  free(drop);
+  return rc;
+}
+
 cd_status cd_names_writer_finish(cd_names_writer *w, const char *sidecar, cd_error *err) {
   hashes_unique(w);
+  cd_status pr = prune_skeletons(w, err);
+  if (pr)
+    return pr;
   uint64_t nblocks =
       ((uint64_t)w->n_hashes * CD_NAMES_FILTER_BITS_PER_KEY + CD_NAMES_FILTER_BLOCK * 8 - 1) /
           (CD_NAMES_FILTER_BLOCK * 8) +

@@ -114,8 +114,9 @@ static cd_status src_prepare(names_src *s, const char *label, cd_error *err) {
                          -1, &s->by_key, NULL) ||
       sqlite3_prepare_v2(s->db, "SELECT id, type, historical, canon FROM entities WHERE eid=?", -1,
                          &s->ent, NULL) ||
-      /* a consonant skeleton shared by more than 32 keys says nothing: not a fuzzy signal;
-       * the rows of the others (all parts, in key order) are read in the same pass */
+      /* a consonant skeleton shared by more than CD_NAMES_SKEL_MAX keys says nothing: not a
+       * fuzzy signal (the compiler drops those; the check stays for any it did not); the
+       * rows of the others (all parts, in key order) are read in the same pass */
       sqlite3_prepare_v2(s->db, "SELECT eid, part FROM keys WHERE key=? AND kind=? LIMIT 33",
                          -1, &s->by_skel, NULL) ||
       sqlite3_prepare_v2(s->db, "SELECT lang, kind, form FROM forms WHERE eid=? ORDER BY fid",
@@ -476,22 +477,22 @@ static cd_status query_key(cd_names *db, const char *key, size_t klen, int kind,
       continue;
     int rc = SQLITE_DONE;
     if (kind == CD_KEY_SKEL) {
-      sqlite3_int64 eids[33];
-      int parts[33], nr = 0;
+      sqlite3_int64 eids[CD_NAMES_SKEL_MAX + 1];
+      int parts[CD_NAMES_SKEL_MAX + 1], nr = 0;
       sqlite3_stmt *q = s->by_skel;
       sqlite3_reset(q);
       sqlite3_bind_text(q, 1, key, (int)klen, SQLITE_TRANSIENT);
       sqlite3_bind_int(q, 2, kind);
-      while (nr < 33 && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+      while (nr <= CD_NAMES_SKEL_MAX && (rc = sqlite3_step(q)) == SQLITE_ROW) {
         eids[nr] = sqlite3_column_int64(q, 0);
         parts[nr++] = sqlite3_column_int(q, 1);
       }
-      if (nr < 33 && rc != SQLITE_DONE) {
+      if (nr <= CD_NAMES_SKEL_MAX && rc != SQLITE_DONE) {
         sqlite3_reset(q);
         return cd_error_set(err, CD_ERR_DB, "names database: %s", sqlite3_errmsg(s->db));
       }
       sqlite3_reset(q);
-      for (int r = 0; nr <= 32 && r < nr; r++)
+      for (int r = 0; nr <= CD_NAMES_SKEL_MAX && r < nr; r++)
         if (parts[r] < 2)
           fn(ud, s, i == 1, eids[r], parts[r]);
       continue;

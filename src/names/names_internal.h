@@ -67,6 +67,9 @@ void cd_names_writer_free(cd_names_writer *w);
 #define CD_NAMES_FILTER_BLOCK 64
 #define CD_NAMES_FILTER_K 7
 #define CD_NAMES_FILTER_BITS_PER_KEY 16
+/* A consonant skeleton shared by more than this many key rows says nothing: the compiler
+ * drops its rows and filter marks, and a query that still finds more ignores them all. */
+#define CD_NAMES_SKEL_MAX 32
 #define CD_NAMES_SIDECAR_MAGIC "CDNKF\0\0\1"
 #define CD_NAMES_SIDECAR_HEAD 4096
 enum {

@@ -228,6 +228,63 @@ static void test_other_formats_refused(void **state) {
   expect_refused("corrupt key filter");
 }
 
+/* A skeleton that more than CD_NAMES_SKEL_MAX keys share is no fuzzy signal: the compiler
+ * drops its rows and marks (so the stage never queries it) and a lookup finds nothing by it,
+ * while a rare skeleton still finds its entity. */
+static void test_common_skeleton_pruned(void **state) {
+  (void)state;
+  char tr[4200], src[4200], path[4200];
+  snprintf(tr, sizeof tr, "%s/translit", cdt_data_dir());
+  snprintf(src, sizeof src, "%s", cdt_tmpfile("skel.tsv"));
+  snprintf(path, sizeof path, "%s", cdt_tmpfile("skel.sqlite"));
+  cd_buf t = CD_BUF_INIT;
+  assert_int_equal(cd_buf_append_str(&t, "id\ttype\ten\tfr\tde\tuk\tru\tvariants\tcontext\n"),
+                   CD_OK);
+  /* 40 places whose names differ only in vowels: one skeleton "brnk" */
+  static const char *const v[] = {"a", "e", "i", "o", "u", "y", "ae", "ia"};
+  for (int i = 0; i < 40; i++)
+    assert_int_equal(cd_buf_appendf(&t, "p%d\tplace\tB%sr%sn%sk\t-\t-\t-\t-\t-\t-\n", i,
+                                    v[i % 8], v[(i / 8) % 5], i % 2 ? "o" : "a"),
+                     CD_OK);
+  assert_int_equal(cd_buf_append_str(&t, "lone\tplace\tZwetschgau\t-\t-\t-\t-\t-\t-\n"), CD_OK);
+  cdt_write_file(src, t.data, t.len);
+  cd_buf_free(&t);
+  remove(path);
+  const char *paths[] = {src};
+  cd_error err;
+  cd_error_clear(&err);
+  assert_int_equal(cd_names_compile(paths, 1, tr, path, &err), CD_OK);
+  sqlite3 *sq = NULL;
+  assert_int_equal(sqlite3_open_v2(path, &sq, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  sqlite3_stmt *st = NULL;
+  char sql[128];
+  snprintf(sql, sizeof sql, "SELECT count(*), count(DISTINCT key) FROM keys WHERE kind=%d",
+           CD_KEY_SKEL);
+  assert_int_equal(sqlite3_prepare_v2(sq, sql, -1, &st, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  /* only the lone place's skeleton is left */
+  assert_int_equal(sqlite3_column_int(st, 0), 1);
+  assert_int_equal(sqlite3_column_int(st, 1), 1);
+  sqlite3_finalize(st);
+  sqlite3_close(sq);
+  cd_names_options o;
+  cd_names_options_init(&o);
+  o.db_path = path;
+  o.translit_dir = tr;
+  cd_names *db = NULL;
+  assert_int_equal(cd_names_open(&o, &db, &err), CD_OK);
+  cd_names_hit h[8];
+  /* exact forms still match; a look-alike of the common skeleton matches nothing */
+  assert_int_equal(find(db, "Baranak", true, h, 8), 1);
+  assert_string_equal(h[0].id, "p0");
+  assert_int_equal(find(db, "Burunuk", true, h, 8), 0);
+  /* the rare skeleton still gives a fuzzy hit */
+  assert_int_equal(find(db, "Zwitschgau", true, h, 8), 1);
+  assert_string_equal(h[0].id, "lone");
+  assert_int_equal(h[0].level, CD_MATCH_FUZZY);
+  cd_names_free(db);
+}
+
 static long file_size(const char *path) {
   FILE *f = fopen(path, "rb");
   if (!f)
@@ -313,6 +370,7 @@ int main(void) {
                                      cmocka_unit_test(test_filter_has_every_key),
                                      cmocka_unit_test(test_best_only),
                                      cmocka_unit_test(test_other_formats_refused),
-                                     cmocka_unit_test(test_sidecar)};
+                                     cmocka_unit_test(test_sidecar),
+                                     cmocka_unit_test(test_common_skeleton_pruned)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
