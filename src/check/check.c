@@ -202,7 +202,7 @@ static cd_status read_tsv(cd_checker *c, const char *path, bool required, tsv_cb
     }
     if (n == 0 || line[0] == '#')
       continue;
-    char *fields[8];
+    char *fields[8] = {0};
     size_t nf = 0;
     char *p = line;
     fields[nf++] = p;

@@ -149,7 +149,7 @@ static cd_status parse_charsets(mj_tables *t, char *text, const char *src, cd_er
       l[--ll] = '\0';
     if (ll == 0 || l[0] == '#')
       continue;
-    char *f[5];
+    char *f[5] = {0};
     size_t nf = split_tabs(l, f, 5);
     if (nf < 3)
       return cd_error_set(err, CD_ERR_DATA, "%s:%zu: expected name, iconv, min_gain", src,

@@ -39,7 +39,9 @@ const char *cdt_tmpfile(const char *name) {
   static char paths[4][4096];
   static int slot;
   slot = (slot + 1) % 4;
-  snprintf(paths[slot], sizeof paths[slot], "%s/%s", cdt_tmpdir(), name);
+  int n = snprintf(paths[slot], sizeof paths[slot], "%s/%s", cdt_tmpdir(), name);
+  if (n < 0 || (size_t)n >= sizeof paths[slot])
+    fail_msg("temporary path too long for %s", name);
   return paths[slot];
 }
 

@@ -168,6 +168,7 @@ static cd_status query_int(cd_tm_store *s, const char *sql, int64_t *out, cd_err
 }
 
 static cd_status prepared(cd_tm_store *s, int which, sqlite3_stmt **out, cd_error *err) {
+  *out = NULL;
   if (!s->stmt[which]) {
     int rc = sqlite3_prepare_v3(s->db, stmt_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
                                 &s->stmt[which], NULL);
