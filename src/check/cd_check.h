@@ -90,6 +90,12 @@ typedef struct cd_check_pair {
 
 cd_status cd_check_pair_add(cd_checker *c, const cd_check_pair *p, cd_error *err);
 
+/* Adds the pairs of a file: TSV source<TAB>target (one pair a line; '#' lines and blank
+ * lines skipped), the TSV of `copydesk align` (its source and target columns), or, for a
+ * *.json path, align's JSON beads (line = bead number). Errors name the file and line. */
+cd_status cd_check_pairs_file(cd_checker *c, const char *path, const char *src_lang,
+                              const char *tgt_lang, cd_error *err);
+
 /* Runs the batch-level checks (consistency across articles and pairs) and sorts. */
 cd_status cd_check_finish(cd_checker *c, cd_error *err);
 

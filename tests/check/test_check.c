@@ -367,6 +367,69 @@ static void test_cli_align_output(void **state) {
   cd_buf_free(&err);
 }
 
+/* The pairs file reader: plain TSV, align's TSV and JSON beads; bad files are refused with
+ * the file and line (or bead) named, and what was added before stays. */
+static void test_pairs_file(void **state) {
+  (void)state;
+  cd_checker *c = new_checker(NULL);
+  cd_error err;
+  const char *tsv = cdt_tmpfile("desk.en-de.tsv");
+  const char t[] = "# comment\n\nThe mayor counted 1,200 votes.\tDer B\xC3\xBCrgermeister z\xC3\xA4hlte 1.200 "
+                   "Stimmen.\r\n0\t0,1\t0.912\t0\tIt cost 40 euros.\tEs kostete 45 Euro.\n"
+                   "1\t\t0.000\t1\tA line left out.\t\n";
+  cdt_write_file(tsv, t, sizeof t - 1);
+  assert_int_equal(cd_check_pairs_file(c, tsv, "en", "de", &err), CD_OK);
+  const char *json = cdt_tmpfile("desk.en-de.json");
+  const char j[] = "[{\"src\":[0],\"tgt\":[0],\"src_text\":\"Turnout was 61 percent.\","
+                   "\"tgt_text\":\"Die Beteiligung lag bei 16 Prozent.\"},"
+                   "{\"src\":[1],\"tgt\":[],\"src_text\":\"Left out.\",\"tgt_text\":\"\"}]";
+  cdt_write_file(json, j, sizeof j - 1);
+  assert_int_equal(cd_check_pairs_file(c, json, "en", "de", &err), CD_OK);
+  uint64_t na, np;
+  cd_check_inputs(c, &na, &np);
+  assert_int_equal(np, 3);
+  assert_int_equal(cd_check_finish(c, &err), CD_OK);
+  size_t mism = 0;
+  for (size_t i = 0; i < cd_check_count(c); i++) {
+    const cd_finding *f = cd_check_get(c, i);
+    if (strcmp(f->check, "numbers.mismatch") != 0)
+      continue;
+    mism++;
+    if (strstr(f->file, ".tsv"))
+      assert_int_equal(f->line, 4);
+    else
+      assert_int_equal(f->line, 1);
+  }
+  assert_int_equal(mism, 2);
+  cd_checker_free(c);
+
+  c = new_checker(NULL);
+  const char *bad = cdt_tmpfile("bad.en-de.tsv");
+  cdt_write_file(bad, "a\tb\nc\t\xC3(\n", 9);
+  assert_int_not_equal(cd_check_pairs_file(c, bad, "en", "de", &err), CD_OK);
+  assert_non_null(strstr(err.message, "bad.en-de.tsv:2: invalid UTF-8"));
+  cdt_write_file(bad, "a\tb\nc\n", 6);
+  assert_int_not_equal(cd_check_pairs_file(c, bad, "en", "de", &err), CD_OK);
+  assert_non_null(strstr(err.message, "bad.en-de.tsv:2: expected source<TAB>target"));
+  const char *badj = cdt_tmpfile("bad.en-de.json");
+  cdt_write_file(badj, "[{\"src_text\":\"a\"", 16);
+  assert_int_not_equal(cd_check_pairs_file(c, badj, "en", "de", &err), CD_OK);
+  assert_non_null(strstr(err.message, "bad.en-de.json: not a JSON array of beads (unexpected end of data)"));
+  cdt_write_file(badj, "[] []", 5);
+  assert_int_not_equal(cd_check_pairs_file(c, badj, "en", "de", &err), CD_OK);
+  assert_non_null(strstr(err.message, "bad.en-de.json: byte 3: data after the array"));
+  cdt_write_file(badj, "[{\"src_text\":\"a\",\"tgt_text\":\"b\"},{\"src_text\":1,\"tgt_text\":\"b\"}]",
+                 63);
+  assert_int_not_equal(cd_check_pairs_file(c, badj, "en", "de", &err), CD_OK);
+  assert_non_null(strstr(err.message, "bad.en-de.json: bead 2:"));
+  assert_int_not_equal(cd_check_pairs_file(c, cdt_tmpfile("absent.en-de.tsv"), "en", "de", &err),
+                       CD_OK);
+  assert_non_null(strstr(err.message, "absent.en-de.tsv"));
+  cd_check_inputs(c, &na, &np);
+  assert_int_equal(np, 3); /* the good lines and beads before each bad one */
+  cd_checker_free(c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_numbers_locale_aware),
@@ -380,6 +443,7 @@ int main(void) {
       cmocka_unit_test(test_cli_errors),
       cmocka_unit_test(test_cli_tm),
       cmocka_unit_test(test_cli_align_output),
+      cmocka_unit_test(test_pairs_file),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

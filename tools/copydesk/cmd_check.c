@@ -7,8 +7,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
-
 #include "cd_check.h"
 #include "cd_lang.h"
 #include "cd_normalize.h"
@@ -152,71 +150,6 @@ static int check_article(cd_checker *c, cd_normalizer *nz, const char *path,
   return rc;
 }
 
-static size_t split_tabs(const char *s, size_t n, const char **f, size_t *fl, size_t max) {
-  size_t k = 0, start = 0;
-  for (size_t i = 0; i <= n && k < max; i++)
-    if (i == n || s[i] == '\t') {
-      f[k] = s + start;
-      fl[k++] = i - start;
-      start = i + 1;
-    }
-  return k;
-}
-
-static bool all_of(const char *s, size_t n, const char *set) {
-  for (size_t i = 0; i < n; i++)
-    if (!strchr(set, s[i]))
-      return false;
-  return true;
-}
-
-/* A line of `copydesk align` TSV: "0,1<TAB>0<TAB>0.981<TAB>0<TAB>source<TAB>target". */
-static bool is_align_bead(const char *const *f, const size_t *fl) {
-  return all_of(f[0], fl[0], "0123456789,") && all_of(f[1], fl[1], "0123456789,") &&
-         fl[2] > 0 && all_of(f[2], fl[2], "0123456789.") && fl[3] == 1 &&
-         (f[3][0] == '0' || f[3][0] == '1');
-}
-
-/* Beads from `copydesk align --format json`: [{"src":[…],"tgt":[…],"score",…,"src_text",
- * "tgt_text"}…]; the line of a finding is the bead's number (1-based). */
-static int check_pairs_json(cd_checker *c, const char *path, const char *src, const char *tgt) {
-  cd_buf data = CD_BUF_INIT;
-  if (cli_read_file("check", path, &data))
-    return -1;
-  json_tokener *tok = json_tokener_new();
-  json_object *root = tok ? json_tokener_parse_ex(tok, cd_buf_at(&data, 0), (int)data.len) : NULL;
-  int rc = 0;
-  if (!root || !json_object_is_type(root, json_type_array)) {
-    cli_error("check", "%s: not a JSON array of beads (%s)", path,
-              tok ? json_tokener_error_desc(json_tokener_get_error(tok)) : "out of memory");
-    rc = -1;
-  }
-  size_t n = rc ? 0 : json_object_array_length(root);
-  for (size_t i = 0; i < n && rc == 0; i++) {
-    json_object *b = json_object_array_get_idx(root, i), *s, *t;
-    if (!json_object_object_get_ex(b, "src_text", &s) ||
-        !json_object_object_get_ex(b, "tgt_text", &t)) {
-      cli_error("check", "%s: bead %zu: no src_text/tgt_text", path, i + 1);
-      rc = -1;
-      break;
-    }
-    const char *st = json_object_get_string(s), *tt = json_object_get_string(t);
-    if (!*st || !*tt)
-      continue;
-    cd_check_pair p = {st, strlen(st), tt, strlen(tt), src, tgt, path, i + 1};
-    cd_error err;
-    if (cd_check_pair_add(c, &p, &err)) {
-      cli_error("check", "%s: bead %zu: %s", path, i + 1, err.message);
-      rc = -1;
-    }
-  }
-  json_object_put(root);
-  if (tok)
-    json_tokener_free(tok);
-  cd_buf_free(&data);
-  return rc;
-}
-
 static int check_pairs_file(cd_checker *c, const char *path, const char *src_opt,
                             const char *tgt_opt) {
   char src[16] = "", tgt[16] = "";
@@ -236,58 +169,12 @@ static int check_pairs_file(cd_checker *c, const char *path, const char *src_opt
     if (!tgt_opt)
       snprintf(tgt, sizeof tgt, "%s", t2);
   }
-  if (has_suffix(path, ".json"))
-    return check_pairs_json(c, path, src, tgt);
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    cli_error("check", "cannot open '%s': %s", path, strerror(errno));
+  cd_error err;
+  if (cd_check_pairs_file(c, path, src, tgt, &err)) {
+    cli_error("check", "%s", err.message);
     return -1;
   }
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t got;
-  uint64_t lineno = 0;
-  int rc = 0;
-  while (rc == 0 && (got = getline(&line, &cap, f)) >= 0) {
-    lineno++;
-    size_t n = (size_t)got;
-    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-      n--;
-    if (n == 0 || line[0] == '#')
-      continue;
-    size_t bad = cd_utf8_valid_prefix(line, n);
-    if (bad < n) {
-      cli_error("check", "%s:%llu: invalid UTF-8 at byte %zu of the line", path,
-                (unsigned long long)lineno, bad);
-      rc = -1;
-      break;
-    }
-    const char *field[8];
-    size_t flen[8], nf = split_tabs(line, n, field, flen, 8);
-    if (nf < 2) {
-      cli_error("check", "%s:%llu: expected source<TAB>target", path, (unsigned long long)lineno);
-      rc = -1;
-      break;
-    }
-    cd_check_pair p = {field[0], flen[0], field[1], flen[1], src, tgt, path, lineno};
-    if (nf >= 6 && is_align_bead(field, flen)) {
-      /* copydesk align's TSV: indexes, indexes, score, weak, source, target */
-      if (!flen[4] || !flen[5])
-        continue; /* a sentence left out on one side is not a translation pair */
-      p.source = field[4];
-      p.source_len = flen[4];
-      p.target = field[5];
-      p.target_len = flen[5];
-    }
-    cd_error err;
-    if (cd_check_pair_add(c, &p, &err)) {
-      cli_error("check", "%s:%llu: %s", path, (unsigned long long)lineno, err.message);
-      rc = -1;
-    }
-  }
-  free(line);
-  fclose(f);
-  return rc;
+  return 0;
 }
 
 /* The units of a TM are pairs like any other: src/check never opens the TM itself. */
