@@ -64,6 +64,17 @@ uint64_t cd_names_mark_hash(int mark, int64_t eid, int kind, const char *s, size
   return hash_mix(h);
 }
 
+uint64_t cd_names_pair_hash(const char *given, size_t gl, const char *surname, size_t sl) {
+  uint64_t h = 1469598103934665603ULL;
+  h = (h ^ (uint8_t)CD_NAMES_MARK_PAIR) * 1099511628211ULL;
+  for (size_t i = 0; i < gl; i++)
+    h = (h ^ (unsigned char)given[i]) * 1099511628211ULL;
+  h = (h ^ 0x1FU) * 1099511628211ULL;
+  for (size_t i = 0; i < sl; i++)
+    h = (h ^ (unsigned char)surname[i]) * 1099511628211ULL;
+  return hash_mix(h);
+}
+
 uint64_t cd_names_filter_block(uint64_t h, uint64_t nblocks) {
   return ((h >> 32) * nblocks) >> 32; /* nblocks < 2^32 */
 }
@@ -211,6 +222,20 @@ static cd_status put_key(cd_names_writer *w, const char *key, size_t klen, int k
     st = push_hash(w, cd_names_mark_hash(CD_NAMES_MARK_SURNAME, 0, kind, key, klen));
   if (!st && part == CD_PART_GIVEN)
     st = push_hash(w, cd_names_mark_hash(CD_NAMES_MARK_GIVEN, eid, kind, key, klen));
+  /* pair marks: this given key with every surname key of the entity so far, or this
+   * surname key with every given key (seen holds this entity's keys) */
+  char other = part == CD_PART_GIVEN     ? (char)('0' + CD_PART_SURNAME)
+               : part == CD_PART_SURNAME ? (char)('0' + CD_PART_GIVEN)
+                                         : 0;
+  for (size_t off = 0; other && !st && off < w->seen.len;) {
+    const char *e = w->seen.data + off;
+    size_t l = strlen(e);
+    off += l + 1;
+    if (e[1] != other)
+      continue;
+    st = part == CD_PART_GIVEN ? push_hash(w, cd_names_pair_hash(key, klen, e + 2, l - 2))
+                               : push_hash(w, cd_names_pair_hash(e + 2, l - 2, key, klen));
+  }
   return st ? cd_error_set(err, st, "out of memory") : CD_OK;
 }
 
@@ -718,6 +743,13 @@ cd_status cd_names_writer_finish(cd_names_writer *w, const char *sidecar, cd_err
     sqlite3_reset(st);
     sqlite3_bind_text(st, 1, "format", -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, CD_NAMES_FORMAT);
+    if (sqlite3_step(st) != SQLITE_DONE)
+      rc = db_err(w->db, err, "writing meta");
+  }
+  if (!rc) {
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, "pair_marks", -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, 1);
     if (sqlite3_step(st) != SQLITE_DONE)
       rc = db_err(w->db, err, "writing meta");
   }

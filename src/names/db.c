@@ -38,6 +38,7 @@ typedef struct names_src {
   size_t map_len;
   sqlite3_blob *blob;
   uint64_t nblocks;
+  bool pairs; /* the filter has CD_NAMES_MARK_PAIR marks (meta 'pair_marks') */
   sqlite3_stmt *by_key, *by_skel, *forms, *ctx, *by_id, *prefix, *given_chk;
   sqlite3_stmt *ent;
   ent_ent *ents; /* ENT_CACHE entries, allocated on first use */
@@ -156,6 +157,13 @@ static cd_status src_prepare(names_src *s, const char *label, cd_error *err) {
     else
       s->nblocks = (uint64_t)n / CD_NAMES_FILTER_BLOCK;
   }
+  sqlite3_finalize(m);
+  m = NULL;
+  if (!st && s->nblocks &&
+      sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key='pair_marks'", -1, &m,
+                         NULL) == SQLITE_OK &&
+      sqlite3_step(m) == SQLITE_ROW)
+    s->pairs = sqlite3_column_int(m, 0) == 1;
   sqlite3_finalize(m);
   return st;
 }
@@ -460,8 +468,9 @@ static bool hit_can_enter(const hitset *hs, double score) {
   return false;
 }
 
-/* Queries one key in both sources; calls back per row. part_mask selects parts. */
-typedef void (*row_fn)(void *ud, names_src *s, bool house, sqlite3_int64 eid, int part);
+/* Queries one key in both sources; calls back per row, until the callback returns false
+ * (nothing more of this key can change the result). */
+typedef bool (*row_fn)(void *ud, names_src *s, bool house, sqlite3_int64 eid, int part);
 
 /* Queries one key (rows of a full name or surname; only surnames when want_part is
  * CD_PART_SURNAME) in both sources, each only when its key filter has the key. */
@@ -493,17 +502,20 @@ static cd_status query_key(cd_names *db, const char *key, size_t klen, int kind,
       }
       sqlite3_reset(q);
       for (int r = 0; nr <= CD_NAMES_SKEL_MAX && r < nr; r++)
-        if (parts[r] < 2)
-          fn(ud, s, i == 1, eids[r], parts[r]);
+        if (parts[r] < 2 && !fn(ud, s, i == 1, eids[r], parts[r]))
+          return CD_OK;
       continue;
     }
     sqlite3_stmt *q = s->by_key;
     sqlite3_reset(q);
     sqlite3_bind_text(q, 1, key, (int)klen, SQLITE_TRANSIENT);
     sqlite3_bind_int(q, 2, kind);
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-      fn(ud, s, i == 1, sqlite3_column_int64(q, 0), sqlite3_column_int(q, 1));
+    bool more = true;
+    while (more && (rc = sqlite3_step(q)) == SQLITE_ROW)
+      more = fn(ud, s, i == 1, sqlite3_column_int64(q, 0), sqlite3_column_int(q, 1));
     sqlite3_reset(q);
+    if (!more)
+      return CD_OK;
     if (rc != SQLITE_DONE)
       return cd_error_set(err, CD_ERR_DB, "names database: %s", sqlite3_errmsg(s->db));
   }
@@ -602,24 +614,57 @@ static bool fill_key_hit(names_src *s, cd_names_hit *h, bool house, sqlite3_int6
   return true;
 }
 
-static void collect_row(void *ud, names_src *s, bool house, sqlite3_int64 eid, int part) {
+/* All rows of one key query score alike: once the set is full of better or equal hits,
+ * no later row of the key can enter it (false stops the query). */
+static bool collect_row(void *ud, names_src *s, bool house, sqlite3_int64 eid, int part) {
   collect *c = ud;
+  if (!hit_can_enter(c->hs, c->score))
+    return false;
   if (c->want_part >= 0 ? part != c->want_part : part == CD_PART_GIVEN)
-    return;
-  if (!hit_can_enter(c->hs, c->score)) /* the set is full of better or equal hits */
-    return;
+    return true;
   if (c->gkeys && !given_ok(s, eid, c))
-    return;
+    return true;
   cd_names_hit h;
   if (!fill_key_hit(s, &h, house, eid, part))
-    return;
+    return true;
   h.level = c->level;
   h.score = c->score;
   h.context = c->gkeys != NULL;
   snprintf(h.why, sizeof h.why, "%s", c->why);
   hit_add(c->hs, &h);
+  return true;
 }
 
+
+/* Whether a surname key may belong to an entity that also has one of the given-name keys
+ * at hand (c->gkeys): the pair marks of the filter, in each source that has them. */
+static bool pair_maybe(cd_names *db, const collect *c, const char *key, size_t klen) {
+  names_src *all[2] = {&db->main, &db->house};
+  for (int i = 0; i < 2; i++) {
+    names_src *s = all[i];
+    if (!s->db)
+      continue;
+    if (!s->pairs)
+      return true;
+    for (size_t off = 0; off < c->gkeys_len;) {
+      const char *k = c->gkeys + off;
+      size_t l = strlen(k);
+      off += l + 1;
+      if (l >= 2 && src_filter_has(s, cd_names_pair_hash(k + 1, l - 1, key, klen)))
+        return true;
+    }
+  }
+  return false;
+}
+
+/* One key query of find_levels: a surname confirmed by a given name only when some entity
+ * may have both. */
+static cd_status query_level(cd_names *db, const char *key, size_t klen, int kind, collect *c,
+                             cd_error *err) {
+  if (c->gkeys && !pair_maybe(db, c, key, klen))
+    return CD_OK;
+  return query_key(db, key, klen, kind, c->want_part, collect_row, c, err);
+}
 
 /* Looks text up at fold and ascii level (and skeleton when fuzzy). */
 static cd_status find_levels(cd_names *db, const char *s, size_t n, collect *c, bool fuzzy,
@@ -632,7 +677,7 @@ static cd_status find_levels(cd_names *db, const char *s, size_t n, collect *c, 
   c->score = 1.0 - bonus;
   snprintf(why, sizeof why, "exact variant%s", why_suffix);
   c->why = why;
-  st = query_key(db, db->fold.data, db->fold.len, CD_KEY_FOLD, c->want_part, collect_row, c, err);
+  st = query_level(db, db->fold.data, db->fold.len, CD_KEY_FOLD, c, err);
   if (st || (c->best_only && c->hs->n))
     return st;
   size_t count = 0;
@@ -643,7 +688,7 @@ static cd_status find_levels(cd_names *db, const char *s, size_t n, collect *c, 
   snprintf(why, sizeof why, "transliteration%s", why_suffix);
   for (size_t i = 0, off = 0; i < count && !st; i++) {
     size_t l = strlen(db->ascii.data + off);
-    st = query_key(db, db->ascii.data + off, l, CD_KEY_ASCII, c->want_part, collect_row, c, err);
+    st = query_level(db, db->ascii.data + off, l, CD_KEY_ASCII, c, err);
     off += l + 1;
   }
   if (!st && fuzzy && !(c->best_only && c->hs->n)) {
@@ -652,7 +697,7 @@ static cd_status find_levels(cd_names *db, const char *s, size_t n, collect *c, 
       c->level = CD_MATCH_FUZZY;
       c->score = c->gkeys ? 0.92 : 0.6;
       snprintf(why, sizeof why, "fuzzy%s", why_suffix);
-      st = query_key(db, db->tmp.data, db->tmp.len, CD_KEY_SKEL, c->want_part, collect_row, c, err);
+      st = query_level(db, db->tmp.data, db->tmp.len, CD_KEY_SKEL, c, err);
     }
   }
   return st;

@@ -51,7 +51,12 @@ void cd_names_writer_free(cd_names_writer *w);
  *    (CD_NAMES_MARK_KEY) and of every surname row (CD_NAMES_MARK_SURNAME), so that a key
  *    query runs only when a row may exist;
  *  - given names: (entity, kind, key) of every given-name row (CD_NAMES_MARK_GIVEN), so that
- *    "a given name of this entity" is tested without a query for nearly every candidate.
+ *    "a given name of this entity" is tested without a query for nearly every candidate;
+ *  - given name and surname pairs: (given key, surname key) of every person, any kinds
+ *    (CD_NAMES_MARK_PAIR, cd_names_pair_hash), so that "Given Surname" queries the surname
+ *    only when some entity may have both (a common surname has hundreds of entities at
+ *    1M, nearly none with the given name at hand). Meta 'pair_marks' says the filter has
+ *    them (a database without it queries every surname).
  * About 16 bits per distinct key. Stored as meta 'filter' (format 2), with meta 'filter_id'
  * (cd_names_hash of the filter's bytes).
  *
@@ -76,11 +81,14 @@ enum {
   CD_NAMES_MARK_INFL = 1,
   CD_NAMES_MARK_KEY = 2,
   CD_NAMES_MARK_SURNAME = 3,
-  CD_NAMES_MARK_GIVEN = 4
+  CD_NAMES_MARK_GIVEN = 4,
+  CD_NAMES_MARK_PAIR = 5
 };
 uint64_t cd_names_hash(const char *s, size_t n);
 /* A marked hash: the mark, for CD_NAMES_MARK_GIVEN the entity number, the kind, the key. */
 uint64_t cd_names_mark_hash(int mark, int64_t eid, int kind, const char *s, size_t n);
+/* CD_NAMES_MARK_PAIR: a given-name key and a surname key of one person (kinds left out). */
+uint64_t cd_names_pair_hash(const char *given, size_t gl, const char *surname, size_t sl);
 /* The block of hash h in a filter of nblocks blocks, and the test/set inside a block. */
 uint64_t cd_names_filter_block(uint64_t h, uint64_t nblocks);
 bool cd_names_filter_block_has(const uint8_t *block, uint64_t h);

@@ -865,10 +865,12 @@ static cd_status resolve(cd_names_scanner *s, const char *t, size_t i, size_t le
   free(r->hit.id);
   memset(r, 0, sizeof *r);
   cd_names_query q = {t + sb, se - sb, t, sb, s->lang, true, true};
-  cd_names_hit hits[MAX_HITS];
+  /* the best hit and whether another entity ties with it are all a span needs: two hits
+   * (a full set stops a key query early, and fewer entities are fetched) */
+  cd_names_hit hits[2];
   size_t n = 0, core = q.len;
   bool keep = true;
-  cd_status st = cd_names_find_span(s->db, &q, hits, MAX_HITS, &n, &core, &keep, err);
+  cd_status st = cd_names_find_span(s->db, &q, hits, 2, &n, &core, &keep, err);
   if (st)
     return st;
   if (n == 0 || (hits[0].level == CD_MATCH_FUZZY && !hits[0].context)) {

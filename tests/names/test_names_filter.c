@@ -147,6 +147,22 @@ static void test_filter_has_every_key(void **state) {
   sqlite3_finalize(st);
   assert_true(rows > 40);
   assert_true(given >= 4); /* Jean-Noël, Anna, Petro (Latin and Cyrillic) */
+  /* every (given key, surname key) pair of a person, any kinds */
+  assert_int_equal(sqlite3_prepare_v2(sq,
+                                      "SELECT g.key, s.key FROM keys g JOIN keys s ON "
+                                      "s.eid=g.eid AND s.part=1 WHERE g.part=2",
+                                      -1, &st, NULL),
+                   SQLITE_OK);
+  size_t pairs = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    const char *g = (const char *)sqlite3_column_text(st, 0);
+    const char *k = (const char *)sqlite3_column_text(st, 1);
+    assert_true(HAS(cd_names_pair_hash(g, strlen(g), k, strlen(k))));
+    pairs++;
+  }
+  sqlite3_finalize(st);
+  assert_true(pairs >= 8);
+  assert_false(HAS(cd_names_pair_hash("otto", 4, "kowalczyk", 9)));
   /* and a key no entity has is (almost always) absent: this one is, with this filter */
   assert_false(HAS(cd_names_mark_hash(CD_NAMES_MARK_KEY, 0, CD_KEY_FOLD, "briefing", 8)));
   assert_false(HAS(cd_names_mark_hash(CD_NAMES_MARK_SURNAME, 0, CD_KEY_FOLD, "tastak", 6)));
@@ -285,6 +301,107 @@ static void test_common_skeleton_pruned(void **state) {
   cd_names_free(db);
 }
 
+/* Clears one bit of h's block so that the filter no longer has h. */
+static void filter_drop(uint8_t *f, uint64_t nblocks, uint64_t h) {
+  uint8_t *b = f + cd_names_filter_block(h, nblocks) * CD_NAMES_FILTER_BLOCK;
+  for (int bit = 0; bit < CD_NAMES_FILTER_BLOCK * 8 && cd_names_filter_block_has(b, h); bit++) {
+    if (!(b[bit / 8] & (1u << (bit % 8))))
+      continue;
+    b[bit / 8] &= (uint8_t)~(1u << (bit % 8));
+    if (cd_names_filter_block_has(b, h))
+      b[bit / 8] |= (uint8_t)(1u << (bit % 8));
+  }
+  assert_false(cd_names_filter_block_has(b, h));
+}
+
+/* "Sebastien Lecorne": a surname the dictionary lacks, confirmed by the given name through
+ * the skeleton of Lecornu. The surname is queried only because the filter has the pair
+ * (given key, surname key): without the pair marks (and meta 'pair_marks' saying they are
+ * there) no given-name match is tried; a database without that meta queries anyway. */
+static void test_pair_marks(void **state) {
+  (void)state;
+  char tr[4200], src[4200], path[4200];
+  snprintf(tr, sizeof tr, "%s/translit", cdt_data_dir());
+  snprintf(src, sizeof src, "%s", cdt_tmpfile("pairs.tsv"));
+  snprintf(path, sizeof path, "%s", cdt_tmpfile("pairs.sqlite"));
+  static const char t[] = "id\ttype\ten\tfr\tde\tuk\tru\tvariants\tcontext\n"
+                          "lecornu\tperson\tS\xc3\xa9" "bastien Lecornu\t-\t-\t-\t-\t-\t"
+                          "given=S\xc3\xa9" "bastien\n"
+                          "lecomte\tperson\tHugo Lecomte\t-\t-\t-\t-\t-\tgiven=Hugo\n";
+  cdt_write_file(src, t, sizeof t - 1);
+  remove(path);
+  const char *paths[] = {src};
+  cd_error err;
+  cd_error_clear(&err);
+  assert_int_equal(cd_names_compile(paths, 1, tr, path, &err), CD_OK);
+  char side[4300];
+  snprintf(side, sizeof side, "%s.filter", path);
+  remove(side); /* the blob answers, so that editing it below counts */
+  cd_names_options o;
+  cd_names_options_init(&o);
+  o.db_path = path;
+  o.translit_dir = tr;
+  cd_names *db = NULL;
+  cd_names_hit h[8];
+  assert_int_equal(cd_names_open(&o, &db, &err), CD_OK);
+  assert_int_equal(find(db, "Sebastien Lecorne", true, h, 8), 1);
+  assert_string_equal(h[0].id, "lecornu");
+  assert_true(h[0].context);
+  /* Hugo is no given name of Lecornu: no confirmed match */
+  size_t n = find(db, "Hugo Lecorne", true, h, 8);
+  assert_true(n == 0 || !h[0].context);
+  cd_names_free(db);
+
+  /* take the pairs of Lecornu out of the filter, and only them */
+  sqlite3 *sq = NULL;
+  assert_int_equal(sqlite3_open(path, &sq), SQLITE_OK);
+  sqlite3_stmt *st = NULL;
+  assert_int_equal(sqlite3_prepare_v2(sq, "SELECT value FROM meta WHERE key='filter'", -1, &st,
+                                      NULL),
+                   SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  size_t nbytes = (size_t)sqlite3_column_bytes(st, 0);
+  uint8_t *f = malloc(nbytes);
+  assert_non_null(f);
+  memcpy(f, sqlite3_column_blob(st, 0), nbytes);
+  sqlite3_finalize(st);
+  assert_int_equal(sqlite3_prepare_v2(sq,
+                                      "SELECT g.key, s.key FROM keys g JOIN keys s ON "
+                                      "s.eid=g.eid AND s.part=1 JOIN entities e ON "
+                                      "e.eid=g.eid WHERE g.part=2 AND e.id='lecornu'",
+                                      -1, &st, NULL),
+                   SQLITE_OK);
+  size_t dropped = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    const char *g = (const char *)sqlite3_column_text(st, 0);
+    const char *k = (const char *)sqlite3_column_text(st, 1);
+    filter_drop(f, nbytes / CD_NAMES_FILTER_BLOCK, cd_names_pair_hash(g, strlen(g), k, strlen(k)));
+    dropped++;
+  }
+  sqlite3_finalize(st);
+  assert_true(dropped >= 3);
+  assert_int_equal(sqlite3_prepare_v2(sq, "UPDATE meta SET value=? WHERE key='filter'", -1, &st,
+                                      NULL),
+                   SQLITE_OK);
+  sqlite3_bind_blob(st, 1, f, (int)nbytes, SQLITE_STATIC);
+  assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+  sqlite3_finalize(st);
+  sqlite3_close(sq);
+  free(f);
+  assert_int_equal(cd_names_open(&o, &db, &err), CD_OK);
+  n = find(db, "Sebastien Lecorne", true, h, 8);
+  assert_true(n == 0 || !h[0].context); /* at most the unconfirmed whole-name skeleton */
+  assert_int_equal(find(db, "S\xc3\xa9" "bastien Lecornu", false, h, 8), 1); /* the rest works */
+  cd_names_free(db);
+  /* a database that does not say it has pair marks: the surname is queried as before */
+  snprintf(db_path, sizeof db_path, "%s", path);
+  set_meta("DELETE FROM meta WHERE key='pair_marks'");
+  assert_int_equal(cd_names_open(&o, &db, &err), CD_OK);
+  assert_int_equal(find(db, "Sebastien Lecorne", true, h, 8), 1);
+  assert_true(h[0].context);
+  cd_names_free(db);
+}
+
 static long file_size(const char *path) {
   FILE *f = fopen(path, "rb");
   if (!f)
@@ -371,6 +488,7 @@ int main(void) {
                                      cmocka_unit_test(test_best_only),
                                      cmocka_unit_test(test_other_formats_refused),
                                      cmocka_unit_test(test_sidecar),
-                                     cmocka_unit_test(test_common_skeleton_pruned)};
+                                     cmocka_unit_test(test_common_skeleton_pruned),
+                                     cmocka_unit_test(test_pair_marks)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
