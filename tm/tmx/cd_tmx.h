@@ -10,13 +10,20 @@
  * markup back unchanged.
  *
  * An import is one transaction: a malformed or truncated file gives an error naming the
- * file and line, and the TM is left exactly as it was. */
+ * file and line, and the TM is left exactly as it was.
+ *
+ * A start tag with more than CD_TMX_MAX_ATTRS attributes is refused before libxml2 parses it
+ * (a TMX element has at most some fifteen): libxml2 2.9 checks every attribute of a tag
+ * against all earlier ones, so one element with 100,000 of them would take a minute. The
+ * file is read through zlib (plain or gzip-compressed). */
 #ifndef CD_TMX_H
 #define CD_TMX_H
 
 #include <stdio.h>
 
 #include "cd_tm_store.h"
+
+#define CD_TMX_MAX_ATTRS 1000
 
 typedef struct cd_tmx_import_options {
   /* TMX: which tuv is the source (default: the srclang of <tu> or <header>; needed when it

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <zlib.h>
 
 void cd_tmx_import_options_init(cd_tmx_import_options *o) { memset(o, 0, sizeof *o); }
 
@@ -274,6 +275,122 @@ static cd_status read_tu(reader_ctx *c, xmlNode *tu, cd_error *err) {
   return st;
 }
 
+/* ---- the input: zlib, through a guard against tags with too many attributes ------------- */
+
+/* A small lexer over the raw bytes that knows start tags, quotes, comments, CDATA sections,
+ * processing instructions and declarations well enough to count the '=' of one start tag.
+ * It only guards libxml2 (which parses for real) and stops the read at the first tag with
+ * more than CD_TMX_MAX_ATTRS attributes. */
+enum { G_TEXT, G_LT, G_TAG, G_TAGQ, G_END, G_PI, G_BANG, G_BANG2, G_COMMENT, G_CDATA, G_DECL,
+       G_DECLQ };
+
+typedef struct tmx_input {
+  gzFile gz;
+  int state, quote, run, depth;
+  unsigned long attrs;
+  unsigned long line;   /* 1-based line of the current byte */
+  unsigned long failed; /* line of the refused tag, 0 when none */
+  bool io_error;
+} tmx_input;
+
+static bool guard_byte(tmx_input *in, unsigned char ch) {
+  if (ch == '\n')
+    in->line++;
+  switch (in->state) {
+  case G_TEXT:
+    if (ch == '<')
+      in->state = G_LT;
+    break;
+  case G_LT:
+    in->state = ch == '!' ? G_BANG : ch == '?' ? G_PI : ch == '/' ? G_END : G_TAG;
+    in->attrs = 0;
+    in->run = 0;
+    if (ch == '>')
+      in->state = G_TEXT;
+    break;
+  case G_TAG:
+    if (ch == '"' || ch == '\'') {
+      in->quote = ch;
+      in->state = G_TAGQ;
+    } else if (ch == '=' && ++in->attrs > CD_TMX_MAX_ATTRS) {
+      in->failed = in->line;
+      return false;
+    } else if (ch == '>')
+      in->state = G_TEXT;
+    break;
+  case G_TAGQ:
+    if (ch == in->quote)
+      in->state = G_TAG;
+    break;
+  case G_END:
+    if (ch == '>')
+      in->state = G_TEXT;
+    break;
+  case G_PI: /* ends at "?>" */
+    if (ch == '>' && in->run)
+      in->state = G_TEXT;
+    in->run = ch == '?';
+    break;
+  case G_BANG: /* "<!-": a comment; "<![": CDATA; else a declaration */
+    in->state = ch == '-' ? G_BANG2 : ch == '[' ? G_CDATA : G_DECL;
+    in->depth = 0;
+    in->run = 0;
+    if (ch == '>')
+      in->state = G_TEXT;
+    break;
+  case G_BANG2:
+    in->state = ch == '-' ? G_COMMENT : G_DECL;
+    in->run = 0;
+    break;
+  case G_COMMENT: /* ends at "-->" */
+    if (ch == '>' && in->run >= 2)
+      in->state = G_TEXT;
+    in->run = ch == '-' ? in->run + 1 : 0;
+    break;
+  case G_CDATA: /* ends at "]]>" */
+    if (ch == '>' && in->run >= 2)
+      in->state = G_TEXT;
+    in->run = ch == ']' ? in->run + 1 : 0;
+    break;
+  case G_DECL: /* <!DOCTYPE …[ internal subset ]> */
+    if (ch == '"' || ch == '\'') {
+      in->quote = ch;
+      in->state = G_DECLQ;
+    } else if (ch == '[')
+      in->depth++;
+    else if (ch == ']' && in->depth > 0)
+      in->depth--;
+    else if (ch == '>' && in->depth == 0)
+      in->state = G_TEXT;
+    break;
+  case G_DECLQ:
+    if (ch == in->quote)
+      in->state = G_DECL;
+    break;
+  }
+  return true;
+}
+
+static int input_read(void *ud, char *buf, int len) {
+  tmx_input *in = ud;
+  if (in->failed)
+    return -1;
+  int n = gzread(in->gz, buf, (unsigned)len);
+  if (n < 0) {
+    in->io_error = true;
+    return -1;
+  }
+  for (int i = 0; i < n; i++)
+    if (!guard_byte(in, (unsigned char)buf[i]))
+      return -1;
+  return n;
+}
+
+static int input_close(void *ud) {
+  (void)ud; /* closed by cd_tmx_read, which still reads the guard's verdict */
+  return 0;
+}
+
 static cd_status xml_failure(reader_ctx *c, xmlTextReaderPtr r, cd_error *err) {
   /* Errors inside an entity's replacement text are numbered from the entity's line 1: the
    * reader's position in the file says more. */
@@ -306,14 +423,19 @@ cd_status cd_tmx_read(const char *path, const cd_tmx_import_options *o, cd_tm_un
   c.ud = ud;
   const char *base = strrchr(path, '/');
   c.origin = o->origin ? o->origin : base ? base + 1 : path;
-  FILE *probe = fopen(path, "rb");
-  if (!probe)
-    return cd_error_set(err, CD_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-  fclose(probe);
+  tmx_input in;
+  memset(&in, 0, sizeof in);
+  in.line = 1;
+  errno = 0;
+  if (!(in.gz = gzopen(path, "rb")))
+    return cd_error_set(err, CD_ERR_IO, "%s: cannot open: %s", path,
+                        errno ? strerror(errno) : "out of memory");
   /* NONET only: never NOENT (substitutes entities: XXE) nor DTDLOAD (fetches DTDs). */
-  xmlTextReaderPtr r = xmlReaderForFile(path, NULL, XML_PARSE_NONET);
-  if (!r)
+  xmlTextReaderPtr r = xmlReaderForIO(input_read, input_close, &in, path, NULL, XML_PARSE_NONET);
+  if (!r) {
+    gzclose(in.gz);
     return cd_error_set(err, CD_ERR_IO, "%s: cannot read as XML", path);
+  }
   xmlTextReaderSetStructuredErrorHandler(r, on_xml_error, &c);
   xmlGenericErrorFunc saved_generic = xmlGenericError;
   void *saved_generic_ctx = xmlGenericErrorContext;
@@ -359,11 +481,19 @@ cd_status cd_tmx_read(const char *path, const cd_tmx_import_options *o, cd_tm_un
     }
     ret = xmlTextReaderRead(r);
   }
-  if (!st && (ret < 0 || c.xml_failed))
+  if (!st && in.failed)
+    st = cd_error_set(err, CD_ERR_INPUT,
+                      "%s:%lu: malformed TMX: a start tag with more than %d attributes (refused "
+                      "unparsed)",
+                      path, in.failed, CD_TMX_MAX_ATTRS);
+  else if (!st && in.io_error)
+    st = cd_error_set(err, CD_ERR_IO, "%s: read error: %s", path, gzerror(in.gz, NULL));
+  else if (!st && (ret < 0 || c.xml_failed))
     st = xml_failure(&c, r, err);
   if (!st && !seen_root && !c.stopped)
     st = cd_error_set(err, CD_ERR_INPUT, "%s: empty file, not a TMX", path);
   xmlFreeTextReader(r);
+  gzclose(in.gz);
   xmlSetGenericErrorFunc(saved_generic_ctx, saved_generic);
   cd_buf_free(&c.src_markup);
   cd_buf_free(&c.tgt_markup);
