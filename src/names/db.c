@@ -42,6 +42,7 @@ typedef struct names_src {
   sqlite3_stmt *by_key, *by_skel, *forms, *ctx, *by_id, *prefix, *given_chk;
   sqlite3_stmt *ent;
   ent_ent *ents; /* ENT_CACHE entries, allocated on first use */
+  cd_buf ents_used; /* uint32_t indexes of entries ever filled (freed without a full pass) */
 } names_src;
 
 struct cd_names {
@@ -63,10 +64,15 @@ static void src_close(names_src *s) {
   sqlite3_finalize(s->prefix);
   sqlite3_finalize(s->given_chk);
   sqlite3_finalize(s->ent);
-  if (s->ents)
-    for (size_t i = 0; i < ENT_CACHE; i++)
-      free(s->ents[i].canon);
+  for (size_t off = 0; s->ents && off + sizeof(uint32_t) <= s->ents_used.len;
+       off += sizeof(uint32_t)) {
+    uint32_t i;
+    memcpy(&i, s->ents_used.data + off, sizeof i);
+    free(s->ents[i].canon);
+    s->ents[i].canon = NULL; /* an entry filled twice is listed twice */
+  }
   free(s->ents);
+  cd_buf_free(&s->ents_used);
   if (s->blob)
     sqlite3_blob_close(s->blob);
   s->blob = NULL;
@@ -571,9 +577,12 @@ static void fill_hit(cd_names_hit *h, bool house, sqlite3_stmt *row) {
 static ent_ent *ent_get(names_src *s, sqlite3_int64 eid) {
   if (!s->ents && !(s->ents = calloc(ENT_CACHE, sizeof *s->ents)))
     return NULL;
-  ent_ent *e = &s->ents[((uint64_t)eid * 0x9E3779B97F4A7C15ULL >> 20) % ENT_CACHE];
+  uint32_t slot = (uint32_t)(((uint64_t)eid * 0x9E3779B97F4A7C15ULL >> 20) % ENT_CACHE);
+  ent_ent *e = &s->ents[slot];
   if (e->eid == eid)
     return e;
+  if (!e->eid && !e->canon && cd_buf_append(&s->ents_used, &slot, sizeof slot))
+    return NULL;
   e->eid = 0;
   free(e->canon);
   e->canon = NULL;

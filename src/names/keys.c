@@ -24,6 +24,7 @@ typedef struct memo_ent {
   size_t in_len;
   char *out;
   size_t out_len, count;
+  bool listed; /* its index is in memo_used */
 } memo_ent;
 
 struct cd_names_keyer {
@@ -32,6 +33,7 @@ struct cd_names_keyer {
   UChar *u;
   int32_t ucap;
   memo_ent memo[2][MEMO]; /* 0 ascii keys, 1 skeleton */
+  cd_buf memo_used;       /* uint32_t which * MEMO + slot of entries ever filled */
 };
 
 static memo_ent *memo_find(cd_names_keyer *k, int which, const char *s, size_t n, bool *hit) {
@@ -43,8 +45,14 @@ static memo_ent *memo_find(cd_names_keyer *k, int which, const char *s, size_t n
   if (!*hit) {
     free(e->in);
     free(e->out);
+    bool listed = e->listed;
     memset(e, 0, sizeof *e);
     e->h = h;
+    e->listed = listed;
+    if (!listed) {
+      uint32_t slot = (uint32_t)which * MEMO + (uint32_t)(h % MEMO);
+      e->listed = cd_buf_append(&k->memo_used, &slot, sizeof slot) == CD_OK;
+    }
   }
   return e;
 }
@@ -52,6 +60,8 @@ static memo_ent *memo_find(cd_names_keyer *k, int which, const char *s, size_t n
 /* Stores out (len bytes, NUL-terminated lists allowed) for s; silently skips on no memory. */
 static void memo_store(memo_ent *e, const char *s, size_t n, const char *out, size_t len,
                        size_t count) {
+  if (!e->listed)
+    return; /* could not be listed for freeing: not kept */
   e->in = malloc(n + 1);
   e->out = malloc(len + 1);
   if (!e->in || !e->out) {
@@ -200,11 +210,15 @@ void cd_names_keyer_free(cd_names_keyer *k) {
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
     if (all[i])
       utrans_close(all[i]);
-  for (int w = 0; w < 2; w++)
-    for (size_t i = 0; i < MEMO; i++) {
-      free(k->memo[w][i].in);
-      free(k->memo[w][i].out);
-    }
+  for (size_t off = 0; off + sizeof(uint32_t) <= k->memo_used.len; off += sizeof(uint32_t)) {
+    uint32_t i;
+    memcpy(&i, k->memo_used.data + off, sizeof i);
+    memo_ent *e = &k->memo[i / MEMO][i % MEMO];
+    free(e->in);
+    free(e->out);
+    e->in = e->out = NULL;
+  }
+  cd_buf_free(&k->memo_used);
   free(k->u);
   free(k);
 }

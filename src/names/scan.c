@@ -102,6 +102,8 @@ struct cd_names_scanner {
   word *words;
   size_t cap_words;
   cd_buf key, repl, tmp, tmp2, stems;
+  cd_buf spans_used; /* uint32_t indexes of span slots ever filled: freed at the end
+                        without touching (and faulting in) the untouched rest */
   char **heads; /* compound heads: words that make a place name part of a larger name */
   size_t n_heads;
   char **fem; /* "uk\tська": endings of feminine surname forms */
@@ -853,11 +855,14 @@ static cd_status resolve(cd_names_scanner *s, const char *t, size_t i, size_t le
     h = (h ^ (unsigned char)*l) * 1099511628211ULL;
   span_ent *r = &s->spans[h % SPAN_CACHE];
   size_t ll = strlen(s->lang);
+  uint32_t slot = (uint32_t)(h % SPAN_CACHE);
   if (r->key && r->h == h && r->key_len == se - sb + 1 + ll &&
       memcmp(r->key, t + sb, se - sb) == 0 && memcmp(r->key + (se - sb) + 1, s->lang, ll) == 0) {
     *out = r;
     return CD_OK;
   }
+  if (!r->key && cd_buf_append(&s->spans_used, &slot, sizeof slot))
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   free(r->key);
   free(r->lemma);
   free(r->roles);
@@ -1379,15 +1384,20 @@ void cd_names_scanner_free(cd_names_scanner *s) {
   free(s->particles);
   free(s->words);
   free(s->cache);
-  if (s->spans)
-    for (size_t i = 0; i < SPAN_CACHE; i++) {
-      free(s->spans[i].key);
-      free(s->spans[i].lemma);
-      free(s->spans[i].roles);
-      free(s->spans[i].repl);
-      free(s->spans[i].hit.id);
-    }
+  for (size_t off = 0; s->spans && off + sizeof(uint32_t) <= s->spans_used.len;
+       off += sizeof(uint32_t)) {
+    uint32_t i;
+    memcpy(&i, s->spans_used.data + off, sizeof i);
+    span_ent *r = &s->spans[i];
+    free(r->key);
+    free(r->lemma);
+    free(r->roles);
+    free(r->repl);
+    free(r->hit.id);
+    memset(r, 0, sizeof *r); /* a slot filled twice is listed twice */
+  }
   free(s->spans);
+  cd_buf_free(&s->spans_used);
   cd_buf_free(&s->added);
   cd_buf_free(&s->key);
   cd_buf_free(&s->repl);
