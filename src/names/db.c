@@ -71,7 +71,7 @@ static void src_close(names_src *s) {
     free(s->ents[i].canon);
     s->ents[i].canon = NULL; /* an entry filled twice is listed twice */
   }
-  free(s->ents);
+  cd_big_free(s->ents, ENT_CACHE, sizeof *s->ents);
   cd_buf_free(&s->ents_used);
   if (s->blob)
     sqlite3_blob_close(s->blob);
@@ -575,7 +575,7 @@ static void fill_hit(cd_names_hit *h, bool house, sqlite3_stmt *row) {
 /* The entity columns of eid through the cache; NULL when the row is missing (a key row
  * always has its entity: one transaction writes both) or memory ran out. */
 static ent_ent *ent_get(names_src *s, sqlite3_int64 eid) {
-  if (!s->ents && !(s->ents = calloc(ENT_CACHE, sizeof *s->ents)))
+  if (!s->ents && !(s->ents = cd_big_calloc(ENT_CACHE, sizeof *s->ents)))
     return NULL;
   uint32_t slot = (uint32_t)(((uint64_t)eid * 0x9E3779B97F4A7C15ULL >> 20) % ENT_CACHE);
   ent_ent *e = &s->ents[slot];

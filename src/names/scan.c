@@ -1383,7 +1383,7 @@ void cd_names_scanner_free(cd_names_scanner *s) {
     free(s->particles[i]);
   free(s->particles);
   free(s->words);
-  free(s->cache);
+  cd_big_free(s->cache, CACHE, sizeof *s->cache);
   for (size_t off = 0; s->spans && off + sizeof(uint32_t) <= s->spans_used.len;
        off += sizeof(uint32_t)) {
     uint32_t i;
@@ -1396,7 +1396,7 @@ void cd_names_scanner_free(cd_names_scanner *s) {
     free(r->hit.id);
     memset(r, 0, sizeof *r); /* a slot filled twice is listed twice */
   }
-  free(s->spans);
+  cd_big_free(s->spans, SPAN_CACHE, sizeof *s->spans);
   cd_buf_free(&s->spans_used);
   cd_buf_free(&s->added);
   cd_buf_free(&s->key);
@@ -1445,10 +1445,10 @@ cd_status cd_names_scanner_new(cd_names *db, const cd_names_scan_options *o,
                                cd_names_scanner **out, cd_error *err) {
   *out = NULL;
   cd_names_scanner *s = calloc(1, sizeof *s);
-  if (!s || !(s->cache = calloc(CACHE, sizeof *s->cache)) ||
-      !(s->spans = calloc(SPAN_CACHE, sizeof *s->spans))) {
+  if (!s || !(s->cache = cd_big_calloc(CACHE, sizeof *s->cache)) ||
+      !(s->spans = cd_big_calloc(SPAN_CACHE, sizeof *s->spans))) {
     if (s)
-      free(s->cache);
+      cd_big_free(s->cache, CACHE, sizeof *s->cache);
     free(s);
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   }

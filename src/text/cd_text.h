@@ -67,6 +67,11 @@ int32_t cd_utf8_next(const char *s, size_t len, size_t *i);
 /* Decodes the code point ending before s[*i] and moves *i back; -1 if ill-formed. */
 int32_t cd_utf8_prev(const char *s, size_t *i);
 /* Length of the longest valid UTF-8 prefix of s. */
+/* A zeroed table of n elements of size bytes in its own mapping (huge pages asked for), for
+ * caches of megabytes; NULL when it cannot be had. Freed with the same n and size. */
+void *cd_big_calloc(size_t n, size_t size);
+void cd_big_free(void *p, size_t n, size_t size);
+
 size_t cd_utf8_valid_prefix(const char *s, size_t len);
 bool cd_utf8_is_valid(const char *s, size_t len);
 /* Encodes cp into out (4 bytes at least); returns the number of bytes. */

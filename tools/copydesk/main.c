@@ -1,9 +1,65 @@
 /* copydesk — the command-line program: subcommand dispatch, --help, --version. */
+#include <malloc.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "cli.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define CD_OWN_ALLOCATOR 1 /* ASan's allocator: glibc's malloc tunables do not apply */
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CD_OWN_ALLOCATOR 1
+#endif
+#endif
+
+/* Transparent huge pages for the heap. Dictionaries (hunspell), SQLite's page cache and the
+ * lookup caches fill tens of MB of heap one 4 KB page fault at a time, and where a page fault
+ * is dear (a virtual machine) that is a tenth of a names run. glibc's own switch
+ * (GLIBC_TUNABLES=glibc.malloc.hugetlb=1) is read only at program start; this does the same
+ * from inside: the heap grows by 64 MB of address space at a time (untouched pages cost
+ * nothing), and the heap is marked MADV_HUGEPAGE. Advice only: a kernel with THP off, a
+ * refusal or a missing /proc leave the ordinary heap. Not under AddressSanitizer, whose
+ * allocator has no such heap, nor when GLIBC_TUNABLES says glibc.malloc.hugetlb=0. */
+static void heap_huge_pages(void) {
+#ifndef CD_OWN_ALLOCATOR
+  const char *t = getenv("GLIBC_TUNABLES");
+  if (t && strstr(t, "glibc.malloc.hugetlb=0"))
+    return; /* the user's word: no huge pages for malloc */
+  if (mallopt(M_TOP_PAD, 64 << 20) != 1)
+    return;
+  /* blocks under the mmap threshold until the heap grows (by the pad), then freed */
+  void *blocks[64];
+  int nb = 0;
+  void *end = sbrk(0);
+  while (nb < 64 && sbrk(0) == end && (blocks[nb] = malloc(96 << 10)))
+    nb++;
+  while (nb > 0)
+    free(blocks[--nb]);
+  FILE *f = fopen("/proc/self/maps", "r");
+  if (!f)
+    return;
+  char line[512];
+  uintptr_t lo = 0, hi = 0;
+  while (fgets(line, sizeof line, f))
+    if (strstr(line, "[heap]")) {
+      unsigned long a, b;
+      if (sscanf(line, "%lx-%lx", &a, &b) == 2)
+        lo = a, hi = b;
+      break;
+    }
+  fclose(f);
+  const uintptr_t huge = (uintptr_t)2 << 20;
+  lo = (lo + huge - 1) & ~(huge - 1);
+  if (hi > lo)
+    (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#endif
+}
 
 static const cli_command *const commands[] = {&cli_normalize, &cli_names, &cli_segment,
                                               &cli_align,     &cli_tm,    &cli_check};
@@ -28,6 +84,7 @@ static const cli_command *find(const char *name) {
 }
 
 int main(int argc, char **argv) {
+  heap_huge_pages();
   /* A closed pipe is an ordinary end for a filter: write() reports EPIPE, we stop quietly. */
   signal(SIGPIPE, SIG_IGN);
   /* Past a file-size limit, write() then fails with EFBIG and the temporary output is
