@@ -244,6 +244,29 @@ static void test_other_formats_refused(void **state) {
   expect_refused("corrupt key filter");
 }
 
+/* A names database cut short (a copy that stopped half-way): refused on open, naming the
+ * file, which is left as it was. */
+static void test_truncated_db_refused(void **state) {
+  (void)state;
+  cd_names_free(open_db());
+  char side[4300];
+  snprintf(side, sizeof side, "%s.filter", db_path);
+  remove(side);
+  cd_buf b = CD_BUF_INIT;
+  cdt_read_file(db_path, &b);
+  assert_true(b.len > 8192);
+  cdt_write_file(db_path, b.data, b.len / 2);
+  cd_buf before = CD_BUF_INIT, after = CD_BUF_INIT;
+  cdt_read_file(db_path, &before);
+  expect_refused("names database");
+  cdt_read_file(db_path, &after);
+  assert_int_equal(after.len, before.len);
+  assert_memory_equal(after.data, before.data, before.len);
+  cd_buf_free(&b);
+  cd_buf_free(&before);
+  cd_buf_free(&after);
+}
+
 /* A skeleton that more than CD_NAMES_SKEL_MAX keys share is no fuzzy signal: the compiler
  * drops its rows and marks (so the stage never queries it) and a lookup finds nothing by it,
  * while a rare skeleton still finds its entity. */
@@ -489,6 +512,7 @@ int main(void) {
                                      cmocka_unit_test(test_other_formats_refused),
                                      cmocka_unit_test(test_sidecar),
                                      cmocka_unit_test(test_common_skeleton_pruned),
-                                     cmocka_unit_test(test_pair_marks)};
+                                     cmocka_unit_test(test_pair_marks),
+                                     cmocka_unit_test(test_truncated_db_refused)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

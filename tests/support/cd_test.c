@@ -75,9 +75,11 @@ int cdt_run(const char *const *argv, const char *stdin_data, size_t stdin_len, c
     fail_msg("COPYDESK_BIN is not set (run the tests through ctest)");
   char in_path[4200], out_path[4200], err_path[4200];
   seq++;
-  snprintf(in_path, sizeof in_path, "%s/run%d.in", cdt_tmpdir(), seq);
-  snprintf(out_path, sizeof out_path, "%s/run%d.out", cdt_tmpdir(), seq);
-  snprintf(err_path, sizeof err_path, "%s/run%d.err", cdt_tmpdir(), seq);
+  /* the pid too: forked test processes run commands side by side */
+  int me = (int)getpid();
+  snprintf(in_path, sizeof in_path, "%s/run%d-%d.in", cdt_tmpdir(), me, seq);
+  snprintf(out_path, sizeof out_path, "%s/run%d-%d.out", cdt_tmpdir(), me, seq);
+  snprintf(err_path, sizeof err_path, "%s/run%d-%d.err", cdt_tmpdir(), me, seq);
   cdt_write_file(in_path, stdin_data ? stdin_data : "", stdin_data ? stdin_len : 0);
   size_t argc = 0;
   while (argv[argc])
