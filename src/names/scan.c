@@ -188,13 +188,6 @@ static bool known_in(cd_names_scanner *s, Hunhandle *h, const char *w, size_t n)
   return Hunspell_spell(h, s->tmp.data) != 0;
 }
 
-/* A word in a script written without spaces: two characters are a whole name (王毅). */
-static bool ideographic(const char *w, size_t n) {
-  size_t i = 0;
-  int32_t c = cd_utf8_next(w, n, &i);
-  return c >= 0 && u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC);
-}
-
 static bool has_cyrillic(const char *w, size_t n) {
   for (size_t i = 0; i < n;) {
     int32_t c = cd_utf8_next(w, n, &i);
@@ -204,6 +197,29 @@ static bool has_cyrillic(const char *w, size_t n) {
   }
   return false;
 }
+
+/* Whether the text language's dictionary has the word as written, capital and all: a day,
+ * a month, a people or its language (Sunday, Ukrainian, Slovak). Such a word is no
+ * misspelling of a name, so it is not reported as a near miss of one; it does not keep an
+ * exact or transliteration match from being a name (dictionaries list names too: Leonid,
+ * Vinnitsa). Latin-script texts only. */
+static bool known_as_written(cd_names_scanner *s, const char *w, size_t n) {
+  if (has_cyrillic(w, n))
+    return false;
+  Hunhandle *h = hun_get(s, hun_index(s->lang));
+  if (!h)
+    return false;
+  cd_buf_clear(&s->tmp);
+  return cd_buf_append(&s->tmp, w, n) == CD_OK && Hunspell_spell(h, s->tmp.data) != 0;
+}
+
+/* A word in a script written without spaces: two characters are a whole name (王毅). */
+static bool ideographic(const char *w, size_t n) {
+  size_t i = 0;
+  int32_t c = cd_utf8_next(w, n, &i);
+  return c >= 0 && u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC);
+}
+
 
 /* Whether the German dictionary knows the word as written (nouns are capitalized there). */
 static bool known_noun_de(cd_names_scanner *s, const char *w, size_t n) {
@@ -1172,7 +1188,8 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
         conf = conf < 0.92 ? 0.92 : conf;
         rule = "names.fuzzy+context";
       } else {
-        if (len == 1 && known_common_word(s, t + sb, se - sb)) {
+        if (len == 1 && (known_common_word(s, t + sb, se - sb) ||
+                         known_as_written(s, t + sb, se - sb))) {
           *consumed = true;
           return CD_OK;
         }

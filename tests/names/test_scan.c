@@ -184,6 +184,14 @@ static void test_common_word_negatives(void **state) {
   assert_null(strstr(out.data, "pope-leo-xiv"));
   scan(f, "Charles III spoke. Charles left. Then Iii.", "en", &out);
   assert_string_equal(out.data, "0-11 charles-iii Charles III C names.variant\n");
+  /* a word the dictionary has with its capital (a people, a day, a language) is no near
+   * miss of a name: Ukrainian ~ Ukraine, Sunday ~ Sandu, Slovak ~ Slovakia */
+  scan(f, "Ukrainian troops left on Sunday, Slovak officials said.", "en", &out);
+  assert_string_equal(out.data, "");
+  /* ... while a spelling no dictionary has still is one (reported, not rewritten) */
+  scan(f, "Officials said Lecorne would stay.", "en", &out);
+  assert_non_null(strstr(out.data, "lecornu"));
+  assert_non_null(strstr(out.data, "names.fuzzy"));
   cd_buf_free(&out);
 }
 
