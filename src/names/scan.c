@@ -618,11 +618,10 @@ static void feminine_lemmas(const char *lemma, cd_buf *out, size_t *count) {
     if (n <= el + 2 || memcmp(lemma + n - el, rules[i][0], el) != 0)
       continue;
     char buf[256];
-    if (n - el + strlen(rules[i][1]) >= sizeof buf)
+    int len = snprintf(buf, sizeof buf, "%.*s%s", (int)(n - el), lemma, rules[i][1]);
+    if (len < 0 || (size_t)len >= sizeof buf)
       return;
-    memcpy(buf, lemma, n - el);
-    strcpy(buf + n - el, rules[i][1]);
-    lemma_push(out, count, buf, strlen(buf));
+    lemma_push(out, count, buf, (size_t)len);
     return; /* the longest matching ending decides */
   }
 }
