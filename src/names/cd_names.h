@@ -230,6 +230,8 @@ typedef struct cd_names_mention {
   double confidence;     /* 0..1 */
   const char *rule;      /* names.variant, names.transliteration, names.inflection,
                             names.fuzzy, names.fuzzy+context */
+  const char *why;       /* the evidence, in words ("a role of the person before the
+                            name"); NULL for a mention already in house form */
 } cd_names_mention;
 
 /* Pointers in m are valid during the call only. A non-OK return stops the scan. */

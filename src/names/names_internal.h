@@ -112,4 +112,23 @@ cd_status cd_names_prefix_lemmas(cd_names *db, const char *prefix, size_t plen,
                                  size_t max_key_bytes, cd_names_lemma_fn fn, void *ud,
                                  cd_error *err);
 
+/* ---- the editor's guards (guard.c): text tests behind "may this match be rewritten" ---- */
+
+/* Space-separated words of s[0, n). */
+size_t cd_names_guard_words(const char *s, size_t n);
+/* Two letters or more, all upper-case (CDU, NATO, ЄС, BERLIN). */
+bool cd_names_guard_all_caps(const char *s, size_t n);
+/* Some word of s is all caps (Zaporizhzhia NPP). */
+bool cd_names_guard_has_acronym(const char *s, size_t n);
+/* Replacing span by repl changes the number of words or a word's last letter (a case form
+ * rewritten to another case: Байдена -> Байден). */
+bool cd_names_guard_endings_differ(const char *span, size_t n, const char *repl, size_t repl_len);
+/* Whether s[sb] is inside a quotation ('q', content s[*qb, *qe)) or parentheses ('p') of
+ * the line s[0, n), 0 otherwise. lang picks the German pairing („ “). */
+int cd_names_guard_enclosed(const char *s, size_t n, size_t sb, const char *lang, size_t *qb,
+                            size_t *qe);
+/* span has a letter of the list (UTF-8) that repl lacks. */
+bool cd_names_guard_foreign_letter(const char *span, size_t n, const char *repl, size_t repl_len,
+                                   const char *letters);
+
 #endif

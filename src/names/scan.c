@@ -16,6 +16,7 @@
  * Ukrainian or Russian hunspell dictionary; names missing from it are first added with
  * the declension model word of their entity (context decl_uk= / decl_ru=), found through
  * an indexed prefix query on the fold keys, so that they inflect like their model. */
+#include "cd_protect.h"
 #include "names_internal.h"
 
 #include <hunspell/hunspell.h>
@@ -110,6 +111,19 @@ struct cd_names_scanner {
   size_t n_fem;
   char **particles; /* von, der, bin, al: lower-case words inside a name */
   size_t n_particles, particle_max; /* how many, the longest (bytes) */
+  char **cues; /* "kind\tfolded word" (names/cues.txt): what the words around a match say */
+  size_t n_cues;
+  char **fixed; /* "lang\texpression" (names/fixed.txt): fixed expressions kept as written */
+  size_t n_fixed;
+  char **quals; /* folded regions that make "Place, Region" another place (Athens, Georgia) */
+  size_t n_quals;
+  char *foreign; /* letters of other Latin alphabets (names/foreign-letters.txt), one string */
+  char veto[RING][96]; /* persons ruled out for this document: the text names another
+                          person of that surname in full (Elena Silina, not Evika Siliņa) */
+  size_t veto_n, veto_pos;
+  size_t line_b, line_e; /* the line being scanned, bytes of the text */
+  cd_buf mask;           /* its protected spans (cd_protect_spans), when computed */
+  bool mask_ready;
 };
 
 void cd_names_scan_options_init(cd_names_scan_options *o) {
@@ -477,6 +491,24 @@ static void ring_add(cd_names_scanner *s, const char *id) {
     s->ring_n++;
 }
 
+static bool veto_has(cd_names_scanner *s, const char *id) {
+  for (size_t i = 0; i < s->veto_n; i++)
+    if (strcmp(s->veto[i], id) == 0)
+      return true;
+  return false;
+}
+
+static void veto_add(cd_names_scanner *s, const char *id) {
+  if (veto_has(s, id))
+    return;
+  size_t l = strnlen(id, sizeof s->veto[0] - 1);
+  memcpy(s->veto[s->veto_pos], id, l);
+  s->veto[s->veto_pos][l] = '\0';
+  s->veto_pos = (s->veto_pos + 1) % RING;
+  if (s->veto_n < RING)
+    s->veto_n++;
+}
+
 /* heads are folded when loaded */
 static bool is_head(cd_names_scanner *s, const char *w, size_t n) {
   if (!s->n_heads || cd_names_key_fold(cd_names_get_keyer(s->db), w, n, &s->tmp, NULL))
@@ -841,7 +873,7 @@ typedef struct emit_ctx {
 
 static cd_status emit(cd_names_scanner *s, emit_ctx *ec, const cd_names_hit *h, size_t sb,
                       size_t se, bool is_canon, bool rewrite, double conf, const char *rule,
-                      cd_error *err) {
+                      const char *why, cd_error *err) {
   cd_names_mention m;
   memset(&m, 0, sizeof m);
   m.start = sb;
@@ -854,6 +886,7 @@ static cd_status emit(cd_names_scanner *s, emit_ctx *ec, const cd_names_hit *h, 
   m.rewrite = rewrite && !is_canon;
   m.confidence = conf;
   m.rule = rule;
+  m.why = why;
   return ec->fn(ec->ud, &m, err);
 }
 
@@ -1043,6 +1076,247 @@ static cd_status shares_word(cd_names_scanner *s, const cd_names_hit *h, const c
   return st;
 }
 
+/* ---- the editor's guards: a match an editor would not rewrite ---------------------------- */
+
+/* Whether the folded word w[0, n) is listed under kind in names/cues.txt. */
+static bool cue_has(cd_names_scanner *s, const char *kind, const char *w, size_t n) {
+  if (!s->n_cues || !n || cd_names_key_fold(cd_names_get_keyer(s->db), w, n, &s->tmp, NULL))
+    return false;
+  size_t kl = strlen(kind);
+  for (size_t i = 0; i < s->n_cues; i++) {
+    const char *c = s->cues[i];
+    if (strncmp(c, kind, kl) == 0 && c[kl] == '\t' && strcmp(c + kl + 1, s->tmp.data) == 0)
+      return true;
+  }
+  return false;
+}
+
+/* Whether some word of t[b, e) is listed under kind. */
+static bool cue_in(cd_names_scanner *s, const char *kind, const char *t, size_t b, size_t e) {
+  size_t i = b;
+  while (i < e) {
+    while (i < e) {
+      size_t j = i;
+      int32_t c = cd_utf8_next(t, e, &j);
+      if (c >= 0 && is_word_cp(c))
+        break;
+      i = j;
+    }
+    size_t wb = i;
+    while (i < e) {
+      size_t j = i;
+      int32_t c = cd_utf8_next(t, e, &j);
+      if (c < 0 || !(is_word_cp(c) || is_apos(c)))
+        break;
+      i = j;
+    }
+    if (i > wb && cue_has(s, kind, t + wb, i - wb))
+      return true;
+    if (i == wb)
+      i++;
+  }
+  return false;
+}
+
+/* The word right before words[i], when only spaces (or an initial's dot) part them. */
+static const word *word_before(cd_names_scanner *s, const char *t, size_t i) {
+  return i > 0 && adjacent(t, &s->words[i - 1], &s->words[i]) ? &s->words[i - 1] : NULL;
+}
+
+/* Whether a listed fixed expression of the language (names/fixed.txt) covers a byte of
+ * the span [sb, se) on the current line: "Athens, Georgia", "Chicken Kiev". */
+static bool in_fixed(cd_names_scanner *s, const char *t, size_t sb, size_t se) {
+  size_t ll = strlen(s->lang);
+  for (size_t k = 0; k < s->n_fixed; k++) {
+    const char *f = s->fixed[k], *tab = strchr(f, '\t');
+    if (!tab || !((tab - f == 1 && f[0] == '*') ||
+                  ((size_t)(tab - f) == ll && memcmp(f, s->lang, ll) == 0)))
+      continue;
+    const char *x = tab + 1;
+    size_t xl = strlen(x);
+    for (size_t p = s->line_b; p + xl <= s->line_e; p++) {
+      const char *hit = memmem(t + p, s->line_e - p, x, xl);
+      if (!hit)
+        break;
+      p = (size_t)(hit - t);
+      if (p < se && p + xl > sb)
+        return true;
+    }
+  }
+  return false;
+}
+
+/* "Athens, Georgia", "Paris, Texas": a place followed by a comma and a listed region. */
+static bool qualified_place(cd_names_scanner *s, const char *t, size_t se) {
+  if (se + 2 >= s->line_e || t[se] != ',' || t[se + 1] != ' ' || !s->n_quals)
+    return false;
+  for (size_t k = 0; k < s->n_quals; k++) {
+    const char *q = s->quals[k];
+    size_t ql = strlen(q);
+    if (se + 2 + ql > s->line_e ||
+        cd_names_key_fold(cd_names_get_keyer(s->db), t + se + 2, ql, &s->tmp, NULL) ||
+        strcmp(s->tmp.data, q) != 0)
+      continue;
+    size_t after = se + 2 + ql, j = after;
+    int32_t c = after < s->line_e ? cd_utf8_next(t, s->line_e, &j) : -1;
+    if (c < 0 || !is_word_cp(c))
+      return true;
+  }
+  return false;
+}
+
+/* Part of another name: a brand, a channel, a club, a title or a town elsewhere (class 7
+ * of the editor's rules): "Kyiv 24", "CBS New York", "FC Dynamo", "Public Radio of
+ * Armenia", "Athens, Georgia", listed fixed expressions. */
+static bool inside_other_name(cd_names_scanner *s, const char *t, size_t nw, size_t i, size_t len,
+                              const cd_names_hit *h) {
+  const word *w = s->words;
+  size_t sb = w[i].b, se = w[i + len - 1].e;
+  if (in_fixed(s, t, sb, se))
+    return true;
+  const word *nx = i + len < nw ? &w[i + len] : NULL;
+  if (nx && adjacent(t, &w[i + len - 1], nx) && t[nx->b] >= '0' && t[nx->b] <= '9')
+    return true;
+  const word *pv = word_before(s, t, i);
+  if (pv && (cue_has(s, "lead", t + pv->b, pv->e - pv->b) ||
+             (cd_names_guard_all_caps(t + pv->b, pv->e - pv->b) && !pv->cyr == !w[i].cyr)))
+    return true;
+  if (strcmp(h->type, "person") == 0)
+    return false;
+  if (qualified_place(s, t, se))
+    return true;
+  /* "<Name> of <place>": a capitalized word, not the first of the line, before "of" */
+  if (pv && !pv->cap && cue_has(s, "of", t + pv->b, pv->e - pv->b) && i >= 2 &&
+      adjacent(t, &w[i - 2], pv) && w[i - 2].cap && i - 2 > 0)
+    return true;
+  return false;
+}
+
+/* Whether the quotation [qb, qe) is not in the text's language: two or more lower-case
+ * words of three letters or more, fewer than half of them words of the language. */
+static bool quote_foreign(cd_names_scanner *s, const char *t, size_t qb, size_t qe) {
+  Hunhandle *hh = hun_get(s, hun_index(s->lang));
+  if (!hh)
+    return false;
+  size_t words = 0, known = 0, i = qb;
+  while (i < qe) {
+    size_t b = i;
+    int32_t c = cd_utf8_next(t, qe, &i);
+    if (c < 0 || !u_isalpha(c))
+      continue;
+    bool lower = u_islower(c);
+    size_t e = i, letters = 1;
+    for (;;) {
+      size_t j = e;
+      int32_t d = j < qe ? cd_utf8_next(t, qe, &j) : -1;
+      if (d < 0 || !(u_isalpha(d) || is_apos(d) || d == '-'))
+        break;
+      e = j;
+      letters++;
+    }
+    i = e;
+    if (!lower || letters < 3)
+      continue;
+    words++;
+    cd_buf_clear(&s->tmp);
+    if (!cd_buf_append(&s->tmp, t + b, e - b) && Hunspell_spell(hh, s->tmp.data))
+      known++;
+  }
+  return words >= 2 && known * 2 < words;
+}
+
+enum { GUARD_PASS, GUARD_ACCEPT, GUARD_SKIP };
+
+/* Identity and grammar: may the span be the entity at all, and may it be replaced in this
+ * sentence? GUARD_ACCEPT: the text stands as written (an acronym, an original spelling in
+ * another script, a quotation, a case form); GUARD_SKIP: not a mention of this entity. */
+static int guard_accept(cd_names_scanner *s, const char *t, size_t i, size_t len, bool inflected,
+                        const char **why) {
+  const word *w = s->words;
+  size_t sb = w[i].b, se = w[i + len - 1].e;
+  const char *span = t + sb, *repl = s->repl.data;
+  size_t sl = se - sb, rl = s->repl.len;
+  bool span_cyr = has_cyrillic(span, sl), repl_cyr = has_cyrillic(repl, rl);
+  if (cd_names_guard_has_acronym(span, sl) &&
+      (cd_names_guard_words(repl, rl) > cd_names_guard_words(span, sl) ||
+       (cd_utf8_count(span, sl) <= 3 && cd_utf8_count(repl, rl) != cd_utf8_count(span, sl)) ||
+       (s->lang_cyr && !cd_names_guard_all_caps(repl, rl))))
+    return *why = "an acronym or short form is an accepted form", GUARD_ACCEPT;
+  if (s->lang_cyr && !span_cyr && repl_cyr)
+    return *why = "a Latin-script original in Cyrillic text", GUARD_ACCEPT;
+  size_t qb = 0, qe = 0;
+  int enc = cd_names_guard_enclosed(t + s->line_b, s->line_e - s->line_b, sb - s->line_b, s->lang,
+                                    &qb, &qe);
+  if (enc && !s->lang_cyr && span_cyr && !repl_cyr)
+    return *why = "an original spelling quoted or in parentheses", GUARD_ACCEPT;
+  if (enc == 'q') {
+    qb += s->line_b, qe += s->line_b;
+    if (cd_names_guard_all_caps(t + qb, qe - qb) || quote_foreign(s, t, qb, qe))
+      return *why = "inside a quotation in capitals or in another language", GUARD_ACCEPT;
+    for (size_t k = sb; k < se;) {
+      size_t b = k;
+      int32_t c = cd_utf8_next(t, se, &k);
+      if (c >= 0x80 && u_isalpha(c) && !memmem(repl, rl, t + b, k - b))
+        return *why = "a quoted name with its own diacritics", GUARD_ACCEPT;
+    }
+  }
+  /* (a case form found through its lemma is never rewritten in these languages: the
+   * scanner decided that already) */
+  if (s->lang_cyr && span_cyr && repl_cyr && !inflected &&
+      cd_names_guard_endings_differ(span, sl, repl, rl))
+    return *why = "a case form: the rewrite would change its grammar", GUARD_ACCEPT;
+  return GUARD_PASS;
+}
+
+/* Whether the entity's roles (names context role=) include a word listed under kind. */
+static bool roles_have(cd_names_scanner *s, span_ent *r, const char *kind) {
+  if (!r->roles)
+    return false;
+  for (const char *v = r->roles; *v; v += strlen(v) + 1)
+    if (cue_in(s, kind, v, 0, strlen(v)))
+      return true;
+  return false;
+}
+
+/* Licence and contrary signals (the editor's classes 3, 4 and 12): a bare surname, a
+ * transliteration or a near miss is this entity only when nothing in the text speaks
+ * against it. */
+static int guard_skip(cd_names_scanner *s, span_ent *r, const char *t, size_t nw, size_t i,
+                      size_t len, const cd_names_hit *h, bool role, bool context, bool inflected) {
+  const word *w = s->words;
+  size_t sb = w[i].b, se = w[i + len - 1].e;
+  bool person = strcmp(h->type, "person") == 0;
+  const word *pv = word_before(s, t, i);
+  if (inside_other_name(s, t, nw, i, len, h))
+    return GUARD_SKIP;
+  if (person && !role && veto_has(s, h->id))
+    return GUARD_SKIP;
+  bool bare = person && (h->part == CD_PART_SURNAME || len == 1);
+  if (bare && pv && !role && cue_has(s, "title", t + pv->b, pv->e - pv->b))
+    return GUARD_SKIP; /* Father Lavrov, coach Zelensky */
+  if (bare && !role && cue_in(s, "sport", t, s->line_b, s->line_e) && !roles_have(s, r, "sport"))
+    return GUARD_SKIP;
+  if (h->level == CD_MATCH_EXACT)
+    return GUARD_PASS;
+  if (cue_in(s, "function", t, sb, se))
+    return GUARD_SKIP; /* "And I", "der Mann", "The Ukrainian" */
+  if (s->foreign &&
+      cd_names_guard_foreign_letter(t + sb, se - sb, s->repl.data, s->repl.len, s->foreign))
+    return GUARD_SKIP; /* another language's spelling of its own name */
+  if (pv && person && cue_has(s, "place", t + pv->b, pv->e - pv->b))
+    return GUARD_SKIP; /* "near Silina": a place */
+  if (pv && !person && cue_has(s, "person", t + pv->b, pv->e - pv->b))
+    return GUARD_SKIP;          /* "Mr Lviv" */
+  if (!context && !inflected) { /* case forms have their own test (common_other_lemma) */
+    bool all_common = true;
+    for (size_t j = i; j < i + len && all_common; j++)
+      all_common = known_common_word(s, t + w[j].b, w[j].e - w[j].b);
+    if (all_common)
+      return GUARD_SKIP;
+  }
+  return GUARD_PASS;
+}
+
 /* Handles words[i .. i+len) as a candidate; *consumed when it is a mention (reported) or a
  * deliberate skip. */
 static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t i, size_t len,
@@ -1092,14 +1366,15 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
   if (next_cap && strcmp(s->lang, "de") == 0 && !nx->cyr &&
       !is_head(s, t + nx->b, nx->e - nx->b) && known_noun_de(s, t + nx->b, nx->e - nx->b))
     next_cap = false;
-  bool context = h->context, by_ring = false;
+  bool context = h->context, by_ring = false, role = false;
   /* role word(s) right before, or an earlier full mention */
-  if (!context && (h->part == CD_PART_SURNAME || h->level == CD_MATCH_FUZZY || inflected)) {
+  if (!context &&
+      (h->part == CD_PART_SURNAME || h->level == CD_MATCH_FUZZY || inflected || len == 1)) {
     bool found = false;
     if ((st = role_before(s, r, h, t, sb, &found, err)))
       return st;
     if (found)
-      context = true, prev_cap = false;
+      context = role = true, prev_cap = false;
     else if (ring_has(s, h->id))
       context = by_ring = true;
   }
@@ -1123,6 +1398,13 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
     bool sentence_start = i - 1 == 0 || (w[i - 1].b >= 2 && t[w[i - 1].b - 2] == '.');
     if (!(sentence_start && known_common_word(s, pw, pl))) {
       *consumed = true; /* Leonid Gaidai, Bohdan Khmelnytsky: a different name */
+      /* another person of that surname, named in full: a bare surname later in this
+       * document is not the entity either (Elena Silina ... Silina said) */
+      if (strcmp(h->type, "person") == 0 && h->part == CD_PART_SURNAME &&
+          !w[i - 1].cyr == !w[i].cyr && !known_common_word(s, pw, pl) &&
+          !cue_has(s, "person", pw, pl) && !cue_has(s, "title", pw, pl) &&
+          !cd_names_guard_all_caps(pw, pl))
+        veto_add(s, h->id);
       return CD_OK;
     }
   }
@@ -1263,9 +1545,70 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
     return CD_OK;
   if (conf < s->o.threshold)
     rewrite = false;
+  const char *why = role      ? "a role of the person before the name"
+                    : by_ring ? "the person was named in full earlier in the text"
+                    : context ? "the given name or other words of the name agree"
+                              : NULL;
+  if (!is_canon) {
+    if (guard_skip(s, r, t, nw, i, len, h, role, context, inflected) == GUARD_SKIP)
+      return CD_OK;
+    const char *accept = NULL;
+    if (guard_accept(s, t, i, len, inflected, &accept) == GUARD_ACCEPT) {
+      /* the text stands as written: a mention of the entity in an accepted form */
+      cd_buf_clear(&s->repl);
+      if (cd_buf_append(&s->repl, t + sb, se - sb))
+        return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+      is_canon = true;
+      rewrite = false;
+    }
+    /* a flag must help an editor: only with evidence that this is the entity (context,
+     * or a listed form or transliteration of it); an unsure near miss is left alone */
+    if (!is_canon && !rewrite && !context && h->level == CD_MATCH_FUZZY)
+      return CD_OK;
+    if (!why)
+      why = h->level == CD_MATCH_EXACT      ? "a listed variant of the name"
+            : h->level == CD_MATCH_TRANSLIT ? "another transliteration of the name"
+                                            : "a near miss of the name";
+  }
   if ((is_canon || rewrite) && h->part == CD_PART_FULL && strcmp(h->type, "person") == 0)
     ring_add(s, h->id);
-  return emit(s, ec, h, sb, se, is_canon, rewrite, conf, rule, err);
+  return emit(s, ec, h, sb, se, is_canon, rewrite, conf, rule, why, err);
+}
+
+/* Whether a word lies in a URL, an address, a handle, a hashtag or a placeholder of the
+ * current line (cd_protect.h): no name is matched there. The line's mask is computed when
+ * a candidate first asks. */
+static bool protected_word(cd_names_scanner *s, const char *text, const word *wd) {
+  size_t n = s->line_e - s->line_b;
+  if (!s->mask_ready) {
+    cd_buf_clear(&s->mask);
+    if (cd_buf_reserve(&s->mask, n + 1))
+      return true; /* out of memory: leave the text alone */
+    memset(s->mask.data, 0, n + 1);
+    cd_protect_spans(text + s->line_b, n, (unsigned char *)s->mask.data);
+    s->mask_ready = true;
+  }
+  for (size_t k = wd->b; k < wd->e; k++)
+    if (s->mask.data[k - s->line_b] == CD_PROTECTED)
+      return true;
+  return false;
+}
+
+/* Whether a one-letter word is a letter of a listed dotted abbreviation (cues "dotted":
+ * p.m., U.S.): "10 p.m. Moscow time" has no initial M. before Moscow. */
+static bool in_dotted_abbrev(cd_names_scanner *s, const char *text, const word *wd) {
+  if (wd->e - wd->b != 1 ||
+      (!(wd->b > s->line_b && text[wd->b - 1] == '.') &&
+       !(wd->e + 2 < s->line_e && text[wd->e] == '.' && text[wd->e + 2] == '.')))
+    return false;
+  size_t b = wd->b, e = wd->e;
+  while (b >= s->line_b + 2 && text[b - 1] == '.' && text[b - 2] != ' ' && text[b - 2] != '.')
+    b -= 2;
+  while (e + 2 < s->line_e && text[e] == '.' && text[e + 1] != ' ' && text[e + 1] != '.')
+    e += 2;
+  if (e < s->line_e && text[e] == '.')
+    e++;
+  return cue_has(s, "dotted", text + b, e - b);
 }
 
 cd_status cd_names_scan(cd_names_scanner *s, const char *text, size_t len, const char *lang,
@@ -1292,6 +1635,9 @@ cd_status cd_names_scan(cd_names_scanner *s, const char *text, size_t len, const
     word *w = s->words;
     for (size_t k = 0; k < nw; k++)
       w[k].b += pos, w[k].e += pos;
+    s->line_b = pos;
+    s->line_e = body_end;
+    s->mask_ready = false;
     for (size_t i = 0; i < nw;) {
       /* a name may also start with its particles: "von der Leyen said" */
       bool lead = !w[i].cap && i + 1 < nw && w[i].e - w[i].b <= s->particle_max &&
@@ -1300,7 +1646,7 @@ cd_status cd_names_scan(cd_names_scanner *s, const char *text, size_t len, const
                   (w[i + 1].cap || (is_particle(s, text, w[i + 1].b, w[i + 1].e) &&
                                     adjacent(text, &w[i + 1], &w[i + 2])));
       unsigned m0 = w[i].cap || lead ? word_maybe(s, &w[i], text + w[i].b, w[i].e - w[i].b) : 0;
-      if (!m0) {
+      if (!m0 || protected_word(s, text, &w[i]) || in_dotted_abbrev(s, text, &w[i])) {
         i++;
         continue;
       }
@@ -1324,8 +1670,9 @@ cd_status cd_names_scan(cd_names_scanner *s, const char *text, size_t len, const
           maxlen = q;
           continue;
         }
-        if (nx->e - nx->b > 2 && !((m0 & 2) && nx->cyr) &&
-            !word_maybe(s, nx, text + nx->b, nx->e - nx->b))
+        if ((nx->e - nx->b > 2 && !((m0 & 2) && nx->cyr) &&
+             !word_maybe(s, nx, text + nx->b, nx->e - nx->b)) ||
+            protected_word(s, text, nx))
           break;
         maxlen++;
       }
@@ -1378,10 +1725,18 @@ void cd_names_scanner_set_line(cd_names_scanner *s, uint64_t line) { s->line = l
 void cd_names_scanner_reset(cd_names_scanner *s) {
   s->ring_n = 0;
   s->ring_pos = 0;
+  s->veto_n = 0;
+  s->veto_pos = 0;
   s->line = 0;
 }
 
 /* ---- open / close ------------------------------------------------------------------------- */
+
+static void free_list(char **l, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    free(l[i]);
+  free(l);
+}
 
 void cd_names_scanner_free(cd_names_scanner *s) {
   if (!s)
@@ -1398,6 +1753,11 @@ void cd_names_scanner_free(cd_names_scanner *s) {
   for (size_t i = 0; i < s->n_particles; i++)
     free(s->particles[i]);
   free(s->particles);
+  free_list(s->cues, s->n_cues);
+  free_list(s->fixed, s->n_fixed);
+  free_list(s->quals, s->n_quals);
+  free(s->foreign);
+  cd_buf_free(&s->mask);
   free(s->words);
   cd_big_free(s->cache, CACHE, sizeof *s->cache);
   for (size_t off = 0; s->spans && off + sizeof(uint32_t) <= s->spans_used.len;
@@ -1457,6 +1817,52 @@ static cd_status load_list(const char *dir, const char *file, char ***out, size_
   return st;
 }
 
+/* Folds each entry of a list after its first tab (the whole entry when it has none):
+ * "title\tFather" -> "title\tfather". */
+static cd_status fold_after_tab(cd_names *db, char **l, size_t n, cd_error *err) {
+  cd_names_keyer *k = cd_names_get_keyer(db);
+  cd_buf f = CD_BUF_INIT;
+  cd_status st = CD_OK;
+  for (size_t i = 0; i < n && !st; i++) {
+    char *tab = strchr(l[i], '\t');
+    size_t pre = tab ? (size_t)(tab - l[i]) + 1 : 0;
+    if ((st = cd_names_key_fold(k, l[i] + pre, strlen(l[i] + pre), &f, err)))
+      break;
+    char *p = malloc(pre + f.len + 1);
+    if (!p) {
+      st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+      break;
+    }
+    memcpy(p, l[i], pre);
+    memcpy(p + pre, f.data ? f.data : "", f.len + 1);
+    free(l[i]);
+    l[i] = p;
+  }
+  cd_buf_free(&f);
+  return st;
+}
+
+/* names/foreign-letters.txt: every letter on its lines, as one string ("" when absent). */
+static cd_status load_letters(const char *dir, char **out, cd_error *err) {
+  char **lines = NULL;
+  size_t n = 0;
+  cd_status st = load_list(dir, "foreign-letters.txt", &lines, &n, err);
+  cd_buf all = CD_BUF_INIT;
+  for (size_t i = 0; i < n && !st; i++)
+    for (const char *p = lines[i]; *p && !st; p++)
+      if (*p != ' ' && *p != '\t' && cd_buf_append(&all, p, 1))
+        st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  free_list(lines, n);
+  if (!st && cd_buf_append(&all, "", 1))
+    st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  if (st) {
+    cd_buf_free(&all);
+    return st;
+  }
+  *out = all.data;
+  return CD_OK;
+}
+
 cd_status cd_names_scanner_new(cd_names *db, const cd_names_scan_options *o,
                                cd_names_scanner **out, cd_error *err) {
   *out = NULL;
@@ -1486,6 +1892,18 @@ cd_status cd_names_scanner_new(cd_names *db, const cd_names_scan_options *o,
     for (size_t i = 0; !st && i < s->n_particles; i++)
       if (strlen(s->particles[i]) > s->particle_max)
         s->particle_max = strlen(s->particles[i]);
+    if (!st)
+      st = load_list(s->o.data_dir, "cues.txt", &s->cues, &s->n_cues, err);
+    if (!st)
+      st = load_list(s->o.data_dir, "fixed.txt", &s->fixed, &s->n_fixed, err);
+    if (!st)
+      st = load_list(s->o.data_dir, "qualifiers.txt", &s->quals, &s->n_quals, err);
+    if (!st)
+      st = load_letters(s->o.data_dir, &s->foreign, err);
+    if (!st)
+      st = fold_after_tab(db, s->cues, s->n_cues, err);
+    if (!st)
+      st = fold_after_tab(db, s->quals, s->n_quals, err);
   }
   for (size_t i = 0; i < s->n_heads && !st; i++) {
     char *h = s->heads[i];

@@ -50,6 +50,8 @@ typedef struct cd_change {
   const char *after;
   size_t after_len;
   double confidence;
+  const char *suggestion; /* a flag's candidate form, NULL when none */
+  const char *why;        /* a flag's evidence, NULL when none */
 } cd_change;
 
 typedef cd_status (*cd_read_fn)(void *ud, char *buf, size_t cap, size_t *got, cd_error *err);

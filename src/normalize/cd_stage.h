@@ -23,6 +23,8 @@ typedef struct cd_edit {
   size_t in_start, in_end, out_start, out_end; /* local to the segment */
   const char *rule;                            /* must outlive the call (static or stage-owned) */
   double confidence;
+  size_t note; /* a flag's note: 1 + offset of "suggestion\0why\0" in the rewriter's notes;
+                  0 = none */
 } cd_edit;
 
 typedef struct cd_rewriter {
@@ -32,6 +34,7 @@ typedef struct cd_rewriter {
   cd_buf *out;
   cd_edit *edits;
   size_t n_edits, cap_edits;
+  cd_buf notes; /* the flags' suggestions and reasons of this segment */
 } cd_rewriter;
 
 void cd_rw_begin(cd_rewriter *rw, const char *in, size_t in_len, cd_buf *out);
@@ -43,6 +46,11 @@ cd_status cd_rw_replace(cd_rewriter *rw, size_t start, size_t end, const char *r
 /* Records a flag (an edit whose text is unchanged): in[start, end) is copied as is. */
 cd_status cd_rw_flag(cd_rewriter *rw, size_t start, size_t end, const char *rule,
                      double confidence);
+/* A flag that tells the editor what to consider and why: suggestion (the candidate form)
+ * and why (the evidence) go into the change-log record; either may be NULL. */
+cd_status cd_rw_flag_note(cd_rewriter *rw, size_t start, size_t end, const char *rule,
+                          double confidence, const char *suggestion, size_t suggestion_len,
+                          const char *why);
 /* Copies the rest of the input. */
 cd_status cd_rw_finish(cd_rewriter *rw);
 void cd_rw_free(cd_rewriter *rw);

@@ -97,6 +97,10 @@ cd_status cd_change_to_json(const cd_change *c, cd_buf *out) {
   char conf[32];
   snprintf(conf, sizeof conf, "%.3g", c->confidence);
   json_object_object_add(o, "confidence", json_object_new_double_s(c->confidence, conf));
+  if (c->suggestion)
+    json_object_object_add(o, "suggestion", json_object_new_string(c->suggestion));
+  if (c->why)
+    json_object_object_add(o, "why", json_object_new_string(c->why));
   const char *s = json_object_to_json_string_ext(
       o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
   cd_status st = append_visible_json(out, s);
@@ -255,6 +259,14 @@ static cd_status emit_edits(pipeline *p, stage_rt *rt, const char *in) {
                    .after = cd_buf_at(&rt->out, e->out_start),
                    .after_len = e->out_end - e->out_start,
                    .confidence = e->confidence};
+    if (e->note) {
+      c.suggestion = cd_buf_at(&rt->rw.notes, e->note - 1);
+      c.why = c.suggestion + strlen(c.suggestion) + 1;
+      if (!*c.suggestion)
+        c.suggestion = NULL;
+      if (!*c.why)
+        c.why = NULL;
+    }
     cd_status st = p->change(p->change_ud, &c, p->err);
     if (st)
       return st;

@@ -3,6 +3,7 @@
 #include "cd_stage.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 void cd_rw_begin(cd_rewriter *rw, const char *in, size_t in_len, cd_buf *out) {
   rw->in = in;
@@ -10,6 +11,7 @@ void cd_rw_begin(cd_rewriter *rw, const char *in, size_t in_len, cd_buf *out) {
   rw->pos = 0;
   rw->out = out;
   rw->n_edits = 0;
+  cd_buf_clear(&rw->notes);
 }
 
 cd_status cd_rw_keep(cd_rewriter *rw, size_t upto) {
@@ -44,7 +46,7 @@ cd_status cd_rw_replace(cd_rewriter *rw, size_t start, size_t end, const char *r
   cd_status st = cd_rw_keep(rw, start);
   if (st)
     return st;
-  cd_edit e = {start, end, rw->out->len, 0, rule, confidence};
+  cd_edit e = {start, end, rw->out->len, 0, rule, confidence, 0};
   st = cd_buf_append(rw->out, repl, repl_len);
   if (st)
     return st;
@@ -60,10 +62,25 @@ cd_status cd_rw_flag(cd_rewriter *rw, size_t start, size_t end, const char *rule
   return cd_rw_replace(rw, start, end, rw->in + start, end - start, rule, confidence);
 }
 
+cd_status cd_rw_flag_note(cd_rewriter *rw, size_t start, size_t end, const char *rule,
+                          double confidence, const char *suggestion, size_t suggestion_len,
+                          const char *why) {
+  size_t at = rw->notes.len;
+  const char *w = why ? why : "";
+  if (cd_buf_append(&rw->notes, suggestion ? suggestion : "", suggestion ? suggestion_len : 0) ||
+      cd_buf_append(&rw->notes, "", 1) || cd_buf_append(&rw->notes, w, strlen(w) + 1))
+    return CD_ERR_NOMEM;
+  cd_status st = cd_rw_flag(rw, start, end, rule, confidence);
+  if (!st)
+    rw->edits[rw->n_edits - 1].note = at + 1;
+  return st;
+}
+
 cd_status cd_rw_finish(cd_rewriter *rw) { return cd_rw_keep(rw, rw->in_len); }
 
 void cd_rw_free(cd_rewriter *rw) {
   free(rw->edits);
   rw->edits = NULL;
+  cd_buf_free(&rw->notes);
   rw->n_edits = rw->cap_edits = 0;
 }

@@ -41,7 +41,8 @@ static cd_status on_mention(void *ud, const cd_names_mention *m, cd_error *err) 
     return cd_rw_replace(c->rw, m->start, m->end, m->canonical, m->canonical_len, m->rule,
                          m->confidence);
   double conf = m->confidence < c->s->threshold ? m->confidence : c->s->threshold - 0.01;
-  return cd_rw_flag(c->rw, m->start, m->end, m->rule, conf);
+  return cd_rw_flag_note(c->rw, m->start, m->end, m->rule, conf, m->canonical, m->canonical_len,
+                         m->why);
 }
 
 static cd_status names_process(void *state, const cd_segment *seg, cd_rewriter *rw,

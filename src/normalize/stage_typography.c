@@ -11,8 +11,8 @@
  * already edited bytes, so rules never fight), apply (edits sorted and written through the
  * rewriter, one change record each). A line without any byte the rules care about is passed
  * through after one scan. */
+#include "cd_protect.h"
 #include "cd_stage.h"
-#include "typography_protect.h"
 #include "typography_style.h"
 
 #include <stdio.h>
@@ -899,7 +899,7 @@ static cd_status typography_process(void *state, const cd_segment *seg, cd_rewri
   memset(st->mask, 0, c.n);
   st->n_edits = 0;
   cd_buf_clear(&st->repl);
-  cd_typo_protect(c.s, c.n, st->mask);
+  cd_protect_spans(c.s, c.n, st->mask);
   quotes_pass(&c);
   if (!c.status)
     main_pass(&c);

@@ -1,10 +1,13 @@
-/* Protected spans for the typography stage: URLs, e-mail addresses, file paths, `code`.
+/* Protected spans: URLs, e-mail addresses, domain names, file paths, `code`, @handles,
+ * #hashtags, placeholders and markup (cd_protect.h).
  *
  * These are recognised by their ASCII shape only (a scheme and "://", "www.", an '@' with a
  * dotted domain, a leading '/' or drive letter); a false positive costs nothing but a missed
  * typographic fix, while a false negative would corrupt an address, so the shapes are
  * generous. Sentence punctuation glued to the end of a URL stays outside the span. */
-#include "typography_protect.h"
+#include "cd_protect.h"
+
+#include <stdlib.h>
 
 #include <stdbool.h>
 #include <string.h>
@@ -17,7 +20,7 @@ static bool is_space(unsigned char c) { return c == ' ' || c == '\t'; }
 
 static void mark(unsigned char *mask, size_t a, size_t b) {
   if (b > a)
-    memset(mask + a, CD_TYPO_MASK_PROTECTED, b - a);
+    memset(mask + a, CD_PROTECTED, b - a);
 }
 
 /* The end of a URL-like span starting in a token ending at `end`: trailing sentence
@@ -48,6 +51,47 @@ static size_t trim_end(const char *s, size_t start, size_t end) {
 static bool starts_with(const char *s, size_t n, const char *lit) {
   size_t l = strlen(lit);
   return n >= l && memcmp(s, lit, l) == 0;
+}
+
+static size_t utf8_len(unsigned char c) {
+  return c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+}
+
+/* A character of a handle or hashtag: an ASCII letter, digit or '_', or any non-ASCII
+ * character (letters of other scripts; the token ends at a space anyway). */
+static bool handle_char(const char *p, size_t n) {
+  unsigned char c = (unsigned char)p[0];
+  if (c >= 0x80)
+    return n >= utf8_len(c) && !(c == 0xC2 && n > 1 && (unsigned char)p[1] == 0xBB) &&
+           !(c == 0xE2 && n > 2 && (unsigned char)p[1] == 0x80);
+  return is_ascii_alnum(c) || c == '_';
+}
+
+static bool is_lower(unsigned char c) { return c >= 'a' && c <= 'z'; }
+
+/* A bare domain name: labels of ASCII letters, digits and hyphens, the first of two
+ * characters or more, joined by dots, ending in a top-level label of 2-6 lower-case
+ * letters (site.tv, example.com.ua, matchtv.ru; not U.S., e.g., 3.5 or "end.The"). */
+static bool bare_domain(const char *tok, size_t n) {
+  size_t i = 0, label = 0, labels = 0, last = 0;
+  bool last_lower = true;
+  for (; i <= n; i++) {
+    unsigned char c = i < n ? (unsigned char)tok[i] : '.';
+    if (is_ascii_alnum(c) || (c == '-' && label > 0)) {
+      label++;
+      last_lower = last_lower && is_lower(c);
+      continue;
+    }
+    if (c != '.' || label == 0 || (labels == 0 && label < 2))
+      return false;
+    labels++;
+    last = label;
+    if (i < n) {
+      label = 0;
+      last_lower = true;
+    }
+  }
+  return labels >= 2 && last >= 2 && last <= 6 && last_lower;
 }
 
 static void protect_token(const char *s, size_t a, size_t b, unsigned char *mask) {
@@ -113,6 +157,20 @@ static void protect_token(const char *s, size_t a, size_t b, unsigned char *mask
       return;
     }
   }
+  /* @handle, #hashtag (any letters: #Україна), #PLACEHOLDER# */
+  if ((tok[0] == '@' || tok[0] == '#') && n >= 2 && handle_char(tok + 1, n - 1)) {
+    size_t e = 1;
+    while (e < n && handle_char(tok + e, n - e))
+      e += utf8_len((unsigned char)tok[e]);
+    if (tok[0] == '#' && e < n && tok[e] == '#')
+      e++;
+    mark(mask, t, t + e);
+    return;
+  }
+  if (bare_domain(tok, trim_end(s, t, b) - t)) {
+    mark(mask, t, trim_end(s, t, b));
+    return;
+  }
   /* domain.tld/path without a scheme */
   const char *slash = memchr(tok, '/', n);
   if (slash && slash > tok) {
@@ -126,7 +184,74 @@ static void protect_token(const char *s, size_t a, size_t b, unsigned char *mask
   }
 }
 
-void cd_typo_protect(const char *s, size_t n, unsigned char *mask) {
+/* The end (exclusive) of a placeholder or tag starting at s[a], or 0: {{name}}, [[link]],
+ * [PERSON5] (capitals, digits and '_' in brackets), <b> </p> <br/> (a tag name after '<'),
+ * %s %d %1$s (printf conversions). */
+static size_t placeholder_end(const char *s, size_t n, size_t a) {
+  const char *close = NULL;
+  if (a + 1 < n && ((s[a] == '{' && s[a + 1] == '{') || (s[a] == '[' && s[a + 1] == '['))) {
+    const char *want = s[a] == '{' ? "}}" : "]]";
+    for (size_t i = a + 2; i + 1 < n; i++)
+      if (s[i] == want[0] && s[i + 1] == want[1])
+        return i + 2;
+    return 0;
+  }
+  if (s[a] == '[') {
+    size_t i = a + 1;
+    while (i < n && ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+      i++;
+    return i > a + 1 && i < n && s[i] == ']' ? i + 1 : 0;
+  }
+  if (s[a] == '<') {
+    size_t i = a + 1 + (a + 1 < n && s[a + 1] == '/');
+    if (i >= n || !((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
+      return 0;
+    close = memchr(s + i, '>', n - i);
+    return close && !memchr(s + i, '<', (size_t)(close - s) - i) ? (size_t)(close - s) + 1 : 0;
+  }
+  if (s[a] == '%' && a + 1 < n) {
+    size_t i = a + 1;
+    while (i < n && s[i] >= '0' && s[i] <= '9')
+      i++;
+    if (i > a + 1 && i < n && s[i] == '$')
+      i++;
+    return i < n && strchr("sdiufxc", s[i]) && s[i] &&
+                   (i + 1 >= n || !is_ascii_alnum((unsigned char)s[i + 1]))
+               ? i + 1
+               : 0;
+  }
+  return 0;
+}
+
+bool cd_protect_overlaps(const char *s, size_t n, size_t a, size_t b) {
+  if (n == 0 || a >= b)
+    return false;
+  unsigned char stack[512];
+  unsigned char *mask = n <= sizeof stack ? stack : calloc(n, 1);
+  if (!mask)
+    return true; /* out of memory: the safe answer leaves the text alone */
+  if (mask == stack)
+    memset(mask, 0, n);
+  cd_protect_spans(s, n, mask);
+  bool hit = false;
+  for (size_t i = a; i < b && i < n && !hit; i++)
+    hit = mask[i] == CD_PROTECTED;
+  if (mask != stack)
+    free(mask);
+  return hit;
+}
+
+void cd_protect_spans(const char *s, size_t n, unsigned char *mask) {
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    if (c != '{' && c != '[' && c != '<' && c != '%')
+      continue;
+    size_t e = placeholder_end(s, n, i);
+    if (e) {
+      mark(mask, i, e);
+      i = e - 1;
+    }
+  }
   /* `code` spans, paired within the line */
   const char *p = memchr(s, '`', n);
   while (p) {
@@ -147,7 +272,7 @@ void cd_typo_protect(const char *s, size_t n, unsigned char *mask) {
     bool interesting = false;
     while (i < n && !is_space((unsigned char)s[i])) {
       char c = s[i];
-      if (c == ':' || c == '@' || c == '/' || c == '\\' || c == 'w')
+      if (c == ':' || c == '@' || c == '/' || c == '\\' || c == 'w' || c == '#' || c == '.')
         interesting = true;
       i++;
     }
