@@ -57,10 +57,11 @@ typedef cd_status (*cd_mention_fn)(void *ud, const char *text, size_t len, const
                                    cd_mention_emit emit, void *ctx, cd_error *err);
 
 typedef struct cd_check_options {
-  const char *data_dir;     /* dicts (check/doubled-ok.tsv, langid/); may be NULL */
+  const char *data_dir;     /* dicts (check/, names/particles.txt, langid/); may be NULL */
   cd_mention_fn mentions;   /* NULL: the names.* checks are skipped */
   void *mentions_ud;
   const char *glossary;     /* glossary TSV path, or NULL */
+  const char *hunspell_dir; /* stems for glossary terms; NULL: /usr/share/hunspell */
 } cd_check_options;
 
 void cd_check_options_init(cd_check_options *o);

@@ -10,6 +10,7 @@
 #include <unicode/ucasemap.h>
 
 #include "cd_lang.h"
+#include "cd_stem.h"
 #include "cd_strmap.h"
 
 static const cd_check_info registry[] = {
@@ -84,11 +85,26 @@ typedef struct group {
   size_t n, cap;
 } group;
 
+/* A text cut into words, for comparing terms word by word: per word, its folded form
+ * followed by its folded stems, each NUL-terminated, in buf. Built on first use. */
+typedef struct word_info {
+  size_t off;    /* of the folded form in buf; the stems follow it */
+  size_t nstems; /* how many */
+} word_info;
+
+typedef struct word_list {
+  cd_buf buf;
+  word_info *w;
+  size_t n, cap;
+  bool ready;
+} word_list;
+
 typedef struct glossary_entry {
   char *src, *tgt;         /* as written */
-  char *src_key, *tgt_key; /* folded */
+  char *src_key, *tgt_key; /* folded, apostrophes unified */
   char src_lang[16], tgt_lang[16];
   char *note;
+  word_list src_words, tgt_words; /* the terms' words and stems */
 } glossary_entry;
 
 typedef struct name_use {
@@ -115,6 +131,8 @@ struct cd_checker {
   size_t nf, capf;
   cd_strmap *doubled_ok; /* "lang\tword" */
   cd_strmap *quote_pairs; /* lang → "open close open close ..." */
+  cd_strmap *name_words;  /* lower-case words inside names: particles, "of" */
+  cd_stemmer *stem;
   glossary_entry *gl;
   size_t ngl;
   occurrence *occ;
@@ -174,6 +192,35 @@ static cd_status fold_key(cd_checker *c, const char *s, size_t n, cd_buf *out) {
 nomem:
   cd_buf_free(&tmp);
   return CD_ERR_NOMEM;
+}
+
+/* Writes every apostrophe-like mark (’ ʼ ‘) as ', in place: glossaries and translators
+ * use them interchangeably inside words (перемир'я, перемир’я, перемирʼя). */
+static void unify_apostrophes(cd_buf *b) {
+  size_t o = 0;
+  for (size_t i = 0; i < b->len;) {
+    const unsigned char *u = (const unsigned char *)b->data + i;
+    size_t k = b->len - i;
+    bool three = k >= 3 && u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0x98 || u[2] == 0x99);
+    bool two = k >= 2 && u[0] == 0xCA && u[1] == 0xBC;
+    if (three || two) {
+      b->data[o++] = '\'';
+      i += three ? 3 : 2;
+    } else {
+      b->data[o++] = b->data[i++];
+    }
+  }
+  b->len = o;
+  if (b->data)
+    b->data[o] = '\0';
+}
+
+/* fold_key, then apostrophes unified: the key glossary terms are compared on. */
+static cd_status term_key(cd_checker *c, const char *s, size_t n, cd_buf *out) {
+  cd_status st = fold_key(c, s, n, out);
+  if (!st)
+    unify_apostrophes(out);
+  return st;
 }
 
 /* ---- data files ---------------------------------------------------------------------- */
@@ -250,6 +297,14 @@ static cd_status quotes_row(cd_checker *c, char **fields, size_t n, const char *
   return CD_OK;
 }
 
+static cd_status name_word_row(cd_checker *c, char **fields, size_t n, const char *path,
+                               size_t line, cd_error *err) {
+  (void)n;
+  if (!cd_strmap_slot(c->name_words, fields[0], strlen(fields[0]), NULL))
+    return cd_error_set(err, CD_ERR_NOMEM, "%s:%zu: out of memory", path, line);
+  return CD_OK;
+}
+
 static cd_status glossary_row(cd_checker *c, char **fields, size_t n, const char *path,
                               size_t line, cd_error *err) {
   if (n < 3 || !*fields[0] || !*fields[1])
@@ -272,9 +327,9 @@ static cd_status glossary_row(cd_checker *c, char **fields, size_t n, const char
   e->tgt = strdup(fields[1]);
   e->note = strdup(n > 3 ? fields[3] : "");
   cd_buf k = CD_BUF_INIT;
-  fold_key(c, fields[0], strlen(fields[0]), &k);
+  term_key(c, fields[0], strlen(fields[0]), &k);
   e->src_key = dupn(cd_buf_at(&k, 0), k.len);
-  fold_key(c, fields[1], strlen(fields[1]), &k);
+  term_key(c, fields[1], strlen(fields[1]), &k);
   e->tgt_key = dupn(cd_buf_at(&k, 0), k.len);
   cd_buf_free(&k);
   c->ngl++;
@@ -284,6 +339,24 @@ static cd_status glossary_row(cd_checker *c, char **fields, size_t n, const char
 }
 
 /* ---- construction -------------------------------------------------------------------- */
+
+/* The optional data files; the name particles are the names stage's own list. */
+static cd_status load_data(cd_checker *c, const char *dir, cd_error *err) {
+  static const struct {
+    const char *file;
+    tsv_cb cb;
+  } files[] = {{"check/doubled-ok.tsv", doubled_row},
+               {"check/quotes.tsv", quotes_row},
+               {"names/particles.txt", name_word_row},
+               {"check/name-words.txt", name_word_row}};
+  cd_status st = CD_OK;
+  for (size_t i = 0; dir && i < sizeof files / sizeof files[0] && !st; i++) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, files[i].file);
+    st = read_tsv(c, path, false, files[i].cb, err);
+  }
+  return st;
+}
 
 cd_status cd_checker_new(const cd_check_options *opts, cd_checker **out, cd_error *err) {
   cd_checker *c = calloc(1, sizeof *c);
@@ -296,22 +369,23 @@ cd_status cd_checker_new(const cd_check_options *opts, cd_checker **out, cd_erro
   c->fold = ucasemap_open("", U_FOLD_CASE_DEFAULT, &ec);
   c->doubled_ok = cd_strmap_new();
   c->quote_pairs = cd_strmap_new();
+  c->name_words = cd_strmap_new();
   c->by_source = cd_strmap_new();
   c->by_target = cd_strmap_new();
   c->name_forms = cd_strmap_new();
   c->name_entities = cd_strmap_new();
   cd_status st = CD_OK;
-  if (U_FAILURE(ec) || !c->doubled_ok || !c->quote_pairs || !c->by_source || !c->by_target ||
-      !c->name_forms || !c->name_entities)
+  if (U_FAILURE(ec) || !c->doubled_ok || !c->quote_pairs || !c->name_words || !c->by_source ||
+      !c->by_target || !c->name_forms || !c->name_entities)
     st = cd_error_set(err, CD_ERR_NOMEM, "cannot set up the checker");
-  if (!st && opts->data_dir) {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/check/doubled-ok.tsv", opts->data_dir);
-    st = read_tsv(c, path, false, doubled_row, err);
-    if (!st) {
-      snprintf(path, sizeof path, "%s/check/quotes.tsv", opts->data_dir);
-      st = read_tsv(c, path, false, quotes_row, err);
-    }
+  if (!st)
+    st = load_data(c, opts->data_dir, err);
+  if (!st) {
+    cd_stem_options so;
+    cd_stem_options_init(&so);
+    if (opts->hunspell_dir)
+      so.hunspell_dir = opts->hunspell_dir;
+    st = cd_stemmer_new(&so, &c->stem, err);
   }
   if (!st && opts->glossary)
     st = read_tsv(c, opts->glossary, true, glossary_row, err);
@@ -323,6 +397,12 @@ cd_status cd_checker_new(const cd_check_options *opts, cd_checker **out, cd_erro
   }
   *out = c;
   return CD_OK;
+}
+
+static void word_list_free(word_list *l) {
+  cd_buf_free(&l->buf);
+  free(l->w);
+  memset(l, 0, sizeof *l);
 }
 
 static void free_group_map(cd_strmap *m) {
@@ -374,6 +454,8 @@ void cd_checker_free(cd_checker *c) {
     free(c->gl[i].src_key);
     free(c->gl[i].tgt_key);
     free(c->gl[i].note);
+    word_list_free(&c->gl[i].src_words);
+    word_list_free(&c->gl[i].tgt_words);
   }
   free(c->gl);
   for (size_t i = 0; i < c->nocc; i++) {
@@ -389,6 +471,8 @@ void cd_checker_free(cd_checker *c) {
   }
   free(c->locs);
   cd_strmap_free(c->doubled_ok);
+  cd_strmap_free(c->name_words);
+  cd_stemmer_free(c->stem);
   free_values(c->quote_pairs);
   free_group_map(c->by_source);
   free_group_map(c->by_target);
@@ -927,13 +1011,84 @@ static bool same_primary(const char *a, const char *b) {
   return (a[i] == '\0' || a[i] == '-') && (b[i] == '\0' || b[i] == '-');
 }
 
+/* A name copied as is has few capitalized words: a person, a title, a team, a dateline.
+ * Five or more all-capitalized words are more often an English headline left untranslated
+ * ("Russia Says Peace Talks Will Resume"), which is worth an editor's look. */
+#define NAME_MAX_CAPITALIZED 4
+
+typedef enum { TOK_NONE, TOK_CAPITALIZED, TOK_PARTICLE, TOK_OTHER } token_kind;
+
+/* Whether s[b, e) (lower case) is a listed word that stands inside names ("of", "von"). */
+static bool is_name_word(const cd_checker *c, const char *s, size_t b, size_t e) {
+  return e > b && cd_strmap_contains(c->name_words, s + b, e - b);
+}
+
+/* The kind of one space-separated token: no letters (a number, a dash), a capitalized word
+ * (Bakhmut, BBC, Co-operation, el-Sisi after its particle), a name particle, or a word in
+ * lower case or of a script without case. */
+static token_kind token_kind_of(const cd_checker *c, const char *s, size_t b, size_t e) {
+  size_t i = b, first = e;
+  int32_t cp = -1;
+  while (i < e && first == e) {
+    size_t at = i;
+    cp = cd_utf8_next(s, e, &i);
+    if (cp >= 0 && u_isalpha(cp))
+      first = at;
+  }
+  if (first == e)
+    return TOK_NONE;
+  if (u_isupper(cp) || u_istitle(cp))
+    return TOK_CAPITALIZED;
+  if (!u_islower(cp))
+    return TOK_OTHER;
+  size_t end = first;
+  while (end < e) {
+    size_t k = end;
+    if (!is_word_cp(cd_utf8_next(s, e, &k)))
+      break;
+    end = k;
+  }
+  if (!is_name_word(c, s, first, end))
+    return TOK_OTHER;
+  /* a particle hyphened to the name it starts: "el-Sisi", "al-Assad" */
+  if (end + 1 < e && s[end] == '-') {
+    size_t k = end + 1;
+    int32_t next = cd_utf8_next(s, e, &k);
+    return next >= 0 && (u_isupper(next) || u_istitle(next)) ? TOK_CAPITALIZED : TOK_OTHER;
+  }
+  return TOK_PARTICLE;
+}
+
+/* Whether the segment is only names, numbers or a title, which are often left in their
+ * language on purpose ("Volodymyr Zelenskyy", "Die Zeit", "Bakhmut, 12 May", "Bank of
+ * England", "Ursula von der Leyen"): every word capitalized but for name particles, which
+ * are no more than the capitalized words, and at most NAME_MAX_CAPITALIZED of those. */
+static bool name_like_segment(const cd_checker *c, const char *s, size_t n) {
+  size_t caps = 0, particles = 0;
+  for (size_t i = 0; i < n;) {
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+      i++;
+    size_t b = i;
+    while (i < n && s[i] != ' ' && s[i] != '\t')
+      i++;
+    switch (b < i ? token_kind_of(c, s, b, i) : TOK_NONE) {
+    case TOK_NONE: break;
+    case TOK_CAPITALIZED: caps++; break;
+    case TOK_PARTICLE: particles++; break;
+    case TOK_OTHER: return false;
+    }
+  }
+  return caps > 0 && caps >= particles && caps <= NAME_MAX_CAPITALIZED;
+}
+
 static cd_status check_untranslated(cd_checker *c, const cd_check_pair *p, const where *w,
                                     const char *skey, const char *tkey) {
   if (c->level[K_UNTRANSLATED] == CD_SEV_OFF || same_primary(p->src_lang, p->tgt_lang))
     return CD_OK;
   /* a name, an acronym or a one-word caption is often the same in both languages */
   size_t letters = count_letters(p->target, p->target_len);
-  if (letters < 4 || !memchr(tkey, ' ', strlen(tkey)))
+  if (letters < 4 || !memchr(tkey, ' ', strlen(tkey)) ||
+      name_like_segment(c, p->target, p->target_len))
     return CD_OK;
   if (strcmp(skey, tkey) == 0)
     return add_finding(c, K_UNTRANSLATED, w->file, w->line, p->target, p->target_len, 0,
@@ -977,24 +1132,201 @@ static bool contains_term(const char *text, const char *term) {
   return false;
 }
 
-static cd_status check_glossary(cd_checker *c, const cd_check_pair *p, const where *w,
-                                const char *skey, const char *tkey) {
-  if (c->level[K_GLOSSARY] == CD_SEV_OFF)
+/* ---- glossary terms, word by word on stems ------------------------------------------- */
+
+static bool is_apostrophe(int32_t cp) {
+  return cp == '\'' || cp == 0x2019 || cp == 0x02BC || cp == 0x2018;
+}
+
+static bool is_term_cp(int32_t cp) { return is_word_cp(cp) || (cp >= 0 && u_isdigit(cp)); }
+
+/* The next word of s from *i: letters and digits, with an apostrophe inside a word kept in
+ * it (перемир’я, aujourd'hui); a hyphen separates words. False when there is none. */
+static bool next_word(const char *s, size_t n, size_t *i, size_t *ws, size_t *we) {
+  while (*i < n) {
+    size_t j = *i;
+    if (is_term_cp(cd_utf8_next(s, n, &j)))
+      break;
+    *i = j;
+  }
+  if (*i >= n)
+    return false;
+  *ws = *i;
+  size_t j = *i;
+  while (j < n) {
+    size_t k = j;
+    int32_t cp = cd_utf8_next(s, n, &k);
+    size_t k2 = k;
+    if (is_apostrophe(cp) && k < n && is_term_cp(cd_utf8_next(s, n, &k2)))
+      k = k2;
+    else if (!is_term_cp(cp))
+      break;
+    j = k;
+  }
+  *i = *we = j;
+  return true;
+}
+
+/* Appends the folded key of s[0, n) and its NUL to l->buf. */
+static cd_status append_key(cd_checker *c, word_list *l, const char *s, size_t n, cd_buf *tmp) {
+  cd_status st = term_key(c, s, n, tmp);
+  return st ? st : cd_buf_append(&l->buf, cd_buf_at(tmp, 0), tmp->len + 1);
+}
+
+/* Adds one word with its folded stems in lang. */
+static cd_status add_word(cd_checker *c, word_list *l, const char *lang, const char *w, size_t n,
+                          cd_buf *stems, cd_buf *tmp, cd_error *err) {
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? l->cap * 2 : 16;
+    word_info *p = realloc(l->w, cap * sizeof *p);
+    if (!p)
+      return CD_ERR_NOMEM;
+    l->w = p;
+    l->cap = cap;
+  }
+  word_info *wi = &l->w[l->n++];
+  wi->off = l->buf.len;
+  wi->nstems = 0;
+  cd_status st = append_key(c, l, w, n, tmp);
+  cd_buf_clear(stems);
+  if (!st)
+    st = cd_stem_word(c->stem, lang, w, n, stems, &wi->nstems, err);
+  const char *p = cd_buf_at(stems, 0);
+  for (size_t k = 0; k < wi->nstems && !st; k++, p += strlen(p) + 1)
+    st = append_key(c, l, p, strlen(p), tmp);
+  return st;
+}
+
+/* Cuts s into words with their stems, once. */
+static cd_status word_list_build(cd_checker *c, word_list *l, const char *lang, const char *s,
+                                 size_t n, cd_error *err) {
+  if (l->ready)
     return CD_OK;
-  for (size_t i = 0; i < c->ngl; i++) {
+  l->ready = true;
+  cd_buf stems = CD_BUF_INIT, tmp = CD_BUF_INIT;
+  cd_status st = CD_OK;
+  size_t i = 0, ws, we;
+  while (!st && next_word(s, n, &i, &ws, &we))
+    st = add_word(c, l, lang, s + ws, we - ws, &stems, &tmp, err);
+  cd_buf_free(&stems);
+  cd_buf_free(&tmp);
+  return st;
+}
+
+static const char *word_form(const word_list *l, size_t i) { return l->buf.data + l->w[i].off; }
+
+static bool word_has_stem(const word_list *l, size_t i, const char *stem) {
+  const char *p = word_form(l, i);
+  for (size_t k = 0; k < l->w[i].nstems; k++) {
+    p += strlen(p) + 1;
+    if (strcmp(p, stem) == 0)
+      return true;
+  }
+  return false;
+}
+
+/* Whether text word xi is a form of term word ti: the same word; a longer word that starts
+ * with it (four letters at least, the rule for terms written as is); or, on hunspell's
+ * stems, the term word's lemma when the term word is one (so "Рада" does not match
+ * "радий", which "Рада" could also be a form of), else any stem the two share. */
+static bool word_matches(const word_list *t, size_t ti, const word_list *x, size_t xi) {
+  const char *tw = word_form(t, ti), *xw = word_form(x, xi);
+  size_t tl = strlen(tw);
+  if (strcmp(tw, xw) == 0 || (cd_utf8_count(tw, tl) >= 4 && strncmp(xw, tw, tl) == 0))
+    return true;
+  if (word_has_stem(t, ti, tw))
+    return word_has_stem(x, xi, tw);
+  const char *p = tw;
+  for (size_t k = 0; k < t->w[ti].nstems; k++) {
+    p += strlen(p) + 1;
+    if (word_has_stem(x, xi, p))
+      return true;
+  }
+  return false;
+}
+
+/* Whether the words of term t stand one after the other in text x. */
+static bool words_contain(const word_list *x, const word_list *t) {
+  for (size_t i = 0; t->n && i + t->n <= x->n; i++) {
+    size_t k = 0;
+    while (k < t->n && word_matches(t, k, x, i + k))
+      k++;
+    if (k == t->n)
+      return true;
+  }
+  return false;
+}
+
+/* One side of a pair, as the glossary sees it. */
+typedef struct term_side {
+  const char *lang;
+  const char *key; /* folded text, apostrophes unified */
+  const char *text;
+  size_t len;
+  word_list words; /* built when a term is not found in key as written */
+} term_side;
+
+/* Whether a glossary term (as written, its key, its word list) is in the side's text:
+ * first as written, then inflected, word by word on stems. */
+static cd_status term_present(cd_checker *c, term_side *x, const char *term, const char *key,
+                              word_list *tw, bool *found, cd_error *err) {
+  *found = contains_term(x->key, key);
+  if (*found)
+    return CD_OK;
+  cd_status st = word_list_build(c, tw, x->lang, term, strlen(term), err);
+  if (!st)
+    st = word_list_build(c, &x->words, x->lang, x->text, x->len, err);
+  if (!st)
+    *found = words_contain(&x->words, tw);
+  return st;
+}
+
+static cd_status report_glossary(cd_checker *c, const cd_check_pair *p, const where *w,
+                                 const glossary_entry *g) {
+  return add_finding(c, K_GLOSSARY, w->file, w->line, p->target, p->target_len, 0, 0, p->source,
+                     p->source_len, p->target, p->target_len, g->tgt,
+                     "'%s' should be translated as '%s'%s%s", g->src, g->tgt, *g->note ? ": " : "",
+                     g->note);
+}
+
+static cd_status glossary_scan(cd_checker *c, const cd_check_pair *p, const where *w,
+                               term_side *src, term_side *tgt, cd_error *err) {
+  cd_status st = CD_OK;
+  for (size_t i = 0; i < c->ngl && !st; i++) {
     glossary_entry *g = &c->gl[i];
     if (!same_primary(g->src_lang, p->src_lang) || !same_primary(g->tgt_lang, p->tgt_lang))
       continue;
-    if (contains_term(skey, g->src_key) && !contains_term(tkey, g->tgt_key)) {
-      cd_status st = add_finding(c, K_GLOSSARY, w->file, w->line, p->target, p->target_len, 0,
-                                 0, p->source, p->source_len, p->target, p->target_len, g->tgt,
-                                 "'%s' should be translated as '%s'%s%s", g->src, g->tgt,
-                                 *g->note ? ": " : "", g->note);
-      if (st)
-        return st;
-    }
+    bool in_src = false, in_tgt = false;
+    st = term_present(c, src, g->src, g->src_key, &g->src_words, &in_src, err);
+    if (!st && in_src)
+      st = term_present(c, tgt, g->tgt, g->tgt_key, &g->tgt_words, &in_tgt, err);
+    if (!st && in_src && !in_tgt)
+      st = report_glossary(c, p, w, g);
   }
-  return CD_OK;
+  return st;
+}
+
+static cd_status check_glossary(cd_checker *c, const cd_check_pair *p, const where *w,
+                                const char *skey, const char *tkey, cd_error *err) {
+  if (c->level[K_GLOSSARY] == CD_SEV_OFF || c->ngl == 0)
+    return CD_OK;
+  cd_buf sk = CD_BUF_INIT, tk = CD_BUF_INIT;
+  cd_status st = cd_buf_append_str(&sk, skey);
+  if (!st)
+    st = cd_buf_append_str(&tk, tkey);
+  unify_apostrophes(&sk);
+  unify_apostrophes(&tk);
+  term_side src = {
+      .lang = p->src_lang, .key = cd_buf_at(&sk, 0), .text = p->source, .len = p->source_len};
+  term_side tgt = {
+      .lang = p->tgt_lang, .key = cd_buf_at(&tk, 0), .text = p->target, .len = p->target_len};
+  if (!st)
+    st = glossary_scan(c, p, w, &src, &tgt, err);
+  word_list_free(&src.words);
+  word_list_free(&tgt.words);
+  cd_buf_free(&sk);
+  cd_buf_free(&tk);
+  return st;
 }
 
 static cd_status group_add(cd_strmap *m, const char *key, const char *other, size_t occ) {
@@ -1071,7 +1403,7 @@ cd_status cd_check_pair_add(cd_checker *c, const cd_check_pair *p, cd_error *err
   if (!st)
     st = check_untranslated(c, p, &w, skey, tkey);
   if (!st)
-    st = check_glossary(c, p, &w, skey, tkey);
+    st = check_glossary(c, p, &w, skey, tkey, err);
   if (!st)
     st = check_doubled(c, &w, p->tgt_lang, p->target, p->target_len);
   if (!st)

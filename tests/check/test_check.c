@@ -146,6 +146,120 @@ static void test_untranslated_and_glossary(void **state) {
   assert_non_null(strstr(err.message, "glossary.tsv:1"));
 }
 
+/* Finishes the batch and returns the lines (bit n for line n < 64) with findings of id. */
+static uint64_t fired_lines(cd_checker *c, const char *id) {
+  cd_error err;
+  assert_int_equal(cd_check_finish(c, &err), CD_OK);
+  uint64_t mask = 0;
+  for (size_t i = 0; i < cd_check_count(c); i++) {
+    const cd_finding *f = cd_check_get(c, i);
+    if (strcmp(f->check, id) == 0 && f->line < 64)
+      mask |= (uint64_t)1 << f->line;
+  }
+  return mask;
+}
+
+#define L(n) ((uint64_t)1 << (n))
+
+static cd_checker *checker_with_glossary(const char *text) {
+  const char *g = cdt_tmpfile("glossary-infl.tsv");
+  cdt_write_file(g, text, strlen(text));
+  return new_checker(g);
+}
+
+/* A term in the target in another case, or with another apostrophe, is no violation; a
+ * missing term, a different word with a similar stem, or the words of a multi-word term
+ * apart still are. */
+static void test_glossary_inflection_uk(void **state) {
+  (void)state;
+  cd_checker *c = checker_with_glossary("ceasefire\tперемир’я\ten-uk\n"
+                                        "Verkhovna Rada\tВерховна Рада\ten-uk\n"
+                                        "council\tрада\ten-uk\n");
+  add_pair(c, "Both sides broke the ceasefire at dawn.",
+           "Обидві сторони порушили перемир'я на світанку.", "en", "uk", 1);
+  add_pair(c, "Nobody trusts this ceasefire.", "Цьому перемирʼю ніхто не довіряє.", "en", "uk", 2);
+  add_pair(c, "The front grew quiet with the ceasefire.", "З перемир’ям фронт затих.", "en", "uk",
+           3);
+  add_pair(c, "The Verkhovna Rada met on Tuesday.", "У вівторок зібралася Верховна Рада.", "en",
+           "uk", 4);
+  add_pair(c, "A bill went before the Verkhovna Rada.", "Законопроєкт внесли до Верховної Ради.",
+           "en", "uk", 5);
+  add_pair(c, "Deputies thanked the Verkhovna Rada staff.",
+           "Депутати подякували працівникам Верховній Раді.", "en", "uk", 6);
+  /* violations */
+  add_pair(c, "The ceasefire did not last a day.", "Припинення вогню не протрималося й доби.", "en",
+           "uk", 10);
+  add_pair(c, "The Verkhovna Rada voted late.", "Парламент проголосував пізно.", "en", "uk", 11);
+  /* both words are there, but not as one term */
+  add_pair(c, "The Verkhovna Rada will appeal.", "Верховна суддя оскаржить рішення, каже рада.",
+           "en", "uk", 12);
+  /* радий (glad) is not a form of рада (council), though рада can be a form of радий */
+  add_pair(c, "The council was pleased.", "Мер був радий результату.", "en", "uk", 13);
+  assert_int_equal(fired_lines(c, "glossary.violation"), L(10) | L(11) | L(12) | L(13));
+  cd_checker_free(c);
+}
+
+static void test_glossary_inflection_de_ru_fr(void **state) {
+  (void)state;
+  cd_checker *c = checker_with_glossary("ceasefire\tWaffenstillstand\ten-de\n"
+                                        "treaty\tVertrag\ten-de\n"
+                                        "ceasefire\tперемирие\ten-ru\n"
+                                        "ceasefire\ttrêve\ten-fr\n");
+  add_pair(c, "The terms of the ceasefire are secret.",
+           "Die Bedingungen des Waffenstillstands sind geheim.", "en", "de", 1);
+  /* inflected on both sides: treaties → treaty, Verträge → Vertrag */
+  add_pair(c, "Both treaties were signed in Vienna.",
+           "Beide Verträge wurden in Wien unterzeichnet.", "en", "de", 2);
+  add_pair(c, "They spoke about the ceasefire.", "Они говорили о перемирии.", "en", "ru", 3);
+  add_pair(c, "Several ceasefires failed.", "Plusieurs trêves ont échoué.", "en", "fr", 4);
+  /* violations, the last one found only through the stem of the source's plural */
+  add_pair(c, "The ceasefire ended.", "Die Waffenruhe endete.", "en", "de", 10);
+  add_pair(c, "The treaties expired last year.", "Die Abkommen liefen letztes Jahr aus.", "en",
+           "de", 11);
+  add_pair(c, "The ceasefire held.", "Мир сохранился.", "en", "ru", 12);
+  add_pair(c, "The ceasefire held.", "Le cessez-le-feu a tenu.", "en", "fr", 13);
+  /* a language pair the glossary does not cover, and a language without a dictionary */
+  add_pair(c, "The ceasefire held.", "Il cessate il fuoco ha retto.", "en", "it", 14);
+  assert_int_equal(fired_lines(c, "glossary.violation"), L(10) | L(11) | L(12) | L(13));
+  cd_checker_free(c);
+}
+
+/* Names, titles, numbers and datelines copied as they are, versus text left untranslated. */
+static void test_untranslated_names_and_titles(void **state) {
+  (void)state;
+  cd_checker *c = new_checker(NULL);
+  static const char *const kept[] = {
+      "Volodymyr Zelenskyy",
+      "BBC News",
+      "Champions League",
+      "Bakhmut, 12 May",
+      "2:1",
+      "Bank of England",
+      "Ursula von der Leyen",
+      "Abdel Fattah el-Sisi",
+      "The New York Times",
+      "(Reuters)",
+      "F-16 Fighting Falcon",
+  };
+  uint64_t line = 1;
+  for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++)
+    add_pair(c, kept[i], kept[i], "en", "uk", line++);
+  add_pair(c, "Die Zeit", "Die Zeit", "de", "fr", line++);
+  add_pair(c, "Frankfurter Allgemeine Zeitung", "Frankfurter Allgemeine Zeitung", "de", "en",
+           line++);
+  /* must still fire: lower-case words, a long title-case headline, a particle-only run */
+  add_pair(c, "Zelenskyy visits the front line", "Zelenskyy visits the front line", "en", "uk", 40);
+  add_pair(c, "Russia Says Peace Talks Will Resume", "Russia Says Peace Talks Will Resume", "en",
+           "fr", 41);
+  add_pair(c, "BBC News reported heavy shelling", "BBC News reported heavy shelling", "en", "de",
+           42);
+  add_pair(c, "Good morning from Kyiv", "Good morning from Kyiv", "en", "fr", 43);
+  add_pair(c, "of the de la", "of the de la", "en", "fr", 44);
+  add_pair(c, "Die Regierung hat beschlossen", "Die Regierung hat beschlossen", "de", "en", 45);
+  assert_int_equal(fired_lines(c, "untranslated"), L(40) | L(41) | L(42) | L(43) | L(44) | L(45));
+  cd_checker_free(c);
+}
+
 static void test_text_checks(void **state) {
   (void)state;
   cd_checker *c = new_checker(NULL);
@@ -436,6 +550,9 @@ int main(void) {
       cmocka_unit_test(test_numbers_mismatch),
       cmocka_unit_test(test_tm_consistency),
       cmocka_unit_test(test_untranslated_and_glossary),
+      cmocka_unit_test(test_glossary_inflection_uk),
+      cmocka_unit_test(test_glossary_inflection_de_ru_fr),
+      cmocka_unit_test(test_untranslated_names_and_titles),
       cmocka_unit_test(test_text_checks),
       cmocka_unit_test(test_deep_nesting_is_linear),
       cmocka_unit_test(test_levels),
