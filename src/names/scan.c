@@ -1317,6 +1317,44 @@ static int guard_skip(cd_names_scanner *s, span_ent *r, const char *t, size_t nw
   return GUARD_PASS;
 }
 
+/* The first folded word of s[0, n) into out. */
+static cd_status first_word_fold(cd_names_scanner *s, const char *p, size_t n, cd_buf *out,
+                                 cd_error *err) {
+  const char *sp = memchr(p, ' ', n);
+  return cd_names_key_fold(cd_names_get_keyer(s->db), p, sp ? (size_t)(sp - p) : n, out, err);
+}
+
+/* A surname match of several words ("Marine LePen" found as the surname Le Pen) must not
+ * drop the words before the surname: s->repl becomes the full form when the span starts
+ * with the full form's first word; *ok is false when neither form keeps that word. */
+static cd_status surname_keeps_words(cd_names_scanner *s, const cd_names_hit *h, const char *t,
+                                     size_t i, size_t se, bool keep, size_t core, bool *ok,
+                                     cd_error *err) {
+  const word *w = s->words;
+  size_t sb = w[i].b;
+  cd_buf a = CD_BUF_INIT, b = CD_BUF_INIT, full = CD_BUF_INIT;
+  cd_status st = first_word_fold(s, t + sb, w[i].e - sb, &a, err);
+  if (!st)
+    st = first_word_fold(s, s->repl.data, s->repl.len, &b, err);
+  *ok = !st && a.len == b.len && memcmp(a.data, b.data, a.len) == 0;
+  if (!st && !*ok) {
+    cd_names_hit fh = *h;
+    fh.part = CD_PART_FULL;
+    st = cd_names_replacement(s->db, &fh, s->lang, t + sb, core, se - sb, keep, &full, err);
+    if (!st)
+      st = first_word_fold(s, full.data, full.len, &b, err);
+    if (!st && a.len == b.len && memcmp(a.data, b.data, a.len) == 0) {
+      *ok = true;
+      cd_buf_clear(&s->repl);
+      st = cd_buf_append(&s->repl, full.data, full.len);
+    }
+  }
+  cd_buf_free(&a);
+  cd_buf_free(&b);
+  cd_buf_free(&full);
+  return st;
+}
+
 /* Handles words[i .. i+len) as a candidate; *consumed when it is a mention (reported) or a
  * deliberate skip. */
 static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t i, size_t len,
@@ -1491,8 +1529,8 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
        * pronoun far more often than the name, so only with context */
       *consumed = true;
       return CD_OK;
-    } else if (h->level == CD_MATCH_TRANSLIT && w[i].cyr && s->lang_cyr &&
-               !context) {
+    } else if (h->level == CD_MATCH_TRANSLIT && w[i].cyr && s->lang_cyr && !context &&
+               !(len >= 2 && h->part == CD_PART_FULL && strcmp(h->type, "person") == 0)) {
       /* a Cyrillic spelling that only romanizes like a form (Ніколаєв, the Russian
        * surname in Ukrainian, is "Nikolayev", a spelling of Mykolaiv): reported, rewritten
        * only with context */
@@ -1510,6 +1548,15 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
       cd_buf_clear(&s->repl);
       if (cd_buf_append(&s->repl, r->repl, r->repl_len))
         return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    }
+    if (h->part == CD_PART_SURNAME && len >= 2) {
+      bool keep_words = false;
+      if ((st = surname_keeps_words(s, h, t, i, se, keep, core, &keep_words, err)))
+        return st;
+      if (!keep_words) {
+        *consumed = true; /* it would drop a word the match did not cover */
+        return CD_OK;
+      }
     }
     is_canon = s->repl.len == se - sb && memcmp(s->repl.data, t + sb, se - sb) == 0;
     /* One word that is another language's form or a variant, and also a word of the
