@@ -621,10 +621,170 @@ static void year_range(line_ctx *c, size_t h) {
   add_edit_str(c, h, h + 1, c->sty->number_range, "typography.dash", 0.8);
 }
 
+/* ---- routes, pairings and ranges ------------------------------------------------------ */
+
+/* A word of letters (with inner hyphens or apostrophes: Ivano-Frankivsk, O’Brien) ending at
+ * s[end); its start, or (size_t)-1 when there is no such word. */
+static size_t word_start_before(const line_ctx *c, size_t end) {
+  size_t i = end, start = (size_t)-1;
+  while (i > c->indent_end) {
+    size_t p = i;
+    int32_t cp = cd_utf8_prev(c->s, &p);
+    if (u_isalpha(cp)) {
+      start = p;
+    } else if (!((cp == '-' || cp == 0x2019) && start == i)) {
+      break;
+    }
+    i = p;
+  }
+  return start; /* only ever set at a letter */
+}
+
+/* The same, starting at s[start): its end, or start when there is no word. */
+static size_t word_end_after(const line_ctx *c, size_t start) {
+  size_t i = start, end = start;
+  while (i < c->n) {
+    size_t nx = i;
+    int32_t cp = cd_utf8_next(c->s, c->n, &nx);
+    if (u_isalpha(cp))
+      end = nx;
+    else if (!((cp == '-' || cp == 0x2019) && end == i && i > start))
+      break;
+    i = nx;
+  }
+  return end;
+}
+
+static bool capitalized(const line_ctx *c, size_t w) {
+  size_t i = w;
+  return u_isupper(cd_utf8_next(c->s, c->n, &i));
+}
+
+/* digits[:.-–]digits at s[i]: a score (1:0, 2-1). */
+static bool score_at(const line_ctx *c, size_t i) {
+  size_t j = i;
+  while (j < c->n && is_ascii_digit(c->s[j]))
+    j++;
+  if (j == i || j >= c->n)
+    return false;
+  size_t k = j + 1;
+  if (c->s[j] != ':' && c->s[j] != '-') {
+    if (!is_seq(c, j, "\xE2\x80\x93", 3))
+      return false;
+    k = j + 3;
+  }
+  size_t m = k;
+  while (m < c->n && is_ascii_digit(c->s[m]))
+    m++;
+  size_t nx;
+  return m > k && !u_isalnum(cp_at(c, m, &nx));
+}
+
+/* Lviv - Kyiv train, the match Dynamo - Shakhtar, Dynamo - Shakhtar 1:0: two capitalized words
+ * around the dash at [a, b), with a route noun of the style or a score next to them. */
+static bool pairing(const line_ctx *c, size_t a, size_t b) {
+  hrun l = run_before(c, a), r = run_after(c, b);
+  size_t lw = word_start_before(c, l.a);
+  size_t re = word_end_after(c, r.b);
+  if (lw == (size_t)-1 || re == r.b || !capitalized(c, lw) || !capitalized(c, r.b))
+    return false;
+  const cd_typo_style *y = c->sty;
+  hrun after = run_after(c, re);
+  if (after.count == 1 && after.b < c->n) {
+    if (score_at(c, after.b))
+      return true;
+    size_t ne = word_end_after(c, after.b);
+    if (ne > after.b && cd_typo_style_is_range_noun(y, c->s + after.b, ne - after.b))
+      return true;
+  }
+  hrun before = run_before(c, lw);
+  if (before.count == 1) {
+    size_t pw = word_start_before(c, before.a);
+    if (pw != (size_t)-1 && cd_typo_style_is_range_noun(y, c->s + pw, before.a - pw))
+      return true;
+  }
+  return false;
+}
+
+/* The integer part of the number s[0, n) (digits, then maybe a decimal part), at most nine
+ * digits: enough to see whether a range ascends. */
+static bool int_part(const char *s, size_t n, long *v) {
+  long x = 0;
+  size_t i = 0;
+  while (i < n && is_ascii_digit(s[i])) {
+    if (i == 9)
+      return false;
+    x = x * 10 + (s[i++] - '0');
+  }
+  *v = x;
+  return i > 0;
+}
+
+/* A number (digits, maybe with one decimal point or comma) ending at s[end): its start and
+ * integer part, or false. A number glued to a letter, a colon or another dash is not a range end.
+ */
+static bool number_before(const line_ctx *c, size_t end, size_t *start, long *val) {
+  size_t i = end;
+  while (i > 0 &&
+         (is_ascii_digit(c->s[i - 1]) || ((c->s[i - 1] == '.' || c->s[i - 1] == ',') && i < end &&
+                                          i >= 2 && is_ascii_digit(c->s[i - 2]))))
+    i--;
+  if (i == end || !is_ascii_digit(c->s[i]))
+    return false;
+  int32_t before = cp_before(c, i);
+  if (before >= 0 && cls(before) != C_SPACE && cls(before) != C_OPENB)
+    return false;
+  *start = i;
+  return int_part(c->s + i, end - i, val);
+}
+
+/* 2 - 3 degrees, 10 - 15 km, 5 - 8 %: two numbers, the first smaller, and a unit after. */
+static bool number_range(const line_ctx *c, size_t a, size_t b, size_t *ra, size_t *rb) {
+  hrun l = run_before(c, a), r = run_after(c, b);
+  size_t ls, re = r.b;
+  long lv, rv;
+  if (l.count != 1 || r.count != 1 || !number_before(c, l.a, &ls, &lv))
+    return false;
+  while (re < c->n &&
+         (is_ascii_digit(c->s[re]) || ((c->s[re] == '.' || c->s[re] == ',') && re + 1 < c->n &&
+                                       is_ascii_digit(c->s[re + 1]) && re > r.b)))
+    re++;
+  if (re == r.b || !int_part(c->s + r.b, re - r.b, &rv) || !(lv < rv))
+    return false;
+  size_t nx;
+  int32_t after = cp_at(c, re, &nx);
+  if (after == ' ')
+    after = cp_at(c, nx, &nx);
+  bool unit = after >= 0 && (u_isalpha(after) || after == '%' || after == 0x00B0 ||
+                             after == 0x2030 || u_charType(after) == U_CURRENCY_SYMBOL);
+  *ra = l.a;
+  *rb = r.b;
+  return unit;
+}
+
+/* A spaced dash at [a, b) that joins a route, a pairing or a number range takes the style's
+ * range dash (spaces kept between names, closed up between numbers), or is left as typed
+ * when the style keeps ranges. True when the dash was such a one. */
+static bool range_dash(line_ctx *c, size_t a, size_t b, bool hyphen) {
+  const char *rd = c->sty->range_dash;
+  size_t ra, rb;
+  if (number_range(c, a, b, &ra, &rb)) {
+    if (rd[0] && hyphen)
+      add_edit_str(c, ra, rb, rd, "typography.dash", 0.85);
+    return true;
+  }
+  if (!pairing(c, a, b))
+    return false;
+  if (rd[0])
+    add_edit_str(c, a, b, rd, "typography.dash", 0.85);
+  return true;
+}
+
 static void hyphens(line_ctx *c, size_t a, size_t b) {
   size_t n = b - a;
   if (n == 1) {
-    spaced_dash(c, a, b, "typography.dash", 0.9);
+    if (!(spaced_both(c, a, b) && range_dash(c, a, b, true)))
+      spaced_dash(c, a, b, "typography.dash", 0.9);
     if (c->sty->number_range[0] && a > 0 && b < c->n && is_ascii_digit(c->s[a - 1]) &&
         is_ascii_digit(c->s[b]))
       year_range(c, a);
@@ -765,7 +925,10 @@ static void main_pass(line_ctx *c) {
     if (b == 0xE2 && i + 2 < c->n && (unsigned char)c->s[i + 1] == 0x80 &&
         ((unsigned char)c->s[i + 2] == 0x93 || (unsigned char)c->s[i + 2] == 0x94)) {
       /* a spaced en or em dash that is not the house dash */
-      if (!(dl == 3 && memcmp(c->s + i, y->dash, 3) == 0))
+      bool house = dl == 3 && memcmp(c->s + i, y->dash, 3) == 0;
+      bool en_dash = (unsigned char)c->s[i + 2] == 0x93;
+      bool range = en_dash && spaced_both(c, i, i + 3) && range_dash(c, i, i + 3, false);
+      if (!house && !range)
         spaced_dash(c, i, i + 3, "typography.dash", 0.85);
       i += 3;
       continue;
@@ -910,8 +1073,8 @@ static cd_status typography_process(void *state, const cd_segment *seg, cd_rewri
   qsort(st->edits, st->n_edits, sizeof *st->edits, cmp_edit);
   for (size_t k = 0; k < st->n_edits; k++) {
     const typo_edit *e = &st->edits[k];
-    cd_status rc =
-        cd_rw_replace(rw, e->start, e->end, cd_buf_at(&st->repl, e->r_off), e->r_len, e->rule, e->conf);
+    cd_status rc = cd_rw_replace(rw, e->start, e->end, cd_buf_at(&st->repl, e->r_off), e->r_len,
+                                 e->rule, e->conf);
     if (rc)
       return rc;
   }
@@ -924,7 +1087,10 @@ static void typography_reset(void *state) {
     st->in_fence = false;
 }
 
-const cd_stage_def cd_stage_typography = {"typography",      CD_STAGE_TYPOGRAPHY,
-                                          typography_open,   typography_process,
-                                          typography_close,  typography_reset,
+const cd_stage_def cd_stage_typography = {"typography",
+                                          CD_STAGE_TYPOGRAPHY,
+                                          typography_open,
+                                          typography_process,
+                                          typography_close,
+                                          typography_reset,
                                           NULL};

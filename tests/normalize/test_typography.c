@@ -194,6 +194,50 @@ static void test_number_ranges_by_style(void **state) {
   expect("en", "He served 1990-1995.\n", "He served 1990-1995.\n");
 }
 
+/* Issue 14: a dash joining a route, a pairing or a number range is the house range dash (en
+ * dash in en/de: spaced between names, closed up between numbers), not the em dash of an
+ * aside; a dash between two clauses stays the aside's dash. */
+static void test_route_score_range_dash(void **state) {
+  (void)state;
+  expect("en", "The overnight Odesa - Kharkiv train left late.\n",
+         "The overnight Odesa – Kharkiv train left late.\n");
+  expect("en", "Fans saw Porto - Benfica 2:2 on Sunday.\n",
+         "Fans saw Porto – Benfica 2:2 on Sunday.\n");
+  expect("en", "She booked the flight Warsaw - Vilnius for May.\n",
+         "She booked the flight Warsaw – Vilnius for May.\n");
+  expect("en", "The Ivano-Frankivsk - Lviv route reopened.\n",
+         "The Ivano-Frankivsk – Lviv route reopened.\n");
+  expect("en", "Expect 4 - 6 degrees, gusts of 40 - 60 km/h and a 10 - 15 % rise.\n",
+         "Expect 4–6 degrees, gusts of 40–60 km/h and a 10–15 % rise.\n");
+  /* a spaced en dash already in a route is the range dash: not turned into an em dash */
+  expect("en", "The Odesa – Kharkiv train left late.\n", "The Odesa – Kharkiv train left late.\n");
+  expect("de", "Der Zug Dresden - Prag fällt aus, bei 2 - 4 Grad.\n",
+         "Der Zug Dresden – Prag fällt aus, bei 2–4 Grad.\n");
+  expect("de", "Hertha - Union 0:3 war deutlich.\n", "Hertha – Union 0:3 war deutlich.\n");
+  /* hard negatives: asides between clauses, names without a route noun or score, numbers
+   * that do not form a rising range with a unit */
+  expect("en", "Madrid - the capital - voted.\n", "Madrid — the capital — voted.\n");
+  expect("en", "Police said Tuesday - Officers found nothing.\n",
+         "Police said Tuesday — Officers found nothing.\n");
+  expect("en", "Chelsea - as expected - won the game.\n",
+         "Chelsea — as expected — won the game.\n");
+  const char *clean[] = {
+      "The result was 5 - 3 after extra time.\n", /* falls: a score or a minus, not a range */
+      "Pages 12 - 14\n",                          /* no unit: left as typed */
+      "At 10:30 - 11:45 the line was closed.\n",
+      "They won 2 - 1.\n",
+  };
+  for (size_t k = 0; k < sizeof clean / sizeof *clean; k++)
+    expect("en", clean[k], clean[k]);
+  /* fr keeps routes as typed (no aside dash); uk/ru keep the spaced em dash of routes and
+   * leave number ranges alone */
+  expect("fr", "Le train Lille - Bruxelles et le match Lens - Lille 1:1.\n",
+         "Le train Lille - Bruxelles et le match Lens - Lille 1:1.\n");
+  expect("uk", "Потяг Одеса - Харків, 2 - 4 градуси.\n", "Потяг Одеса — Харків, 2 - 4 градуси.\n");
+  expect("ru", "Поезд Самара - Казань, 2 - 4 градуса.\n",
+         "Поезд Самара — Казань, 2 - 4 градуса.\n");
+}
+
 /* ---- ellipsis -------------------------------------------------------------------------- */
 
 static void test_ellipsis(void **state) {
@@ -243,7 +287,8 @@ static void test_fr_nbsp(void **state) {
   };
   for (size_t k = 0; k < sizeof clean / sizeof *clean; k++)
     expect("fr", clean[k], clean[k]);
-  expect_rule("fr", "Quoi?\n", "typography.nbsp", "\"after\":\"\\u202f?\""); /* invisible: escaped in JSON */
+  expect_rule("fr", "Quoi?\n", "typography.nbsp",
+              "\"after\":\"\\u202f?\""); /* invisible: escaped in JSON */
 }
 
 static void test_fr_existing_nbsp_kept(void **state) {
@@ -598,6 +643,7 @@ int main(void) {
       cmocka_unit_test(test_dashes_vs_hyphens),
       cmocka_unit_test(test_dash_house_styles),
       cmocka_unit_test(test_number_ranges_by_style),
+      cmocka_unit_test(test_route_score_range_dash),
       cmocka_unit_test(test_ellipsis),
       cmocka_unit_test(test_space_runs),
       cmocka_unit_test(test_en_de_remove_french_spacing),
