@@ -54,6 +54,21 @@ static void expect(const char *lang, const char *in, const char *want) {
   cd_buf_free(&log);
 }
 
+/* Expects in to become want with a typography.quote-level record (a flag where a mark stays
+ * as typed) in its log. */
+static void expect_flagged(const char *lang, const char *in, const char *want) {
+  cd_buf out = CD_BUF_INIT, log = CD_BUF_INIT;
+  cd_error err;
+  assert_int_equal(typo_with(cdt_data_dir(), lang, in, &out, &log, &err), CD_OK);
+  if (out.len != strlen(want) || memcmp(out.data ? out.data : "", want, out.len) != 0)
+    fail_msg("[%s]\n in:   %s\n got:  %.*s\n want: %s", lang, in, (int)out.len,
+             out.data ? out.data : "", want);
+  if (!log.data || !strstr(log.data, "\"rule\":\"typography.quote-level\""))
+    fail_msg("[%s] no typography.quote-level record for: %s", lang, in);
+  cd_buf_free(&out);
+  cd_buf_free(&log);
+}
+
 /* Expects the log of in to contain a record with the rule (and, if not NULL, the text). */
 static void expect_rule(const char *lang, const char *in, const char *rule, const char *frag) {
   cd_buf out = CD_BUF_INIT, log = CD_BUF_INIT;
@@ -118,6 +133,59 @@ static void test_foreign_curly_quotes(void **state) {
   /* nested guillemets in French: the inner pair becomes “ ” */
   expect("fr", "« Il a répondu « non » au ministre »\n",
          "«" NNBSP "Il a répondu “non” au ministre" NNBSP "»\n");
+}
+
+/* Issue 14: « … « … » — one closing guillemet closes two levels, as French (and Ukrainian,
+ * Russian) editors write it: both stay guillemets, no level becomes “ ” and nothing is flagged. */
+static void test_guillemet_closing_two_levels(void **state) {
+  (void)state;
+  expect("fr", "« Le maire a lâché « jamais ».\n",
+         "«" NNBSP "Le maire a lâché «" NNBSP "jamais" NNBSP "».\n");
+  expect("fr", "« Elle a cité « Les Misérables », a-t-il dit.\n",
+         "«" NNBSP "Elle a cité «" NNBSP "Les Misérables" NNBSP "», a-t-il dit.\n");
+  expect("fr", "« On a dit « oui » puis « non ».\n",
+         "«" NNBSP "On a dit «" NNBSP "oui" NNBSP "» puis «" NNBSP "non" NNBSP "».\n");
+  expect("uk", "«Він читав «Кобзар», — каже сестра.\n", "«Він читав «Кобзар», — каже сестра.\n");
+  expect("ru", "«Мы смотрели «Сталкер» вчера.\n", "«Мы смотрели «Сталкер» вчера.\n");
+  /* a clear nesting still takes the inner pair */
+  expect("fr", "« Elle a cité « Les Misérables » hier »\n",
+         "«" NNBSP "Elle a cité “Les Misérables” hier" NNBSP "»\n");
+  expect("uk", "«Він читав «Кобзар» вголос».\n", "«Він читав „Кобзар“ вголос».\n");
+}
+
+/* Issue 14: a quotation level that cannot be paired is neither demoted nor promoted: curly
+ * marks stay as typed and are flagged, straight ones take the house outer pair (rule
+ * typography.quote-level, confidence 0.5). */
+static void test_unbalanced_levels_left(void **state) {
+  (void)state;
+  /* the outer quotation never closes (and does not open the line): no demotion */
+  expect_flagged("de", "Er rief „Wir nehmen „Plan B“ und gehen.\n",
+                 "Er rief „Wir nehmen „Plan B“ und gehen.\n");
+  expect_rule("de", "Er rief „Wir nehmen „Plan B“ und gehen.\n", "typography.quote-level",
+              "\"before\":\"„\",\"after\":\"„\"");
+  expect_flagged("en", "He said “the “deal” is off and left.\n",
+                 "He said “the “deal” is off and left.\n");
+  expect_flagged("fr", "Il a dit « le « plan » puis « rien\n",
+                 "Il a dit «" NNBSP "le « plan » puis « rien\n");
+  expect_rule("fr", "Il a dit « le « plan » puis « rien\n", "typography.quote-level", NULL);
+  /* straight marks: the outer pair, not the inner one */
+  expect_flagged("en", "He told us: \"they said \"no deal\" and walked out.\n",
+                 "He told us: “they said “no deal” and walked out.\n");
+  expect_rule("en", "He told us: \"they said \"no deal\" and walked out.\n",
+              "typography.quote-level", "\"after\":\"“\"");
+  expect_flagged("ru", "Он сказал: «Мы слышали \"нет\" и ушли.\n",
+                 "Он сказал: «Мы слышали «нет» и ушли.\n");
+  /* a line that closes a quotation from the paragraph before: its “ ” stay as typed in fr */
+  expect_flagged("fr", "et le “projet” est mort », a-t-il conclu.\n",
+                 "et le “projet” est mort" NNBSP "», a-t-il conclu.\n");
+  expect_rule("fr", "et le “projet” est mort », a-t-il conclu.\n", "typography.quote-level",
+              "\"before\":\"“\",\"after\":\"“\"");
+  /* hard negatives: balanced lines and quoted paragraphs that go on keep their nesting */
+  expect("fr", "Le “projet” est mort.\n", "Le «" NNBSP "projet" NNBSP "» est mort.\n");
+  expect("uk", "\"Ми обрали \"Динамо\" і не шкодуємо.\n", "«Ми обрали „Динамо“ і не шкодуємо.\n");
+  expect("en", "\"We picked 'the blue one' and kept it.\n",
+         "“We picked ‘the blue one’ and kept it.\n");
+  expect("de", "„Wir nehmen ‚Plan B‘ und gehen.\n", "„Wir nehmen ‚Plan B‘ und gehen.\n");
 }
 
 static void test_de_uk_ru_quotes(void **state) {
@@ -638,6 +706,8 @@ int main(void) {
       cmocka_unit_test(test_en_primes_left_alone),
       cmocka_unit_test(test_quote_spanning_lines),
       cmocka_unit_test(test_foreign_curly_quotes),
+      cmocka_unit_test(test_guillemet_closing_two_levels),
+      cmocka_unit_test(test_unbalanced_levels_left),
       cmocka_unit_test(test_de_uk_ru_quotes),
       cmocka_unit_test(test_uk_apostrophe_is_data),
       cmocka_unit_test(test_dashes_vs_hyphens),
