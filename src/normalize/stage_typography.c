@@ -921,6 +921,11 @@ static bool number_before(const line_ctx *c, size_t end, size_t *start, long *va
   int32_t before = cp_before(c, i);
   if (before >= 0 && cls(before) != C_SPACE && cls(before) != C_OPENB)
     return false;
+  /* (030) 1234 - 5678, 10 000 - 20 000: a telephone number or digit groups, not two ends */
+  hrun gap = run_before(c, i);
+  int32_t word_before = gap.count ? cp_before(c, gap.a) : -1;
+  if (is_digit_cp(word_before) || word_before == ')')
+    return false;
   *start = i;
   return int_part(c->s + i, end - i, val);
 }
@@ -942,6 +947,8 @@ static bool number_range(const line_ctx *c, size_t a, size_t b, size_t *ra, size
   int32_t after = cp_at(c, re, &nx);
   if (after == ' ')
     after = cp_at(c, nx, &nx);
+  if (is_digit_cp(after))
+    return false; /* 1234 - 5678 90: more digit groups */
   bool unit = after >= 0 && (u_isalpha(after) || after == '%' || after == 0x00B0 ||
                              after == 0x2030 || u_charType(after) == U_CURRENCY_SYMBOL);
   *ra = l.a;

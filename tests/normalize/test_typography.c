@@ -294,6 +294,8 @@ static void test_route_score_range_dash(void **state) {
       "Pages 12 - 14\n",                          /* no unit: left as typed */
       "At 10:30 - 11:45 the line was closed.\n",
       "They won 2 - 1.\n",
+      "Call (030) 1234 - 5678 today or 0800 12 - 34 56 tomorrow.\n", /* telephone numbers */
+      "Between 10 000 - 20 000 people came.\n",                      /* digit groups: kept */
   };
   for (size_t k = 0; k < sizeof clean / sizeof *clean; k++)
     expect("en", clean[k], clean[k]);
