@@ -28,6 +28,7 @@ typedef struct typo_edit {
   size_t r_off, r_len; /* replacement, in state->repl */
   const char *rule;
   double conf;
+  bool flag; /* a flag: the text is kept */
 } typo_edit;
 
 /* An opening quote waiting for its closing one. */
@@ -37,7 +38,30 @@ typedef struct qopen {
   bool dbl; /* double-quote class (" “ ” „ « ») rather than single (' ‘ ’ ‚ ‹ ›) */
   bool straight; /* typed as " or ': already rewritten when pushed */
   int level;     /* 0 = the house outer pair, 1 = the inner pair */
+  size_t id;     /* its index in typo_state.opens */
 } qopen;
+
+#define NO_POS ((size_t)-1)
+
+/* How sure the line is about an opener's level, from a first (dry) pass over its quotes. */
+enum {
+  Q_CLEAR,       /* its enclosing quotations all close in the line: the level is known */
+  Q_SHARED,      /* nested in a « whose » it shares (« … « … »): both stay guillemets */
+  Q_UNCLEAR,     /* unclosed inside a quotation, or inside one that does not close */
+  Q_TOP_UNCLEAR, /* top level, but a closing mark later in the line has no opener: the line
+                    continues a quotation, so this one may be nested in it */
+};
+
+/* What the dry pass learnt about one opener of the line (in push order). */
+typedef struct qinfo {
+  size_t parent;    /* the opener it is nested in, or NO_POS */
+  size_t close_pos; /* its closing mark, or NO_POS */
+  uint32_t cp, close_cp;
+  bool dbl;
+  bool shares_close; /* unclosed «, closed by the » of the quotation nested in it */
+  bool starts_line;  /* opens the line: a quoted paragraph that goes on past the line end */
+  int mode;          /* Q_* */
+} qinfo;
 
 typedef struct typo_state {
   cd_typo_style *style;
@@ -49,6 +73,11 @@ typedef struct typo_state {
   cd_buf repl;
   qopen *stack;
   size_t n_stack, cap_stack;
+  qinfo *opens;
+  size_t n_opens, cap_opens;
+  size_t next_open;           /* openers met so far by the current scan of the line */
+  size_t last_dbl_mark;       /* the last double quote mark that opens or closes, or NO_POS */
+  size_t last_lone_dbl_close; /* the last double closing mark with no opener, or NO_POS */
 } typo_state;
 
 /* One line (or window) being worked on. */
@@ -60,6 +89,8 @@ typedef struct line_ctx {
   size_t indent_end; /* end of the leading indent (0 for a continuation window) */
   bool at_end;       /* the content ends the line (trailing spaces are stray) */
   cd_status status;  /* first allocation failure */
+  bool dry;          /* the quotes pass only learns the line's structure: no edits */
+  bool level_unsure; /* the quote being rewritten has a level the line does not prove */
 } line_ctx;
 
 /* ---- edits ----------------------------------------------------------------------------- */
@@ -73,12 +104,26 @@ static bool span_free(const line_ctx *c, size_t a, size_t b) {
 
 /* Proposes replacing s[a, b) by r. Refused (false) when it touches protected or already
  * edited bytes; an edit that changes nothing is accepted and dropped. */
+static bool push_edit(line_ctx *c, size_t a, size_t b, const char *r, size_t rlen, const char *rule,
+                      double conf, bool flag);
+
 static bool add_edit(line_ctx *c, size_t a, size_t b, const char *r, size_t rlen, const char *rule,
                      double conf) {
   if (b <= a || b > c->n || !span_free(c, a, b))
     return false;
-  if (rlen == b - a && memcmp(c->s + a, r, rlen) == 0)
+  if (c->dry || (rlen == b - a && memcmp(c->s + a, r, rlen) == 0))
     return true;
+  return push_edit(c, a, b, r, rlen, rule, conf, false);
+}
+
+/* Flags s[a, b) (a record whose text is unchanged) and keeps other edits off it. */
+static void add_flag(line_ctx *c, size_t a, size_t b, const char *rule, double conf) {
+  if (!c->dry && b > a && b <= c->n && span_free(c, a, b))
+    push_edit(c, a, b, c->s + a, b - a, rule, conf, true);
+}
+
+static bool push_edit(line_ctx *c, size_t a, size_t b, const char *r, size_t rlen, const char *rule,
+                      double conf, bool flag) {
   typo_state *st = c->st;
   if (st->n_edits == st->cap_edits) {
     size_t cap = st->cap_edits ? st->cap_edits * 2 : 32;
@@ -90,7 +135,7 @@ static bool add_edit(line_ctx *c, size_t a, size_t b, const char *r, size_t rlen
     st->edits = p;
     st->cap_edits = cap;
   }
-  typo_edit e = {a, b, st->repl.len, rlen, rule, conf};
+  typo_edit e = {a, b, st->repl.len, rlen, rule, conf, flag};
   if (cd_buf_append(&st->repl, r, rlen)) {
     c->status = CD_ERR_NOMEM;
     return false;
@@ -263,7 +308,8 @@ static void rewrite_quote(line_ctx *c, size_t pos, size_t len, uint32_t cp, cons
   size_t tcp_i = 0;
   int32_t tcp = cd_utf8_next(target, tl, &tcp_i);
   bool changed = !(tl == len && memcmp(c->s + pos, target, tl) == 0);
-  const char *rule = changed ? "typography.quote" : "typography.nbsp";
+  const char *qrule = c->level_unsure ? "typography.quote-level" : "typography.quote";
+  const char *rule = changed ? qrule : "typography.nbsp";
   bool want = y->guillemet.mode == CD_TYPO_SPACE_INSERT && is_guillemet((uint32_t)tcp);
   bool drop = y->guillemet.mode != CD_TYPO_SPACE_KEEP && !want &&
               (cp != '"' && cp != '\'' ? true : spaced_straight);
@@ -314,8 +360,8 @@ static void rewrite_quote(line_ctx *c, size_t pos, size_t len, uint32_t cp, cons
     return;
   }
   if (drop && r.count > 0) {
-    bool done = opening ? add_edit(c, pos, r.b, target, tl, "typography.quote", conf)
-                        : add_edit(c, r.a, pos + len, target, tl, "typography.quote", conf);
+    bool done = opening ? add_edit(c, pos, r.b, target, tl, qrule, conf)
+                        : add_edit(c, r.a, pos + len, target, tl, qrule, conf);
     if (done)
       return;
   }
@@ -405,7 +451,107 @@ static int shape_role(int32_t cp) {
   }
 }
 
-static void quotes_pass(line_ctx *c) {
+/* ---- how sure a quotation's level is ---------------------------------------------------
+ *
+ * A level is changed (« » nested in « » become “ ”, “ ” at the top of a French line become
+ * « », a straight " inside a quotation becomes ‘ ’) only when the nesting is clear in the
+ * line: the enclosing quotations open and close in it. A first, dry pass over the line's
+ * quotes records each opener, what it is nested in and where it closes; the real pass then
+ * leaves a pair whose level it cannot know as typed and flags it (rule
+ * typography.quote-level) instead of guessing. An opening mark that starts the line and does
+ * not close in it opens a quoted paragraph that goes on: what it holds is nested in it.
+ * French, Ukrainian and Russian editors close « … « … » with one », so an unclosed « whose
+ * nested « … » ends the line's quotes is closed by that same mark: both stay guillemets, and
+ * nothing is flagged. */
+
+/* Whether the marks of q (opening cp; closing cp, or 0 for the opener alone) are already the
+ * house marks of level. */
+static bool typed_as(const cd_typo_style *y, const qopen *q, uint32_t close_cp, int level) {
+  uint32_t o = level == 0 ? y->cp_quote_open : y->cp_inner_open;
+  uint32_t cl = level == 0 ? y->cp_quote_close : y->cp_inner_close;
+  return q->cp == o && (close_cp == 0 || close_cp == cl);
+}
+
+/* Records an opener in the dry pass; in the real pass, returns what the dry pass decided. */
+static int note_open(line_ctx *c, const qopen *q) {
+  typo_state *st = c->st;
+  if (!c->dry)
+    return q->id < st->n_opens ? st->opens[q->id].mode : Q_UNCLEAR;
+  if (st->n_opens == st->cap_opens) {
+    size_t cap = st->cap_opens ? st->cap_opens * 2 : 16;
+    qinfo *p = realloc(st->opens, cap * sizeof *p);
+    if (!p) {
+      c->status = CD_ERR_NOMEM;
+      return Q_CLEAR;
+    }
+    st->opens = p;
+    st->cap_opens = cap;
+  }
+  size_t parent = st->n_stack ? st->stack[st->n_stack - 1].id : NO_POS;
+  qinfo info = {parent, NO_POS, q->cp, 0, q->dbl, false, q->pos == c->indent_end, Q_CLEAR};
+  st->opens[st->n_opens++] = info;
+  return Q_CLEAR;
+}
+
+/* A pair closes. Dry pass: recorded. Real pass: true when its level is not known: its curly
+ * marks are flagged (which keeps them as typed) and a straight one is to take the outer pair
+ * (q->level is 0 for a straight opener then; a curly opener keeps its typed level). */
+static bool note_close(line_ctx *c, const qopen *q, size_t pos, size_t len, uint32_t cp,
+                       bool straight) {
+  typo_state *st = c->st;
+  if (c->dry) {
+    st->opens[q->id].close_pos = pos;
+    st->opens[q->id].close_cp = cp;
+    return false;
+  }
+  int mode = st->opens[q->id].mode;
+  bool curly = !q->straight && !straight;
+  bool unknown = (mode == Q_UNCLEAR && (!curly || !typed_as(c->sty, q, cp, q->level))) ||
+                 (mode == Q_TOP_UNCLEAR && curly && !typed_as(c->sty, q, cp, q->level));
+  if (!unknown)
+    return false;
+  if (!q->straight)
+    add_flag(c, q->pos, q->pos + q->len, "typography.quote-level", 0.5);
+  if (!straight)
+    add_flag(c, pos, pos + len, "typography.quote-level", 0.5);
+  return true;
+}
+
+/* After the dry pass: which openers have a level the line proves. Parents come before their
+ * children in st->opens, so one pass in order sees each parent's mode first. */
+static void classify_opens(const line_ctx *c) {
+  typo_state *st = c->st;
+  const cd_typo_style *y = c->sty;
+  for (size_t k = 0; k < st->n_opens; k++) {
+    qinfo *o = &st->opens[k];
+    if (o->parent == NO_POS || o->close_pos == NO_POS || o->close_pos != st->last_dbl_mark ||
+        o->cp != 0x00AB || o->close_cp != 0x00BB || y->cp_quote_open != 0x00AB)
+      continue;
+    qinfo *p = &st->opens[o->parent];
+    if (p->close_pos == NO_POS && p->cp == 0x00AB)
+      p->shares_close = true;
+  }
+  for (size_t k = 0; k < st->n_opens; k++) {
+    qinfo *o = &st->opens[k];
+    if (o->parent == NO_POS) {
+      bool lone_after = st->last_lone_dbl_close != NO_POS && o->dbl && o->close_pos != NO_POS &&
+                        o->close_pos < st->last_lone_dbl_close;
+      o->mode = lone_after ? Q_TOP_UNCLEAR : Q_CLEAR;
+      continue;
+    }
+    const qinfo *p = &st->opens[o->parent];
+    bool parent_closes =
+        p->close_pos != NO_POS || p->shares_close || (p->parent == NO_POS && p->starts_line);
+    if (o->close_pos == NO_POS || !parent_closes || p->mode == Q_UNCLEAR)
+      o->mode = Q_UNCLEAR;
+    else if (p->shares_close)
+      o->mode = Q_SHARED;
+    else
+      o->mode = p->mode == Q_TOP_UNCLEAR ? Q_TOP_UNCLEAR : Q_CLEAR;
+  }
+}
+
+static void quotes_scan(line_ctx *c) {
   const cd_typo_style *y = c->sty;
   typo_state *st = c->st;
   st->n_stack = 0;
@@ -505,17 +651,28 @@ static void quotes_pass(line_ctx *c) {
       role = shape_role(cp); /* « » are spaced in French: their shape, not their neighbours */
     last_end = nx;
     last_role = role;
+    if (c->dry && dbl && role != R_NONE)
+      st->last_dbl_mark = i;
     if (role == R_OPEN) {
       /* A top-level single-quote mark is an inner quotation (the headline convention) only
        * where the inner pair is itself single; in fr, uk, ru it is a quotation like any. */
       int level = (!dbl && !is_double_class((int32_t)y->cp_inner_open)) ? 1 : 0;
       if (st->n_stack > 0)
         level = 1 - st->stack[st->n_stack - 1].level;
-      qopen q = {i, len, (uint32_t)cp, dbl, straight, level};
-      if (!stack_push(c, q))
+      qopen q = {i, len, (uint32_t)cp, dbl, straight, level, st->next_open++};
+      int mode = note_open(c, &q);
+      /* a « that shares its » stays « », the outer pair; a straight mark whose level is not
+       * known takes the outer pair too (and says so in its rule) */
+      if (mode == Q_SHARED || (mode == Q_UNCLEAR && straight))
+        q.level = 0;
+      if (c->status || !stack_push(c, q))
         return;
-      if (straight)
-        rewrite_quote(c, i, len, (uint32_t)cp, open_text(y, level), true, spaced, conf);
+      if (straight) {
+        c->level_unsure = mode == Q_UNCLEAR;
+        rewrite_quote(c, i, len, (uint32_t)cp, open_text(y, q.level), true, spaced,
+                      c->level_unsure ? 0.5 : conf);
+        c->level_unsure = false;
+      }
     } else if (role == R_CLOSE) {
       /* find the opener: the top for single quotes (else it is an apostrophe), any depth for
        * double ones (an unclosed inner quote is dropped) */
@@ -534,9 +691,19 @@ static void quotes_pass(line_ctx *c) {
         qopen q = st->stack[k - 1];
         st->n_stack = k - 1;
         double cf = straight && !dbl ? 0.75 : conf;
+        /* a pair whose level is not known: curly marks are left as typed (and flagged),
+         * straight ones take the outer pair */
+        c->level_unsure = note_close(c, &q, i, len, (uint32_t)cp, straight);
+        if (c->level_unsure)
+          cf = 0.5;
         if (!q.straight)
           rewrite_quote(c, q.pos, q.len, q.cp, open_text(y, q.level), true, false, cf);
-        rewrite_closing(c, i, len, (uint32_t)cp, close_text(y, q.level), spaced, cf);
+        int lv = c->level_unsure ? 0 : q.level;
+        rewrite_closing(c, i, len, (uint32_t)cp, close_text(y, lv), spaced, cf);
+        c->level_unsure = false;
+      } else if (c->dry) {
+        if (dbl && !(straight && is_digit_cp(prev)))
+          st->last_lone_dbl_close = i;
       } else if (cp == '\'' && prev >= 0 && u_isalpha(prev)) {
         apostrophe(c, i, len, 0.7); /* the players' union, goin' */
       } else if (cp == '"' && !is_digit_cp(prev)) {
@@ -553,9 +720,29 @@ static void quotes_pass(line_ctx *c) {
    * space; other curly marks are left as typed, since nothing proves their pair */
   for (size_t k = 0; k < st->n_stack && !c->status; k++) {
     const qopen *q = &st->stack[k];
+    if (c->dry)
+      continue;
+    if (st->opens[q->id].mode == Q_UNCLEAR && !q->straight && !typed_as(y, q, 0, q->level))
+      add_flag(c, q->pos, q->pos + q->len, "typography.quote-level", 0.5);
     if (q->cp == 0x00AB && y->guillemet.mode == CD_TYPO_SPACE_INSERT)
       rewrite_quote(c, q->pos, q->len, q->cp, "\xC2\xAB", true, false, 0.8);
   }
+}
+
+/* The quotes of a line: a dry scan learns their structure, the real one rewrites them. */
+static void quotes_pass(line_ctx *c) {
+  typo_state *st = c->st;
+  st->n_opens = 0;
+  st->last_dbl_mark = st->last_lone_dbl_close = NO_POS;
+  st->next_open = 0;
+  c->dry = true;
+  quotes_scan(c);
+  c->dry = false;
+  if (c->status)
+    return;
+  classify_opens(c);
+  st->next_open = 0;
+  quotes_scan(c);
 }
 
 /* ---- dashes, ellipsis, spaces ---------------------------------------------------------- */
@@ -621,10 +808,177 @@ static void year_range(line_ctx *c, size_t h) {
   add_edit_str(c, h, h + 1, c->sty->number_range, "typography.dash", 0.8);
 }
 
+/* ---- routes, pairings and ranges ------------------------------------------------------ */
+
+/* A word of letters (with inner hyphens or apostrophes: Ivano-Frankivsk, O’Brien) ending at
+ * s[end); its start, or (size_t)-1 when there is no such word. */
+static size_t word_start_before(const line_ctx *c, size_t end) {
+  size_t i = end, start = (size_t)-1;
+  while (i > c->indent_end) {
+    size_t p = i;
+    int32_t cp = cd_utf8_prev(c->s, &p);
+    if (u_isalpha(cp)) {
+      start = p;
+    } else if (!((cp == '-' || cp == 0x2019) && start == i)) {
+      break;
+    }
+    i = p;
+  }
+  return start; /* only ever set at a letter */
+}
+
+/* The same, starting at s[start): its end, or start when there is no word. */
+static size_t word_end_after(const line_ctx *c, size_t start) {
+  size_t i = start, end = start;
+  while (i < c->n) {
+    size_t nx = i;
+    int32_t cp = cd_utf8_next(c->s, c->n, &nx);
+    if (u_isalpha(cp))
+      end = nx;
+    else if (!((cp == '-' || cp == 0x2019) && end == i && i > start))
+      break;
+    i = nx;
+  }
+  return end;
+}
+
+static bool capitalized(const line_ctx *c, size_t w) {
+  size_t i = w;
+  return u_isupper(cd_utf8_next(c->s, c->n, &i));
+}
+
+/* digits[:.-–]digits at s[i]: a score (1:0, 2-1). */
+static bool score_at(const line_ctx *c, size_t i) {
+  size_t j = i;
+  while (j < c->n && is_ascii_digit(c->s[j]))
+    j++;
+  if (j == i || j >= c->n)
+    return false;
+  size_t k = j + 1;
+  if (c->s[j] != ':' && c->s[j] != '-') {
+    if (!is_seq(c, j, "\xE2\x80\x93", 3))
+      return false;
+    k = j + 3;
+  }
+  size_t m = k;
+  while (m < c->n && is_ascii_digit(c->s[m]))
+    m++;
+  size_t nx;
+  return m > k && !u_isalnum(cp_at(c, m, &nx));
+}
+
+/* Lviv - Kyiv train, the match Dynamo - Shakhtar, Dynamo - Shakhtar 1:0: two capitalized words
+ * around the dash at [a, b), with a route noun of the style or a score next to them. */
+static bool pairing(const line_ctx *c, size_t a, size_t b) {
+  hrun l = run_before(c, a), r = run_after(c, b);
+  size_t lw = word_start_before(c, l.a);
+  size_t re = word_end_after(c, r.b);
+  if (lw == (size_t)-1 || re == r.b || !capitalized(c, lw) || !capitalized(c, r.b))
+    return false;
+  const cd_typo_style *y = c->sty;
+  hrun after = run_after(c, re);
+  if (after.count == 1 && after.b < c->n) {
+    if (score_at(c, after.b))
+      return true;
+    size_t ne = word_end_after(c, after.b);
+    if (ne > after.b && cd_typo_style_is_range_noun(y, c->s + after.b, ne - after.b))
+      return true;
+  }
+  hrun before = run_before(c, lw);
+  if (before.count == 1) {
+    size_t pw = word_start_before(c, before.a);
+    if (pw != (size_t)-1 && cd_typo_style_is_range_noun(y, c->s + pw, before.a - pw))
+      return true;
+  }
+  return false;
+}
+
+/* The integer part of the number s[0, n) (digits, then maybe a decimal part), at most nine
+ * digits: enough to see whether a range ascends. */
+static bool int_part(const char *s, size_t n, long *v) {
+  long x = 0;
+  size_t i = 0;
+  while (i < n && is_ascii_digit(s[i])) {
+    if (i == 9)
+      return false;
+    x = x * 10 + (s[i++] - '0');
+  }
+  *v = x;
+  return i > 0;
+}
+
+/* A number (digits, maybe with one decimal point or comma) ending at s[end): its start and
+ * integer part, or false. A number glued to a letter, a colon or another dash is not a range end.
+ */
+static bool number_before(const line_ctx *c, size_t end, size_t *start, long *val) {
+  size_t i = end;
+  while (i > 0 &&
+         (is_ascii_digit(c->s[i - 1]) || ((c->s[i - 1] == '.' || c->s[i - 1] == ',') && i < end &&
+                                          i >= 2 && is_ascii_digit(c->s[i - 2]))))
+    i--;
+  if (i == end || !is_ascii_digit(c->s[i]))
+    return false;
+  int32_t before = cp_before(c, i);
+  if (before >= 0 && cls(before) != C_SPACE && cls(before) != C_OPENB)
+    return false;
+  /* (030) 1234 - 5678, 10 000 - 20 000: a telephone number or digit groups, not two ends */
+  hrun gap = run_before(c, i);
+  int32_t word_before = gap.count ? cp_before(c, gap.a) : -1;
+  if (is_digit_cp(word_before) || word_before == ')')
+    return false;
+  *start = i;
+  return int_part(c->s + i, end - i, val);
+}
+
+/* 2 - 3 degrees, 10 - 15 km, 5 - 8 %: two numbers, the first smaller, and a unit after. */
+static bool number_range(const line_ctx *c, size_t a, size_t b, size_t *ra, size_t *rb) {
+  hrun l = run_before(c, a), r = run_after(c, b);
+  size_t ls, re = r.b;
+  long lv, rv;
+  if (l.count != 1 || r.count != 1 || !number_before(c, l.a, &ls, &lv))
+    return false;
+  while (re < c->n &&
+         (is_ascii_digit(c->s[re]) || ((c->s[re] == '.' || c->s[re] == ',') && re + 1 < c->n &&
+                                       is_ascii_digit(c->s[re + 1]) && re > r.b)))
+    re++;
+  if (re == r.b || !int_part(c->s + r.b, re - r.b, &rv) || !(lv < rv))
+    return false;
+  size_t nx;
+  int32_t after = cp_at(c, re, &nx);
+  if (after == ' ')
+    after = cp_at(c, nx, &nx);
+  if (is_digit_cp(after))
+    return false; /* 1234 - 5678 90: more digit groups */
+  bool unit = after >= 0 && (u_isalpha(after) || after == '%' || after == 0x00B0 ||
+                             after == 0x2030 || u_charType(after) == U_CURRENCY_SYMBOL);
+  *ra = l.a;
+  *rb = r.b;
+  return unit;
+}
+
+/* A spaced dash at [a, b) that joins a route, a pairing or a number range takes the style's
+ * range dash (spaces kept between names, closed up between numbers), or is left as typed
+ * when the style keeps ranges. True when the dash was such a one. */
+static bool range_dash(line_ctx *c, size_t a, size_t b, bool hyphen) {
+  const char *rd = c->sty->range_dash;
+  size_t ra, rb;
+  if (number_range(c, a, b, &ra, &rb)) {
+    if (rd[0] && hyphen)
+      add_edit_str(c, ra, rb, rd, "typography.dash", 0.85);
+    return true;
+  }
+  if (!pairing(c, a, b))
+    return false;
+  if (rd[0])
+    add_edit_str(c, a, b, rd, "typography.dash", 0.85);
+  return true;
+}
+
 static void hyphens(line_ctx *c, size_t a, size_t b) {
   size_t n = b - a;
   if (n == 1) {
-    spaced_dash(c, a, b, "typography.dash", 0.9);
+    if (!(spaced_both(c, a, b) && range_dash(c, a, b, true)))
+      spaced_dash(c, a, b, "typography.dash", 0.9);
     if (c->sty->number_range[0] && a > 0 && b < c->n && is_ascii_digit(c->s[a - 1]) &&
         is_ascii_digit(c->s[b]))
       year_range(c, a);
@@ -765,7 +1119,10 @@ static void main_pass(line_ctx *c) {
     if (b == 0xE2 && i + 2 < c->n && (unsigned char)c->s[i + 1] == 0x80 &&
         ((unsigned char)c->s[i + 2] == 0x93 || (unsigned char)c->s[i + 2] == 0x94)) {
       /* a spaced en or em dash that is not the house dash */
-      if (!(dl == 3 && memcmp(c->s + i, y->dash, 3) == 0))
+      bool house = dl == 3 && memcmp(c->s + i, y->dash, 3) == 0;
+      bool en_dash = (unsigned char)c->s[i + 2] == 0x93;
+      bool range = en_dash && spaced_both(c, i, i + 3) && range_dash(c, i, i + 3, false);
+      if (!house && !range)
         spaced_dash(c, i, i + 3, "typography.dash", 0.85);
       i += 3;
       continue;
@@ -866,6 +1223,7 @@ static void typography_close(void *state) {
   free(st->mask);
   free(st->edits);
   free(st->stack);
+  free(st->opens);
   cd_buf_free(&st->repl);
   free(st);
 }
@@ -873,7 +1231,8 @@ static void typography_close(void *state) {
 static cd_status typography_process(void *state, const cd_segment *seg, cd_rewriter *rw,
                                     cd_error *err) {
   typo_state *st = state;
-  line_ctx c = {st, st->style, seg->text, seg->len - seg->eol, 0, seg->line_end, CD_OK};
+  line_ctx c = {st,    st->style, seg->text, seg->len - seg->eol, 0, seg->line_end,
+                CD_OK, false,     false};
   if (seg->line_start && fence_line(c.s, c.n)) {
     st->in_fence = !st->in_fence;
     return CD_OK;
@@ -910,8 +1269,9 @@ static cd_status typography_process(void *state, const cd_segment *seg, cd_rewri
   qsort(st->edits, st->n_edits, sizeof *st->edits, cmp_edit);
   for (size_t k = 0; k < st->n_edits; k++) {
     const typo_edit *e = &st->edits[k];
-    cd_status rc =
-        cd_rw_replace(rw, e->start, e->end, cd_buf_at(&st->repl, e->r_off), e->r_len, e->rule, e->conf);
+    cd_status rc = e->flag ? cd_rw_flag(rw, e->start, e->end, e->rule, e->conf)
+                           : cd_rw_replace(rw, e->start, e->end, cd_buf_at(&st->repl, e->r_off),
+                                           e->r_len, e->rule, e->conf);
     if (rc)
       return rc;
   }
@@ -924,7 +1284,10 @@ static void typography_reset(void *state) {
     st->in_fence = false;
 }
 
-const cd_stage_def cd_stage_typography = {"typography",      CD_STAGE_TYPOGRAPHY,
-                                          typography_open,   typography_process,
-                                          typography_close,  typography_reset,
+const cd_stage_def cd_stage_typography = {"typography",
+                                          CD_STAGE_TYPOGRAPHY,
+                                          typography_open,
+                                          typography_process,
+                                          typography_close,
+                                          typography_reset,
                                           NULL};

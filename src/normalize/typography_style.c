@@ -22,7 +22,11 @@ static const char builtin_en[] = "quote_open\t\xE2\x80\x9C\n"
                                  "ellipsis\t\xE2\x80\xA6\n"
                                  "space_before_high_punct\tnone\n"
                                  "guillemet_space\tnone\n"
-                                 "number_range\tkeep\n";
+                                 "number_range\tkeep\n"
+                                 "range_dash\t\xE2\x80\x93\n"
+                                 "range_nouns\ttrain trains match matches game games flight "
+                                 "flights route routes bus ferry highway motorway road railway "
+                                 "line final derby fixture clash\n";
 
 enum {
   K_QUOTE_OPEN,
@@ -37,6 +41,8 @@ enum {
   K_GUILLEMET,
   K_RANGE,
   K_ELISIONS,
+  K_RANGE_DASH,
+  K_RANGE_NOUNS,
   K_DPAIRS,
   K_SPAIRS,
   K_COUNT
@@ -54,6 +60,8 @@ static const char *const key_names[K_COUNT] = {"quote_open",
                                                "guillemet_space",
                                                "number_range",
                                                "leading_elisions",
+                                               "range_dash",
+                                               "range_nouns",
                                                "foreign_double_pairs",
                                                "foreign_single_pairs"};
 
@@ -63,7 +71,8 @@ static const bool key_required[K_COUNT] = {true, true, true, true, true, true, t
 void cd_typo_style_free(cd_typo_style *s) {
   if (!s)
     return;
-  free(s->elisions);
+  free(s->elisions.words);
+  free(s->range_nouns.words);
   free(s->pairs);
   free(s);
 }
@@ -160,15 +169,16 @@ static cd_status set_space(cd_typo_space *sp, const cd_buf *v, const char *label
   return CD_OK;
 }
 
-static cd_status add_elisions(cd_typo_style *st, const cd_buf *v) {
+/* A space-separated word list, lower-cased (ASCII letters only: the lists compare bytes). */
+static cd_status set_words(cd_typo_words *w, const cd_buf *v) {
   const char *s = v->data ? v->data : "";
-  /* lower-cased ASCII words; the list is short, so one allocation of the value's size */
+  /* the list is short, so one allocation of the value's size */
   char *p = malloc(v->len + 1);
   if (!p)
     return CD_ERR_NOMEM;
   size_t o = 0, n = 0;
   for (size_t i = 0; i < v->len;) {
-    while (i < v->len && v->data[i] == ' ')
+    while (i < v->len && s[i] == ' ')
       i++;
     if (i == v->len)
       break;
@@ -179,10 +189,10 @@ static cd_status add_elisions(cd_typo_style *st, const cd_buf *v) {
     p[o++] = '\0';
     n++;
   }
-  free(st->elisions);
-  st->elisions = p;
-  st->elisions_len = o;
-  st->n_elisions = n;
+  free(w->words);
+  w->words = p;
+  w->len = o;
+  w->n = n;
   return CD_OK;
 }
 
@@ -243,7 +253,14 @@ static cd_status apply_key(cd_typo_style *st, int k, const cd_buf *v, const char
       return CD_OK;
     }
     return set_char(st->number_range, NULL, v, label, line, key, err);
-  case K_ELISIONS: return add_elisions(st, v);
+  case K_ELISIONS: return set_words(&st->elisions, v);
+  case K_RANGE_DASH:
+    if (v->len == 4 && memcmp(v->data, "keep", 4) == 0) {
+      st->range_dash[0] = '\0';
+      return CD_OK;
+    }
+    return set_char(st->range_dash, NULL, v, label, line, key, err);
+  case K_RANGE_NOUNS: return set_words(&st->range_nouns, v);
   default: return add_pairs(st, v, label, line, key, err);
   }
 }
@@ -401,9 +418,9 @@ cd_status cd_typo_style_load(const char *data_dir, const char *lang, cd_typo_sty
   return st;
 }
 
-bool cd_typo_style_is_elision(const cd_typo_style *s, const char *w, size_t n) {
-  const char *p = s->elisions;
-  for (size_t k = 0; k < s->n_elisions; k++) {
+static bool in_words(const cd_typo_words *list, const char *w, size_t n) {
+  const char *p = list->words;
+  for (size_t k = 0; k < list->n; k++) {
     size_t l = strlen(p);
     if (l == n) {
       size_t i = 0;
@@ -421,6 +438,14 @@ bool cd_typo_style_is_elision(const cd_typo_style *s, const char *w, size_t n) {
     p += l + 1;
   }
   return false;
+}
+
+bool cd_typo_style_is_elision(const cd_typo_style *s, const char *w, size_t n) {
+  return in_words(&s->elisions, w, n);
+}
+
+bool cd_typo_style_is_range_noun(const cd_typo_style *s, const char *w, size_t n) {
+  return in_words(&s->range_nouns, w, n);
 }
 
 bool cd_typo_style_is_foreign_pair(const cd_typo_style *s, uint32_t open, uint32_t close) {

@@ -25,6 +25,12 @@ typedef struct cd_typo_pair {
   uint32_t open, close;
 } cd_typo_pair;
 
+/* A word list: lower case (ASCII), each word NUL-terminated, back to back; n of them. */
+typedef struct cd_typo_words {
+  char *words;
+  size_t len, n;
+} cd_typo_words;
+
 typedef struct cd_typo_style {
   char name[64]; /* the file it came from, for messages ("built-in en") */
   char quote_open[16], quote_close[16], inner_open[16], inner_close[16];
@@ -36,11 +42,12 @@ typedef struct cd_typo_style {
   cd_typo_space high_punct; /* before ; ! ? */
   cd_typo_space colon;      /* before : */
   cd_typo_space guillemet;  /* inside « » */
-  /* Words that take a leading apostrophe (rock 'n' roll, 'em, 'til), lower case,
-   * each NUL-terminated, back to back; n_elisions of them. */
-  char *elisions;
-  size_t elisions_len, n_elisions;
-  cd_typo_pair *pairs; /* foreign pairs, double and single */
+  /* The dash joining the two ends of a route, a pairing or a range of numbers (Lviv - Kyiv
+   * train, Dynamo - Shakhtar 1:0, 2 - 3 degrees); "" = keep: such a dash is left as typed. */
+  char range_dash[16];
+  cd_typo_words elisions;    /* words that take a leading apostrophe: rock 'n' roll, 'em */
+  cd_typo_words range_nouns; /* nouns that make two names a route or pairing: train, match */
+  cd_typo_pair *pairs;       /* foreign pairs, double and single */
   size_t n_pairs;
 } cd_typo_style;
 
@@ -56,6 +63,8 @@ void cd_typo_style_free(cd_typo_style *s);
 
 /* True when w (n bytes, any ASCII case) is one of the style's leading-apostrophe words. */
 bool cd_typo_style_is_elision(const cd_typo_style *s, const char *w, size_t n);
+/* True when w (n bytes, any ASCII case) is one of the style's route or pairing nouns. */
+bool cd_typo_style_is_range_noun(const cd_typo_style *s, const char *w, size_t n);
 /* True when (open, close) is a foreign pair of the style. */
 bool cd_typo_style_is_foreign_pair(const cd_typo_style *s, uint32_t open, uint32_t close);
 

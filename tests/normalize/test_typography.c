@@ -54,6 +54,21 @@ static void expect(const char *lang, const char *in, const char *want) {
   cd_buf_free(&log);
 }
 
+/* Expects in to become want with a typography.quote-level record (a flag where a mark stays
+ * as typed) in its log. */
+static void expect_flagged(const char *lang, const char *in, const char *want) {
+  cd_buf out = CD_BUF_INIT, log = CD_BUF_INIT;
+  cd_error err;
+  assert_int_equal(typo_with(cdt_data_dir(), lang, in, &out, &log, &err), CD_OK);
+  if (out.len != strlen(want) || memcmp(out.data ? out.data : "", want, out.len) != 0)
+    fail_msg("[%s]\n in:   %s\n got:  %.*s\n want: %s", lang, in, (int)out.len,
+             out.data ? out.data : "", want);
+  if (!log.data || !strstr(log.data, "\"rule\":\"typography.quote-level\""))
+    fail_msg("[%s] no typography.quote-level record for: %s", lang, in);
+  cd_buf_free(&out);
+  cd_buf_free(&log);
+}
+
 /* Expects the log of in to contain a record with the rule (and, if not NULL, the text). */
 static void expect_rule(const char *lang, const char *in, const char *rule, const char *frag) {
   cd_buf out = CD_BUF_INIT, log = CD_BUF_INIT;
@@ -118,6 +133,59 @@ static void test_foreign_curly_quotes(void **state) {
   /* nested guillemets in French: the inner pair becomes “ ” */
   expect("fr", "« Il a répondu « non » au ministre »\n",
          "«" NNBSP "Il a répondu “non” au ministre" NNBSP "»\n");
+}
+
+/* Issue 14: « … « … » — one closing guillemet closes two levels, as French (and Ukrainian,
+ * Russian) editors write it: both stay guillemets, no level becomes “ ” and nothing is flagged. */
+static void test_guillemet_closing_two_levels(void **state) {
+  (void)state;
+  expect("fr", "« Le maire a lâché « jamais ».\n",
+         "«" NNBSP "Le maire a lâché «" NNBSP "jamais" NNBSP "».\n");
+  expect("fr", "« Elle a cité « Les Misérables », a-t-il dit.\n",
+         "«" NNBSP "Elle a cité «" NNBSP "Les Misérables" NNBSP "», a-t-il dit.\n");
+  expect("fr", "« On a dit « oui » puis « non ».\n",
+         "«" NNBSP "On a dit «" NNBSP "oui" NNBSP "» puis «" NNBSP "non" NNBSP "».\n");
+  expect("uk", "«Він читав «Кобзар», — каже сестра.\n", "«Він читав «Кобзар», — каже сестра.\n");
+  expect("ru", "«Мы смотрели «Сталкер» вчера.\n", "«Мы смотрели «Сталкер» вчера.\n");
+  /* a clear nesting still takes the inner pair */
+  expect("fr", "« Elle a cité « Les Misérables » hier »\n",
+         "«" NNBSP "Elle a cité “Les Misérables” hier" NNBSP "»\n");
+  expect("uk", "«Він читав «Кобзар» вголос».\n", "«Він читав „Кобзар“ вголос».\n");
+}
+
+/* Issue 14: a quotation level that cannot be paired is neither demoted nor promoted: curly
+ * marks stay as typed and are flagged, straight ones take the house outer pair (rule
+ * typography.quote-level, confidence 0.5). */
+static void test_unbalanced_levels_left(void **state) {
+  (void)state;
+  /* the outer quotation never closes (and does not open the line): no demotion */
+  expect_flagged("de", "Er rief „Wir nehmen „Plan B“ und gehen.\n",
+                 "Er rief „Wir nehmen „Plan B“ und gehen.\n");
+  expect_rule("de", "Er rief „Wir nehmen „Plan B“ und gehen.\n", "typography.quote-level",
+              "\"before\":\"„\",\"after\":\"„\"");
+  expect_flagged("en", "He said “the “deal” is off and left.\n",
+                 "He said “the “deal” is off and left.\n");
+  expect_flagged("fr", "Il a dit « le « plan » puis « rien\n",
+                 "Il a dit «" NNBSP "le « plan » puis « rien\n");
+  expect_rule("fr", "Il a dit « le « plan » puis « rien\n", "typography.quote-level", NULL);
+  /* straight marks: the outer pair, not the inner one */
+  expect_flagged("en", "He told us: \"they said \"no deal\" and walked out.\n",
+                 "He told us: “they said “no deal” and walked out.\n");
+  expect_rule("en", "He told us: \"they said \"no deal\" and walked out.\n",
+              "typography.quote-level", "\"after\":\"“\"");
+  expect_flagged("ru", "Он сказал: «Мы слышали \"нет\" и ушли.\n",
+                 "Он сказал: «Мы слышали «нет» и ушли.\n");
+  /* a line that closes a quotation from the paragraph before: its “ ” stay as typed in fr */
+  expect_flagged("fr", "et le “projet” est mort », a-t-il conclu.\n",
+                 "et le “projet” est mort" NNBSP "», a-t-il conclu.\n");
+  expect_rule("fr", "et le “projet” est mort », a-t-il conclu.\n", "typography.quote-level",
+              "\"before\":\"“\",\"after\":\"“\"");
+  /* hard negatives: balanced lines and quoted paragraphs that go on keep their nesting */
+  expect("fr", "Le “projet” est mort.\n", "Le «" NNBSP "projet" NNBSP "» est mort.\n");
+  expect("uk", "\"Ми обрали \"Динамо\" і не шкодуємо.\n", "«Ми обрали „Динамо“ і не шкодуємо.\n");
+  expect("en", "\"We picked 'the blue one' and kept it.\n",
+         "“We picked ‘the blue one’ and kept it.\n");
+  expect("de", "„Wir nehmen ‚Plan B‘ und gehen.\n", "„Wir nehmen ‚Plan B‘ und gehen.\n");
 }
 
 static void test_de_uk_ru_quotes(void **state) {
@@ -194,6 +262,52 @@ static void test_number_ranges_by_style(void **state) {
   expect("en", "He served 1990-1995.\n", "He served 1990-1995.\n");
 }
 
+/* Issue 14: a dash joining a route, a pairing or a number range is the house range dash (en
+ * dash in en/de: spaced between names, closed up between numbers), not the em dash of an
+ * aside; a dash between two clauses stays the aside's dash. */
+static void test_route_score_range_dash(void **state) {
+  (void)state;
+  expect("en", "The overnight Odesa - Kharkiv train left late.\n",
+         "The overnight Odesa – Kharkiv train left late.\n");
+  expect("en", "Fans saw Porto - Benfica 2:2 on Sunday.\n",
+         "Fans saw Porto – Benfica 2:2 on Sunday.\n");
+  expect("en", "She booked the flight Warsaw - Vilnius for May.\n",
+         "She booked the flight Warsaw – Vilnius for May.\n");
+  expect("en", "The Ivano-Frankivsk - Lviv route reopened.\n",
+         "The Ivano-Frankivsk – Lviv route reopened.\n");
+  expect("en", "Expect 4 - 6 degrees, gusts of 40 - 60 km/h and a 10 - 15 % rise.\n",
+         "Expect 4–6 degrees, gusts of 40–60 km/h and a 10–15 % rise.\n");
+  /* a spaced en dash already in a route is the range dash: not turned into an em dash */
+  expect("en", "The Odesa – Kharkiv train left late.\n", "The Odesa – Kharkiv train left late.\n");
+  expect("de", "Der Zug Dresden - Prag fällt aus, bei 2 - 4 Grad.\n",
+         "Der Zug Dresden – Prag fällt aus, bei 2–4 Grad.\n");
+  expect("de", "Hertha - Union 0:3 war deutlich.\n", "Hertha – Union 0:3 war deutlich.\n");
+  /* hard negatives: asides between clauses, names without a route noun or score, numbers
+   * that do not form a rising range with a unit */
+  expect("en", "Madrid - the capital - voted.\n", "Madrid — the capital — voted.\n");
+  expect("en", "Police said Tuesday - Officers found nothing.\n",
+         "Police said Tuesday — Officers found nothing.\n");
+  expect("en", "Chelsea - as expected - won the game.\n",
+         "Chelsea — as expected — won the game.\n");
+  const char *clean[] = {
+      "The result was 5 - 3 after extra time.\n", /* falls: a score or a minus, not a range */
+      "Pages 12 - 14\n",                          /* no unit: left as typed */
+      "At 10:30 - 11:45 the line was closed.\n",
+      "They won 2 - 1.\n",
+      "Call (030) 1234 - 5678 today or 0800 12 - 34 56 tomorrow.\n", /* telephone numbers */
+      "Between 10 000 - 20 000 people came.\n",                      /* digit groups: kept */
+  };
+  for (size_t k = 0; k < sizeof clean / sizeof *clean; k++)
+    expect("en", clean[k], clean[k]);
+  /* fr keeps routes as typed (no aside dash); uk/ru keep the spaced em dash of routes and
+   * leave number ranges alone */
+  expect("fr", "Le train Lille - Bruxelles et le match Lens - Lille 1:1.\n",
+         "Le train Lille - Bruxelles et le match Lens - Lille 1:1.\n");
+  expect("uk", "Потяг Одеса - Харків, 2 - 4 градуси.\n", "Потяг Одеса — Харків, 2 - 4 градуси.\n");
+  expect("ru", "Поезд Самара - Казань, 2 - 4 градуса.\n",
+         "Поезд Самара — Казань, 2 - 4 градуса.\n");
+}
+
 /* ---- ellipsis -------------------------------------------------------------------------- */
 
 static void test_ellipsis(void **state) {
@@ -243,7 +357,8 @@ static void test_fr_nbsp(void **state) {
   };
   for (size_t k = 0; k < sizeof clean / sizeof *clean; k++)
     expect("fr", clean[k], clean[k]);
-  expect_rule("fr", "Quoi?\n", "typography.nbsp", "\"after\":\"\\u202f?\""); /* invisible: escaped in JSON */
+  expect_rule("fr", "Quoi?\n", "typography.nbsp",
+              "\"after\":\"\\u202f?\""); /* invisible: escaped in JSON */
 }
 
 static void test_fr_existing_nbsp_kept(void **state) {
@@ -593,11 +708,14 @@ int main(void) {
       cmocka_unit_test(test_en_primes_left_alone),
       cmocka_unit_test(test_quote_spanning_lines),
       cmocka_unit_test(test_foreign_curly_quotes),
+      cmocka_unit_test(test_guillemet_closing_two_levels),
+      cmocka_unit_test(test_unbalanced_levels_left),
       cmocka_unit_test(test_de_uk_ru_quotes),
       cmocka_unit_test(test_uk_apostrophe_is_data),
       cmocka_unit_test(test_dashes_vs_hyphens),
       cmocka_unit_test(test_dash_house_styles),
       cmocka_unit_test(test_number_ranges_by_style),
+      cmocka_unit_test(test_route_score_range_dash),
       cmocka_unit_test(test_ellipsis),
       cmocka_unit_test(test_space_runs),
       cmocka_unit_test(test_en_de_remove_french_spacing),
