@@ -1317,6 +1317,24 @@ static int guard_skip(cd_names_scanner *s, span_ent *r, const char *t, size_t nw
   return GUARD_PASS;
 }
 
+static void country_fn(void *ud, const char *lang, const char *kind, const char *val) {
+  (void)lang;
+  (void)kind;
+  bool *east = ud;
+  if (val && (strcmp(val, "UA") == 0 || strcmp(val, "RU") == 0 || strcmp(val, "BY") == 0))
+    *east = true;
+}
+
+/* A person of Ukraine, Russia or Belarus: the Russian and Ukrainian spellings of the name
+ * differ by rule (Зеленский / Зеленський), so the other language's spelling in a full name
+ * is a mistake; for other people two Cyrillic spellings are both usage (Рейчел, Рэйчел). */
+static bool east_slavic_person(cd_names_scanner *s, const cd_names_hit *h) {
+  bool east = false;
+  if (strcmp(h->type, "person") == 0)
+    cd_names_context(s->db, h, "country", country_fn, &east, NULL);
+  return east;
+}
+
 /* The first folded word of s[0, n) into out. */
 static cd_status first_word_fold(cd_names_scanner *s, const char *p, size_t n, cd_buf *out,
                                  cd_error *err) {
@@ -1530,7 +1548,7 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
       *consumed = true;
       return CD_OK;
     } else if (h->level == CD_MATCH_TRANSLIT && w[i].cyr && s->lang_cyr && !context &&
-               !(len >= 2 && h->part == CD_PART_FULL && strcmp(h->type, "person") == 0)) {
+               !(len >= 2 && h->part == CD_PART_FULL && east_slavic_person(s, h))) {
       /* a Cyrillic spelling that only romanizes like a form (Ніколаєв, the Russian
        * surname in Ukrainian, is "Nikolayev", a spelling of Mykolaiv): reported, rewritten
        * only with context */
