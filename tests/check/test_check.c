@@ -5,6 +5,7 @@
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cd_check.h"
 
@@ -544,6 +545,39 @@ static void test_pairs_file(void **state) {
   cd_checker_free(c);
 }
 
+/* names.* findings follow the names stage's editor rules: what normalize would leave as
+ * written (an acronym, a brand, a case form, an original in another script, a URL), check
+ * does not report as a style error; what it would rewrite, check reports. */
+static void test_cli_names_follow_normalize(void **state) {
+  (void)state;
+  char dir[4200];
+  snprintf(dir, sizeof dir, "%s", cdt_tmpfile("names-batch"));
+  assert_int_equal(mkdir(dir, 0755), 0);
+  char p1[4300], p2[4300];
+  snprintf(p1, sizeof p1, "%s/wire-ru.txt", dir);
+  snprintf(p2, sizeof p2, "%s/desk-en.txt", dir);
+  const char *ru = "\xD0\x9E\xD0\xB1 \xD1\x8D\xD1\x82\xD0\xBE\xD0\xBC "
+                   "\xD1\x81\xD0\xBE\xD0\xBE\xD0\xB1\xD1\x89\xD0\xB8\xD0\xBB CBS New York. "
+                   "\xD0\x92\xD0\xB8\xD0\xB7\xD0\xB8\xD1\x82 \xD0\x94\xD0\xB6\xD0\xBE "
+                   "\xD0\x91\xD0\xB0\xD0\xB9\xD0\xB4\xD0\xB5\xD0\xBD\xD0\xB0 "
+                   "\xD0\xBE\xD1\x82\xD0\xBB\xD0\xBE\xD0\xB6\xD0\xB8\xD0\xBB\xD0\xB8.\n";
+  const char *en = "The CDU leader met NATO envoys in the USA.\n"
+                   "Watch Kiev 24 or read https://en.wikipedia.org/wiki/Kiev tonight.\n";
+  cdt_write_file(p1, ru, strlen(ru));
+  cdt_write_file(p2, en, strlen(en));
+  cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
+  const char *a[] = {"copydesk", "check", dir, NULL};
+  cdt_run(a, NULL, 0, &out, &err);
+  assert_true(out.len == 0 || !strstr(out.data, "names."));
+  /* the same desk file with a variant normalize rewrites: reported */
+  const char *en2 = "The CDU leader met NATO envoys in Kiev.\n";
+  cdt_write_file(p2, en2, strlen(en2));
+  assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
+  assert_non_null(strstr(out.data, "names.style: 'Kiev' is not the house form 'Kyiv'"));
+  cd_buf_free(&out);
+  cd_buf_free(&err);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_numbers_locale_aware),
@@ -561,6 +595,7 @@ int main(void) {
       cmocka_unit_test(test_cli_tm),
       cmocka_unit_test(test_cli_align_output),
       cmocka_unit_test(test_pairs_file),
+      cmocka_unit_test(test_cli_names_follow_normalize),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
