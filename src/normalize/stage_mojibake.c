@@ -175,8 +175,12 @@ static seq read_seq(const mj_charset *cs, const uint32_t *c, size_t n, size_t i,
         return r;
       break;
     }
-    if (ch == ' ' && lo <= 0xA0 && 0xA0 <= hi && !lost) {
-      b = 0xA0; /* a no-break space that became a space */
+    /* a no-break space that became a space: only as the last byte of a sequence. As the
+     * second byte of a longer one it would make Braille, Samaritan, Mongolian or CJK out
+     * of a one-letter word, a space and a letter of clean cp1251 text ("в історії" is no
+     * U+2833) */
+    if (ch == ' ' && lo <= 0xA0 && 0xA0 <= hi && !lost && j == len - 1) {
+      b = 0xA0;
       if (j == len - 1)
         last_space = true;
     } else {

@@ -242,6 +242,23 @@ static void test_clean_text_untouched(void **state) {
     check_clean(clean[i]);
 }
 
+/* Clean Cyrillic text where a one-letter word, a space and a letter or punctuation mark
+ * whose cp1251 byte is a UTF-8 continuation byte would read, with the space standing for a
+ * lost 0xA0, as Braille, Samaritan, Mongolian or CJK ("в історії" as U+2833 "сторії"):
+ * every such combination stays as written. */
+static void test_one_letter_words_and_lost_nbsp(void **state) {
+  (void)state;
+  static const char *const words[] = {"в", "у", "і", "з", "а", "й", "о", "к", "с", "я", "и"};
+  static const char *const next[] = {"історії", "Європи", "їхніх", "«Мрії»", "— так", "“слово”",
+                                     "№ 5", "Ґанок", "ѓ", "ў"};
+  char line[256];
+  for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
+    for (size_t x = 0; x < sizeof next / sizeof next[0]; x++) {
+      snprintf(line, sizeof line, "Сказано %s %s цього року.\n", words[w], next[x]);
+      check_clean(line);
+    }
+}
+
 static void test_ascii_and_empty(void **state) {
   (void)state;
   check_clean("Only ASCII here, 100% plain; nothing to do?\n");
@@ -336,6 +353,7 @@ static void test_fixture_file(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_one_letter_words_and_lost_nbsp),
       cmocka_unit_test(test_cp1252_once),
       cmocka_unit_test(test_latin1_once),
       cmocka_unit_test(test_cp1250_once),
