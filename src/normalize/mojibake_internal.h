@@ -54,9 +54,20 @@ int mj_badness(const mj_tables *t, const uint32_t *w, size_t n, bool latin_line)
 /* True for code points that no repair may produce: unassigned, private use,
  * noncharacters, surrogates, C0/C1 controls other than TAB. */
 bool mj_forbidden(uint32_t c);
+/* Whether a repair's result v[0, n), between the characters left and right of the line
+ * (0 at an end), is plausible text: a character of three UTF-8 bytes (U+0800-U+FFFF) that
+ * is not Latin, punctuation or a common symbol must not be glued to a letter of another
+ * script. A Lao letter, a CJK ideograph or a circled letter inside a Cyrillic word is what
+ * clean cp1251 text ("в’їзд", "об’єкт", "знає»") reads as when taken for UTF-8, never a
+ * repair; Braille never is. */
+bool mj_plausible(const uint32_t *v, size_t n, uint32_t left, uint32_t right);
 /* Precomputes the per-code-point properties of the BMP (after `plausible` is built). */
 cd_status mj_info_build(mj_tables *t);
 bool mj_is_letter(uint32_t c);
+/* A letter a repair may give without further proof: any letter below U+0800, or one of a
+ * script that whole texts are written in (Latin, CJK, Korean, Thai, Arabic, Hebrew,
+ * Indic...). A lone Coptic, Lao or Syllabics letter is what chance makes of clean text. */
+bool mj_is_plain_letter(uint32_t c);
 bool mj_is_lower(uint32_t c);
 
 #endif

@@ -61,7 +61,81 @@ bool mj_forbidden(uint32_t c) {
   return t == U_UNASSIGNED || t == U_PRIVATE_USE_CHAR;
 }
 
+static bool common_symbol(uint32_t c) {
+  return (c >= 0x2000 && c <= 0x215F) || (c >= 0x2190 && c <= 0x22FF) ||
+         (c >= 0x2300 && c <= 0x23FF) || (c >= 0x2500 && c <= 0x27BF) ||
+         (c >= 0x3000 && c <= 0x303F) || (c >= 0xFB00 && c <= 0xFB06) || c == 0xFEFF || c == 0xFFFD;
+}
+
+static UScriptCode script_of(uint32_t c);
+static bool specific_script(UScriptCode s);
+
+static bool glued_other_script(uint32_t side, UScriptCode s) {
+  return side && u_isalpha((UChar32)side) && script_of(side) != s;
+}
+
+bool mj_plausible(const uint32_t *v, size_t n, uint32_t left, uint32_t right) {
+  for (size_t i = 0; i < n; i++) {
+    uint32_t c = v[i];
+    if (c < 0x800 || c >= 0x10000 || common_symbol(c))
+      continue;
+    UScriptCode s = script_of(c);
+    int8_t gc = u_charType((UChar32)c);
+    uint32_t l = i == 0 ? left : v[i - 1], r = i + 1 == n ? right : v[i + 1];
+    if (gc == U_NON_SPACING_MARK || gc == U_COMBINING_SPACING_MARK || gc == U_ENCLOSING_MARK) {
+      if (l && (script_of(l) == s || !specific_script(s)))
+        continue;   /* a vowel sign of an Indic word */
+      return false; /* a mark on nothing of its script */
+    }
+    if (u_ispunct((UChar32)c) && !specific_script(s))
+      continue; /* a fullwidth comma; not Samaritan punctuation */
+    if (!specific_script(s) && !u_isalpha((UChar32)c))
+      return false; /* a circled letter, an Indic number form: not what text is made of */
+    if (s == USCRIPT_BRAILLE && c != 0x2800)
+      return false;
+    if (!u_isalpha((UChar32)c) && specific_script(s) && s != USCRIPT_BRAILLE)
+      return false; /* a sign of another script's own */
+    if (s == USCRIPT_LATIN)
+      continue;
+    if (glued_other_script(l, s) || glued_other_script(r, s))
+      return false; /* a circled letter or an ideograph inside a Cyrillic word */
+    /* a lone letter standing as a word of its own between spaces (an ideograph from "ж"
+     * + no-break space + dash in Ukrainian text); kaomoji arms "(ง'̀⌣'́)ง" lean on
+     * punctuation, not spaces */
+    if (u_isalpha((UChar32)c) && script_of(l) != s && script_of(r) != s &&
+        (!l || u_isspace((UChar32)l)) && (!r || u_isspace((UChar32)r)))
+      return false;
+  }
+  return true;
+}
+
 bool mj_is_letter(uint32_t c) { return kind_of(c) == K_LETTER; }
+
+bool mj_is_plain_letter(uint32_t c) {
+  if (!mj_is_letter(c))
+    return false;
+  if (c < 0x800)
+    return true;
+  switch (script_of(c)) {
+  case USCRIPT_LATIN:
+  case USCRIPT_GREEK:
+  case USCRIPT_CYRILLIC:
+  case USCRIPT_HAN:
+  case USCRIPT_HIRAGANA:
+  case USCRIPT_KATAKANA:
+  case USCRIPT_HANGUL:
+  case USCRIPT_THAI:
+  case USCRIPT_ARABIC:
+  case USCRIPT_HEBREW:
+  case USCRIPT_DEVANAGARI:
+  case USCRIPT_BENGALI:
+  case USCRIPT_TAMIL:
+  case USCRIPT_GEORGIAN:
+  case USCRIPT_ARMENIAN:
+  case USCRIPT_ETHIOPIC: return true;
+  default: return false;
+  }
+}
 bool mj_is_lower(uint32_t c) { return u_isULowercase((UChar32)c); }
 
 static bool is_upper(uint32_t c) { return u_isUUppercase((UChar32)c); }
@@ -84,6 +158,8 @@ static bool rare_letter(const mj_tables *t, uint32_t c) {
     return false;
   if (u_charType((UChar32)c) == U_MODIFIER_LETTER)
     return true;
+  if (c >= 0x800 && !mj_is_plain_letter(c))
+    return true; /* Coptic, Lao, Syllabics...: no desk's text */
   UScriptCode s = script_of(c);
   if (s != USCRIPT_LATIN && s != USCRIPT_GREEK && s != USCRIPT_CYRILLIC && s != USCRIPT_ARMENIAN)
     return false;

@@ -175,11 +175,14 @@ static seq read_seq(const mj_charset *cs, const uint32_t *c, size_t n, size_t i,
         return r;
       break;
     }
-    /* a no-break space that became a space: only as the last byte of a sequence. As the
-     * second byte of a longer one it would make Braille, Samaritan, Mongolian or CJK out
-     * of a one-letter word, a space and a letter of clean cp1251 text ("в історії" is no
-     * U+2833) */
-    if (ch == ' ' && lo <= 0xA0 && 0xA0 <= hi && !lost && j == len - 1) {
+    /* a no-break space that became a space: only as the last byte of a sequence, or in
+     * U+2800 (the blank Braille cell social posts use as a spacer: E2 A0 80). As the
+     * second byte of another sequence it would make Braille, Samaritan, Mongolian or CJK
+     * out of a one-letter word, a space and a letter of clean cp1251 text ("в історії" is
+     * no U+2833) */
+    if (ch == ' ' && lo <= 0xA0 && 0xA0 <= hi && !lost &&
+        (j == len - 1 ||
+         (len == 3 && j == 1 && b0 == 0xE2 && i + 2 < n && byte_of(cs, c[i + 2]) == 0x80))) {
       b = 0xA0;
       if (j == len - 1)
         last_space = true;
@@ -342,10 +345,12 @@ static size_t deeper(const mj_tables *t, const uint32_t *left, size_t nl, const 
       size_t in2 = k, more = deeper(t, cur.v + lo, sp.s - lo, &sp.dec, cur.v + sp.e, hi - sp.e,
                                     &fin, depth + 1, &in2, oom);
       const cpvec *f = more ? &fin : &sp.dec;
-      bool ok = !*oom, plain = true;
+      bool ok = !*oom && mj_plausible(f->v, f->n, sp.s > 0 ? cur.v[sp.s - 1] : 0,
+                                      sp.e < cur.n ? cur.v[sp.e] : 0),
+           plain = true;
       for (size_t q = 0; ok && q < f->n; q++) {
         ok = !mj_forbidden(f->v[q]);
-        plain &= mj_is_letter(f->v[q]);
+        plain &= mj_is_plain_letter(f->v[q]);
       }
       int before = ok ? window_badness(t, cur.v, cur.n, sp.s, sp.e, cur.v + sp.s, sp.e - sp.s,
                                        false, &tmp, oom)
@@ -459,10 +464,11 @@ static bool collect(mj_state *st, size_t n, size_t k, bool latin_line, cand **ou
     size_t inner = k, more = deeper(t, c + lo, sp.s - lo, &sp.dec, c + sp.e, hi - sp.e, &fin, 1,
                                     &inner, &oom);
     const cpvec *f = more ? &fin : &sp.dec;
-    bool ok = !oom, plain = true;
+    bool ok = !oom && mj_plausible(f->v, f->n, sp.s > 0 ? c[sp.s - 1] : 0, sp.e < n ? c[sp.e] : 0),
+         plain = true;
     for (size_t q = 0; ok && q < f->n; q++) {
       ok = !mj_forbidden(f->v[q]);
-      plain &= mj_is_letter(f->v[q]);
+      plain &= mj_is_plain_letter(f->v[q]);
     }
     if (ok) {
       int before = window_badness(t, c, n, sp.s, sp.e, c + sp.s, sp.e - sp.s, latin_line,

@@ -249,14 +249,42 @@ static void test_clean_text_untouched(void **state) {
 static void test_one_letter_words_and_lost_nbsp(void **state) {
   (void)state;
   static const char *const words[] = {"в", "у", "і", "з", "а", "й", "о", "к", "с", "я", "и"};
-  static const char *const next[] = {"історії", "Європи", "їхніх", "«Мрії»", "— так", "“слово”",
-                                     "№ 5", "Ґанок", "ѓ", "ў"};
+  static const char *const next[] = {"історії", "Європи", "їхніх", "«Мрії»", "— так", "– так",
+                                     "“слово”", "№ 5",    "Ґанок", "ѓ",      "ў"};
+  /* a space, or the no-break space house style puts after a one-letter word */
+  static const char *const gap[] = {" ", "\xC2\xA0"};
   char line[256];
   for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
-    for (size_t x = 0; x < sizeof next / sizeof next[0]; x++) {
-      snprintf(line, sizeof line, "Сказано %s %s цього року.\n", words[w], next[x]);
-      check_clean(line);
-    }
+    for (size_t g = 0; g < 2; g++)
+      for (size_t x = 0; x < sizeof next / sizeof next[0]; x++) {
+        snprintf(line, sizeof line, "Сказано %s%s%s цього року.\n", words[w], gap[g], next[x]);
+        check_clean(line);
+      }
+}
+
+/* Clean Ukrainian and Russian text in which a letter, an apostrophe, a guillemet or a dash
+ * and another letter have cp1251 bytes that form a three-byte UTF-8 sequence (в’ї = E2 92
+ * BF, знає» = E0 BA BB): read as UTF-8 they are a circled letter, a Lao letter or a CJK
+ * ideograph glued to Cyrillic letters, never a repair. Every letter pair around every such
+ * mark, inside a word, stays as written. */
+static void test_cyrillic_letters_around_marks(void **state) {
+  (void)state;
+  /* cp1251 E0-F4: the lead bytes of three- and four-byte UTF-8 sequences */
+  static const char *const first[] = {"а", "б", "в", "г", "д", "е", "ж", "з", "и", "й", "к",
+                                      "л", "м", "н", "о", "п", "р", "с", "т", "у", "ф"};
+  /* what follows a letter inside or at the end of a word, and what opens the next one */
+  static const char *const after[] = {
+      "\xE2\x80\x99", "\xC2\xBB",      "\xE2\x80\x9D", "\xE2\x80\x9C",  "",
+      "\xC2\xBB ",    "\xE2\x80\x9C ", " \xC2\xAB",    " \xE2\x80\x9E", " \xE2\x80\x94 ",
+      "\xE2\x80\x94"};
+  static const char *const next[] = {"є", "ї", "і", "ґ"}; /* continuation bytes in cp1251 */
+  char line[256];
+  for (size_t a = 0; a < sizeof first / sizeof first[0]; a++)
+    for (size_t m = 0; m < sizeof after / sizeof after[0]; m++)
+      for (size_t x = 0; x < sizeof next / sizeof next[0]; x++) {
+        snprintf(line, sizeof line, "Слово об%s%s%sкт і далі.\n", first[a], after[m], next[x]);
+        check_clean(line);
+      }
 }
 
 static void test_ascii_and_empty(void **state) {
@@ -354,6 +382,7 @@ static void test_fixture_file(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_one_letter_words_and_lost_nbsp),
+      cmocka_unit_test(test_cyrillic_letters_around_marks),
       cmocka_unit_test(test_cp1252_once),
       cmocka_unit_test(test_latin1_once),
       cmocka_unit_test(test_cp1250_once),
