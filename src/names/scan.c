@@ -227,6 +227,35 @@ static bool known_as_written(cd_names_scanner *s, const char *w, size_t n) {
   return cd_buf_append(&s->tmp, w, n) == CD_OK && Hunspell_spell(h, s->tmp.data) != 0;
 }
 
+/* Whether the language's dictionary lists the capitalized word itself as an entry (a
+ * proper noun: "Maria" besides "maria", "Kevin"), not only as a capitalized common word
+ * ("Заява"): one of its stems is capitalized. */
+static bool proper_noun(cd_names_scanner *s, const char *w, size_t n) {
+  int d[2] = {hun_index(s->lang), -1};
+  int nd = 1;
+  if (has_cyrillic(w, n))
+    nd = cyr_dicts(w, n, d);
+  cd_buf_clear(&s->tmp);
+  if (cd_buf_append(&s->tmp, w, n))
+    return false;
+  for (int k = 0; k < nd; k++) {
+    Hunhandle *h = hun_get(s, d[k]);
+    char **list = NULL;
+    int ns = h ? Hunspell_stem(h, &list, s->tmp.data) : 0;
+    bool cap = false;
+    for (int j = 0; j < ns && !cap; j++) {
+      size_t i = 0;
+      int32_t c = cd_utf8_next(list[j], strlen(list[j]), &i);
+      cap = c >= 0 && u_isupper(c);
+    }
+    if (h && list)
+      Hunspell_free_list(h, &list, ns);
+    if (cap)
+      return true;
+  }
+  return false;
+}
+
 /* A word in a script written without spaces: two characters are a whole name (王毅). */
 static bool ideographic(const char *w, size_t n) {
   size_t i = 0;
@@ -1080,6 +1109,14 @@ static cd_status shares_word(cd_names_scanner *s, const cd_names_hit *h, const c
 
 /* Whether the folded word w[0, n) is listed under kind in names/cues.txt. */
 static bool cue_has(cd_names_scanner *s, const char *kind, const char *w, size_t n) {
+  /* l'attaquant, dell'allenatore: the word after the elision */
+  for (size_t k = 0; k + 1 < n && k < 8 && (k == 0 || (w[k - 1] >= 'a' && w[k - 1] <= 'z')); k++)
+    if (k > 0 && (w[k] == '\'' || (k + 3 <= n && memcmp(w + k, "\xE2\x80\x99", 3) == 0))) {
+      size_t skip = k + (w[k] == '\'' ? 1 : 3);
+      w += skip;
+      n -= skip;
+      break;
+    }
   if (!s->n_cues || !n || cd_names_key_fold(cd_names_get_keyer(s->db), w, n, &s->tmp, NULL))
     return false;
   size_t kl = strlen(kind);
@@ -1278,6 +1315,21 @@ static bool roles_have(cd_names_scanner *s, span_ent *r, const char *kind) {
   return false;
 }
 
+/* A common noun right before a bare surname describes its bearer ("pitcher Mélanchon",
+ * "le curé Soeder", "барабанщик Лунин", German "Pfarrer Sejourne"): unless it is one of the
+ * entity's roles (the caller has checked), the person is somebody else. Function words,
+ * verbs of saying and meeting (cues "licence") and forms of address are no descriptors. */
+static bool descriptor(cd_names_scanner *s, const char *t, const word *pv) {
+  const char *p = t + pv->b;
+  size_t n = pv->e - pv->b;
+  if (cue_has(s, "function", p, n) || cue_has(s, "licence", p, n) || cue_has(s, "person", p, n) ||
+      cue_has(s, "of", p, n))
+    return false;
+  if (!pv->cap)
+    return known_common_word(s, p, n);
+  return strcmp(s->lang, "de") == 0 && !pv->cyr && known_noun_de(s, p, n);
+}
+
 /* Licence and contrary signals (the editor's classes 3, 4 and 12): a bare surname, a
  * transliteration or a near miss is this entity only when nothing in the text speaks
  * against it. */
@@ -1292,8 +1344,11 @@ static int guard_skip(cd_names_scanner *s, span_ent *r, const char *t, size_t nw
   if (person && !role && veto_has(s, h->id))
     return GUARD_SKIP;
   bool bare = person && (h->part == CD_PART_SURNAME || len == 1);
-  if (bare && pv && !role && cue_has(s, "title", t + pv->b, pv->e - pv->b))
-    return GUARD_SKIP; /* Father Lavrov, coach Zelensky */
+  /* (a noun before a case form is a possessive construction, not a descriptor: "слова
+   * Мединского", the words of Medinsky) */
+  if (bare && pv && !role &&
+      (cue_has(s, "title", t + pv->b, pv->e - pv->b) || (!inflected && descriptor(s, t, pv))))
+    return GUARD_SKIP; /* Father Lavrov, coach Zelensky, pitcher Mélanchon */
   if (bare && !role && cue_in(s, "sport", t, s->line_b, s->line_e) && !roles_have(s, r, "sport"))
     return GUARD_SKIP;
   if (h->level == CD_MATCH_EXACT)
@@ -1452,14 +1507,17 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
     const char *pw = t + w[i - 1].b;
     size_t pl = w[i - 1].e - w[i - 1].b;
     bool sentence_start = i - 1 == 0 || (w[i - 1].b >= 2 && t[w[i - 1].b - 2] == '.');
-    if (!(sentence_start && known_common_word(s, pw, pl))) {
+    /* a sentence-initial common word is no given name, unless names have it ("Maria" is
+     * also the plural of mare) */
+    bool common_start = sentence_start && known_common_word(s, pw, pl) &&
+                        (cue_has(s, "function", pw, pl) || !proper_noun(s, pw, pl));
+    if (!common_start) {
       *consumed = true; /* Leonid Gaidai, Bohdan Khmelnytsky: a different name */
       /* another person of that surname, named in full: a bare surname later in this
        * document is not the entity either (Elena Silina ... Silina said) */
       if (strcmp(h->type, "person") == 0 && h->part == CD_PART_SURNAME &&
-          !w[i - 1].cyr == !w[i].cyr && !known_common_word(s, pw, pl) &&
-          !cue_has(s, "person", pw, pl) && !cue_has(s, "title", pw, pl) &&
-          !cd_names_guard_all_caps(pw, pl))
+          !w[i - 1].cyr == !w[i].cyr && !cue_has(s, "person", pw, pl) &&
+          !cue_has(s, "title", pw, pl) && !cd_names_guard_all_caps(pw, pl))
         veto_add(s, h->id);
       return CD_OK;
     }
