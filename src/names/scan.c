@@ -1229,37 +1229,43 @@ static bool inside_other_name(cd_names_scanner *s, const char *t, size_t nw, siz
   return false;
 }
 
-/* Whether the quotation [qb, qe) is not in the text's language: two or more lower-case
- * words of three letters or more, fewer than half of them words of the language. */
+/* Whether the quotation [qb, qe) is in another language than the text: another
+ * language's dictionary knows more of its lower-case words than the text's own ("We stand
+ * with Germany" in German text, "Wir stehen zu Kiew" in English, Russian inside Ukrainian). */
 static bool quote_foreign(cd_names_scanner *s, const char *t, size_t qb, size_t qe) {
-  Hunhandle *hh = hun_get(s, hun_index(s->lang));
-  if (!hh)
+  int own = hun_index(s->lang);
+  if (own < 0 || !hun_get(s, own))
     return false;
-  size_t words = 0, known = 0, i = qb;
+  size_t known[HUN_N] = {0}, words = 0, i = qb;
   while (i < qe) {
     size_t b = i;
     int32_t c = cd_utf8_next(t, qe, &i);
     if (c < 0 || !u_isalpha(c))
       continue;
     bool lower = u_islower(c);
-    size_t e = i, letters = 1;
+    size_t e = i;
     for (;;) {
       size_t j = e;
       int32_t d = j < qe ? cd_utf8_next(t, qe, &j) : -1;
       if (d < 0 || !(u_isalpha(d) || is_apos(d) || d == '-'))
         break;
       e = j;
-      letters++;
     }
     i = e;
-    if (!lower || letters < 3)
+    if (!lower || cd_utf8_count(t + b, e - b) < 2)
       continue;
     words++;
-    cd_buf_clear(&s->tmp);
-    if (!cd_buf_append(&s->tmp, t + b, e - b) && Hunspell_spell(hh, s->tmp.data))
-      known++;
+    for (int k = 0; k < HUN_N; k++) {
+      Hunhandle *hh = hun_get(s, k);
+      cd_buf_clear(&s->tmp);
+      if (hh && !cd_buf_append(&s->tmp, t + b, e - b) && Hunspell_spell(hh, s->tmp.data))
+        known[k]++;
+    }
   }
-  return words >= 2 && known * 2 < words;
+  for (int k = 0; k < HUN_N; k++)
+    if (k != own && known[k] > known[own])
+      return true;
+  return words >= 2 && known[own] * 2 < words;
 }
 
 enum { GUARD_PASS, GUARD_ACCEPT, GUARD_SKIP };
@@ -1340,6 +1346,11 @@ static int guard_skip(cd_names_scanner *s, span_ent *r, const char *t, size_t nw
   bool person = strcmp(h->type, "person") == 0;
   const word *pv = word_before(s, t, i);
   if (inside_other_name(s, t, nw, i, len, h))
+    return GUARD_SKIP;
+  /* a name ending in -s with a possessive apostrophe after it ("Marseilles’ mayor") is
+   * that name, not the German genitive of another (Marseille) */
+  if (!r->keep && r->core < se - sb && se < s->line_e &&
+      (t[se] == '\'' || (se + 3 <= s->line_e && memcmp(t + se, "\xE2\x80\x99", 3) == 0)))
     return GUARD_SKIP;
   if (person && !role && veto_has(s, h->id))
     return GUARD_SKIP;
@@ -1623,6 +1634,26 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
     } else {
       cd_buf_clear(&s->repl);
       if (cd_buf_append(&s->repl, r->repl, r->repl_len))
+        return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    }
+    /* an organisation's acronym in capitals keeps the house form's own case (OTAN in
+     * German text is "Nato", not "NATO"): capitals are copied onto names in a dateline or
+     * a headline, never onto an acronym */
+    if (strcmp(h->type, "org") == 0 && cd_names_guard_all_caps(t + sb, core) &&
+        cd_names_guard_words(t + sb, core) == 1) {
+      cd_names_keyer *k = cd_names_get_keyer(s->db);
+      if ((st = cd_names_canonical(s->db, h, s->lang, h->part, &s->tmp2, err)) ||
+          (st = cd_names_key_fold(k, s->tmp2.data, s->tmp2.len, &s->key, err)) ||
+          (st = cd_names_key_fold(k, t + sb, core, &s->tmp, err)))
+        return st;
+      cd_buf_clear(&s->repl);
+      if (strcmp(s->key.data, s->tmp.data) == 0) /* NATO for Nato: the same acronym */
+        st = cd_buf_append(&s->repl, t + sb, se - sb);
+      else
+        st = cd_buf_append(&s->repl, s->tmp2.data, s->tmp2.len);
+      if (!st && keep && core < se - sb && strcmp(s->key.data, s->tmp.data) != 0)
+        st = cd_buf_append(&s->repl, t + sb + core, se - sb - core);
+      if (st)
         return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
     }
     if (h->part == CD_PART_SURNAME && len >= 2) {

@@ -1,7 +1,7 @@
 /* cd_protect.h — spans of a line that are not prose (internal to the core library).
  *
  * URLs, e-mail addresses, domain names, file paths, `code`, @handles, #hashtags and
- * template placeholders or markup (#PRS_ORG#, {{name}}, [[link]], [PERSON5], <b>, %s) are
+ * template placeholders or markup (#PRS_ORG#, {{name}}, ${city}, [[link]], [PERSON5], <b>, %s) are
  * exactly what they should be: typography and names never touch them (only decode,
  * mojibake and Unicode clean-up do). One detector, shared by those stages. */
 #ifndef CD_PROTECT_H

@@ -160,7 +160,8 @@ static void protect_token(const char *s, size_t a, size_t b, unsigned char *mask
   /* @handle, #hashtag (any letters: #Україна), #PLACEHOLDER# */
   if ((tok[0] == '@' || tok[0] == '#') && n >= 2 && handle_char(tok + 1, n - 1)) {
     size_t e = 1;
-    while (e < n && handle_char(tok + e, n - e))
+    while (e < n && (handle_char(tok + e, n - e) ||
+                     (tok[e] == '-' && e + 1 < n && handle_char(tok + e + 1, n - e - 1))))
       e += utf8_len((unsigned char)tok[e]);
     if (tok[0] == '#' && e < n && tok[e] == '#')
       e++;
@@ -185,8 +186,9 @@ static void protect_token(const char *s, size_t a, size_t b, unsigned char *mask
 }
 
 /* The end (exclusive) of a placeholder or tag starting at s[a], or 0: {{name}}, [[link]],
- * [PERSON5] (capitals, digits and '_' in brackets), <b> </p> <br/> (a tag name after '<'),
- * %s %d %1$s (printf conversions). */
+ * [PERSON5] and [first_name] (capitals and digits, or an underscore, in brackets), {name}
+ * and ${city} (an identifier in braces), <b> </p> <br/> (a tag name after '<'), %s %d %1$s
+ * and %(name)s (printf and Python conversions). An editor's [Spain] is prose. */
 static size_t placeholder_end(const char *s, size_t n, size_t a) {
   const char *close = NULL;
   if (a + 1 < n && ((s[a] == '{' && s[a + 1] == '{') || (s[a] == '[' && s[a + 1] == '['))) {
@@ -196,11 +198,26 @@ static size_t placeholder_end(const char *s, size_t n, size_t a) {
         return i + 2;
     return 0;
   }
-  if (s[a] == '[') {
-    size_t i = a + 1;
-    while (i < n && ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+  if (s[a] == '[' || (s[a] == '{') || (s[a] == '$' && a + 1 < n && s[a + 1] == '{')) {
+    /* [PERSON5], [first_name], {name}, ${city}: an identifier in brackets (capitals and
+     * digits, or with an underscore; any identifier in braces) */
+    size_t i = a + 1 + (s[a] == '$');
+    char close = s[a] == '[' ? ']' : '}';
+    bool lower = false, under = false;
+    while (i < n && (is_ascii_alnum((unsigned char)s[i]) || s[i] == '_' ||
+                     ((unsigned char)s[i] >= 0x80 && close == '}') ||
+                     ((unsigned char)s[i] >= 0x80 && under))) {
+      lower |= s[i] >= 'a' && s[i] <= 'z';
+      under |= s[i] == '_';
       i++;
-    return i > a + 1 && i < n && s[i] == ']' ? i + 1 : 0;
+    }
+    bool ident = close == '}' || under || !lower;
+    return ident && i > a + 1 + (s[a] == '$') && i < n && s[i] == close ? i + 1 : 0;
+  }
+  if (s[a] == '%' && a + 1 < n && s[a + 1] == '(') {
+    const char *e = memchr(s + a + 2, ')', n - a - 2);
+    size_t i = e ? (size_t)(e - s) + 1 : 0;
+    return e && !memchr(s + a, ' ', i - a) && i < n && strchr("sdifr", s[i]) && s[i] ? i + 1 : 0;
   }
   if (s[a] == '<') {
     size_t i = a + 1 + (a + 1 < n && s[a + 1] == '/');
@@ -244,7 +261,7 @@ bool cd_protect_overlaps(const char *s, size_t n, size_t a, size_t b) {
 void cd_protect_spans(const char *s, size_t n, unsigned char *mask) {
   for (size_t i = 0; i < n; i++) {
     char c = s[i];
-    if (c != '{' && c != '[' && c != '<' && c != '%')
+    if (c != '{' && c != '[' && c != '<' && c != '%' && c != '$')
       continue;
     size_t e = placeholder_end(s, n, i);
     if (e) {

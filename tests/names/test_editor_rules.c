@@ -53,6 +53,10 @@ static void test_acronyms(void **state) {
       {"en", "Officials in the USA disagreed with NATO.", NULL},
       {"uk", "Рішення ЄС і НАТО щодо США ухвалили вчора.", NULL},
       {"ru", "Решение ЕС и НАТО по США приняли вчера.", NULL},
+      /* another language's acronym of an organisation becomes the house form in its own
+       * case; the house acronym in capitals stays */
+      {"de", "Vertreter der OTAN trafen sich.", "Vertreter der Nato trafen sich."},
+      {"de", "Die NATO und die EU berieten.", NULL},
       /* a one-word all-caps dateline is the same name: case kept */
       {"en", "KIEV, Ukraine (AP) - Troops moved.", "KYIV, Ukraine (AP) - Troops moved."},
   };
@@ -68,6 +72,8 @@ static void test_possessives(void **state) {
       {"en", "Zelensky\xE2\x80\x99s aides left.", "Zelenskyy\xE2\x80\x99s aides left."},
       {"en", "Athens's port and Paris's mayor were named.", NULL},
       {"en", "Paris' streets and Brussels' plan and Athens' port.", NULL},
+      /* a name ending in -s is no German genitive of another before a possessive mark */
+      {"en", "Marseilles\xE2\x80\x99 mayor spoke.", NULL},
       {"fr", "La visite d'Zelenski fut courte.", "La visite d'Zelensky fut courte."},
   };
   EXPECT(cs);
@@ -82,6 +88,16 @@ static void test_licence(void **state) {
       {"en", "Striker Jermak scored twice.", NULL},
       /* another person of that surname named in full earlier in the text */
       {"en", "Elena Silina opened the meeting.\nSilina said the trend would hold.", NULL},
+      /* a common noun before the surname describes somebody else */
+      {"en", "Fans cheered as pitcher Lawrow walked in.", NULL},
+      {"fr", "Le public a applaudi le curé Lawrow.", NULL},
+      {"fr", "Le public a applaudi l'attaquant Lawrow.", NULL},
+      {"de", "Pfarrer Lawrow sagte am Montag nichts.", NULL},
+      {"ru", "Как сообщил пианист Лавров, концерт состоится.", NULL},
+      /* a sentence-initial given name the dictionary lists as a name is a given name */
+      {"en", "Maria Lawrow, a nurse from Cork, won.\nLawrow said she was glad.", NULL},
+      /* verbs of saying are no descriptors */
+      {"en", "The minister met Lawrow on Monday.", "The minister met Lavrov on Monday."},
       /* ... the person with a role is still the person */
       {"en", "President Zelenski spoke.", "President Zelenskyy spoke."},
       {"en", "Foreign Minister Lawrow spoke.", "Foreign Minister Lavrov spoke."},
@@ -125,6 +141,7 @@ static void test_protected(void **state) {
       {"en", "The site kiev.example.com.ua and kiev@example.com answer.", NULL},
       {"en", "Follow @Kiev_News and #Kiev today.", NULL},
       {"en", "Follow @Kiev_News in Kiev.", "Follow @Kiev_News in Kyiv."},
+      {"en", "Follow @Frank-Walter_Steinmaier_News and #Kassym-Jomart_Tokaiev.", NULL},
   };
   EXPECT(cs);
 }
@@ -175,6 +192,9 @@ static void test_quotations(void **state) {
   static const case_ cs[] = {
       {"en", "The banner read \"KIEV IS FREE\".", NULL},
       {"en", "They sang \"Kiew bleibt frei und wir bleiben hier\" all night.", NULL},
+      /* a short quotation that another language's dictionary explains better */
+      {"de", "Sie riefen \xE2\x80\x9EWe stand with Kiev\xE2\x80\x9C vor der Botschaft.", NULL},
+      {"en", "They chanted \"Wir stehen zu Kiew\" outside.", NULL},
       {"en", "He said \"Kiev will stand\" on Monday.", "He said \"Kyiv will stand\" on Monday."},
   };
   EXPECT(cs);
@@ -195,6 +215,7 @@ static void test_placeholders(void **state) {
   (void)state;
   static const case_ cs[] = {
       {"en", "#PRS_ORG# met {{Kiev}} at [[Kiev]] with [PERSON5] and %s.", NULL},
+      {"en", "Use %(Kiev_name)s, ${Kiev}, {Kiev} and [Kiev_city] here.", NULL},
       {"en", "<b>Kiev</b> stays bold.", "<b>Kyiv</b> stays bold."},
   };
   EXPECT(cs);

@@ -99,6 +99,12 @@ static void test_protect_shapes(void **state) {
   assert_true(prot(h, "<b>"));
   assert_false(prot(h, "bold"));
   assert_true(prot(h, "%1$s"));
+  const char *m = "Use %(city_name)s, ${Genf}, {Kiev}, [Julia_Kloeckner] and @Frank-Walter_News.";
+  assert_true(prot(m, "%(city_name)s"));
+  assert_true(prot(m, "${Genf}"));
+  assert_true(prot(m, "{Kiev}"));
+  assert_true(prot(m, "[Julia_Kloeckner]"));
+  assert_true(prot(m, "Walter_News"));
   /* prose that only looks like an address */
   const char *n = "The U.S. and e.g. 3.5 percent; end.The [Note] and 5 % rise, a < b > c.";
   assert_false(prot(n, "U.S."));
@@ -108,6 +114,10 @@ static void test_protect_shapes(void **state) {
   assert_false(prot(n, "[Note]"));
   assert_false(prot(n, "5 %"));
   assert_false(prot(n, "< b >"));
+  /* an editor's insertion in brackets and a percentage in parentheses are prose */
+  const char *e = "He said [Spain] would (100%) agree, 5 % (of them) too.";
+  assert_false(prot(e, "[Spain]"));
+  assert_false(prot(e, "(of them)"));
 }
 
 int main(void) {
