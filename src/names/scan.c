@@ -26,7 +26,7 @@
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
 
-#define MAX_SPAN 4
+#define MAX_SPAN 6
 #define RING 32
 #define RING_LINES 12 /* an earlier mention counts for this many lines */
 #define CACHE 32768
@@ -1230,8 +1230,9 @@ static bool inside_other_name(cd_names_scanner *s, const char *t, size_t nw, siz
 }
 
 /* Whether the quotation [qb, qe) is in another language than the text: another
- * language's dictionary knows more of its lower-case words than the text's own ("We stand
- * with Germany" in German text, "Wir stehen zu Kiew" in English, Russian inside Ukrainian). */
+ * language's dictionary knows more of its words (as written) than the text's own ("We
+ * stand with Germany" in German text, "Wir stehen zu Kiew" or "Vive Iouri Ignat" in
+ * English, Russian inside Ukrainian), or it knows fewer than half of its lower-case words. */
 static bool quote_foreign(cd_names_scanner *s, const char *t, size_t qb, size_t qe) {
   int own = hun_index(s->lang);
   if (own < 0 || !hun_get(s, own))
@@ -1252,9 +1253,9 @@ static bool quote_foreign(cd_names_scanner *s, const char *t, size_t qb, size_t 
       e = j;
     }
     i = e;
-    if (!lower || cd_utf8_count(t + b, e - b) < 2)
+    if (cd_utf8_count(t + b, e - b) < 2)
       continue;
-    words++;
+    words += lower; /* capitalized words count as evidence, not as words to explain */
     for (int k = 0; k < HUN_N; k++) {
       Hunhandle *hh = hun_get(s, k);
       cd_buf_clear(&s->tmp);
@@ -1410,7 +1411,8 @@ static cd_status first_word_fold(cd_names_scanner *s, const char *p, size_t n, c
 
 /* A surname match of several words ("Marine LePen" found as the surname Le Pen) must not
  * drop the words before the surname: s->repl becomes the full form when the span starts
- * with the full form's first word; *ok is false when neither form keeps that word. */
+ * with the full form's first word or is a listed variant of the whole name ("William Lai"
+ * for Lai Ching-te); *ok is false otherwise. */
 static cd_status surname_keeps_words(cd_names_scanner *s, const cd_names_hit *h, const char *t,
                                      size_t i, size_t se, bool keep, size_t core, bool *ok,
                                      cd_error *err) {
@@ -1427,7 +1429,9 @@ static cd_status surname_keeps_words(cd_names_scanner *s, const cd_names_hit *h,
     st = cd_names_replacement(s->db, &fh, s->lang, t + sb, core, se - sb, keep, &full, err);
     if (!st)
       st = first_word_fold(s, full.data, full.len, &b, err);
-    if (!st && a.len == b.len && memcmp(a.data, b.data, a.len) == 0) {
+    /* a listed variant names the whole person ("William Lai" for Lai Ching-te) */
+    if (!st &&
+        (h->level == CD_MATCH_EXACT || (a.len == b.len && memcmp(a.data, b.data, a.len) == 0))) {
       *ok = true;
       cd_buf_clear(&s->repl);
       st = cd_buf_append(&s->repl, full.data, full.len);
@@ -1819,8 +1823,13 @@ cd_status cd_names_scan(cd_names_scanner *s, const char *text, size_t len, const
                  is_particle(s, text, w[i + q].b, w[i + q].e))
             q++;
           if (q == maxlen || q >= MAX_SPAN || i + q >= nw || !w[i + q].cap ||
-              !adjacent(text, &w[i + q - 1], &w[i + q]))
+              !adjacent(text, &w[i + q - 1], &w[i + q])) {
+            /* a compound head ends the span: "Vinnitsa region" may be a listed form of the
+             * region itself */
+            if (q == maxlen && is_head(s, text + nx->b, nx->e - nx->b))
+              maxlen++;
             break;
+          }
           maxlen = q;
           continue;
         }
