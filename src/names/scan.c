@@ -102,7 +102,7 @@ struct cd_names_scanner {
   size_t defer_len; /* the length of the span left for later (0: none) */
   word *words;
   size_t cap_words;
-  cd_buf key, repl, tmp, tmp2, stems;
+  cd_buf key, repl, tmp, tmp2, stems, swap;
   cd_buf spans_used; /* uint32_t indexes of span slots ever filled: freed at the end
                         without touching (and faulting in) the untouched rest */
   char **heads; /* compound heads: words that make a place name part of a larger name */
@@ -451,8 +451,44 @@ static bool infl_maybe(cd_names_scanner *s, const char *w, size_t n) {
   return false;
 }
 
-/* The cheap test: might this word be part of a known name (bit 1), or an inflected form
- * of one (bit 2)? */
+/* out = s[0, n) with the code points at k and k+1 swapped (k counts code points); false
+ * when there is no code point k+1. */
+static bool swap_at(const char *p, size_t n, size_t k, cd_buf *out) {
+  size_t i = 0, a = 0, b = 0, c = 0;
+  for (size_t cp = 0; cp <= k + 1; cp++) {
+    if (i >= n)
+      return false;
+    if (cp == k)
+      a = i;
+    if (cp == k + 1)
+      b = i;
+    if (cd_utf8_next(p, n, &i) < 0)
+      return false;
+    c = i;
+  }
+  cd_buf_clear(out);
+  return !cd_buf_append(out, p, a) && !cd_buf_append(out, p + b, c - b) &&
+         !cd_buf_append(out, p + a, b - a) && !cd_buf_append(out, p + c, n - c);
+}
+
+/* Whether swapping two adjacent letters (the commonest typing error: "Zelesnkyy") makes
+ * the word's folded key a name word. Words of five letters or more only. */
+static bool transposed_maybe(cd_names_scanner *s, const char *w, size_t n) {
+  size_t cps = cd_utf8_count(w, n);
+  if (cps < 5 || cps > 40 || cd_names_key_fold(cd_names_get_keyer(s->db), w, n, &s->key, NULL))
+    return false;
+  cd_buf f = CD_BUF_INIT;
+  bool hit = false;
+  if (!cd_buf_append(&f, s->key.data, s->key.len))
+    for (size_t k = 1; k + 1 < cps && !hit; k++) /* the first letter is rarely the typo */
+      hit = swap_at(f.data, f.len, k, &s->swap) && memcmp(s->swap.data, f.data, f.len) != 0 &&
+            cd_names_word_maybe(s->db, s->swap.data, s->swap.len);
+  cd_buf_free(&f);
+  return hit;
+}
+
+/* The cheap test: might this word be part of a known name (bit 1), an inflected form of
+ * one (bit 2), or one with two adjacent letters swapped (bit 4)? */
 static unsigned word_maybe(cd_names_scanner *s, const word *wd, const char *w, size_t n) {
   uint64_t h = 1469598103934665603ULL;
   for (size_t i = 0; i < n; i++)
@@ -488,6 +524,8 @@ static unsigned word_maybe(cd_names_scanner *s, const word *wd, const char *w, s
   }
   if (wd->cyr && infl_maybe(s, w, n))
     maybe |= 2;
+  if (!maybe && transposed_maybe(s, w, n))
+    maybe |= 4;
   ce->h = h;
   ce->set = 1;
   ce->val = (uint8_t)maybe;
@@ -919,6 +957,38 @@ static cd_status emit(cd_names_scanner *s, emit_ctx *ec, const cd_names_hit *h, 
   return ec->fn(ec->ud, &m, err);
 }
 
+/* A word with two adjacent letters swapped: the first swap that is a listed form or a
+ * transliteration of one gives the entity, as a near miss (it needs context, like every
+ * fuzzy match). */
+static cd_status transposition_find(cd_names_scanner *s, const cd_names_query *q,
+                                    cd_names_hit *hits, size_t *n, size_t *core, bool *keep,
+                                    cd_error *err) {
+  size_t cps = cd_utf8_count(q->text, q->len);
+  cd_buf text = CD_BUF_INIT;
+  cd_status st = CD_OK;
+  for (size_t k = 1; k + 1 < cps && !st && *n == 0; k++) {
+    if (!swap_at(q->text, q->len, k, &text) || memcmp(text.data, q->text, q->len) == 0 ||
+        cd_names_guard_words(text.data, text.len) != cd_names_guard_words(q->text, q->len))
+      continue;
+    cd_names_query tq = *q;
+    tq.text = text.data;
+    tq.fuzzy = false;
+    st = cd_names_find_span(s->db, &tq, hits, 2, n, core, keep, err);
+    if (!st && *n && hits[0].level == CD_MATCH_FUZZY)
+      *n = 0;
+  }
+  /* one swap in a name of several words: the other words are spelled exactly, which is
+   * the context a near miss needs ("Volodymyr Zelesnkyy") */
+  bool several = cd_names_guard_words(q->text, q->len) > 1;
+  for (size_t j = 0; j < *n; j++) {
+    hits[j].level = CD_MATCH_FUZZY;
+    hits[j].context = hits[j].context || (several && hits[j].part == CD_PART_FULL);
+    snprintf(hits[j].why, sizeof hits[j].why, "two letters swapped");
+  }
+  cd_buf_free(&text);
+  return st;
+}
+
 /* The lookup result of a span text in a language, cached: the same names recur in a
  * document and across documents, and the result depends on the span text only. */
 static cd_status resolve(cd_names_scanner *s, const char *t, size_t i, size_t len,
@@ -954,6 +1024,11 @@ static cd_status resolve(cd_names_scanner *s, const char *t, size_t i, size_t le
   bool keep = true;
   cd_status st = cd_names_find_span(s->db, &q, hits, 2, &n, &core, &keep, err);
   if (st)
+    return st;
+  bool swapped = false;
+  for (size_t j = i; j < i + len && n == 0 && !swapped; j++)
+    swapped = word_maybe(s, &w[j], t + w[j].b, w[j].e - w[j].b) & 4;
+  if (swapped && (st = transposition_find(s, &q, hits, &n, &core, &keep, err)))
     return st;
   if (n == 0 || (hits[0].level == CD_MATCH_FUZZY && !hits[0].context)) {
     bool cyr = false;
@@ -1443,6 +1518,19 @@ static cd_status surname_keeps_words(cd_names_scanner *s, const cd_names_hit *h,
   return st;
 }
 
+static cd_status resolve(cd_names_scanner *s, const char *t, size_t i, size_t len, span_ent **out,
+                         cd_error *err);
+
+/* Whether the word before words[i] and words[i] together are a near miss of the entity
+ * itself ("Volodymry Zelenskyy"): a misspelt given name is no other person. */
+static bool same_person_nearly(cd_names_scanner *s, const char *t, size_t i,
+                               const cd_names_hit *h) {
+  span_ent *r = NULL;
+  cd_error e;
+  return resolve(s, t, i - 1, 2, &r, &e) == CD_OK && r->n > 0 && r->hit.id &&
+         strcmp(r->hit.id, h->id) == 0;
+}
+
 /* Handles words[i .. i+len) as a candidate; *consumed when it is a mention (reported) or a
  * deliberate skip. */
 static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t i, size_t len,
@@ -1531,8 +1619,9 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
       /* another person of that surname, named in full: a bare surname later in this
        * document is not the entity either (Elena Silina ... Silina said) */
       if (strcmp(h->type, "person") == 0 && h->part == CD_PART_SURNAME &&
-          !w[i - 1].cyr == !w[i].cyr && !cue_has(s, "person", pw, pl) &&
-          !cue_has(s, "title", pw, pl) && !cd_names_guard_all_caps(pw, pl))
+          !w[i - 1].cyr == !w[i].cyr && !same_person_nearly(s, t, i, h) &&
+          !cue_has(s, "person", pw, pl) && !cue_has(s, "title", pw, pl) &&
+          !cd_names_guard_all_caps(pw, pl))
         veto_add(s, h->id);
       return CD_OK;
     }
@@ -1943,6 +2032,7 @@ void cd_names_scanner_free(cd_names_scanner *s) {
   cd_buf_free(&s->tmp);
   cd_buf_free(&s->tmp2);
   cd_buf_free(&s->stems);
+  cd_buf_free(&s->swap);
   free(s);
 }
 
