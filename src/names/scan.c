@@ -1312,36 +1312,49 @@ static bool quote_foreign(cd_names_scanner *s, const char *t, size_t qb, size_t 
   int own = hun_index(s->lang);
   if (own < 0 || !hun_get(s, own))
     return false;
-  size_t known[HUN_N] = {0}, words = 0, i = qb;
-  while (i < qe) {
-    size_t b = i;
-    int32_t c = cd_utf8_next(t, qe, &i);
-    if (c < 0 || !u_isalpha(c))
-      continue;
-    bool lower = u_islower(c);
-    size_t e = i;
-    for (;;) {
-      size_t j = e;
-      int32_t d = j < qe ? cd_utf8_next(t, qe, &j) : -1;
-      if (d < 0 || !(u_isalpha(d) || is_apos(d) || d == '-'))
-        break;
-      e = j;
-    }
-    i = e;
-    if (cd_utf8_count(t + b, e - b) < 2)
-      continue;
-    words += lower; /* capitalized words count as evidence, not as words to explain */
-    for (int k = 0; k < HUN_N; k++) {
-      Hunhandle *hh = hun_get(s, k);
+  size_t known[HUN_N] = {0}, words = 0, own_lower = 0;
+  /* two passes: the text's own dictionary first; the others (loaded on first need) only
+   * when it leaves a lower-case word unexplained or the quotation has none */
+  for (int pass = 0; pass < 2; pass++) {
+    if (pass == 1 && words > 0 && own_lower == words)
+      break;
+    for (size_t i = qb; i < qe;) {
+      size_t b = i;
+      int32_t c = cd_utf8_next(t, qe, &i);
+      if (c < 0 || !u_isalpha(c))
+        continue;
+      bool lower = u_islower(c);
+      size_t e = i;
+      for (;;) {
+        size_t j = e;
+        int32_t d = j < qe ? cd_utf8_next(t, qe, &j) : -1;
+        if (d < 0 || !(u_isalpha(d) || is_apos(d) || d == '-'))
+          break;
+        e = j;
+      }
+      i = e;
+      if (cd_utf8_count(t + b, e - b) < 2)
+        continue;
       cd_buf_clear(&s->tmp);
-      if (hh && !cd_buf_append(&s->tmp, t + b, e - b) && Hunspell_spell(hh, s->tmp.data))
-        known[k]++;
+      if (cd_buf_append(&s->tmp, t + b, e - b))
+        return false;
+      for (int k = 0; k < HUN_N; k++) {
+        if ((pass == 0) != (k == own))
+          continue;
+        Hunhandle *hh = hun_get(s, k);
+        bool ok = hh && Hunspell_spell(hh, s->tmp.data);
+        known[k] += ok;
+        if (pass == 0) {
+          words += lower; /* capitalized words count as evidence, not as words to explain */
+          own_lower += ok && lower;
+        }
+      }
     }
   }
   for (int k = 0; k < HUN_N; k++)
     if (k != own && known[k] > known[own])
       return true;
-  return words >= 2 && known[own] * 2 < words;
+  return words >= 2 && own_lower * 2 < words;
 }
 
 enum { GUARD_PASS, GUARD_ACCEPT, GUARD_SKIP };
