@@ -1490,6 +1490,15 @@ static bool east_slavic_person(cd_names_scanner *s, const cd_names_hit *h) {
   return east;
 }
 
+/* Whether the span has letters only the other Cyrillic language writes (ы э ъ ё in a
+ * Ukrainian text, і ї є ґ in a Russian one): it is that language's spelling. */
+static bool other_cyrillic_letters(cd_names_scanner *s, const char *p, size_t n) {
+  int d[2];
+  int nd = cyr_dicts(p, n, d);
+  int own = hun_index(s->lang);
+  return nd == 1 && own >= 0 && d[0] != own;
+}
+
 /* The first folded word of s[0, n) into out. */
 static cd_status first_word_fold(cd_names_scanner *s, const char *p, size_t n, cd_buf *out,
                                  cd_error *err) {
@@ -1723,7 +1732,8 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
       *consumed = true;
       return CD_OK;
     } else if (h->level == CD_MATCH_TRANSLIT && w[i].cyr && s->lang_cyr && !context &&
-               !(len >= 2 && h->part == CD_PART_FULL && east_slavic_person(s, h))) {
+               !(len >= 2 && h->part == CD_PART_FULL &&
+                 (east_slavic_person(s, h) || other_cyrillic_letters(s, t + sb, se - sb)))) {
       /* a Cyrillic spelling that only romanizes like a form (Ніколаєв, the Russian
        * surname in Ukrainian, is "Nikolayev", a spelling of Mykolaiv): reported, rewritten
        * only with context */

@@ -144,6 +144,14 @@ static void test_case_forms(void **state) {
       /* the nominative in the other Cyrillic spelling of a Ukrainian's full name */
       {"uk", "Володимир Зеленский прибув.", "Володимир Зеленський прибув."},
       {"ru", "Владимир Зеленський приехал.", "Владимир Зеленский приехал."},
+      /* another person's name in the other language's letters (ы э in Ukrainian text, і in
+       * Russian), with a particle surname too; a Russian text's own spelling variant of a
+       * foreign name stays (Рейчел and Рэйчел are both usage) */
+      {"uk", "Рэйчел Ривз заявила.", "Рейчел Рівз заявила."},
+      {"ru", "Рейчел Рівз заявила.", "Рэйчел Ривз заявила."},
+      {"ru", "Рейчел Ривз заявила.", NULL},
+      {"uk", "Урсула фон дер Ляйєн заявила.", "Урсула фон дер Ляєн заявила."},
+      {"uk", "Заява Урсули фон дер Ляєн пролунала.", NULL},
   };
   EXPECT(cs);
 }
