@@ -10,6 +10,7 @@
 #include <unicode/ucasemap.h>
 
 #include "cd_lang.h"
+#include "cd_names.h"
 #include "cd_stem.h"
 #include "cd_strmap.h"
 
@@ -1518,6 +1519,29 @@ static cd_status report_groups(cd_checker *c, cd_strmap *m, int k, bool target_s
   return CD_OK;
 }
 
+/* The form without a possessive or genitive ending (Zelenskyy's, Selenskyjs). */
+static size_t form_core(const char *f, size_t n, const char *lang) {
+  size_t core, suffix;
+  bool keep;
+  cd_names_split_suffix(f, n, lang, &core, &suffix, &keep);
+  return core;
+}
+
+/* Two forms of one entity agree when, their possessive endings aside, they are the same or
+ * one is the last words of the other: "Erdogan" after "Recep Tayyip Erdogan" is the same
+ * spelling, no variant. */
+static bool forms_agree(const char *a, size_t an, const char *b, size_t bn, const char *lang) {
+  an = form_core(a, an, lang);
+  bn = form_core(b, bn, lang);
+  if (an > bn) {
+    const char *t = a;
+    a = b, b = t;
+    size_t tn = an;
+    an = bn, bn = tn;
+  }
+  return memcmp(b + bn - an, a, an) == 0 && (an == bn || b[bn - an - 1] == ' ');
+}
+
 static cd_status report_name_variants(cd_checker *c) {
   if (c->level[K_NAMES_VARIANT] == CD_SEV_OFF)
     return CD_OK;
@@ -1528,16 +1552,25 @@ static cd_status report_name_variants(cd_checker *c) {
     uintptr_t forms = (uintptr_t)cd_strmap_get(c->name_entities, l->key, strlen(l->key));
     if (forms < 2 || l->canonical)
       continue;
-    /* the counts of every form of this entity, for the message */
+    /* the counts of every form of this entity, for the message; reported only when some
+     * form disagrees with this one */
     cd_buf_clear(&summary);
     size_t pos = 0;
     const char *key;
     size_t kl, lk = strlen(l->key);
     void *v;
+    bool differs = false;
+    const char *lang = l->key; /* "lang\tentity" */
+    char lg[16];
+    snprintf(lg, sizeof lg, "%.*s", (int)(strchr(lang, '\t') - lang), lang);
     while (cd_strmap_next(c->name_forms, &pos, &key, &kl, &v))
-      if (kl > lk && memcmp(key, l->key, lk) == 0 && key[lk] == '\t')
+      if (kl > lk && memcmp(key, l->key, lk) == 0 && key[lk] == '\t') {
         cd_buf_appendf(&summary, "%s'%s' %zu×", summary.len ? ", " : "", key + lk + 1,
                        (size_t)(uintptr_t)v);
+        differs |= !forms_agree(key + lk + 1, kl - lk - 1, l->form, strlen(l->form), lg);
+      }
+    if (!differs)
+      continue;
     st = add_finding(c, K_NAMES_VARIANT, l->file, l->line, l->context, l->context_len, l->cs,
                      l->ce, NULL, 0, NULL, 0, NULL, "'%s': the batch has %s", l->form,
                      summary.data);

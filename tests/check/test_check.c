@@ -569,6 +569,16 @@ static void test_cli_names_follow_normalize(void **state) {
   const char *a[] = {"copydesk", "check", dir, NULL};
   cdt_run(a, NULL, 0, &out, &err);
   assert_true(out.len == 0 || !strstr(out.data, "names."));
+  /* one spelling as a full name, a bare surname and a possessive: no variant */
+  const char *same = "Recep Tayyip Erdogan spoke.\nLater Erdogan left.\nErdogan's aides stayed.\n";
+  cdt_write_file(p2, same, strlen(same));
+  cdt_run(a, NULL, 0, &out, &err);
+  assert_true(out.len == 0 || !strstr(out.data, "names.variant"));
+  /* ... two spellings of the surname are */
+  const char *two = "Recep Tayyip Erdogan spoke.\nLater Erdogan left.\nErdoğan stayed.\n";
+  cdt_write_file(p2, two, strlen(two));
+  cdt_run(a, NULL, 0, &out, &err);
+  assert_non_null(strstr(out.data, "names.variant: 'Erdogan'"));
   /* the same desk file with a variant normalize rewrites: reported */
   const char *en2 = "The CDU leader met NATO envoys in Kiev.\n";
   cdt_write_file(p2, en2, strlen(en2));
