@@ -696,9 +696,66 @@ static bool cp_in_field(const char *pairs, int32_t cp, bool want_open, uint32_t 
   return false;
 }
 
+/* Whether the ')' at s[at] ends a list marker at the start of the line: "1) ", "12) ",
+ * "a) ". */
+static bool list_marker(const char *s, size_t at) {
+  size_t b = at;
+  while (b > 0 && ((s[b - 1] >= '0' && s[b - 1] <= '9') || (s[b - 1] >= 'a' && s[b - 1] <= 'z')))
+    b--;
+  if (at - b == 0 || at - b > 2 || (at - b == 2 && !(s[b] >= '0' && s[b] <= '9')))
+    return false;
+  while (b > 0 && (s[b - 1] == ' ' || s[b - 1] == '\t'))
+    b--;
+  return b == 0;
+}
+
+/* Whether the code point cp occurs in s[from, n). */
+static bool more_of(const char *s, size_t n, size_t from, int32_t cp) {
+  for (size_t i = from; i < n;)
+    if (cd_utf8_next(s, n, &i) == cp)
+      return true;
+  return false;
+}
+
+/* Whether the bracket at s[at] is the mouth of an emoticon: ":(", ":-)", ";)". */
+static bool emoticon(const char *s, size_t n, size_t at) {
+  if (s[at] != '(' && s[at] != ')')
+    return false;
+  size_t b = at;
+  if (b > 0 && s[b - 1] == '-')
+    b--;
+  (void)n;
+  return b > 0 && (s[b - 1] == ':' || s[b - 1] == ';' || s[b - 1] == '=');
+}
+
+/* Which way a straight double quote faces, from its neighbours: -1 opening (a space or
+ * the line start before it, a letter after: `said "Yes`), 1 closing (a letter or mark
+ * before it, a space, punctuation or the line end after: `hotel", said`), 2 no quote at
+ * all (between two letters), 0 unclear. */
+static int straight_direction(const char *s, size_t n, size_t at, size_t after) {
+  size_t p = at;
+  int32_t before = at > 0 ? cd_utf8_prev(s, &p) : -1;
+  size_t q = after;
+  int32_t next = after < n ? cd_utf8_next(s, n, &q) : -1;
+  bool space_before = before < 0 || u_isspace(before) || before == '(' || before == '[';
+  bool space_after = next < 0 || u_isspace(next);
+  bool punct_after = next >= 0 && (u_ispunct(next) || next == '-');
+  if (before >= 0 && next >= 0 && u_isalnum(before) && u_isalpha(next))
+    return 2; /* between two letters: an apostrophe typed as a quote (Кардаш"ян, 1974"s) */
+  if (space_before && !space_after && !punct_after)
+    return -1;
+  if (!space_before && (space_after || punct_after))
+    return 1;
+  return 0;
+}
+
 /* Returns the number of problems; reports each (when report is true). */
+/* How a line sits in its paragraph run: a quotation may go on in the next paragraph (QUOTE_
+ * GOES_ON), or close one the previous paragraph left open (QUOTE_CAME_IN). */
+enum { QUOTE_GOES_ON = 1, QUOTE_CAME_IN = 2 };
+
 static cd_status check_balance(cd_checker *c, const where *w, const char *lang, const char *s,
-                               size_t n, bool quotes_may_continue, bool report, size_t *problems) {
+                               size_t n, unsigned para, bool report, size_t *problems) {
   *problems = 0;
   if (c->level[K_UNBALANCED] == CD_SEV_OFF && report)
     return CD_OK;
@@ -717,13 +774,28 @@ static cd_status check_balance(cd_checker *c, const where *w, const char *lang, 
     bool qopen = !straight && cp_in_field(pairs, cp, true, &partner);
     uint32_t qpartner_close = partner;
     bool qclose = !straight && cp_in_field(pairs, cp, false, &partner);
-    if (straight && depth && stack[depth - 1].close == '"') {
+    int dir = straight ? straight_direction(s, n, at, i) : 0;
+    if (dir == 2)
+      continue;
+    if ((is_bracket_close && cp == ')' && list_marker(s, at)) || emoticon(s, n, at))
+      continue; /* "1) Slight changes", "a) first", ":(" */
+    if (straight && dir >= 0 && depth && stack[depth - 1].close == '"') {
       depth--;
       continue;
     }
+    bool straight_open = false;
+    for (size_t k = 0; straight && k < depth && !straight_open; k++)
+      straight_open = stack[k].close == '"';
+    if (straight && dir > 0 && !straight_open)
+      continue; /* a closing mark of a quotation opened in an earlier paragraph */
     if ((is_bracket_close || qclose || straight) && depth && !straight &&
         stack[depth - 1].close == (uint32_t)cp) {
       depth--;
+      /* French usage: the last closing guillemet of a line closes two levels opened with
+       * the same mark (« … « … ») */
+      if (qclose && depth && stack[depth - 1].close == (uint32_t)cp &&
+          s[stack[depth - 1].pos] == s[stack[depth].pos] && !more_of(s, n, i, cp))
+        depth--;
       continue;
     }
     if (is_bracket_open || qopen || straight) {
@@ -742,6 +814,8 @@ static cd_status check_balance(cd_checker *c, const where *w, const char *lang, 
       stack[depth++] = (opener){at, i - at, close};
       continue;
     }
+    if ((qclose || is_bracket_close) && (para & QUOTE_CAME_IN))
+      continue; /* the end of a quotation or aside from a previous line */
     if (is_bracket_close || qclose) {
       (*problems)++;
       if (report)
@@ -751,9 +825,8 @@ static cd_status check_balance(cd_checker *c, const where *w, const char *lang, 
     }
   }
   for (size_t k = 0; k < depth && !st; k++) {
-    bool quote = !(s[stack[k].pos] == '(' || s[stack[k].pos] == '[' || s[stack[k].pos] == '{');
-    if (quote && quotes_may_continue)
-      continue; /* a quotation that goes on in the next paragraph */
+    if (para & QUOTE_GOES_ON)
+      continue; /* a quotation or an aside that goes on in the next lines */
     (*problems)++;
     if (report)
       st = add_finding(c, K_UNBALANCED, w->file, w->line, s, n, stack[k].pos,
@@ -861,14 +934,69 @@ static cd_status run_mentions(cd_checker *c, mention_ctx *x, cd_error *err) {
 
 /* ---- articles ---------------------------------------------------------------------------- */
 
+/* A line's quotation marks alone: *leaves when a quotation is still open at its end,
+ * *closes when it closes one it did not open. */
+static void quote_flow(cd_checker *c, const char *lang, const char *s, size_t n, bool *leaves,
+                       bool *closes) {
+  const char *pairs = quote_pairs(c, lang);
+  size_t depth = 0, straight = 0, parens = 0, i = 0;
+  *leaves = *closes = false;
+  while (i < n) {
+    size_t at = i;
+    int32_t cp = cd_utf8_next(s, n, &i);
+    uint32_t partner;
+    size_t *d = cp == '"' ? &straight : cp == '(' || cp == ')' ? &parens : &depth;
+    int dir = cp == '"' ? straight_direction(s, n, at, i) : 0;
+    if (emoticon(s, n, at))
+      continue;
+    bool open = cp == '(' || (cp == '"' && (dir < 0 || (dir == 0 && !straight))) ||
+                (cp != '"' && cp != ')' && cp_in_field(pairs, cp, true, &partner));
+    bool close = (cp == ')' && !list_marker(s, at)) || (cp == '"' && dir >= 0 && dir != 2) ||
+                 (cp != '"' && cp != '(' && !open && cp_in_field(pairs, cp, false, &partner));
+    if (open)
+      (*d)++;
+    else if (close && *d)
+      (*d)--;
+    else if (close)
+      *closes = true;
+  }
+  *leaves = depth > 0 || straight > 0 || parens > 0;
+}
+
+/* Whether a quotation left open before text[from] is closed further on in the same
+ * document: by a line that closes a quotation it did not open, within 20 lines, before a
+ * blank line (the end of a document) or a line that leaves a new one open. One segment a
+ * line: a quotation of three sentences spans three lines. */
+static bool quote_goes_on(cd_checker *c, const char *lang, const char *text, size_t len,
+                          size_t from) {
+  size_t k = from;
+  for (int lines = 0; k < len && lines < 20; lines++) {
+    const char *nl = memchr(text + k, '\n', len - k);
+    size_t e = nl ? (size_t)(nl - text) : len;
+    size_t m = e - k;
+    while (m && (text[k + m - 1] == '\r' || text[k + m - 1] == ' '))
+      m--;
+    if (m == 0)
+      return false;
+    bool leaves, closes;
+    quote_flow(c, lang, text + k, m, &leaves, &closes);
+    if (closes)
+      return true;
+    if (leaves)
+      return false;
+    k = e + 1;
+  }
+  return false;
+}
+
 static cd_status check_text_line(cd_checker *c, const where *w, const char *lang, const char *s,
-                                 size_t n, bool quotes_may_continue) {
+                                 size_t n, unsigned para) {
   size_t problems;
   cd_status st = check_doubled(c, w, lang, s, n);
   if (!st)
     st = check_double_space(c, w, s, n);
   if (!st)
-    st = check_balance(c, w, lang, s, n, quotes_may_continue, true, &problems);
+    st = check_balance(c, w, lang, s, n, para, true, &problems);
   return st;
 }
 
@@ -876,6 +1004,7 @@ cd_status cd_check_article(cd_checker *c, const char *file, const char *lang, co
                            size_t len, cd_error *err) {
   c->articles++;
   uint64_t line = 0;
+  bool came_in = false; /* the previous paragraph left a quotation open that goes on here */
   size_t i = 0;
   while (i < len) {
     const char *nl = memchr(text + i, '\n', len - i);
@@ -902,9 +1031,17 @@ cd_status cd_check_article(cd_checker *c, const char *file, const char *lang, co
       }
       k = e2 + 1;
     }
-    bool continues = next && starts_with_open_quote(c, lang, next, next_len);
+    /* a quotation open at the end of this paragraph goes on when the next one starts
+     * with an opening mark or closes a quotation it did not open ("… in equal numbers. /
+     * … their own,” the statement said.") */
+    bool leaves = false, closes = false;
+    quote_flow(c, lang, text + i, n, &leaves, &closes);
+    bool continues = next && (starts_with_open_quote(c, lang, next, next_len) ||
+                              (leaves && quote_goes_on(c, lang, text, len, end + 1)));
+    unsigned para = (continues ? QUOTE_GOES_ON : 0) | (came_in && closes ? QUOTE_CAME_IN : 0);
+    came_in = (leaves && continues) || (came_in && !closes && !leaves);
     where w = {file, line, NULL, 0, NULL, 0};
-    cd_status st = check_text_line(c, &w, lang, text + i, n, continues);
+    cd_status st = check_text_line(c, &w, lang, text + i, n, para);
     if (!st && n) {
       mention_ctx x = {c, &w, lang, text + i, n, NULL, true, K_NAMES_STYLE, CD_OK};
       st = run_mentions(c, &x, err);
@@ -1412,11 +1549,11 @@ cd_status cd_check_pair_add(cd_checker *c, const cd_check_pair *p, cd_error *err
   if (!st && c->level[K_UNBALANCED] != CD_SEV_OFF) {
     /* the target is unbalanced where the source is not: a quote or bracket got lost */
     size_t sp, tp;
-    st = check_balance(c, &w, p->src_lang, p->source, p->source_len, false, false, &sp);
+    st = check_balance(c, &w, p->src_lang, p->source, p->source_len, 0, false, &sp);
     if (!st)
-      st = check_balance(c, &w, p->tgt_lang, p->target, p->target_len, false, false, &tp);
+      st = check_balance(c, &w, p->tgt_lang, p->target, p->target_len, 0, false, &tp);
     if (!st && tp > sp)
-      st = check_balance(c, &w, p->tgt_lang, p->target, p->target_len, false, true, &tp);
+      st = check_balance(c, &w, p->tgt_lang, p->target, p->target_len, 0, true, &tp);
   }
   if (!st)
     st = check_pair_names(c, p, &w, err);

@@ -286,6 +286,45 @@ static void test_text_checks(void **state) {
   cd_checker_free(c);
 }
 
+/* Quotation marks and brackets as real copy uses them, one segment a line: a quotation of
+ * several sentences opens on one line and closes lines later; a straight quote between
+ * letters is an apostrophe; "1)" is a list marker; ":(" a face; one French closing
+ * guillemet closes two levels. None is a finding; what is really unbalanced still is. */
+static void test_unbalanced_on_real_copy_shapes(void **state) {
+  (void)state;
+  cd_checker *c = new_checker(NULL);
+  const char en[] = "\xE2\x80\x9CWe held the line for a week.\n"
+                    "Nobody came to help us.\n"
+                    "We will stay,\xE2\x80\x9D the commander said.\n"
+                    "\"They came at night and left,\n"
+                    "then came back,\" he said.\n"
+                    "The 1974\"s ruling stands.\n"
+                    "1) First change.\n2) Second change.\n"
+                    "Two bad lemons :( and a good one :-)\n"
+                    "(The aside goes on\nand ends here.)\n";
+  cd_error err;
+  assert_int_equal(cd_check_article(c, "a-en.txt", "en", en, sizeof en - 1, &err), CD_OK);
+  assert_int_equal(count_check(c, "text.unbalanced"), 0);
+  cd_checker_free(c);
+  c = new_checker(NULL);
+  const char uk[] = "\xC2\xAB\xD0\xA6\xD0\xB5 \xD1\x87\xD1\x83\xD1\x82\xD0\xB8: "
+                    "\xC2\xAB\xD0\xAF \xD0\xB9\xD0\xB4\xD1\x83\xC2\xBB, \xE2\x80\x93 "
+                    "\xD1\x81\xD0\xBA\xD0\xB0\xD0\xB7\xD0\xB0\xD0\xB2.\n"
+                    "\xD0\x9A\xD0\xB0\xD1\x80\xD0\xB4\xD0\xB0\xD1\x88\"\xD1\x8F\xD0\xBD "
+                    "\xD1\x81\xD0\xBA\xD0\xB0\xD0\xB7\xD0\xB0\xD0\xBB\xD0\xB0.\n";
+  assert_int_equal(cd_check_article(c, "b-uk.txt", "uk", uk, sizeof uk - 1, &err), CD_OK);
+  assert_int_equal(count_check(c, "text.unbalanced"), 0);
+  cd_checker_free(c);
+  /* really unbalanced: a quotation never closed before the document ends, a closing mark
+   * nothing opened, an aside never closed */
+  c = new_checker(NULL);
+  const char bad[] = "He said: \xE2\x80\x9CWe stay.\n\n"
+                     "They left\xE2\x80\x9D at once.\n\nPrices (in euros rose.\n";
+  assert_int_equal(cd_check_article(c, "c-en.txt", "en", bad, sizeof bad - 1, &err), CD_OK);
+  assert_int_equal(count_check(c, "text.unbalanced"), 3);
+  cd_checker_free(c);
+}
+
 static void test_deep_nesting_is_linear(void **state) {
   (void)state;
   size_t n = 100000;
@@ -605,6 +644,7 @@ int main(void) {
       cmocka_unit_test(test_cli_tm),
       cmocka_unit_test(test_cli_align_output),
       cmocka_unit_test(test_pairs_file),
+      cmocka_unit_test(test_unbalanced_on_real_copy_shapes),
       cmocka_unit_test(test_cli_names_follow_normalize),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
