@@ -27,6 +27,7 @@
 #include <unicode/uscript.h>
 
 #define MAX_SPAN 6
+#define MAX_NAME_WORD 128 /* bytes */
 #define RING 32
 #define RING_LINES 12 /* an earlier mention counts for this many lines */
 #define CACHE 32768
@@ -490,6 +491,10 @@ static bool transposed_maybe(cd_names_scanner *s, const char *w, size_t n) {
 /* The cheap test: might this word be part of a known name (bit 1), an inflected form of
  * one (bit 2), or one with two adjacent letters swapped (bit 4)? */
 static unsigned word_maybe(cd_names_scanner *s, const word *wd, const char *w, size_t n) {
+  /* no word of a name is that long; a 750 KB "word" would cost its folds and keys many
+   * times over (linear time on any input) */
+  if (n > MAX_NAME_WORD)
+    return 0;
   uint64_t h = 1469598103934665603ULL;
   for (size_t i = 0; i < n; i++)
     h = (h ^ (unsigned char)w[i]) * 1099511628211ULL;

@@ -112,6 +112,45 @@ static void test_marks_all_stages(void **state) {
   run_marks(CD_STAGE_ALL & ~(unsigned)CD_STAGE_NAMES, N_MARKS / 5);
 }
 
+/* One capitalized "word" of 2 MB, and 350,000 hyphen-joined "Ab" (one word too): the
+ * names stage was quadratic in word length (hostile-use report, BUG-18); no name word is
+ * longer than a few dozen letters, so such a word is no candidate. The text comes back
+ * unchanged, and a name after it is still found. */
+static void test_names_long_word(void **state) {
+  (void)state;
+  size_t n = 2000000;
+  char *in = malloc(n + 64);
+  assert_non_null(in);
+  in[0] = 'Z';
+  memset(in + 1, 'e', n - 1);
+  memcpy(in + n, " Kiev\n", 7);
+  cd_normalize_options o;
+  cd_normalize_options_init(&o);
+  o.lang = "en";
+  o.data_dir = cdt_data_dir();
+  o.stages = CD_STAGE_DECODE | CD_STAGE_NAMES;
+  cd_buf out = CD_BUF_INIT;
+  cd_error err;
+  double t0 = elapsed();
+  assert_int_equal(cd_normalize_buffer(&o, in, n + 6, &out, NULL, NULL, &err), CD_OK);
+  assert_int_equal(out.len, n + 6);
+  assert_memory_equal(out.data, in, n);
+  assert_memory_equal(out.data + n, " Kyiv\n", 6);
+  size_t reps = 350000;
+  char *h = malloc(reps * 3 + 2);
+  assert_non_null(h);
+  for (size_t i = 0; i < reps; i++)
+    memcpy(h + 3 * i, "Ab-", 3);
+  memcpy(h + 3 * reps, "\n", 2);
+  cd_buf_clear(&out);
+  assert_int_equal(cd_normalize_buffer(&o, h, reps * 3 + 1, &out, NULL, NULL, &err), CD_OK);
+  assert_int_equal(out.len, reps * 3 + 1);
+  print_message("names stage, 2 MB word and 1 MB hyphenated word: %.2f s\n", elapsed() - t0);
+  free(h);
+  free(in);
+  cd_buf_free(&out);
+}
+
 /* Runs of 29, 30 and 31 marks: the boundary of the rule, and a clean negative. */
 static void test_marks_boundary(void **state) {
   (void)state;
@@ -171,10 +210,9 @@ static void test_tmx_many_attributes(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_marks_boundary),
-      cmocka_unit_test(test_marks_unicode_stage),
-      cmocka_unit_test(test_marks_all_stages),
-      cmocka_unit_test(test_tmx_many_attributes),
+      cmocka_unit_test(test_marks_boundary),   cmocka_unit_test(test_marks_unicode_stage),
+      cmocka_unit_test(test_marks_all_stages), cmocka_unit_test(test_tmx_many_attributes),
+      cmocka_unit_test(test_names_long_word),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
