@@ -867,8 +867,9 @@ static bool score_at(const line_ctx *c, size_t i) {
   return m > k && !u_isalnum(cp_at(c, m, &nx));
 }
 
-/* Lviv - Kyiv train, the match Dynamo - Shakhtar, Dynamo - Shakhtar 1:0: two capitalized words
- * around the dash at [a, b), with a route noun of the style or a score next to them. */
+/* Lviv - Kyiv train, the match Dynamo - Shakhtar, Real Madrid - Bayern Munich 2:1: names of
+ * one to three capitalized words around the dash at [a, b), with a route noun of the style
+ * or a score next to them. */
 static bool pairing(const line_ctx *c, size_t a, size_t b) {
   hrun l = run_before(c, a), r = run_after(c, b);
   size_t lw = word_start_before(c, l.a);
@@ -876,6 +877,23 @@ static bool pairing(const line_ctx *c, size_t a, size_t b) {
   if (lw == (size_t)-1 || re == r.b || !capitalized(c, lw) || !capitalized(c, r.b))
     return false;
   const cd_typo_style *y = c->sty;
+  /* names of up to three words on each side: Real Madrid - Bayern Munich 2:1 */
+  for (int k = 0; k < 2; k++) {
+    hrun sp = run_after(c, re);
+    size_t ne = sp.count == 1 && sp.b < c->n ? word_end_after(c, sp.b) : sp.b;
+    if (ne == sp.b || !capitalized(c, sp.b) ||
+        cd_typo_style_is_range_noun(y, c->s + sp.b, ne - sp.b))
+      break;
+    re = ne;
+  }
+  for (int k = 0; k < 2; k++) {
+    hrun sp = run_before(c, lw);
+    size_t pw = sp.count == 1 ? word_start_before(c, sp.a) : (size_t)-1;
+    if (pw == (size_t)-1 || !capitalized(c, pw) ||
+        cd_typo_style_is_range_noun(y, c->s + pw, sp.a - pw))
+      break;
+    lw = pw;
+  }
   hrun after = run_after(c, re);
   if (after.count == 1 && after.b < c->n) {
     if (score_at(c, after.b))

@@ -275,6 +275,14 @@ static void test_route_score_range_dash(void **state) {
          "She booked the flight Warsaw – Vilnius for May.\n");
   expect("en", "The Ivano-Frankivsk - Lviv route reopened.\n",
          "The Ivano-Frankivsk – Lviv route reopened.\n");
+  /* names of several words on either side */
+  expect("en", "Fans saw Atletico Madrid - Red Star Belgrade 3:1 on Sunday.\n",
+         "Fans saw Atletico Madrid – Red Star Belgrade 3:1 on Sunday.\n");
+  expect("en", "The night train Ivano-Frankivsk - Kryvyi Rih was late.\n",
+         "The night train Ivano-Frankivsk – Kryvyi Rih was late.\n");
+  /* ... but a clause after a name is still an aside */
+  expect("en", "He stayed in Kharkiv - Kyiv Oblast was quieter.\n",
+         "He stayed in Kharkiv — Kyiv Oblast was quieter.\n");
   expect("en", "Expect 4 - 6 degrees, gusts of 40 - 60 km/h and a 10 - 15 % rise.\n",
          "Expect 4–6 degrees, gusts of 40–60 km/h and a 10–15 % rise.\n");
   /* a spaced en dash already in a route is the range dash: not turned into an em dash */
