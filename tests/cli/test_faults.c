@@ -43,15 +43,17 @@ static char *article(size_t bytes) {
   return s;
 }
 
-/* No "name.XXXXXX" temporary may be left next to the target. */
+/* No "name.XXXXXX" or ".name.XXXXXX" temporary may be left next to the target. */
 static void assert_no_temporaries(const char *dir, const char *prefix) {
   DIR *d = opendir(dir);
   assert_non_null(d);
   struct dirent *e;
   size_t pl = strlen(prefix);
-  while ((e = readdir(d)))
-    if (strncmp(e->d_name, prefix, pl) == 0 && e->d_name[pl] == '.')
+  while ((e = readdir(d))) {
+    const char *p = e->d_name[0] == '.' ? e->d_name + 1 : e->d_name; /* .name.XXXXXX too */
+    if (strncmp(p, prefix, pl) == 0 && p[pl] == '.')
       fail_msg("temporary file left behind: %s", e->d_name);
+  }
   closedir(d);
 }
 

@@ -2,9 +2,11 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -49,89 +51,6 @@ const char *cli_data_dir(void) {
 
 void cli_print_help(const cli_command *cmd) { fputs(cmd->help, stdout); }
 
-int cli_outfile_open(cli_outfile *o, const char *path, const char *sub) {
-  memset(o, 0, sizeof *o);
-  if (!path || strcmp(path, "-") == 0) {
-    o->fp = stdout;
-    o->is_stdout = true;
-    return 0;
-  }
-  o->path = strdup(path);
-  size_t n = strlen(path) + 16;
-  o->tmp_path = malloc(n);
-  if (!o->path || !o->tmp_path) {
-    cli_error(sub, "out of memory");
-    cli_outfile_abort(o);
-    return -1;
-  }
-  snprintf(o->tmp_path, n, "%s.XXXXXX", path);
-  int fd = mkstemp(o->tmp_path);
-  if (fd < 0) {
-    cli_error(sub, "cannot create '%s': %s", o->tmp_path, strerror(errno));
-    free(o->tmp_path);
-    o->tmp_path = NULL;
-    cli_outfile_abort(o);
-    return -1;
-  }
-  /* Keep the permissions of a file we replace (--in-place). */
-  struct stat st;
-  if (stat(path, &st) == 0)
-    fchmod(fd, st.st_mode & 07777);
-  else
-    fchmod(fd, 0644);
-  o->fp = fdopen(fd, "wb");
-  if (!o->fp) {
-    close(fd);
-    cli_outfile_abort(o);
-    return -1;
-  }
-  return 0;
-}
-
-int cli_outfile_commit(cli_outfile *o, const char *sub) {
-  if (o->is_stdout) {
-    if (fflush(stdout) != 0 && !cli_is_broken_pipe()) {
-      cli_error(sub, "error writing standard output: %s", strerror(errno));
-      return -1;
-    }
-    return 0;
-  }
-  int bad = ferror(o->fp) || fflush(o->fp) != 0 || fsync(fileno(o->fp)) != 0;
-  int saved = errno;
-  if (fclose(o->fp) != 0 && !bad) {
-    bad = 1;
-    saved = errno;
-  }
-  o->fp = NULL;
-  if (bad) {
-    cli_error(sub, "error writing '%s': %s", o->path, strerror(saved));
-    cli_outfile_abort(o);
-    return -1;
-  }
-  if (rename(o->tmp_path, o->path) != 0) {
-    cli_error(sub, "cannot replace '%s': %s", o->path, strerror(errno));
-    cli_outfile_abort(o);
-    return -1;
-  }
-  free(o->tmp_path);
-  free(o->path);
-  o->tmp_path = o->path = NULL;
-  return 0;
-}
-
-void cli_outfile_abort(cli_outfile *o) {
-  if (o->fp && !o->is_stdout)
-    fclose(o->fp);
-  o->fp = NULL;
-  if (o->tmp_path)
-    unlink(o->tmp_path);
-  free(o->tmp_path);
-  free(o->path);
-  o->tmp_path = o->path = NULL;
-}
-
-bool cli_is_broken_pipe(void) { return errno == EPIPE; }
-
 const char *cli_house_file(const char *given) {
   static char path[4200];
   if (given)
@@ -170,4 +89,115 @@ int cli_read_file(const char *sub, const char *path, cd_buf *out) {
   if (!is_stdin)
     fclose(fp);
   return rc;
+}
+
+/* True when a is a cluster of short options (-xvf) holding the letter c. */
+static bool in_cluster(const char *a, int c) {
+  return a && a[0] == '-' && a[1] != '-' && strchr(a + 1, c);
+}
+
+void cli_option_error(const char *sub, int c, char **argv) {
+  /* In a cluster (-xv) or after a value (-l en -Zv), argv[optind - 1] is a neighbour: the
+   * culprit is optopt, a letter, unless a long option was meant (optopt 0 or >= 256). */
+  const char *arg = argv[optind - 1];
+  bool letter =
+      optopt > 0 && optopt < 256 && (in_cluster(argv[optind], optopt) || in_cluster(arg, optopt));
+  const char *help = sub && strncmp(sub, "tm ", 3) == 0 ? "tm" : sub;
+  if (c == ':') {
+    if (letter)
+      cli_error(sub, "option '-%c' needs a value", optopt);
+    else
+      cli_error(sub, "option '%s' needs a value", arg);
+    return;
+  }
+  if (letter)
+    cli_error(sub,
+              "unknown option '-%c' (see 'copydesk help %s'; a file name that starts with '-' "
+              "goes after '--')",
+              optopt, help);
+  else if (optopt && arg && strncmp(arg, "--", 2) == 0 && strchr(arg, '='))
+    cli_error(sub, "option '%.*s' takes no value", (int)(strchr(arg, '=') - arg), arg);
+  else {
+    const char *eq = arg ? strchr(arg, '=') : NULL;
+    cli_error(sub, "unknown option '%.*s' (see 'copydesk help %s')",
+              eq ? (int)(eq - arg) : (int)strlen(arg ? arg : ""), arg ? arg : "", help);
+  }
+}
+
+int cli_parse_double(const char *s, double lo, double hi, double *out) {
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  /* !(v >= lo): NaN compares false with everything, so it fails here */
+  if (errno || end == s || *end || !(v >= lo && v <= hi))
+    return -1;
+  *out = v;
+  return 0;
+}
+
+int cli_parse_long(const char *s, long lo, long hi, long *out) {
+  char *end;
+  errno = 0;
+  long v = strtol(s, &end, 10);
+  if (errno || end == s || *end || v < lo || v > hi)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+int cli_parse_size(const char *s, size_t lo, size_t hi, size_t *out) {
+  /* strtoull takes "-1" and wraps it to the largest value: digits only */
+  if (*s < '0' || *s > '9')
+    return -1;
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (errno || *end || v < lo || v > hi)
+    return -1;
+  *out = (size_t)v;
+  return 0;
+}
+
+int cli_tm_must_exist(const char *sub, const char *path) {
+  struct stat st;
+  if (stat(path, &st) != 0) {
+    cli_error(sub, "no TM at '%s': %s (create one with 'copydesk tm import' or 'tm add')", path,
+              strerror(errno));
+    return CLI_USAGE;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    cli_error(sub, "'%s' is a directory, not a TM", path);
+    return CLI_USAGE;
+  }
+  if (S_ISREG(st.st_mode) && st.st_size == 0) {
+    cli_error(sub, "'%s' is not a TM (empty file)", path);
+    return CLI_USAGE;
+  }
+  return CLI_OK;
+}
+
+const char *cli_fsize_hint(const char *message) {
+  static char hint[160];
+  struct rlimit rl;
+  /* SQLite says "disk I/O error" when a file-size limit stops it growing the TM's -shm or
+   * -wal file: the limit is the cause, not the TM */
+  if (!message || !strstr(message, "I/O error") || getrlimit(RLIMIT_FSIZE, &rl) != 0 ||
+      rl.rlim_cur == RLIM_INFINITY)
+    return "";
+  snprintf(hint, sizeof hint,
+           " (a file-size limit is set: ulimit -f allows %llu bytes per file, and the TM's "
+           "-shm and -wal files need room)",
+           (unsigned long long)rl.rlim_cur);
+  return hint;
+}
+
+const char *cli_fsize_reached(FILE *fp) {
+  struct rlimit rl;
+  struct stat st;
+  if (!fp || getrlimit(RLIMIT_FSIZE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+    return NULL;
+  fflush(fp);
+  if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode) || (rlim_t)st.st_size < rl.rlim_cur)
+    return NULL;
+  return strerror(EFBIG);
 }

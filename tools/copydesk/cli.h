@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "cd_text.h"
 
@@ -38,20 +39,87 @@ int cli_read_file(const char *sub, const char *path, cd_buf *out);
 /* Prints a command's help on stdout. */
 void cli_print_help(const cli_command *cmd);
 
-/* An output file written safely: to a temporary file in the same directory, renamed over
- * the target only on commit, so a failure never leaves a truncated file behind. */
+/* An output file, written as the shell's '>' would for what is not a regular file (a FIFO,
+ * a device, /dev/stdout: opened and written into, never replaced); a regular file (or a new
+ * one) is written to a temporary in the target's directory and renamed over it only on
+ * commit, so a failure never leaves a truncated file behind. A symlink is written through
+ * to its target; the target's mode, owner and group are kept when the process may (never
+ * setuid/setgid); a new file gets 0666 & ~umask. Replacing a file with other hard links
+ * says so on stderr. The temporary is removed on SIGINT/SIGTERM (cli_cleanup_on_signals). */
 typedef struct cli_outfile {
   FILE *fp;
-  char *path;     /* final path, NULL for stdout */
-  char *tmp_path; /* temporary path */
+  char *path;     /* the path as given (messages), NULL for stdout */
+  char *target;   /* the file the rename replaces (symlinks followed) */
+  char *tmp_path; /* the temporary, NULL when written directly */
+  unsigned long nlink;
   bool is_stdout;
+  bool direct; /* a FIFO or device, written into */
 } cli_outfile;
 
+/* NULL or "-" = standard output. Reports its own errors ("copydesk: SUB: ..."). */
 int cli_outfile_open(cli_outfile *o, const char *path, const char *sub);
-/* Returns 0 on success; on failure the target is untouched. */
+/* Returns 0 on success; on failure (reported) the target is untouched. */
 int cli_outfile_commit(cli_outfile *o, const char *sub);
 void cli_outfile_abort(cli_outfile *o);
-/* True when errno says the reader went away (EPIPE): end quietly. */
+
+/* The pieces of an output file, for outputs a library writes itself (names compile): */
+/* the file a path names, symlinks followed (a dangling link: the file it would create) */
+char *cli_resolve_target(const char *path);
+/* gives fd st's owner, group and mode (no setuid/setgid), or 0666 & ~umask when !exists */
+struct stat;
+void cli_take_attributes(int fd, const struct stat *st, bool exists);
+/* registers a temporary (file, or an emptied directory after its files) for removal on a
+ * fatal signal; path must live until cli_temp_forget */
+bool cli_temp_remember(char *path);
+void cli_temp_forget(const char *path);
+
+/* Makes descriptors 0, 1 and 2 valid (/dev/null on a closed one): called first in main. */
+void cli_std_fds(void);
+/* Installs the handler that removes open temporaries on SIGINT, SIGTERM, SIGHUP, SIGQUIT
+ * and then dies of the signal (a signal the caller ignores stays ignored). */
+void cli_cleanup_on_signals(void);
+
+/* True when standard output's reader went away (EPIPE): end quietly. */
 bool cli_is_broken_pipe(void);
+/* Flushes standard output: 0 ok, 1 the reader went away (quiet), -1 a write error, reported
+ * once ("error writing standard output: ..."). */
+int cli_flush_stdout(const char *sub);
+/* At exit: flushes and closes standard output; returns rc, or CLI_USAGE on a write error. */
+int cli_close_stdout(const char *sub, int rc);
+
+/* Files an output must not overwrite (inputs, the TM, other outputs), by device and inode. */
+typedef struct cli_file_id {
+  dev_t dev;
+  ino_t ino;
+  const char *path, *role; /* borrowed */
+} cli_file_id;
+typedef struct cli_files {
+  cli_file_id *v;
+  size_t n, cap;
+} cli_files;
+/* Adds path (skipped when "-", missing or not a regular file); role reads "an input file",
+ * "the TM"... Returns -1 when out of memory. */
+int cli_files_add(cli_files *f, const char *path, const char *role);
+/* CLI_USAGE (reported: "OPT 'out' is ROLE: refusing ...") when out is one of the files. */
+int cli_files_refuse(const cli_files *f, const char *sub, const char *opt, const char *out);
+void cli_files_free(cli_files *f);
+
+/* Reports an option error from getopt_long (c is ':' or '?'), naming the option itself,
+ * not its neighbour ("-x", "--lang"), with a pointer to 'copydesk help SUB'. */
+void cli_option_error(const char *sub, int c, char **argv);
+/* Number options: the whole string a finite number within [lo, hi]; -1 otherwise. */
+int cli_parse_double(const char *s, double lo, double hi, double *out);
+int cli_parse_long(const char *s, long lo, long hi, long *out);
+int cli_parse_size(const char *s, size_t lo, size_t hi, size_t *out);
+
+/* A note for a "disk I/O error" while a file-size limit (ulimit -f) is set, naming the limit
+ * as the likely cause; "" otherwise. */
+const char *cli_fsize_hint(const char *message);
+/* strerror(EFBIG) when the regular file behind fp has reached the file-size limit (the
+ * reason a library's "write error" leaves out); NULL otherwise. */
+const char *cli_fsize_reached(FILE *fp);
+/* A TM that a reading command opens must exist and not be empty (an empty file would
+ * otherwise read as an empty TM). Reports "copydesk: SUB: ..." and returns CLI_USAGE. */
+int cli_tm_must_exist(const char *sub, const char *path);
 
 #endif

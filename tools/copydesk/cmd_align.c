@@ -371,16 +371,6 @@ static int write_tmx(const cd_bead *v, size_t n, const doc *s, const doc *t, dou
   return rc;
 }
 
-static int parse_unit(const char *s, double *out) {
-  char *end;
-  errno = 0;
-  double v = strtod(s, &end);
-  if (errno || end == s || *end || !(v >= 0 && v <= 1))
-    return -1;
-  *out = v;
-  return 0;
-}
-
 /* ---- entity anchors from the names store ------------------------------------------------- */
 
 typedef struct ent_collect {
@@ -546,32 +536,25 @@ static int run(int argc, char **argv) {
       break;
     case OPT_MIN_SCORE:
     case OPT_WEAK:
-      if (parse_unit(optarg, c == OPT_WEAK ? &ao.weak_below : &min_score)) {
+      if (cli_parse_double(optarg, 0, 1, c == OPT_WEAK ? &ao.weak_below : &min_score)) {
         cli_error("align", "%s wants a number from 0 to 1, not '%s'",
                   c == OPT_WEAK ? "--weak" : "--min-score", optarg);
         return CLI_USAGE;
       }
       break;
-    case OPT_BAND: {
-      char *end;
-      errno = 0;
-      unsigned long long v = strtoull(optarg, &end, 10);
-      if (errno || end == optarg || *end || v == 0) {
-        cli_error("align", "--band wants a positive number of sentences, not '%s'", optarg);
+    case OPT_BAND:
+      if (cli_parse_size(optarg, 1, (size_t)1 << 30, &ao.band)) {
+        cli_error("align", "--band wants a number of sentences from 1 to 1073741824, not '%s'",
+                  optarg);
         return CLI_USAGE;
       }
-      ao.band = (size_t)v;
       break;
-    }
     case OPT_NO_REFINE: ao.refine_passes = 0; break;
     case OPT_TM: tm_path = optarg; break;
     case OPT_NO_NAMES: use_names = false; break;
     case 'v': verbose = true; break;
     case 'h': fputs(help, stdout); return CLI_OK;
-    case ':': cli_error("align", "option '%s' needs a value", argv[optind - 1]); return CLI_USAGE;
-    default:
-      cli_error("align", "unknown option '%s' (see 'copydesk help align')", argv[optind - 1]);
-      return CLI_USAGE;
+    default: cli_option_error("align", c, argv); return CLI_USAGE;
     }
   }
   if (argc - optind != 2) {
@@ -630,10 +613,12 @@ static int run(int argc, char **argv) {
             : tmx        ? write_tmx(beads, nb, &d[0], &d[1], min_score)
             : json       ? write_json(beads, nb, &d[0], &d[1], min_score)
                          : write_tsv(beads, nb, &d[0], &d[1], min_score);
-    if ((w || fflush(stdout) != 0) && !cli_is_broken_pipe()) {
-      cli_error("align", "error writing standard output: %s", strerror(errno));
+    /* a write error is reported by the flush; a reader that went away is quiet */
+    int f = cli_flush_stdout("align");
+    if (w && f == 0)
+      cli_error("align", "cannot write the beads");
+    if (f < 0 || (w && f == 0))
       rc = CLI_USAGE;
-    }
   }
   free(beads);
   cd_aligner_free(al);

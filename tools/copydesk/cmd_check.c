@@ -202,6 +202,8 @@ static int check_tm(cd_checker *chk, const char *path, const char *src, const ch
   cd_error err;
   cd_error_clear(&err);
   int rc = 0;
+  if (cli_tm_must_exist("check", path))
+    return -1;
   if (cd_tm_store_new(path, &o, &st, &err) ||
       cd_tm_store_foreach(st, src, tgt, feed_unit, &f, &err)) {
     cli_error("check", "%s", err.message);
@@ -311,6 +313,21 @@ static void list_checks(void) {
     printf("%-24s %-8s %s\n", r[i].id, cd_severity_name(r[i].severity), r[i].explanation);
 }
 
+/* -o must not name anything the check reads (an article, a pairs file, the glossary, the
+ * TM), by device and inode: the rename would replace it with the report. */
+static int refuse_clobbering(const strvec *articles, const strvec *pairs, const char *glossary,
+                             const char *tm, const char *output) {
+  cli_files f = {0};
+  int bad = cli_files_add(&f, glossary, "the glossary") || cli_files_add(&f, tm, "the TM");
+  for (size_t i = 0; i < articles->n && !bad; i++)
+    bad = cli_files_add(&f, articles->v[i], "an input file");
+  for (size_t i = 0; i < pairs->n && !bad; i++)
+    bad = cli_files_add(&f, pairs->v[i], "an input file");
+  int rc = bad ? CLI_USAGE : cli_files_refuse(&f, "check", "-o", output);
+  cli_files_free(&f);
+  return rc;
+}
+
 static int run(int argc, char **argv) {
   static const struct option longopts[] = {{"lang", required_argument, NULL, 'l'},
                                            {"pairs", required_argument, NULL, OPT_PAIRS},
@@ -368,10 +385,7 @@ static int run(int argc, char **argv) {
       }
       break;
     case 'h': fputs(help, stdout); rc = CLI_OK; goto out;
-    case ':': cli_error("check", "option '%s' needs a value", argv[optind - 1]); goto out;
-    default:
-      cli_error("check", "unknown option '%s' (see 'copydesk help check')", argv[optind - 1]);
-      goto out;
+    default: cli_option_error("check", c, argv); goto out;
     }
   }
   for (int i = optind; i < argc; i++) {
@@ -455,14 +469,13 @@ static int run(int argc, char **argv) {
     goto done;
   }
   cli_outfile of;
-  if (cli_outfile_open(&of, output, "check") == 0) {
-    if (report.len && fwrite(report.data, 1, report.len, of.fp) != report.len &&
-        !cli_is_broken_pipe()) {
-      cli_error("check", "error writing the report: %s", strerror(errno));
-      cli_outfile_abort(&of);
-    } else if (cli_outfile_commit(&of, "check") == 0) {
+  if (refuse_clobbering(&articles, &pairs, glossary, tm, output) == 0 &&
+      cli_outfile_open(&of, output, "check") == 0) {
+    /* a short write is reported by the commit (standard output: quiet for a closed pipe) */
+    if (report.len)
+      (void)(fwrite(report.data, 1, report.len, of.fp) != report.len);
+    if (cli_outfile_commit(&of, "check") == 0)
       rc = cd_check_worst(chk) >= CD_SEV_ERROR ? CLI_FINDINGS : CLI_OK;
-    }
   }
   cd_buf_free(&report);
 done:

@@ -1,9 +1,13 @@
 /* copydesk names — look up, compile, import and export the names dictionary. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <json-c/json.h>
+#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cd_lang.h"
 #include "cd_names.h"
@@ -239,6 +243,139 @@ static cd_status write_fp(void *ud, const char *p, size_t n, cd_error *err) {
   return CD_OK;
 }
 
+/* The compiled database and its sidecar, built in a private directory beside OUT (mkdtemp:
+ * two compiles never share a temporary) and renamed over OUT.filter and OUT at the end. */
+typedef struct compile_tmp {
+  char *dir, *db, *files[4]; /* db.tmp, db.filter.tmp, db, db.filter */
+  char *target;
+} compile_tmp;
+
+static char *joined(const char *a, const char *b) {
+  size_t n = strlen(a) + strlen(b) + 1;
+  char *p = malloc(n);
+  if (p)
+    snprintf(p, n, "%s%s", a, b);
+  return p;
+}
+
+static void compile_tmp_remove(compile_tmp *t) {
+  for (int i = 0; i < 4; i++)
+    if (t->files[i]) {
+      unlink(t->files[i]);
+      cli_temp_forget(t->files[i]);
+      free(t->files[i]);
+    }
+  if (t->dir) {
+    rmdir(t->dir);
+    cli_temp_forget(t->dir);
+  }
+  free(t->dir);
+  free(t->db);
+  free(t->target);
+  memset(t, 0, sizeof *t);
+}
+
+static int compile_tmp_make(compile_tmp *t, const char *output) {
+  memset(t, 0, sizeof *t);
+  if (!(t->target = cli_resolve_target(output))) {
+    cli_error("names", "cannot follow '%s': %s", output, strerror(errno));
+    return -1;
+  }
+  char *d = strdup(t->target), *b = strdup(t->target);
+  if (d && b) {
+    size_t n = strlen(d) + strlen(b) + 16;
+    if ((t->dir = malloc(n)))
+      snprintf(t->dir, n, "%s/.%s.XXXXXX", dirname(d), basename(b));
+  }
+  free(d);
+  free(b);
+  if (!t->dir || !mkdtemp(t->dir)) {
+    cli_error("names", "cannot create a temporary directory beside '%s': %s", output,
+              t->dir ? strerror(errno) : "out of memory");
+    free(t->dir);
+    t->dir = NULL;
+    compile_tmp_remove(t);
+    return -1;
+  }
+  static const char *const suffix[4] = {".tmp", ".filter.tmp", "", ".filter"};
+  t->db = joined(t->dir, "/names.sqlite");
+  for (int i = 0; i < 4 && t->db; i++)
+    if (!(t->files[i] = joined(t->db, suffix[i])) || !cli_temp_remember(t->files[i])) {
+      cli_error("names", "out of memory");
+      compile_tmp_remove(t);
+      return -1;
+    }
+  if (!t->db || !cli_temp_remember(t->dir)) {
+    cli_error("names", "out of memory");
+    compile_tmp_remove(t);
+    return -1;
+  }
+  return 0;
+}
+
+/* Moves the compiled file src over dst, with dst's mode and owner (or a new file's). */
+static int compile_place(const char *src, const char *dst) {
+  struct stat st;
+  bool exists = stat(dst, &st) == 0;
+  int fd = open(src, O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    cli_take_attributes(fd, &st, exists);
+    close(fd);
+  }
+  if (rename(src, dst) != 0) {
+    cli_error("names", "cannot replace '%s': %s", dst, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+static int compile(char **inputs, int n, const char *output) {
+  cli_files f = {0};
+  int rc = CLI_OK;
+  for (int i = 0; i < n && !rc; i++)
+    if (cli_files_add(&f, inputs[i], "an input file"))
+      rc = CLI_USAGE;
+  if (!rc)
+    rc = cli_files_refuse(&f, "names", "-o", output);
+  cli_files_free(&f);
+  compile_tmp t;
+  if (rc || compile_tmp_make(&t, output))
+    return CLI_USAGE;
+  const char *dir = cli_data_dir();
+  char tr[4200];
+  snprintf(tr, sizeof tr, "%s/translit", dir ? dir : ".");
+  cd_error err;
+  cd_error_clear(&err);
+  char *sidecar = joined(t.target, ".filter");
+  if (!sidecar) {
+    cli_error("names", "out of memory");
+    rc = CLI_USAGE;
+  } else if (cd_names_compile((const char *const *)inputs, (size_t)n, tr, t.db, &err)) {
+    cli_error("names", "%s", err.message);
+    rc = CLI_USAGE;
+  } else if (compile_place(t.files[3], sidecar) || compile_place(t.files[2], t.target)) {
+    rc = CLI_USAGE; /* the sidecar first: a database beside another build's sidecar ignores it */
+  }
+  free(sidecar);
+  compile_tmp_remove(&t);
+  return rc;
+}
+
+/* -o must not name the import's input, the names database or the house overlay. */
+static int refuse_clobbering(const char *input, const char *house, const char *output) {
+  const char *dir = cli_data_dir();
+  char dbp[4200];
+  snprintf(dbp, sizeof dbp, "%s/names.sqlite", dir ? dir : ".");
+  cli_files f = {0};
+  int rc = cli_files_add(&f, input, "the input file") ||
+                   cli_files_add(&f, dbp, "the names database") ||
+                   cli_files_add(&f, house, "the house overlay")
+               ? CLI_USAGE
+               : cli_files_refuse(&f, "names", "-o", output);
+  cli_files_free(&f);
+  return rc;
+}
+
 static int run(int argc, char **argv) {
   static const struct option longopts[] = {{"lang", required_argument, NULL, 'l'},
                                            {"all", no_argument, NULL, OPT_ALL},
@@ -279,10 +416,7 @@ static int run(int argc, char **argv) {
     case OPT_JRC: jrc = true; break;
     case OPT_ALL_ENT: all_ent = true; break;
     case 'h': fputs(help, stdout); return CLI_OK;
-    case ':': cli_error("names", "option '%s' needs a value", argv[optind - 1]); return CLI_USAGE;
-    default:
-      cli_error("names", "unknown option '%s' (see 'copydesk help names')", argv[optind - 1]);
-      return CLI_USAGE;
+    default: cli_option_error("names", c, argv); return CLI_USAGE;
     }
   }
   char **rest = argv + optind;
@@ -311,14 +445,7 @@ static int run(int argc, char **argv) {
       cli_error("names", "compile wants -o OUT.sqlite and at least one TSV file");
       return CLI_USAGE;
     }
-    const char *dir = cli_data_dir();
-    char tr[4200];
-    snprintf(tr, sizeof tr, "%s/translit", dir ? dir : ".");
-    if (cd_names_compile((const char *const *)rest, (size_t)nrest, tr, output, &err)) {
-      cli_error("names", "%s", err.message);
-      return CLI_USAGE;
-    }
-    return CLI_OK;
+    return compile(rest, nrest, output);
   }
   if (!strcmp(action, "import") || !strcmp(action, "export")) {
     bool imp = !strcmp(action, "import");
@@ -337,6 +464,8 @@ static int run(int argc, char **argv) {
         return CLI_USAGE;
       }
     }
+    if (refuse_clobbering(imp ? rest[0] : NULL, imp ? NULL : house_path(house), output))
+      return CLI_USAGE;
     cd_names *db = NULL;
     if (!imp) {
       int rc = open_db(house_path(house), &db);
@@ -356,7 +485,10 @@ static int run(int argc, char **argv) {
                        : cd_names_export(db, kind, lang, write_fp, out.fp, &err);
     cd_names_free(db);
     if (st) {
+      bool gone = (out.is_stdout || out.direct) && ferror(out.fp) && cli_is_broken_pipe();
       cli_outfile_abort(&out);
+      if (gone)
+        return CLI_OK; /* the reader went away (| head): quietly */
       cli_error("names", "%s", err.message);
       return CLI_USAGE;
     }

@@ -100,26 +100,6 @@ static cd_status write_change(void *ud, const cd_change *c, cd_error *err) {
   return write_out(io, io->changes, io->changes_name, io->json.data, io->json.len, err);
 }
 
-static int parse_double(const char *s, double *out) {
-  char *end;
-  errno = 0;
-  double v = strtod(s, &end);
-  if (errno || end == s || *end || v < 0 || v > 1)
-    return -1;
-  *out = v;
-  return 0;
-}
-
-static int parse_size(const char *s, size_t *out) {
-  char *end;
-  errno = 0;
-  unsigned long long v = strtoull(s, &end, 10);
-  if (errno || end == s || *end || v == 0)
-    return -1;
-  *out = (size_t)v;
-  return 0;
-}
-
 /* Normalizes one input; returns CLI_OK or CLI_USAGE (already reported). */
 static int run_one(const cd_normalize_options *base, const char *path, io_ctx *io, bool verbose) {
   cd_normalize_options o = *base;
@@ -155,6 +135,24 @@ static int run_one(const cd_normalize_options *base, const char *path, io_ctx *i
             (unsigned long long)rep.lines_in, (unsigned long long)rep.edits,
             (unsigned long long)rep.invalid);
   return CLI_OK;
+}
+
+/* -o and --changes must not name an input (or each other), by device and inode: the
+ * rename would replace the article with its change log. */
+static int refuse_clobbering(char **files, int nfiles, const char *output, const char *changes) {
+  cli_files f = {0};
+  int rc = CLI_OK;
+  for (int i = 0; i < nfiles && !rc; i++)
+    if (cli_files_add(&f, files[i], "an input file"))
+      rc = CLI_USAGE;
+  if (!rc)
+    rc = cli_files_refuse(&f, "normalize", "-o", output);
+  if (!rc && cli_files_add(&f, output, "the -o output"))
+    rc = CLI_USAGE;
+  if (!rc)
+    rc = cli_files_refuse(&f, "normalize", "--changes", changes);
+  cli_files_free(&f);
+  return rc;
 }
 
 static int run(int argc, char **argv) {
@@ -208,27 +206,22 @@ static int run(int argc, char **argv) {
     case OPT_NO_BOILERPLATE: o.stages &= ~(unsigned)CD_STAGE_BOILERPLATE; break;
     case OPT_NO_NAMES: o.stages &= ~(unsigned)CD_STAGE_NAMES; break;
     case OPT_NAMES_THRESHOLD:
-      if (parse_double(optarg, &o.names_threshold)) {
+      if (cli_parse_double(optarg, 0, 1, &o.names_threshold)) {
         cli_error("normalize", "--names-threshold wants a number from 0 to 1, not '%s'", optarg);
         return CLI_USAGE;
       }
       break;
     case OPT_HOUSE: o.house_file = optarg; break;
     case OPT_WINDOW:
-      if (parse_size(optarg, &o.window)) {
-        cli_error("normalize", "--window wants a positive byte count, not '%s'", optarg);
+      if (cli_parse_size(optarg, 1, (size_t)1 << 30, &o.window)) {
+        cli_error("normalize", "--window wants a byte count from 1 to 1073741824, not '%s'",
+                  optarg);
         return CLI_USAGE;
       }
       break;
     case 'v': verbose = true; break;
     case 'h': fputs(help, stdout); return CLI_OK;
-    case ':':
-      cli_error("normalize", "option '%s' needs a value", argv[optind - 1]);
-      return CLI_USAGE;
-    default:
-      cli_error("normalize", "unknown option '%s' (see 'copydesk help normalize')",
-                argv[optind - 1]);
-      return CLI_USAGE;
+    default: cli_option_error("normalize", c, argv); return CLI_USAGE;
     }
   }
   char **files = argv + optind;
@@ -260,6 +253,8 @@ static int run(int argc, char **argv) {
     cli_error("normalize", "--changes - needs the text to go elsewhere (-o or --in-place)");
     return CLI_USAGE;
   }
+  if (refuse_clobbering(files, nfiles, output, changes))
+    return CLI_USAGE;
   o.data_dir = cli_data_dir();
   o.house_file = cli_house_file(o.house_file);
 
@@ -324,10 +319,8 @@ static int run(int argc, char **argv) {
       cli_outfile_abort(&changes_file);
     }
   }
-  if (dry_run && fflush(stdout) != 0 && !cli_is_broken_pipe()) {
-    cli_error("normalize", "error writing standard output: %s", strerror(errno));
+  if (dry_run && cli_flush_stdout("normalize") < 0)
     rc = CLI_USAGE;
-  }
   cd_buf_free(&io.json);
   return rc;
 }

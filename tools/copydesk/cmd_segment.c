@@ -67,10 +67,7 @@ static int run(int argc, char **argv) {
     case OPT_JOIN: so.join_lines = true; break;
     case OPT_PARAS: paragraphs = true; break;
     case 'h': fputs(help, stdout); return CLI_OK;
-    case ':': cli_error("segment", "option '%s' needs a value", argv[optind - 1]); return CLI_USAGE;
-    default:
-      cli_error("segment", "unknown option '%s' (see 'copydesk help segment')", argv[optind - 1]);
-      return CLI_USAGE;
+    default: cli_option_error("segment", c, argv); return CLI_USAGE;
     }
   }
   if (argc - optind > 1) {
@@ -128,10 +125,8 @@ static int run(int argc, char **argv) {
       if (put_sentence(text.data + off + spans[i].start, spans[i].end - spans[i].start))
         break;
     }
-    if (fflush(stdout) != 0 && !cli_is_broken_pipe()) {
-      cli_error("segment", "error writing standard output: %s", strerror(errno));
+    if (cli_flush_stdout("segment") < 0)
       rc = CLI_USAGE;
-    }
   }
   free(spans);
   cd_segmenter_free(seg);

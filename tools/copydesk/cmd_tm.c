@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <json-c/json.h>
+#include <libxml/xmlerror.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -78,16 +79,6 @@ typedef struct tm_args {
   int nrest;
 } tm_args;
 
-static int parse_long(const char *s, long lo, long hi, long *out) {
-  char *end;
-  errno = 0;
-  long v = strtol(s, &end, 10);
-  if (errno || end == s || *end || v < lo || v > hi)
-    return -1;
-  *out = v;
-  return 0;
-}
-
 static int parse_args(int argc, char **argv, tm_args *a) {
   static const struct option longopts[] = {{"tm", required_argument, NULL, OPT_TM},
                                            {"src-lang", required_argument, NULL, OPT_SRC},
@@ -121,13 +112,13 @@ static int parse_args(int argc, char **argv, tm_args *a) {
     case 'o': a->output = optarg; break;
     case OPT_NO_NAMES: a->no_names = true; break;
     case 'n':
-      if (parse_long(optarg, 1, 100000, &a->max)) {
+      if (cli_parse_long(optarg, 1, 100000, &a->max)) {
         cli_error("tm", "-n wants a number from 1 to 100000, not '%s'", optarg);
         return CLI_USAGE;
       }
       break;
     case OPT_MIN:
-      if (parse_long(optarg, 0, 100, &a->min)) {
+      if (cli_parse_long(optarg, 0, 100, &a->min)) {
         cli_error("tm", "--min wants a percentage from 0 to 100, not '%s'", optarg);
         return CLI_USAGE;
       }
@@ -150,16 +141,13 @@ static int parse_args(int argc, char **argv, tm_args *a) {
       a->segtype = optarg;
       break;
     case OPT_BUSY:
-      if (parse_long(optarg, 0, 3600000, &a->busy_ms)) {
+      if (cli_parse_long(optarg, 0, 3600000, &a->busy_ms)) {
         cli_error("tm", "--busy-timeout wants milliseconds, not '%s'", optarg);
         return CLI_USAGE;
       }
       break;
     case 'h': fputs(help, stdout); return -1;
-    case ':': cli_error("tm", "option '%s' needs a value", argv[optind - 1]); return CLI_USAGE;
-    default:
-      cli_error("tm", "unknown option '%s' (see 'copydesk help tm')", argv[optind - 1]);
-      return CLI_USAGE;
+    default: cli_option_error(a->sub, c, argv); return CLI_USAGE;
     }
   }
   a->rest = argv + optind;
@@ -167,33 +155,44 @@ static int parse_args(int argc, char **argv, tm_args *a) {
   return CLI_OK;
 }
 
-/* Opens the TM; `create` for the commands that write. */
-static int open_tm(const tm_args *a, bool create, cd_tm_store **out) {
-  cd_buf def = CD_BUF_INIT;
+/* The TM path: --tm, else the default. Reports and returns CLI_USAGE on failure. */
+static int tm_path(const tm_args *a, cd_buf *def, const char **path) {
+  *path = a->tm_path;
+  if (*path)
+    return CLI_OK;
   cd_error err;
   cd_error_clear(&err);
-  const char *path = a->tm_path;
-  if (!path) {
-    if (cd_tm_default_path(&def, &err)) {
-      cli_error("tm", "%s", err.message);
-      return CLI_USAGE;
-    }
-    path = def.data;
-  }
-  struct stat st;
-  if (!create && stat(path, &st) != 0) {
-    cli_error(a->sub, "no TM at '%s' (create one with 'copydesk tm import' or 'tm add')", path);
-    cd_buf_free(&def);
+  if (cd_tm_default_path(def, &err)) {
+    cli_error(a->sub, "%s", err.message);
     return CLI_USAGE;
+  }
+  *path = def->data;
+  return CLI_OK;
+}
+
+/* Opens the TM; `create` for the commands that write. The reading commands open it
+ * read-only and never create, migrate or turn an empty file into a TM. */
+static int open_tm(const tm_args *a, bool create, cd_tm_store **out) {
+  cd_buf def = CD_BUF_INIT;
+  const char *path;
+  int rc = tm_path(a, &def, &path);
+  if (!rc && !create)
+    rc = cli_tm_must_exist(a->sub, path);
+  if (rc) {
+    cd_buf_free(&def);
+    return rc;
   }
   cd_tm_store_options o;
   cd_tm_store_options_init(&o);
+  o.read_only = !create;
   if (a->busy_ms >= 0)
     o.busy_timeout_ms = (int)a->busy_ms;
+  cd_error err;
+  cd_error_clear(&err);
   cd_status s = cd_tm_store_new(path, &o, out, &err);
   cd_buf_free(&def);
   if (s) {
-    cli_error(a->sub, "%s", err.message);
+    cli_error(a->sub, "%s%s", err.message, cli_fsize_hint(err.message));
     return CLI_USAGE;
   }
   return CLI_OK;
@@ -252,11 +251,45 @@ static int cmd_import(tm_args *a) {
   return CLI_OK;
 }
 
+/* libxml2 prints its I/O errors ("I/O error : Broken pipe") itself: during an export they
+ * are kept, and the last one becomes the reason in our own message. */
+static void keep_xml_error(void *ud, const char *fmt, ...) {
+  (void)fmt;
+  (void)ud;
+}
+
+static void keep_xml_structured(void *ud, xmlErrorPtr e) {
+  char *last = ud;
+  if (e && e->message) {
+    snprintf(last, 128, "%s", e->message);
+    size_t n = strlen(last);
+    while (n && (last[n - 1] == '\n' || last[n - 1] == ' '))
+      last[--n] = '\0';
+  }
+}
+
+/* -o must not be the TM: the rename would replace it with its own export. */
+static int export_refuses(const tm_args *a) {
+  cd_buf def = CD_BUF_INIT;
+  const char *path;
+  int rc = tm_path(a, &def, &path);
+  cli_files f = {0};
+  if (!rc && cli_files_add(&f, path, "the TM"))
+    rc = CLI_USAGE;
+  if (!rc)
+    rc = cli_files_refuse(&f, a->sub, "-o", a->output);
+  cli_files_free(&f);
+  cd_buf_free(&def);
+  return rc;
+}
+
 static int cmd_export(tm_args *a) {
   if (!a->output || a->nrest != 0) {
     cli_error("tm export", "usage: copydesk tm export -o FILE.tmx [--src-lang L --tgt-lang L]");
     return CLI_USAGE;
   }
+  if (export_refuses(a))
+    return CLI_USAGE;
   cd_tm_store *s;
   int rc = open_tm(a, false, &s);
   if (rc)
@@ -275,11 +308,26 @@ static int cmd_export(tm_args *a) {
   cd_error err;
   cd_error_clear(&err);
   size_t n = 0;
+  char xml_last[128] = "";
+  xmlSetGenericErrorFunc(NULL, keep_xml_error);
+  xmlSetStructuredErrorFunc(xml_last, keep_xml_structured);
   cd_status st = cd_tmx_export(s, out.fp, out.is_stdout ? "<stdout>" : a->output, &o, &n, &err);
+  xmlSetStructuredErrorFunc(NULL, NULL);
+  xmlSetGenericErrorFunc(NULL, NULL);
   cd_tm_store_free(s);
   if (st) {
+    bool gone = (out.is_stdout || out.direct) && (ferror(out.fp) || xml_last[0]) &&
+                (cli_is_broken_pipe() || strstr(xml_last, "Broken pipe"));
+    const char *why = cli_fsize_reached(out.is_stdout ? NULL : out.fp);
     cli_outfile_abort(&out);
-    cli_error("tm export", "%s", err.message);
+    if (gone) {
+      clearerr(stdout);
+      return CLI_OK; /* the reader went away (| head): quietly, as every command */
+    }
+    if (st == CD_ERR_IO && (why || xml_last[0]))
+      cli_error("tm export", "%s (%s)", err.message, why ? why : xml_last);
+    else
+      cli_error("tm export", "%s%s", err.message, cli_fsize_hint(err.message));
     return CLI_USAGE;
   }
   if (cli_outfile_commit(&out, "tm export"))
@@ -562,10 +610,8 @@ static int cmd_lookup(tm_args *a) {
     }
   }
   cd_fuzzy_results_free(res);
-  if (fflush(stdout) != 0 && !cli_is_broken_pipe()) {
-    cli_error("tm lookup", "error writing standard output: %s", strerror(errno));
+  if (cli_flush_stdout("tm lookup") < 0)
     return CLI_USAGE;
-  }
   return n ? CLI_OK : CLI_FINDINGS;
 }
 
@@ -651,10 +697,8 @@ static int cmd_concord(tm_args *a) {
     json_object_put(root);
   }
   cd_concord_results_free(res);
-  if (fflush(stdout) != 0 && !cli_is_broken_pipe()) {
-    cli_error("tm concord", "error writing standard output: %s", strerror(errno));
+  if (cli_flush_stdout("tm concord") < 0)
     return CLI_USAGE;
-  }
   return n ? CLI_OK : CLI_FINDINGS;
 }
 

@@ -83,13 +83,8 @@ static const cli_command *find(const char *name) {
   return NULL;
 }
 
-int main(int argc, char **argv) {
-  heap_huge_pages();
-  /* A closed pipe is an ordinary end for a filter: write() reports EPIPE, we stop quietly. */
-  signal(SIGPIPE, SIG_IGN);
-  /* Past a file-size limit, write() then fails with EFBIG and the temporary output is
-   * removed, instead of the process dying with a half-written temporary left behind. */
-  signal(SIGXFSZ, SIG_IGN);
+/* Runs the command line; main closes standard output after it. */
+static int dispatch(int argc, char **argv) {
   if (argc < 2) {
     usage(stderr);
     return CLI_USAGE;
@@ -122,4 +117,21 @@ int main(int argc, char **argv) {
     return CLI_USAGE;
   }
   return c->run(argc - 1, argv + 1);
+}
+
+int main(int argc, char **argv) {
+  /* First of all: no file we open may become standard input, output or error. */
+  cli_std_fds();
+  heap_huge_pages();
+  /* A closed pipe is an ordinary end for a filter: write() reports EPIPE, we stop quietly
+   * with the status of what was done (README, Reliability). */
+  signal(SIGPIPE, SIG_IGN);
+  /* Past a file-size limit, write() then fails with EFBIG and the temporary output is
+   * removed, instead of the process dying with a half-written temporary left behind. */
+  signal(SIGXFSZ, SIG_IGN);
+  cli_cleanup_on_signals();
+  int rc = dispatch(argc, argv);
+  /* Every command's standard output is checked here, once: a full disk or a closed
+   * descriptor is exit 2 with a message; a reader that went away is quiet. */
+  return cli_close_stdout(argc >= 2 && find(argv[1]) ? argv[1] : NULL, rc);
 }
