@@ -234,8 +234,8 @@ static cd_status put_key(cd_names_writer *w, const char *key, size_t klen, int k
   /* pair marks: this given key with every surname key of the entity so far, or this
    * surname key with every given key (seen holds this entity's keys) */
   const cd_buf *other = part == CD_PART_GIVEN     ? &w->surnames
-                       : part == CD_PART_SURNAME ? &w->given
-                                                 : NULL;
+                        : part == CD_PART_SURNAME ? &w->given
+                                                  : NULL;
   for (size_t off = 0; other && !st && off < other->len;) {
     const char *e = other->data + off;
     size_t l = strlen(e);

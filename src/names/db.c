@@ -119,8 +119,7 @@ static uint8_t *filter_alloc(size_t n, size_t *len) {
 static cd_status db_open_err(sqlite3 *db, const char *label, const char *what, cd_error *err) {
   int code = sqlite3_errcode(db);
   if (code == SQLITE_NOMEM)
-    return cd_error_set(err, CD_ERR_NOMEM, "%s: out of memory opening the names database",
-                        label);
+    return cd_error_set(err, CD_ERR_NOMEM, "%s: out of memory opening the names database", label);
   if (code == SQLITE_IOERR || code == SQLITE_BUSY || code == SQLITE_LOCKED ||
       code == SQLITE_CANTOPEN || code == SQLITE_PERM)
     return cd_error_set(err, CD_ERR_DB, "%s: cannot read the names database: %s", label,

@@ -265,8 +265,7 @@ cd_status cd_names_import_wikidata(const char *path, bool keep_all, cd_names_wri
     st = cd_error_set(err, CD_ERR_INPUT,
                       "%s:%lu: an entity of more than %zu MB: not a Wikidata entity (the "
                       "largest are a few MB)",
-                      path, in_obj ? start_line : lineno + 1,
-                      LINE_MAX_BYTES >> 20);
+                      path, in_obj ? start_line : lineno + 1, LINE_MAX_BYTES >> 20);
   if (!st && in_obj)
     st = cd_error_set(err, CD_ERR_INPUT, "%s:%lu: truncated JSON entity", path, start_line);
   int zerr = 0;

@@ -195,9 +195,9 @@ static void test_oom_open_message(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_house_bom_and_bad_utf8),  cmocka_unit_test(test_house_many_variants),
-      cmocka_unit_test(test_long_word_is_cheap),      cmocka_unit_test(test_wikidata_line_cap),
-      cmocka_unit_test(test_zeroed_sidecar),          cmocka_unit_test(test_oom_open_message),
+      cmocka_unit_test(test_house_bom_and_bad_utf8), cmocka_unit_test(test_house_many_variants),
+      cmocka_unit_test(test_long_word_is_cheap),     cmocka_unit_test(test_wikidata_line_cap),
+      cmocka_unit_test(test_zeroed_sidecar),         cmocka_unit_test(test_oom_open_message),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
