@@ -91,8 +91,10 @@ typedef struct cd_check_pair {
 
 cd_status cd_check_pair_add(cd_checker *c, const cd_check_pair *p, cd_error *err);
 
-/* Adds the pairs of a file: TSV source<TAB>target (one pair a line; '#' lines and blank
- * lines skipped), the TSV of `copydesk align` (its source and target columns), or, for a
+/* Adds the pairs of a file: TSV source<TAB>target (one pair a line; blank lines skipped;
+ * no comment syntax: a line starting with '#' is a pair, as `tm import` reads it; a UTF-8
+ * BOM at the start is skipped), the TSV of `copydesk align` (its source and target columns), or,
+ * for a
  * *.json path, align's JSON beads (line = bead number). Errors name the file and line. */
 cd_status cd_check_pairs_file(cd_checker *c, const char *path, const char *src_lang,
                               const char *tgt_lang, cd_error *err);
@@ -104,6 +106,10 @@ size_t cd_check_count(const cd_checker *c);
 const cd_finding *cd_check_get(const cd_checker *c, size_t i);
 /* Highest severity found (CD_SEV_OFF when none). */
 cd_severity cd_check_worst(const cd_checker *c);
+/* The optional data files (doubled-word exceptions, quotation marks, name words, language
+ * fingerprints) that could not be read from data_dir, ", "-separated, or NULL when all were
+ * there: the checks that need them ran without them. */
+const char *cd_check_missing_data(const cd_checker *c);
 /* Counts of inputs seen. */
 void cd_check_inputs(const cd_checker *c, uint64_t *articles, uint64_t *pairs);
 

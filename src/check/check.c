@@ -6,10 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unicode/uchar.h>
 #include <unicode/ucasemap.h>
+#include <unicode/uchar.h>
+#include <unistd.h>
 
 #include "cd_lang.h"
+#include "cd_lines.h"
 #include "cd_names.h"
 #include "cd_stem.h"
 #include "cd_strmap.h"
@@ -127,6 +129,11 @@ typedef struct name_loc {
 
 struct cd_checker {
   cd_check_options opts;
+  cd_buf missing; /* optional data files that could not be read, ", "-separated */
+  /* the last column computed, so that the findings of one line cost one pass over it */
+  const char *col_ctx;
+  size_t col_ctx_len, col_off;
+  uint64_t col_val;
   cd_severity level[N_CHECKS];
   cd_finding *f;
   size_t nf, capf;
@@ -230,20 +237,22 @@ static cd_status term_key(cd_checker *c, const char *s, size_t n, cd_buf *out) {
 typedef cd_status (*tsv_cb)(cd_checker *c, char **fields, size_t n, const char *path,
                             size_t line, cd_error *err);
 
+static cd_status note_missing(cd_checker *c, const char *path);
+
 static cd_status read_tsv(cd_checker *c, const char *path, bool required, tsv_cb cb,
                           cd_error *err) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return required ? cd_error_set(err, CD_ERR_IO, "%s: cannot open", path) : CD_OK;
-  char *line = NULL;
-  size_t cap = 0, lineno = 0;
-  ssize_t got;
-  cd_status st = CD_OK;
-  while (!st && (got = getline(&line, &cap, f)) >= 0) {
-    lineno++;
-    size_t n = (size_t)got;
-    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-      line[--n] = '\0';
+  cd_lines r;
+  cd_error oe;
+  cd_status st = cd_lines_open(&r, path, &oe);
+  if (st) {
+    if (required)
+      return cd_error_set(err, st, "%s", oe.message);
+    return note_missing(c, path); /* an optional table: the run says it is degraded */
+  }
+  char *line;
+  size_t n;
+  while (!st && !(st = cd_lines_next(&r, &line, &n, err)) && line) {
+    size_t lineno = (size_t)r.lineno;
     if (!cd_utf8_is_valid(line, n)) {
       st = cd_error_set(err, CD_ERR_DATA, "%s:%zu: invalid UTF-8", path, lineno);
       break;
@@ -260,8 +269,7 @@ static cd_status read_tsv(cd_checker *c, const char *path, bool required, tsv_cb
     }
     st = cb(c, fields, nf, path, lineno, err);
   }
-  free(line);
-  fclose(f);
+  cd_lines_close(&r);
   return st;
 }
 
@@ -341,6 +349,36 @@ static cd_status glossary_row(cd_checker *c, char **fields, size_t n, const char
 
 /* ---- construction -------------------------------------------------------------------- */
 
+static cd_status note_missing(cd_checker *c, const char *path) {
+  const char *dir = c->opts.data_dir;
+  size_t dl = dir ? strlen(dir) : 0;
+  if (dl && strncmp(path, dir, dl) == 0 && path[dl] == '/')
+    path += dl + 1;
+  cd_status st = CD_OK;
+  if (c->missing.len)
+    st = cd_buf_append_str(&c->missing, ", ");
+  return st ? st : cd_buf_append_str(&c->missing, path);
+}
+
+const char *cd_check_missing_data(const cd_checker *c) {
+  return c->missing.len ? c->missing.data : NULL;
+}
+
+/* libexttextcat prints its own message when its configuration is missing: look first */
+static cd_status open_langid(cd_checker *c, cd_error *err) {
+  const char *dir = c->opts.data_dir;
+  if (dir) {
+    char conf[4096];
+    snprintf(conf, sizeof conf, "%s/langid/fpdb.conf", dir);
+    if (access(conf, R_OK) != 0) {
+      dir = NULL;
+      if (note_missing(c, conf))
+        return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    }
+  }
+  return cd_langid_new(dir, &c->langid, err);
+}
+
 /* The optional data files; the name particles are the names stage's own list. */
 static cd_status load_data(cd_checker *c, const char *dir, cd_error *err) {
   static const struct {
@@ -391,7 +429,7 @@ cd_status cd_checker_new(const cd_check_options *opts, cd_checker **out, cd_erro
   if (!st && opts->glossary)
     st = read_tsv(c, opts->glossary, true, glossary_row, err);
   if (!st)
-    st = cd_langid_new(opts->data_dir, &c->langid, err);
+    st = open_langid(c, err);
   if (st) {
     cd_checker_free(c);
     return st;
@@ -449,6 +487,7 @@ void cd_checker_free(cd_checker *c) {
     free(f->target);
   }
   free(c->f);
+  cd_buf_free(&c->missing);
   for (size_t i = 0; i < c->ngl; i++) {
     free(c->gl[i].src);
     free(c->gl[i].tgt);
@@ -501,7 +540,80 @@ cd_status cd_checker_set_level(cd_checker *c, const char *id, cd_severity sev, c
 
 /* ---- findings ------------------------------------------------------------------------ */
 
-static uint64_t col_of(const char *ctx, size_t off) { return cd_utf8_count(ctx, off) + 1; }
+/* Columns of one text come in increasing order (a check scans left to right), so the count
+ * goes on from the last one instead of restarting at the start of a long line. */
+static uint64_t col_of(cd_checker *c, const char *ctx, size_t ctx_len, size_t off) {
+  if (off > ctx_len)
+    off = ctx_len;
+  if (c->col_ctx != ctx || c->col_ctx_len != ctx_len || off < c->col_off) {
+    c->col_ctx = ctx;
+    c->col_ctx_len = ctx_len;
+    c->col_off = 0;
+    c->col_val = 1;
+  }
+  c->col_val += cd_utf8_count(ctx + c->col_off, off - c->col_off);
+  c->col_off = off;
+  return c->col_val;
+}
+
+/* A finding keeps a window of the line around its span, not the line: a long line with many
+ * findings would otherwise cost (findings x line length) in memory and in the report. */
+enum { CTX_AROUND = 120, CTX_SPAN_MAX = 360 };
+
+static size_t back_to_char(const char *s, size_t i) {
+  while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
+    i--;
+  return i;
+}
+
+typedef struct window {
+  size_t from, to; /* bytes of the original text kept */
+} window;
+
+static window window_of(const char *s, size_t n, size_t span_s, size_t span_e) {
+  if (span_s > n)
+    span_s = n;
+  if (span_e > n || span_e < span_s)
+    span_e = span_e < span_s ? span_s : n;
+  if (span_e - span_s > CTX_SPAN_MAX)
+    span_e = span_s + CTX_SPAN_MAX;
+  window w;
+  w.from = back_to_char(s, span_s > CTX_AROUND ? span_s - CTX_AROUND : 0);
+  w.to = span_e + CTX_AROUND >= n ? n : back_to_char(s, span_e + CTX_AROUND);
+  return w;
+}
+
+/* The kept part of a text, with "…" where it was cut. */
+static char *dup_window(const char *s, size_t n, window w, size_t *out_len, size_t *lead) {
+  cd_buf b = CD_BUF_INIT;
+  cd_status st = CD_OK;
+  *lead = 0;
+  *out_len = 0;
+  if (w.from > 0) {
+    st = cd_buf_append_str(&b, "\xE2\x80\xA6");
+    *lead = b.len;
+  }
+  if (!st)
+    st = cd_buf_append(&b, s + w.from, w.to - w.from);
+  if (!st && w.to < n)
+    st = cd_buf_append_str(&b, "\xE2\x80\xA6");
+  if (st || !b.data) {
+    cd_buf_free(&b);
+    if (!st && (b.data = strdup("")))
+      *out_len = 0;
+    return st ? NULL : b.data;
+  }
+  *out_len = b.len;
+  return b.data;
+}
+
+/* The side of a pair the finding is not about: its start, up to the same bound. */
+static char *dup_capped(const char *s, size_t n) {
+  size_t lead, len;
+  window w = {0, n > 2 * CTX_AROUND + CTX_SPAN_MAX ? back_to_char(s, 2 * CTX_AROUND + CTX_SPAN_MAX)
+                                                   : n};
+  return dup_window(s, n, w, &len, &lead);
+}
 
 static cd_status add_finding(cd_checker *c, int k, const char *file, uint64_t line,
                              const char *ctx, size_t ctx_len, size_t s, size_t e,
@@ -540,16 +652,25 @@ static cd_status add_finding(cd_checker *c, int k, const char *file, uint64_t li
   f->message = msg.data ? msg.data : strdup("");
   f->file = strdup(file ? file : "-");
   f->line = line;
-  f->col = col_of(ctx, s);
+  f->col = col_of(c, ctx, ctx_len, s);
   f->severity = c->level[k];
   f->check = registry[k].id;
   f->suggestion = suggestion ? strdup(suggestion) : NULL;
-  f->context = dupn(ctx, ctx_len);
-  f->context_len = ctx_len;
-  f->ctx_start = s;
-  f->ctx_end = e;
-  f->source = src ? dupn(src, src_len) : NULL;
-  f->target = tgt ? dupn(tgt, tgt_len) : NULL;
+  window win = window_of(ctx, ctx_len, s, e);
+  size_t lead;
+  f->context = dup_window(ctx, ctx_len, win, &f->context_len, &lead);
+  f->ctx_start = (s < win.from ? win.from : s > win.to ? win.to : s) - win.from + lead;
+  f->ctx_end = (e < s ? s : e > win.to ? win.to : e) - win.from + lead;
+  if (f->ctx_end < f->ctx_start)
+    f->ctx_end = f->ctx_start;
+  /* the flagged side of a pair is the context itself; the other side is kept to the same
+   * bound (HTML shows both, the span marked where the context is) */
+  if (src)
+    f->source =
+        src == ctx && f->context ? dupn(f->context, f->context_len) : dup_capped(src, src_len);
+  if (tgt)
+    f->target =
+        tgt == ctx && f->context ? dupn(f->context, f->context_len) : dup_capped(tgt, tgt_len);
   c->nf++;
   if (!f->message || !f->file || !f->context || (suggestion && !f->suggestion) ||
       (src && !f->source) || (tgt && !f->target))
@@ -898,12 +1019,13 @@ static cd_status on_mention(void *ud, const cd_mention *m) {
     memset(l, 0, sizeof *l);
     l->file = strdup(x->w->file ? x->w->file : "-");
     l->line = x->w->line;
-    l->col = col_of(x->text, m->start);
+    l->col = col_of(c, x->text, x->len, m->start);
     l->form = dupn(x->text + m->start, m->end - m->start);
-    l->context = dupn(x->text, x->len);
-    l->context_len = x->len;
-    l->cs = m->start;
-    l->ce = m->end;
+    window win = window_of(x->text, x->len, m->start, m->end);
+    size_t lead;
+    l->context = dup_window(x->text, x->len, win, &l->context_len, &lead);
+    l->cs = m->start - win.from + lead;
+    l->ce = (m->end > win.to ? win.to : m->end) - win.from + lead;
     l->canonical = m->is_canonical;
     snprintf(l->key, sizeof l->key, "%s\t%s", x->lang ? x->lang : "", m->entity);
     if (!l->file || !l->form || !l->context)
@@ -1003,6 +1125,7 @@ static cd_status check_text_line(cd_checker *c, const where *w, const char *lang
 cd_status cd_check_article(cd_checker *c, const char *file, const char *lang, const char *text,
                            size_t len, cd_error *err) {
   c->articles++;
+  c->col_ctx = NULL; /* the caller may reuse its buffer for this article */
   uint64_t line = 0;
   bool came_in = false; /* the previous paragraph left a quotation open that goes on here */
   size_t i = 0;
@@ -1530,6 +1653,7 @@ static cd_status check_pair_names(cd_checker *c, const cd_check_pair *p, const w
 
 cd_status cd_check_pair_add(cd_checker *c, const cd_check_pair *p, cd_error *err) {
   c->pairs++;
+  c->col_ctx = NULL; /* the caller may reuse its buffers for this pair */
   where w = {p->origin, p->line, p->source, p->source_len, p->target, p->target_len};
   cd_buf sk = CD_BUF_INIT, tk = CD_BUF_INIT;
   cd_status st = fold_key(c, p->source, p->source_len, &sk);

@@ -5,19 +5,83 @@
 #include <json-c/json.h>
 #include <string.h>
 
+/* Text for a terminal: C0 and C1 controls (ESC starts a cursor movement that could hide
+ * earlier findings) and bytes that are not UTF-8 (a file name) are written as escapes. */
+static cd_status append_safe_text(cd_buf *out, const char *s) {
+  size_t n = strlen(s), i = 0, run = 0;
+  cd_status st = CD_OK;
+  while (i < n && !st) {
+    size_t at = i;
+    unsigned char b = (unsigned char)s[i];
+    int32_t cp = b < 0x80 ? (i++, b) : cd_utf8_next(s, n, &i);
+    bool c0 = cp >= 0 && (cp < 0x20 || cp == 0x7F), c1 = cp >= 0x80 && cp < 0xA0;
+    if (cp >= 0 && !c0 && !c1)
+      continue;
+    st = cd_buf_append(out, s + run, at - run);
+    if (!st && cp == '\t')
+      st = cd_buf_append(out, "\\t", 2);
+    else if (!st && cp >= 0)
+      st = cd_buf_appendf(out, "\\u%04x", (unsigned)cp);
+    for (size_t k = at; !st && cp < 0 && k < i; k++)
+      st = cd_buf_appendf(out, "\\x%02x", (unsigned char)s[k]);
+    run = i;
+  }
+  return st ? st : cd_buf_append(out, s + run, n - run);
+}
+
 static cd_status write_text(const cd_checker *c, cd_buf *out) {
   cd_status st = CD_OK;
   for (size_t i = 0; i < cd_check_count(c) && !st; i++) {
     const cd_finding *f = cd_check_get(c, i);
-    st = cd_buf_appendf(out, "%s:%llu:%llu: %s: %s: %s", f->file, (unsigned long long)f->line,
-                        (unsigned long long)f->col, cd_severity_name(f->severity), f->check,
-                        f->message);
-    if (!st && f->suggestion && strcmp(f->suggestion, " ") != 0)
-      st = cd_buf_appendf(out, " (suggestion: %s)", f->suggestion);
+    st = append_safe_text(out, f->file);
+    if (!st)
+      st = cd_buf_appendf(out, ":%llu:%llu: %s: %s: ", (unsigned long long)f->line,
+                          (unsigned long long)f->col, cd_severity_name(f->severity), f->check);
+    if (!st)
+      st = append_safe_text(out, f->message);
+    if (!st && f->suggestion && strcmp(f->suggestion, " ") != 0) {
+      st = cd_buf_append_str(out, " (suggestion: ");
+      if (!st)
+        st = append_safe_text(out, f->suggestion);
+      if (!st)
+        st = cd_buf_append(out, ")", 1);
+    }
     if (!st)
       st = cd_buf_append(out, "\n", 1);
   }
   return st;
+}
+
+/* A string for JSON or HTML, which must be UTF-8: an ill-formed byte (a file name from a
+ * Latin-1 system) becomes U+FFFD. NULL only when out of memory. */
+static char *valid_utf8(const char *s, cd_buf *tmp) {
+  size_t n = strlen(s);
+  if (cd_utf8_is_valid(s, n))
+    return (char *)s;
+  cd_buf_clear(tmp);
+  size_t i = 0, run = 0;
+  cd_status st = CD_OK;
+  while (i < n && !st) {
+    size_t at = i;
+    if ((unsigned char)s[i] < 0x80) {
+      i++;
+      continue;
+    }
+    if (cd_utf8_next(s, n, &i) >= 0)
+      continue;
+    st = cd_buf_append(tmp, s + run, at - run);
+    if (!st)
+      st = cd_buf_append_str(tmp, "\xEF\xBF\xBD");
+    run = i;
+  }
+  if (!st)
+    st = cd_buf_append(tmp, s + run, n - run);
+  return st ? NULL : tmp->data;
+}
+
+static json_object *jstr(const char *s, cd_buf *tmp) {
+  const char *v = valid_utf8(s, tmp);
+  return v ? json_object_new_string(v) : NULL;
 }
 
 typedef struct tally {
@@ -41,24 +105,24 @@ static void count(const cd_checker *c, tally *t) {
 
 static cd_status write_json(const cd_checker *c, cd_buf *out) {
   json_object *root = json_object_new_object(), *arr = json_object_new_array();
+  cd_buf tmp = CD_BUF_INIT;
   if (!root || !arr)
     return CD_ERR_NOMEM;
   for (size_t i = 0; i < cd_check_count(c); i++) {
     const cd_finding *f = cd_check_get(c, i);
     json_object *o = json_object_new_object();
-    json_object_object_add(o, "file", json_object_new_string(f->file));
+    json_object_object_add(o, "file", jstr(f->file, &tmp));
     json_object_object_add(o, "line", json_object_new_int64((int64_t)f->line));
     json_object_object_add(o, "col", json_object_new_int64((int64_t)f->col));
     json_object_object_add(o, "severity", json_object_new_string(cd_severity_name(f->severity)));
     json_object_object_add(o, "check", json_object_new_string(f->check));
-    json_object_object_add(o, "message", json_object_new_string(f->message));
-    json_object_object_add(o, "suggestion",
-                           f->suggestion ? json_object_new_string(f->suggestion) : NULL);
-    json_object_object_add(o, "context", json_object_new_string(f->context));
+    json_object_object_add(o, "message", jstr(f->message, &tmp));
+    json_object_object_add(o, "suggestion", f->suggestion ? jstr(f->suggestion, &tmp) : NULL);
+    json_object_object_add(o, "context", jstr(f->context, &tmp));
     if (f->source)
-      json_object_object_add(o, "source", json_object_new_string(f->source));
+      json_object_object_add(o, "source", jstr(f->source, &tmp));
     if (f->target)
-      json_object_object_add(o, "target", json_object_new_string(f->target));
+      json_object_object_add(o, "target", jstr(f->target, &tmp));
     json_object_array_add(arr, o);
   }
   json_object_object_add(root, "findings", arr);
@@ -86,28 +150,37 @@ static cd_status write_json(const cd_checker *c, cd_buf *out) {
   if (!st)
     st = cd_buf_append(out, "\n", 1);
   json_object_put(root);
+  cd_buf_free(&tmp);
   return st;
 }
 
+/* HTML text: markup characters as references, controls other than tab and newline as
+ * visible \uXXXX, and ill-formed UTF-8 (from a file name) as U+FFFD: the page says utf-8. */
 static cd_status esc(cd_buf *out, const char *s, size_t n) {
   cd_status st = CD_OK;
-  size_t run = 0;
-  for (size_t i = 0; i < n && !st; i++) {
+  size_t run = 0, i = 0;
+  while (i < n && !st) {
+    size_t at = i;
     const char *rep = NULL;
-    switch (s[i]) {
+    unsigned char b = (unsigned char)s[i];
+    int32_t cp = b < 0x80 ? (i++, b) : cd_utf8_next(s, n, &i);
+    switch (cp) {
     case '&': rep = "&amp;"; break;
     case '<': rep = "&lt;"; break;
     case '>': rep = "&gt;"; break;
     case '"': rep = "&quot;"; break;
     case '\'': rep = "&#39;"; break;
+    case -1: rep = "\xEF\xBF\xBD"; break;
     default: break;
     }
-    if (rep) {
-      st = cd_buf_append(out, s + run, i - run);
-      if (!st)
-        st = cd_buf_append_str(out, rep);
-      run = i + 1;
-    }
+    bool control =
+        cp >= 0 && ((cp < 0x20 && cp != '\t' && cp != '\n') || (cp >= 0x7F && cp < 0xA0));
+    if (!rep && !control)
+      continue;
+    st = cd_buf_append(out, s + run, at - run);
+    if (!st)
+      st = rep ? cd_buf_append_str(out, rep) : cd_buf_appendf(out, "\\u%04x", (unsigned)cp);
+    run = i;
   }
   if (!st)
     st = cd_buf_append(out, s + run, n - run);

@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 
 #include "cd_check.h"
+#include "cd_lines.h"
 
 static size_t split_tabs(const char *s, size_t n, const char **f, size_t *fl, size_t max) {
   size_t k = 0, start = 0;
@@ -135,30 +136,19 @@ cd_status cd_check_pairs_file(cd_checker *c, const char *path, const char *src_l
                               const char *tgt_lang, cd_error *err) {
   if (has_suffix(path, ".json"))
     return pairs_json(c, path, src_lang, tgt_lang, err);
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return cd_error_set(err, CD_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t got;
-  uint64_t lineno = 0;
-  cd_status st = CD_OK;
-  while (st == CD_OK && (got = getline(&line, &cap, f)) >= 0) {
-    lineno++;
-    size_t n = (size_t)got;
-    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-      n--;
-    if (n == 0 || line[0] == '#')
+  cd_lines r;
+  cd_status st = cd_lines_open(&r, path, err);
+  char *line;
+  size_t n;
+  /* no comment syntax: '#1 priority' is a sentence, and `tm import` takes it as one */
+  while (!st && !(st = cd_lines_next(&r, &line, &n, err)) && line) {
+    uint64_t lineno = r.lineno;
+    if (n == 0)
       continue;
     size_t bad = cd_utf8_valid_prefix(line, n);
     if (bad < n) {
       st = cd_error_set(err, CD_ERR_INPUT, "%s:%llu: invalid UTF-8 at byte %zu of the line",
                         path, (unsigned long long)lineno, bad);
-      break;
-    }
-    if (memchr(line, '\0', n)) {
-      st = cd_error_set(err, CD_ERR_INPUT, "%s:%llu: NUL byte in the line", path,
-                        (unsigned long long)lineno);
       break;
     }
     const char *field[8];
@@ -182,9 +172,6 @@ cd_status cd_check_pairs_file(cd_checker *c, const char *path, const char *src_l
     if ((st = cd_check_pair_add(c, &p, &e2)))
       cd_error_set(err, st, "%s:%llu: %s", path, (unsigned long long)lineno, e2.message);
   }
-  if (st == CD_OK && ferror(f))
-    st = cd_error_set(err, CD_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
-  free(line);
-  fclose(f);
+  cd_lines_close(&r);
   return st;
 }

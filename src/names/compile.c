@@ -3,6 +3,8 @@
  * capitalized words without a query. All writes in one transaction. */
 #include "names_internal.h"
 
+#include "cd_strmap.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +33,11 @@ struct cd_names_writer {
   uint64_t *hashes;
   size_t n_hashes, cap_hashes;
   cd_buf fold, ascii, skel, tmp;
-  /* keys already written for the current entity (dedup) */
-  cd_buf seen;
+  /* keys already written for the current entity: a set for the dedup ("kind part key"),
+   * and the given and surname keys ("key\0" each) for the pair marks, so that an entity
+   * with thousands of variants costs linear time, not a scan of all its keys per key */
+  cd_strmap *seen;
+  cd_buf given, surnames, seen_key;
 };
 
 static uint64_t hash_mix(uint64_t h) {
@@ -147,7 +152,10 @@ void cd_names_writer_free(cd_names_writer *w) {
   cd_buf_free(&w->ascii);
   cd_buf_free(&w->skel);
   cd_buf_free(&w->tmp);
-  cd_buf_free(&w->seen);
+  cd_strmap_free(w->seen);
+  cd_buf_free(&w->given);
+  cd_buf_free(&w->surnames);
+  cd_buf_free(&w->seen_key);
   free(w);
 }
 
@@ -195,17 +203,18 @@ static cd_status put_key(cd_names_writer *w, const char *key, size_t klen, int k
                          sqlite3_int64 eid, sqlite3_int64 fid, cd_error *err) {
   if (!klen)
     return CD_OK;
-  /* seen: records "kind part key\0" */
+  cd_buf_clear(&w->seen_key);
   char tag[2] = {(char)('0' + kind), (char)('0' + part)};
-  for (size_t off = 0; off < w->seen.len;) {
-    size_t l = strlen(w->seen.data + off);
-    if (l == klen + 2 && memcmp(w->seen.data + off, tag, 2) == 0 &&
-        memcmp(w->seen.data + off + 2, key, klen) == 0)
-      return CD_OK;
-    off += l + 1;
-  }
-  if (cd_buf_append(&w->seen, tag, 2) || cd_buf_append(&w->seen, key, klen) ||
-      cd_buf_append(&w->seen, "", 1))
+  bool fresh = false;
+  if (!w->seen && !(w->seen = cd_strmap_new()))
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  if (cd_buf_append(&w->seen_key, tag, 2) || cd_buf_append(&w->seen_key, key, klen) ||
+      !cd_strmap_slot(w->seen, w->seen_key.data, w->seen_key.len, &fresh))
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  if (!fresh)
+    return CD_OK;
+  cd_buf *mine = part == CD_PART_GIVEN ? &w->given : part == CD_PART_SURNAME ? &w->surnames : NULL;
+  if (mine && (cd_buf_append(mine, key, klen) || cd_buf_append(mine, "", 1)))
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   sqlite3_reset(w->ins_key);
   sqlite3_bind_text(w->ins_key, 1, key, (int)klen, SQLITE_TRANSIENT);
@@ -224,17 +233,15 @@ static cd_status put_key(cd_names_writer *w, const char *key, size_t klen, int k
     st = push_hash(w, cd_names_mark_hash(CD_NAMES_MARK_GIVEN, eid, kind, key, klen));
   /* pair marks: this given key with every surname key of the entity so far, or this
    * surname key with every given key (seen holds this entity's keys) */
-  char other = part == CD_PART_GIVEN     ? (char)('0' + CD_PART_SURNAME)
-               : part == CD_PART_SURNAME ? (char)('0' + CD_PART_GIVEN)
-                                         : 0;
-  for (size_t off = 0; other && !st && off < w->seen.len;) {
-    const char *e = w->seen.data + off;
+  const cd_buf *other = part == CD_PART_GIVEN     ? &w->surnames
+                        : part == CD_PART_SURNAME ? &w->given
+                                                  : NULL;
+  for (size_t off = 0; other && !st && off < other->len;) {
+    const char *e = other->data + off;
     size_t l = strlen(e);
     off += l + 1;
-    if (e[1] != other)
-      continue;
-    st = part == CD_PART_GIVEN ? push_hash(w, cd_names_pair_hash(key, klen, e + 2, l - 2))
-                               : push_hash(w, cd_names_pair_hash(e + 2, l - 2, key, klen));
+    st = part == CD_PART_GIVEN ? push_hash(w, cd_names_pair_hash(key, klen, e, l))
+                               : push_hash(w, cd_names_pair_hash(e, l, key, klen));
   }
   return st ? cd_error_set(err, st, "out of memory") : CD_OK;
 }
@@ -571,7 +578,10 @@ cd_status cd_names_writer_add(cd_names_writer *w, cd_names_row *r, cd_error *err
   if (sqlite3_step(w->ins_ent) != SQLITE_DONE)
     return db_err(w->db, err, "inserting an entity");
   sqlite3_int64 eid = sqlite3_last_insert_rowid(w->db);
-  cd_buf_clear(&w->seen);
+  cd_strmap_free(w->seen);
+  w->seen = NULL;
+  cd_buf_clear(&w->given);
+  cd_buf_clear(&w->surnames);
   cd_status st = CD_OK;
   for (int i = 0; i < CD_NAMES_NLANG && !st; i++)
     if (r->canon[i])

@@ -114,6 +114,19 @@ static uint8_t *filter_alloc(size_t n, size_t *len) {
   return p;
 }
 
+/* A statement that cannot be prepared: out of memory is said as such (the database is
+ * fine, and rebuilding it would not help); anything else is a database that is not ours. */
+static cd_status db_open_err(sqlite3 *db, const char *label, const char *what, cd_error *err) {
+  int code = sqlite3_errcode(db);
+  if (code == SQLITE_NOMEM)
+    return cd_error_set(err, CD_ERR_NOMEM, "%s: out of memory opening the names database", label);
+  if (code == SQLITE_IOERR || code == SQLITE_BUSY || code == SQLITE_LOCKED ||
+      code == SQLITE_CANTOPEN || code == SQLITE_PERM)
+    return cd_error_set(err, CD_ERR_DB, "%s: cannot read the names database: %s", label,
+                        sqlite3_errmsg(db));
+  return cd_error_set(err, CD_ERR_DATA, "%s: %s (%s)", label, what, sqlite3_errmsg(db));
+}
+
 static cd_status src_prepare(names_src *s, const char *label, cd_error *err) {
   if (sqlite3_prepare_v2(s->db,
                          "SELECT eid, part FROM keys WHERE key=? AND kind=? AND part<2 "
@@ -142,8 +155,7 @@ static cd_status src_prepare(names_src *s, const char *label, cd_error *err) {
                          "WHERE k.key>=?1 AND k.key<?2 AND k.kind=1 AND k.part<2 "
                          "AND length(CAST(k.key AS BLOB))<=?3 LIMIT 32",
                          -1, &s->prefix, NULL))
-    return cd_error_set(err, CD_ERR_DATA, "%s: not a copydesk names database (%s)", label,
-                        sqlite3_errmsg(s->db));
+    return db_open_err(s->db, label, "not a copydesk names database", err);
   sqlite3_stmt *m = NULL;
   cd_status st = CD_OK;
   if (sqlite3_prepare_v2(s->db, "SELECT rowid, length(value) FROM meta WHERE key='filter'",
@@ -201,6 +213,24 @@ static uint64_t get_le64(const uint8_t *p) {
   return v;
 }
 
+/* The header can be right while the bits are not (a truncated copy padded with zeros, a
+ * disk error): a filter of zeros would silently hide every name. Hashing the whole sidecar
+ * would read all of it, which the map is there to avoid; instead some blocks spread over it
+ * are compared with the database's blob (a few 64-byte reads). */
+enum { SIDECAR_SAMPLES = 64 };
+
+static bool sidecar_agrees(names_src *s, const uint8_t *bits) {
+  uint64_t nblocks = s->nblocks, step = nblocks > SIDECAR_SAMPLES ? nblocks / SIDECAR_SAMPLES : 1;
+  uint8_t blk[CD_NAMES_FILTER_BLOCK];
+  for (uint64_t b = 0; b < nblocks; b += step) {
+    size_t off = (size_t)(b * CD_NAMES_FILTER_BLOCK);
+    if (sqlite3_blob_read(s->blob, blk, CD_NAMES_FILTER_BLOCK, (int)off) != SQLITE_OK ||
+        memcmp(blk, bits + off, CD_NAMES_FILTER_BLOCK) != 0)
+      return false;
+  }
+  return true;
+}
+
 /* Maps "<path>.filter" when it holds this database's filter (same id and length) and drops
  * the blob reader; any mismatch or failure leaves the blob in use, silently: the sidecar
  * only saves time. The file is replaced by rename, never rewritten in place, so a map stays
@@ -236,6 +266,10 @@ static void map_sidecar(names_src *s, const char *path) {
       memcmp(head, CD_NAMES_SIDECAR_MAGIC, 8) == 0 && get_le64(head + 8) == id &&
       get_le64(head + 16) == n) {
     void *p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_SHARED, fd, 0);
+    if (p != MAP_FAILED && !sidecar_agrees(s, (const uint8_t *)p + CD_NAMES_SIDECAR_HEAD)) {
+      munmap(p, (size_t)sb.st_size);
+      p = MAP_FAILED; /* damaged or zeroed bits: the blob is the truth */
+    }
     if (p != MAP_FAILED) {
       s->map = p;
       s->map_len = (size_t)sb.st_size;
@@ -252,8 +286,11 @@ static void map_sidecar(names_src *s, const char *path) {
 
 static cd_status open_main(names_src *s, const char *path, cd_error *err) {
   if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-    return cd_error_set(err, CD_ERR_DATA, "%s: cannot open the names database: %s", path,
-                        s->db ? sqlite3_errmsg(s->db) : "out of memory");
+    return !s->db || sqlite3_errcode(s->db) == SQLITE_NOMEM
+               ? cd_error_set(err, CD_ERR_NOMEM, "%s: out of memory opening the names database",
+                              path)
+               : cd_error_set(err, CD_ERR_DATA, "%s: cannot open the names database: %s", path,
+                              sqlite3_errmsg(s->db));
   /* a read-only data file: keep the shared lock (no lock/unlock syscalls per query). Not
    * memory-mapped: a scan over a large dictionary touches pages all over the file, and a
    * map keeps every one of them in the process (1.2 GB resident at 1M entities) for no gain
@@ -265,10 +302,10 @@ static cd_status open_main(names_src *s, const char *path, cd_error *err) {
                                      "(SELECT value FROM meta WHERE key='format')",
                               -1, &m, NULL);
   if (rc != SQLITE_OK) {
-    cd_status st = cd_error_set(err, CD_ERR_DATA,
-                                "%s: corrupt or not a copydesk names database (%s); rebuild it "
-                                "with 'copydesk names compile'",
-                                path, sqlite3_errmsg(s->db));
+    cd_status st = db_open_err(s->db, path,
+                               "corrupt or not a copydesk names database; rebuild it with "
+                               "'copydesk names compile'",
+                               err);
     sqlite3_finalize(m);
     return st;
   }

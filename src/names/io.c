@@ -11,10 +11,21 @@
 sqlite3 *cd_names__main_db(cd_names *db);
 sqlite3 *cd_names__house_db(cd_names *db);
 
-/* Reads one line of any length; returns false at the end. */
-static bool gz_line(gzFile f, cd_buf *b) {
+/* An entity (one line, or the lines of one object) longer than this is refused: the
+ * largest Wikidata entities are a few MB, and a longer line would be held in memory whole,
+ * several times over (the line, the tokenizer's copy, the parsed strings). */
+#define LINE_MAX_BYTES ((size_t)16 << 20)
+
+/* Reads one line; returns false at the end. *too_long is set (and false returned) for a
+ * line over LINE_MAX_BYTES, which is not read further. */
+static bool gz_line(gzFile f, cd_buf *b, bool *too_long) {
   cd_buf_clear(b);
+  *too_long = false;
   for (;;) {
+    if (b->len >= LINE_MAX_BYTES) {
+      *too_long = true;
+      return false;
+    }
     if (cd_buf_reserve(b, 65536))
       return false;
     if (!gzgets(f, b->data + b->len, 65536))
@@ -203,9 +214,16 @@ cd_status cd_names_import_wikidata(const char *path, bool keep_all, cd_names_wri
   json_tokener *tok = json_tokener_new();
   cd_buf line = CD_BUF_INIT;
   unsigned long lineno = 0, start_line = 0;
-  bool in_obj = false;
-  while (!st && gz_line(f, &line)) {
+  bool in_obj = false, too_long = false;
+  size_t obj_bytes = 0;
+  while (!st && gz_line(f, &line, &too_long)) {
     lineno++;
+    obj_bytes = (in_obj ? obj_bytes : 0) + line.len;
+    if (obj_bytes >= LINE_MAX_BYTES) {
+      too_long = true;
+      lineno--; /* reported below as the line being read */
+      break;
+    }
     size_t b = 0, e = line.len;
     while (b < e && (line.data[b] == ' ' || line.data[b] == '\t'))
       b++;
@@ -243,6 +261,11 @@ cd_status cd_names_import_wikidata(const char *path, bool keep_all, cd_names_wri
     json_object_put(o);
     json_tokener_reset(tok);
   }
+  if (!st && too_long)
+    st = cd_error_set(err, CD_ERR_INPUT,
+                      "%s:%lu: an entity of more than %zu MB: not a Wikidata entity (the "
+                      "largest are a few MB)",
+                      path, in_obj ? start_line : lineno + 1, LINE_MAX_BYTES >> 20);
   if (!st && in_obj)
     st = cd_error_set(err, CD_ERR_INPUT, "%s:%lu: truncated JSON entity", path, start_line);
   int zerr = 0;
@@ -297,7 +320,8 @@ cd_status cd_names_import_jrc(const char *path, cd_names_write_fn w, void *ud,
   memset(&e, 0, sizeof e);
   cd_buf line = CD_BUF_INIT;
   unsigned long lineno = 0;
-  while (!st && gz_line(f, &line)) {
+  bool too_long = false;
+  while (!st && gz_line(f, &line, &too_long)) {
     lineno++;
     while (line.len && (line.data[line.len - 1] == '\n' || line.data[line.len - 1] == '\r'))
       line.data[--line.len] = '\0';
@@ -355,6 +379,9 @@ cd_status cd_names_import_jrc(const char *path, cd_names_write_fn w, void *ud,
       cd_buf_appendf(&e.variants, "%s:", c[2]);
     cd_buf_append_str(&e.variants, c[3]);
   }
+  if (!st && too_long)
+    st = cd_error_set(err, CD_ERR_INPUT, "%s:%lu: a line of more than %zu MB", path, lineno + 1,
+                      LINE_MAX_BYTES >> 20);
   if (!st)
     st = jrc_flush(&e, w, ud, stats, err);
   for (int i = 0; i < CD_NAMES_NLANG; i++)

@@ -289,6 +289,8 @@ static bool is_ascii(const char *s, size_t n) {
 cd_status cd_names_translit(cd_names_keyer *k, cd_translit sys, const char *s, size_t n,
                             cd_buf *out, cd_error *err) {
   cd_buf_clear(out);
+  if (n > CD_NAMES_TRANSLIT_MAX)
+    return cd_error_set(err, CD_ERR_INPUT, "a name of more than %d bytes", CD_NAMES_TRANSLIT_MAX);
   UTransliterator *t = sys == CD_TRANSLIT_UK2010   ? k->uk2010
                        : sys == CD_TRANSLIT_UK_BGN ? k->uk_bgn
                        : sys == CD_TRANSLIT_RU_BGN ? k->ru_bgn
@@ -473,6 +475,8 @@ cd_status cd_names_key_ascii_in(cd_names_keyer *k, const char *s, size_t n, cons
                                 cd_buf *out, size_t *count, cd_error *err) {
   cd_buf_clear(out);
   *count = 0;
+  if (n > CD_NAMES_TRANSLIT_MAX)
+    return cd_error_set(err, CD_ERR_INPUT, "a name of more than %d bytes", CD_NAMES_TRANSLIT_MAX);
   if (cd_buf_reserve(out, n + 1))
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   if (is_ascii(s, n)) {
@@ -546,6 +550,8 @@ cd_status cd_names_key_ascii_in(cd_names_keyer *k, const char *s, size_t n, cons
 cd_status cd_names_key_skel(cd_names_keyer *k, const char *s, size_t n, cd_buf *out,
                             cd_error *err) {
   cd_buf_clear(out);
+  if (n > CD_NAMES_TRANSLIT_MAX)
+    return cd_error_set(err, CD_ERR_INPUT, "a name of more than %d bytes", CD_NAMES_TRANSLIT_MAX);
   bool hit;
   memo_ent *me = memo_find(k, 1, s, n, &hit);
   if (hit) {

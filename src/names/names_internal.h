@@ -69,6 +69,10 @@ void cd_names_writer_free(cd_names_writer *w);
  * entities.canon repeats the entity's canonical forms for the stage (format 2): per
  * language "lang US form US surname RS" (US = 0x1F, RS = 0x1E; surname empty when not a
  * person), so that one row read gives id, type, status and every replacement. */
+/* ICU's rule-based transliterators replace inside one string, so their cost grows with the
+ * square of its length: the transliterating keys (ASCII, skeleton) refuse a text longer than
+ * this. The longest name in dicts/names is under 160 bytes; a 750 KB "word" took seconds. */
+#define CD_NAMES_TRANSLIT_MAX 512
 #define CD_NAMES_FILTER_BLOCK 64
 #define CD_NAMES_FILTER_K 7
 #define CD_NAMES_FILTER_BITS_PER_KEY 16

@@ -1,6 +1,8 @@
 /* The dicts/names TSV source format (dicts/names/README.md): parsing and validation. */
 #include "names_internal.h"
 
+#include "cd_lines.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,12 @@ static bool id_ok(const char *s) {
 }
 
 static cd_status parse_row(cd_names_row *r, cd_error *err) {
+  /* the whole line, before the cells are cut apart with NULs */
+  size_t bad = cd_utf8_valid_prefix(r->line, strlen(r->line));
+  if (r->line[bad])
+    return cd_error_set(err, CD_ERR_INPUT,
+                        "%s:%lu: malformed line: invalid UTF-8 at byte %zu of the line", r->file,
+                        r->lineno, bad + 1);
   char *cells[9];
   size_t n = 0;
   char *p = r->line;
@@ -51,33 +59,19 @@ static cd_status parse_row(cd_names_row *r, cd_error *err) {
     r->canon[i] = (strcmp(cells[2 + i], "-") == 0 || !cells[2 + i][0]) ? NULL : cells[2 + i];
   r->variants = strcmp(cells[7], "-") == 0 ? cells[7] + 1 : cells[7];
   r->context = strcmp(cells[8], "-") == 0 ? cells[8] + 1 : cells[8];
-  if (!cd_utf8_is_valid(r->line, strlen(r->line)))
-    return cd_error_set(err, CD_ERR_INPUT, "%s:%lu: malformed line: invalid UTF-8", r->file,
-                        r->lineno);
   return CD_OK;
 }
 
 cd_status cd_names_tsv_read(const char *path, cd_names_row_fn fn, void *ud, cd_error *err) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return cd_error_set(err, CD_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t got;
-  unsigned long lineno = 0;
+  cd_lines in;
+  cd_status st = cd_lines_open(&in, path, err);
+  char *line;
+  size_t len;
   bool have_header = false;
-  cd_status st = CD_OK;
-  while (!st && (got = getline(&line, &cap, f)) >= 0) {
-    lineno++;
-    size_t len = (size_t)got;
-    while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-      line[--len] = '\0';
+  while (!st && !(st = cd_lines_next(&in, &line, &len, err)) && line) {
+    unsigned long lineno = (unsigned long)in.lineno;
     if (len == 0 || line[0] == '#')
       continue;
-    if (memchr(line, '\0', len)) {
-      st = cd_error_set(err, CD_ERR_INPUT, "%s:%lu: malformed line: NUL byte", path, lineno);
-      break;
-    }
     if (!have_header) {
       if (strcmp(line, header) != 0)
         st = cd_error_set(err, CD_ERR_INPUT,
@@ -101,10 +95,7 @@ cd_status cd_names_tsv_read(const char *path, cd_names_row_fn fn, void *ud, cd_e
       st = fn(ud, &r, err);
     free(r.line);
   }
-  if (!st && ferror(f))
-    st = cd_error_set(err, CD_ERR_IO, "%s: read error", path);
-  free(line);
-  fclose(f);
+  cd_lines_close(&in);
   return st;
 }
 

@@ -1,4 +1,5 @@
 /* segment.c — sentence segmentation: ICU candidates filtered by abbreviation data. */
+#include "cd_lines.h"
 #include "cd_segment.h"
 
 #include <errno.h>
@@ -8,6 +9,7 @@
 #include <unicode/ubrk.h>
 #include <unicode/uchar.h>
 #include <unicode/utext.h>
+#include <unistd.h>
 
 enum abbrev_class { AB_TITLE, AB_NUMBER, AB_MONTH, AB_FINAL, AB_MONTHNAME };
 
@@ -108,21 +110,17 @@ static cd_status load_abbrevs(cd_segmenter *seg, const char *data_dir, cd_error 
     cd_buf_free(&path);
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   }
-  fp = fopen(path.data, "rb");
-  if (!fp) {
+  cd_lines in;
+  if (access(path.data, F_OK) != 0) {
     cd_buf_free(&path);
-    return CD_OK;
+    return CD_OK; /* no abbreviations for this language */
   }
-  cd_status st = CD_OK;
-  size_t cap = 0, lineno = 0;
-  char *line = NULL;
-  size_t line_cap = 0;
-  ssize_t got;
-  while ((got = getline(&line, &line_cap, fp)) >= 0) {
-    lineno++;
-    size_t n = (size_t)got;
-    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-      n--;
+  cd_status st = cd_lines_open(&in, path.data, err);
+  size_t cap = 0;
+  char *line;
+  size_t n;
+  while (!st && !(st = cd_lines_next(&in, &line, &n, err)) && line) {
+    size_t lineno = (size_t)in.lineno;
     if (n == 0 || line[0] == '#')
       continue;
     char *tab = memchr(line, '\t', n);
@@ -142,8 +140,7 @@ static cd_status load_abbrevs(cd_segmenter *seg, const char *data_dir, cd_error 
       break;
     }
   }
-  free(line);
-  fclose(fp);
+  cd_lines_close(&in);
   cd_buf_free(&path);
   if (!st && seg->n_ab)
     qsort(seg->ab, seg->n_ab, sizeof *seg->ab, abbrev_cmp);

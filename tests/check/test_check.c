@@ -528,7 +528,7 @@ static void test_pairs_file(void **state) {
   cd_checker *c = new_checker(NULL);
   cd_error err;
   const char *tsv = cdt_tmpfile("desk.en-de.tsv");
-  const char t[] = "# comment\n\nThe mayor counted 1,200 votes.\tDer B\xC3\xBCrgermeister z\xC3\xA4hlte 1.200 "
+  const char t[] = "\nThe mayor counted 1,200 votes.\tDer B\xC3\xBCrgermeister z\xC3\xA4hlte 1.200 "
                    "Stimmen.\r\n0\t0,1\t0.912\t0\tIt cost 40 euros.\tEs kostete 45 Euro.\n"
                    "1\t\t0.000\t1\tA line left out.\t\n";
   cdt_write_file(tsv, t, sizeof t - 1);
@@ -550,7 +550,7 @@ static void test_pairs_file(void **state) {
       continue;
     mism++;
     if (strstr(f->file, ".tsv"))
-      assert_int_equal(f->line, 4);
+      assert_int_equal(f->line, 3);
     else
       assert_int_equal(f->line, 1);
   }

@@ -475,12 +475,13 @@ static void test_sidecar(void **state) {
   o.translit_dir = tr;
   cd_error err;
   cd_names_hit h[8];
-  /* zero the bits, keep the header: the mapped filter now says "absent" to everything */
+  /* zero the bits, keep the header: the sampled blocks disagree with the blob, so the
+   * sidecar is ignored instead of saying "absent" to everything (BUG-36) */
   memset(raw + CD_NAMES_SIDECAR_HEAD, 0, len - CD_NAMES_SIDECAR_HEAD);
   cdt_write_file(side, raw, len);
   cd_names *db = NULL;
   assert_int_equal(cd_names_open(&o, &db, &err), CD_OK);
-  assert_int_equal(find(db, "Tostak", false, h, 8), 0);
+  assert_int_equal(find(db, "Tostak", false, h, 8), 1);
   cd_names_free(db);
   /* another build's sidecar (the id differs): ignored */
   raw[8] ^= 1;

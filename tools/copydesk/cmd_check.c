@@ -83,8 +83,67 @@ static bool has_suffix(const char *s, const char *suf) {
   return n >= m && strcmp(s + n - m, suf) == 0;
 }
 
+/* The directories a walk has entered, by device and inode: a symlink back up the tree is
+ * entered once, not until the path is too long. */
+typedef struct dirset {
+  dev_t *dev;
+  ino_t *ino;
+  size_t n, cap;
+} dirset;
+
+static int dirset_add(dirset *v, const struct stat *st, bool *seen) {
+  *seen = false;
+  for (size_t i = 0; i < v->n; i++)
+    if (v->dev[i] == st->st_dev && v->ino[i] == st->st_ino)
+      return *seen = true, 0;
+  if (v->n == v->cap) {
+    size_t cap = v->cap ? v->cap * 2 : 16;
+    dev_t *d = realloc(v->dev, cap * sizeof *d);
+    if (d)
+      v->dev = d;
+    ino_t *n = d ? realloc(v->ino, cap * sizeof *n) : NULL;
+    if (!n)
+      return -1;
+    v->ino = n;
+    v->cap = cap;
+  }
+  v->dev[v->n] = st->st_dev;
+  v->ino[v->n++] = st->st_ino;
+  return 0;
+}
+
+static int walk_dir(const char *dir, strvec *articles, strvec *pairs, dirset *seen_dirs);
+
+/* One entry of a walked directory: directories are walked (once each), regular files are
+ * taken (through a symlink too), and anything else (a FIFO would block, /dev/zero never
+ * ends) is skipped with a warning: name such a file explicitly to read it. */
+static int walk_entry(const char *p, strvec *articles, strvec *pairs, dirset *seen_dirs) {
+  struct stat st;
+  if (stat(p, &st) != 0) {
+    cli_error("check", "warning: skipping '%s': %s", p, strerror(errno));
+    return 0;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    bool seen;
+    if (dirset_add(seen_dirs, &st, &seen))
+      return -1;
+    if (seen) {
+      cli_error("check", "warning: skipping '%s': a directory already walked (a symlink loop?)", p);
+      return 0;
+    }
+    return walk_dir(p, articles, pairs, seen_dirs);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    cli_error("check", "warning: skipping '%s': not a regular file", p);
+    return 0;
+  }
+  if (has_suffix(p, ".tsv") || has_suffix(p, ".json"))
+    return sv_push(pairs, p);
+  return sv_push(articles, p);
+}
+
 /* Walks a directory (sorted, hidden entries skipped): *.tsv → pairs, other files → articles. */
-static int walk(const char *dir, strvec *articles, strvec *pairs) {
+static int walk_dir(const char *dir, strvec *articles, strvec *pairs, dirset *seen_dirs) {
   DIR *d = opendir(dir);
   if (!d) {
     cli_error("check", "cannot open directory '%s': %s", dir, strerror(errno));
@@ -110,16 +169,22 @@ static int walk(const char *dir, strvec *articles, strvec *pairs) {
       break;
     }
     snprintf(p, len, "%s/%s", dir, names.v[i]);
-    struct stat st;
-    if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
-      rc = walk(p, articles, pairs);
-    else if (has_suffix(p, ".tsv") || has_suffix(p, ".json"))
-      rc = sv_push(pairs, p);
-    else
-      rc = sv_push(articles, p);
+    rc = walk_entry(p, articles, pairs, seen_dirs);
     free(p);
   }
   sv_free(&names);
+  return rc;
+}
+
+static int walk(const char *dir, strvec *articles, strvec *pairs) {
+  dirset seen = {0};
+  struct stat st;
+  bool dup;
+  int rc = stat(dir, &st) == 0 && dirset_add(&seen, &st, &dup) == 0
+               ? walk_dir(dir, articles, pairs, &seen)
+               : -1;
+  free(seen.dev);
+  free(seen.ino);
   return rc;
 }
 
@@ -430,6 +495,11 @@ static int run(int argc, char **argv) {
   }
   if (apply_levels(chk, &disable, &levels))
     goto done;
+  if (cd_check_missing_data(chk))
+    cli_error("check",
+              "warning: the data directory %s lacks %s: the checks that need them "
+              "run without them (set COPYDESK_DATA to a complete data directory)",
+              o.data_dir ? o.data_dir : "(none)", cd_check_missing_data(chk));
   cd_normalize_options no;
   cd_normalize_options_init(&no);
   no.stages = CD_STAGE_DECODE | CD_STAGE_MOJIBAKE | CD_STAGE_UNICODE;
