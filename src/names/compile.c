@@ -5,11 +5,14 @@
 
 #include "cd_strmap.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include <sys/stat.h>
 #include <unicode/uscript.h>
+#include <unistd.h>
 
 static const char schema[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB);"
@@ -784,19 +787,32 @@ static cd_status compile_row(void *ud, cd_names_row *row, cd_error *err) {
   return cd_names_writer_add(c->w, row, err);
 }
 
+/* Creates "<base><tag>.<pid>.<n>.tmp" exclusively (mode 0666 less the umask, as any new
+ * file): a temporary name no other compile, concurrent or earlier, shares. Returns the
+ * descriptor (the name in out), or -1 with errno set. */
+static int create_unique(const char *base, const char *tag, char *out, size_t cap) {
+  for (unsigned n = 0; n < 1000; n++) {
+    snprintf(out, cap, "%s%s.%ld.%u.tmp", base, tag, (long)getpid(), n);
+    int fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd >= 0 || errno != EEXIST)
+      return fd;
+  }
+  return -1;
+}
+
 cd_status cd_names_compile(const char *const *paths, size_t n_paths, const char *translit_dir,
                            const char *db_path, cd_error *err) {
   cd_names_keyer *k = NULL;
   cd_status st = cd_names_keyer_new(translit_dir, &k, err);
   if (st)
     return st;
-  size_t tl = strlen(db_path) + 16;
+  size_t tl = strlen(db_path) + 48;
   char *tmp = malloc(tl);
   if (!tmp) {
     cd_names_keyer_free(k);
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   }
-  size_t fl = strlen(db_path) + 16;
+  size_t fl = strlen(db_path) + 48;
   char *ftmp = malloc(fl), *fpath = malloc(fl);
   if (!ftmp || !fpath) {
     free(tmp);
@@ -805,15 +821,32 @@ cd_status cd_names_compile(const char *const *paths, size_t n_paths, const char 
     cd_names_keyer_free(k);
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   }
-  snprintf(tmp, tl, "%s.tmp", db_path);
+  /* unique temporary names beside the target: concurrent compiles never share one */
   snprintf(fpath, fl, "%s.filter", db_path);
-  snprintf(ftmp, fl, "%s.filter.tmp", db_path);
-  unlink(tmp);
+  int tfd = create_unique(db_path, "", tmp, tl),
+      ffd = tfd >= 0 ? create_unique(db_path, ".filter", ftmp, fl) : -1;
+  if (tfd < 0 || ffd < 0) {
+    st = cd_error_set(err, CD_ERR_IO, "%s: cannot create a temporary file beside it: %s", db_path,
+                      strerror(errno));
+    if (tfd >= 0) {
+      close(tfd);
+      unlink(tmp);
+    }
+    free(tmp);
+    free(ftmp);
+    free(fpath);
+    cd_names_keyer_free(k);
+    return st;
+  }
+  close(tfd);
+  close(ffd);
   sqlite3 *db = NULL;
   if (sqlite3_open(tmp, &db) != SQLITE_OK) {
     st = cd_error_set(err, CD_ERR_DB, "%s: cannot create: %s", tmp,
                       db ? sqlite3_errmsg(db) : "out of memory");
     sqlite3_close(db);
+    unlink(tmp);
+    unlink(ftmp);
     free(tmp);
     free(ftmp);
     free(fpath);
@@ -843,9 +876,10 @@ cd_status cd_names_compile(const char *const *paths, size_t n_paths, const char 
     st = cd_error_set(err, CD_ERR_DB, "%s: close failed", tmp);
   /* the sidecar first: a database left beside a sidecar of another build ignores it */
   if (!st && rename(ftmp, fpath) != 0)
-    st = cd_error_set(err, CD_ERR_IO, "cannot replace %s", fpath);
+    st = cd_error_set(err, CD_ERR_IO, "cannot replace %s: %s", fpath, strerror(errno));
   if (!st && rename(tmp, db_path) != 0)
-    st = cd_error_set(err, CD_ERR_IO, "cannot replace %s", db_path);
+    st = cd_error_set(err, CD_ERR_IO, "cannot replace %s: %s", db_path, strerror(errno));
+
   if (st) {
     unlink(tmp);
     unlink(ftmp);

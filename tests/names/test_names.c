@@ -35,6 +35,39 @@ static void test_bad_sources(void **state) {
   expect_compile_error("names/duplicate.tsv", ":5: duplicate id 'x1'");
 }
 
+/* Temporary files have names of their own (hostile-use report, BUG-38): a file left at
+ * the old fixed name OUT.tmp is neither used nor removed, two compiles in a row leave no
+ * temporary behind, and the result opens. */
+static void test_compile_temporaries(void **state) {
+  (void)state;
+  const char *out = cdt_tmpfile("tmpnames.sqlite");
+  char stale[4200], side[4200];
+  snprintf(stale, sizeof stale, "%s.tmp", out);
+  snprintf(side, sizeof side, "%s.filter.tmp", out);
+  cdt_write_file(stale, "keep me", 7);
+  cdt_write_file(side, "keep me", 7);
+  char src[4200];
+  snprintf(src, sizeof src, "%s", cdt_fixture("names/house.tsv"));
+  const char *paths[] = {src};
+  cd_error err;
+  for (int round = 0; round < 2; round++)
+    assert_int_equal(cd_names_compile(paths, 1, tr_dir(), out, &err), CD_OK);
+  cd_buf b = CD_BUF_INIT;
+  cdt_read_file(stale, &b);
+  assert_int_equal(b.len, 7);
+  cd_buf_clear(&b);
+  cdt_read_file(side, &b);
+  assert_int_equal(b.len, 7);
+  cd_buf_free(&b);
+  cd_names_options o;
+  cd_names_options_init(&o);
+  o.db_path = out;
+  o.translit_dir = tr_dir();
+  cd_names *db = NULL;
+  assert_int_equal(cd_names_open(&o, &db, &err), CD_OK);
+  cd_names_free(db);
+}
+
 static void test_corrupt_db_refused(void **state) {
   (void)state;
   cd_names_options o;
@@ -233,11 +266,16 @@ static void test_lookup_inflected(void **state) {
 }
 
 int main(void) {
-  const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_bad_sources), cmocka_unit_test(test_lookup_inflected),      cmocka_unit_test(test_corrupt_db_refused),
-      cmocka_unit_test(test_stage_rewrites_and_keeps), cmocka_unit_test(test_hard_negatives),
-      cmocka_unit_test(test_overlay_wins),     cmocka_unit_test(test_change_log_replays),
-      cmocka_unit_test(test_lookup_cli),       cmocka_unit_test(test_import),
-      cmocka_unit_test(test_export)};
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_bad_sources),
+                                     cmocka_unit_test(test_compile_temporaries),
+                                     cmocka_unit_test(test_lookup_inflected),
+                                     cmocka_unit_test(test_corrupt_db_refused),
+                                     cmocka_unit_test(test_stage_rewrites_and_keeps),
+                                     cmocka_unit_test(test_hard_negatives),
+                                     cmocka_unit_test(test_overlay_wins),
+                                     cmocka_unit_test(test_change_log_replays),
+                                     cmocka_unit_test(test_lookup_cli),
+                                     cmocka_unit_test(test_import),
+                                     cmocka_unit_test(test_export)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
