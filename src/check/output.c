@@ -52,35 +52,8 @@ static cd_status write_text(const cd_checker *c, cd_buf *out) {
   return st;
 }
 
-/* A string for JSON or HTML, which must be UTF-8: an ill-formed byte (a file name from a
- * Latin-1 system) becomes U+FFFD. NULL only when out of memory. */
-static char *valid_utf8(const char *s, cd_buf *tmp) {
-  size_t n = strlen(s);
-  if (cd_utf8_is_valid(s, n))
-    return (char *)s;
-  cd_buf_clear(tmp);
-  size_t i = 0, run = 0;
-  cd_status st = CD_OK;
-  while (i < n && !st) {
-    size_t at = i;
-    if ((unsigned char)s[i] < 0x80) {
-      i++;
-      continue;
-    }
-    if (cd_utf8_next(s, n, &i) >= 0)
-      continue;
-    st = cd_buf_append(tmp, s + run, at - run);
-    if (!st)
-      st = cd_buf_append_str(tmp, "\xEF\xBF\xBD");
-    run = i;
-  }
-  if (!st)
-    st = cd_buf_append(tmp, s + run, n - run);
-  return st ? NULL : tmp->data;
-}
-
 static json_object *jstr(const char *s, cd_buf *tmp) {
-  const char *v = valid_utf8(s, tmp);
+  const char *v = cd_utf8_make_valid(s, tmp);
   return v ? json_object_new_string(v) : NULL;
 }
 

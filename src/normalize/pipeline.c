@@ -67,7 +67,10 @@ cd_status cd_change_to_json(const cd_change *c, cd_buf *out) {
   json_object *o = json_object_new_object();
   if (!o)
     return CD_ERR_NOMEM;
-  json_object_object_add(o, "file", json_object_new_string(c->file ? c->file : "-"));
+  cd_buf fname = CD_BUF_INIT;
+  const char *file = cd_utf8_make_valid(c->file ? c->file : "-", &fname);
+  json_object_object_add(o, "file", json_object_new_string(file ? file : "-"));
+  cd_buf_free(&fname);
   json_object_object_add(o, "stage", json_object_new_string(c->stage));
   json_object_object_add(o, "rule", json_object_new_string(c->rule ? c->rule : ""));
   json_object_object_add(o, "in_start", json_object_new_int64((int64_t)c->in_start));

@@ -74,6 +74,10 @@ void cd_big_free(void *p, size_t n, size_t size);
 
 size_t cd_utf8_valid_prefix(const char *s, size_t len);
 bool cd_utf8_is_valid(const char *s, size_t len);
+/* s (NUL-terminated) as valid UTF-8 for JSON, HTML or XML: s itself when it is, else a copy
+ * in tmp with every ill-formed byte as U+FFFD (a file name from a Latin-1 system). NULL
+ * only when out of memory. */
+const char *cd_utf8_make_valid(const char *s, cd_buf *tmp);
 /* Encodes cp into out (4 bytes at least); returns the number of bytes. */
 size_t cd_utf8_encode(uint32_t cp, char *out);
 /* Number of code points in s (ill-formed subparts count one each). */

@@ -1,6 +1,8 @@
 /* UTF-8 helpers over ICU's U8_* macros: one definition of "well-formed" for the project. */
 #include "cd_text.h"
 
+#include <string.h>
+
 #include <unicode/utf8.h>
 
 int32_t cd_utf8_next(const char *s, size_t len, size_t *i) {
@@ -37,6 +39,35 @@ size_t cd_utf8_valid_prefix(const char *s, size_t len) {
 }
 
 bool cd_utf8_is_valid(const char *s, size_t len) { return cd_utf8_valid_prefix(s, len) == len; }
+
+const char *cd_utf8_make_valid(const char *s, cd_buf *tmp) {
+  size_t n = strlen(s);
+  if (cd_utf8_is_valid(s, n))
+    return s;
+  cd_buf_clear(tmp);
+  size_t i = 0, run = 0;
+  cd_status st = CD_OK;
+  while (i < n && !st) {
+    size_t at = i;
+    if ((unsigned char)s[i] < 0x80) {
+      i++;
+      continue;
+    }
+    if (cd_utf8_next(s, n, &i) >= 0)
+      continue;
+    st = cd_buf_append(tmp, s + run, at - run);
+    if (!st)
+      st = cd_buf_append(tmp, "\xEF\xBF\xBD", 3);
+    run = i;
+  }
+  if (!st)
+    st = cd_buf_append(tmp, s + run, n - run);
+  if (!st)
+    st = cd_buf_append(tmp, "", 1);
+  if (!st)
+    tmp->len--;
+  return st ? NULL : tmp->data;
+}
 
 size_t cd_utf8_encode(uint32_t cp, char *out) {
   int32_t i = 0;

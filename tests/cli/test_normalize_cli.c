@@ -175,6 +175,23 @@ static void test_default_house_overlay(void **state) {
   cd_buf_free(&err);
 }
 
+/* A file name that is not UTF-8 (a Latin-1 system's) still gives valid JSON Lines: its
+ * ill-formed bytes are U+FFFD in the "file" field (hostile-use report, BUG-22). */
+static void test_change_log_file_name_not_utf8(void **state) {
+  (void)state;
+  char path[4200];
+  snprintf(path, sizeof path, "%s/caf\xE9-en.txt", cdt_tmpdir());
+  cdt_write_file(path, "Kiev\n", 5);
+  cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
+  const char *a[] = {"copydesk", "normalize", "--dry-run", path, NULL};
+  assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
+  assert_true(cd_utf8_is_valid(out.data, out.len));
+  assert_non_null(strstr(out.data, "caf\xEF\xBF\xBD-en.txt"));
+  assert_non_null(strstr(out.data, "\"after\":\"Kyiv\""));
+  cd_buf_free(&out);
+  cd_buf_free(&err);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_version_and_help),
@@ -186,6 +203,7 @@ int main(void) {
       cmocka_unit_test(test_huge_single_line),
       cmocka_unit_test(test_change_log_replays),
       cmocka_unit_test(test_default_house_overlay),
+      cmocka_unit_test(test_change_log_file_name_not_utf8),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
