@@ -151,11 +151,19 @@ static cd_status read_seg(xmlNode *seg, cd_buf *plain, cd_buf *markup, bool *has
   xmlBufferPtr xb = xmlBufferCreate();
   if (!xb)
     return CD_ERR_NOMEM;
-  for (xmlNode *k = seg->children; k; k = k->next)
-    if (xmlNodeDump(xb, seg->doc, k, 0, 0) < 0) {
+  /* Each child is dumped from a copy: copying declares on the copy the namespaces its
+   * prefixes need (xmlns:x of an ancestor), so the markup stands alone (BUG-15). */
+  for (xmlNode *k = seg->children; k; k = k->next) {
+    xmlNode *copy = k->type == XML_ELEMENT_NODE ? xmlDocCopyNode(k, seg->doc, 1) : NULL;
+    int rc = (k->type == XML_ELEMENT_NODE && !copy)
+                 ? -1
+                 : xmlNodeDump(xb, seg->doc, copy ? copy : k, 0, 0);
+    xmlFreeNode(copy);
+    if (rc < 0) {
       xmlBufferFree(xb);
       return CD_ERR_NOMEM;
     }
+  }
   st = cd_buf_append(markup, xmlBufferContent(xb), (size_t)xmlBufferLength(xb));
   xmlBufferFree(xb);
   return st;
@@ -180,6 +188,17 @@ static xmlNode *tuv_seg(xmlNode *tuv) {
     if (name_is(k, "seg"))
       return k;
   return NULL;
+}
+
+/* The callback refused a unit (the import's store names the TM): the user needs the place in
+ * the TMX. Only an input error the callback left in err is rewritten. */
+static void locate_error(reader_ctx *c, long line, cd_error *err) {
+  if (!err || err->status != CD_ERR_INPUT || !err->message[0])
+    return;
+  char msg[sizeof err->message];
+  snprintf(msg, sizeof msg, "%s", err->message);
+  const char *tail = strstr(msg, ": ");
+  cd_error_set(err, CD_ERR_INPUT, "%s:%ld: %s", c->path, line, tail ? tail + 2 : msg);
 }
 
 static cd_status read_tu(reader_ctx *c, xmlNode *tu, cd_error *err) {
@@ -251,13 +270,15 @@ static cd_status read_tu(reader_ctx *c, xmlNode *tu, cd_error *err) {
   }
   bool src_has_markup;
   st = read_seg(tuv_seg(src), &c->src_plain, &c->src_markup, &src_has_markup);
+  /* An empty or blank segment (an untranslated one, often) is no unit. */
+  bool blank_src = !st && cd_tm_text_is_blank(c->src_plain.data);
   u.src_lang = (const char *)src_lang;
   u.source = c->src_plain.data;
   u.source_markup = src_has_markup ? c->src_markup.data : NULL;
   if (!u.created)
     u.created = attr_date(src, "creationdate");
   bool took = false;
-  for (xmlNode *k = tu->children; k && !st && !c->stopped; k = k->next) {
+  for (xmlNode *k = tu->children; k && !st && !c->stopped && !blank_src; k = k->next) {
     if (k == src || !name_is(k, "tuv") || !tuv_seg(k))
       continue;
     xmlChar *l = tuv_lang(k);
@@ -268,15 +289,17 @@ static cd_status read_tu(reader_ctx *c, xmlNode *tu, cd_error *err) {
     }
     bool tgt_has_markup;
     st = read_seg(tuv_seg(k), &c->tgt_plain, &c->tgt_markup, &tgt_has_markup);
-    if (!st) {
+    if (!st && !cd_tm_text_is_blank(c->tgt_plain.data)) {
       u.tgt_lang = (const char *)l;
       u.target = c->tgt_plain.data;
       u.target_markup = tgt_has_markup ? c->tgt_markup.data : NULL;
       if (!u.changed)
         u.changed = attr_date(k, "changedate");
       took = true;
-      if (c->fn(c->ud, &u))
+      if (c->fn(c->ud, &u)) {
         c->stopped = true;
+        locate_error(c, xmlGetLineNo(k), err);
+      }
     }
     xmlFree(l);
   }
@@ -658,6 +681,8 @@ cd_status cd_tmx_read(const char *path, const cd_tmx_import_options *o, cd_tm_un
     cd_tmx_import_options_init(&defaults);
     o = &defaults;
   }
+  if (err)
+    cd_error_clear(err); /* locate_error reads what the callback left */
   reader_ctx c;
   memset(&c, 0, sizeof c);
   c.path = path;
