@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cd_tm_store.h"
@@ -221,12 +223,101 @@ static void test_export_reimports(void **state) {
   cd_tm_store_free(b);
 }
 
+/* Runs fn in a child, as uid (when running as root and uid >= 0); true when it exits 0. */
+static bool as_user(int uid, bool (*fn)(const char *), const char *arg) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (uid >= 0 && geteuid() == 0 && (setgid((gid_t)uid) != 0 || setuid((uid_t)uid) != 0))
+      _exit(3);
+    _exit(fn(arg) ? 0 : 1);
+  }
+  int status = 0;
+  assert_true(pid > 0 && waitpid(pid, &status, 0) == pid);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+static bool read_one_unit(const char *path) {
+  cd_tm_store_options o;
+  cd_tm_store_options_init(&o);
+  o.read_only = true;
+  cd_tm_store *s = NULL;
+  cd_error err;
+  cd_tm_stats st;
+  bool ok = cd_tm_store_new(path, &o, &s, &err) == CD_OK &&
+            cd_tm_store_stats(s, &st, NULL, NULL, &err) == CD_OK && st.units == 1;
+  if (!ok)
+    fprintf(stderr, "read %s: %s\n", path, err.message);
+  cd_tm_store_free(s);
+  return ok;
+}
+
+static bool add_one_unit(const char *path) {
+  cd_tm_store *s = NULL;
+  cd_error err;
+  cd_tm_unit u;
+  unit(&u, "New.", "Nouveau.");
+  bool ok =
+      cd_tm_store_new(path, NULL, &s, &err) == CD_OK && cd_tm_store_add(s, &u, NULL, &err) == CD_OK;
+  if (!ok)
+    fprintf(stderr, "write %s: %s\n", path, err.message);
+  cd_tm_store_free(s);
+  return ok;
+}
+
+static bool exists(const char *dir, const char *name) {
+  char p[512];
+  snprintf(p, sizeof p, "%s/%s", dir, name);
+  return access(p, F_OK) == 0;
+}
+
+/* BUG-9: a TM the reader may not write is read without creating anything (a read-only TM in
+ * a read-only directory can be read; in a shared directory its owner can still write). */
+static void test_read_only_and_shared_tm(void **state) {
+  (void)state;
+  char dir[] = "/tmp/cdt-tmro-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  char tm[600];
+  snprintf(tm, sizeof tm, "%s/tm.sqlite", dir);
+  cd_tm_store *s = NULL;
+  cd_error err;
+  cd_tm_unit u;
+  unit(&u, "The ferry left.", "Le ferry est parti.");
+  assert_int_equal(cd_tm_store_new(tm, NULL, &s, &err), CD_OK);
+  assert_int_equal(cd_tm_store_add(s, &u, NULL, &err), CD_OK);
+  cd_tm_store_free(s);
+  /* read-only file in a read-only directory */
+  assert_int_equal(chmod(tm, 0444), 0);
+  assert_int_equal(chmod(dir, 0555), 0);
+  bool read_ro = as_user(65534, read_one_unit, tm);
+  bool left = exists(dir, "tm.sqlite-wal") || exists(dir, "tm.sqlite-shm");
+  assert_int_equal(chmod(dir, 0700), 0);
+  assert_true(read_ro);
+  assert_false(left);
+  if (geteuid() == 0) {
+    /* shared directory: the TM belongs to uid 1001; nobody reads it; its owner writes */
+    assert_int_equal(chmod(dir, 01777), 0);
+    assert_int_equal(chmod(tm, 0644), 0);
+    assert_int_equal(chown(tm, 1001, 1001), 0);
+    assert_true(as_user(65534, read_one_unit, tm));
+    assert_false(exists(dir, "tm.sqlite-wal") || exists(dir, "tm.sqlite-shm"));
+    assert_true(as_user(1001, add_one_unit, tm));
+  }
+  unlink(tm);
+  char side[620];
+  snprintf(side, sizeof side, "%s-wal", tm);
+  unlink(side);
+  snprintf(side, sizeof side, "%s-shm", tm);
+  unlink(side);
+  assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_tampered_schema_refused),
       cmocka_unit_test(test_blank_units_refused),
       cmocka_unit_test(test_language_tag_errors_name_the_tmx),
       cmocka_unit_test(test_export_reimports),
+      cmocka_unit_test(test_read_only_and_shared_tm),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

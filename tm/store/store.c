@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unicode/uchar.h>
+#include <unistd.h>
 
 #include "cd_fuzzy.h"
 
@@ -306,6 +307,41 @@ fail:
   return st;
 }
 
+/* A WAL reader creates the -wal and -shm files when they are missing, owned by whoever reads:
+ * in a shared directory the TM's owner then cannot write them (BUG-9), and in a directory the
+ * reader cannot write the open fails. So a reader who may not write the TM itself creates
+ * nothing: when no writer left a -wal behind (all is in the main file) it reads the file as
+ * immutable; otherwise it uses the files there (a writer is at work, or left them). */
+static bool reader_must_not_create(const char *path) {
+  if (access(path, W_OK) == 0)
+    return false;
+  size_t n = strlen(path);
+  char *side = malloc(n + 5);
+  if (!side)
+    return false;
+  memcpy(side, path, n);
+  memcpy(side + n, "-wal", 5);
+  struct stat st;
+  bool wal = stat(side, &st) == 0 && st.st_size > 0;
+  free(side);
+  return !wal;
+}
+
+/* "file:PATH?immutable=1", PATH %-escaped where a URI needs it. */
+static cd_status immutable_uri(const char *path, cd_buf *out) {
+  cd_status st = cd_buf_append_str(out, "file:");
+  for (const char *p = path; *p && !st; p++) {
+    unsigned char ch = (unsigned char)*p;
+    if (ch == '%' || ch == '?' || ch == '#' || ch < 0x21 || ch >= 0x7F)
+      st = cd_buf_appendf(out, "%%%02X", ch);
+    else
+      st = cd_buf_append(out, p, 1);
+  }
+  if (!st)
+    st = cd_buf_append(out, "?immutable=1", 13); /* with the NUL */
+  return st;
+}
+
 cd_status cd_tm_store_new(const char *path, const cd_tm_store_options *o, cd_tm_store **out,
                           cd_error *err) {
   *out = NULL;
@@ -328,7 +364,18 @@ cd_status cd_tm_store_new(const char *path, const cd_tm_store_options *o, cd_tm_
     goto fail;
   }
   int flags = s->opt.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-  int rc = sqlite3_open_v2(path, &s->db, flags, NULL);
+  cd_buf uri = CD_BUF_INIT;
+  const char *name = path;
+  if (s->opt.read_only && reader_must_not_create(path)) {
+    if (immutable_uri(path, &uri)) {
+      st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+      goto fail;
+    }
+    name = uri.data;
+    flags |= SQLITE_OPEN_URI;
+  }
+  int rc = sqlite3_open_v2(name, &s->db, flags, NULL);
+  cd_buf_free(&uri);
   if (rc != SQLITE_OK) {
     st = cd_error_set(err, CD_ERR_DB, "%s: cannot open the TM: %s", path,
                       s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
