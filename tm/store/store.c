@@ -313,7 +313,7 @@ fail:
  * nothing: when no writer left a -wal behind (all is in the main file) it reads the file as
  * immutable; otherwise it uses the files there (a writer is at work, or left them). */
 static bool reader_must_not_create(const char *path) {
-  if (access(path, W_OK) == 0)
+  if (strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0 || access(path, W_OK) == 0)
     return false;
   size_t n = strlen(path);
   char *side = malloc(n + 5);
