@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cd_fuzzy.h"
@@ -255,6 +256,83 @@ static void test_find_term_spans(void **state) {
   free(sp);
 }
 
+/* Appends n pseudo-random words of a small vocabulary (deterministic). */
+static void random_words(cd_buf *b, size_t n, unsigned *seed) {
+  static const char *const w[] = {"the",   "ferry", "left",   "dover",   "police", "closed",
+                                  "talks", "would", "resume", "council", "budget", "army"};
+  for (size_t i = 0; i < n; i++) {
+    *seed = *seed * 1103515245u + 12345u;
+    cd_buf_appendf(b, "%s%s", i ? " " : "", w[(*seed >> 16) % 12]);
+  }
+}
+
+/* BUG-37: a huge query against a huge unit costs a bounded amount of work; scores that can
+ * reach --min are still exact (the band only skips what cannot). */
+static void test_lookup_long_texts_bounded(void **state) {
+  (void)state;
+  const char *p = cdt_tmpfile("long.sqlite");
+  unlink(p);
+  cd_tm_store *s = NULL;
+  cd_error err;
+  assert_int_equal(cd_tm_store_new(p, NULL, &s, &err), CD_OK);
+  cd_buf unit = CD_BUF_INIT, query = CD_BUF_INIT;
+  unsigned seed = 9;
+  random_words(&unit, 100000, &seed);
+  random_words(&query, 20000, &seed);
+  cd_tm_unit u;
+  cd_tm_unit_init(&u);
+  u.src_lang = "en";
+  u.tgt_lang = "fr";
+  u.source = unit.data;
+  u.target = "fr";
+  assert_int_equal(cd_tm_store_add(s, &u, NULL, &err), CD_OK);
+  cd_fuzzy_options o;
+  cd_fuzzy_options_init(&o);
+  o.min_score = 0;
+  cd_fuzzy_results *r = NULL;
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  assert_int_equal(cd_fuzzy_lookup(s, query.data, query.len, &o, &r, &err), CD_OK);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+  if (secs > 5) /* 12 s before; about 0.05 s now, with room for sanitizers */
+    fail_msg("lookup took %.1f s", secs);
+  cd_fuzzy_results_free(r);
+  cd_tm_store_free(s);
+  /* Banded against full: 40-word sentences with some words changed, at several --min. */
+  for (int k = 0; k < 30; k++) {
+    cd_buf a = CD_BUF_INIT, b = CD_BUF_INIT;
+    unsigned sa = (unsigned)k + 1, sb = sa;
+    random_words(&a, 40, &sa);
+    random_words(&b, 40 - (size_t)(k % 7), &sb);
+    if (k % 3 == 0)
+      random_words(&b, (size_t)k, &sb);
+    int full = cd_fuzzy_score(a.data, a.len, b.data, b.len, "en");
+    assert_true(full >= 0);
+    p = cdt_tmpfile("band.sqlite");
+    unlink(p);
+    assert_int_equal(cd_tm_store_new(p, NULL, &s, &err), CD_OK);
+    u.source = b.data;
+    assert_int_equal(cd_tm_store_add(s, &u, NULL, &err), CD_OK);
+    for (int min = 0; min <= 100; min += 10) {
+      o.min_score = min;
+      assert_int_equal(cd_fuzzy_lookup(s, a.data, a.len, &o, &r, &err), CD_OK);
+      if (full >= min) {
+        assert_int_equal(cd_fuzzy_results_count(r), 1);
+        assert_int_equal(cd_fuzzy_results_get(r, 0)->score, full);
+      } else {
+        assert_int_equal(cd_fuzzy_results_count(r), 0);
+      }
+      cd_fuzzy_results_free(r);
+    }
+    cd_tm_store_free(s);
+    cd_buf_free(&a);
+    cd_buf_free(&b);
+  }
+  cd_buf_free(&unit);
+  cd_buf_free(&query);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_fold),
@@ -264,6 +342,7 @@ int main(void) {
       cmocka_unit_test(test_lookup_ranks_and_filters),
       cmocka_unit_test(test_concordance),
       cmocka_unit_test(test_find_term_spans),
+      cmocka_unit_test(test_lookup_long_texts_bounded),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -232,12 +232,12 @@ static void test_truncated_tmx(void **state) {
 
 static void test_billion_laughs_refused(void **state) {
   (void)state;
-  expect_refused("tm/billion-laughs.tmx", ":22:", "entity");
+  expect_refused("tm/billion-laughs.tmx", ":3:", "entity declaration refused");
 }
 
 static void test_external_entity_refused(void **state) {
   (void)state;
-  expect_refused("tm/external-entity.tmx", ":9:", "&secret;");
+  expect_refused("tm/external-entity.tmx", ":3:", "entity declaration refused");
 }
 
 static void test_not_tmx(void **state) {

@@ -2,6 +2,7 @@
 #include "fuzzy_internal.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,8 +43,51 @@ static bool all_tokens_equal(const cd_tokenizer *a, const cd_tokenizer *b, bool 
   return true;
 }
 
-/* Word-level Levenshtein distance turned into a percentage; -1 when out of memory. */
-static int score_tokens(const cd_tokenizer *a, const cd_tokenizer *b, bool loose) {
+/* Distance cells one lookup candidate may cost: a 20,000-word query against a 100,000-word
+ * unit would otherwise take 2·10^9 steps (BUG-37). */
+#define SCORE_MAX_CELLS ((size_t)4000000)
+#define SCORE_FAR (-2) /* the candidate cannot reach min (or is too costly to prove it can) */
+
+/* Word-level Levenshtein distance of word lists ia (n) and ib (m), computed only in the band
+ * |i - j| <= k (Ukkonen): returns the distance, or k + 1 when it exceeds k. */
+static size_t banded_distance(const cd_tokenizer *a, const size_t *ia, size_t n,
+                              const cd_tokenizer *b, const size_t *ib, size_t m, size_t k,
+                              bool loose, size_t *row) {
+  const size_t inf = SIZE_MAX / 2;
+  if ((n > m ? n - m : m - n) > k)
+    return k + 1;
+  for (size_t j = 0; j <= m; j++)
+    row[j] = j <= k ? j : inf;
+  for (size_t i = 1; i <= n; i++) {
+    size_t lo = i > k ? i - k : 1, hi = i + k < m ? i + k : m;
+    size_t diag = row[lo - 1], low = inf;
+    row[lo - 1] = lo == 1 ? i : inf;
+    if (lo == 1)
+      low = i;
+    for (size_t j = lo; j <= hi; j++) {
+      size_t up = row[j];
+      size_t cost = tok_eq(a, &a->toks[ia[i - 1]], b, &b->toks[ib[j - 1]], loose) ? 0 : 1;
+      size_t best = diag + cost;
+      if (up + 1 < best)
+        best = up + 1;
+      if (row[j - 1] + 1 < best)
+        best = row[j - 1] + 1;
+      row[j] = best;
+      diag = up;
+      if (best < low)
+        low = best;
+    }
+    if (low > k) /* every path through this row already costs more than k */
+      return k + 1;
+  }
+  return row[m] > k ? k + 1 : row[m];
+}
+
+/* Word-level Levenshtein distance turned into a percentage; -1 when out of memory. With
+ * min > 0 only distances that can still give min are computed, and max_cells bounds the work:
+ * SCORE_FAR when the score is below min or would cost more than that to find. */
+static int score_tokens(const cd_tokenizer *a, const cd_tokenizer *b, bool loose, int min,
+                        size_t max_cells) {
   size_t *ia = malloc((a->ntoks + 1) * sizeof *ia), *ib = malloc((b->ntoks + 1) * sizeof *ib);
   size_t *row = malloc((b->ntoks + 1) * sizeof *row);
   if (!ia || !ib || !row) {
@@ -57,25 +101,16 @@ static int score_tokens(const cd_tokenizer *a, const cd_tokenizer *b, bool loose
   if (n == 0 || m == 0) {
     score = (n == m && all_tokens_equal(a, b, loose)) ? 100 : 0;
   } else {
-    for (size_t j = 0; j <= m; j++)
-      row[j] = j;
-    for (size_t i = 1; i <= n; i++) {
-      size_t diag = row[0];
-      row[0] = i;
-      for (size_t j = 1; j <= m; j++) {
-        size_t up = row[j];
-        size_t cost = tok_eq(a, &a->toks[ia[i - 1]], b, &b->toks[ib[j - 1]], loose) ? 0 : 1;
-        size_t best = diag + cost;
-        if (up + 1 < best)
-          best = up + 1;
-        if (row[j - 1] + 1 < best)
-          best = row[j - 1] + 1;
-        row[j] = best;
-        diag = up;
-      }
-    }
-    size_t d = row[m], mx = n > m ? n : m;
-    if (d == 0)
+    size_t mx = n > m ? n : m;
+    /* floor(100 (mx - d) / mx) >= min  <=>  d <= mx (100 - min) / 100 */
+    size_t k = min <= 0 ? mx : min >= 100 ? 0 : mx * (size_t)(100 - min) / 100;
+    size_t per_row = max_cells / n;
+    if (per_row < 2 * k + 1)
+      k = per_row > 0 ? (per_row - 1) / 2 : 0;
+    size_t d = banded_distance(a, ia, n, b, ib, m, k, loose, row);
+    if (d > k)
+      score = SCORE_FAR;
+    else if (d == 0)
       score = all_tokens_equal(a, b, loose) ? 100 : 99; /* same words, other punctuation */
     else {
       score = (int)floor(100.0 * (double)(mx - d) / (double)mx);
@@ -94,7 +129,7 @@ int cd_fuzzy_score(const char *a, size_t alen, const char *b, size_t blen, const
   int score = -1;
   if (cd_tokenizer_init(&ta, lang, NULL) == CD_OK && cd_tokenizer_init(&tb, lang, NULL) == CD_OK &&
       cd_tokenize(&ta, a, alen, NULL) == CD_OK && cd_tokenize(&tb, b, blen, NULL) == CD_OK)
-    score = score_tokens(&ta, &tb, false);
+    score = score_tokens(&ta, &tb, false, 0, SIZE_MAX);
   cd_tokenizer_fini(&ta);
   cd_tokenizer_fini(&tb);
   return score;
@@ -517,7 +552,9 @@ static int take_candidate(void *ud, const cd_tm_unit *u) {
     }
   }
   /* names count as placeables first; a name that cannot be placed costs a word below */
-  int score = score_tokens(c->tq, ts, names);
+  int score = score_tokens(c->tq, ts, names, c->o->min_score, SCORE_MAX_CELLS);
+  if (score == SCORE_FAR)
+    return 0;
   if (score < 0) {
     c->st = cd_error_set(c->err, CD_ERR_NOMEM, "out of memory");
     return 1;
@@ -542,8 +579,8 @@ static int take_candidate(void *ud, const cd_tm_unit *u) {
       /* not every differing name can be placed: names are words again, none rewritten */
       c->reps.n = n_numbers;
       named = 0;
-      score = score_tokens(c->tq, ts, false);
-      if (score < 0)
+      score = score_tokens(c->tq, ts, false, c->o->min_score, SCORE_MAX_CELLS);
+      if (score == -1)
         ast = CD_ERR_NOMEM;
     }
   }

@@ -48,6 +48,15 @@ typedef struct cd_tm_unit {
 
 void cd_tm_unit_init(cd_tm_unit *u);
 
+/* True when t holds nothing but white space and invisible (default-ignorable) characters: such
+ * a source or target is refused by cd_tm_store_add and skipped by cd_tm_store_add_units. */
+bool cd_tm_text_is_blank(const char *t);
+
+/* Copies a label (an origin document, usually a file name) into out, NUL-terminated, with
+ * the bytes XML 1.0 and JSON cannot carry (ill-formed UTF-8, C0 and C1 controls, U+FFFE,
+ * U+FFFF) written as %XX. The store keeps origins in this form. */
+cd_status cd_tm_clean_label(const char *in, cd_buf *out);
+
 /* Opens (creating and migrating when needed) the TM at path. Errors name the file. */
 cd_status cd_tm_store_new(const char *path, const cd_tm_store_options *o, cd_tm_store **out,
                           cd_error *err);

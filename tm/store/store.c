@@ -11,6 +11,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unicode/uchar.h>
+#include <unistd.h>
 
 #include "cd_fuzzy.h"
 
@@ -100,6 +102,7 @@ struct cd_tm_store {
   bool in_tx;
   df_map df;
   cd_buf fold_src, fold_tgt;
+  cd_buf origin; /* the cleaned origin of the unit being added */
 };
 
 #define UNIT_COLUMNS                                                                               \
@@ -136,22 +139,27 @@ static cd_status db_error(cd_tm_store *s, int rc, const char *what, cd_error *er
 }
 
 /* Runs SQL text statement by statement through prepared statements (no sqlite3_exec). */
-static cd_status run_sql(cd_tm_store *s, const char *sql, const char *what, cd_error *err) {
+static int exec_all(sqlite3 *db, const char *sql) {
   const char *tail = sql;
   while (tail && *tail) {
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(s->db, tail, -1, &st, &tail);
+    int rc = sqlite3_prepare_v2(db, tail, -1, &st, &tail);
     if (rc != SQLITE_OK)
-      return db_error(s, rc, what, err);
+      return rc;
     if (!st)
       break; /* only whitespace or comments left */
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
       ;
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
-      return db_error(s, rc, what, err);
+      return rc;
   }
-  return CD_OK;
+  return SQLITE_OK;
+}
+
+static cd_status run_sql(cd_tm_store *s, const char *sql, const char *what, cd_error *err) {
+  int rc = exec_all(s->db, sql);
+  return rc == SQLITE_OK ? CD_OK : db_error(s, rc, what, err);
 }
 
 static cd_status query_int(cd_tm_store *s, const char *sql, int64_t *out, cd_error *err) {
@@ -208,6 +216,56 @@ static int mkdirs_for(const char *path) {
   return rc;
 }
 
+/* The schema entries of db, one line each, in a stable order. */
+static int schema_text(sqlite3 *db, cd_buf *out) {
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(db,
+                              "SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_schema"
+                              " ORDER BY type, name",
+                              -1, &st, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+  cd_buf_clear(out);
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    if (cd_buf_appendf(out, "%s|%s|%s|%s\n", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
+                       sqlite3_column_text(st, 2), sqlite3_column_text(st, 3))) {
+      rc = SQLITE_NOMEM;
+      break;
+    }
+  sqlite3_finalize(st);
+  if (rc == SQLITE_DONE && cd_buf_append(out, "", 0))
+    rc = SQLITE_NOMEM;
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* A TM may come from elsewhere: its schema must be exactly the one the migrations create
+ * (no views, triggers, extra indexes or altered tables, which could hang a query or drop
+ * the units written), compared with a fresh schema built in memory. */
+static cd_status verify_schema(cd_tm_store *s, cd_error *err) {
+  sqlite3 *fresh = NULL;
+  cd_buf want = CD_BUF_INIT, have = CD_BUF_INIT;
+  int rc = sqlite3_open_v2(":memory:", &fresh, SQLITE_OPEN_READWRITE, NULL);
+  for (int v = 0; rc == SQLITE_OK && v < N_MIGRATIONS; v++)
+    rc = exec_all(fresh, migrations[v]);
+  if (rc == SQLITE_OK)
+    rc = schema_text(fresh, &want);
+  sqlite3_close(fresh);
+  cd_status st = CD_OK;
+  if (rc != SQLITE_OK)
+    st = cd_error_set(err, CD_ERR_INTERNAL, "%s: cannot build the reference schema: %s", s->path,
+                      sqlite3_errstr(rc));
+  else if ((rc = schema_text(s->db, &have)) != SQLITE_OK)
+    st = db_error(s, rc, "cannot read the TM's schema", err);
+  else if (strcmp(want.data, have.data) != 0)
+    st = cd_error_set(err, CD_ERR_DB,
+                      "%s: the TM's schema was changed (views, triggers, indexes or tables that "
+                      "copydesk does not create): refused",
+                      s->path);
+  cd_buf_free(&want);
+  cd_buf_free(&have);
+  return st;
+}
+
 static cd_status migrate(cd_tm_store *s, cd_error *err) {
   int64_t version = 0, app = 0, tables = 0;
   cd_status st;
@@ -223,7 +281,7 @@ static cd_status migrate(cd_tm_store *s, cd_error *err) {
   if (app != CD_TM_APPLICATION_ID && (tables > 0 || version > 0))
     return cd_error_set(err, CD_ERR_DB, "%s: not a copydesk translation memory", s->path);
   if (version == N_MIGRATIONS)
-    return CD_OK;
+    return verify_schema(s, err);
   if (s->opt.read_only)
     return cd_error_set(err, CD_ERR_DB,
                         "%s: the TM has schema version %lld and needs migrating to %d; open "
@@ -249,6 +307,41 @@ fail:
   return st;
 }
 
+/* A WAL reader creates the -wal and -shm files when they are missing, owned by whoever reads:
+ * in a shared directory the TM's owner then cannot write them (BUG-9), and in a directory the
+ * reader cannot write the open fails. So a reader who may not write the TM itself creates
+ * nothing: when no writer left a -wal behind (all is in the main file) it reads the file as
+ * immutable; otherwise it uses the files there (a writer is at work, or left them). */
+static bool reader_must_not_create(const char *path) {
+  if (strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0 || access(path, W_OK) == 0)
+    return false;
+  size_t n = strlen(path);
+  char *side = malloc(n + 5);
+  if (!side)
+    return false;
+  memcpy(side, path, n);
+  memcpy(side + n, "-wal", 5);
+  struct stat st;
+  bool wal = stat(side, &st) == 0 && st.st_size > 0;
+  free(side);
+  return !wal;
+}
+
+/* "file:PATH?immutable=1", PATH %-escaped where a URI needs it. */
+static cd_status immutable_uri(const char *path, cd_buf *out) {
+  cd_status st = cd_buf_append_str(out, "file:");
+  for (const char *p = path; *p && !st; p++) {
+    unsigned char ch = (unsigned char)*p;
+    if (ch == '%' || ch == '?' || ch == '#' || ch < 0x21 || ch >= 0x7F)
+      st = cd_buf_appendf(out, "%%%02X", ch);
+    else
+      st = cd_buf_append(out, p, 1);
+  }
+  if (!st)
+    st = cd_buf_append(out, "?immutable=1", 13); /* with the NUL */
+  return st;
+}
+
 cd_status cd_tm_store_new(const char *path, const cd_tm_store_options *o, cd_tm_store **out,
                           cd_error *err) {
   *out = NULL;
@@ -271,13 +364,28 @@ cd_status cd_tm_store_new(const char *path, const cd_tm_store_options *o, cd_tm_
     goto fail;
   }
   int flags = s->opt.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-  int rc = sqlite3_open_v2(path, &s->db, flags, NULL);
+  cd_buf uri = CD_BUF_INIT;
+  const char *name = path;
+  if (s->opt.read_only && reader_must_not_create(path)) {
+    if (immutable_uri(path, &uri)) {
+      st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+      goto fail;
+    }
+    name = uri.data;
+    flags |= SQLITE_OPEN_URI;
+  }
+  int rc = sqlite3_open_v2(name, &s->db, flags, NULL);
+  cd_buf_free(&uri);
   if (rc != SQLITE_OK) {
     st = cd_error_set(err, CD_ERR_DB, "%s: cannot open the TM: %s", path,
                       s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
     goto fail;
   }
   sqlite3_extended_result_codes(s->db, 1);
+  /* Functions and virtual tables named in the file's schema run with no more rights than
+   * the file deserves; the schema itself is checked against ours in migrate. */
+  sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
+  sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
   sqlite3_busy_timeout(s->db, s->opt.busy_timeout_ms > 0 ? s->opt.busy_timeout_ms : 0);
   int64_t ignored;
   /* Reading the header first turns "file is not a database" into a clear error. */
@@ -319,6 +427,7 @@ void cd_tm_store_free(cd_tm_store *s) {
   sqlite3_close(s->db);
   df_clear(&s->df);
   cd_buf_free(&s->fold_src);
+  cd_buf_free(&s->origin);
   cd_buf_free(&s->fold_tgt);
   free(s->path);
   free(s);
@@ -480,21 +589,65 @@ static bool same_text(sqlite3_stmt *st, int col, const char *s) {
   return t && strcmp(t, s) == 0;
 }
 
-/* Lower-cases an ASCII language tag into out; BCP-47 tags are ASCII, so a byte loop over
- * A–Z is exact here (not text classification). */
+/* Lower-cases an ASCII language tag into out; BCP-47 tags are ASCII letters, digits and
+ * hyphens (a byte loop over A–Z is exact here, not text classification). Anything else would
+ * end up in an xml:lang attribute or a JSON string, so it is refused. */
 static cd_status lang_key(const char *tag, char out[64], const char *path, cd_error *err) {
   size_t n = tag ? strlen(tag) : 0;
-  if (n == 0 || n >= 64)
-    return cd_error_set(err, CD_ERR_INPUT, "%s: a unit needs a language tag (got '%s')", path,
-                        tag ? tag : "");
+  if (n == 0)
+    return cd_error_set(err, CD_ERR_INPUT, "%s: a unit needs a language tag", path);
+  if (n >= 64)
+    return cd_error_set(err, CD_ERR_INPUT,
+                        "%s: language tag too long (%zu bytes, at most 63): '%.20s...'", path, n,
+                        tag);
   for (size_t i = 0; i <= n; i++)
     out[i] = (tag[i] >= 'A' && tag[i] <= 'Z') ? (char)(tag[i] - 'A' + 'a') : tag[i];
-  if (out[0] == '_')
-    return cd_error_set(err, CD_ERR_INPUT, "%s: bad language tag '%s'", path, tag);
+  bool ok = out[0] != '_' && out[0] != '-';
+  for (size_t i = 0; i < n && ok; i++) {
+    char ch = out[i];
+    ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_';
+  }
+  if (!ok)
+    return cd_error_set(err, CD_ERR_INPUT,
+                        "%s: bad language tag (letters, digits and '-' only): '%s'", path,
+                        cd_utf8_is_valid(tag, n) ? tag : "(not UTF-8)");
   for (size_t i = 0; i < n; i++)
     if (out[i] == '_')
       out[i] = '-';
   return CD_OK;
+}
+
+bool cd_tm_text_is_blank(const char *t) {
+  size_t n = t ? strlen(t) : 0;
+  for (size_t i = 0; i < n;) {
+    int32_t c = cd_utf8_next(t, n, &i);
+    if (c < 0 ||
+        !(u_isUWhiteSpace(c) || u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)))
+      return false;
+  }
+  return true;
+}
+
+cd_status cd_tm_clean_label(const char *in, cd_buf *out) {
+  cd_buf_clear(out);
+  size_t n = in ? strlen(in) : 0;
+  cd_status st = CD_OK;
+  for (size_t i = 0; i < n && !st;) {
+    size_t at = i;
+    int32_t c = cd_utf8_next(in, n, &i);
+    if (i <= at) /* never stall */
+      i = at + 1;
+    bool bad = c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0) || c == 0xFFFE || c == 0xFFFF;
+    if (!bad) {
+      st = cd_buf_append(out, in + at, i - at);
+      continue;
+    }
+    for (size_t k = at; k < i && !st; k++)
+      st = cd_buf_appendf(out, "%%%02X", (unsigned)(unsigned char)in[k]);
+  }
+  if (!st)
+    st = cd_buf_append(out, "", 0);
+  return st;
 }
 
 /* The first character XML 1.0 cannot carry (C0 controls but TAB, LF, CR; U+FFFE, U+FFFF),
@@ -528,6 +681,9 @@ static cd_status add_in_tx(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd
     return st;
   if (!u->source || !u->target)
     return cd_error_set(err, CD_ERR_INPUT, "%s: a unit needs a source and a target", s->path);
+  if (cd_tm_text_is_blank(u->source) || cd_tm_text_is_blank(u->target))
+    return cd_error_set(err, CD_ERR_INPUT, "%s: a unit's %s is empty or only white space", s->path,
+                        cd_tm_text_is_blank(u->source) ? "source" : "target");
   if (!cd_utf8_is_valid(u->source, strlen(u->source)) ||
       !cd_utf8_is_valid(u->target, strlen(u->target)))
     return cd_error_set(err, CD_ERR_INPUT, "%s: a unit's text is not valid UTF-8", s->path);
@@ -539,6 +695,13 @@ static cd_status add_in_tx(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd
                         "%s: a unit's text holds the control character U+%04X, which TMX "
                         "(XML 1.0) cannot carry; clean it with 'copydesk normalize' first",
                         s->path, (unsigned)bad);
+  /* The origin is usually a file name: bytes XML and JSON cannot carry are %-escaped. */
+  const char *origin = NULL;
+  if (u->origin_doc) {
+    if (cd_tm_clean_label(u->origin_doc, &s->origin))
+      return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    origin = s->origin.data;
+  }
   const char *sm = u->source_markup ? u->source_markup : u->source;
   const char *tm = u->target_markup ? u->target_markup : u->target;
   uint64_t h = FNV_BASIS;
@@ -578,7 +741,7 @@ static cd_status add_in_tx(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd
     sqlite3_bind_int64(m, 4, u->usage);
     if (u->score >= 0)
       sqlite3_bind_double(m, 5, u->score);
-    bind_text_or_null(m, 6, u->origin_doc);
+    bind_text_or_null(m, 6, origin);
     if (u->origin_date)
       sqlite3_bind_int64(m, 7, u->origin_date);
     rc = sqlite3_step(m);
@@ -600,7 +763,7 @@ static cd_status add_in_tx(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd
   bind_text_or_null(ins, 5, u->source_markup);
   bind_text_or_null(ins, 6, u->target_markup);
   sqlite3_bind_int64(ins, 7, ident);
-  bind_text_or_null(ins, 8, u->origin_doc);
+  bind_text_or_null(ins, 8, origin);
   if (u->origin_date)
     sqlite3_bind_int64(ins, 9, u->origin_date);
   if (u->score >= 0)
@@ -657,7 +820,9 @@ cd_status cd_tm_store_add_units(cd_tm_store *s, const cd_tm_unit *units, size_t 
   if (st)
     return st;
   for (size_t i = 0; i < n; i++) {
-    if (min_score >= 0 && units[i].score >= 0 && units[i].score < min_score) {
+    /* A bead of blank lines is no unit (cd_tm_store_add refuses it). */
+    if ((min_score >= 0 && units[i].score >= 0 && units[i].score < min_score) ||
+        cd_tm_text_is_blank(units[i].source) || cd_tm_text_is_blank(units[i].target)) {
       c.skipped++;
       continue;
     }

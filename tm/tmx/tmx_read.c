@@ -91,18 +91,33 @@ static bool is_native_code(const xmlNode *n) {
          name_is(n, "ut");
 }
 
+static cd_status entity_refused(reader_ctx *c, long line, const xmlChar *name, cd_error *err) {
+  return cd_error_set(err, CD_ERR_INPUT,
+                      "%s:%ld: entity reference '&%s;' refused (TMX import expands no entities)",
+                      c->path, line, name ? (const char *)name : "");
+}
+
+/* libxml2 keeps entity references in attribute values as nodes and expands them when the
+ * value is read: they are refused like those in content. */
+static cd_status check_attr_entities(reader_ctx *c, xmlNode *n, cd_error *err) {
+  for (xmlAttr *a = n->properties; a; a = a->next)
+    for (xmlNode *v = a->children; v; v = v->next)
+      if (v->type == XML_ENTITY_REF_NODE)
+        return entity_refused(c, xmlGetLineNo(n), v->name, err);
+  return CD_OK;
+}
+
 static cd_status check_no_entities(reader_ctx *c, xmlNode *n, cd_error *err) {
   for (; n; n = n->next) {
     if (n->type == XML_ENTITY_REF_NODE || n->type == XML_ENTITY_NODE)
-      return cd_error_set(err, CD_ERR_INPUT,
-                          "%s:%ld: entity reference '&%s;' refused (TMX import expands no "
-                          "entities)",
-                          c->path, xmlGetLineNo(n), n->name ? (const char *)n->name : "");
-    if (n->children && n->type == XML_ELEMENT_NODE) {
-      cd_status st = check_no_entities(c, n->children, err);
-      if (st)
-        return st;
-    }
+      return entity_refused(c, xmlGetLineNo(n), n->name, err);
+    if (n->type != XML_ELEMENT_NODE)
+      continue;
+    cd_status st = check_attr_entities(c, n, err);
+    if (!st && n->children)
+      st = check_no_entities(c, n->children, err);
+    if (st)
+      return st;
   }
   return CD_OK;
 }
@@ -136,11 +151,19 @@ static cd_status read_seg(xmlNode *seg, cd_buf *plain, cd_buf *markup, bool *has
   xmlBufferPtr xb = xmlBufferCreate();
   if (!xb)
     return CD_ERR_NOMEM;
-  for (xmlNode *k = seg->children; k; k = k->next)
-    if (xmlNodeDump(xb, seg->doc, k, 0, 0) < 0) {
+  /* Each child is dumped from a copy: copying declares on the copy the namespaces its
+   * prefixes need (xmlns:x of an ancestor), so the markup stands alone (BUG-15). */
+  for (xmlNode *k = seg->children; k; k = k->next) {
+    xmlNode *copy = k->type == XML_ELEMENT_NODE ? xmlDocCopyNode(k, seg->doc, 1) : NULL;
+    int rc = (k->type == XML_ELEMENT_NODE && !copy)
+                 ? -1
+                 : xmlNodeDump(xb, seg->doc, copy ? copy : k, 0, 0);
+    xmlFreeNode(copy);
+    if (rc < 0) {
       xmlBufferFree(xb);
       return CD_ERR_NOMEM;
     }
+  }
   st = cd_buf_append(markup, xmlBufferContent(xb), (size_t)xmlBufferLength(xb));
   xmlBufferFree(xb);
   return st;
@@ -167,8 +190,21 @@ static xmlNode *tuv_seg(xmlNode *tuv) {
   return NULL;
 }
 
+/* The callback refused a unit (the import's store names the TM): the user needs the place in
+ * the TMX. Only an input error the callback left in err is rewritten. */
+static void locate_error(reader_ctx *c, long line, cd_error *err) {
+  if (!err || err->status != CD_ERR_INPUT || !err->message[0])
+    return;
+  char msg[sizeof err->message];
+  snprintf(msg, sizeof msg, "%s", err->message);
+  const char *tail = strstr(msg, ": ");
+  cd_error_set(err, CD_ERR_INPUT, "%s:%ld: %s", c->path, line, tail ? tail + 2 : msg);
+}
+
 static cd_status read_tu(reader_ctx *c, xmlNode *tu, cd_error *err) {
-  cd_status st = check_no_entities(c, tu->children, err);
+  cd_status st = check_attr_entities(c, tu, err);
+  if (!st)
+    st = check_no_entities(c, tu->children, err);
   if (st)
     return st;
   c->counts.tus++;
@@ -234,13 +270,15 @@ static cd_status read_tu(reader_ctx *c, xmlNode *tu, cd_error *err) {
   }
   bool src_has_markup;
   st = read_seg(tuv_seg(src), &c->src_plain, &c->src_markup, &src_has_markup);
+  /* An empty or blank segment (an untranslated one, often) is no unit. */
+  bool blank_src = !st && cd_tm_text_is_blank(c->src_plain.data);
   u.src_lang = (const char *)src_lang;
   u.source = c->src_plain.data;
   u.source_markup = src_has_markup ? c->src_markup.data : NULL;
   if (!u.created)
     u.created = attr_date(src, "creationdate");
   bool took = false;
-  for (xmlNode *k = tu->children; k && !st && !c->stopped; k = k->next) {
+  for (xmlNode *k = tu->children; k && !st && !c->stopped && !blank_src; k = k->next) {
     if (k == src || !name_is(k, "tuv") || !tuv_seg(k))
       continue;
     xmlChar *l = tuv_lang(k);
@@ -251,15 +289,17 @@ static cd_status read_tu(reader_ctx *c, xmlNode *tu, cd_error *err) {
     }
     bool tgt_has_markup;
     st = read_seg(tuv_seg(k), &c->tgt_plain, &c->tgt_markup, &tgt_has_markup);
-    if (!st) {
+    if (!st && !cd_tm_text_is_blank(c->tgt_plain.data)) {
       u.tgt_lang = (const char *)l;
       u.target = c->tgt_plain.data;
       u.target_markup = tgt_has_markup ? c->tgt_markup.data : NULL;
       if (!u.changed)
         u.changed = attr_date(k, "changedate");
       took = true;
-      if (c->fn(c->ud, &u))
+      if (c->fn(c->ud, &u)) {
         c->stopped = true;
+        locate_error(c, xmlGetLineNo(k), err);
+      }
     }
     xmlFree(l);
   }
@@ -275,115 +315,339 @@ static cd_status read_tu(reader_ctx *c, xmlNode *tu, cd_error *err) {
   return st;
 }
 
-/* ---- the input: zlib, through a guard against tags with too many attributes ------------- */
+/* ---- the input: zlib, through a guard -------------------------------------------------- */
 
 /* A small lexer over the raw bytes that knows start tags, quotes, comments, CDATA sections,
- * processing instructions and declarations well enough to count the '=' of one start tag.
- * It only guards libxml2 (which parses for real) and stops the read at the first tag with
- * more than CD_TMX_MAX_ATTRS attributes. */
+ * processing instructions and declarations (the DOCTYPE's internal subset with its own
+ * comments and PIs) well enough to do three things before libxml2 parses for real:
+ *  - stop the read at the first tag with more than CD_TMX_MAX_ATTRS attributes (libxml2 2.9
+ *    checks every attribute against every other one);
+ *  - stop it at the first <!ENTITY declaration: entities are never expanded, and libxml2
+ *    expands them in attribute values while parsing (a quadratic blow-up) whatever we do after;
+ *  - drop comments and processing instructions (but the XML declaration): libxml2's reader keeps
+ *    a run of sibling comments in memory, and TMX gives them no meaning. Outside <seg> their
+ *    line ends are kept, so libxml2's line numbers stay those of the file; inside a <seg> they
+ *    would become text, so a comment there is dropped whole. */
 enum { G_TEXT, G_LT, G_TAG, G_TAGQ, G_END, G_PI, G_BANG, G_BANG2, G_COMMENT, G_CDATA, G_DECL,
        G_DECLQ };
 
+/* Why the guard stopped the read. */
+enum { GUARD_OK, GUARD_ATTRS, GUARD_ENTITY, GUARD_COMMENTS };
+
+#define GUARD_RAW 16384
+
 typedef struct tmx_input {
   gzFile gz;
-  int state, quote, run, depth;
+  int state, ret, quote, run, depth;
   unsigned long attrs;
   unsigned long line;   /* 1-based line of the current byte */
-  unsigned long failed; /* line of the refused tag, 0 when none */
-  bool io_error;
+  unsigned long failed; /* line of the refused markup, 0 when none */
+  int why;              /* GUARD_* */
+  unsigned long long dropped; /* bytes of comments and PIs */
+  bool io_error, eof;
+  bool in_seg;                  /* between <seg> and </seg> */
+  bool keep_pi;                 /* the PI being read is the XML declaration */
+  bool naming, keyword;         /* collecting a tag name, or a declaration keyword */
+  unsigned char prev;           /* the byte before the current one */
+  unsigned long long offset;    /* raw bytes consumed */
+  unsigned long long lt_offset; /* offset just after the last '<' in text */
+  unsigned char first[3];
+  char name[8];
+  int nlen;
+  /* '<', "<!", "<!-": held back until it is known whether a comment or PI starts */
+  char held[4];
+  int nheld;
+  /* output that did not fit into libxml2's buffer, written first on the next read */
+  char pend[8];
+  int npend;
+  char *out;
+  int out_len, out_cap;
+  unsigned char raw[GUARD_RAW];
+  size_t raw_pos, raw_len;
 } tmx_input;
 
-static bool guard_byte(tmx_input *in, unsigned char ch) {
-  if (ch == '\n')
-    in->line++;
+static void out_byte(tmx_input *in, char ch) {
+  if (in->out_len < in->out_cap)
+    in->out[in->out_len++] = ch;
+  else
+    in->pend[in->npend++] = ch;
+}
+
+static void flush_held(tmx_input *in) {
+  for (int i = 0; i < in->nheld; i++)
+    out_byte(in, in->held[i]);
+  in->nheld = 0;
+}
+
+static void emit(tmx_input *in, unsigned char ch) {
+  flush_held(in);
+  out_byte(in, (char)ch);
+}
+
+static void hold(tmx_input *in, unsigned char ch) { in->held[in->nheld++] = (char)ch; }
+
+/* A dropped comment or PI byte: gone, but a line end outside <seg> is kept. */
+static void drop(tmx_input *in, unsigned char ch) {
+  in->nheld = 0;
+  in->dropped++;
+  if (ch == '\n' && !in->in_seg)
+    out_byte(in, '\n');
+}
+
+static bool name_byte(unsigned char ch) {
+  return ch != ' ' && ch != '\t' && ch != '\r' && ch != '\n' && ch != '/' && ch != '>' &&
+         ch != '[' && ch != '"' && ch != '\'';
+}
+
+static void name_add(tmx_input *in, unsigned char ch) {
+  if (in->nlen < (int)sizeof in->name - 1)
+    in->name[in->nlen++] = (char)ch;
+  in->name[in->nlen] = '\0';
+}
+
+static bool name_is_str(const tmx_input *in, const char *s) { return strcmp(in->name, s) == 0; }
+
+/* The XML declaration may only open the file (after a UTF-8 byte order mark). */
+static bool at_file_start(const tmx_input *in) {
+  return in->lt_offset == 1 || (in->lt_offset == 4 && in->first[0] == 0xEF &&
+                                in->first[1] == 0xBB && in->first[2] == 0xBF);
+}
+
+static bool guard_fail(tmx_input *in, int why) {
+  in->failed = in->line;
+  in->why = why;
+  return false;
+}
+
+static bool lex_byte(tmx_input *in, unsigned char ch);
+
+/* "<" or "<!" inside the internal subset that starts no comment or PI: back to the subset. */
+static bool back_to_decl(tmx_input *in, unsigned char ch, bool keyword) {
+  flush_held(in);
+  in->state = G_DECL;
+  in->keyword = keyword;
+  in->nlen = 0;
+  in->name[0] = '\0';
+  return lex_byte(in, ch);
+}
+
+static bool lex_tag(tmx_input *in, unsigned char ch) {
+  if (in->naming && name_byte(ch))
+    name_add(in, ch);
+  else
+    in->naming = false;
+  if (ch == '"' || ch == '\'') {
+    in->quote = ch;
+    in->state = G_TAGQ;
+  } else if (ch == '=' && ++in->attrs > CD_TMX_MAX_ATTRS) {
+    return guard_fail(in, GUARD_ATTRS);
+  } else if (ch == '>') {
+    if (name_is_str(in, "seg") && in->prev != '/')
+      in->in_seg = true;
+    in->state = G_TEXT;
+  }
+  emit(in, ch);
+  return true;
+}
+
+static bool lex_decl(tmx_input *in, unsigned char ch) {
+  if (in->keyword) {
+    if (name_byte(ch) && ch != '<' && ch != '%') {
+      name_add(in, ch);
+    } else {
+      in->keyword = false;
+      if (name_is_str(in, "ENTITY"))
+        return guard_fail(in, GUARD_ENTITY);
+    }
+  }
+  if (ch == '"' || ch == '\'') {
+    in->quote = ch;
+    in->state = G_DECLQ;
+  } else if (ch == '[') {
+    in->depth++;
+  } else if (ch == ']' && in->depth > 0) {
+    in->depth--;
+  } else if (ch == '>' && in->depth == 0) {
+    in->state = in->ret = G_TEXT;
+  } else if (ch == '<' && in->depth > 0) {
+    hold(in, ch);
+    in->state = G_LT;
+    return true;
+  }
+  emit(in, ch);
+  return true;
+}
+
+static bool lex_lt(tmx_input *in, unsigned char ch) {
+  if (ch == '!') {
+    hold(in, ch);
+    in->state = G_BANG;
+    return true;
+  }
+  if (ch == '?') {
+    in->state = G_PI;
+    in->run = 0;
+    in->keep_pi = in->ret == G_TEXT && at_file_start(in);
+    if (in->keep_pi)
+      emit(in, ch);
+    else
+      drop(in, ch);
+    return true;
+  }
+  if (in->ret == G_DECL)
+    return back_to_decl(in, ch, false);
+  in->attrs = 0;
+  in->nlen = 0;
+  in->name[0] = '\0';
+  in->naming = true;
+  in->state = ch == '/' ? G_END : G_TAG;
+  if (ch == '>')
+    in->state = G_TEXT;
+  else if (ch != '/')
+    name_add(in, ch);
+  emit(in, ch);
+  return true;
+}
+
+static bool lex_bang(tmx_input *in, unsigned char ch) {
+  if (ch == '-') {
+    hold(in, ch);
+    in->state = G_BANG2;
+    return true;
+  }
+  if (in->ret == G_DECL)
+    return back_to_decl(in, ch, true);
+  in->depth = 0;
+  in->run = 0;
+  in->state = ch == '[' ? G_CDATA : ch == '>' ? G_TEXT : G_DECL;
+  if (in->state == G_DECL) {
+    in->ret = G_DECL;
+    in->keyword = false;
+  }
+  emit(in, ch);
+  return true;
+}
+
+static bool lex_byte(tmx_input *in, unsigned char ch) {
   switch (in->state) {
   case G_TEXT:
-    if (ch == '<')
+    if (ch == '<') {
+      hold(in, ch);
       in->state = G_LT;
+      in->ret = G_TEXT;
+      in->lt_offset = in->offset;
+      return true;
+    }
     break;
-  case G_LT:
-    in->state = ch == '!' ? G_BANG : ch == '?' ? G_PI : ch == '/' ? G_END : G_TAG;
-    in->attrs = 0;
-    in->run = 0;
-    if (ch == '>')
-      in->state = G_TEXT;
-    break;
-  case G_TAG:
-    if (ch == '"' || ch == '\'') {
-      in->quote = ch;
-      in->state = G_TAGQ;
-    } else if (ch == '=' && ++in->attrs > CD_TMX_MAX_ATTRS) {
-      in->failed = in->line;
-      return false;
-    } else if (ch == '>')
-      in->state = G_TEXT;
-    break;
+  case G_LT: return lex_lt(in, ch);
+  case G_TAG: return lex_tag(in, ch);
   case G_TAGQ:
     if (ch == in->quote)
       in->state = G_TAG;
     break;
   case G_END:
-    if (ch == '>')
+    if (in->naming && name_byte(ch))
+      name_add(in, ch);
+    else
+      in->naming = false;
+    if (ch == '>') {
+      if (name_is_str(in, "seg"))
+        in->in_seg = false;
       in->state = G_TEXT;
+    }
     break;
   case G_PI: /* ends at "?>" */
+    if (in->keep_pi)
+      emit(in, ch);
+    else
+      drop(in, ch);
     if (ch == '>' && in->run)
-      in->state = G_TEXT;
+      in->state = in->ret;
     in->run = ch == '?';
-    break;
-  case G_BANG: /* "<!-": a comment; "<![": CDATA; else a declaration */
-    in->state = ch == '-' ? G_BANG2 : ch == '[' ? G_CDATA : G_DECL;
-    in->depth = 0;
-    in->run = 0;
-    if (ch == '>')
-      in->state = G_TEXT;
-    break;
+    return true;
+  case G_BANG: /* "<!-": a comment; "<![": CDATA; else a declaration */ return lex_bang(in, ch);
   case G_BANG2:
-    in->state = ch == '-' ? G_COMMENT : G_DECL;
+    if (ch != '-' && in->ret == G_DECL)
+      return back_to_decl(in, ch, false);
+    if (ch != '-') { /* "<!-x": not XML; libxml2 says so */
+      in->state = in->ret = G_DECL;
+      break;
+    }
+    in->state = G_COMMENT;
     in->run = 0;
-    break;
+    drop(in, ch);
+    return true;
   case G_COMMENT: /* ends at "-->" */
+    drop(in, ch);
     if (ch == '>' && in->run >= 2)
-      in->state = G_TEXT;
+      in->state = in->ret;
     in->run = ch == '-' ? in->run + 1 : 0;
-    break;
+    return true;
   case G_CDATA: /* ends at "]]>" */
     if (ch == '>' && in->run >= 2)
       in->state = G_TEXT;
     in->run = ch == ']' ? in->run + 1 : 0;
     break;
-  case G_DECL: /* <!DOCTYPE …[ internal subset ]> */
-    if (ch == '"' || ch == '\'') {
-      in->quote = ch;
-      in->state = G_DECLQ;
-    } else if (ch == '[')
-      in->depth++;
-    else if (ch == ']' && in->depth > 0)
-      in->depth--;
-    else if (ch == '>' && in->depth == 0)
-      in->state = G_TEXT;
-    break;
+  case G_DECL: /* <!DOCTYPE …[ internal subset ]> */ return lex_decl(in, ch);
   case G_DECLQ:
     if (ch == in->quote)
       in->state = G_DECL;
     break;
   }
+  emit(in, ch);
   return true;
+}
+
+static bool guard_byte(tmx_input *in, unsigned char ch) {
+  if (in->offset < 3)
+    in->first[in->offset] = ch;
+  in->offset++;
+  if (ch == '\n')
+    in->line++;
+  bool ok = lex_byte(in, ch);
+  in->prev = ch;
+  /* Even skipped, comments cost inflating and scanning: a gzip bomb of them is refused. */
+  if (ok && in->dropped > CD_TMX_MAX_COMMENT_BYTES)
+    return guard_fail(in, GUARD_COMMENTS);
+  return ok;
 }
 
 static int input_read(void *ud, char *buf, int len) {
   tmx_input *in = ud;
-  if (in->failed)
-    return -1;
-  int n = gzread(in->gz, buf, (unsigned)len);
-  if (n < 0) {
-    in->io_error = true;
-    return -1;
-  }
-  for (int i = 0; i < n; i++)
-    if (!guard_byte(in, (unsigned char)buf[i]))
+  if (in->failed || len <= 0)
+    return in->failed ? -1 : 0;
+  in->out = buf;
+  in->out_cap = len;
+  in->out_len = 0;
+  /* what did not fit last time */
+  int np = in->npend;
+  in->npend = 0;
+  char pend[sizeof in->pend];
+  memcpy(pend, in->pend, (size_t)np);
+  for (int i = 0; i < np; i++)
+    out_byte(in, pend[i]);
+  /* Dropped comments produce nothing: keep reading until there is output or the end. */
+  while (in->out_len < in->out_cap && !in->npend) {
+    if (in->raw_pos == in->raw_len) {
+      if (in->eof || in->out_len > 0)
+        break;
+      int n = gzread(in->gz, in->raw, sizeof in->raw);
+      if (n < 0) {
+        in->io_error = true;
+        return -1;
+      }
+      in->raw_pos = 0;
+      in->raw_len = (size_t)n;
+      if (n == 0) {
+        in->eof = true;
+        flush_held(in); /* a '<' at the end: libxml2 says what is wrong */
+        break;
+      }
+    }
+    if (!guard_byte(in, in->raw[in->raw_pos++]))
       return -1;
-  return n;
+  }
+  return in->out_len;
 }
 
 static int input_close(void *ud) {
@@ -392,6 +656,8 @@ static int input_close(void *ud) {
 }
 
 static cd_status xml_failure(reader_ctx *c, xmlTextReaderPtr r, cd_error *err) {
+  if (c->xml_code == XML_ERR_NO_MEMORY)
+    return cd_error_set(err, CD_ERR_NOMEM, "%s: out of memory while reading the TMX", c->path);
   /* Errors inside an entity's replacement text are numbered from the entity's line 1: the
    * reader's position in the file says more. */
   int line = c->xml_line > 1 ? c->xml_line : xmlTextReaderGetParserLineNumber(r);
@@ -415,6 +681,8 @@ cd_status cd_tmx_read(const char *path, const cd_tmx_import_options *o, cd_tm_un
     cd_tmx_import_options_init(&defaults);
     o = &defaults;
   }
+  if (err)
+    cd_error_clear(err); /* locate_error reads what the callback left */
   reader_ctx c;
   memset(&c, 0, sizeof c);
   c.path = path;
@@ -481,7 +749,16 @@ cd_status cd_tmx_read(const char *path, const cd_tmx_import_options *o, cd_tm_un
     }
     ret = xmlTextReaderRead(r);
   }
-  if (!st && in.failed)
+  if (!st && in.failed && in.why == GUARD_ENTITY)
+    st = cd_error_set(err, CD_ERR_INPUT,
+                      "%s:%lu: entity declaration refused (TMX import expands no entities)", path,
+                      in.failed);
+  else if (!st && in.failed && in.why == GUARD_COMMENTS)
+    st = cd_error_set(err, CD_ERR_INPUT,
+                      "%s:%lu: malformed TMX: more than %d bytes of comments and processing "
+                      "instructions (refused)",
+                      path, in.failed, CD_TMX_MAX_COMMENT_BYTES);
+  else if (!st && in.failed)
     st = cd_error_set(err, CD_ERR_INPUT,
                       "%s:%lu: malformed TMX: a start tag with more than %d attributes (refused "
                       "unparsed)",

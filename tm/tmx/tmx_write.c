@@ -1,7 +1,9 @@
 /* TMX 1.4b export with libxml2's xmlTextWriter (see cd_tmx.h). */
 #include "cd_tmx.h"
 
+#include <libxml/parser.h>
 #include <libxml/xmlwriter.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,11 +16,46 @@ typedef struct export_ctx {
   bool failed;
 } export_ctx;
 
+/* TMX dates are YYYYMMDDThhmmssZ with a four-digit year (strftime's %Y is not padded): a date
+ * outside years 0–9999 cannot be written and is left out. */
 static void tmx_date(int64_t t, char out[32]) {
   time_t tt = (time_t)t;
   struct tm tm;
-  if (!gmtime_r(&tt, &tm) || strftime(out, 32, "%Y%m%dT%H%M%SZ", &tm) == 0)
-    out[0] = '\0';
+  out[0] = '\0';
+  if ((int64_t)tt != t || !gmtime_r(&tt, &tm))
+    return;
+  long year = (long)tm.tm_year + 1900;
+  if (year < 0 || year > 9999)
+    return;
+  snprintf(out, 32, "%04ld%02d%02dT%02d%02d%02dZ", year, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+           tm.tm_min, tm.tm_sec);
+}
+
+/* Markup is the <seg> content as copydesk serialized it at import. It is written raw only when
+ * it parses as a well-formed, namespace-well-formed <seg> content on its own (markup stored by
+ * an older copydesk may use a prefix declared on an ancestor, BUG-15); else the plain text is
+ * written, escaped: the export stays a TMX that copydesk and others can read. */
+static bool markup_stands_alone(const char *markup) {
+  size_t n = strlen(markup);
+  if (n > (size_t)INT_MAX - 16)
+    return false;
+  char *doc = malloc(n + 12);
+  if (!doc)
+    return false;
+  memcpy(doc, "<seg>", 5);
+  memcpy(doc + 5, markup, n);
+  memcpy(doc + 5 + n, "</seg>", 7);
+  xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+  bool ok = false;
+  if (ctxt) {
+    xmlDocPtr d = xmlCtxtReadMemory(ctxt, doc, (int)(n + 11), NULL, "UTF-8",
+                                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    ok = d && ctxt->wellFormed && ctxt->nsWellFormed;
+    xmlFreeDoc(d);
+    xmlFreeParserCtxt(ctxt);
+  }
+  free(doc);
+  return ok;
 }
 
 #define W(call)                                                                                    \
@@ -38,7 +75,7 @@ static int write_tuv(xmlTextWriterPtr w, const char *lang, const char *plain, co
   W(xmlTextWriterStartElement(w, (const xmlChar *)"seg"));
   /* The markup was serialized by libxml2 from a parsed <seg>: well-formed, written back as
    * it came. Plain text is escaped by the writer. */
-  if (markup)
+  if (markup && markup_stands_alone(markup))
     W(xmlTextWriterWriteRaw(w, (const xmlChar *)markup));
   else
     W(xmlTextWriterWriteString(w, (const xmlChar *)plain));
@@ -69,8 +106,15 @@ static int write_tu(xmlTextWriterPtr w, const cd_tm_unit *u) {
     snprintf(num, sizeof num, "%lld", (long long)u->usage);
     W(write_attr(w, "usagecount", num));
   }
-  if (u->origin_doc)
-    W(write_prop(w, "x-copydesk-origin", u->origin_doc));
+  if (u->origin_doc) {
+    /* stored clean since BUG-16; cleaned again for TMs written before */
+    cd_buf label = CD_BUF_INIT;
+    int rc = cd_tm_clean_label(u->origin_doc, &label)
+                 ? -1
+                 : write_prop(w, "x-copydesk-origin", label.data);
+    cd_buf_free(&label);
+    W(rc);
+  }
   if (u->origin_date) {
     tmx_date(u->origin_date, date);
     W(write_prop(w, "x-copydesk-origin-date", date));

@@ -184,7 +184,7 @@ static int open_tm(const tm_args *a, bool create, cd_tm_store **out) {
   }
   cd_tm_store_options o;
   cd_tm_store_options_init(&o);
-  o.read_only = !create;
+  o.read_only = !create; /* reading commands never write, create or migrate a TM */
   if (a->busy_ms >= 0)
     o.busy_timeout_ms = (int)a->busy_ms;
   cd_error err;
