@@ -198,6 +198,24 @@ static void test_xml_safe_units_and_segtype(void **state) {
   assert_int_equal(cdt_run(b, NULL, 0, &out, &err), 2);
   assert_non_null(strstr(err.data, "ctl.en-fr.tsv:2:"));
   assert_non_null(strstr(err.data, "the TM is unchanged"));
+  /* a NUL byte would cut the unit short in a C string: an error naming file and line
+   * (hostile-use report, BUG-4); a BOM before the first unit is no part of it */
+  const char nul[] =
+      "\xEF\xBB\xBFThe port reopened.\tLe port a rouvert.\nA cut\0 unit.\tUne unit\xC3\xA9.\n";
+  const char *tsv2 = cdt_tmpfile("nul.en-fr.tsv");
+  cdt_write_file(tsv2, nul, sizeof nul - 1);
+  const char *b2[] = {"copydesk", "tm", "import", "--tm", tm, tsv2, NULL};
+  assert_int_equal(cdt_run(b2, NULL, 0, &out, &err), 2);
+  assert_non_null(strstr(err.data, "nul.en-fr.tsv:2:"));
+  assert_non_null(strstr(err.data, "NUL"));
+  const char bom[] = "\xEF\xBB\xBFThe port reopened.\tLe port a rouvert.\n";
+  cdt_write_file(tsv2, bom, sizeof bom - 1);
+  assert_int_equal(cdt_run(b2, NULL, 0, &out, &err), 0);
+  const char *q[] = {"copydesk",   "tm", "lookup",   "--tm", tm,
+                     "--src-lang", "en", "--format", "json", "The port reopened.",
+                     NULL};
+  assert_int_equal(cdt_run(q, NULL, 0, &out, &err), 0);
+  assert_non_null(strstr(out.data, "\"source\":\"The port reopened.\""));
   const char *c[] = {"copydesk", "tm", "add", "--tm", tm, "--src-lang", "en", "--tgt-lang", "fr",
                      "The port reopened on Monday.", "Le port a rouvert lundi.", NULL};
   assert_int_equal(cdt_run(c, NULL, 0, &out, &err), 0);

@@ -1,4 +1,5 @@
 /* TMX and TSV import (see cd_tmx.h). */
+#include "cd_lines.h"
 #include "cd_tmx.h"
 
 #include <stdarg.h>
@@ -881,31 +882,21 @@ cd_status cd_tm_import_tsv(cd_tm_store *s, const char *path, const cd_tmx_import
                         "%s: TSV import needs the languages (name the file x.L1-L2.tsv or "
                         "give --src-lang and --tgt-lang)",
                         path);
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return cd_error_set(err, CD_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+  /* the shared reader: a BOM is skipped, a NUL byte is an error naming file:line (a
+   * C string would silently cut the unit there) */
+  cd_lines r = {0};
+  cd_status st = cd_lines_open(&r, path, err);
+  if (st)
+    return st;
   const char *base = strrchr(path, '/');
   const char *origin = o->origin ? o->origin : base ? base + 1 : path;
   cd_tmx_counts c = {0, 0, 0, 0};
-  cd_status st = cd_tm_store_begin(s, err);
-  char *line = NULL;
-  size_t cap = 0, lineno = 0;
-  ssize_t n;
-  while (!st && (n = getline(&line, &cap, f)) >= 0) {
-    lineno++;
-    size_t len = (size_t)n;
-    if (len && line[len - 1] == '\n')
-      line[--len] = '\0';
-    if (lineno == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
-      memmove(line, line + 3, len - 2);
-      len -= 3;
-    }
-    st = tsv_line(s, path, lineno, line, len, o, origin, &c, err);
-  }
-  if (!st && ferror(f))
-    st = cd_error_set(err, CD_ERR_IO, "%s: read error: %s", path, strerror(errno));
-  free(line);
-  fclose(f);
+  st = cd_tm_store_begin(s, err);
+  char *line;
+  size_t len;
+  while (!st && !(st = cd_lines_next(&r, &line, &len, err)) && line)
+    st = tsv_line(s, path, r.lineno, line, len, o, origin, &c, err);
+  cd_lines_close(&r);
   if (!st)
     st = cd_tm_store_commit(s, err);
   if (st) {
