@@ -17,6 +17,7 @@
  * the declension model word of their entity (context decl_uk= / decl_ru=), found through
  * an indexed prefix query on the fold keys, so that they inflect like their model. */
 #include "cd_protect.h"
+#include "cd_strmap.h"
 #include "names_internal.h"
 
 #include <hunspell/hunspell.h>
@@ -103,7 +104,7 @@ struct cd_names_scanner {
   size_t defer_len; /* the length of the span left for later (0: none) */
   word *words;
   size_t cap_words;
-  cd_buf key, repl, tmp, tmp2, stems, swap;
+  cd_buf key, repl, tmp, tmp2, stems, swap, cuekey;
   cd_buf spans_used; /* uint32_t indexes of span slots ever filled: freed at the end
                         without touching (and faulting in) the untouched rest */
   char **heads; /* compound heads: words that make a place name part of a larger name */
@@ -114,6 +115,7 @@ struct cd_names_scanner {
   size_t n_particles, particle_max; /* how many, the longest (bytes) */
   char **cues; /* "kind\tfolded word" (names/cues.txt): what the words around a match say */
   size_t n_cues;
+  cd_strmap *cue_map; /* the same entries, for a lookup per word */
   char **fixed; /* "lang\texpression" (names/fixed.txt): fixed expressions kept as written */
   size_t n_fixed;
   char **quals; /* folded regions that make "Place, Region" another place (Athens, Georgia) */
@@ -124,6 +126,7 @@ struct cd_names_scanner {
   size_t veto_n, veto_pos;
   size_t line_b, line_e; /* the line being scanned, bytes of the text */
   cd_buf mask;           /* its protected spans (cd_protect_spans), when computed */
+  bool line_code;        /* it has a backtick: `code` spans reach across spaces */
   bool mask_ready;
 };
 
@@ -1197,15 +1200,14 @@ static bool cue_has(cd_names_scanner *s, const char *kind, const char *w, size_t
       n -= skip;
       break;
     }
-  if (!s->n_cues || !n || cd_names_key_fold(cd_names_get_keyer(s->db), w, n, &s->tmp, NULL))
+  if (!s->cue_map || !n || cd_names_key_fold(cd_names_get_keyer(s->db), w, n, &s->tmp, NULL))
     return false;
   size_t kl = strlen(kind);
-  for (size_t i = 0; i < s->n_cues; i++) {
-    const char *c = s->cues[i];
-    if (strncmp(c, kind, kl) == 0 && c[kl] == '\t' && strcmp(c + kl + 1, s->tmp.data) == 0)
-      return true;
-  }
-  return false;
+  cd_buf_clear(&s->cuekey);
+  if (cd_buf_append(&s->cuekey, kind, kl) || cd_buf_append(&s->cuekey, "\t", 1) ||
+      cd_buf_append(&s->cuekey, s->tmp.data, s->tmp.len))
+    return false;
+  return cd_strmap_contains(s->cue_map, s->cuekey.data, s->cuekey.len);
 }
 
 /* Whether some word of t[b, e) is listed under kind. */
@@ -1251,6 +1253,12 @@ static bool in_fixed(cd_names_scanner *s, const char *t, size_t sb, size_t se) {
       continue;
     const char *x = tab + 1;
     size_t xl = strlen(x);
+    /* only an expression that holds the span's first word can cover it */
+    size_t fw = sb;
+    while (fw < se && t[fw] != ' ')
+      fw++;
+    if (!memmem(x, xl, t + sb, fw - sb))
+      continue;
     for (size_t p = s->line_b; p + xl <= s->line_e; p++) {
       const char *hit = memmem(t + p, s->line_e - p, x, xl);
       if (!hit)
@@ -1854,6 +1862,21 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
  * current line (cd_protect.h): no name is matched there. The line's mask is computed when
  * a candidate first asks. */
 static bool protected_word(cd_names_scanner *s, const char *text, const word *wd) {
+  /* the whitespace-delimited token around the word: without one of these marks (or a dot
+   * inside it) it is prose, and the line's mask is not needed */
+  size_t tb = wd->b, te = wd->e;
+  while (tb > s->line_b && text[tb - 1] != ' ' && text[tb - 1] != '\t')
+    tb--;
+  while (te < s->line_e && text[te] != ' ' && text[te] != '\t')
+    te++;
+  bool marks = s->line_code;
+  for (size_t k = tb; k < te && !marks; k++) {
+    char c = text[k];
+    marks = strchr(":/@#{}[]<>%$\\", c) != NULL ||
+            (c == '.' && k + 1 < te && (unsigned char)text[k + 1] > ' ' && text[k + 1] != '.');
+  }
+  if (!marks)
+    return false;
   size_t n = s->line_e - s->line_b;
   if (!s->mask_ready) {
     cd_buf_clear(&s->mask);
@@ -1913,6 +1936,7 @@ cd_status cd_names_scan(cd_names_scanner *s, const char *text, size_t len, const
     s->line_b = pos;
     s->line_e = body_end;
     s->mask_ready = false;
+    s->line_code = memchr(text + pos, '`', body_end - pos) != NULL;
     for (size_t i = 0; i < nw;) {
       /* a name may also start with its particles: "von der Leyen said" */
       bool lead = !w[i].cap && i + 1 < nw && w[i].e - w[i].b <= s->particle_max &&
@@ -2034,6 +2058,7 @@ void cd_names_scanner_free(cd_names_scanner *s) {
     free(s->particles[i]);
   free(s->particles);
   free_list(s->cues, s->n_cues);
+  cd_strmap_free(s->cue_map);
   free_list(s->fixed, s->n_fixed);
   free_list(s->quals, s->n_quals);
   free(s->foreign);
@@ -2061,6 +2086,7 @@ void cd_names_scanner_free(cd_names_scanner *s) {
   cd_buf_free(&s->tmp2);
   cd_buf_free(&s->stems);
   cd_buf_free(&s->swap);
+  cd_buf_free(&s->cuekey);
   free(s);
 }
 
@@ -2183,6 +2209,11 @@ cd_status cd_names_scanner_new(cd_names *db, const cd_names_scan_options *o,
       st = load_letters(s->o.data_dir, &s->foreign, err);
     if (!st)
       st = fold_after_tab(db, s->cues, s->n_cues, err);
+    if (!st && s->n_cues && !(s->cue_map = cd_strmap_new()))
+      st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; !st && i < s->n_cues; i++)
+      if (!cd_strmap_slot(s->cue_map, s->cues[i], strlen(s->cues[i]), NULL))
+        st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
     if (!st)
       st = fold_after_tab(db, s->quals, s->n_quals, err);
   }
