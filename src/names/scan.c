@@ -108,6 +108,8 @@ struct cd_names_scanner {
   cd_buf spans_used; /* uint32_t indexes of span slots ever filled: freed at the end
                         without touching (and faulting in) the untouched rest */
   char **heads; /* compound heads: words that make a place name part of a larger name */
+  cd_strmap *head_map;    /* the same, folded, for a lookup per word */
+  cd_strmap *fixed_words; /* every word of the fixed expressions, as written */
   size_t n_heads;
   char **fem; /* "uk\tська": endings of feminine surname forms */
   size_t n_fem;
@@ -586,12 +588,9 @@ static void veto_add(cd_names_scanner *s, const char *id) {
 
 /* heads are folded when loaded */
 static bool is_head(cd_names_scanner *s, const char *w, size_t n) {
-  if (!s->n_heads || cd_names_key_fold(cd_names_get_keyer(s->db), w, n, &s->tmp, NULL))
+  if (!s->head_map || cd_names_key_fold(cd_names_get_keyer(s->db), w, n, &s->tmp, NULL))
     return false;
-  for (size_t i = 0; i < s->n_heads; i++)
-    if (strcmp(s->heads[i], s->tmp.data) == 0)
-      return true;
-  return false;
+  return cd_strmap_contains(s->head_map, s->tmp.data, s->tmp.len);
 }
 
 /* The feminine-endings list (dicts/names/feminine-endings.txt): 'f' when w (or the folded
@@ -1245,6 +1244,11 @@ static const word *word_before(cd_names_scanner *s, const char *t, size_t i) {
 /* Whether a listed fixed expression of the language (names/fixed.txt) covers a byte of
  * the span [sb, se) on the current line: "Athens, Georgia", "Chicken Kiev". */
 static bool in_fixed(cd_names_scanner *s, const char *t, size_t sb, size_t se) {
+  size_t fw0 = sb;
+  while (fw0 < se && t[fw0] != ' ')
+    fw0++;
+  if (!s->fixed_words || !cd_strmap_contains(s->fixed_words, t + sb, fw0 - sb))
+    return false;
   size_t ll = strlen(s->lang);
   for (size_t k = 0; k < s->n_fixed; k++) {
     const char *f = s->fixed[k], *tab = strchr(f, '\t');
@@ -2059,6 +2063,8 @@ void cd_names_scanner_free(cd_names_scanner *s) {
   free(s->particles);
   free_list(s->cues, s->n_cues);
   cd_strmap_free(s->cue_map);
+  cd_strmap_free(s->head_map);
+  cd_strmap_free(s->fixed_words);
   free_list(s->fixed, s->n_fixed);
   free_list(s->quals, s->n_quals);
   free(s->foreign);
@@ -2228,6 +2234,20 @@ cd_status cd_names_scanner_new(cd_names *db, const cd_names_scan_options *o,
     }
     free(h);
     s->heads[i] = p;
+  }
+  if (!st && !((s->head_map = cd_strmap_new()) && (s->fixed_words = cd_strmap_new())))
+    st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < s->n_heads && !st; i++)
+    if (!cd_strmap_slot(s->head_map, s->heads[i], strlen(s->heads[i]), NULL))
+      st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < s->n_fixed && !st; i++) {
+    const char *x = strchr(s->fixed[i], '\t');
+    for (x = x ? x + 1 : s->fixed[i]; *x && !st;) {
+      size_t l = strcspn(x, " ");
+      if (l && !cd_strmap_slot(s->fixed_words, x, l, NULL))
+        st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+      x += l + (x[l] == ' ');
+    }
   }
   if (!st) {
     /* fold the endings once: "fem\tuk\tСЬКА" -> "fem\tuk\tська" */
