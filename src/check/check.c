@@ -1049,7 +1049,8 @@ static cd_status on_mention(void *ud, const cd_mention *m) {
 }
 
 static cd_status run_mentions(cd_checker *c, mention_ctx *x, cd_error *err) {
-  if (!c->opts.mentions)
+  /* a text without a known language has no house form to compare with */
+  if (!c->opts.mentions || !x->lang || !*x->lang || strcmp(x->lang, "und") == 0)
     return CD_OK;
   return c->opts.mentions(c->opts.mentions_ud, x->text, x->len, x->lang, on_mention, x, err);
 }

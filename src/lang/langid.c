@@ -1,5 +1,6 @@
 /* Language identification (see cd_lang.h). */
 #include "cd_lang.h"
+#include "cd_stem.h"
 
 #include <libexttextcat/textcat.h>
 #include <stdio.h>
@@ -9,10 +10,14 @@
 #include <unicode/uscript.h>
 
 #define CD_LANGID_SAMPLE (64 * 1024)
+/* fewer letters than this: a headline, a caption, a CMS field; n-grams alone are unsure */
+#define CD_LANGID_SHORT 200
 #define CD_TEXTCAT_PREFIX "/usr/share/libexttextcat/"
 
 struct cd_langid {
   void *textcat; /* NULL when the fingerprints are not installed: alphabets only */
+  cd_stemmer *stem; /* uk_UA and ru_RU words, for Cyrillic without letters of one alphabet */
+  cd_buf stems;
 };
 
 cd_status cd_langid_new(const char *data_dir, cd_langid **out, cd_error *err) {
@@ -35,6 +40,8 @@ void cd_langid_free(cd_langid *id) {
     return;
   if (id->textcat)
     textcat_Done(id->textcat);
+  cd_stemmer_free(id->stem);
+  cd_buf_free(&id->stems);
   free(id);
 }
 
@@ -83,6 +90,52 @@ static bool first_category(const char *answer, char lang[16]) {
   return n > 0;
 }
 
+/* How many words (two letters or more; lower-case ones only when lower_only) of
+ * text[0, len) the language's hunspell dictionary knows. Only the first 64 words: enough
+ * for what n-grams find too short. */
+static size_t known_words(cd_langid *id, const char *lang, const char *text, size_t len,
+                          bool lower_only) {
+  if (!id->stem && cd_stemmer_new(NULL, &id->stem, NULL))
+    return 0;
+  size_t known = 0, words = 0, i = 0;
+  while (i < len && words < 64) {
+    size_t b = i;
+    int32_t cp = cd_utf8_next(text, len, &i);
+    if (cp < 0 || !u_isalpha(cp))
+      continue;
+    size_t e = i, letters = 1;
+    for (;;) {
+      size_t j = e;
+      int32_t d = j < len ? cd_utf8_next(text, len, &j) : -1;
+      if (d < 0 || !(u_isalpha(d) || d == 0x2019 || d == '\'' || d == 0x2BC || d == '-'))
+        break;
+      e = j;
+      letters++;
+    }
+    i = e;
+    /* common words only: the dictionaries list names unevenly (uk_UA has Трамп) */
+    if (letters < 2 || (lower_only && !u_islower(cp)))
+      continue;
+    words++;
+    size_t count = 0;
+    cd_buf_clear(&id->stems);
+    if (!cd_stem_word(id->stem, lang, text + b, e - b, &id->stems, &count, NULL) && count)
+      known++;
+  }
+  return known;
+}
+
+/* A confident answer: libexttextcat lists every category whose distance is within a few
+ * per cent of the best one ("[en--utf8][de--utf8]"); more than one means the text does
+ * not tell them apart (a short headline), and a wrong guess would apply another language's
+ * house style. */
+static bool sure_category(const char *answer, char lang[16]) {
+  if (!first_category(answer, lang))
+    return false;
+  const char *close = strchr(answer, ']');
+  return close && close[1] != '[';
+}
+
 cd_status cd_langid_detect(cd_langid *id, const char *text, size_t len, char lang[16]) {
   if (len > CD_LANGID_SAMPLE)
     len = cd_utf8_valid_prefix(text, CD_LANGID_SAMPLE);
@@ -98,20 +151,48 @@ cd_status cd_langid_detect(cd_langid *id, const char *text, size_t len, char lan
     else if (c.ru_only > c.uk_only)
       snprintf(lang, 16, "ru");
     else {
+      /* no letter of one alphabet only: the words decide ("Але для чого?" is Ukrainian),
+       * then the n-grams when they are sure */
+      size_t ku = known_words(id, "uk", text, len, true),
+             kr = known_words(id, "ru", text, len, true);
+      if (ku == kr)
+        ku = known_words(id, "uk", text, len, false), kr = known_words(id, "ru", text, len, false);
+      if (ku != kr) {
+        snprintf(lang, 16, "%s", ku > kr ? "uk" : "ru");
+        return CD_OK;
+      }
       char guess[16];
       const char *answer = id->textcat ? textcat_Classify(id->textcat, text, len) : NULL;
-      if (first_category(answer, guess) && (strcmp(guess, "uk") == 0 || strcmp(guess, "ru") == 0))
+      if (sure_category(answer, guess) && (strcmp(guess, "uk") == 0 || strcmp(guess, "ru") == 0))
         snprintf(lang, 16, "%s", guess);
-      else
-        snprintf(lang, 16, "ru");
     }
     return CD_OK;
   }
   if (c.latin * 2 > letters) {
     char guess[16];
     const char *answer = id->textcat ? textcat_Classify(id->textcat, text, len) : NULL;
-    if (first_category(answer, guess) && strcmp(guess, "uk") != 0 && strcmp(guess, "ru") != 0)
-      snprintf(lang, 16, "%s", guess);
+    bool sure =
+        sure_category(answer, guess) && strcmp(guess, "uk") != 0 && strcmp(guess, "ru") != 0;
+    if (letters > CD_LANGID_SHORT) {
+      if (sure)
+        snprintf(lang, 16, "%s", guess);
+      return CD_OK;
+    }
+    /* a headline or a caption: n-grams take "Zelenskyy met Macron." for German; the
+     * words a dictionary knows must agree, or the text has no language */
+    static const char *const latin[] = {"en", "de", "fr"};
+    size_t known[3], best = 0;
+    for (int k = 0; k < 3; k++) {
+      known[k] = known_words(id, latin[k], text, len, true);
+      if (known[k] > known[best])
+        best = (size_t)k;
+    }
+    bool unique = true;
+    for (int k = 0; k < 3; k++)
+      unique = unique && ((size_t)k == best || known[k] < known[best]);
+    if (unique && known[best] > 0 &&
+        ((sure && strcmp(latin[best], guess) == 0) || known[best] >= 2))
+      snprintf(lang, 16, "%s", latin[best]);
   }
   return CD_OK;
 }

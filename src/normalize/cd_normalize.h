@@ -23,6 +23,9 @@ enum {
 
 typedef struct cd_normalize_options {
   const char *lang;          /* BCP-47 tag; NULL = detect from the first 64 KB */
+  const char *default_lang;  /* when detection is unsure (a short headline); NULL = none:
+                                the text then has no language ("und"), and the stages that
+                                depend on one (typography, names) leave it as it is */
   const char *from_charset;  /* iconv name; NULL = detect */
   const char *file_label;    /* name used in messages and the change log ("-" = stdin) */
   const char *data_dir;      /* where dicts live (styles/, boilerplate/, langid/, ...) */
@@ -65,6 +68,7 @@ typedef struct cd_normalize_report {
   char charset[32];     /* the charset the input was decoded from */
   char lang[16];        /* the language the stages used */
   bool lang_detected;   /* true when lang came from detection */
+  bool lang_default;    /* true when detection was unsure and default_lang was used */
   uint64_t bytes_in, bytes_out, lines_in, lines_out;
   uint64_t edits;       /* records emitted, all stages */
   uint64_t invalid;     /* invalid byte sequences replaced */

@@ -379,6 +379,9 @@ static cd_status use_stages(pipeline *p, const char *lang) {
     snprintf(set->lang, sizeof set->lang, "%s", lang);
     set->used = true;
     for (size_t k = 0; k < nz->ndefs; k++) {
+      /* no language: nothing that follows a language's house style */
+      if (strcmp(lang, "und") == 0 && (nz->defs[k]->flag & (CD_STAGE_TYPOGRAPHY | CD_STAGE_NAMES)))
+        continue;
       cd_stage_env env = {set->lang, nz->opts.data_dir, &nz->opts, &nz->shared[k]};
       stage_rt *rt = &set->stages[set->n];
       memset(rt, 0, sizeof *rt);
@@ -429,9 +432,11 @@ static cd_status choose_lang(pipeline *p, char lang[16]) {
       return st;
   }
   cd_langid_detect(nz->langid, cd_buf_at(&p->text, p->tpos), p->text.len - p->tpos, lang);
-  p->rep.lang_detected = true;
-  if (strcmp(lang, "und") == 0)
-    snprintf(lang, 16, "en"); /* the house default when the text says nothing */
+  p->rep.lang_detected = strcmp(lang, "und") != 0;
+  if (!p->rep.lang_detected && p->opts->default_lang && *p->opts->default_lang) {
+    snprintf(lang, 16, "%s", p->opts->default_lang); /* the desk's default */
+    p->rep.lang_default = true;
+  }
   return CD_OK;
 }
 

@@ -618,6 +618,20 @@ static void test_cli_names_follow_normalize(void **state) {
   cdt_write_file(p2, two, strlen(two));
   cdt_run(a, NULL, 0, &out, &err);
   assert_non_null(strstr(out.data, "names.variant: 'Erdogan'"));
+  /* a short text whose language is neither named nor sure has no house style to check */
+  char d2[4300], p3[4400], p4[4400];
+  snprintf(d2, sizeof d2, "%s-short", dir);
+  assert_int_equal(mkdir(d2, 0755), 0);
+  snprintf(p3, sizeof p3, "%s/caption.txt", d2);
+  snprintf(p4, sizeof p4, "%s/caption-en.txt", d2);
+  cdt_write_file(p3, "Zelensky met Macron.\n", 21);
+  const char *sc[] = {"copydesk", "check", p3, NULL};
+  cdt_run(sc, NULL, 0, &out, &err);
+  assert_true(out.len == 0 || !strstr(out.data, "names."));
+  cdt_write_file(p4, "Zelensky met Macron.\n", 21);
+  const char *sc2[] = {"copydesk", "check", p4, NULL};
+  cdt_run(sc2, NULL, 0, &out, &err);
+  assert_non_null(strstr(out.data, "names.style: 'Zelensky'"));
   /* the same desk file with a variant normalize rewrites: reported */
   const char *en2 = "The CDU leader met NATO envoys in Kiev.\n";
   cdt_write_file(p2, en2, strlen(en2));

@@ -192,6 +192,72 @@ static void test_change_log_file_name_not_utf8(void **state) {
   cd_buf_free(&err);
 }
 
+/* The language of a text: --lang beats the file name, the file name beats a sure
+ * detection, which beats the desk's default (COPYDESK_LANG, else "lang = xx" in
+ * $XDG_CONFIG_HOME/copydesk/config); with none, typography and names leave the text as it
+ * is and one line says why (issue 16). */
+static void test_language_precedence(void **state) {
+  (void)state;
+  const char *head = "Zelenskyy met \"Macron\" in Kiev.\n";
+  size_t hl = strlen(head);
+  cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
+  char cfg[4300], cdir[4200];
+  snprintf(cdir, sizeof cdir, "%s/xdg-lang", cdt_tmpdir());
+  mkdir(cdir, 0755);
+  snprintf(cfg, sizeof cfg, "%s/copydesk", cdir);
+  mkdir(cfg, 0755);
+  snprintf(cfg, sizeof cfg, "%s/copydesk/config", cdir);
+  const char *old = getenv("XDG_CONFIG_HOME");
+  char saved[4200] = "";
+  if (old)
+    snprintf(saved, sizeof saved, "%s", old);
+  setenv("XDG_CONFIG_HOME", cdir, 1);
+  unsetenv("COPYDESK_LANG");
+  const char *v[] = {"copydesk", "normalize", "-v", NULL};
+  /* no language at all: the text keeps its quotes and names */
+  assert_int_equal(cdt_run(v, head, hl, &out, &err), 0);
+  assert_string_equal(out.data, head);
+  assert_non_null(strstr(err.data, "no language"));
+  assert_non_null(strstr(err.data, "language und (none)"));
+  /* the desk's default from the config file */
+  cdt_write_file(cfg, "# desk settings\nlang = en\n", 25);
+  assert_int_equal(cdt_run(v, head, hl, &out, &err), 0);
+  assert_string_equal(out.data, "Zelenskyy met \xE2\x80\x9CMacron\xE2\x80\x9D in Kyiv.\n");
+  assert_non_null(strstr(err.data, "language en (default)"));
+  /* COPYDESK_LANG beats the config file */
+  setenv("COPYDESK_LANG", "de", 1);
+  assert_int_equal(cdt_run(v, head, hl, &out, &err), 0);
+  assert_non_null(strstr(err.data, "language de (default)"));
+  /* a sure detection beats the default */
+  const char *en = "The defence minister said on Tuesday that the new systems would arrive.\n";
+  assert_int_equal(cdt_run(v, en, strlen(en), &out, &err), 0);
+  assert_non_null(strstr(err.data, "language en (detected)"));
+  /* the file name beats detection, --lang beats the file name */
+  char fr[4200];
+  snprintf(fr, sizeof fr, "%s/head-fr.txt", cdt_tmpdir());
+  cdt_write_file(fr, en, strlen(en));
+  const char *f[] = {"copydesk", "normalize", "-v", fr, NULL};
+  assert_int_equal(cdt_run(f, NULL, 0, &out, &err), 0);
+  assert_non_null(strstr(err.data, "language fr (file name)"));
+  const char *l[] = {"copydesk", "normalize", "-v", "-l", "uk", fr, NULL};
+  assert_int_equal(cdt_run(l, NULL, 0, &out, &err), 0);
+  assert_non_null(strstr(err.data, "language uk (option)"));
+  /* a bad default is an error naming its source */
+  setenv("COPYDESK_LANG", "not a tag", 1);
+  assert_int_equal(cdt_run(v, head, hl, &out, &err), 2);
+  assert_non_null(strstr(err.data, "COPYDESK_LANG"));
+  unsetenv("COPYDESK_LANG");
+  cdt_write_file(cfg, "lang = 12\n", 10);
+  assert_int_equal(cdt_run(v, head, hl, &out, &err), 2);
+  assert_non_null(strstr(err.data, "config:1:"));
+  if (old)
+    setenv("XDG_CONFIG_HOME", saved, 1);
+  else
+    unsetenv("XDG_CONFIG_HOME");
+  cd_buf_free(&out);
+  cd_buf_free(&err);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_version_and_help),
@@ -204,6 +270,7 @@ int main(void) {
       cmocka_unit_test(test_change_log_replays),
       cmocka_unit_test(test_default_house_overlay),
       cmocka_unit_test(test_change_log_file_name_not_utf8),
+      cmocka_unit_test(test_language_precedence),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

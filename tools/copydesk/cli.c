@@ -1,5 +1,7 @@
 /* Shared pieces of the copydesk program. */
 #include "cli.h"
+#include "cd_lang.h"
+#include "cd_lines.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -51,18 +53,96 @@ const char *cli_data_dir(void) {
 
 void cli_print_help(const cli_command *cmd) { fputs(cmd->help, stdout); }
 
+/* path = the file name in the user's copydesk configuration directory
+ * ($XDG_CONFIG_HOME/copydesk, else ~/.config/copydesk); false when neither is set. */
+static bool config_path(const char *name, char *path, size_t cap) {
+  const char *x = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+  if (x && *x)
+    snprintf(path, cap, "%s/copydesk/%s", x, name);
+  else if (home && *home)
+    snprintf(path, cap, "%s/.config/copydesk/%s", home, name);
+  else
+    return false;
+  return true;
+}
+
 const char *cli_house_file(const char *given) {
   static char path[4200];
   if (given)
     return given;
-  const char *x = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-  if (x && *x)
-    snprintf(path, sizeof path, "%s/copydesk/house.tsv", x);
-  else if (home && *home)
-    snprintf(path, sizeof path, "%s/.config/copydesk/house.tsv", home);
-  else
+  if (!config_path("house.tsv", path, sizeof path))
     return NULL;
   return access(path, R_OK) == 0 ? path : NULL;
+}
+
+/* "key = value" of one line (spaces around both; '#' starts a comment line) */
+static bool config_line(char *line, char **key, char **value) {
+  while (*line == ' ' || *line == '\t')
+    line++;
+  char *eq = strchr(line, '=');
+  if (!*line || *line == '#' || !eq)
+    return false;
+  char *k = line, *ke = eq, *v = eq + 1;
+  while (ke > k && (ke[-1] == ' ' || ke[-1] == '\t'))
+    ke--;
+  *ke = '\0';
+  while (*v == ' ' || *v == '\t')
+    v++;
+  char *ve = v + strlen(v);
+  while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
+    ve--;
+  *ve = '\0';
+  *key = k;
+  *value = v;
+  return true;
+}
+
+int cli_default_lang(const char *sub, char out[16], const char **from) {
+  out[0] = '\0';
+  *from = NULL;
+  const char *env = getenv("COPYDESK_LANG");
+  if (env && *env) {
+    if (!cd_lang_tag_valid(env) || strlen(env) >= 16) {
+      cli_error(sub, "COPYDESK_LANG: invalid language tag '%s' (expected e.g. en, fr, de, uk, ru)",
+                env);
+      return CLI_USAGE;
+    }
+    snprintf(out, 16, "%s", env);
+    *from = "COPYDESK_LANG";
+    return CLI_OK;
+  }
+  static char path[4200];
+  if (!config_path("config", path, sizeof path) || access(path, F_OK) != 0)
+    return CLI_OK;
+  cd_lines r = {0};
+  cd_error err;
+  cd_error_clear(&err);
+  if (cd_lines_open(&r, path, &err)) {
+    cli_error(sub, "%s", err.message);
+    return CLI_USAGE;
+  }
+  char *line, *key, *value;
+  size_t len;
+  int rc = CLI_OK;
+  cd_status st;
+  while (!(st = cd_lines_next(&r, &line, &len, &err)) && line) {
+    if (!config_line(line, &key, &value) || strcmp(key, "lang") != 0)
+      continue;
+    if (!cd_lang_tag_valid(value) || strlen(value) >= 16) {
+      cli_error(sub, "%s:%llu: invalid language tag '%s' (expected e.g. lang = en)", path,
+                (unsigned long long)r.lineno, value);
+      rc = CLI_USAGE;
+      break;
+    }
+    snprintf(out, 16, "%s", value);
+    *from = path;
+  }
+  if (st && rc == CLI_OK) {
+    cli_error(sub, "%s", err.message);
+    rc = CLI_USAGE;
+  }
+  cd_lines_close(&r);
+  return rc;
 }
 
 int cli_read_file(const char *sub, const char *path, cd_buf *out) {

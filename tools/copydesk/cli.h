@@ -33,6 +33,12 @@ const char *cli_data_dir(void);
 /* The house names overlay: the given path, else $XDG_CONFIG_HOME/copydesk/house.tsv (or
  * ~/.config/copydesk/house.tsv) when that file exists, else NULL. */
 const char *cli_house_file(const char *given);
+/* The desk's default language, for text whose language is neither given, nor in its file
+ * name, nor detected with confidence: COPYDESK_LANG, else "lang = xx" in
+ * $XDG_CONFIG_HOME/copydesk/config (~/.config/copydesk/config). out is "" when neither
+ * sets one; *from names the source. CLI_USAGE (reported) for an invalid tag or an
+ * unreadable config file. */
+int cli_default_lang(const char *sub, char out[16], const char **from);
 /* Reads a whole file ("-" = stdin) into out (cleared first). On failure reports
  * "copydesk: SUB: cannot open 'x': …" itself and returns CLI_USAGE; else CLI_OK. */
 int cli_read_file(const char *sub, const char *path, cd_buf *out);

@@ -18,7 +18,10 @@ static const char help[] =
     "\n"
     "Options:\n"
     "  -l, --lang LANG         language of the text (en fr de uk ru ...); default: from the\n"
-    "                          file name (x-fr.txt, x.fr.txt), else detected\n"
+    "                          file name (x-fr.txt, x.fr.txt), else detected when sure,\n"
+    "                          else COPYDESK_LANG or 'lang = xx' in\n"
+    "                          $XDG_CONFIG_HOME/copydesk/config; with none, typography\n"
+    "                          and names leave the text as it is\n"
     "      --from CHARSET      input charset (any iconv name); default: detected\n"
     "  -o, --output FILE       write the text to FILE (atomically) instead of stdout\n"
     "      --in-place          rewrite each FILE (atomically)\n"
@@ -105,8 +108,9 @@ static int run_one(const cd_normalize_options *base, const char *path, io_ctx *i
   cd_normalize_options o = *base;
   char src[16], tgt[16];
   bool is_stdin = strcmp(path, "-") == 0;
+  const char *source = o.lang ? "option" : NULL;
   if (!o.lang && !is_stdin && cd_lang_from_filename(path, src, tgt) && cd_lang_tag_valid(src))
-    o.lang = src;
+    o.lang = src, source = "file name";
   o.file_label = path;
   io->in_name = is_stdin ? "<stdin>" : path;
   io->in = is_stdin ? stdin : fopen(path, "rb");
@@ -127,13 +131,21 @@ static int run_one(const cd_normalize_options *base, const char *path, io_ctx *i
     cli_error("normalize", "%s", err.message[0] ? err.message : cd_status_name(st));
     return CLI_USAGE;
   }
+  if (!source)
+    source = rep.lang_detected ? "detected" : rep.lang_default ? "default" : "none";
+  bool none = strcmp(rep.lang, "und") == 0 && rep.bytes_in > 0;
+  if (none)
+    fprintf(stderr,
+            "copydesk: normalize: %s: no language (none given, none in the file name, "
+            "detection unsure): typography and names left as they are; set it with --lang, "
+            "COPYDESK_LANG or 'lang = en' in ~/.config/copydesk/config\n",
+            io->in_name);
   if (verbose)
     fprintf(stderr,
-            "copydesk: normalize: %s: charset %s, language %s%s, %llu lines, %llu edits, "
+            "copydesk: normalize: %s: charset %s, language %s (%s), %llu lines, %llu edits, "
             "%llu invalid sequences\n",
-            io->in_name, rep.charset, rep.lang, rep.lang_detected ? " (detected)" : "",
-            (unsigned long long)rep.lines_in, (unsigned long long)rep.edits,
-            (unsigned long long)rep.invalid);
+            io->in_name, rep.charset, rep.lang, source, (unsigned long long)rep.lines_in,
+            (unsigned long long)rep.edits, (unsigned long long)rep.invalid);
   return CLI_OK;
 }
 
@@ -257,6 +269,14 @@ static int run(int argc, char **argv) {
     return CLI_USAGE;
   o.data_dir = cli_data_dir();
   o.house_file = cli_house_file(o.house_file);
+  char default_lang[16];
+  const char *default_from = NULL;
+  if (!o.lang) {
+    if (cli_default_lang("normalize", default_lang, &default_from))
+      return CLI_USAGE;
+    if (default_lang[0])
+      o.default_lang = default_lang;
+  }
 
   io_ctx io;
   memset(&io, 0, sizeof io);
