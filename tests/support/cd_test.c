@@ -12,6 +12,8 @@
 
 #include <sqlite3.h>
 
+#include "cd_tm_store.h"
+
 const char *cdt_fixture(const char *name) {
   static char path[4096];
   const char *dir = getenv("CD_FIXTURES");
@@ -137,4 +139,15 @@ long cdt_tm_units_checked(const char *tm) {
   sqlite3_finalize(st);
   sqlite3_close(db);
   return n;
+}
+
+cd_tm_store *cdt_tm_fresh(const char *name) {
+  const char *path = cdt_tmpfile(name);
+  unlink(path);
+  cd_tm_store *s = NULL;
+  cd_error err;
+  cd_error_clear(&err);
+  if (cd_tm_store_new(path, NULL, &s, &err))
+    fail_msg("open %s: %s", path, err.message);
+  return s;
 }

@@ -34,6 +34,11 @@ int cdt_run(const char *const *argv, const char *stdin_data, size_t stdin_len, c
  * returns its number of units. */
 long cdt_tm_units_checked(const char *tm_path);
 
+/* A new, empty TM at cdt_tmpfile(name) (any file there removed first); fails the test when
+ * it cannot be created. The caller frees it with cd_tm_store_free. */
+struct cd_tm_store;
+struct cd_tm_store *cdt_tm_fresh(const char *name);
+
 /* Counts '\n' in a buffer. */
 size_t cdt_count_lines(const char *s, size_t len);
 

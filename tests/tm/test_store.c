@@ -11,17 +11,6 @@
 
 #include "cd_tm_store.h"
 
-static cd_tm_store *open_fresh(const char *name) {
-  const char *path = cdt_tmpfile(name);
-  unlink(path);
-  cd_tm_store *s = NULL;
-  cd_error err;
-  cd_error_clear(&err);
-  if (cd_tm_store_new(path, NULL, &s, &err))
-    fail_msg("open %s: %s", path, err.message);
-  return s;
-}
-
 static cd_tm_unit unit(const char *sl, const char *tl, const char *src, const char *tgt) {
   cd_tm_unit u;
   cd_tm_unit_init(&u);
@@ -41,7 +30,7 @@ static int64_t count_units(cd_tm_store *s) {
 
 static void test_schema_created(void **state) {
   (void)state;
-  cd_tm_store *s = open_fresh("schema.sqlite");
+  cd_tm_store *s = cdt_tm_fresh("schema.sqlite");
   cd_tm_stats st;
   cd_error err;
   assert_int_equal(cd_tm_store_stats(s, &st, NULL, NULL, &err), CD_OK);
@@ -82,7 +71,7 @@ static void set_user_version(const char *path, int v) {
 
 static void test_newer_schema_refused(void **state) {
   (void)state;
-  cd_tm_store *s = open_fresh("newer.sqlite");
+  cd_tm_store *s = cdt_tm_fresh("newer.sqlite");
   cd_tm_store_free(s);
   const char *path = cdt_tmpfile("newer.sqlite");
   set_user_version(path, cd_tm_schema_version() + 1);
@@ -166,7 +155,7 @@ static int collect(void *ud, const cd_tm_unit *u) {
 
 static void test_add_and_merge_duplicates(void **state) {
   (void)state;
-  cd_tm_store *s = open_fresh("merge.sqlite");
+  cd_tm_store *s = cdt_tm_fresh("merge.sqlite");
   cd_error err;
   cd_tm_unit u =
       unit("EN", "FR", "The polls close at 8 p.m.", "Les bureaux de vote ferment à 20 h.");
@@ -217,7 +206,7 @@ static void test_add_and_merge_duplicates(void **state) {
 
 static void test_add_units_all_or_nothing(void **state) {
   (void)state;
-  cd_tm_store *s = open_fresh("batch.sqlite");
+  cd_tm_store *s = cdt_tm_fresh("batch.sqlite");
   cd_error err;
   cd_tm_unit beads[3] = {
       unit("en", "uk", "The talks resumed in Geneva.", "Переговори відновилися в Женеві."),
@@ -244,7 +233,7 @@ static void test_add_units_all_or_nothing(void **state) {
 
 static void test_reader_during_write(void **state) {
   (void)state;
-  cd_tm_store *w = open_fresh("wal.sqlite");
+  cd_tm_store *w = cdt_tm_fresh("wal.sqlite");
   cd_error err;
   cd_tm_unit u =
       unit("de", "en", "Der Zug hatte zwei Stunden Verspätung.", "The train was two hours late.");
@@ -276,7 +265,7 @@ static void test_reader_during_write(void **state) {
 
 static void test_locked_database(void **state) {
   (void)state;
-  cd_tm_store *a = open_fresh("locked.sqlite");
+  cd_tm_store *a = cdt_tm_fresh("locked.sqlite");
   cd_error err;
   cd_error_clear(&err);
   cd_tm_store_options o;

@@ -20,17 +20,6 @@
   "<header creationtool=\"x\" creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"x\" "         \
   "adminlang=\"en\" srclang=\"en\" datatype=\"plaintext\"/>"
 
-static cd_tm_store *open_fresh(const char *name) {
-  const char *path = cdt_tmpfile(name);
-  unlink(path);
-  cd_tm_store *s = NULL;
-  cd_error err;
-  cd_error_clear(&err);
-  if (cd_tm_store_new(path, NULL, &s, &err))
-    fail_msg("open %s: %s", path, err.message);
-  return s;
-}
-
 static void unit(cd_tm_unit *u, const char *src, const char *tgt) {
   cd_tm_unit_init(u);
   u->src_lang = "en";
@@ -59,7 +48,7 @@ static void test_tampered_schema_refused(void **state) {
       "CREATE TABLE spare(x);",
   };
   for (size_t i = 0; i < sizeof tamper / sizeof tamper[0]; i++) {
-    cd_tm_store *s = open_fresh("tamper.sqlite");
+    cd_tm_store *s = cdt_tm_fresh("tamper.sqlite");
     cd_tm_unit u;
     cd_error err;
     unit(&u, "a", "b");
@@ -83,7 +72,7 @@ static void test_tampered_schema_refused(void **state) {
 /* BUG-35: empty or blank units are refused one by one and skipped in bulk. */
 static void test_blank_units_refused(void **state) {
   (void)state;
-  cd_tm_store *s = open_fresh("blank.sqlite");
+  cd_tm_store *s = cdt_tm_fresh("blank.sqlite");
   cd_error err;
   cd_tm_unit u;
   const char *blanks[] = {"", "   ", "\t\n", "\xC2\xA0", "\xE2\x80\x8B", "\xE3\x80\x80 "};
@@ -113,7 +102,7 @@ static void test_blank_units_refused(void **state) {
                         "</body></tmx>\n";
   const char *p = cdt_tmpfile("blank.tmx");
   cdt_write_file(p, x, sizeof x - 1);
-  s = open_fresh("blank-tmx.sqlite");
+  s = cdt_tm_fresh("blank-tmx.sqlite");
   cd_tmx_counts tc;
   assert_int_equal(cd_tmx_import(s, p, NULL, &tc, &err), CD_OK);
   assert_int_equal(tc.added, 1);
@@ -134,7 +123,7 @@ static void test_language_tag_errors_name_the_tmx(void **state) {
                  lang);
   const char *p = cdt_tmpfile("longlang.tmx");
   cdt_write_file(p, b.data, b.len);
-  cd_tm_store *s = open_fresh("longlang.sqlite");
+  cd_tm_store *s = cdt_tm_fresh("longlang.sqlite");
   cd_error err;
   assert_int_equal(cd_tmx_import(s, p, NULL, NULL, &err), CD_ERR_INPUT);
   if (!strstr(err.message, "longlang.tmx:4: language tag too long") ||
@@ -182,7 +171,7 @@ static void test_export_reimports(void **state) {
            "<tuv xml:lang=\"fr\"><seg>Bonjour <x:z/>monde</seg></tuv></tu>\n</body></tmx>\n";
   const char *p = cdt_tmpfile("ns.tmx");
   cdt_write_file(p, x, sizeof x - 1);
-  cd_tm_store *a = open_fresh("ns-a.sqlite");
+  cd_tm_store *a = cdt_tm_fresh("ns-a.sqlite");
   cd_error err;
   cd_tmx_import_options o;
   cd_tmx_import_options_init(&o);
@@ -197,7 +186,7 @@ static void test_export_reimports(void **state) {
   assert_int_equal(cd_tm_store_add(a, &u, NULL, &err), CD_OK);
   const char *out = cdt_tmpfile("ns-out.tmx");
   export_to(a, out);
-  cd_tm_store *b = open_fresh("ns-b.sqlite");
+  cd_tm_store *b = cdt_tm_fresh("ns-b.sqlite");
   if (cd_tmx_import(b, out, NULL, NULL, &err))
     fail_msg("re-import of the export: %s", err.message);
   cd_buf da = CD_BUF_INIT, db = CD_BUF_INIT;

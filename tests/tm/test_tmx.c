@@ -11,17 +11,6 @@
 #include "cd_tm_store.h"
 #include "cd_tmx.h"
 
-static cd_tm_store *open_fresh(const char *name) {
-  const char *path = cdt_tmpfile(name);
-  unlink(path);
-  cd_tm_store *s = NULL;
-  cd_error err;
-  cd_error_clear(&err);
-  if (cd_tm_store_new(path, NULL, &s, &err))
-    fail_msg("open %s: %s", path, err.message);
-  return s;
-}
-
 /* All units as text lines, for comparing two TMs. */
 static int dump_unit(void *ud, const cd_tm_unit *u) {
   cd_buf *b = ud;
@@ -52,7 +41,7 @@ static void export_to(cd_tm_store *s, const char *path, size_t *n) {
 
 static void test_round_trip_keeps_inline_tags(void **state) {
   (void)state;
-  cd_tm_store *a = open_fresh("rt-a.sqlite");
+  cd_tm_store *a = cdt_tm_fresh("rt-a.sqlite");
   cd_error err;
   cd_tmx_counts c;
   assert_int_equal(cd_tmx_import(a, cdt_fixture("tm/tags-14.tmx"), NULL, &c, &err), CD_OK);
@@ -76,7 +65,7 @@ static void test_round_trip_keeps_inline_tags(void **state) {
   cdt_read_file(out, &tmx);
   assert_non_null(strstr(tmx.data, "<tmx version=\"1.4\">"));
   assert_non_null(strstr(tmx.data, "<ph x=\"2\">&lt;img src=\"map.png\"/&gt;</ph>"));
-  cd_tm_store *b = open_fresh("rt-b.sqlite");
+  cd_tm_store *b = cdt_tm_fresh("rt-b.sqlite");
   assert_int_equal(cd_tmx_import(b, out, NULL, &c, &err), CD_OK);
   assert_int_equal(c.added, 3);
   dump(b, &db);
@@ -94,7 +83,7 @@ static void test_round_trip_keeps_inline_tags(void **state) {
 
 static void test_export_valid_against_dtd(void **state) {
   (void)state;
-  cd_tm_store *s = open_fresh("dtd.sqlite");
+  cd_tm_store *s = cdt_tm_fresh("dtd.sqlite");
   cd_error err;
   assert_int_equal(cd_tmx_import(s, cdt_fixture("tm/tags-14.tmx"), NULL, NULL, &err), CD_OK);
   assert_int_equal(cd_tmx_import(s, cdt_fixture("tm/omegat-11.tmx"), NULL, NULL, &err), CD_OK);
@@ -136,7 +125,7 @@ static void test_export_valid_against_dtd(void **state) {
 
 static void test_omegat_tmx11_upper_case_langs(void **state) {
   (void)state;
-  cd_tm_store *s = open_fresh("omegat.sqlite");
+  cd_tm_store *s = cdt_tm_fresh("omegat.sqlite");
   cd_error err;
   cd_tmx_counts c;
   assert_int_equal(cd_tmx_import(s, cdt_fixture("tm/omegat-11.tmx"), NULL, &c, &err), CD_OK);
@@ -155,7 +144,7 @@ static void test_omegat_tmx11_upper_case_langs(void **state) {
 
 static void test_tsv_import(void **state) {
   (void)state;
-  cd_tm_store *s = open_fresh("tsv.sqlite");
+  cd_tm_store *s = cdt_tm_fresh("tsv.sqlite");
   cd_error err;
   cd_tmx_import_options o;
   cd_tmx_import_options_init(&o);
@@ -192,7 +181,7 @@ static void test_tsv_import(void **state) {
 /* Imports a bad file into a TM holding one unit: the error names the file and line and the
  * TM is unchanged. */
 static void expect_refused(const char *fixture, const char *line_tag, const char *what) {
-  cd_tm_store *s = open_fresh("bad.sqlite");
+  cd_tm_store *s = cdt_tm_fresh("bad.sqlite");
   cd_error err;
   cd_tm_unit u;
   cd_tm_unit_init(&u);
@@ -242,7 +231,7 @@ static void test_external_entity_refused(void **state) {
 
 static void test_not_tmx(void **state) {
   (void)state;
-  cd_tm_store *s = open_fresh("nottmx.sqlite");
+  cd_tm_store *s = cdt_tm_fresh("nottmx.sqlite");
   cd_error err;
   const char *p = cdt_tmpfile("feed.xml");
   const char x[] = "<?xml version=\"1.0\"?>\n<rss><channel/></rss>\n";
@@ -267,7 +256,7 @@ static void test_several_targets_and_all_srclang(void **state) {
       "<tu><tuv xml:lang=\"EN\"><seg>Only one language here.</seg></tuv></tu>\n"
       "</body>\n</tmx>\n";
   cdt_write_file(p, x, sizeof x - 1);
-  cd_tm_store *s = open_fresh("multi.sqlite");
+  cd_tm_store *s = cdt_tm_fresh("multi.sqlite");
   cd_error err;
   cd_tmx_import_options o;
   cd_tmx_import_options_init(&o);
@@ -282,7 +271,7 @@ static void test_several_targets_and_all_srclang(void **state) {
   assert_non_null(strstr(d.data, "en|de|The ferry is running again.|Die Fähre fährt wieder.|"));
   assert_non_null(strstr(d.data, "en|uk|The ferry is running again.|Пором знову курсує.|"));
   /* Only one target language asked for. */
-  cd_tm_store *t = open_fresh("multi-uk.sqlite");
+  cd_tm_store *t = cdt_tm_fresh("multi-uk.sqlite");
   o.tgt_lang = "uk";
   assert_int_equal(cd_tmx_import(t, p, &o, &c, &err), CD_OK);
   assert_int_equal(c.added, 1);

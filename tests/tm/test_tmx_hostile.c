@@ -21,17 +21,6 @@
   "</tu>\n"
 #define TMX_CLOSE "</body></tmx>\n"
 
-static cd_tm_store *open_fresh(const char *name) {
-  const char *path = cdt_tmpfile(name);
-  unlink(path);
-  cd_tm_store *s = NULL;
-  cd_error err;
-  cd_error_clear(&err);
-  if (cd_tm_store_new(path, NULL, &s, &err))
-    fail_msg("open %s: %s", path, err.message);
-  return s;
-}
-
 /* Writes text as NAME.tmx, imports it into a fresh TM; returns the status, err filled. */
 static cd_status import_text(const char *name, const char *text, size_t len, cd_tmx_counts *c,
                              cd_error *err) {
@@ -40,7 +29,7 @@ static cd_status import_text(const char *name, const char *text, size_t len, cd_
   const char *p = cdt_tmpfile(file);
   cdt_write_file(p, text, len);
   snprintf(file, sizeof file, "%s.sqlite", name);
-  cd_tm_store *s = open_fresh(file);
+  cd_tm_store *s = cdt_tm_fresh(file);
   cd_error_clear(err);
   cd_status st = cd_tmx_import(s, p, NULL, c, err);
   cd_tm_store_free(s);
