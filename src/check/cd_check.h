@@ -8,6 +8,7 @@
 #ifndef CD_CHECK_H
 #define CD_CHECK_H
 
+#include "cd_lang.h"
 #include "cd_text.h"
 
 typedef enum cd_severity {
@@ -98,6 +99,12 @@ cd_status cd_check_pair_add(cd_checker *c, const cd_check_pair *p, cd_error *err
  * *.json path, align's JSON beads (line = bead number). Errors name the file and line. */
 cd_status cd_check_pairs_file(cd_checker *c, const char *path, const char *src_lang,
                               const char *tgt_lang, cd_error *err);
+
+/* The languages of the two columns of a pairs file (TSV or align's JSON), each detected
+ * over the column's first 64 KB (a pair is short, a column of them is not); "und" for a
+ * column whose language is unsure. For files whose name does not say (x.L1-L2.tsv). */
+cd_status cd_check_pairs_langs(cd_langid *id, const char *path, char src[16], char tgt[16],
+                               cd_error *err);
 
 /* Runs the batch-level checks (consistency across articles and pairs) and sorts. */
 cd_status cd_check_finish(cd_checker *c, cd_error *err);

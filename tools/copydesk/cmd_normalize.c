@@ -68,6 +68,7 @@ typedef struct io_ctx {
   const char *changes_name;
   cd_buf json;
   bool broken_pipe;
+  const char *default_from; /* where the desk's default language came from */
 } io_ctx;
 
 static cd_status read_file(void *ud, char *buf, size_t cap, size_t *got, cd_error *err) {
@@ -131,20 +132,16 @@ static int run_one(const cd_normalize_options *base, const char *path, io_ctx *i
     cli_error("normalize", "%s", err.message[0] ? err.message : cd_status_name(st));
     return CLI_USAGE;
   }
-  if (!source)
-    source = rep.lang_detected ? "detected" : rep.lang_default ? "default" : "none";
-  bool none = strcmp(rep.lang, "und") == 0 && rep.bytes_in > 0;
-  if (none)
-    fprintf(stderr,
-            "copydesk: normalize: %s: no language (none given, none in the file name, "
-            "detection unsure): typography and names left as they are; set it with --lang, "
-            "COPYDESK_LANG or 'lang = en' in ~/.config/copydesk/config\n",
-            io->in_name);
+  cli_lang why;
+  cli_lang_explain(&why, rep.lang, source, rep.lang_detected, rep.lang_default, io->default_from,
+                   rep.lang_why);
+  if (strcmp(rep.lang, "und") == 0 && rep.bytes_in > 0)
+    cli_lang_none("normalize", io->in_name, "typography and names left as they are");
   if (verbose)
     fprintf(stderr,
             "copydesk: normalize: %s: charset %s, language %s (%s), %llu lines, %llu edits, "
             "%llu invalid sequences\n",
-            io->in_name, rep.charset, rep.lang, source, (unsigned long long)rep.lines_in,
+            io->in_name, rep.charset, rep.lang, why.from, (unsigned long long)rep.lines_in,
             (unsigned long long)rep.edits, (unsigned long long)rep.invalid);
   return CLI_OK;
 }
@@ -280,6 +277,7 @@ static int run(int argc, char **argv) {
 
   io_ctx io;
   memset(&io, 0, sizeof io);
+  io.default_from = default_from;
   cli_outfile changes_file = {0}, text_file = {0};
   bool have_changes = false, have_text = false;
   if (dry_run) {
