@@ -274,13 +274,42 @@ static size_t tokenize(const char *s, size_t len, token *t, size_t max) {
   return n;
 }
 
-/* The token in lower case, in id->low. */
-static const char *lower(cd_langid *id, const char *s, const token *t) {
+static bool is_apostrophe(int32_t c) { return c == '\'' || c == 0x2019 || c == 0x2BC; }
+
+/* The token's letters from b to e in lower case, apostrophes as "'", in id->low. */
+static const char *lower_span(cd_langid *id, const char *s, size_t b, size_t e) {
   cd_buf_clear(&id->low);
-  for (size_t i = t->b; i < t->e;)
-    if (cd_buf_append_cp(&id->low, (uint32_t)u_tolower(cd_utf8_next(s, t->e, &i))))
+  for (size_t i = b; i < e;) {
+    int32_t c = cd_utf8_next(s, e, &i);
+    if (cd_buf_append_cp(&id->low, is_apostrophe(c) ? '\'' : (uint32_t)u_tolower(c)))
       return NULL;
+  }
   return cd_buf_at(&id->low, 0);
+}
+
+static const char *lower(cd_langid *id, const char *s, const token *t) {
+  return lower_span(id, s, t->b, t->e);
+}
+
+/* The languages listing the token as a function word: the whole word ("don't"), else its
+ * elided article or pronoun ("l'armée" -> "l'", also "l' armée" as OCR leaves it). */
+static uint32_t function_langs(cd_langid *id, const char *s, size_t len, const token *t) {
+  const char *w = lower(id, s, t);
+  uint32_t fw = w ? (uint32_t)(uintptr_t)cd_strmap_get(id->words, w, id->low.len) : 0;
+  if (fw)
+    return fw;
+  size_t i = t->b;
+  while (i < len) {
+    size_t at = i;
+    int32_t c = cd_utf8_next(s, len, &i);
+    if (is_apostrophe(c)) {
+      w = lower_span(id, s, t->b, i);
+      return w ? (uint32_t)(uintptr_t)cd_strmap_get(id->words, w, id->low.len) : 0;
+    }
+    if (at >= t->e)
+      break;
+  }
+  return 0;
 }
 
 static bool is_particle(cd_langid *id, const char *s, const token *t) {
@@ -308,6 +337,8 @@ static bool particle_in_name(cd_langid *id, const char *s, const token *t, size_
  * words only that language's dictionary knows (ex). */
 typedef struct evidence {
   unsigned fw[MAX_LANGS], ex[MAX_LANGS];
+  unsigned weak[MAX_LANGS]; /* function words one house language shares only with languages
+                               without a house style (French "la" with Spanish, Italian) */
 } evidence;
 
 static bool one_bit(uint32_t m) { return m && !(m & (m - 1)); }
@@ -329,7 +360,8 @@ static uint32_t known_by(cd_langid *id, const char *s, const token *t, uint32_t 
   return known;
 }
 
-static void gather(cd_langid *id, const char *s, const token *t, size_t n, bool cyr, evidence *ev) {
+static void gather(cd_langid *id, const char *s, size_t len, const token *t, size_t n, bool cyr,
+                   evidence *ev) {
   uint32_t script = cyr ? id->cyrillic : ~id->cyrillic;
   size_t words = 0, caps = 0;
   for (size_t k = 0; k < n; k++)
@@ -337,13 +369,16 @@ static void gather(cd_langid *id, const char *s, const token *t, size_t n, bool 
       words++, caps += t[k].cap;
   bool title = caps * 2 > words; /* Title Case or capitals: capitals say nothing */
   for (size_t k = 0; k < n; k++) {
-    if (t[k].cyr != cyr || (t[k].letters == 1 && !t[k].alone) || particle_in_name(id, s, t, n, k))
+    bool elided = t[k].e < len && (s[t[k].e] == '\'' || (unsigned char)s[t[k].e] == 0xE2);
+    if (t[k].cyr != cyr || (t[k].letters == 1 && !t[k].alone && !elided) ||
+        particle_in_name(id, s, t, n, k))
       continue;
-    const char *w = lower(id, s, &t[k]);
-    uint32_t fw = w ? (uint32_t)(uintptr_t)cd_strmap_get(id->words, w, id->low.len) : 0;
+    uint32_t fw = function_langs(id, s, len, &t[k]);
     if ((fw & script) && (!t[k].cap || t[k].start || title)) {
       if (one_bit(fw & script))
         ev->fw[bit_index(fw & script)]++;
+      else if (one_bit(fw & script & id->house))
+        ev->weak[bit_index(fw & script & id->house)]++;
     }
     if (t[k].letters < 2)
       continue;
@@ -354,16 +389,19 @@ static void gather(cd_langid *id, const char *s, const token *t, size_t n, bool 
   }
 }
 
-/* The evidence for languages without a house style: their function words. */
+/* The evidence for languages without a house style: their function words, three times
+ * over (their lists are short and hold only words no house language uses: one of them in a
+ * headline says more than a French word that is also an Italian noun, "della sera"). */
 static unsigned veto(const cd_langid *id, const evidence *ev) {
   unsigned v = 0;
   for (size_t k = 0; k < id->ntags; k++)
     if (!(id->house >> k & 1))
       v += ev->fw[k];
-  return 2 * v;
+  return 3 * v;
 }
 
-/* The words' verdict among the house languages of the script: function words count twice,
+/* The words' verdict among the house languages of the script: function words count twice
+ * (once when shared with languages without a house style), dictionary words once;
  * the winner needs twice the evidence of any other language (those without a house style
  * included: Spanish words veto French) and, where n-grams are sure of another language,
  * more still. Returns the language's index or -1. */
@@ -372,7 +410,7 @@ static int words_decide(const cd_langid *id, const evidence *ev, uint32_t script
   int best = -1;
   unsigned eb = 0, eo = 0;
   for (size_t k = 0; k < id->ntags; k++) {
-    unsigned e = 2 * ev->fw[k] + ev->ex[k];
+    unsigned e = 2 * ev->fw[k] + ev->weak[k] + ev->ex[k];
     if ((id->house & script) >> k & 1 && e > eb) {
       if (best >= 0)
         eo = eo > eb ? eo : eb;
@@ -416,10 +454,10 @@ static void set_guess(cd_lang_guess *g, const char *lang, const char *basis) {
 static void decide_cyrillic(cd_langid *id, const char *text, size_t len, const letter_counts *c,
                             const token *t, size_t n, cd_lang_guess *g) {
   evidence ev = {0};
-  gather(id, text, t, n, true, &ev);
+  gather(id, text, len, t, n, true, &ev);
   /* Bulgarian, Serbian, Belarusian words: not a language with a house style, whatever
    * letters it shares with one (ъ, і) */
-  if (veto(id, &ev) >= 2 || c->other_only * 4 >= c->uk_only + c->ru_only + 1)
+  if (veto(id, &ev) >= 3 || c->other_only * 4 >= c->uk_only + c->ru_only + 1)
     return;
   if (c->uk_only != c->ru_only) {
     g->evidence = (unsigned)(c->uk_only > c->ru_only ? c->uk_only : c->ru_only);
@@ -442,10 +480,10 @@ static void decide_latin(cd_langid *id, const char *text, size_t len, const toke
   int ng = ngram_sure(id, text, len);
   bool latin_house = ng >= 0 && (id->house & ~id->cyrillic) >> ng & 1;
   evidence ev = {0};
-  gather(id, text, t, n, false, &ev);
+  gather(id, text, len, t, n, false, &ev);
   if (g->letters > CD_LANGID_SHORT && latin_house) {
     /* long text: the n-grams, unless the words say another language without a house style */
-    g->evidence = 2 * ev.fw[ng] + ev.ex[ng], g->against = veto(id, &ev);
+    g->evidence = 2 * ev.fw[ng] + ev.weak[ng] + ev.ex[ng], g->against = veto(id, &ev);
     if (g->against <= g->evidence)
       set_guess(g, id->tags[ng], "n-grams");
     return;

@@ -104,15 +104,16 @@ static cd_status write_change(void *ud, const cd_change *c, cd_error *err) {
   return write_out(io, io->changes, io->changes_name, io->json.data, io->json.len, err);
 }
 
-/* Normalizes one input; returns CLI_OK or CLI_USAGE (already reported). */
-static int run_one(const cd_normalize_options *base, const char *path, io_ctx *io, bool verbose) {
-  cd_normalize_options o = *base;
+/* Normalizes one input with the normalizer of the whole run (its stages and dictionaries
+ * open once per language); returns CLI_OK or CLI_USAGE (already reported). */
+static int run_one(cd_normalizer *nz, const cd_normalize_options *base, const char *path,
+                   io_ctx *io, bool verbose) {
   char src[16], tgt[16];
+  const char *lang = base->lang;
   bool is_stdin = strcmp(path, "-") == 0;
-  const char *source = o.lang ? "option" : NULL;
-  if (!o.lang && !is_stdin && cd_lang_from_filename(path, src, tgt) && cd_lang_tag_valid(src))
-    o.lang = src, source = "file name";
-  o.file_label = path;
+  const char *source = lang ? "option" : NULL;
+  if (!lang && !is_stdin && cd_lang_from_filename(path, src, tgt) && cd_lang_tag_valid(src))
+    lang = src, source = "file name";
   io->in_name = is_stdin ? "<stdin>" : path;
   io->in = is_stdin ? stdin : fopen(path, "rb");
   if (!io->in) {
@@ -122,8 +123,8 @@ static int run_one(const cd_normalize_options *base, const char *path, io_ctx *i
   cd_error err;
   cd_error_clear(&err);
   cd_normalize_report rep;
-  cd_status st = cd_normalize_stream(&o, read_file, io, write_text, io, io->changes ? write_change : NULL,
-                                     io, &rep, &err);
+  cd_status st = cd_normalizer_run(nz, path, lang, read_file, io, write_text, io,
+                                   io->changes ? write_change : NULL, io, &rep, &err);
   if (!is_stdin)
     fclose(io->in);
   if (st) {
@@ -301,6 +302,12 @@ static int run(int argc, char **argv) {
     io.out_name = text_file.is_stdout ? "<stdout>" : output;
   }
   int rc = CLI_OK;
+  cd_normalizer *nz = NULL;
+  cd_error nerr;
+  if (cd_normalizer_new(&o, &nz, &nerr)) {
+    cli_error("normalize", "%s", nerr.message);
+    rc = CLI_USAGE;
+  }
   for (int i = 0; i < nfiles && rc == CLI_OK && !io.broken_pipe; i++) {
     cli_outfile inplace = {0};
     if (in_place) {
@@ -311,7 +318,7 @@ static int run(int argc, char **argv) {
       io.out = inplace.fp;
       io.out_name = files[i];
     }
-    rc = run_one(&o, files[i], &io, verbose);
+    rc = run_one(nz, &o, files[i], &io, verbose);
     if (in_place) {
       if (rc == CLI_OK && !io.broken_pipe) {
         if (cli_outfile_commit(&inplace, "normalize"))
@@ -321,6 +328,7 @@ static int run(int argc, char **argv) {
       }
     }
   }
+  cd_normalizer_free(nz);
   if (have_text) {
     if (rc == CLI_OK && !io.broken_pipe) {
       if (cli_outfile_commit(&text_file, "normalize"))
