@@ -360,8 +360,9 @@ static uint32_t known_by(cd_langid *id, const char *s, const token *t, uint32_t 
   return known;
 }
 
+/* dictionaries: also ask hunspell (loads the dictionaries: only where the words decide). */
 static void gather(cd_langid *id, const char *s, size_t len, const token *t, size_t n, bool cyr,
-                   evidence *ev) {
+                   bool dictionaries, evidence *ev) {
   uint32_t script = cyr ? id->cyrillic : ~id->cyrillic;
   size_t words = 0, caps = 0;
   for (size_t k = 0; k < n; k++)
@@ -380,7 +381,7 @@ static void gather(cd_langid *id, const char *s, size_t len, const token *t, siz
       else if (one_bit(fw & script & id->house))
         ev->weak[bit_index(fw & script & id->house)]++;
     }
-    if (t[k].letters < 2)
+    if (t[k].letters < 2 || !dictionaries)
       continue;
     uint32_t known = known_by(id, s, &t[k], id->house & script);
     /* a capitalised word is a name in most languages, a noun in German */
@@ -454,7 +455,7 @@ static void set_guess(cd_lang_guess *g, const char *lang, const char *basis) {
 static void decide_cyrillic(cd_langid *id, const char *text, size_t len, const letter_counts *c,
                             const token *t, size_t n, cd_lang_guess *g) {
   evidence ev = {0};
-  gather(id, text, len, t, n, true, &ev);
+  gather(id, text, len, t, n, true, false, &ev);
   /* Bulgarian, Serbian, Belarusian words: not a language with a house style, whatever
    * letters it shares with one (ъ, і) */
   if (veto(id, &ev) >= 3 || c->other_only * 4 >= c->uk_only + c->ru_only + 1)
@@ -465,6 +466,8 @@ static void decide_cyrillic(cd_langid *id, const char *text, size_t len, const l
     set_guess(g, c->uk_only > c->ru_only ? "uk" : "ru", "alphabet");
     return;
   }
+  memset(&ev, 0, sizeof ev);
+  gather(id, text, len, t, n, true, true, &ev);
   int k = words_decide(id, &ev, id->cyrillic, -1, true, g);
   if (k >= 0) {
     set_guess(g, id->tags[k], "words");
@@ -480,10 +483,11 @@ static void decide_latin(cd_langid *id, const char *text, size_t len, const toke
   int ng = ngram_sure(id, text, len);
   bool latin_house = ng >= 0 && (id->house & ~id->cyrillic) >> ng & 1;
   evidence ev = {0};
-  gather(id, text, len, t, n, false, &ev);
-  if (g->letters > CD_LANGID_SHORT && latin_house) {
+  bool long_text = g->letters > CD_LANGID_SHORT && latin_house;
+  gather(id, text, len, t, n, false, !long_text, &ev);
+  if (long_text) {
     /* long text: the n-grams, unless the words say another language without a house style */
-    g->evidence = 2 * ev.fw[ng] + ev.weak[ng] + ev.ex[ng], g->against = veto(id, &ev);
+    g->evidence = 2 * ev.fw[ng] + ev.weak[ng], g->against = veto(id, &ev);
     if (g->against <= g->evidence)
       set_guess(g, id->tags[ng], "n-grams");
     return;
