@@ -44,12 +44,16 @@ typedef struct cd_finding {
   char *source, *target;     /* for pair findings: both sides; else NULL */
 } cd_finding;
 
-/* An entity mention found by the names store in a text. */
+/* An entity mention found by the names store in a text; or (entity NULL) a name the
+ * dictionary lacks, for names.unknown-variant. */
 typedef struct cd_mention {
   size_t start, end;     /* bytes in the text */
-  const char *entity;    /* entity id */
+  const char *entity;    /* entity id; NULL for a name the dictionary lacks */
   const char *canonical; /* house form in the text's language */
   bool is_canonical;     /* the text already has the house form */
+  /* a name the dictionary lacks: the keys that group its spellings (cd_names_unknown) */
+  const char *surname_key, *given_key;
+  size_t surname_start, surname_end, given_end; /* given_end 0: a surname alone */
 } cd_mention;
 
 typedef cd_status (*cd_mention_emit)(void *ctx, const cd_mention *m);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unicode/ucasemap.h>
 #include <unicode/uchar.h>
+#include <unicode/uscript.h>
 #include <unistd.h>
 
 #include "cd_lang.h"
@@ -18,6 +19,8 @@
 
 static const cd_check_info registry[] = {
     {"names.variant", CD_SEV_WARNING, "one entity written in different variants in the batch"},
+    {"names.unknown-variant", CD_SEV_WARNING,
+     "a name the dictionary lacks, spelled differently across the batch"},
     {"names.style", CD_SEV_WARNING, "a name that is not the house canonical form"},
     {"names.missing", CD_SEV_ERROR, "an entity in the source is absent from the target"},
     {"names.mismatch", CD_SEV_WARNING, "an entity rendered non-canonically in the target"},
@@ -33,6 +36,7 @@ static const cd_check_info registry[] = {
 #define N_CHECKS (sizeof registry / sizeof registry[0])
 enum {
   K_NAMES_VARIANT,
+  K_NAMES_UNKNOWN,
   K_NAMES_STYLE,
   K_NAMES_MISSING,
   K_NAMES_MISMATCH,
@@ -124,7 +128,14 @@ typedef struct name_loc {
   size_t context_len;
   size_t cs, ce;
   bool canonical; /* the house form: counted, never reported */
-  char key[96];   /* lang \t entity */
+  char key[96];   /* lang \t entity; for a name the dictionary lacks, lang \t surname key */
+  /* a name the dictionary lacks: form is its surname as written, given its first word */
+  bool unknown;
+  char *given;   /* NULL for a surname alone */
+  uint64_t gcol; /* the given name's column and span in context */
+  size_t gcs, gce;
+  char gkey[48]; /* the given name's key ("" for none) */
+  char *group;   /* set when reporting: the group the spelling is compared within */
 } name_loc;
 
 struct cd_checker {
@@ -507,6 +518,8 @@ void cd_checker_free(cd_checker *c) {
   for (size_t i = 0; i < c->nlocs; i++) {
     free(c->locs[i].file);
     free(c->locs[i].form);
+    free(c->locs[i].given);
+    free(c->locs[i].group);
     free(c->locs[i].context);
   }
   free(c->locs);
@@ -985,9 +998,60 @@ typedef struct mention_ctx {
   cd_status st;
 } mention_ctx;
 
+/* A new location for the batch-level variant checks (NULL when out of memory). */
+static name_loc *new_loc(cd_checker *c, const mention_ctx *x, size_t s, size_t e) {
+  if (c->nlocs == c->caplocs) {
+    size_t cap = c->caplocs ? c->caplocs * 2 : 64;
+    name_loc *p = realloc(c->locs, cap * sizeof *p);
+    if (!p)
+      return NULL;
+    c->locs = p;
+    c->caplocs = cap;
+  }
+  name_loc *l = &c->locs[c->nlocs++];
+  memset(l, 0, sizeof *l);
+  l->file = strdup(x->w->file ? x->w->file : "-");
+  l->line = x->w->line;
+  l->col = col_of(c, x->text, x->len, s);
+  l->form = dupn(x->text + s, e - s);
+  window win = window_of(x->text, x->len, s, e);
+  size_t lead;
+  l->context = dup_window(x->text, x->len, win, &l->context_len, &lead);
+  l->cs = s - win.from + lead;
+  l->ce = (e > win.to ? win.to : e) - win.from + lead;
+  return l->file && l->form && l->context ? l : NULL;
+}
+
+/* A name the dictionary lacks, in an article or either side of a pair. */
+static cd_status on_unknown(cd_checker *c, const mention_ctx *x, const cd_mention *m) {
+  if (c->level[K_NAMES_UNKNOWN] == CD_SEV_OFF)
+    return CD_OK;
+  name_loc *l = new_loc(c, x, m->surname_start, m->surname_end);
+  if (!l)
+    return CD_ERR_NOMEM;
+  l->unknown = true;
+  /* one script's spellings only: a Latin "Armenia" quoted in Russian text is no variant */
+  size_t i = m->surname_start;
+  UErrorCode ec = U_ZERO_ERROR;
+  UScriptCode sc = uscript_getScript(cd_utf8_next(x->text, x->len, &i), &ec);
+  snprintf(l->key, sizeof l->key, "%s\t%d\t%s", x->lang ? x->lang : "", (int)sc, m->surname_key);
+  snprintf(l->gkey, sizeof l->gkey, "%s", m->given_key ? m->given_key : "");
+  if (m->given_end <= m->start)
+    return CD_OK;
+  if (!(l->given = dupn(x->text + m->start, m->given_end - m->start)))
+    return CD_ERR_NOMEM;
+  size_t back = m->surname_start - m->start; /* the given name is inside the window */
+  l->gcol = col_of(c, x->text, x->len, m->start);
+  l->gcs = l->cs > back ? l->cs - back : 0;
+  l->gce = l->gcs + (m->given_end - m->start);
+  return CD_OK;
+}
+
 static cd_status on_mention(void *ud, const cd_mention *m) {
   mention_ctx *x = ud;
   cd_checker *c = x->c;
+  if (!m->entity)
+    return on_unknown(c, x, m);
   if (x->collect) {
     bool ins;
     void **slot = cd_strmap_slot(x->collect, m->entity, strlen(m->entity), &ins);
@@ -1007,29 +1071,11 @@ static cd_status on_mention(void *ud, const cd_mention *m) {
   }
   if (!x->collect && c->level[K_NAMES_VARIANT] != CD_SEV_OFF) {
     /* remember the form for the batch-level variant check */
-    if (c->nlocs == c->caplocs) {
-      size_t cap = c->caplocs ? c->caplocs * 2 : 64;
-      name_loc *p = realloc(c->locs, cap * sizeof *p);
-      if (!p)
-        return CD_ERR_NOMEM;
-      c->locs = p;
-      c->caplocs = cap;
-    }
-    name_loc *l = &c->locs[c->nlocs++];
-    memset(l, 0, sizeof *l);
-    l->file = strdup(x->w->file ? x->w->file : "-");
-    l->line = x->w->line;
-    l->col = col_of(c, x->text, x->len, m->start);
-    l->form = dupn(x->text + m->start, m->end - m->start);
-    window win = window_of(x->text, x->len, m->start, m->end);
-    size_t lead;
-    l->context = dup_window(x->text, x->len, win, &l->context_len, &lead);
-    l->cs = m->start - win.from + lead;
-    l->ce = (m->end > win.to ? win.to : m->end) - win.from + lead;
+    name_loc *l = new_loc(c, x, m->start, m->end);
+    if (!l)
+      return CD_ERR_NOMEM;
     l->canonical = m->is_canonical;
     snprintf(l->key, sizeof l->key, "%s\t%s", x->lang ? x->lang : "", m->entity);
-    if (!l->file || !l->form || !l->context)
-      return CD_ERR_NOMEM;
     cd_buf k = CD_BUF_INIT;
     cd_buf_appendf(&k, "%s\t%s", l->key, l->form);
     bool ins;
@@ -1811,6 +1857,8 @@ static cd_status report_name_variants(cd_checker *c) {
   cd_status st = CD_OK;
   for (size_t i = 0; i < c->nlocs && !st; i++) {
     name_loc *l = &c->locs[i];
+    if (l->unknown)
+      continue;
     uintptr_t forms = (uintptr_t)cd_strmap_get(c->name_entities, l->key, strlen(l->key));
     if (forms < 2 || l->canonical)
       continue;
@@ -1844,6 +1892,202 @@ static cd_status report_name_variants(cd_checker *c) {
   return st;
 }
 
+/* ---- names the dictionary lacks: one spelling per person across the batch ------------- */
+
+/* The group a location's spelling is compared within: "lang \t surname key \t given key".
+ * A surname alone joins the one given name its surname has in the batch; with two given
+ * names (father and son, two Hunters) it is nobody's, and left out (NULL). */
+static char *unknown_group(cd_checker *c, cd_strmap *givens, const name_loc *l) {
+  (void)c;
+  const char *gk = l->gkey;
+  if (!*gk) {
+    void *v = cd_strmap_get(givens, l->key, strlen(l->key));
+    if ((uintptr_t)v == (uintptr_t)-1)
+      return NULL;
+    gk = v ? v : "";
+  }
+  cd_buf b = CD_BUF_INIT;
+  if (cd_buf_appendf(&b, "%s\t%s", l->key, gk)) {
+    cd_buf_free(&b);
+    return NULL;
+  }
+  return b.data;
+}
+
+/* Per surname key: its one given key (borrowed from a location), or -1 for several. */
+static cd_status collect_givens(cd_checker *c, cd_strmap *givens) {
+  for (size_t i = 0; i < c->nlocs; i++) {
+    name_loc *l = &c->locs[i];
+    if (!l->unknown || !l->gkey[0])
+      continue;
+    bool ins;
+    void **v = cd_strmap_slot(givens, l->key, strlen(l->key), &ins);
+    if (!v)
+      return CD_ERR_NOMEM;
+    if (ins)
+      *v = l->gkey;
+    else if ((uintptr_t)*v != (uintptr_t)-1 && strcmp(*v, l->gkey) != 0)
+      *v = (void *)(uintptr_t)-1;
+  }
+  return CD_OK;
+}
+
+typedef struct spelling_count {
+  size_t first; /* the location where it was first seen */
+  size_t count;
+} spelling_count;
+
+/* "group \t S|G \t spelling" -> its count and first location; "group \t S|G" -> the most
+ * frequent spelling's entry (the first seen on a tie) and the number of spellings. */
+typedef struct spelling_tables {
+  cd_strmap *spellings, *best;
+  cd_buf key;
+} spelling_tables;
+
+typedef struct group_best {
+  spelling_count *best;
+  size_t distinct;
+  cd_buf summary; /* "'Syrskyi' 3×, 'Syrsky' 1×" */
+} group_best;
+
+/* A spelling's letters in lower case: "Wi-Fi" and "WiFi", "I’ve" and "I've" are one
+ * spelling (typography and case are other checks' business). */
+static cd_status append_letters(cd_buf *out, const char *s) {
+  size_t n = strlen(s);
+  for (size_t i = 0; i < n;) {
+    int32_t c = cd_utf8_next(s, n, &i);
+    if (c >= 0 && u_isalpha(c) && cd_buf_append_cp(out, (uint32_t)u_tolower(c)))
+      return CD_ERR_NOMEM;
+  }
+  return CD_OK;
+}
+
+static bool same_letters(const char *a, const char *b) {
+  cd_buf x = CD_BUF_INIT, y = CD_BUF_INIT;
+  bool same = !append_letters(&x, a) && !append_letters(&y, b) && x.len == y.len &&
+              (x.len == 0 || memcmp(x.data, y.data, x.len) == 0);
+  cd_buf_free(&x);
+  cd_buf_free(&y);
+  return same;
+}
+
+static cd_status count_spelling(spelling_tables *t, const char *group, char part,
+                                const char *spelling, size_t loc) {
+  cd_buf_clear(&t->key);
+  if (cd_buf_appendf(&t->key, "%s\t%c\t", group, part) || append_letters(&t->key, spelling))
+    return CD_ERR_NOMEM;
+  bool ins;
+  void **v = cd_strmap_slot(t->spellings, t->key.data, t->key.len, &ins);
+  if (!v || (ins && !(*v = calloc(1, sizeof(spelling_count)))))
+    return CD_ERR_NOMEM;
+  spelling_count *sc = *v;
+  if (ins)
+    sc->first = loc;
+  sc->count++;
+  size_t gl = strlen(group) + 2; /* "group \t S" */
+  void **g = cd_strmap_slot(t->best, t->key.data, gl, &ins);
+  if (!g || (ins && !(*g = calloc(1, sizeof(group_best)))))
+    return CD_ERR_NOMEM;
+  group_best *gb = *g;
+  if (sc->count == 1)
+    gb->distinct++;
+  if (!gb->best || sc->count > gb->best->count)
+    gb->best = sc;
+  return CD_OK;
+}
+
+static const char *loc_part(const name_loc *l, char part) {
+  return part == 'S' ? l->form : l->given;
+}
+
+/* The message's summary of every spelling of each group, built once. */
+static cd_status summarize(cd_checker *c, spelling_tables *t) {
+  size_t pos = 0, kl;
+  const char *key;
+  void *v;
+  while (cd_strmap_next(t->spellings, &pos, &key, &kl, &v)) {
+    size_t tab = kl; /* group \t part | \t spelling */
+    while (tab > 0 && key[tab - 1] != '\t')
+      tab--;
+    group_best *gb = tab > 2 ? cd_strmap_get(t->best, key, tab - 1) : NULL;
+    spelling_count *sc = v;
+    if (gb && gb->distinct > 1 &&
+        cd_buf_appendf(&gb->summary, "%s'%s' %zu\xC3\x97", gb->summary.len ? ", " : "",
+                       loc_part(&c->locs[sc->first], key[tab - 2]), sc->count))
+      return CD_ERR_NOMEM;
+  }
+  return CD_OK;
+}
+
+static cd_status report_unknown_part(cd_checker *c, spelling_tables *t, const name_loc *l,
+                                     char part) {
+  const char *spelling = loc_part(l, part);
+  if (!spelling || !l->group)
+    return CD_OK;
+  cd_buf_clear(&t->key);
+  if (cd_buf_appendf(&t->key, "%s\t%c", l->group, part))
+    return CD_ERR_NOMEM;
+  group_best *gb = cd_strmap_get(t->best, t->key.data, t->key.len);
+  if (!gb || gb->distinct < 2)
+    return CD_OK;
+  const char *best = loc_part(&c->locs[gb->best->first], part);
+  if (same_letters(best, spelling))
+    return CD_OK;
+  bool g = part == 'G';
+  cd_status st = add_finding(c, K_NAMES_UNKNOWN, l->file, l->line, l->context, l->context_len,
+                             g ? l->gcs : l->cs, g ? l->gce : l->ce, NULL, 0, NULL, 0, best,
+                             "'%s': a name the dictionary lacks, spelled %s in the batch", spelling,
+                             gb->summary.data);
+  if (!st)
+    c->f[c->nf - 1].col = g ? l->gcol : l->col;
+  return st;
+}
+
+static void free_tables(spelling_tables *t) {
+  size_t pos = 0, kl;
+  const char *key;
+  void *v;
+  while (t->spellings && cd_strmap_next(t->spellings, &pos, &key, &kl, &v))
+    free(v);
+  pos = 0;
+  while (t->best && cd_strmap_next(t->best, &pos, &key, &kl, &v)) {
+    group_best *gb = v;
+    cd_buf_free(&gb->summary);
+    free(gb);
+  }
+  cd_strmap_free(t->spellings);
+  cd_strmap_free(t->best);
+  cd_buf_free(&t->key);
+}
+
+static cd_status report_unknown_variants(cd_checker *c) {
+  if (c->level[K_NAMES_UNKNOWN] == CD_SEV_OFF)
+    return CD_OK;
+  cd_strmap *givens = cd_strmap_new();
+  spelling_tables t = {cd_strmap_new(), cd_strmap_new(), CD_BUF_INIT};
+  cd_status st = givens && t.spellings && t.best ? collect_givens(c, givens) : CD_ERR_NOMEM;
+  for (size_t i = 0; i < c->nlocs && !st; i++) {
+    name_loc *l = &c->locs[i];
+    if (!l->unknown || !(l->group = unknown_group(c, givens, l)))
+      continue;
+    st = count_spelling(&t, l->group, 'S', l->form, i);
+    if (!st && l->given)
+      st = count_spelling(&t, l->group, 'G', l->given, i);
+  }
+  if (!st)
+    st = summarize(c, &t);
+  for (size_t i = 0; i < c->nlocs && !st; i++) {
+    if (!c->locs[i].unknown)
+      continue;
+    st = report_unknown_part(c, &t, &c->locs[i], 'S');
+    if (!st)
+      st = report_unknown_part(c, &t, &c->locs[i], 'G');
+  }
+  free_tables(&t);
+  cd_strmap_free(givens);
+  return st;
+}
+
 static int cmp_finding(const void *a, const void *b) {
   const cd_finding *x = a, *y = b;
   int r = strcmp(x->file, y->file);
@@ -1863,6 +2107,8 @@ cd_status cd_check_finish(cd_checker *c, cd_error *err) {
     st = report_groups(c, c->by_target, K_TM_SOURCE, false);
   if (!st)
     st = report_name_variants(c);
+  if (!st)
+    st = report_unknown_variants(c);
   if (st)
     return cd_error_set(err, st, "out of memory");
   if (c->nf)

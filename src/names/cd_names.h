@@ -61,6 +61,13 @@ cd_status cd_names_key_ascii_in(cd_names_keyer *k, const char *s, size_t n, cons
 cd_status cd_names_key_skel(cd_names_keyer *k, const char *s, size_t n, cd_buf *out,
                             cd_error *err);
 
+/* The loose key of s (dicts/translit/names-loose.txt over its first ascii key) into out
+ * (cleared first, NUL-terminated): spellings of one name in different transcriptions share
+ * it (Syrskyi, Syrsky, Sirsky, Сирський -> sirski); for names the dictionary lacks. lang as
+ * for cd_names_key_ascii_in. */
+cd_status cd_names_key_loose(cd_names_keyer *k, const char *s, size_t n, const char *lang,
+                             cd_buf *out, cd_error *err);
+
 /* ---- sources and the compiled database -------------------------------------------------- */
 
 /* Compiles TSV source files into db_path (replaced atomically). translit_dir as above.
@@ -241,6 +248,28 @@ typedef cd_status (*cd_names_mention_fn)(void *ud, const cd_names_mention *m, cd
  * same matching as the normalize stage. lang: the text's language ("en", "uk", "de-AT"). */
 cd_status cd_names_scan(cd_names_scanner *sc, const char *text, size_t len, const char *lang,
                         cd_names_mention_fn fn, void *ud, cd_error *err);
+
+/* ---- names the dictionary lacks ------------------------------------------------------- */
+
+/* A capitalised name that is no entity of the dictionary: one to four words (particles
+ * inside), none of them a common word of the language (hunspell, lower case), no acronym.
+ * Keys group the spellings of one name across a batch (check's names.unknown-variant). */
+typedef struct cd_names_unknown {
+  size_t start, end;                 /* the whole name, bytes in the text */
+  size_t surname_start, surname_end; /* its last word, without a possessive ('s) */
+  size_t given_end;                  /* the end of its first word; 0 for a surname alone */
+  const char *surname_key;           /* cd_names_key_loose of the surname */
+  const char *given_key;             /* loose key of the first word without its vowels
+                                        (Oleksandr, Alexander -> lksndr); "" for none */
+} cd_names_unknown;
+
+typedef cd_status (*cd_names_unknown_fn)(void *ud, const cd_names_unknown *u, cd_error *err);
+
+/* Reports, in order, the names of text the dictionary lacks; known: n_known byte spans
+ * [known[2i], known[2i+1]) of the entities cd_names_scan found there, skipped. */
+cd_status cd_names_scan_unknown(cd_names_scanner *sc, const char *text, size_t len,
+                                const char *lang, const size_t *known, size_t n_known,
+                                cd_names_unknown_fn fn, void *ud, cd_error *err);
 
 /* ---- helpers shared with the normalize stage ------------------------------------------------ */
 

@@ -1913,8 +1913,7 @@ static bool in_dotted_abbrev(cd_names_scanner *s, const char *text, const word *
   return cue_has(s, "dotted", text + b, e - b);
 }
 
-cd_status cd_names_scan(cd_names_scanner *s, const char *text, size_t len, const char *lang,
-                        cd_names_mention_fn fn, void *ud, cd_error *err) {
+void cd_names_scanner_use_lang(cd_names_scanner *s, const char *lang) {
   snprintf(s->lang, sizeof s->lang, "%s", lang && *lang ? lang : "en");
   char *dash = strchr(s->lang, '-');
   if (dash)
@@ -1925,6 +1924,27 @@ cd_status cd_names_scan(cd_names_scanner *s, const char *text, size_t len, const
     s->lang_tag |= (uint64_t)(unsigned char)s->lang[i] << (8 * i);
   if (strlen(s->lang) > 8) /* no language code is that long; never share cache entries */
     s->lang_tag = ~(uint64_t)0;
+}
+
+bool cd_names_scanner_common(cd_names_scanner *s, const char *w, size_t n) {
+  return known_common_word(s, w, n);
+}
+
+bool cd_names_scanner_particle(const cd_names_scanner *s, const char *w, size_t n) {
+  return is_particle(s, w, 0, n);
+}
+
+cd_names *cd_names_scanner_db(cd_names_scanner *s) { return s->db; }
+
+bool cd_names_scanner_has_dict(cd_names_scanner *s) {
+  if (!s->lang_cyr)
+    return hun_get(s, hun_index(s->lang)) != NULL;
+  return hun_get(s, hun_index("uk")) != NULL || hun_get(s, hun_index("ru")) != NULL;
+}
+
+cd_status cd_names_scan(cd_names_scanner *s, const char *text, size_t len, const char *lang,
+                        cd_names_mention_fn fn, void *ud, cd_error *err) {
+  cd_names_scanner_use_lang(s, lang);
   emit_ctx ec = {fn, ud};
   /* line by line: a span never crosses a line end */
   size_t pos = 0;

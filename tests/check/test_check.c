@@ -524,6 +524,47 @@ static void test_cli_pairs_column_languages(void **state) {
   cd_buf_free(&err);
 }
 
+/* names.unknown-variant: names the dictionary lacks, grouped across the batch by their
+ * loose keys; hard negatives: two people whose surnames share a key (Meyer, Meier: two given
+ * names, so a bare surname is nobody's), names one vowel apart, a Title Case headline
+ * (issue 19). */
+static void test_cli_unknown_names(void **state) {
+  (void)state;
+  char dir[4200];
+  fresh_dir(dir, sizeof dir, "unknown-names");
+  put(dir, "front-en.txt",
+      "General Mykyta Dovhopolyi visited the eastern front on Monday.\n"
+      "Dovhopolyi said the brigades held their positions.\n");
+  put(dir, "brief-en.txt",
+      "Commander Mykyta Dovhopolyy met officers near the river.\n"
+      "Later Dovhopoly told reporters that supplies had arrived.\n");
+  put(dir, "later-en.txt", "Mykyta Dovhopolyi toured a training ground with his deputy.\n");
+  put(dir, "family-en.txt",
+      "The judge Hanno Meyer spoke to the lawyer Elske Meier on Sunday.\n"
+      "Yesterday Was A Long Day For Meier Supporters\n"
+      "The singer Ilse Kuhnert met the painter Ilse Kahnert.\n");
+  cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
+  const char *a[] = {"copydesk", "check", "--disable", "text.*", dir, NULL};
+  assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
+  cd_buf_append(&out, "", 0);
+  const char *want1 = "brief-en.txt:1:18: warning: names.unknown-variant: 'Dovhopolyy': a name "
+                      "the dictionary lacks, spelled ";
+  const char *want2 = "brief-en.txt:2:7: warning: names.unknown-variant: 'Dovhopoly': a name "
+                      "the dictionary lacks, spelled ";
+  if (!strstr(out.data, want1) || !strstr(out.data, want2))
+    fail_msg("stdout:\n%s", out.data);
+  assert_non_null(strstr(out.data, "'Dovhopolyi' 3\xC3\x97"));
+  assert_non_null(strstr(out.data, "(suggestion: Dovhopolyi)"));
+  /* exactly those two: nothing for the Brandtners, Kuhnert and Kahnert, the headline */
+  assert_int_equal(cdt_count_lines(out.data, out.len), 2);
+  /* switched off like any other check */
+  const char *b[] = {"copydesk", "check", "--disable", "text.*,names.unknown-variant", dir, NULL};
+  assert_int_equal(cdt_run(b, NULL, 0, &out, &err), 0);
+  assert_null(strstr(out.data, "names.unknown-variant"));
+  cd_buf_free(&out);
+  cd_buf_free(&err);
+}
+
 static void test_cli_errors(void **state) {
   (void)state;
   cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
@@ -741,6 +782,7 @@ int main(void) {
       cmocka_unit_test(test_cli_batch),
       cmocka_unit_test(test_cli_batch_language),
       cmocka_unit_test(test_cli_pairs_column_languages),
+      cmocka_unit_test(test_cli_unknown_names),
       cmocka_unit_test(test_cli_errors),
       cmocka_unit_test(test_cli_tm),
       cmocka_unit_test(test_cli_align_output),

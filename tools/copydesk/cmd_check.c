@@ -368,17 +368,52 @@ typedef struct names_ctx {
   cd_mention_emit emit;
   void *emit_ctx;
   cd_status st;
+  size_t *known; /* the spans of the entities found: no unknown name inside them */
+  size_t n_known, cap_known;
 } names_ctx;
+
+static cd_status remember_span(names_ctx *x, size_t b, size_t e) {
+  if (x->n_known == x->cap_known) {
+    size_t cap = x->cap_known ? x->cap_known * 2 : 32;
+    size_t *p = realloc(x->known, 2 * cap * sizeof *p);
+    if (!p)
+      return CD_ERR_NOMEM;
+    x->known = p;
+    x->cap_known = cap;
+  }
+  x->known[2 * x->n_known] = b;
+  x->known[2 * x->n_known++ + 1] = e;
+  return CD_OK;
+}
 
 static cd_status on_names_mention(void *ud, const cd_names_mention *m, cd_error *err) {
   (void)err;
   names_ctx *x = ud;
+  if (remember_span(x, m->start, m->end))
+    return CD_ERR_NOMEM;
   if (!m->is_canonical && !m->rewrite)
     return CD_OK; /* a near-miss the names stage only flags: not sure enough to report */
   cd_buf_clear(&x->canon);
   if (cd_buf_append(&x->canon, m->canonical, m->canonical_len))
     return CD_ERR_NOMEM;
-  cd_mention cm = {m->start, m->end, m->entity, cd_buf_at(&x->canon, 0), m->is_canonical};
+  cd_mention cm = {.start = m->start,
+                   .end = m->end,
+                   .entity = m->entity,
+                   .canonical = cd_buf_at(&x->canon, 0),
+                   .is_canonical = m->is_canonical};
+  return x->emit(x->emit_ctx, &cm);
+}
+
+static cd_status on_unknown_name(void *ud, const cd_names_unknown *u, cd_error *err) {
+  (void)err;
+  names_ctx *x = ud;
+  cd_mention cm = {.start = u->start,
+                   .end = u->end,
+                   .surname_key = u->surname_key,
+                   .given_key = u->given_key,
+                   .surname_start = u->surname_start,
+                   .surname_end = u->surname_end,
+                   .given_end = u->given_end};
   return x->emit(x->emit_ctx, &cm);
 }
 
@@ -387,7 +422,12 @@ static cd_status names_mentions(void *ud, const char *text, size_t len, const ch
   names_ctx *x = ud;
   x->emit = emit;
   x->emit_ctx = ctx;
-  return cd_names_scan(x->sc, text, len, lang, on_names_mention, x, err);
+  x->n_known = 0;
+  cd_status st = cd_names_scan(x->sc, text, len, lang, on_names_mention, x, err);
+  if (!st)
+    st = cd_names_scan_unknown(x->sc, text, len, lang, x->known, x->n_known, on_unknown_name, x,
+                               err);
+  return st;
 }
 
 /* Opens the names store; without one the names.* checks are skipped (said on stderr). */
@@ -421,6 +461,7 @@ static void names_close(names_ctx *x) {
   cd_names_scanner_free(x->sc);
   cd_names_free(x->db);
   cd_buf_free(&x->canon);
+  free(x->known);
 }
 
 static int apply_levels(cd_checker *c, strvec *disable, strvec *levels) {
