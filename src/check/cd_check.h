@@ -54,6 +54,7 @@ typedef struct cd_mention {
   /* a name the dictionary lacks: the keys that group its spellings (cd_names_unknown) */
   const char *surname_key, *given_key;
   size_t surname_start, surname_end, given_end; /* given_end 0: a surname alone */
+  size_t surname_stem_end, given_stem_end;      /* without case endings (uk, ru) */
 } cd_mention;
 
 typedef cd_status (*cd_mention_emit)(void *ctx, const cd_mention *m);

@@ -131,7 +131,9 @@ typedef struct name_loc {
   char key[96];   /* lang \t entity; for a name the dictionary lacks, lang \t surname key */
   /* a name the dictionary lacks: form is its surname as written, given its first word */
   bool unknown;
+  size_t stem;   /* bytes of form without its case ending (uk, ru): the spelling */
   char *given;   /* NULL for a surname alone */
+  size_t gstem;  /* bytes of given without its case ending */
   uint64_t gcol; /* the given name's column and span in context */
   size_t gcs, gce;
   char gkey[48]; /* the given name's key ("" for none) */
@@ -1030,6 +1032,8 @@ static cd_status on_unknown(cd_checker *c, const mention_ctx *x, const cd_mentio
   if (!l)
     return CD_ERR_NOMEM;
   l->unknown = true;
+  l->stem = m->surname_stem_end > m->surname_start ? m->surname_stem_end - m->surname_start
+                                                   : strlen(l->form);
   /* one script's spellings only: a Latin "Armenia" quoted in Russian text is no variant */
   size_t i = m->surname_start;
   UErrorCode ec = U_ZERO_ERROR;
@@ -1040,6 +1044,7 @@ static cd_status on_unknown(cd_checker *c, const mention_ctx *x, const cd_mentio
     return CD_OK;
   if (!(l->given = dupn(x->text + m->start, m->given_end - m->start)))
     return CD_ERR_NOMEM;
+  l->gstem = m->given_stem_end > m->start ? m->given_stem_end - m->start : strlen(l->given);
   size_t back = m->surname_start - m->start; /* the given name is inside the window */
   l->gcol = col_of(c, x->text, x->len, m->start);
   l->gcs = l->cs > back ? l->cs - back : 0;
@@ -1952,8 +1957,7 @@ typedef struct group_best {
 
 /* A spelling's letters in lower case: "Wi-Fi" and "WiFi", "I’ve" and "I've" are one
  * spelling (typography and case are other checks' business). */
-static cd_status append_letters(cd_buf *out, const char *s) {
-  size_t n = strlen(s);
+static cd_status append_letters(cd_buf *out, const char *s, size_t n) {
   for (size_t i = 0; i < n;) {
     int32_t c = cd_utf8_next(s, n, &i);
     if (c >= 0 && u_isalpha(c) && cd_buf_append_cp(out, (uint32_t)u_tolower(c)))
@@ -1962,9 +1966,9 @@ static cd_status append_letters(cd_buf *out, const char *s) {
   return CD_OK;
 }
 
-static bool same_letters(const char *a, const char *b) {
+static bool same_letters(const char *a, size_t an, const char *b, size_t bn) {
   cd_buf x = CD_BUF_INIT, y = CD_BUF_INIT;
-  bool same = !append_letters(&x, a) && !append_letters(&y, b) && x.len == y.len &&
+  bool same = !append_letters(&x, a, an) && !append_letters(&y, b, bn) && x.len == y.len &&
               (x.len == 0 || memcmp(x.data, y.data, x.len) == 0);
   cd_buf_free(&x);
   cd_buf_free(&y);
@@ -1972,9 +1976,9 @@ static bool same_letters(const char *a, const char *b) {
 }
 
 static cd_status count_spelling(spelling_tables *t, const char *group, char part,
-                                const char *spelling, size_t loc) {
+                                const char *spelling, size_t stem, size_t loc) {
   cd_buf_clear(&t->key);
-  if (cd_buf_appendf(&t->key, "%s\t%c\t", group, part) || append_letters(&t->key, spelling))
+  if (cd_buf_appendf(&t->key, "%s\t%c\t", group, part) || append_letters(&t->key, spelling, stem))
     return CD_ERR_NOMEM;
   bool ins;
   void **v = cd_strmap_slot(t->spellings, t->key.data, t->key.len, &ins);
@@ -1996,7 +2000,9 @@ static cd_status count_spelling(spelling_tables *t, const char *group, char part
   return CD_OK;
 }
 
-static const char *loc_part(const name_loc *l, char part) {
+/* The part as written, and the bytes of its stem (a case ending is no spelling). */
+static const char *loc_part(const name_loc *l, char part, size_t *stem) {
+  *stem = part == 'S' ? l->stem : l->gstem;
   return part == 'S' ? l->form : l->given;
 }
 
@@ -2011,9 +2017,10 @@ static cd_status summarize(cd_checker *c, spelling_tables *t) {
       tab--;
     group_best *gb = tab > 2 ? cd_strmap_get(t->best, key, tab - 1) : NULL;
     spelling_count *sc = v;
+    size_t stem;
     if (gb && gb->distinct > 1 &&
         cd_buf_appendf(&gb->summary, "%s'%s' %zu\xC3\x97", gb->summary.len ? ", " : "",
-                       loc_part(&c->locs[sc->first], key[tab - 2]), sc->count))
+                       loc_part(&c->locs[sc->first], key[tab - 2], &stem), sc->count))
       return CD_ERR_NOMEM;
   }
   return CD_OK;
@@ -2021,7 +2028,8 @@ static cd_status summarize(cd_checker *c, spelling_tables *t) {
 
 static cd_status report_unknown_part(cd_checker *c, spelling_tables *t, const name_loc *l,
                                      char part) {
-  const char *spelling = loc_part(l, part);
+  size_t stem, best_stem;
+  const char *spelling = loc_part(l, part, &stem);
   if (!spelling || !l->group)
     return CD_OK;
   cd_buf_clear(&t->key);
@@ -2030,14 +2038,21 @@ static cd_status report_unknown_part(cd_checker *c, spelling_tables *t, const na
   group_best *gb = cd_strmap_get(t->best, t->key.data, t->key.len);
   if (!gb || gb->distinct < 2)
     return CD_OK;
-  const char *best = loc_part(&c->locs[gb->best->first], part);
-  if (same_letters(best, spelling))
+  const char *best = loc_part(&c->locs[gb->best->first], part, &best_stem);
+  if (same_letters(best, best_stem, spelling, stem))
     return CD_OK;
+  /* the suggestion keeps this mention's case ending: the majority's stem, this ending */
+  cd_buf sug = CD_BUF_INIT;
+  if (cd_buf_append(&sug, best, best_stem) || cd_buf_append_str(&sug, spelling + stem)) {
+    cd_buf_free(&sug);
+    return CD_ERR_NOMEM;
+  }
   bool g = part == 'G';
-  cd_status st = add_finding(c, K_NAMES_UNKNOWN, l->file, l->line, l->context, l->context_len,
-                             g ? l->gcs : l->cs, g ? l->gce : l->ce, NULL, 0, NULL, 0, best,
-                             "'%s': a name the dictionary lacks, spelled %s in the batch", spelling,
-                             gb->summary.data);
+  cd_status st = add_finding(
+      c, K_NAMES_UNKNOWN, l->file, l->line, l->context, l->context_len, g ? l->gcs : l->cs,
+      g ? l->gce : l->ce, NULL, 0, NULL, 0, cd_buf_at(&sug, 0),
+      "'%s': a name the dictionary lacks, spelled %s in the batch", spelling, gb->summary.data);
+  cd_buf_free(&sug);
   if (!st)
     c->f[c->nf - 1].col = g ? l->gcol : l->col;
   return st;
@@ -2070,9 +2085,9 @@ static cd_status report_unknown_variants(cd_checker *c) {
     name_loc *l = &c->locs[i];
     if (!l->unknown || !(l->group = unknown_group(c, givens, l)))
       continue;
-    st = count_spelling(&t, l->group, 'S', l->form, i);
+    st = count_spelling(&t, l->group, 'S', l->form, l->stem, i);
     if (!st && l->given)
-      st = count_spelling(&t, l->group, 'G', l->given, i);
+      st = count_spelling(&t, l->group, 'G', l->given, l->gstem, i);
   }
   if (!st)
     st = summarize(c, &t);

@@ -257,7 +257,9 @@ cd_status cd_names_scan(cd_names_scanner *sc, const char *text, size_t len, cons
 typedef struct cd_names_unknown {
   size_t start, end;                 /* the whole name, bytes in the text */
   size_t surname_start, surname_end; /* its last word, without a possessive ('s) */
+  size_t surname_stem_end; /* ... without its case ending (uk, ru: Довгополого) */
   size_t given_end;                  /* the end of its first word; 0 for a surname alone */
+  size_t given_stem_end;             /* ... without its case ending */
   const char *surname_key;           /* cd_names_key_loose of the surname */
   const char *given_key;             /* loose key of the first word without its vowels
                                         (Oleksandr, Alexander -> lksndr); "" for none */

@@ -154,10 +154,13 @@ static cd_status emit_run(finder *f, size_t i, size_t j, cd_names_unknown_fn fn,
   /* only a possessive ('s) or, in German, a genitive s is an ending here */
   if (suffix && f->text[last->b + core] == 's' && strcmp(f->lang, "de") != 0)
     core = last->e - last->b;
-  cd_status st = cd_names_key_loose(f->keyer, f->text + last->b, core, f->lang, &f->surname, err);
+  /* Ukrainian and Russian case forms: the stem is the spelling (Довгополого) */
+  size_t stem = cd_names_scanner_case_stem(f->sc, f->text + last->b, core);
+  size_t gstem =
+      i != j ? cd_names_scanner_case_stem(f->sc, f->text + first->b, first->e - first->b) : 0;
+  cd_status st = cd_names_key_loose(f->keyer, f->text + last->b, stem, f->lang, &f->surname, err);
   if (!st && i != j)
-    st = cd_names_key_loose(f->keyer, f->text + first->b, first->e - first->b, f->lang, &f->given,
-                            err);
+    st = cd_names_key_loose(f->keyer, f->text + first->b, gstem, f->lang, &f->given, err);
   if (st)
     return st;
   if (i != j)
@@ -168,7 +171,9 @@ static cd_status emit_run(finder *f, size_t i, size_t j, cd_names_unknown_fn fn,
                         last->e,
                         last->b,
                         last->b + core,
+                        last->b + stem,
                         i != j ? first->e : 0,
+                        i != j ? first->b + gstem : 0,
                         cd_buf_at(&f->surname, 0),
                         i != j ? cd_buf_at(&f->given, 0) : ""};
   return fn(ud, &u, err);

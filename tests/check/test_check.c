@@ -557,6 +557,24 @@ static void test_cli_unknown_names(void **state) {
   assert_non_null(strstr(out.data, "(suggestion: Dovhopolyi)"));
   /* exactly those two: nothing for the Brandtners, Kuhnert and Kahnert, the headline */
   assert_int_equal(cdt_count_lines(out.data, out.len), 2);
+  /* Ukrainian case forms are one spelling (Ковальчишина, Ковальчишину); a soft sign left
+   * out is another; the suggestion keeps the mention's case ending */
+  char uk[4200];
+  fresh_dir(uk, sizeof uk, "unknown-names-uk");
+  put(uk, "a-uk.txt",
+      "Генерал Мирослав Ковальчишин відвідав фронт.\n"
+      "За словами Ковальчишина, бригади тримають позиції.\n");
+  put(uk, "b-uk.txt",
+      "Командир Мирослав Ковалчишина не застали.\n"
+      "Пізніше Ковальчишину доповіли про постачання.\n");
+  const char *u[] = {"copydesk", "check", "--disable", "text.*", uk, NULL};
+  assert_int_equal(cdt_run(u, NULL, 0, &out, &err), 0);
+  cd_buf_append(&out, "", 0);
+  if (!strstr(out.data, "b-uk.txt:1:19: warning: names.unknown-variant: 'Ковалчишина'") ||
+      !strstr(out.data, "'Ковальчишин' 3\xC3\x97") ||
+      !strstr(out.data, "(suggestion: Ковальчишина)"))
+    fail_msg("stdout:\n%s", out.data);
+  assert_int_equal(cdt_count_lines(out.data, out.len), 1);
   /* switched off like any other check */
   const char *b[] = {"copydesk", "check", "--disable", "text.*,names.unknown-variant", dir, NULL};
   assert_int_equal(cdt_run(b, NULL, 0, &out, &err), 0);

@@ -413,7 +413,9 @@ static cd_status on_unknown_name(void *ud, const cd_names_unknown *u, cd_error *
                    .given_key = u->given_key,
                    .surname_start = u->surname_start,
                    .surname_end = u->surname_end,
-                   .given_end = u->given_end};
+                   .given_end = u->given_end,
+                   .surname_stem_end = u->surname_stem_end,
+                   .given_stem_end = u->given_stem_end};
   return x->emit(x->emit_ctx, &cm);
 }
 
