@@ -128,16 +128,12 @@ typedef struct name_loc {
   size_t context_len;
   size_t cs, ce;
   bool canonical; /* the house form: counted, never reported */
-  char key[96];   /* lang \t entity; for a name the dictionary lacks, lang \t surname key */
-  /* a name the dictionary lacks: form is its surname as written, given its first word */
+  char key[96];   /* lang \t entity */
+  /* a name the dictionary lacks (c->unknown numbers it): form is its surname */
   bool unknown;
-  size_t stem;   /* bytes of form without its case ending (uk, ru): the spelling */
-  char *given;   /* NULL for a surname alone */
-  size_t gstem;  /* bytes of given without its case ending */
-  uint64_t gcol; /* the given name's column and span in context */
+  size_t unknown_index;
+  uint64_t gcol; /* its given name's column and span in context */
   size_t gcs, gce;
-  char gkey[48]; /* the given name's key ("" for none) */
-  char *group;   /* set when reporting: the group the spelling is compared within */
 } name_loc;
 
 struct cd_checker {
@@ -163,6 +159,7 @@ struct cd_checker {
   size_t nlocs, caplocs;
   cd_strmap *name_forms; /* "lang\tentity\tform" → count (as uintptr) */
   cd_strmap *name_entities; /* "lang\tentity" → distinct form count */
+  cd_names_groups *unknown; /* names the dictionary lacks, for names.unknown-variant */
   UCaseMap *fold;
   cd_langid *langid;
   uint64_t articles, pairs;
@@ -520,8 +517,6 @@ void cd_checker_free(cd_checker *c) {
   for (size_t i = 0; i < c->nlocs; i++) {
     free(c->locs[i].file);
     free(c->locs[i].form);
-    free(c->locs[i].given);
-    free(c->locs[i].group);
     free(c->locs[i].context);
   }
   free(c->locs);
@@ -533,6 +528,7 @@ void cd_checker_free(cd_checker *c) {
   free_group_map(c->by_target);
   cd_strmap_free(c->name_forms);
   cd_strmap_free(c->name_entities);
+  cd_names_groups_free(c->unknown);
   if (c->fold)
     ucasemap_close(c->fold);
   cd_langid_free(c->langid);
@@ -1028,23 +1024,25 @@ static name_loc *new_loc(cd_checker *c, const mention_ctx *x, size_t s, size_t e
 static cd_status on_unknown(cd_checker *c, const mention_ctx *x, const cd_mention *m) {
   if (c->level[K_NAMES_UNKNOWN] == CD_SEV_OFF)
     return CD_OK;
+  cd_error err;
+  if (!c->unknown && cd_names_groups_new(&c->unknown, &err))
+    return CD_ERR_NOMEM;
   name_loc *l = new_loc(c, x, m->surname_start, m->surname_end);
   if (!l)
     return CD_ERR_NOMEM;
   l->unknown = true;
-  l->stem = m->surname_stem_end > m->surname_start ? m->surname_stem_end - m->surname_start
-                                                   : strlen(l->form);
-  /* one script's spellings only: a Latin "Armenia" quoted in Russian text is no variant */
-  size_t i = m->surname_start;
-  UErrorCode ec = U_ZERO_ERROR;
-  UScriptCode sc = uscript_getScript(cd_utf8_next(x->text, x->len, &i), &ec);
-  snprintf(l->key, sizeof l->key, "%s\t%d\t%s", x->lang ? x->lang : "", (int)sc, m->surname_key);
-  snprintf(l->gkey, sizeof l->gkey, "%s", m->given_key ? m->given_key : "");
-  if (m->given_end <= m->start)
-    return CD_OK;
-  if (!(l->given = dupn(x->text + m->start, m->given_end - m->start)))
-    return CD_ERR_NOMEM;
-  l->gstem = m->given_stem_end > m->start ? m->given_stem_end - m->start : strlen(l->given);
+  cd_names_unknown u = {m->start,
+                        m->end,
+                        m->surname_start,
+                        m->surname_end,
+                        m->surname_stem_end,
+                        m->given_end,
+                        m->given_stem_end,
+                        m->surname_key,
+                        m->given_key ? m->given_key : ""};
+  cd_status st = cd_names_groups_add(c->unknown, x->lang, x->text, &u, &l->unknown_index, &err);
+  if (st || m->given_end <= m->start)
+    return st;
   size_t back = m->surname_start - m->start; /* the given name is inside the window */
   l->gcol = col_of(c, x->text, x->len, m->start);
   l->gcs = l->cs > back ? l->cs - back : 0;
@@ -1899,151 +1897,14 @@ static cd_status report_name_variants(cd_checker *c) {
 
 /* ---- names the dictionary lacks: one spelling per person across the batch ------------- */
 
-/* The group a location's spelling is compared within: "lang \t surname key \t given key".
- * A surname alone joins the one given name its surname has in the batch; with two given
- * names (father and son, two Hunters) it is nobody's, and left out (NULL). */
-static char *unknown_group(cd_checker *c, cd_strmap *givens, const name_loc *l) {
-  (void)c;
-  const char *gk = l->gkey;
-  if (!*gk) {
-    void *v = cd_strmap_get(givens, l->key, strlen(l->key));
-    if ((uintptr_t)v == (uintptr_t)-1)
-      return NULL;
-    gk = v ? v : "";
-  }
-  cd_buf b = CD_BUF_INIT;
-  if (cd_buf_appendf(&b, "%s\t%s", l->key, gk)) {
-    cd_buf_free(&b);
-    return NULL;
-  }
-  return b.data;
-}
-
-/* Per surname key: its one given key (borrowed from a location), or -1 for several. */
-static cd_status collect_givens(cd_checker *c, cd_strmap *givens) {
-  for (size_t i = 0; i < c->nlocs; i++) {
-    name_loc *l = &c->locs[i];
-    if (!l->unknown || !l->gkey[0])
-      continue;
-    bool ins;
-    void **v = cd_strmap_slot(givens, l->key, strlen(l->key), &ins);
-    if (!v)
-      return CD_ERR_NOMEM;
-    if (ins)
-      *v = l->gkey;
-    else if ((uintptr_t)*v != (uintptr_t)-1 && strcmp(*v, l->gkey) != 0)
-      *v = (void *)(uintptr_t)-1;
-  }
-  return CD_OK;
-}
-
-typedef struct spelling_count {
-  size_t first; /* the location where it was first seen */
-  size_t count;
-} spelling_count;
-
-/* "group \t S|G \t spelling" -> its count and first location; "group \t S|G" -> the most
- * frequent spelling's entry (the first seen on a tie) and the number of spellings. */
-typedef struct spelling_tables {
-  cd_strmap *spellings, *best;
-  cd_buf key;
-} spelling_tables;
-
-typedef struct group_best {
-  spelling_count *best;
-  size_t distinct;
-  cd_buf summary; /* "'Syrskyi' 3×, 'Syrsky' 1×" */
-} group_best;
-
-/* A spelling's letters in lower case: "Wi-Fi" and "WiFi", "I’ve" and "I've" are one
- * spelling (typography and case are other checks' business). */
-static cd_status append_letters(cd_buf *out, const char *s, size_t n) {
-  for (size_t i = 0; i < n;) {
-    int32_t c = cd_utf8_next(s, n, &i);
-    if (c >= 0 && u_isalpha(c) && cd_buf_append_cp(out, (uint32_t)u_tolower(c)))
-      return CD_ERR_NOMEM;
-  }
-  return CD_OK;
-}
-
-static bool same_letters(const char *a, size_t an, const char *b, size_t bn) {
-  cd_buf x = CD_BUF_INIT, y = CD_BUF_INIT;
-  bool same = !append_letters(&x, a, an) && !append_letters(&y, b, bn) && x.len == y.len &&
-              (x.len == 0 || memcmp(x.data, y.data, x.len) == 0);
-  cd_buf_free(&x);
-  cd_buf_free(&y);
-  return same;
-}
-
-static cd_status count_spelling(spelling_tables *t, const char *group, char part,
-                                const char *spelling, size_t stem, size_t loc) {
-  cd_buf_clear(&t->key);
-  if (cd_buf_appendf(&t->key, "%s\t%c\t", group, part) || append_letters(&t->key, spelling, stem))
-    return CD_ERR_NOMEM;
-  bool ins;
-  void **v = cd_strmap_slot(t->spellings, t->key.data, t->key.len, &ins);
-  if (!v || (ins && !(*v = calloc(1, sizeof(spelling_count)))))
-    return CD_ERR_NOMEM;
-  spelling_count *sc = *v;
-  if (ins)
-    sc->first = loc;
-  sc->count++;
-  size_t gl = strlen(group) + 2; /* "group \t S" */
-  void **g = cd_strmap_slot(t->best, t->key.data, gl, &ins);
-  if (!g || (ins && !(*g = calloc(1, sizeof(group_best)))))
-    return CD_ERR_NOMEM;
-  group_best *gb = *g;
-  if (sc->count == 1)
-    gb->distinct++;
-  if (!gb->best || sc->count > gb->best->count)
-    gb->best = sc;
-  return CD_OK;
-}
-
-/* The part as written, and the bytes of its stem (a case ending is no spelling). */
-static const char *loc_part(const name_loc *l, char part, size_t *stem) {
-  *stem = part == 'S' ? l->stem : l->gstem;
-  return part == 'S' ? l->form : l->given;
-}
-
-/* The message's summary of every spelling of each group, built once. */
-static cd_status summarize(cd_checker *c, spelling_tables *t) {
-  size_t pos = 0, kl;
-  const char *key;
-  void *v;
-  while (cd_strmap_next(t->spellings, &pos, &key, &kl, &v)) {
-    size_t tab = kl; /* group \t part | \t spelling */
-    while (tab > 0 && key[tab - 1] != '\t')
-      tab--;
-    group_best *gb = tab > 2 ? cd_strmap_get(t->best, key, tab - 1) : NULL;
-    spelling_count *sc = v;
-    size_t stem;
-    if (gb && gb->distinct > 1 &&
-        cd_buf_appendf(&gb->summary, "%s'%s' %zu\xC3\x97", gb->summary.len ? ", " : "",
-                       loc_part(&c->locs[sc->first], key[tab - 2], &stem), sc->count))
-      return CD_ERR_NOMEM;
-  }
-  return CD_OK;
-}
-
-static cd_status report_unknown_part(cd_checker *c, spelling_tables *t, const name_loc *l,
-                                     char part) {
-  size_t stem, best_stem;
-  const char *spelling = loc_part(l, part, &stem);
-  if (!spelling || !l->group)
-    return CD_OK;
-  cd_buf_clear(&t->key);
-  if (cd_buf_appendf(&t->key, "%s\t%c", l->group, part))
-    return CD_ERR_NOMEM;
-  group_best *gb = cd_strmap_get(t->best, t->key.data, t->key.len);
-  if (!gb || gb->distinct < 2)
-    return CD_OK;
-  const char *best = loc_part(&c->locs[gb->best->first], part, &best_stem);
-  if (same_letters(best, best_stem, spelling, stem))
+static cd_status report_unknown_part(cd_checker *c, const name_loc *l, char part) {
+  cd_names_variant v;
+  if (!cd_names_groups_variant(c->unknown, l->unknown_index, part, &v))
     return CD_OK;
   /* the suggestion keeps this mention's case ending: the majority's stem, this ending */
   cd_buf sug = CD_BUF_INIT;
-  if (cd_buf_append(&sug, best, best_stem) || cd_buf_append_str(&sug, spelling + stem)) {
+  if (cd_buf_append(&sug, v.best, v.best_stem) ||
+      cd_buf_append_str(&sug, v.written + v.written_stem)) {
     cd_buf_free(&sug);
     return CD_ERR_NOMEM;
   }
@@ -2051,55 +1912,24 @@ static cd_status report_unknown_part(cd_checker *c, spelling_tables *t, const na
   cd_status st = add_finding(
       c, K_NAMES_UNKNOWN, l->file, l->line, l->context, l->context_len, g ? l->gcs : l->cs,
       g ? l->gce : l->ce, NULL, 0, NULL, 0, cd_buf_at(&sug, 0),
-      "'%s': a name the dictionary lacks, spelled %s in the batch", spelling, gb->summary.data);
+      "'%s': a name the dictionary lacks, spelled %s in the batch", v.written, v.summary);
   cd_buf_free(&sug);
   if (!st)
     c->f[c->nf - 1].col = g ? l->gcol : l->col;
   return st;
 }
 
-static void free_tables(spelling_tables *t) {
-  size_t pos = 0, kl;
-  const char *key;
-  void *v;
-  while (t->spellings && cd_strmap_next(t->spellings, &pos, &key, &kl, &v))
-    free(v);
-  pos = 0;
-  while (t->best && cd_strmap_next(t->best, &pos, &key, &kl, &v)) {
-    group_best *gb = v;
-    cd_buf_free(&gb->summary);
-    free(gb);
-  }
-  cd_strmap_free(t->spellings);
-  cd_strmap_free(t->best);
-  cd_buf_free(&t->key);
-}
-
-static cd_status report_unknown_variants(cd_checker *c) {
-  if (c->level[K_NAMES_UNKNOWN] == CD_SEV_OFF)
+static cd_status report_unknown_variants(cd_checker *c, cd_error *err) {
+  if (!c->unknown)
     return CD_OK;
-  cd_strmap *givens = cd_strmap_new();
-  spelling_tables t = {cd_strmap_new(), cd_strmap_new(), CD_BUF_INIT};
-  cd_status st = givens && t.spellings && t.best ? collect_givens(c, givens) : CD_ERR_NOMEM;
-  for (size_t i = 0; i < c->nlocs && !st; i++) {
-    name_loc *l = &c->locs[i];
-    if (!l->unknown || !(l->group = unknown_group(c, givens, l)))
-      continue;
-    st = count_spelling(&t, l->group, 'S', l->form, l->stem, i);
-    if (!st && l->given)
-      st = count_spelling(&t, l->group, 'G', l->given, l->gstem, i);
-  }
-  if (!st)
-    st = summarize(c, &t);
+  cd_status st = cd_names_groups_resolve(c->unknown, err);
   for (size_t i = 0; i < c->nlocs && !st; i++) {
     if (!c->locs[i].unknown)
       continue;
-    st = report_unknown_part(c, &t, &c->locs[i], 'S');
+    st = report_unknown_part(c, &c->locs[i], 'S');
     if (!st)
-      st = report_unknown_part(c, &t, &c->locs[i], 'G');
+      st = report_unknown_part(c, &c->locs[i], 'G');
   }
-  free_tables(&t);
-  cd_strmap_free(givens);
   return st;
 }
 
@@ -2123,7 +1953,7 @@ cd_status cd_check_finish(cd_checker *c, cd_error *err) {
   if (!st)
     st = report_name_variants(c);
   if (!st)
-    st = report_unknown_variants(c);
+    st = report_unknown_variants(c, err);
   if (st)
     return cd_error_set(err, st, "out of memory");
   if (c->nf)

@@ -273,6 +273,47 @@ cd_status cd_names_scan_unknown(cd_names_scanner *sc, const char *text, size_t l
                                 const char *lang, const size_t *known, size_t n_known,
                                 cd_names_unknown_fn fn, void *ud, cd_error *err);
 
+/* The spellings of names the dictionary lacks, grouped across a batch (check's
+ * names.unknown-variant, `names discover`): per language, alphabet and surname key; a full
+ * name's given name must agree (its key), a surname alone joins the one given name its
+ * surname has in the batch and is in no group when it has two (Hanno Meyer, Elske Meier).
+ * Spellings that differ only in case, hyphens, apostrophes or a case ending are one. */
+typedef struct cd_names_groups cd_names_groups;
+
+cd_status cd_names_groups_new(cd_names_groups **out, cd_error *err);
+void cd_names_groups_free(cd_names_groups *g);
+/* Adds one name found in text (in lang) by cd_names_scan_unknown; *index numbers it. */
+cd_status cd_names_groups_add(cd_names_groups *g, const char *lang, const char *text,
+                              const cd_names_unknown *u, size_t *index, cd_error *err);
+/* Groups what was added; call once, after the last add. */
+cd_status cd_names_groups_resolve(cd_names_groups *g, cd_error *err);
+
+typedef struct cd_names_variant {
+  const char *written; /* the part as the name writes it, and its stem's bytes */
+  size_t written_stem;
+  const char *best; /* the group's most frequent spelling (first seen on a tie), as written */
+  size_t best_stem;
+  const char *summary; /* every spelling counted: "'Dovhopolyi' 3×, 'Dovhopoly' 1×" */
+  size_t spellings;
+} cd_names_variant;
+
+/* Whether the part ('S' surname, 'G' given name) of name index is a minority spelling of
+ * its group; fills out then. */
+bool cd_names_groups_variant(cd_names_groups *g, size_t index, char part, cd_names_variant *out);
+
+typedef struct cd_names_group_info {
+  const char *group;   /* the group's key (names with the same key are one entity) */
+  const char *surname; /* the majority surname as written, its stem's bytes, all spellings */
+  size_t surname_stem;
+  const char *surname_spellings;
+  const char *given; /* NULL when no name of the group has a given name */
+  size_t given_stem;
+  const char *given_spellings;
+} cd_names_group_info;
+
+/* The group of name index; false when it is in none (an ambiguous surname alone). */
+bool cd_names_groups_info(cd_names_groups *g, size_t index, cd_names_group_info *out);
+
 /* ---- helpers shared with the normalize stage ------------------------------------------------ */
 
 /* Shapes out like the all-caps original when orig is all caps (ICU upper-casing). */
