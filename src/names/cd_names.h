@@ -314,6 +314,35 @@ typedef struct cd_names_group_info {
 /* The group of name index; false when it is in none (an ambiguous surname alone). */
 bool cd_names_groups_info(cd_names_groups *g, size_t index, cd_names_group_info *out);
 
+/* The names a batch uses that the dictionary lacks (`copydesk names discover`): texts and
+ * both sides of aligned pairs are read with the scanner (which must outlive the
+ * discovery), their unknown names grouped (cd_names_groups), each group one candidate. */
+typedef struct cd_names_discovery cd_names_discovery;
+
+typedef struct cd_names_candidate {
+  char *name;       /* the majority full name, as written */
+  const char *lang; /* the language of the texts it is in */
+  const char *type; /* person, place, org from the words before it; NULL: no evidence */
+  size_t mentions;
+  char *spellings;        /* "'Dovhopolyi' 3×, 'Dovhopoly' 1×" (surname; "; " given name's) */
+  char *variants;         /* other ways the batch writes it, "|"-separated; NULL: none */
+  char *other_forms;      /* the forms aligned pairs show in other languages:
+                             "uk:Довгополий|de:Dowhopolyj"; NULL: none */
+  const char *context[2]; /* up to two short contexts (the second NULL when one) */
+  unsigned votes[3];      /* person, place, org evidence */
+} cd_names_candidate;
+
+cd_status cd_names_discovery_new(cd_names_scanner *sc, cd_names_discovery **out, cd_error *err);
+void cd_names_discovery_free(cd_names_discovery *d);
+/* Reads one text in lang. pair: the same non-zero number for the two sides of one aligned
+ * pair, added one after the other (0: an article). */
+cd_status cd_names_discovery_add(cd_names_discovery *d, const char *text, size_t len,
+                                 const char *lang, uint64_t pair, cd_error *err);
+/* Groups what was read into candidates, most mentioned first. */
+cd_status cd_names_discovery_finish(cd_names_discovery *d, cd_error *err);
+size_t cd_names_discovery_count(const cd_names_discovery *d);
+const cd_names_candidate *cd_names_discovery_get(const cd_names_discovery *d, size_t i);
+
 /* ---- helpers shared with the normalize stage ------------------------------------------------ */
 
 /* Shapes out like the all-caps original when orig is all caps (ICU upper-casing). */

@@ -1938,6 +1938,10 @@ bool cd_names_scanner_particle(const cd_names_scanner *s, const char *w, size_t 
 
 cd_names *cd_names_scanner_db(cd_names_scanner *s) { return s->db; }
 
+bool cd_names_scanner_cue(cd_names_scanner *s, const char *kind, const char *w, size_t n) {
+  return cue_has(s, kind, w, n);
+}
+
 static bool lang_is_cyrillic_prefix(const char *tag) {
   return strncmp(tag, "uk", 2) == 0 || strncmp(tag, "ru", 2) == 0;
 }

@@ -153,4 +153,17 @@ const char *cli_fsize_reached(FILE *fp);
  * otherwise read as an empty TM). Reports "copydesk: SUB: ..." and returns CLI_USAGE. */
 int cli_tm_must_exist(const char *sub, const char *path);
 
+/* A growable list of strings (copied). */
+typedef struct cli_strvec {
+  char **v;
+  size_t n, cap;
+} cli_strvec;
+int cli_sv_push(cli_strvec *s, const char *x);
+void cli_sv_free(cli_strvec *s);
+
+/* The operands of a batch command: "-" and files as given (*.tsv and *.json are pairs
+ * files), directories walked (sorted, hidden entries skipped, each directory once, FIFOs
+ * and devices skipped with a warning). -1 (reported) for a missing operand. */
+int cli_inputs(const char *sub, char **operands, int n, cli_strvec *articles, cli_strvec *pairs);
+
 #endif

@@ -1,5 +1,4 @@
 /* copydesk check — batch consistency before publication. */
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -53,144 +52,6 @@ static const char help[] =
 enum { OPT_PAIRS = 256, OPT_SRC, OPT_TGT, OPT_GLOSSARY, OPT_FORMAT, OPT_DISABLE, OPT_LEVEL,
        OPT_LIST, OPT_TM, OPT_HOUSE, OPT_NO_NAMES };
 
-typedef struct strvec {
-  char **v;
-  size_t n, cap;
-} strvec;
-
-static int sv_push(strvec *s, const char *x) {
-  if (s->n == s->cap) {
-    size_t cap = s->cap ? s->cap * 2 : 16;
-    char **p = realloc(s->v, cap * sizeof *p);
-    if (!p)
-      return -1;
-    s->v = p;
-    s->cap = cap;
-  }
-  s->v[s->n] = strdup(x);
-  return s->v[s->n++] ? 0 : -1;
-}
-
-static void sv_free(strvec *s) {
-  for (size_t i = 0; i < s->n; i++)
-    free(s->v[i]);
-  free(s->v);
-}
-
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static bool has_suffix(const char *s, const char *suf) {
-  size_t n = strlen(s), m = strlen(suf);
-  return n >= m && strcmp(s + n - m, suf) == 0;
-}
-
-/* The directories a walk has entered, by device and inode: a symlink back up the tree is
- * entered once, not until the path is too long. */
-typedef struct dirset {
-  dev_t *dev;
-  ino_t *ino;
-  size_t n, cap;
-} dirset;
-
-static int dirset_add(dirset *v, const struct stat *st, bool *seen) {
-  *seen = false;
-  for (size_t i = 0; i < v->n; i++)
-    if (v->dev[i] == st->st_dev && v->ino[i] == st->st_ino)
-      return *seen = true, 0;
-  if (v->n == v->cap) {
-    size_t cap = v->cap ? v->cap * 2 : 16;
-    dev_t *d = realloc(v->dev, cap * sizeof *d);
-    if (d)
-      v->dev = d;
-    ino_t *n = d ? realloc(v->ino, cap * sizeof *n) : NULL;
-    if (!n)
-      return -1;
-    v->ino = n;
-    v->cap = cap;
-  }
-  v->dev[v->n] = st->st_dev;
-  v->ino[v->n++] = st->st_ino;
-  return 0;
-}
-
-static int walk_dir(const char *dir, strvec *articles, strvec *pairs, dirset *seen_dirs);
-
-/* One entry of a walked directory: directories are walked (once each), regular files are
- * taken (through a symlink too), and anything else (a FIFO would block, /dev/zero never
- * ends) is skipped with a warning: name such a file explicitly to read it. */
-static int walk_entry(const char *p, strvec *articles, strvec *pairs, dirset *seen_dirs) {
-  struct stat st;
-  if (stat(p, &st) != 0) {
-    cli_error("check", "warning: skipping '%s': %s", p, strerror(errno));
-    return 0;
-  }
-  if (S_ISDIR(st.st_mode)) {
-    bool seen;
-    if (dirset_add(seen_dirs, &st, &seen))
-      return -1;
-    if (seen) {
-      cli_error("check", "warning: skipping '%s': a directory already walked (a symlink loop?)", p);
-      return 0;
-    }
-    return walk_dir(p, articles, pairs, seen_dirs);
-  }
-  if (!S_ISREG(st.st_mode)) {
-    cli_error("check", "warning: skipping '%s': not a regular file", p);
-    return 0;
-  }
-  if (has_suffix(p, ".tsv") || has_suffix(p, ".json"))
-    return sv_push(pairs, p);
-  return sv_push(articles, p);
-}
-
-/* Walks a directory (sorted, hidden entries skipped): *.tsv → pairs, other files → articles. */
-static int walk_dir(const char *dir, strvec *articles, strvec *pairs, dirset *seen_dirs) {
-  DIR *d = opendir(dir);
-  if (!d) {
-    cli_error("check", "cannot open directory '%s': %s", dir, strerror(errno));
-    return -1;
-  }
-  strvec names = {0};
-  struct dirent *e;
-  while ((e = readdir(d)))
-    if (e->d_name[0] != '.' && sv_push(&names, e->d_name)) {
-      closedir(d);
-      sv_free(&names);
-      return -1;
-    }
-  closedir(d);
-  if (names.n)
-    qsort(names.v, names.n, sizeof *names.v, cmp_str);
-  int rc = 0;
-  for (size_t i = 0; i < names.n && !rc; i++) {
-    size_t len = strlen(dir) + strlen(names.v[i]) + 2;
-    char *p = malloc(len);
-    if (!p) {
-      rc = -1;
-      break;
-    }
-    snprintf(p, len, "%s/%s", dir, names.v[i]);
-    rc = walk_entry(p, articles, pairs, seen_dirs);
-    free(p);
-  }
-  sv_free(&names);
-  return rc;
-}
-
-static int walk(const char *dir, strvec *articles, strvec *pairs) {
-  dirset seen = {0};
-  struct stat st;
-  bool dup;
-  int rc = stat(dir, &st) == 0 && dirset_add(&seen, &st, &dup) == 0
-               ? walk_dir(dir, articles, pairs, &seen)
-               : -1;
-  free(seen.dev);
-  free(seen.ino);
-  return rc;
-}
-
 /* What checking one article needs: the checker, the batch's normalizer, the options, the
  * names scanner (NULL with --no-names), and the batch's languages. Articles whose language
  * is known (named or detected with confidence) vote for the batch's language; one without
@@ -203,7 +64,7 @@ typedef struct article_run {
   bool verbose;
   char batch[16]; /* the one primary language every known article has, "" before any */
   bool mixed;     /* known articles disagree: no batch language */
-  strvec unsure;  /* articles waiting for the batch's language */
+  cli_strvec unsure; /* articles waiting for the batch's language */
 } article_run;
 
 static void batch_vote(article_run *r, const char *lang) {
@@ -236,7 +97,7 @@ static int check_article(article_run *r, const char *path, const char *lang, con
     cli_error("check", "%s", err.message);
     rc = -1;
   } else if (!lang && strcmp(rep.lang, "und") == 0) {
-    rc = sv_push(&r->unsure, path);
+    rc = cli_sv_push(&r->unsure, path);
   } else {
     if (!lang && !r->lang_opt)
       batch_vote(r, rep.lang);
@@ -466,7 +327,7 @@ static void names_close(names_ctx *x) {
   free(x->known);
 }
 
-static int apply_levels(cd_checker *c, strvec *disable, strvec *levels) {
+static int apply_levels(cd_checker *c, cli_strvec *disable, cli_strvec *levels) {
   cd_error err;
   for (size_t i = 0; i < disable->n; i++) {
     char *save = NULL;
@@ -501,8 +362,8 @@ static void list_checks(void) {
 
 /* -o must not name anything the check reads (an article, a pairs file, the glossary, the
  * TM), by device and inode: the rename would replace it with the report. */
-static int refuse_clobbering(const strvec *articles, const strvec *pairs, const char *glossary,
-                             const char *tm, const char *output) {
+static int refuse_clobbering(const cli_strvec *articles, const cli_strvec *pairs,
+                             const char *glossary, const char *tm, const char *output) {
   cli_files f = {0};
   int bad = cli_files_add(&f, glossary, "the glossary") || cli_files_add(&f, tm, "the TM");
   for (size_t i = 0; i < articles->n && !bad; i++)
@@ -536,7 +397,7 @@ static int run(int argc, char **argv) {
   bool no_names = false, verbose = false;
   article_run run_ctx = {0};
   cd_check_format fmt = CD_CHECK_TEXT;
-  strvec pairs = {0}, articles = {0}, disable = {0}, levels = {0};
+  cli_strvec pairs = {0}, articles = {0}, disable = {0}, levels = {0};
   int c, rc = CLI_USAGE;
   optind = 1;
   opterr = 0;
@@ -549,7 +410,7 @@ static int run(int argc, char **argv) {
       }
       lang = optarg;
       break;
-    case OPT_PAIRS: sv_push(&pairs, optarg); break;
+    case OPT_PAIRS: cli_sv_push(&pairs, optarg); break;
     case OPT_SRC: src = optarg; break;
     case OPT_TGT: tgt = optarg; break;
     case OPT_GLOSSARY: glossary = optarg; break;
@@ -558,8 +419,8 @@ static int run(int argc, char **argv) {
     case OPT_NO_NAMES: no_names = true; break;
     case 'o': output = optarg; break;
     case 'v': verbose = true; break;
-    case OPT_DISABLE: sv_push(&disable, optarg); break;
-    case OPT_LEVEL: sv_push(&levels, optarg); break;
+    case OPT_DISABLE: cli_sv_push(&disable, optarg); break;
+    case OPT_LEVEL: cli_sv_push(&levels, optarg); break;
     case OPT_LIST: list_checks(); rc = CLI_OK; goto out;
     case OPT_FORMAT:
       if (strcmp(optarg, "text") == 0)
@@ -577,21 +438,8 @@ static int run(int argc, char **argv) {
     default: cli_option_error("check", c, argv); goto out;
     }
   }
-  for (int i = optind; i < argc; i++) {
-    struct stat st;
-    if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) != 0) {
-      cli_error("check", "cannot open '%s': %s", argv[i], strerror(errno));
-      goto out;
-    }
-    if (strcmp(argv[i], "-") != 0 && S_ISDIR(st.st_mode)) {
-      if (walk(argv[i], &articles, &pairs))
-        goto out;
-    } else if (has_suffix(argv[i], ".tsv") || has_suffix(argv[i], ".json")) {
-      sv_push(&pairs, argv[i]);
-    } else {
-      sv_push(&articles, argv[i]);
-    }
-  }
+  if (cli_inputs("check", argv + optind, argc - optind, &articles, &pairs))
+    goto out;
   if (articles.n == 0 && pairs.n == 0 && !tm) {
     cli_error("check", "nothing to check: give articles, directories, --pairs FILE or --tm PATH");
     goto out;
@@ -683,11 +531,11 @@ done:
   if (nrc == 0)
     names_close(&names);
 out:
-  sv_free(&run_ctx.unsure);
-  sv_free(&pairs);
-  sv_free(&articles);
-  sv_free(&disable);
-  sv_free(&levels);
+  cli_sv_free(&run_ctx.unsure);
+  cli_sv_free(&pairs);
+  cli_sv_free(&articles);
+  cli_sv_free(&disable);
+  cli_sv_free(&levels);
   return rc;
 }
 
