@@ -105,6 +105,12 @@ cd_status cd_check_pair_add(cd_checker *c, const cd_check_pair *p, cd_error *err
 cd_status cd_check_pairs_file(cd_checker *c, const char *path, const char *src_lang,
                               const char *tgt_lang, cd_error *err);
 
+/* Each pair of a pairs file (as cd_check_pairs_file reads it) to fn, in order; fn's error
+ * is returned with the file and line. */
+typedef cd_status (*cd_check_pair_fn)(void *ud, const cd_check_pair *p, cd_error *err);
+cd_status cd_check_pairs_each(const char *path, const char *src_lang, const char *tgt_lang,
+                              cd_check_pair_fn fn, void *ud, cd_error *err);
+
 /* The languages of the two columns of a pairs file (TSV or align's JSON), each detected
  * over the column's first 64 KB (a pair is short, a column of them is not); "und" for a
  * column whose language is unsure. For files whose name does not say (x.L1-L2.tsv). */

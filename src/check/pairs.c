@@ -65,12 +65,9 @@ static cd_status read_all(const char *path, cd_buf *out, cd_error *err) {
   return st;
 }
 
-/* Each pair of a file goes to a callback: the checker's, or the column collector's. */
-typedef cd_status (*pair_fn)(void *ud, const cd_check_pair *p, cd_error *err);
-
 /* Beads from `copydesk align --format json`: [{"src":[…],"tgt":[…],"score",…,"src_text",
  * "tgt_text"}…]; the line of a finding is the bead's number (1-based). */
-static cd_status pairs_json(const char *path, const char *src, const char *tgt, pair_fn fn,
+static cd_status pairs_json(const char *path, const char *src, const char *tgt, cd_check_pair_fn fn,
                             void *ud, cd_error *err) {
   cd_buf data = CD_BUF_INIT;
   cd_status st = read_all(path, &data, err);
@@ -136,8 +133,8 @@ static cd_status pairs_json(const char *path, const char *src, const char *tgt, 
   return st;
 }
 
-static cd_status pairs_each(const char *path, const char *src_lang, const char *tgt_lang,
-                            pair_fn fn, void *ud, cd_error *err) {
+cd_status cd_check_pairs_each(const char *path, const char *src_lang, const char *tgt_lang,
+                              cd_check_pair_fn fn, void *ud, cd_error *err) {
   if (has_suffix(path, ".json"))
     return pairs_json(path, src_lang, tgt_lang, fn, ud, err);
   cd_lines r;
@@ -186,7 +183,7 @@ static cd_status add_pair(void *ud, const cd_check_pair *p, cd_error *err) {
 
 cd_status cd_check_pairs_file(cd_checker *c, const char *path, const char *src_lang,
                               const char *tgt_lang, cd_error *err) {
-  return pairs_each(path, src_lang, tgt_lang, add_pair, c, err);
+  return cd_check_pairs_each(path, src_lang, tgt_lang, add_pair, c, err);
 }
 
 /* The first 64 KB of each column, one pair a line: a pair is short, its column is not. */
@@ -210,7 +207,7 @@ static cd_status add_to_columns(void *ud, const cd_check_pair *p, cd_error *err)
 cd_status cd_check_pairs_langs(cd_langid *id, const char *path, char src[16], char tgt[16],
                                cd_error *err) {
   columns k = {CD_BUF_INIT, CD_BUF_INIT};
-  cd_status st = pairs_each(path, "und", "und", add_to_columns, &k, err);
+  cd_status st = cd_check_pairs_each(path, "und", "und", add_to_columns, &k, err);
   if (!st) {
     cd_langid_detect(id, cd_buf_at(&k.src, 0), k.src.len, src);
     cd_langid_detect(id, cd_buf_at(&k.tgt, 0), k.tgt.len, tgt);

@@ -306,6 +306,7 @@ typedef struct cd_names_group_info {
   const char *surname; /* the majority surname as written, its stem's bytes, all spellings */
   size_t surname_stem;
   const char *surname_spellings;
+  size_t surname_distinct; /* how many spellings of the surname */
   const char *given; /* NULL when no name of the group has a given name */
   size_t given_stem;
   const char *given_spellings;
@@ -330,6 +331,8 @@ typedef struct cd_names_candidate {
                              "uk:Довгополий|de:Dowhopolyj"; NULL: none */
   const char *context[2]; /* up to two short contexts (the second NULL when one) */
   unsigned votes[3];      /* person, place, org evidence */
+  bool unknown_words;     /* some mention has a word the language's dictionary lacks */
+  size_t distinct;        /* spellings of the surname */
 } cd_names_candidate;
 
 cd_status cd_names_discovery_new(cd_names_scanner *sc, cd_names_discovery **out, cd_error *err);
@@ -342,6 +345,13 @@ cd_status cd_names_discovery_add(cd_names_discovery *d, const char *text, size_t
 cd_status cd_names_discovery_finish(cd_names_discovery *d, cd_error *err);
 size_t cd_names_discovery_count(const cd_names_discovery *d);
 const cd_names_candidate *cd_names_discovery_get(const cd_names_discovery *d, size_t i);
+/* Writes the candidates mentioned at least min_mentions times as a draft in the
+ * dictionary's TSV format (dicts/names/README.md): one row per entity (the forms aligned
+ * pairs show in other languages in their columns), the en column from the house
+ * romanization of a Cyrillic form when the batch has no English one, the batch's other
+ * spellings as variants, "-" where unknown; `names compile` and --house take it as it is. */
+cd_status cd_names_discovery_draft(cd_names_discovery *d, size_t min_mentions, cd_names_write_fn w,
+                                   void *ud, cd_error *err);
 
 /* ---- helpers shared with the normalize stage ------------------------------------------------ */
 

@@ -18,6 +18,7 @@ typedef struct found {
   char *written; /* the whole name as the text writes it */
   size_t index;  /* in the groups */
   char type;     /* 'p' person, 'l' place, 'o' organisation, 0 no evidence */
+  bool proper;   /* every word a proper noun the language's dictionary has (Monday) */
   char *context; /* the name in a short window of its line */
   char *key;     /* its surname key (pairs link names with the same key) */
 } found;
@@ -118,21 +119,47 @@ static void word_before(const char *t, size_t b, size_t *wb, size_t *we) {
   *wb = i;
 }
 
-/* What the word before the name says it is: a role or title (person), a word of place
- * (place), the head of an organisation's name (FC, Radio: organisation). */
+static char cue_type(cd_names_discovery *d, const char *w, size_t n) {
+  if (!n)
+    return 0;
+  if (cd_names_scanner_cue(d->sc, "person", w, n) || cd_names_scanner_cue(d->sc, "title", w, n))
+    return 'p';
+  if (cd_names_scanner_cue(d->sc, "place", w, n))
+    return 'l';
+  return cd_names_scanner_cue(d->sc, "lead", w, n) ? 'o' : 0;
+}
+
+/* What the words before the name say it is: a role or title (person), a word of place
+ * (place), the head of an organisation's name (FC, Radio: organisation); the word before
+ * that too ("the village of Orlivtsi", "the mayor of ..." is no evidence for the place). */
 static char guess_type(cd_names_discovery *d, const cd_names_unknown *u) {
   size_t wb, we;
   word_before(d->text, u->start, &wb, &we);
-  const char *w = d->text + wb;
-  size_t n = we - wb;
-  if (n &&
-      (cd_names_scanner_cue(d->sc, "person", w, n) || cd_names_scanner_cue(d->sc, "title", w, n)))
-    return 'p';
-  if (n && cd_names_scanner_cue(d->sc, "place", w, n))
-    return 'l';
-  if (n && cd_names_scanner_cue(d->sc, "lead", w, n))
-    return 'o';
-  return u->given_end > u->start ? 'p' : 0;
+  char t = cue_type(d, d->text + wb, we - wb);
+  if (!t && we - wb <= 3 && wb > 0) { /* of, de, von, di: a short linking word */
+    size_t vb, ve;
+    word_before(d->text, wb, &vb, &ve);
+    t = cue_type(d, d->text + vb, ve - vb);
+    t = t == 'l' ? t : 0;
+  }
+  return t ? t : u->given_end > u->start ? 'p' : 0;
+}
+
+/* Whether every word of the name is a proper noun the language's dictionary has (Monday,
+ * London): listed only when the batch spells it more than one way. */
+static bool all_proper(cd_names_discovery *d, const cd_names_unknown *u) {
+  const char *t = d->text;
+  for (size_t i = u->start; i < u->end;) {
+    while (i < u->end && (t[i] == ' ' || t[i] == '-'))
+      i++;
+    size_t b = i;
+    while (i < u->end && t[i] != ' ')
+      i++;
+    bool lower = b < i && t[b] >= 'a' && t[b] <= 'z'; /* a particle */
+    if (b < i && !lower && !cd_names_scanner_proper(d->sc, t + b, i - b))
+      return false;
+  }
+  return true;
 }
 
 /* The name in a window of its line, cut at character boundaries. */
@@ -190,6 +217,7 @@ static cd_status on_unknown(void *ud, const cd_names_unknown *u, cd_error *err) 
   if (st)
     return st;
   f->type = guess_type(d, u);
+  f->proper = all_proper(d, u);
   f->context = context_of(d->text, d->len, u->start, u->end);
   f->key = strdup(u->surname_key);
   f->written = strndup(d->text + u->start, u->end - u->start);
@@ -274,6 +302,7 @@ static size_t candidate_of(cd_names_discovery *d, size_t i) {
     cd_buf_free(&sp);
     return (size_t)-1;
   }
+  c->distinct = g.surname_distinct;
   *v = (void *)(uintptr_t)d->ncands;
   return d->ncands;
 }
@@ -292,6 +321,7 @@ static cd_status gather(cd_names_discovery *d, size_t *cand_of) {
       continue;
     cd_names_candidate *c = &d->cands[k - 1];
     c->mentions++;
+    c->unknown_words = c->unknown_words || !d->f[i].proper;
     int t = type_slot(d->f[i].type);
     if (t >= 0)
       c->votes[t]++;
@@ -348,6 +378,15 @@ cd_status cd_names_discovery_finish(cd_names_discovery *d, cd_error *err) {
   free(cand_of);
   if (st)
     return cd_error_set(err, st, "out of memory");
+  /* a proper noun the language has (Monday, London), spelled one way: no new name */
+  size_t kept = 0;
+  for (size_t i = 0; i < d->ncands; i++) {
+    if (d->cands[i].unknown_words || d->cands[i].distinct > 1)
+      d->cands[kept++] = d->cands[i];
+    else
+      free_candidate(&d->cands[i]);
+  }
+  d->ncands = kept;
   for (size_t i = 0; i < d->ncands; i++) {
     cd_names_candidate *c = &d->cands[i];
     int best = -1;
@@ -364,4 +403,157 @@ size_t cd_names_discovery_count(const cd_names_discovery *d) { return d->ncands;
 
 const cd_names_candidate *cd_names_discovery_get(const cd_names_discovery *d, size_t i) {
   return i < d->ncands ? &d->cands[i] : NULL;
+}
+
+/* ---- the draft for the house overlay ---------------------------------------------------- */
+
+static const char *const draft_langs[] = {"en", "fr", "de", "uk", "ru"};
+
+/* A candidate's forms per dictionary column (NULL: none), its own and the linked ones. */
+typedef struct draft_row {
+  const char *form[5];
+  cd_buf variants;
+  cd_buf col[5]; /* owned copies of linked forms */
+} draft_row;
+
+static int lang_col(const char *lang) {
+  for (int i = 0; i < 5; i++)
+    if (strncmp(lang, draft_langs[i], 2) == 0 && (lang[2] == '\0' || lang[2] == '-'))
+      return i;
+  return -1;
+}
+
+/* "uk:Довгополий|de:Dowhopolyj" into the row's columns (the first form per language). */
+static cd_status take_other_forms(draft_row *r, const char *forms) {
+  for (const char *p = forms; p && *p;) {
+    const char *bar = strchr(p, '|'), *colon = strchr(p, ':');
+    size_t n = bar ? (size_t)(bar - p) : strlen(p);
+    int k = colon && colon < p + n ? lang_col(p) : -1;
+    if (k >= 0 && !r->form[k]) {
+      if (cd_buf_append(&r->col[k], colon + 1, (size_t)(p + n - colon - 1)))
+        return CD_ERR_NOMEM;
+      r->form[k] = cd_buf_at(&r->col[k], 0);
+    }
+    p += n + (bar ? 1 : 0);
+  }
+  return CD_OK;
+}
+
+/* The id: the ASCII transliteration, words joined with '-', unique in the draft. */
+static cd_status draft_id(cd_names_keyer *k, const char *name, cd_strmap *used, cd_buf *out) {
+  cd_buf t = CD_BUF_INIT;
+  cd_status st = cd_names_translit(k, CD_TRANSLIT_ANY, name, strlen(name), &t, NULL);
+  cd_buf_clear(out);
+  for (size_t i = 0; !st && i < t.len; i++) {
+    char c = t.data[i];
+    bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (alnum)
+      st = cd_buf_append(out, &c, 1);
+    else if (out->len && out->data[out->len - 1] != '-')
+      st = cd_buf_append(out, "-", 1);
+  }
+  while (!st && out->len && out->data[out->len - 1] == '-')
+    out->data[--out->len] = '\0';
+  if (!st && !out->len)
+    st = cd_buf_append_str(out, "name");
+  size_t base = out->len;
+  for (int n = 2; !st && cd_strmap_contains(used, out->data, out->len); n++) {
+    out->len = base;
+    st = cd_buf_appendf(out, "-%d", n);
+  }
+  if (!st && !cd_strmap_slot(used, out->data, out->len, NULL))
+    st = CD_ERR_NOMEM;
+  cd_buf_free(&t);
+  return st;
+}
+
+/* The house romanization of a Cyrillic name for the en column (Ukrainian 2010, Russian
+ * BGN/PCGN), when the batch has no English form. */
+static cd_status house_latin(cd_names_keyer *k, const char *lang, const char *name, cd_buf *out) {
+  cd_translit sys = strncmp(lang, "ru", 2) == 0 ? CD_TRANSLIT_RU_BGN : CD_TRANSLIT_UK2010;
+  return cd_names_translit(k, sys, name, strlen(name), out, NULL);
+}
+
+static cd_status draft_variants(draft_row *r, const cd_names_candidate *c) {
+  for (const char *p = c->variants; p && *p;) {
+    const char *bar = strchr(p, '|');
+    size_t n = bar ? (size_t)(bar - p) : strlen(p);
+    if (cd_buf_appendf(&r->variants, "%s%s:%.*s", r->variants.len ? "|" : "", c->lang, (int)n, p))
+      return CD_ERR_NOMEM;
+    p += n + (bar ? 1 : 0);
+  }
+  return CD_OK;
+}
+
+static cd_status draft_line(cd_names_discovery *d, const cd_names_candidate *c, draft_row *r,
+                            cd_strmap *used, cd_buf *line) {
+  cd_names_keyer *k = cd_names_get_keyer(cd_names_scanner_db(d->sc));
+  cd_buf id = CD_BUF_INIT, latin = CD_BUF_INIT;
+  int own = lang_col(c->lang);
+  if (own >= 0)
+    r->form[own] = c->name;
+  cd_status st = take_other_forms(r, c->other_forms);
+  const char *cyr = r->form[3] ? r->form[3] : r->form[4];
+  if (!st && !r->form[0] && cyr && !(st = house_latin(k, r->form[3] ? "uk" : "ru", cyr, &latin)))
+    r->form[0] = cd_buf_at(&latin, 0);
+  if (!st)
+    st = draft_variants(r, c);
+  if (!st)
+    st = draft_id(k, r->form[0] ? r->form[0] : c->name, used, &id);
+  const char *type = c->type ? c->type : strchr(c->name, ' ') ? "person" : "place";
+  if (!st)
+    st = cd_buf_appendf(line, "%s\t%s", id.data, type);
+  for (int i = 0; i < 5 && !st; i++)
+    st = cd_buf_appendf(line, "\t%s", r->form[i] ? r->form[i] : "-");
+  if (!st)
+    st = cd_buf_appendf(line, "\t%s\tsource=copydesk-discover;mentions=%zu%s\n",
+                        r->variants.len ? r->variants.data : "-", c->mentions,
+                        c->type ? "" : ";type=unsure");
+  cd_buf_free(&id);
+  cd_buf_free(&latin);
+  return st;
+}
+
+/* Whether candidate c is a form another, earlier row of the draft already carries. */
+static bool carried(const cd_names_discovery *d, size_t upto, const cd_names_candidate *c) {
+  cd_buf item = CD_BUF_INIT;
+  bool found = false;
+  if (cd_buf_appendf(&item, "%s:%s", c->lang, c->name))
+    return false;
+  for (size_t i = 0; i < upto && !found; i++) {
+    const char *o = d->cands[i].other_forms;
+    for (const char *p = o ? strstr(o, item.data) : NULL; p && !found; p = strstr(p + 1, item.data))
+      found = (p == o || p[-1] == '|') && (p[item.len] == '\0' || p[item.len] == '|');
+  }
+  cd_buf_free(&item);
+  return found;
+}
+
+cd_status cd_names_discovery_draft(cd_names_discovery *d, size_t min_mentions, cd_names_write_fn w,
+                                   void *ud, cd_error *err) {
+  static const char head[] =
+      "# Draft from `copydesk names discover`: review every row (type, spellings, the\n"
+      "# canonical form per language) before appending it to the house overlay.\n"
+      "id\ttype\ten\tfr\tde\tuk\tru\tvariants\tcontext\n";
+  cd_status st = w(ud, head, sizeof head - 1, err);
+  cd_strmap *used = cd_strmap_new();
+  cd_buf line = CD_BUF_INIT;
+  if (!used)
+    st = st ? st : CD_ERR_NOMEM;
+  for (size_t i = 0; i < d->ncands && !st; i++) {
+    const cd_names_candidate *c = &d->cands[i];
+    if (c->mentions < min_mentions || carried(d, i, c))
+      continue;
+    draft_row r = {0};
+    cd_buf_clear(&line);
+    st = draft_line(d, c, &r, used, &line);
+    cd_buf_free(&r.variants);
+    for (int k = 0; k < 5; k++)
+      cd_buf_free(&r.col[k]);
+    if (!st)
+      st = w(ud, line.data, line.len, err);
+  }
+  cd_buf_free(&line);
+  cd_strmap_free(used);
+  return st == CD_ERR_NOMEM ? cd_error_set(err, st, "out of memory") : st;
 }

@@ -268,6 +268,7 @@ bool cd_names_groups_info(cd_names_groups *g, size_t index, cd_names_group_info 
   out->group = m->group;
   out->surname = part_of(&g->v[pb->best->first], 'S', &out->surname_stem);
   out->surname_spellings = cd_buf_at(&pb->summary, 0);
+  out->surname_distinct = pb->distinct;
   const part_best *gb = best_of(g, m, 'G');
   if (gb) {
     out->given = part_of(&g->v[gb->best->first], 'G', &out->given_stem);

@@ -144,6 +144,9 @@ bool cd_names_scanner_common(cd_names_scanner *s, const char *w, size_t n);
 /* Whether w is a listed name particle (von, de, bin). */
 bool cd_names_scanner_particle(const cd_names_scanner *s, const char *w, size_t n);
 cd_names *cd_names_scanner_db(cd_names_scanner *s);
+/* Whether the language's dictionary knows w as written, capital included (Monday,
+ * London): a proper noun the language has, no new name. */
+bool cd_names_scanner_proper(cd_names_scanner *s, const char *w, size_t n);
 /* Whether w is a cue word of kind (names/cues.txt: "person", "place", "lead", ...). */
 bool cd_names_scanner_cue(cd_names_scanner *s, const char *kind, const char *w, size_t n);
 /* The length of w's stem without its longest case ending of the language

@@ -1938,6 +1938,21 @@ bool cd_names_scanner_particle(const cd_names_scanner *s, const char *w, size_t 
 
 cd_names *cd_names_scanner_db(cd_names_scanner *s) { return s->db; }
 
+bool cd_names_scanner_proper(cd_names_scanner *s, const char *w, size_t n) {
+  int d[2], nd = 0;
+  if (has_cyrillic(w, n))
+    nd = cyr_dicts(w, n, d);
+  else
+    d[nd++] = hun_index(s->lang);
+  for (int i = 0; i < nd; i++) {
+    Hunhandle *h = hun_get(s, d[i]);
+    cd_buf_clear(&s->tmp);
+    if (h && !cd_buf_append(&s->tmp, w, n) && Hunspell_spell(h, s->tmp.data))
+      return true;
+  }
+  return false;
+}
+
 bool cd_names_scanner_cue(cd_names_scanner *s, const char *kind, const char *w, size_t n) {
   return cue_has(s, kind, w, n);
 }

@@ -166,4 +166,15 @@ void cli_sv_free(cli_strvec *s);
  * and devices skipped with a warning). -1 (reported) for a missing operand. */
 int cli_inputs(const char *sub, char **operands, int n, cli_strvec *articles, cli_strvec *pairs);
 
+/* copydesk names discover (cmd_names_discover.c), called by copydesk names. */
+typedef struct cli_discover_options {
+  const char *lang;   /* -l: the articles' language (else name, detection, default) */
+  const char *tm;     /* --tm PATH: the units of a TM, read as pairs */
+  size_t min_count;   /* --min-count: candidates mentioned fewer times are left out */
+  const char *output; /* -o: the draft TSV */
+  bool json;          /* --format json */
+} cli_discover_options;
+struct cd_names;
+int cli_names_discover(struct cd_names *db, char **operands, int n, const cli_discover_options *o);
+
 #endif

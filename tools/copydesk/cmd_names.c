@@ -18,6 +18,8 @@ static const char help[] =
     "       copydesk names compile -o OUT.sqlite FILE.tsv...\n"
     "       copydesk names import [--jrc] [--all-entities] [-o OUT.tsv] FILE\n"
     "       copydesk names export [--format tsv|dic|aff] [-l LANG] [-o FILE]\n"
+    "       copydesk names discover [FILE|DIR...] [--tm PATH] [-l LANG] [--min-count N]\n"
+    "                               [-o draft.tsv] [--format text|json]\n"
     "\n"
     "lookup   finds the entities a spelling (any script, variant, transliteration, surname,\n"
     "         possessive, all caps) refers to, best first, with score and reason, and the\n"
@@ -29,11 +31,18 @@ static const char help[] =
     "         into TSV rows in the dicts/names format.\n"
     "export   writes the database (and --house overlay) as TSV, or the canonical names in\n"
     "         LANG as a hunspell dictionary (--format dic) and its affix file (--format aff).\n"
+    "discover lists the names a batch uses that the dictionary lacks (articles, pairs files,\n"
+    "         with --tm a TM's units): each with its spellings and counts, its type from the\n"
+    "         words before it, its forms in other languages across aligned pairs, and two\n"
+    "         contexts; -o writes them as a draft TSV for the house overlay.\n"
     "\n"
     "Options:\n"
-    "  -l, --lang LANG      language of the canonical form (en fr de uk ru)\n"
+    "  -l, --lang LANG      language of the canonical form (en fr de uk ru); discover: of\n"
+    "                       the articles (default: file name, detection, COPYDESK_LANG)\n"
     "      --all            lookup: list every form of each entity\n"
-    "      --format FMT     lookup: text (default) or json; export: tsv, dic or aff\n"
+    "      --format FMT     lookup, discover: text (default) or json; export: tsv, dic, aff\n"
+    "      --tm PATH        discover: also read the units of this TM\n"
+    "      --min-count N    discover: only names mentioned N times or more (default 1)\n"
     "      --house FILE     house overlay TSV (its rows win); default\n"
     "                       $XDG_CONFIG_HOME/copydesk/house.tsv when present\n"
     "  -o, --output FILE    output file (atomically); default stdout\n"
@@ -44,7 +53,7 @@ static const char help[] =
     "The database is names.sqlite in the data directory ($COPYDESK_DATA).\n"
     "Exit status: 0 ok, 1 nothing confident found (lookup), 2 usage or data error.\n";
 
-enum { OPT_ALL = 256, OPT_FORMAT, OPT_HOUSE, OPT_JRC, OPT_ALL_ENT };
+enum { OPT_ALL = 256, OPT_FORMAT, OPT_HOUSE, OPT_JRC, OPT_ALL_ENT, OPT_TM, OPT_MIN };
 
 static char house_default[4200];
 
@@ -384,6 +393,8 @@ static int run(int argc, char **argv) {
                                            {"output", required_argument, NULL, 'o'},
                                            {"jrc", no_argument, NULL, OPT_JRC},
                                            {"all-entities", no_argument, NULL, OPT_ALL_ENT},
+                                           {"tm", required_argument, NULL, OPT_TM},
+                                           {"min-count", required_argument, NULL, OPT_MIN},
                                            {"help", no_argument, NULL, 'h'},
                                            {NULL, 0, NULL, 0}};
   if (argc < 2) {
@@ -395,7 +406,9 @@ static int run(int argc, char **argv) {
     fputs(help, stdout);
     return CLI_OK;
   }
-  const char *lang = "en", *format = NULL, *house = NULL, *output = NULL;
+  const char *lang = "en", *format = NULL, *house = NULL, *output = NULL, *tm = NULL;
+  bool lang_given = false;
+  size_t min_count = 1;
   bool all = false, jrc = false, all_ent = false;
   int c;
   optind = 2;
@@ -408,8 +421,20 @@ static int run(int argc, char **argv) {
         return CLI_USAGE;
       }
       lang = optarg;
+      lang_given = true;
       break;
     case OPT_ALL: all = true; break;
+    case OPT_TM: tm = optarg; break;
+    case OPT_MIN: {
+      char *end;
+      long v = strtol(optarg, &end, 10);
+      if (*optarg == '\0' || *end || v < 1 || v > 1000000) {
+        cli_error("names", "--min-count wants a number from 1, not '%s'", optarg);
+        return CLI_USAGE;
+      }
+      min_count = (size_t)v;
+      break;
+    }
     case OPT_FORMAT: format = optarg; break;
     case OPT_HOUSE: house = optarg; break;
     case 'o': output = optarg; break;
@@ -437,6 +462,21 @@ static int run(int argc, char **argv) {
     if (rc)
       return rc;
     rc = lookup(db, rest[0], lang, all, format && !strcmp(format, "json"), 0.9);
+    cd_names_free(db);
+    return rc;
+  }
+  if (!strcmp(action, "discover")) {
+    if (format && strcmp(format, "text") && strcmp(format, "json")) {
+      cli_error("names", "--format wants text or json, not '%s'", format);
+      return CLI_USAGE;
+    }
+    cd_names *db = NULL;
+    int rc = open_db(house_path(house), &db);
+    if (rc)
+      return rc;
+    cli_discover_options o = {lang_given ? lang : NULL, tm, min_count, output,
+                              format && !strcmp(format, "json")};
+    rc = cli_names_discover(db, rest, nrest, &o);
     cd_names_free(db);
     return rc;
   }
@@ -500,10 +540,9 @@ static int run(int argc, char **argv) {
               (unsigned long long)stats.written, (unsigned long long)stats.skipped);
     return CLI_OK;
   }
-  cli_error("names", "unknown action '%s' (lookup, compile, import, export)", action);
+  cli_error("names", "unknown action '%s' (lookup, compile, import, export, discover)", action);
   return CLI_USAGE;
 }
 
-const cli_command cli_names = {"names", run,
-                               "people, places, organisations: lookup, compile, import, export",
-                               help};
+const cli_command cli_names = {
+    "names", run, "people, places, organisations: lookup, compile, import, export, discover", help};
