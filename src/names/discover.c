@@ -122,7 +122,8 @@ static void word_before(const char *t, size_t b, size_t *wb, size_t *we) {
 static char cue_type(cd_names_discovery *d, const char *w, size_t n) {
   if (!n)
     return 0;
-  if (cd_names_scanner_cue(d->sc, "person", w, n) || cd_names_scanner_cue(d->sc, "title", w, n))
+  if (cd_names_scanner_cue(d->sc, "person", w, n) || cd_names_scanner_cue(d->sc, "title", w, n) ||
+      cd_names_scanner_cue(d->sc, "role", w, n))
     return 'p';
   if (cd_names_scanner_cue(d->sc, "place", w, n))
     return 'l';
@@ -142,7 +143,7 @@ static char guess_type(cd_names_discovery *d, const cd_names_unknown *u) {
     t = cue_type(d, d->text + vb, ve - vb);
     t = t == 'l' ? t : 0;
   }
-  return t ? t : u->given_end > u->start ? 'p' : 0;
+  return t; /* two capitalised words are a person or a place (Vestre Aker): no evidence */
 }
 
 /* Whether every word of the name is a proper noun the language's dictionary has (Monday,
