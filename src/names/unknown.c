@@ -118,10 +118,18 @@ static bool particle(finder *f, const uword *u) {
 }
 
 /* The last word of the run starting at word i: name words, particles only between them. */
+/* Whether the word ends in a possessive ('s, ’s): the name ends there ("Keir Starmer's
+ * Labour party" names Keir Starmer). */
+static bool possessive(const finder *f, const uword *u) {
+  const char *e = f->text + u->e;
+  return (u->e - u->b > 2 && e[-1] == 's' && e[-2] == '\'') ||
+         (u->e - u->b > 4 && e[-1] == 's' && memcmp(e - 4, "\xE2\x80\x99", 3) == 0);
+}
+
 static size_t run_end(finder *f, size_t i, unsigned *words) {
   size_t j = i;
   *words = 1;
-  while (j + 1 < f->n && f->w[j + 1].joined) {
+  while (j + 1 < f->n && f->w[j + 1].joined && !possessive(f, &f->w[j])) {
     if (name_word(f, &f->w[j + 1]))
       j++;
     else if (j + 2 < f->n && particle(f, &f->w[j + 1]) && f->w[j + 2].joined &&

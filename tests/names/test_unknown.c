@@ -121,6 +121,9 @@ static void test_finds_new_names(void **state) {
   assert_string_equal(out.data, "0-10 dovhopoli -\n"); /* the possessive is no spelling */
   find(f, "The mayor, Mareike van Bruggenkamp, said so.", "en", &out);
   assert_string_equal(out.data, "23-34 brugenkamp mrk\n"); /* particles inside */
+  /* a possessive ends the name: "Labour" is no surname of Mareike's (en_US has no labour) */
+  find(f, "in Mareike Bruggenkamp's Labour party", "en", &out);
+  assert_string_equal(out.data, "11-22 brugenkamp mrk\n25-31 labur -\n");
   cd_buf_free(&out);
 }
 
