@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "cd_text.h"
+#include "cd_wire.h"
 
 /* Exit statuses (CONVENTIONS.md). */
 enum { CLI_OK = 0, CLI_FINDINGS = 1, CLI_USAGE = 2 };
@@ -127,5 +128,26 @@ const char *cli_fsize_reached(FILE *fp);
 /* A TM that a reading command opens must exist and not be empty (an empty file would
  * otherwise read as an empty TM). Reports "copydesk: SUB: ..." and returns CLI_USAGE. */
 int cli_tm_must_exist(const char *sub, const char *path);
+
+/* Wire formats (cli_wire.c, over src/wire). */
+/* Parses --input-format; CLI_USAGE (reported) for an unknown name. */
+int cli_wire_format_option(const char *sub, const char *arg, cd_wire_format *out);
+/* Reads the first 64 KB of in into head (nothing when forced is TEXT) and sets *fmt: forced,
+ * or detected from head when forced is AUTO. */
+cd_status cli_wire_sniff(FILE *in, const char *name, cd_wire_format forced, cd_buf *head,
+                         cd_wire_format *fmt, cd_error *err);
+typedef struct cli_wire_input {
+  FILE *in;
+  const char *name;
+  cd_buf *head; /* what cli_wire_sniff read; the rest of in is appended */
+  cd_wire_format format;
+  bool ednotes;
+} cli_wire_input;
+/* Reads the rest of the document, normalizes its prose and writes the document in one write
+ * (nothing on error). doc_lang receives the language the document declares ("" if none). */
+cd_status cli_wire_normalize(const cd_normalize_options *o, const cli_wire_input *w,
+                             cd_write_fn write, void *write_ud, cd_change_fn change,
+                             void *change_ud, cd_normalize_report *rep, char doc_lang[16],
+                             cd_error *err);
 
 #endif

@@ -23,6 +23,10 @@ static const char help[] =
     "                          $XDG_CONFIG_HOME/copydesk/config; with none, typography\n"
     "                          and names leave the text as it is\n"
     "      --from CHARSET      input charset (any iconv name); default: detected\n"
+    "      --input-format FMT  auto (default: from the content), text, newsml (NewsML-G2\n"
+    "                          and NewsML 1), nitf, html (XHTML); a wire document comes\n"
+    "                          back in its format with only its prose changed\n"
+    "      --ednotes           wire documents: editor's notes are prose too\n"
     "  -o, --output FILE       write the text to FILE (atomically) instead of stdout\n"
     "      --in-place          rewrite each FILE (atomically)\n"
     "      --changes FILE      write the change log (JSON Lines) to FILE; '-' = stdout,\n"
@@ -56,7 +60,9 @@ enum {
   OPT_NO_NAMES,
   OPT_NAMES_THRESHOLD,
   OPT_HOUSE,
-  OPT_WINDOW
+  OPT_WINDOW,
+  OPT_INPUT_FORMAT,
+  OPT_EDNOTES
 };
 
 typedef struct io_ctx {
@@ -68,10 +74,20 @@ typedef struct io_ctx {
   const char *changes_name;
   cd_buf json;
   bool broken_pipe;
+  cd_buf head; /* the input's first bytes, read to detect its format: read first */
+  size_t head_pos;
+  cd_wire_format format; /* --input-format */
+  bool ednotes;
 } io_ctx;
 
 static cd_status read_file(void *ud, char *buf, size_t cap, size_t *got, cd_error *err) {
   io_ctx *io = ud;
+  if (io->head_pos < io->head.len) {
+    *got = io->head.len - io->head_pos < cap ? io->head.len - io->head_pos : cap;
+    memcpy(buf, io->head.data + io->head_pos, *got);
+    io->head_pos += *got;
+    return CD_OK;
+  }
   *got = fread(buf, 1, cap, io->in);
   if (*got == 0 && ferror(io->in))
     return cd_error_set(err, CD_ERR_IO, "%s: read error: %s", io->in_name, strerror(errno));
@@ -121,8 +137,17 @@ static int run_one(const cd_normalize_options *base, const char *path, io_ctx *i
   cd_error err;
   cd_error_clear(&err);
   cd_normalize_report rep;
-  cd_status st = cd_normalize_stream(&o, read_file, io, write_text, io, io->changes ? write_change : NULL,
-                                     io, &rep, &err);
+  cd_wire_format fmt;
+  char doc_lang[16] = "";
+  io->head_pos = 0;
+  cd_status st = cli_wire_sniff(io->in, io->in_name, io->format, &io->head, &fmt, &err);
+  cli_wire_input wi = {io->in, io->in_name, &io->head, fmt, io->ednotes};
+  if (!st && fmt != CD_WIRE_TEXT)
+    st = cli_wire_normalize(&o, &wi, write_text, io, io->changes ? write_change : NULL, io, &rep,
+                            doc_lang, &err);
+  else if (!st)
+    st = cd_normalize_stream(&o, read_file, io, write_text, io, io->changes ? write_change : NULL,
+                             io, &rep, &err);
   if (!is_stdin)
     fclose(io->in);
   if (st) {
@@ -131,6 +156,8 @@ static int run_one(const cd_normalize_options *base, const char *path, io_ctx *i
     cli_error("normalize", "%s", err.message[0] ? err.message : cd_status_name(st));
     return CLI_USAGE;
   }
+  if (!source && doc_lang[0] && strcmp(doc_lang, rep.lang) == 0)
+    source = "document";
   if (!source)
     source = rep.lang_detected ? "detected" : rep.lang_default ? "default" : "none";
   bool none = strcmp(rep.lang, "und") == 0 && rep.bytes_in > 0;
@@ -185,13 +212,16 @@ static int run(int argc, char **argv) {
       {"names-threshold", required_argument, NULL, OPT_NAMES_THRESHOLD},
       {"house", required_argument, NULL, OPT_HOUSE},
       {"window", required_argument, NULL, OPT_WINDOW},
+      {"input-format", required_argument, NULL, OPT_INPUT_FORMAT},
+      {"ednotes", no_argument, NULL, OPT_EDNOTES},
       {"verbose", no_argument, NULL, 'v'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   cd_normalize_options o;
   cd_normalize_options_init(&o);
   const char *output = NULL, *changes = NULL;
-  bool in_place = false, dry_run = false, verbose = false;
+  bool in_place = false, dry_run = false, verbose = false, ednotes = false;
+  cd_wire_format input_format = CD_WIRE_AUTO;
   int c;
   optind = 1;
   opterr = 0;
@@ -231,6 +261,11 @@ static int run(int argc, char **argv) {
         return CLI_USAGE;
       }
       break;
+    case OPT_INPUT_FORMAT:
+      if (cli_wire_format_option("normalize", optarg, &input_format))
+        return CLI_USAGE;
+      break;
+    case OPT_EDNOTES: ednotes = true; break;
     case 'v': verbose = true; break;
     case 'h': fputs(help, stdout); return CLI_OK;
     default: cli_option_error("normalize", c, argv); return CLI_USAGE;
@@ -280,6 +315,8 @@ static int run(int argc, char **argv) {
 
   io_ctx io;
   memset(&io, 0, sizeof io);
+  io.format = input_format;
+  io.ednotes = ednotes;
   cli_outfile changes_file = {0}, text_file = {0};
   bool have_changes = false, have_text = false;
   if (dry_run) {
@@ -342,6 +379,7 @@ static int run(int argc, char **argv) {
   if (dry_run && cli_flush_stdout("normalize") < 0)
     rc = CLI_USAGE;
   cd_buf_free(&io.json);
+  cd_buf_free(&io.head);
   return rc;
 }
 

@@ -1,0 +1,104 @@
+/* cd_wire.h — wire formats in, the same format out: NewsML-G2 (with XHTML or NITF inline
+ * content), NewsML 1.x and NITF 3.x read with libxml2, as a document of prose units.
+ *
+ * A document is the original bytes plus its prose units in document order. Each unit has a
+ * role (headline, body, caption, ...), its decoded text (entities and character references
+ * are text: "&quot;" is a quotation mark) and the byte span it covers in the original file.
+ * A unit's text may come from several text nodes (inline markup inside a paragraph: <p>a
+ * <b>b</b> "c"</p> is one unit "a b \"c\""): an edit of the unit's text is mapped back to the
+ * text nodes it touches, and writing splices only the edited text, re-escaped for its node
+ * (XML escapes in text, CDATA split around "]]>", characters the file's declared encoding
+ * cannot hold as character references), into the original bytes. Everything else — tags,
+ * attribute values, identifiers, codes, slugs, keywords, comments, whitespace — comes back
+ * byte-identical.
+ *
+ * Which elements are prose, per vocabulary, and which roots are which format, are data:
+ * data_dir/wire/xml.tsv. The libxml2 settings and limits are those of every reader
+ * (cd_xml.h): no network, no entity expansion (a non-predefined entity reference or
+ * declaration is an error), libxml2's limits on text-node size and depth, plus
+ * CD_WIRE_MAX_BYTES on the whole file. */
+#ifndef CD_WIRE_H
+#define CD_WIRE_H
+
+#include "cd_normalize.h"
+
+#define CD_WIRE_MAX_BYTES ((size_t)64 * 1024 * 1024)
+
+typedef enum cd_wire_format {
+  CD_WIRE_AUTO = 0, /* detect from the content */
+  CD_WIRE_TEXT,     /* plain text: no markup */
+  CD_WIRE_NEWSML,   /* NewsML-G2 newsMessage/newsItem, or NewsML 1.x */
+  CD_WIRE_NITF,     /* NITF 3.x */
+  CD_WIRE_HTML,     /* HTML or XHTML */
+  CD_WIRE_NINJS,    /* IPTC ninjs (JSON) */
+  CD_WIRE_ANPA      /* ANPA 1312 / IPTC 7901 */
+} cd_wire_format;
+
+/* "auto", "text", "newsml", "nitf", "html", "ninjs", "anpa" → format; false when unknown. */
+bool cd_wire_format_from_name(const char *name, cd_wire_format *out);
+const char *cd_wire_format_name(cd_wire_format f);
+/* The format of a document from its first bytes: the XML root element (and namespace), ANPA
+ * framing (SYN/SOH), a JSON object with ninjs keys, HTML; else CD_WIRE_TEXT. Never AUTO. */
+cd_wire_format cd_wire_detect(const char *data, size_t len);
+
+typedef struct cd_wire_options {
+  cd_wire_format format; /* AUTO: detect */
+  const char *label;     /* file name for messages and the change log */
+  const char *data_dir;  /* where wire/xml.tsv lives */
+  bool ednotes;          /* editor's notes are prose too (default: left as they are) */
+} cd_wire_options;
+
+void cd_wire_options_init(cd_wire_options *o);
+
+typedef struct cd_wire_unit {
+  const char *role;    /* "headline", "subheadline", "body", "caption", "abstract", ... */
+  const char *text;    /* decoded UTF-8 text, NUL-terminated */
+  size_t len;          /* bytes of text */
+  uint64_t start, end; /* byte span in the original file, from the first text to the last */
+  unsigned long line;  /* 1-based line of start in the original file */
+  unsigned long col;   /* 1-based column of start, in code points */
+} cd_wire_unit;
+
+typedef struct cd_wire_doc cd_wire_doc;
+
+/* Reads a document from memory (the bytes are copied). CD_ERR_INPUT with "label:line: reason"
+ * for malformed XML, an unknown root, refused entities, a file over CD_WIRE_MAX_BYTES. */
+cd_status cd_wire_parse(const cd_wire_options *o, const char *data, size_t len, cd_wire_doc **out,
+                        cd_error *err);
+void cd_wire_doc_free(cd_wire_doc *d);
+
+cd_wire_format cd_wire_doc_format(const cd_wire_doc *d);
+/* The charset the file was read in ("UTF-8", "ISO-8859-1", ...). */
+const char *cd_wire_doc_charset(const cd_wire_doc *d);
+/* The language the document declares (xml:lang of the item, its language metadata), or NULL. */
+const char *cd_wire_doc_lang(const cd_wire_doc *d);
+size_t cd_wire_unit_count(const cd_wire_doc *d);
+const cd_wire_unit *cd_wire_unit_at(const cd_wire_doc *d, size_t i);
+
+/* Replaces text[start, end) of unit i with repl (UTF-8). Edits of one document must not
+ * overlap; they are kept until cd_wire_write. start and end are at code-point boundaries. */
+cd_status cd_wire_replace(cd_wire_doc *d, size_t unit, size_t start, size_t end, const char *repl,
+                          size_t repl_len, cd_error *err);
+/* The byte offset in the original file of offset off in unit i's text. */
+uint64_t cd_wire_file_offset(const cd_wire_doc *d, size_t unit, size_t off);
+/* Appends the document with every edit spliced in to out. */
+cd_status cd_wire_write(cd_wire_doc *d, cd_buf *out, cd_error *err);
+/* After cd_wire_write: the offset in the output of offset off of the original file (an
+ * offset inside an edited span maps to the start of its replacement). */
+uint64_t cd_wire_output_offset(const cd_wire_doc *d, uint64_t off);
+
+/* Normalizes the prose of d with nz: the units, in document order, are one text (one unit a
+ * line), so stages that keep state across a document (names: first mention) see it whole,
+ * and the language is detected over all of it when lang (and the document) name none. Each
+ * edit is mapped back into its unit; out receives the document; change (may be NULL) gets
+ * one record per stage edit with in_* as byte offsets in the original file and out_* in the
+ * output. */
+cd_status cd_wire_normalize(cd_normalizer *nz, cd_wire_doc *d, const char *lang, cd_buf *out,
+                            cd_change_fn change, void *change_ud, cd_normalize_report *report,
+                            cd_error *err);
+
+/* The prose of d, one unit a line (line ends inside a unit become spaces), for segment,
+ * check and align. */
+cd_status cd_wire_prose(const cd_wire_doc *d, cd_buf *out, cd_error *err);
+
+#endif

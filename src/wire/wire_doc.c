@@ -1,0 +1,282 @@
+/* The document model: units, pieces, edits and the spliced output (see cd_wire.h). */
+#include "wire_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cd_wire_options_init(cd_wire_options *o) { memset(o, 0, sizeof *o); }
+
+cd_status wire_grow(void **v, size_t n, size_t *cap, size_t size) {
+  if (n < *cap)
+    return CD_OK;
+  size_t nc = *cap ? *cap * 2 : 16;
+  void *p = realloc(*v, nc * size);
+  if (!p)
+    return CD_ERR_NOMEM;
+  *v = p;
+  *cap = nc;
+  return CD_OK;
+}
+
+bool wire_unit_open(const cd_wire_doc *d) { return d->unit_open; }
+
+cd_status wire_unit_begin(cd_wire_doc *d, const char *role) {
+  if (d->unit_open)
+    return CD_OK;
+  if (wire_grow((void **)&d->units, d->nunits, &d->cap_units, sizeof *d->units))
+    return CD_ERR_NOMEM;
+  wire_unit *u = &d->units[d->nunits++];
+  memset(u, 0, sizeof *u);
+  u->pub.role = role;
+  u->text_off = d->texts.len;
+  u->piece0 = d->npieces;
+  d->unit_open = true;
+  return CD_OK;
+}
+
+static bool blank(const char *s, size_t n) {
+  for (size_t i = 0; i < n;) {
+    int32_t c = cd_utf8_next(s, n, &i);
+    if (!(c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0xA0 || c == 0x2007 ||
+          c == 0x202F || (c >= 0x2000 && c <= 0x200B) || c == 0x3000))
+      return false;
+  }
+  return true;
+}
+
+cd_status wire_unit_end(cd_wire_doc *d) {
+  if (!d->unit_open)
+    return CD_OK;
+  d->unit_open = false;
+  wire_unit *u = &d->units[d->nunits - 1];
+  size_t len = d->texts.len - u->text_off;
+  if (u->npieces == 0 || blank(cd_buf_at(&d->texts, u->text_off), len)) {
+    if (u->npieces)
+      d->nanchors = d->pieces[u->piece0].anchor0;
+    d->npieces = u->piece0;
+    d->texts.len = u->text_off;
+    d->nunits--;
+    return CD_OK;
+  }
+  u->pub.len = len;
+  return cd_buf_append(&d->texts, "", 1) ? CD_ERR_NOMEM : CD_OK;
+}
+
+cd_status wire_piece_add(cd_wire_doc *d, size_t w_start, size_t w_end, const char *text, size_t len,
+                         const wire_anchor *anchors, size_t nanchors, wire_escape esc) {
+  if (!d->unit_open || w_end == w_start)
+    return CD_OK;
+  wire_unit *u = &d->units[d->nunits - 1];
+  size_t base = d->texts.len - u->text_off;
+  if (wire_grow((void **)&d->pieces, d->npieces, &d->cap_pieces, sizeof *d->pieces))
+    return CD_ERR_NOMEM;
+  wire_piece *p = &d->pieces[d->npieces++];
+  *p = (wire_piece){d->nunits - 1, w_start, w_end, base, base + len, d->nanchors, 0, esc};
+  /* the first anchor: the node's start */
+  wire_anchor first = {base, w_start};
+  for (size_t k = 0; k <= nanchors; k++) {
+    wire_anchor a = k == 0 ? first : (wire_anchor){base + anchors[k - 1].d, anchors[k - 1].w};
+    if (wire_grow((void **)&d->anchors, d->nanchors, &d->cap_anchors, sizeof *d->anchors))
+      return CD_ERR_NOMEM;
+    d->anchors[d->nanchors++] = a;
+    p->nanchors++;
+  }
+  u->npieces++;
+  return cd_buf_append(&d->texts, text, len) ? CD_ERR_NOMEM : CD_OK;
+}
+
+void wire_line_col(const cd_wire_doc *d, size_t w, unsigned long *line, unsigned long *col) {
+  unsigned long l = 1;
+  size_t ls = 0;
+  for (size_t i = 0; i < w && i < d->w_len; i++)
+    if (d->w[i] == '\n') {
+      l++;
+      ls = i + 1;
+    }
+  *line = l;
+  *col = (unsigned long)cd_utf8_count(d->w + ls, w - ls) + 1;
+}
+
+void wire_units_finish(cd_wire_doc *d) {
+  size_t w = 0;
+  unsigned long line = 1;
+  size_t ls = 0;
+  for (size_t i = 0; i < d->nunits; i++) {
+    wire_unit *u = &d->units[i];
+    u->pub.text = cd_buf_at(&d->texts, u->text_off);
+    const wire_piece *first = &d->pieces[u->piece0];
+    const wire_piece *last = &d->pieces[u->piece0 + u->npieces - 1];
+    u->pub.start = wire_cs_raw_offset(d, first->w_start);
+    u->pub.end = wire_cs_raw_offset(d, last->w_end);
+    /* line and column, counted incrementally (units are in document order) */
+    for (; w < first->w_start; w++)
+      if (d->w[w] == '\n') {
+        line++;
+        ls = w + 1;
+      }
+    u->pub.line = line;
+    u->pub.col = (unsigned long)cd_utf8_count(d->w + ls, first->w_start - ls) + 1;
+  }
+}
+
+/* ---- accessors -------------------------------------------------------------------------- */
+
+cd_wire_format cd_wire_doc_format(const cd_wire_doc *d) { return d->format; }
+const char *cd_wire_doc_charset(const cd_wire_doc *d) { return d->charset; }
+const char *cd_wire_doc_lang(const cd_wire_doc *d) { return d->lang[0] ? d->lang : NULL; }
+size_t cd_wire_unit_count(const cd_wire_doc *d) { return d->nunits; }
+const cd_wire_unit *cd_wire_unit_at(const cd_wire_doc *d, size_t i) {
+  return i < d->nunits ? &d->units[i].pub : NULL;
+}
+
+void cd_wire_doc_free(cd_wire_doc *d) {
+  if (!d)
+    return;
+  free(d->raw);
+  if (!d->w_is_raw)
+    free(d->w);
+  wire_cs_free(d->cs);
+  wire_rules_free(d->rules);
+  cd_buf_free(&d->texts);
+  cd_buf_free(&d->repl);
+  free(d->units);
+  free(d->pieces);
+  free(d->anchors);
+  free(d->splices);
+  free(d);
+}
+
+/* ---- offsets ---------------------------------------------------------------------------- */
+
+/* The working offset of text offset t (unit-local) inside piece p. */
+static size_t piece_w(const cd_wire_doc *d, const wire_piece *p, size_t t) {
+  const wire_anchor *a = &d->anchors[p->anchor0];
+  size_t k = 0;
+  while (k + 1 < p->nanchors && a[k + 1].d <= t)
+    k++;
+  size_t w = a[k].w + (t - a[k].d);
+  return w > p->w_end ? p->w_end : w;
+}
+
+/* The piece of unit u that holds text offset t: the first whose span contains it (a
+ * boundary between two pieces belongs to the earlier one). */
+static const wire_piece *piece_at(const cd_wire_doc *d, const wire_unit *u, size_t t) {
+  for (size_t k = 0; k < u->npieces; k++) {
+    const wire_piece *p = &d->pieces[u->piece0 + k];
+    if (t <= p->t_end)
+      return p;
+  }
+  return &d->pieces[u->piece0 + u->npieces - 1];
+}
+
+uint64_t cd_wire_file_offset(const cd_wire_doc *d, size_t unit, size_t off) {
+  if (unit >= d->nunits)
+    return d->raw_len;
+  const wire_unit *u = &d->units[unit];
+  return wire_cs_raw_offset(d, piece_w(d, piece_at(d, u, off), off));
+}
+
+/* ---- edits ------------------------------------------------------------------------------- */
+
+static cd_status add_splice(cd_wire_doc *d, const wire_piece *p, size_t ta, size_t tb,
+                            const char *repl, size_t n) {
+  if (wire_grow((void **)&d->splices, d->nsplices, &d->cap_splices, sizeof *d->splices))
+    return CD_ERR_NOMEM;
+  size_t off = d->repl.len;
+  cd_status st = wire_cs_encode(d, repl, n, p->esc, &d->repl);
+  if (st)
+    return st;
+  wire_splice *s = &d->splices[d->nsplices++];
+  s->start = wire_cs_raw_offset(d, piece_w(d, p, ta));
+  s->end = wire_cs_raw_offset(d, piece_w(d, p, tb));
+  s->repl_off = off;
+  s->repl_len = d->repl.len - off;
+  s->out_start = 0;
+  return CD_OK;
+}
+
+cd_status cd_wire_replace(cd_wire_doc *d, size_t unit, size_t start, size_t end, const char *repl,
+                          size_t repl_len, cd_error *err) {
+  if (unit >= d->nunits || start > end || end > d->units[unit].pub.len)
+    return cd_error_set(err, CD_ERR_USAGE, "%s: edit outside unit %zu", d->label, unit);
+  const wire_unit *u = &d->units[unit];
+  /* The replacement goes to the text node where the edit starts; the rest of the edited
+   * text, in later nodes, is deleted there (their markup stays). */
+  bool first = true;
+  for (size_t k = 0; k < u->npieces; k++) {
+    const wire_piece *p = &d->pieces[u->piece0 + k];
+    bool holds =
+        first ? (start <= p->t_end && (start < p->t_end || end == start || k + 1 == u->npieces))
+              : p->t_start < end;
+    if (!holds)
+      continue;
+    size_t ta = start > p->t_start ? start : p->t_start;
+    size_t tb = end < p->t_end ? end : p->t_end;
+    if (first || tb > ta) {
+      cd_status st = add_splice(d, p, ta, tb, first ? repl : "", first ? repl_len : 0);
+      if (st)
+        return cd_error_set(err, st, "%s: out of memory", d->label);
+    }
+    first = false;
+    if (end <= p->t_end)
+      break;
+  }
+  return CD_OK;
+}
+
+static int cmp_splice(const void *a, const void *b) {
+  const wire_splice *x = a, *y = b;
+  if (x->start != y->start)
+    return x->start < y->start ? -1 : 1;
+  return x->end < y->end ? -1 : x->end > y->end;
+}
+
+cd_status cd_wire_write(cd_wire_doc *d, cd_buf *out, cd_error *err) {
+  if (d->nsplices)
+    qsort(d->splices, d->nsplices, sizeof *d->splices, cmp_splice);
+  uint64_t pos = 0;
+  size_t base = out->len;
+  for (size_t i = 0; i < d->nsplices; i++) {
+    wire_splice *s = &d->splices[i];
+    if (s->start < pos || s->end < s->start || s->end > d->raw_len)
+      return cd_error_set(err, CD_ERR_INTERNAL, "%s: overlapping edits at byte %llu", d->label,
+                          (unsigned long long)s->start);
+    if (cd_buf_append(out, d->raw + pos, (size_t)(s->start - pos)))
+      return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    s->out_start = out->len - base;
+    if (cd_buf_append(out, cd_buf_at(&d->repl, s->repl_off), s->repl_len))
+      return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    pos = s->end;
+  }
+  if (cd_buf_append(out, d->raw + pos, d->raw_len - (size_t)pos))
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  return CD_OK;
+}
+
+uint64_t cd_wire_output_offset(const cd_wire_doc *d, uint64_t off) {
+  int64_t delta = 0;
+  for (size_t i = 0; i < d->nsplices; i++) {
+    const wire_splice *s = &d->splices[i];
+    if (off < s->start || (off == s->start && s->end > s->start))
+      break;
+    if (off < s->end)
+      return s->out_start;
+    delta = (int64_t)s->out_start + (int64_t)s->repl_len - (int64_t)s->end;
+  }
+  return (uint64_t)((int64_t)off + delta);
+}
+
+cd_status cd_wire_prose(const cd_wire_doc *d, cd_buf *out, cd_error *err) {
+  for (size_t i = 0; i < d->nunits; i++) {
+    const cd_wire_unit *u = &d->units[i].pub;
+    for (size_t k = 0; k < u->len; k++) {
+      char c = u->text[k] == '\n' || u->text[k] == '\r' || u->text[k] == '\t' ? ' ' : u->text[k];
+      if (cd_buf_append(out, &c, 1))
+        return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    }
+    if (cd_buf_append(out, "\n", 1))
+      return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  }
+  return CD_OK;
+}

@@ -1,0 +1,378 @@
+/* src/wire: XML wire formats as documents of prose units, normalized and written back. */
+#include "cd_test.h"
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cd_wire.h"
+
+static cd_wire_doc *parse_fixture(const char *name, bool ednotes, cd_buf *raw) {
+  char path[512];
+  snprintf(path, sizeof path, "wire/%s", name);
+  cdt_read_file(cdt_fixture(path), raw);
+  cd_wire_options o;
+  cd_wire_options_init(&o);
+  o.label = name;
+  o.data_dir = cdt_data_dir();
+  o.ednotes = ednotes;
+  cd_wire_doc *d = NULL;
+  cd_error err;
+  cd_status st = cd_wire_parse(&o, cd_buf_at(raw, 0), raw->len, &d, &err);
+  if (st)
+    fail_msg("%s: %s", name, err.message);
+  return d;
+}
+
+static cd_status parse_bytes(const char *s, size_t n, cd_wire_doc **d, cd_error *err) {
+  cd_wire_options o;
+  cd_wire_options_init(&o);
+  o.label = "mem.xml";
+  o.data_dir = cdt_data_dir();
+  return cd_wire_parse(&o, s, n, d, err);
+}
+
+static const cd_wire_unit *unit_with(const cd_wire_doc *d, const char *needle) {
+  for (size_t i = 0; i < cd_wire_unit_count(d); i++)
+    if (strstr(cd_wire_unit_at(d, i)->text, needle))
+      return cd_wire_unit_at(d, i);
+  return NULL;
+}
+
+/* Normalizes d (language lang, or the document's) into out; changes as JSON Lines. */
+static cd_status collect_change(void *ud, const cd_change *c, cd_error *err) {
+  (void)err;
+  return cd_change_to_json(c, ud);
+}
+
+static void normalize(cd_wire_doc *d, const char *lang, cd_buf *out, cd_buf *changes) {
+  cd_normalize_options o;
+  cd_normalize_options_init(&o);
+  o.data_dir = cdt_data_dir();
+  cd_normalizer *nz = NULL;
+  cd_error err;
+  assert_int_equal(cd_normalizer_new(&o, &nz, &err), CD_OK);
+  cd_normalize_report rep;
+  cd_status st =
+      cd_wire_normalize(nz, d, lang, out, changes ? collect_change : NULL, changes, &rep, &err);
+  if (st)
+    fail_msg("normalize: %s", err.message);
+  cd_normalizer_free(nz);
+}
+
+/* The document with every text and CDATA node emptied, serialized: two documents that differ
+ * only in their text give the same string. */
+static void blanked(const char *s, size_t n, cd_buf *out) {
+  xmlDoc *doc = xmlReadMemory(s, (int)n, "x.xml", NULL, XML_PARSE_NONET);
+  assert_non_null(doc);
+  xmlNode *stack[512];
+  int sp = 0;
+  stack[sp++] = xmlDocGetRootElement(doc);
+  while (sp) {
+    xmlNode *k = stack[--sp];
+    for (; k; k = k->next) {
+      if (k->type == XML_TEXT_NODE || k->type == XML_CDATA_SECTION_NODE)
+        xmlNodeSetContent(k, (const xmlChar *)"");
+      if (k->children && sp < 512)
+        stack[sp++] = k->children;
+    }
+  }
+  xmlChar *mem = NULL;
+  int len = 0;
+  xmlDocDumpMemoryEnc(doc, &mem, &len, "UTF-8");
+  cd_buf_clear(out);
+  cd_buf_append(out, mem, (size_t)len);
+  xmlFree(mem);
+  xmlFreeDoc(doc);
+}
+
+/* Well-formed, the same markup, and every byte outside the units' spans unchanged. */
+static void assert_only_prose_changed(cd_wire_doc *d, const cd_buf *raw, const cd_buf *out) {
+  cd_buf a = CD_BUF_INIT, b = CD_BUF_INIT;
+  blanked(cd_buf_at(raw, 0), raw->len, &a);
+  blanked(cd_buf_at(out, 0), out->len, &b);
+  assert_int_equal(a.len, b.len);
+  assert_memory_equal(a.data, b.data, a.len);
+  uint64_t prev = 0;
+  for (size_t i = 0; i <= cd_wire_unit_count(d); i++) {
+    uint64_t end = i < cd_wire_unit_count(d) ? cd_wire_unit_at(d, i)->start : raw->len;
+    uint64_t o0 = cd_wire_output_offset(d, prev), o1 = cd_wire_output_offset(d, end);
+    assert_int_equal(o1 - o0, end - prev);
+    assert_memory_equal(raw->data + prev, out->data + o0, end - prev);
+    if (i < cd_wire_unit_count(d))
+      prev = cd_wire_unit_at(d, i)->end;
+  }
+  cd_buf_free(&a);
+  cd_buf_free(&b);
+}
+
+static void test_detect(void **state) {
+  (void)state;
+  cd_buf raw = CD_BUF_INIT;
+  static const struct {
+    const char *file;
+    cd_wire_format f;
+  } cases[] = {{"g2-xhtml.xml", CD_WIRE_NEWSML},
+               {"g2-nitf.xml", CD_WIRE_NEWSML},
+               {"newsml1-latin1.xml", CD_WIRE_NEWSML},
+               {"nitf-crlf.xml", CD_WIRE_NITF}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char p[256];
+    snprintf(p, sizeof p, "wire/%s", cases[i].file);
+    cdt_read_file(cdt_fixture(p), &raw);
+    assert_int_equal(cd_wire_detect(raw.data, raw.len), cases[i].f);
+  }
+  assert_int_equal(cd_wire_detect("Just a line of text.\n", 21), CD_WIRE_TEXT);
+  assert_int_equal(cd_wire_detect("<b>bold</b> claims", 18), CD_WIRE_TEXT);
+  assert_int_equal(cd_wire_detect("<?xml version=\"1.0\"?><rss/>", 27), CD_WIRE_NEWSML);
+  assert_int_equal(cd_wire_detect("\x16\x16\x01"
+                                  "f l",
+                                  6),
+                   CD_WIRE_ANPA);
+  const char *j = "{\"headline\": \"x\", \"body_html\": \"<p>y</p>\"}";
+  assert_int_equal(cd_wire_detect(j, strlen(j)), CD_WIRE_NINJS);
+  assert_int_equal(cd_wire_detect("{\"a\": 1}", 8), CD_WIRE_TEXT);
+  const char *h = "<!DOCTYPE html>\n<html><body><p>x</p></body></html>";
+  assert_int_equal(cd_wire_detect(h, strlen(h)), CD_WIRE_HTML);
+  cd_wire_format f;
+  assert_true(cd_wire_format_from_name("nitf", &f) && f == CD_WIRE_NITF);
+  assert_false(cd_wire_format_from_name("docx", &f));
+  cd_buf_free(&raw);
+}
+
+static void test_units_and_roles(void **state) {
+  (void)state;
+  cd_buf raw = CD_BUF_INIT;
+  cd_wire_doc *d = parse_fixture("g2-xhtml.xml", false, &raw);
+  assert_string_equal(cd_wire_doc_lang(d), "en");
+  const cd_wire_unit *h = unit_with(d, "as harbour talks stall");
+  assert_non_null(h);
+  assert_string_equal(h->role, "headline");
+  assert_int_equal(h->line, 17);
+  assert_int_equal(h->col, 19);
+  /* entities and character references are text */
+  const cd_wire_unit *p = unit_with(d, "within days");
+  assert_non_null(p);
+  assert_string_equal(p->role, "body");
+  assert_non_null(strstr(p->text, "resume \"within days\" & that"));
+  assert_non_null(strstr(p->text, "cancelled \xE2\x80\x94 about"));
+  /* inline markup is part of the paragraph */
+  assert_non_null(unit_with(d, "\"We waited three months,\""));
+  /* CDATA is text; a comment is not */
+  assert_non_null(unit_with(d, "O'Leary: Tom & \"the others\" stay home until"));
+  assert_non_null(unit_with(d, "10-15 pounds higher"));
+  /* not prose: keywords, slugs, the editor's note (not asked), <pre> */
+  assert_null(unit_with(d, "harbour\" - ferry"));
+  assert_null(unit_with(d, "Harbour-Ferry"));
+  assert_null(unit_with(d, "Corrects"));
+  assert_null(unit_with(d, "stays"));
+  cd_wire_doc_free(d);
+  d = parse_fixture("g2-xhtml.xml", true, &raw);
+  const cd_wire_unit *e = unit_with(d, "Corrects");
+  assert_non_null(e);
+  assert_string_equal(e->role, "ednote");
+  cd_wire_doc_free(d);
+  cd_buf_free(&raw);
+}
+
+static void test_g2_xhtml_normalized(void **state) {
+  (void)state;
+  cd_buf raw = CD_BUF_INIT, out = CD_BUF_INIT, log = CD_BUF_INIT;
+  cd_wire_doc *d = parse_fixture("g2-xhtml.xml", false, &raw);
+  normalize(d, NULL, &out, &log);
+  assert_only_prose_changed(d, &raw, &out);
+  const char *o = out.data;
+  /* quotes across inline markup: the paragraph is one text */
+  assert_non_null(strstr(o, "<p><i>\xE2\x80\x9CWe waited</i> three months,\xE2\x80\x9D said"));
+  /* &quot; is a quotation mark; &amp; stays &amp;, &#8212; stays as written */
+  assert_non_null(strstr(o, "resume \xE2\x80\x9Cwithin days\xE2\x80\x9D &amp; that"));
+  assert_non_null(strstr(o, "cancelled &#8212; about"));
+  /* CDATA edited inside its section, no escaping there */
+  assert_non_null(strstr(o, "<![CDATA[Tom & \xE2\x80\x9Cthe others\xE2\x80\x9D stay home]]>"));
+  assert_non_null(strstr(o, "pounds<!-- check figure --> higher \xE2\x80\x9Cthis winter"));
+  /* never touched */
+  assert_non_null(strstr(o, "<keyword rank=\"1\">\"harbour\" - ferry</keyword>"));
+  assert_non_null(strstr(o, "<slugline>Harbour-Ferry--Strike</slugline>"));
+  assert_non_null(strstr(o, "Eds: \"Corrects\" the ferry's name -- moves"));
+  assert_non_null(strstr(o, "<pre>code  \"stays\"  as -- is</pre>"));
+  assert_non_null(strstr(o, "data-id=\"h-1\""));
+  /* the dateline keeps the space before the text that follows it */
+  assert_non_null(strstr(o, "(XYZ) \xE2\x80\x94 </dateline>"));
+  /* change-log offsets are in the original file and the output */
+  const char *rec = strstr(log.data, "\"before\":\"\\\"\",\"after\":\"“\"");
+  assert_non_null(rec);
+  const char *ins = strstr(log.data, "\"in_start\":");
+  assert_non_null(ins);
+  unsigned long long is = strtoull(ins + 11, NULL, 10);
+  unsigned long long os = strtoull(strstr(ins, "\"out_start\":") + 12, NULL, 10);
+  assert_true(is < raw.len && os < out.len);
+  assert_int_equal(raw.data[is], '"');
+  assert_memory_equal(out.data + os, "\xE2\x80\x9C", 3);
+  cd_wire_doc_free(d);
+  cd_buf_free(&raw);
+  cd_buf_free(&out);
+  cd_buf_free(&log);
+}
+
+static void test_g2_inline_nitf_french(void **state) {
+  (void)state;
+  cd_buf raw = CD_BUF_INIT, out = CD_BUF_INIT;
+  cd_wire_doc *d = parse_fixture("g2-nitf.xml", false, &raw);
+  assert_string_equal(cd_wire_doc_lang(d), "fr");
+  /* <nitf> without its own xmlns inherits the G2 namespace: still NITF inside inlineXML */
+  const cd_wire_unit *p = unit_with(d, "poursuivre");
+  assert_non_null(p);
+  assert_string_equal(p->role, "body");
+  assert_null(unit_with(d, "Jeanne")); /* byline */
+  normalize(d, NULL, &out, NULL);
+  assert_only_prose_changed(d, &raw, &out);
+  assert_non_null(strstr(out.data, "appel\xC3\xA9 \xC3\xA0 \xC2\xAB\xC2\xA0poursuivre") ||
+                  strstr(out.data, "appel\xC3\xA9 \xC3\xA0 \xC2\xAB\xE2\x80\xAFpoursuivre"));
+  assert_non_null(strstr(out.data, "<byline>Par Jeanne \"JD\" Durand</byline>"));
+  cd_wire_doc_free(d);
+  cd_buf_free(&raw);
+  cd_buf_free(&out);
+}
+
+static void test_latin1_declared_encoding(void **state) {
+  (void)state;
+  cd_buf raw = CD_BUF_INIT, out = CD_BUF_INIT;
+  cd_wire_doc *d = parse_fixture("newsml1-latin1.xml", false, &raw);
+  assert_string_equal(cd_wire_doc_charset(d), "iso-8859-1");
+  assert_string_equal(cd_wire_doc_lang(d), "fr");
+  const cd_wire_unit *h = unit_with(d, "du jamais vu");
+  assert_non_null(h);
+  assert_string_equal(h->role, "headline");
+  assert_non_null(strstr(h->text, "comt\xC3\xA9")); /* decoded to UTF-8 */
+  normalize(d, NULL, &out, NULL);
+  assert_only_prose_changed(d, &raw, &out);
+  /* written back in ISO-8859-1; what it cannot hold as character references */
+  assert_non_null(strstr(out.data, "comt\xE9 s&#x2019;envole"));
+  assert_non_null(strstr(out.data, "<NameLabel>fromage-prix-export</NameLabel>"));
+  assert_null(strstr(out.data, "\xE2\x80"));
+  cd_wire_doc_free(d);
+  cd_buf_free(&raw);
+  cd_buf_free(&out);
+}
+
+static void test_nitf_crlf_and_mojibake(void **state) {
+  (void)state;
+  cd_buf raw = CD_BUF_INIT, out = CD_BUF_INIT;
+  cd_wire_doc *d = parse_fixture("nitf-crlf.xml", false, &raw);
+  const cd_wire_unit *p = unit_with(d, "hauling");
+  assert_non_null(p);
+  assert_non_null(strstr(p->text, "61.\n      \"We're")); /* CRLF read as LF */
+  assert_non_null(unit_with(d, "about 3 feet"));
+  const cd_wire_unit *cap = unit_with(d, "dry mud");
+  assert_non_null(cap);
+  assert_string_equal(cap->role, "caption");
+  assert_string_equal(unit_with(d, "about 3 feet")->role, "abstract");
+  normalize(d, "en", &out, NULL);
+  assert_only_prose_changed(d, &raw, &out);
+  /* the CRLF inside the paragraph is kept as it was */
+  assert_non_null(strstr(out.data, "61.\r\n      \xE2\x80\x9CWe\xE2\x80\x99re hauling"));
+  assert_non_null(strstr(out.data, "<du-key key=\"Lake--Levels\" />"));
+  assert_non_null(strstr(out.data, "<byline>By SAM \"SKIP\" PORTER</byline>"));
+  cd_wire_doc_free(d);
+  cd_buf_free(&out);
+  d = parse_fixture("nitf-mojibake.xml", false, &raw);
+  normalize(d, "en", &out, NULL);
+  assert_only_prose_changed(d, &raw, &out);
+  assert_non_null(strstr(out.data, "director \xC3\x89lise Thi\xC3\xA9riot said"));
+  assert_non_null(strstr(out.data, "Tickets: \xE2\x82\xAC"
+                                   "12."));
+  cd_wire_doc_free(d);
+  cd_buf_free(&raw);
+  cd_buf_free(&out);
+}
+
+static void test_replace_escapes(void **state) {
+  (void)state;
+  const char *x = "<?xml version=\"1.0\"?>\n<nitf><body><p>a <b>b</b> c</p>"
+                  "<p><![CDATA[x]]></p></body></nitf>\n";
+  cd_wire_doc *d = NULL;
+  cd_error err;
+  assert_int_equal(parse_bytes(x, strlen(x), &d, &err), CD_OK);
+  assert_int_equal(cd_wire_unit_count(d), 2);
+  assert_string_equal(cd_wire_unit_at(d, 0)->text, "a b c");
+  /* an edit across the inline element: the replacement goes to the first node, the rest of
+   * the range is deleted in the others, the markup stays */
+  assert_int_equal(cd_wire_replace(d, 0, 0, 3, "<&>", 3, &err), CD_OK);
+  assert_int_equal(cd_wire_replace(d, 1, 1, 1, "]]>", 3, &err), CD_OK);
+  cd_buf out = CD_BUF_INIT;
+  assert_int_equal(cd_wire_write(d, &out, &err), CD_OK);
+  assert_non_null(strstr(out.data, "<p>&lt;&amp;&gt;<b></b> c</p>"));
+  assert_non_null(strstr(out.data, "<![CDATA[x]]]]><![CDATA[>]]>"));
+  xmlDoc *doc = xmlReadMemory(out.data, (int)out.len, "o.xml", NULL, XML_PARSE_NONET);
+  assert_non_null(doc);
+  xmlFreeDoc(doc);
+  cd_wire_doc_free(d);
+  /* no edit: the same bytes */
+  assert_int_equal(parse_bytes(x, strlen(x), &d, &err), CD_OK);
+  cd_buf_clear(&out);
+  assert_int_equal(cd_wire_write(d, &out, &err), CD_OK);
+  assert_int_equal(out.len, strlen(x));
+  assert_memory_equal(out.data, x, out.len);
+  cd_wire_doc_free(d);
+  cd_buf_free(&out);
+}
+
+static void expect_input_error(const char *name, const char *needle) {
+  cd_buf raw = CD_BUF_INIT;
+  char p[256];
+  snprintf(p, sizeof p, "wire/%s", name);
+  cdt_read_file(cdt_fixture(p), &raw);
+  cd_wire_doc *d = NULL;
+  cd_error err;
+  assert_int_equal(parse_bytes(raw.data, raw.len, &d, &err), CD_ERR_INPUT);
+  assert_null(d);
+  if (!strstr(err.message, needle))
+    fail_msg("%s: '%s' does not say '%s'", name, err.message, needle);
+  cd_buf_free(&raw);
+}
+
+static void test_bad_input(void **state) {
+  (void)state;
+  expect_input_error("bad-malformed.xml", "mem.xml:5: malformed XML");
+  expect_input_error("bad-root.xml", "mem.xml:2: unknown root <rss>");
+  expect_input_error("bad-entity.xml", "mem.xml:3: entity declaration refused");
+  expect_input_error("bad-extref.xml", "mem.xml:5: malformed XML: Entity 'ndash' not defined");
+  cd_wire_doc *d = NULL;
+  cd_error err;
+  /* the TMX reader's guard: a tag with too many attributes is refused unparsed */
+  cd_buf big = CD_BUF_INIT;
+  cd_buf_append_str(&big, "<?xml version=\"1.0\"?>\n<nitf><p");
+  for (int i = 0; i <= 1000; i++)
+    cd_buf_appendf(&big, " a%d=\"1\"", i);
+  cd_buf_append_str(&big, ">x</p></nitf>");
+  assert_int_equal(parse_bytes(big.data, big.len, &d, &err), CD_ERR_INPUT);
+  assert_non_null(strstr(err.message, "more than 1000 attributes"));
+  /* nesting deeper than libxml2's limit */
+  cd_buf_clear(&big);
+  cd_buf_append_str(&big, "<?xml version=\"1.0\"?>\n<nitf>");
+  for (int i = 0; i < 300; i++)
+    cd_buf_append_str(&big, "<b>");
+  assert_int_equal(parse_bytes(big.data, big.len, &d, &err), CD_ERR_INPUT);
+  assert_non_null(strstr(err.message, "malformed XML"));
+  /* truncated, and bytes that are not the declared encoding */
+  const char *t = "<?xml version=\"1.0\"?>\n<nitf><body><p>cut";
+  assert_int_equal(parse_bytes(t, strlen(t), &d, &err), CD_ERR_INPUT);
+  const char *u = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<nitf><p>caf\xE9</p></nitf>";
+  assert_int_equal(parse_bytes(u, strlen(u), &d, &err), CD_ERR_INPUT);
+  cd_buf_free(&big);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_detect),
+      cmocka_unit_test(test_units_and_roles),
+      cmocka_unit_test(test_g2_xhtml_normalized),
+      cmocka_unit_test(test_g2_inline_nitf_french),
+      cmocka_unit_test(test_latin1_declared_encoding),
+      cmocka_unit_test(test_nitf_crlf_and_mojibake),
+      cmocka_unit_test(test_replace_escapes),
+      cmocka_unit_test(test_bad_input),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
