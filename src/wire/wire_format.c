@@ -119,9 +119,6 @@ cd_status cd_wire_parse(const cd_wire_options *o, const char *data, size_t len, 
                         "%s: %zu bytes: larger than the %zu a wire file may have", label, len,
                         CD_WIRE_MAX_BYTES);
   cd_wire_format f = o->format == CD_WIRE_AUTO ? cd_wire_detect(data, len) : o->format;
-  if (f == CD_WIRE_HTML && !is_xml(data, len))
-    return cd_error_set(err, CD_ERR_USAGE,
-                        "%s: HTML that is not XHTML (no <?xml declaration) is not read yet", label);
   if (f == CD_WIRE_TEXT || f == CD_WIRE_NINJS || f == CD_WIRE_ANPA)
     return cd_error_set(err, CD_ERR_USAGE, "%s: %s documents are not read yet", label,
                         cd_wire_format_name(f));
@@ -135,7 +132,10 @@ cd_status cd_wire_parse(const cd_wire_options *o, const char *data, size_t len, 
   d->raw_len = len;
   d->format = f;
   snprintf(d->label, sizeof d->label, "%s", label);
-  cd_status st = wire_xml_read(d, o, err);
+  cd_status st = f == CD_WIRE_HTML && !is_xml(data, len) ? wire_html_read(d, o, err)
+                                                         : wire_xml_read(d, o, err);
+  if (!st && f == CD_WIRE_HTML)
+    d->format = CD_WIRE_HTML;
   if (st) {
     cd_wire_doc_free(d);
     return st;

@@ -98,6 +98,8 @@ const char *wire_rules_lang_attr(const wire_rules *r, const char *vocab, const c
 
 /* ---- the XML reader (wire_xml.c) ---- */
 cd_status wire_xml_read(cd_wire_doc *d, const cd_wire_options *o, cd_error *err);
+/* HTML through libxml2's HTML parser (a page or a fragment); no root is required. */
+cd_status wire_html_read(cd_wire_doc *d, const cd_wire_options *o, cd_error *err);
 
 /* ---- model (wire_doc.c) ---- */
 /* Units are built one at a time, in document order: begin, pieces, end. A unit whose text is

@@ -7,16 +7,19 @@
  * (a start tag with the element's name, a text run, a CDATA section, a comment), and each
  * text run, decoded, must equal the node's content. A mismatch is an error, never a guess:
  * the spans the edits are spliced into are the ones libxml2 read. */
+#include "cd_decode.h"
 #include "cd_lang.h"
 #include "cd_xml.h"
 #include "wire_internal.h"
 
+#include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 typedef enum { T_EOF, T_TEXT, T_START, T_EMPTY, T_END, T_COMMENT, T_PI, T_CDATA, T_DECL } tok_type;
 
@@ -32,6 +35,9 @@ typedef struct xml_ctx {
   wire_rules *rules;
   cd_error *err;
   size_t pos; /* the locator, in the working buffer */
+  bool html;  /* libxml2's HTML parser: text nodes are matched, tags are not (omitted end tags,
+                 implied elements) */
+  char raw_elem[8]; /* HTML: inside <script> or <style>, whose text is raw */
   cd_buf dec; /* a text run, decoded */
   wire_anchor *anch;
   size_t nanch, cap_anch;
@@ -220,16 +226,40 @@ static int32_t ref_value(const char *w, size_t i, size_t semi) {
   return v;
 }
 
-/* Decodes w[a, b) into c->dec as libxml2 does (references when refs, line ends), with an
- * anchor around each character that is not its own bytes. */
-static cd_status decode_run(xml_ctx *c, size_t a, size_t b, bool refs) {
+/* HTML: "&name;" (a name libxml2 knows), "&#N;", "&#xH;" is a character; anything else
+ * after '&' is text. Returns the character and sets *j past the reference, or -2. */
+static int32_t html_ref(const char *w, size_t i, size_t b, size_t *j) {
+  size_t k = i + 1;
+  while (k < b && k - i < 32 &&
+         ((w[k] >= 'a' && w[k] <= 'z') || (w[k] >= 'A' && w[k] <= 'Z') ||
+          (w[k] >= '0' && w[k] <= '9') || w[k] == '#'))
+    k++;
+  if (k >= b || w[k] != ';' || k == i + 1)
+    return -2;
+  *j = k + 1;
+  if (w[i + 1] == '#')
+    return ref_value(w, i, k) < 0 ? -2 : ref_value(w, i, k);
+  char name[40];
+  memcpy(name, w + i + 1, k - i - 1);
+  name[k - i - 1] = '\0';
+  const htmlEntityDesc *e = htmlEntityLookup((const xmlChar *)name);
+  return e ? (int32_t)e->value : -2;
+}
+
+/* Decodes w[a, b) into c->dec as libxml2 does (references when refs: 1 XML, 2 HTML; line
+ * ends), with an anchor around each character that is not its own bytes. */
+static cd_status decode_run(xml_ctx *c, size_t a, size_t b, int refs) {
   const char *w = c->d->w;
   cd_buf_clear(&c->dec);
   c->nanch = 0;
   for (size_t i = a; i < b;) {
     size_t j = i + 1;
     int32_t cp = -2;
-    if (w[i] == '&' && refs) {
+    if (w[i] == '&' && refs == 2) {
+      cp = html_ref(w, i, b, &j);
+      if (cp == -2)
+        j = i + 1;
+    } else if (w[i] == '&' && refs) {
       const char *semi = memchr(w + i, ';', b - i);
       j = semi ? (size_t)(semi - w) + 1 : b;
       cp = semi ? ref_value(w, i, j - 1) : -1;
@@ -254,16 +284,24 @@ static cd_status decode_run(xml_ctx *c, size_t a, size_t b, bool refs) {
   return CD_OK;
 }
 
+static cd_status add_text(xml_ctx *c, const wstate *st, size_t a, size_t b, bool cdata);
+
 /* Anchors in c->anch are relative to the run; wire_piece_add wants them relative to the
  * node's text, which is the run: nothing to shift. */
 static cd_status text_node(xml_ctx *c, xmlNode *n, const wstate *st, tok t, bool cdata) {
   size_t a = cdata ? t.ca : t.a, b = cdata ? t.cb : t.b;
-  cd_status s = decode_run(c, a, b, !cdata);
+  cd_status s = decode_run(c, a, b, cdata ? 0 : c->html ? 2 : 1);
   if (s)
     return s;
   const char *content = n->content ? (const char *)n->content : "";
   if (strlen(content) != c->dec.len || memcmp(content, cd_buf_at(&c->dec, 0), c->dec.len) != 0)
     return fail_at(c, a, "cannot locate a text node in the file (internal)");
+  return add_text(c, st, a, b, cdata);
+}
+
+/* The run w[a, b), decoded in c->dec, joins the open unit (or makes one of its own). */
+static cd_status add_text(xml_ctx *c, const wstate *st, size_t a, size_t b, bool cdata) {
+  cd_status s;
   if (st->skip)
     return CD_OK;
   bool direct = !st->in_unit && st->ctx_role; /* text directly inside a context element */
@@ -276,6 +314,96 @@ static cd_status text_node(xml_ctx *c, xmlNode *n, const wstate *st, tok t, bool
   if (!s && direct)
     s = wire_unit_end(c->d);
   return s;
+}
+
+/* ---- HTML: text nodes are found in order, markup is skipped ---- */
+
+static bool html_markup_at(const char *w, size_t n, size_t i) {
+  if (w[i] != '<' || i + 1 >= n)
+    return false;
+  char ch = w[i + 1];
+  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '/' || ch == '!' ||
+         ch == '?';
+}
+
+static bool name_is_ci(const char *w, tok t, const char *name) {
+  size_t n = strlen(name);
+  return t.cb - t.ca == n && strncasecmp(w + t.ca, name, n) == 0;
+}
+
+/* The next text run from c->pos, markup skipped; inside <script> or <style> the raw text
+ * up to the end tag (returned as T_CDATA: no references there). */
+static tok html_next_text(xml_ctx *c) {
+  const char *w = c->d->w;
+  size_t n = c->d->w_len, i = c->pos;
+  for (;;) {
+    tok t = {T_EOF, i, i, i, i};
+    if (i >= n)
+      return t;
+    if (c->raw_elem[0]) {
+      size_t k = i, rl = strlen(c->raw_elem);
+      while (k < n && !(w[k] == '<' && k + 2 + rl <= n && w[k + 1] == '/' &&
+                        strncasecmp(w + k + 2, c->raw_elem, rl) == 0))
+        k++;
+      c->raw_elem[0] = '\0';
+      if (k > i) {
+        t.t = T_CDATA;
+        t.b = t.cb = k;
+        return t;
+      }
+      i = k;
+      continue;
+    }
+    if (!html_markup_at(w, n, i)) {
+      size_t k = i + 1;
+      while (k < n && !html_markup_at(w, n, k))
+        k++;
+      t.t = T_TEXT;
+      t.b = t.cb = k;
+      return t;
+    }
+    tok m = lex(w, n, i);
+    if (m.t == T_START && (name_is_ci(w, m, "script") || name_is_ci(w, m, "style")))
+      snprintf(c->raw_elem, sizeof c->raw_elem, "%.*s", (int)(m.cb - m.ca), w + m.ca);
+    i = m.b > i ? m.b : i + 1;
+  }
+}
+
+static bool ascii_blank(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r' && s[i] != '\f')
+      return false;
+  return true;
+}
+
+/* A text node of the HTML tree: the next run that decodes to its text. Runs of white space
+ * the parser dropped are passed over; a white-space node the file does not have (the parser
+ * made it up) is passed over too. */
+static cd_status html_text(xml_ctx *c, xmlNode *n, const wstate *st) {
+  const char *content = n->content ? (const char *)n->content : "";
+  size_t clen = strlen(content);
+  size_t save = c->pos;
+  char raw[sizeof c->raw_elem];
+  memcpy(raw, c->raw_elem, sizeof raw);
+  while (clen) {
+    tok t = html_next_text(c);
+    if (t.t == T_EOF)
+      break;
+    bool rawtext = t.t == T_CDATA;
+    cd_status s = decode_run(c, t.ca, t.cb, rawtext ? 0 : 2);
+    if (s)
+      return s;
+    c->pos = t.b;
+    if (c->dec.len == clen && memcmp(cd_buf_at(&c->dec, 0), content, clen) == 0)
+      return add_text(c, st, t.ca, t.cb, false);
+    if (!ascii_blank(cd_buf_at(&c->dec, 0), c->dec.len))
+      break;
+  }
+  if (!ascii_blank(content, clen))
+    return fail_at(c, save, "cannot locate a text node in the file (internal)");
+  c->pos = save;
+  memcpy(c->raw_elem, raw, sizeof raw);
+  return CD_OK;
 }
 
 /* ---- the walk ---- */
@@ -354,7 +482,20 @@ static cd_status enter(xml_ctx *c, xmlNode *n, const wstate *st, wstate *in, boo
   return CD_OK;
 }
 
+static cd_status html_element(xml_ctx *c, xmlNode *n, const wstate *st) {
+  wstate in;
+  bool unit;
+  cd_status s = enter(c, n, st, &in, &unit);
+  for (xmlNode *k = n->children; k && !s; k = k->next)
+    s = walk(c, k, &in);
+  if (!s && unit)
+    s = wire_unit_end(c->d);
+  return s;
+}
+
 static cd_status element(xml_ctx *c, xmlNode *n, const wstate *st) {
+  if (c->html)
+    return html_element(c, n, st);
   tok t = next_tok(c);
   if ((t.t != T_START && t.t != T_EMPTY) || !name_matches(c->d, t, n))
     return fail_at(c, t.a, "cannot locate element <%s> in the file (internal)", n->name);
@@ -380,6 +521,10 @@ static cd_status element(xml_ctx *c, xmlNode *n, const wstate *st) {
 
 static cd_status walk(xml_ctx *c, xmlNode *n, const wstate *st) {
   tok t;
+  if (c->html && (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE))
+    return html_text(c, n, st);
+  if (c->html && n->type != XML_ELEMENT_NODE)
+    return CD_OK; /* comments, PIs: the locator skips them with the markup */
   switch (n->type) {
   case XML_ELEMENT_NODE: return element(c, n, st);
   case XML_TEXT_NODE:
@@ -421,6 +566,10 @@ static cd_status walk_doc(xml_ctx *c, xmlDoc *doc, const char *nons) {
   wstate st = {nons, NULL, NULL, NULL, NULL, false, false};
   cd_status s = CD_OK;
   for (xmlNode *k = doc->children; k && !s; k = k->next) {
+    if (c->html) {
+      s = k->type == XML_DTD_NODE ? CD_OK : walk(c, k, &st);
+      continue;
+    }
     skip_prolog(c);
     if (k->type == XML_DTD_NODE) {
       tok t = next_tok(c);
@@ -430,6 +579,8 @@ static cd_status walk_doc(xml_ctx *c, xmlDoc *doc, const char *nons) {
     }
     s = walk(c, k, &st);
   }
+  if (c->html)
+    return s;
   skip_prolog(c);
   if (!s && c->pos < c->d->w_len)
     return fail_at(c, c->pos, "cannot locate the end of the document (internal)");
@@ -520,6 +671,65 @@ cd_status wire_xml_read(cd_wire_doc *d, const cd_wire_options *o, cd_error *err)
   }
   if (!s)
     s = locate(&c, doc);
+  if (!s && d->unit_open)
+    s = wire_unit_end(d);
+  snprintf(d->lang, sizeof d->lang, "%s", c.lang_meta[0] ? c.lang_meta : c.lang_xml);
+  xmlFreeDoc(doc);
+  cd_buf_free(&c.dec);
+  free(c.anch);
+  return s;
+}
+
+/* ---- HTML ---- */
+
+static xmlDoc *html_parse(xml_ctx *c, const char *buf, size_t len, bool converted) {
+  xmlGenericErrorFunc saved = xmlGenericError;
+  void *saved_ctx = xmlGenericErrorContext;
+  xmlSetGenericErrorFunc(c, on_generic);
+  int opts = HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+             (converted ? HTML_PARSE_IGNORE_ENC : 0);
+  htmlDocPtr doc = htmlReadMemory(buf, (int)len, c->d->label, converted ? "UTF-8" : NULL, opts);
+  xmlSetGenericErrorFunc(saved_ctx, saved);
+  return doc;
+}
+
+/* The charset: a byte-order mark, else the page's <meta>, else UTF-8 when it is valid, else
+ * what detection says (an HTML page without a declaration is often cp1252). */
+static const char *html_charset(const cd_wire_doc *d, xmlDoc *first) {
+  if (first && first->encoding)
+    return (const char *)first->encoding;
+  if (cd_utf8_is_valid(d->raw, d->raw_len))
+    return "UTF-8";
+  return cd_detect_charset(d->raw, d->raw_len, true);
+}
+
+cd_status wire_html_read(cd_wire_doc *d, const cd_wire_options *o, cd_error *err) {
+  xml_ctx c;
+  memset(&c, 0, sizeof c);
+  c.d = d;
+  c.o = o;
+  c.err = err;
+  c.html = true;
+  cd_xml_guard g;
+  cd_xml_guard_init(&g, NULL, true);
+  if (!cd_xml_guard_check(&g, d->raw, d->raw_len) && g.why != CD_XML_GUARD_ENTITY)
+    return cd_error_set(err, CD_ERR_INPUT, "%s:%lu: %s", d->label, g.failed,
+                        cd_xml_guard_reason(&g));
+  cd_status s = wire_rules_load(o->data_dir, &d->rules, err);
+  c.rules = d->rules;
+  xmlDoc *first = s ? NULL : html_parse(&c, d->raw, d->raw_len, false);
+  if (!s)
+    s = wire_cs_open(d, html_charset(d, first), err);
+  xmlFreeDoc(first);
+  xmlDoc *doc = s ? NULL : html_parse(&c, d->w, d->w_len, true);
+  if (!s && !doc)
+    s = cd_error_set(err, CD_ERR_INPUT, "%s: not HTML: %s", d->label,
+                     c.generic[0] ? c.generic : "libxml2 read no document");
+  if (!s) {
+    s = walk_doc(&c, doc, "xhtml");
+    if (s == CD_ERR_NOMEM)
+      s = cd_error_set(err, s, "out of memory");
+  }
   if (!s && d->unit_open)
     s = wire_unit_end(d);
   snprintf(d->lang, sizeof d->lang, "%s", c.lang_meta[0] ? c.lang_meta : c.lang_xml);

@@ -11,10 +11,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static cd_status fw_parse(const char *s, size_t n, uint8_t flags, cd_wire_doc **d) {
+static cd_status fw_parse(const char *s, size_t n, uint8_t flags, cd_wire_format f,
+                          cd_wire_doc **d) {
   cd_wire_options o;
   cd_wire_options_init(&o);
-  o.format = flags & 1 ? CD_WIRE_NEWSML : CD_WIRE_AUTO;
+  o.format = f != CD_WIRE_AUTO ? f : flags & 1 ? CD_WIRE_NEWSML : CD_WIRE_AUTO;
   o.ednotes = flags & 2;
   o.label = "fuzz.xml";
   o.data_dir = getenv("COPYDESK_DATA") ? getenv("COPYDESK_DATA") : CD_FUZZ_DATA_DIR;
@@ -38,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const char *in = (const char *)data + 1;
   size_t len = size - 1;
   cd_wire_doc *d = NULL;
-  if (fw_parse(in, len, data[0], &d) != CD_OK)
+  if (fw_parse(in, len, data[0], CD_WIRE_AUTO, &d) != CD_OK)
     return 0;
   cd_buf out = CD_BUF_INIT;
   cd_error err;
@@ -47,12 +48,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   size_t units = cd_wire_unit_count(d);
   cd_wire_format fmt = cd_wire_doc_format(d);
   cd_wire_doc_free(d);
-  if (fw_parse(in, len, data[0], &d) != CD_OK)
+  if (fw_parse(in, len, data[0], CD_WIRE_AUTO, &d) != CD_OK)
     abort(); /* the same bytes read the same way */
   cd_buf_clear(&out);
   if (cd_wire_normalize(nz, d, langs[(data[0] >> 2) & 7], &out, NULL, NULL, NULL, &err) == CD_OK) {
     cd_wire_doc *again = NULL;
-    if (fw_parse(cd_buf_at(&out, 0), out.len, data[0] | 1, &again) != CD_OK)
+    if (fw_parse(cd_buf_at(&out, 0), out.len, data[0], fmt, &again) != CD_OK)
       abort(); /* the output is still a document of the same format */
     if (cd_wire_doc_format(again) != fmt || cd_wire_unit_count(again) > units)
       abort();

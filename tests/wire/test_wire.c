@@ -1,6 +1,7 @@
 /* src/wire: XML wire formats as documents of prose units, normalized and written back. */
 #include "cd_test.h"
 
+#include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <stdlib.h>
@@ -63,8 +64,10 @@ static void normalize(cd_wire_doc *d, const char *lang, cd_buf *out, cd_buf *cha
 
 /* The document with every text and CDATA node emptied, serialized: two documents that differ
  * only in their text give the same string. */
-static void blanked(const char *s, size_t n, cd_buf *out) {
-  xmlDoc *doc = xmlReadMemory(s, (int)n, "x.xml", NULL, XML_PARSE_NONET);
+static void blanked(const char *s, size_t n, cd_buf *out, bool html) {
+  xmlDoc *doc = html ? htmlReadMemory(s, (int)n, "x.html", NULL,
+                                      HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING)
+                     : xmlReadMemory(s, (int)n, "x.xml", NULL, XML_PARSE_NONET);
   assert_non_null(doc);
   xmlNode *stack[512];
   int sp = 0;
@@ -90,8 +93,9 @@ static void blanked(const char *s, size_t n, cd_buf *out) {
 /* Well-formed, the same markup, and every byte outside the units' spans unchanged. */
 static void assert_only_prose_changed(cd_wire_doc *d, const cd_buf *raw, const cd_buf *out) {
   cd_buf a = CD_BUF_INIT, b = CD_BUF_INIT;
-  blanked(cd_buf_at(raw, 0), raw->len, &a);
-  blanked(cd_buf_at(out, 0), out->len, &b);
+  bool html = cd_wire_doc_format(d) == CD_WIRE_HTML;
+  blanked(cd_buf_at(raw, 0), raw->len, &a, html);
+  blanked(cd_buf_at(out, 0), out->len, &b, html);
   assert_int_equal(a.len, b.len);
   assert_memory_equal(a.data, b.data, a.len);
   uint64_t prev = 0;
@@ -287,6 +291,52 @@ static void test_nitf_crlf_and_mojibake(void **state) {
   cd_buf_free(&out);
 }
 
+static void test_html(void **state) {
+  (void)state;
+  cd_buf raw = CD_BUF_INIT, out = CD_BUF_INIT;
+  cd_wire_doc *d = parse_fixture("cms-page.html", false, &raw);
+  assert_int_equal(cd_wire_doc_format(d), CD_WIRE_HTML);
+  assert_string_equal(cd_wire_doc_lang(d), "en");
+  /* named entities are text; <br> ends a unit; unclosed <p> is the parser's business */
+  assert_non_null(unit_with(d, "called it \"a fair deal\" \xE2\x80\x94 others didn't."));
+  assert_non_null(unit_with(d, "Caf\xC3\xA9 owners said it's"));
+  assert_string_equal(unit_with(d, "at last")->role, "headline");
+  assert_null(unit_with(d, "touch")); /* script */
+  assert_null(unit_with(d, "font-weight"));
+  normalize(d, NULL, &out, NULL);
+  assert_only_prose_changed(d, &raw, &out);
+  const char *o = out.data;
+  assert_non_null(strstr(o, "<script>var label = \"do not\" - \"touch\"; if (a < b)"));
+  assert_non_null(strstr(o, "/* \"quotes\" */</style>"));
+  assert_non_null(strstr(o, "<pre>keep  \"this\"  -- as is</pre>"));
+  assert_non_null(strstr(o, "title=\"the &quot;plan&quot;\">the \xE2\x80\x9C"
+                            "full plan\xE2\x80\x9D</a>"));
+  assert_non_null(
+      strstr(o, "it \xE2\x80\x9C"
+                "a fair deal\xE2\x80\x9D &mdash; others didn\xE2\x80\x99t.<br>Caf&eacute;"));
+  assert_non_null(strstr(o, "5%&nbsp;on \xE2\x80\x9CJuly 1.\xE2\x80\x9D"));
+  assert_non_null(strstr(o, "<!-- \"editor\" comment -->"));
+  cd_wire_doc_free(d);
+  cd_buf_clear(&out);
+  /* no declaration: detected (cp1252), written back in cp1252 */
+  d = parse_fixture("cp1252-page.html", false, &raw);
+  assert_string_equal(cd_wire_doc_charset(d), "WINDOWS-1252");
+  assert_non_null(unit_with(d, "\xE2\x80\x9Cwe are ready\xE2\x80\x9D"));
+  normalize(d, "en", &out, NULL);
+  assert_non_null(strstr(out.data, "\x93we are ready\x94 \x97 and left."));
+  cd_wire_doc_free(d);
+  cd_buf_clear(&out);
+  /* <meta> charset */
+  d = parse_fixture("latin1-page.html", false, &raw);
+  assert_string_equal(cd_wire_doc_charset(d), "iso-8859-1");
+  normalize(d, "fr", &out, NULL);
+  assert_only_prose_changed(d, &raw, &out);
+  assert_non_null(strstr(out.data, "Le caf\xE9 \xAB&#x202F;ouvre&#x202F;\xBB demain."));
+  cd_wire_doc_free(d);
+  cd_buf_free(&raw);
+  cd_buf_free(&out);
+}
+
 static void test_replace_escapes(void **state) {
   (void)state;
   const char *x = "<?xml version=\"1.0\"?>\n<nitf><body><p>a <b>b</b> c</p>"
@@ -371,6 +421,7 @@ int main(void) {
       cmocka_unit_test(test_g2_inline_nitf_french),
       cmocka_unit_test(test_latin1_declared_encoding),
       cmocka_unit_test(test_nitf_crlf_and_mojibake),
+      cmocka_unit_test(test_html),
       cmocka_unit_test(test_replace_escapes),
       cmocka_unit_test(test_bad_input),
   };
