@@ -138,6 +138,8 @@ void cd_wire_doc_free(cd_wire_doc *d) {
     free(d->w);
   wire_cs_free(d->cs);
   wire_rules_free(d->rules);
+  wire_ninjs_free(d->nj);
+  free(d->role_buf);
   cd_buf_free(&d->texts);
   cd_buf_free(&d->repl);
   free(d->units);
@@ -173,6 +175,8 @@ static const wire_piece *piece_at(const cd_wire_doc *d, const wire_unit *u, size
 uint64_t cd_wire_file_offset(const cd_wire_doc *d, size_t unit, size_t off) {
   if (unit >= d->nunits)
     return d->raw_len;
+  if (d->nj)
+    return wire_ninjs_file_offset(d, unit, off);
   const wire_unit *u = &d->units[unit];
   return wire_cs_raw_offset(d, piece_w(d, piece_at(d, u, off), off));
 }
@@ -200,6 +204,8 @@ cd_status cd_wire_replace(cd_wire_doc *d, size_t unit, size_t start, size_t end,
                           size_t repl_len, cd_error *err) {
   if (unit >= d->nunits || start > end || end > d->units[unit].pub.len)
     return cd_error_set(err, CD_ERR_USAGE, "%s: edit outside unit %zu", d->label, unit);
+  if (d->nj)
+    return wire_ninjs_replace(d, unit, start, end, repl, repl_len, err);
   const wire_unit *u = &d->units[unit];
   /* The replacement goes to the text node where the edit starts; the rest of the edited
    * text, in later nodes, is deleted there (their markup stays). */
@@ -233,6 +239,8 @@ static int cmp_splice(const void *a, const void *b) {
 }
 
 cd_status cd_wire_write(cd_wire_doc *d, cd_buf *out, cd_error *err) {
+  if (d->nj)
+    return wire_ninjs_write(d, out, err);
   if (d->nsplices)
     qsort(d->splices, d->nsplices, sizeof *d->splices, cmp_splice);
   uint64_t pos = 0;
@@ -255,6 +263,8 @@ cd_status cd_wire_write(cd_wire_doc *d, cd_buf *out, cd_error *err) {
 }
 
 uint64_t cd_wire_output_offset(const cd_wire_doc *d, uint64_t off) {
+  if (d->nj)
+    return off; /* ninjs: offsets are inside a field's value (wire_ninjs.c) */
   int64_t delta = 0;
   for (size_t i = 0; i < d->nsplices; i++) {
     const wire_splice *s = &d->splices[i];

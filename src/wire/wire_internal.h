@@ -62,6 +62,8 @@ struct cd_wire_doc {
   size_t nsplices, cap_splices;
   cd_buf repl;
   struct wire_rules *rules; /* the roles of the units point into it */
+  char *role_buf;           /* or into this (a text field of ninjs) */
+  struct wire_ninjs *nj;    /* ninjs: the JSON and the fields' documents */
 };
 
 /* Grows *v (n used, *cap allocated) to hold one more element of size bytes. */
@@ -100,6 +102,16 @@ const char *wire_rules_lang_attr(const wire_rules *r, const char *vocab, const c
 cd_status wire_xml_read(cd_wire_doc *d, const cd_wire_options *o, cd_error *err);
 /* HTML through libxml2's HTML parser (a page or a fragment); no root is required. */
 cd_status wire_html_read(cd_wire_doc *d, const cd_wire_options *o, cd_error *err);
+
+/* ---- ninjs (wire_ninjs.c) ---- */
+cd_status wire_ninjs_read(cd_wire_doc *d, const cd_wire_options *o, cd_error *err);
+void wire_ninjs_free(struct wire_ninjs *nj);
+cd_status wire_ninjs_replace(cd_wire_doc *d, size_t unit, size_t start, size_t end,
+                             const char *repl, size_t n, cd_error *err);
+uint64_t wire_ninjs_file_offset(const cd_wire_doc *d, size_t unit, size_t off);
+cd_status wire_ninjs_write(cd_wire_doc *d, cd_buf *out, cd_error *err);
+/* "file#field": what a ninjs unit's offsets are relative to. */
+const char *wire_ninjs_label(const cd_wire_doc *d, size_t unit);
 
 /* ---- model (wire_doc.c) ---- */
 /* Units are built one at a time, in document order: begin, pieces, end. A unit whose text is

@@ -313,7 +313,9 @@ static cd_status emit_changes(const cd_wire_doc *d, const joined *j, const run_c
     const rec *r = &rc->recs[k];
     const cd_buf *a = &rc->arena;
     uint64_t fs = joined_to_file(d, j, r->o_s), fe = joined_to_file(d, j, r->o_e);
-    cd_change c = {.file = d->label,
+    /* ninjs: the offsets are inside a field's value, and the file is named "file#field" */
+    const char *file = d->nj && j->n ? wire_ninjs_label(d, unit_of(j, r->o_s)) : d->label;
+    cd_change c = {.file = file,
                    .stage = cd_buf_at(a, r->stage),
                    .rule = cd_buf_at(a, r->rule),
                    .in_start = fs,

@@ -1,6 +1,7 @@
 /* src/wire: XML wire formats as documents of prose units, normalized and written back. */
 #include "cd_test.h"
 
+#include <json-c/json.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -337,6 +338,56 @@ static void test_html(void **state) {
   cd_buf_free(&out);
 }
 
+static void test_ninjs(void **state) {
+  (void)state;
+  cd_buf raw = CD_BUF_INIT, out = CD_BUF_INIT, log = CD_BUF_INIT;
+  cd_wire_doc *d = parse_fixture("ninjs-story.json", false, &raw);
+  assert_int_equal(cd_wire_doc_format(d), CD_WIRE_NINJS);
+  assert_string_equal(cd_wire_doc_lang(d), "en");
+  assert_string_equal(unit_with(d, "lost year")->role, "headline");
+  assert_string_equal(unit_with(d, "\"worst time.\"")->role, "abstract");
+  assert_string_equal(unit_with(d, "lit fires")->role, "body");
+  assert_null(unit_with(d, "Frosty"));  /* byline */
+  assert_null(unit_with(d, "updates")); /* ednote, not asked */
+  normalize(d, NULL, &out, &log);
+  json_object *a = json_tokener_parse(raw.data), *b = json_tokener_parse(out.data);
+  assert_non_null(b); /* valid JSON */
+  json_object_object_foreach(a, key, va) {
+    json_object *vb = NULL;
+    assert_true(json_object_object_get_ex(b, key, &vb));
+    bool prose = strcmp(key, "headline") == 0 || strstr(key, "description") || strstr(key, "body");
+    if (!prose)
+      assert_true(json_object_equal(va, vb)); /* every other field untouched */
+  }
+  json_object *h;
+  assert_true(json_object_object_get_ex(b, "headline", &h));
+  assert_string_equal(json_object_get_string(h),
+                      "Late frost hits orchards \xE2\x80\x94 growers fear \xE2\x80\x9C"
+                      "a lost year\xE2\x80\x9D");
+  assert_true(json_object_object_get_ex(b, "body_html", &h));
+  assert_non_null(strstr(json_object_get_string(h),
+                         "<p class=\"note\">Prices: <b>\xE2\x80\x9Cup 20%\xE2\x80\x9D</b> by"));
+  assert_non_null(strstr(log.data, "ninjs-story.json#body_html"));
+  json_object_put(a);
+  json_object_put(b);
+  cd_wire_doc_free(d);
+  cd_buf_free(&log);
+  /* bad JSON: exit 2 material, with file and line */
+  cdt_read_file(cdt_fixture("wire/bad-ninjs.json"), &raw);
+  cd_error err;
+  assert_int_equal(parse_bytes(raw.data, raw.len, &d, &err), CD_ERR_INPUT);
+  assert_non_null(strstr(err.message, "mem.xml:4: invalid JSON"));
+  const char *arr = "[{\"headline\": \"x\"}]";
+  cd_wire_options o;
+  cd_wire_options_init(&o);
+  o.format = CD_WIRE_NINJS;
+  o.data_dir = cdt_data_dir();
+  assert_int_equal(cd_wire_parse(&o, arr, strlen(arr), &d, &err), CD_ERR_INPUT);
+  assert_non_null(strstr(err.message, "not a ninjs document"));
+  cd_buf_free(&raw);
+  cd_buf_free(&out);
+}
+
 static void test_replace_escapes(void **state) {
   (void)state;
   const char *x = "<?xml version=\"1.0\"?>\n<nitf><body><p>a <b>b</b> c</p>"
@@ -422,6 +473,7 @@ int main(void) {
       cmocka_unit_test(test_latin1_declared_encoding),
       cmocka_unit_test(test_nitf_crlf_and_mojibake),
       cmocka_unit_test(test_html),
+      cmocka_unit_test(test_ninjs),
       cmocka_unit_test(test_replace_escapes),
       cmocka_unit_test(test_bad_input),
   };
