@@ -98,6 +98,24 @@ void wire_line_col(const cd_wire_doc *d, size_t w, unsigned long *line, unsigned
   *col = (unsigned long)cd_utf8_count(d->w + ls, w - ls) + 1;
 }
 
+/* ANPA: the units' spans, lines and columns in the file, not in the rendering. */
+static void anpa_spans(cd_wire_doc *d) {
+  for (size_t i = 0; i < d->nunits; i++) {
+    cd_wire_unit *u = &d->units[i].pub;
+    u->start = wire_anpa_to_file(d, (size_t)u->start);
+    u->end = wire_anpa_to_file(d, (size_t)u->end);
+    unsigned long line = 1;
+    size_t ls = 0;
+    for (size_t k = 0; k < u->start && k < d->orig_len; k++)
+      if (d->orig[k] == '\n') {
+        line++;
+        ls = k + 1;
+      }
+    u->line = line;
+    u->col = (unsigned long)cd_utf8_count(d->orig + ls, (size_t)u->start - ls) + 1;
+  }
+}
+
 void wire_units_finish(cd_wire_doc *d) {
   size_t w = 0;
   unsigned long line = 1;
@@ -118,6 +136,8 @@ void wire_units_finish(cd_wire_doc *d) {
     u->pub.line = line;
     u->pub.col = (unsigned long)cd_utf8_count(d->w + ls, first->w_start - ls) + 1;
   }
+  if (d->orig)
+    anpa_spans(d);
 }
 
 /* ---- accessors -------------------------------------------------------------------------- */
@@ -139,6 +159,8 @@ void cd_wire_doc_free(cd_wire_doc *d) {
   wire_cs_free(d->cs);
   wire_rules_free(d->rules);
   wire_ninjs_free(d->nj);
+  free(d->orig);
+  free(d->amap);
   free(d->role_buf);
   cd_buf_free(&d->texts);
   cd_buf_free(&d->repl);
@@ -178,7 +200,8 @@ uint64_t cd_wire_file_offset(const cd_wire_doc *d, size_t unit, size_t off) {
   if (d->nj)
     return wire_ninjs_file_offset(d, unit, off);
   const wire_unit *u = &d->units[unit];
-  return wire_cs_raw_offset(d, piece_w(d, piece_at(d, u, off), off));
+  uint64_t r = wire_cs_raw_offset(d, piece_w(d, piece_at(d, u, off), off));
+  return d->orig ? wire_anpa_to_file(d, (size_t)r) : r;
 }
 
 /* ---- edits ------------------------------------------------------------------------------- */
@@ -265,6 +288,8 @@ cd_status cd_wire_write(cd_wire_doc *d, cd_buf *out, cd_error *err) {
 uint64_t cd_wire_output_offset(const cd_wire_doc *d, uint64_t off) {
   if (d->nj)
     return off; /* ninjs: offsets are inside a field's value (wire_ninjs.c) */
+  if (d->orig)
+    off = wire_anpa_from_file(d, off); /* ANPA: the output is the rendering, edited */
   int64_t delta = 0;
   for (size_t i = 0; i < d->nsplices; i++) {
     const wire_splice *s = &d->splices[i];

@@ -119,7 +119,7 @@ cd_status cd_wire_parse(const cd_wire_options *o, const char *data, size_t len, 
                         "%s: %zu bytes: larger than the %zu a wire file may have", label, len,
                         CD_WIRE_MAX_BYTES);
   cd_wire_format f = o->format == CD_WIRE_AUTO ? cd_wire_detect(data, len) : o->format;
-  if (f == CD_WIRE_TEXT || f == CD_WIRE_ANPA)
+  if (f == CD_WIRE_TEXT)
     return cd_error_set(err, CD_ERR_USAGE, "%s: %s documents are not read yet", label,
                         cd_wire_format_name(f));
   cd_wire_doc *d = calloc(1, sizeof *d);
@@ -132,7 +132,8 @@ cd_status cd_wire_parse(const cd_wire_options *o, const char *data, size_t len, 
   d->raw_len = len;
   d->format = f;
   snprintf(d->label, sizeof d->label, "%s", label);
-  cd_status st = f == CD_WIRE_NINJS                        ? wire_ninjs_read(d, o, err)
+  cd_status st = f == CD_WIRE_ANPA                         ? wire_anpa_read(d, o, err)
+                 : f == CD_WIRE_NINJS                      ? wire_ninjs_read(d, o, err)
                  : f == CD_WIRE_HTML && !is_xml(data, len) ? wire_html_read(d, o, err)
                                                            : wire_xml_read(d, o, err);
   if (!st && f == CD_WIRE_HTML)

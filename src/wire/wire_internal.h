@@ -36,6 +36,12 @@ typedef struct wire_splice {
   uint64_t out_start;        /* set by cd_wire_write */
 } wire_splice;
 
+/* ANPA: a point of the rendering and the file byte it stands for. */
+typedef struct wire_amap {
+  size_t p;
+  uint64_t o;
+} wire_amap;
+
 struct cd_wire_doc {
   cd_wire_format format;
   char label[256];
@@ -64,6 +70,11 @@ struct cd_wire_doc {
   struct wire_rules *rules; /* the roles of the units point into it */
   char *role_buf;           /* or into this (a text field of ninjs) */
   struct wire_ninjs *nj;    /* ninjs: the JSON and the fields' documents */
+  /* ANPA: raw is the plain-text rendering, orig the file; amap maps one onto the other */
+  char *orig;
+  size_t orig_len;
+  wire_amap *amap;
+  size_t namap, cap_amap;
 };
 
 /* Grows *v (n used, *cap allocated) to hold one more element of size bytes. */
@@ -112,6 +123,12 @@ uint64_t wire_ninjs_file_offset(const cd_wire_doc *d, size_t unit, size_t off);
 cd_status wire_ninjs_write(cd_wire_doc *d, cd_buf *out, cd_error *err);
 /* "file#field": what a ninjs unit's offsets are relative to. */
 const char *wire_ninjs_label(const cd_wire_doc *d, size_t unit);
+
+/* ---- ANPA 1312 / IPTC 7901 (wire_anpa.c) ---- */
+cd_status wire_anpa_read(cd_wire_doc *d, const cd_wire_options *o, cd_error *err);
+/* rendering offset → file offset, and back */
+uint64_t wire_anpa_to_file(const cd_wire_doc *d, size_t p);
+size_t wire_anpa_from_file(const cd_wire_doc *d, uint64_t o);
 
 /* ---- model (wire_doc.c) ---- */
 /* Units are built one at a time, in document order: begin, pieces, end. A unit whose text is

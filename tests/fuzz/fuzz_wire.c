@@ -1,7 +1,8 @@
 /* Fuzz harness: wire documents (src/wire). The first byte picks the options (bit 0: force the
  * NewsML reader instead of detecting, bit 1: editor's notes are prose, bits 2-4: the language);
  * the rest is the document. Invariants: no crash; a document read and written without edits
- * comes back byte for byte (ninjs, written by json-c: reads back with the same units); a normalized
+ * comes back byte for byte (ninjs, written by json-c: reads back with the same units; ANPA:
+ * plain UTF-8 text without control characters); a normalized
  * document reads again (well-formed, the same format) with no more units than before. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,6 +22,15 @@ static cd_status fw_parse(const char *s, size_t n, uint8_t flags, cd_wire_format
   o.data_dir = getenv("COPYDESK_DATA") ? getenv("COPYDESK_DATA") : CD_FUZZ_DATA_DIR;
   cd_error err;
   return cd_wire_parse(&o, s, n, d, &err);
+}
+
+/* ANPA's output: UTF-8 without the framing's control characters. */
+static bool fw_plain(const cd_buf *b) {
+  for (size_t i = 0; i < b->len; i++)
+    if ((unsigned char)b->data[i] < 0x20 && b->data[i] != '\n' && b->data[i] != '\t' &&
+        b->data[i] != '\r')
+      return false;
+  return cd_utf8_is_valid(cd_buf_at(b, 0), b->len);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -48,7 +58,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (cd_wire_write(d, &out, &err))
     abort();
   cd_wire_doc_free(d);
-  if (fmt != CD_WIRE_NINJS && (out.len != len || (len && memcmp(out.data, in, len))))
+  if (fmt == CD_WIRE_ANPA && !fw_plain(&out))
+    abort(); /* ANPA: clean plain text */
+  if (fmt != CD_WIRE_NINJS && fmt != CD_WIRE_ANPA &&
+      (out.len != len || (len && memcmp(out.data, in, len))))
     abort();                  /* markup formats: the same bytes */
   if (fmt == CD_WIRE_NINJS) { /* JSON is written by json-c: it reads back the same */
     if (fw_parse(cd_buf_at(&out, 0), out.len, data[0], fmt, &d) != CD_OK ||
@@ -59,7 +72,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (fw_parse(in, len, data[0], CD_WIRE_AUTO, &d) != CD_OK)
     abort(); /* the same bytes read the same way */
   cd_buf_clear(&out);
-  if (cd_wire_normalize(nz, d, langs[(data[0] >> 2) & 7], &out, NULL, NULL, NULL, &err) == CD_OK) {
+  cd_status ns = cd_wire_normalize(nz, d, langs[(data[0] >> 2) & 7], &out, NULL, NULL, NULL, &err);
+  if (ns == CD_OK && fmt == CD_WIRE_ANPA) {
+    if (!fw_plain(&out))
+      abort();
+  } else if (ns == CD_OK) {
     cd_wire_doc *again = NULL;
     if (fw_parse(cd_buf_at(&out, 0), out.len, data[0], fmt, &again) != CD_OK)
       abort(); /* the output is still a document of the same format */

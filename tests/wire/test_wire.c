@@ -388,6 +388,53 @@ static void test_ninjs(void **state) {
   cd_buf_free(&out);
 }
 
+static void test_anpa(void **state) {
+  (void)state;
+  cd_buf raw = CD_BUF_INIT, out = CD_BUF_INIT, log = CD_BUF_INIT;
+  cd_wire_doc *d = parse_fixture("anpa-take.tst", false, &raw);
+  assert_int_equal(cd_wire_doc_format(d), CD_WIRE_ANPA);
+  const cd_wire_unit *h = unit_with(d, "walk out");
+  assert_non_null(h);
+  assert_string_equal(h->role, "headline");
+  assert_string_equal(h->text, "Ferry crews \"walk out\" as harbour talks stall");
+  const cd_wire_unit *p = unit_with(d, "PORTSMOUTH");
+  assert_string_equal(p->role, "body");
+  assert_int_equal(p->line, 8); /* in the file, after the tab and the indent */
+  assert_int_equal(p->col, 5);
+  assert_memory_equal(raw.data + p->start, "PORTSMOUTH", 10);
+  assert_null(unit_with(d, "BC-Ferry")); /* the slug */
+  assert_null(unit_with(d, "SAM NORD")); /* the byline */
+  assert_null(unit_with(d, "Updates"));  /* Eds:, not asked */
+  normalize(d, "en", &out, &log);
+  const char *o = out.data;
+  assert_non_null(strstr(o, "ANPA-Header: Q1234 wire\n"));
+  assert_non_null(strstr(o, "Keyword: BC-Ferry-Strike 2nd Ld,231\n\n"));
+  assert_non_null(
+      strstr(o, "\nFerry crews \xE2\x80\x9Cwalk out\xE2\x80\x9D as harbour talks stall\n"));
+  assert_non_null(strstr(o, "\nPORTSMOUTH, England (XYZ) \xE2\x80\x94 Crews on"));
+  assert_non_null(strstr(o, "offer was \xE2\x80\x98not serious\xE2\x80\x99 \xE2\x80\x94 and"));
+  assert_non_null(strstr(o, "\nBy SAM NORD\n"));
+  assert_non_null(strstr(o, "\nANPA-Trailer: XYZ-SN-03-02-26 0615GMT\n"));
+  assert_null(memchr(o, 0x02, out.len)); /* no control framing left */
+  assert_null(memchr(o, 0x16, out.len));
+  /* the change log points into the original file: the `` of the headline */
+  const char *ins = strstr(log.data, "\"in_start\":");
+  assert_memory_equal(raw.data + strtoull(ins + 11, NULL, 10), "``", 2);
+  cd_wire_doc_free(d);
+  d = parse_fixture("anpa-take.tst", true, &raw);
+  assert_string_equal(unit_with(d, "Updates")->role, "ednote");
+  cd_wire_doc_free(d);
+  cdt_read_file(cdt_fixture("wire/bad-anpa.tst"), &raw);
+  cd_error err;
+  assert_int_equal(parse_bytes(raw.data, raw.len, &d, &err), CD_ERR_INPUT);
+  assert_non_null(strstr(err.message, "mem.xml:5: truncated ANPA framing: no ETX"));
+  assert_int_equal(parse_bytes("\x16\x16\x01Q1\nno text", 13, &d, &err), CD_ERR_INPUT);
+  assert_non_null(strstr(err.message, "no STX"));
+  cd_buf_free(&raw);
+  cd_buf_free(&out);
+  cd_buf_free(&log);
+}
+
 static void test_replace_escapes(void **state) {
   (void)state;
   const char *x = "<?xml version=\"1.0\"?>\n<nitf><body><p>a <b>b</b> c</p>"
@@ -474,6 +521,7 @@ int main(void) {
       cmocka_unit_test(test_nitf_crlf_and_mojibake),
       cmocka_unit_test(test_html),
       cmocka_unit_test(test_ninjs),
+      cmocka_unit_test(test_anpa),
       cmocka_unit_test(test_replace_escapes),
       cmocka_unit_test(test_bad_input),
   };
