@@ -302,10 +302,23 @@ uint64_t cd_wire_output_offset(const cd_wire_doc *d, uint64_t off) {
   return (uint64_t)((int64_t)off + delta);
 }
 
+static bool edge_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+size_t cd_wire_prose_lead(const cd_wire_doc *d, size_t i) {
+  const cd_wire_unit *u = cd_wire_unit_at(d, i);
+  size_t a = 0;
+  while (u && a < u->len && edge_space(u->text[a]))
+    a++;
+  return a;
+}
+
 cd_status cd_wire_prose(const cd_wire_doc *d, cd_buf *out, cd_error *err) {
   for (size_t i = 0; i < d->nunits; i++) {
     const cd_wire_unit *u = &d->units[i].pub;
-    for (size_t k = 0; k < u->len; k++) {
+    size_t a = cd_wire_prose_lead(d, i), b = u->len;
+    while (b > a && edge_space(u->text[b - 1]))
+      b--;
+    for (size_t k = a; k < b; k++) {
       char c = u->text[k] == '\n' || u->text[k] == '\r' || u->text[k] == '\t' ? ' ' : u->text[k];
       if (cd_buf_append(out, &c, 1))
         return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
@@ -314,4 +327,20 @@ cd_status cd_wire_prose(const cd_wire_doc *d, cd_buf *out, cd_error *err) {
       return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   }
   return CD_OK;
+}
+
+void cd_wire_file_position(const cd_wire_doc *d, uint64_t off, unsigned long *line,
+                           unsigned long *col) {
+  const char *s = d->orig ? d->orig : d->raw;
+  size_t n = d->orig ? d->orig_len : d->raw_len;
+  *line = *col = 1;
+  if (d->nj || !s)
+    return;
+  size_t ls = 0;
+  for (size_t i = 0; i < off && i < n; i++)
+    if (s[i] == '\n') {
+      (*line)++;
+      ls = i + 1;
+    }
+  *col = (unsigned long)cd_utf8_count(s + ls, (size_t)(off < n ? off : n) - ls) + 1;
 }

@@ -96,11 +96,56 @@ static void test_bad_input_exit_2(void **state) {
   cd_buf_free(&err);
 }
 
+static void test_other_commands(void **state) {
+  (void)state;
+  cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
+  /* check: findings point to the line and column in the original file */
+  const char *c[] = {"copydesk", "check", "-l", "en", fx("check-nitf.xml"), NULL};
+  assert_int_equal(cdt_run(c, NULL, 0, &out, &err), 0);
+  assert_non_null(strstr(out.data, "check-nitf.xml:5:28: warning: text.doubled-word: 'vote'"));
+  assert_non_null(strstr(out.data, "check-nitf.xml:8:27: warning: text.unbalanced"));
+  const char *a[] = {"copydesk", "check", "-l", "en", fx("anpa-take.tst"), fx("ninjs-story.json"),
+                     NULL};
+  assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0); /* ninjs .json: an article, not pairs */
+  const char *b[] = {"copydesk", "check", fx("bad-malformed.xml"), NULL};
+  assert_int_equal(cdt_run(b, NULL, 0, &out, &err), 2);
+  assert_non_null(strstr(err.data, "bad-malformed.xml:5: malformed XML"));
+  /* segment and normalize --text: the prose, one paragraph a line */
+  const char *s[] = {"copydesk", "segment", "-l", "fr", fx("g2-nitf.xml"), NULL};
+  assert_int_equal(cdt_run(s, NULL, 0, &out, &err), 0);
+  assert_non_null(strstr(out.data, "Les syndicats ont appel\xC3\xA9 \xC3\xA0 \"poursuivre"));
+  assert_null(strstr(out.data, "<"));
+  const char *t[] = {"copydesk", "normalize", "--text", fx("nitf-crlf.xml"), NULL};
+  assert_int_equal(cdt_run(t, NULL, 0, &out, &err), 0);
+  assert_non_null(
+      strstr(out.data, "Lake levels \xE2\x80\x9Clowest in decades\xE2\x80\x9D after dry spring\n"));
+  assert_non_null(strstr(out.data, "61. \xE2\x80\x9CWe\xE2\x80\x99re hauling"));
+  assert_null(strstr(out.data, "<"));
+  /* align: an article and its translation, each in any format */
+  const char *al[] = {"copydesk",
+                      "align",
+                      "--format",
+                      "tsv",
+                      "--src-lang",
+                      "en",
+                      "--tgt-lang",
+                      "fr",
+                      fx("g2-xhtml.xml"),
+                      fx("g2-nitf.xml"),
+                      NULL};
+  assert_int_equal(cdt_run(al, NULL, 0, &out, &err), 0);
+  assert_non_null(strstr(out.data, "Les syndicats"));
+  assert_null(strstr(out.data, "<p>"));
+  cd_buf_free(&out);
+  cd_buf_free(&err);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_normalize_g2),
       cmocka_unit_test(test_changes_and_files),
       cmocka_unit_test(test_bad_input_exit_2),
+      cmocka_unit_test(test_other_commands),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -142,6 +142,7 @@ typedef struct cli_wire_input {
   cd_buf *head; /* what cli_wire_sniff read; the rest of in is appended */
   cd_wire_format format;
   bool ednotes;
+  bool text; /* --text: the normalized prose, one unit a line, instead of the document */
 } cli_wire_input;
 /* Reads the rest of the document, normalizes its prose and writes the document in one write
  * (nothing on error). doc_lang receives the language the document declares ("" if none). */
@@ -149,5 +150,19 @@ cd_status cli_wire_normalize(const cd_normalize_options *o, const cli_wire_input
                              cd_write_fn write, void *write_ud, cd_change_fn change,
                              void *change_ud, cd_normalize_report *rep, char doc_lang[16],
                              cd_error *err);
+/* Commands that read articles (check, align, segment): when text holds a wire document
+ * (detected), it is replaced by the document's prose, one unit a line; *doc (may be NULL)
+ * receives the document, to map positions back (cli_wire_pos), NULL for plain text; lang
+ * (may be NULL) the language the document declares, "" if none. CLI_USAGE (reported, file,
+ * line and reason) for a bad document. */
+int cli_wire_article(const char *sub, const char *path, cd_buf *text, cd_wire_doc **doc,
+                     char lang[16]);
+/* cli_read_file, then cli_wire_article. */
+int cli_read_article(const char *sub, const char *path, cd_buf *out);
+/* A cd_check_pos_fn over the document of cli_wire_article: prose line and byte → the file's
+ * line and column. */
+void cli_wire_pos(void *doc, uint64_t line, size_t byte, uint64_t *file_line, uint64_t *file_col);
+/* A .json file that is a ninjs document (an article, not pairs). */
+bool cli_wire_is_article(const char *path);
 
 #endif

@@ -137,7 +137,7 @@ static int walk_entry(const char *p, strvec *articles, strvec *pairs, dirset *se
     cli_error("check", "warning: skipping '%s': not a regular file", p);
     return 0;
   }
-  if (has_suffix(p, ".tsv") || has_suffix(p, ".json"))
+  if (has_suffix(p, ".tsv") || (has_suffix(p, ".json") && !cli_wire_is_article(p)))
     return sv_push(pairs, p);
   return sv_push(articles, p);
 }
@@ -193,12 +193,18 @@ static int walk(const char *dir, strvec *articles, strvec *pairs) {
 static int check_article(cd_checker *c, cd_normalizer *nz, const char *path,
                          const char *lang_opt) {
   cd_buf raw = CD_BUF_INIT, text = CD_BUF_INIT;
-  if (cli_read_file("check", path, &raw))
+  cd_wire_doc *wire = NULL; /* a wire document: its prose is checked, positions mapped back */
+  char lang[16], tgt[16], doc_lang[16];
+  if (cli_read_file("check", path, &raw) ||
+      cli_wire_article("check", path, &raw, &wire, doc_lang)) {
+    cd_buf_free(&raw);
     return -1;
-  char lang[16], tgt[16];
+  }
   const char *use_lang = lang_opt;
   if (!use_lang && cd_lang_from_filename(path, lang, tgt) && cd_lang_tag_valid(lang))
     use_lang = lang;
+  if (!use_lang && doc_lang[0])
+    use_lang = doc_lang;
   cd_error err;
   cd_normalize_report rep;
   int rc = 0;
@@ -206,10 +212,15 @@ static int check_article(cd_checker *c, cd_normalizer *nz, const char *path,
                            &err)) {
     cli_error("check", "%s", err.message);
     rc = -1;
-  } else if (cd_check_article(c, path, rep.lang, cd_buf_at(&text, 0), text.len, &err)) {
-    cli_error("check", "%s: %s", path, err.message);
-    rc = -1;
+  } else {
+    cd_check_set_position_map(c, wire ? cli_wire_pos : NULL, wire);
+    if (cd_check_article(c, path, rep.lang, cd_buf_at(&text, 0), text.len, &err)) {
+      cli_error("check", "%s: %s", path, err.message);
+      rc = -1;
+    }
+    cd_check_set_position_map(c, NULL, NULL);
   }
+  cd_wire_doc_free(wire);
   cd_buf_free(&raw);
   cd_buf_free(&text);
   return rc;
@@ -462,7 +473,8 @@ static int run(int argc, char **argv) {
     if (strcmp(argv[i], "-") != 0 && S_ISDIR(st.st_mode)) {
       if (walk(argv[i], &articles, &pairs))
         goto out;
-    } else if (has_suffix(argv[i], ".tsv") || has_suffix(argv[i], ".json")) {
+    } else if (has_suffix(argv[i], ".tsv") ||
+               (has_suffix(argv[i], ".json") && !cli_wire_is_article(argv[i]))) {
       sv_push(&pairs, argv[i]);
     } else {
       sv_push(&articles, argv[i]);

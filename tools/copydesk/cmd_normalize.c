@@ -29,6 +29,8 @@ static const char help[] =
     "                          changed; anpa (ANPA 1312/IPTC 7901): clean plain text,\n"
     "                          the header lines kept as metadata\n"
     "      --ednotes           wire documents: editor's notes are prose too\n"
+    "      --text              wire documents: write the prose, normalized, one paragraph\n"
+    "                          (headline, caption...) a line, instead of the document\n"
     "  -o, --output FILE       write the text to FILE (atomically) instead of stdout\n"
     "      --in-place          rewrite each FILE (atomically)\n"
     "      --changes FILE      write the change log (JSON Lines) to FILE; '-' = stdout,\n"
@@ -64,7 +66,8 @@ enum {
   OPT_HOUSE,
   OPT_WINDOW,
   OPT_INPUT_FORMAT,
-  OPT_EDNOTES
+  OPT_EDNOTES,
+  OPT_TEXT
 };
 
 typedef struct io_ctx {
@@ -79,7 +82,7 @@ typedef struct io_ctx {
   cd_buf head; /* the input's first bytes, read to detect its format: read first */
   size_t head_pos;
   cd_wire_format format; /* --input-format */
-  bool ednotes;
+  bool ednotes, text;
 } io_ctx;
 
 static cd_status read_file(void *ud, char *buf, size_t cap, size_t *got, cd_error *err) {
@@ -143,7 +146,7 @@ static int run_one(const cd_normalize_options *base, const char *path, io_ctx *i
   char doc_lang[16] = "";
   io->head_pos = 0;
   cd_status st = cli_wire_sniff(io->in, io->in_name, io->format, &io->head, &fmt, &err);
-  cli_wire_input wi = {io->in, io->in_name, &io->head, fmt, io->ednotes};
+  cli_wire_input wi = {io->in, io->in_name, &io->head, fmt, io->ednotes, io->text};
   if (!st && fmt != CD_WIRE_TEXT)
     st = cli_wire_normalize(&o, &wi, write_text, io, io->changes ? write_change : NULL, io, &rep,
                             doc_lang, &err);
@@ -216,13 +219,14 @@ static int run(int argc, char **argv) {
       {"window", required_argument, NULL, OPT_WINDOW},
       {"input-format", required_argument, NULL, OPT_INPUT_FORMAT},
       {"ednotes", no_argument, NULL, OPT_EDNOTES},
+      {"text", no_argument, NULL, OPT_TEXT},
       {"verbose", no_argument, NULL, 'v'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   cd_normalize_options o;
   cd_normalize_options_init(&o);
   const char *output = NULL, *changes = NULL;
-  bool in_place = false, dry_run = false, verbose = false, ednotes = false;
+  bool in_place = false, dry_run = false, verbose = false, ednotes = false, text = false;
   cd_wire_format input_format = CD_WIRE_AUTO;
   int c;
   optind = 1;
@@ -268,6 +272,7 @@ static int run(int argc, char **argv) {
         return CLI_USAGE;
       break;
     case OPT_EDNOTES: ednotes = true; break;
+    case OPT_TEXT: text = true; break;
     case 'v': verbose = true; break;
     case 'h': fputs(help, stdout); return CLI_OK;
     default: cli_option_error("normalize", c, argv); return CLI_USAGE;
@@ -319,6 +324,7 @@ static int run(int argc, char **argv) {
   memset(&io, 0, sizeof io);
   io.format = input_format;
   io.ednotes = ednotes;
+  io.text = text;
   cli_outfile changes_file = {0}, text_file = {0};
   bool have_changes = false, have_text = false;
   if (dry_run) {

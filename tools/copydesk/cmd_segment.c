@@ -82,7 +82,7 @@ static int run(int argc, char **argv) {
     lang = fsrc;
 
   cd_buf text = CD_BUF_INIT;
-  int rc = cli_read_file("segment", path, &text);
+  int rc = cli_read_article("segment", path, &text); /* a wire document: its prose */
   if (rc) {
     cd_buf_free(&text);
     return rc;
