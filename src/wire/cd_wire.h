@@ -46,6 +46,8 @@ typedef struct cd_wire_options {
   const char *label;     /* file name for messages and the change log */
   const char *data_dir;  /* where wire/xml.tsv lives */
   bool ednotes;          /* editor's notes are prose too (default: left as they are) */
+  const char *from_charset; /* the file's charset, over its declaration and detection (XML,
+                               HTML); NULL: declared, else detected */
 } cd_wire_options;
 
 void cd_wire_options_init(cd_wire_options *o);
@@ -68,6 +70,10 @@ cd_status cd_wire_parse(const cd_wire_options *o, const char *data, size_t len, 
 void cd_wire_doc_free(cd_wire_doc *d);
 
 cd_wire_format cd_wire_doc_format(const cd_wire_doc *d);
+/* True when reading rewrote the bytes: an ANPA take (rendered as plain text), a file that
+ * said UTF-8 and held other bytes (repaired). The output is then the rewritten text with the
+ * prose edited, not the file with only its prose changed. */
+bool cd_wire_doc_rewritten(const cd_wire_doc *d);
 /* The charset the file was read in ("UTF-8", "ISO-8859-1", ...). */
 const char *cd_wire_doc_charset(const cd_wire_doc *d);
 /* The language the document declares (xml:lang of the item, its language metadata), or NULL. */

@@ -69,58 +69,20 @@ static cd_status load_rules(anpa_ctx *c, cd_error *err) {
   return st;
 }
 
-/* ---- anchors between the rendering and the file ---- */
-
-static cd_status amap(cd_wire_doc *d, size_t p, uint64_t o) {
-  if (d->namap && d->amap[d->namap - 1].p == p && d->amap[d->namap - 1].o == o)
-    return CD_OK;
-  if (wire_grow((void **)&d->amap, d->namap, &d->cap_amap, sizeof *d->amap))
-    return CD_ERR_NOMEM;
-  d->amap[d->namap++] = (wire_amap){p, o};
-  return CD_OK;
-}
-
-uint64_t wire_anpa_to_file(const cd_wire_doc *d, size_t p) {
-  size_t lo = 0, hi = d->namap;
-  if (!hi)
-    return p;
-  while (hi - lo > 1) {
-    size_t mid = (lo + hi) / 2;
-    if (d->amap[mid].p <= p)
-      lo = mid;
-    else
-      hi = mid;
-  }
-  uint64_t o = d->amap[lo].o + (p - d->amap[lo].p);
-  return lo + 1 < d->namap && o > d->amap[lo + 1].o ? d->amap[lo + 1].o : o;
-}
-
-size_t wire_anpa_from_file(const cd_wire_doc *d, uint64_t o) {
-  size_t lo = 0, hi = d->namap;
-  if (!hi)
-    return (size_t)o;
-  while (hi - lo > 1) {
-    size_t mid = (lo + hi) / 2;
-    if (d->amap[mid].o <= o)
-      lo = mid;
-    else
-      hi = mid;
-  }
-  size_t p = d->amap[lo].p + (size_t)(o - d->amap[lo].o);
-  return lo + 1 < d->namap && p > d->amap[lo + 1].p ? d->amap[lo + 1].p : p;
-}
-
 /* ---- rendering ---- */
 
 /* Appends orig[a, b) to the rendering, converting the wire conventions when convert, and
- * cp1252 bytes of a file that is not UTF-8; anchors around every change of length. */
+ * cp1252 bytes of a file that is not UTF-8, dropping control characters but the tab;
+ * anchors around every change of length. */
 static cd_status render(anpa_ctx *c, size_t a, size_t b, bool convert) {
   const char *s = c->d->orig;
   for (size_t i = a; i < b;) {
     const char *lit = NULL;
     size_t used = 1;
-    if (convert && i + 1 < b &&
-        ((s[i] == '`' && s[i + 1] == '`') || (s[i] == '\'' && s[i + 1] == '\'')))
+    if (s[i] == 0x1F) /* a unit separator (between selector codes): a space */
+      lit = " ";
+    else if (convert && i + 1 < b &&
+             ((s[i] == '`' && s[i + 1] == '`') || (s[i] == '\'' && s[i + 1] == '\'')))
       lit = "\"", used = 2;
     else if (convert && s[i] == '`')
       lit = "'";
@@ -136,13 +98,20 @@ static cd_status render(anpa_ctx *c, size_t a, size_t b, bool convert) {
       *out = '\0';
       lit = u8;
     }
+    if (!lit && (unsigned char)s[i] < 0x20 && s[i] != '\t') {
+      if (wire_amap_add(c->d, c->p.len, i + 1)) /* a stray control character: out */
+        return CD_ERR_NOMEM;
+      i++;
+      continue;
+    }
     if (!lit) {
       if (cd_buf_append(&c->p, s + i, 1))
         return CD_ERR_NOMEM;
       i++;
       continue;
     }
-    if (amap(c->d, c->p.len, i) || cd_buf_append_str(&c->p, lit) || amap(c->d, c->p.len, i + used))
+    if (wire_amap_add(c->d, c->p.len, i) || cd_buf_append_str(&c->p, lit) ||
+        wire_amap_add(c->d, c->p.len, i + used))
       return CD_ERR_NOMEM;
     i += used;
   }
@@ -158,7 +127,7 @@ static cd_status put_line(anpa_ctx *c, size_t a, size_t b, const char *role, con
     st = wire_unit_begin(c->d, role);
   size_t p0 = c->p.len;
   if (!st)
-    st = amap(c->d, p0, a);
+    st = wire_amap_add(c->d, p0, a);
   if (!st)
     st = render(c, a, b, role != NULL);
   if (!st && role) {
@@ -168,7 +137,7 @@ static cd_status put_line(anpa_ctx *c, size_t a, size_t b, const char *role, con
       st = wire_unit_end(c->d);
   }
   if (!st)
-    st = amap(c->d, c->p.len, b);
+    st = wire_amap_add(c->d, c->p.len, b);
   return st ? st : cd_buf_append(&c->p, "\n", 1);
 }
 
@@ -179,16 +148,7 @@ static cd_status put_header(anpa_ctx *c, size_t a, size_t b) {
   const char *s = c->d->orig;
   while (a < b && (ctl(s[a]) || s[a] == ' '))
     a++;
-  if (a == b)
-    return CD_OK;
-  if (cd_buf_append_str(&c->p, "ANPA-Header: "))
-    return CD_ERR_NOMEM;
-  for (size_t i = a; i < b; i++) {
-    char ch = s[i] == 0x1F ? ' ' : s[i];
-    if (!ctl(ch) && cd_buf_append(&c->p, &ch, 1))
-      return CD_ERR_NOMEM;
-  }
-  return cd_buf_append(&c->p, "\n", 1);
+  return a == b ? CD_OK : put_line(c, a, b, NULL, "ANPA-Header: ");
 }
 
 static const char *head_role(anpa_ctx *c, const char *s, size_t n, char end) {

@@ -98,12 +98,13 @@ void wire_line_col(const cd_wire_doc *d, size_t w, unsigned long *line, unsigned
   *col = (unsigned long)cd_utf8_count(d->w + ls, w - ls) + 1;
 }
 
-/* ANPA: the units' spans, lines and columns in the file, not in the rendering. */
-static void anpa_spans(cd_wire_doc *d) {
+/* ANPA or a repaired file: the units' spans, lines and columns in the file, not in the
+ * working text. */
+static void orig_spans(cd_wire_doc *d) {
   for (size_t i = 0; i < d->nunits; i++) {
     cd_wire_unit *u = &d->units[i].pub;
-    u->start = wire_anpa_to_file(d, (size_t)u->start);
-    u->end = wire_anpa_to_file(d, (size_t)u->end);
+    u->start = wire_orig_to_file(d, (size_t)u->start);
+    u->end = wire_orig_to_file(d, (size_t)u->end);
     unsigned long line = 1;
     size_t ls = 0;
     for (size_t k = 0; k < u->start && k < d->orig_len; k++)
@@ -137,12 +138,54 @@ void wire_units_finish(cd_wire_doc *d) {
     u->pub.col = (unsigned long)cd_utf8_count(d->w + ls, first->w_start - ls) + 1;
   }
   if (d->orig)
-    anpa_spans(d);
+    orig_spans(d);
+}
+
+/* ---- a working text that is not the file: an ANPA rendering, a repaired file ---- */
+
+cd_status wire_amap_add(cd_wire_doc *d, size_t p, uint64_t o) {
+  if (d->namap && d->amap[d->namap - 1].p == p && d->amap[d->namap - 1].o == o)
+    return CD_OK;
+  if (wire_grow((void **)&d->amap, d->namap, &d->cap_amap, sizeof *d->amap))
+    return CD_ERR_NOMEM;
+  d->amap[d->namap++] = (wire_amap){p, o};
+  return CD_OK;
+}
+
+uint64_t wire_orig_to_file(const cd_wire_doc *d, size_t p) {
+  size_t lo = 0, hi = d->namap;
+  if (!hi)
+    return p;
+  while (hi - lo > 1) {
+    size_t mid = (lo + hi) / 2;
+    if (d->amap[mid].p <= p)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  uint64_t o = d->amap[lo].o + (p - d->amap[lo].p);
+  return lo + 1 < d->namap && o > d->amap[lo + 1].o ? d->amap[lo + 1].o : o;
+}
+
+size_t wire_orig_from_file(const cd_wire_doc *d, uint64_t o) {
+  size_t lo = 0, hi = d->namap;
+  if (!hi)
+    return (size_t)o;
+  while (hi - lo > 1) {
+    size_t mid = (lo + hi) / 2;
+    if (d->amap[mid].o <= o)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  size_t p = d->amap[lo].p + (size_t)(o - d->amap[lo].o);
+  return lo + 1 < d->namap && p > d->amap[lo + 1].p ? d->amap[lo + 1].p : p;
 }
 
 /* ---- accessors -------------------------------------------------------------------------- */
 
 cd_wire_format cd_wire_doc_format(const cd_wire_doc *d) { return d->format; }
+bool cd_wire_doc_rewritten(const cd_wire_doc *d) { return d->orig != NULL; }
 const char *cd_wire_doc_charset(const cd_wire_doc *d) { return d->charset; }
 const char *cd_wire_doc_lang(const cd_wire_doc *d) { return d->lang[0] ? d->lang : NULL; }
 size_t cd_wire_unit_count(const cd_wire_doc *d) { return d->nunits; }
@@ -161,6 +204,8 @@ void cd_wire_doc_free(cd_wire_doc *d) {
   wire_ninjs_free(d->nj);
   free(d->orig);
   free(d->amap);
+  free(d->fixes);
+  cd_buf_free(&d->fix_bytes);
   free(d->role_buf);
   cd_buf_free(&d->texts);
   cd_buf_free(&d->repl);
@@ -201,7 +246,7 @@ uint64_t cd_wire_file_offset(const cd_wire_doc *d, size_t unit, size_t off) {
     return wire_ninjs_file_offset(d, unit, off);
   const wire_unit *u = &d->units[unit];
   uint64_t r = wire_cs_raw_offset(d, piece_w(d, piece_at(d, u, off), off));
-  return d->orig ? wire_anpa_to_file(d, (size_t)r) : r;
+  return d->orig ? wire_orig_to_file(d, (size_t)r) : r;
 }
 
 /* ---- edits ------------------------------------------------------------------------------- */
@@ -289,7 +334,7 @@ uint64_t cd_wire_output_offset(const cd_wire_doc *d, uint64_t off) {
   if (d->nj)
     return off; /* ninjs: offsets are inside a field's value (wire_ninjs.c) */
   if (d->orig)
-    off = wire_anpa_from_file(d, off); /* ANPA: the output is the rendering, edited */
+    off = wire_orig_from_file(d, off); /* ANPA: the output is the rendering, edited */
   int64_t delta = 0;
   for (size_t i = 0; i < d->nsplices; i++) {
     const wire_splice *s = &d->splices[i];

@@ -36,6 +36,15 @@ typedef struct wire_splice {
   uint64_t out_start;        /* set by cd_wire_write */
 } wire_splice;
 
+/* A byte repair made while reading (a file that says UTF-8 and holds other bytes): logged
+ * as the decode stage's records. */
+typedef struct wire_fix {
+  uint64_t in_s, in_e; /* in the file */
+  size_t out_s, out_e; /* in the working text */
+  size_t rule, before; /* offsets of NUL-terminated strings in fix_bytes (before: raw bytes) */
+  double conf;
+} wire_fix;
+
 /* ANPA: a point of the rendering and the file byte it stands for. */
 typedef struct wire_amap {
   size_t p;
@@ -70,11 +79,15 @@ struct cd_wire_doc {
   struct wire_rules *rules; /* the roles of the units point into it */
   char *role_buf;           /* or into this (a text field of ninjs) */
   struct wire_ninjs *nj;    /* ninjs: the JSON and the fields' documents */
-  /* ANPA: raw is the plain-text rendering, orig the file; amap maps one onto the other */
+  /* ANPA: raw is the plain-text rendering, orig the file; a repaired file (UTF-8 declared,
+   * other bytes inside): raw is the repaired text; amap maps one onto the other */
   char *orig;
   size_t orig_len;
   wire_amap *amap;
   size_t namap, cap_amap;
+  wire_fix *fixes;
+  size_t nfixes, cap_fixes;
+  cd_buf fix_bytes;
 };
 
 /* Grows *v (n used, *cap allocated) to hold one more element of size bytes. */
@@ -126,9 +139,12 @@ const char *wire_ninjs_label(const cd_wire_doc *d, size_t unit);
 
 /* ---- ANPA 1312 / IPTC 7901 (wire_anpa.c) ---- */
 cd_status wire_anpa_read(cd_wire_doc *d, const cd_wire_options *o, cd_error *err);
-/* rendering offset → file offset, and back */
-uint64_t wire_anpa_to_file(const cd_wire_doc *d, size_t p);
-size_t wire_anpa_from_file(const cd_wire_doc *d, uint64_t o);
+
+/* ---- a working text that is not the file (d->orig set: ANPA, a repaired file) ---- */
+cd_status wire_amap_add(cd_wire_doc *d, size_t p, uint64_t o);
+/* working offset → file offset, and back */
+uint64_t wire_orig_to_file(const cd_wire_doc *d, size_t p);
+size_t wire_orig_from_file(const cd_wire_doc *d, uint64_t o);
 
 /* ---- model (wire_doc.c) ---- */
 /* Units are built one at a time, in document order: begin, pieces, end. A unit whose text is

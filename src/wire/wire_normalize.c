@@ -307,8 +307,35 @@ static cd_status put_hunk(cd_wire_doc *d, const joined *j, const char *orig, siz
   return CD_OK;
 }
 
+/* The repairs made while reading (decode records), first, as the pipeline's would be. */
+static cd_status emit_fixes(const cd_wire_doc *d, cd_change_fn change, void *ud, cd_error *err) {
+  for (size_t k = 0; k < d->nfixes; k++) {
+    const wire_fix *f = &d->fixes[k];
+    cd_change c = {.file = d->label,
+                   .stage = "decode",
+                   .rule = cd_buf_at(&d->fix_bytes, f->rule),
+                   .in_start = f->in_s,
+                   .in_end = f->in_e,
+                   .out_start = cd_wire_output_offset(d, f->in_s),
+                   .out_end = cd_wire_output_offset(d, f->in_e),
+                   .before = cd_buf_at(&d->fix_bytes, f->before),
+                   .before_len = (size_t)(f->in_e - f->in_s),
+                   .before_is_raw = true,
+                   .after = d->raw + f->out_s,
+                   .after_len = f->out_e - f->out_s,
+                   .confidence = f->conf};
+    cd_status st = change(ud, &c, err);
+    if (st)
+      return st;
+  }
+  return CD_OK;
+}
+
 static cd_status emit_changes(const cd_wire_doc *d, const joined *j, const run_ctx *rc,
                               cd_change_fn change, void *ud, cd_error *err) {
+  cd_status fst = emit_fixes(d, change, ud, err);
+  if (fst)
+    return fst;
   for (size_t k = 0; k < rc->nrecs; k++) {
     const rec *r = &rc->recs[k];
     const cd_buf *a = &rc->arena;

@@ -622,6 +622,55 @@ static cd_status parse(xml_ctx *c, const char *buf, size_t len, bool converted, 
   return CD_OK;
 }
 
+/* ---- a file that says UTF-8 and holds other bytes ---- */
+
+static cd_status on_fix(void *ud, const cd_change *ch, cd_error *err) {
+  cd_wire_doc *d = ud;
+  if (wire_grow((void **)&d->fixes, d->nfixes, &d->cap_fixes, sizeof *d->fixes))
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  wire_fix *f = &d->fixes[d->nfixes];
+  *f = (wire_fix){ch->in_start,     ch->in_end, (size_t)ch->out_start, (size_t)ch->out_end,
+                  d->fix_bytes.len, 0,          ch->confidence};
+  cd_buf *b = &d->fix_bytes;
+  if (cd_buf_append(b, ch->rule, strlen(ch->rule) + 1))
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  f->before = b->len;
+  if (cd_buf_append(b, ch->before, ch->before_len) || cd_buf_append(b, "", 1) ||
+      wire_amap_add(d, f->out_s, f->in_s) || wire_amap_add(d, f->out_e, f->in_e))
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  d->nfixes++;
+  return CD_OK;
+}
+
+/* Decoded as plain text is, by the normalize decoder: a line in a legacy charset (cp1252 from
+ * a CMS export) is read in it, another invalid byte becomes U+FFFD, each repair a decode
+ * record. The repaired text is then the working text (and the output, edits spliced in),
+ * so the document that comes out is well-formed UTF-8. */
+static cd_status repair(xml_ctx *c, cd_error *err) {
+  cd_wire_doc *d = c->d;
+  cd_decoder *dec = NULL;
+  cd_buf w = CD_BUF_INIT;
+  cd_status st = cd_decoder_new(NULL, true, false, d->label, &dec, err);
+  if (!st && wire_amap_add(d, 0, 0))
+    st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  if (!st)
+    st = cd_decoder_feed(dec, d->raw, d->raw_len, true, &w, on_fix, d, err);
+  cd_decoder_free(dec);
+  if (st || cd_buf_append(&w, "", 0)) {
+    cd_buf_free(&w);
+    return st ? st : cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  }
+  d->orig = d->raw;
+  d->orig_len = d->raw_len;
+  d->raw = w.data;
+  d->raw_len = w.len;
+  d->w = d->raw;
+  d->w_len = d->raw_len;
+  d->w_is_raw = true;
+  snprintf(d->charset, sizeof d->charset, "UTF-8");
+  return st;
+}
+
 static cd_status locate(xml_ctx *c, xmlDoc *doc) {
   xmlNode *root = xmlDocGetRootElement(doc);
   if (!root)
@@ -644,6 +693,17 @@ static cd_status locate(xml_ctx *c, xmlDoc *doc) {
   return s;
 }
 
+static cd_status finish_read(xml_ctx *c, xmlDoc *doc, cd_status s) {
+  cd_wire_doc *d = c->d;
+  if (!s && d->unit_open)
+    s = wire_unit_end(d);
+  snprintf(d->lang, sizeof d->lang, "%s", c->lang_meta[0] ? c->lang_meta : c->lang_xml);
+  xmlFreeDoc(doc);
+  cd_buf_free(&c->dec);
+  free(c->anch);
+  return s;
+}
+
 cd_status wire_xml_read(cd_wire_doc *d, const cd_wire_options *o, cd_error *err) {
   xml_ctx c;
   memset(&c, 0, sizeof c);
@@ -658,8 +718,25 @@ cd_status wire_xml_read(cd_wire_doc *d, const cd_wire_options *o, cd_error *err)
   cd_status s = wire_rules_load(o->data_dir, &d->rules, err);
   c.rules = d->rules;
   xmlDoc *doc = NULL;
+  if (!s && o->from_charset) { /* --from: the charset is given, whatever the file says */
+    s = wire_cs_open(d, o->from_charset, err);
+    if (!s)
+      s = parse(&c, d->w, d->w_len, true, &doc);
+    if (!s)
+      s = locate(&c, doc);
+    return finish_read(&c, doc, s);
+  }
   if (!s)
     s = parse(&c, d->raw, d->raw_len, false, &doc);
+  bool bom16 = d->raw_len >= 2 && ((unsigned char)d->raw[0] >= 0xFE);
+  if (s == CD_ERR_INPUT && !bom16 && !cd_utf8_is_valid(d->raw, d->raw_len)) {
+    s = repair(&c, err); /* UTF-8 (said or taken) with other bytes inside */
+    if (!s)
+      s = parse(&c, d->w, d->w_len, true, &doc);
+    if (!s)
+      s = locate(&c, doc);
+    return finish_read(&c, doc, s);
+  }
   /* The declared charset: UTF-8 documents are read in place, others converted and read
    * again from the converted text (so that offsets can be mapped back). */
   const char *cs = doc && doc->encoding ? (const char *)doc->encoding : "UTF-8";
@@ -671,13 +748,7 @@ cd_status wire_xml_read(cd_wire_doc *d, const cd_wire_options *o, cd_error *err)
   }
   if (!s)
     s = locate(&c, doc);
-  if (!s && d->unit_open)
-    s = wire_unit_end(d);
-  snprintf(d->lang, sizeof d->lang, "%s", c.lang_meta[0] ? c.lang_meta : c.lang_xml);
-  xmlFreeDoc(doc);
-  cd_buf_free(&c.dec);
-  free(c.anch);
-  return s;
+  return finish_read(&c, doc, s);
 }
 
 /* ---- HTML ---- */
@@ -693,9 +764,11 @@ static xmlDoc *html_parse(xml_ctx *c, const char *buf, size_t len, bool converte
   return doc;
 }
 
-/* The charset: a byte-order mark, else the page's <meta>, else UTF-8 when it is valid, else
- * what detection says (an HTML page without a declaration is often cp1252). */
-static const char *html_charset(const cd_wire_doc *d, xmlDoc *first) {
+/* The charset: --from, else a byte-order mark, else the page's <meta>, else UTF-8 when it is valid,
+ * else what detection says (an HTML page without a declaration is often cp1252). */
+static const char *html_charset(const cd_wire_doc *d, const cd_wire_options *o, xmlDoc *first) {
+  if (o->from_charset)
+    return o->from_charset;
   if (first && first->encoding)
     return (const char *)first->encoding;
   if (cd_utf8_is_valid(d->raw, d->raw_len))
@@ -719,7 +792,7 @@ cd_status wire_html_read(cd_wire_doc *d, const cd_wire_options *o, cd_error *err
   c.rules = d->rules;
   xmlDoc *first = s ? NULL : html_parse(&c, d->raw, d->raw_len, false);
   if (!s)
-    s = wire_cs_open(d, html_charset(d, first), err);
+    s = wire_cs_open(d, html_charset(d, o, first), err);
   xmlFreeDoc(first);
   xmlDoc *doc = s ? NULL : html_parse(&c, d->w, d->w_len, true);
   if (!s && !doc)

@@ -327,6 +327,16 @@ static void test_html(void **state) {
   assert_non_null(strstr(out.data, "\x93we are ready\x94 \x97 and left."));
   cd_wire_doc_free(d);
   cd_buf_clear(&out);
+  /* --from wins over detection */
+  cd_wire_options fo;
+  cd_wire_options_init(&fo);
+  fo.format = CD_WIRE_HTML;
+  fo.data_dir = cdt_data_dir();
+  fo.from_charset = "ISO-8859-15";
+  cd_error ferr;
+  assert_int_equal(cd_wire_parse(&fo, raw.data, raw.len, &d, &ferr), CD_OK);
+  assert_string_equal(cd_wire_doc_charset(d), "ISO-8859-15");
+  cd_wire_doc_free(d);
   /* <meta> charset */
   d = parse_fixture("latin1-page.html", false, &raw);
   assert_string_equal(cd_wire_doc_charset(d), "iso-8859-1");
@@ -435,6 +445,33 @@ static void test_anpa(void **state) {
   cd_buf_free(&log);
 }
 
+static void test_cp1252_inside_utf8(void **state) {
+  (void)state;
+  cd_buf raw = CD_BUF_INIT, out = CD_BUF_INIT, log = CD_BUF_INIT;
+  /* says UTF-8, holds cp1252 bytes: repaired as plain text is, written out as UTF-8 */
+  cd_wire_doc *d = parse_fixture("nitf-cp1252-in-utf8.xml", false, &raw);
+  assert_non_null(unit_with(d, "caf\xC3\xA9 rose \xE2\x80\x93 owners"));
+  const cd_wire_unit *p = unit_with(d, "Prices");
+  assert_int_equal(p->line, 5); /* positions in the file */
+  assert_memory_equal(raw.data + p->start, "Prices", 6);
+  normalize(d, "en", &out, &log);
+  assert_true(cd_utf8_is_valid(out.data, out.len));
+  assert_non_null(strstr(out.data, "key=\"caf\xC3\xA9-prices\""));
+  assert_non_null(strstr(
+      out.data, "caf\xC3\xA9 rose \xE2\x80\x94 owners said \xE2\x80\x9Cit\xE2\x80\x99s fair"));
+  assert_non_null(strstr(out.data, "cr\xC3\xA8me br\xC3\xBBl\xC3\xA9"
+                                   "e."));
+  xmlDoc *x = xmlReadMemory(out.data, (int)out.len, "o.xml", NULL, XML_PARSE_NONET);
+  assert_non_null(x); /* well-formed */
+  xmlFreeDoc(x);
+  assert_non_null(strstr(log.data, "\"stage\":\"decode\""));
+  assert_non_null(strstr(log.data, "\"stage\":\"mojibake\""));
+  cd_wire_doc_free(d);
+  cd_buf_free(&raw);
+  cd_buf_free(&out);
+  cd_buf_free(&log);
+}
+
 static void test_replace_escapes(void **state) {
   (void)state;
   const char *x = "<?xml version=\"1.0\"?>\n<nitf><body><p>a <b>b</b> c</p>"
@@ -506,8 +543,11 @@ static void test_bad_input(void **state) {
   /* truncated, and bytes that are not the declared encoding */
   const char *t = "<?xml version=\"1.0\"?>\n<nitf><body><p>cut";
   assert_int_equal(parse_bytes(t, strlen(t), &d, &err), CD_ERR_INPUT);
-  const char *u = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<nitf><p>caf\xE9</p></nitf>";
+  /* bytes that are not the declared UTF-8 are repaired, not refused (test_cp1252_inside_utf8);
+   * a document malformed after the repair is still refused */
+  const char *u = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<nitf><p>caf\xE9</nitf>";
   assert_int_equal(parse_bytes(u, strlen(u), &d, &err), CD_ERR_INPUT);
+  assert_non_null(strstr(err.message, "mem.xml:2: malformed XML"));
   cd_buf_free(&big);
 }
 
@@ -522,6 +562,7 @@ int main(void) {
       cmocka_unit_test(test_html),
       cmocka_unit_test(test_ninjs),
       cmocka_unit_test(test_anpa),
+      cmocka_unit_test(test_cp1252_inside_utf8),
       cmocka_unit_test(test_replace_escapes),
       cmocka_unit_test(test_bad_input),
   };
