@@ -93,6 +93,13 @@ cd_status cd_wire_write(cd_wire_doc *d, cd_buf *out, cd_error *err);
  * offset inside an edited span maps to the start of its replacement). */
 uint64_t cd_wire_output_offset(const cd_wire_doc *d, uint64_t off);
 
+/* An ANPA take as NITF 3.6 (written by libxml2): the header lines and the post-text as
+ * <meta>, the keyword as <du-key>, head lines as <hl1>/<hl2> (or <note>), the byline lines
+ * as <byline> and <byttl>, the paragraphs as <p>, with the units' text as edited: out is
+ * what cd_wire_write (or cd_wire_normalize) produced for d. */
+cd_status cd_wire_anpa_nitf(const cd_wire_doc *d, const char *out, size_t out_len, cd_buf *nitf,
+                            cd_error *err);
+
 /* Normalizes the prose of d with nz: the units, in document order, are one text (one unit a
  * line), so stages that keep state across a document (names: first mention) see it whole,
  * and the language is detected over all of it when lang (and the document) name none. Each

@@ -16,6 +16,7 @@
 #include "wire_internal.h"
 
 #include <iconv.h>
+#include <libxml/tree.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,8 +119,11 @@ static cd_status render(anpa_ctx *c, size_t a, size_t b, bool convert) {
   return CD_OK;
 }
 
-/* A line of the rendering from orig[a, b): a unit of role (NULL: kept as it is). */
-static cd_status put_line(anpa_ctx *c, size_t a, size_t b, const char *role, const char *label) {
+/* A line of the rendering from orig[a, b): a unit of role, or (role NULL) a metadata line of
+ * kind ('h' header, 'k' keyword, 't' post-text, '<' a head line kept, '=' a byline), kept
+ * as it is and remembered for NITF. */
+static cd_status put_line(anpa_ctx *c, size_t a, size_t b, const char *role, const char *label,
+                          char kind) {
   cd_status st = CD_OK;
   if (label)
     st = cd_buf_append_str(&c->p, label);
@@ -138,6 +142,12 @@ static cd_status put_line(anpa_ctx *c, size_t a, size_t b, const char *role, con
   }
   if (!st)
     st = wire_amap_add(c->d, c->p.len, b);
+  if (!st && !role) {
+    cd_wire_doc *d = c->d;
+    if (wire_grow((void **)&d->meta, d->nmeta, &d->cap_meta, sizeof *d->meta))
+      return CD_ERR_NOMEM;
+    d->meta[d->nmeta++] = (wire_meta){kind, p0, c->p.len};
+  }
   return st ? st : cd_buf_append(&c->p, "\n", 1);
 }
 
@@ -148,7 +158,7 @@ static cd_status put_header(anpa_ctx *c, size_t a, size_t b) {
   const char *s = c->d->orig;
   while (a < b && (ctl(s[a]) || s[a] == ' '))
     a++;
-  return a == b ? CD_OK : put_line(c, a, b, NULL, "ANPA-Header: ");
+  return a == b ? CD_OK : put_line(c, a, b, NULL, "ANPA-Header: ", 'h');
 }
 
 static const char *head_role(anpa_ctx *c, const char *s, size_t n, char end) {
@@ -182,10 +192,10 @@ static cd_status text_line(anpa_ctx *c, size_t a, size_t b, bool *keyword_done) 
       b--;
     if (!*keyword_done) { /* the slug: the last metadata line, then the take */
       *keyword_done = true;
-      cd_status st = put_line(c, a, b, NULL, "Keyword: ");
+      cd_status st = put_line(c, a, b, NULL, "Keyword: ", 'k');
       return st ? st : cd_buf_append(&c->p, "\n", 1);
     }
-    return put_line(c, a, b, head_role(c, s + a, b - a, end), NULL);
+    return put_line(c, a, b, head_role(c, s + a, b - a, end), NULL, end);
   }
   size_t t = a;
   while (t < b && (s[t] == '\t' || s[t] == ' '))
@@ -195,7 +205,7 @@ static cd_status text_line(anpa_ctx *c, size_t a, size_t b, bool *keyword_done) 
   /* a paragraph: a blank line before it in the rendering */
   if (cd_buf_append(&c->p, "\n", 1))
     return CD_ERR_NOMEM;
-  return put_line(c, t, b, "body", NULL);
+  return put_line(c, t, b, "body", NULL, 0);
 }
 
 static const char *find_byte(const char *s, size_t from, size_t to, char ch) {
@@ -248,7 +258,7 @@ static cd_status parse(anpa_ctx *c, cd_error *err) {
     b--;
   if (!st && b > text_end + 1)
     st = cd_buf_append(&c->p, "\n", 1) ? CD_ERR_NOMEM
-                                       : put_line(c, text_end + 1, b, NULL, "ANPA-Trailer: ");
+                                       : put_line(c, text_end + 1, b, NULL, "ANPA-Trailer: ", 't');
   if (st == CD_ERR_NOMEM)
     return cd_error_set(err, st, "out of memory");
   return st;
@@ -287,4 +297,113 @@ cd_status wire_anpa_read(cd_wire_doc *d, const cd_wire_options *o, cd_error *err
   d->w_is_raw = true;
   snprintf(d->charset, sizeof d->charset, "%s", c.utf8 ? "UTF-8" : "WINDOWS-1252");
   return CD_OK;
+}
+
+/* ---- NITF out ---- */
+
+static xmlNodePtr child(xmlNodePtr parent, const char *name, const char *text, size_t n) {
+  xmlNodePtr k = xmlNewChild(parent, NULL, (const xmlChar *)name, NULL);
+  if (k && text) {
+    xmlNodePtr t = xmlNewTextLen((const xmlChar *)text, (int)n);
+    if (!t || !xmlAddChild(k, t)) {
+      xmlFreeNode(t);
+      return NULL;
+    }
+  }
+  return k;
+}
+
+static bool meta_el(xmlNodePtr head, const char *name, const char *s, size_t n) {
+  xmlNodePtr m = xmlNewChild(head, NULL, (const xmlChar *)"meta", NULL);
+  char *v = strndup(s, n);
+  bool ok = m && v && xmlNewProp(m, (const xmlChar *)"name", (const xmlChar *)name) &&
+            xmlNewProp(m, (const xmlChar *)"content", (const xmlChar *)v);
+  free(v);
+  return ok;
+}
+
+/* The head: the header lines and the post-text as <meta>, then the keyword as <du-key>
+ * (NITF's order: meta before docdata). */
+static bool nitf_head(const cd_wire_doc *d, xmlNodePtr root) {
+  xmlNodePtr head = child(root, "head", NULL, 0);
+  bool ok = head != NULL;
+  for (size_t i = 0; i < d->nmeta && ok; i++) {
+    const wire_meta *m = &d->meta[i];
+    if (m->kind == 'h' || m->kind == 't')
+      ok = meta_el(head, m->kind == 'h' ? "anpa-header" : "anpa-trailer", d->raw + m->p_s,
+                   m->p_e - m->p_s);
+  }
+  xmlNodePtr dd = ok ? child(head, "docdata", NULL, 0) : NULL;
+  ok = dd != NULL;
+  for (size_t i = 0; i < d->nmeta && ok; i++) {
+    const wire_meta *m = &d->meta[i];
+    if (m->kind != 'k')
+      continue;
+    xmlNodePtr k = child(dd, "du-key", NULL, 0);
+    char *v = strndup(d->raw + m->p_s, m->p_e - m->p_s);
+    ok = k && v && xmlNewProp(k, (const xmlChar *)"key", (const xmlChar *)v);
+    free(v);
+  }
+  return ok;
+}
+
+/* The body: head lines (headline, subheadlines, kept notes), the byline, the paragraphs;
+ * the units' text as edited (out is what cd_wire_write produced). */
+static bool nitf_body(const cd_wire_doc *d, const char *out, size_t out_len, xmlNodePtr root) {
+  xmlNodePtr body = child(root, "body", NULL, 0),
+             bh = body ? child(body, "body.head", NULL, 0) : NULL;
+  xmlNodePtr hed = bh ? child(bh, "hedline", NULL, 0) : NULL, byline = NULL;
+  xmlNodePtr bc = body ? child(body, "body.content", NULL, 0) : NULL;
+  bool ok = hed && bc;
+  for (size_t i = 0; i < d->nunits && ok; i++) {
+    const cd_wire_unit *u = &d->units[i].pub;
+    uint64_t a = cd_wire_output_offset(d, u->start), b = cd_wire_output_offset(d, u->end);
+    if (b > out_len || a > b)
+      return false;
+    const char *role = u->role;
+    const char *el = strcmp(role, "headline") == 0      ? "hl1"
+                     : strcmp(role, "subheadline") == 0 ? "hl2"
+                                                        : NULL;
+    if (el)
+      ok = child(hed, el, out + a, (size_t)(b - a)) != NULL;
+    else if (strcmp(role, "ednote") == 0)
+      ok = child(bh, "note", out + a, (size_t)(b - a)) != NULL;
+    else
+      ok = child(bc, "p", out + a, (size_t)(b - a)) != NULL;
+  }
+  for (size_t i = 0; i < d->nmeta && ok; i++) {
+    const wire_meta *m = &d->meta[i];
+    const char *s = d->raw + m->p_s;
+    size_t n = m->p_e - m->p_s;
+    if (m->kind == '=' && !byline)
+      ok = (byline = child(bh, "byline", s, n)) != NULL;
+    else if (m->kind == '=')
+      ok = child(byline, "byttl", s, n) != NULL;
+    else if (m->kind == '<')
+      ok = child(bh, "note", s, n) != NULL;
+  }
+  return ok;
+}
+
+cd_status cd_wire_anpa_nitf(const cd_wire_doc *d, const char *out, size_t out_len, cd_buf *nitf,
+                            cd_error *err) {
+  if (d->format != CD_WIRE_ANPA)
+    return cd_error_set(err, CD_ERR_USAGE, "%s: only an ANPA take is written as NITF", d->label);
+  xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
+  xmlNodePtr root = doc ? xmlNewNode(NULL, (const xmlChar *)"nitf") : NULL;
+  bool ok = root != NULL;
+  if (ok) {
+    xmlDocSetRootElement(doc, root);
+    ok = xmlNewProp(root, (const xmlChar *)"version",
+                    (const xmlChar *)"-//IPTC//DTD NITF 3.6//EN") &&
+         nitf_head(d, root) && nitf_body(d, out, out_len, root);
+  }
+  xmlChar *mem = NULL;
+  int len = 0;
+  if (ok)
+    xmlDocDumpFormatMemoryEnc(doc, &mem, &len, "UTF-8", 1);
+  ok = ok && mem && !cd_buf_append(nitf, mem, (size_t)len);
+  xmlFree(mem);
+  xmlFreeDoc(doc);
+  return ok ? CD_OK : cd_error_set(err, CD_ERR_NOMEM, "%s: out of memory writing NITF", d->label);
 }

@@ -205,6 +205,7 @@ void cd_wire_doc_free(cd_wire_doc *d) {
   free(d->orig);
   free(d->amap);
   free(d->fixes);
+  free(d->meta);
   cd_buf_free(&d->fix_bytes);
   free(d->role_buf);
   cd_buf_free(&d->texts);

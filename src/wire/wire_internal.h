@@ -45,6 +45,12 @@ typedef struct wire_fix {
   double conf;
 } wire_fix;
 
+/* ANPA: a metadata line of the rendering (see wire_anpa.c put_line). */
+typedef struct wire_meta {
+  char kind;
+  size_t p_s, p_e;
+} wire_meta;
+
 /* ANPA: a point of the rendering and the file byte it stands for. */
 typedef struct wire_amap {
   size_t p;
@@ -85,6 +91,8 @@ struct cd_wire_doc {
   size_t orig_len;
   wire_amap *amap;
   size_t namap, cap_amap;
+  wire_meta *meta;
+  size_t nmeta, cap_meta;
   wire_fix *fixes;
   size_t nfixes, cap_fixes;
   cd_buf fix_bytes;

@@ -430,6 +430,22 @@ static void test_anpa(void **state) {
   /* the change log points into the original file: the `` of the headline */
   const char *ins = strstr(log.data, "\"in_start\":");
   assert_memory_equal(raw.data + strtoull(ins + 11, NULL, 10), "``", 2);
+  /* --output-format nitf: the take as NITF, well-formed, read back by the NITF reader */
+  cd_buf nitf = CD_BUF_INIT;
+  cd_error nerr;
+  assert_int_equal(cd_wire_anpa_nitf(d, out.data, out.len, &nitf, &nerr), CD_OK);
+  assert_non_null(strstr(nitf.data, "<du-key key=\"BC-Ferry-Strike 2nd Ld,231\"/>"));
+  assert_non_null(strstr(nitf.data, "<hl1>Ferry crews \xE2\x80\x9Cwalk out\xE2\x80\x9D as"));
+  assert_non_null(
+      strstr(nitf.data, "<byline>By SAM NORD<byttl>Example Press Writer</byttl></byline>"));
+  assert_non_null(strstr(nitf.data, "<p>PORTSMOUTH, England (XYZ) \xE2\x80\x94 Crews"));
+  cd_wire_doc *back = NULL;
+  assert_int_equal(parse_bytes(nitf.data, nitf.len, &back, &nerr), CD_OK);
+  assert_int_equal(cd_wire_doc_format(back), CD_WIRE_NITF);
+  assert_string_equal(cd_wire_unit_at(back, 0)->role, "headline");
+  assert_int_equal(cd_wire_unit_count(back), 4);
+  cd_wire_doc_free(back);
+  cd_buf_free(&nitf);
   cd_wire_doc_free(d);
   d = parse_fixture("anpa-take.tst", true, &raw);
   assert_string_equal(unit_with(d, "Updates")->role, "ednote");

@@ -89,6 +89,13 @@ static void test_bad_input_exit_2(void **state) {
   const char *b[] = {"copydesk", "normalize", "--input-format", "docx", fx("g2-nitf.xml"), NULL};
   assert_int_equal(cdt_run(b, NULL, 0, &out, &err), 2);
   assert_non_null(strstr(err.data, "--input-format"));
+  const char *n[] = {"copydesk", "normalize", "--output-format", "nitf", fx("g2-nitf.xml"), NULL};
+  assert_int_equal(cdt_run(n, NULL, 0, &out, &err), 2);
+  assert_non_null(strstr(err.data, "--output-format nitf is for ANPA input"));
+  const char *na[] = {"copydesk", "normalize",         "--output-format",
+                      "nitf",     fx("anpa-take.tst"), NULL};
+  assert_int_equal(cdt_run(na, NULL, 0, &out, &err), 0);
+  assert_non_null(strstr(out.data, "<nitf version="));
   const char *h[] = {"copydesk", "normalize", "--help", NULL};
   assert_int_equal(cdt_run(h, NULL, 0, &out, &err), 0);
   assert_non_null(strstr(out.data, "--input-format FMT"));

@@ -143,6 +143,7 @@ typedef struct cli_wire_input {
   cd_wire_format format;
   bool ednotes;
   bool text; /* --text: the normalized prose, one unit a line, instead of the document */
+  bool nitf; /* --output-format nitf (ANPA input) */
 } cli_wire_input;
 /* Reads the rest of the document, normalizes its prose and writes the document in one write
  * (nothing on error). doc_lang receives the language the document declares ("" if none). */

@@ -100,6 +100,9 @@ cd_status cli_wire_normalize(const cd_normalize_options *o, const cli_wire_input
   cd_wire_doc *d = NULL;
   if (!st)
     st = cd_wire_parse(&wo, cd_buf_at(w->head, 0), w->head->len, &d, err);
+  if (!st && w->nitf && cd_wire_doc_format(d) != CD_WIRE_ANPA)
+    st = cd_error_set(err, CD_ERR_USAGE, "%s: --output-format nitf is for ANPA input, not %s",
+                      w->name, cd_wire_format_name(cd_wire_doc_format(d)));
   cd_normalizer *nz = NULL;
   if (!st)
     st = cd_normalizer_new(o, &nz, err);
@@ -110,6 +113,12 @@ cd_status cli_wire_normalize(const cd_normalize_options *o, const cli_wire_input
     st = prose_only(nz, d, o, &out, change, change_ud, rep, err);
   else if (!st)
     st = cd_wire_normalize(nz, d, o->lang, &out, change, change_ud, rep, err);
+  if (!st && w->nitf && !w->text) {
+    cd_buf nitf = CD_BUF_INIT;
+    st = cd_wire_anpa_nitf(d, cd_buf_at(&out, 0), out.len, &nitf, err);
+    cd_buf_free(&out);
+    out = nitf;
+  }
   /* the whole document or nothing */
   if (!st && write)
     st = write(write_ud, cd_buf_at(&out, 0), out.len, err);

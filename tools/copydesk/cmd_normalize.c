@@ -29,6 +29,8 @@ static const char help[] =
     "                          changed; anpa (ANPA 1312/IPTC 7901): clean plain text,\n"
     "                          the header lines kept as metadata\n"
     "      --ednotes           wire documents: editor's notes are prose too\n"
+    "      --output-format FMT auto (default: the input's format; ANPA: plain text) or\n"
+    "                          nitf (ANPA input written as NITF)\n"
     "      --text              wire documents: write the prose, normalized, one paragraph\n"
     "                          (headline, caption...) a line, instead of the document\n"
     "  -o, --output FILE       write the text to FILE (atomically) instead of stdout\n"
@@ -67,7 +69,8 @@ enum {
   OPT_WINDOW,
   OPT_INPUT_FORMAT,
   OPT_EDNOTES,
-  OPT_TEXT
+  OPT_TEXT,
+  OPT_OUTPUT_FORMAT
 };
 
 typedef struct io_ctx {
@@ -82,7 +85,7 @@ typedef struct io_ctx {
   cd_buf head; /* the input's first bytes, read to detect its format: read first */
   size_t head_pos;
   cd_wire_format format; /* --input-format */
-  bool ednotes, text;
+  bool ednotes, text, nitf;
 } io_ctx;
 
 static cd_status read_file(void *ud, char *buf, size_t cap, size_t *got, cd_error *err) {
@@ -146,8 +149,11 @@ static int run_one(const cd_normalize_options *base, const char *path, io_ctx *i
   char doc_lang[16] = "";
   io->head_pos = 0;
   cd_status st = cli_wire_sniff(io->in, io->in_name, io->format, &io->head, &fmt, &err);
-  cli_wire_input wi = {io->in, io->in_name, &io->head, fmt, io->ednotes, io->text};
-  if (!st && fmt != CD_WIRE_TEXT)
+  cli_wire_input wi = {io->in, io->in_name, &io->head, fmt, io->ednotes, io->text, io->nitf};
+  if (!st && fmt == CD_WIRE_TEXT && io->nitf)
+    st = cd_error_set(&err, CD_ERR_USAGE, "%s: --output-format nitf is for ANPA input, not text",
+                      io->in_name);
+  else if (!st && fmt != CD_WIRE_TEXT)
     st = cli_wire_normalize(&o, &wi, write_text, io, io->changes ? write_change : NULL, io, &rep,
                             doc_lang, &err);
   else if (!st)
@@ -220,13 +226,15 @@ static int run(int argc, char **argv) {
       {"input-format", required_argument, NULL, OPT_INPUT_FORMAT},
       {"ednotes", no_argument, NULL, OPT_EDNOTES},
       {"text", no_argument, NULL, OPT_TEXT},
+      {"output-format", required_argument, NULL, OPT_OUTPUT_FORMAT},
       {"verbose", no_argument, NULL, 'v'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   cd_normalize_options o;
   cd_normalize_options_init(&o);
   const char *output = NULL, *changes = NULL;
-  bool in_place = false, dry_run = false, verbose = false, ednotes = false, text = false;
+  bool in_place = false, dry_run = false, verbose = false, ednotes = false, text = false,
+       nitf = false;
   cd_wire_format input_format = CD_WIRE_AUTO;
   int c;
   optind = 1;
@@ -273,6 +281,13 @@ static int run(int argc, char **argv) {
       break;
     case OPT_EDNOTES: ednotes = true; break;
     case OPT_TEXT: text = true; break;
+    case OPT_OUTPUT_FORMAT:
+      if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "nitf") != 0) {
+        cli_error("normalize", "--output-format wants auto or nitf, not '%s'", optarg);
+        return CLI_USAGE;
+      }
+      nitf = strcmp(optarg, "nitf") == 0;
+      break;
     case 'v': verbose = true; break;
     case 'h': fputs(help, stdout); return CLI_OK;
     default: cli_option_error("normalize", c, argv); return CLI_USAGE;
@@ -325,6 +340,7 @@ static int run(int argc, char **argv) {
   io.format = input_format;
   io.ednotes = ednotes;
   io.text = text;
+  io.nitf = nitf;
   cli_outfile changes_file = {0}, text_file = {0};
   bool have_changes = false, have_text = false;
   if (dry_run) {
