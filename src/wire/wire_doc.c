@@ -222,22 +222,35 @@ void cd_wire_doc_free(cd_wire_doc *d) {
 /* The working offset of text offset t (unit-local) inside piece p. */
 static size_t piece_w(const cd_wire_doc *d, const wire_piece *p, size_t t) {
   const wire_anchor *a = &d->anchors[p->anchor0];
-  size_t k = 0;
-  while (k + 1 < p->nanchors && a[k + 1].d <= t)
-    k++;
+  size_t lo = 0, hi = p->nanchors; /* the last anchor at or before t */
+  while (hi - lo > 1) {
+    size_t mid = (lo + hi) / 2;
+    if (a[mid].d <= t)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  size_t k = lo;
   size_t w = a[k].w + (t - a[k].d);
   return w > p->w_end ? p->w_end : w;
 }
 
 /* The piece of unit u that holds text offset t: the first whose span contains it (a
  * boundary between two pieces belongs to the earlier one). */
-static const wire_piece *piece_at(const cd_wire_doc *d, const wire_unit *u, size_t t) {
-  for (size_t k = 0; k < u->npieces; k++) {
-    const wire_piece *p = &d->pieces[u->piece0 + k];
-    if (t <= p->t_end)
-      return p;
+static size_t piece_index(const cd_wire_doc *d, const wire_unit *u, size_t t) {
+  size_t lo = 0, hi = u->npieces; /* the first piece that ends at or after t */
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (d->pieces[u->piece0 + mid].t_end < t)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
-  return &d->pieces[u->piece0 + u->npieces - 1];
+  return lo < u->npieces ? lo : u->npieces - 1;
+}
+
+static const wire_piece *piece_at(const cd_wire_doc *d, const wire_unit *u, size_t t) {
+  return &d->pieces[u->piece0 + piece_index(d, u, t)];
 }
 
 uint64_t cd_wire_file_offset(const cd_wire_doc *d, size_t unit, size_t off) {
@@ -279,7 +292,7 @@ cd_status cd_wire_replace(cd_wire_doc *d, size_t unit, size_t start, size_t end,
   /* The replacement goes to the text node where the edit starts; the rest of the edited
    * text, in later nodes, is deleted there (their markup stays). */
   bool first = true;
-  for (size_t k = 0; k < u->npieces; k++) {
+  for (size_t k = piece_index(d, u, start); k < u->npieces; k++) {
     const wire_piece *p = &d->pieces[u->piece0 + k];
     bool holds =
         first ? (start <= p->t_end && (start < p->t_end || end == start || k + 1 == u->npieces))
@@ -335,17 +348,22 @@ uint64_t cd_wire_output_offset(const cd_wire_doc *d, uint64_t off) {
   if (d->nj)
     return off; /* ninjs: offsets are inside a field's value (wire_ninjs.c) */
   if (d->orig)
-    off = wire_orig_from_file(d, off); /* ANPA: the output is the rendering, edited */
-  int64_t delta = 0;
-  for (size_t i = 0; i < d->nsplices; i++) {
-    const wire_splice *s = &d->splices[i];
-    if (off < s->start || (off == s->start && s->end > s->start))
-      break;
-    if (off < s->end)
-      return s->out_start;
-    delta = (int64_t)s->out_start + (int64_t)s->repl_len - (int64_t)s->end;
+    off = wire_orig_from_file(d, off); /* ANPA, repaired: the output is the working text */
+  /* the last splice before off (an insertion at off counts as before it); splices are sorted
+   * by start, an insertion before a replacement at the same start */
+  size_t lo = 0, hi = d->nsplices;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    const wire_splice *s = &d->splices[mid];
+    if (s->start < off || (s->start == off && s->end == s->start))
+      lo = mid + 1;
+    else
+      hi = mid;
   }
-  return (uint64_t)((int64_t)off + delta);
+  if (lo == 0)
+    return off;
+  const wire_splice *s = &d->splices[lo - 1];
+  return off < s->end ? s->out_start : s->out_start + s->repl_len + (off - s->end);
 }
 
 static bool edge_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }

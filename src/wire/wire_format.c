@@ -78,10 +78,16 @@ cd_wire_format cd_wire_detect(const char *s, size_t n) {
   /* ANPA 1312: SYN SYN SOH, or SOH, before the header */
   if (i < n && (s[i] == 0x16 || s[i] == 0x01))
     return CD_WIRE_ANPA;
-  /* UTF-16 with a byte-order mark: an XML document, in practice */
-  if (n >= 2 && (((unsigned char)s[0] == 0xFF && (unsigned char)s[1] == 0xFE) ||
-                 ((unsigned char)s[0] == 0xFE && (unsigned char)s[1] == 0xFF)))
-    return CD_WIRE_NEWSML;
+  /* UTF-16 with a byte-order mark: XML when its first character (after white space) is '<' */
+  bool le = n >= 2 && (unsigned char)s[0] == 0xFF && (unsigned char)s[1] == 0xFE;
+  bool be = n >= 2 && (unsigned char)s[0] == 0xFE && (unsigned char)s[1] == 0xFF;
+  if (le || be) {
+    size_t k = 2;
+    while (k + 1 < n && s[k + le] == 0 &&
+           (s[k + be] == ' ' || s[k + be] == '\n' || s[k + be] == '\r' || s[k + be] == '\t'))
+      k += 2;
+    return k + 1 < n && s[k + le] == 0 && s[k + be] == '<' ? CD_WIRE_NEWSML : CD_WIRE_TEXT;
+  }
   i = skip_ws(s, n, i);
   if (i < n && s[i] == '{')
     return looks_ninjs(s, n) ? CD_WIRE_NINJS : CD_WIRE_TEXT;

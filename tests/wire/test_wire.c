@@ -130,6 +130,9 @@ static void test_detect(void **state) {
   }
   assert_int_equal(cd_wire_detect("Just a line of text.\n", 21), CD_WIRE_TEXT);
   assert_int_equal(cd_wire_detect("<b>bold</b> claims", 18), CD_WIRE_TEXT);
+  assert_int_equal(cd_wire_detect("\xFF\xFE<\0?\0x\0", 8), CD_WIRE_NEWSML); /* UTF-16 XML */
+  assert_int_equal(cd_wire_detect("\xFE\xFF\0 \0<\0n", 8), CD_WIRE_NEWSML);
+  assert_int_equal(cd_wire_detect("\xFF\xFEH\0i\0\n\0", 8), CD_WIRE_TEXT); /* UTF-16 text */
   assert_int_equal(cd_wire_detect("<?xml version=\"1.0\"?><rss/>", 27), CD_WIRE_NEWSML);
   assert_int_equal(cd_wire_detect("\x16\x16\x01"
                                   "f l",
@@ -488,6 +491,32 @@ static void test_cp1252_inside_utf8(void **state) {
   cd_buf_free(&log);
 }
 
+static void test_utf16(void **state) {
+  (void)state;
+  /* "<?xml ...?><nitf><p>"caf\xC3\xA9"</p></nitf>" in UTF-16LE with its BOM */
+  const char *u8 = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<nitf><body><p>He said "
+                   "\"caf\xC3\xA9 -- ok\" &amp; left.</p></body></nitf>\n";
+  cd_buf raw = CD_BUF_INIT, out = CD_BUF_INIT;
+  cd_buf_append(&raw, "\xFF\xFE", 2);
+  for (size_t i = 0; u8[i];) {
+    int32_t c = cd_utf8_next(u8, strlen(u8), &i);
+    char le[2] = {(char)(c & 0xFF), (char)(c >> 8)};
+    cd_buf_append(&raw, le, 2);
+  }
+  cd_wire_doc *d = NULL;
+  cd_error err;
+  assert_int_equal(parse_bytes(raw.data, raw.len, &d, &err), CD_OK);
+  assert_string_equal(cd_wire_doc_charset(d), "UTF-16LE");
+  assert_string_equal(cd_wire_unit_at(d, 0)->text, "He said \"caf\xC3\xA9 -- ok\" & left.");
+  normalize(d, "en", &out, NULL);
+  assert_only_prose_changed(d, &raw, &out);
+  /* written back in UTF-16LE: the curly quote U+201C is 1C 20 */
+  assert_non_null(memmem(out.data, out.len, "s\0a\0i\0d\0 \0\x1C\x20", 12));
+  cd_wire_doc_free(d);
+  cd_buf_free(&raw);
+  cd_buf_free(&out);
+}
+
 static void test_replace_escapes(void **state) {
   (void)state;
   const char *x = "<?xml version=\"1.0\"?>\n<nitf><body><p>a <b>b</b> c</p>"
@@ -579,6 +608,7 @@ int main(void) {
       cmocka_unit_test(test_ninjs),
       cmocka_unit_test(test_anpa),
       cmocka_unit_test(test_cp1252_inside_utf8),
+      cmocka_unit_test(test_utf16),
       cmocka_unit_test(test_replace_escapes),
       cmocka_unit_test(test_bad_input),
   };
