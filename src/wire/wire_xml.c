@@ -255,6 +255,14 @@ static cd_status decode_run(xml_ctx *c, size_t a, size_t b, int refs) {
   for (size_t i = a; i < b;) {
     size_t j = i + 1;
     int32_t cp = -2;
+    if (refs == 2 && (unsigned char)w[i] < 0x20 && w[i] != '\t' && w[i] != '\n' && w[i] != '\r' &&
+        w[i] != '\f') {
+      /* HTML: libxml2 drops a C0 control (NUL included) from the text */
+      if (anchor(c, c->dec.len, i) || anchor(c, c->dec.len, i + 1))
+        return CD_ERR_NOMEM;
+      i++;
+      continue;
+    }
     if (w[i] == '&' && refs == 2) {
       cp = html_ref(w, i, b, &j);
       if (cp == -2)
@@ -794,6 +802,10 @@ cd_status wire_html_read(cd_wire_doc *d, const cd_wire_options *o, cd_error *err
   if (!s)
     s = wire_cs_open(d, html_charset(d, o, first), err);
   xmlFreeDoc(first);
+  /* libxml2 takes a NUL byte for the end of an HTML page: what follows would be lost */
+  const char *nul = s ? NULL : memchr(d->w, 0, d->w_len);
+  if (nul)
+    s = fail_at(&c, (size_t)(nul - d->w), "a NUL byte: not an HTML page");
   xmlDoc *doc = s ? NULL : html_parse(&c, d->w, d->w_len, true);
   if (!s && !doc)
     s = cd_error_set(err, CD_ERR_INPUT, "%s: not HTML: %s", d->label,

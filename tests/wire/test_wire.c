@@ -330,6 +330,19 @@ static void test_html(void **state) {
   assert_non_null(strstr(out.data, "\x93we are ready\x94 \x97 and left."));
   cd_wire_doc_free(d);
   cd_buf_clear(&out);
+  /* a C0 control in a page is dropped by libxml2: located all the same; a NUL byte is refused */
+  const char *ctl = "<html><body><p>a\x01"
+                    "b \"q\"</p></body></html>";
+  cd_wire_options co;
+  cd_wire_options_init(&co);
+  co.format = CD_WIRE_HTML;
+  co.data_dir = cdt_data_dir();
+  cd_error cerr;
+  assert_int_equal(cd_wire_parse(&co, ctl, strlen(ctl), &d, &cerr), CD_OK);
+  assert_string_equal(cd_wire_unit_at(d, 0)->text, "ab \"q\"");
+  cd_wire_doc_free(d);
+  assert_int_equal(cd_wire_parse(&co, "<p>a\0b</p>", 11, &d, &cerr), CD_ERR_INPUT);
+  assert_non_null(strstr(cerr.message, "a NUL byte"));
   /* --from wins over detection */
   cd_wire_options fo;
   cd_wire_options_init(&fo);
