@@ -54,6 +54,7 @@ void cd_wire_options_init(cd_wire_options *o);
 
 typedef struct cd_wire_unit {
   const char *role;    /* "headline", "subheadline", "body", "caption", "abstract", ... */
+  const char *lang;    /* the unit's own language (xml:lang), NULL when it has none */
   const char *text;    /* decoded UTF-8 text, NUL-terminated */
   size_t len;          /* bytes of text */
   uint64_t start, end; /* byte span in the original file, from the first text to the last */
@@ -102,7 +103,9 @@ cd_status cd_wire_anpa_nitf(const cd_wire_doc *d, const char *out, size_t out_le
 
 /* Normalizes the prose of d with nz: the units, in document order, are one text (one unit a
  * line), so stages that keep state across a document (names: first mention) see it whole,
- * and the language is detected over all of it when lang (and the document) name none. Each
+ * and the language is detected over all of it when lang (and the document) name none. Units
+ * in another language (their own xml:lang) are one text of their own, in that language;
+ * lang (not NULL) is every unit's. Each
  * edit is mapped back into its unit; out receives the document; change (may be NULL) gets
  * one record per stage edit with in_* as byte offsets in the original file and out_* in the
  * output. */

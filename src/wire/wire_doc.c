@@ -124,6 +124,7 @@ void wire_units_finish(cd_wire_doc *d) {
   for (size_t i = 0; i < d->nunits; i++) {
     wire_unit *u = &d->units[i];
     u->pub.text = cd_buf_at(&d->texts, u->text_off);
+    u->pub.lang = u->lang[0] ? u->lang : NULL;
     const wire_piece *first = &d->pieces[u->piece0];
     const wire_piece *last = &d->pieces[u->piece0 + u->npieces - 1];
     u->pub.start = wire_cs_raw_offset(d, first->w_start);

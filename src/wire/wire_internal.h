@@ -25,6 +25,7 @@ typedef struct wire_piece {
 
 typedef struct wire_unit {
   cd_wire_unit pub;
+  char lang[16];   /* its own xml:lang, "" when none */
   size_t text_off; /* offset of the text in doc->texts */
   size_t piece0, npieces;
 } wire_unit;

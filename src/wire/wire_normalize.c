@@ -223,13 +223,13 @@ typedef struct joined {
   size_t *uoff; /* where each unit's (trimmed) text starts */
   size_t *lead; /* bytes of white space trimmed at its start */
   size_t *tlen; /* bytes of its trimmed text */
+  size_t *ids;  /* the document's index of each unit */
   size_t n;
 } joined;
 
 static bool xml_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 static cd_status build_joined(const cd_wire_doc *d, joined *j) {
-  j->n = cd_wire_unit_count(d);
   size_t n = j->n ? j->n : 1;
   j->uoff = calloc(n, sizeof *j->uoff);
   j->lead = calloc(n, sizeof *j->lead);
@@ -237,7 +237,7 @@ static cd_status build_joined(const cd_wire_doc *d, joined *j) {
   if (!j->uoff || !j->lead || !j->tlen)
     return CD_ERR_NOMEM;
   for (size_t i = 0; i < j->n; i++) {
-    const cd_wire_unit *u = cd_wire_unit_at(d, i);
+    const cd_wire_unit *u = cd_wire_unit_at(d, j->ids[i]);
     size_t a = 0, b = u->len;
     while (a < b && xml_space(u->text[a]))
       a++;
@@ -269,7 +269,7 @@ static uint64_t joined_to_file(const cd_wire_doc *d, const joined *j, size_t x) 
     return 0;
   size_t u = unit_of(j, x);
   size_t len = j->tlen[u], off = x - j->uoff[u];
-  return cd_wire_file_offset(d, u, j->lead[u] + (off < len ? off : len));
+  return cd_wire_file_offset(d, j->ids[u], j->lead[u] + (off < len ? off : len));
 }
 
 static bool cont_byte(const char *s, size_t i) { return ((unsigned char)s[i] & 0xC0) == 0x80; }
@@ -295,8 +295,8 @@ static cd_status put_hunk(cd_wire_doc *d, const joined *j, const char *orig, siz
     la = la < len ? la : len;
     lb = lb < len ? lb : len;
     if (first || lb > la) {
-      cd_status st = cd_wire_replace(d, u, j->lead[u] + la, j->lead[u] + lb, first ? fin + fa : "",
-                                     first ? fb - fa : 0, err);
+      cd_status st = cd_wire_replace(d, j->ids[u], j->lead[u] + la, j->lead[u] + lb,
+                                     first ? fin + fa : "", first ? fb - fa : 0, err);
       if (st)
         return st;
     }
@@ -333,15 +333,13 @@ static cd_status emit_fixes(const cd_wire_doc *d, cd_change_fn change, void *ud,
 
 static cd_status emit_changes(const cd_wire_doc *d, const joined *j, const run_ctx *rc,
                               cd_change_fn change, void *ud, cd_error *err) {
-  cd_status fst = emit_fixes(d, change, ud, err);
-  if (fst)
-    return fst;
+
   for (size_t k = 0; k < rc->nrecs; k++) {
     const rec *r = &rc->recs[k];
     const cd_buf *a = &rc->arena;
     uint64_t fs = joined_to_file(d, j, r->o_s), fe = joined_to_file(d, j, r->o_e);
     /* ninjs: the offsets are inside a field's value, and the file is named "file#field" */
-    const char *file = d->nj && j->n ? wire_ninjs_label(d, unit_of(j, r->o_s)) : d->label;
+    const char *file = d->nj && j->n ? wire_ninjs_label(d, j->ids[unit_of(j, r->o_s)]) : d->label;
     cd_change c = {.file = file,
                    .stage = cd_buf_at(a, r->stage),
                    .rule = cd_buf_at(a, r->rule),
@@ -400,39 +398,112 @@ static cd_status splice_all(cd_wire_doc *d, const joined *j, run_ctx *rc, cd_err
   return st;
 }
 
+/* The units of one language: one text, one run of the normalizer. */
+typedef struct group {
+  char lang[16]; /* "" = none: the normalizer decides */
+  joined j;
+  run_ctx rc;
+  size_t cap;
+} group;
+
+static void group_free(group *g) {
+  cd_buf_free(&g->j.text);
+  free(g->j.uoff);
+  free(g->j.lead);
+  free(g->j.tlen);
+  free(g->j.ids);
+  free(g->rc.recs);
+  cd_buf_free(&g->rc.arena);
+  cd_buf_free(&g->rc.final);
+}
+
+/* The language a unit is normalized in: the caller's, else the unit's own (xml:lang), else
+ * the document's, else none. */
+static const char *unit_lang(const cd_wire_doc *d, size_t i, const char *lang) {
+  if (lang)
+    return lang;
+  const cd_wire_unit *u = cd_wire_unit_at(d, i);
+  return u->lang ? u->lang : cd_wire_doc_lang(d) ? cd_wire_doc_lang(d) : "";
+}
+
+/* Units grouped by language, in order of first appearance (one group when all agree). */
+static cd_status make_groups(const cd_wire_doc *d, const char *lang, group **out, size_t *ng) {
+  group *g = NULL;
+  size_t n = 0, cap = 0;
+  for (size_t i = 0; i <= cd_wire_unit_count(d); i++) {
+    if (i == cd_wire_unit_count(d) && n)
+      break;
+    const char *l = i < cd_wire_unit_count(d) ? unit_lang(d, i, lang) : lang ? lang : "";
+    size_t k = 0;
+    while (k < n && strcmp(g[k].lang, l) != 0)
+      k++;
+    if (k == n) {
+      if (wire_grow((void **)&g, n, &cap, sizeof *g))
+        return CD_ERR_NOMEM;
+      memset(&g[n], 0, sizeof g[n]);
+      snprintf(g[n++].lang, sizeof g->lang, "%s", l);
+    }
+    if (i == cd_wire_unit_count(d))
+      break; /* no unit: one empty group, the report still says what was used */
+    if (wire_grow((void **)&g[k].j.ids, g[k].j.n, &g[k].cap, sizeof *g[k].j.ids))
+      return CD_ERR_NOMEM;
+    g[k].j.ids[g[k].j.n++] = i;
+  }
+  *out = g;
+  *ng = n;
+  return CD_OK;
+}
+
+static cd_status run_group(cd_normalizer *nz, cd_wire_doc *d, group *g, cd_normalize_report *rep,
+                           cd_error *err) {
+  if (build_joined(d, &g->j))
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  mem_in m = {cd_buf_at(&g->j.text, 0), g->j.text.len, 0};
+  cd_status st = cd_normalizer_run(nz, d->label, g->lang[0] ? g->lang : NULL, mem_read, &m,
+                                   write_final, &g->rc, collect, &g->rc, rep, err);
+  return st ? st : splice_all(d, &g->j, &g->rc, err);
+}
+
+/* The first group's report, with every group's counts. */
+static void add_report(cd_normalize_report *all, const cd_normalize_report *r, bool first) {
+  if (first) {
+    *all = *r;
+    return;
+  }
+  all->lines_in += r->lines_in;
+  all->lines_out += r->lines_out;
+  all->edits += r->edits;
+}
+
 cd_status cd_wire_normalize(cd_normalizer *nz, cd_wire_doc *d, const char *lang, cd_buf *out,
                             cd_change_fn change, void *change_ud, cd_normalize_report *report,
                             cd_error *err) {
-  joined j = {CD_BUF_INIT, NULL, NULL, NULL, 0};
-  run_ctx rc;
-  memset(&rc, 0, sizeof rc);
-  cd_normalize_report rep;
+  group *g = NULL;
+  size_t ng = 0;
+  cd_normalize_report rep, one;
   memset(&rep, 0, sizeof rep);
-  cd_status st = build_joined(d, &j);
+  cd_status st = make_groups(d, lang, &g, &ng);
   if (st)
     st = cd_error_set(err, st, "out of memory");
-  mem_in m = {cd_buf_at(&j.text, 0), j.text.len, 0};
-  if (!st)
-    st = cd_normalizer_run(nz, d->label, lang ? lang : cd_wire_doc_lang(d), mem_read, &m,
-                           write_final, &rc, collect, &rc, &rep, err);
-  if (!st)
-    st = splice_all(d, &j, &rc, err);
+  for (size_t k = 0; k < ng && !st; k++) {
+    memset(&one, 0, sizeof one);
+    st = run_group(nz, d, &g[k], &one, err);
+    add_report(&rep, &one, k == 0);
+  }
   size_t base = out->len;
   if (!st)
     st = cd_wire_write(d, out, err);
   if (!st && change)
-    st = emit_changes(d, &j, &rc, change, change_ud, err);
+    st = emit_fixes(d, change, change_ud, err);
+  for (size_t k = 0; k < ng && !st && change; k++)
+    st = emit_changes(d, &g[k].j, &g[k].rc, change, change_ud, err);
   snprintf(rep.charset, sizeof rep.charset, "%s", d->charset);
   rep.bytes_in = d->raw_len;
   rep.bytes_out = out->len - base;
   if (report)
     *report = rep;
-  cd_buf_free(&j.text);
-  free(j.uoff);
-  free(j.lead);
-  free(j.tlen);
-  free(rc.recs);
-  cd_buf_free(&rc.arena);
-  cd_buf_free(&rc.final);
+  for (size_t k = 0; k < ng; k++)
+    group_free(&g[k]);
+  free(g);
   return st;
 }

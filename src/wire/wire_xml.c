@@ -292,7 +292,8 @@ static cd_status decode_run(xml_ctx *c, size_t a, size_t b, int refs) {
   return CD_OK;
 }
 
-static cd_status add_text(xml_ctx *c, const wstate *st, size_t a, size_t b, bool cdata);
+static cd_status add_text(xml_ctx *c, xmlNode *n, const wstate *st, size_t a, size_t b, bool cdata);
+static cd_status unit_begin_lang(xml_ctx *c, xmlNode *n, const char *role);
 
 /* Anchors in c->anch are relative to the run; wire_piece_add wants them relative to the
  * node's text, which is the run: nothing to shift. */
@@ -304,18 +305,19 @@ static cd_status text_node(xml_ctx *c, xmlNode *n, const wstate *st, tok t, bool
   const char *content = n->content ? (const char *)n->content : "";
   if (strlen(content) != c->dec.len || memcmp(content, cd_buf_at(&c->dec, 0), c->dec.len) != 0)
     return fail_at(c, a, "cannot locate a text node in the file (internal)");
-  return add_text(c, st, a, b, cdata);
+  return add_text(c, n, st, a, b, cdata);
 }
 
 /* The run w[a, b), decoded in c->dec, joins the open unit (or makes one of its own). */
-static cd_status add_text(xml_ctx *c, const wstate *st, size_t a, size_t b, bool cdata) {
+static cd_status add_text(xml_ctx *c, xmlNode *n, const wstate *st, size_t a, size_t b,
+                          bool cdata) {
   cd_status s;
   if (st->skip)
     return CD_OK;
   bool direct = !st->in_unit && st->ctx_role; /* text directly inside a context element */
   if (!st->in_unit && !direct)
     return CD_OK;
-  if (direct && wire_unit_begin(c->d, st->ctx_role))
+  if (direct && unit_begin_lang(c, n, st->ctx_role))
     return CD_ERR_NOMEM;
   s = wire_piece_add(c->d, a, b, cd_buf_at(&c->dec, 0), c->dec.len, c->anch, c->nanch,
                      cdata ? WIRE_ESC_CDATA : WIRE_ESC_XML);
@@ -403,7 +405,7 @@ static cd_status html_text(xml_ctx *c, xmlNode *n, const wstate *st) {
       return s;
     c->pos = t.b;
     if (c->dec.len == clen && memcmp(cd_buf_at(&c->dec, 0), content, clen) == 0)
-      return add_text(c, st, t.ca, t.cb, false);
+      return add_text(c, n, st, t.ca, t.cb, false);
     if (!ascii_blank(cd_buf_at(&c->dec, 0), c->dec.len))
       break;
   }
@@ -446,6 +448,22 @@ static void note_lang(xml_ctx *c, xmlNode *n, const char *vocab) {
   }
 }
 
+/* A unit begins at element n, in its own xml:lang when it has one (the first one met is the
+ * document's, when its metadata name none). */
+static cd_status unit_begin_lang(xml_ctx *c, xmlNode *n, const char *role) {
+  if (wire_unit_begin(c->d, role))
+    return CD_ERR_NOMEM;
+  xmlChar *l = xmlNodeGetLang(n);
+  if (l && cd_lang_tag_valid((const char *)l)) {
+    wire_unit *u = &c->d->units[c->d->nunits - 1];
+    snprintf(u->lang, sizeof u->lang, "%s", (const char *)l);
+    if (!c->lang_xml[0])
+      snprintf(c->lang_xml, sizeof c->lang_xml, "%s", (const char *)l);
+  }
+  xmlFree(l);
+  return CD_OK;
+}
+
 /* The state inside element n, from the rules; *unit set when n starts a unit. */
 static cd_status enter(xml_ctx *c, xmlNode *n, const wstate *st, wstate *in, bool *unit) {
   *in = *st;
@@ -474,15 +492,9 @@ static cd_status enter(xml_ctx *c, xmlNode *n, const wstate *st, wstate *in, boo
     in->in_unit = true;
     in->unit_role = st->ctx_role ? st->ctx_role : value;
     *unit = true;
-    if (!c->lang_xml[0]) {
-      xmlChar *l = xmlNodeGetLang(n);
-      if (l && cd_lang_tag_valid((const char *)l))
-        snprintf(c->lang_xml, sizeof c->lang_xml, "%s", (const char *)l);
-      xmlFree(l);
-    }
-    return wire_unit_begin(c->d, in->unit_role);
+    return unit_begin_lang(c, n, in->unit_role);
   case RULE_BREAK:
-    if (st->in_unit && !st->skip && (wire_unit_end(c->d) || wire_unit_begin(c->d, st->unit_role)))
+    if (st->in_unit && !st->skip && (wire_unit_end(c->d) || unit_begin_lang(c, n, st->unit_role)))
       return CD_ERR_NOMEM;
     break;
   case RULE_NONE: break;

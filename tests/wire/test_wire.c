@@ -243,6 +243,24 @@ static void test_g2_inline_nitf_french(void **state) {
   cd_buf_free(&out);
 }
 
+static void test_items_in_two_languages(void **state) {
+  (void)state;
+  cd_buf raw = CD_BUF_INIT, out = CD_BUF_INIT;
+  cd_wire_doc *d = parse_fixture("g2-two-items.xml", false, &raw);
+  assert_string_equal(unit_with(d, "Br\xC3\xBC"
+                                   "cke")
+                          ->lang,
+                      "de");
+  assert_string_equal(unit_with(d, "Le pont")->lang, "fr");
+  normalize(d, NULL, &out, NULL); /* each item in its own language's style */
+  assert_only_prose_changed(d, &raw, &out);
+  assert_non_null(strstr(out.data, "bleibt \xE2\x80\x9Evorerst\xE2\x80\x9C gesperrt"));
+  assert_non_null(strstr(out.data, "ferm\xC3\xA9 \xC2\xAB"));
+  cd_wire_doc_free(d);
+  cd_buf_free(&raw);
+  cd_buf_free(&out);
+}
+
 static void test_latin1_declared_encoding(void **state) {
   (void)state;
   cd_buf raw = CD_BUF_INIT, out = CD_BUF_INIT;
@@ -615,6 +633,7 @@ int main(void) {
       cmocka_unit_test(test_units_and_roles),
       cmocka_unit_test(test_g2_xhtml_normalized),
       cmocka_unit_test(test_g2_inline_nitf_french),
+      cmocka_unit_test(test_items_in_two_languages),
       cmocka_unit_test(test_latin1_declared_encoding),
       cmocka_unit_test(test_nitf_crlf_and_mojibake),
       cmocka_unit_test(test_html),
