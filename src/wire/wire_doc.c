@@ -72,7 +72,7 @@ cd_status wire_piece_add(cd_wire_doc *d, size_t w_start, size_t w_end, const cha
   if (wire_grow((void **)&d->pieces, d->npieces, &d->cap_pieces, sizeof *d->pieces))
     return CD_ERR_NOMEM;
   wire_piece *p = &d->pieces[d->npieces++];
-  *p = (wire_piece){d->nunits - 1, w_start, w_end, base, base + len, d->nanchors, 0, esc};
+  *p = (wire_piece){d->nunits - 1, w_start, w_end, base, base + len, d->nanchors, 0, esc, false};
   /* the first anchor: the node's start */
   wire_anchor first = {base, w_start};
   for (size_t k = 0; k <= nanchors; k++) {
@@ -280,6 +280,7 @@ static cd_status add_splice(cd_wire_doc *d, const wire_piece *p, size_t ta, size
   s->repl_off = off;
   s->repl_len = d->repl.len - off;
   s->out_start = 0;
+  s->piece = (size_t)(p - d->pieces);
   return CD_OK;
 }
 
@@ -321,11 +322,55 @@ static int cmp_splice(const void *a, const void *b) {
   return x->end < y->end ? -1 : x->end > y->end;
 }
 
+/* Whether raw offset r lies inside one of the first n splices (sorted). */
+static bool spliced(const cd_wire_doc *d, size_t n, uint64_t r) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (d->splices[mid].end <= r)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < n && d->splices[lo].start <= r && r < d->splices[lo].end;
+}
+
+/* HTML keeps a '<' that starts no markup as text ("a < b"); an edit after it could make it
+ * start some ("<" then "?" once a control character between them is gone). In a text node
+ * an edit touches, each such '<' is written "&lt;": the same text, whatever follows. */
+static cd_status escape_html_lt(cd_wire_doc *d) {
+  size_t n = d->nsplices;
+  for (size_t i = 0; i < n; i++) {
+    wire_piece *p = &d->pieces[d->splices[i].piece];
+    if (p->lt_done || p->esc != WIRE_ESC_XML)
+      continue;
+    p->lt_done = true;
+    for (size_t k = p->w_start; k < p->w_end; k++) {
+      uint64_t r = wire_cs_raw_offset(d, k);
+      if (d->w[k] != '<' || spliced(d, n, r))
+        continue;
+      if (wire_grow((void **)&d->splices, d->nsplices, &d->cap_splices, sizeof *d->splices))
+        return CD_ERR_NOMEM;
+      size_t off = d->repl.len;
+      if (wire_cs_encode(d, "&lt;", 4, WIRE_ESC_NONE, &d->repl))
+        return CD_ERR_NOMEM;
+      uint64_t e = wire_cs_raw_offset(d, k + 1);
+      d->splices[d->nsplices++] =
+          (wire_splice){r, e, off, d->repl.len - off, 0, (size_t)(p - d->pieces)};
+    }
+  }
+  if (d->nsplices > n)
+    qsort(d->splices, d->nsplices, sizeof *d->splices, cmp_splice);
+  return CD_OK;
+}
+
 cd_status cd_wire_write(cd_wire_doc *d, cd_buf *out, cd_error *err) {
   if (d->nj)
     return wire_ninjs_write(d, out, err);
   if (d->nsplices)
     qsort(d->splices, d->nsplices, sizeof *d->splices, cmp_splice);
+  if (d->format == CD_WIRE_HTML && d->nsplices && escape_html_lt(d))
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   uint64_t pos = 0;
   size_t base = out->len;
   for (size_t i = 0; i < d->nsplices; i++) {

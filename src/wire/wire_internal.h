@@ -21,6 +21,7 @@ typedef struct wire_piece {
   size_t t_start, t_end; /* span in the unit's text */
   size_t anchor0, nanchors;
   wire_escape esc;
+  bool lt_done; /* HTML: its literal '<' were escaped (see cd_wire_write) */
 } wire_piece;
 
 typedef struct wire_unit {
@@ -35,6 +36,7 @@ typedef struct wire_splice {
   uint64_t start, end;       /* original file offsets */
   size_t repl_off, repl_len; /* in doc->repl */
   uint64_t out_start;        /* set by cd_wire_write */
+  size_t piece;              /* the text node it edits */
 } wire_splice;
 
 /* A byte repair made while reading (a file that says UTF-8 and holds other bytes): logged

@@ -373,6 +373,8 @@ static tok html_next_text(xml_ctx *c) {
       return t;
     }
     tok m = lex(w, n, i);
+    if (m.t == T_PI) /* HTML has no processing instructions: "<?" runs to the next '>' */
+      m.b = tag_end(w, n, i + 2);
     if (m.t == T_START && (name_is_ci(w, m, "script") || name_is_ci(w, m, "style")))
       snprintf(c->raw_elem, sizeof c->raw_elem, "%.*s", (int)(m.cb - m.ca), w + m.ca);
     i = m.b > i ? m.b : i + 1;

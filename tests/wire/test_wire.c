@@ -359,6 +359,15 @@ static void test_html(void **state) {
   assert_int_equal(cd_wire_parse(&co, ctl, strlen(ctl), &d, &cerr), CD_OK);
   assert_string_equal(cd_wire_unit_at(d, 0)->text, "ab \"q\"");
   cd_wire_doc_free(d);
+  /* a literal '<' in an edited text node is written &lt;: no edit can make it start markup */
+  const char *lt = "<html><body><p>a \"q\" <\x01!b</p><p>c < d</p></body></html>";
+  assert_int_equal(cd_wire_parse(&co, lt, strlen(lt), &d, &cerr), CD_OK);
+  cd_buf_clear(&out);
+  normalize(d, "en", &out, NULL);
+  assert_non_null(strstr(out.data, "<p>c < d</p>")); /* not edited: as it was */
+  assert_non_null(strstr(out.data, "&lt;\x01!b</p>"));
+  cd_wire_doc_free(d);
+  cd_buf_clear(&out);
   assert_int_equal(cd_wire_parse(&co, "<p>a\0b</p>", 11, &d, &cerr), CD_ERR_INPUT);
   assert_non_null(strstr(cerr.message, "a NUL byte"));
   /* --from wins over detection */
