@@ -48,6 +48,7 @@ typedef struct cd_wire_options {
   bool ednotes;          /* editor's notes are prose too (default: left as they are) */
   const char *from_charset; /* the file's charset, over its declaration and detection (XML,
                                HTML); NULL: declared, else detected */
+  bool strict;              /* bytes that are not the file's charset are an error, not repaired */
 } cd_wire_options;
 
 void cd_wire_options_init(cd_wire_options *o);

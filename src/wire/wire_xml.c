@@ -174,6 +174,9 @@ static void on_error(void *ud, xmlErrorPtr e) {
   size_t n = strlen(c->msg);
   while (n && (c->msg[n - 1] == '\n' || c->msg[n - 1] == ' '))
     c->msg[--n] = '\0';
+  for (size_t i = 0; i < n; i++) /* one line: "…encoding !\nBytes: 0xE9…" */
+    if (c->msg[i] == '\n')
+      c->msg[i] = ' ';
 }
 
 static void on_generic(void *ud, const char *fmt, ...) {
@@ -751,7 +754,7 @@ cd_status wire_xml_read(cd_wire_doc *d, const cd_wire_options *o, cd_error *err)
   if (!s)
     s = parse(&c, d->raw, d->raw_len, false, &doc);
   bool bom16 = d->raw_len >= 2 && ((unsigned char)d->raw[0] >= 0xFE);
-  if (s == CD_ERR_INPUT && !bom16 && !cd_utf8_is_valid(d->raw, d->raw_len)) {
+  if (s == CD_ERR_INPUT && !bom16 && !o->strict && !cd_utf8_is_valid(d->raw, d->raw_len)) {
     s = repair(&c, err); /* UTF-8 (said or taken) with other bytes inside */
     if (!s)
       s = parse(&c, d->w, d->w_len, true, &doc);

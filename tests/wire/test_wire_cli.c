@@ -96,6 +96,10 @@ static void test_bad_input_exit_2(void **state) {
                       "nitf",     fx("anpa-take.tst"), NULL};
   assert_int_equal(cdt_run(na, NULL, 0, &out, &err), 0);
   assert_non_null(strstr(out.data, "<nitf version="));
+  /* --strict: bytes that are not the declared UTF-8 are an error, not repaired */
+  const char *st[] = {"copydesk", "normalize", "--strict", fx("nitf-cp1252-in-utf8.xml"), NULL};
+  assert_int_equal(cdt_run(st, NULL, 0, &out, &err), 2);
+  assert_non_null(strstr(err.data, "nitf-cp1252-in-utf8.xml:"));
   const char *h[] = {"copydesk", "normalize", "--help", NULL};
   assert_int_equal(cdt_run(h, NULL, 0, &out, &err), 0);
   assert_non_null(strstr(out.data, "--input-format FMT"));

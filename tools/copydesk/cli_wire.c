@@ -97,6 +97,7 @@ cd_status cli_wire_normalize(const cd_normalize_options *o, const cli_wire_input
   wo.data_dir = o->data_dir;
   wo.ednotes = w->ednotes;
   wo.from_charset = o->from_charset;
+  wo.strict = o->strict;
   cd_wire_doc *d = NULL;
   if (!st)
     st = cd_wire_parse(&wo, cd_buf_at(w->head, 0), w->head->len, &d, err);

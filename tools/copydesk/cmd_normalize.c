@@ -49,6 +49,13 @@ static const char help[] =
     "  -v, --verbose           report charset, language and edit count on stderr\n"
     "  -h, --help              this help\n"
     "\n"
+    "Wire formats: a NewsML, NITF, HTML or ninjs document comes back as the same document\n"
+    "with only its prose (headlines, paragraphs, captions) changed, in its own charset;\n"
+    "the change log's offsets are bytes of the original file. Malformed XML, an unknown\n"
+    "root, truncated ANPA framing or invalid JSON is exit 2 with file, line and reason,\n"
+    "and nothing is written. Example:\n"
+    "  copydesk normalize -o clean.xml --changes edits.jsonl story.xml\n"
+    "\n"
     "Exit status: 0 when output was produced (edits and flags included), 2 for usage or\n"
     "input errors (missing file, invalid input with --strict, unwritable output).\n";
 
