@@ -8,6 +8,7 @@
 #ifndef CD_CHECK_H
 #define CD_CHECK_H
 
+#include "cd_lang.h"
 #include "cd_text.h"
 
 typedef enum cd_severity {
@@ -43,12 +44,17 @@ typedef struct cd_finding {
   char *source, *target;     /* for pair findings: both sides; else NULL */
 } cd_finding;
 
-/* An entity mention found by the names store in a text. */
+/* An entity mention found by the names store in a text; or (entity NULL) a name the
+ * dictionary lacks, for names.unknown-variant. */
 typedef struct cd_mention {
   size_t start, end;     /* bytes in the text */
-  const char *entity;    /* entity id */
+  const char *entity;    /* entity id; NULL for a name the dictionary lacks */
   const char *canonical; /* house form in the text's language */
   bool is_canonical;     /* the text already has the house form */
+  /* a name the dictionary lacks: the keys that group its spellings (cd_names_unknown) */
+  const char *surname_key, *given_key;
+  size_t surname_start, surname_end, given_end; /* given_end 0: a surname alone */
+  size_t surname_stem_end, given_stem_end;      /* without case endings (uk, ru) */
 } cd_mention;
 
 typedef cd_status (*cd_mention_emit)(void *ctx, const cd_mention *m);
@@ -106,6 +112,12 @@ cd_status cd_check_pair_add(cd_checker *c, const cd_check_pair *p, cd_error *err
  * *.json path, align's JSON beads (line = bead number). Errors name the file and line. */
 cd_status cd_check_pairs_file(cd_checker *c, const char *path, const char *src_lang,
                               const char *tgt_lang, cd_error *err);
+
+/* The languages of the two columns of a pairs file (TSV or align's JSON), each detected
+ * over the column's first 64 KB (a pair is short, a column of them is not); "und" for a
+ * column whose language is unsure. For files whose name does not say (x.L1-L2.tsv). */
+cd_status cd_check_pairs_langs(cd_langid *id, const char *path, char src[16], char tgt[16],
+                               cd_error *err);
 
 /* Runs the batch-level checks (consistency across articles and pairs) and sorts. */
 cd_status cd_check_finish(cd_checker *c, cd_error *err);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unicode/ucasemap.h>
 #include <unicode/uchar.h>
+#include <unicode/uscript.h>
 #include <unistd.h>
 
 #include "cd_lang.h"
@@ -18,6 +19,8 @@
 
 static const cd_check_info registry[] = {
     {"names.variant", CD_SEV_WARNING, "one entity written in different variants in the batch"},
+    {"names.unknown-variant", CD_SEV_WARNING,
+     "a name the dictionary lacks, spelled differently across the batch"},
     {"names.style", CD_SEV_WARNING, "a name that is not the house canonical form"},
     {"names.missing", CD_SEV_ERROR, "an entity in the source is absent from the target"},
     {"names.mismatch", CD_SEV_WARNING, "an entity rendered non-canonically in the target"},
@@ -33,6 +36,7 @@ static const cd_check_info registry[] = {
 #define N_CHECKS (sizeof registry / sizeof registry[0])
 enum {
   K_NAMES_VARIANT,
+  K_NAMES_UNKNOWN,
   K_NAMES_STYLE,
   K_NAMES_MISSING,
   K_NAMES_MISMATCH,
@@ -125,6 +129,11 @@ typedef struct name_loc {
   size_t cs, ce;
   bool canonical; /* the house form: counted, never reported */
   char key[96];   /* lang \t entity */
+  /* a name the dictionary lacks (c->unknown numbers it): form is its surname */
+  bool unknown;
+  size_t unknown_index;
+  uint64_t gcol; /* its given name's column and span in context */
+  size_t gcs, gce;
 } name_loc;
 
 struct cd_checker {
@@ -154,6 +163,7 @@ struct cd_checker {
   size_t nlocs, caplocs;
   cd_strmap *name_forms; /* "lang\tentity\tform" → count (as uintptr) */
   cd_strmap *name_entities; /* "lang\tentity" → distinct form count */
+  cd_names_groups *unknown; /* names the dictionary lacks, for names.unknown-variant */
   UCaseMap *fold;
   cd_langid *langid;
   uint64_t articles, pairs;
@@ -522,6 +532,7 @@ void cd_checker_free(cd_checker *c) {
   free_group_map(c->by_target);
   cd_strmap_free(c->name_forms);
   cd_strmap_free(c->name_entities);
+  cd_names_groups_free(c->unknown);
   if (c->fold)
     ucasemap_close(c->fold);
   cd_langid_free(c->langid);
@@ -991,9 +1002,67 @@ typedef struct mention_ctx {
   cd_status st;
 } mention_ctx;
 
+/* A new location for the batch-level variant checks (NULL when out of memory). */
+static name_loc *new_loc(cd_checker *c, const mention_ctx *x, size_t s, size_t e) {
+  if (c->nlocs == c->caplocs) {
+    size_t cap = c->caplocs ? c->caplocs * 2 : 64;
+    name_loc *p = realloc(c->locs, cap * sizeof *p);
+    if (!p)
+      return NULL;
+    c->locs = p;
+    c->caplocs = cap;
+  }
+  name_loc *l = &c->locs[c->nlocs++];
+  memset(l, 0, sizeof *l);
+  l->file = strdup(x->w->file ? x->w->file : "-");
+  l->line = x->w->line;
+  l->col = col_of(c, x->text, x->len, s);
+  if (c->pos_fn && c->in_article)
+    c->pos_fn(c->pos_ud, l->line, s, &l->line, &l->col);
+  l->form = dupn(x->text + s, e - s);
+  window win = window_of(x->text, x->len, s, e);
+  size_t lead;
+  l->context = dup_window(x->text, x->len, win, &l->context_len, &lead);
+  l->cs = s - win.from + lead;
+  l->ce = (e > win.to ? win.to : e) - win.from + lead;
+  return l->file && l->form && l->context ? l : NULL;
+}
+
+/* A name the dictionary lacks, in an article or either side of a pair. */
+static cd_status on_unknown(cd_checker *c, const mention_ctx *x, const cd_mention *m) {
+  if (c->level[K_NAMES_UNKNOWN] == CD_SEV_OFF)
+    return CD_OK;
+  cd_error err;
+  if (!c->unknown && cd_names_groups_new(&c->unknown, &err))
+    return CD_ERR_NOMEM;
+  name_loc *l = new_loc(c, x, m->surname_start, m->surname_end);
+  if (!l)
+    return CD_ERR_NOMEM;
+  l->unknown = true;
+  cd_names_unknown u = {m->start,
+                        m->end,
+                        m->surname_start,
+                        m->surname_end,
+                        m->surname_stem_end,
+                        m->given_end,
+                        m->given_stem_end,
+                        m->surname_key,
+                        m->given_key ? m->given_key : ""};
+  cd_status st = cd_names_groups_add(c->unknown, x->lang, x->text, &u, &l->unknown_index, &err);
+  if (st || m->given_end <= m->start)
+    return st;
+  size_t back = m->surname_start - m->start; /* the given name is inside the window */
+  l->gcol = col_of(c, x->text, x->len, m->start);
+  l->gcs = l->cs > back ? l->cs - back : 0;
+  l->gce = l->gcs + (m->given_end - m->start);
+  return CD_OK;
+}
+
 static cd_status on_mention(void *ud, const cd_mention *m) {
   mention_ctx *x = ud;
   cd_checker *c = x->c;
+  if (!m->entity)
+    return on_unknown(c, x, m);
   if (x->collect) {
     bool ins;
     void **slot = cd_strmap_slot(x->collect, m->entity, strlen(m->entity), &ins);
@@ -1013,31 +1082,11 @@ static cd_status on_mention(void *ud, const cd_mention *m) {
   }
   if (!x->collect && c->level[K_NAMES_VARIANT] != CD_SEV_OFF) {
     /* remember the form for the batch-level variant check */
-    if (c->nlocs == c->caplocs) {
-      size_t cap = c->caplocs ? c->caplocs * 2 : 64;
-      name_loc *p = realloc(c->locs, cap * sizeof *p);
-      if (!p)
-        return CD_ERR_NOMEM;
-      c->locs = p;
-      c->caplocs = cap;
-    }
-    name_loc *l = &c->locs[c->nlocs++];
-    memset(l, 0, sizeof *l);
-    l->file = strdup(x->w->file ? x->w->file : "-");
-    l->line = x->w->line;
-    l->col = col_of(c, x->text, x->len, m->start);
-    if (c->pos_fn && c->in_article)
-      c->pos_fn(c->pos_ud, l->line, m->start, &l->line, &l->col);
-    l->form = dupn(x->text + m->start, m->end - m->start);
-    window win = window_of(x->text, x->len, m->start, m->end);
-    size_t lead;
-    l->context = dup_window(x->text, x->len, win, &l->context_len, &lead);
-    l->cs = m->start - win.from + lead;
-    l->ce = (m->end > win.to ? win.to : m->end) - win.from + lead;
+    name_loc *l = new_loc(c, x, m->start, m->end);
+    if (!l)
+      return CD_ERR_NOMEM;
     l->canonical = m->is_canonical;
     snprintf(l->key, sizeof l->key, "%s\t%s", x->lang ? x->lang : "", m->entity);
-    if (!l->file || !l->form || !l->context)
-      return CD_ERR_NOMEM;
     cd_buf k = CD_BUF_INIT;
     cd_buf_appendf(&k, "%s\t%s", l->key, l->form);
     bool ins;
@@ -1835,6 +1884,8 @@ static cd_status report_name_variants(cd_checker *c) {
   cd_status st = CD_OK;
   for (size_t i = 0; i < c->nlocs && !st; i++) {
     name_loc *l = &c->locs[i];
+    if (l->unknown)
+      continue;
     uintptr_t forms = (uintptr_t)cd_strmap_get(c->name_entities, l->key, strlen(l->key));
     if (forms < 2 || l->canonical)
       continue;
@@ -1868,6 +1919,44 @@ static cd_status report_name_variants(cd_checker *c) {
   return st;
 }
 
+/* ---- names the dictionary lacks: one spelling per person across the batch ------------- */
+
+static cd_status report_unknown_part(cd_checker *c, const name_loc *l, char part) {
+  cd_names_variant v;
+  if (!cd_names_groups_variant(c->unknown, l->unknown_index, part, &v))
+    return CD_OK;
+  /* the suggestion keeps this mention's case ending: the majority's stem, this ending */
+  cd_buf sug = CD_BUF_INIT;
+  if (cd_buf_append(&sug, v.best, v.best_stem) ||
+      cd_buf_append_str(&sug, v.written + v.written_stem)) {
+    cd_buf_free(&sug);
+    return CD_ERR_NOMEM;
+  }
+  bool g = part == 'G';
+  cd_status st = add_finding(
+      c, K_NAMES_UNKNOWN, l->file, l->line, l->context, l->context_len, g ? l->gcs : l->cs,
+      g ? l->gce : l->ce, NULL, 0, NULL, 0, cd_buf_at(&sug, 0),
+      "'%s': a name the dictionary lacks, spelled %s in the batch", v.written, v.summary);
+  cd_buf_free(&sug);
+  if (!st)
+    c->f[c->nf - 1].col = g ? l->gcol : l->col;
+  return st;
+}
+
+static cd_status report_unknown_variants(cd_checker *c, cd_error *err) {
+  if (!c->unknown)
+    return CD_OK;
+  cd_status st = cd_names_groups_resolve(c->unknown, err);
+  for (size_t i = 0; i < c->nlocs && !st; i++) {
+    if (!c->locs[i].unknown)
+      continue;
+    st = report_unknown_part(c, &c->locs[i], 'S');
+    if (!st)
+      st = report_unknown_part(c, &c->locs[i], 'G');
+  }
+  return st;
+}
+
 static int cmp_finding(const void *a, const void *b) {
   const cd_finding *x = a, *y = b;
   int r = strcmp(x->file, y->file);
@@ -1887,6 +1976,8 @@ cd_status cd_check_finish(cd_checker *c, cd_error *err) {
     st = report_groups(c, c->by_target, K_TM_SOURCE, false);
   if (!st)
     st = report_name_variants(c);
+  if (!st)
+    st = report_unknown_variants(c, err);
   if (st)
     return cd_error_set(err, st, "out of memory");
   if (c->nf)

@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 
 #include "cd_check.h"
+#include "cd_lang.h"
 #include "cd_lines.h"
 
 static size_t split_tabs(const char *s, size_t n, const char **f, size_t *fl, size_t max) {
@@ -64,10 +65,13 @@ static cd_status read_all(const char *path, cd_buf *out, cd_error *err) {
   return st;
 }
 
+/* Each pair of a file goes to a callback: the checker's, or the column collector's. */
+typedef cd_status (*pair_fn)(void *ud, const cd_check_pair *p, cd_error *err);
+
 /* Beads from `copydesk align --format json`: [{"src":[…],"tgt":[…],"score",…,"src_text",
  * "tgt_text"}…]; the line of a finding is the bead's number (1-based). */
-static cd_status pairs_json(cd_checker *c, const char *path, const char *src, const char *tgt,
-                            cd_error *err) {
+static cd_status pairs_json(const char *path, const char *src, const char *tgt, pair_fn fn,
+                            void *ud, cd_error *err) {
   cd_buf data = CD_BUF_INIT;
   cd_status st = read_all(path, &data, err);
   if (st) {
@@ -121,7 +125,7 @@ static cd_status pairs_json(cd_checker *c, const char *path, const char *src, co
     }
     cd_check_pair p = {sv, sl, tv, tl, src, tgt, path, i + 1};
     cd_error e2;
-    if ((st = cd_check_pair_add(c, &p, &e2)))
+    if ((st = fn(ud, &p, &e2)))
       cd_error_set(err, st, "%s: bead %zu: %s", path, i + 1, e2.message);
   }
   if (root)
@@ -132,10 +136,10 @@ static cd_status pairs_json(cd_checker *c, const char *path, const char *src, co
   return st;
 }
 
-cd_status cd_check_pairs_file(cd_checker *c, const char *path, const char *src_lang,
-                              const char *tgt_lang, cd_error *err) {
+static cd_status pairs_each(const char *path, const char *src_lang, const char *tgt_lang,
+                            pair_fn fn, void *ud, cd_error *err) {
   if (has_suffix(path, ".json"))
-    return pairs_json(c, path, src_lang, tgt_lang, err);
+    return pairs_json(path, src_lang, tgt_lang, fn, ud, err);
   cd_lines r;
   cd_status st = cd_lines_open(&r, path, err);
   char *line;
@@ -169,9 +173,49 @@ cd_status cd_check_pairs_file(cd_checker *c, const char *path, const char *src_l
       p.target_len = flen[5];
     }
     cd_error e2;
-    if ((st = cd_check_pair_add(c, &p, &e2)))
+    if ((st = fn(ud, &p, &e2)))
       cd_error_set(err, st, "%s:%llu: %s", path, (unsigned long long)lineno, e2.message);
   }
   cd_lines_close(&r);
+  return st;
+}
+
+static cd_status add_pair(void *ud, const cd_check_pair *p, cd_error *err) {
+  return cd_check_pair_add(ud, p, err);
+}
+
+cd_status cd_check_pairs_file(cd_checker *c, const char *path, const char *src_lang,
+                              const char *tgt_lang, cd_error *err) {
+  return pairs_each(path, src_lang, tgt_lang, add_pair, c, err);
+}
+
+/* The first 64 KB of each column, one pair a line: a pair is short, its column is not. */
+typedef struct columns {
+  cd_buf src, tgt;
+} columns;
+
+#define CD_COLUMN_SAMPLE (64 * 1024)
+
+static cd_status add_to_columns(void *ud, const cd_check_pair *p, cd_error *err) {
+  columns *k = ud;
+  cd_status st = CD_OK;
+  if (k->src.len < CD_COLUMN_SAMPLE && !(st = cd_buf_append(&k->src, p->source, p->source_len)))
+    st = cd_buf_append(&k->src, "\n", 1);
+  if (!st && k->tgt.len < CD_COLUMN_SAMPLE &&
+      !(st = cd_buf_append(&k->tgt, p->target, p->target_len)))
+    st = cd_buf_append(&k->tgt, "\n", 1);
+  return st ? cd_error_set(err, st, "out of memory") : CD_OK;
+}
+
+cd_status cd_check_pairs_langs(cd_langid *id, const char *path, char src[16], char tgt[16],
+                               cd_error *err) {
+  columns k = {CD_BUF_INIT, CD_BUF_INIT};
+  cd_status st = pairs_each(path, "und", "und", add_to_columns, &k, err);
+  if (!st) {
+    cd_langid_detect(id, cd_buf_at(&k.src, 0), k.src.len, src);
+    cd_langid_detect(id, cd_buf_at(&k.tgt, 0), k.tgt.len, tgt);
+  }
+  cd_buf_free(&k.src);
+  cd_buf_free(&k.tgt);
   return st;
 }

@@ -8,10 +8,31 @@
 
 typedef struct cd_langid cd_langid;
 
-/* conf: a libexttextcat fpdb.conf (NULL = data_dir/langid/fpdb.conf); fingerprints are read
- * from /usr/share/libexttextcat/. */
+/* Reads data_dir/langid/fpdb.conf (the languages with a house style; fingerprints from
+ * /usr/share/libexttextcat/), data_dir/langid/function-words.txt and
+ * data_dir/names/particles.txt; a missing file leaves fewer texts with a language, a
+ * malformed one is CD_ERR_DATA naming file and line. data_dir NULL: alphabets only. */
 cd_status cd_langid_new(const char *data_dir, cd_langid **out, cd_error *err);
 void cd_langid_free(cd_langid *id);
+
+/* A detection and how sure it is: the language ("und" when unsure), what decided it
+ * ("alphabet": letters only one alphabet has; "words": function words and words only one
+ * language's dictionary knows; "n-grams": libexttextcat sure on long text; NULL: nothing
+ * did), the evidence for it and the strongest evidence for another language, in the unit
+ * of the basis (letters or words; a function word counts twice). */
+typedef struct cd_lang_guess {
+  char lang[16];
+  const char *basis;
+  unsigned letters, evidence, against;
+} cd_lang_guess;
+
+/* Detects the language of text[0, len) (at most the first 64 KB). Short text (a headline, a
+ * caption) gets a language only when its words agree: a wrong language would apply another
+ * language's house style, no language applies none. */
+cd_status cd_langid_guess(cd_langid *id, const char *text, size_t len, cd_lang_guess *g);
+
+/* One line for -v: "words: evidence 5 against 0", "n-grams sure in 812 letters", ... */
+void cd_lang_guess_describe(const cd_lang_guess *g, char *out, size_t n);
 
 /* Writes a BCP-47 tag ("en", "uk", ...) into lang; "und" when undecided (empty or too
  * little text). Looks at most at the first 64 KB. */

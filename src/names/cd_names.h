@@ -61,6 +61,13 @@ cd_status cd_names_key_ascii_in(cd_names_keyer *k, const char *s, size_t n, cons
 cd_status cd_names_key_skel(cd_names_keyer *k, const char *s, size_t n, cd_buf *out,
                             cd_error *err);
 
+/* The loose key of s (dicts/translit/names-loose.txt over its first ascii key) into out
+ * (cleared first, NUL-terminated): spellings of one name in different transcriptions share
+ * it (Syrskyi, Syrsky, Sirsky, Сирський -> sirski); for names the dictionary lacks. lang as
+ * for cd_names_key_ascii_in. */
+cd_status cd_names_key_loose(cd_names_keyer *k, const char *s, size_t n, const char *lang,
+                             cd_buf *out, cd_error *err);
+
 /* ---- sources and the compiled database -------------------------------------------------- */
 
 /* Compiles TSV source files into db_path (replaced atomically). translit_dir as above.
@@ -241,6 +248,71 @@ typedef cd_status (*cd_names_mention_fn)(void *ud, const cd_names_mention *m, cd
  * same matching as the normalize stage. lang: the text's language ("en", "uk", "de-AT"). */
 cd_status cd_names_scan(cd_names_scanner *sc, const char *text, size_t len, const char *lang,
                         cd_names_mention_fn fn, void *ud, cd_error *err);
+
+/* ---- names the dictionary lacks ------------------------------------------------------- */
+
+/* A capitalised name that is no entity of the dictionary: one to four words (particles
+ * inside), none of them a common word of the language (hunspell, lower case), no acronym.
+ * Keys group the spellings of one name across a batch (check's names.unknown-variant). */
+typedef struct cd_names_unknown {
+  size_t start, end;                 /* the whole name, bytes in the text */
+  size_t surname_start, surname_end; /* its last word, without a possessive ('s) */
+  size_t surname_stem_end; /* ... without its case ending (uk, ru: Довгополого) */
+  size_t given_end;                  /* the end of its first word; 0 for a surname alone */
+  size_t given_stem_end;             /* ... without its case ending */
+  const char *surname_key;           /* cd_names_key_loose of the surname */
+  const char *given_key;             /* loose key of the first word without its vowels
+                                        (Oleksandr, Alexander -> lksndr); "" for none */
+} cd_names_unknown;
+
+typedef cd_status (*cd_names_unknown_fn)(void *ud, const cd_names_unknown *u, cd_error *err);
+
+/* Reports, in order, the names of text the dictionary lacks; known: n_known byte spans
+ * [known[2i], known[2i+1]) of the entities cd_names_scan found there, skipped. */
+cd_status cd_names_scan_unknown(cd_names_scanner *sc, const char *text, size_t len,
+                                const char *lang, const size_t *known, size_t n_known,
+                                cd_names_unknown_fn fn, void *ud, cd_error *err);
+
+/* The spellings of names the dictionary lacks, grouped across a batch (check's
+ * names.unknown-variant, `names discover`): per language, alphabet and surname key; a full
+ * name's given name must agree (its key), a surname alone joins the one given name its
+ * surname has in the batch and is in no group when it has two (Hanno Meyer, Elske Meier).
+ * Spellings that differ only in case, hyphens, apostrophes or a case ending are one. */
+typedef struct cd_names_groups cd_names_groups;
+
+cd_status cd_names_groups_new(cd_names_groups **out, cd_error *err);
+void cd_names_groups_free(cd_names_groups *g);
+/* Adds one name found in text (in lang) by cd_names_scan_unknown; *index numbers it. */
+cd_status cd_names_groups_add(cd_names_groups *g, const char *lang, const char *text,
+                              const cd_names_unknown *u, size_t *index, cd_error *err);
+/* Groups what was added; call once, after the last add. */
+cd_status cd_names_groups_resolve(cd_names_groups *g, cd_error *err);
+
+typedef struct cd_names_variant {
+  const char *written; /* the part as the name writes it, and its stem's bytes */
+  size_t written_stem;
+  const char *best; /* the group's most frequent spelling (first seen on a tie), as written */
+  size_t best_stem;
+  const char *summary; /* every spelling counted: "'Dovhopolyi' 3×, 'Dovhopoly' 1×" */
+  size_t spellings;
+} cd_names_variant;
+
+/* Whether the part ('S' surname, 'G' given name) of name index is a minority spelling of
+ * its group; fills out then. */
+bool cd_names_groups_variant(cd_names_groups *g, size_t index, char part, cd_names_variant *out);
+
+typedef struct cd_names_group_info {
+  const char *group;   /* the group's key (names with the same key are one entity) */
+  const char *surname; /* the majority surname as written, its stem's bytes, all spellings */
+  size_t surname_stem;
+  const char *surname_spellings;
+  const char *given; /* NULL when no name of the group has a given name */
+  size_t given_stem;
+  const char *given_spellings;
+} cd_names_group_info;
+
+/* The group of name index; false when it is in none (an ambiguous surname alone). */
+bool cd_names_groups_info(cd_names_groups *g, size_t index, cd_names_group_info *out);
 
 /* ---- helpers shared with the normalize stage ------------------------------------------------ */
 

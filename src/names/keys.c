@@ -28,7 +28,7 @@ typedef struct memo_ent {
 } memo_ent;
 
 struct cd_names_keyer {
-  UTransliterator *uk2010, *uk_bgn, *ru_bgn, *any, *tail, *skel, *skel_ascii;
+  UTransliterator *uk2010, *uk_bgn, *ru_bgn, *any, *tail, *skel, *skel_ascii, *loose;
   UTransliterator *uk_de, *ru_de, *uk_fr, *ru_fr; /* German and French transcriptions */
   UChar *u;
   int32_t ucap;
@@ -179,6 +179,8 @@ cd_status cd_names_keyer_new(const char *dir, cd_names_keyer **out, cd_error *er
     st = open_rules_x(dir, "names-skeleton.txt", "x-names-skeleton-ascii", true, &k->skel_ascii,
                       err);
   if (!st)
+    st = open_rules_x(dir, "names-loose.txt", "x-names-loose", true, &k->loose, err);
+  if (!st)
     st = open_rules(dir, "uk-Latn-de.txt", "x-uk-Latn-de", &k->uk_de, err);
   if (!st)
     st = open_rules(dir, "ru-Latn-de.txt", "x-ru-Latn-de", &k->ru_de, err);
@@ -205,8 +207,8 @@ cd_status cd_names_keyer_new(const char *dir, cd_names_keyer **out, cd_error *er
 void cd_names_keyer_free(cd_names_keyer *k) {
   if (!k)
     return;
-  UTransliterator *all[] = {k->uk2010, k->uk_bgn, k->ru_bgn, k->any,  k->tail,  k->skel,
-                            k->skel_ascii, k->uk_de, k->ru_de,   k->uk_fr, k->ru_fr};
+  UTransliterator *all[] = {k->uk2010,     k->uk_bgn, k->ru_bgn, k->any,   k->tail,  k->skel,
+                            k->skel_ascii, k->loose,  k->uk_de,  k->ru_de, k->uk_fr, k->ru_fr};
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
     if (all[i])
       utrans_close(all[i]);
@@ -571,6 +573,27 @@ cd_status cd_names_key_skel(cd_names_keyer *k, const char *s, size_t n, cd_buf *
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   out->data[out->len] = '\0';
   memo_store(me, s, n, out->data, out->len, 1);
+  return CD_OK;
+}
+
+cd_status cd_names_key_loose(cd_names_keyer *k, const char *s, size_t n, const char *lang,
+                             cd_buf *out, cd_error *err) {
+  size_t count;
+  cd_status st = cd_names_key_ascii_in(k, s, n, lang, out, &count, err);
+  if (st || !count || !out->len)
+    return st;
+  int32_t ulen = load_u(k, out->data, strlen(out->data)); /* the first ascii key */
+  if (ulen < 0)
+    return cd_error_set(err, CD_ERR_INPUT, "invalid UTF-8 in a name");
+  cd_buf_clear(out);
+  st = run_trans(k, k->loose, &ulen);
+  if (!st)
+    st = append_alnum(k->u, ulen, out);
+  if (!st && cd_buf_reserve(out, 1))
+    st = CD_ERR_NOMEM;
+  if (st)
+    return cd_error_set(err, st, "loose key failed");
+  out->data[out->len] = '\0';
   return CD_OK;
 }
 

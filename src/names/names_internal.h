@@ -135,4 +135,19 @@ int cd_names_guard_enclosed(const char *s, size_t n, size_t sb, const char *lang
 bool cd_names_guard_foreign_letter(const char *span, size_t n, const char *repl, size_t repl_len,
                                    const char *letters);
 
+/* ---- the scanner's word knowledge, for the unknown-names finder (unknown.c) ---------- */
+
+/* Sets the language the next calls judge words in (as cd_names_scan does). */
+void cd_names_scanner_use_lang(cd_names_scanner *s, const char *lang);
+/* Whether a dictionary knows the word in lower case (a common word, a German noun). */
+bool cd_names_scanner_common(cd_names_scanner *s, const char *w, size_t n);
+/* Whether w is a listed name particle (von, de, bin). */
+bool cd_names_scanner_particle(const cd_names_scanner *s, const char *w, size_t n);
+cd_names *cd_names_scanner_db(cd_names_scanner *s);
+/* The length of w's stem without its longest case ending of the language
+ * (names/case-endings.txt; uk, ru); n when none. */
+size_t cd_names_scanner_case_stem(const cd_names_scanner *s, const char *w, size_t n);
+/* Whether the language set by cd_names_scanner_use_lang has a hunspell dictionary. */
+bool cd_names_scanner_has_dict(cd_names_scanner *s);
+
 #endif

@@ -113,6 +113,8 @@ struct cd_names_scanner {
   size_t n_heads;
   char **fem; /* "uk\tська": endings of feminine surname forms */
   size_t n_fem;
+  char **case_end; /* "uk\tого": case endings of surnames (names/case-endings.txt) */
+  size_t n_case_end;
   char **particles; /* von, der, bin, al: lower-case words inside a name */
   size_t n_particles, particle_max; /* how many, the longest (bytes) */
   char **cues; /* "kind\tfolded word" (names/cues.txt): what the words around a match say */
@@ -1913,8 +1915,7 @@ static bool in_dotted_abbrev(cd_names_scanner *s, const char *text, const word *
   return cue_has(s, "dotted", text + b, e - b);
 }
 
-cd_status cd_names_scan(cd_names_scanner *s, const char *text, size_t len, const char *lang,
-                        cd_names_mention_fn fn, void *ud, cd_error *err) {
+void cd_names_scanner_use_lang(cd_names_scanner *s, const char *lang) {
   snprintf(s->lang, sizeof s->lang, "%s", lang && *lang ? lang : "en");
   char *dash = strchr(s->lang, '-');
   if (dash)
@@ -1925,6 +1926,48 @@ cd_status cd_names_scan(cd_names_scanner *s, const char *text, size_t len, const
     s->lang_tag |= (uint64_t)(unsigned char)s->lang[i] << (8 * i);
   if (strlen(s->lang) > 8) /* no language code is that long; never share cache entries */
     s->lang_tag = ~(uint64_t)0;
+}
+
+bool cd_names_scanner_common(cd_names_scanner *s, const char *w, size_t n) {
+  return known_common_word(s, w, n);
+}
+
+bool cd_names_scanner_particle(const cd_names_scanner *s, const char *w, size_t n) {
+  return is_particle(s, w, 0, n);
+}
+
+cd_names *cd_names_scanner_db(cd_names_scanner *s) { return s->db; }
+
+static bool lang_is_cyrillic_prefix(const char *tag) {
+  return strncmp(tag, "uk", 2) == 0 || strncmp(tag, "ru", 2) == 0;
+}
+
+size_t cd_names_scanner_case_stem(const cd_names_scanner *s, const char *w, size_t n) {
+  size_t best = 0, ll = strlen(s->lang);
+  for (size_t i = 0; i < s->n_case_end; i++) {
+    /* in Cyrillic text, either language's endings: a Russian form in Ukrainian copy */
+    const char *e = s->case_end[i], *tab = strchr(e, '\t');
+    if (!tab || !(s->lang_cyr ? (size_t)(tab - e) == 2 && lang_is_cyrillic_prefix(e)
+                              : (size_t)(tab - e) == ll && strncmp(e, s->lang, ll) == 0))
+      continue;
+    e = tab + 1;
+    size_t el = strlen(e);
+    /* the ending in lower case as listed; the stem keeps three letters or more */
+    if (el > best && el + 6 <= n && memcmp(w + n - el, e, el) == 0)
+      best = el;
+  }
+  return n - best;
+}
+
+bool cd_names_scanner_has_dict(cd_names_scanner *s) {
+  if (!s->lang_cyr)
+    return hun_get(s, hun_index(s->lang)) != NULL;
+  return hun_get(s, hun_index("uk")) != NULL || hun_get(s, hun_index("ru")) != NULL;
+}
+
+cd_status cd_names_scan(cd_names_scanner *s, const char *text, size_t len, const char *lang,
+                        cd_names_mention_fn fn, void *ud, cd_error *err) {
+  cd_names_scanner_use_lang(s, lang);
   emit_ctx ec = {fn, ud};
   /* line by line: a span never crosses a line end */
   size_t pos = 0;
@@ -2058,6 +2101,7 @@ void cd_names_scanner_free(cd_names_scanner *s) {
   for (size_t i = 0; i < s->n_fem; i++)
     free(s->fem[i]);
   free(s->fem);
+  free_list(s->case_end, s->n_case_end);
   for (size_t i = 0; i < s->n_particles; i++)
     free(s->particles[i]);
   free(s->particles);
@@ -2200,6 +2244,8 @@ cd_status cd_names_scanner_new(cd_names *db, const cd_names_scan_options *o,
     st = load_list(s->o.data_dir, "compound-heads.txt", &s->heads, &s->n_heads, err);
     if (!st)
       st = load_list(s->o.data_dir, "feminine-endings.txt", &s->fem, &s->n_fem, err);
+    if (!st)
+      st = load_list(s->o.data_dir, "case-endings.txt", &s->case_end, &s->n_case_end, err);
     if (!st)
       st = load_list(s->o.data_dir, "particles.txt", &s->particles, &s->n_particles, err);
     for (size_t i = 0; !st && i < s->n_particles; i++)

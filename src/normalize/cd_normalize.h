@@ -69,6 +69,7 @@ typedef struct cd_normalize_report {
   char lang[16];        /* the language the stages used */
   bool lang_detected;   /* true when lang came from detection */
   bool lang_default;    /* true when detection was unsure and default_lang was used */
+  char lang_why[96];    /* when detection ran: what decided it and how sure it was (for -v) */
   uint64_t bytes_in, bytes_out, lines_in, lines_out;
   uint64_t edits;       /* records emitted, all stages */
   uint64_t invalid;     /* invalid byte sequences replaced */

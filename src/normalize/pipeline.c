@@ -431,7 +431,10 @@ static cd_status choose_lang(pipeline *p, char lang[16]) {
     if (st)
       return st;
   }
-  cd_langid_detect(nz->langid, cd_buf_at(&p->text, p->tpos), p->text.len - p->tpos, lang);
+  cd_lang_guess g;
+  cd_langid_guess(nz->langid, cd_buf_at(&p->text, p->tpos), p->text.len - p->tpos, &g);
+  snprintf(lang, 16, "%s", g.lang);
+  cd_lang_guess_describe(&g, p->rep.lang_why, sizeof p->rep.lang_why);
   p->rep.lang_detected = strcmp(lang, "und") != 0;
   if (!p->rep.lang_detected && p->opts->default_lang && *p->opts->default_lang) {
     snprintf(lang, 16, "%s", p->opts->default_lang); /* the desk's default */

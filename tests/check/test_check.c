@@ -439,6 +439,150 @@ static void test_cli_batch(void **state) {
   cd_buf_free(&err);
 }
 
+/* Writes text to dir/name. */
+static void put(const char *dir, const char *name, const char *text) {
+  char path[4400];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  cdt_write_file(path, text, strlen(text));
+}
+
+static void fresh_dir(char *dir, size_t n, const char *name) {
+  snprintf(dir, n, "%s/%s", cdt_tmpdir(), name);
+  mkdir(dir, 0755);
+}
+
+/* A short article whose language is unsure takes the batch's language when every article
+ * with a known language agrees; in a mixed batch it has none, its house-style findings are
+ * skipped and stderr says so (issue 16). */
+static void test_cli_batch_language(void **state) {
+  (void)state;
+  const char *short_text = "Selenskyj in Kiew\n";
+  const char *en1 = "The president said on Tuesday that the government would send more air "
+                    "defence systems to the east of the country before the winter.\n";
+  const char *en2 = "Ministers met as the talks went on for a second day and the delegations "
+                    "agreed on a new schedule for the exchange of prisoners, officials said.\n";
+  const char *de1 = "Der Minister sagte am Dienstag, dass die Regierung noch vor dem Winter "
+                    "weitere Systeme zur Luftabwehr in den Osten des Landes schicken werde.\n";
+  char en_dir[4200], de_dir[4200], mixed[4200];
+  fresh_dir(en_dir, sizeof en_dir, "batch-lang-en");
+  fresh_dir(de_dir, sizeof de_dir, "batch-lang-de");
+  fresh_dir(mixed, sizeof mixed, "batch-lang-mixed");
+  put(en_dir, "a.txt", en1), put(en_dir, "b.txt", en2), put(en_dir, "c.txt", short_text);
+  put(de_dir, "a.txt", de1), put(de_dir, "c.txt", short_text);
+  put(mixed, "a.txt", en1), put(mixed, "b.txt", de1), put(mixed, "c.txt", short_text);
+  cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
+  unsetenv("COPYDESK_LANG");
+  /* an English batch: the headline is English, 'Selenskyj' is not the house form */
+  const char *a[] = {"copydesk", "check", "-v", en_dir, NULL};
+  cdt_run(a, NULL, 0, &out, &err);
+  assert_non_null(strstr(err.data, "c.txt: language en (the batch's"));
+  assert_non_null(strstr(out.data, "c.txt:1:1: warning: names.style: 'Selenskyj'"));
+  /* a German batch: the same headline is German, and right */
+  const char *b[] = {"copydesk", "check", "-v", de_dir, NULL};
+  cdt_run(b, NULL, 0, &out, &err);
+  assert_non_null(strstr(err.data, "c.txt: language de (the batch's"));
+  assert_null(strstr(out.data, "c.txt:1:1: warning: names.style"));
+  /* a mixed batch: no language for the headline, and one line says so */
+  const char *c[] = {"copydesk", "check", mixed, NULL};
+  cdt_run(c, NULL, 0, &out, &err);
+  assert_null(strstr(out.data, "c.txt:1:1: warning: names.style"));
+  assert_non_null(strstr(err.data, "c.txt: no language"));
+  assert_non_null(strstr(err.data, "house-style findings skipped"));
+  /* the desk's default comes after the batch */
+  setenv("COPYDESK_LANG", "en", 1);
+  cdt_run(c, NULL, 0, &out, &err);
+  assert_non_null(strstr(out.data, "c.txt:1:1: warning: names.style: 'Selenskyj'"));
+  unsetenv("COPYDESK_LANG");
+  cd_buf_free(&out);
+  cd_buf_free(&err);
+}
+
+/* A pairs file whose name says nothing: each column's language is detected over the whole
+ * column (a pair is short, a column is not). */
+static void test_cli_pairs_column_languages(void **state) {
+  (void)state;
+  char dir[4200], path[4400];
+  fresh_dir(dir, sizeof dir, "pairs-cols");
+  put(dir, "memo.tsv",
+      "The talks went on for a second day in Kyiv.\tDie Gespräche gingen in Kyjiw einen "
+      "zweiten Tag weiter.\n"
+      "Officials said the schedule was agreed.\tBeamte sagten, der Zeitplan sei vereinbart.\n"
+      "The ministers will meet again next week.\tDie Minister treffen sich nächste Woche "
+      "wieder.\n");
+  snprintf(path, sizeof path, "%s/memo.tsv", dir);
+  cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
+  const char *a[] = {"copydesk", "check", "-v", "--no-names", "--pairs", path, NULL};
+  assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
+  assert_non_null(strstr(err.data, "languages en-de (detected over each column)"));
+  /* one short pair is not enough to tell: the old message, with what was detected */
+  put(dir, "one.tsv", "Kyiv\tKyjiw\n");
+  snprintf(path, sizeof path, "%s/one.tsv", dir);
+  const char *b[] = {"copydesk", "check", "--no-names", "--pairs", path, NULL};
+  assert_int_equal(cdt_run(b, NULL, 0, &out, &err), 2);
+  assert_non_null(strstr(err.data, "languages unknown (detected und and und)"));
+  cd_buf_free(&out);
+  cd_buf_free(&err);
+}
+
+/* names.unknown-variant: names the dictionary lacks, grouped across the batch by their
+ * loose keys; hard negatives: two people whose surnames share a key (Meyer, Meier: two given
+ * names, so a bare surname is nobody's), names one vowel apart, a Title Case headline
+ * (issue 19). */
+static void test_cli_unknown_names(void **state) {
+  (void)state;
+  char dir[4200];
+  fresh_dir(dir, sizeof dir, "unknown-names");
+  put(dir, "front-en.txt",
+      "General Mykyta Dovhopolyi visited the eastern front on Monday.\n"
+      "Dovhopolyi said the brigades held their positions.\n");
+  put(dir, "brief-en.txt",
+      "Commander Mykyta Dovhopolyy met officers near the river.\n"
+      "Later Dovhopoly told reporters that supplies had arrived.\n");
+  put(dir, "later-en.txt", "Mykyta Dovhopolyi toured a training ground with his deputy.\n");
+  put(dir, "family-en.txt",
+      "The judge Hanno Meyer spoke to the lawyer Elske Meier on Sunday.\n"
+      "Yesterday Was A Long Day For Meier Supporters\n"
+      "The singer Ilse Kuhnert met the painter Ilse Kahnert.\n");
+  cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
+  const char *a[] = {"copydesk", "check", "--disable", "text.*", dir, NULL};
+  assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
+  cd_buf_append(&out, "", 0);
+  const char *want1 = "brief-en.txt:1:18: warning: names.unknown-variant: 'Dovhopolyy': a name "
+                      "the dictionary lacks, spelled ";
+  const char *want2 = "brief-en.txt:2:7: warning: names.unknown-variant: 'Dovhopoly': a name "
+                      "the dictionary lacks, spelled ";
+  if (!strstr(out.data, want1) || !strstr(out.data, want2))
+    fail_msg("stdout:\n%s", out.data);
+  assert_non_null(strstr(out.data, "'Dovhopolyi' 3\xC3\x97"));
+  assert_non_null(strstr(out.data, "(suggestion: Dovhopolyi)"));
+  /* exactly those two: nothing for the Brandtners, Kuhnert and Kahnert, the headline */
+  assert_int_equal(cdt_count_lines(out.data, out.len), 2);
+  /* Ukrainian case forms are one spelling (Ковальчишина, Ковальчишину); a soft sign left
+   * out is another; the suggestion keeps the mention's case ending */
+  char uk[4200];
+  fresh_dir(uk, sizeof uk, "unknown-names-uk");
+  put(uk, "a-uk.txt",
+      "Генерал Мирослав Ковальчишин відвідав фронт.\n"
+      "За словами Ковальчишина, бригади тримають позиції.\n");
+  put(uk, "b-uk.txt",
+      "Командир Мирослав Ковалчишина не застали.\n"
+      "Пізніше Ковальчишину доповіли про постачання.\n");
+  const char *u[] = {"copydesk", "check", "--disable", "text.*", uk, NULL};
+  assert_int_equal(cdt_run(u, NULL, 0, &out, &err), 0);
+  cd_buf_append(&out, "", 0);
+  if (!strstr(out.data, "b-uk.txt:1:19: warning: names.unknown-variant: 'Ковалчишина'") ||
+      !strstr(out.data, "'Ковальчишин' 3\xC3\x97") ||
+      !strstr(out.data, "(suggestion: Ковальчишина)"))
+    fail_msg("stdout:\n%s", out.data);
+  assert_int_equal(cdt_count_lines(out.data, out.len), 1);
+  /* switched off like any other check */
+  const char *b[] = {"copydesk", "check", "--disable", "text.*,names.unknown-variant", dir, NULL};
+  assert_int_equal(cdt_run(b, NULL, 0, &out, &err), 0);
+  assert_null(strstr(out.data, "names.unknown-variant"));
+  cd_buf_free(&out);
+  cd_buf_free(&err);
+}
+
 static void test_cli_errors(void **state) {
   (void)state;
   cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
@@ -654,6 +798,9 @@ int main(void) {
       cmocka_unit_test(test_deep_nesting_is_linear),
       cmocka_unit_test(test_levels),
       cmocka_unit_test(test_cli_batch),
+      cmocka_unit_test(test_cli_batch_language),
+      cmocka_unit_test(test_cli_pairs_column_languages),
+      cmocka_unit_test(test_cli_unknown_names),
       cmocka_unit_test(test_cli_errors),
       cmocka_unit_test(test_cli_tm),
       cmocka_unit_test(test_cli_align_output),

@@ -218,20 +218,23 @@ static void test_language_precedence(void **state) {
   assert_int_equal(cdt_run(v, head, hl, &out, &err), 0);
   assert_string_equal(out.data, head);
   assert_non_null(strstr(err.data, "no language"));
-  assert_non_null(strstr(err.data, "language und (none)"));
+  assert_non_null(strstr(err.data, "language und (none; detection unsure: evidence "));
   /* the desk's default from the config file */
   cdt_write_file(cfg, "# desk settings\nlang = en\n", 25);
   assert_int_equal(cdt_run(v, head, hl, &out, &err), 0);
   assert_string_equal(out.data, "Zelenskyy met \xE2\x80\x9CMacron\xE2\x80\x9D in Kyiv.\n");
-  assert_non_null(strstr(err.data, "language en (default)"));
+  assert_non_null(strstr(err.data, "language en (default from "));
+  assert_non_null(strstr(err.data, "copydesk/config; detection unsure"));
   /* COPYDESK_LANG beats the config file */
   setenv("COPYDESK_LANG", "de", 1);
   assert_int_equal(cdt_run(v, head, hl, &out, &err), 0);
-  assert_non_null(strstr(err.data, "language de (default)"));
+  assert_non_null(strstr(err.data, "language de (default from COPYDESK_LANG;"));
   /* a sure detection beats the default */
   const char *en = "The defence minister said on Tuesday that the new systems would arrive.\n";
   assert_int_equal(cdt_run(v, en, strlen(en), &out, &err), 0);
-  assert_non_null(strstr(err.data, "language en (detected)"));
+  /* -v says how sure: the words that decided and the evidence against */
+  assert_non_null(strstr(err.data, "language en (detected, words: evidence "));
+  assert_non_null(strstr(err.data, " against 0)"));
   /* the file name beats detection, --lang beats the file name */
   char fr[4200];
   snprintf(fr, sizeof fr, "%s/head-fr.txt", cdt_tmpdir());

@@ -146,8 +146,25 @@ static void test_usage_errors(void **state) {
   assert_non_null(strstr(err.data, "--min"));
   const char *e[] = {"copydesk", "tm", "import", "pairs.tsv", "--tm", tm, NULL};
   assert_int_equal(run(e, &out, &err), 2);
-  assert_non_null(strstr(err.data, "languages unknown"));
-  const char *f[] = {"copydesk", "tm", "lookup", "x", "--format", "yaml", "--tm", tm, NULL};
+  assert_non_null(strstr(err.data, "pairs.tsv"));
+  /* neither options nor name: detected over each column, when detection is sure of both */
+  char tm_path[4200], one[4200], cols[4200];
+  snprintf(tm_path, sizeof tm_path, "%s", tm); /* cdt_tmpfile's buffer is reused */
+  snprintf(one, sizeof one, "%s", cdt_tmpfile("one.tsv"));
+  snprintf(cols, sizeof cols, "%s", cdt_tmpfile("memo.tsv"));
+  cdt_write_file(one, "Kyiv\tKyjiw\n", 11);
+  const char *g[] = {"copydesk", "tm", "import", one, "--tm", tm_path, NULL};
+  assert_int_equal(run(g, &out, &err), 2);
+  if (!strstr(err.data, "languages unknown (detected und and und)"))
+    fail_msg("stderr: %s", err.data);
+  const char *memo = "The talks went on for a second day.\tLes pourparlers ont continué une "
+                     "deuxième journée.\nOfficials said the plan was agreed.\tLes "
+                     "responsables ont dit que le plan était convenu.\n";
+  cdt_write_file(cols, memo, strlen(memo));
+  const char *i[] = {"copydesk", "tm", "import", cols, "--tm", tm_path, NULL};
+  assert_int_equal(run(i, &out, &err), 0);
+  assert_non_null(strstr(err.data, "languages en-fr (detected over each column)"));
+  const char *f[] = {"copydesk", "tm", "lookup", "x", "--format", "yaml", "--tm", tm_path, NULL};
   assert_int_equal(run(f, &out, &err), 2);
   const char *h[] = {"copydesk", "help", "tm", NULL};
   assert_int_equal(run(h, &out, &err), 0);

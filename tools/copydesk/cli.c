@@ -1,5 +1,6 @@
 /* Shared pieces of the copydesk program. */
 #include "cli.h"
+#include "cd_check.h"
 #include "cd_lang.h"
 #include "cd_lines.h"
 
@@ -143,6 +144,73 @@ int cli_default_lang(const char *sub, char out[16], const char **from) {
   }
   cd_lines_close(&r);
   return rc;
+}
+
+void cli_lang_explain(cli_lang *out, const char *lang, const char *given_from, bool detected,
+                      bool by_default, const char *default_from, const char *why) {
+  snprintf(out->lang, sizeof out->lang, "%s", lang);
+  why = why && *why ? why : "nothing to detect";
+  if (given_from)
+    snprintf(out->from, sizeof out->from, "%s", given_from);
+  else if (detected)
+    snprintf(out->from, sizeof out->from, "detected, %s", why);
+  else if (by_default)
+    snprintf(out->from, sizeof out->from, "default from %s; detection unsure: %s", default_from,
+             why);
+  else
+    snprintf(out->from, sizeof out->from, "none; detection unsure: %s", why);
+}
+
+int cli_lang_resolve(const char *sub, const char *given, const char *path, const char *text,
+                     size_t len, cli_lang *out) {
+  char src[16], tgt[16];
+  if (given) {
+    cli_lang_explain(out, given, "option", false, false, NULL, NULL);
+    return CLI_OK;
+  }
+  if (path && strcmp(path, "-") != 0 && cd_lang_from_filename(path, src, tgt) &&
+      cd_lang_tag_valid(src)) {
+    cli_lang_explain(out, src, "file name", false, false, NULL, NULL);
+    return CLI_OK;
+  }
+  cd_langid *id = NULL;
+  cd_error err;
+  if (cd_langid_new(cli_data_dir(), &id, &err)) {
+    cli_error(sub, "%s", err.message);
+    return CLI_USAGE;
+  }
+  cd_lang_guess g;
+  cd_langid_guess(id, text ? text : "", text ? len : 0, &g);
+  cd_langid_free(id);
+  char why[96], def[16] = "";
+  const char *def_from = NULL;
+  cd_lang_guess_describe(&g, why, sizeof why);
+  bool detected = strcmp(g.lang, "und") != 0;
+  if (!detected && cli_default_lang(sub, def, &def_from))
+    return CLI_USAGE;
+  bool by_default = !detected && def[0];
+  cli_lang_explain(out, by_default ? def : g.lang, NULL, detected, by_default, def_from, why);
+  return CLI_OK;
+}
+
+int cli_pairs_langs(const char *sub, const char *path, char src[16], char tgt[16]) {
+  cd_langid *id = NULL;
+  cd_error err;
+  int rc = CLI_OK;
+  if (cd_langid_new(cli_data_dir(), &id, &err) || cd_check_pairs_langs(id, path, src, tgt, &err)) {
+    cli_error(sub, "%s", err.message);
+    rc = CLI_USAGE;
+  }
+  cd_langid_free(id);
+  return rc;
+}
+
+void cli_lang_none(const char *sub, const char *name, const char *what) {
+  fprintf(stderr,
+          "copydesk: %s: %s: no language (none given, none in the file name, detection "
+          "unsure): %s; set it with --lang, COPYDESK_LANG or 'lang = en' in "
+          "~/.config/copydesk/config\n",
+          sub, name, what);
 }
 
 int cli_read_file(const char *sub, const char *path, cd_buf *out) {

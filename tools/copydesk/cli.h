@@ -40,6 +40,31 @@ const char *cli_house_file(const char *given);
  * sets one; *from names the source. CLI_USAGE (reported) for an invalid tag or an
  * unreadable config file. */
 int cli_default_lang(const char *sub, char out[16], const char **from);
+
+/* A text's language and where it came from, in the words -v prints: "option", "file name",
+ * "detected, words: evidence 4 against 0", "default from COPYDESK_LANG (detection unsure:
+ * ...)", "none (detection unsure: ...)". lang is "und" for none. */
+typedef struct cli_lang {
+  char lang[16];
+  char from[256];
+} cli_lang;
+
+/* The desk's rules for one text read from path ("-" or NULL: no name): given (an option)
+ * beats the file name, the file name a confident detection, a detection the default, the
+ * default nothing. CLI_USAGE (reported) for a bad default or unreadable data. */
+int cli_lang_resolve(const char *sub, const char *given, const char *path, const char *text,
+                     size_t len, cli_lang *out);
+/* The same words for a language decided by the normalizer (which detects while it reads):
+ * given_from is "option", "file name" or NULL; why is its report's lang_why. */
+void cli_lang_explain(cli_lang *out, const char *lang, const char *given_from, bool detected,
+                      bool by_default, const char *default_from, const char *why);
+/* The languages of the two columns of a pairs file (TSV or align's JSON) whose name does
+ * not say them, each detected over its column; "und" for an unsure column. CLI_USAGE
+ * (reported) when the file cannot be read. */
+int cli_pairs_langs(const char *sub, const char *path, char src[16], char tgt[16]);
+/* The one stderr line for a text left without a language: what was not done and how to set
+ * one. what: "typography and names left as they are", "house-style findings skipped". */
+void cli_lang_none(const char *sub, const char *name, const char *what);
 /* Reads a whole file ("-" = stdin) into out (cleared first). On failure reports
  * "copydesk: SUB: cannot open 'x': …" itself and returns CLI_USAGE; else CLI_OK. */
 int cli_read_file(const char *sub, const char *path, cd_buf *out);
@@ -145,12 +170,13 @@ typedef struct cli_wire_input {
   bool text; /* --text: the normalized prose, one unit a line, instead of the document */
   bool nitf; /* --output-format nitf (ANPA input) */
 } cli_wire_input;
-/* Reads the rest of the document, normalizes its prose and writes the document in one write
+/* Reads the rest of the document, normalizes its prose with nz (lang: the language given or
+ * named by the file, NULL: the document's or detected) and writes the document in one write
  * (nothing on error). doc_lang receives the language the document declares ("" if none). */
-cd_status cli_wire_normalize(const cd_normalize_options *o, const cli_wire_input *w,
-                             cd_write_fn write, void *write_ud, cd_change_fn change,
-                             void *change_ud, cd_normalize_report *rep, char doc_lang[16],
-                             cd_error *err);
+cd_status cli_wire_normalize(cd_normalizer *nz, const cd_normalize_options *o, const char *label,
+                             const char *lang, const cli_wire_input *w, cd_write_fn write,
+                             void *write_ud, cd_change_fn change, void *change_ud,
+                             cd_normalize_report *rep, char doc_lang[16], cd_error *err);
 /* Commands that read articles (check, align, segment): when text holds a wire document
  * (detected), it is replaced by the document's prose, one unit a line; *doc (may be NULL)
  * receives the document, to map positions back (cli_wire_pos), NULL for plain text; lang

@@ -71,29 +71,29 @@ static cd_status buf_write(void *ud, const char *p, size_t n, cd_error *err) {
 
 /* --text: the prose, one unit a line, normalized as plain text (the change log's offsets are
  * then in that text). */
-static cd_status prose_only(cd_normalizer *nz, const cd_wire_doc *d, const cd_normalize_options *o,
-                            cd_buf *out, cd_change_fn change, void *change_ud,
+static cd_status prose_only(cd_normalizer *nz, const cd_wire_doc *d, const char *label,
+                            const char *lang, cd_buf *out, cd_change_fn change, void *change_ud,
                             cd_normalize_report *rep, cd_error *err) {
   cd_buf prose = CD_BUF_INIT;
   cd_status st = cd_wire_prose(d, &prose, err);
   mem_src m = {cd_buf_at(&prose, 0), prose.len, 0};
   if (!st)
-    st = cd_normalizer_run(nz, o->file_label, o->lang ? o->lang : cd_wire_doc_lang(d), mem_read, &m,
-                           buf_write, out, change, change_ud, rep, err);
+    st = cd_normalizer_run(nz, label, lang ? lang : cd_wire_doc_lang(d), mem_read, &m, buf_write,
+                           out, change, change_ud, rep, err);
   cd_buf_free(&prose);
   return st;
 }
 
-cd_status cli_wire_normalize(const cd_normalize_options *o, const cli_wire_input *w,
-                             cd_write_fn write, void *write_ud, cd_change_fn change,
-                             void *change_ud, cd_normalize_report *rep, char doc_lang[16],
-                             cd_error *err) {
+cd_status cli_wire_normalize(cd_normalizer *nz, const cd_normalize_options *o, const char *label,
+                             const char *lang, const cli_wire_input *w, cd_write_fn write,
+                             void *write_ud, cd_change_fn change, void *change_ud,
+                             cd_normalize_report *rep, char doc_lang[16], cd_error *err) {
   doc_lang[0] = '\0';
   cd_status st = read_rest(w->in, w->name, w->head, err);
   cd_wire_options wo;
   cd_wire_options_init(&wo);
   wo.format = w->format;
-  wo.label = o->file_label;
+  wo.label = label;
   wo.data_dir = o->data_dir;
   wo.ednotes = w->ednotes;
   wo.from_charset = o->from_charset;
@@ -104,16 +104,13 @@ cd_status cli_wire_normalize(const cd_normalize_options *o, const cli_wire_input
   if (!st && w->nitf && cd_wire_doc_format(d) != CD_WIRE_ANPA)
     st = cd_error_set(err, CD_ERR_USAGE, "%s: --output-format nitf is for ANPA input, not %s",
                       w->name, cd_wire_format_name(cd_wire_doc_format(d)));
-  cd_normalizer *nz = NULL;
-  if (!st)
-    st = cd_normalizer_new(o, &nz, err);
   cd_buf out = CD_BUF_INIT;
   if (!st && cd_wire_doc_lang(d))
     snprintf(doc_lang, 16, "%s", cd_wire_doc_lang(d));
   if (!st && w->text)
-    st = prose_only(nz, d, o, &out, change, change_ud, rep, err);
+    st = prose_only(nz, d, label, lang, &out, change, change_ud, rep, err);
   else if (!st)
-    st = cd_wire_normalize(nz, d, o->lang, &out, change, change_ud, rep, err);
+    st = cd_wire_normalize(nz, d, lang, &out, change, change_ud, rep, err);
   if (!st && w->nitf && !w->text) {
     cd_buf nitf = CD_BUF_INIT;
     st = cd_wire_anpa_nitf(d, cd_buf_at(&out, 0), out.len, &nitf, err);
@@ -124,7 +121,6 @@ cd_status cli_wire_normalize(const cd_normalize_options *o, const cli_wire_input
   if (!st && write)
     st = write(write_ud, cd_buf_at(&out, 0), out.len, err);
   cd_buf_free(&out);
-  cd_normalizer_free(nz);
   cd_wire_doc_free(d);
   return st;
 }

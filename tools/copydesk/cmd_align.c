@@ -30,7 +30,8 @@ static const char help[] =
     "\n"
     "Options:\n"
     "      --src-lang LANG   language of SRC; default: from its name (x-en.txt, x.en.txt),\n"
-    "                        else detected\n"
+    "                        else detected with confidence, else COPYDESK_LANG or\n"
+    "                        'lang = xx' in ~/.config/copydesk/config (-v says which)\n"
     "      --tgt-lang LANG   language of TGT; likewise\n"
     "      --presegmented    SRC and TGT hold one sentence per line (no paragraph level);\n"
     "                        indexes are line numbers from 0\n"
@@ -43,7 +44,8 @@ static const char help[] =
     "      --band N          half-width of the alignment band in sentences (default: auto)\n"
     "      --no-refine       skip the lexicon refinement pass\n"
     "      --no-names        do not use the names store for entity anchors\n"
-    "  -v, --verbose         report sentence counts, band and lexicon size on stderr\n"
+    "  -v, --verbose         report each text's language and where it came from, sentence\n"
+    "                        counts, band and lexicon size on stderr\n"
     "  -h, --help            this help\n"
     "\n"
     "TSV columns: src_indexes, tgt_indexes (0-based, comma-separated, empty for an empty\n"
@@ -159,29 +161,26 @@ static int segment_doc(doc *d, const cd_segment_options *so) {
   return CLI_OK;
 }
 
-static int resolve_lang(doc *d, const char *given, bool needed) {
-  char a[16], b[16];
-  if (given) {
-    snprintf(d->lang, sizeof d->lang, "%s", given);
-    return CLI_OK;
-  }
-  if (cd_lang_from_filename(d->path, a, b) && cd_lang_tag_valid(a)) {
-    snprintf(d->lang, sizeof d->lang, "%s", a);
-    return CLI_OK;
-  }
-  if (!needed) {
+/* The desk's rules (cli_lang_resolve): --src-lang/--tgt-lang, the file name, a confident
+ * detection, the default; pre-segmented input needs none. */
+static int resolve_lang(doc *d, const char *given, bool needed, bool verbose) {
+  if (!needed && !given) {
     snprintf(d->lang, sizeof d->lang, "und");
     return CLI_OK;
   }
-  cd_error err;
-  cd_langid *id = NULL;
-  if (cd_langid_new(cli_data_dir(), &id, &err) == CD_OK) {
-    cd_langid_detect(id, d->text.data ? d->text.data + d->off : "", d->text.len - d->off, d->lang);
-    cd_langid_free(id);
-    if (strcmp(d->lang, "und") != 0)
-      return CLI_OK;
-  }
-  cli_error("align", "%s: cannot tell the language: give --src-lang/--tgt-lang", d->path);
+  cli_lang l;
+  if (cli_lang_resolve("align", given, d->path, d->text.data ? d->text.data + d->off : "",
+                       d->text.len - d->off, &l))
+    return CLI_USAGE;
+  snprintf(d->lang, sizeof d->lang, "%s", l.lang);
+  if (verbose)
+    fprintf(stderr, "copydesk: align: %s: language %s (%s)\n", d->path, l.lang, l.from);
+  if (strcmp(l.lang, "und") != 0)
+    return CLI_OK;
+  cli_error("align",
+            "%s: cannot tell the language (%s): give --src-lang/--tgt-lang, or set "
+            "COPYDESK_LANG or 'lang = xx' in ~/.config/copydesk/config",
+            d->path, l.from);
   return CLI_USAGE;
 }
 
@@ -575,7 +574,7 @@ static int run(int argc, char **argv) {
     if (rc == CLI_OK && d[k].text.len >= 3 && memcmp(d[k].text.data, "\xEF\xBB\xBF", 3) == 0)
       d[k].off = 3;
     if (rc == CLI_OK)
-      rc = resolve_lang(&d[k], k ? tgt_lang : src_lang, !preseg);
+      rc = resolve_lang(&d[k], k ? tgt_lang : src_lang, !preseg, verbose);
     if (rc == CLI_OK)
       rc = preseg ? split_lines(&d[k]) : segment_doc(&d[k], &so);
   }

@@ -26,10 +26,12 @@ static const char help[] =
     "\n"
     "Options:\n"
     "  -l, --lang LANG          language of the articles (default: from the file name, else\n"
-    "                           detected)\n"
+    "                           detected with confidence, else the batch's language when\n"
+    "                           every article with a known language has it, else\n"
+    "                           COPYDESK_LANG or 'lang = xx' in ~/.config/copydesk/config)\n"
     "      --pairs FILE         TSV source<TAB>target, one pair a line, or align's TSV/JSON\n"
-    "                           (repeatable); languages from the name x.L1-L2.tsv (.json)\n"
-    "                           or --src-lang/--tgt-lang\n"
+    "                           (repeatable); languages from --src-lang/--tgt-lang, else the\n"
+    "                           name x.L1-L2.tsv (.json), else detected over each column\n"
     "      --src-lang L, --tgt-lang L\n"
     "      --glossary FILE      TSV source-term<TAB>target-term<TAB>L1-L2[<TAB>note]\n"
     "      --tm PATH            also check every unit of a translation memory as a pair\n"
@@ -42,6 +44,7 @@ static const char help[] =
     "      --disable IDS        switch checks off: comma-separated ids or prefixes (names.*)\n"
     "      --level ID=SEVERITY  re-level a check: off, info, warning, error (repeatable)\n"
     "      --list-checks        print the checks with their default severity and exit\n"
+    "  -v, --verbose            say each article's language and where it came from\n"
     "  -h, --help               this help\n"
     "\n"
     "Exit status: 0 no error-level finding, 1 at least one error-level finding, 2 usage or\n"
@@ -188,37 +191,75 @@ static int walk(const char *dir, strvec *articles, strvec *pairs) {
   return rc;
 }
 
+/* What checking one article needs: the checker, the batch's normalizer, the options, the
+ * names scanner (NULL with --no-names), and the batch's languages. Articles whose language
+ * is known (named or detected with confidence) vote for the batch's language; one without
+ * a sure language waits for it (issue 16). */
+typedef struct article_run {
+  cd_checker *chk;
+  cd_normalizer *nz;
+  const char *lang_opt;
+  cd_names_scanner *sc;
+  bool verbose;
+  char batch[16]; /* the one primary language every known article has, "" before any */
+  bool mixed;     /* known articles disagree: no batch language */
+  strvec unsure;  /* articles waiting for the batch's language */
+} article_run;
+
+static void batch_vote(article_run *r, const char *lang) {
+  size_t n = strcspn(lang, "-_");
+  if (!r->batch[0])
+    snprintf(r->batch, sizeof r->batch, "%.*s", (int)n, lang);
+  else if (strlen(r->batch) != n || strncmp(r->batch, lang, n) != 0)
+    r->mixed = true;
+}
+
 /* Articles are decoded, repaired and cleaned with one normalizer for the whole batch (its
- * stages open once per language), keeping the lines so positions point into the file. */
-static int check_article(cd_checker *c, cd_normalizer *nz, const char *path,
-                         const char *lang_opt) {
+ * stages open once per language), keeping the lines so positions point into the file.
+ * lang: the article's language when the batch decided it (NULL: option, name, detection;
+ * an article none of them decides is deferred). */
+static int check_article(article_run *r, const char *path, const char *lang, const char *from) {
   cd_buf raw = CD_BUF_INIT, text = CD_BUF_INIT;
   cd_wire_doc *wire = NULL; /* a wire document: its prose is checked, positions mapped back */
-  char lang[16], tgt[16], doc_lang[16];
+  char doc_lang[16];
   if (cli_read_file("check", path, &raw) ||
       cli_wire_article("check", path, &raw, &wire, doc_lang)) {
     cd_buf_free(&raw);
     return -1;
   }
-  const char *use_lang = lang_opt;
-  if (!use_lang && cd_lang_from_filename(path, lang, tgt) && cd_lang_tag_valid(lang))
-    use_lang = lang;
-  if (!use_lang && doc_lang[0])
-    use_lang = doc_lang;
+  char named[16], tgt[16];
+  const char *given = lang ? lang : r->lang_opt, *given_from = lang ? from : "option";
+  if (!given && cd_lang_from_filename(path, named, tgt) && cd_lang_tag_valid(named))
+    given = named, given_from = "file name";
+  if (!given && doc_lang[0])
+    given = doc_lang, given_from = "document";
+  if (r->sc)
+    cd_names_scanner_reset(r->sc); /* earlier mentions count within one article */
   cd_error err;
   cd_normalize_report rep;
   int rc = 0;
-  if (cd_normalizer_buffer(nz, path, use_lang, cd_buf_at(&raw, 0), raw.len, &text, NULL, &rep,
+  if (cd_normalizer_buffer(r->nz, path, given, cd_buf_at(&raw, 0), raw.len, &text, NULL, &rep,
                            &err)) {
     cli_error("check", "%s", err.message);
     rc = -1;
+  } else if (!lang && strcmp(rep.lang, "und") == 0) {
+    rc = sv_push(&r->unsure, path);
   } else {
-    cd_check_set_position_map(c, wire ? cli_wire_pos : NULL, wire);
-    if (cd_check_article(c, path, rep.lang, cd_buf_at(&text, 0), text.len, &err)) {
+    if (!lang && !r->lang_opt)
+      batch_vote(r, rep.lang);
+    cli_lang why;
+    cli_lang_explain(&why, rep.lang, given ? given_from : NULL, rep.lang_detected, false, NULL,
+                     rep.lang_why);
+    if (r->verbose)
+      fprintf(stderr, "copydesk: check: %s: language %s (%s)\n", path, why.lang, why.from);
+    else if (strcmp(rep.lang, "und") == 0)
+      cli_lang_none("check", path, "house-style findings skipped");
+    cd_check_set_position_map(r->chk, wire ? cli_wire_pos : NULL, wire);
+    if (cd_check_article(r->chk, path, rep.lang, cd_buf_at(&text, 0), text.len, &err)) {
       cli_error("check", "%s: %s", path, err.message);
       rc = -1;
     }
-    cd_check_set_position_map(c, NULL, NULL);
+    cd_check_set_position_map(r->chk, NULL, NULL);
   }
   cd_wire_doc_free(wire);
   cd_buf_free(&raw);
@@ -226,27 +267,63 @@ static int check_article(cd_checker *c, cd_normalizer *nz, const char *path,
   return rc;
 }
 
-static int check_pairs_file(cd_checker *c, const char *path, const char *src_opt,
-                            const char *tgt_opt) {
-  char src[16] = "", tgt[16] = "";
-  if (src_opt)
-    snprintf(src, sizeof src, "%s", src_opt);
-  if (tgt_opt)
-    snprintf(tgt, sizeof tgt, "%s", tgt_opt);
-  if (!src_opt || !tgt_opt) {
-    char s2[16], t2[16];
-    if (!cd_lang_from_filename(path, s2, t2) || strcmp(s2, t2) == 0) {
-      cli_error("check", "%s: languages unknown: name the file x.L1-L2.tsv or give "
-                         "--src-lang and --tgt-lang", path);
+/* The deferred articles take the batch's language when every known article agrees, else
+ * the desk's default, else none (house-style findings skipped, and said so). */
+static int check_unsure(article_run *r) {
+  char def[16] = "";
+  const char *def_from = NULL;
+  if (r->unsure.n && cli_default_lang("check", def, &def_from))
+    return -1;
+  char from[300];
+  const char *lang = "und";
+  if (r->batch[0] && !r->mixed) {
+    lang = r->batch;
+    snprintf(from, sizeof from, "the batch's: every article with a known language is %s", r->batch);
+  } else if (def[0]) {
+    lang = def;
+    snprintf(from, sizeof from, "default from %s; no batch language", def_from);
+  } else
+    snprintf(from, sizeof from, "none; detection unsure, no batch language");
+  for (size_t i = 0; i < r->unsure.n; i++)
+    if (check_article(r, r->unsure.v[i], lang, from))
       return -1;
-    }
-    if (!src_opt)
-      snprintf(src, sizeof src, "%s", s2);
-    if (!tgt_opt)
-      snprintf(tgt, sizeof tgt, "%s", t2);
+  return 0;
+}
+
+/* The languages of a pairs file with no options and no x.L1-L2 name: each column's,
+ * detected over the column; a column left unsure takes the batch's language when the other
+ * column has another one. */
+static int pairs_langs(const article_run *r, const char *path, char src[16], char tgt[16]) {
+  if (cli_pairs_langs("check", path, src, tgt))
+    return -1;
+  const char *batch = r->batch[0] && !r->mixed ? r->batch : NULL;
+  if (batch && strcmp(src, "und") == 0 && strcmp(tgt, batch) != 0)
+    snprintf(src, 16, "%s", batch);
+  if (batch && strcmp(tgt, "und") == 0 && strcmp(src, batch) != 0)
+    snprintf(tgt, 16, "%s", batch);
+  if (strcmp(src, "und") == 0 || strcmp(tgt, "und") == 0 || strcmp(src, tgt) == 0) {
+    cli_error("check",
+              "%s: languages unknown (detected %s and %s): name the file x.L1-L2.tsv "
+              "or give --src-lang and --tgt-lang",
+              path, src, tgt);
+    return -1;
   }
+  if (r->verbose)
+    fprintf(stderr, "copydesk: check: %s: languages %s-%s (detected over each column)\n", path, src,
+            tgt);
+  return 0;
+}
+
+static int check_pairs_file(const article_run *r, const char *path, const char *src_opt,
+                            const char *tgt_opt) {
+  char src[16] = "", tgt[16] = "", s2[16], t2[16];
+  bool named = cd_lang_from_filename(path, s2, t2) && strcmp(s2, t2) != 0;
+  if (!named && !(src_opt && tgt_opt) && pairs_langs(r, path, s2, t2))
+    return -1;
+  snprintf(src, sizeof src, "%s", src_opt ? src_opt : s2);
+  snprintf(tgt, sizeof tgt, "%s", tgt_opt ? tgt_opt : t2);
   cd_error err;
-  if (cd_check_pairs_file(c, path, src, tgt, &err)) {
+  if (cd_check_pairs_file(r->chk, path, src, tgt, &err)) {
     cli_error("check", "%s", err.message);
     return -1;
   }
@@ -301,17 +378,54 @@ typedef struct names_ctx {
   cd_mention_emit emit;
   void *emit_ctx;
   cd_status st;
+  size_t *known; /* the spans of the entities found: no unknown name inside them */
+  size_t n_known, cap_known;
 } names_ctx;
+
+static cd_status remember_span(names_ctx *x, size_t b, size_t e) {
+  if (x->n_known == x->cap_known) {
+    size_t cap = x->cap_known ? x->cap_known * 2 : 32;
+    size_t *p = realloc(x->known, 2 * cap * sizeof *p);
+    if (!p)
+      return CD_ERR_NOMEM;
+    x->known = p;
+    x->cap_known = cap;
+  }
+  x->known[2 * x->n_known] = b;
+  x->known[2 * x->n_known++ + 1] = e;
+  return CD_OK;
+}
 
 static cd_status on_names_mention(void *ud, const cd_names_mention *m, cd_error *err) {
   (void)err;
   names_ctx *x = ud;
+  if (remember_span(x, m->start, m->end))
+    return CD_ERR_NOMEM;
   if (!m->is_canonical && !m->rewrite)
     return CD_OK; /* a near-miss the names stage only flags: not sure enough to report */
   cd_buf_clear(&x->canon);
   if (cd_buf_append(&x->canon, m->canonical, m->canonical_len))
     return CD_ERR_NOMEM;
-  cd_mention cm = {m->start, m->end, m->entity, cd_buf_at(&x->canon, 0), m->is_canonical};
+  cd_mention cm = {.start = m->start,
+                   .end = m->end,
+                   .entity = m->entity,
+                   .canonical = cd_buf_at(&x->canon, 0),
+                   .is_canonical = m->is_canonical};
+  return x->emit(x->emit_ctx, &cm);
+}
+
+static cd_status on_unknown_name(void *ud, const cd_names_unknown *u, cd_error *err) {
+  (void)err;
+  names_ctx *x = ud;
+  cd_mention cm = {.start = u->start,
+                   .end = u->end,
+                   .surname_key = u->surname_key,
+                   .given_key = u->given_key,
+                   .surname_start = u->surname_start,
+                   .surname_end = u->surname_end,
+                   .given_end = u->given_end,
+                   .surname_stem_end = u->surname_stem_end,
+                   .given_stem_end = u->given_stem_end};
   return x->emit(x->emit_ctx, &cm);
 }
 
@@ -320,7 +434,12 @@ static cd_status names_mentions(void *ud, const char *text, size_t len, const ch
   names_ctx *x = ud;
   x->emit = emit;
   x->emit_ctx = ctx;
-  return cd_names_scan(x->sc, text, len, lang, on_names_mention, x, err);
+  x->n_known = 0;
+  cd_status st = cd_names_scan(x->sc, text, len, lang, on_names_mention, x, err);
+  if (!st)
+    st = cd_names_scan_unknown(x->sc, text, len, lang, x->known, x->n_known, on_unknown_name, x,
+                               err);
+  return st;
 }
 
 /* Opens the names store; without one the names.* checks are skipped (said on stderr). */
@@ -354,6 +473,7 @@ static void names_close(names_ctx *x) {
   cd_names_scanner_free(x->sc);
   cd_names_free(x->db);
   cd_buf_free(&x->canon);
+  free(x->known);
 }
 
 static int apply_levels(cd_checker *c, strvec *disable, strvec *levels) {
@@ -418,17 +538,19 @@ static int run(int argc, char **argv) {
                                            {"tm", required_argument, NULL, OPT_TM},
                                            {"house", required_argument, NULL, OPT_HOUSE},
                                            {"no-names", no_argument, NULL, OPT_NO_NAMES},
+                                           {"verbose", no_argument, NULL, 'v'},
                                            {"help", no_argument, NULL, 'h'},
                                            {NULL, 0, NULL, 0}};
   const char *lang = NULL, *src = NULL, *tgt = NULL, *glossary = NULL, *output = NULL,
              *tm = NULL, *house = NULL;
-  bool no_names = false;
+  bool no_names = false, verbose = false;
+  article_run run_ctx = {0};
   cd_check_format fmt = CD_CHECK_TEXT;
   strvec pairs = {0}, articles = {0}, disable = {0}, levels = {0};
   int c, rc = CLI_USAGE;
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, ":l:o:h", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, ":l:o:vh", longopts, NULL)) != -1) {
     switch (c) {
     case 'l':
       if (!cd_lang_tag_valid(optarg)) {
@@ -445,6 +567,7 @@ static int run(int argc, char **argv) {
     case OPT_HOUSE: house = optarg; break;
     case OPT_NO_NAMES: no_names = true; break;
     case 'o': output = optarg; break;
+    case 'v': verbose = true; break;
     case OPT_DISABLE: sv_push(&disable, optarg); break;
     case OPT_LEVEL: sv_push(&levels, optarg); break;
     case OPT_LIST: list_checks(); rc = CLI_OK; goto out;
@@ -522,18 +645,23 @@ static int run(int argc, char **argv) {
   }
   bool progress = isatty(2) && articles.n + pairs.n > 20;
   size_t total = articles.n + pairs.n, done_n = 0;
+  run_ctx.chk = chk;
+  run_ctx.nz = nz;
+  run_ctx.lang_opt = lang;
+  run_ctx.sc = nrc == 0 ? names.sc : NULL;
+  run_ctx.verbose = verbose;
   for (size_t i = 0; i < articles.n; i++, done_n++) {
     if (progress && done_n % 10 == 0)
       fprintf(stderr, "\rcopydesk: check: %zu/%zu files", done_n, total);
-    if (nrc == 0)
-      cd_names_scanner_reset(names.sc); /* earlier mentions count within one article */
-    if (check_article(chk, nz, articles.v[i], lang))
+    if (check_article(&run_ctx, articles.v[i], NULL, NULL))
       goto done;
   }
+  if (check_unsure(&run_ctx))
+    goto done;
   for (size_t i = 0; i < pairs.n; i++, done_n++) {
     if (progress)
       fprintf(stderr, "\rcopydesk: check: %zu/%zu files", done_n, total);
-    if (check_pairs_file(chk, pairs.v[i], src, tgt))
+    if (check_pairs_file(&run_ctx, pairs.v[i], src, tgt))
       goto done;
   }
   if (progress)
@@ -566,6 +694,7 @@ done:
   if (nrc == 0)
     names_close(&names);
 out:
+  sv_free(&run_ctx.unsure);
   sv_free(&pairs);
   sv_free(&articles);
   sv_free(&disable);

@@ -89,6 +89,7 @@ typedef struct io_ctx {
   const char *changes_name;
   cd_buf json;
   bool broken_pipe;
+  const char *default_from; /* where the desk's default language came from */
   cd_buf head; /* the input's first bytes, read to detect its format: read first */
   size_t head_pos;
   cd_wire_format format; /* --input-format */
@@ -134,15 +135,16 @@ static cd_status write_change(void *ud, const cd_change *c, cd_error *err) {
   return write_out(io, io->changes, io->changes_name, io->json.data, io->json.len, err);
 }
 
-/* Normalizes one input; returns CLI_OK or CLI_USAGE (already reported). */
-static int run_one(const cd_normalize_options *base, const char *path, io_ctx *io, bool verbose) {
-  cd_normalize_options o = *base;
+/* Normalizes one input with the normalizer of the whole run (its stages and dictionaries
+ * open once per language); returns CLI_OK or CLI_USAGE (already reported). */
+static int run_one(cd_normalizer *nz, const cd_normalize_options *base, const char *path,
+                   io_ctx *io, bool verbose) {
   char src[16], tgt[16];
+  const char *lang = base->lang;
   bool is_stdin = strcmp(path, "-") == 0;
-  const char *source = o.lang ? "option" : NULL;
-  if (!o.lang && !is_stdin && cd_lang_from_filename(path, src, tgt) && cd_lang_tag_valid(src))
-    o.lang = src, source = "file name";
-  o.file_label = path;
+  const char *source = lang ? "option" : NULL;
+  if (!lang && !is_stdin && cd_lang_from_filename(path, src, tgt) && cd_lang_tag_valid(src))
+    lang = src, source = "file name";
   io->in_name = is_stdin ? "<stdin>" : path;
   io->in = is_stdin ? stdin : fopen(path, "rb");
   if (!io->in) {
@@ -161,11 +163,11 @@ static int run_one(const cd_normalize_options *base, const char *path, io_ctx *i
     st = cd_error_set(&err, CD_ERR_USAGE, "%s: --output-format nitf is for ANPA input, not text",
                       io->in_name);
   else if (!st && fmt != CD_WIRE_TEXT)
-    st = cli_wire_normalize(&o, &wi, write_text, io, io->changes ? write_change : NULL, io, &rep,
-                            doc_lang, &err);
+    st = cli_wire_normalize(nz, base, path, lang, &wi, write_text, io,
+                            io->changes ? write_change : NULL, io, &rep, doc_lang, &err);
   else if (!st)
-    st = cd_normalize_stream(&o, read_file, io, write_text, io, io->changes ? write_change : NULL,
-                             io, &rep, &err);
+    st = cd_normalizer_run(nz, path, lang, read_file, io, write_text, io,
+                           io->changes ? write_change : NULL, io, &rep, &err);
   if (!is_stdin)
     fclose(io->in);
   if (st) {
@@ -176,20 +178,16 @@ static int run_one(const cd_normalize_options *base, const char *path, io_ctx *i
   }
   if (!source && doc_lang[0] && strcmp(doc_lang, rep.lang) == 0)
     source = "document";
-  if (!source)
-    source = rep.lang_detected ? "detected" : rep.lang_default ? "default" : "none";
-  bool none = strcmp(rep.lang, "und") == 0 && rep.bytes_in > 0;
-  if (none)
-    fprintf(stderr,
-            "copydesk: normalize: %s: no language (none given, none in the file name, "
-            "detection unsure): typography and names left as they are; set it with --lang, "
-            "COPYDESK_LANG or 'lang = en' in ~/.config/copydesk/config\n",
-            io->in_name);
+  cli_lang why;
+  cli_lang_explain(&why, rep.lang, source, rep.lang_detected, rep.lang_default, io->default_from,
+                   rep.lang_why);
+  if (strcmp(rep.lang, "und") == 0 && rep.bytes_in > 0)
+    cli_lang_none("normalize", io->in_name, "typography and names left as they are");
   if (verbose)
     fprintf(stderr,
             "copydesk: normalize: %s: charset %s, language %s (%s), %llu lines, %llu edits, "
             "%llu invalid sequences\n",
-            io->in_name, rep.charset, rep.lang, source, (unsigned long long)rep.lines_in,
+            io->in_name, rep.charset, rep.lang, why.from, (unsigned long long)rep.lines_in,
             (unsigned long long)rep.edits, (unsigned long long)rep.invalid);
   return CLI_OK;
 }
@@ -344,6 +342,7 @@ static int run(int argc, char **argv) {
 
   io_ctx io;
   memset(&io, 0, sizeof io);
+  io.default_from = default_from;
   io.format = input_format;
   io.ednotes = ednotes;
   io.text = text;
@@ -371,6 +370,12 @@ static int run(int argc, char **argv) {
     io.out_name = text_file.is_stdout ? "<stdout>" : output;
   }
   int rc = CLI_OK;
+  cd_normalizer *nz = NULL;
+  cd_error nerr;
+  if (cd_normalizer_new(&o, &nz, &nerr)) {
+    cli_error("normalize", "%s", nerr.message);
+    rc = CLI_USAGE;
+  }
   for (int i = 0; i < nfiles && rc == CLI_OK && !io.broken_pipe; i++) {
     cli_outfile inplace = {0};
     if (in_place) {
@@ -381,7 +386,7 @@ static int run(int argc, char **argv) {
       io.out = inplace.fp;
       io.out_name = files[i];
     }
-    rc = run_one(&o, files[i], &io, verbose);
+    rc = run_one(nz, &o, files[i], &io, verbose);
     if (in_place) {
       if (rc == CLI_OK && !io.broken_pipe) {
         if (cli_outfile_commit(&inplace, "normalize"))
@@ -391,6 +396,7 @@ static int run(int argc, char **argv) {
       }
     }
   }
+  cd_normalizer_free(nz);
   if (have_text) {
     if (rc == CLI_OK && !io.broken_pipe) {
       if (cli_outfile_commit(&text_file, "normalize"))

@@ -19,7 +19,8 @@ static const char help[] =
     "\n"
     "Options:\n"
     "  -l, --lang LANG     language of the text (en fr de uk ru ...); default: from the file\n"
-    "                      name (x-fr.txt, x.fr.txt), else detected\n"
+    "                      name (x-fr.txt, x.fr.txt), else detected with confidence, else\n"
+    "                      COPYDESK_LANG or 'lang = xx' in ~/.config/copydesk/config\n"
     "      --join-lines    hard-wrapped text: only blank lines end a paragraph, a single\n"
     "                      line break is a space\n"
     "      --paragraphs    write a blank line between paragraphs\n"
@@ -76,11 +77,6 @@ static int run(int argc, char **argv) {
   }
   const char *path = optind < argc ? argv[optind] : "-";
   const char *label = strcmp(path, "-") == 0 ? "<stdin>" : path;
-  char fsrc[16], ftgt[16], detected[16];
-  if (!lang && strcmp(path, "-") != 0 && cd_lang_from_filename(path, fsrc, ftgt) &&
-      cd_lang_tag_valid(fsrc))
-    lang = fsrc;
-
   cd_buf text = CD_BUF_INIT;
   int rc = cli_read_article("segment", path, &text); /* a wire document: its prose */
   if (rc) {
@@ -93,20 +89,22 @@ static int run(int argc, char **argv) {
     off = 3; /* a UTF-8 BOM is not text */
   cd_error err;
   cd_error_clear(&err);
-  if (!lang) {
-    cd_langid *id = NULL;
-    if (cd_langid_new(data_dir, &id, &err) == CD_OK) {
-      cd_langid_detect(id, text.data ? text.data + off : "", text.len - off, detected);
-      cd_langid_free(id);
-      if (strcmp(detected, "und") != 0)
-        lang = detected;
-    }
-    if (!lang) {
-      cli_error("segment", "%s: cannot tell the language: give -l LANG", label);
-      cd_buf_free(&text);
-      return CLI_USAGE;
-    }
+  /* -l, the file name, a confident detection, the desk's default (cli_lang_resolve) */
+  cli_lang l;
+  if (cli_lang_resolve("segment", lang, path, text.data ? text.data + off : "", text.len - off,
+                       &l)) {
+    cd_buf_free(&text);
+    return CLI_USAGE;
   }
+  if (strcmp(l.lang, "und") == 0) {
+    cli_error("segment",
+              "%s: cannot tell the language (%s): give -l LANG, or set COPYDESK_LANG "
+              "or 'lang = xx' in ~/.config/copydesk/config",
+              label, l.from);
+    cd_buf_free(&text);
+    return CLI_USAGE;
+  }
+  lang = l.lang;
   cd_segmenter *seg = NULL;
   if (cd_segmenter_new(lang, data_dir, &so, &seg, &err)) {
     cli_error("segment", "%s", err.message);

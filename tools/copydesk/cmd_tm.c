@@ -222,11 +222,24 @@ static int cmd_import(tm_args *a) {
       o.tgt_lang = tgt;
   }
   if (tsv && (!o.src_lang || !o.tgt_lang)) {
-    cli_error("tm import",
-              "%s: languages unknown: name the file x.L1-L2.tsv or give "
-              "--src-lang and --tgt-lang",
-              file);
-    return CLI_USAGE;
+    /* neither options nor name: each column's language, when detection is sure of both */
+    char ds[16], dt[16];
+    if (cli_pairs_langs("tm import", file, ds, dt))
+      return CLI_USAGE;
+    if (!o.src_lang)
+      o.src_lang = strcpy(src, ds);
+    if (!o.tgt_lang)
+      o.tgt_lang = strcpy(tgt, dt);
+    if (strcmp(o.src_lang, "und") == 0 || strcmp(o.tgt_lang, "und") == 0 ||
+        strcmp(o.src_lang, o.tgt_lang) == 0) {
+      cli_error("tm import",
+                "%s: languages unknown (detected %s and %s): name the file x.L1-L2.tsv or "
+                "give --src-lang and --tgt-lang",
+                file, ds, dt);
+      return CLI_USAGE;
+    }
+    fprintf(stderr, "copydesk: tm import: %s: languages %s-%s (detected over each column)\n", file,
+            o.src_lang, o.tgt_lang);
   }
   cd_tm_store *s;
   int rc = open_tm(a, true, &s);

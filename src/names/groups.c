@@ -1,0 +1,277 @@
+/* Grouping the spellings of names the dictionary lacks across a batch (see cd_names.h,
+ * cd_names_groups): check's names.unknown-variant and `names discover` share it. */
+#include "cd_names.h"
+#include "cd_strmap.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+
+typedef struct gname {
+  char *key;     /* lang \t script \t surname key */
+  char gkey[48]; /* the given name's key ("" for none) */
+  char *surname; /* as written, and the bytes of its stem (no case ending) */
+  size_t stem;
+  char *given; /* NULL for a surname alone */
+  size_t gstem;
+  char *group; /* key \t given key, once resolved; NULL: in no group */
+} gname;
+
+typedef struct spelling_count {
+  size_t first; /* the name where it was first seen */
+  size_t count;
+} spelling_count;
+
+/* Per group and part ('S' surname, 'G' given name): the most frequent spelling (the first
+ * seen on a tie), the number of spellings, every spelling counted for messages. */
+typedef struct part_best {
+  spelling_count *best;
+  size_t distinct;
+  cd_buf summary; /* "'Syrskyi' 3×, 'Syrsky' 1×" */
+} part_best;
+
+struct cd_names_groups {
+  gname *v;
+  size_t n, cap;
+  cd_strmap *givens;    /* lang \t script \t surname key -> its one given key, or -1 */
+  cd_strmap *spellings; /* group \t part \t letters -> spelling_count */
+  cd_strmap *best;      /* group \t part -> part_best */
+  cd_buf key;
+};
+
+cd_status cd_names_groups_new(cd_names_groups **out, cd_error *err) {
+  cd_names_groups *g = calloc(1, sizeof *g);
+  if (!g || !(g->givens = cd_strmap_new()) || !(g->spellings = cd_strmap_new()) ||
+      !(g->best = cd_strmap_new())) {
+    cd_names_groups_free(g);
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  }
+  *out = g;
+  return CD_OK;
+}
+
+void cd_names_groups_free(cd_names_groups *g) {
+  if (!g)
+    return;
+  for (size_t i = 0; i < g->n; i++) {
+    free(g->v[i].key);
+    free(g->v[i].surname);
+    free(g->v[i].given);
+    free(g->v[i].group);
+  }
+  free(g->v);
+  size_t pos = 0, kl;
+  const char *key;
+  void *val;
+  while (g->spellings && cd_strmap_next(g->spellings, &pos, &key, &kl, &val))
+    free(val);
+  pos = 0;
+  while (g->best && cd_strmap_next(g->best, &pos, &key, &kl, &val)) {
+    cd_buf_free(&((part_best *)val)->summary);
+    free(val);
+  }
+  cd_strmap_free(g->givens);
+  cd_strmap_free(g->spellings);
+  cd_strmap_free(g->best);
+  cd_buf_free(&g->key);
+  free(g);
+}
+
+static char *dup_span(const char *s, size_t n) {
+  char *p = malloc(n + 1);
+  if (p) {
+    memcpy(p, s, n);
+    p[n] = '\0';
+  }
+  return p;
+}
+
+cd_status cd_names_groups_add(cd_names_groups *g, const char *lang, const char *text,
+                              const cd_names_unknown *u, size_t *index, cd_error *err) {
+  if (g->n == g->cap) {
+    size_t cap = g->cap ? g->cap * 2 : 64;
+    gname *p = realloc(g->v, cap * sizeof *p);
+    if (!p)
+      return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    g->v = p;
+    g->cap = cap;
+  }
+  gname *m = &g->v[g->n];
+  memset(m, 0, sizeof *m);
+  /* one alphabet's spellings only: a Latin "Armenia" quoted in Russian text is no variant */
+  size_t i = u->surname_start;
+  UErrorCode ec = U_ZERO_ERROR;
+  UScriptCode sc = uscript_getScript(cd_utf8_next(text, u->surname_end, &i), &ec);
+  cd_buf k = CD_BUF_INIT;
+  bool ok = !cd_buf_appendf(&k, "%s\t%d\t%s", lang ? lang : "", (int)sc, u->surname_key);
+  m->key = ok ? k.data : NULL;
+  m->surname = dup_span(text + u->surname_start, u->surname_end - u->surname_start);
+  m->stem = u->surname_stem_end - u->surname_start;
+  snprintf(m->gkey, sizeof m->gkey, "%s", u->given_key ? u->given_key : "");
+  if (u->given_end > u->start) {
+    m->given = dup_span(text + u->start, u->given_end - u->start);
+    m->gstem = u->given_stem_end - u->start;
+  }
+  g->n++; /* counted even when incomplete, so that free releases it */
+  if (!m->key || !m->surname || (u->given_end > u->start && !m->given))
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  *index = g->n - 1;
+  return CD_OK;
+}
+
+/* Per surname key: its one given key (borrowed from a name), or -1 for several. */
+static cd_status collect_givens(cd_names_groups *g) {
+  for (size_t i = 0; i < g->n; i++) {
+    gname *m = &g->v[i];
+    if (!m->gkey[0])
+      continue;
+    bool ins;
+    void **v = cd_strmap_slot(g->givens, m->key, strlen(m->key), &ins);
+    if (!v)
+      return CD_ERR_NOMEM;
+    if (ins)
+      *v = m->gkey;
+    else if ((uintptr_t)*v != (uintptr_t)-1 && strcmp(*v, m->gkey) != 0)
+      *v = (void *)(uintptr_t)-1;
+  }
+  return CD_OK;
+}
+
+/* The group a name's spelling is compared within: "key \t given key". A surname alone joins
+ * the one given name its surname has in the batch; with two (Hanno Meyer, Elske Meier) it
+ * is nobody's (NULL). */
+static cd_status group_of(cd_names_groups *g, gname *m) {
+  const char *gk = m->gkey;
+  if (!*gk) {
+    void *v = cd_strmap_get(g->givens, m->key, strlen(m->key));
+    if ((uintptr_t)v == (uintptr_t)-1)
+      return CD_OK;
+    gk = v ? v : "";
+  }
+  cd_buf b = CD_BUF_INIT;
+  if (cd_buf_appendf(&b, "%s\t%s", m->key, gk)) {
+    cd_buf_free(&b);
+    return CD_ERR_NOMEM;
+  }
+  m->group = b.data;
+  return CD_OK;
+}
+
+/* A spelling's letters in lower case: "Wi-Fi" and "WiFi", "I’ve" and "I've" are one
+ * spelling (typography and case are other checks' business). */
+static cd_status append_letters(cd_buf *out, const char *s, size_t n) {
+  for (size_t i = 0; i < n;) {
+    int32_t c = cd_utf8_next(s, n, &i);
+    if (c >= 0 && u_isalpha(c) && cd_buf_append_cp(out, (uint32_t)u_tolower(c)))
+      return CD_ERR_NOMEM;
+  }
+  return CD_OK;
+}
+
+static const char *part_of(const gname *m, char part, size_t *stem) {
+  *stem = part == 'S' ? m->stem : m->gstem;
+  return part == 'S' ? m->surname : m->given;
+}
+
+static cd_status count_spelling(cd_names_groups *g, size_t index, char part) {
+  gname *m = &g->v[index];
+  size_t stem;
+  const char *s = part_of(m, part, &stem);
+  cd_buf_clear(&g->key);
+  if (cd_buf_appendf(&g->key, "%s\t%c\t", m->group, part) || append_letters(&g->key, s, stem))
+    return CD_ERR_NOMEM;
+  bool ins;
+  void **v = cd_strmap_slot(g->spellings, g->key.data, g->key.len, &ins);
+  if (!v || (ins && !(*v = calloc(1, sizeof(spelling_count)))))
+    return CD_ERR_NOMEM;
+  spelling_count *sc = *v;
+  if (ins)
+    sc->first = index;
+  sc->count++;
+  void **b = cd_strmap_slot(g->best, g->key.data, strlen(m->group) + 2, &ins);
+  if (!b || (ins && !(*b = calloc(1, sizeof(part_best)))))
+    return CD_ERR_NOMEM;
+  part_best *pb = *b;
+  if (sc->count == 1)
+    pb->distinct++;
+  if (!pb->best || sc->count > pb->best->count)
+    pb->best = sc;
+  return CD_OK;
+}
+
+/* The summary of every spelling of each group and part, built once. */
+static cd_status summarize(cd_names_groups *g) {
+  size_t pos = 0, kl, stem;
+  const char *key;
+  void *v;
+  while (cd_strmap_next(g->spellings, &pos, &key, &kl, &v)) {
+    size_t tab = kl; /* group \t part | \t letters */
+    while (tab > 0 && key[tab - 1] != '\t')
+      tab--;
+    part_best *pb = tab > 2 ? cd_strmap_get(g->best, key, tab - 1) : NULL;
+    spelling_count *sc = v;
+    if (pb && cd_buf_appendf(&pb->summary, "%s'%s' %zu\xC3\x97", pb->summary.len ? ", " : "",
+                             part_of(&g->v[sc->first], key[tab - 2], &stem), sc->count))
+      return CD_ERR_NOMEM;
+  }
+  return CD_OK;
+}
+
+cd_status cd_names_groups_resolve(cd_names_groups *g, cd_error *err) {
+  cd_status st = collect_givens(g);
+  for (size_t i = 0; i < g->n && !st; i++) {
+    if ((st = group_of(g, &g->v[i])) || !g->v[i].group)
+      continue;
+    st = count_spelling(g, i, 'S');
+    if (!st && g->v[i].given)
+      st = count_spelling(g, i, 'G');
+  }
+  if (!st)
+    st = summarize(g);
+  return st ? cd_error_set(err, st, "out of memory") : CD_OK;
+}
+
+static const part_best *best_of(cd_names_groups *g, const gname *m, char part) {
+  cd_buf_clear(&g->key);
+  if (!m->group || cd_buf_appendf(&g->key, "%s\t%c", m->group, part))
+    return NULL;
+  return cd_strmap_get(g->best, g->key.data, g->key.len);
+}
+
+bool cd_names_groups_variant(cd_names_groups *g, size_t index, char part, cd_names_variant *out) {
+  const gname *m = &g->v[index];
+  const part_best *pb = part == 'G' && !m->given ? NULL : best_of(g, m, part);
+  if (!pb || pb->distinct < 2)
+    return false;
+  out->written = part_of(m, part, &out->written_stem);
+  out->best = part_of(&g->v[pb->best->first], part, &out->best_stem);
+  out->summary = cd_buf_at(&pb->summary, 0);
+  out->spellings = pb->distinct;
+  cd_buf a = CD_BUF_INIT, b = CD_BUF_INIT;
+  bool same = !append_letters(&a, out->written, out->written_stem) &&
+              !append_letters(&b, out->best, out->best_stem) && a.len == b.len &&
+              (a.len == 0 || memcmp(a.data, b.data, a.len) == 0);
+  cd_buf_free(&a);
+  cd_buf_free(&b);
+  return !same;
+}
+
+bool cd_names_groups_info(cd_names_groups *g, size_t index, cd_names_group_info *out) {
+  const gname *m = &g->v[index];
+  const part_best *pb = best_of(g, m, 'S');
+  if (!pb)
+    return false;
+  memset(out, 0, sizeof *out);
+  out->group = m->group;
+  out->surname = part_of(&g->v[pb->best->first], 'S', &out->surname_stem);
+  out->surname_spellings = cd_buf_at(&pb->summary, 0);
+  const part_best *gb = best_of(g, m, 'G');
+  if (gb) {
+    out->given = part_of(&g->v[gb->best->first], 'G', &out->given_stem);
+    out->given_spellings = cd_buf_at(&gb->summary, 0);
+  }
+  return true;
+}
