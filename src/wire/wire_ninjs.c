@@ -14,15 +14,27 @@
 
 #define NINJS_MAX_DEPTH 256 /* as the XML readers (libxml2's limit) */
 
-typedef struct nj_field {
+/* A prose field of dicts/wire/ninjs.tsv. */
+typedef struct nj_spec {
   char key[64];
   char role[32];
+  char kind; /* 't' text, 'h' html, 'a' an array of {value, contenttype} (ninjs 2.x) */
+} nj_spec;
+
+/* A string of the document that is prose: owner[key], read as a document of its own. */
+typedef struct nj_field {
+  json_object *owner;
+  char key[64];
+  char label[256]; /* "file#key" or "file#key[i]" */
+  const char *role;
   bool html;
   cd_wire_doc *sub;
 } nj_field;
 
 struct wire_ninjs {
   json_object *root;
+  nj_spec *spec;
+  size_t nspec, cap_spec;
   nj_field *f;
   size_t nf, cap;
   size_t (*map)[2]; /* unit → (field, unit in the field's document) */
@@ -35,6 +47,7 @@ void wire_ninjs_free(struct wire_ninjs *nj) {
   for (size_t i = 0; i < nj->nf; i++)
     cd_wire_doc_free(nj->f[i].sub);
   free(nj->f);
+  free(nj->spec);
   free(nj->map);
   json_object_put(nj->root);
   free(nj);
@@ -87,22 +100,22 @@ static cd_status load_fields(const char *data_dir, struct wire_ninjs *nj, bool e
       continue;
     char key[64], kind[16], role[32];
     if (sscanf(line, "%63[^\t]\t%15[^\t]\t%31[^\t]", key, kind, role) != 3 ||
-        (strcmp(kind, "text") && strcmp(kind, "html"))) {
-      st = cd_error_set(err, CD_ERR_DATA, "%s:%llu: expected field<TAB>text|html<TAB>role", path,
-                        (unsigned long long)lr.lineno);
+        (strcmp(kind, "text") && strcmp(kind, "html") && strcmp(kind, "array"))) {
+      st = cd_error_set(err, CD_ERR_DATA, "%s:%llu: expected field<TAB>text|html|array<TAB>role",
+                        path, (unsigned long long)lr.lineno);
       break;
     }
     if (strcmp(role, "ednote") == 0 && !ednotes)
       continue;
-    if (wire_grow((void **)&nj->f, nj->nf, &nj->cap, sizeof *nj->f)) {
+    if (wire_grow((void **)&nj->spec, nj->nspec, &nj->cap_spec, sizeof *nj->spec)) {
       st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
       break;
     }
-    nj_field *f = &nj->f[nj->nf++];
+    nj_spec *f = &nj->spec[nj->nspec++];
     memset(f, 0, sizeof *f);
     snprintf(f->key, sizeof f->key, "%s", key);
     snprintf(f->role, sizeof f->role, "%s", role);
-    f->html = strcmp(kind, "html") == 0;
+    f->kind = kind[0] == 't' ? 't' : kind[0] == 'h' ? 'h' : 'a';
   }
   cd_lines_close(&lr);
   return st;
@@ -131,47 +144,87 @@ static cd_status parse_json(cd_wire_doc *d, struct wire_ninjs *nj, cd_error *err
   return CD_OK;
 }
 
-/* Each prose field present as a string becomes a document; its units join d's. */
-static cd_status read_fields(cd_wire_doc *d, struct wire_ninjs *nj, const cd_wire_options *o,
-                             cd_error *err) {
-  for (size_t i = 0; i < nj->nf; i++) {
-    nj_field *f = &nj->f[i];
-    json_object *v;
-    if (!json_object_object_get_ex(nj->root, f->key, &v) ||
-        !json_object_is_type(v, json_type_string))
-      continue;
-    char label[256];
-    snprintf(label, sizeof label, "%.180s#%.63s", d->label, f->key);
-    const char *s = json_object_get_string(v);
-    size_t n = (size_t)json_object_get_string_len(v);
-    cd_status st;
-    if (f->html) {
-      cd_wire_options so = *o;
-      so.format = CD_WIRE_HTML;
-      so.label = label;
-      st = cd_wire_parse(&so, s, n, &f->sub, err);
-    } else {
-      st = text_doc(label, s, n, f->role, &f->sub);
-      if (st)
-        st = cd_error_set(err, st, "out of memory");
-    }
-    if (st)
-      return st;
-    for (size_t k = 0; k < cd_wire_unit_count(f->sub); k++) {
-      if (wire_grow((void **)&d->units, d->nunits, &d->cap_units, sizeof *d->units) ||
-          !(nj->map = realloc(nj->map, (d->nunits + 1) * sizeof *nj->map)))
-        return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-      wire_unit *u = &d->units[d->nunits];
-      memset(u, 0, sizeof *u);
-      u->pub = *cd_wire_unit_at(f->sub, k);
-      if (f->html && strcmp(f->role, "body") != 0)
-        u->pub.role = f->role;
-      nj->map[d->nunits][0] = i;
-      nj->map[d->nunits][1] = k;
-      d->nunits++;
-    }
+/* owner[key], a string, becomes a document; its units join d's. */
+static cd_status add_field(cd_wire_doc *d, struct wire_ninjs *nj, const cd_wire_options *o,
+                           json_object *owner, const char *key, const char *role, bool html,
+                           const char *label, cd_error *err) {
+  json_object *v;
+  if (!json_object_object_get_ex(owner, key, &v) || !json_object_is_type(v, json_type_string))
+    return CD_OK;
+  if (wire_grow((void **)&nj->f, nj->nf, &nj->cap, sizeof *nj->f))
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  nj_field *f = &nj->f[nj->nf];
+  memset(f, 0, sizeof *f);
+  f->owner = owner;
+  snprintf(f->key, sizeof f->key, "%s", key);
+  snprintf(f->label, sizeof f->label, "%s", label);
+  f->role = role;
+  f->html = html;
+  const char *s = json_object_get_string(v);
+  size_t n = (size_t)json_object_get_string_len(v);
+  cd_status st;
+  if (html) {
+    cd_wire_options so = *o;
+    so.format = CD_WIRE_HTML;
+    so.label = f->label;
+    st = cd_wire_parse(&so, s, n, &f->sub, err);
+  } else if ((st = text_doc(f->label, s, n, role, &f->sub))) {
+    st = cd_error_set(err, st, "out of memory");
+  }
+  if (st)
+    return st;
+  size_t idx = nj->nf++;
+  for (size_t k = 0; k < cd_wire_unit_count(f->sub); k++) {
+    if (wire_grow((void **)&d->units, d->nunits, &d->cap_units, sizeof *d->units) ||
+        !(nj->map = realloc(nj->map, (d->nunits + 1) * sizeof *nj->map)))
+      return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    wire_unit *u = &d->units[d->nunits];
+    memset(u, 0, sizeof *u);
+    u->pub = *cd_wire_unit_at(f->sub, k);
+    if (html && strcmp(role, "body") != 0)
+      u->pub.role = role;
+    nj->map[d->nunits][0] = idx;
+    nj->map[d->nunits][1] = k;
+    d->nunits++;
   }
   return CD_OK;
+}
+
+/* ninjs 2.x: an array of {"value", "contenttype"}: HTML when the content type says so. */
+static cd_status add_array(cd_wire_doc *d, struct wire_ninjs *nj, const cd_wire_options *o,
+                           const nj_spec *sp, cd_error *err) {
+  json_object *arr, *ct;
+  if (!json_object_object_get_ex(nj->root, sp->key, &arr) ||
+      !json_object_is_type(arr, json_type_array))
+    return CD_OK;
+  cd_status st = CD_OK;
+  for (size_t i = 0; i < json_object_array_length(arr) && !st; i++) {
+    json_object *el = json_object_array_get_idx(arr, i);
+    if (!json_object_is_type(el, json_type_object))
+      continue;
+    bool html = json_object_object_get_ex(el, "contenttype", &ct) &&
+                json_object_is_type(ct, json_type_string) &&
+                strstr(json_object_get_string(ct), "html");
+    char label[256];
+    snprintf(label, sizeof label, "%.180s#%.40s[%zu]", d->label, sp->key, i);
+    st = add_field(d, nj, o, el, "value", sp->role, html, label, err);
+  }
+  return st;
+}
+
+/* Each prose field present becomes a document (or several: an array); units join d's. */
+static cd_status read_fields(cd_wire_doc *d, struct wire_ninjs *nj, const cd_wire_options *o,
+                             cd_error *err) {
+  cd_status st = CD_OK;
+  for (size_t i = 0; i < nj->nspec && !st; i++) {
+    const nj_spec *sp = &nj->spec[i];
+    char label[256];
+    snprintf(label, sizeof label, "%.180s#%.63s", d->label, sp->key);
+    st = sp->kind == 'a'
+             ? add_array(d, nj, o, sp, err)
+             : add_field(d, nj, o, nj->root, sp->key, sp->role, sp->kind == 'h', label, err);
+  }
+  return st;
 }
 
 cd_status wire_ninjs_read(cd_wire_doc *d, const cd_wire_options *o, cd_error *err) {
@@ -215,7 +268,7 @@ cd_status wire_ninjs_write(cd_wire_doc *d, cd_buf *out, cd_error *err) {
       continue;
     cd_buf_clear(&s);
     cd_status st = cd_wire_write(nj->f[i].sub, &s, err);
-    if (!st && json_object_object_add(nj->root, nj->f[i].key,
+    if (!st && json_object_object_add(nj->f[i].owner, nj->f[i].key,
                                       json_object_new_string_len(cd_buf_at(&s, 0), (int)s.len)))
       st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
     if (st) {

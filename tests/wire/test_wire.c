@@ -424,7 +424,26 @@ static void test_ninjs(void **state) {
   json_object_put(a);
   json_object_put(b);
   cd_wire_doc_free(d);
-  cd_buf_free(&log);
+  /* ninjs 2.x: arrays of {value, contenttype} */
+  d = parse_fixture("ninjs2-story.json", false, &raw);
+  assert_string_equal(unit_with(d, "old quay")->role, "headline");
+  assert_string_equal(unit_with(d, "high mark")->role, "abstract");
+  assert_int_equal(cd_wire_unit_count(d), 4);
+  cd_buf_clear(&out);
+  cd_buf_clear(&log);
+  normalize(d, NULL, &out, &log);
+  b = json_tokener_parse(out.data);
+  assert_non_null(b);
+  json_object *bodies, *v;
+  assert_true(json_object_object_get_ex(b, "bodies", &bodies));
+  assert_true(json_object_object_get_ex(json_object_array_get_idx(bodies, 0), "value", &v));
+  assert_string_equal(json_object_get_string(v), "<p>\xE2\x80\x9CIt\xE2\x80\x99s the third "
+                                                 "time,\xE2\x80\x9D said a harbour master.</p>");
+  assert_true(json_object_object_get_ex(b, "slugline", &v));
+  assert_string_equal(json_object_get_string(v), "Tide--Flood");
+  assert_non_null(strstr(log.data, "ninjs2-story.json#bodies[0]"));
+  json_object_put(b);
+  cd_wire_doc_free(d);
   /* bad JSON: exit 2 material, with file and line */
   cdt_read_file(cdt_fixture("wire/bad-ninjs.json"), &raw);
   cd_error err;
@@ -439,6 +458,7 @@ static void test_ninjs(void **state) {
   assert_non_null(strstr(err.message, "not a ninjs document"));
   cd_buf_free(&raw);
   cd_buf_free(&out);
+  cd_buf_free(&log);
 }
 
 static void test_anpa(void **state) {
