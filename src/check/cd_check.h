@@ -81,6 +81,14 @@ void cd_checker_free(cd_checker *c);
  * its severity. Returns CD_ERR_USAGE for an unknown id. */
 cd_status cd_checker_set_level(cd_checker *c, const char *id, cd_severity sev, cd_error *err);
 
+/* Where an article's text came from, when it is not the file itself (the prose of a wire
+ * document, one unit a line): fn maps a line of the text and a byte offset in that line to
+ * the file's line and column, for the findings of the articles checked until it is set
+ * again (NULL: the text is the file). */
+typedef void (*cd_check_pos_fn)(void *ud, uint64_t line, size_t byte, uint64_t *file_line,
+                                uint64_t *file_col);
+void cd_check_set_position_map(cd_checker *c, cd_check_pos_fn fn, void *ud);
+
 /* Checks one article (UTF-8; the caller decodes and normalizes). */
 cd_status cd_check_article(cd_checker *c, const char *file, const char *lang, const char *text,
                            size_t len, cd_error *err);

@@ -143,6 +143,10 @@ struct cd_checker {
   const char *col_ctx;
   size_t col_ctx_len, col_off;
   uint64_t col_val;
+  /* positions of an article that is not its file's text (cd_check_set_position_map) */
+  cd_check_pos_fn pos_fn;
+  void *pos_ud;
+  bool in_article;
   cd_severity level[N_CHECKS];
   cd_finding *f;
   size_t nf, capf;
@@ -664,6 +668,8 @@ static cd_status add_finding(cd_checker *c, int k, const char *file, uint64_t li
   f->file = strdup(file ? file : "-");
   f->line = line;
   f->col = col_of(c, ctx, ctx_len, s);
+  if (c->pos_fn && c->in_article)
+    c->pos_fn(c->pos_ud, line, s, &f->line, &f->col);
   f->severity = c->level[k];
   f->check = registry[k].id;
   f->suggestion = suggestion ? strdup(suggestion) : NULL;
@@ -1011,6 +1017,8 @@ static name_loc *new_loc(cd_checker *c, const mention_ctx *x, size_t s, size_t e
   l->file = strdup(x->w->file ? x->w->file : "-");
   l->line = x->w->line;
   l->col = col_of(c, x->text, x->len, s);
+  if (c->pos_fn && c->in_article)
+    c->pos_fn(c->pos_ud, l->line, s, &l->line, &l->col);
   l->form = dupn(x->text + s, e - s);
   window win = window_of(x->text, x->len, s, e);
   size_t lead;
@@ -1172,8 +1180,24 @@ static cd_status check_text_line(cd_checker *c, const where *w, const char *lang
   return st;
 }
 
+static cd_status check_article(cd_checker *c, const char *file, const char *lang, const char *text,
+                               size_t len, cd_error *err);
+
+void cd_check_set_position_map(cd_checker *c, cd_check_pos_fn fn, void *ud) {
+  c->pos_fn = fn;
+  c->pos_ud = ud;
+}
+
 cd_status cd_check_article(cd_checker *c, const char *file, const char *lang, const char *text,
                            size_t len, cd_error *err) {
+  c->in_article = true;
+  cd_status st = check_article(c, file, lang, text, len, err);
+  c->in_article = false;
+  return st;
+}
+
+static cd_status check_article(cd_checker *c, const char *file, const char *lang, const char *text,
+                               size_t len, cd_error *err) {
   c->articles++;
   c->col_ctx = NULL; /* the caller may reuse its buffer for this article */
   uint64_t line = 0;

@@ -102,6 +102,10 @@ cd_status cd_normalize_buffer(const cd_normalize_options *opts, const char *in, 
                               cd_buf *out, cd_buf *changes, cd_normalize_report *report,
                               cd_error *err);
 
+/* The place of a stage (its change-log name) in the pipeline: 0 for "decode", 1 for
+ * "mojibake", ...; -1 for a name that is no stage. */
+int cd_change_stage_rank(const char *stage);
+
 /* Replays a change log (JSON Lines, as written by cd_change_to_json) over the input: each
  * stage's records, in pipeline order, applied to the text that stage received. Checks every
  * offset and `before`; out receives the text the log says the pipeline produced. */

@@ -11,6 +11,13 @@ static const char *const stage_order[] = {"decode", "mojibake", "unicode",
                                           "typography", "boilerplate", "names"};
 #define N_ORDER (sizeof stage_order / sizeof stage_order[0])
 
+int cd_change_stage_rank(const char *stage) {
+  for (size_t k = 0; k < N_ORDER; k++)
+    if (strcmp(stage, stage_order[k]) == 0)
+      return (int)k;
+  return -1;
+}
+
 static int hexval(char c) {
   if (c >= '0' && c <= '9')
     return c - '0';

@@ -36,6 +36,9 @@
 #define LLVMFuzzerTestOneInput fuzz_align_one
 #include "../fuzz/fuzz_align.c"
 #undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_wire_one
+#include "../fuzz/fuzz_wire.c"
+#undef LLVMFuzzerTestOneInput
 
 /* Replays the files of tests/fixtures/<sub>/<name> (at most max of them, in directory order). */
 static size_t replay_files(const char *sub, const char *name, size_t max,
@@ -83,7 +86,7 @@ static void test_regressions(void **state) {
              replay_dir("names_tsv", fuzz_names_tsv_one) +
              replay_dir("names_lookup", fuzz_names_lookup_one) +
              replay_dir("wikidata", fuzz_wikidata_one) + replay_dir("segment", fuzz_segment_one) +
-             replay_dir("align", fuzz_align_one);
+             replay_dir("align", fuzz_align_one) + replay_dir("wire", fuzz_wire_one);
   assert_true(n >= 1);
 }
 
@@ -95,6 +98,7 @@ static void test_corpus_seeds(void **state) {
   assert_true(replay_corpus("segment", fuzz_segment_one) >= 3);
   assert_true(replay_corpus("wikidata", fuzz_wikidata_one) >= 3);
   assert_true(replay_corpus("align", fuzz_align_one) >= 3);
+  assert_true(replay_corpus("wire", fuzz_wire_one) >= 3);
 }
 
 int main(void) {

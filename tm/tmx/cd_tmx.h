@@ -22,12 +22,13 @@
 #include <stdio.h>
 
 #include "cd_tm_store.h"
+#include "cd_xml.h"
 
-#define CD_TMX_MAX_ATTRS 1000
+#define CD_TMX_MAX_ATTRS CD_XML_MAX_ATTRS
 /* Comments and processing instructions are skipped, never kept; a file with more than this many
  * bytes of them (a real TMX has a few lines) is refused, so a compressed comment bomb costs
  * neither memory nor time. Entity declarations (<!ENTITY) are refused. */
-#define CD_TMX_MAX_COMMENT_BYTES (4 * 1024 * 1024)
+#define CD_TMX_MAX_COMMENT_BYTES CD_XML_MAX_COMMENT_BYTES
 
 typedef struct cd_tmx_import_options {
   /* TMX: which tuv is the source (default: the srclang of <tu> or <header>; needed when it

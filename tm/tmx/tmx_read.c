@@ -1,6 +1,7 @@
 /* TMX and TSV import (see cd_tmx.h). */
 #include "cd_lines.h"
 #include "cd_tmx.h"
+#include "cd_xml.h"
 
 #include <stdarg.h>
 #include <errno.h>
@@ -316,321 +317,28 @@ static cd_status read_tu(reader_ctx *c, xmlNode *tu, cd_error *err) {
   return st;
 }
 
-/* ---- the input: zlib, through a guard -------------------------------------------------- */
-
-/* A small lexer over the raw bytes that knows start tags, quotes, comments, CDATA sections,
- * processing instructions and declarations (the DOCTYPE's internal subset with its own
- * comments and PIs) well enough to do three things before libxml2 parses for real:
- *  - stop the read at the first tag with more than CD_TMX_MAX_ATTRS attributes (libxml2 2.9
- *    checks every attribute against every other one);
- *  - stop it at the first <!ENTITY declaration: entities are never expanded, and libxml2
- *    expands them in attribute values while parsing (a quadratic blow-up) whatever we do after;
- *  - drop comments and processing instructions (but the XML declaration): libxml2's reader keeps
- *    a run of sibling comments in memory, and TMX gives them no meaning. Outside <seg> their
- *    line ends are kept, so libxml2's line numbers stay those of the file; inside a <seg> they
- *    would become text, so a comment there is dropped whole. */
-enum { G_TEXT, G_LT, G_TAG, G_TAGQ, G_END, G_PI, G_BANG, G_BANG2, G_COMMENT, G_CDATA, G_DECL,
-       G_DECLQ };
-
-/* Why the guard stopped the read. */
-enum { GUARD_OK, GUARD_ATTRS, GUARD_ENTITY, GUARD_COMMENTS };
+/* ---- the input: zlib, through the shared guard (cd_xml.h) ------------------------------- */
 
 #define GUARD_RAW 16384
 
 typedef struct tmx_input {
   gzFile gz;
-  int state, ret, quote, run, depth;
-  unsigned long attrs;
-  unsigned long line;   /* 1-based line of the current byte */
-  unsigned long failed; /* line of the refused markup, 0 when none */
-  int why;              /* GUARD_* */
-  unsigned long long dropped; /* bytes of comments and PIs */
+  cd_xml_guard g;
   bool io_error, eof;
-  bool in_seg;                  /* between <seg> and </seg> */
-  bool keep_pi;                 /* the PI being read is the XML declaration */
-  bool naming, keyword;         /* collecting a tag name, or a declaration keyword */
-  unsigned char prev;           /* the byte before the current one */
-  unsigned long long offset;    /* raw bytes consumed */
-  unsigned long long lt_offset; /* offset just after the last '<' in text */
-  unsigned char first[3];
-  char name[8];
-  int nlen;
-  /* '<', "<!", "<!-": held back until it is known whether a comment or PI starts */
-  char held[4];
-  int nheld;
-  /* output that did not fit into libxml2's buffer, written first on the next read */
-  char pend[8];
-  int npend;
-  char *out;
-  int out_len, out_cap;
   unsigned char raw[GUARD_RAW];
   size_t raw_pos, raw_len;
 } tmx_input;
 
-static void out_byte(tmx_input *in, char ch) {
-  if (in->out_len < in->out_cap)
-    in->out[in->out_len++] = ch;
-  else
-    in->pend[in->npend++] = ch;
-}
-
-static void flush_held(tmx_input *in) {
-  for (int i = 0; i < in->nheld; i++)
-    out_byte(in, in->held[i]);
-  in->nheld = 0;
-}
-
-static void emit(tmx_input *in, unsigned char ch) {
-  flush_held(in);
-  out_byte(in, (char)ch);
-}
-
-static void hold(tmx_input *in, unsigned char ch) { in->held[in->nheld++] = (char)ch; }
-
-/* A dropped comment or PI byte: gone, but a line end outside <seg> is kept. */
-static void drop(tmx_input *in, unsigned char ch) {
-  in->nheld = 0;
-  in->dropped++;
-  if (ch == '\n' && !in->in_seg)
-    out_byte(in, '\n');
-}
-
-static bool name_byte(unsigned char ch) {
-  return ch != ' ' && ch != '\t' && ch != '\r' && ch != '\n' && ch != '/' && ch != '>' &&
-         ch != '[' && ch != '"' && ch != '\'';
-}
-
-static void name_add(tmx_input *in, unsigned char ch) {
-  if (in->nlen < (int)sizeof in->name - 1)
-    in->name[in->nlen++] = (char)ch;
-  in->name[in->nlen] = '\0';
-}
-
-static bool name_is_str(const tmx_input *in, const char *s) { return strcmp(in->name, s) == 0; }
-
-/* The XML declaration may only open the file (after a UTF-8 byte order mark). */
-static bool at_file_start(const tmx_input *in) {
-  return in->lt_offset == 1 || (in->lt_offset == 4 && in->first[0] == 0xEF &&
-                                in->first[1] == 0xBB && in->first[2] == 0xBF);
-}
-
-static bool guard_fail(tmx_input *in, int why) {
-  in->failed = in->line;
-  in->why = why;
-  return false;
-}
-
-static bool lex_byte(tmx_input *in, unsigned char ch);
-
-/* "<" or "<!" inside the internal subset that starts no comment or PI: back to the subset. */
-static bool back_to_decl(tmx_input *in, unsigned char ch, bool keyword) {
-  flush_held(in);
-  in->state = G_DECL;
-  in->keyword = keyword;
-  in->nlen = 0;
-  in->name[0] = '\0';
-  return lex_byte(in, ch);
-}
-
-static bool lex_tag(tmx_input *in, unsigned char ch) {
-  if (in->naming && name_byte(ch))
-    name_add(in, ch);
-  else
-    in->naming = false;
-  if (ch == '"' || ch == '\'') {
-    in->quote = ch;
-    in->state = G_TAGQ;
-  } else if (ch == '=' && ++in->attrs > CD_TMX_MAX_ATTRS) {
-    return guard_fail(in, GUARD_ATTRS);
-  } else if (ch == '>') {
-    if (name_is_str(in, "seg") && in->prev != '/')
-      in->in_seg = true;
-    in->state = G_TEXT;
-  }
-  emit(in, ch);
-  return true;
-}
-
-static bool lex_decl(tmx_input *in, unsigned char ch) {
-  if (in->keyword) {
-    if (name_byte(ch) && ch != '<' && ch != '%') {
-      name_add(in, ch);
-    } else {
-      in->keyword = false;
-      if (name_is_str(in, "ENTITY"))
-        return guard_fail(in, GUARD_ENTITY);
-    }
-  }
-  if (ch == '"' || ch == '\'') {
-    in->quote = ch;
-    in->state = G_DECLQ;
-  } else if (ch == '[') {
-    in->depth++;
-  } else if (ch == ']' && in->depth > 0) {
-    in->depth--;
-  } else if (ch == '>' && in->depth == 0) {
-    in->state = in->ret = G_TEXT;
-  } else if (ch == '<' && in->depth > 0) {
-    hold(in, ch);
-    in->state = G_LT;
-    return true;
-  }
-  emit(in, ch);
-  return true;
-}
-
-static bool lex_lt(tmx_input *in, unsigned char ch) {
-  if (ch == '!') {
-    hold(in, ch);
-    in->state = G_BANG;
-    return true;
-  }
-  if (ch == '?') {
-    in->state = G_PI;
-    in->run = 0;
-    in->keep_pi = in->ret == G_TEXT && at_file_start(in);
-    if (in->keep_pi)
-      emit(in, ch);
-    else
-      drop(in, ch);
-    return true;
-  }
-  if (in->ret == G_DECL)
-    return back_to_decl(in, ch, false);
-  in->attrs = 0;
-  in->nlen = 0;
-  in->name[0] = '\0';
-  in->naming = true;
-  in->state = ch == '/' ? G_END : G_TAG;
-  if (ch == '>')
-    in->state = G_TEXT;
-  else if (ch != '/')
-    name_add(in, ch);
-  emit(in, ch);
-  return true;
-}
-
-static bool lex_bang(tmx_input *in, unsigned char ch) {
-  if (ch == '-') {
-    hold(in, ch);
-    in->state = G_BANG2;
-    return true;
-  }
-  if (in->ret == G_DECL)
-    return back_to_decl(in, ch, true);
-  in->depth = 0;
-  in->run = 0;
-  in->state = ch == '[' ? G_CDATA : ch == '>' ? G_TEXT : G_DECL;
-  if (in->state == G_DECL) {
-    in->ret = G_DECL;
-    in->keyword = false;
-  }
-  emit(in, ch);
-  return true;
-}
-
-static bool lex_byte(tmx_input *in, unsigned char ch) {
-  switch (in->state) {
-  case G_TEXT:
-    if (ch == '<') {
-      hold(in, ch);
-      in->state = G_LT;
-      in->ret = G_TEXT;
-      in->lt_offset = in->offset;
-      return true;
-    }
-    break;
-  case G_LT: return lex_lt(in, ch);
-  case G_TAG: return lex_tag(in, ch);
-  case G_TAGQ:
-    if (ch == in->quote)
-      in->state = G_TAG;
-    break;
-  case G_END:
-    if (in->naming && name_byte(ch))
-      name_add(in, ch);
-    else
-      in->naming = false;
-    if (ch == '>') {
-      if (name_is_str(in, "seg"))
-        in->in_seg = false;
-      in->state = G_TEXT;
-    }
-    break;
-  case G_PI: /* ends at "?>" */
-    if (in->keep_pi)
-      emit(in, ch);
-    else
-      drop(in, ch);
-    if (ch == '>' && in->run)
-      in->state = in->ret;
-    in->run = ch == '?';
-    return true;
-  case G_BANG: /* "<!-": a comment; "<![": CDATA; else a declaration */ return lex_bang(in, ch);
-  case G_BANG2:
-    if (ch != '-' && in->ret == G_DECL)
-      return back_to_decl(in, ch, false);
-    if (ch != '-') { /* "<!-x": not XML; libxml2 says so */
-      in->state = in->ret = G_DECL;
-      break;
-    }
-    in->state = G_COMMENT;
-    in->run = 0;
-    drop(in, ch);
-    return true;
-  case G_COMMENT: /* ends at "-->" */
-    drop(in, ch);
-    if (ch == '>' && in->run >= 2)
-      in->state = in->ret;
-    in->run = ch == '-' ? in->run + 1 : 0;
-    return true;
-  case G_CDATA: /* ends at "]]>" */
-    if (ch == '>' && in->run >= 2)
-      in->state = G_TEXT;
-    in->run = ch == ']' ? in->run + 1 : 0;
-    break;
-  case G_DECL: /* <!DOCTYPE …[ internal subset ]> */ return lex_decl(in, ch);
-  case G_DECLQ:
-    if (ch == in->quote)
-      in->state = G_DECL;
-    break;
-  }
-  emit(in, ch);
-  return true;
-}
-
-static bool guard_byte(tmx_input *in, unsigned char ch) {
-  if (in->offset < 3)
-    in->first[in->offset] = ch;
-  in->offset++;
-  if (ch == '\n')
-    in->line++;
-  bool ok = lex_byte(in, ch);
-  in->prev = ch;
-  /* Even skipped, comments cost inflating and scanning: a gzip bomb of them is refused. */
-  if (ok && in->dropped > CD_TMX_MAX_COMMENT_BYTES)
-    return guard_fail(in, GUARD_COMMENTS);
-  return ok;
-}
-
 static int input_read(void *ud, char *buf, int len) {
   tmx_input *in = ud;
-  if (in->failed || len <= 0)
-    return in->failed ? -1 : 0;
-  in->out = buf;
-  in->out_cap = len;
-  in->out_len = 0;
-  /* what did not fit last time */
-  int np = in->npend;
-  in->npend = 0;
-  char pend[sizeof in->pend];
-  memcpy(pend, in->pend, (size_t)np);
-  for (int i = 0; i < np; i++)
-    out_byte(in, pend[i]);
+  cd_xml_guard *g = &in->g;
+  if (g->failed || len <= 0)
+    return g->failed ? -1 : 0;
+  cd_xml_guard_output(g, buf, len);
   /* Dropped comments produce nothing: keep reading until there is output or the end. */
-  while (in->out_len < in->out_cap && !in->npend) {
+  while (g->out_len < g->out_cap && !g->npend) {
     if (in->raw_pos == in->raw_len) {
-      if (in->eof || in->out_len > 0)
+      if (in->eof || g->out_len > 0)
         break;
       int n = gzread(in->gz, in->raw, sizeof in->raw);
       if (n < 0) {
@@ -641,14 +349,14 @@ static int input_read(void *ud, char *buf, int len) {
       in->raw_len = (size_t)n;
       if (n == 0) {
         in->eof = true;
-        flush_held(in); /* a '<' at the end: libxml2 says what is wrong */
+        cd_xml_guard_end(g);
         break;
       }
     }
-    if (!guard_byte(in, in->raw[in->raw_pos++]))
+    if (!cd_xml_guard_byte(g, in->raw[in->raw_pos++]))
       return -1;
   }
-  return in->out_len;
+  return g->out_len;
 }
 
 static int input_close(void *ud) {
@@ -694,13 +402,14 @@ cd_status cd_tmx_read(const char *path, const cd_tmx_import_options *o, cd_tm_un
   c.origin = o->origin ? o->origin : base ? base + 1 : path;
   tmx_input in;
   memset(&in, 0, sizeof in);
-  in.line = 1;
+  cd_xml_guard_init(&in.g, "seg", false);
   errno = 0;
   if (!(in.gz = gzopen(path, "rb")))
     return cd_error_set(err, CD_ERR_IO, "%s: cannot open: %s", path,
                         errno ? strerror(errno) : "out of memory");
   /* NONET only: never NOENT (substitutes entities: XXE) nor DTDLOAD (fetches DTDs). */
-  xmlTextReaderPtr r = xmlReaderForIO(input_read, input_close, &in, path, NULL, XML_PARSE_NONET);
+  xmlTextReaderPtr r =
+      xmlReaderForIO(input_read, input_close, &in, path, NULL, CD_XML_PARSE_OPTIONS);
   if (!r) {
     gzclose(in.gz);
     return cd_error_set(err, CD_ERR_IO, "%s: cannot read as XML", path);
@@ -750,20 +459,20 @@ cd_status cd_tmx_read(const char *path, const cd_tmx_import_options *o, cd_tm_un
     }
     ret = xmlTextReaderRead(r);
   }
-  if (!st && in.failed && in.why == GUARD_ENTITY)
+  if (!st && in.g.failed && in.g.why == CD_XML_GUARD_ENTITY)
     st = cd_error_set(err, CD_ERR_INPUT,
                       "%s:%lu: entity declaration refused (TMX import expands no entities)", path,
-                      in.failed);
-  else if (!st && in.failed && in.why == GUARD_COMMENTS)
+                      in.g.failed);
+  else if (!st && in.g.failed && in.g.why == CD_XML_GUARD_COMMENTS)
     st = cd_error_set(err, CD_ERR_INPUT,
                       "%s:%lu: malformed TMX: more than %d bytes of comments and processing "
                       "instructions (refused)",
-                      path, in.failed, CD_TMX_MAX_COMMENT_BYTES);
-  else if (!st && in.failed)
+                      path, in.g.failed, CD_TMX_MAX_COMMENT_BYTES);
+  else if (!st && in.g.failed)
     st = cd_error_set(err, CD_ERR_INPUT,
                       "%s:%lu: malformed TMX: a start tag with more than %d attributes (refused "
                       "unparsed)",
-                      path, in.failed, CD_TMX_MAX_ATTRS);
+                      path, in.g.failed, CD_TMX_MAX_ATTRS);
   else if (!st && in.io_error)
     st = cd_error_set(err, CD_ERR_IO, "%s: read error: %s", path, gzerror(in.gz, NULL));
   else if (!st && (ret < 0 || c.xml_failed))

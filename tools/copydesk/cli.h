@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "cd_text.h"
+#include "cd_wire.h"
 
 /* Exit statuses (CONVENTIONS.md). */
 enum { CLI_OK = 0, CLI_FINDINGS = 1, CLI_USAGE = 2 };
@@ -161,8 +162,8 @@ typedef struct cli_strvec {
 int cli_sv_push(cli_strvec *s, const char *x);
 void cli_sv_free(cli_strvec *s);
 
-/* The operands of a batch command: "-" and files as given (*.tsv and *.json are pairs
- * files), directories walked (sorted, hidden entries skipped, each directory once, FIFOs
+/* The operands of a batch command: "-" and files as given (*.tsv and align's *.json are
+ * pairs files; a ninjs *.json story is an article), directories walked (sorted, hidden entries skipped, each directory once, FIFOs
  * and devices skipped with a warning). -1 (reported) for a missing operand. */
 int cli_inputs(const char *sub, char **operands, int n, cli_strvec *articles, cli_strvec *pairs);
 
@@ -176,5 +177,43 @@ typedef struct cli_discover_options {
 } cli_discover_options;
 struct cd_names;
 int cli_names_discover(struct cd_names *db, char **operands, int n, const cli_discover_options *o);
+
+/* Wire formats (cli_wire.c, over src/wire). */
+/* Parses --input-format; CLI_USAGE (reported) for an unknown name. */
+int cli_wire_format_option(const char *sub, const char *arg, cd_wire_format *out);
+/* Reads the first 64 KB of in into head (nothing when forced is TEXT) and sets *fmt: forced,
+ * or detected from head when forced is AUTO. */
+cd_status cli_wire_sniff(FILE *in, const char *name, cd_wire_format forced, cd_buf *head,
+                         cd_wire_format *fmt, cd_error *err);
+typedef struct cli_wire_input {
+  FILE *in;
+  const char *name;
+  cd_buf *head; /* what cli_wire_sniff read; the rest of in is appended */
+  cd_wire_format format;
+  bool ednotes;
+  bool text; /* --text: the normalized prose, one unit a line, instead of the document */
+  bool nitf; /* --output-format nitf (ANPA input) */
+} cli_wire_input;
+/* Reads the rest of the document, normalizes its prose with nz (lang: the language given or
+ * named by the file, NULL: the document's or detected) and writes the document in one write
+ * (nothing on error). doc_lang receives the language the document declares ("" if none). */
+cd_status cli_wire_normalize(cd_normalizer *nz, const cd_normalize_options *o, const char *label,
+                             const char *lang, const cli_wire_input *w, cd_write_fn write,
+                             void *write_ud, cd_change_fn change, void *change_ud,
+                             cd_normalize_report *rep, char doc_lang[16], cd_error *err);
+/* Commands that read articles (check, align, segment): when text holds a wire document
+ * (detected), it is replaced by the document's prose, one unit a line; *doc (may be NULL)
+ * receives the document, to map positions back (cli_wire_pos), NULL for plain text; lang
+ * (may be NULL) the language the document declares, "" if none. CLI_USAGE (reported, file,
+ * line and reason) for a bad document. */
+int cli_wire_article(const char *sub, const char *path, cd_buf *text, cd_wire_doc **doc,
+                     char lang[16]);
+/* cli_read_file, then cli_wire_article. */
+int cli_read_article(const char *sub, const char *path, cd_buf *out);
+/* A cd_check_pos_fn over the document of cli_wire_article: prose line and byte → the file's
+ * line and column. */
+void cli_wire_pos(void *doc, uint64_t line, size_t byte, uint64_t *file_line, uint64_t *file_col);
+/* A .json file that is a ninjs document (an article, not pairs). */
+bool cli_wire_is_article(const char *path);
 
 #endif

@@ -36,6 +36,11 @@ static bool has_suffix(const char *s, const char *suf) {
   return n >= m && strcmp(s + n - m, suf) == 0;
 }
 
+/* A pairs file: TSV, or align's JSON beads (a ninjs story is an article). */
+static bool pairs_file(const char *p) {
+  return has_suffix(p, ".tsv") || (has_suffix(p, ".json") && !cli_wire_is_article(p));
+}
+
 /* The directories a walk has entered, by device and inode: a symlink back up the tree is
  * entered once, not until the path is too long. */
 typedef struct dirset {
@@ -92,7 +97,7 @@ static int walk_entry(const char *sub, const char *p, cli_strvec *articles, cli_
     cli_error(sub, "warning: skipping '%s': not a regular file", p);
     return 0;
   }
-  if (has_suffix(p, ".tsv") || has_suffix(p, ".json"))
+  if (pairs_file(p))
     return cli_sv_push(pairs, p);
   return cli_sv_push(articles, p);
 }
@@ -156,7 +161,7 @@ int cli_inputs(const char *sub, char **operands, int n, cli_strvec *articles, cl
     if (strcmp(a, "-") != 0 && S_ISDIR(st.st_mode))
       rc = walk(sub, a, articles, pairs);
     else
-      rc = cli_sv_push(has_suffix(a, ".tsv") || has_suffix(a, ".json") ? pairs : articles, a);
+      rc = cli_sv_push(pairs_file(a) ? pairs : articles, a);
     if (rc)
       return -1;
   }

@@ -570,7 +570,7 @@ static int run(int argc, char **argv) {
   size_t nb = 0;
   cd_aligner *al = NULL;
   for (int k = 0; k < 2 && rc == CLI_OK; k++) {
-    rc = cli_read_file("align", d[k].path, &d[k].text);
+    rc = cli_read_article("align", d[k].path, &d[k].text); /* a wire document: its prose */
     if (rc == CLI_OK && d[k].text.len >= 3 && memcmp(d[k].text.data, "\xEF\xBB\xBF", 3) == 0)
       d[k].off = 3;
     if (rc == CLI_OK)

@@ -81,12 +81,19 @@ static void batch_vote(article_run *r, const char *lang) {
  * an article none of them decides is deferred). */
 static int check_article(article_run *r, const char *path, const char *lang, const char *from) {
   cd_buf raw = CD_BUF_INIT, text = CD_BUF_INIT;
-  if (cli_read_file("check", path, &raw))
+  cd_wire_doc *wire = NULL; /* a wire document: its prose is checked, positions mapped back */
+  char doc_lang[16];
+  if (cli_read_file("check", path, &raw) ||
+      cli_wire_article("check", path, &raw, &wire, doc_lang)) {
+    cd_buf_free(&raw);
     return -1;
+  }
   char named[16], tgt[16];
   const char *given = lang ? lang : r->lang_opt, *given_from = lang ? from : "option";
   if (!given && cd_lang_from_filename(path, named, tgt) && cd_lang_tag_valid(named))
     given = named, given_from = "file name";
+  if (!given && doc_lang[0])
+    given = doc_lang, given_from = "document";
   if (r->sc)
     cd_names_scanner_reset(r->sc); /* earlier mentions count within one article */
   cd_error err;
@@ -108,11 +115,14 @@ static int check_article(article_run *r, const char *path, const char *lang, con
       fprintf(stderr, "copydesk: check: %s: language %s (%s)\n", path, why.lang, why.from);
     else if (strcmp(rep.lang, "und") == 0)
       cli_lang_none("check", path, "house-style findings skipped");
+    cd_check_set_position_map(r->chk, wire ? cli_wire_pos : NULL, wire);
     if (cd_check_article(r->chk, path, rep.lang, cd_buf_at(&text, 0), text.len, &err)) {
       cli_error("check", "%s: %s", path, err.message);
       rc = -1;
     }
+    cd_check_set_position_map(r->chk, NULL, NULL);
   }
+  cd_wire_doc_free(wire);
   cd_buf_free(&raw);
   cd_buf_free(&text);
   return rc;

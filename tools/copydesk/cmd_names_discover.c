@@ -28,12 +28,17 @@ typedef struct discover_run {
  * a confident detection or the desk's default (the normalizer decides and detects once). */
 static int add_article(discover_run *r, const char *path) {
   cd_buf raw = CD_BUF_INIT, text = CD_BUF_INIT;
-  if (cli_read_file(SUB, path, &raw))
+  char named[16], tgt[16], doc_lang[16];
+  /* a wire document (NewsML, NITF, HTML, ninjs, ANPA): its prose */
+  if (cli_read_file(SUB, path, &raw) || cli_wire_article(SUB, path, &raw, NULL, doc_lang)) {
+    cd_buf_free(&raw);
     return -1;
-  char named[16], tgt[16];
+  }
   const char *given = r->lang_opt;
   if (!given && cd_lang_from_filename(path, named, tgt) && cd_lang_tag_valid(named))
     given = named;
+  if (!given && doc_lang[0])
+    given = doc_lang;
   cd_normalize_report rep;
   int rc = 0;
   if (cd_normalizer_buffer(r->nz, path, given, cd_buf_at(&raw, 0), raw.len, &text, NULL, &rep,

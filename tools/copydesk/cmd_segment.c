@@ -78,7 +78,7 @@ static int run(int argc, char **argv) {
   const char *path = optind < argc ? argv[optind] : "-";
   const char *label = strcmp(path, "-") == 0 ? "<stdin>" : path;
   cd_buf text = CD_BUF_INIT;
-  int rc = cli_read_file("segment", path, &text);
+  int rc = cli_read_article("segment", path, &text); /* a wire document: its prose */
   if (rc) {
     cd_buf_free(&text);
     return rc;
