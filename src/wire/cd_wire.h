@@ -42,10 +42,10 @@ const char *cd_wire_format_name(cd_wire_format f);
 cd_wire_format cd_wire_detect(const char *data, size_t len);
 
 typedef struct cd_wire_options {
-  cd_wire_format format; /* AUTO: detect */
-  const char *label;     /* file name for messages and the change log */
-  const char *data_dir;  /* where wire/xml.tsv lives */
-  bool ednotes;          /* editor's notes are prose too (default: left as they are) */
+  cd_wire_format format;    /* AUTO: detect */
+  const char *label;        /* file name for messages and the change log */
+  const char *data_dir;     /* where wire/xml.tsv lives */
+  bool ednotes;             /* editor's notes are prose too (default: left as they are) */
   const char *from_charset; /* the file's charset, over its declaration and detection (XML,
                                HTML); NULL: declared, else detected */
   bool strict;              /* bytes that are not the file's charset are an error, not repaired */

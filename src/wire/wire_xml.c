@@ -38,7 +38,7 @@ typedef struct xml_ctx {
   bool html;  /* libxml2's HTML parser: text nodes are matched, tags are not (omitted end tags,
                  implied elements) */
   char raw_elem[8]; /* HTML: inside <script> or <style>, whose text is raw */
-  cd_buf dec; /* a text run, decoded */
+  cd_buf dec;       /* a text run, decoded */
   wire_anchor *anch;
   size_t nanch, cap_anch;
   char lang_meta[16], lang_xml[16];

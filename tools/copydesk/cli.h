@@ -163,8 +163,9 @@ int cli_sv_push(cli_strvec *s, const char *x);
 void cli_sv_free(cli_strvec *s);
 
 /* The operands of a batch command: "-" and files as given (*.tsv and align's *.json are
- * pairs files; a ninjs *.json story is an article), directories walked (sorted, hidden entries skipped, each directory once, FIFOs
- * and devices skipped with a warning). -1 (reported) for a missing operand. */
+ * pairs files; a ninjs *.json story is an article), directories walked (sorted, hidden entries
+ * skipped, each directory once, FIFOs and devices skipped with a warning). -1 (reported) for a
+ * missing operand. */
 int cli_inputs(const char *sub, char **operands, int n, cli_strvec *articles, cli_strvec *pairs);
 
 /* copydesk names discover (cmd_names_discover.c), called by copydesk names. */

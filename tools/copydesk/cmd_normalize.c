@@ -90,7 +90,7 @@ typedef struct io_ctx {
   cd_buf json;
   bool broken_pipe;
   const char *default_from; /* where the desk's default language came from */
-  cd_buf head; /* the input's first bytes, read to detect its format: read first */
+  cd_buf head;              /* the input's first bytes, read to detect its format: read first */
   size_t head_pos;
   cd_wire_format format; /* --input-format */
   bool ednotes, text, nitf;
