@@ -502,14 +502,15 @@ static cd_status draft_line(cd_names_discovery *d, const cd_names_candidate *c, 
   if (!st)
     st = draft_id(k, r->form[0] ? r->form[0] : c->name, used, &id);
   const char *type = c->type ? c->type : strchr(c->name, ' ') ? "person" : "place";
+  /* what the editor weighs goes in a comment: the row keeps the dictionary's keys */
   if (!st)
-    st = cd_buf_appendf(line, "%s\t%s", id.data, type);
+    st = cd_buf_appendf(line, "# %zu mention%s in the batch%s\n%s\t%s", c->mentions,
+                        c->mentions == 1 ? "" : "s", c->type ? "" : "; type unsure", id.data, type);
   for (int i = 0; i < 5 && !st; i++)
     st = cd_buf_appendf(line, "\t%s", r->form[i] ? r->form[i] : "-");
   if (!st)
-    st = cd_buf_appendf(line, "\t%s\tsource=copydesk-discover;mentions=%zu%s\n",
-                        r->variants.len ? r->variants.data : "-", c->mentions,
-                        c->type ? "" : ";type=unsure");
+    st = cd_buf_appendf(line, "\t%s\tsource=copydesk-discover\n",
+                        r->variants.len ? r->variants.data : "-");
   cd_buf_free(&id);
   cd_buf_free(&latin);
   return st;
