@@ -15,22 +15,10 @@ typedef struct fixture {
 } fixture;
 
 static int setup(void **state) {
-  static char dbp[4200], tr[4200];
-  snprintf(dbp, sizeof dbp, "%s/names.sqlite", cdt_data_dir());
-  snprintf(tr, sizeof tr, "%s/translit", cdt_data_dir());
   fixture *f = calloc(1, sizeof *f);
-  cd_names_options o;
-  cd_names_options_init(&o);
-  o.db_path = dbp;
-  o.translit_dir = tr;
-  cd_error err;
-  if (!f || cd_names_open(&o, &f->db, &err))
+  if (!f)
     return -1;
-  cd_names_scan_options so;
-  cd_names_scan_options_init(&so);
-  so.data_dir = cdt_data_dir();
-  if (cd_names_scanner_new(f->db, &so, &f->sc, &err))
-    return -1;
+  cdt_names_open(&f->db, &f->sc);
   *state = f;
   return 0;
 }

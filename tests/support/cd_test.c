@@ -1,5 +1,6 @@
 /* Test helpers (see cd_test.h). */
 #include "cd_test.h"
+#include "cd_names.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -150,4 +151,22 @@ cd_tm_store *cdt_tm_fresh(const char *name) {
   if (cd_tm_store_new(path, NULL, &s, &err))
     fail_msg("open %s: %s", path, err.message);
   return s;
+}
+
+void cdt_names_open(struct cd_names **db, struct cd_names_scanner **sc) {
+  char dbp[4200], tr[4200];
+  snprintf(dbp, sizeof dbp, "%s/names.sqlite", cdt_data_dir());
+  snprintf(tr, sizeof tr, "%s/translit", cdt_data_dir());
+  cd_names_options o;
+  cd_names_options_init(&o);
+  o.db_path = dbp;
+  o.translit_dir = tr;
+  cd_error err;
+  if (cd_names_open(&o, db, &err))
+    fail_msg("names database %s: %s", dbp, err.message);
+  cd_names_scan_options so;
+  cd_names_scan_options_init(&so);
+  so.data_dir = cdt_data_dir();
+  if (cd_names_scanner_new(*db, &so, sc, &err))
+    fail_msg("names scanner: %s", err.message);
 }

@@ -42,4 +42,10 @@ struct cd_tm_store *cdt_tm_fresh(const char *name);
 /* Counts '\n' in a buffer. */
 size_t cdt_count_lines(const char *s, size_t len);
 
+/* The shipped names database of the data directory and a scanner over it (the data
+ * directory's lists); fails the test when they cannot be opened. Free the scanner first. */
+struct cd_names;
+struct cd_names_scanner;
+void cdt_names_open(struct cd_names **db, struct cd_names_scanner **sc);
+
 #endif

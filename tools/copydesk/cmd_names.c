@@ -448,35 +448,24 @@ static int run(int argc, char **argv) {
   int nrest = argc - optind;
   cd_error err;
   cd_error_clear(&err);
-  if (!strcmp(action, "lookup")) {
-    if (nrest != 1) {
-      cli_error("names", "lookup wants one QUERY (quote names with spaces)");
-      return CLI_USAGE;
-    }
-    if (format && strcmp(format, "text") && strcmp(format, "json")) {
-      cli_error("names", "--format wants text or json, not '%s'", format);
-      return CLI_USAGE;
-    }
-    cd_names *db = NULL;
-    int rc = open_db(house_path(house), &db);
-    if (rc)
-      return rc;
-    rc = lookup(db, rest[0], lang, all, format && !strcmp(format, "json"), 0.9);
-    cd_names_free(db);
-    return rc;
+  bool lookup_or_discover = !strcmp(action, "lookup") || !strcmp(action, "discover");
+  if (lookup_or_discover && format && strcmp(format, "text") && strcmp(format, "json")) {
+    cli_error("names", "--format wants text or json, not '%s'", format);
+    return CLI_USAGE;
   }
-  if (!strcmp(action, "discover")) {
-    if (format && strcmp(format, "text") && strcmp(format, "json")) {
-      cli_error("names", "--format wants text or json, not '%s'", format);
-      return CLI_USAGE;
-    }
+  if (!strcmp(action, "lookup") && nrest != 1) {
+    cli_error("names", "lookup wants one QUERY (quote names with spaces)");
+    return CLI_USAGE;
+  }
+  if (lookup_or_discover) {
+    bool json = format && !strcmp(format, "json");
     cd_names *db = NULL;
     int rc = open_db(house_path(house), &db);
     if (rc)
       return rc;
-    cli_discover_options o = {lang_given ? lang : NULL, tm, min_count, output,
-                              format && !strcmp(format, "json")};
-    rc = cli_names_discover(db, rest, nrest, &o);
+    cli_discover_options o = {lang_given ? lang : NULL, tm, min_count, output, json};
+    rc = !strcmp(action, "lookup") ? lookup(db, rest[0], lang, all, json, 0.9)
+                                   : cli_names_discover(db, rest, nrest, &o);
     cd_names_free(db);
     return rc;
   }
