@@ -285,6 +285,11 @@ void cd_names_groups_free(cd_names_groups *g);
 /* Adds one name found in text (in lang) by cd_names_scan_unknown; *index numbers it. */
 cd_status cd_names_groups_add(cd_names_groups *g, const char *lang, const char *text,
                               const cd_names_unknown *u, size_t *index, cd_error *err);
+/* The same for weight mentions of one spelling at once (a caller that counts identical
+ * mentions itself keeps memory to the spellings, not the mentions). */
+cd_status cd_names_groups_add_n(cd_names_groups *g, const char *lang, const char *text,
+                                const cd_names_unknown *u, size_t weight, size_t *index,
+                                cd_error *err);
 /* Groups what was added; call once, after the last add. */
 cd_status cd_names_groups_resolve(cd_names_groups *g, cd_error *err);
 

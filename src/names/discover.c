@@ -13,34 +13,35 @@
 
 #define CONTEXT_AROUND 60 /* bytes of text on each side of a name in a context */
 
-typedef struct found {
+/* Identical mentions are counted, not kept: one record per language, keys and spelling as
+ * written, so that memory follows the spellings of a batch, not its size. */
+typedef struct spelling {
   char lang[16];
-  char *written; /* the whole name as the text writes it */
-  size_t index;  /* in the groups */
-  char type;     /* 'p' person, 'l' place, 'o' organisation, 0 no evidence */
-  bool proper;   /* every word a proper noun the language's dictionary has (Monday) */
-  char *context; /* the name in a short window of its line */
-  char *key;     /* its surname key (pairs link names with the same key) */
-} found;
-
-typedef struct link {
-  size_t a, b; /* found indexes: one name on each side of a pair */
-} link;
+  char *written;      /* the whole name as written */
+  cd_names_unknown u; /* its parts, offsets into written; keys owned */
+  size_t count;       /* mentions */
+  size_t index;       /* in the groups, once added */
+  unsigned votes[3];  /* person, place, org evidence from the words before */
+  bool proper;        /* every word a proper noun the language's dictionary has (Monday) */
+  char *context[2];   /* the first two contexts */
+} spelling;
 
 struct cd_names_discovery {
   cd_names_scanner *sc;
   cd_names_groups *groups;
-  found *f;
+  spelling *sp;
   size_t n, cap;
-  link *links;
-  size_t nlinks, caplinks;
-  uint64_t pair;    /* the pair being read (0: none) */
-  size_t pair_from; /* its first side's first found name */
-  size_t *known;    /* entity spans of the text being read */
+  cd_strmap *by_spelling; /* lang \t surname key \t given key \t written -> index + 1 */
+  cd_strmap *links;       /* "a b": spellings on the two sides of one pair */
+  size_t *side;           /* the spellings of the first side of the pair being read */
+  size_t nside, capside;
+  uint64_t pair; /* the pair being read (0: none) */
+  bool second_side;
+  size_t *known; /* entity spans of the text being read */
   size_t n_known, cap_known;
   const char *text, *lang; /* the text being read */
   size_t len;
-  uint64_t this_pair;
+  cd_buf key;
   cd_names_candidate *cands;
   size_t ncands;
   cd_strmap *by_group; /* group key -> candidate index + 1 */
@@ -48,12 +49,14 @@ struct cd_names_discovery {
 
 cd_status cd_names_discovery_new(cd_names_scanner *sc, cd_names_discovery **out, cd_error *err) {
   cd_names_discovery *d = calloc(1, sizeof *d);
-  if (!d)
+  if (!d || !(d->by_spelling = cd_strmap_new()) || !(d->links = cd_strmap_new())) {
+    cd_names_discovery_free(d);
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  }
   d->sc = sc;
   cd_status st = cd_names_groups_new(&d->groups, err);
   if (st) {
-    free(d);
+    cd_names_discovery_free(d);
     return st;
   }
   *out = d;
@@ -71,16 +74,22 @@ void cd_names_discovery_free(cd_names_discovery *d) {
   if (!d)
     return;
   for (size_t i = 0; i < d->n; i++) {
-    free(d->f[i].context);
-    free(d->f[i].key);
-    free(d->f[i].written);
+    spelling *p = &d->sp[i];
+    free(p->written);
+    free((char *)p->u.surname_key);
+    free((char *)p->u.given_key);
+    free(p->context[0]);
+    free(p->context[1]);
   }
   for (size_t i = 0; i < d->ncands; i++)
     free_candidate(&d->cands[i]);
   free(d->cands);
-  free(d->f);
-  free(d->links);
+  free(d->sp);
+  free(d->side);
   free(d->known);
+  cd_buf_free(&d->key);
+  cd_strmap_free(d->by_spelling);
+  cd_strmap_free(d->links);
   cd_strmap_free(d->by_group);
   cd_names_groups_free(d->groups);
   free(d);
@@ -193,51 +202,96 @@ static char *context_of(const char *t, size_t len, size_t b, size_t e) {
   return out.data;
 }
 
-/* The two sides of one pair: every name of the first side and every name of this one with
- * the same surname key, in another language, are one entity's forms. */
-static cd_status link_pair(cd_names_discovery *d, size_t this_found) {
-  for (size_t i = d->pair_from; i < this_found; i++) {
-    if (strcmp(d->f[i].key, d->f[this_found].key) != 0 ||
-        strcmp(d->f[i].lang, d->f[this_found].lang) == 0)
+/* A new spelling record for u, its parts copied with offsets into its own string. */
+static cd_status new_spelling(cd_names_discovery *d, const cd_names_unknown *u, size_t *out) {
+  if (grow((void **)&d->sp, &d->cap, d->n, sizeof *d->sp))
+    return CD_ERR_NOMEM;
+  spelling *p = &d->sp[d->n];
+  memset(p, 0, sizeof *p);
+  snprintf(p->lang, sizeof p->lang, "%s", d->lang);
+  p->written = strndup(d->text + u->start, u->end - u->start);
+  p->u = *u;
+  size_t base = u->start;
+  p->u.start -= base, p->u.end -= base, p->u.surname_start -= base, p->u.surname_end -= base;
+  p->u.surname_stem_end -= base;
+  if (u->given_end)
+    p->u.given_end -= base, p->u.given_stem_end -= base;
+  p->u.surname_key = strdup(u->surname_key);
+  p->u.given_key = strdup(u->given_key);
+  p->proper = all_proper(d, u);
+  d->n++;
+  if (!p->written || !p->u.surname_key || !p->u.given_key)
+    return CD_ERR_NOMEM;
+  *out = d->n - 1;
+  return CD_OK;
+}
+
+/* The record of u's spelling, created on first sight. */
+static cd_status spelling_of(cd_names_discovery *d, const cd_names_unknown *u, size_t *out) {
+  cd_buf_clear(&d->key);
+  if (cd_buf_appendf(&d->key, "%s\t%s\t%s\t%.*s", d->lang, u->surname_key, u->given_key,
+                     (int)(u->end - u->start), d->text + u->start))
+    return CD_ERR_NOMEM;
+  bool ins;
+  void **v = cd_strmap_slot(d->by_spelling, d->key.data, d->key.len, &ins);
+  if (!v)
+    return CD_ERR_NOMEM;
+  if (!ins) {
+    *out = (size_t)(uintptr_t)*v - 1;
+    return CD_OK;
+  }
+  cd_status st = new_spelling(d, u, out);
+  if (!st)
+    *v = (void *)(uintptr_t)(*out + 1);
+  return st;
+}
+
+/* The two sides of one pair: a name of the first side and one of this side with the same
+ * surname key, in another language, are one entity's forms. */
+static cd_status link_pair(cd_names_discovery *d, size_t k) {
+  for (size_t i = 0; i < d->nside; i++) {
+    const spelling *a = &d->sp[d->side[i]], *b = &d->sp[k];
+    if (strcmp(a->u.surname_key, b->u.surname_key) != 0 || strcmp(a->lang, b->lang) == 0)
       continue;
-    if (grow((void **)&d->links, &d->caplinks, d->nlinks, sizeof *d->links))
+    char key[48];
+    snprintf(key, sizeof key, "%zu %zu", d->side[i], k);
+    if (!cd_strmap_slot(d->links, key, strlen(key), NULL))
       return CD_ERR_NOMEM;
-    d->links[d->nlinks++] = (link){i, this_found};
   }
   return CD_OK;
 }
 
 static cd_status on_unknown(void *ud, const cd_names_unknown *u, cd_error *err) {
   cd_names_discovery *d = ud;
-  if (grow((void **)&d->f, &d->cap, d->n, sizeof *d->f))
-    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-  found *f = &d->f[d->n];
-  memset(f, 0, sizeof *f);
-  snprintf(f->lang, sizeof f->lang, "%s", d->lang);
-  cd_status st = cd_names_groups_add(d->groups, d->lang, d->text, u, &f->index, err);
+  size_t k;
+  cd_status st = spelling_of(d, u, &k);
   if (st)
-    return st;
-  f->type = guess_type(d, u);
-  f->proper = all_proper(d, u);
-  f->context = context_of(d->text, d->len, u->start, u->end);
-  f->key = strdup(u->surname_key);
-  f->written = strndup(d->text + u->start, u->end - u->start);
-  d->n++;
-  if (!f->context || !f->key || !f->written)
+    return cd_error_set(err, st, "out of memory");
+  spelling *p = &d->sp[k];
+  p->count++;
+  char t = guess_type(d, u); /* votes: person, place, organisation */
+  if (t)
+    p->votes[t == 'p' ? 0 : t == 'l' ? 1 : 2]++;
+  int c = !p->context[0] ? 0 : !p->context[1] ? 1 : -1;
+  if (c >= 0 && !(p->context[c] = context_of(d->text, d->len, u->start, u->end)))
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-  return d->this_pair && d->this_pair == d->pair && link_pair(d, d->n - 1)
-             ? cd_error_set(err, CD_ERR_NOMEM, "out of memory")
-             : CD_OK;
+  if (d->pair && !d->second_side) {
+    if (grow((void **)&d->side, &d->capside, d->nside, sizeof *d->side))
+      return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    d->side[d->nside++] = k;
+  } else if (d->pair && link_pair(d, k)) {
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  }
+  return CD_OK;
 }
 
 cd_status cd_names_discovery_add(cd_names_discovery *d, const char *text, size_t len,
                                  const char *lang, uint64_t pair, cd_error *err) {
-  if (!pair || pair != d->pair) { /* a new text, or the first side of a new pair */
+  d->second_side = pair && pair == d->pair;
+  if (!d->second_side) { /* a new text, or the first side of a new pair */
     d->pair = pair;
-    d->pair_from = d->n;
+    d->nside = 0;
   }
-  /* the second side of a pair whose first side had names: link them */
-  d->this_pair = pair && pair == d->pair && d->pair_from < d->n ? pair : 0;
   d->n_known = 0;
   d->text = text;
   d->len = len;
@@ -246,7 +300,6 @@ cd_status cd_names_discovery_add(cd_names_discovery *d, const char *text, size_t
   cd_status st = cd_names_scan(d->sc, text, len, lang, on_known, d, err);
   if (!st)
     st = cd_names_scan_unknown(d->sc, text, len, lang, d->known, d->n_known, on_unknown, d, err);
-  d->this_pair = 0;
   return st;
 }
 
@@ -271,11 +324,11 @@ static cd_status append_unique(char **list, const char *item) {
   return CD_OK;
 }
 
-/* The candidate of found i's group: created on first sight with the group's majority
+/* The candidate of spelling i's group: created on first sight with the group's majority
  * name. Returns its index + 1, 0 when the name is in no group, (size_t)-1 out of memory. */
 static size_t candidate_of(cd_names_discovery *d, size_t i) {
   cd_names_group_info g;
-  if (!cd_names_groups_info(d->groups, d->f[i].index, &g))
+  if (!cd_names_groups_info(d->groups, d->sp[i].index, &g))
     return 0;
   bool ins;
   void **v = cd_strmap_slot(d->by_group, g.group, strlen(g.group), &ins);
@@ -289,7 +342,7 @@ static size_t candidate_of(cd_names_discovery *d, size_t i) {
   d->cands = p;
   cd_names_candidate *c = &d->cands[d->ncands++];
   memset(c, 0, sizeof *c);
-  c->lang = d->f[i].lang;
+  c->lang = d->sp[i].lang;
   cd_buf name = CD_BUF_INIT;
   bool ok = (!g.given || (!cd_buf_append_str(&name, g.given) && !cd_buf_append(&name, " ", 1))) &&
             !cd_buf_append_str(&name, g.surname);
@@ -310,8 +363,6 @@ static size_t candidate_of(cd_names_discovery *d, size_t i) {
 
 static const char *const type_names[] = {"person", "place", "org"};
 
-static int type_slot(char t) { return t == 'p' ? 0 : t == 'l' ? 1 : t == 'o' ? 2 : -1; }
-
 static cd_status gather(cd_names_discovery *d, size_t *cand_of) {
   for (size_t i = 0; i < d->n; i++) {
     size_t k = candidate_of(d, i);
@@ -320,17 +371,18 @@ static cd_status gather(cd_names_discovery *d, size_t *cand_of) {
     cand_of[i] = k;
     if (!k)
       continue;
+    const spelling *p = &d->sp[i];
     cd_names_candidate *c = &d->cands[k - 1];
-    c->mentions++;
-    c->unknown_words = c->unknown_words || !d->f[i].proper;
-    int t = type_slot(d->f[i].type);
-    if (t >= 0)
-      c->votes[t]++;
-    if (!c->context[0])
-      c->context[0] = d->f[i].context;
-    else if (!c->context[1] && strcmp(c->context[0], d->f[i].context) != 0)
-      c->context[1] = d->f[i].context;
-    if (strcmp(d->f[i].written, c->name) != 0 && append_unique(&c->variants, d->f[i].written))
+    c->mentions += p->count;
+    c->unknown_words = c->unknown_words || !p->proper;
+    for (int t = 0; t < 3; t++)
+      c->votes[t] += p->votes[t];
+    for (int j = 0; j < 2 && p->context[j]; j++)
+      if (!c->context[0])
+        c->context[0] = p->context[j];
+      else if (!c->context[1] && strcmp(c->context[0], p->context[j]) != 0)
+        c->context[1] = p->context[j];
+    if (strcmp(p->written, c->name) != 0 && append_unique(&c->variants, p->written))
       return CD_ERR_NOMEM;
   }
   return CD_OK;
@@ -340,8 +392,14 @@ static cd_status gather(cd_names_discovery *d, size_t *cand_of) {
 static cd_status cross_forms(cd_names_discovery *d, const size_t *cand_of) {
   cd_buf item = CD_BUF_INIT;
   cd_status st = CD_OK;
-  for (size_t i = 0; i < d->nlinks && !st; i++) {
-    size_t a = cand_of[d->links[i].a], b = cand_of[d->links[i].b];
+  size_t pos = 0, kl;
+  const char *key;
+  void *v;
+  while (!st && cd_strmap_next(d->links, &pos, &key, &kl, &v)) {
+    size_t x, y;
+    if (sscanf(key, "%zu %zu", &x, &y) != 2)
+      continue;
+    size_t a = cand_of[x], b = cand_of[y];
     if (!a || !b || a == b)
       continue;
     for (int side = 0; side < 2 && !st; side++) {
@@ -366,7 +424,13 @@ static int by_mentions(const void *x, const void *y) {
 }
 
 cd_status cd_names_discovery_finish(cd_names_discovery *d, cd_error *err) {
-  cd_status st = cd_names_groups_resolve(d->groups, err);
+  cd_status st = CD_OK;
+  for (size_t i = 0; i < d->n && !st; i++) {
+    spelling *p = &d->sp[i];
+    st = cd_names_groups_add_n(d->groups, p->lang, p->written, &p->u, p->count, &p->index, err);
+  }
+  if (!st)
+    st = cd_names_groups_resolve(d->groups, err);
   if (st)
     return st;
   size_t *cand_of = calloc(d->n + 1, sizeof *cand_of);

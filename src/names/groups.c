@@ -17,7 +17,8 @@ typedef struct gname {
   size_t stem;
   char *given; /* NULL for a surname alone */
   size_t gstem;
-  char *group; /* key \t given key, once resolved; NULL: in no group */
+  char *group;   /* key \t given key, once resolved; NULL: in no group */
+  size_t weight; /* how many mentions it stands for */
 } gname;
 
 typedef struct spelling_count {
@@ -91,6 +92,12 @@ static char *dup_span(const char *s, size_t n) {
 
 cd_status cd_names_groups_add(cd_names_groups *g, const char *lang, const char *text,
                               const cd_names_unknown *u, size_t *index, cd_error *err) {
+  return cd_names_groups_add_n(g, lang, text, u, 1, index, err);
+}
+
+cd_status cd_names_groups_add_n(cd_names_groups *g, const char *lang, const char *text,
+                                const cd_names_unknown *u, size_t weight, size_t *index,
+                                cd_error *err) {
   if (g->n == g->cap) {
     size_t cap = g->cap ? g->cap * 2 : 64;
     gname *p = realloc(g->v, cap * sizeof *p);
@@ -101,6 +108,7 @@ cd_status cd_names_groups_add(cd_names_groups *g, const char *lang, const char *
   }
   gname *m = &g->v[g->n];
   memset(m, 0, sizeof *m);
+  m->weight = weight;
   /* one alphabet's spellings only: a Latin "Armenia" quoted in Russian text is no variant */
   size_t i = u->surname_start;
   UErrorCode ec = U_ZERO_ERROR;
@@ -190,12 +198,13 @@ static cd_status count_spelling(cd_names_groups *g, size_t index, char part) {
   spelling_count *sc = *v;
   if (ins)
     sc->first = index;
-  sc->count++;
+  bool first = sc->count == 0;
+  sc->count += m->weight;
   void **b = cd_strmap_slot(g->best, g->key.data, strlen(m->group) + 2, &ins);
   if (!b || (ins && !(*b = calloc(1, sizeof(part_best)))))
     return CD_ERR_NOMEM;
   part_best *pb = *b;
-  if (sc->count == 1)
+  if (first)
     pb->distinct++;
   if (!pb->best || sc->count > pb->best->count)
     pb->best = sc;
