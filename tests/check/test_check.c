@@ -583,6 +583,41 @@ static void test_cli_unknown_names(void **state) {
   cd_buf_free(&err);
 }
 
+/* End to end on a batch written for the repository (tests/fixtures/check/unknown-names):
+ * ten articles in en, uk and ru, seven names no dictionary has, six of them spelled two or
+ * three ways (transliterations, a missing soft sign, ё for е, case forms that are no
+ * variants), and distractors (two people of one surname key, names one vowel apart, a
+ * Title Case headline). Every planted variant is found, nothing else. */
+static void test_cli_unknown_names_batch(void **state) {
+  (void)state;
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s", cdt_fixture("check/unknown-names"));
+  cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
+  const char *a[] = {"copydesk",  "check",
+                     "--disable", "text.*,names.style,names.variant,names.mismatch",
+                     dir,         NULL};
+  assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
+  cd_buf_append(&out, "", 0);
+  static const char *const want[] = {
+      "03-brief-en.txt:1:7: warning: names.unknown-variant: 'Dovbyschuk'",
+      "03-brief-en.txt:1:76: warning: names.unknown-variant: 'Synkiwka'",
+      "03-brief-en.txt:2:8: warning: names.unknown-variant: 'Hnatyuk'",
+      "03-brief-en.txt:2:66: warning: names.unknown-variant: 'Prikarpatenerho'",
+      "04-russia-en.txt:3:20: warning: names.unknown-variant: 'Arkadiy'",
+      "04-russia-en.txt:3:28: warning: names.unknown-variant: 'Zviagintsev'",
+      "07-energy-uk.txt:2:29: warning: names.unknown-variant: "
+      "'\xD0\x9A\xD0\xBE\xD0\xB2\xD0\xB0\xD0\xBB\xD1\x87\xD0\xB8\xD1\x88\xD0\xB8\xD0\xBD'",
+      "10-brief-ru.txt:1:9: warning: names.unknown-variant: "
+      "'\xD0\x97\xD0\xB2\xD1\x8F\xD0\xB3\xD0\xB8\xD0\xBD\xD1\x86\xD1\x91\xD0\xB2'",
+  };
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+    if (!strstr(out.data, want[i]))
+      fail_msg("missing: %s\nstdout:\n%s", want[i], out.data);
+  assert_int_equal(cdt_count_lines(out.data, out.len), sizeof want / sizeof want[0]);
+  cd_buf_free(&out);
+  cd_buf_free(&err);
+}
+
 static void test_cli_errors(void **state) {
   (void)state;
   cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
@@ -801,6 +836,7 @@ int main(void) {
       cmocka_unit_test(test_cli_batch_language),
       cmocka_unit_test(test_cli_pairs_column_languages),
       cmocka_unit_test(test_cli_unknown_names),
+      cmocka_unit_test(test_cli_unknown_names_batch),
       cmocka_unit_test(test_cli_errors),
       cmocka_unit_test(test_cli_tm),
       cmocka_unit_test(test_cli_align_output),
