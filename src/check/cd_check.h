@@ -66,6 +66,8 @@ typedef struct cd_check_options {
   const char *data_dir;     /* dicts (check/, names/particles.txt, langid/); may be NULL */
   cd_mention_fn mentions;   /* NULL: the names.* checks are skipped */
   void *mentions_ud;
+  struct cd_names_keyer *keyer; /* names.unknown-variant: romanizes a Cyrillic form by the
+                                   house rules for the suggestion (NULL: the majority) */
   const char *glossary;     /* glossary TSV path, or NULL */
   const char *hunspell_dir; /* stems for glossary terms; NULL: /usr/share/hunspell */
 } cd_check_options;

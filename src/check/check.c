@@ -1033,8 +1033,11 @@ static cd_status on_unknown(cd_checker *c, const mention_ctx *x, const cd_mentio
   if (c->level[K_NAMES_UNKNOWN] == CD_SEV_OFF)
     return CD_OK;
   cd_error err;
-  if (!c->unknown && cd_names_groups_new(&c->unknown, &err))
-    return CD_ERR_NOMEM;
+  if (!c->unknown) {
+    if (cd_names_groups_new(&c->unknown, &err))
+      return CD_ERR_NOMEM;
+    cd_names_groups_set_keyer(c->unknown, c->opts.keyer);
+  }
   name_loc *l = new_loc(c, x, m->surname_start, m->surname_end);
   if (!l)
     return CD_ERR_NOMEM;

@@ -290,6 +290,10 @@ cd_status cd_names_groups_add(cd_names_groups *g, const char *lang, const char *
 cd_status cd_names_groups_add_n(cd_names_groups *g, const char *lang, const char *text,
                                 const cd_names_unknown *u, size_t weight, size_t *index,
                                 cd_error *err);
+/* With a keyer, a Latin spelling that follows the house romanization of the Cyrillic form
+ * the batch has for the same person (Ukrainian 2010, Russian BGN/PCGN) is the suggestion,
+ * whatever the majority. */
+void cd_names_groups_set_keyer(cd_names_groups *g, cd_names_keyer *k);
 /* Groups what was added; call once, after the last add. */
 cd_status cd_names_groups_resolve(cd_names_groups *g, cd_error *err);
 

@@ -59,6 +59,7 @@ cd_status cd_names_discovery_new(cd_names_scanner *sc, cd_names_discovery **out,
     cd_names_discovery_free(d);
     return st;
   }
+  cd_names_groups_set_keyer(d->groups, cd_names_get_keyer(cd_names_scanner_db(sc)));
   *out = d;
   return CD_OK;
 }

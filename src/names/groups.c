@@ -35,6 +35,7 @@ typedef struct part_best {
 } part_best;
 
 struct cd_names_groups {
+  cd_names_keyer *keyer; /* romanizes a Cyrillic form by the house rules (NULL: majority only) */
   gname *v;
   size_t n, cap;
   cd_strmap *givens;    /* lang \t script \t surname key -> its one given key, or -1 */
@@ -229,6 +230,89 @@ static cd_status summarize(cd_names_groups *g) {
   return CD_OK;
 }
 
+void cd_names_groups_set_keyer(cd_names_groups *g, cd_names_keyer *k) { g->keyer = k; }
+
+/* "surname key \t given key" of a group: the same person in any language and alphabet. */
+static const char *person_of(const char *group) {
+  const char *t = strchr(group, '\t');
+  t = t ? strchr(t + 1, '\t') : NULL; /* lang \t script \t | surname key \t given key */
+  return t ? t + 1 : group;
+}
+
+/* A Cyrillic name in its nominative, to romanize: no case ending, or an adjective's (-ий,
+ * -ій, -ый, -ой: Довбищук, Сирський); other endings may be a genitive (Довбищука). */
+static bool nominative(const gname *m) {
+  static const char *const ends[] = {"\xD0\xB8\xD0\xB9", "\xD1\x96\xD0\xB9", "\xD1\x8B\xD0\xB9",
+                                     "\xD0\xBE\xD0\xB9"};
+  const char *e = m->surname + m->stem;
+  if (!*e)
+    return true;
+  for (size_t i = 0; i < 4; i++)
+    if (strcmp(e, ends[i]) == 0)
+      return true;
+  return false;
+}
+
+/* Per person: a Cyrillic name of the batch in its nominative (index + 1). */
+static cd_status cyrillic_forms(cd_names_groups *g, cd_strmap *cyr) {
+  for (size_t i = 0; i < g->n; i++) {
+    const gname *m = &g->v[i];
+    size_t at = 0;
+    UErrorCode ec = U_ZERO_ERROR;
+    int32_t c = cd_utf8_next(m->surname, strlen(m->surname), &at);
+    if (!m->group || uscript_getScript(c, &ec) != USCRIPT_CYRILLIC || !nominative(m))
+      continue;
+    const char *p = person_of(m->group);
+    bool ins;
+    void **v = cd_strmap_slot(cyr, p, strlen(p), &ins);
+    if (!v)
+      return CD_ERR_NOMEM;
+    if (ins)
+      *v = (void *)(uintptr_t)(i + 1);
+  }
+  return CD_OK;
+}
+
+/* A Latin group whose person the batch also writes in Cyrillic: the spelling that follows
+ * the house romanization of the Cyrillic form (Ukrainian 2010, Russian BGN/PCGN), when the
+ * batch has it, is the suggestion rather than the majority. */
+static cd_status prefer_house(cd_names_groups *g, cd_strmap *cyr) {
+  cd_buf lat = CD_BUF_INIT;
+  size_t pos = 0, kl;
+  const char *key;
+  void *v;
+  cd_status st = CD_OK;
+  while (!st && cd_strmap_next(g->best, &pos, &key, &kl, &v)) {
+    part_best *pb = v;
+    const gname *m = &g->v[pb->best->first];
+    if (kl < 2 || key[kl - 1] != 'S' || pb->distinct < 2 || !m->group)
+      continue;
+    size_t at = 0;
+    UErrorCode ec = U_ZERO_ERROR;
+    if (uscript_getScript(cd_utf8_next(m->surname, strlen(m->surname), &at), &ec) != USCRIPT_LATIN)
+      continue;
+    const char *p = person_of(m->group);
+    uintptr_t c = (uintptr_t)cd_strmap_get(cyr, p, strlen(p));
+    if (!c)
+      continue;
+    const gname *cm = &g->v[c - 1];
+    cd_translit sys = strncmp(cm->key, "ru", 2) == 0 ? CD_TRANSLIT_RU_BGN : CD_TRANSLIT_UK2010;
+    cd_buf_clear(&lat);
+    cd_buf_clear(&g->key);
+    if (cd_names_translit(g->keyer, sys, cm->surname, strlen(cm->surname), &lat, NULL) ||
+        cd_buf_appendf(&g->key, "%.*s\t", (int)(kl), key) ||
+        append_letters(&g->key, cd_buf_at(&lat, 0), lat.len)) {
+      st = CD_ERR_NOMEM;
+      break;
+    }
+    spelling_count *house = cd_strmap_get(g->spellings, g->key.data, g->key.len);
+    if (house)
+      pb->best = house;
+  }
+  cd_buf_free(&lat);
+  return st;
+}
+
 cd_status cd_names_groups_resolve(cd_names_groups *g, cd_error *err) {
   cd_status st = collect_givens(g);
   for (size_t i = 0; i < g->n && !st; i++) {
@@ -240,6 +324,12 @@ cd_status cd_names_groups_resolve(cd_names_groups *g, cd_error *err) {
   }
   if (!st)
     st = summarize(g);
+  cd_strmap *cyr = g->keyer ? cd_strmap_new() : NULL;
+  if (!st && g->keyer)
+    st = cyr ? cyrillic_forms(g, cyr) : CD_ERR_NOMEM;
+  if (!st && cyr)
+    st = prefer_house(g, cyr);
+  cd_strmap_free(cyr);
   return st ? cd_error_set(err, st, "out of memory") : CD_OK;
 }
 

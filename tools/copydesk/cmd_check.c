@@ -465,6 +465,7 @@ static int run(int argc, char **argv) {
   if (nrc == 0) {
     o.mentions = names_mentions;
     o.mentions_ud = &names;
+    o.keyer = cd_names_get_keyer(names.db);
   }
   cd_checker *chk = NULL;
   cd_normalizer *nz = NULL;
