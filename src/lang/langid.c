@@ -49,29 +49,42 @@ static bool comment_or_blank(const char *line) {
   return *line == '\0' || *line == '#';
 }
 
-/* fpdb.conf: "de.lm de--utf8" a line; the category's language has a house style. */
-static cd_status load_house(cd_langid *id, const char *path, bool *found, cd_error *err) {
+typedef cd_status (*line_fn)(cd_langid *id, char *line, cd_error *err);
+
+/* Each line of a data file that is no comment or blank, to fn; fn's error is prefixed with
+ * file:line. A missing file is no error: without it fewer texts get a language, never a
+ * wrong one. */
+static cd_status each_line(cd_langid *id, const char *path, line_fn fn, cd_error *err) {
   cd_lines in = {0};
-  if ((*found = access(path, R_OK) == 0) == false || cd_lines_open(&in, path, err))
-    return CD_OK; /* no fingerprint list: the alphabets and words still decide */
+  if (access(path, R_OK) != 0 || cd_lines_open(&in, path, err))
+    return CD_OK;
   char *line;
   size_t len;
   cd_status st;
   while (!(st = cd_lines_next(&in, &line, &len, err)) && line) {
     if (comment_or_blank(line))
       continue;
-    const char *cat = strpbrk(line, " \t");
-    cat = cat ? cat + strspn(cat, " \t") : NULL;
-    int k = cat ? lang_index(id, cat, strcspn(cat, "-")) : -1;
-    if (k < 0) {
-      st = cd_error_set(err, CD_ERR_DATA, "%s:%llu: expected 'FILE.lm LANG--utf8'", path,
-                        (unsigned long long)in.lineno);
+    cd_error e;
+    if ((st = fn(id, line, &e))) {
+      st = st == CD_ERR_NOMEM ? cd_error_set(err, st, "out of memory")
+                              : cd_error_set(err, CD_ERR_DATA, "%s:%llu: %s", path,
+                                             (unsigned long long)in.lineno, e.message);
       break;
     }
-    id->house |= 1u << k;
   }
   cd_lines_close(&in);
   return st;
+}
+
+/* fpdb.conf: "de.lm de--utf8" a line; the category's language has a house style. */
+static cd_status house_line(cd_langid *id, char *line, cd_error *err) {
+  const char *cat = strpbrk(line, " \t");
+  cat = cat ? cat + strspn(cat, " \t") : NULL;
+  int k = cat ? lang_index(id, cat, strcspn(cat, "-")) : -1;
+  if (k < 0)
+    return cd_error_set(err, CD_ERR_DATA, "expected 'FILE.lm LANG--utf8'");
+  id->house |= 1u << k;
+  return CD_OK;
 }
 
 static cd_status add_word(cd_strmap *m, const char *w, size_t n, uint32_t bit) {
@@ -104,48 +117,32 @@ static cd_status function_line(cd_langid *id, char *line, cd_error *err) {
     if (uscript_getScript(cd_utf8_next(w, strlen(w), &i), &ec) == USCRIPT_CYRILLIC)
       id->cyrillic |= 1u << k;
     if (add_word(id->words, w, strlen(w), 1u << k))
-      return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+      return CD_ERR_NOMEM;
   }
   return CD_OK;
 }
 
-static cd_status load_word_file(cd_langid *id, const char *path, bool particles, cd_error *err) {
-  cd_lines in = {0};
-  if (cd_lines_open(&in, path, err))
-    return CD_OK; /* without the list, fewer short texts get a language: never a wrong one */
-  char *line;
-  size_t len;
-  cd_status st;
-  while (!(st = cd_lines_next(&in, &line, &len, err)) && line) {
-    if (comment_or_blank(line))
-      continue;
-    if (particles)
-      st = add_word(id->particles, line, strcspn(line, " \t"), 1);
-    else if ((st = function_line(id, line, err)))
-      st = cd_error_set(err, CD_ERR_DATA, "%s:%llu: %s", path, (unsigned long long)in.lineno,
-                        err->message);
-    if (st)
-      break;
-  }
-  cd_lines_close(&in);
-  return st == CD_ERR_NOMEM ? cd_error_set(err, st, "out of memory") : st;
+/* names/particles.txt: one particle a line. */
+static cd_status particle_line(cd_langid *id, char *line, cd_error *err) {
+  (void)err;
+  return add_word(id->particles, line, strcspn(line, " \t"), 1);
 }
 
 static cd_status load_data(cd_langid *id, const char *data_dir, cd_error *err) {
   char path[4096];
   snprintf(path, sizeof path, "%s/langid/fpdb.conf", data_dir);
-  bool found;
-  cd_status st = load_house(id, path, &found, err);
-  /* libexttextcat prints its own message for a missing configuration: only when found */
-  id->textcat = found && !st ? special_textcat_Init(path, CD_TEXTCAT_PREFIX) : NULL;
+  cd_status st = each_line(id, path, house_line, err);
+  /* libexttextcat prints its own message for a missing configuration: only when there */
+  id->textcat =
+      !st && access(path, R_OK) == 0 ? special_textcat_Init(path, CD_TEXTCAT_PREFIX) : NULL;
   if (id->textcat)
     textcat_SetProperty(id->textcat, TCPROP_MINIMUM_DOCUMENT_SIZE, 8);
   snprintf(path, sizeof path, "%s/langid/function-words.txt", data_dir);
   if (!st)
-    st = load_word_file(id, path, false, err);
+    st = each_line(id, path, function_line, err);
   snprintf(path, sizeof path, "%s/names/particles.txt", data_dir);
   if (!st)
-    st = load_word_file(id, path, true, err);
+    st = each_line(id, path, particle_line, err);
   return st;
 }
 
