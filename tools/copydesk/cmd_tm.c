@@ -227,9 +227,9 @@ static int cmd_import(tm_args *a) {
     if (cli_pairs_langs("tm import", file, ds, dt))
       return CLI_USAGE;
     if (!o.src_lang)
-      o.src_lang = strcpy(src, ds);
+      snprintf(src, sizeof src, "%s", ds), o.src_lang = src;
     if (!o.tgt_lang)
-      o.tgt_lang = strcpy(tgt, dt);
+      snprintf(tgt, sizeof tgt, "%s", dt), o.tgt_lang = tgt;
     if (strcmp(o.src_lang, "und") == 0 || strcmp(o.tgt_lang, "und") == 0 ||
         strcmp(o.src_lang, o.tgt_lang) == 0) {
       cli_error("tm import",
