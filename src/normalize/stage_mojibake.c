@@ -451,6 +451,9 @@ static bool collect(mj_state *st, size_t n, size_t k, bool latin_line, cand **ou
     /* "Ã" + space is "à", a word of its own: fix_a_grave() knows whether to keep the space. */
     if (sp.weak_only && sp.dec.n == 1 && sp.dec.v[0] == 0xE0)
       continue;
+    /* "Â" + no-break space alone is a no-break space: fix_nbsp() asks its neighbours. */
+    if (sp.dec.n == 1 && sp.dec.v[0] == 0xA0)
+      continue;
     const mj_fix *o = overlapping(st, sp.s, sp.e);
     if (o) {
       /* Look again right after the repair already made there. */
@@ -677,6 +680,42 @@ static bool fix_a_grave(mj_state *st, size_t n) {
   return true;
 }
 
+/* The word that ends at c[i - 1] is in capitals ("HOTĂRÂ", "RÂ"); a capital glued to a
+ * symbol ("°C") is a unit, not such a word. */
+static bool caps_word_before(const uint32_t *c, size_t i) {
+  size_t caps = 0;
+  while (i > 0 && mj_is_letter(c[i - 1])) {
+    if (mj_is_lower(c[i - 1]))
+      return false;
+    caps++;
+    i--;
+  }
+  return caps >= 2 || (caps == 1 && (i == 0 || u_isUWhiteSpace((UChar32)c[i - 1])));
+}
+
+/* "Â" + no-break space (or + space, when the no-break space was later flattened): a
+ * no-break space (C2 A0) read as cp1252 or Latin-1. Decided by the neighbours alone: glued
+ * to the end of a word, a number or a mark and followed by more text, it is mojibake in
+ * every language; at the end of an all-capitals word it may be a Portuguese, Romanian or
+ * French "Â", and it stays. */
+static bool fix_nbsp(mj_state *st, size_t n) {
+  const uint32_t *c = st->cp;
+  for (size_t i = 1; i + 2 < n; i++) {
+    if (c[i] != 0xC2 || (c[i + 1] != 0xA0 && c[i + 1] != ' ') || overlaps(st, i, i + 2))
+      continue;
+    uint32_t left = c[i - 1], right = c[i + 2];
+    if (u_isUWhiteSpace((UChar32)left) || u_isUWhiteSpace((UChar32)right) || left == 0xC2)
+      continue;
+    if (mj_is_letter(left) && caps_word_before(c, i))
+      continue;
+    uint32_t nbsp = 0xA0;
+    mj_fix fx = {i, i + 2, 0, 1, "mojibake.nbsp-as-cp1252", c[i + 1] == ' ' ? 0.85 : 0.9, true};
+    if (!pool_push(st, &nbsp, 1, &fx.repl_off) || !fix_push(st, &fx))
+      return false;
+  }
+  return true;
+}
+
 /* C1 controls outside any repair: cp1252 punctuation read as Latin-1. */
 static bool fix_c1(mj_state *st, size_t n) {
   for (size_t i = 0; i < n; i++) {
@@ -724,7 +763,7 @@ static bool suspicious(const mj_tables *t, const char *s, size_t len) {
   while (i < len) {
     unsigned char b = (unsigned char)s[i];
     if (b < 0x80) {
-      if (b == ' ' && prev == 0xC3)
+      if (b == ' ' && (prev == 0xC3 || prev == 0xC2))
         return true;
       prev_lead = 0;
       prev = b;
@@ -737,7 +776,7 @@ static bool suspicious(const mj_tables *t, const char *s, size_t len) {
       prev_lead = 0;
       continue;
     }
-    if (c < 0xA0)
+    if (c < 0xA0 || (c == 0xA0 && prev == 0xC2))
       return true;
     uint32_t m = c < 0x10000 ? t->mask[c] : 0;
     uint32_t pair = prev_lead & (m >> 16);
@@ -813,7 +852,7 @@ static cd_status mojibake_process(void *state, const cd_segment *seg, cd_rewrite
   if (ok)
     gate_inconsistent(st, n);
   ok = ok && gate_residual(st, n, latin_line);
-  ok = ok && fix_a_grave(st, n) && fix_c1(st, n);
+  ok = ok && fix_a_grave(st, n) && fix_nbsp(st, n) && fix_c1(st, n);
   if (!ok)
     return cd_error_set(err, CD_ERR_NOMEM, "line %llu: out of memory",
                         (unsigned long long)seg->line);

@@ -206,6 +206,47 @@ static void test_c1_punctuation(void **state) {
   cd_buf_free(&log);
 }
 
+/* Runs the stage over in (one line, no line end) and checks the output is want. */
+static void check_line(const char *in, const char *want) {
+  cd_buf out = CD_BUF_INIT, log = CD_BUF_INIT;
+  run_stage(in, strlen(in), &out, &log);
+  if (out.len != strlen(want) || (out.len && memcmp(out.data, want, out.len) != 0))
+    fail_msg("\"%s\": got \"%.*s\", want \"%s\"", in, (int)out.len, out.data ? out.data : "", want);
+  cd_buf_free(&out);
+  cd_buf_free(&log);
+}
+
+/* ---- class 1: a no-break space read as cp1252 -------------------------------------------- */
+
+static void test_nbsp_after_word_dash_number(void **state) {
+  (void)state;
+  /* "Â" + U+00A0, and "Â" + space where the no-break space was flattened later */
+  check_line("Inflation reached 12\xC3\x82\xC2\xA0% in May.",
+             "Inflation reached 12\xC2\xA0% in May.");
+  check_line("Inflation reached 12\xC3\x82 % in May.", "Inflation reached 12\xC2\xA0% in May.");
+  check_line("Le ministre\xC3\x82\xC2\xA0: « non » à Genève.",
+             "Le ministre\xC2\xA0: « non » à Genève.");
+  check_line("Die Rede\xC3\x82 – kurz und klar – endete um 9\xC3\x82 Uhr in Köln.",
+             "Die Rede\xC2\xA0– kurz und klar – endete um 9\xC2\xA0Uhr in Köln.");
+  check_line("Były 3\xC3\x82 450 osób na placu w Łodzi.", "Były 3\xC2\xA0"
+                                                          "450 osób na placu w Łodzi.");
+  check_line("Στις 5\xC3\x82\xC2\xA0Μαΐου, στο κέντρο.", "Στις 5\xC2\xA0Μαΐου, στο κέντρο.");
+  check_line("see p.\xC3\x82 14 and °C\xC3\x82 5", "see p.\xC2\xA0"
+                                                   "14 and °C\xC2\xA0"
+                                                   "5");
+}
+
+static void test_nbsp_caps_words_stay(void **state) {
+  (void)state;
+  /* All-capitals words that end in Â (Romanian verb forms, the French name of Ra) before a
+   * space or a no-break space; a lone Â between spaces; Â at the end of a line. */
+  check_clean("EI HOTĂRÂ ACUM, IAR EI PÂRÂ\xC2\xA0TOTUL.\n");
+  check_clean("LE DIEU RÂ\xC2\xA0: SOLEIL ET LUMIÈRE\n");
+  check_clean("la lettre Â\xC2\xA0majuscule et la lettre Â minuscule\n");
+  check_clean("Wort am Ende: Â\n");
+  check_clean("Prix\xC2\xA0: 12\xC2\xA0€, soit 10\xC2\xA0% de moins\xC2\xA0!\n");
+}
+
 /* ---- clean text ------------------------------------------------------------------------ */
 
 static void test_clean_text_untouched(void **state) {
@@ -395,6 +436,8 @@ int main(void) {
       cmocka_unit_test(test_partial_line),
       cmocka_unit_test(test_lines_repaired_on_their_own),
       cmocka_unit_test(test_c1_punctuation),
+      cmocka_unit_test(test_nbsp_after_word_dash_number),
+      cmocka_unit_test(test_nbsp_caps_words_stay),
       cmocka_unit_test(test_clean_text_untouched),
       cmocka_unit_test(test_ascii_and_empty),
       cmocka_unit_test(test_builtin_list_without_data_dir),
