@@ -111,6 +111,10 @@ bool mj_plausible(const uint32_t *v, size_t n, uint32_t left, uint32_t right) {
 
 bool mj_is_letter(uint32_t c) { return kind_of(c) == K_LETTER; }
 
+bool mj_same_script(uint32_t a, uint32_t b) { return script_of(a) == script_of(b); }
+
+bool mj_is_latin(uint32_t c) { return script_of(c) == USCRIPT_LATIN; }
+
 bool mj_is_plain_letter(uint32_t c) {
   if (!mj_is_letter(c))
     return false;

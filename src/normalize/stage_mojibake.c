@@ -27,6 +27,8 @@ typedef struct mj_fix {
   const char *rule;
   double conf;
   bool strong;            /* C1 inside, or a sequence of three bytes or more */
+  bool word;              /* a sure repair into letters of a word: see word_repair() */
+  bool punct_in_word;     /* the span holds punctuation and has letters on both sides */
 } mj_fix;
 
 typedef struct mj_state {
@@ -250,6 +252,16 @@ typedef struct span {
   bool all_long;  /* every sequence is three bytes or more, none lost: rare by chance */
 } span;
 
+/* A lead character, a space standing for a lost 0xA0 and more sequences after it: when
+ * the lead ends a word ("Буффон п╬п╠…", a clean word before a word in KOI8), the space is a
+ * real one and the span starts after it. */
+static bool starts_at_clean_word_end(const mj_charset *cs, const uint32_t *c, size_t n, size_t i,
+                                     const seq *q) {
+  if (!q->weak || q->len != 2 || c[i + 1] != ' ' || i == 0 || !mj_is_letter(c[i - 1]))
+    return false;
+  return i + 2 < n && c[i + 2] >= 0x80 && read_seq(cs, c, n, i + 2, false).len > 0;
+}
+
 /* Finds the next candidate span of charset k in c[from..n): a maximal run of consecutive
  * sequences. */
 static bool next_span(const mj_charset *cs, const uint32_t *c, size_t n, size_t from, span *sp,
@@ -261,7 +273,7 @@ static bool next_span(const mj_charset *cs, const uint32_t *c, size_t n, size_t 
       continue;
     }
     seq q = read_seq(cs, c, n, i, false);
-    if (!q.len) {
+    if (!q.len || starts_at_clean_word_end(cs, c, n, i, &q)) {
       i++;
       continue;
     }
@@ -287,6 +299,32 @@ static bool next_span(const mj_charset *cs, const uint32_t *c, size_t n, size_t 
     return true;
   }
   return false;
+}
+
+/* A repair must never give fewer letters than it takes from a word that is already well
+ * formed: lower-case letters of one non-Latin script that some language writes ("підпис",
+ * "сёмга": і and ё are KOI8 continuation bytes, and "пі" is no "Ц"). The word is c[s, e)
+ * extended to the letters around it. Latin is left out: MacRoman reads "pēc" as "pƒìc",
+ * lower-case letters only. */
+static bool merges_letters(const mj_tables *t, const uint32_t *c, size_t n, size_t s, size_t e,
+                           const uint32_t *out, size_t m) {
+  if (e - s < 2)
+    return false;
+  size_t ws = s, we = e;
+  while (ws > 0 && mj_is_letter(c[ws - 1]))
+    ws--;
+  while (we < n && mj_is_letter(c[we]))
+    we++;
+  if (mj_is_latin(c[s]))
+    return false;
+  for (size_t i = ws; i < we; i++)
+    if (!mj_is_letter(c[i]) || !mj_is_lower(c[i]) || !mj_same_script(c[i], c[s]) ||
+        !uset_contains(t->plausible, (UChar32)c[i]))
+      return false;
+  size_t letters = 0;
+  for (size_t i = 0; i < m; i++)
+    letters += mj_is_letter(out[i]);
+  return letters < e - s;
 }
 
 static int window_badness(const mj_tables *t, const uint32_t *c, size_t n, size_t s, size_t e,
@@ -333,7 +371,13 @@ static size_t deeper(const mj_tables *t, const uint32_t *left, size_t nl, const 
     if (!cv_append(&next, cur.v, nl))
       *oom = true;
     while (!*oom && next_span(&t->cs[k], cur.v, cur.n - nr, from, &sp, oom)) {
-      if (sp.weak_only) {
+      /* A U+FFFD right after a Greek or Cyrillic letter is the mark of a byte lost to the
+       * layer above, not one this layer lost: "π" + U+FFFD is no cp437 sequence (while
+       * "â" + U+FFFD may be a cp1252 one). */
+      bool marked = false;
+      for (size_t q = sp.s + 1; q < sp.e && !marked; q++)
+        marked = cur.v[q] == 0xFFFD && mj_is_letter(cur.v[q - 1]) && !mj_is_latin(cur.v[q - 1]);
+      if (sp.weak_only || marked) {
         if (!cv_append(&next, cur.v + from, sp.e - from))
           *oom = true;
         from = sp.e;
@@ -345,8 +389,10 @@ static size_t deeper(const mj_tables *t, const uint32_t *left, size_t nl, const 
       size_t in2 = k, more = deeper(t, cur.v + lo, sp.s - lo, &sp.dec, cur.v + sp.e, hi - sp.e,
                                     &fin, depth + 1, &in2, oom);
       const cpvec *f = more ? &fin : &sp.dec;
-      bool ok = !*oom && mj_plausible(f->v, f->n, sp.s > 0 ? cur.v[sp.s - 1] : 0,
-                                      sp.e < cur.n ? cur.v[sp.e] : 0),
+      bool ok = !*oom &&
+                mj_plausible(f->v, f->n, sp.s > 0 ? cur.v[sp.s - 1] : 0,
+                             sp.e < cur.n ? cur.v[sp.e] : 0) &&
+                !merges_letters(t, cur.v, cur.n, sp.s, sp.e, f->v, f->n),
            plain = true;
       for (size_t q = 0; ok && q < f->n; q++) {
         ok = !mj_forbidden(f->v[q]);
@@ -427,6 +473,65 @@ static const mj_fix *overlapping(const mj_state *st, size_t s, size_t e) {
   return NULL;
 }
 
+/* The word that ends at c[i - 1] is in capitals ("HOTĂRÂ", "RÂ"); a capital glued to a
+ * symbol ("°C") is a unit, not such a word. */
+static bool caps_word_before(const uint32_t *c, size_t i) {
+  size_t caps = 0;
+  while (i > 0 && mj_is_letter(c[i - 1])) {
+    if (mj_is_lower(c[i - 1]))
+      return false;
+    caps++;
+    i--;
+  }
+  return caps >= 2 || (caps == 1 && (i == 0 || u_isUWhiteSpace((UChar32)c[i - 1])));
+}
+
+/* A repair that needs no other evidence on its line: every character of the span was a
+ * lead or a continuation (no space standing for 0xA0), the result is letters (one lost
+ * byte, U+FFFD, at most) of the script of the letters it is glued to, and it removed at
+ * least the charset's min_gain of badness. Text that reads as valid UTF-8 by chance rarely
+ * does all of that: "dÃ©cision", "Ð·Ð°Ð²Ð¾Ð´", "wspĂłlny" do. */
+static bool word_repair(const uint32_t *c, size_t n, size_t s, size_t e, const cpvec *f, bool weak,
+                        int gain, int need) {
+  if (weak || gain < need || f->n == 0)
+    return false;
+  size_t letters = 0, lost = 0;
+  for (size_t i = 0; i < f->n; i++) {
+    if (f->v[i] == 0xFFFD)
+      lost++;
+    else if (mj_is_plain_letter(f->v[i]))
+      letters++;
+    else
+      return false;
+  }
+  if (lost > 1 || letters == 0)
+    return false;
+  /* a small letter in a word of capitals: "TÃ" + no-break space in a Vietnamese headline
+   * (but "RÃ©ticulose" is a capitalized word) */
+  bool lower_after = false;
+  for (size_t i = e; i < n && mj_is_letter(c[i]) && !lower_after; i++)
+    lower_after = mj_is_lower(c[i]);
+  for (size_t i = 0; i < f->n && !lower_after; i++)
+    if (mj_is_lower(f->v[i]) && caps_word_before(c, s))
+      return false;
+  uint32_t first = f->v[0] == 0xFFFD && f->n > 1 ? f->v[1] : f->v[0];
+  uint32_t last = f->v[f->n - 1] == 0xFFFD && f->n > 1 ? f->v[f->n - 2] : f->v[f->n - 1];
+  if (s > 0 && mj_is_letter(c[s - 1]) && !mj_same_script(c[s - 1], first))
+    return false;
+  return !(e < n && mj_is_letter(c[e]) && !mj_same_script(c[e], last));
+}
+
+/* "RaphaÃ«l", "sandÃ¡raca", "reposiÃ§Ã£o", "Ã–sterreich": punctuation (here « ¡ § –) with
+ * letters on both sides in the span is no punctuation of the text, whatever the language
+ * uses it for. */
+static bool punct_in_word(const uint32_t *c, size_t n, size_t s, size_t e) {
+  for (size_t i = s; i < e; i++)
+    if (c[i] >= 0x80 && u_ispunct((UChar32)c[i]) && i > 0 && i + 1 < n && mj_is_letter(c[i - 1]) &&
+        mj_is_letter(c[i + 1]))
+      return true;
+  return false;
+}
+
 typedef struct cand {
   mj_fix fx;
   int gain;
@@ -467,7 +572,9 @@ static bool collect(mj_state *st, size_t n, size_t k, bool latin_line, cand **ou
     size_t inner = k, more = deeper(t, c + lo, sp.s - lo, &sp.dec, c + sp.e, hi - sp.e, &fin, 1,
                                     &inner, &oom);
     const cpvec *f = more ? &fin : &sp.dec;
-    bool ok = !oom && mj_plausible(f->v, f->n, sp.s > 0 ? c[sp.s - 1] : 0, sp.e < n ? c[sp.e] : 0),
+    bool ok = !oom &&
+              mj_plausible(f->v, f->n, sp.s > 0 ? c[sp.s - 1] : 0, sp.e < n ? c[sp.e] : 0) &&
+              !merges_letters(t, c, n, sp.s, sp.e, f->v, f->n),
          plain = true;
     for (size_t q = 0; ok && q < f->n; q++) {
       ok = !mj_forbidden(f->v[q]);
@@ -488,8 +595,19 @@ static bool collect(mj_state *st, size_t n, size_t k, bool latin_line, cand **ou
         }
         if (!oom) {
           cand *cd = &(*out)[(*n_out)++];
-          mj_fix fx = {sp.s, sp.e, 0, f->n, mj_rule(t, 1 + more, k, inner),
-                       confidence_of(before - after), sp.strong || more > 0};
+          mj_fix fx = {sp.s,
+                       sp.e,
+                       0,
+                       f->n,
+                       mj_rule(t, 1 + more, k, inner),
+                       confidence_of(before - after),
+                       sp.strong || more > 0,
+                       false,
+                       false};
+          int need = t->cs[k].min_gain - (fx.strong ? 1 : 0);
+          fx.word =
+              word_repair(c, n, sp.s, sp.e, f, sp.weak_only, before - after, need < 1 ? 1 : need);
+          fx.punct_in_word = punct_in_word(c, n, sp.s, sp.e);
           cd->fx = fx;
           cd->gain = before - after;
           cd->plain = plain;
@@ -614,15 +732,22 @@ static bool gate_residual(mj_state *st, size_t n, bool latin_line) {
 }
 
 /* A line that has correct non-ASCII text outside every candidate span is mostly right:
- * one weak repair there is more likely a false alarm than damage. */
+ * one weak repair there is more likely a false alarm than damage. A word repair
+ * (word_repair()) stands when that correct text has letters: a word damaged alone in a
+ * Portuguese, Greek or Polish line, or when punctuation sits inside the word. Otherwise
+ * correct punctuation alone ("Mccoy – DrÃ¥ber") says the line went through one program
+ * that got it right: the pair may be meant. */
 static void gate_inconsistent(mj_state *st, size_t n) {
   if (st->n_fix != 1 || st->fix[0].strong)
     return;
+  bool other = false, letters = false;
   for (size_t i = 0; i < n; i++)
     if (st->cp[i] >= 0xA0 && !st->covered[i]) {
-      st->n_fix = 0;
-      return;
+      other = true;
+      letters |= mj_is_letter(st->cp[i]);
     }
+  if (other && !(st->fix[0].word && (letters || st->fix[0].punct_in_word)))
+    st->n_fix = 0;
 }
 
 static bool is_join_word(const mj_tables *t, const uint32_t *c, size_t n, size_t i) {
@@ -673,24 +798,12 @@ static bool fix_a_grave(mj_state *st, size_t n) {
       continue;
     bool join = !dbl && is_join_word(t, c, n, w);
     uint32_t rep[2] = {0xE0, ' '};
-    mj_fix fx = {i, i + 2, 0, (dbl || join) ? 1 : 2, "mojibake.a-grave-lost-nbsp", 0.8, true};
+    mj_fix fx = {i,    i + 2, 0,    (dbl || join) ? 1 : 2, "mojibake.a-grave-lost-nbsp", 0.8,
+                 true, false, false};
     if (!pool_push(st, rep, fx.repl_n, &fx.repl_off) || !fix_push(st, &fx))
       return false;
   }
   return true;
-}
-
-/* The word that ends at c[i - 1] is in capitals ("HOTĂRÂ", "RÂ"); a capital glued to a
- * symbol ("°C") is a unit, not such a word. */
-static bool caps_word_before(const uint32_t *c, size_t i) {
-  size_t caps = 0;
-  while (i > 0 && mj_is_letter(c[i - 1])) {
-    if (mj_is_lower(c[i - 1]))
-      return false;
-    caps++;
-    i--;
-  }
-  return caps >= 2 || (caps == 1 && (i == 0 || u_isUWhiteSpace((UChar32)c[i - 1])));
 }
 
 /* "Â" + no-break space (or + space, when the no-break space was later flattened): a
@@ -709,7 +822,8 @@ static bool fix_nbsp(mj_state *st, size_t n) {
     if (mj_is_letter(left) && caps_word_before(c, i))
       continue;
     uint32_t nbsp = 0xA0;
-    mj_fix fx = {i, i + 2, 0, 1, "mojibake.nbsp-as-cp1252", c[i + 1] == ' ' ? 0.85 : 0.9, true};
+    mj_fix fx = {i,    i + 2, 0,    1, "mojibake.nbsp-as-cp1252", c[i + 1] == ' ' ? 0.85 : 0.9,
+                 true, false, false};
     if (!pool_push(st, &nbsp, 1, &fx.repl_off) || !fix_push(st, &fx))
       return false;
   }
@@ -725,7 +839,7 @@ static bool fix_c1(mj_state *st, size_t n) {
     uint32_t r = st->t->cp1252[c - 0x80];
     if (r == MJ_UNDEFINED)
       continue; /* cp1252's holes: left for the Unicode stage */
-    mj_fix fx = {i, i + 1, 0, 1, "mojibake.c1-as-cp1252", 0.9, true};
+    mj_fix fx = {i, i + 1, 0, 1, "mojibake.c1-as-cp1252", 0.9, true, false, false};
     if (!pool_push(st, &r, 1, &fx.repl_off) || !fix_push(st, &fx))
       return false;
   }

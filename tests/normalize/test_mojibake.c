@@ -247,6 +247,84 @@ static void test_nbsp_caps_words_stay(void **state) {
   check_clean("Prix\xC2\xA0: 12\xC2\xA0€, soit 10\xC2\xA0% de moins\xC2\xA0!\n");
 }
 
+/* ---- class 2: one damaged word in a line with correct non-ASCII letters ---------------- */
+
+/* prefix + word damaged in charset cs + suffix must come back as prefix + word + suffix. */
+static void check_word(const char *prefix, const char *word, const char *suffix, const char *cs) {
+  cd_buf bad = CD_BUF_INIT, in = CD_BUF_INIT, want = CD_BUF_INIT;
+  damage(word, cs, 1, &bad);
+  assert_int_equal(cd_buf_appendf(&in, "%s%s%s", prefix, bad.data, suffix), CD_OK);
+  assert_int_equal(cd_buf_appendf(&want, "%s%s%s", prefix, word, suffix), CD_OK);
+  check_line(in.data, want.data);
+  cd_buf_free(&bad);
+  cd_buf_free(&in);
+  cd_buf_free(&want);
+}
+
+static void test_one_word_among_correct_letters(void **state) {
+  (void)state;
+  check_word("A informação chegou ontem, mas a ", "decisão", " só saiu hoje.", "CP1252");
+  check_word("Η κυβέρνηση ", "ανακοίνωσε", " νέα μέτρα για την οικονομία.", "CP1252");
+  check_word("Rząd przyjął projekt ustawy o ", "współpracy", " z gminami.", "CP1250");
+  check_word("Bakan açıklamayı İstanbul'da yaptı, ", "görüşmeler", " sürüyor.", "CP1252");
+  check_word("Уряд ухвалив рішення про ", "підтримку", " громад.", "KOI8-U");
+  check_word("Правительство утвердило всё необходимое для ", "реформы", ".", "CP1251");
+  check_word("Der Bürgermeister von Köln sagte, die ", "Straße", " bleibt gesperrt.", "CP1252");
+}
+
+/* A Greek word one of whose bytes was lost (ρ is CF 81, and 0x81 has no cp1252 character):
+ * the letter becomes U+FFFD, the rest of the word is repaired. */
+static void test_one_word_with_a_lost_byte(void **state) {
+  (void)state;
+  check_line(
+      "Η νέα \xC3\x8F\xE2\x82\xAC\xC3\x8F?\xC3\x8F\xC5\x92\xC3\x8F\xE2\x80\x9E\xC3\x8E\xC2\xB1"
+      "\xC3\x8F\xC6\x92\xC3\x8E\xC2\xB7 του υπουργού.",
+      "Η νέα π\xEF\xBF\xBDόταση του υπουργού.");
+}
+
+static void test_one_word_hard_negatives(void **state) {
+  (void)state;
+  /* Capitals ending in Ã before a no-break space, among other correct capitals. */
+  check_clean("A IRMÃ\xC2\xA0"
+              "E O PAI CHEGARAM À ESTAÇÃO ÀS 10H.\n");
+  /* Correct punctuation alone elsewhere, and a pair whose second character is a currency
+   * sign: the line went through one program that got the dash right. */
+  check_clean("Roster – Kl\xC3\x83\xC2\xA5ve and Smith\n");
+}
+
+/* ---- class 4: Ukrainian and Russian letters that are KOI8/cp1252 punctuation ------------- */
+
+static void test_letters_never_merged(void **state) {
+  (void)state;
+  /* і ї є (D1 96, D1 97, D1 94) and ё: after one layer, "пі" must not be read again as
+   * KOI8 "Ц" */
+  check_repair("Підпишіть під петицією, бо вона пішла далі.", "CP1252", 1,
+               "mojibake.utf8-as-cp1252");
+  check_repair("Підписи під петицією зібрали за сім днів, і вона пішла далі.", "KOI8-U", 1,
+               "mojibake.utf8-as-koi8");
+  check_repair("Сёмга и всё остальное подешевели к сентябрю.", "KOI8-R", 1,
+               "mojibake.utf8-as-koi8");
+  check_repair("Вони їхали на південь і раділи.", "CP1251", 2, "mojibake.utf8-as-cp1251-twice");
+  check_clean("Він пішов пішки під дощем, а сёмга лишилася.\n");
+}
+
+/* A clean word that ends in a KOI8 lead letter, a space, then a word damaged in KOI8: the
+ * space is a real one ("н" + space is no U+03A0). */
+static void test_clean_word_before_damaged_word(void **state) {
+  (void)state;
+  check_word("Новий закон ", "підтримали", " депутати у Києві.", "KOI8-U");
+  check_word("Вчора ввечері ", "ухвалили", " рішення щодо мережі.", "KOI8-U");
+}
+
+/* ---- class 6: a pair whose second character is punctuation, inside a word ----------------- */
+
+static void test_punctuation_pair_inside_word(void **state) {
+  (void)state;
+  check_word("Le film « ", "Noël", " » sort demain.", "CP1252");
+  check_word("¡Vamos!, gritó el ", "capitán", " del barco.", "CP1252");
+  check_word("„Das war knapp“, sagte der ", "Österreicher", ".", "CP1252");
+}
+
 /* ---- clean text ------------------------------------------------------------------------ */
 
 static void test_clean_text_untouched(void **state) {
@@ -438,6 +516,12 @@ int main(void) {
       cmocka_unit_test(test_c1_punctuation),
       cmocka_unit_test(test_nbsp_after_word_dash_number),
       cmocka_unit_test(test_nbsp_caps_words_stay),
+      cmocka_unit_test(test_one_word_among_correct_letters),
+      cmocka_unit_test(test_one_word_with_a_lost_byte),
+      cmocka_unit_test(test_one_word_hard_negatives),
+      cmocka_unit_test(test_letters_never_merged),
+      cmocka_unit_test(test_clean_word_before_damaged_word),
+      cmocka_unit_test(test_punctuation_pair_inside_word),
       cmocka_unit_test(test_clean_text_untouched),
       cmocka_unit_test(test_ascii_and_empty),
       cmocka_unit_test(test_builtin_list_without_data_dir),
