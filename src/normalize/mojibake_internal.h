@@ -36,11 +36,13 @@ typedef struct mj_tables {
   char **joins;         /* words that join "à" (a-grave-joins.txt) */
   size_t n_joins;
   USet *plausible;      /* letters of any language's exemplar set (CLDR via ICU) */
+  uint32_t *alpha;      /* per BMP code point: bit j = a letter of language j of alphabets.txt */
   uint32_t *info;       /* per BMP code point: what mj_badness asks (mojibake_score.c) */
   char **rules;         /* rule names, see mj_rule() */
 } mj_tables;
 
-/* Loads dicts/mojibake/ from data_dir (NULL: built-in charset list) and builds the tables. */
+/* Loads dicts/mojibake/ from data_dir (NULL: built-in charset list, no joins, no
+ * alphabets) and builds the tables. */
 cd_status mj_tables_new(const char *data_dir, mj_tables **out, cd_error *err);
 void mj_tables_free(mj_tables *t);
 

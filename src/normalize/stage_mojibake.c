@@ -676,15 +676,77 @@ static bool iso_c1(const mj_tables *t, uint32_t c) {
 
 /* Mojibake spans of the line, charset by charset. A line with C1 controls went through an
  * ISO 8859 decoder: those charsets are tried first there. */
+/* The languages (bits of alphabets.txt) whose alphabet has every letter of v[0, n) from
+ * U+0080 up; *letters counts those letters. */
+static uint32_t alphabets_of(const mj_tables *t, const uint32_t *v, size_t n, size_t *letters) {
+  uint32_t m = 0xFFFFFFFFu;
+  for (size_t i = 0; i < n; i++)
+    if (v[i] >= 0x80 && v[i] < 0x10000 && mj_is_letter(v[i])) {
+      m &= t->alpha[v[i]];
+      ++*letters;
+    }
+  return m;
+}
+
+/* The order in which to try the charsets on this line: the one whose repairs remove the
+ * most badness first, the order of charsets.tsv among equals. Charsets that share the
+ * damaged line's lead characters differ in a few continuation bytes (ś is 0x9C in cp1250,
+ * 0xB6 in ISO-8859-2): the charset that explains the whole line must win each of its
+ * spans, or a Hungarian line comes out half "ö" and half "Ü". */
+static bool rank_charsets(mj_state *st, size_t n, bool latin_line, size_t *order, cand **cd) {
+  int score[MJ_MAX_CHARSETS] = {0};
+  uint32_t alpha[MJ_MAX_CHARSETS];
+  const mj_tables *t = st->t;
+  size_t pool_len = st->pool_len;
+  for (size_t k = 0; k < t->n; k++) {
+    size_t nc = 0;
+    if (!collect(st, n, k, latin_line, cd, &nc))
+      return false;
+    alpha[k] = 0xFFFFFFFFu;
+    size_t letters = 0;
+    for (size_t i = 0; i < nc; i++)
+      if (!(*cd)[i].weak && (*cd)[i].gain > 0) {
+        score[k] += (*cd)[i].gain;
+        alpha[k] &= alphabets_of(t, st->pool + (*cd)[i].fx.repl_off, (*cd)[i].fx.repl_n, &letters);
+      }
+    if (letters == 0)
+      alpha[k] = 0; /* no letters: nothing to agree with */
+    order[k] = k;
+  }
+  st->pool_len = pool_len;
+  /* Among equals, the charset whose repairs share an alphabet with the line's correct
+   * letters. */
+  uint32_t line = 0xFFFFFFFFu;
+  size_t letters = 0;
+  for (size_t i = 0; i < n; i++)
+    if (!st->covered[i])
+      line &= alphabets_of(t, st->cp + i, 1, &letters);
+  int agree[MJ_MAX_CHARSETS];
+  for (size_t k = 0; k < t->n; k++)
+    agree[k] = (alpha[k] & line) != 0;
+  for (size_t i = 1; i < t->n; i++) /* insertion sort: stable, a dozen entries */
+    for (size_t j = i; j > 0 && (score[order[j]] > score[order[j - 1]] ||
+                                 (score[order[j]] == score[order[j - 1]] &&
+                                  agree[order[j]] > agree[order[j - 1]]));
+         j--) {
+      size_t x = order[j];
+      order[j] = order[j - 1];
+      order[j - 1] = x;
+    }
+  return true;
+}
+
 static bool find_fixes(mj_state *st, size_t n, bool latin_line) {
   const mj_tables *t = st->t;
   bool c1 = false;
   for (size_t i = 0; i < n && !c1; i++)
     c1 = iso_c1(t, st->cp[i]);
   cand *cd = NULL;
-  bool ok = true;
+  size_t order[MJ_MAX_CHARSETS];
+  bool ok = rank_charsets(st, n, latin_line, order, &cd);
   for (int round = c1 ? 0 : 1; ok && round < 2; round++)
-    for (size_t k = 0; ok && k < t->n; k++) {
+    for (size_t r = 0; ok && r < t->n; r++) {
+      size_t k = order[r];
       if (c1 && iso_like(&t->cs[k]) != (round == 0))
         continue;
       size_t nc = 0;

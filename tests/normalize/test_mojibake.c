@@ -292,6 +292,42 @@ static void test_one_word_hard_negatives(void **state) {
   check_clean("Roster – Kl\xC3\x83\xC2\xA5ve and Smith\n");
 }
 
+/* ---- classes 3 and 5: every span of the line in the charset that explains the line ------- */
+
+static void test_central_european_whole_lines(void **state) {
+  (void)state;
+  /* ö ü é á are C3 B6, C3 BC, C3 A9, C3 A1: "Ăś Ăź ĂŠ ĂĄ" in ISO-8859-2, which cp1250 would
+   * read as Ü ß Ê å; the charset that explains the whole line decides every span. */
+  check_repair("Közel ezer ügyfél várt a bíróság előtt csütörtökön.", "ISO-8859-2", 1,
+               "mojibake.utf8-as-iso-8859-2");
+  check_repair("Ženich přišel včas, oslava začala v pátek večer.", "ISO-8859-2", 1,
+               "mojibake.utf8-as-iso-8859-2");
+  check_repair("Wczoraj w Gdańsku zakończył się świąteczny jarmark.", "CP1250", 1,
+               "mojibake.utf8-as-cp1250");
+  check_repair("Wczoraj w Gdańsku zakończył się świąteczny jarmark.", "ISO-8859-2", 1,
+               "mojibake.utf8-as-iso-8859-2");
+}
+
+/* Some words of the line damaged, the others correct: every damaged one is repaired. */
+static void test_partial_words_same_charset(void **state) {
+  (void)state;
+  cd_buf w1 = CD_BUF_INIT, w2 = CD_BUF_INIT, in = CD_BUF_INIT;
+  damage("wyjaśnił", "CP1250", 1, &w1);
+  damage("współpraca", "CP1250", 1, &w2);
+  assert_int_equal(
+      cd_buf_appendf(&in, "Przewodniczący %s, że %s będzie kontynuowana.", w1.data, w2.data),
+      CD_OK);
+  check_line(in.data, "Przewodniczący wyjaśnił, że współpraca będzie kontynuowana.");
+  damage("zástupce", "ISO-8859-2", 1, &w1);
+  damage("nemocnice", "ISO-8859-2", 1, &w2);
+  cd_buf_clear(&in);
+  assert_int_equal(cd_buf_appendf(&in, "Ředitel: %s %s přišel včas.", w1.data, w2.data), CD_OK);
+  check_line(in.data, "Ředitel: zástupce nemocnice přišel včas.");
+  cd_buf_free(&w1);
+  cd_buf_free(&w2);
+  cd_buf_free(&in);
+}
+
 /* ---- class 4: Ukrainian and Russian letters that are KOI8/cp1252 punctuation ------------- */
 
 static void test_letters_never_merged(void **state) {
@@ -519,6 +555,8 @@ int main(void) {
       cmocka_unit_test(test_one_word_among_correct_letters),
       cmocka_unit_test(test_one_word_with_a_lost_byte),
       cmocka_unit_test(test_one_word_hard_negatives),
+      cmocka_unit_test(test_central_european_whole_lines),
+      cmocka_unit_test(test_partial_words_same_charset),
       cmocka_unit_test(test_letters_never_merged),
       cmocka_unit_test(test_clean_word_before_damaged_word),
       cmocka_unit_test(test_punctuation_pair_inside_word),
