@@ -688,34 +688,36 @@ static uint32_t alphabets_of(const mj_tables *t, const uint32_t *v, size_t n, si
   return m;
 }
 
-/* The order in which to try the charsets on this line: the one whose repairs remove the
- * most badness first, the order of charsets.tsv among equals. Charsets that share the
- * damaged line's lead characters differ in a few continuation bytes (ś is 0x9C in cp1250,
- * 0xB6 in ISO-8859-2): the charset that explains the whole line must win each of its
- * spans, or a Hungarian line comes out half "ö" and half "Ü". */
-static bool rank_charsets(mj_state *st, size_t n, bool latin_line, size_t *order, cand **cd) {
-  int score[MJ_MAX_CHARSETS] = {0};
-  uint32_t alpha[MJ_MAX_CHARSETS];
+/* The order in which to try the charsets on this line: the one whose spans cover the most
+ * of it first, the order of charsets.tsv among equals. Charsets that share the damaged
+ * line's lead characters differ in a few continuation bytes (ś is 0x9C in cp1250, 0xB6 in
+ * ISO-8859-2): the charset that explains the whole line must win each of its spans, or a
+ * Polish line comes out with its "ł" left as "Ĺ‚". Among equals, the charset whose
+ * decoded letters share an alphabet with each other and with the line's correct letters
+ * ("Ăś" in a Hungarian line is "ö" in ISO-8859-2, "Ü" in cp1250). */
+static bool rank_charsets(mj_state *st, size_t n, size_t *order) {
   const mj_tables *t = st->t;
-  size_t pool_len = st->pool_len;
-  for (size_t k = 0; k < t->n; k++) {
-    size_t nc = 0;
-    if (!collect(st, n, k, latin_line, cd, &nc))
-      return false;
+  size_t cover[MJ_MAX_CHARSETS] = {0};
+  uint32_t alpha[MJ_MAX_CHARSETS];
+  span sp = {0};
+  bool oom = false;
+  memset(st->covered, 0, n);
+  for (size_t k = 0; k < t->n && !oom; k++) {
+    size_t from = 0, letters = 0;
     alpha[k] = 0xFFFFFFFFu;
-    size_t letters = 0;
-    for (size_t i = 0; i < nc; i++)
-      if (!(*cd)[i].weak && (*cd)[i].gain > 0) {
-        score[k] += (*cd)[i].gain;
-        alpha[k] &= alphabets_of(t, st->pool + (*cd)[i].fx.repl_off, (*cd)[i].fx.repl_n, &letters);
-      }
+    while (next_span(&t->cs[k], st->cp, n, from, &sp, &oom)) {
+      from = sp.e;
+      if (sp.weak_only)
+        continue;
+      memset(st->covered + sp.s, 1, sp.e - sp.s);
+      cover[k] += sp.e - sp.s;
+      alpha[k] &= alphabets_of(t, sp.dec.v, sp.dec.n, &letters);
+    }
     if (letters == 0)
       alpha[k] = 0; /* no letters: nothing to agree with */
     order[k] = k;
   }
-  st->pool_len = pool_len;
-  /* Among equals, the charset whose repairs share an alphabet with the line's correct
-   * letters. */
+  free(sp.dec.v);
   uint32_t line = 0xFFFFFFFFu;
   size_t letters = 0;
   for (size_t i = 0; i < n; i++)
@@ -725,15 +727,15 @@ static bool rank_charsets(mj_state *st, size_t n, bool latin_line, size_t *order
   for (size_t k = 0; k < t->n; k++)
     agree[k] = (alpha[k] & line) != 0;
   for (size_t i = 1; i < t->n; i++) /* insertion sort: stable, a dozen entries */
-    for (size_t j = i; j > 0 && (score[order[j]] > score[order[j - 1]] ||
-                                 (score[order[j]] == score[order[j - 1]] &&
+    for (size_t j = i; j > 0 && (cover[order[j]] > cover[order[j - 1]] ||
+                                 (cover[order[j]] == cover[order[j - 1]] &&
                                   agree[order[j]] > agree[order[j - 1]]));
          j--) {
       size_t x = order[j];
       order[j] = order[j - 1];
       order[j - 1] = x;
     }
-  return true;
+  return !oom;
 }
 
 static bool find_fixes(mj_state *st, size_t n, bool latin_line) {
@@ -743,7 +745,7 @@ static bool find_fixes(mj_state *st, size_t n, bool latin_line) {
     c1 = iso_c1(t, st->cp[i]);
   cand *cd = NULL;
   size_t order[MJ_MAX_CHARSETS];
-  bool ok = rank_charsets(st, n, latin_line, order, &cd);
+  bool ok = rank_charsets(st, n, order);
   for (int round = c1 ? 0 : 1; ok && round < 2; round++)
     for (size_t r = 0; ok && r < t->n; r++) {
       size_t k = order[r];
@@ -941,9 +943,11 @@ static bool suspicious(const mj_tables *t, const char *s, size_t len) {
     if (b < 0x80) {
       if (b == ' ' && (prev == 0xC3 || prev == 0xC2))
         return true;
+      /* only the first byte of an ASCII run meets a lead */
+      size_t run = cd_ascii_prefix(s + i, len - i);
       prev_lead = 0;
-      prev = b;
-      i++;
+      prev = (unsigned char)s[i + run - 1];
+      i += run;
       continue;
     }
     size_t at = i;
