@@ -68,6 +68,7 @@ cd_status mj_info_build(mj_tables *t);
 bool mj_is_letter(uint32_t c);
 bool mj_same_script(uint32_t a, uint32_t b);
 bool mj_is_latin(uint32_t c);
+bool mj_is_mark(uint32_t c);
 /* A letter a repair may give without further proof: any letter below U+0800, or one of a
  * script that whole texts are written in (Latin, CJK, Korean, Thai, Arabic, Hebrew,
  * Indic...). A lone Coptic, Lao or Syllabics letter is what chance makes of clean text. */

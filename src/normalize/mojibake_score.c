@@ -115,6 +115,8 @@ bool mj_same_script(uint32_t a, uint32_t b) { return script_of(a) == script_of(b
 
 bool mj_is_latin(uint32_t c) { return script_of(c) == USCRIPT_LATIN; }
 
+bool mj_is_mark(uint32_t c) { return kind_of(c) == K_MARK; }
+
 bool mj_is_plain_letter(uint32_t c) {
   if (!mj_is_letter(c))
     return false;

@@ -250,6 +250,7 @@ typedef struct span {
   bool strong;
   bool weak_only; /* every sequence leans on a space standing for 0xA0 */
   bool all_long;  /* every sequence is three bytes or more, none lost: rare by chance */
+  size_t good;    /* sequences that decode to no mark and nothing forbidden, no space standing in */
 } span;
 
 /* A lead character, a space standing for a lost 0xA0 and more sequences after it: when
@@ -260,6 +261,16 @@ static bool starts_at_clean_word_end(const mj_charset *cs, const uint32_t *c, si
   if (!q->weak || q->len != 2 || c[i + 1] != ' ' || i == 0 || !mj_is_letter(c[i - 1]))
     return false;
   return i + 2 < n && c[i + 2] >= 0x80 && read_seq(cs, c, n, i + 2, false).len > 0;
+}
+
+/* The same inside a span: a lead and a space for a lost 0xA0 after a small letter, both of
+ * one script, end a clean word ("конвекція ", "нипочём " before a word in KOI8): the span
+ * stops before them. Mojibake leads after a continuation are capitals (cp1251 "Р",
+ * cp1252 "Ã") or follow a symbol (KOI8 "п╣"). */
+static bool lead_ends_clean_word(const uint32_t *c, size_t i, const seq *q) {
+  return q->weak && q->len == 2 && c[i + 1] == ' ' && i > 0 && mj_is_letter(c[i - 1]) &&
+         mj_is_lower(c[i - 1]) && mj_is_letter(c[i]) && mj_is_lower(c[i]) &&
+         mj_same_script(c[i - 1], c[i]);
 }
 
 /* Finds the next candidate span of charset k in c[from..n): a maximal run of consecutive
@@ -277,15 +288,16 @@ static bool next_span(const mj_charset *cs, const uint32_t *c, size_t n, size_t 
       i++;
       continue;
     }
-    size_t s = i, real = 0;
+    size_t s = i, real = 0, good = 0;
     bool strong = false, all_long = true;
     sp->dec.n = 0;
-    while (q.len) {
+    while (q.len && !(i > s && lead_ends_clean_word(c, i, &q))) {
       if (!cv_push(&sp->dec, q.cp)) {
         *oom = true;
         return false;
       }
       real += !q.weak;
+      good += !q.weak && !mj_forbidden(q.cp) && !mj_is_mark(q.cp);
       strong |= q.c1 || q.bytes >= 3;
       all_long &= q.bytes >= 3 && q.cp != 0xFFFD && !q.weak;
       i += q.len;
@@ -295,6 +307,7 @@ static bool next_span(const mj_charset *cs, const uint32_t *c, size_t n, size_t 
     sp->e = i;
     sp->strong = strong;
     sp->weak_only = real == 0;
+    sp->good = good;
     sp->all_long = all_long;
     return true;
   }
@@ -688,12 +701,13 @@ static uint32_t alphabets_of(const mj_tables *t, const uint32_t *v, size_t n, si
   return m;
 }
 
-/* The order in which to try the charsets on this line: the one whose spans cover the most
- * of it first, the order of charsets.tsv among equals. Charsets that share the damaged
- * line's lead characters differ in a few continuation bytes (ś is 0x9C in cp1250, 0xB6 in
- * ISO-8859-2): the charset that explains the whole line must win each of its spans, or a
- * Polish line comes out with its "ł" left as "Ĺ‚". Among equals, the charset whose
- * decoded letters share an alphabet with each other and with the line's correct letters
+/* The order in which to try the charsets on this line: the one whose spans decode the most
+ * of it into characters (a combining mark is no character of its own) first, the order of
+ * charsets.tsv among equals. Charsets that share the damaged line's lead characters differ in a few
+ * continuation bytes (ś is 0x9C in cp1250, 0xB6 in ISO-8859-2): the charset that explains the whole
+ * line must win each of its spans, or a Polish line comes out with its "ł" left as "Ĺ‚". Among
+ * equals, the charset whose decoded letters share an alphabet with each other and with the line's
+ * correct letters
  * ("Ăś" in a Hungarian line is "ö" in ISO-8859-2, "Ü" in cp1250). */
 static bool rank_charsets(mj_state *st, size_t n, size_t *order) {
   const mj_tables *t = st->t;
@@ -710,7 +724,7 @@ static bool rank_charsets(mj_state *st, size_t n, size_t *order) {
       if (sp.weak_only)
         continue;
       memset(st->covered + sp.s, 1, sp.e - sp.s);
-      cover[k] += sp.e - sp.s;
+      cover[k] += sp.good;
       alpha[k] &= alphabets_of(t, sp.dec.v, sp.dec.n, &letters);
     }
     if (letters == 0)

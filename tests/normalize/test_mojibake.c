@@ -350,6 +350,9 @@ static void test_clean_word_before_damaged_word(void **state) {
   (void)state;
   check_word("Новий закон ", "підтримали", " депутати у Києві.", "KOI8-U");
   check_word("Вчора ввечері ", "ухвалили", " рішення щодо мережі.", "KOI8-U");
+  /* "ці" and "чё" are KOI8 pairs: the clean word must not run into the damaged one */
+  check_word("Нова конвекція ", "підсилила", " вітер над морем.", "KOI8-U");
+  check_word("Это нипочём ", "сёмге", ", сказал он.", "KOI8-R");
 }
 
 /* ---- class 6: a pair whose second character is punctuation, inside a word ----------------- */
