@@ -281,6 +281,10 @@ int mj_badness(const mj_tables *t, const uint32_t *w, size_t n, bool latin_line)
         bad += 2;
       if ((ic & I_LOWER) && (in & I_UPPER))
         bad += 1;
+      /* a capital of the upper half inside a lower-case word: "magyarĂłra", "cupalÄƒ" */
+      if (c >= 0x80 && (ic & I_UPPER) && (in & I_LOWER) && prev_letter &&
+          (info(t, w[i - 1]) & I_LOWER))
+        bad += 1;
       if (prev_letter && (info(t, w[i - 1]) & I_UPPER) && (ic & I_UPPER) && (in & I_LOWER))
         bad += 1;
     } else if (kn == K_ODD || kn == K_C1 || kn == K_FFFD) {

@@ -267,10 +267,13 @@ static bool starts_at_clean_word_end(const mj_charset *cs, const uint32_t *c, si
  * one script, end a clean word ("конвекція ", "нипочём " before a word in KOI8): the span
  * stops before them. Mojibake leads after a continuation are capitals (cp1251 "Р",
  * cp1252 "Ã") or follow a symbol (KOI8 "п╣"). */
+static bool small_letter_after_small(const uint32_t *c, size_t i) {
+  return i > 0 && mj_is_letter(c[i - 1]) && mj_is_lower(c[i - 1]) && mj_is_letter(c[i]) &&
+         mj_is_lower(c[i]) && mj_same_script(c[i - 1], c[i]);
+}
+
 static bool lead_ends_clean_word(const uint32_t *c, size_t i, const seq *q) {
-  return q->weak && q->len == 2 && c[i + 1] == ' ' && i > 0 && mj_is_letter(c[i - 1]) &&
-         mj_is_lower(c[i - 1]) && mj_is_letter(c[i]) && mj_is_lower(c[i]) &&
-         mj_same_script(c[i - 1], c[i]);
+  return q->weak && q->len == 2 && c[i + 1] == ' ' && small_letter_after_small(c, i);
 }
 
 /* Finds the next candidate span of charset k in c[from..n): a maximal run of consecutive
@@ -284,7 +287,7 @@ static bool next_span(const mj_charset *cs, const uint32_t *c, size_t n, size_t 
       continue;
     }
     seq q = read_seq(cs, c, n, i, false);
-    if (!q.len || starts_at_clean_word_end(cs, c, n, i, &q)) {
+    if (!q.len || starts_at_clean_word_end(cs, c, n, i, &q) || lead_ends_clean_word(c, i, &q)) {
       i++;
       continue;
     }
@@ -315,25 +318,26 @@ static bool next_span(const mj_charset *cs, const uint32_t *c, size_t n, size_t 
 }
 
 /* A repair must never give fewer letters than it takes from a word that is already well
- * formed: lower-case letters of one non-Latin script that some language writes ("підпис",
- * "сёмга": і and ё are KOI8 continuation bytes, and "пі" is no "Ц"). The word is c[s, e)
- * extended to the letters around it. Latin is left out: MacRoman reads "pēc" as "pƒìc",
- * lower-case letters only. */
+ * formed: letters of one non-Latin script that some language writes, in lower case or
+ * capitalized ("підпис", "сёмга", "Рівлін", "Изнурённость": і and ё are KOI8 continuation
+ * bytes, and "пі" is no "Ц", "Рі" no cp1251 "г"). The word is c[s, e) extended to the
+ * letters around it; a capitalized word needs three letters (cp1251 reads "и" as "Рё").
+ * Latin is left out: MacRoman reads "pēc" as "pƒìc", lower-case letters only. */
 static bool merges_letters(const mj_tables *t, const uint32_t *c, size_t n, size_t s, size_t e,
                            const uint32_t *out, size_t m) {
-  if (e - s < 2)
+  if (e - s < 2 || mj_is_latin(c[s]))
     return false;
   size_t ws = s, we = e;
   while (ws > 0 && mj_is_letter(c[ws - 1]))
     ws--;
   while (we < n && mj_is_letter(c[we]))
     we++;
-  if (mj_is_latin(c[s]))
-    return false;
   for (size_t i = ws; i < we; i++)
-    if (!mj_is_letter(c[i]) || !mj_is_lower(c[i]) || !mj_same_script(c[i], c[s]) ||
-        !uset_contains(t->plausible, (UChar32)c[i]))
+    if (!mj_is_letter(c[i]) || !mj_same_script(c[i], c[s]) ||
+        !uset_contains(t->plausible, (UChar32)c[i]) || (i > ws && !mj_is_lower(c[i])))
       return false;
+  if (!mj_is_lower(c[ws]) && we - ws < 3)
+    return false;
   size_t letters = 0;
   for (size_t i = 0; i < m; i++)
     letters += mj_is_letter(out[i]);
@@ -500,8 +504,8 @@ static bool caps_word_before(const uint32_t *c, size_t i) {
 }
 
 /* A repair that needs no other evidence on its line: every character of the span was a
- * lead or a continuation (no space standing for 0xA0), the result is letters (one lost
- * byte, U+FFFD, at most) of the script of the letters it is glued to, and it removed at
+ * lead or a continuation (no space standing for 0xA0), the result is letters (U+FFFD for a
+ * lost byte among many more letters) of the script of the letters it is glued to, and it removed at
  * least the charset's min_gain of badness. Text that reads as valid UTF-8 by chance rarely
  * does all of that: "dÃ©cision", "Ð·Ð°Ð²Ð¾Ð´", "wspĂłlny" do. */
 static bool word_repair(const uint32_t *c, size_t n, size_t s, size_t e, const cpvec *f, bool weak,
@@ -517,7 +521,7 @@ static bool word_repair(const uint32_t *c, size_t n, size_t s, size_t e, const c
     else
       return false;
   }
-  if (lost > 1 || letters == 0)
+  if (letters == 0 || lost * 2 >= letters)
     return false;
   /* a small letter in a word of capitals: "TÃ" + no-break space in a Vietnamese headline
    * (but "RÃ©ticulose" is a capitalized word) */
@@ -868,8 +872,9 @@ static bool fix_a_grave(mj_state *st, size_t n) {
       }
     if (!c3 || !evidence)
       continue;
-    if (i > 0 && mj_is_letter(c[i - 1]) && !mj_is_lower(c[i - 1]))
-      continue;
+    if ((i > 0 && mj_is_letter(c[i - 1]) && !mj_is_lower(c[i - 1])) ||
+        small_letter_after_small(c, i))
+      continue; /* "JOÃ O", or the end of a clean word ("абиссинец " is no KOI8 "à") */
     bool dbl = c[i + 2] == ' ';
     size_t w = dbl ? i + 3 : i + 2;
     if (w >= n || !mj_is_letter(c[w]) || !mj_is_lower(c[w]) || overlaps(st, i, i + 2))

@@ -270,6 +270,8 @@ static void test_one_word_among_correct_letters(void **state) {
   check_word("Уряд ухвалив рішення про ", "підтримку", " громад.", "KOI8-U");
   check_word("Правительство утвердило всё необходимое для ", "реформы", ".", "CP1251");
   check_word("Der Bürgermeister von Köln sagte, die ", "Straße", " bleibt gesperrt.", "CP1252");
+  /* ó is "Ăł" in cp1250: a capital inside a small word */
+  check_word("Egy ", "kilóra", " való sajtot vettem Győrben.", "CP1250");
 }
 
 /* A Greek word one of whose bytes was lost (ρ is CF 81, and 0x81 has no cp1252 character):
@@ -280,6 +282,11 @@ static void test_one_word_with_a_lost_byte(void **state) {
       "Η νέα \xC3\x8F\xE2\x82\xAC\xC3\x8F?\xC3\x8F\xC5\x92\xC3\x8F\xE2\x80\x9E\xC3\x8E\xC2\xB1"
       "\xC3\x8F\xC6\x92\xC3\x8E\xC2\xB7 του υπουργού.",
       "Η νέα π\xEF\xBF\xBDόταση του υπουργού.");
+  /* two bytes lost in a longer word */
+  check_line(
+      "Η κυβέρνηση \xC3\x8F\xE2\x82\xAC\xC3\x8F\x3F\xC3\x8E\xC2\xBF\xC3\x8F\xE2\x80\x9E\xC3\x8F\x3F"
+      "\xC3\x8E\xC2\xAD\xC3\x8F\xE2\x82\xAC\xC3\x8E\xC2\xB5\xC3\x8E\xC2\xB9 σε διάλογο.",
+      "Η κυβέρνηση π\xEF\xBF\xBDοτ\xEF\xBF\xBDέπει σε διάλογο.");
 }
 
 static void test_one_word_hard_negatives(void **state) {
@@ -353,6 +360,10 @@ static void test_clean_word_before_damaged_word(void **state) {
   /* "ці" and "чё" are KOI8 pairs: the clean word must not run into the damaged one */
   check_word("Нова конвекція ", "підсилила", " вітер над морем.", "KOI8-U");
   check_word("Это нипочём ", "сёмге", ", сказал он.", "KOI8-R");
+  /* a capitalized clean word ("рё" is a KOI8 pair) and a clean word ending in a lead
+   * before a clean word ("ц" + space is no "à") */
+  check_word("Изнурённость, сказал он, ", "нипочём", ".", "KOI8-R");
+  check_word("Пришёл абиссинец ", "вчера", " вечером.", "KOI8-R");
 }
 
 /* ---- class 6: a pair whose second character is punctuation, inside a word ----------------- */
