@@ -421,9 +421,14 @@ static size_t deeper(const mj_tables *t, const uint32_t *left, size_t nl, const 
       int after = ok ? window_badness(t, cur.v, cur.n, sp.s, sp.e, f->v, f->n, false, &tmp, oom)
                      : 0;
       /* Inside text already decoded once, plain letters that remove some badness or a
-       * run of long sequences need no further proof. */
+       * run of long sequences need no further proof; nor do plain letters made of letters
+       * only ("СЃСЌСЂ" and "Рё" are "сэр" and "и" once more). */
       int gain = before - after;
-      if (ok && !*oom && (gain >= 1 || (gain == 0 && (sp.all_long || (plain && before > 0))))) {
+      bool from_letters = true;
+      for (size_t q = sp.s; from_letters && q < sp.e; q++)
+        from_letters = mj_is_letter(cur.v[q]);
+      if (ok && !*oom &&
+          (gain >= 1 || (gain == 0 && (sp.all_long || (plain && (before > 0 || from_letters)))))) {
         if (!cv_append(&next, cur.v + from, sp.s - from) || !cv_append(&next, f->v, f->n))
           *oom = true;
         any = true;
@@ -693,57 +698,51 @@ static bool iso_c1(const mj_tables *t, uint32_t c) {
 
 /* Mojibake spans of the line, charset by charset. A line with C1 controls went through an
  * ISO 8859 decoder: those charsets are tried first there. */
-/* The languages (bits of alphabets.txt) whose alphabet has every letter of v[0, n) from
- * U+0080 up; *letters counts those letters. */
-static uint32_t alphabets_of(const mj_tables *t, const uint32_t *v, size_t n, size_t *letters) {
-  uint32_t m = 0xFFFFFFFFu;
+/* Counts, per language of alphabets.txt, the letters of v[0, n) from U+0080 up that its
+ * alphabet has. */
+static void count_alphabets(const mj_tables *t, const uint32_t *v, size_t n, uint32_t *count) {
   for (size_t i = 0; i < n; i++)
-    if (v[i] >= 0x80 && v[i] < 0x10000 && mj_is_letter(v[i])) {
-      m &= t->alpha[v[i]];
-      ++*letters;
-    }
-  return m;
+    if (v[i] >= 0x80 && v[i] < 0x10000 && mj_is_letter(v[i]))
+      for (uint32_t m = t->alpha[v[i]], j = 0; m; m >>= 1, j++)
+        count[j] += m & 1u;
 }
 
 /* The order in which to try the charsets on this line: the one whose spans decode the most
  * of it into characters (a combining mark is no character of its own) first, the order of
- * charsets.tsv among equals. Charsets that share the damaged line's lead characters differ in a few
- * continuation bytes (ś is 0x9C in cp1250, 0xB6 in ISO-8859-2): the charset that explains the whole
- * line must win each of its spans, or a Polish line comes out with its "ł" left as "Ĺ‚". Among
- * equals, the charset whose decoded letters share an alphabet with each other and with the line's
- * correct letters
- * ("Ăś" in a Hungarian line is "ö" in ISO-8859-2, "Ü" in cp1250). */
+ * charsets.tsv among equals. Charsets that share the damaged line's lead characters differ
+ * in a few continuation bytes (ś is 0x9C in cp1250, 0xB6 in ISO-8859-2): the charset that
+ * explains the whole line must win each of its spans, or a Polish line comes out with its
+ * "ł" left as "Ĺ‚". Among equals, the charset that gives the most letters of one alphabet,
+ * counting the line's correct letters ("Ăś" in a Hungarian line is "ö" in ISO-8859-2, "Ü"
+ * in cp1250, even beside a Greek "λ"). */
 static bool rank_charsets(mj_state *st, size_t n, size_t *order) {
   const mj_tables *t = st->t;
   size_t cover[MJ_MAX_CHARSETS] = {0};
-  uint32_t alpha[MJ_MAX_CHARSETS];
+  uint32_t count[MJ_MAX_CHARSETS][32], line[32] = {0}, agree[MJ_MAX_CHARSETS] = {0};
   span sp = {0};
   bool oom = false;
   memset(st->covered, 0, n);
+  memset(count, 0, sizeof count);
   for (size_t k = 0; k < t->n && !oom; k++) {
-    size_t from = 0, letters = 0;
-    alpha[k] = 0xFFFFFFFFu;
+    size_t from = 0;
     while (next_span(&t->cs[k], st->cp, n, from, &sp, &oom)) {
       from = sp.e;
       if (sp.weak_only)
         continue;
       memset(st->covered + sp.s, 1, sp.e - sp.s);
       cover[k] += sp.good;
-      alpha[k] &= alphabets_of(t, sp.dec.v, sp.dec.n, &letters);
+      count_alphabets(t, sp.dec.v, sp.dec.n, count[k]);
     }
-    if (letters == 0)
-      alpha[k] = 0; /* no letters: nothing to agree with */
     order[k] = k;
   }
   free(sp.dec.v);
-  uint32_t line = 0xFFFFFFFFu;
-  size_t letters = 0;
   for (size_t i = 0; i < n; i++)
     if (!st->covered[i])
-      line &= alphabets_of(t, st->cp + i, 1, &letters);
-  int agree[MJ_MAX_CHARSETS];
+      count_alphabets(t, st->cp + i, 1, line);
   for (size_t k = 0; k < t->n; k++)
-    agree[k] = (alpha[k] & line) != 0;
+    for (size_t j = 0; j < 32; j++)
+      if (count[k][j] && count[k][j] + line[j] > agree[k])
+        agree[k] = count[k][j] + line[j];
   for (size_t i = 1; i < t->n; i++) /* insertion sort: stable, a dozen entries */
     for (size_t j = i; j > 0 && (cover[order[j]] > cover[order[j - 1]] ||
                                  (cover[order[j]] == cover[order[j - 1]] &&

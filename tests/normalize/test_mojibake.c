@@ -313,6 +313,9 @@ static void test_central_european_whole_lines(void **state) {
                "mojibake.utf8-as-cp1250");
   check_repair("Wczoraj w Gdańsku zakończył się świąteczny jarmark.", "ISO-8859-2", 1,
                "mojibake.utf8-as-iso-8859-2");
+  /* a Greek letter among Hungarian ones: the alphabet that has most of the letters wins */
+  check_repair("A λ hullámhossz és a kör sugara közötti összefüggés új.", "ISO-8859-2", 1,
+               "mojibake.utf8-as-iso-8859-2");
 }
 
 /* Some words of the line damaged, the others correct: every damaged one is repaired. */
@@ -347,6 +350,17 @@ static void test_letters_never_merged(void **state) {
                "mojibake.utf8-as-koi8");
   check_repair("Сёмга и всё остальное подешевели к сентябрю.", "KOI8-R", 1,
                "mojibake.utf8-as-koi8");
+  /* "Сэр и лорд ушли." twice in cp1251 (as a sloppy decoder leaves it): short words of
+   * letters only ("и" is "Рё" after one layer) */
+  check_line("\xD0\xA0\xC2\xA0\xD0\xA0\xD0\x8B\xD0\xA0\xD0\x8E\xD0\xA0"
+             "\xD0\x8A\xD0\xA0\xD0\x8E\xD0\xA0\xE2\x80\x9A\x20\xD0\xA0"
+             "\xC2\xA0\xD0\xA1\xE2\x80\x98\x20\xD0\xA0\xC2\xA0\xD0\x92"
+             "\xC2\xBB\xD0\xA0\xC2\xA0\xD0\xA1\xE2\x80\xA2\xD0\xA0\xD0"
+             "\x8E\xD0\xA0\xE2\x80\x9A\xD0\xA0\xC2\xA0\xD0\xA2\xE2\x80"
+             "\x98\x20\xD0\xA0\xD0\x8E\xD0\xA1\xE2\x80\x9C\xD0\xA0\xD0"
+             "\x8E\xD0\xB2\xE2\x80\x9A\xC2\xAC\xD0\xA0\xC2\xA0\xD0\x92"
+             "\xC2\xBB\xD0\xA0\xC2\xA0\xD0\xA1\xE2\x80\x98\x2E",
+             "Сэр и лорд ушли.");
   check_repair("Вони їхали на південь і раділи.", "CP1251", 2, "mojibake.utf8-as-cp1251-twice");
   check_clean("Він пішов пішки під дощем, а сёмга лишилася.\n");
 }

@@ -76,13 +76,14 @@ def read_words(lang, rng, want=4000):
         next(fh, None)
         for line in fh:
             w = unicodedata.normalize("NFC", re.split(r"[/\t ]", line.strip(), maxsplit=1)[0])
-            if 2 <= len(w) <= 14 and all(unicodedata.category(ch) in ("Ll", "Lu") for ch in w) \
-                    and w[1:].islower():
+            if 1 <= len(w) <= 14 and all(unicodedata.category(ch) in ("Ll", "Lu") for ch in w) \
+                    and (len(w) == 1 or w[1:].islower()):
                 words.append(w)
     rng.shuffle(words)
-    plain = [w for w in words if w.islower()][:want]
-    proper = [w for w in words if w[0].isupper()][: want // 8]
-    return plain, proper
+    plain = [w for w in words if w.islower() and len(w) > 3][:want]
+    short = [w for w in words if w.islower() and len(w) <= 3][: want // 4]
+    proper = [w for w in words if w[0].isupper() and len(w) > 1][: want // 8]
+    return plain, proper, short
 
 
 def non_ascii(w):
@@ -90,11 +91,12 @@ def non_ascii(w):
 
 
 def sentence(rng, lang, words, min_na=1):
-    """A random line of 6-14 words with at least min_na words holding non-ASCII letters."""
-    plain, proper = words
+    """A random line of 6-14 words with at least min_na words holding non-ASCII letters; about
+    a third of the words are short ones (one to three letters: à, и, і, o, de, że)."""
+    plain, proper, short = words
     na = [w for w in plain if non_ascii(w)] or plain
     n = rng.randint(6, 14)
-    ws = [rng.choice(plain) for _ in range(n)]
+    ws = [rng.choice(short if short and rng.random() < 0.35 else plain) for _ in range(n)]
     for i in rng.sample(range(n), min(min_na, n)):
         if not any(non_ascii(w) for w in ws[i:i + 1]):
             ws[i] = rng.choice(na)
@@ -217,7 +219,7 @@ def gen_uk_ie(rng, lang, words):
     if lang not in CYRILLIC:
         return None
     letters = "іїєґ" if lang == "uk" else "ё"
-    plain, proper = words
+    plain, proper, _ = words
     rich = [w for w in plain if any(ch in letters for ch in w)]
     starts = [w for w in rich if w[:2] in ("пі", "сі", "ві", "ні", "сё", "її", "ві", "зі", "ді")]
     line = sentence(rng, lang, words, min_na=0)
@@ -244,7 +246,7 @@ def gen_central_koi8(rng, lang, words):
 def gen_punct_pair(rng, lang, words):
     if lang not in PUNCT_LANGS:
         return None
-    plain, proper = words
+    plain, proper, _ = words
     pool = [w for w in plain + proper if any(ch in PUNCT_LETTERS for ch in w[1:-1])]
     if not pool:
         return None
@@ -329,7 +331,7 @@ def gen_clean_caps(rng, lang, words):
     space or a no-break space: what class 1's rule must leave."""
     if lang not in ("pt", "ro", "fr", "vi"):
         return None
-    plain, _ = words
+    plain, _, _ = words
     ends = [w for w in plain if w[-1] in "ãâ" or "â" in w or "ã" in w]
     if not ends:
         return None
