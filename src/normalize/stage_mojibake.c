@@ -636,10 +636,11 @@ static bool collect(mj_state *st, size_t n, size_t k, bool latin_line, cand **ou
           cd->weak = sp.weak_only;
           /* Three-byte sequences are rare by chance, except among letters: in Ukrainian
            * text read as KOI8-U, і є ї ґ are continuation bytes and "Біє", "біґ" spell
-           * valid UTF-8. Spans of plain letters must pay for themselves. */
+           * valid UTF-8, and in cp1251 "её" + no-break space is a CJK ideograph. Spans of
+           * plain letters (and no-break spaces) must pay for themselves. */
           bool letters = true;
           for (size_t q = sp.s; letters && q < sp.e; q++)
-            letters = mj_is_letter(c[q]);
+            letters = mj_is_letter(c[q]) || c[q] == 0xA0;
           cd->all_long = sp.all_long && !letters;
           if (!pool_push(st, f->v, f->n, &cd->fx.repl_off))
             oom = true;

@@ -470,6 +470,25 @@ static void test_cyrillic_letters_around_marks(void **state) {
       }
 }
 
+/* Clean Cyrillic text where a letter whose cp1251 byte leads a three-byte sequence (а-п),
+ * a letter that is a continuation byte (ё є і ї ґ) and a no-break space before
+ * punctuation spell valid UTF-8 (a CJK ideograph: "её" + U+00A0 is U+5E20): every such
+ * combination stays as written. */
+static void test_cyrillic_pairs_before_nbsp(void **state) {
+  (void)state;
+  static const char *const first[] = {"а", "б", "в", "г", "д", "е", "ж", "з",
+                                      "и", "й", "к", "л", "м", "н", "о", "п"};
+  static const char *const second[] = {"ё", "є", "і", "ї", "ґ"};
+  static const char *const after[] = {":", ";", "?", "!", "»", "—"};
+  char line[256];
+  for (size_t a = 0; a < sizeof first / sizeof first[0]; a++)
+    for (size_t b = 0; b < sizeof second / sizeof second[0]; b++)
+      for (size_t m = 0; m < sizeof after / sizeof after[0]; m++) {
+        snprintf(line, sizeof line, "Сказав %s%s\xC2\xA0%s далі.\n", first[a], second[b], after[m]);
+        check_clean(line);
+      }
+}
+
 static void test_ascii_and_empty(void **state) {
   (void)state;
   check_clean("Only ASCII here, 100% plain; nothing to do?\n");
@@ -566,6 +585,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_one_letter_words_and_lost_nbsp),
       cmocka_unit_test(test_cyrillic_letters_around_marks),
+      cmocka_unit_test(test_cyrillic_pairs_before_nbsp),
       cmocka_unit_test(test_cp1252_once),
       cmocka_unit_test(test_latin1_once),
       cmocka_unit_test(test_cp1250_once),

@@ -301,7 +301,8 @@ def gen_c1(rng, lang, words):
 
 
 def gen_clean(rng, lang, words):
-    kind = rng.choice(["plain", "plain", "caps", "symbols", "kaomoji", "nbsp", "quotes"])
+    kind = rng.choice(["plain", "plain", "caps", "symbols", "kaomoji", "nbsp", "quotes",
+                       "glued", "apostrophe"])
     line = sentence(rng, lang, words, min_na=rng.randint(0, 4))
     if kind == "caps":
         line = line.upper()
@@ -317,6 +318,20 @@ def gen_clean(rng, lang, words):
     elif kind == "nbsp":
         line = re.sub(r" ([:;?!»–])", "\u00a0\\1", line.replace(",", " :", 1))
         line = line.replace("« ", "«\u00a0")
+    elif kind == "glued":  # symbols glued to words and numbers: n°5, 10€, ½kg, x²
+        parts = line.split(" ")
+        for _ in range(rng.randint(1, 3)):
+            i = rng.randrange(len(parts))
+            s_ = rng.choice(SYMBOLS + ["°", "²", "³", "¹", "ª", "º", "¿", "¡", "«", "»", "¨"])
+            parts[i] = rng.choice([parts[i] + s_, s_ + parts[i]])
+        line = " ".join(parts)
+    elif kind == "apostrophe":  # elisions and Ukrainian apostrophes between letters
+        parts = line.split(" ")
+        for _ in range(rng.randint(1, 2)):
+            i = rng.randrange(len(parts) - 1)
+            if parts[i][-1].isalpha():
+                parts[i:i + 2] = [parts[i] + rng.choice(["’", "ʼ", "'"]) + parts[i + 1]]
+        line = " ".join(parts)
     elif kind == "quotes":
         q = QUOTES[lang]
         parts = line.split(" ")
@@ -347,11 +362,24 @@ def gen_clean_caps(rng, lang, words):
 
 # (class, generator, lines per language as a multiple of --per: classes that only some
 # languages have get more lines in each)
+def gen_clean_mixed(rng, lang, words_all):
+    """A line in one language with words of another script (names, quotations)."""
+    other = rng.choice([l for l in LANGS if l != lang])
+    words, alien = words_all[lang], words_all[other]
+    line = sentence(rng, lang, words, min_na=rng.randint(0, 3))
+    parts = line.split(" ")
+    for _ in range(rng.randint(1, 3)):
+        w = rng.choice(alien[1] or alien[0])
+        parts.insert(rng.randrange(1, len(parts)), rng.choice([w, "(" + w + ")", "«" + w + "»"]))
+    line = " ".join(parts)
+    return line, line, f"clean mixed with {other}"
+
+
 CLASSES = [("nbsp", gen_nbsp, 1), ("one-word", gen_one_word, 1), ("partial", gen_partial, 1),
            ("uk-ie", gen_uk_ie, 5), ("central-koi8", gen_central_koi8, 2),
            ("punct-pair", gen_punct_pair, 2), ("whole-line", gen_whole_line, 1),
            ("double", gen_double, 1), ("c1", gen_c1, 2), ("clean", gen_clean, 3),
-           ("clean", gen_clean_caps, 2)]
+           ("clean", gen_clean_caps, 2), ("clean", gen_clean_mixed, 2)]
 
 
 def generate(seed, per):
@@ -363,7 +391,7 @@ def generate(seed, per):
             made, tries, want = 0, 0, per * mult
             while made < want and tries < want * 20:
                 tries += 1
-                r = gen(rng, lang, words[lang])
+                r = gen(rng, lang, words if gen is gen_clean_mixed else words[lang])
                 if not r:
                     if tries > 5 and made == 0:
                         break
