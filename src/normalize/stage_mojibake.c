@@ -654,6 +654,16 @@ static bool collect(mj_state *st, size_t n, size_t k, bool latin_line, cand **ou
   return !oom;
 }
 
+/* A lead and a '?' with a letter right after ("zloÄ?in", "Ã?guila"): inside a word a '?'
+ * is no question mark but a byte an encoder could not write. Trusted once the charset is
+ * at work on the line, unless the lead is a small letter that ends a clean word
+ * ("untuosità?"). The line ends with a 0 (mojibake_process). */
+static bool lost_in_word(const mj_state *st, const mj_fix *fx) {
+  return fx->e - fx->s == 2 && st->cp[fx->e - 1] == '?' && fx->repl_n == 1 &&
+         st->pool[fx->repl_off] == 0xFFFD && mj_is_letter(st->cp[fx->e]) &&
+         !small_letter_after_small(st->cp, fx->s);
+}
+
 /* Which candidates of one charset to keep. Each repair must pay for itself (min_gain,
  * one less for a sequence of three bytes or with C1 controls, which chance rarely makes).
  * A charset that clearly repaired something on the line is at work there: its other
@@ -677,7 +687,8 @@ static bool decide(mj_state *st, const mj_charset *cs, cand *cd, size_t n) {
   if (!at_work)
     return true;
   for (size_t i = 0; i < n; i++)
-    if (cd[i].weak ? cd[i].plain : (cd[i].gain >= 1 || cd[i].plain || cd[i].all_long))
+    if (cd[i].weak ? cd[i].plain || lost_in_word(st, &cd[i].fx)
+                   : (cd[i].gain >= 1 || cd[i].plain || cd[i].all_long))
       if (!fix_push(st, &cd[i].fx))
         return false;
   return true;
@@ -1043,6 +1054,7 @@ static cd_status mojibake_process(void *state, const cd_segment *seg, cd_rewrite
     st->cp[n++] = c < 0 ? 0xFFFD : (uint32_t)c;
   }
   st->off[n] = len;
+  st->cp[n] = 0; /* reserve_line() made room: lost_in_word() looks one past a span */
   st->n_fix = 0;
   st->pool_len = 0;
   memset(st->covered, 0, n);

@@ -289,6 +289,18 @@ static void test_one_word_with_a_lost_byte(void **state) {
       "Η κυβέρνηση π\xEF\xBF\xBDοτ\xEF\xBF\xBDέπει σε διάλογο.");
 }
 
+/* A whole Czech line in cp1252 whose encoder wrote '?' for the bytes cp1252 lacks (č is
+ * C4 8D): inside a word the '?' is a lost byte, the letter becomes U+FFFD. */
+static void test_question_mark_for_lost_byte(void **state) {
+  (void)state;
+  check_line("Zlo\xC3\x84?in byl objasn\xC3\x84\xE2\x80\xBAn, \xC3\x85\xE2\x84\xA2"
+             "ekl mluv\xC3\x84?\xC3\x83\xC2\xAD policie.",
+             "Zlo\xEF\xBF\xBDin byl objasněn, řekl mluv\xEF\xBF\xBDí policie.");
+  /* a question mark after a word that ends in a clean letter stays */
+  check_clean("Kdo to řekl, Lukáš? Snad Růžena?\n");
+  check_clean("È vero, città? Sì.\n");
+}
+
 static void test_one_word_hard_negatives(void **state) {
   (void)state;
   /* Capitals ending in Ã before a no-break space, among other correct capitals. */
@@ -603,6 +615,7 @@ int main(void) {
       cmocka_unit_test(test_one_word_among_correct_letters),
       cmocka_unit_test(test_one_word_with_a_lost_byte),
       cmocka_unit_test(test_one_word_hard_negatives),
+      cmocka_unit_test(test_question_mark_for_lost_byte),
       cmocka_unit_test(test_central_european_whole_lines),
       cmocka_unit_test(test_partial_words_same_charset),
       cmocka_unit_test(test_letters_never_merged),
