@@ -388,12 +388,15 @@ static size_t deeper(const mj_tables *t, const uint32_t *left, size_t nl, const 
     if (!cv_append(&next, cur.v, nl))
       *oom = true;
     while (!*oom && next_span(&t->cs[k], cur.v, cur.n - nr, from, &sp, oom)) {
-      /* A U+FFFD right after a Greek or Cyrillic letter is the mark of a byte lost to the
-       * layer above, not one this layer lost: "π" + U+FFFD is no cp437 sequence (while
-       * "â" + U+FFFD may be a cp1252 one). */
+      /* A U+FFFD right after a letter, with no continuation after it, is the mark of a
+       * byte lost to the layer above, not one this layer lost: "π" + U+FFFD is no cp437
+       * sequence, "á" + U+FFFD no cp1250 one (while "â" + U+FFFD + "’" may be cp1252). */
       bool marked = false;
-      for (size_t q = sp.s + 1; q < sp.e && !marked; q++)
-        marked = cur.v[q] == 0xFFFD && mj_is_letter(cur.v[q - 1]) && !mj_is_latin(cur.v[q - 1]);
+      for (size_t q = sp.s + 1; q < sp.e && !marked; q++) {
+        unsigned after = q + 1 < sp.e ? byte_of(&t->cs[k], cur.v[q + 1]) : 0;
+        marked =
+            cur.v[q] == 0xFFFD && mj_is_letter(cur.v[q - 1]) && !(after >= 0x80 && after <= 0xBF);
+      }
       if (sp.weak_only || marked) {
         if (!cv_append(&next, cur.v + from, sp.e - from))
           *oom = true;
@@ -654,14 +657,23 @@ static bool collect(mj_state *st, size_t n, size_t k, bool latin_line, cand **ou
   return !oom;
 }
 
-/* A lead and a '?' with a letter right after ("zloÄ?in", "Ã?guila"): inside a word a '?'
- * is no question mark but a byte an encoder could not write. Trusted once the charset is
- * at work on the line, unless the lead is a small letter that ends a clean word
- * ("untuosità?"). The line ends with a 0 (mojibake_process). */
+/* Leads each followed by a '?' with a letter right after ("zloÄ?in", "MaryÄ?Ä?in",
+ * "Ã?guila"), or after a small letter ("maÄ?", "citeaČ›Ä?"): inside a word, or after a
+ * capital that no lower-case word ends with, a '?' is no question mark but a byte an
+ * encoder could not write. Trusted once the charset is at work on the line, unless the
+ * lead is a small letter that ends a clean word ("untuosità?"). The line ends with a 0
+ * (mojibake_process). */
 static bool lost_in_word(const mj_state *st, const mj_fix *fx) {
-  return fx->e - fx->s == 2 && st->cp[fx->e - 1] == '?' && fx->repl_n == 1 &&
-         st->pool[fx->repl_off] == 0xFFFD && mj_is_letter(st->cp[fx->e]) &&
-         !small_letter_after_small(st->cp, fx->s);
+  const uint32_t *c = st->cp;
+  if ((fx->e - fx->s) % 2 || fx->repl_n != (fx->e - fx->s) / 2)
+    return false;
+  for (size_t i = fx->s; i < fx->e; i += 2)
+    if (c[i + 1] != '?' || st->pool[fx->repl_off + (i - fx->s) / 2] != 0xFFFD ||
+        small_letter_after_small(c, i))
+      return false;
+  bool capital_after_small = fx->s > 0 && mj_is_letter(c[fx->s - 1]) && mj_is_lower(c[fx->s - 1]) &&
+                             mj_is_letter(c[fx->s]) && !mj_is_lower(c[fx->s]);
+  return mj_is_letter(c[fx->e]) || capital_after_small;
 }
 
 /* Which candidates of one charset to keep. Each repair must pay for itself (min_gain,

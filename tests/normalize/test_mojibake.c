@@ -296,9 +296,23 @@ static void test_question_mark_for_lost_byte(void **state) {
   check_line("Zlo\xC3\x84?in byl objasn\xC3\x84\xE2\x80\xBAn, \xC3\x85\xE2\x84\xA2"
              "ekl mluv\xC3\x84?\xC3\x83\xC2\xAD policie.",
              "Zlo\xEF\xBF\xBDin byl objasněn, řekl mluv\xEF\xBF\xBDí policie.");
+  /* at the end of a word, after a small letter, a capital + '?' is a lost byte too */
+  check_line("P\xC3\x85"
+             "\xE2\x84\xA2"
+             "i\xC3\x85"
+             "\xC2\xA1"
+             "el v\xC3\x84"
+             "?era, a\xC3\x84"
+             "? nerad, a do\xC3\x84"
+             "?etl knihu.",
+             "Přišel v\xEF\xBF\xBD"
+             "era, a\xEF\xBF\xBD"
+             " nerad, a do\xEF\xBF\xBD"
+             "etl knihu.");
   /* a question mark after a word that ends in a clean letter stays */
   check_clean("Kdo to řekl, Lukáš? Snad Růžena?\n");
   check_clean("È vero, città? Sì.\n");
+  check_clean("WO SIND DIE ÄRZTE? FRAGT MAN IN GÖTTINGEN, ÄH?\n");
 }
 
 static void test_one_word_hard_negatives(void **state) {
