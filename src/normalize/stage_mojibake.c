@@ -276,6 +276,14 @@ static bool lead_ends_clean_word(const uint32_t *c, size_t i, const seq *q) {
   return q->weak && q->len == 2 && c[i + 1] == ' ' && small_letter_after_small(c, i);
 }
 
+/* A Cyrillic or Greek small letter right after a small letter of its script, where no span
+ * took that one: the middle of a clean word ("виднілося√2": "я√" is KOI8 "і", but the word
+ * was not damaged). In a damaged word every letter before a lead is part of a sequence.
+ * Not for Latin: "doesnâ€™t" starts its span after a clean "n". */
+static bool inside_clean_word(const uint32_t *c, size_t i) {
+  return !mj_is_latin(c[i]) && small_letter_after_small(c, i);
+}
+
 /* Finds the next candidate span of charset k in c[from..n): a maximal run of consecutive
  * sequences. */
 static bool next_span(const mj_charset *cs, const uint32_t *c, size_t n, size_t from, span *sp,
@@ -287,7 +295,8 @@ static bool next_span(const mj_charset *cs, const uint32_t *c, size_t n, size_t 
       continue;
     }
     seq q = read_seq(cs, c, n, i, false);
-    if (!q.len || starts_at_clean_word_end(cs, c, n, i, &q) || lead_ends_clean_word(c, i, &q)) {
+    if (!q.len || starts_at_clean_word_end(cs, c, n, i, &q) || lead_ends_clean_word(c, i, &q) ||
+        inside_clean_word(c, i)) {
       i++;
       continue;
     }

@@ -515,6 +515,21 @@ static void test_cyrillic_pairs_before_nbsp(void **state) {
       }
 }
 
+/* Clean Cyrillic words with a symbol glued to their last letter, where that letter (a KOI8
+ * lead) and the symbol (a KOI8 continuation byte) spell a letter in KOI8 ("я√" is "і"):
+ * the middle of a clean word is no place for a span to start. */
+static void test_cyrillic_symbol_glued_to_word(void **state) {
+  (void)state;
+  static const char *const last[] = {"а", "в", "е", "и", "к", "л", "н", "о", "р", "с", "т", "я"};
+  static const char *const sym[] = {"√", "≈", "≤", "≥", "·", "°", "²", "■", "⌠", "⌡"};
+  char line[256];
+  for (size_t a = 0; a < sizeof last / sizeof last[0]; a++)
+    for (size_t m = 0; m < sizeof sym / sizeof sym[0]; m++) {
+      snprintf(line, sizeof line, "Значення сл%s%s2 відоме.\n", last[a], sym[m]);
+      check_clean(line);
+    }
+}
+
 static void test_ascii_and_empty(void **state) {
   (void)state;
   check_clean("Only ASCII here, 100% plain; nothing to do?\n");
@@ -612,6 +627,7 @@ int main(void) {
       cmocka_unit_test(test_one_letter_words_and_lost_nbsp),
       cmocka_unit_test(test_cyrillic_letters_around_marks),
       cmocka_unit_test(test_cyrillic_pairs_before_nbsp),
+      cmocka_unit_test(test_cyrillic_symbol_glued_to_word),
       cmocka_unit_test(test_cp1252_once),
       cmocka_unit_test(test_latin1_once),
       cmocka_unit_test(test_cp1250_once),

@@ -26,6 +26,9 @@ Classes (the issue's numbers in brackets):
                 Cyrillic) and cp1251 (uk ru)
   double        whole lines damaged twice (cp1252, cp1251)
   c1            cp1252 punctuation read as Latin-1 (C1 controls)
+  lost          whole lines decoded strictly: the bytes a Windows charset lacks became U+FFFD
+                (a decoder's); the repair gives U+FFFD for each character that lost a byte
+  lost-qmark    the same with '?' (an encoder's) for the lost bytes
   clean         clean lines that must stay byte-identical: every language, all-caps lines
                 (Portuguese Ã, Romanian Â), French no-break spaces, symbols, kaomoji
 
@@ -300,6 +303,28 @@ def gen_c1(rng, lang, words):
     return orig, line, "cp1252 punctuation as latin-1"
 
 
+def gen_lost(rng, lang, words, mark="\ufffd"):
+    line = sentence(rng, lang, words, min_na=3)
+    cs = rng.choice([c for c in charsets_of(lang) if c.startswith("cp")])
+    out, fixed = [], []
+    for ch in line:
+        b = ch.encode("utf-8")
+        try:
+            b.decode(cs)
+            lost = False
+        except UnicodeDecodeError:
+            lost = True
+        out.append(b.decode(cs, errors="replace").replace("\ufffd", mark))
+        fixed.append("\ufffd" if lost else ch)
+    if "\ufffd" not in fixed:
+        return None
+    return "".join(out), "".join(fixed), f"whole line {cs}, lost bytes as {mark!r}"
+
+
+def gen_lost_qmark(rng, lang, words):
+    return gen_lost(rng, lang, words, "?")
+
+
 def gen_clean(rng, lang, words):
     kind = rng.choice(["plain", "plain", "caps", "symbols", "kaomoji", "nbsp", "quotes",
                        "glued", "apostrophe"])
@@ -378,7 +403,8 @@ def gen_clean_mixed(rng, lang, words_all):
 CLASSES = [("nbsp", gen_nbsp, 1), ("one-word", gen_one_word, 1), ("partial", gen_partial, 1),
            ("uk-ie", gen_uk_ie, 5), ("central-koi8", gen_central_koi8, 2),
            ("punct-pair", gen_punct_pair, 2), ("whole-line", gen_whole_line, 1),
-           ("double", gen_double, 1), ("c1", gen_c1, 2), ("clean", gen_clean, 3),
+           ("double", gen_double, 1), ("c1", gen_c1, 2), ("lost", gen_lost, 1),
+           ("lost-qmark", gen_lost_qmark, 1), ("clean", gen_clean, 3),
            ("clean", gen_clean_caps, 2), ("clean", gen_clean_mixed, 2)]
 
 
