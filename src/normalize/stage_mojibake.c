@@ -685,6 +685,15 @@ static bool lost_in_word(const mj_state *st, const mj_fix *fx) {
   return mj_is_letter(c[fx->e]) || capital_after_small;
 }
 
+/* A repair that gives U+FFFD: a sequence with a real continuation and a lost byte
+ * ("á»?" in Vietnamese, the '?' an encoder's), kept where the charset is at work. */
+static bool gives_lost_byte(const mj_state *st, const mj_fix *fx) {
+  for (size_t i = 0; i < fx->repl_n; i++)
+    if (st->pool[fx->repl_off + i] == 0xFFFD)
+      return true;
+  return false;
+}
+
 /* Which candidates of one charset to keep. Each repair must pay for itself (min_gain,
  * one less for a sequence of three bytes or with C1 controls, which chance rarely makes).
  * A charset that clearly repaired something on the line is at work there: its other
@@ -708,8 +717,9 @@ static bool decide(mj_state *st, const mj_charset *cs, cand *cd, size_t n) {
   if (!at_work)
     return true;
   for (size_t i = 0; i < n; i++)
-    if (cd[i].weak ? cd[i].plain || lost_in_word(st, &cd[i].fx)
-                   : (cd[i].gain >= 1 || cd[i].plain || cd[i].all_long))
+    if (cd[i].weak
+            ? cd[i].plain || lost_in_word(st, &cd[i].fx)
+            : (cd[i].gain >= 1 || cd[i].plain || cd[i].all_long || gives_lost_byte(st, &cd[i].fx)))
       if (!fix_push(st, &cd[i].fx))
         return false;
   return true;

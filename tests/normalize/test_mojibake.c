@@ -309,6 +309,14 @@ static void test_question_mark_for_lost_byte(void **state) {
              "era, a\xEF\xBF\xBD"
              " nerad, a do\xEF\xBF\xBD"
              "etl knihu.");
+  /* a sequence with a real continuation and a lost byte: Vietnamese "ồ" is E1 BB 93 */
+  check_line("Ph\xC3\xA1\xC2\xBA\xC2\xAD"
+             "t \xC3\xA1\xC2\xBA\xC2\xAD"
+             "p, n\xC3\x83\xC2\xB9i \xC3\xA1"
+             "\xC2\xBB?nh m\xC3\x83\xC2\xAA"
+             "nh.",
+             "Phật ập, nùi \xEF\xBF\xBD"
+             "nh mênh.");
   /* a question mark after a word that ends in a clean letter stays */
   check_clean("Kdo to řekl, Lukáš? Snad Růžena?\n");
   check_clean("È vero, città? Sì.\n");
