@@ -285,6 +285,11 @@ int mj_badness(const mj_tables *t, const uint32_t *w, size_t n, bool latin_line)
       if (c >= 0x80 && (ic & I_UPPER) && (in & I_LOWER) && prev_letter &&
           (info(t, w[i - 1]) & I_LOWER))
         bad += 1;
+      /* two capitals of the upper half against a small letter: "ÅŸahin", "ĹĽycie", "daÄŸ" */
+      if (c >= 0x80 && w[i + 1] >= 0x80 && (ic & I_UPPER) && (in & I_UPPER) &&
+          ((prev_letter && (info(t, w[i - 1]) & I_LOWER)) ||
+           (i + 2 < n && (info(t, w[i + 2]) & I_LOWER))))
+        bad += 1;
       if (prev_letter && (info(t, w[i - 1]) & I_UPPER) && (ic & I_UPPER) && (in & I_LOWER))
         bad += 1;
     } else if (kn == K_ODD || kn == K_C1 || kn == K_FFFD) {

@@ -272,6 +272,9 @@ static void test_one_word_among_correct_letters(void **state) {
   check_word("Der Bürgermeister von Köln sagte, die ", "Straße", " bleibt gesperrt.", "CP1252");
   /* ó is "Ăł" in cp1250: a capital inside a small word */
   check_word("Egy ", "kilóra", " való sajtot vettem Győrben.", "CP1250");
+  /* two capitals of the upper half before small letters: ş is "ÅŸ", ż is cp1250 "ĹĽ" */
+  check_word("Bugün ", "şahinler", " göğe uçtu.", "CP1252");
+  check_word("Wczoraj ", "życie", " w mieście było spokojne.", "CP1250");
 }
 
 /* A Greek word one of whose bytes was lost (ρ is CF 81, and 0x81 has no cp1252 character):
@@ -321,6 +324,7 @@ static void test_question_mark_for_lost_byte(void **state) {
   check_clean("Kdo to řekl, Lukáš? Snad Růžena?\n");
   check_clean("È vero, città? Sì.\n");
   check_clean("WO SIND DIE ÄRZTE? FRAGT MAN IN GÖTTINGEN, ÄH?\n");
+  check_clean("Das ÄÖÜ-Schema und der ÅÄÖ-Index gelten in Göteborg.\n");
 }
 
 static void test_one_word_hard_negatives(void **state) {
