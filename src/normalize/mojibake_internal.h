@@ -37,6 +37,7 @@ typedef struct mj_tables {
   size_t n_joins;
   USet *plausible;      /* letters of any language's exemplar set (CLDR via ICU) */
   uint32_t *alpha;      /* per BMP code point: bit j = a letter of language j of alphabets.txt */
+  size_t n_alpha;       /* languages in alphabets.txt (0: no file, no alphabet evidence) */
   uint32_t *info;       /* per BMP code point: what mj_badness asks (mojibake_score.c) */
   char **rules;         /* rule names, see mj_rule() */
 } mj_tables;

@@ -229,6 +229,13 @@ cd_status mj_info_build(mj_tables *t) {
   return CD_OK;
 }
 
+static bool alphabets_apart(const mj_tables *t, uint32_t a, uint32_t b, UScriptCode sc) {
+  if (a >= 0x10000 || b >= 0x10000 ||
+      (sc != USCRIPT_LATIN && sc != USCRIPT_GREEK && sc != USCRIPT_CYRILLIC))
+    return false;
+  return (t->alpha[a] | t->alpha[b]) && !(t->alpha[a] & t->alpha[b]);
+}
+
 int mj_badness(const mj_tables *t, const uint32_t *w, size_t n, bool latin_line) {
   int bad = 0;
   for (size_t i = 0; i < n; i++) {
@@ -279,6 +286,11 @@ int mj_badness(const mj_tables *t, const uint32_t *w, size_t n, bool latin_line)
                          (sc == USCRIPT_LATIN && sd == USCRIPT_GREEK);
       if (specific_script(sc) && specific_script(sd) && sc != sd && !greek_latin)
         bad += 2;
+      /* two Latin, Greek or Cyrillic letters of the upper half that no alphabet of
+       * alphabets.txt has together: "РЅСЋ" (cp1251 for "ню") */
+      else if (c >= 0x80 && w[i + 1] >= 0x80 && sc == sd && t->n_alpha &&
+               alphabets_apart(t, c, w[i + 1], sc))
+        bad += 1;
       if ((ic & I_LOWER) && (in & I_UPPER))
         bad += 1;
       /* a capital of the upper half inside a lower-case word: "magyarĂłra", "cupalÄƒ" */

@@ -234,6 +234,7 @@ static cd_status build_alphabets(mj_tables *t, char **langs, size_t n, cd_error 
   t->alpha = calloc(0x10000, sizeof *t->alpha);
   if (!t->alpha)
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  t->n_alpha = n < 32 ? n : 32;
   for (size_t j = 0; j < n && j < 32; j++) {
     USet *es = exemplars_of(langs[j]);
     if (!es)

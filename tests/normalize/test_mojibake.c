@@ -275,6 +275,8 @@ static void test_one_word_among_correct_letters(void **state) {
   /* two capitals of the upper half before small letters: ş is "ÅŸ", ż is cp1250 "ĹĽ" */
   check_word("Bugün ", "şahinler", " göğe uçtu.", "CP1252");
   check_word("Wczoraj ", "życie", " w mieście było spokojne.", "CP1250");
+  /* a short word in capitals that no alphabet has together: "ню" is cp1251 "РЅСЋ" */
+  check_word("Художник писал ", "ню", " и пейзажи.", "CP1251");
 }
 
 /* A Greek word one of whose bytes was lost (ρ is CF 81, and 0x81 has no cp1252 character):
