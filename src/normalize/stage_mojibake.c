@@ -251,6 +251,7 @@ typedef struct span {
   bool weak_only; /* every sequence leans on a space standing for 0xA0 */
   bool all_long;  /* every sequence is three bytes or more, none lost: rare by chance */
   size_t good;    /* sequences that decode to no mark and nothing forbidden, no space standing in */
+  size_t undefined; /* sequences with a C1 control read as a byte the charset leaves undefined */
 } span;
 
 /* A lead character, a space standing for a lost 0xA0 and more sequences after it: when
@@ -300,7 +301,7 @@ static bool next_span(const mj_charset *cs, const uint32_t *c, size_t n, size_t 
       i++;
       continue;
     }
-    size_t s = i, real = 0, good = 0;
+    size_t s = i, real = 0, good = 0, undefined = 0;
     bool strong = false, all_long = true;
     sp->dec.n = 0;
     while (q.len && !(i > s && lead_ends_clean_word(c, i, &q))) {
@@ -310,6 +311,7 @@ static bool next_span(const mj_charset *cs, const uint32_t *c, size_t n, size_t 
       }
       real += !q.weak;
       good += !q.weak && !mj_forbidden(q.cp) && !mj_is_mark(q.cp);
+      undefined += cs->sloppy && q.c1;
       strong |= q.c1 || q.bytes >= 3;
       all_long &= q.bytes >= 3 && q.cp != 0xFFFD && !q.weak;
       i += q.len;
@@ -320,6 +322,7 @@ static bool next_span(const mj_charset *cs, const uint32_t *c, size_t n, size_t 
     sp->strong = strong;
     sp->weak_only = real == 0;
     sp->good = good;
+    sp->undefined = undefined;
     sp->all_long = all_long;
     return true;
   }
@@ -758,9 +761,22 @@ static void count_alphabets(const mj_tables *t, const uint32_t *v, size_t n, uin
  * "ł" left as "Ĺ‚". Among equals, the charset that gives the most letters of one alphabet,
  * counting the line's correct letters ("Ăś" in a Hungarian line is "ö" in ISO-8859-2, "Ü"
  * in cp1250, even beside a Greek "λ"). */
+/* Charset a goes before b: it reads more of the line; or as much, with more letters of one
+ * alphabet; or both, with fewer C1 controls taken for bytes it leaves undefined (a C1 control
+ * is a character of ISO 8859: "Ä\x83" is Romanian ă both in ISO-8859-2 and, as an undefined
+ * byte, in cp1250, but "ĂŽ" is î in the first and Î in the second). */
+static bool ranks_before(size_t a, size_t b, const size_t *cover, const uint32_t *agree,
+                         const size_t *undefined) {
+  if (cover[a] != cover[b])
+    return cover[a] > cover[b];
+  if (agree[a] != agree[b])
+    return agree[a] > agree[b];
+  return undefined[a] < undefined[b];
+}
+
 static bool rank_charsets(mj_state *st, size_t n, size_t *order) {
   const mj_tables *t = st->t;
-  size_t cover[MJ_MAX_CHARSETS] = {0};
+  size_t cover[MJ_MAX_CHARSETS] = {0}, undefined[MJ_MAX_CHARSETS] = {0};
   uint32_t count[MJ_MAX_CHARSETS][32], line[32] = {0}, agree[MJ_MAX_CHARSETS] = {0};
   span sp = {0};
   bool oom = false;
@@ -774,6 +790,7 @@ static bool rank_charsets(mj_state *st, size_t n, size_t *order) {
         continue;
       memset(st->covered + sp.s, 1, sp.e - sp.s);
       cover[k] += sp.good;
+      undefined[k] += sp.undefined;
       count_alphabets(t, sp.dec.v, sp.dec.n, count[k]);
     }
     order[k] = k;
@@ -787,9 +804,7 @@ static bool rank_charsets(mj_state *st, size_t n, size_t *order) {
       if (count[k][j] && count[k][j] + line[j] > agree[k])
         agree[k] = count[k][j] + line[j];
   for (size_t i = 1; i < t->n; i++) /* insertion sort: stable, a dozen entries */
-    for (size_t j = i; j > 0 && (cover[order[j]] > cover[order[j - 1]] ||
-                                 (cover[order[j]] == cover[order[j - 1]] &&
-                                  agree[order[j]] > agree[order[j - 1]]));
+    for (size_t j = i; j > 0 && ranks_before(order[j], order[j - 1], cover, agree, undefined);
          j--) {
       size_t x = order[j];
       order[j] = order[j - 1];

@@ -353,6 +353,10 @@ static void test_central_european_whole_lines(void **state) {
                "mojibake.utf8-as-cp1250");
   check_repair("Wczoraj w Gdańsku zakończył się świąteczny jarmark.", "ISO-8859-2", 1,
                "mojibake.utf8-as-iso-8859-2");
+  /* Romanian ă is C4 83: ISO-8859-2 reads 0x83 as a C1 control, cp1250 leaves it
+   * undefined; î (C3 AE) is "ĂŽ" in ISO-8859-2 and would be Î in cp1250 */
+  check_repair("Rom văpsită, retehuită și îndumnezeită în sfârșit.", "ISO-8859-2", 1,
+               "mojibake.utf8-as-iso-8859-2");
   /* a Greek letter among Hungarian ones: the alphabet that has most of the letters wins */
   check_repair("A λ hullámhossz és a kör sugara közötti összefüggés új.", "ISO-8859-2", 1,
                "mojibake.utf8-as-iso-8859-2");
