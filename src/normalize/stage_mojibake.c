@@ -375,6 +375,7 @@ static int window_badness(const mj_tables *t, const uint32_t *c, size_t n, size_
 static size_t deeper(const mj_tables *t, const uint32_t *left, size_t nl, const cpvec *dec,
                      const uint32_t *right, size_t nr, cpvec *out, size_t depth,
                      size_t *inner, bool *oom) {
+  size_t outer = *inner; /* the charset of the layer above */
   if (depth >= MJ_MAX_DEPTH)
     return 0;
   bool pair = false;
@@ -437,13 +438,15 @@ static size_t deeper(const mj_tables *t, const uint32_t *left, size_t nl, const 
                      : 0;
       /* Inside text already decoded once, plain letters that remove some badness or a
        * run of long sequences need no further proof; nor do plain letters made of letters
-       * only ("СЃСЌСЂ" and "Рё" are "сэр" and "и" once more). */
+       * only ("СЃСЌСЂ" and "Рё" are "сэр" and "и" once more), or read in the charset of
+       * the layer above (the same decoder twice: "Å’il" is "Œil"). */
       int gain = before - after;
       bool from_letters = true;
       for (size_t q = sp.s; from_letters && q < sp.e; q++)
         from_letters = mj_is_letter(cur.v[q]);
       if (ok && !*oom &&
-          (gain >= 1 || (gain == 0 && (sp.all_long || (plain && (before > 0 || from_letters)))))) {
+          (gain >= 1 ||
+           (gain == 0 && (sp.all_long || (plain && (before > 0 || from_letters || k == outer)))))) {
         if (!cv_append(&next, cur.v + from, sp.s - from) || !cv_append(&next, f->v, f->n))
           *oom = true;
         any = true;

@@ -133,6 +133,14 @@ static void test_cp1252_twice(void **state) {
                "mojibake.utf8-as-cp1252-twice");
 }
 
+/* The same decoder twice, where the inner pair alone removes no badness: "Å’" (Œ) at the
+ * start of a line. */
+static void test_same_charset_twice_without_badness(void **state) {
+  (void)state;
+  check_repair("Œil pour œil, dit-il.", "CP1252", 2, "mojibake.utf8-as-cp1252-twice");
+  check_repair("Œuvre complète, à Noël.", "CP1252", 2, "mojibake.utf8-as-cp1252-twice");
+}
+
 static void test_latin1_twice(void **state) {
   (void)state;
   /* The outer layer needs Latin-1 (C1 controls); the inner bytes read the same in cp1252,
@@ -653,6 +661,7 @@ int main(void) {
       cmocka_unit_test(test_koi8_once),
       cmocka_unit_test(test_cp1252_twice),
       cmocka_unit_test(test_latin1_twice),
+      cmocka_unit_test(test_same_charset_twice_without_badness),
       cmocka_unit_test(test_cp1251_twice),
       cmocka_unit_test(test_koi8_twice),
       cmocka_unit_test(test_partial_line),
