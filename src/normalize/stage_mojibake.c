@@ -1023,7 +1023,9 @@ static bool suspicious(const mj_tables *t, const char *s, size_t len) {
       if (b == ' ' && (prev == 0xC3 || prev == 0xC2))
         return true;
       /* only the first byte of an ASCII run meets a lead */
-      size_t run = cd_ascii_prefix(s + i, len - i);
+      size_t run = 1;
+      if (i + 1 < len && (unsigned char)s[i + 1] < 0x80)
+        run += cd_ascii_prefix(s + i + 1, len - i - 1);
       prev_lead = 0;
       prev = (unsigned char)s[i + run - 1];
       i += run;

@@ -41,7 +41,10 @@ size_t cd_utf8_valid_prefix(const char *s, size_t len) {
   while (i < len) {
     unsigned char b = (unsigned char)s[i];
     if (b < 0x80) {
-      i += cd_ascii_prefix(s + i, len - i);
+      /* a lone space between words of another script costs no call */
+      i++;
+      if (i < len && (unsigned char)s[i] < 0x80)
+        i += cd_ascii_prefix(s + i, len - i);
       continue;
     }
     size_t start = i;
