@@ -369,6 +369,12 @@ static int window_badness(const mj_tables *t, const uint32_t *c, size_t n, size_
   return mj_badness(t, tmp->v, tmp->n, latin_line);
 }
 
+/* Badness of the span itself, without the line around it: what is left of the line's other
+ * mojibake around a span that reads fine ("√π", MacRoman "ù") proves nothing about it. */
+static int own_badness(const mj_tables *t, const cpvec *cur, const span *sp) {
+  return mj_badness(t, cur->v + sp->s, sp->e - sp->s, false);
+}
+
 /* Further layers: the repairs inside dec that pay off, judged with up to MJ_CONTEXT
  * characters of the line on each side (left[0..nl), right[0..nr)). Returns the number of
  * layers undone (0: none); out gets the result, *inner the innermost charset. */
@@ -445,8 +451,8 @@ static size_t deeper(const mj_tables *t, const uint32_t *left, size_t nl, const 
       for (size_t q = sp.s; from_letters && q < sp.e; q++)
         from_letters = mj_is_letter(cur.v[q]);
       if (ok && !*oom &&
-          (gain >= 1 ||
-           (gain == 0 && (sp.all_long || (plain && (before > 0 || from_letters || k == outer)))))) {
+          (gain >= 1 || (gain == 0 && (sp.all_long || (plain && (own_badness(t, &cur, &sp) > 0 ||
+                                                                 from_letters || k == outer)))))) {
         if (!cv_append(&next, cur.v + from, sp.s - from) || !cv_append(&next, f->v, f->n))
           *oom = true;
         any = true;

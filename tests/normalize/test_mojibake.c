@@ -141,6 +141,13 @@ static void test_same_charset_twice_without_badness(void **state) {
   check_repair("Œuvre complète, à Noël.", "CP1252", 2, "mojibake.utf8-as-cp1252-twice");
 }
 
+/* "√π" is MacRoman for "ù": decoded from cp1252 mojibake next to other mojibake, it stays
+ * "√π" (the mojibake around it is no evidence about it). */
+static void test_inner_layer_needs_own_evidence(void **state) {
+  (void)state;
+  check_repair("Le côté √π est long, dit-il à Genève.", "CP1252", 1, "mojibake.utf8-as-cp1252");
+}
+
 static void test_latin1_twice(void **state) {
   (void)state;
   /* The outer layer needs Latin-1 (C1 controls); the inner bytes read the same in cp1252,
@@ -662,6 +669,7 @@ int main(void) {
       cmocka_unit_test(test_cp1252_twice),
       cmocka_unit_test(test_latin1_twice),
       cmocka_unit_test(test_same_charset_twice_without_badness),
+      cmocka_unit_test(test_inner_layer_needs_own_evidence),
       cmocka_unit_test(test_cp1251_twice),
       cmocka_unit_test(test_koi8_twice),
       cmocka_unit_test(test_partial_line),
