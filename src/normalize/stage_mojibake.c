@@ -181,11 +181,13 @@ static seq read_seq(const mj_charset *cs, const uint32_t *c, size_t n, size_t i,
      * U+2800 (the blank Braille cell social posts use as a spacer: E2 A0 80). As the
      * second byte of another sequence it would make Braille, Samaritan, Mongolian or CJK
      * out of a one-letter word, a space and a letter of clean cp1251 text ("в історії" is
-     * no U+2833) */
-    if (ch == ' ' && lo <= 0xA0 && 0xA0 <= hi && !lost &&
-        (j == len - 1 ||
-         (len == 3 && j == 1 && b0 == 0xE2 && i + 2 < n && byte_of(cs, c[i + 2]) == 0x80))) {
-      b = 0xA0;
+     * no U+2833). The no-break space is the charset's own byte for it: 0xA0 in cp1252,
+     * 0x9A in KOI8 (where "К", D0 9A, reads "п" + no-break space). */
+    unsigned nb = byte_of(cs, 0xA0);
+    if (ch == ' ' && nb && lo <= nb && nb <= hi && !lost &&
+        (j == len - 1 || (len == 3 && j == 1 && b0 == 0xE2 && nb == 0xA0 && i + 2 < n &&
+                          byte_of(cs, c[i + 2]) == 0x80))) {
+      b = nb;
       if (j == len - 1)
         last_space = true;
     } else {
@@ -195,7 +197,7 @@ static seq read_seq(const mj_charset *cs, const uint32_t *c, size_t n, size_t i,
           return r;
         break;
       }
-      if (b == 0xA0 && ch == ' ')
+      if (b == nb && ch == ' ')
         last_space = true;
       real++;
     }
@@ -918,6 +920,15 @@ static bool is_join_word(const mj_tables *t, const uint32_t *c, size_t n, size_t
   return false;
 }
 
+/* Punctuation that follows a word without a space: . , ; : ! ? ) ] and closing quotes. */
+static bool ends_phrase(uint32_t c) {
+  if (c < 0x80)
+    return c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == ')' ||
+           c == ']' || c == '"' || c == '\'';
+  int8_t t = u_charType((UChar32)c);
+  return t == U_FINAL_PUNCTUATION || t == U_END_PUNCTUATION || c == 0x2026;
+}
+
 /* "Ã" + space: "à" whose no-break space (0xA0) became an ordinary space. Trusted after a
  * lower-case letter ("voilÃ le") or when the line already had a repair in a charset where
  * the character is the byte 0xC3 ("Г l’ouest" in a cp1251-damaged line). */
@@ -925,7 +936,7 @@ static bool fix_a_grave(mj_state *st, size_t n) {
   const mj_tables *t = st->t;
   const uint32_t *c = st->cp;
   size_t n_before = st->n_fix;
-  for (size_t i = 0; i + 2 < n; i++) {
+  for (size_t i = 0; i + 1 < n; i++) {
     if (c[i] < 0x80 || c[i + 1] != ' ')
       continue;
     bool c3 = false, evidence = c[i] == 0xC3 && i > 0 && mj_is_letter(c[i - 1]) &&
@@ -941,11 +952,17 @@ static bool fix_a_grave(mj_state *st, size_t n) {
     if ((i > 0 && mj_is_letter(c[i - 1]) && !mj_is_lower(c[i - 1])) ||
         small_letter_after_small(c, i))
       continue; /* "JOÃ O", or the end of a clean word ("абиссинец " is no KOI8 "à") */
-    bool dbl = c[i + 2] == ' ';
+    /* at the end of the line or before punctuation the space was the no-break space of
+     * "à" itself ("là." read as "lÃ" + 0xA0, flattened): "à" takes it */
+    bool end = i + 2 >= n || ends_phrase(c[i + 2]);
+    bool dbl = !end && c[i + 2] == ' ';
     size_t w = dbl ? i + 3 : i + 2;
-    if (w >= n || !mj_is_letter(c[w]) || !mj_is_lower(c[w]) || overlaps(st, i, i + 2))
+    /* two spaces: the first was the no-break space, whatever word follows ("sitÃ  Leo") */
+    if (overlaps(st, i, i + 2) ||
+        (!end && (w >= n || !(mj_is_letter(c[w]) || (dbl && c[w] >= '0' && c[w] <= '9')) ||
+                  (!dbl && !mj_is_lower(c[w])))))
       continue;
-    bool join = !dbl && is_join_word(t, c, n, w);
+    bool join = end || (!dbl && is_join_word(t, c, n, w));
     uint32_t rep[2] = {0xE0, ' '};
     mj_fix fx = {i,    i + 2, 0,    (dbl || join) ? 1 : 2, "mojibake.a-grave-lost-nbsp", 0.8,
                  true, false, false};

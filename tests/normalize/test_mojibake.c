@@ -448,6 +448,27 @@ static void test_punctuation_pair_inside_word(void **state) {
   check_word("„Das war knapp“, sagte der ", "Österreicher", ".", "CP1252");
 }
 
+/* ---- no-break spaces flattened inside whole damaged lines --------------------------------- */
+
+static void test_flattened_nbsp_in_damaged_lines(void **state) {
+  (void)state;
+  /* "à" is C3 A0: before punctuation or at the end the flattened space is the no-break
+   * space of "à" itself; with two spaces, the first one was, whatever word follows */
+  check_line("Il est d\xC3\x83\xC2\xA9j\xC3\x83  l\xC3\x83 .", "Il est déjà là.");
+  check_line("Visita della citt\xC3\x83  Roma e di Milano.",
+             "Visita della città Roma e di Milano.");
+  /* KOI8's no-break space is 0x9A: "К" (D0 9A) reads "п" + no-break space */
+  check_line(
+      "\xD0\xBF \xD0\xBF\xE2\x95\x9F\xD0\xBF\xE2\x95\xA4\xD0\xBF\xE2\x95\xA2\xD1\x8F\xE2\x96\x80"
+      "\xD0\xBF\xE2\x95\xA7 \xD0\xBF\xE2\x95\xA8\xD0\xBF\xE2\x95\xAC\xD1\x8F\xE2\x94\x8C \xD0\xBF"
+      "\xE2\x95\xA5\xD0\xBF\xE2\x95\xAB\xD0\xBF\xE2\x95\x9F\xD0\xBF\xE2\x95\xA3\xD1\x8F\xE2\x94\x8C"
+      " "
+      "\xD0\xBF \xD0\xBF\xE2\x95\xA6\xD0\xBF\xE2\x95\xA3\xD0\xBF\xE2\x95\xA1.",
+      "Каждый кот знает Киев.");
+  /* capitals before "Ã" + space + punctuation stay */
+  check_clean("ELA É A IRMÃ . E O PAI ?\n");
+}
+
 /* ---- clean text ------------------------------------------------------------------------ */
 
 static void test_clean_text_untouched(void **state) {
@@ -686,6 +707,7 @@ int main(void) {
       cmocka_unit_test(test_letters_never_merged),
       cmocka_unit_test(test_clean_word_before_damaged_word),
       cmocka_unit_test(test_punctuation_pair_inside_word),
+      cmocka_unit_test(test_flattened_nbsp_in_damaged_lines),
       cmocka_unit_test(test_clean_text_untouched),
       cmocka_unit_test(test_ascii_and_empty),
       cmocka_unit_test(test_builtin_list_without_data_dir),
