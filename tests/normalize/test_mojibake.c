@@ -465,6 +465,10 @@ static void test_flattened_nbsp_in_damaged_lines(void **state) {
       " "
       "\xD0\xBF \xD0\xBF\xE2\x95\xA6\xD0\xBF\xE2\x95\xA3\xD0\xBF\xE2\x95\xA1.",
       "Каждый кот знает Киев.");
+  /* Vietnamese syllables go on after "à": the flattened space joins them */
+  check_line("T\xC3\x83\xC2\xB4i v\xC3\x83 o th\xC3\x83 nh ph\xC3\xA1\xC2\xBB\xE2\x80\x98 mua "
+             "m\xC3\x83 u.",
+             "Tôi vào thành phố mua màu.");
   /* capitals before "Ã" + space + punctuation stay */
   check_clean("ELA É A IRMÃ . E O PAI ?\n");
 }

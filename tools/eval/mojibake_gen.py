@@ -29,6 +29,8 @@ Classes (the issue's numbers in brackets):
   lost          whole lines decoded strictly: the bytes a Windows charset lacks became U+FFFD
                 (a decoder's); the repair gives U+FFFD for each character that lost a byte
   lost-qmark    the same with '?' (an encoder's) for the lost bytes
+  flattened     whole lines damaged once whose no-break spaces (the second byte of "à", of
+                Cyrillic "Р", KOI8's "К"...) later became plain spaces
   clean         clean lines that must stay byte-identical: every language, all-caps lines
                 (Portuguese Ã, Romanian Â), French no-break spaces, symbols, kaomoji
 
@@ -325,6 +327,15 @@ def gen_lost_qmark(rng, lang, words):
     return gen_lost(rng, lang, words, "?")
 
 
+def gen_flattened(rng, lang, words):
+    line = sentence(rng, lang, words, min_na=3)
+    cs = rng.choice(charsets_of(lang))
+    bad = damage(line, cs)
+    if "\u00a0" not in bad:
+        return None
+    return bad.replace("\u00a0", " "), line, f"whole line {cs}, no-break spaces flattened"
+
+
 def gen_clean(rng, lang, words):
     kind = rng.choice(["plain", "plain", "caps", "symbols", "kaomoji", "nbsp", "quotes",
                        "glued", "apostrophe"])
@@ -404,7 +415,7 @@ CLASSES = [("nbsp", gen_nbsp, 1), ("one-word", gen_one_word, 1), ("partial", gen
            ("uk-ie", gen_uk_ie, 5), ("central-koi8", gen_central_koi8, 2),
            ("punct-pair", gen_punct_pair, 2), ("whole-line", gen_whole_line, 1),
            ("double", gen_double, 1), ("c1", gen_c1, 2), ("lost", gen_lost, 1),
-           ("lost-qmark", gen_lost_qmark, 1), ("clean", gen_clean, 3),
+           ("lost-qmark", gen_lost_qmark, 1), ("flattened", gen_flattened, 1), ("clean", gen_clean, 3),
            ("clean", gen_clean_caps, 2), ("clean", gen_clean_mixed, 2)]
 
 
