@@ -36,11 +36,14 @@ typedef struct mj_tables {
   char **joins;         /* words that join "à" (a-grave-joins.txt) */
   size_t n_joins;
   USet *plausible;      /* letters of any language's exemplar set (CLDR via ICU) */
+  uint32_t *alpha;      /* per BMP code point: bit j = a letter of language j of alphabets.txt */
+  size_t n_alpha;       /* languages in alphabets.txt (0: no file, no alphabet evidence) */
   uint32_t *info;       /* per BMP code point: what mj_badness asks (mojibake_score.c) */
   char **rules;         /* rule names, see mj_rule() */
 } mj_tables;
 
-/* Loads dicts/mojibake/ from data_dir (NULL: built-in charset list) and builds the tables. */
+/* Loads dicts/mojibake/ from data_dir (NULL: built-in charset list, no joins, no
+ * alphabets) and builds the tables. */
 cd_status mj_tables_new(const char *data_dir, mj_tables **out, cd_error *err);
 void mj_tables_free(mj_tables *t);
 
@@ -64,6 +67,9 @@ bool mj_plausible(const uint32_t *v, size_t n, uint32_t left, uint32_t right);
 /* Precomputes the per-code-point properties of the BMP (after `plausible` is built). */
 cd_status mj_info_build(mj_tables *t);
 bool mj_is_letter(uint32_t c);
+bool mj_same_script(uint32_t a, uint32_t b);
+bool mj_is_latin(uint32_t c);
+bool mj_is_mark(uint32_t c);
 /* A letter a repair may give without further proof: any letter below U+0800, or one of a
  * script that whole texts are written in (Latin, CJK, Korean, Thai, Arabic, Hebrew,
  * Indic...). A lone Coptic, Lao or Syllabics letter is what chance makes of clean text. */

@@ -111,6 +111,12 @@ bool mj_plausible(const uint32_t *v, size_t n, uint32_t left, uint32_t right) {
 
 bool mj_is_letter(uint32_t c) { return kind_of(c) == K_LETTER; }
 
+bool mj_same_script(uint32_t a, uint32_t b) { return script_of(a) == script_of(b); }
+
+bool mj_is_latin(uint32_t c) { return script_of(c) == USCRIPT_LATIN; }
+
+bool mj_is_mark(uint32_t c) { return kind_of(c) == K_MARK; }
+
 bool mj_is_plain_letter(uint32_t c) {
   if (!mj_is_letter(c))
     return false;
@@ -223,6 +229,13 @@ cd_status mj_info_build(mj_tables *t) {
   return CD_OK;
 }
 
+static bool alphabets_apart(const mj_tables *t, uint32_t a, uint32_t b, UScriptCode sc) {
+  if (a >= 0x10000 || b >= 0x10000 ||
+      (sc != USCRIPT_LATIN && sc != USCRIPT_GREEK && sc != USCRIPT_CYRILLIC))
+    return false;
+  return (t->alpha[a] | t->alpha[b]) && !(t->alpha[a] & t->alpha[b]);
+}
+
 int mj_badness(const mj_tables *t, const uint32_t *w, size_t n, bool latin_line) {
   int bad = 0;
   for (size_t i = 0; i < n; i++) {
@@ -273,7 +286,21 @@ int mj_badness(const mj_tables *t, const uint32_t *w, size_t n, bool latin_line)
                          (sc == USCRIPT_LATIN && sd == USCRIPT_GREEK);
       if (specific_script(sc) && specific_script(sd) && sc != sd && !greek_latin)
         bad += 2;
+      /* two Latin, Greek or Cyrillic letters of the upper half that no alphabet of
+       * alphabets.txt has together: "РЅСЋ" (cp1251 for "ню") */
+      else if (c >= 0x80 && w[i + 1] >= 0x80 && sc == sd && t->n_alpha &&
+               alphabets_apart(t, c, w[i + 1], sc))
+        bad += 1;
       if ((ic & I_LOWER) && (in & I_UPPER))
+        bad += 1;
+      /* a capital of the upper half inside a lower-case word: "magyarĂłra", "cupalÄƒ" */
+      if (c >= 0x80 && (ic & I_UPPER) && (in & I_LOWER) && prev_letter &&
+          (info(t, w[i - 1]) & I_LOWER))
+        bad += 1;
+      /* two capitals of the upper half against a small letter: "ÅŸahin", "ĹĽycie", "daÄŸ" */
+      if (c >= 0x80 && w[i + 1] >= 0x80 && (ic & I_UPPER) && (in & I_UPPER) &&
+          ((prev_letter && (info(t, w[i - 1]) & I_LOWER)) ||
+           (i + 2 < n && (info(t, w[i + 2]) & I_LOWER))))
         bad += 1;
       if (prev_letter && (info(t, w[i - 1]) & I_UPPER) && (ic & I_UPPER) && (in & I_LOWER))
         bad += 1;

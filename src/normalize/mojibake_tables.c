@@ -180,7 +180,8 @@ static cd_status parse_charsets(mj_tables *t, char *text, const char *src, cd_er
   return CD_OK;
 }
 
-static cd_status parse_joins(mj_tables *t, char *text) {
+/* A list of one word a line ('#' starts a comment line) into *list, appended. */
+static cd_status parse_list(char *text, char ***list, size_t *n) {
   for (char *l = text; l && *l;) {
     char *nl = strchr(l, '\n');
     if (nl)
@@ -189,16 +190,64 @@ static cd_status parse_joins(mj_tables *t, char *text) {
     if (ll && l[ll - 1] == '\r')
       l[--ll] = '\0';
     if (ll && l[0] != '#') {
-      char **nj = realloc(t->joins, (t->n_joins + 1) * sizeof *nj);
+      char **nj = realloc(*list, (*n + 1) * sizeof *nj);
       if (!nj)
         return CD_ERR_NOMEM;
-      t->joins = nj;
-      t->joins[t->n_joins] = strdup(l);
-      if (!t->joins[t->n_joins])
+      *list = nj;
+      (*list)[*n] = strdup(l);
+      if (!(*list)[*n])
         return CD_ERR_NOMEM;
-      t->n_joins++;
+      (*n)++;
     }
     l = nl ? nl + 1 : NULL;
+  }
+  return CD_OK;
+}
+
+static void free_list(char **list, size_t n) {
+  for (size_t k = 0; k < n; k++)
+    free(list[k]);
+  free(list);
+}
+
+/* The standard exemplar letters of one language, in both cases, or NULL. */
+static USet *exemplars_of(const char *loc) {
+  UErrorCode ec = U_ZERO_ERROR;
+  ULocaleData *ld = ulocdata_open(loc, &ec);
+  if (U_FAILURE(ec))
+    return NULL;
+  ec = U_ZERO_ERROR;
+  USet *es = ulocdata_getExemplarSet(ld, NULL, USET_IGNORE_SPACE, ULOCDATA_ES_STANDARD, &ec);
+  ulocdata_close(ld);
+  if (U_FAILURE(ec)) {
+    if (es)
+      uset_close(es);
+    return NULL;
+  }
+  if (es)
+    uset_closeOver(es, USET_ADD_CASE_MAPPINGS);
+  return es;
+}
+
+/* t->alpha: per BMP code point from U+0080, bit j = a letter of language j of the list. */
+static cd_status build_alphabets(mj_tables *t, char **langs, size_t n, cd_error *err) {
+  t->alpha = calloc(0x10000, sizeof *t->alpha);
+  if (!t->alpha)
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  t->n_alpha = n < 32 ? n : 32;
+  for (size_t j = 0; j < n && j < 32; j++) {
+    USet *es = exemplars_of(langs[j]);
+    if (!es)
+      continue;
+    for (int32_t r = 0; r < uset_getRangeCount(es); r++) {
+      UChar32 lo, hi;
+      UErrorCode ec = U_ZERO_ERROR;
+      if (uset_getItem(es, r, &lo, &hi, NULL, 0, &ec) != 0 || U_FAILURE(ec))
+        continue;
+      for (UChar32 c = lo < 0x80 ? 0x80 : lo; c <= hi && c < 0x10000; c++)
+        t->alpha[c] |= 1u << j;
+    }
+    uset_close(es);
   }
   return CD_OK;
 }
@@ -207,7 +256,6 @@ static cd_status parse_joins(mj_tables *t, char *text) {
  * language ICU has; auxiliary sets list archaic letters such as ſ), in both cases. A letter outside it (ɒ, ſ, ʅ) is what a wrong decoding
  * produces, not what people write. */
 static cd_status build_plausible(mj_tables *t, cd_error *err) {
-  UErrorCode ec = U_ZERO_ERROR;
   t->plausible = uset_openEmpty();
   if (!t->plausible)
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
@@ -216,19 +264,12 @@ static cd_status build_plausible(mj_tables *t, cd_error *err) {
     const char *loc = uloc_getAvailable(i);
     if (strchr(loc, '_'))
       continue; /* languages only: regional variants add no letters */
-    ec = U_ZERO_ERROR;
-    ULocaleData *ld = ulocdata_open(loc, &ec);
-    if (U_FAILURE(ec))
-      continue;
-    ec = U_ZERO_ERROR;
-    USet *es = ulocdata_getExemplarSet(ld, NULL, USET_IGNORE_SPACE, ULOCDATA_ES_STANDARD, &ec);
-    if (U_SUCCESS(ec) && es)
+    USet *es = exemplars_of(loc);
+    if (es) {
       uset_addAll(t->plausible, es);
-    if (es)
       uset_close(es);
-    ulocdata_close(ld);
+    }
   }
-  uset_closeOver(t->plausible, USET_ADD_CASE_MAPPINGS);
   uset_freeze(t->plausible);
   return CD_OK;
 }
@@ -300,8 +341,19 @@ cd_status mj_tables_new(const char *data_dir, mj_tables **out, cd_error *err) {
     cd_buf_clear(&text);
     st = load_file(data_dir, "a-grave-joins.txt", &text, &missing, &path, err);
     if (!st && !missing)
-      st = parse_joins(t, text.data);
+      st = parse_list(text.data, &t->joins, &t->n_joins);
   }
+  char **langs = NULL;
+  size_t n_langs = 0;
+  if (!st && data_dir) {
+    cd_buf_clear(&text);
+    st = load_file(data_dir, "alphabets.txt", &text, &missing, &path, err);
+    if (!st && !missing)
+      st = parse_list(text.data, &langs, &n_langs);
+  }
+  if (!st)
+    st = build_alphabets(t, langs, n_langs, err);
+  free_list(langs, n_langs);
   /* cp1252's C1 range, for the punctuation rule. */
   if (!st) {
     iconv_t ic = iconv_open("UTF-8", "CP1252");
@@ -357,9 +409,8 @@ void mj_tables_free(mj_tables *t) {
     for (size_t k = 0; k < t->n + t->n * t->n; k++)
       free(t->rules[k]);
   free(t->rules);
-  for (size_t k = 0; k < t->n_joins; k++)
-    free(t->joins[k]);
-  free(t->joins);
+  free_list(t->joins, t->n_joins);
+  free(t->alpha);
   free(t->mask);
   free(t->info);
   if (t->plausible)

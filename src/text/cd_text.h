@@ -61,17 +61,33 @@ void cd_buf_consume(cd_buf *b, size_t n);
 
 /* UTF-8 helpers (ICU's U8_* macros underneath). */
 
-/* Decodes the code point at s[*i] and advances *i; returns -1 for an ill-formed sequence,
- * in which case *i advances over the maximal ill-formed subpart (Unicode §3.9). */
-int32_t cd_utf8_next(const char *s, size_t len, size_t *i);
+/* Decodes the code point at s[*i] (*i < len) and advances *i; returns -1 for an ill-formed
+ * sequence, in which case *i advances over the maximal ill-formed subpart (Unicode §3.9).
+ * ASCII and two-byte sequences (Latin, Greek, Cyrillic) are read inline; the rest through
+ * cd_utf8_next_any(). */
+int32_t cd_utf8_next_any(const char *s, size_t len, size_t *i);
+static inline int32_t cd_utf8_next(const char *s, size_t len, size_t *i) {
+  const unsigned char *u = (const unsigned char *)s + *i;
+  if (u[0] < 0x80) {
+    ++*i;
+    return u[0];
+  }
+  if (u[0] >= 0xC2 && u[0] < 0xE0 && *i + 1 < len && (u[1] & 0xC0) == 0x80) {
+    *i += 2;
+    return (int32_t)(((u[0] & 0x1Fu) << 6) | (u[1] & 0x3Fu));
+  }
+  return cd_utf8_next_any(s, len, i);
+}
 /* Decodes the code point ending before s[*i] and moves *i back; -1 if ill-formed. */
 int32_t cd_utf8_prev(const char *s, size_t *i);
-/* Length of the longest valid UTF-8 prefix of s. */
 /* A zeroed table of n elements of size bytes in its own mapping (huge pages asked for), for
  * caches of megabytes; NULL when it cannot be had. Freed with the same n and size. */
 void *cd_big_calloc(size_t n, size_t size);
 void cd_big_free(void *p, size_t n, size_t size);
 
+/* Length of the longest prefix of s made of ASCII bytes (eight at a time). */
+size_t cd_ascii_prefix(const char *s, size_t len);
+/* Length of the longest valid UTF-8 prefix of s. */
 size_t cd_utf8_valid_prefix(const char *s, size_t len);
 bool cd_utf8_is_valid(const char *s, size_t len);
 /* s (NUL-terminated) as valid UTF-8 for JSON, HTML or XML: s itself when it is, else a copy

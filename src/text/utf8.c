@@ -5,7 +5,7 @@
 
 #include <unicode/utf8.h>
 
-int32_t cd_utf8_next(const char *s, size_t len, size_t *i) {
+int32_t cd_utf8_next_any(const char *s, size_t len, size_t *i) {
   UChar32 c;
   /* ICU's macros index with int32_t; callers work in windows far below 2 GB, but guard. */
   int32_t n = len > INT32_MAX ? INT32_MAX : (int32_t)len;
@@ -23,12 +23,28 @@ int32_t cd_utf8_prev(const char *s, size_t *i) {
   return c < 0 ? -1 : c;
 }
 
+size_t cd_ascii_prefix(const char *s, size_t len) {
+  size_t i = 0;
+  for (; i + 8 <= len; i += 8) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    if (w & 0x8080808080808080ull)
+      break;
+  }
+  while (i < len && (unsigned char)s[i] < 0x80)
+    i++;
+  return i;
+}
+
 size_t cd_utf8_valid_prefix(const char *s, size_t len) {
   size_t i = 0;
   while (i < len) {
     unsigned char b = (unsigned char)s[i];
     if (b < 0x80) {
+      /* a lone space between words of another script costs no call */
       i++;
+      if (i < len && (unsigned char)s[i] < 0x80)
+        i += cd_ascii_prefix(s + i, len - i);
       continue;
     }
     size_t start = i;
