@@ -313,8 +313,67 @@ static cd_status prefer_house(cd_names_groups *g, cd_strmap *cyr) {
   return st;
 }
 
+/* The mentions per key ("lang \t script \t surname key"). */
+static cd_status key_weights(cd_names_groups *g, cd_strmap *w) {
+  for (size_t i = 0; i < g->n; i++) {
+    void **v = cd_strmap_slot(w, g->v[i].key, strlen(g->v[i].key), NULL);
+    if (!v)
+      return CD_ERR_NOMEM;
+    *v = (void *)((uintptr_t)*v + g->v[i].weight);
+  }
+  return CD_OK;
+}
+
+/* The key a typo's key joins: the same with two adjacent letters of the surname key swapped
+ * (Dovhoploi for Dovhopoli), when that key has more mentions (on a tie, the smaller key).
+ * Short keys (under five letters) join nothing: too many names are one swap apart. */
+static const char *swapped_home(cd_strmap *w, const char *key, size_t kl, cd_buf *tmp) {
+  const char *tab = strrchr(key, '\t');
+  size_t s = tab ? (size_t)(tab - key) + 1 : 0;
+  uintptr_t own = (uintptr_t)cd_strmap_get(w, key, kl);
+  if (kl - s < 5)
+    return NULL;
+  for (size_t i = s; i + 1 < kl; i++) {
+    if (key[i] == key[i + 1])
+      continue;
+    cd_buf_clear(tmp);
+    if (cd_buf_append(tmp, key, kl))
+      return NULL;
+    tmp->data[i] = key[i + 1];
+    tmp->data[i + 1] = key[i];
+    uintptr_t theirs = (uintptr_t)cd_strmap_get(w, tmp->data, tmp->len);
+    if (theirs > own || (theirs && theirs == own && memcmp(tmp->data, key, kl) < 0))
+      return tmp->data;
+  }
+  return NULL;
+}
+
+static cd_status merge_transpositions(cd_names_groups *g) {
+  cd_strmap *w = cd_strmap_new();
+  cd_buf tmp = CD_BUF_INIT;
+  cd_status st = w ? key_weights(g, w) : CD_ERR_NOMEM;
+  for (size_t i = 0; i < g->n && !st; i++) {
+    gname *m = &g->v[i];
+    const char *home = swapped_home(w, m->key, strlen(m->key), &tmp);
+    if (!home)
+      continue;
+    char *k = strdup(home);
+    if (!k) {
+      st = CD_ERR_NOMEM;
+      break;
+    }
+    free(m->key);
+    m->key = k;
+  }
+  cd_buf_free(&tmp);
+  cd_strmap_free(w);
+  return st;
+}
+
 cd_status cd_names_groups_resolve(cd_names_groups *g, cd_error *err) {
-  cd_status st = collect_givens(g);
+  cd_status st = merge_transpositions(g);
+  if (!st)
+    st = collect_givens(g);
   for (size_t i = 0; i < g->n && !st; i++) {
     if ((st = group_of(g, &g->v[i])) || !g->v[i].group)
       continue;

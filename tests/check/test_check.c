@@ -575,6 +575,21 @@ static void test_cli_unknown_names(void **state) {
       !strstr(out.data, "(suggestion: Ковальчишина)"))
     fail_msg("stdout:\n%s", out.data);
   assert_int_equal(cdt_count_lines(out.data, out.len), 1);
+  /* a typo that swaps two letters joins the name it misspells (Dovhoployi); a person and a
+   * town that share a name (Olha Synkivka, the village of Synkivka) are no variants */
+  char sw[4200];
+  fresh_dir(sw, sizeof sw, "unknown-names-swap");
+  put(sw, "a-en.txt",
+      "General Mykyta Dovhopolyi visited Synkivka on Monday.\n"
+      "Dovhopolyi met the teacher Olha Synkivka there.\n");
+  put(sw, "b-en.txt", "Later Dovhoployi said the village of Synkivka had no power.\n");
+  const char *t[] = {"copydesk", "check", "--disable", "text.*", sw, NULL};
+  assert_int_equal(cdt_run(t, NULL, 0, &out, &err), 0);
+  cd_buf_append(&out, "", 0);
+  if (!strstr(out.data, "b-en.txt:1:7: warning: names.unknown-variant: 'Dovhoployi'") ||
+      !strstr(out.data, "(suggestion: Dovhopolyi)"))
+    fail_msg("stdout:\n%s", out.data);
+  assert_int_equal(cdt_count_lines(out.data, out.len), 1);
   /* with the Cyrillic form in the batch, the spelling that follows its house romanization
    * (Russian BGN/PCGN: Звягинцев -> Zvyagintsev) is the suggestion, not the majority */
   char ru[4200];
