@@ -42,6 +42,9 @@ typedef struct xml_ctx {
   wire_anchor *anch;
   size_t nanch, cap_anch;
   char lang_meta[16], lang_xml[16];
+  /* the document names an external DTD (NITF's): the HTML 4 character entities it declares
+     (&ndash;, &nbsp;) are characters, read from libxml2's table, the DTD never fetched */
+  bool dtd_names;
   /* first error libxml2 reported */
   bool failed;
   int line;
@@ -168,6 +171,9 @@ static void on_error(void *ud, xmlErrorPtr e) {
   xml_ctx *c = ctxt ? ctxt->_private : NULL;
   if (!c || !e || e->level < XML_ERR_ERROR || c->failed)
     return;
+  if ((e->code == XML_ERR_UNDECLARED_ENTITY || e->code == XML_WAR_UNDECLARED_ENTITY) &&
+      ctxt->hasExternalSubset && e->str1 && htmlEntityLookup((const xmlChar *)e->str1))
+    return; /* declared by the external DTD, which is not read: a character we know */
   c->failed = true;
   c->line = e->line;
   snprintf(c->msg, sizeof c->msg, "%s", e->message ? e->message : "XML error");
@@ -249,6 +255,17 @@ static int32_t html_ref(const char *w, size_t i, size_t b, size_t *j) {
   return e ? (int32_t)e->value : -2;
 }
 
+/* "&ndash" (w[i, semi)): an HTML 4 character entity an external DTD declares, or -1. */
+static int32_t dtd_name_value(const char *w, size_t i, size_t semi) {
+  char name[40];
+  if (semi - i < 2 || semi - i > sizeof name)
+    return -1;
+  memcpy(name, w + i + 1, semi - i - 1);
+  name[semi - i - 1] = '\0';
+  const htmlEntityDesc *e = htmlEntityLookup((const xmlChar *)name);
+  return e ? (int32_t)e->value : -1;
+}
+
 /* Decodes w[a, b) into c->dec as libxml2 does (references when refs: 1 XML, 2 HTML; line
  * ends), with an anchor around each character that is not its own bytes. */
 static cd_status decode_run(xml_ctx *c, size_t a, size_t b, int refs) {
@@ -274,6 +291,8 @@ static cd_status decode_run(xml_ctx *c, size_t a, size_t b, int refs) {
       const char *semi = memchr(w + i, ';', b - i);
       j = semi ? (size_t)(semi - w) + 1 : b;
       cp = semi ? ref_value(w, i, j - 1) : -1;
+      if (cp < 0 && semi && c->dtd_names)
+        cp = dtd_name_value(w, i, j - 1);
       if (cp < 0)
         return fail_at(c, i, "entity reference '%.*s' refused (entities are never expanded)",
                        (int)(j - i > 40 ? 40 : j - i), w + i);
@@ -297,6 +316,40 @@ static cd_status decode_run(xml_ctx *c, size_t a, size_t b, int refs) {
 
 static cd_status add_text(xml_ctx *c, xmlNode *n, const wstate *st, size_t a, size_t b, bool cdata);
 static cd_status unit_begin_lang(xml_ctx *c, xmlNode *n, const char *role);
+
+static tok next_tok(xml_ctx *c);
+
+/* A node of a text run: text, or a reference to a character entity of the external DTD
+ * (libxml2 keeps &ndash; as its own node between the text nodes around it). */
+static bool text_like(const xml_ctx *c, const xmlNode *k) {
+  return k->type == XML_TEXT_NODE ||
+         (k->type == XML_ENTITY_REF_NODE && c->dtd_names && htmlEntityLookup(k->name));
+}
+
+/* The text of the file up to the next tag is one token, and may be several nodes in the tree
+ * (text, &ndash;, text): they are located as one run; *k becomes the last of them. */
+static cd_status text_run(xml_ctx *c, xmlNode **k, const wstate *st) {
+  tok t = next_tok(c);
+  if (t.t != T_TEXT)
+    return fail_at(c, t.a, "cannot locate a text node (internal)");
+  cd_buf want = CD_BUF_INIT;
+  xmlNode *first = *k, *last = *k;
+  cd_status s = CD_OK;
+  for (xmlNode *n = first; n && text_like(c, n) && !s; n = n->next) {
+    last = n;
+    if (n->type == XML_TEXT_NODE)
+      s = cd_buf_append_str(&want, n->content ? (const char *)n->content : "");
+    else
+      s = cd_buf_append_cp(&want, htmlEntityLookup(n->name)->value);
+  }
+  *k = last;
+  if (!s)
+    s = decode_run(c, t.a, t.b, 1);
+  if (!s && (want.len != c->dec.len || (want.len && memcmp(want.data, c->dec.data, want.len))))
+    s = fail_at(c, t.a, "cannot locate a text node in the file (internal)");
+  cd_buf_free(&want);
+  return s ? s : add_text(c, first, st, t.a, t.b, false);
+}
 
 /* Anchors in c->anch are relative to the run; wire_piece_add wants them relative to the
  * node's text, which is the run: nothing to shift. */
@@ -533,7 +586,7 @@ static cd_status element(xml_ctx *c, xmlNode *n, const wstate *st) {
   bool unit;
   cd_status s = enter(c, n, st, &in, &unit);
   for (xmlNode *k = n->children; k && !s; k = k->next)
-    s = walk(c, k, &in);
+    s = text_like(c, k) ? text_run(c, &k, &in) : walk(c, k, &in);
   if (!s && unit)
     s = wire_unit_end(c->d);
   if (s || t.t == T_EMPTY)
@@ -637,6 +690,7 @@ static cd_status parse(xml_ctx *c, const char *buf, size_t len, bool converted, 
   xmlDoc *doc =
       xmlCtxtReadMemory(ctxt, buf, (int)len, c->d->label, converted ? "UTF-8" : NULL, opts);
   bool ok = doc && ctxt->wellFormed && !c->failed;
+  c->dtd_names = ctxt->hasExternalSubset != 0;
   xmlSetGenericErrorFunc(saved_ctx, saved);
   xmlFreeParserCtxt(ctxt);
   if (!ok) {
