@@ -488,6 +488,13 @@ static void test_cli_batch_language(void **state) {
   assert_null(strstr(out.data, "c.txt:1:1: warning: names.style"));
   assert_non_null(strstr(err.data, "c.txt: no language"));
   assert_non_null(strstr(err.data, "house-style findings skipped"));
+  /* standard input cannot wait for the batch: checked at once, nothing lost */
+  const char *in = "Zelensky met  Macron Macron\n";
+  const char *d[] = {"copydesk", "check", "-", NULL};
+  cdt_run(d, in, strlen(in), &out, &err);
+  assert_non_null(strstr(out.data, "-:1:13: info: text.double-space"));
+  assert_non_null(strstr(out.data, "-:1:15: warning: text.doubled-word"));
+  assert_non_null(strstr(err.data, "-: no language"));
   /* the desk's default comes after the batch */
   setenv("COPYDESK_LANG", "en", 1);
   cdt_run(c, NULL, 0, &out, &err);

@@ -103,20 +103,26 @@ static int check_article(article_run *r, const char *path, const char *lang, con
                            &err)) {
     cli_error("check", "%s", err.message);
     rc = -1;
-  } else if (!lang && strcmp(rep.lang, "und") == 0) {
-    rc = cli_sv_push(&r->unsure, path);
+  } else if (!lang && strcmp(rep.lang, "und") == 0 && strcmp(path, "-") != 0) {
+    rc = cli_sv_push(&r->unsure, path); /* waits for the batch's language */
   } else {
-    if (!lang && !r->lang_opt)
+    /* standard input cannot be read twice to wait for the batch: the default, else none */
+    char def[16] = "";
+    const char *def_from = NULL, *use = rep.lang;
+    bool unsure = strcmp(rep.lang, "und") == 0;
+    if (unsure && !lang && cli_default_lang("check", def, &def_from) == CLI_OK && def[0])
+      use = def;
+    if (!lang && !r->lang_opt && !unsure)
       batch_vote(r, rep.lang);
     cli_lang why;
-    cli_lang_explain(&why, rep.lang, given ? given_from : NULL, rep.lang_detected, false, NULL,
+    cli_lang_explain(&why, use, given ? given_from : NULL, rep.lang_detected, use == def, def_from,
                      rep.lang_why);
     if (r->verbose)
       fprintf(stderr, "copydesk: check: %s: language %s (%s)\n", path, why.lang, why.from);
-    else if (strcmp(rep.lang, "und") == 0)
+    else if (strcmp(use, "und") == 0)
       cli_lang_none("check", path, "house-style findings skipped");
     cd_check_set_position_map(r->chk, wire ? cli_wire_pos : NULL, wire);
-    if (cd_check_article(r->chk, path, rep.lang, cd_buf_at(&text, 0), text.len, &err)) {
+    if (cd_check_article(r->chk, path, use, cd_buf_at(&text, 0), text.len, &err)) {
       cli_error("check", "%s: %s", path, err.message);
       rc = -1;
     }
