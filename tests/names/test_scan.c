@@ -9,27 +9,7 @@
 #include "cd_names.h"
 #include "cd_normalize.h"
 
-typedef struct fixture {
-  cd_names *db;
-  cd_names_scanner *sc;
-} fixture;
-
-static int setup(void **state) {
-  fixture *f = calloc(1, sizeof *f);
-  if (!f)
-    return -1;
-  cdt_names_open(&f->db, &f->sc);
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  fixture *f = *state;
-  cd_names_scanner_free(f->sc);
-  cd_names_free(f->db);
-  free(f);
-  return 0;
-}
+typedef cdt_names_fixture fixture;
 
 /* One line per mention: "start-end entity canonical C|R|F rule". */
 static cd_status collect(void *ud, const cd_names_mention *m, cd_error *err) {
@@ -288,5 +268,5 @@ int main(void) {
       cmocka_unit_test(test_cyrillic_case_forms_kept), cmocka_unit_test(test_ideographic_names),
       cmocka_unit_test(test_unsure_span_hides_nothing), cmocka_unit_test(test_particles),
       cmocka_unit_test(test_place_spelling_variant), cmocka_unit_test(test_stage_uses_scanner)};
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, cdt_names_setup, cdt_names_teardown);
 }

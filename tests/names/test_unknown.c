@@ -10,27 +10,7 @@
 
 #include "cd_names.h"
 
-typedef struct fixture {
-  cd_names *db;
-  cd_names_scanner *sc;
-} fixture;
-
-static int setup(void **state) {
-  fixture *f = calloc(1, sizeof *f);
-  if (!f)
-    return -1;
-  cdt_names_open(&f->db, &f->sc);
-  *state = f;
-  return 0;
-}
-
-static int teardown(void **state) {
-  fixture *f = *state;
-  cd_names_scanner_free(f->sc);
-  cd_names_free(f->db);
-  free(f);
-  return 0;
-}
+typedef cdt_names_fixture fixture;
 
 /* One line per name: "surname start-end surname_key given_key|-". */
 static cd_status collect(void *ud, const cd_names_unknown *u, cd_error *err) {
@@ -142,5 +122,5 @@ int main(void) {
       cmocka_unit_test(test_finds_new_names),
       cmocka_unit_test(test_hard_negatives),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, cdt_names_setup, cdt_names_teardown);
 }

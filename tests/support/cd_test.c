@@ -153,7 +153,10 @@ cd_tm_store *cdt_tm_fresh(const char *name) {
   return s;
 }
 
-void cdt_names_open(struct cd_names **db, struct cd_names_scanner **sc) {
+int cdt_names_setup(void **state) {
+  cdt_names_fixture *f = calloc(1, sizeof *f);
+  if (!f)
+    return -1;
   char dbp[4200], tr[4200];
   snprintf(dbp, sizeof dbp, "%s/names.sqlite", cdt_data_dir());
   snprintf(tr, sizeof tr, "%s/translit", cdt_data_dir());
@@ -162,11 +165,22 @@ void cdt_names_open(struct cd_names **db, struct cd_names_scanner **sc) {
   o.db_path = dbp;
   o.translit_dir = tr;
   cd_error err;
-  if (cd_names_open(&o, db, &err))
-    fail_msg("names database %s: %s", dbp, err.message);
   cd_names_scan_options so;
   cd_names_scan_options_init(&so);
   so.data_dir = cdt_data_dir();
-  if (cd_names_scanner_new(*db, &so, sc, &err))
-    fail_msg("names scanner: %s", err.message);
+  if (cd_names_open(&o, &f->db, &err) || cd_names_scanner_new(f->db, &so, &f->sc, &err)) {
+    cd_names_free(f->db);
+    free(f);
+    return -1;
+  }
+  *state = f;
+  return 0;
+}
+
+int cdt_names_teardown(void **state) {
+  cdt_names_fixture *f = *state;
+  cd_names_scanner_free(f->sc);
+  cd_names_free(f->db);
+  free(f);
+  return 0;
 }

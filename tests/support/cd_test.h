@@ -43,9 +43,14 @@ struct cd_tm_store *cdt_tm_fresh(const char *name);
 size_t cdt_count_lines(const char *s, size_t len);
 
 /* The shipped names database of the data directory and a scanner over it (the data
- * directory's lists); fails the test when they cannot be opened. Free the scanner first. */
+ * directory's lists), as a cmocka group fixture: *state is a cdt_names_fixture. */
 struct cd_names;
 struct cd_names_scanner;
-void cdt_names_open(struct cd_names **db, struct cd_names_scanner **sc);
+typedef struct cdt_names_fixture {
+  struct cd_names *db;
+  struct cd_names_scanner *sc;
+} cdt_names_fixture;
+int cdt_names_setup(void **state);
+int cdt_names_teardown(void **state);
 
 #endif
