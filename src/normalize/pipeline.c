@@ -509,15 +509,17 @@ void cd_normalizer_free(cd_normalizer *nz) {
   free(nz);
 }
 
-cd_status cd_normalizer_run(cd_normalizer *nz, const char *file_label, const char *lang,
-                            cd_read_fn read, void *read_ud, cd_write_fn write, void *write_ud,
-                            cd_change_fn change, void *change_ud, cd_normalize_report *report,
-                            cd_error *err) {
+static cd_status run_input(cd_normalizer *nz, const char *file_label, const char *lang, bool utf8,
+                           cd_read_fn read, void *read_ud, cd_write_fn write, void *write_ud,
+                           cd_change_fn change, void *change_ud, cd_normalize_report *report,
+                           cd_error *err) {
   cd_normalize_options o = nz->opts;
   if (file_label)
     o.file_label = file_label;
   if (lang)
     o.lang = lang;
+  if (utf8) /* decoded by the caller: validated, never converted again */
+    o.from_charset = "UTF-8";
   pipeline p;
   memset(&p, 0, sizeof p);
   p.opts = &o;
@@ -543,6 +545,22 @@ cd_status cd_normalizer_run(cd_normalizer *nz, const char *file_label, const cha
     *report = p.rep;
   pipeline_free(&p);
   return st;
+}
+
+cd_status cd_normalizer_run(cd_normalizer *nz, const char *file_label, const char *lang,
+                            cd_read_fn read, void *read_ud, cd_write_fn write, void *write_ud,
+                            cd_change_fn change, void *change_ud, cd_normalize_report *report,
+                            cd_error *err) {
+  return run_input(nz, file_label, lang, false, read, read_ud, write, write_ud, change, change_ud,
+                   report, err);
+}
+
+cd_status cd_normalizer_run_utf8(cd_normalizer *nz, const char *file_label, const char *lang,
+                                 cd_read_fn read, void *read_ud, cd_write_fn write, void *write_ud,
+                                 cd_change_fn change, void *change_ud, cd_normalize_report *report,
+                                 cd_error *err) {
+  return run_input(nz, file_label, lang, true, read, read_ud, write, write_ud, change, change_ud,
+                   report, err);
 }
 
 cd_status cd_normalize_stream(const cd_normalize_options *opts, cd_read_fn read, void *read_ud,

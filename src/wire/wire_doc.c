@@ -444,7 +444,7 @@ void cd_wire_file_position(const cd_wire_doc *d, uint64_t off, unsigned long *li
   const char *s = d->orig ? d->orig : d->raw;
   size_t n = d->orig ? d->orig_len : d->raw_len;
   *line = *col = 1;
-  if (d->nj || !s)
+  if (!s)
     return;
   size_t ls = 0;
   for (size_t i = 0; i < off && i < n; i++)

@@ -28,6 +28,8 @@ typedef struct nj_field {
   char label[256]; /* "file#key" or "file#key[i]" */
   const char *role;
   bool html;
+  size_t lit; /* the file offset of the string's first byte (inside the quotes); SIZE_MAX when
+                 not found */
   cd_wire_doc *sub;
 } nj_field;
 
@@ -144,10 +146,118 @@ static cd_status parse_json(cd_wire_doc *d, struct wire_ninjs *nj, cd_error *err
   return CD_OK;
 }
 
+/* ---- where a field's string is in the file: json-c keeps no positions, so the file (which
+ * json-c has validated) is walked to the member, and an offset in the value is carried over
+ * its escapes. Only positions come from here, never text. ---- */
+
+static size_t js_ws(const char *s, size_t n, size_t i) {
+  while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+    i++;
+  return i;
+}
+
+/* s[i] is '"': the offset after the closing quote. */
+static size_t js_string_end(const char *s, size_t n, size_t i) {
+  for (i++; i < n && s[i] != '"'; i++)
+    if (s[i] == '\\')
+      i++;
+  return i < n ? i + 1 : n;
+}
+
+static size_t js_value_end(const char *s, size_t n, size_t i) {
+  if (i < n && s[i] == '"')
+    return js_string_end(s, n, i);
+  if (i < n && (s[i] == '{' || s[i] == '[')) {
+    int depth = 0;
+    for (; i < n; i++) {
+      if (s[i] == '"')
+        i = js_string_end(s, n, i) - 1;
+      else if (s[i] == '{' || s[i] == '[')
+        depth++;
+      else if ((s[i] == '}' || s[i] == ']') && --depth == 0)
+        return i + 1;
+    }
+    return n;
+  }
+  while (i < n && s[i] != ',' && s[i] != '}' && s[i] != ']' && s[i] != ' ' && s[i] != '\n' &&
+         s[i] != '\t' && s[i] != '\r')
+    i++;
+  return i;
+}
+
+/* The value of the last member named key of the object at s[i] ('{'), or n. */
+static size_t js_member(const char *s, size_t n, size_t i, const char *key) {
+  size_t found = n, kl = strlen(key);
+  if (i >= n || s[i] != '{')
+    return n;
+  for (i = js_ws(s, n, i + 1); i < n && s[i] == '"';) {
+    size_t ke = js_string_end(s, n, i);
+    size_t v = js_ws(s, n, js_ws(s, n, ke) + 1);
+    if (ke - i == kl + 2 && memcmp(s + i + 1, key, kl) == 0)
+      found = v;
+    i = js_ws(s, n, js_value_end(s, n, v));
+    if (i < n && s[i] == ',')
+      i = js_ws(s, n, i + 1);
+  }
+  return found;
+}
+
+/* The idx-th element of the array at s[i] ('['), or n. */
+static size_t js_element(const char *s, size_t n, size_t i, size_t idx) {
+  if (i >= n || s[i] != '[')
+    return n;
+  for (i = js_ws(s, n, i + 1); i < n && s[i] != ']'; idx--) {
+    if (idx == 0)
+      return i;
+    i = js_ws(s, n, js_value_end(s, n, i));
+    if (i < n && s[i] == ',')
+      i = js_ws(s, n, i + 1);
+  }
+  return n;
+}
+
+/* The first byte inside the string at v, or SIZE_MAX when v is no string. */
+static size_t js_lit(const char *s, size_t n, size_t v) {
+  return v < n && s[v] == '"' ? v + 1 : SIZE_MAX;
+}
+
+static unsigned js_hex4(const char *s, size_t n, size_t i) {
+  unsigned v = 0;
+  for (size_t k = i; k < i + 4 && k < n; k++)
+    v = v * 16 + (unsigned)(s[k] <= '9' ? s[k] - '0' : (s[k] | 0x20) - 'a' + 10);
+  return v;
+}
+
+/* The file offset of byte off of the string whose text starts at s[lit]. */
+static size_t js_offset(const char *s, size_t n, size_t lit, size_t off) {
+  size_t i = lit, k = 0;
+  while (i < n && s[i] != '"') {
+    size_t raw = 1, dec = 1;
+    if (s[i] == '\\' && i + 1 < n && s[i + 1] == 'u') {
+      unsigned cp = js_hex4(s, n, i + 2);
+      raw = 6;
+      if (cp >= 0xD800 && cp < 0xDC00 && i + 7 < n && s[i + 6] == '\\' && s[i + 7] == 'u') {
+        raw = 12;
+        dec = 4;
+      } else {
+        char b[4];
+        dec = cd_utf8_encode(cp, b);
+      }
+    } else if (s[i] == '\\') {
+      raw = 2;
+    }
+    if (k + dec > off)
+      break;
+    k += dec;
+    i += raw;
+  }
+  return i;
+}
+
 /* owner[key], a string, becomes a document; its units join d's. */
 static cd_status add_field(cd_wire_doc *d, struct wire_ninjs *nj, const cd_wire_options *o,
                            json_object *owner, const char *key, const char *role, bool html,
-                           const char *label, cd_error *err) {
+                           const char *label, size_t lit, cd_error *err) {
   json_object *v;
   if (!json_object_object_get_ex(owner, key, &v) || !json_object_is_type(v, json_type_string))
     return CD_OK;
@@ -160,6 +270,7 @@ static cd_status add_field(cd_wire_doc *d, struct wire_ninjs *nj, const cd_wire_
   snprintf(f->label, sizeof f->label, "%s", label);
   f->role = role;
   f->html = html;
+  f->lit = lit;
   const char *s = json_object_get_string(v);
   size_t n = (size_t)json_object_get_string_len(v);
   cd_status st;
@@ -207,7 +318,10 @@ static cd_status add_array(cd_wire_doc *d, struct wire_ninjs *nj, const cd_wire_
                 strstr(json_object_get_string(ct), "html");
     char label[256];
     snprintf(label, sizeof label, "%.180s#%.40s[%zu]", d->label, sp->key, i);
-    st = add_field(d, nj, o, el, "value", sp->role, html, label, err);
+    size_t v = js_element(d->raw, d->raw_len,
+                          js_member(d->raw, d->raw_len, js_ws(d->raw, d->raw_len, 0), sp->key), i);
+    v = js_lit(d->raw, d->raw_len, js_member(d->raw, d->raw_len, v, "value"));
+    st = add_field(d, nj, o, el, "value", sp->role, html, label, v, err);
   }
   return st;
 }
@@ -216,13 +330,16 @@ static cd_status add_array(cd_wire_doc *d, struct wire_ninjs *nj, const cd_wire_
 static cd_status read_fields(cd_wire_doc *d, struct wire_ninjs *nj, const cd_wire_options *o,
                              cd_error *err) {
   cd_status st = CD_OK;
+  size_t root = js_ws(d->raw, d->raw_len, 0);
   for (size_t i = 0; i < nj->nspec && !st; i++) {
     const nj_spec *sp = &nj->spec[i];
     char label[256];
     snprintf(label, sizeof label, "%.180s#%.63s", d->label, sp->key);
     st = sp->kind == 'a'
              ? add_array(d, nj, o, sp, err)
-             : add_field(d, nj, o, nj->root, sp->key, sp->role, sp->kind == 'h', label, err);
+             : add_field(d, nj, o, nj->root, sp->key, sp->role, sp->kind == 'h', label,
+                         js_lit(d->raw, d->raw_len, js_member(d->raw, d->raw_len, root, sp->key)),
+                         err);
   }
   return st;
 }
@@ -255,9 +372,14 @@ cd_status wire_ninjs_replace(cd_wire_doc *d, size_t unit, size_t start, size_t e
   return cd_wire_replace(d->nj->f[m[0]].sub, m[1], start, end, repl, n, err);
 }
 
+/* The file offset of a unit's text: through the field's document to its string, then
+ * through the string's escapes to the file (the start of the document when the string was
+ * not found). */
 uint64_t wire_ninjs_file_offset(const cd_wire_doc *d, size_t unit, size_t off) {
   const size_t *m = d->nj->map[unit];
-  return cd_wire_file_offset(d->nj->f[m[0]].sub, m[1], off);
+  const nj_field *f = &d->nj->f[m[0]];
+  uint64_t in_value = cd_wire_file_offset(f->sub, m[1], off);
+  return f->lit == SIZE_MAX ? 0 : js_offset(d->raw, d->raw_len, f->lit, (size_t)in_value);
 }
 
 cd_status wire_ninjs_write(cd_wire_doc *d, cd_buf *out, cd_error *err) {

@@ -459,8 +459,8 @@ static cd_status run_group(cd_normalizer *nz, cd_wire_doc *d, group *g, cd_norma
   if (build_joined(d, &g->j))
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   mem_in m = {cd_buf_at(&g->j.text, 0), g->j.text.len, 0};
-  cd_status st = cd_normalizer_run(nz, d->label, g->lang[0] ? g->lang : NULL, mem_read, &m,
-                                   write_final, &g->rc, collect, &g->rc, rep, err);
+  cd_status st = cd_normalizer_run_utf8(nz, d->label, g->lang[0] ? g->lang : NULL, mem_read, &m,
+                                        write_final, &g->rc, collect, &g->rc, rep, err);
   return st ? st : splice_all(d, &g->j, &g->rc, err);
 }
 

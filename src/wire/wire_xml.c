@@ -70,17 +70,23 @@ static size_t find(const char *w, size_t n, size_t from, const char *s) {
   return p ? (size_t)(p - w) + sl : n;
 }
 
+/* The end of a tag: the first '>' outside an attribute value. A quote opens a value only
+ * after '=' (blanks between): as libxml2's HTML parser reads a broken tag (`<m """>` ends at
+ * its '>'), and as every well-formed XML tag is. */
 static size_t tag_end(const char *w, size_t n, size_t i) {
   char q = 0;
+  bool after_eq = false;
   for (; i < n; i++) {
     if (q) {
       if (w[i] == q)
         q = 0;
-    } else if (w[i] == '"' || w[i] == '\'') {
+    } else if ((w[i] == '"' || w[i] == '\'') && after_eq) {
       q = w[i];
     } else if (w[i] == '>') {
       return i + 1;
     }
+    if (w[i] != ' ' && w[i] != '\t' && w[i] != '\n' && w[i] != '\r' && w[i] != '\f')
+      after_eq = !q && w[i] == '=';
   }
   return n;
 }
@@ -429,8 +435,11 @@ static tok html_next_text(xml_ctx *c) {
       return t;
     }
     tok m = lex(w, n, i);
-    if (m.t == T_PI) /* HTML has no processing instructions: "<?" runs to the next '>' */
-      m.b = tag_end(w, n, i + 2);
+    if (m.t == T_PI) { /* HTML has no processing instructions: "<?" runs to the next '>',
+                          quotes or not */
+      const char *gt = memchr(w + i + 2, '>', n - i - 2);
+      m.b = gt ? (size_t)(gt - w) + 1 : n;
+    }
     if (m.t == T_START && (name_is_ci(w, m, "script") || name_is_ci(w, m, "style")))
       snprintf(c->raw_elem, sizeof c->raw_elem, "%.*s", (int)(m.cb - m.ca), w + m.ca);
     i = m.b > i ? m.b : i + 1;

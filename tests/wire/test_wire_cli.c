@@ -67,6 +67,26 @@ static void test_changes_and_files(void **state) {
   cd_buf_free(&err);
 }
 
+/* --from names the file's charset: the prose, converted once, is not decoded again (it came
+ * out as "\x93b&#xFFFFFFFF;b&#xFFFD;") */
+static void test_from_charset_once(void **state) {
+  (void)state;
+  cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
+  const char *a[] = {
+      "copydesk", "normalize", "-l", "en", "--from", "windows-1252", fx("cp1252-page.html"), NULL};
+  assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
+  assert_non_null(strstr(out.data, "<p>The captain said \x93we are ready\x94 \x97 and left.</p>"));
+  assert_null(strstr(out.data, "&#x"));
+  const char *t[] = {"copydesk", "normalize", "--text", "-l",
+                     "en",       "--from",    "cp1252", fx("cp1252-page.html"),
+                     NULL};
+  assert_int_equal(cdt_run(t, NULL, 0, &out, &err), 0);
+  assert_string_equal(out.data, "Ferry news\nThe captain said \xE2\x80\x9Cwe are ready\xE2\x80\x9D "
+                                "\xE2\x80\x94 and left.\n");
+  cd_buf_free(&out);
+  cd_buf_free(&err);
+}
+
 static void test_bad_input_exit_2(void **state) {
   (void)state;
   cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
@@ -118,6 +138,13 @@ static void test_other_commands(void **state) {
   const char *a[] = {"copydesk", "check", "-l", "en", fx("anpa-take.tst"), fx("ninjs-story.json"),
                      NULL};
   assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0); /* ninjs .json: an article, not pairs */
+  /* ninjs: the line of the field, the column through the string's escapes (\u00e9, \", \n) */
+  const char *nj[] = {"copydesk", "check", fx("check-ninjs.json"), NULL};
+  assert_int_equal(cdt_run(nj, NULL, 0, &out, &err), 0);
+  assert_non_null(strstr(out.data, "check-ninjs.json:5:28: warning: text.doubled-word: 'vote'"));
+  assert_non_null(strstr(out.data, "check-ninjs.json:6:115: warning: text.doubled-word: 'on'"));
+  assert_non_null(strstr(out.data, "check-ninjs.json:8:58: warning: text.doubled-word: 'the'"));
+  assert_int_equal(cdt_count_lines(out.data, out.len), 3); /* the keywords are not prose */
   const char *b[] = {"copydesk", "check", fx("bad-malformed.xml"), NULL};
   assert_int_equal(cdt_run(b, NULL, 0, &out, &err), 2);
   assert_non_null(strstr(err.data, "bad-malformed.xml:5: malformed XML"));
@@ -153,9 +180,8 @@ static void test_other_commands(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_normalize_g2),
-      cmocka_unit_test(test_changes_and_files),
-      cmocka_unit_test(test_bad_input_exit_2),
+      cmocka_unit_test(test_normalize_g2),      cmocka_unit_test(test_changes_and_files),
+      cmocka_unit_test(test_from_charset_once), cmocka_unit_test(test_bad_input_exit_2),
       cmocka_unit_test(test_other_commands),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -78,8 +78,8 @@ static cd_status prose_only(cd_normalizer *nz, const cd_wire_doc *d, const char 
   cd_status st = cd_wire_prose(d, &prose, err);
   mem_src m = {cd_buf_at(&prose, 0), prose.len, 0};
   if (!st)
-    st = cd_normalizer_run(nz, label, lang ? lang : cd_wire_doc_lang(d), mem_read, &m, buf_write,
-                           out, change, change_ud, rep, err);
+    st = cd_normalizer_run_utf8(nz, label, lang ? lang : cd_wire_doc_lang(d), mem_read, &m,
+                                buf_write, out, change, change_ud, rep, err);
   cd_buf_free(&prose);
   return st;
 }
