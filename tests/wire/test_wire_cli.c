@@ -142,8 +142,8 @@ static void test_other_commands(void **state) {
   const char *nj[] = {"copydesk", "check", fx("check-ninjs.json"), NULL};
   assert_int_equal(cdt_run(nj, NULL, 0, &out, &err), 0);
   assert_non_null(strstr(out.data, "check-ninjs.json:5:28: warning: text.doubled-word: 'vote'"));
-  assert_non_null(strstr(out.data, "check-ninjs.json:6:115: warning: text.doubled-word: 'on'"));
-  assert_non_null(strstr(out.data, "check-ninjs.json:8:58: warning: text.doubled-word: 'the'"));
+  assert_non_null(strstr(out.data, "check-ninjs.json:7:106: warning: text.doubled-word: 'on'"));
+  assert_non_null(strstr(out.data, "check-ninjs.json:11:30: warning: text.doubled-word: 'the'"));
   assert_int_equal(cdt_count_lines(out.data, out.len), 3); /* the keywords are not prose */
   const char *b[] = {"copydesk", "check", fx("bad-malformed.xml"), NULL};
   assert_int_equal(cdt_run(b, NULL, 0, &out, &err), 2);
