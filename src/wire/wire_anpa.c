@@ -78,17 +78,25 @@ static cd_status load_rules(anpa_ctx *c, cd_error *err) {
 static cd_status render(anpa_ctx *c, size_t a, size_t b, bool convert) {
   const char *s = c->d->orig;
   for (size_t i = a; i < b;) {
-    const char *lit = NULL;
+    const char *lit = NULL, *rule = NULL;
     size_t used = 1;
     if (s[i] == 0x1F) /* a unit separator (between selector codes): a space */
       lit = " ";
     else if (convert && i + 1 < b &&
              ((s[i] == '`' && s[i + 1] == '`') || (s[i] == '\'' && s[i + 1] == '\'')))
-      lit = "\"", used = 2;
+      lit = "\"", used = 2, rule = "decode.anpa-quote";
     else if (convert && s[i] == '`')
-      lit = "'";
+      lit = "'", rule = "decode.anpa-quote";
     else if (convert && s[i] == '_' && i > a && i + 1 < b && s[i - 1] == ' ' && s[i + 1] == ' ')
-      lit = "--";
+      lit = "--", rule = "decode.anpa-dash";
+    if (rule) { /* a wire convention: logged, so that the stages' records start from it */
+      size_t at = c->p.len;
+      if (cd_buf_append_str(&c->p, lit) ||
+          wire_fix_add(c->d, i, i + used, at, c->p.len, rule, s + i, used, 1.0))
+        return CD_ERR_NOMEM;
+      i += used;
+      continue;
+    }
     char u8[8];
     if (!lit && !c->utf8 && (unsigned char)s[i] >= 0x80) {
       char *in = (char *)s + i, *out = u8;

@@ -153,6 +153,22 @@ cd_status wire_amap_add(cd_wire_doc *d, size_t p, uint64_t o) {
   return CD_OK;
 }
 
+cd_status wire_fix_add(cd_wire_doc *d, uint64_t in_s, uint64_t in_e, size_t out_s, size_t out_e,
+                       const char *rule, const char *before, size_t before_len, double conf) {
+  if (wire_grow((void **)&d->fixes, d->nfixes, &d->cap_fixes, sizeof *d->fixes))
+    return CD_ERR_NOMEM;
+  cd_buf *b = &d->fix_bytes;
+  wire_fix f = {in_s, in_e, out_s, out_e, b->len, 0, conf};
+  if (cd_buf_append(b, rule, strlen(rule) + 1))
+    return CD_ERR_NOMEM;
+  f.before = b->len;
+  if (cd_buf_append(b, before, before_len) || cd_buf_append(b, "", 1) ||
+      wire_amap_add(d, out_s, in_s) || wire_amap_add(d, out_e, in_e))
+    return CD_ERR_NOMEM;
+  d->fixes[d->nfixes++] = f;
+  return CD_OK;
+}
+
 uint64_t wire_orig_to_file(const cd_wire_doc *d, size_t p) {
   size_t lo = 0, hi = d->namap;
   if (!hi)

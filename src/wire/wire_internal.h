@@ -153,6 +153,10 @@ cd_status wire_anpa_read(cd_wire_doc *d, const cd_wire_options *o, cd_error *err
 
 /* ---- a working text that is not the file (d->orig set: ANPA, a repaired file) ---- */
 cd_status wire_amap_add(cd_wire_doc *d, size_t p, uint64_t o);
+/* A repair made while reading: the file's bytes [in_s, in_e) (before) became the working
+ * text [out_s, out_e); anchored, and logged as a decode record. */
+cd_status wire_fix_add(cd_wire_doc *d, uint64_t in_s, uint64_t in_e, size_t out_s, size_t out_e,
+                       const char *rule, const char *before, size_t before_len, double conf);
 /* working offset → file offset, and back */
 uint64_t wire_orig_to_file(const cd_wire_doc *d, size_t p);
 size_t wire_orig_from_file(const cd_wire_doc *d, uint64_t o);

@@ -713,21 +713,10 @@ static cd_status parse(xml_ctx *c, const char *buf, size_t len, bool converted, 
 /* ---- a file that says UTF-8 and holds other bytes ---- */
 
 static cd_status on_fix(void *ud, const cd_change *ch, cd_error *err) {
-  cd_wire_doc *d = ud;
-  if (wire_grow((void **)&d->fixes, d->nfixes, &d->cap_fixes, sizeof *d->fixes))
-    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-  wire_fix *f = &d->fixes[d->nfixes];
-  *f = (wire_fix){ch->in_start,     ch->in_end, (size_t)ch->out_start, (size_t)ch->out_end,
-                  d->fix_bytes.len, 0,          ch->confidence};
-  cd_buf *b = &d->fix_bytes;
-  if (cd_buf_append(b, ch->rule, strlen(ch->rule) + 1))
-    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-  f->before = b->len;
-  if (cd_buf_append(b, ch->before, ch->before_len) || cd_buf_append(b, "", 1) ||
-      wire_amap_add(d, f->out_s, f->in_s) || wire_amap_add(d, f->out_e, f->in_e))
-    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-  d->nfixes++;
-  return CD_OK;
+  return wire_fix_add(ud, ch->in_start, ch->in_end, (size_t)ch->out_start, (size_t)ch->out_end,
+                      ch->rule, ch->before, ch->before_len, ch->confidence)
+             ? cd_error_set(err, CD_ERR_NOMEM, "out of memory")
+             : CD_OK;
 }
 
 /* Decoded as plain text is, by the normalize decoder: a line in a legacy charset (cp1252 from

@@ -116,6 +116,15 @@ static void test_bad_input_exit_2(void **state) {
                       "nitf",     fx("anpa-take.tst"), NULL};
   assert_int_equal(cdt_run(na, NULL, 0, &out, &err), 0);
   assert_non_null(strstr(out.data, "<nitf version="));
+  /* ANPA's conventions are logged as read (`` at the file's bytes 102-104), and typography's
+   * record starts from the straight quote they became */
+  const char *nd[] = {"copydesk", "normalize", "-l", "en", "--dry-run", fx("anpa-take.tst"), NULL};
+  assert_int_equal(cdt_run(nd, NULL, 0, &out, &err), 0);
+  assert_non_null(
+      strstr(out.data, "\"rule\":\"decode.anpa-quote\",\"in_start\":102,\"in_end\":104"));
+  assert_non_null(strstr(out.data, "\"before\":\"``\",\"after\":\"\\\"\""));
+  assert_non_null(strstr(out.data, "\"rule\":\"decode.anpa-dash\""));
+  assert_non_null(strstr(out.data, "\"rule\":\"typography.quote\",\"in_start\":102"));
   /* --strict: bytes that are not the declared UTF-8 are an error, not repaired */
   const char *st[] = {"copydesk", "normalize", "--strict", fx("nitf-cp1252-in-utf8.xml"), NULL};
   assert_int_equal(cdt_run(st, NULL, 0, &out, &err), 2);
