@@ -127,9 +127,10 @@ const char *wire_rules_vocab(const wire_rules *r, const char *ns_uri);
  * root is none the rules know. */
 bool wire_rules_root(const wire_rules *r, const char *vocab, const char *local, cd_wire_format *fmt,
                      const char **nons_vocab);
-/* What element local of vocabulary vocab is; *value = its role or vocabulary. */
+/* What element local of vocabulary vocab (with class attribute class, or NULL) is; *value =
+ * its role or vocabulary. A rule for "local.CLASS" wins over one for "local". */
 rule_kind wire_rules_element(const wire_rules *r, const char *vocab, const char *local,
-                             const char **value);
+                             const char *class, const char **value);
 /* Language metadata: the attribute of element local (vocab) that names the language. */
 const char *wire_rules_lang_attr(const wire_rules *r, const char *vocab, const char *local);
 

@@ -135,17 +135,43 @@ bool wire_rules_root(const wire_rules *r, const char *vocab, const char *local, 
   return false;
 }
 
+/* class (an element's class attribute, or NULL) holds the token t[0, n). */
+static bool has_class(const char *class, const char *t, size_t n) {
+  for (const char *p = class; p && *p;) {
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+      p++;
+    size_t k = strcspn(p, " \t\n\r");
+    if (k == n && memcmp(p, t, n) == 0)
+      return true;
+    p += k;
+  }
+  return false;
+}
+
+/* A rule's element, "name" or "name.class", matches local (with class), qualified only when
+ * wanted. */
+static bool elem_matches(const char *rule, const char *local, const char *class, bool qualified) {
+  const char *dot = strchr(rule, '.');
+  if (!dot)
+    return !qualified && strcmp(rule, local) == 0;
+  size_t n = (size_t)(dot - rule);
+  return qualified && strlen(local) == n && memcmp(rule, local, n) == 0 &&
+         has_class(class, dot + 1, strlen(dot + 1));
+}
+
 rule_kind wire_rules_element(const wire_rules *r, const char *vocab, const char *local,
-                             const char **value) {
+                             const char *class, const char **value) {
   if (!vocab)
     return RULE_NONE;
-  for (size_t i = 0; i < r->n; i++) {
-    const wire_rule *w = &r->v[i];
-    if (w->kind == K_ELEM && strcmp(w->vocab, vocab) == 0 && strcmp(w->name, local) == 0) {
-      *value = w->value;
-      return w->elem;
+  for (int qualified = 1; qualified >= 0; qualified--) /* "section.notes" before "section" */
+    for (size_t i = 0; i < r->n; i++) {
+      const wire_rule *w = &r->v[i];
+      if (w->kind == K_ELEM && strcmp(w->vocab, vocab) == 0 &&
+          elem_matches(w->name, local, class, qualified)) {
+        *value = w->value;
+        return w->elem;
+      }
     }
-  }
   return RULE_NONE;
 }
 

@@ -541,7 +541,11 @@ static cd_status enter(xml_ctx *c, xmlNode *n, const wstate *st, wstate *in, boo
     vocab = st->to;
   note_lang(c, n, vocab);
   const char *value = NULL;
-  switch (wire_rules_element(c->rules, vocab, (const char *)n->name, &value)) {
+  xmlChar *class = xmlGetNoNsProp(n, (const xmlChar *)"class");
+  rule_kind kind =
+      wire_rules_element(c->rules, vocab, (const char *)n->name, (const char *)class, &value);
+  xmlFree(class);
+  switch (kind) {
   case RULE_CONTENT:
     in->nons = in->to = value;
     in->from = vocab;

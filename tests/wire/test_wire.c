@@ -191,6 +191,47 @@ static void test_units_and_roles(void **state) {
   cd_buf_free(&raw);
 }
 
+/* XHTML lists: an item of the story is prose; a list of codes (class "slugline") is not;
+ * notes for the editor (class "np-public") are prose only when asked; what is not for
+ * publication (class "np-nonpublic") never is. The class decides, not the element alone. */
+static void test_xhtml_lists_and_classes(void **state) {
+  (void)state;
+  const char *x =
+      "<html xmlns=\"http://www.w3.org/1999/xhtml\"><body><header>"
+      "<ul class=\"slugline\"><li class=\"geo\">International</li><li>Ferries</li></ul>"
+      "<h1>Harbour strike - day two</h1></header><section class=\"main\">"
+      "<p>Crews said \"no\".</p><ul><li>Ferries to the islands - cancelled</li></ul>"
+      "</section><section class=\"np-public extra\"><ul><li>Photos - 2 pictures</li></ul>"
+      "</section><section class=\"np-nonpublic\"><p>Desk: call 0123 - ask for Ann</p>"
+      "</section></body></html>";
+  cd_wire_doc *d = NULL;
+  cd_error err;
+  cd_wire_options o;
+  cd_wire_options_init(&o);
+  o.data_dir = cdt_data_dir();
+  assert_int_equal(cd_wire_parse(&o, x, strlen(x), &d, &err), CD_OK);
+  const cd_wire_unit *li = unit_with(d, "Ferries to the islands");
+  assert_non_null(li);
+  assert_string_equal(li->role, "body");
+  assert_null(unit_with(d, "International"));
+  assert_null(unit_with(d, "Photos"));
+  assert_null(unit_with(d, "Desk:"));
+  cd_buf out = CD_BUF_INIT;
+  normalize(d, "en", &out, NULL);
+  assert_non_null(strstr(out.data, "<li class=\"geo\">International</li>"));
+  assert_non_null(strstr(out.data, "<li>Ferries to the islands \xE2\x80\x94 cancelled</li>"));
+  assert_non_null(strstr(out.data, "<li>Photos - 2 pictures</li>"));
+  cd_wire_doc_free(d);
+  o.ednotes = true;
+  assert_int_equal(cd_wire_parse(&o, x, strlen(x), &d, &err), CD_OK);
+  const cd_wire_unit *note = unit_with(d, "Photos");
+  assert_non_null(note);
+  assert_string_equal(note->role, "ednote");
+  assert_null(unit_with(d, "Desk:"));
+  cd_wire_doc_free(d);
+  cd_buf_free(&out);
+}
+
 static void test_g2_xhtml_normalized(void **state) {
   (void)state;
   cd_buf raw = CD_BUF_INIT, out = CD_BUF_INIT, log = CD_BUF_INIT;
@@ -708,6 +749,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_detect),
       cmocka_unit_test(test_units_and_roles),
+      cmocka_unit_test(test_xhtml_lists_and_classes),
       cmocka_unit_test(test_g2_xhtml_normalized),
       cmocka_unit_test(test_g2_inline_nitf_french),
       cmocka_unit_test(test_items_in_two_languages),
