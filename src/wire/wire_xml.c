@@ -37,7 +37,13 @@ typedef struct xml_ctx {
   size_t pos; /* the locator, in the working buffer */
   bool html;  /* libxml2's HTML parser: text nodes are matched, tags are not (omitted end tags,
                  implied elements) */
-  char raw_elem[8]; /* HTML: inside <script> or <style>, whose text is raw */
+  /* HTML: where libxml2 read each piece of text (see html_parse) */
+  struct html_piece *hp;
+  size_t nhp, cap_hp;
+  size_t hp_last; /* the end of the text libxml2 read last */
+  bool hp_nomem;
+  void (*sax_chars)(void *, const xmlChar *, int);
+  void (*sax_blanks)(void *, const xmlChar *, int);
   cd_buf dec;       /* a text run, decoded */
   wire_anchor *anch;
   size_t nanch, cap_anch;
@@ -388,64 +394,6 @@ static cd_status add_text(xml_ctx *c, xmlNode *n, const wstate *st, size_t a, si
   return s;
 }
 
-/* ---- HTML: text nodes are found in order, markup is skipped ---- */
-
-static bool html_markup_at(const char *w, size_t n, size_t i) {
-  if (w[i] != '<' || i + 1 >= n)
-    return false;
-  char ch = w[i + 1];
-  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '/' || ch == '!' ||
-         ch == '?';
-}
-
-static bool name_is_ci(const char *w, tok t, const char *name) {
-  size_t n = strlen(name);
-  return t.cb - t.ca == n && strncasecmp(w + t.ca, name, n) == 0;
-}
-
-/* The next text run from c->pos, markup skipped; inside <script> or <style> the raw text
- * up to the end tag (returned as T_CDATA: no references there). */
-static tok html_next_text(xml_ctx *c) {
-  const char *w = c->d->w;
-  size_t n = c->d->w_len, i = c->pos;
-  for (;;) {
-    tok t = {T_EOF, i, i, i, i};
-    if (i >= n)
-      return t;
-    if (c->raw_elem[0]) {
-      size_t k = i, rl = strlen(c->raw_elem);
-      while (k < n && !(w[k] == '<' && k + 2 + rl <= n && w[k + 1] == '/' &&
-                        strncasecmp(w + k + 2, c->raw_elem, rl) == 0))
-        k++;
-      c->raw_elem[0] = '\0';
-      if (k > i) {
-        t.t = T_CDATA;
-        t.b = t.cb = k;
-        return t;
-      }
-      i = k;
-      continue;
-    }
-    if (!html_markup_at(w, n, i)) {
-      size_t k = i + 1;
-      while (k < n && !html_markup_at(w, n, k))
-        k++;
-      t.t = T_TEXT;
-      t.b = t.cb = k;
-      return t;
-    }
-    tok m = lex(w, n, i);
-    if (m.t == T_PI) { /* HTML has no processing instructions: "<?" runs to the next '>',
-                          quotes or not */
-      const char *gt = memchr(w + i + 2, '>', n - i - 2);
-      m.b = gt ? (size_t)(gt - w) + 1 : n;
-    }
-    if (m.t == T_START && (name_is_ci(w, m, "script") || name_is_ci(w, m, "style")))
-      snprintf(c->raw_elem, sizeof c->raw_elem, "%.*s", (int)(m.cb - m.ca), w + m.ca);
-    i = m.b > i ? m.b : i + 1;
-  }
-}
-
 static bool ascii_blank(const char *s, size_t n) {
   for (size_t i = 0; i < n; i++)
     if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r' && s[i] != '\f')
@@ -453,34 +401,161 @@ static bool ascii_blank(const char *s, size_t n) {
   return true;
 }
 
-/* A text node of the HTML tree: the next run that decodes to its text. Runs of white space
- * the parser dropped are passed over; a white-space node the file does not have (the parser
- * made it up) is passed over too. */
-static cd_status html_text(xml_ctx *c, xmlNode *n, const wstate *st) {
-  const char *content = n->content ? (const char *)n->content : "";
-  size_t clen = strlen(content);
-  size_t save = c->pos;
-  char raw[sizeof c->raw_elem];
-  memcpy(raw, c->raw_elem, sizeof raw);
-  while (clen) {
-    tok t = html_next_text(c);
-    if (t.t == T_EOF)
+/* ---- HTML: libxml2 says where it read each piece of text ----
+ *
+ * HTML is parsed with libxml2's own recovery (implied elements, stray end tags, the raw text
+ * of <script>): its SAX text callbacks are wrapped, and after each the parser's position in
+ * the page (html_pos) ends the piece just read. The piece's bytes are then found
+ * before that position and checked to decode to the text libxml2 delivered: the bytes
+ * themselves, a character reference, or bytes with characters libxml2 drops (C0 controls).
+ * A piece that cannot be matched is marked, and only an error when its text is prose. */
+
+typedef struct html_piece {
+  const xmlNode *node;
+  size_t seq;  /* the order read */
+  size_t a, b; /* the bytes in the page; a == SIZE_MAX: not found */
+  size_t len;  /* the text's length */
+} html_piece;
+
+/* The bytes before end that decode to text[0, len), or SIZE_MAX. */
+static size_t html_piece_start(xml_ctx *c, size_t end, const char *text, size_t len) {
+  const char *w = c->d->w;
+  if (end > c->d->w_len || end < c->hp_last)
+    return SIZE_MAX;
+  if (end - c->hp_last >= len && memcmp(w + end - len, text, len) == 0)
+    return end - len;
+  for (size_t a = end; a > c->hp_last && end - a < 48;) /* a character reference */
+    if (w[--a] == '&') {
+      size_t j = a;
+      int32_t cp = html_ref(w, a, end, &j);
+      char u[4];
+      if (cp >= 0 && j == end && cd_utf8_encode((uint32_t)cp, u) == len && !memcmp(u, text, len))
+        return a;
       break;
-    bool rawtext = t.t == T_CDATA;
-    cd_status s = decode_run(c, t.ca, t.cb, rawtext ? 0 : 2);
-    if (s)
-      return s;
-    c->pos = t.b;
-    if (c->dec.len == clen && memcmp(cd_buf_at(&c->dec, 0), content, clen) == 0)
-      return add_text(c, n, st, t.ca, t.cb, false);
-    if (!ascii_blank(cd_buf_at(&c->dec, 0), c->dec.len))
-      break;
+    }
+  for (size_t a = end; a > c->hp_last && end - a <= len + 64;) { /* controls dropped */
+    a--;
+    if (decode_run(c, a, end, 2))
+      return SIZE_MAX;
+    if (c->dec.len == len && memcmp(cd_buf_at(&c->dec, 0), text, len) == 0)
+      return a;
   }
-  if (!ascii_blank(content, clen))
-    return fail_at(c, save, "cannot locate a text node in the file (internal)");
-  c->pos = save;
-  memcpy(c->raw_elem, raw, sizeof raw);
-  return CD_OK;
+  return SIZE_MAX;
+}
+
+/* The parser's position in the page it reads, UTF-8 declared as UTF-8: libxml2 converts it
+ * UTF-8 to UTF-8, byte for byte, so the position is what it has taken from the page less
+ * what it has not yet read. (xmlByteConsumed says the same but converts back at most 32000
+ * bytes: 2.9.14 misplaces everything read before the last 32000 bytes of a page.) */
+static size_t html_pos(xmlParserCtxtPtr ctxt) {
+  xmlParserInputPtr in = ctxt->input;
+  if (!in || !in->cur || !in->end || in->cur > in->end)
+    return SIZE_MAX;
+  size_t ahead = (size_t)(in->end - in->cur);
+  if (in->buf && in->buf->encoder)
+    return in->buf->rawconsumed >= ahead ? (size_t)in->buf->rawconsumed - ahead : SIZE_MAX;
+  return (size_t)in->consumed + (size_t)(in->cur - in->base);
+}
+
+static void html_record(xml_ctx *c, xmlParserCtxtPtr ctxt, const xmlChar *ch, int len) {
+  const xmlNode *t = ctxt->node ? ctxt->node->last : NULL;
+  if (!t || t->type != XML_TEXT_NODE || len <= 0 || c->hp_nomem)
+    return;
+  size_t b = html_pos(ctxt);
+  size_t a = html_piece_start(c, b, (const char *)ch, (size_t)len);
+  if (a == SIZE_MAX && b < c->d->w_len) {
+    /* a long run is handed over in parts, each before the parser steps past its last
+     * character: the part ends after the character at the position */
+    size_t k = b;
+    cd_utf8_next(c->d->w, c->d->w_len, &k);
+    if ((a = html_piece_start(c, k, (const char *)ch, (size_t)len)) != SIZE_MAX)
+      b = k;
+  }
+  if (wire_grow((void **)&c->hp, c->nhp, &c->cap_hp, sizeof *c->hp)) {
+    c->hp_nomem = true;
+    return;
+  }
+  c->hp[c->nhp] = (html_piece){t, c->nhp, a, b, (size_t)len};
+  c->nhp++;
+  if (a != SIZE_MAX)
+    c->hp_last = b;
+}
+
+static void html_sax_chars(void *ud, const xmlChar *ch, int len) {
+  xmlParserCtxtPtr ctxt = ud;
+  xml_ctx *c = ctxt->_private;
+  c->sax_chars(ud, ch, len);
+  html_record(c, ctxt, ch, len);
+}
+
+static void html_sax_blanks(void *ud, const xmlChar *ch, int len) {
+  xmlParserCtxtPtr ctxt = ud;
+  xml_ctx *c = ctxt->_private;
+  c->sax_blanks(ud, ch, len);
+  html_record(c, ctxt, ch, len);
+}
+
+static int piece_cmp(const void *x, const void *y) {
+  const html_piece *p = x, *q = y;
+  if (p->node != q->node)
+    return (uintptr_t)p->node < (uintptr_t)q->node ? -1 : 1;
+  return p->seq < q->seq ? -1 : p->seq > q->seq;
+}
+
+/* The pieces of text node n (sorted by node, then order read), or NULL. */
+static const html_piece *html_pieces(const xml_ctx *c, const xmlNode *n, size_t *np) {
+  size_t lo = 0, hi = c->nhp;
+  while (lo < hi) { /* the first piece of n */
+    size_t mid = lo + (hi - lo) / 2;
+    if ((uintptr_t)c->hp[mid].node < (uintptr_t)n)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  size_t k = lo;
+  while (k < c->nhp && c->hp[k].node == n)
+    k++;
+  *np = k - lo;
+  return k > lo ? &c->hp[lo] : NULL;
+}
+
+/* A text node of the HTML tree that is prose joins the open unit (or makes one of its own),
+ * a piece of the page for each piece libxml2 read; text that is not prose is not located. */
+static cd_status html_text(xml_ctx *c, xmlNode *n, const wstate *st) {
+  bool direct = !st->in_unit && st->ctx_role; /* text directly inside a context element */
+  if (st->skip || (!st->in_unit && !direct))
+    return CD_OK;
+  const char *content = n->content ? (const char *)n->content : "";
+  size_t clen = strlen(content), np = 0, sum = 0;
+  const html_piece *p = html_pieces(c, n, &np);
+  for (size_t k = 0; k < np; k++)
+    sum = p[k].a == SIZE_MAX ? SIZE_MAX : sum + p[k].len;
+  if (sum != clen && ascii_blank(content, clen))
+    return CD_OK; /* white space the parser made up */
+  size_t at = np ? p[0].b : c->hp_last;
+  if (sum != clen)
+    return fail_at(c, at < c->d->w_len ? at : c->d->w_len,
+                   "cannot locate the text \"%.40s\" in the file (internal)", content);
+  if (direct && unit_begin_lang(c, n, st->ctx_role))
+    return CD_ERR_NOMEM;
+  cd_status s = CD_OK;
+  for (size_t k = 0, off = 0; k < np && !s; off += p[k++].len) {
+    if (p[k].b - p[k].a == p[k].len && !memcmp(c->d->w + p[k].a, content + off, p[k].len)) {
+      cd_buf_clear(&c->dec); /* the bytes as they are (a lone CR that libxml2 kept, say) */
+      c->nanch = 0;
+      if (cd_buf_append(&c->dec, content + off, p[k].len))
+        return CD_ERR_NOMEM;
+    } else if ((s = decode_run(c, p[k].a, p[k].b, 2))) {
+      break;
+    }
+    if (c->dec.len != p[k].len || memcmp(cd_buf_at(&c->dec, 0), content + off, p[k].len))
+      return fail_at(c, p[k].a, "cannot locate the text \"%.40s\" in the file (internal)", content);
+    s = wire_piece_add(c->d, p[k].a, p[k].b, cd_buf_at(&c->dec, 0), c->dec.len, c->anch, c->nanch,
+                       WIRE_ESC_XML);
+  }
+  if (!s && direct)
+    s = wire_unit_end(c->d);
+  return s;
 }
 
 /* ---- the walk ---- */
@@ -834,14 +909,30 @@ cd_status wire_xml_read(cd_wire_doc *d, const cd_wire_options *o, cd_error *err)
 
 /* ---- HTML ---- */
 
-static xmlDoc *html_parse(xml_ctx *c, const char *buf, size_t len, bool converted) {
+/* Parses an HTML page; when record, the text callbacks say where each piece of text was. */
+static xmlDoc *html_parse(xml_ctx *c, const char *buf, size_t len, bool converted, bool record) {
   xmlGenericErrorFunc saved = xmlGenericError;
   void *saved_ctx = xmlGenericErrorContext;
   xmlSetGenericErrorFunc(c, on_generic);
   int opts = HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
              (converted ? HTML_PARSE_IGNORE_ENC : 0);
-  htmlDocPtr doc = htmlReadMemory(buf, (int)len, c->d->label, converted ? "UTF-8" : NULL, opts);
+  htmlDocPtr doc = NULL;
+  htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
+  if (ctxt && record && ctxt->sax) {
+    ctxt->_private = c;
+    c->sax_chars = ctxt->sax->characters;
+    c->sax_blanks = ctxt->sax->ignorableWhitespace;
+    if (c->sax_chars)
+      ctxt->sax->characters = html_sax_chars;
+    if (c->sax_blanks)
+      ctxt->sax->ignorableWhitespace = html_sax_blanks;
+  }
+  if (ctxt)
+    doc = htmlCtxtReadMemory(ctxt, buf, (int)len, c->d->label, converted ? "UTF-8" : NULL, opts);
+  htmlFreeParserCtxt(ctxt);
   xmlSetGenericErrorFunc(saved_ctx, saved);
+  if (record && c->nhp)
+    qsort(c->hp, c->nhp, sizeof *c->hp, piece_cmp);
   return doc;
 }
 
@@ -871,7 +962,7 @@ cd_status wire_html_read(cd_wire_doc *d, const cd_wire_options *o, cd_error *err
                         cd_xml_guard_reason(&g));
   cd_status s = wire_rules_load(o->data_dir, &d->rules, err);
   c.rules = d->rules;
-  xmlDoc *first = s ? NULL : html_parse(&c, d->raw, d->raw_len, false);
+  xmlDoc *first = s ? NULL : html_parse(&c, d->raw, d->raw_len, false, false);
   if (!s)
     s = wire_cs_open(d, html_charset(d, o, first), err);
   xmlFreeDoc(first);
@@ -879,7 +970,9 @@ cd_status wire_html_read(cd_wire_doc *d, const cd_wire_options *o, cd_error *err
   const char *nul = s ? NULL : memchr(d->w, 0, d->w_len);
   if (nul)
     s = fail_at(&c, (size_t)(nul - d->w), "a NUL byte: not an HTML page");
-  xmlDoc *doc = s ? NULL : html_parse(&c, d->w, d->w_len, true);
+  xmlDoc *doc = s ? NULL : html_parse(&c, d->w, d->w_len, true, true);
+  if (!s && c.hp_nomem)
+    s = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   if (!s && !doc)
     s = cd_error_set(err, CD_ERR_INPUT, "%s: not HTML: %s", d->label,
                      c.generic[0] ? c.generic : "libxml2 read no document");
@@ -894,5 +987,6 @@ cd_status wire_html_read(cd_wire_doc *d, const cd_wire_options *o, cd_error *err
   xmlFreeDoc(doc);
   cd_buf_free(&c.dec);
   free(c.anch);
+  free(c.hp);
   return s;
 }
