@@ -214,8 +214,8 @@ static void test_languagetool_offsets(void **state) {
   assert_string_equal(str(o, "matches.0.length"), "8");
   assert_string_equal(str(o, "matches.0.replacements.0.value"), "Zelenskyy");
   assert_string_equal(str(o, "matches.0.context.length"), "8");
-  assert_non_null(str(o, "matches.0.rule.category.id"));
-  assert_non_null(str(o, "matches.0.rule.issueType"));
+  assert_string_equal(str(o, "matches.0.rule.category.id"), "COPYDESK_NAMES");
+  assert_string_equal(str(o, "matches.0.rule.issueType"), "style");
   assert_non_null(str(o, "matches.0.sentence"));
   json_object_put(o);
   /* the second line: offsets run over the whole text */
@@ -256,6 +256,26 @@ static void test_languagetool_annotation(void **state) {
   json_object_put(o);
 }
 
+static void test_languagetool_languages(void **state) {
+  (void)state;
+  serve_reply r;
+  serve_reply_init(&r);
+  serve_lt_languages(ctx, &r);
+  assert_int_equal(r.status, 200);
+  json_object *o = json_tokener_parse(cd_buf_at(&r.body, 0));
+  assert_true(json_object_is_type(o, json_type_array));
+  bool en = false;
+  for (size_t i = 0; i < json_object_array_length(o); i++)
+    if (strcmp(str(json_object_array_get_idx(o, i), "code"), "en") == 0) {
+      en = true;
+      assert_string_equal(str(json_object_array_get_idx(o, i), "name"), "English");
+      assert_non_null(str(json_object_array_get_idx(o, i), "longCode"));
+    }
+  assert_true(en);
+  json_object_put(o);
+  serve_reply_free(&r);
+}
+
 static void test_health(void **state) {
   (void)state;
   serve_reply r;
@@ -278,6 +298,7 @@ int main(void) {
       cmocka_unit_test(test_check),
       cmocka_unit_test(test_languagetool_offsets),
       cmocka_unit_test(test_languagetool_annotation),
+      cmocka_unit_test(test_languagetool_languages),
       cmocka_unit_test(test_health),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

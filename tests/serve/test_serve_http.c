@@ -259,6 +259,12 @@ static void test_languagetool_client(void **state) {
   assert_non_null(str(o, "matches.0.context.text"));
   assert_string_equal(str(o, "matches.1.offset"), "39");
   json_object_put(o);
+  /* what the clients ask first: the languages */
+  assert_int_equal(http(&srv, "GET", "/v2/languages", NULL, NULL, 0, NULL, &b), 200);
+  o = parse(&b);
+  assert_true(json_object_array_length(o) >= 5);
+  assert_non_null(str(o, "0.longCode"));
+  json_object_put(o);
   cd_buf_free(&b);
 }
 

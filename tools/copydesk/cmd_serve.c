@@ -25,6 +25,7 @@ static const char help[] =
     "  POST /v1/check                   {\"text\",\"lang\"?}: what 'check --format json' prints\n"
     "  POST /v2/check                   LanguageTool's API (form fields text or data,\n"
     "                                   language): copydesk's findings as LanguageTool matches\n"
+    "  GET  /v2/languages               LanguageTool's list: the languages with a house style\n"
     "Details and examples: docs/serve.md.\n"
     "\n"
     "Options:\n"

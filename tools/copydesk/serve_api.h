@@ -75,6 +75,10 @@ typedef struct serve_lt_request {
 } serve_lt_request;
 void serve_lt_check(serve_ctx *x, const serve_lt_request *q, serve_reply *r);
 
+/* GET /v2/languages, LanguageTool's: [{"name","code","longCode"}] for the languages copydesk
+ * has a house style for. */
+void serve_lt_languages(serve_ctx *x, serve_reply *r);
+
 /* GET /v1/health → {"status":"ok","version","tm","names"}. */
 void serve_health(serve_ctx *x, serve_reply *r);
 

@@ -1,4 +1,5 @@
 /* POST /v1/check and POST /v2/check (LanguageTool's API) for `copydesk serve`. */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,9 +215,21 @@ static const struct lt_rule {
     {"text.double-space", "whitespace", "Double space"},
 };
 
+/* The category of a check, by the part of its id before the dot. */
+static const struct lt_category {
+  const char *prefix, *id, *name;
+} lt_categories[] = {
+    {"names", "COPYDESK_NAMES", "Names and house style"},
+    {"tm", "COPYDESK_TM", "Translation memory"},
+    {"numbers", "COPYDESK_NUMBERS", "Numbers"},
+    {"untranslated", "COPYDESK_UNTRANSLATED", "Translation"},
+    {"glossary", "COPYDESK_GLOSSARY", "Terminology"},
+    {"text", "COPYDESK_TEXT", "Text and typography"},
+};
+
 static json_object *lt_rule_json(const char *check) {
-  const char *issue = "uncategorized", *desc = check;
-  size_t n;
+  const char *issue = "uncategorized", *desc = check, *cat_id = "COPYDESK", *cat_name = "copydesk";
+  size_t n, k = strcspn(check, ".");
   const cd_check_info *reg = cd_check_registry(&n);
   for (size_t i = 0; i < n; i++)
     if (strcmp(reg[i].id, check) == 0)
@@ -224,17 +237,15 @@ static json_object *lt_rule_json(const char *check) {
   for (size_t i = 0; i < sizeof lt_rules / sizeof lt_rules[0]; i++)
     if (strcmp(lt_rules[i].check, check) == 0)
       issue = lt_rules[i].issue;
-  char cat[64];
-  size_t k = strcspn(check, ".");
-  snprintf(cat, sizeof cat, "COPYDESK_%.*s", (int)k, check);
-  for (char *p = cat; *p; p++)
-    *p = *p == '-' ? '_' : (*p >= 'a' && *p <= 'z') ? (char)(*p - 'a' + 'A') : *p;
+  for (size_t i = 0; i < sizeof lt_categories / sizeof lt_categories[0]; i++)
+    if (strlen(lt_categories[i].prefix) == k && strncmp(lt_categories[i].prefix, check, k) == 0)
+      cat_id = lt_categories[i].id, cat_name = lt_categories[i].name;
   json_object *rule = json_object_new_object(), *c = json_object_new_object();
   json_object_object_add(rule, "id", json_object_new_string(check));
   json_object_object_add(rule, "description", json_object_new_string(desc));
   json_object_object_add(rule, "issueType", json_object_new_string(issue));
-  json_object_object_add(c, "id", json_object_new_string(cat));
-  json_object_object_add(c, "name", json_object_new_string_len(check, (int)k));
+  json_object_object_add(c, "id", json_object_new_string(cat_id));
+  json_object_object_add(c, "name", json_object_new_string(cat_name));
   json_object_object_add(rule, "category", c);
   return rule;
 }
@@ -418,4 +429,36 @@ void serve_lt_check(serve_ctx *x, const serve_lt_request *q, serve_reply *r) {
 done:
   cd_buf_free(&t.text);
   free(t.pieces);
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* GET /v2/languages: the languages copydesk has a house style for (data_dir/styles/L.tsv),
+ * which LanguageTool clients ask for before they offer a language. */
+void serve_lt_languages(serve_ctx *x, serve_reply *r) {
+  char dir[4200], *codes[64];
+  size_t n = 0;
+  snprintf(dir, sizeof dir, "%s/styles", x->cfg->data_dir ? x->cfg->data_dir : ".");
+  DIR *d = opendir(dir);
+  for (struct dirent *e; d && n < 64 && (e = readdir(d));) {
+    size_t len = strlen(e->d_name);
+    if (len > 4 && len < 12 && strcmp(e->d_name + len - 4, ".tsv") == 0 &&
+        (codes[n] = strndup(e->d_name, len - 4)))
+      n++;
+  }
+  if (d)
+    closedir(d);
+  qsort(codes, n, sizeof *codes, cmp_str);
+  json_object *arr = json_object_new_array();
+  for (size_t i = 0; i < n; i++) {
+    json_object *l = lt_language_json(codes[i], NULL);
+    json_object_object_add(l, "longCode", json_object_new_string(codes[i]));
+    json_object_array_add(arr, l);
+    free(codes[i]);
+  }
+  r->status = 200;
+  serve_reply_json(r, arr);
+  json_object_put(arr);
 }

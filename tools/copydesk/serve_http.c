@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 enum body_kind { BODY_NONE, BODY_JSON, BODY_FORM };
-enum route_id { R_HEALTH, R_NORMALIZE, R_NAMES, R_TM_LOOKUP, R_TM_UNITS, R_CHECK, R_LT };
+enum route_id { R_HEALTH, R_NORMALIZE, R_NAMES, R_TM_LOOKUP, R_TM_UNITS, R_CHECK, R_LT, R_LANGS };
 
 static const struct route {
   const char *path, *method;
@@ -34,6 +34,7 @@ static const struct route {
     {"/v1/tm/units", "POST", R_TM_UNITS, BODY_JSON, true},
     {"/v1/check", "POST", R_CHECK, BODY_JSON, false},
     {"/v2/check", "POST", R_LT, BODY_FORM, false},
+    {"/v2/languages", "GET", R_LANGS, BODY_NONE, false},
 };
 
 typedef struct server {
@@ -203,6 +204,7 @@ static void dispatch(server *s, struct MHD_Connection *c, request *q, serve_ctx 
   size_t len = q->body.len;
   switch (q->route->id) {
   case R_HEALTH: serve_health(x, r); break;
+  case R_LANGS: serve_lt_languages(x, r); break;
   case R_NORMALIZE: serve_normalize(x, body, len, r); break;
   case R_NAMES:
     serve_names_lookup(x, MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q"),
