@@ -307,12 +307,12 @@ int serve_check_lang(const serve_ctx *x, const char *field, const char *tag, boo
   }
   if (!styled || !x->cfg->data_dir)
     return 0;
-  char path[4200];
+  char primary[16], path[4200];
   size_t n = strcspn(tag, "-_");
-  snprintf(path, sizeof path, "%s/styles/%.*s.tsv", x->cfg->data_dir, (int)n, tag);
-  for (char *p = path + strlen(path) - 4 - n; *p && *p != '.'; p++)
-    if (*p >= 'A' && *p <= 'Z')
-      *p = (char)(*p - 'A' + 'a');
+  for (size_t i = 0; i <= n && i < sizeof primary; i++) /* the tag is ASCII (cd_lang_tag_valid) */
+    primary[i] = i == n ? '\0' : (tag[i] >= 'A' && tag[i] <= 'Z') ? (char)(tag[i] + 32) : tag[i];
+  primary[sizeof primary - 1] = '\0';
+  snprintf(path, sizeof path, "%s/styles/%s.tsv", x->cfg->data_dir, primary);
   if (access(path, R_OK) != 0) {
     serve_reply_error(r, 422, "%s: unknown language '%s' (no house style for it)", field, tag);
     return -1;

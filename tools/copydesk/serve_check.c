@@ -156,21 +156,22 @@ static int lt_read_data(const char *data, size_t len, lt_text *t, serve_reply *r
       !json_object_is_type(arr, json_type_array))
     serve_reply_error(r, 400, "data: missing 'annotation' array");
   else
-    for (rc = 0; rc == 0 && (size_t)(t->n) < json_object_array_length(arr);) {
-      json_object *it = json_object_array_get_idx(arr, t->n);
-      const char *text = NULL, *markup = NULL, *as = NULL;
-      if (!json_object_is_type(it, json_type_object) ||
-          serve_get_string(it, "text", false, &text, r) ||
-          serve_get_string(it, "markup", false, &markup, r) ||
-          serve_get_string(it, "interpretAs", false, &as, r) || !text == !markup) {
-        if (r->status == 200)
-          serve_reply_error(r, 400, "data: annotation[%zu] wants either 'text' or 'markup'", t->n);
-        rc = -1;
-      } else if (lt_add_piece(t, text ? text : as ? as : "", text ? text : markup, &at)) {
-        serve_reply_error(r, 500, "out of memory");
-        rc = -1;
-      }
+    rc = 0;
+  for (size_t i = 0; rc == 0 && i < json_object_array_length(arr); i++) {
+    json_object *it = json_object_array_get_idx(arr, i);
+    const char *text = NULL, *markup = NULL, *as = NULL;
+    if (!json_object_is_type(it, json_type_object) ||
+        serve_get_string(it, "text", false, &text, r) ||
+        serve_get_string(it, "markup", false, &markup, r) ||
+        serve_get_string(it, "interpretAs", false, &as, r) || !text == !markup) {
+      if (r->status == 200)
+        serve_reply_error(r, 400, "data: annotation[%zu] wants either 'text' or 'markup'", i);
+      rc = -1;
+    } else if (lt_add_piece(t, text ? text : as ? as : "", text ? text : markup, &at)) {
+      serve_reply_error(r, 500, "out of memory");
+      rc = -1;
     }
+  }
   json_object_put(o);
   return rc;
 }
