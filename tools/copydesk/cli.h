@@ -26,6 +26,7 @@ extern const cli_command cli_segment;
 extern const cli_command cli_align;
 extern const cli_command cli_tm;
 extern const cli_command cli_check;
+extern const cli_command cli_serve;
 
 /* Prints "copydesk: SUB: message" on stderr. */
 void cli_error(const char *sub, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -8,10 +8,11 @@
 
 #include "cd_check.h"
 #include "cd_lang.h"
-#include "cd_normalize.h"
 #include "cd_names.h"
+#include "cd_normalize.h"
 #include "cd_tm_store.h"
 #include "cli.h"
+#include "cli_glue.h"
 
 static const char help[] =
     "usage: copydesk check [options] [FILE|DIR...]\n"
@@ -236,113 +237,6 @@ static int check_tm(cd_checker *chk, const char *path, const char *src, const ch
   return rc;
 }
 
-/* ---- names: mentions from the names store, for the names.* checks ---------------------- */
-
-typedef struct names_ctx {
-  cd_names *db;
-  cd_names_scanner *sc;
-  cd_buf canon;
-  cd_mention_emit emit;
-  void *emit_ctx;
-  cd_status st;
-  size_t *known; /* the spans of the entities found: no unknown name inside them */
-  size_t n_known, cap_known;
-} names_ctx;
-
-static cd_status remember_span(names_ctx *x, size_t b, size_t e) {
-  if (x->n_known == x->cap_known) {
-    size_t cap = x->cap_known ? x->cap_known * 2 : 32;
-    size_t *p = realloc(x->known, 2 * cap * sizeof *p);
-    if (!p)
-      return CD_ERR_NOMEM;
-    x->known = p;
-    x->cap_known = cap;
-  }
-  x->known[2 * x->n_known] = b;
-  x->known[2 * x->n_known++ + 1] = e;
-  return CD_OK;
-}
-
-static cd_status on_names_mention(void *ud, const cd_names_mention *m, cd_error *err) {
-  (void)err;
-  names_ctx *x = ud;
-  if (remember_span(x, m->start, m->end))
-    return CD_ERR_NOMEM;
-  if (!m->is_canonical && !m->rewrite)
-    return CD_OK; /* a near-miss the names stage only flags: not sure enough to report */
-  cd_buf_clear(&x->canon);
-  if (cd_buf_append(&x->canon, m->canonical, m->canonical_len))
-    return CD_ERR_NOMEM;
-  cd_mention cm = {.start = m->start,
-                   .end = m->end,
-                   .entity = m->entity,
-                   .canonical = cd_buf_at(&x->canon, 0),
-                   .is_canonical = m->is_canonical};
-  return x->emit(x->emit_ctx, &cm);
-}
-
-static cd_status on_unknown_name(void *ud, const cd_names_unknown *u, cd_error *err) {
-  (void)err;
-  names_ctx *x = ud;
-  cd_mention cm = {.start = u->start,
-                   .end = u->end,
-                   .surname_key = u->surname_key,
-                   .given_key = u->given_key,
-                   .surname_start = u->surname_start,
-                   .surname_end = u->surname_end,
-                   .given_end = u->given_end,
-                   .surname_stem_end = u->surname_stem_end,
-                   .given_stem_end = u->given_stem_end};
-  return x->emit(x->emit_ctx, &cm);
-}
-
-static cd_status names_mentions(void *ud, const char *text, size_t len, const char *lang,
-                                cd_mention_emit emit, void *ctx, cd_error *err) {
-  names_ctx *x = ud;
-  x->emit = emit;
-  x->emit_ctx = ctx;
-  x->n_known = 0;
-  cd_status st = cd_names_scan(x->sc, text, len, lang, on_names_mention, x, err);
-  if (!st)
-    st = cd_names_scan_unknown(x->sc, text, len, lang, x->known, x->n_known, on_unknown_name, x,
-                               err);
-  return st;
-}
-
-/* Opens the names store; without one the names.* checks are skipped (said on stderr). */
-static int names_open(names_ctx *x, const char *data_dir, const char *house) {
-  memset(x, 0, sizeof *x);
-  char dbp[4200], tr[4200];
-  snprintf(dbp, sizeof dbp, "%s/names.sqlite", data_dir ? data_dir : ".");
-  snprintf(tr, sizeof tr, "%s/translit", data_dir ? data_dir : ".");
-  if (access(dbp, R_OK) != 0 && !house) {
-    cli_error("check", "no names store at %s: the names.* checks are skipped", dbp);
-    return 1;
-  }
-  cd_names_options o;
-  cd_names_options_init(&o);
-  o.db_path = access(dbp, R_OK) == 0 ? dbp : NULL;
-  o.house_file = house;
-  o.translit_dir = tr;
-  cd_names_scan_options so;
-  cd_names_scan_options_init(&so);
-  so.data_dir = data_dir;
-  cd_error err;
-  cd_error_clear(&err);
-  if (cd_names_open(&o, &x->db, &err) || cd_names_scanner_new(x->db, &so, &x->sc, &err)) {
-    cli_error("check", "%s", err.message);
-    return -1;
-  }
-  return 0;
-}
-
-static void names_close(names_ctx *x) {
-  cd_names_scanner_free(x->sc);
-  cd_names_free(x->db);
-  cd_buf_free(&x->canon);
-  free(x->known);
-}
-
 static int apply_levels(cd_checker *c, cli_strvec *disable, cli_strvec *levels) {
   cd_error err;
   for (size_t i = 0; i < disable->n; i++) {
@@ -464,12 +358,12 @@ static int run(int argc, char **argv) {
   cd_check_options_init(&o);
   o.data_dir = cli_data_dir();
   o.glossary = glossary;
-  names_ctx names;
-  int nrc = no_names ? 1 : names_open(&names, o.data_dir, cli_house_file(house));
+  cli_check_names names;
+  int nrc = no_names ? 1 : cli_check_names_open(&names, o.data_dir, cli_house_file(house));
   if (nrc < 0)
     goto out;
   if (nrc == 0) {
-    o.mentions = names_mentions;
+    o.mentions = cli_check_names_mentions;
     o.mentions_ud = &names;
     o.keyer = cd_names_get_keyer(names.db);
   }
@@ -479,7 +373,7 @@ static int run(int argc, char **argv) {
   if (cd_checker_new(&o, &chk, &err)) {
     cli_error("check", "%s", err.message);
     if (nrc == 0)
-      names_close(&names);
+      cli_check_names_close(&names);
     goto out;
   }
   if (apply_levels(chk, &disable, &levels))
@@ -546,7 +440,7 @@ done:
   cd_normalizer_free(nz);
   cd_checker_free(chk);
   if (nrc == 0)
-    names_close(&names);
+    cli_check_names_close(&names);
 out:
   cli_sv_free(&run_ctx.unsure);
   cli_sv_free(&pairs);

@@ -12,6 +12,7 @@
 #include "cd_lang.h"
 #include "cd_names.h"
 #include "cli.h"
+#include "cli_glue.h"
 
 static const char help[] =
     "usage: copydesk names lookup QUERY [-l LANG] [--all] [--format text|json] [--house FILE]\n"
@@ -95,22 +96,13 @@ static int open_db(const char *house, cd_names **db) {
   return CLI_OK;
 }
 
-typedef struct forms_acc {
-  json_object *arr;
-  FILE *fp;
-} forms_acc;
-
 static void form_cb(void *ud, const char *lang, const char *kind, const char *form) {
-  forms_acc *a = ud;
-  if (a->arr) {
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "lang", json_object_new_string(lang ? lang : ""));
-    json_object_object_add(o, "kind", json_object_new_string(kind ? kind : ""));
-    json_object_object_add(o, "form", json_object_new_string(form ? form : ""));
-    json_object_array_add(a->arr, o);
-  } else {
-    fprintf(a->fp, "    %-3s %-9s %s\n", lang && *lang ? lang : "*", kind, form);
-  }
+  json_object *arr = ud;
+  json_object *o = json_object_new_object();
+  json_object_object_add(o, "lang", json_object_new_string(lang ? lang : ""));
+  json_object_object_add(o, "kind", json_object_new_string(kind ? kind : ""));
+  json_object_object_add(o, "form", json_object_new_string(form ? form : ""));
+  json_object_array_add(arr, o);
 }
 
 /* What the scanner found for a whole query that the key lookup did not: an inflected form
@@ -121,27 +113,23 @@ typedef struct via_scan {
   double score;
 } via_scan;
 
-static int lookup_as(cd_names *db, const char *query, const via_scan *v, const char *lang,
-                     bool all, bool json, double threshold) {
+static json_object *lookup_as(cd_names *db, const char *query, const via_scan *v, const char *lang,
+                              bool all, double threshold, bool *confident_any, cd_error *err) {
   cd_names_hit hits[8];
   size_t n = 0, core = 0;
   bool keep = true;
-  cd_error err;
-  cd_error_clear(&err);
   const char *search = v ? v->search : query;
   cd_names_query q = {search, strlen(search), NULL, 0, lang, true, false};
-  if (cd_names_find_span(db, &q, hits, 8, &n, &core, &keep, &err)) {
-    cli_error("names", "%s", err.message);
-    return CLI_USAGE;
-  }
-  bool confident_any = false;
+  *confident_any = false;
+  if (cd_names_find_span(db, &q, hits, 8, &n, &core, &keep, err))
+    return NULL;
   json_object *root = json_object_new_object(), *results = json_object_new_array();
   json_object_object_add(root, "query", json_object_new_string(query));
   cd_buf form = CD_BUF_INIT, canon = CD_BUF_INIT;
   for (size_t i = 0; i < n; i++) {
     cd_names_hit *h = &hits[i];
-    if (cd_names_replacement(db, h, lang, search, core, q.len, keep, &form, &err) ||
-        cd_names_canonical(db, h, lang, CD_PART_FULL, &canon, &err))
+    if (cd_names_replacement(db, h, lang, search, core, q.len, keep, &form, err) ||
+        cd_names_canonical(db, h, lang, CD_PART_FULL, &canon, err))
       continue;
     if (v) {
       h->score = v->score;
@@ -153,45 +141,30 @@ static int lookup_as(cd_names *db, const char *query, const via_scan *v, const c
       confident = false;
     if (i > 0)
       confident = false;
-    confident_any |= confident;
-    if (json) {
-      json_object *o = json_object_new_object();
-      json_object_object_add(o, "id", json_object_new_string(h->id));
-      json_object_object_add(o, "type", json_object_new_string(h->type));
-      json_object_object_add(o, "form", json_object_new_string(form.data));
-      json_object *c = json_object_new_object();
-      json_object_object_add(c, lang, json_object_new_string(canon.data));
-      json_object_object_add(o, "canonical", c);
-      char sc[16];
-      snprintf(sc, sizeof sc, "%.2f", h->score);
-      json_object_object_add(o, "score", json_object_new_double_s(h->score, sc));
-      json_object_object_add(o, "confident", json_object_new_boolean(confident));
-      json_object_object_add(o, "why", json_object_new_string(h->why));
-      if (all) {
-        forms_acc a = {json_object_new_array(), NULL};
-        cd_names_forms(db, h, form_cb, &a, &err);
-        json_object_object_add(o, "forms", a.arr);
-      }
-      json_object_array_add(results, o);
-    } else {
-      printf("%s\t%s\t%.2f\t%s\t%s (%s)%s\n", form.data, h->id, h->score, h->why, canon.data,
-             h->type, confident ? "" : "\t[not confident]");
-      if (all) {
-        forms_acc a = {NULL, stdout};
-        cd_names_forms(db, h, form_cb, &a, &err);
-      }
+    *confident_any |= confident;
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "id", json_object_new_string(h->id));
+    json_object_object_add(o, "type", json_object_new_string(h->type));
+    json_object_object_add(o, "form", json_object_new_string(form.data));
+    json_object *c = json_object_new_object();
+    json_object_object_add(c, lang, json_object_new_string(canon.data));
+    json_object_object_add(o, "canonical", c);
+    char sc[16];
+    snprintf(sc, sizeof sc, "%.2f", h->score);
+    json_object_object_add(o, "score", json_object_new_double_s(h->score, sc));
+    json_object_object_add(o, "confident", json_object_new_boolean(confident));
+    json_object_object_add(o, "why", json_object_new_string(h->why));
+    if (all) {
+      json_object *forms = json_object_new_array();
+      cd_names_forms(db, h, form_cb, forms, err);
+      json_object_object_add(o, "forms", forms);
     }
+    json_object_array_add(results, o);
   }
   json_object_object_add(root, "results", results);
-  if (json)
-    printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
-                                                            JSON_C_TO_STRING_NOSLASHESCAPE));
-  else if (n == 0)
-    printf("no match for '%s'\n", query);
-  json_object_put(root);
   cd_buf_free(&form);
   cd_buf_free(&canon);
-  return confident_any ? CLI_OK : CLI_FINDINGS;
+  return root;
 }
 
 typedef struct whole_mention {
@@ -215,34 +188,82 @@ static cd_status on_whole(void *ud, const cd_names_mention *m, cd_error *err) {
   return CD_OK;
 }
 
-static int lookup(cd_names *db, const char *query, const char *lang, bool all, bool json,
-                  double threshold) {
+json_object *cli_names_lookup_json(cd_names *db, cd_names_scanner *sc, const char *data_dir,
+                                   const char *query, const char *lang, bool all, double threshold,
+                                   bool *confident, cd_error *err) {
   cd_names_hit hits[1];
   size_t n = 0, core = 0;
   bool keep = true;
-  cd_error err;
-  cd_error_clear(&err);
   cd_names_query q = {query, strlen(query), NULL, 0, lang, true, false};
-  if (cd_names_find_span(db, &q, hits, 1, &n, &core, &keep, &err) == CD_OK && n == 0) {
+  if (cd_names_find_span(db, &q, hits, 1, &n, &core, &keep, err) == CD_OK && n == 0) {
     /* nothing by key: an inflected form? the scanner knows (hunspell stems) */
     cd_names_scan_options so;
     cd_names_scan_options_init(&so);
-    so.data_dir = cli_data_dir();
-    cd_names_scanner *sc = NULL;
+    so.data_dir = data_dir;
+    cd_names_scanner *own = NULL;
     whole_mention w = {strlen(query), CD_BUF_INIT, "", 0, false};
-    if (cd_names_scanner_new(db, &so, &sc, &err) == CD_OK)
-      cd_names_scan(sc, query, w.len, lang, on_whole, &w, &err);
-    cd_names_scanner_free(sc);
-    int rc = -1;
+    if (sc)
+      cd_names_scanner_reset(sc); /* the query is a document of its own */
+    else if (cd_names_scanner_new(db, &so, &own, err) == CD_OK)
+      sc = own;
+    if (sc)
+      cd_names_scan(sc, query, w.len, lang, on_whole, &w, err);
+    cd_names_scanner_free(own);
+    json_object *root = NULL;
     if (w.found) {
       via_scan v = {cd_buf_at(&w.canonical, 0), w.why, w.score};
-      rc = lookup_as(db, query, &v, lang, all, json, threshold);
+      root = lookup_as(db, query, &v, lang, all, threshold, confident, err);
     }
     cd_buf_free(&w.canonical);
-    if (rc >= 0)
-      return rc;
+    if (root)
+      return root;
   }
-  return lookup_as(db, query, NULL, lang, all, json, threshold);
+  return lookup_as(db, query, NULL, lang, all, threshold, confident, err);
+}
+
+/* Text output: one line a result (form, id, score, why, canonical form and type), with
+ * --all each form under it. */
+static void print_lookup_text(json_object *root, const char *lang) {
+  json_object *results = json_object_object_get(root, "results");
+  size_t n = json_object_array_length(results);
+  for (size_t i = 0; i < n; i++) {
+    json_object *o = json_object_array_get_idx(results, i);
+#define S(obj, k) json_object_get_string(json_object_object_get(obj, k))
+    printf("%s\t%s\t%.2f\t%s\t%s (%s)%s\n", S(o, "form"), S(o, "id"),
+           json_object_get_double(json_object_object_get(o, "score")), S(o, "why"),
+           S(json_object_object_get(o, "canonical"), lang), S(o, "type"),
+           json_object_get_boolean(json_object_object_get(o, "confident")) ? ""
+                                                                           : "\t[not confident]");
+    json_object *forms = json_object_object_get(o, "forms");
+    for (size_t k = 0; forms && k < json_object_array_length(forms); k++) {
+      json_object *f = json_object_array_get_idx(forms, k);
+      const char *fl = S(f, "lang");
+      printf("    %-3s %-9s %s\n", *fl ? fl : "*", S(f, "kind"), S(f, "form"));
+    }
+#undef S
+  }
+  if (n == 0)
+    printf("no match for '%s'\n", json_object_get_string(json_object_object_get(root, "query")));
+}
+
+static int lookup(cd_names *db, const char *query, const char *lang, bool all, bool json,
+                  double threshold) {
+  cd_error err;
+  cd_error_clear(&err);
+  bool confident = false;
+  json_object *root = cli_names_lookup_json(db, NULL, cli_data_dir(), query, lang, all, threshold,
+                                            &confident, &err);
+  if (!root) {
+    cli_error("names", "%s", err.message);
+    return CLI_USAGE;
+  }
+  if (json)
+    printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
+                                                            JSON_C_TO_STRING_NOSLASHESCAPE));
+  else
+    print_lookup_text(root, lang);
+  json_object_put(root);
+  return confident ? CLI_OK : CLI_FINDINGS;
 }
 
 static cd_status write_fp(void *ud, const char *p, size_t n, cd_error *err) {

@@ -16,6 +16,7 @@
 #include "cd_tm_store.h"
 #include "cd_tmx.h"
 #include "cli.h"
+#include "cli_glue.h"
 
 static const char help[] =
     "usage: copydesk tm SUBCOMMAND [options]\n"
@@ -442,113 +443,6 @@ static int cmd_stats(tm_args *a) {
   return CLI_OK;
 }
 
-/* ---- names as placeables in lookup: the names store behind cd_fuzzy's callbacks --------- */
-
-typedef struct names_glue {
-  cd_names *db;
-  cd_names_scanner *sc;
-  cd_fuzzy_entity_emit emit;
-  void *emit_ctx;
-} names_glue;
-
-static cd_status glue_on_mention(void *ud, const cd_names_mention *m, cd_error *err) {
-  (void)err;
-  names_glue *g = ud;
-  if (!m->is_canonical && !m->rewrite)
-    return CD_OK; /* a near-miss: not sure enough to rewrite anything */
-  cd_fuzzy_entity e = {m->start, m->end, m->entity};
-  return g->emit(g->emit_ctx, &e);
-}
-
-static cd_status glue_mentions(void *ud, const char *text, size_t len, const char *lang,
-                               cd_fuzzy_entity_emit emit, void *ctx, cd_error *err) {
-  names_glue *g = ud;
-  g->emit = emit;
-  g->emit_ctx = ctx;
-  cd_names_scanner_reset(g->sc); /* every segment is a document of its own */
-  return cd_names_scan(g->sc, text, len, lang, glue_on_mention, g, err);
-}
-
-/* The hit for entity id among the entities the span names; false when none. */
-static cd_status find_entity(names_glue *g, const char *id, const char *span, size_t len,
-                             const char *lang, cd_names_hit *out, size_t *core, bool *keep,
-                             bool *found, cd_error *err) {
-  cd_names_hit hits[8];
-  size_t n = 0;
-  cd_names_query q = {span, len, NULL, 0, lang, true, false};
-  *found = false;
-  cd_status st = cd_names_find_span(g->db, &q, hits, 8, &n, core, keep, err);
-  for (size_t i = 0; i < n && !st; i++)
-    if (!id || strcmp(hits[i].id, id) == 0) {
-      *out = hits[i];
-      *found = true;
-      break;
-    }
-  return st;
-}
-
-static cd_status glue_form(void *ud, const char *id, const char *from, size_t from_len,
-                           const char *from_lang, const char *to_lang, const char *like,
-                           size_t like_len, cd_buf *out, cd_error *err) {
-  names_glue *g = ud;
-  cd_names_hit qh, th;
-  size_t core, tcore;
-  bool keep, tkeep, found, tfound;
-  cd_status st = find_entity(g, id, from, from_len, from_lang, &qh, &core, &keep, &found, err);
-  if (!st && !found)
-    return cd_error_set(err, CD_ERR_INPUT, "no entity %s in '%.*s'", id, (int)from_len, from);
-  /* the span it replaces says full name or surname alone, and keeps its suffix (Scholz's) */
-  if (!st)
-    st = find_entity(g, NULL, like, like_len, to_lang, &th, &tcore, &tkeep, &tfound, err);
-  if (st)
-    return st;
-  /* a case form (Шольцом, Берліні) would need the new name declined: left alone */
-  if (!tfound || th.level != CD_MATCH_EXACT)
-    return cd_error_set(err, CD_ERR_INPUT, "'%.*s' is not a listed form", (int)like_len, like);
-  qh.part = th.part;
-  cd_buf_clear(out);
-  return cd_names_replacement(g->db, &qh, to_lang, like, tcore, like_len, tkeep, out, err);
-}
-
-/* Opens the names store of the data directory; false (silently) when there is none. */
-static bool glue_open(names_glue *g) {
-  memset(g, 0, sizeof *g);
-  const char *data = cli_data_dir();
-  if (!data)
-    return false;
-  cd_buf dbp = CD_BUF_INIT, tr = CD_BUF_INIT;
-  bool ok = false;
-  if (!cd_buf_appendf(&dbp, "%s/names.sqlite", data) && !cd_buf_appendf(&tr, "%s/translit", data) &&
-      access(dbp.data, R_OK) == 0) {
-    cd_names_options o;
-    cd_names_options_init(&o);
-    o.db_path = dbp.data;
-    o.translit_dir = tr.data;
-    cd_names_scan_options so;
-    cd_names_scan_options_init(&so);
-    so.data_dir = data;
-    cd_error err;
-    cd_error_clear(&err);
-    if (cd_names_open(&o, &g->db, &err) || cd_names_scanner_new(g->db, &so, &g->sc, &err))
-      cli_error("tm lookup", "names store left out: %s", err.message);
-    else
-      ok = true;
-  }
-  cd_buf_free(&dbp);
-  cd_buf_free(&tr);
-  if (!ok) {
-    cd_names_scanner_free(g->sc);
-    cd_names_free(g->db);
-    memset(g, 0, sizeof *g);
-  }
-  return ok;
-}
-
-static void glue_close(names_glue *g) {
-  cd_names_scanner_free(g->sc);
-  cd_names_free(g->db);
-}
-
 static int cmd_lookup(tm_args *a) {
   if (a->nrest != 1 || !a->rest[0][0]) {
     cli_error("tm lookup", "one QUERY expected");
@@ -571,48 +465,24 @@ static int cmd_lookup(tm_args *a) {
     o.min_score = (int)a->min;
   o.src_lang = a->src_lang;
   o.tgt_lang = a->tgt_lang;
-  names_glue g;
-  bool names = !a->no_names && glue_open(&g);
-  if (names) {
-    o.mentions = glue_mentions;
-    o.entity_form = glue_form;
-    o.entity_ud = &g;
-  }
+  cli_tm_names g;
+  bool names = !a->no_names && cli_tm_names_open(&g, "tm lookup");
+  if (names)
+    cli_tm_names_use(&g, &o);
   cd_fuzzy_results *res = NULL;
   cd_error err;
   cd_error_clear(&err);
   cd_status st = cd_fuzzy_lookup(s, q, strlen(q), &o, &res, &err);
   cd_tm_store_free(s);
   if (names)
-    glue_close(&g);
+    cli_tm_names_close(&g);
   if (st) {
     cli_error("tm lookup", "%s", err.message);
     return CLI_USAGE;
   }
   size_t n = cd_fuzzy_results_count(res);
   if (a->json) {
-    json_object *root = json_object_new_object(), *arr = json_object_new_array();
-    json_object_object_add(root, "query", json_object_new_string(q));
-    for (size_t i = 0; i < n; i++) {
-      const cd_fuzzy_match *m = cd_fuzzy_results_get(res, i);
-      json_object *r = json_object_new_object();
-      json_object_object_add(r, "id", json_object_new_int64(m->id));
-      json_object_object_add(r, "score", json_object_new_int(m->score));
-      json_object_object_add(r, "adapted", json_object_new_boolean(m->adapted));
-      json_object_object_add(r, "adapted_numbers",
-                             json_object_new_int64((int64_t)m->adapted_numbers));
-      json_object_object_add(r, "adapted_names", json_object_new_int64((int64_t)m->adapted_names));
-      json_object_object_add(r, "src_lang", json_object_new_string(m->src_lang));
-      json_object_object_add(r, "tgt_lang", json_object_new_string(m->tgt_lang));
-      json_object_object_add(r, "source", json_object_new_string(m->source));
-      json_object_object_add(r, "target", json_object_new_string(m->target));
-      json_object_object_add(r, "unit_target", json_object_new_string(m->unit_target));
-      json_object_object_add(r, "origin",
-                             m->origin_doc ? json_object_new_string(m->origin_doc) : NULL);
-      json_object_object_add(r, "usage", json_object_new_int64(m->usage));
-      json_object_array_add(arr, r);
-    }
-    json_object_object_add(root, "results", arr);
+    json_object *root = cli_tm_results_json(q, res);
     print_json(root);
     json_object_put(root);
   } else {

@@ -61,8 +61,8 @@ static void heap_huge_pages(void) {
 #endif
 }
 
-static const cli_command *const commands[] = {&cli_normalize, &cli_names, &cli_segment,
-                                              &cli_align,     &cli_tm,    &cli_check};
+static const cli_command *const commands[] = {&cli_normalize, &cli_names, &cli_segment, &cli_align,
+                                              &cli_tm,        &cli_check, &cli_serve};
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 static void usage(FILE *out) {
