@@ -156,10 +156,14 @@ static char guess_type(cd_names_discovery *d, const cd_names_unknown *u) {
   return t; /* two capitalised words are a person or a place (Vestre Aker): no evidence */
 }
 
-/* Whether every word of the name is a proper noun the language's dictionary has (Monday,
- * London): listed only when the batch spells it more than one way. */
+/* Whether the name is one word, a proper noun the language's dictionary has (Monday,
+ * London): listed only when the batch spells it more than one way. A given name and a
+ * surname are a person even when the dictionary has both (Ukrainian hunspell has thousands
+ * of surnames): listed. */
 static bool all_proper(cd_names_discovery *d, const cd_names_unknown *u) {
   const char *t = d->text;
+  if (u->given_end > u->start)
+    return false;
   for (size_t i = u->start; i < u->end;) {
     while (i < u->end && (t[i] == ' ' || t[i] == '-'))
       i++;

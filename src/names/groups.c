@@ -370,8 +370,91 @@ static cd_status merge_transpositions(cd_names_groups *g) {
   return st;
 }
 
+/* The surname key of a name's key ("lang \t script \t surname key"). */
+static const char *surname_key_of(const char *key) {
+  const char *t = strchr(key, '\t');
+  t = t ? strchr(t + 1, '\t') : NULL;
+  return t ? t + 1 : key;
+}
+
+static bool is_cyrillic_name(const gname *m) {
+  size_t at = 0;
+  UErrorCode ec = U_ZERO_ERROR;
+  return uscript_getScript(cd_utf8_next(m->surname, strlen(m->surname), &at), &ec) ==
+         USCRIPT_CYRILLIC;
+}
+
+/* Per Cyrillic surname of the batch, its Ukrainian and Russian romanizations' keys
+ * (Гребенюк: hrebeniuk, grebeniuk), both -> the smaller: one name, whichever system a
+ * writer followed. */
+static cd_status romanization_aliases(cd_names_groups *g, cd_strmap *alias) {
+  cd_buf uk = CD_BUF_INIT, ru = CD_BUF_INIT;
+  cd_status st = CD_OK;
+  for (size_t i = 0; i < g->n && !st; i++) {
+    const gname *m = &g->v[i];
+    if (!is_cyrillic_name(m))
+      continue;
+    cd_buf_clear(&uk);
+    cd_buf_clear(&ru);
+    if (cd_names_key_loose(g->keyer, m->surname, m->stem, "uk", &uk, NULL) ||
+        cd_names_key_loose(g->keyer, m->surname, m->stem, "ru", &ru, NULL)) {
+      st = CD_ERR_NOMEM;
+      break;
+    }
+    if (uk.len < 3 || ru.len < 3 || (uk.len == ru.len && !memcmp(uk.data, ru.data, uk.len)))
+      continue;
+    const cd_buf *lo = strcmp(uk.data, ru.data) < 0 ? &uk : &ru;
+    const cd_buf *hi = lo == &uk ? &ru : &uk;
+    void **v = cd_strmap_slot(alias, hi->data, hi->len, NULL);
+    char *c = v && !*v ? strdup(lo->data) : NULL;
+    if (!v || (!*v && !c))
+      st = CD_ERR_NOMEM;
+    else if (!*v)
+      *v = c;
+  }
+  cd_buf_free(&uk);
+  cd_buf_free(&ru);
+  return st;
+}
+
+/* Names whose surname key is the other system's romanization of a Cyrillic surname the
+ * batch has take the one key: Hrebeniuk and Grebenyuk in English copy are one spelling
+ * question when the batch writes Гребенюк (and two names when it does not). */
+static cd_status merge_romanizations(cd_names_groups *g) {
+  if (!g->keyer)
+    return CD_OK;
+  cd_strmap *alias = cd_strmap_new();
+  cd_status st = alias ? romanization_aliases(g, alias) : CD_ERR_NOMEM;
+  cd_buf k = CD_BUF_INIT;
+  for (size_t i = 0; i < g->n && !st; i++) {
+    gname *m = &g->v[i];
+    const char *sk = surname_key_of(m->key);
+    const char *to = cd_strmap_get(alias, sk, strlen(sk));
+    if (!to)
+      continue;
+    cd_buf_clear(&k);
+    if (cd_buf_append(&k, m->key, (size_t)(sk - m->key)) || cd_buf_append_str(&k, to)) {
+      st = CD_ERR_NOMEM;
+      break;
+    }
+    free(m->key);
+    m->key = k.data;
+    k = (cd_buf)CD_BUF_INIT;
+  }
+  cd_buf_free(&k);
+  size_t pos = 0, kl;
+  const char *key;
+  void *v;
+  while (alias && cd_strmap_next(alias, &pos, &key, &kl, &v))
+    free(v);
+  cd_strmap_free(alias);
+  return st;
+}
+
 cd_status cd_names_groups_resolve(cd_names_groups *g, cd_error *err) {
-  cd_status st = merge_transpositions(g);
+  cd_status st = merge_romanizations(g);
+  if (!st)
+    st = merge_transpositions(g);
   if (!st)
     st = collect_givens(g);
   for (size_t i = 0; i < g->n && !st; i++) {

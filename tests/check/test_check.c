@@ -614,6 +614,26 @@ static void test_cli_unknown_names(void **state) {
       !strstr(out.data, "(suggestion: Zvyagintsev)"))
     fail_msg("stdout:\n%s", out.data);
   assert_int_equal(cdt_count_lines(out.data, out.len), 2);
+  /* across systems: the Ukrainian and the Russian romanization of one Cyrillic surname
+   * (Гребенюк: Hrebeniuk, Grebenyuk) are one spelling question when the batch has the
+   * Cyrillic form, the house (Ukrainian) one suggested; without it, two names */
+  char xs[4200];
+  fresh_dir(xs, sizeof xs, "unknown-names-systems");
+  put(xs, "a-en.txt",
+      "The new minister Mykola Grebenyuk visited Kharkiv.\n"
+      "Grebenyuk said more air defence was coming.\n");
+  put(xs, "b-en.txt", "Minister Mykola Hrebeniuk met soldiers in the east.\n");
+  const char *x0[] = {"copydesk", "check", "--disable", "text.*", xs, NULL};
+  assert_int_equal(cdt_run(x0, NULL, 0, &out, &err), 0);
+  assert_null(strstr(out.data, "names.unknown-variant"));
+  put(xs, "c-uk.txt", "Міністр Микола Гребенюк відвідав Харків.\n");
+  assert_int_equal(cdt_run(x0, NULL, 0, &out, &err), 0);
+  cd_buf_append(&out, "", 0);
+  if (!strstr(out.data, "a-en.txt:1:25: warning: names.unknown-variant: 'Grebenyuk'") ||
+      !strstr(out.data, "a-en.txt:2:1: warning: names.unknown-variant: 'Grebenyuk'") ||
+      !strstr(out.data, "(suggestion: Hrebeniuk)"))
+    fail_msg("stdout:\n%s", out.data);
+  assert_int_equal(cdt_count_lines(out.data, out.len), 2);
   /* switched off like any other check */
   const char *b[] = {"copydesk", "check", "--disable", "text.*,names.unknown-variant", dir, NULL};
   assert_int_equal(cdt_run(b, NULL, 0, &out, &err), 0);

@@ -42,6 +42,7 @@ static void write_batch(char *dir, size_t n) {
       "General Myroslav Kovalchyshyn arrived in the city.\tГенерал Мирослав Ковальчишин "
       "прибув до міста.\n"
       "The brigade of Kovalchyshyn held the line.\tБригада Ковальчишина утримала позиції.\n");
+  put(dir, "note-uk.txt", "Новий міністр Микола Гребенюк відвідав Харків у понеділок.\n");
 }
 
 static void test_discover_lists_and_drafts(void **state) {
@@ -74,6 +75,12 @@ static void test_discover_lists_and_drafts(void **state) {
   assert_null(candidate(arr, "Monday"));
   assert_null(candidate(arr, "Volodymyr Zelenskyy"));
   assert_null(candidate(arr, "Later"));
+  /* a given name and a surname the Ukrainian dictionary has both are still a new person */
+  json_object *h =
+      candidate(arr, "\xD0\x9C\xD0\xB8\xD0\xBA\xD0\xBE\xD0\xBB\xD0\xB0 "
+                     "\xD0\x93\xD1\x80\xD0\xB5\xD0\xB1\xD0\xB5\xD0\xBD\xD1\x8E\xD0\xBA");
+  assert_non_null(h);
+  assert_string_equal(field(h, "lang"), "uk");
   json_object_put(arr);
 
   /* the draft is the dictionary's format: --house and compile take it as it is */
