@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cd_lang.h — language identification: libexttextcat over a restricted fingerprint list,
  * plus alphabet evidence (і ї є ґ → uk, ы э ъ ё → ru) that n-grams alone get wrong on
  * short Cyrillic text (a few words of Ukrainian scored as Russian, and the reverse). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Stage 1, decode: raw bytes to well-formed UTF-8 through glibc iconv, charset detected by
  * BOM, UTF-8 validation and uchardet: a BOM is certain, valid UTF-8 almost never happens by
  * accident in another charset, and uchardet guesses the rest (trusted as map_uchardet says). */

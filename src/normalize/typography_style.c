@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* House styles for the typography stage: parsing dicts/styles/<lang>.tsv.
  *
  * The format is deliberately small (key<TAB>value, # comments) so that a newsroom edits it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* typography_style.h — a house style for the typography stage (internal to normalize).
  *
  * A style is data: dicts/styles/<lang>.tsv, one `key<TAB>value` a line (format in

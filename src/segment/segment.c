@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* segment.c — sentence segmentation: ICU candidates filtered by abbreviation data. */
 #include "cd_lines.h"
 #include "cd_segment.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cd_text.h — the shared vocabulary of copydesk: status codes, errors, growable byte
  * buffers and small UTF-8 helpers built on ICU's macros.
  *

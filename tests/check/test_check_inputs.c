@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* copydesk check on hostile or carelessly saved input: bounded findings on a long line,
  * BOMs, '#' in pairs, NUL bytes, glossary paths, a batch directory with loops and FIFOs,
  * control characters and ill-formed file names in reports, an empty data directory. */

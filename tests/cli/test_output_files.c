@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Output files, standard descriptors and outputs that are inputs, as Unix tools do
  * (regular files replaced atomically, anything else written into; issue 15, classes 1-3 and the
  * option messages):

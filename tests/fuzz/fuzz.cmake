@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # libFuzzer harnesses (clang only): cmake -DCD_FUZZ=ON -DCMAKE_C_COMPILER=clang
 # Every harness of the list below becomes one binary fuzz_<name>; the libraries get
 # coverage instrumentation, the harness links libFuzzer.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Stage 4, typography: quotes, apostrophes, dashes, ellipsis, spaces and French no-break
  * spaces by the house styles in dicts/styles; every case also replays its change log. */
 #include "cd_test.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cd_tm_store.h — the translation-memory store: one SQLite file holding translation units.
  *
  * All SQL of the TM lives behind these functions, so that at a newsroom's scale another backend

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared pieces of the copydesk program. */
 #include "cli.h"
 #include "cd_check.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cli.h — shared pieces of the copydesk program: subcommand table, data directory,
  * diagnostics and safe output files. */
 #ifndef CD_CLI_H

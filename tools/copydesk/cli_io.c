@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Files and descriptors, as Unix tools do: valid standard descriptors,
  * output files that behave like the shell's '>' for what is not a regular file and are
  * replaced atomically when they are, temporaries removed on SIGINT/SIGTERM, an output that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* copydesk check — batch consistency before publication. */
 #include <errno.h>
 #include <getopt.h>
