@@ -30,7 +30,7 @@ int main(int argc, char **argv) {
   cd_normalized_free(n); return 0;
 }
 PROG
-# shellcheck disable=SC2086 # the flags are words
+# shellcheck disable=SC2046,SC2086 # the flags are words
 "$CD_CC" $CD_TEST_CFLAGS -std=c11 -Wall -Wextra -Werror $(pc --cflags) "$work/prog.c" -o "$work/prog" $(pc --libs) ||
   fail "cannot build a program against the installed library"
 LD_LIBRARY_PATH="$inst/$CD_LIBDIR" "$work/prog" "$inst/$CD_DATADIR/copydesk" >"$work/out" ||
@@ -45,11 +45,11 @@ readelf -d "$work/prog" | grep -q 'NEEDED.*\[libcopydesk\.so\.[0-9]*\]' || fail 
 exported=$(nm -D --defined-only "$so" | awk '$2 ~ /^[TDBR]$/ {print $3}' | grep -v '^_' | sort)
 unexpected=$(printf '%s\n' "$exported" | grep -v -x -e 'cd_version' -e 'cd_data_dir_installed' \
   -e 'cd_status_name' -e 'cd_normalize_text' -e 'cd_normalized_[a-z_]*' || true)
-[ -z "$unexpected" ] || fail "exported beyond the public API: $(echo $unexpected)"
+[ -z "$unexpected" ] || fail "exported beyond the public API: $(printf '%s ' $unexpected)"
 printf '%s\n' "$exported" | grep -q -x cd_normalize_text || fail "cd_normalize_text not exported"
 if command -v c++ >/dev/null 2>&1; then
   printf '#include <copydesk/copydesk.h>\nint main() { return cd_version() ? 0 : 1; }\n' >"$work/cxx.cc"
-  # shellcheck disable=SC2086
+  # shellcheck disable=SC2046
   c++ -Wall -Wextra -Werror $(pc --cflags) -fsyntax-only "$work/cxx.cc" || fail "the header is not C++-clean"
 fi
 echo "install_pkgconfig: ok"
