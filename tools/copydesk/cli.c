@@ -44,8 +44,8 @@ static bool exe_dir(char *out, size_t cap) {
 
 /* The data directory: $COPYDESK_DATA; the build tree's data only for the binary the build
  * tree made (a developer's run: an installed copy never reads the build tree); else the
- * installation's, BIN/../share/copydesk next to the running binary (a relocated install, a
- * DESTDIR staging) or the prefix it was configured with. */
+ * installation's, PREFIX/share/copydesk beside the running PREFIX/bin/copydesk (a relocated
+ * install, a DESTDIR staging) or the prefix it was configured with. */
 const char *cli_data_dir(void) {
   static char exe_rel[4200];
   const char *env = getenv("COPYDESK_DATA");
@@ -56,8 +56,10 @@ const char *cli_data_dir(void) {
   if (have_exe && realpath(CD_BUILD_BIN_DIR, build) && strcmp(exe, build) == 0 &&
       is_dir(CD_BUILD_DATA_DIR))
     return CD_BUILD_DATA_DIR;
-  if (have_exe) {
-    snprintf(exe_rel, sizeof exe_rel, "%s/../share/copydesk", exe);
+  char *bin = have_exe ? strrchr(exe, '/') : NULL;
+  if (bin) {
+    *bin = '\0'; /* PREFIX of PREFIX/bin, so that messages name PREFIX/share/copydesk */
+    snprintf(exe_rel, sizeof exe_rel, "%s/share/copydesk", exe);
     if (is_dir(exe_rel))
       return exe_rel;
   }
