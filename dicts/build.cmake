@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # dicts/build.cmake — build steps for compiled data (included by the top-level CMakeLists).
 #
 # names: dicts/names/*.tsv -> ${CD_BUILD_DATA_DIR}/names.sqlite (and its key filter

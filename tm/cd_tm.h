@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cd_tm.h — the translation-memory library (align, store, tmx, fuzzy). Depends on src/.
  * Module headers: cd_tm_store.h (SQLite store), cd_tmx.h (TMX import/export), cd_fuzzy.h
  * (normalized keys, fuzzy lookup, concordance). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cd_check.h — batch consistency checks before publication.
  *
  * The checker consumes articles (text with a file name and language) and translation pairs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The checker: per-text checks (doubled words, unbalanced quotes and brackets, double
  * spaces), per-pair checks (numbers, untranslated, glossary, names) and batch checks
  * (inconsistent translations, entity variants across the batch). */

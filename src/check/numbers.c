@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Locale-aware numbers: "6,000" (en) = "6 000" (fr) = "6.000" (de); "15,000" ≠ "1,500".
  * Each number keeps up to two readings when its separators are ambiguous, and two numbers
  * are equal when they share a reading. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Writing check reports: text lines for terminals and scripts, JSON with a stable schema,
  * and one self-contained HTML page (no network resources) for editors. */
 #include "cd_check.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Pairs files for the checker: TSV source<TAB>target, the TSV that `copydesk align` writes
  * (indexes, indexes, score, weak, source, target) and align's JSON beads. */
 #include <errno.h>

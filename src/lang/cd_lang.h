@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: MIT */
 /* cd_lang.h — language identification: libexttextcat over a restricted fingerprint list,
  * plus alphabet evidence (і ї є ґ → uk, ы э ъ ё → ru) that n-grams alone get wrong on
- * short Cyrillic text (LIBRARIES.md §2). */
+ * short Cyrillic text (a few words of Ukrainian scored as Russian, and the reverse). */
 #ifndef CD_LANG_H
 #define CD_LANG_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Language identification (see cd_lang.h). */
 #include "cd_lang.h"
 #include "cd_lines.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cd_names.h — people, places and organisations: canonical spellings per language, the
  * variants seen in the wild in any script, and lookup from any of them.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Compiling TSV sources into names.sqlite: entities, forms, context and keys, one index per
  * lookup key, and a key filter (names_internal.h) so that the stage can reject most
  * capitalized words without a query. All writes in one transaction. */

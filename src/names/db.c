@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Opening names.sqlite (plus the house overlay) and looking names up by key. Nothing is
  * loaded in full: a key filter (names_internal.h: mapped from its sidecar file, or else read
  * from its blob in chunks as lookups touch them) and indexed queries, each run only when the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Discovering the names a batch uses that the dictionary lacks (see cd_names.h,
  * cd_names_discovery): the unknown-name finder over every text, the batch grouping of
  * cd_names_groups, a type guessed from the words before a name, contexts, the forms in

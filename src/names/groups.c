@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Grouping the spellings of names the dictionary lacks across a batch (see cd_names.h,
  * cd_names_groups): check's names.unknown-variant and `names discover` share it. */
 #include "cd_names.h"

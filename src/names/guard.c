@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The editor's guards: text tests that decide whether a match the names scanner found may
  * become a rewrite (scan.c applies them, in editor_guard). Each answers one question about
  * the text around a match, with no knowledge of the database: is this an acronym, does the

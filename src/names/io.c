@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Importers (Wikidata entity JSON dumps, JRC-Names style TSV) and exporters (TSV, hunspell
  * .dic/.aff) of the names dictionary. Input is streamed through zlib (plain or gzip). */
 #include "names_internal.h"

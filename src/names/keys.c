@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lookup keys of names: fold, ascii (transliterations) and consonant skeleton, all with ICU.
  * Pure-ASCII input takes a fast path (no UTF-16 round trip) because most words in Latin
  * copy are ASCII and the stage computes keys for every capitalized word it has not seen. */

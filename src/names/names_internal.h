@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* names_internal.h — shared between the files of src/names (not public). */
 #ifndef CD_NAMES_INTERNAL_H
 #define CD_NAMES_INTERNAL_H

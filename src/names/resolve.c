@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Resolving a span: inflection suffixes, the replacement text in the house style. */
 #include "names_internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Mentions of known entities in running text: the one implementation behind normalize
  * stage 6 (which rewrites or flags what it reports) and `copydesk check` (names.*).
  *

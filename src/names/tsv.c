@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The dicts/names TSV source format (dicts/names/README.md): parsing and validation. */
 #include "names_internal.h"
 

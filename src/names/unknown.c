@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Names the dictionary lacks (see cd_names.h, cd_names_scan_unknown): capitalised word
  * sequences that are no entity, no common word and no acronym, with the keys that group
  * their spellings across a batch. The scanner's word knowledge (hunspell, particles) is

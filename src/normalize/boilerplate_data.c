@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reading dicts/boilerplate/: pattern files, section labels and dateline styles. The files
  * are small TSV reviewed by editors, so every check here reports FILE:LINE. */
 #include "boilerplate_data.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* boilerplate_data.h — the boilerplate stage's data, compiled once at open() (internal).
  *
  * Everything the stage knows about boilerplate comes from dicts/boilerplate/ (see its

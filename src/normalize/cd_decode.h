@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cd_decode.h — stage 1 of normalize: raw bytes to well-formed UTF-8 (internal).
  *
  * Detection looks at a prefix only (BOM, UTF-8 validity, UTF-16 zero-byte pattern, then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cd_normalize.h — clean incoming copy: decode, mojibake, Unicode, typography,
  * boilerplate and names, each stage logging its edits.
  *

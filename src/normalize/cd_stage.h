@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cd_stage.h — the contract between the normalize pipeline and its stages (internal).
  *
  * A stage sees the text one segment at a time: a whole line with its line end, or a window

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mojibake_internal.h — the pieces of the mojibake stage (internal to src/normalize).
  *
  * mojibake_tables.c builds, from dicts/mojibake/ and glibc iconv, the byte <-> code point

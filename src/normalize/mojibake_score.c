@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* How implausible a run of text is ("badness"), from ICU character properties.
  *
  * Mojibake leaves typical traces: C1 controls; a letter followed by symbols inside a word

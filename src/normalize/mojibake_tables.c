@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The mojibake stage's tables: which charsets to try (dicts/mojibake/charsets.tsv), their
  * byte <-> code point maps (built through glibc iconv, never typed in), the fast-path mask
  * and the set of letters some language really uses (CLDR exemplars through ICU). */

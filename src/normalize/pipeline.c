@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The normalize pipeline: read → decode → split into lines (windows for very long lines) →
  * stages in order → write, with every edit turned into a change record carrying stream
  * offsets. Memory is bounded by the read chunk, the language sample and the window. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Replaying a change log: applies the records of each stage, in pipeline order, to the
  * text that stage received, checking every offset and every `before` on the way. A log that
  * replays to the output is a log a reviewer can trust. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The rewriter: stages copy what they keep and replace what they change; every
  * replacement becomes one edit with local offsets. */
 #include "cd_stage.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Stage "boilerplate": deletes lines that are only site furniture (share counters and
  * buttons, copyright lines, newsletter and follow-us prompts, bare photo credits, section
  * labels), removes a section label glued to the headline after it, and normalises the

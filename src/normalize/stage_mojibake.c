@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Stage "mojibake": repairs UTF-8 that was decoded in a legacy charset (once or several
  * times), on whole lines or on spans of a line, and C1 controls that stand for cp1252
  * punctuation.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Stage "names": rewrites known variants of people, places and organisations to the house
  * canonical form for the text's language, keeping possessive suffixes; near-misses without
  * context are flagged in the change log, not rewritten. The matching is the names scanner's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Stage "typography": quotes, apostrophes, dashes, ellipses and spaces by house style.
  *
  * The style (which quotes, which dash, which no-break spaces) is data, loaded at open() from

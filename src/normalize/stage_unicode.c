@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Stage "unicode": NFC, stray controls, invisible characters, mixed-script look-alikes and
  * the stream-safe format, every edit logged with its own rule.
  *

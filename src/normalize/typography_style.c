@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* House styles for the typography stage: parsing dicts/styles/<lang>.tsv.
  *
  * The format is deliberately small (key<TAB>value, # comments) so that a newsroom edits it
@@ -74,6 +75,7 @@ void cd_typo_style_free(cd_typo_style *s) {
   free(s->elisions.words);
   free(s->range_nouns.words);
   free(s->pairs);
+  free(s->name);
   free(s);
 }
 
@@ -269,9 +271,10 @@ cd_status cd_typo_style_parse(const char *text, size_t len, const char *label, c
                               cd_error *err) {
   *out = NULL;
   cd_typo_style *st = calloc(1, sizeof *st);
-  if (!st)
+  if (!st || !(st->name = strdup(label))) {
+    free(st);
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-  snprintf(st->name, sizeof st->name, "%s", label);
+  }
   bool seen[K_COUNT] = {false};
   cd_buf val = CD_BUF_INIT;
   cd_status rc = CD_OK;

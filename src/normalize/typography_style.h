@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* typography_style.h — a house style for the typography stage (internal to normalize).
  *
  * A style is data: dicts/styles/<lang>.tsv, one `key<TAB>value` a line (format in
@@ -32,7 +33,7 @@ typedef struct cd_typo_words {
 } cd_typo_words;
 
 typedef struct cd_typo_style {
-  char name[64]; /* the file it came from, for messages ("built-in en") */
+  char *name; /* the file it came from, whole (a long data path), for messages ("built-in en") */
   char quote_open[16], quote_close[16], inner_open[16], inner_close[16];
   uint32_t cp_quote_open, cp_quote_close, cp_inner_open, cp_inner_close; /* single cps */
   char apostrophe[16];

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Mixed-script look-alike repair with ICU's spoof checker, skeletons and exemplar sets. */
 #include "unicode_homoglyph.h"
 

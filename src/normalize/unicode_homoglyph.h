@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* unicode_homoglyph.h — repairs a word that mixes Latin, Cyrillic and Greek look-alikes
  * (internal to the normalize module).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Per-code-point facts for the Unicode stage, computed by ICU and cached (see the header). */
 #include "unicode_props.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* unicode_props.h — per-code-point facts the Unicode stage needs, taken from ICU and cached
  * (internal to the normalize module).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cd_segment.h — sentence segmentation per language.
  *
  * ICU's sentence break iterator (locale "LANG@ss=standard") proposes candidate boundaries;

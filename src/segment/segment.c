@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* segment.c — sentence segmentation: ICU candidates filtered by abbreviation data. */
 #include "cd_lines.h"
 #include "cd_segment.h"
@@ -6,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unicode/ubrk.h>
 #include <unicode/uchar.h>
 #include <unicode/utext.h>
@@ -95,16 +97,16 @@ static cd_status load_abbrevs(cd_segmenter *seg, const char *data_dir, cd_error 
   }
   primary[k] = '\0';
   cd_buf path = CD_BUF_INIT;
-  if (cd_buf_appendf(&path, "%s/abbrev/README.md", data_dir))
+  if (cd_buf_appendf(&path, "%s/abbrev", data_dir))
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-  FILE *fp = fopen(path.data, "rb");
-  if (!fp) {
+  struct stat dir_st;
+  int e = stat(path.data, &dir_st) != 0 ? errno : S_ISDIR(dir_st.st_mode) ? 0 : ENOTDIR;
+  if (e) {
     cd_status st = cd_error_set(err, CD_ERR_DATA, "%s: %s (abbreviation data missing)", path.data,
-                                strerror(errno));
+                                strerror(e));
     cd_buf_free(&path);
     return st;
   }
-  fclose(fp);
   cd_buf_clear(&path);
   if (cd_buf_appendf(&path, "%s/abbrev/%s.tsv", data_dir, primary)) {
     cd_buf_free(&path);

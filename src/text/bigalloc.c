@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Large zeroed tables (lookup caches of several MB) in their own anonymous mapping, with
  * transparent huge pages asked for: a cache touched all over costs a handful of 2 MB page
  * faults instead of thousands of 4 KB ones (measured: page faults are what a fresh cache

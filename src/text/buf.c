@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Growable byte buffers and error reporting. */
 #include "cd_text.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cd_lines.h — reading a text data file line by line, as users save them.
  *
  * One reader for every line-oriented input (pairs TSV, glossary, house overlay, names TSV,

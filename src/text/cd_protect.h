@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cd_protect.h — spans of a line that are not prose (internal to the core library).
  *
  * URLs, e-mail addresses, domain names, file paths, `code`, @handles, #hashtags and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cd_stem.h — word stems from the system's hunspell dictionaries, one per language, each
  * loaded the first time a word of that language is stemmed.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cd_strmap.h — a string-keyed hash map (open addressing, FNV-1a) mapping byte strings to
  * caller-owned values. Keys are copied. Used where grouping is needed in memory (check's
  * consistency tables); persistent lookups go through SQLite in the stores. */

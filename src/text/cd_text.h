@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cd_text.h — the shared vocabulary of copydesk: status codes, errors, growable byte
  * buffers and small UTF-8 helpers built on ICU's macros.
  *
@@ -12,27 +13,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum cd_status {
-  CD_OK = 0,
-  CD_ERR_IO,       /* reading or writing a file failed */
-  CD_ERR_INPUT,    /* the input is malformed (strict mode, bad TSV, bad TMX, ...) */
-  CD_ERR_NOMEM,    /* an allocation failed */
-  CD_ERR_USAGE,    /* the caller passed inconsistent options */
-  CD_ERR_DATA,     /* a dictionary or data file is missing or corrupt */
-  CD_ERR_DB,       /* SQLite reported an error (locked, corrupt, full) */
-  CD_ERR_INTERNAL  /* a library (ICU, iconv, ...) failed unexpectedly */
-} cd_status;
-
-typedef struct cd_error {
-  cd_status status;
-  char message[1024];
-} cd_error;
+/* cd_status, cd_error and cd_status_name() are public: the library's API returns them. */
+#include "copydesk/cd_status.h"
 
 /* Fills err (when not NULL) and returns st, so that `return cd_error_set(...)` reads well. */
 cd_status cd_error_set(cd_error *err, cd_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void cd_error_clear(cd_error *err);
-const char *cd_status_name(cd_status st);
 
 /* A growable byte buffer. Zero-initialised (CD_BUF_INIT) is a valid empty buffer.
  * data is always NUL-terminated after a successful append, for convenience only: lengths

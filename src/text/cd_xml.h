@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cd_xml.h — the settings every libxml2 reader of copydesk shares (TMX import, wire formats):
  * one set of parse options, one set of limits, one pre-parse guard.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The shared line reader (cd_lines.h): BOM, CRLF, NUL and directory handling in one place. */
 #include "cd_lines.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Protected spans: URLs, e-mail addresses, domain names, file paths, `code`, @handles,
  * #hashtags, placeholders and markup (cd_protect.h).
  *

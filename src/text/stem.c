@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Word stems through hunspell: a dictionary per language, found in the hunspell directory
  * and loaded on first use (the Ukrainian one alone is 8 MB, so a run that stems no
  * Ukrainian word never reads it). */

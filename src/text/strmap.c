@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* String-keyed hash map with open addressing and linear probing. */
 #include "cd_strmap.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* UTF-8 helpers over ICU's U8_* macros: one definition of "well-formed" for the project. */
 #include "cd_text.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The pre-parse guard shared by every libxml2 reader (see cd_xml.h). */
 #include "cd_xml.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cd_wire.h — wire formats in, the same format out: NewsML-G2 (with XHTML or NITF inline
  * content), NewsML 1.x and NITF 3.x read with libxml2, as a document of prose units.
  *

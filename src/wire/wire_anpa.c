@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ANPA 1312 / IPTC 7901 (see cd_wire.h): the framing is parsed, the take is rendered as clean
  * plain text — the header lines kept as metadata lines, then the head lines and the tab-indented
  * paragraphs, one a line — and that rendering is the document the stages edit.

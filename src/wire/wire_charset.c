@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The file's charset: the working UTF-8 buffer, offsets back into the original bytes, and
  * replacements encoded for the file (see wire_internal.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The document model: units, pieces, edits and the spliced output (see cd_wire.h). */
 #include "wire_internal.h"
 

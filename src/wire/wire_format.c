@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Format names, detection from the content, and cd_wire_parse (see cd_wire.h). */
 #include "wire_internal.h"
 

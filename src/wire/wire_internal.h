@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* wire_internal.h — the document model behind cd_wire.h (private to src/wire). */
 #ifndef CD_WIRE_INTERNAL_H
 #define CD_WIRE_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ninjs (IPTC's JSON) with json-c: the prose fields (dicts/wire/ninjs.tsv) are documents of
  * their own — plain text, or HTML fragments read by the HTML reader — and the object is
  * written back by json-c with the edited strings; every other field is untouched.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Normalizing a wire document: the units as one text through one normalizer, the edits
  * composed across stages and mapped back into the units (see cd_wire.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The prose rules of the XML wire formats: data_dir/wire/xml.tsv (format in that file). */
 #include "cd_lines.h"
 #include "wire_internal.h"

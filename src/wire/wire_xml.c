@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* XML wire formats: NewsML-G2, NewsML 1.x, NITF 3.x, XHTML (see cd_wire.h).
  *
  * libxml2 parses (well-formedness, namespaces, entities and character references, the

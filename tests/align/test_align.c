@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The aligner on small constructed documents: each bead type, anchors across scripts,
  * the banded DP on a long document, scores and weak beads. */
 #include "cd_test.h"

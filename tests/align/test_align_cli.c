@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* End-to-end: copydesk align on fixture articles and presegmented files. */
 #include "cd_test.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Entity anchors in the aligner: ids the caller attaches to sentences (in copydesk align,
  * names-store entity ids) decide where lengths mislead; repeated names do not glue
  * sentences together; no ids, empty ids and mismatching ids leave the length model alone. */

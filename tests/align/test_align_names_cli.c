@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* copydesk align with the names store of the data directory: Kiew/Києві, Moskau/Москва and
  * Deutschland/Німеччини are one entity each, which only the store knows; --no-names falls
  * back to the length model, which is misled here. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The HTML report in a real browser: headless Chromium renders the page of the shipped
  * batch; the rendered DOM must carry every finding, and a screenshot is saved to
  * build/test-artifacts/check-report.png for a person to look at. Runs in the normal build

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* TMX interchange with a real CAT tool: OmegaT 3.6 (Debian package `omegat`), headless.
  *
  * Export direction: a TM built with `copydesk tm import` (TSV + one TMX unit with inline

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* copydesk check: each check with true positives and hard negatives, the numbers
  * reader, the report formats, and the CLI on a shipped batch with planted problems. */
 #include "cd_test.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* copydesk check on hostile or carelessly saved input: bounded findings on a long line,
  * BOMs, '#' in pairs, NUL bytes, glossary paths, a batch directory with loops and FIFOs,
  * control characters and ill-formed file names in reports, an empty data directory. */
@@ -220,6 +221,37 @@ static void test_walk_skips_loops_and_fifos(void **state) {
   cd_buf_free(&er);
 }
 
+/* A CMS's metadata JSON found in a walked batch is no pairs file: skipped with a warning
+ * naming it, the articles still checked; named on the command line, it stays an error. */
+static void test_walk_skips_json_that_is_not_pairs(void **state) {
+  (void)state;
+  const char *b = cdt_tmpfile("batch-meta");
+  char p[4200], meta[4200];
+  mkdir(b, 0755);
+  snprintf(p, sizeof p, "%s/a-en.txt", b);
+  cdt_write_file(p, "One  two.\n", 10);
+  snprintf(meta, sizeof meta, "%s/story.meta.json", b);
+  const char js[] = "{\"id\": \"story-1\", \"section\": \"world\", \"tags\": [\"x\"]}\n";
+  cdt_write_file(meta, js, sizeof js - 1);
+  const char *argv[] = {"copydesk", "check", "--no-names", b, NULL};
+  cd_buf out = CD_BUF_INIT, er = CD_BUF_INIT;
+  int rc = cdt_run(argv, NULL, 0, &out, &er);
+  assert_int_equal(rc, 0);
+  assert_int_equal(cdt_count_lines(out.data, out.len), 1); /* the double space of a-en.txt */
+  assert_non_null(strstr(out.data, "a-en.txt"));
+  assert_non_null(strstr(er.data, "warning: skipping"));
+  assert_non_null(strstr(er.data, "story.meta.json"));
+  cd_buf_free(&out);
+  cd_buf_free(&er);
+  const char *named[] = {"copydesk", "check", "--no-names", meta, NULL};
+  rc = cdt_run(named, NULL, 0, &out, &er);
+  assert_int_equal(rc, 2);
+  assert_non_null(strstr(er.data, "story.meta.json"));
+  assert_null(strstr(er.data, "skipping"));
+  cd_buf_free(&out);
+  cd_buf_free(&er);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_long_line_findings_are_bounded),
@@ -229,6 +261,7 @@ int main(void) {
       cmocka_unit_test(test_empty_data_dir),
       cmocka_unit_test(test_reports_escape_controls_and_bad_names),
       cmocka_unit_test(test_walk_skips_loops_and_fifos),
+      cmocka_unit_test(test_walk_skips_json_that_is_not_pairs),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Faults that really happen: a full disk (RLIMIT_FSIZE) during `normalize -o` and
  * `--in-place`, and a reader that goes away (`| head -1`). Nothing may be lost or left
  * half-written, and a closed pipe ends quietly. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* End-to-end: the built copydesk binary, as scripts call it. */
 #include "cd_test.h"
 

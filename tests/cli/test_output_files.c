@@ -1,5 +1,7 @@
+/* SPDX-License-Identifier: MIT */
 /* Output files, standard descriptors and outputs that are inputs, as Unix tools do
- * (CONVENTIONS.md "Files and descriptors"; issue 15, classes 1-3 and the option messages):
+ * (regular files replaced atomically, anything else written into; issue 15, classes 1-3 and the
+ * option messages):
  * each test names the bugs of the hostile-use report it guards against. */
 #include "cd_test.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz harness: the aligner's inputs. The input (after a first byte choosing the options)
  * is split at its first NUL into a source and a target document, each line one sentence; a
  * blank line starts a new paragraph. Two aligners (plain, paragraphs first) live for the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz harness: the checker on arbitrary text, as an article and as pairs (the input is
  * split at the first NUL into "article" and "pairs TSV" parts; each pairs line is split at
  * its first tab). The pairs part is then also read by the file readers of check (it may be

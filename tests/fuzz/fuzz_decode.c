@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz harness: raw bytes → decode stage only. Invariants: the output is well-formed UTF-8,
  * and the change log replays over the input to the output. */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz harness: names lookup queries. names.sqlite of the build data and one scanner are
  * opened once for the whole run (as in a batch). The first byte picks the language and
  * whether fuzzy matching is on; the rest (valid UTF-8 only: the program decodes first) is

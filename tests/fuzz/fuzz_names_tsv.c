@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz harness: the dicts/names TSV source parser and compiler. The input is one source
  * file compiled into a temporary names.sqlite. Invariants: no crash; an error carries a
  * message; a compiled database opens. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz harness: the sentence segmenter. One segmenter per language and join_lines setting
  * lives for the whole run (abbreviation lists load once). The first byte picks both.
  * Invariants: ill-formed UTF-8 is refused with CD_ERR_INPUT; on valid input the sentences

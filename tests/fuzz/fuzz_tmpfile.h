@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_tmpfile.h — helpers shared by the harnesses that hand their input to a function
  * reading a file: one temporary file per harness process, rewritten for each input and
  * removed at exit. Included by several harnesses into one translation unit in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz harness: the TMX reader. The input is written to a temporary .tmx file and imported
  * into an in-memory TM. Invariants: no crash; a failed import leaves the TM empty (one
  * transaction); when it imports, the TM exported as TMX imports into another in-memory TM

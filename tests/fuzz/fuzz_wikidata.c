@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz harness: the Wikidata entity JSON and JRC-Names importers. The input is written to
  * a temporary file and read by both (first byte bit 0: keep_all for Wikidata). Invariants:
  * no crash; output (TSV rows in the dicts/names format) is valid UTF-8 and made of whole

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzz harness: wire documents (src/wire). The first byte picks the options (bit 0: force the
  * NewsML reader instead of detecting, bit 1: editor's notes are prose, bits 2-4: the language);
  * the rest is the document. Invariants: no crash; a document read and written without edits

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Language identification and languages from file names. */
 #include "cd_test.h"
 

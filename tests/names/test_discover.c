@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* copydesk names discover (issue 19): the names a batch uses that the dictionary lacks,
  * their spellings, types, forms across aligned pairs, and a draft TSV that names compile
  * and --house take as it is. Hard negatives: proper nouns the language has (Monday), names

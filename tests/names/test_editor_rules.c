@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The editor's rules of the names stage (issue 14): every automatic rewrite is one an editor
  * would accept, and every flag has evidence. Each class has positives (still rewritten) and
  * hard negatives (left exactly as written), on the shipped dictionary; the sentences are

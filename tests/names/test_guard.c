@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The editor's guards (src/names/guard.c) and the protected-span detector they share with
  * typography (src/text/protect.c): the text tests behind "may this match be rewritten". */
 #include "cd_test.h"

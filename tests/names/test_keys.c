@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Keys and transliteration of names (ICU, dicts/translit). */
 #include "cd_test.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The names database, the normalize stage and the names command, on the shipped seed data. */
 #include "cd_test.h"
 

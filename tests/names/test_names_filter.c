@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The cheap tests in front of the names queries: the key filter (mapped from its sidecar
  * file, or read lazily from its blob; every stored key and given name passes it), the hit set that stops fetching
  * entities once it is full of better hits, and best_only. Each must leave lookups

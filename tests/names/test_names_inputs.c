@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The names store on hostile or carelessly saved input: a house overlay with a BOM, bad
  * UTF-8 named by file and line, an entity with very many variants, a very long "word" in
  * normalize, a Wikidata line too long to hold, a sidecar filter with zeroed bits, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The mention scanner (cd_names_scan) and inflected forms (hunspell stems and declension
  * models), on the shipped starter dictionary. */
 #include "cd_test.h"

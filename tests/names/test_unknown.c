@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Names the dictionary lacks (cd_names_scan_unknown) and the loose key that groups their
  * spellings (cd_names_key_loose), on the shipped data. Hard negatives: common words at the
  * start of a sentence or a headline, acronyms (also with a possessive), codes, half a German

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Stage 5, boilerplate: deleted lines in five languages, blank-run collapse, glued section
  * labels, datelines, hard negatives that must stay byte-identical, bad data files, and the
  * change log replaying to the output in every case. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Stage 1, decode: detection, conversion, invalid input, and the change log replay. */
 #include "cd_test.h"
 

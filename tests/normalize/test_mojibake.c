@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Stage 2, mojibake: repairs of UTF-8 read in a legacy charset once or twice, partial
  * damage, C1 punctuation, clean text in many languages left byte-identical, the change log
  * replaying, and bad data files. The damaged inputs are made here from clean sentences with

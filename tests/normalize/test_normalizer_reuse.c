@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One normalizer over many documents (check, eval filters, fuzzing) gives each document what
  * a fresh one would: stages are reused per language and told when a new document begins. */
 #include "cd_test.h"

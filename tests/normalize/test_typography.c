@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Stage 4, typography: quotes, apostrophes, dashes, ellipsis, spaces and French no-break
  * spaces by the house styles in dicts/styles; every case also replays its change log. */
 #include "cd_test.h"
@@ -5,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cd_normalize.h"
 #include "cd_stage.h"
@@ -506,6 +508,29 @@ static void test_style_parser(void **state) {
   }
 }
 
+/* A style loaded from a data directory with a long path (a package build's tree) keeps the
+ * whole file name for its messages: it was cut at 63 bytes. */
+static void test_style_name_of_a_long_path(void **state) {
+  (void)state;
+  char dir[1024], path[1100];
+  snprintf(dir, sizeof dir, "%s/a-data-directory-whose-path-is-longer-than-sixty-four-bytes",
+           cdt_tmpdir());
+  mkdir(dir, 0755);
+  snprintf(path, sizeof path, "%s/styles", dir);
+  mkdir(path, 0755);
+  snprintf(path, sizeof path, "%s/styles/en.tsv", cdt_data_dir());
+  cd_buf en = CD_BUF_INIT;
+  cdt_read_file(path, &en);
+  snprintf(path, sizeof path, "%s/styles/en.tsv", dir);
+  cdt_write_file(path, en.data, en.len);
+  cd_buf_free(&en);
+  cd_typo_style *s = NULL;
+  cd_error err;
+  assert_int_equal(cd_typo_style_load(dir, "en", &s, &err), CD_OK);
+  assert_string_equal(s->name, path);
+  cd_typo_style_free(s);
+}
+
 static void test_shipped_styles_parse(void **state) {
   (void)state;
   const char *langs[] = {"en", "fr", "de", "uk", "ru"};
@@ -736,6 +761,7 @@ int main(void) {
       cmocka_unit_test(test_malformed_style_file),
       cmocka_unit_test(test_style_parser),
       cmocka_unit_test(test_shipped_styles_parse),
+      cmocka_unit_test(test_style_name_of_a_long_path),
       cmocka_unit_test(test_long_line_in_windows),
       cmocka_unit_test(test_fixture_articles),
       cmocka_unit_test(test_random_mixes_are_stable),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Stage 3, Unicode clean-up: NFC, controls, invisible characters, mixed-script look-alikes
  * and the stream-safe format. Every case also replays its change log over the input. */
 #include "cd_test.h"

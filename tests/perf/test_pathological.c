@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Pathological inputs finish and stay correct (issue 7, "bounded resources"): no timing
  * assertion here, only that each input is processed completely and correctly; a quadratic
  * path would show as a test that never ends (CTest's timeout). The sizes are scaled down

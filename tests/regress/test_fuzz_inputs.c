@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Every input a fuzzer ever crashed on, kept under tests/fixtures/fuzz-regressions/HARNESS/,
  * runs again through the harness itself (its invariants abort on failure), in the normal
  * and the sanitizer builds. */

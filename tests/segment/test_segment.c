@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Sentence segmentation per language: abbreviations, initials, numbers, quotes, headings. */
 #include "cd_test.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* End-to-end: copydesk segment. */
 #include "cd_test.h"
 

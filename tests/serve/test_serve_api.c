@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The endpoints of copydesk serve as functions (serve_api.h): JSON in, status and JSON out,
  * no socket. */
 #include "cd_test.h"

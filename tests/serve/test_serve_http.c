@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* copydesk serve end to end: the built binary on 127.0.0.1, a free port, a temporary TM and
  * the build's names store, talked to with libcurl (and raw sockets for the clients that
  * misbehave on purpose). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test helpers (see cd_test.h). */
 #include "cd_test.h"
 #include "cd_names.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cd_test.h — helpers shared by the cmocka tests: fixtures, temporary files, and running
  * the built copydesk binary. Include this instead of <cmocka.h>. */
 #ifndef CD_TEST_H

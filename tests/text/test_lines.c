@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The shared line reader: a file as users save it (BOM, CRLF), a NUL byte named by file and
  * line instead of a silent truncation, a directory refused with its reason. */
 #include "cd_test.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The hunspell stemmer: dictionaries found per language and loaded lazily, stems of
  * inflected words, apostrophe variants, and no stems (not an error) where there is no
  * dictionary. */

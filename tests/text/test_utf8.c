@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Buffers and UTF-8 helpers. */
 #include "cd_test.h"
 

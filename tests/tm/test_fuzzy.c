@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Match percentages, placeable adaptation, fuzzy lookup through the index, concordance. */
 #include "cd_test.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Names as placeables in fuzzy lookup, through the recognizer callbacks of cd_fuzzy_options.
  * The recognizer here is a small table (the CLI uses the names store). */
 #include "cd_test.h"

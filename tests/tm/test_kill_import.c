@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* An import killed with SIGKILL half-way: the TM afterwards passes PRAGMA integrity_check,
  * holds exactly the units it had before, and a re-run completes. Readers work during an
  * import (WAL). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The TM store: schema, migrations, merging duplicates, transactions, WAL readers, locks. */
 #include "cd_test.h"
 

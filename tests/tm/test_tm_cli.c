@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* End-to-end: copydesk tm import|export|add|stats|lookup|concord, exit codes, JSON. */
 #include "cd_test.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The disk fills during a TM import (a file-size limit on the process): a clear error, exit
  * non-zero, and the TM exactly as it was. */
 #include "cd_test.h"

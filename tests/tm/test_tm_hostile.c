@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The TM store and TMX export against hostile or careless input: tampered schemas are refused,
  * blank units never enter, odd file names and language tags cannot break TMX or JSON, the
  * export is namespace-well-formed and re-imports, dates keep four-digit years, and a

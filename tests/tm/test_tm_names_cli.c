@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* copydesk tm lookup with the names store of the data directory: known names are
  * placeables; a declined Ukrainian form is left alone; --no-names turns it off. */
 #include "cd_test.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Faults around the TM file (issue 7):
  *  - readers during a long import: several reader processes run `tm stats` and `tm lookup`
  *    again and again while another process imports 100,000 units in one transaction; every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* TMX and TSV import, TMX 1.4b export: round trip, OmegaT files, bad and hostile files. */
 #include "cd_test.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* TMX import on hostile files: comments and PIs are skipped (and capped), the attribute guard
  * reads the internal subset's comments, entities are refused in attributes and declarations,
  * errors raised by the store name the TMX file and line, blank segments are not units. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* src/wire: XML wire formats as documents of prose units, normalized and written back. */
 #include "cd_test.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* End-to-end: copydesk normalize on wire documents. */
 #include "cd_test.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* align.c — sentence alignment: features (numbers, punctuation, cross-script word keys),
  * a banded dynamic programme over beads, paragraph pre-alignment and lexicon refinement.
  * See cd_align.h for the model. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cd_align.h — sentence alignment of an article and its translation.
  *
  * Sentences in, beads out. A bead joins 0–3 consecutive source sentences with 0–3

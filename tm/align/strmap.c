@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* strmap.c — open-addressing hash tables used by the aligner. */
 #include "strmap.h"
 

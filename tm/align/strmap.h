@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* strmap.h — internal hash tables of the aligner: strings → dense ids, and 64-bit keys →
  * counts. Not part of the public API. */
 #ifndef CD_ALIGN_STRMAP_H

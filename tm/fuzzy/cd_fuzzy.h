@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cd_fuzzy.h — matching keys, fuzzy lookup and concordance over a TM store.
  *
  * Two views of a segment:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fuzzy lookup, placeable adaptation and concordance (see cd_fuzzy.h). */
 #include "fuzzy_internal.h"
 

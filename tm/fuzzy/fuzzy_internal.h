@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Internal to tm/fuzzy: the scoring tokenizer shared by keys.c and fuzzy.c. */
 #ifndef CD_FUZZY_INTERNAL_H
 #define CD_FUZZY_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Matching keys: folding, index terms, scoring tokens and numbers (see cd_fuzzy.h). */
 #include "fuzzy_internal.h"
 

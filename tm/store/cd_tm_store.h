@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: MIT */
 /* cd_tm_store.h — the translation-memory store: one SQLite file holding translation units.
  *
- * All SQL of the TM lives behind these functions (DESIGN.md "Scale"): another backend
+ * All SQL of the TM lives behind these functions, so that at a newsroom's scale another backend
  * (PostgreSQL + pg_trgm) can provide the same functions, notably cd_tm_store_candidates,
  * the one candidate search that fuzzy lookup uses.
  *

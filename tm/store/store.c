@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The TM store over SQLite (see cd_tm_store.h). */
 #include "cd_tm_store.h"
 

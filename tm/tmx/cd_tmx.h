@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cd_tmx.h — TMX (and TSV) import into a TM store, TMX 1.4b export.
  *
  * Reading streams with libxml2's xmlTextReader, XML_PARSE_NONET only: no network, no

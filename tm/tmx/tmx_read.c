@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* TMX and TSV import (see cd_tmx.h). */
 #include "cd_lines.h"
 #include "cd_tmx.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* TMX 1.4b export with libxml2's xmlTextWriter (see cd_tmx.h). */
 #include "cd_tmx.h"
 

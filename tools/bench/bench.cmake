@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Benchmark programs (tools/bench), included once by the top-level CMakeLists.txt.
 include_guard(GLOBAL)
 # tm_bench: TM import speed and fuzzy lookup latency through the library API (tools/bench/tm).

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Writes a synthetic check batch: N articles (en/fr/de) and M pairs (en-fr TSV) into DIR.
 
 usage: gen-batch.py DIR [ARTICLES] [PAIRS]   (defaults 10000 and 100000)

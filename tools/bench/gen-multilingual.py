@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Writes about N MB of multilingual news-like UTF-8 text (en fr de uk ru) to stdout.
 
 Sentences are assembled from word lists and templates written for copydesk's benchmarks, so

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """tools/bench/gen-names.py N OUT_DIR [SHIPPED_TSV...] — synthetic names data for the bench.
 
 Writes OUT_DIR/names-N.tsv (N entities in the dicts/names format: people of Ukrainian,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """gen_tm.py N OUT.tmx QUERIES.txt [SEED] — a synthetic English→French TMX of N units for the
 TM benchmark: short news sentences from templates, word lists and generated names (so
 that the vocabulary has the long tail of a real TM), plus QUERIES.txt with lookup queries:

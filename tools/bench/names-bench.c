@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cd-names-bench DB.sqlite TRANSLIT_DIR QUERIES.txt — lookup latency of the names store in a
  * warm process: opens the database (the open time is printed: no full load), runs every
  * query (one a line) once to warm up, then again timing each cd_names_find_span call, and

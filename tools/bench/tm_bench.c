@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tm_bench TMX|- TM.sqlite QUERIES.txt — the TM benchmark through the library API, in one
  * warm process: TMX import speed (units/s) into a fresh TM, then fuzzy lookup latency (p50,
  * p99, max) over the queries (one a line). With '-' instead of a TMX, only the lookups run

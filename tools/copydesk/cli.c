@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared pieces of the copydesk program. */
 #include "cli.h"
 #include "cd_check.h"
@@ -6,6 +7,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,28 +29,42 @@ static bool is_dir(const char *p) {
   return p && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* The directory of the running binary (resolved: no symlinks); false when unknown. */
+static bool exe_dir(char *out, size_t cap) {
+  ssize_t n = readlink("/proc/self/exe", out, cap - 1);
+  if (n <= 0 || (size_t)n >= cap - 1)
+    return false;
+  out[n] = '\0';
+  char *slash = strrchr(out, '/');
+  if (!slash)
+    return false;
+  *slash = '\0';
+  return true;
+}
+
+/* The data directory: $COPYDESK_DATA; the build tree's data only for the binary the build
+ * tree made (a developer's run: an installed copy never reads the build tree); else the
+ * installation's, PREFIX/share/copydesk beside the running PREFIX/bin/copydesk (a relocated
+ * install, a DESTDIR staging) or the prefix it was configured with. */
 const char *cli_data_dir(void) {
   static char exe_rel[4200];
   const char *env = getenv("COPYDESK_DATA");
   if (env && *env)
     return env;
-  if (is_dir(CD_BUILD_DATA_DIR))
+  char exe[4096], build[PATH_MAX];
+  bool have_exe = exe_dir(exe, sizeof exe);
+  if (have_exe && realpath(CD_BUILD_BIN_DIR, build) && strcmp(exe, build) == 0 &&
+      is_dir(CD_BUILD_DATA_DIR))
     return CD_BUILD_DATA_DIR;
+  char *bin = have_exe ? strrchr(exe, '/') : NULL;
+  if (bin) {
+    *bin = '\0'; /* PREFIX of PREFIX/bin, so that messages name PREFIX/share/copydesk */
+    snprintf(exe_rel, sizeof exe_rel, "%s/share/copydesk", exe);
+    if (is_dir(exe_rel))
+      return exe_rel;
+  }
   if (is_dir(CD_INSTALL_DATA_DIR))
     return CD_INSTALL_DATA_DIR;
-  /* A relocated install: BIN/../share/copydesk. */
-  char exe[4096];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (n > 0) {
-    exe[n] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (slash) {
-      *slash = '\0';
-      snprintf(exe_rel, sizeof exe_rel, "%s/../share/copydesk", exe);
-      if (is_dir(exe_rel))
-        return exe_rel;
-    }
-  }
   return NULL;
 }
 

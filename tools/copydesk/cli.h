@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cli.h — shared pieces of the copydesk program: subcommand table, data directory,
  * diagnostics and safe output files. */
 #ifndef CD_CLI_H
@@ -10,7 +11,7 @@
 #include "cd_text.h"
 #include "cd_wire.h"
 
-/* Exit statuses (CONVENTIONS.md). */
+/* Exit statuses: 0 ok, 1 findings (check), 2 usage or input error. */
 enum { CLI_OK = 0, CLI_FINDINGS = 1, CLI_USAGE = 2 };
 
 typedef struct cli_command {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The glue between the libraries that several commands (and `copydesk serve`) share. */
 #include "cli_glue.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cli_glue.h — the program's glue between the libraries that more than one command uses:
  * the names store behind fuzzy lookup's and check's callbacks, and the JSON shapes of names
  * lookup and TM lookup results. `copydesk serve` answers with the same functions as the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Inputs of the batch commands (check, names discover): the operands and the directories
  * they name, walked, sorted into articles and pairs files. */
 #include <dirent.h>

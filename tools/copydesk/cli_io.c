@@ -1,4 +1,5 @@
-/* Files and descriptors, as Unix tools do (CONVENTIONS.md): valid standard descriptors,
+/* SPDX-License-Identifier: MIT */
+/* Files and descriptors, as Unix tools do: valid standard descriptors,
  * output files that behave like the shell's '>' for what is not a regular file and are
  * replaced atomically when they are, temporaries removed on SIGINT/SIGTERM, an output that
  * is also an input refused by device and inode, and standard output checked to the end. */

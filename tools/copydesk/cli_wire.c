@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The copydesk program's side of the wire formats (src/wire): sniffing an input's format,
  * reading a whole document, normalizing it and writing it back in one piece. */
 #include "cd_wire.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* copydesk align — sentence-align an article and its translation. */
 #include <errno.h>
 #include <getopt.h>

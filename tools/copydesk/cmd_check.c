@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* copydesk check — batch consistency before publication. */
 #include <errno.h>
 #include <getopt.h>
@@ -20,7 +21,8 @@ static const char help[] =
     "Checks a batch before publication: articles (FILE or directories, walked; any encoding,\n"
     "normalized internally, never modified), aligned pairs (--pairs: TSV source<TAB>target,\n"
     "or the TSV or JSON that 'copydesk align' writes; *.tsv and *.json files found in a\n"
-    "directory are read as pairs too), a TM, a glossary. Reports each finding as\n"
+    "directory are read as pairs too, or skipped with a warning when they are not pairs),\n"
+    "a TM, a glossary. Reports each finding as\n"
     "  path:line:col: severity: check-id: message\n"
     "sorted by file and line (col in code points).\n"
     "\n"
@@ -198,6 +200,31 @@ static int check_pairs_file(const article_run *r, const char *path, const char *
   return 0;
 }
 
+static cd_status count_pair(void *ud, const cd_check_pair *p, cd_error *err) {
+  (void)p;
+  (void)err;
+  ++*(size_t *)ud;
+  return CD_OK;
+}
+
+/* A file found in a walked directory is read as pairs only when it can be (a CMS's metadata
+ * JSON lies next to the articles): one that cannot is skipped with a warning naming it. A
+ * file named on the command line (--pairs or an operand) is always read, its error fatal. */
+static bool skip_found_pairs(const char *path, size_t k, size_t n_opt, char **operands, int n) {
+  if (k < n_opt)
+    return false;
+  for (int i = 0; i < n; i++)
+    if (strcmp(operands[i], path) == 0)
+      return false;
+  size_t count = 0;
+  cd_error err;
+  cd_status st = cd_check_pairs_each(path, "und", "und", count_pair, &count, &err);
+  if (st != CD_ERR_INPUT && st != CD_ERR_IO)
+    return false;
+  cli_error("check", "warning: skipping %s (name the file to read it as pairs)", err.message);
+  return true;
+}
+
 /* The units of a TM are pairs like any other: src/check never opens the TM itself. */
 typedef struct tm_feed {
   cd_checker *chk;
@@ -348,6 +375,7 @@ static int run(int argc, char **argv) {
     default: cli_option_error("check", c, argv); goto out;
     }
   }
+  size_t n_opt_pairs = pairs.n;
   if (cli_inputs("check", argv + optind, argc - optind, &articles, &pairs))
     goto out;
   if (articles.n == 0 && pairs.n == 0 && !tm) {
@@ -409,6 +437,8 @@ static int run(int argc, char **argv) {
   for (size_t i = 0; i < pairs.n; i++, done_n++) {
     if (progress)
       fprintf(stderr, "\rcopydesk: check: %zu/%zu files", done_n, total);
+    if (skip_found_pairs(pairs.v[i], i, n_opt_pairs, argv + optind, argc - optind))
+      continue;
     if (check_pairs_file(&run_ctx, pairs.v[i], src, tgt))
       goto done;
   }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* copydesk names — look up, compile, import and export the names dictionary. */
 #include <errno.h>
 #include <fcntl.h>

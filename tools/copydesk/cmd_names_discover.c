@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* copydesk names discover — the names a batch (articles, pairs, a TM) uses that the
  * dictionary lacks, listed with their spellings, and a draft for the house overlay. */
 #include <json-c/json.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* copydesk normalize — clean wire copy, every edit logged. */
 #include <errno.h>
 #include <getopt.h>

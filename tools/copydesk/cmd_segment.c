@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* copydesk segment — one sentence per line. */
 #include <errno.h>
 #include <getopt.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* copydesk serve — the HTTP JSON API over the TM, the names store, normalize and check. */
 #include <errno.h>
 #include <getopt.h>

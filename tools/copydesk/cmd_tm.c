@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* copydesk tm — the translation memory: import, export, add, stats, lookup, concord. */
 #include <errno.h>
 #include <getopt.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* copydesk — the command-line program: subcommand dispatch, --help, --version. */
 #include <malloc.h>
 #include <signal.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The endpoints of `copydesk serve` as functions from request to reply (serve_api.h). */
 #include "serve_api.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* serve_api.h — what `copydesk serve` answers, without HTTP: each endpoint is a function
  * from a request (a JSON body, query arguments or form fields) to a reply (an HTTP status
  * and a JSON body), so that the answers can be tested without a socket and the HTTP glue

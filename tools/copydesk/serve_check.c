@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* POST /v1/check and POST /v2/check (LanguageTool's API) for `copydesk serve`. */
 #include <dirent.h>
 #include <stdio.h>

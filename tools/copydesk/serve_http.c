@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The HTTP side of `copydesk serve`: libmicrohttpd parses HTTP (requests, chunked bodies,
  * form fields, query arguments); this file routes, enforces the limits and the bearer
  * token, logs one line per request and shuts down gracefully. The answers themselves come

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* serve_http.h — the HTTP side of `copydesk serve`, on libmicrohttpd: routing, limits,
  * authentication, logging and shutdown around the endpoints of serve_api.h. */
 #ifndef CD_SERVE_HTTP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* serve_internal.h — what serve_api.c and serve_check.c share. */
 #ifndef CD_SERVE_INTERNAL_H
 #define CD_SERVE_INTERNAL_H

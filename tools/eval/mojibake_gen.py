@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """tools/eval/mojibake_gen.py — generated mojibake lines, by class and language (issue 18).
 
 Writes ftfy's test-case format (label, original, fixed, expect) with two more keys per case,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cd-names-compile OUT.sqlite TRANSLIT_DIR FILE.tsv... — compiles the names sources (build
  * step; `copydesk names compile` does the same for users). */
 #include <stdio.h>
