@@ -2,6 +2,7 @@
 /* The document model: units, pieces, edits and the spliced output (see cd_wire.h). */
 #include "wire_internal.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -283,16 +284,32 @@ uint64_t cd_wire_file_offset(const cd_wire_doc *d, size_t unit, size_t off) {
 
 /* ---- edits ------------------------------------------------------------------------------- */
 
+/* HTML keeps a literal '&' before letters as text ("AT&T", "&x"); an edit right after the
+ * letters could make a reference of them (without its control character "&\x90uot;" is
+ * "&uot;"). The '&' that begins the letters before start, or start. */
+static uint64_t html_amp_before(const cd_wire_doc *d, uint64_t start) {
+  uint64_t i = start;
+  while (i > 0 && start - i < 32 && (isalnum((unsigned char)d->raw[i - 1]) || d->raw[i - 1] == '#'))
+    i--;
+  bool taken = d->nsplices && d->splices[d->nsplices - 1].end > (i ? i - 1 : 0);
+  return i > 0 && d->raw[i - 1] == '&' && !taken ? i - 1 : start;
+}
+
 static cd_status add_splice(cd_wire_doc *d, const wire_piece *p, size_t ta, size_t tb,
                             const char *repl, size_t n) {
   if (wire_grow((void **)&d->splices, d->nsplices, &d->cap_splices, sizeof *d->splices))
     return CD_ERR_NOMEM;
   size_t off = d->repl.len;
+  uint64_t start = wire_cs_raw_offset(d, piece_w(d, p, ta));
+  uint64_t amp = d->format == CD_WIRE_HTML ? html_amp_before(d, start) : start;
+  if (amp < start && (cd_buf_append_str(&d->repl, "&amp;") ||
+                      cd_buf_append(&d->repl, d->raw + amp + 1, (size_t)(start - amp - 1))))
+    return CD_ERR_NOMEM; /* the '&' written as a reference, its letters as they are */
   cd_status st = wire_cs_encode(d, repl, n, p->esc, &d->repl);
   if (st)
     return st;
   wire_splice *s = &d->splices[d->nsplices++];
-  s->start = wire_cs_raw_offset(d, piece_w(d, p, ta));
+  s->start = amp;
   s->end = wire_cs_raw_offset(d, piece_w(d, p, tb));
   s->repl_off = off;
   s->repl_len = d->repl.len - off;
