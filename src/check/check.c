@@ -165,6 +165,8 @@ struct cd_checker {
   cd_strmap *name_forms; /* "lang\tentity\tform" → count (as uintptr) */
   cd_strmap *name_entities; /* "lang\tentity" → distinct form count */
   cd_names_groups *unknown; /* names the dictionary lacks, for names.unknown-variant */
+  char *unknown_file;       /* the document their last mention was in, and its number */
+  size_t unknown_doc;
   UCaseMap *fold;
   cd_langid *langid;
   uint64_t articles, pairs;
@@ -534,6 +536,7 @@ void cd_checker_free(cd_checker *c) {
   cd_strmap_free(c->name_forms);
   cd_strmap_free(c->name_entities);
   cd_names_groups_free(c->unknown);
+  free(c->unknown_file);
   if (c->fold)
     ucasemap_close(c->fold);
   cd_langid_free(c->langid);
@@ -1052,7 +1055,15 @@ static cd_status on_unknown(cd_checker *c, const mention_ctx *x, const cd_mentio
                         m->given_stem_end,
                         m->surname_key,
                         m->given_key ? m->given_key : ""};
-  cd_status st = cd_names_groups_add(c->unknown, x->lang, x->text, &u, &l->unknown_index, &err);
+  const char *file = x->w->file ? x->w->file : "-";
+  if (!c->unknown_file || strcmp(c->unknown_file, file) != 0) { /* a new document */
+    free(c->unknown_file);
+    if (!(c->unknown_file = strdup(file)))
+      return CD_ERR_NOMEM;
+    c->unknown_doc++;
+  }
+  cd_status st = cd_names_groups_add_at(c->unknown, x->lang, x->text, &u, c->unknown_doc,
+                                        x->w->line, &l->unknown_index, &err);
   if (st || m->given_end <= m->start)
     return st;
   size_t back = m->surname_start - m->start; /* the given name is inside the window */

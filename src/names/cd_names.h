@@ -286,6 +286,12 @@ void cd_names_groups_free(cd_names_groups *g);
 /* Adds one name found in text (in lang) by cd_names_scan_unknown; *index numbers it. */
 cd_status cd_names_groups_add(cd_names_groups *g, const char *lang, const char *text,
                               const cd_names_unknown *u, size_t *index, cd_error *err);
+/* The same with its place: document doc (any number that tells a batch's documents apart)
+ * and line. A surname alone then joins the person only near a full mention in that
+ * document. */
+cd_status cd_names_groups_add_at(cd_names_groups *g, const char *lang, const char *text,
+                                 const cd_names_unknown *u, size_t doc, uint64_t line,
+                                 size_t *index, cd_error *err);
 /* The same for weight mentions of one spelling at once (a caller that counts identical
  * mentions itself keeps memory to the spellings, not the mentions). */
 cd_status cd_names_groups_add_n(cd_names_groups *g, const char *lang, const char *text,

@@ -20,7 +20,24 @@ typedef struct gname {
   size_t gstem;
   char *group;   /* key \t given key, once resolved; NULL: in no group */
   size_t weight; /* how many mentions it stands for */
+  size_t doc;    /* the document it is in (SIZE_MAX: not said) */
+  uint64_t line; /* its line there */
 } gname;
+
+/* A full-name mention's place: a surname alone joins that person only near one. */
+typedef struct intro {
+  size_t doc;
+  uint64_t line;
+} intro;
+
+typedef struct intro_list {
+  intro *v;
+  size_t n, cap;
+} intro_list;
+
+/* A surname alone is that person when the same document names the person in full within
+ * this many lines (a brief's "Later Dovhopoly said" after "General Mykyta Dovhopolyi"). */
+#define INTRO_LINES 60
 
 typedef struct spelling_count {
   size_t first; /* the name where it was first seen */
@@ -42,6 +59,7 @@ struct cd_names_groups {
   cd_strmap *givens;    /* lang \t script \t surname key -> its one given key, or -1 */
   cd_strmap *spellings; /* group \t part \t letters -> spelling_count */
   cd_strmap *best;      /* group \t part -> part_best */
+  cd_strmap *intros;    /* key \t given key -> intro_list: where the full names are */
   cd_buf key;
 };
 
@@ -76,6 +94,12 @@ void cd_names_groups_free(cd_names_groups *g) {
     cd_buf_free(&((part_best *)val)->summary);
     free(val);
   }
+  pos = 0;
+  while (g->intros && cd_strmap_next(g->intros, &pos, &key, &kl, &val)) {
+    free(((intro_list *)val)->v);
+    free(val);
+  }
+  cd_strmap_free(g->intros);
   cd_strmap_free(g->givens);
   cd_strmap_free(g->spellings);
   cd_strmap_free(g->best);
@@ -97,6 +121,17 @@ cd_status cd_names_groups_add(cd_names_groups *g, const char *lang, const char *
   return cd_names_groups_add_n(g, lang, text, u, 1, index, err);
 }
 
+cd_status cd_names_groups_add_at(cd_names_groups *g, const char *lang, const char *text,
+                                 const cd_names_unknown *u, size_t doc, uint64_t line,
+                                 size_t *index, cd_error *err) {
+  cd_status st = cd_names_groups_add_n(g, lang, text, u, 1, index, err);
+  if (!st) {
+    g->v[*index].doc = doc;
+    g->v[*index].line = line;
+  }
+  return st;
+}
+
 cd_status cd_names_groups_add_n(cd_names_groups *g, const char *lang, const char *text,
                                 const cd_names_unknown *u, size_t weight, size_t *index,
                                 cd_error *err) {
@@ -111,6 +146,7 @@ cd_status cd_names_groups_add_n(cd_names_groups *g, const char *lang, const char
   gname *m = &g->v[g->n];
   memset(m, 0, sizeof *m);
   m->weight = weight;
+  m->doc = SIZE_MAX;
   /* one alphabet's spellings only: a Latin "Armenia" quoted in Russian text is no variant */
   size_t i = u->surname_start;
   UErrorCode ec = U_ZERO_ERROR;
@@ -150,9 +186,45 @@ static cd_status collect_givens(cd_names_groups *g) {
   return CD_OK;
 }
 
+/* Where each person is named in full ("key \t given key" -> places), for names whose
+ * document is known. */
+static cd_status collect_intros(cd_names_groups *g) {
+  cd_buf k = CD_BUF_INIT;
+  cd_status st = CD_OK;
+  for (size_t i = 0; i < g->n && !st; i++) {
+    const gname *m = &g->v[i];
+    if (!m->gkey[0] || m->doc == SIZE_MAX)
+      continue;
+    cd_buf_clear(&k);
+    bool ins;
+    void **v = cd_buf_appendf(&k, "%s\t%s", m->key, m->gkey)
+                   ? NULL
+                   : cd_strmap_slot(g->intros, k.data, k.len, &ins);
+    intro_list *l = v ? (ins ? (*v = calloc(1, sizeof(intro_list))) : *v) : NULL;
+    if (!l || (l->n == l->cap &&
+               !(l->v = realloc(l->v, (l->cap = l->cap ? 2 * l->cap : 4) * sizeof *l->v))))
+      st = CD_ERR_NOMEM;
+    else
+      l->v[l->n++] = (intro){m->doc, m->line};
+  }
+  cd_buf_free(&k);
+  return st;
+}
+
+/* Whether a surname alone (m) is near a full mention of the person group names. */
+static bool introduced(const cd_names_groups *g, const gname *m, const char *group) {
+  const intro_list *l = cd_strmap_get(g->intros, group, strlen(group));
+  for (size_t i = 0; l && i < l->n; i++)
+    if (l->v[i].doc == m->doc &&
+        (l->v[i].line > m->line ? l->v[i].line - m->line : m->line - l->v[i].line) <= INTRO_LINES)
+      return true;
+  return false;
+}
+
 /* The group a name's spelling is compared within: "key \t given key". A surname alone joins
  * the one given name its surname has in the batch; with two (Hanno Meyer, Elske Meier) it
- * is nobody's (NULL). */
+ * is nobody's (NULL); and where its document is known, only near a full mention (Бьерке, a
+ * district of Oslo, is not Грэм Берк of another story). */
 static cd_status group_of(cd_names_groups *g, gname *m) {
   const char *gk = m->gkey;
   if (!*gk) {
@@ -165,6 +237,10 @@ static cd_status group_of(cd_names_groups *g, gname *m) {
   if (cd_buf_appendf(&b, "%s\t%s", m->key, gk)) {
     cd_buf_free(&b);
     return CD_ERR_NOMEM;
+  }
+  if (!m->gkey[0] && *gk && m->doc != SIZE_MAX && !introduced(g, m, b.data)) {
+    cd_buf_free(&b);
+    return CD_OK;
   }
   m->group = b.data;
   return CD_OK;
@@ -458,6 +534,8 @@ cd_status cd_names_groups_resolve(cd_names_groups *g, cd_error *err) {
     st = merge_transpositions(g);
   if (!st)
     st = collect_givens(g);
+  if (!st)
+    st = g->intros || (g->intros = cd_strmap_new()) ? collect_intros(g) : CD_ERR_NOMEM;
   for (size_t i = 0; i < g->n && !st; i++) {
     if ((st = group_of(g, &g->v[i])) || !g->v[i].group)
       continue;

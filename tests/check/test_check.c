@@ -584,17 +584,22 @@ static void test_cli_unknown_names(void **state) {
     fail_msg("stdout:\n%s", out.data);
   assert_int_equal(cdt_count_lines(out.data, out.len), 1);
   /* a typo that swaps two letters joins the name it misspells (Dovhoployi); a person and a
-   * town that share a name (Olha Synkivka, the village of Synkivka) are no variants */
+   * town that share a name (Olha Synkivka, the village of Synkivka) are no variants; a
+   * surname alone is the person only near a full mention in its document (d-en.txt's
+   * Dovhoployi, a story of its own, is nobody's) */
   char sw[4200];
   fresh_dir(sw, sizeof sw, "unknown-names-swap");
   put(sw, "a-en.txt",
       "General Mykyta Dovhopolyi visited Synkivka on Monday.\n"
       "Dovhopolyi met the teacher Olha Synkivka there.\n");
-  put(sw, "b-en.txt", "Later Dovhoployi said the village of Synkivka had no power.\n");
+  put(sw, "b-en.txt",
+      "General Mykyta Dovhopolyi was in the east.\n"
+      "Later Dovhoployi said the village of Synkivka had no power.\n");
+  put(sw, "d-en.txt", "The bakery of Dovhoployi reopened on Main Street.\n");
   const char *t[] = {"copydesk", "check", "--disable", "text.*", sw, NULL};
   assert_int_equal(cdt_run(t, NULL, 0, &out, &err), 0);
   cd_buf_append(&out, "", 0);
-  if (!strstr(out.data, "b-en.txt:1:7: warning: names.unknown-variant: 'Dovhoployi'") ||
+  if (!strstr(out.data, "b-en.txt:2:7: warning: names.unknown-variant: 'Dovhoployi'") ||
       !strstr(out.data, "(suggestion: Dovhopolyi)"))
     fail_msg("stdout:\n%s", out.data);
   assert_int_equal(cdt_count_lines(out.data, out.len), 1);
