@@ -1892,10 +1892,25 @@ static bool forms_agree(const char *a, size_t an, const char *b, size_t bn, cons
   return memcmp(b + bn - an, a, an) == 0 && (an == bn || b[bn - an - 1] == ' ');
 }
 
+/* A form of an entity and its count, for a message: the most frequent first, then in
+ * byte order (never the hash table's order). */
+typedef struct form_count {
+  const char *form;
+  size_t len, n;
+} form_count;
+
+static int by_count(const void *x, const void *y) {
+  const form_count *a = x, *b = y;
+  if (a->n != b->n)
+    return a->n > b->n ? -1 : 1;
+  int r = memcmp(a->form, b->form, a->len < b->len ? a->len : b->len);
+  return r ? r : (a->len > b->len) - (a->len < b->len);
+}
+
 static cd_status report_name_variants(cd_checker *c) {
   if (c->level[K_NAMES_VARIANT] == CD_SEV_OFF)
     return CD_OK;
-  cd_buf k = CD_BUF_INIT, summary = CD_BUF_INIT;
+  cd_buf k = CD_BUF_INIT, summary = CD_BUF_INIT, fk = CD_BUF_INIT;
   cd_status st = CD_OK;
   for (size_t i = 0; i < c->nlocs && !st; i++) {
     name_loc *l = &c->locs[i];
@@ -1915,13 +1930,26 @@ static cd_status report_name_variants(cd_checker *c) {
     const char *lang = l->key; /* "lang\tentity" */
     char lg[16];
     snprintf(lg, sizeof lg, "%.*s", (int)(strchr(lang, '\t') - lang), lang);
+    size_t nf = 0;
     while (cd_strmap_next(c->name_forms, &pos, &key, &kl, &v))
       if (kl > lk && memcmp(key, l->key, lk) == 0 && key[lk] == '\t') {
-        cd_buf_appendf(&summary, "%s'%s' %zu×", summary.len ? ", " : "", key + lk + 1,
-                       (size_t)(uintptr_t)v);
+        form_count fc = {key + lk + 1, kl - lk - 1, (size_t)(uintptr_t)v};
+        if (cd_buf_append(&fk, &fc, sizeof fc)) {
+          st = CD_ERR_NOMEM;
+          break;
+        }
+        nf++;
         differs |= !forms_agree(key + lk + 1, kl - lk - 1, l->form, strlen(l->form), lg);
       }
-    if (!differs)
+    form_count *fcs = (form_count *)(void *)fk.data;
+    if (nf)
+      qsort(fcs, nf, sizeof *fcs, by_count);
+    for (size_t f = 0; f < nf && !st; f++)
+      if (cd_buf_appendf(&summary, "%s'%.*s' %zu×", summary.len ? ", " : "", (int)fcs[f].len,
+                         fcs[f].form, fcs[f].n))
+        st = CD_ERR_NOMEM;
+    cd_buf_clear(&fk);
+    if (st || !differs)
       continue;
     st = add_finding(c, K_NAMES_VARIANT, l->file, l->line, l->context, l->context_len, l->cs,
                      l->ce, NULL, 0, NULL, 0, NULL, "'%s': the batch has %s", l->form,
@@ -1931,6 +1959,7 @@ static cd_status report_name_variants(cd_checker *c) {
   }
   cd_buf_free(&k);
   cd_buf_free(&summary);
+  cd_buf_free(&fk);
   return st;
 }
 

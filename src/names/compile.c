@@ -15,6 +15,10 @@
 #include <unicode/uscript.h>
 #include <unistd.h>
 
+/* The seed of the names filter's hashes (FNV-1a from this value rather than the usual basis):
+ * compiled stores carry these values, so it stays as it was first written. */
+#define NAMES_HASH_SEED 1469598103934665603ULL
+
 static const char schema[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB);"
     "CREATE TABLE entities(eid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL,"
@@ -52,36 +56,23 @@ static uint64_t hash_mix(uint64_t h) {
 }
 
 uint64_t cd_names_hash(const char *s, size_t n) {
-  uint64_t h = 1469598103934665603ULL; /* FNV-1a, then a final mix */
-  for (size_t i = 0; i < n; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 1099511628211ULL;
-  }
-  return hash_mix(h);
+  return hash_mix(cd_hash_more(NAMES_HASH_SEED, s, n)); /* FNV-1a, then a final mix */
 }
 
 uint64_t cd_names_mark_hash(int mark, int64_t eid, int kind, const char *s, size_t n) {
-  uint64_t h = 1469598103934665603ULL;
-  h = (h ^ (uint8_t)mark) * 1099511628211ULL;
+  uint64_t h = cd_hash_byte(NAMES_HASH_SEED, (uint8_t)mark);
   if (mark == CD_NAMES_MARK_GIVEN)
     for (int i = 0; i < 8; i++)
-      h = (h ^ (uint8_t)((uint64_t)eid >> (8 * i))) * 1099511628211ULL;
+      h = cd_hash_byte(h, (uint8_t)((uint64_t)eid >> (8 * i)));
   if (mark != CD_NAMES_MARK_INFL)
-    h = (h ^ (uint8_t)kind) * 1099511628211ULL;
-  for (size_t i = 0; i < n; i++)
-    h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-  return hash_mix(h);
+    h = cd_hash_byte(h, (uint8_t)kind);
+  return hash_mix(cd_hash_more(h, s, n));
 }
 
 uint64_t cd_names_pair_hash(const char *given, size_t gl, const char *surname, size_t sl) {
-  uint64_t h = 1469598103934665603ULL;
-  h = (h ^ (uint8_t)CD_NAMES_MARK_PAIR) * 1099511628211ULL;
-  for (size_t i = 0; i < gl; i++)
-    h = (h ^ (unsigned char)given[i]) * 1099511628211ULL;
-  h = (h ^ 0x1FU) * 1099511628211ULL;
-  for (size_t i = 0; i < sl; i++)
-    h = (h ^ (unsigned char)surname[i]) * 1099511628211ULL;
-  return hash_mix(h);
+  uint64_t h = cd_hash_byte(NAMES_HASH_SEED, (uint8_t)CD_NAMES_MARK_PAIR);
+  h = cd_hash_byte(cd_hash_more(h, given, gl), 0x1F);
+  return hash_mix(cd_hash_more(h, surname, sl));
 }
 
 uint64_t cd_names_filter_block(uint64_t h, uint64_t nblocks) {

@@ -289,22 +289,52 @@ static cd_status count_spelling(cd_names_groups *g, size_t index, char part) {
   return CD_OK;
 }
 
+/* A spelling of a group's part, for the summary: its map key ("group \t part \t letters",
+ * the part's key its first plen bytes) and count. */
+typedef struct spelled {
+  const char *key;
+  size_t plen;
+  const spelling_count *sc;
+} spelled;
+
+/* By group and part, then the most frequent first, then the first seen: the summary never
+ * follows the hash table's order. */
+static int by_group_count(const void *x, const void *y) {
+  const spelled *a = x, *b = y;
+  int r = memcmp(a->key, b->key, a->plen < b->plen ? a->plen : b->plen);
+  if (r || a->plen != b->plen)
+    return r ? r : a->plen < b->plen ? -1 : 1;
+  if (a->sc->count != b->sc->count)
+    return a->sc->count > b->sc->count ? -1 : 1;
+  return (a->sc->first > b->sc->first) - (a->sc->first < b->sc->first);
+}
+
 /* The summary of every spelling of each group and part, built once. */
 static cd_status summarize(cd_names_groups *g) {
-  size_t pos = 0, kl, stem;
+  size_t pos = 0, kl, stem, n = 0;
   const char *key;
   void *v;
+  spelled *all = malloc((cd_strmap_count(g->spellings) + 1) * sizeof *all);
+  if (!all)
+    return CD_ERR_NOMEM;
   while (cd_strmap_next(g->spellings, &pos, &key, &kl, &v)) {
     size_t tab = kl; /* group \t part | \t letters */
     while (tab > 0 && key[tab - 1] != '\t')
       tab--;
-    part_best *pb = tab > 2 ? cd_strmap_get(g->best, key, tab - 1) : NULL;
-    spelling_count *sc = v;
-    if (pb && cd_buf_appendf(&pb->summary, "%s'%s' %zu\xC3\x97", pb->summary.len ? ", " : "",
-                             part_of(&g->v[sc->first], key[tab - 2], &stem), sc->count))
-      return CD_ERR_NOMEM;
+    if (tab > 2)
+      all[n++] = (spelled){key, tab - 1, v};
   }
-  return CD_OK;
+  qsort(all, n, sizeof *all, by_group_count);
+  cd_status st = CD_OK;
+  for (size_t i = 0; i < n && !st; i++) {
+    part_best *pb = cd_strmap_get(g->best, all[i].key, all[i].plen);
+    if (pb && cd_buf_appendf(&pb->summary, "%s'%s' %zu\xC3\x97", pb->summary.len ? ", " : "",
+                             part_of(&g->v[all[i].sc->first], all[i].key[all[i].plen - 1], &stem),
+                             all[i].sc->count))
+      st = CD_ERR_NOMEM;
+  }
+  free(all);
+  return st;
 }
 
 void cd_names_groups_set_keyer(cd_names_groups *g, cd_names_keyer *k) { g->keyer = k; }

@@ -38,9 +38,7 @@ struct cd_names_keyer {
 };
 
 static memo_ent *memo_find(cd_names_keyer *k, int which, const char *s, size_t n, bool *hit) {
-  uint64_t h = 1469598103934665603ULL;
-  for (size_t i = 0; i < n; i++)
-    h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+  uint64_t h = cd_hash(s, n);
   memo_ent *e = &k->memo[which][h % MEMO];
   *hit = e->in && e->h == h && e->in_len == n && memcmp(e->in, s, n) == 0;
   if (!*hit) {

@@ -503,10 +503,7 @@ static unsigned word_maybe(cd_names_scanner *s, const word *wd, const char *w, s
    * times over (linear time on any input) */
   if (n > MAX_NAME_WORD)
     return 0;
-  uint64_t h = 1469598103934665603ULL;
-  for (size_t i = 0; i < n; i++)
-    h = (h ^ (unsigned char)w[i]) * 1099511628211ULL;
-  h ^= n;
+  uint64_t h = cd_hash(w, n) ^ n;
   cache_ent *ce = &s->cache[h % CACHE];
   if (ce->set && ce->h == h && ce->lang == s->lang_tag)
     return ce->val;
@@ -1005,11 +1002,7 @@ static cd_status resolve(cd_names_scanner *s, const char *t, size_t i, size_t le
                          span_ent **out, cd_error *err) {
   word *w = s->words;
   size_t sb = w[i].b, se = w[i + len - 1].e;
-  uint64_t h = 1469598103934665603ULL;
-  for (size_t j = sb; j < se; j++)
-    h = (h ^ (unsigned char)t[j]) * 1099511628211ULL;
-  for (const char *l = s->lang; *l; l++)
-    h = (h ^ (unsigned char)*l) * 1099511628211ULL;
+  uint64_t h = cd_hash_more(cd_hash(t + sb, se - sb), s->lang, strlen(s->lang));
   span_ent *r = &s->spans[h % SPAN_CACHE];
   size_t ll = strlen(s->lang);
   uint32_t slot = (uint32_t)(h % SPAN_CACHE);

@@ -83,6 +83,24 @@ bool cd_utf8_is_valid(const char *s, size_t len);
 const char *cd_utf8_make_valid(const char *s, cd_buf *tmp);
 /* Encodes cp into out (4 bytes at least); returns the number of bytes. */
 size_t cd_utf8_encode(uint32_t cp, char *out);
+
+/* ---- hashing ---- */
+
+/* FNV-1a, the one hash of bytes here (in-memory maps and caches, the TM's duplicate keys, the
+ * names filter): start from CD_HASH_INIT (or a stored seed) and feed each piece of a key in
+ * order. The TM stores these values (units' ident): never change them. */
+#define CD_HASH_INIT 0xcbf29ce484222325ULL
+static inline uint64_t cd_hash_more(uint64_t h, const void *p, size_t n) {
+  const unsigned char *b = (const unsigned char *)p;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ b[i]) * 1099511628211ULL;
+  return h;
+}
+static inline uint64_t cd_hash_byte(uint64_t h, unsigned char c) {
+  return (h ^ c) * 1099511628211ULL;
+}
+static inline uint64_t cd_hash(const void *p, size_t n) { return cd_hash_more(CD_HASH_INIT, p, n); }
+
 /* Number of code points in s (ill-formed subparts count one each). */
 size_t cd_utf8_count(const char *s, size_t len);
 

@@ -17,15 +17,6 @@ struct cd_strmap {
   size_t cap, count;
 };
 
-static uint64_t fnv1a(const char *s, size_t n) {
-  uint64_t h = 1469598103934665603ull;
-  for (size_t i = 0; i < n; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
 cd_strmap *cd_strmap_new(void) {
   cd_strmap *m = calloc(1, sizeof *m);
   if (!m)
@@ -75,7 +66,7 @@ static bool grow(cd_strmap *m) {
 void **cd_strmap_slot(cd_strmap *m, const char *key, size_t len, bool *inserted) {
   if ((m->count + 1) * 4 > m->cap * 3 && !grow(m))
     return NULL;
-  uint64_t h = fnv1a(key, len);
+  uint64_t h = cd_hash(key, len);
   entry *e = find(m->slots, m->cap, key, len, h);
   if (inserted)
     *inserted = e->key == NULL;
@@ -95,12 +86,12 @@ void **cd_strmap_slot(cd_strmap *m, const char *key, size_t len, bool *inserted)
 }
 
 void *cd_strmap_get(const cd_strmap *m, const char *key, size_t len) {
-  entry *e = find(m->slots, m->cap, key, len, fnv1a(key, len));
+  entry *e = find(m->slots, m->cap, key, len, cd_hash(key, len));
   return e->key ? e->value : NULL;
 }
 
 bool cd_strmap_contains(const cd_strmap *m, const char *key, size_t len) {
-  return find(m->slots, m->cap, key, len, fnv1a(key, len))->key != NULL;
+  return find(m->slots, m->cap, key, len, cd_hash(key, len))->key != NULL;
 }
 
 size_t cd_strmap_count(const cd_strmap *m) { return m->count; }

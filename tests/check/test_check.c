@@ -364,11 +364,15 @@ static void test_levels(void **state) {
 
 static const char expected_batch[] =
     "briefing.en-fr.tsv:2:1: warning: tm.inconsistent-target: the same source is translated "
-    "differently elsewhere: 'L\xE2\x80\x99" "arm\xC3\xA9" "e a obtenu 15 000 obus en mars.'\n"
+    "differently elsewhere: 'L\xE2\x80\x99"
+    "arm\xC3\xA9"
+    "e a obtenu 15 000 obus en mars.'\n"
     "briefing.en-fr.tsv:2:16: error: numbers.mismatch: '15,000' in the source, '1 500' in the "
     "target\n"
     "briefing.en-fr.tsv:3:1: warning: tm.inconsistent-target: the same source is translated "
-    "differently elsewhere: 'L\xE2\x80\x99" "arm\xC3\xA9" "e a re\xC3\xA7u 1 500 obus en mars.'\n"
+    "differently elsewhere: 'L\xE2\x80\x99"
+    "arm\xC3\xA9"
+    "e a re\xC3\xA7u 1 500 obus en mars.'\n"
     "briefing.en-fr.tsv:4:1: warning: untranslated: the target is the source text, "
     "untranslated\n"
     "briefing.en-fr.tsv:5:1: error: glossary.violation: 'ceasefire' should be translated as "
@@ -381,8 +385,8 @@ static const char expected_batch[] =
     "drones-fr.txt:5:36: warning: text.unbalanced: '(' is never closed\n"
     "front-en.txt:1:11: warning: names.style: 'Zelensky' is not the house form 'Zelenskyy' "
     "(suggestion: Zelenskyy)\n"
-    "front-en.txt:1:11: warning: names.variant: 'Zelensky': the batch has 'Zelenskyy' 1\xC3\x97, "
-    "'Zelensky' 1\xC3\x97\n";
+    "front-en.txt:1:11: warning: names.variant: 'Zelensky': the batch has 'Zelensky' 1\xC3\x97, "
+    "'Zelenskyy' 1\xC3\x97\n";
 
 /* The CLI on the shipped batch: exact findings, exit 1, and the same in JSON and HTML. */
 static void test_cli_batch(void **state) {

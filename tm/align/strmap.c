@@ -5,15 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t hash_bytes(const char *s, size_t len) {
-  uint64_t h = 1469598103934665603ull; /* FNV-1a */
-  for (size_t i = 0; i < len; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
 static cd_status strmap_grow(strmap *m) {
   size_t nc = m->cap ? m->cap * 2 : 256;
   uint32_t *ns = calloc(nc, sizeof *ns);
@@ -33,7 +24,7 @@ static cd_status strmap_grow(strmap *m) {
 
 cd_status strmap_get(strmap *m, const char *s, size_t len, int create, uint32_t *id) {
   *id = UINT32_MAX;
-  uint64_t h = hash_bytes(s, len);
+  uint64_t h = cd_hash(s, len);
   if (m->cap) {
     size_t p = (size_t)h & (m->cap - 1);
     while (m->slots[p]) {

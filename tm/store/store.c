@@ -452,16 +452,8 @@ cd_status cd_tm_default_path(cd_buf *out, cd_error *err) {
 
 /* ---- term counts ------------------------------------------------------------------------- */
 
-static uint64_t hash_bytes(uint64_t h, const void *p, size_t n) {
-  /* FNV-1a: identity of duplicates and the term map; collisions are resolved by comparing. */
-  const unsigned char *b = p;
-  for (size_t i = 0; i < n; i++) {
-    h ^= b[i];
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
-#define FNV_BASIS 0xcbf29ce484222325ULL
+/* FNV-1a (cd_hash): identity of duplicates and the term map; collisions are resolved by
+ * comparing. */
 
 static int df_grow(df_map *m) {
   size_t cap = m->cap ? m->cap * 2 : 4096;
@@ -472,7 +464,7 @@ static int df_grow(df_map *m) {
     if (!m->slots[i].term)
       continue;
     size_t len = strlen(m->slots[i].term);
-    size_t j = hash_bytes(FNV_BASIS, m->slots[i].term, len) & (cap - 1);
+    size_t j = cd_hash(m->slots[i].term, len) & (cap - 1);
     while (slots[j].term)
       j = (j + 1) & (cap - 1);
     slots[j] = m->slots[i];
@@ -486,7 +478,7 @@ static int df_grow(df_map *m) {
 static int df_add(df_map *m, const char *term, size_t len) {
   if ((m->used + 1) * 2 > m->cap && df_grow(m))
     return -1;
-  size_t j = hash_bytes(FNV_BASIS, term, len) & (m->cap - 1);
+  size_t j = cd_hash(term, len) & (m->cap - 1);
   while (m->slots[j].term) {
     if (strncmp(m->slots[j].term, term, len) == 0 && m->slots[j].term[len] == '\0') {
       m->slots[j].n++;
@@ -705,11 +697,11 @@ static cd_status add_in_tx(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd
   }
   const char *sm = u->source_markup ? u->source_markup : u->source;
   const char *tm = u->target_markup ? u->target_markup : u->target;
-  uint64_t h = FNV_BASIS;
-  h = hash_bytes(h, sl, strlen(sl) + 1);
-  h = hash_bytes(h, tl, strlen(tl) + 1);
-  h = hash_bytes(h, sm, strlen(sm) + 1);
-  h = hash_bytes(h, tm, strlen(tm));
+  uint64_t h = CD_HASH_INIT;
+  h = cd_hash_more(h, sl, strlen(sl) + 1);
+  h = cd_hash_more(h, tl, strlen(tl) + 1);
+  h = cd_hash_more(h, sm, strlen(sm) + 1);
+  h = cd_hash_more(h, tm, strlen(tm));
   int64_t ident = (int64_t)(h >> 1); /* SQLite integers are signed */
   int64_t now = now_seconds();
   /* A unit that only knows when it changed was created no later than that. */
