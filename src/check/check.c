@@ -646,14 +646,8 @@ static cd_status add_finding(cd_checker *c, int k, const char *file, uint64_t li
                              const char *suggestion, const char *fmt, ...) {
   if (c->level[k] == CD_SEV_OFF)
     return CD_OK;
-  if (c->nf == c->capf) {
-    size_t cap = c->capf ? c->capf * 2 : 64;
-    cd_finding *p = realloc(c->f, cap * sizeof *p);
-    if (!p)
-      return CD_ERR_NOMEM;
-    c->f = p;
-    c->capf = cap;
-  }
+  if (CD_GROW(c->f, c->nf, c->capf))
+    return CD_ERR_NOMEM;
   cd_finding *f = &c->f[c->nf];
   memset(f, 0, sizeof *f);
   va_list ap;
@@ -1008,14 +1002,8 @@ typedef struct mention_ctx {
 
 /* A new location for the batch-level variant checks (NULL when out of memory). */
 static name_loc *new_loc(cd_checker *c, const mention_ctx *x, size_t s, size_t e) {
-  if (c->nlocs == c->caplocs) {
-    size_t cap = c->caplocs ? c->caplocs * 2 : 64;
-    name_loc *p = realloc(c->locs, cap * sizeof *p);
-    if (!p)
-      return NULL;
-    c->locs = p;
-    c->caplocs = cap;
-  }
+  if (CD_GROW(c->locs, c->nlocs, c->caplocs))
+    return NULL;
   name_loc *l = &c->locs[c->nlocs++];
   memset(l, 0, sizeof *l);
   l->file = strdup(x->w->file ? x->w->file : "-");
@@ -1526,14 +1514,8 @@ static cd_status append_key(cd_checker *c, word_list *l, const char *s, size_t n
 /* Adds one word with its folded stems in lang. */
 static cd_status add_word(cd_checker *c, word_list *l, const char *lang, const char *w, size_t n,
                           cd_buf *stems, cd_buf *tmp, cd_error *err) {
-  if (l->n == l->cap) {
-    size_t cap = l->cap ? l->cap * 2 : 16;
-    word_info *p = realloc(l->w, cap * sizeof *p);
-    if (!p)
-      return CD_ERR_NOMEM;
-    l->w = p;
-    l->cap = cap;
-  }
+  if (CD_GROW(l->w, l->n, l->cap))
+    return CD_ERR_NOMEM;
   word_info *wi = &l->w[l->n++];
   wi->off = l->buf.len;
   wi->nstems = 0;
@@ -1696,14 +1678,8 @@ static cd_status group_add(cd_strmap *m, const char *key, const char *other, siz
   } else if (strcmp(g->first_other, other) != 0) {
     g->differs = true;
   }
-  if (g->n == g->cap) {
-    size_t cap = g->cap ? g->cap * 2 : 2;
-    size_t *p = realloc(g->occ, cap * sizeof *p);
-    if (!p)
-      return CD_ERR_NOMEM;
-    g->occ = p;
-    g->cap = cap;
-  }
+  if (CD_GROW(g->occ, g->n, g->cap))
+    return CD_ERR_NOMEM;
   g->occ[g->n++] = occ;
   return CD_OK;
 }

@@ -97,22 +97,10 @@ void cd_names_discovery_free(cd_names_discovery *d) {
   free(d);
 }
 
-static cd_status grow(void **v, size_t *cap, size_t n, size_t size) {
-  if (n < *cap)
-    return CD_OK;
-  size_t c = *cap ? *cap * 2 : 64;
-  void *p = realloc(*v, c * size);
-  if (!p)
-    return CD_ERR_NOMEM;
-  *v = p;
-  *cap = c;
-  return CD_OK;
-}
-
 static cd_status on_known(void *ud, const cd_names_mention *m, cd_error *err) {
   (void)err;
   cd_names_discovery *d = ud;
-  if (grow((void **)&d->known, &d->cap_known, 2 * d->n_known + 2, sizeof *d->known))
+  if (cd_grow((void **)&d->known, 2 * d->n_known + 2, &d->cap_known, sizeof *d->known))
     return CD_ERR_NOMEM;
   d->known[2 * d->n_known] = m->start;
   d->known[2 * d->n_known++ + 1] = m->end;
@@ -210,7 +198,7 @@ static char *context_of(const char *t, size_t len, size_t b, size_t e) {
 
 /* A new spelling record for u, its parts copied with offsets into its own string. */
 static cd_status new_spelling(cd_names_discovery *d, const cd_names_unknown *u, size_t *out) {
-  if (grow((void **)&d->sp, &d->cap, d->n, sizeof *d->sp))
+  if (cd_grow((void **)&d->sp, d->n, &d->cap, sizeof *d->sp))
     return CD_ERR_NOMEM;
   spelling *p = &d->sp[d->n];
   memset(p, 0, sizeof *p);
@@ -282,7 +270,7 @@ static cd_status on_unknown(void *ud, const cd_names_unknown *u, cd_error *err) 
   if (c >= 0 && !(p->context[c] = context_of(d->text, d->len, u->start, u->end)))
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   if (d->pair && !d->second_side) {
-    if (grow((void **)&d->side, &d->capside, d->nside, sizeof *d->side))
+    if (cd_grow((void **)&d->side, d->nside, &d->capside, sizeof *d->side))
       return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
     d->side[d->nside++] = k;
   } else if (d->pair && link_pair(d, k)) {

@@ -135,14 +135,8 @@ cd_status cd_names_groups_add_at(cd_names_groups *g, const char *lang, const cha
 cd_status cd_names_groups_add_n(cd_names_groups *g, const char *lang, const char *text,
                                 const cd_names_unknown *u, size_t weight, size_t *index,
                                 cd_error *err) {
-  if (g->n == g->cap) {
-    size_t cap = g->cap ? g->cap * 2 : 64;
-    gname *p = realloc(g->v, cap * sizeof *p);
-    if (!p)
-      return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-    g->v = p;
-    g->cap = cap;
-  }
+  if (CD_GROW(g->v, g->n, g->cap))
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   gname *m = &g->v[g->n];
   memset(m, 0, sizeof *m);
   m->weight = weight;

@@ -415,14 +415,8 @@ static cd_status split_words(cd_names_scanner *s, const char *t, size_t n, size_
         break;
       }
     }
-    if (*nw == s->cap_words) {
-      size_t cap = s->cap_words ? s->cap_words * 2 : 64;
-      word *p = realloc(s->words, cap * sizeof *p);
-      if (!p)
-        return CD_ERR_NOMEM;
-      s->words = p;
-      s->cap_words = cap;
-    }
+    if (CD_GROW(s->words, *nw, s->cap_words))
+      return CD_ERR_NOMEM;
     s->words[(*nw)++] = w;
   }
   return CD_OK;

@@ -40,14 +40,8 @@ static bool one_space(const char *s, size_t b, size_t e) {
 }
 
 static cd_status push_word(finder *f, const uword *u) {
-  if (f->n == f->cap) {
-    size_t cap = f->cap ? f->cap * 2 : 64;
-    uword *p = realloc(f->w, cap * sizeof *p);
-    if (!p)
-      return CD_ERR_NOMEM;
-    f->w = p;
-    f->cap = cap;
-  }
+  if (CD_GROW(f->w, f->n, f->cap))
+    return CD_ERR_NOMEM;
   f->w[f->n++] = *u;
   return CD_OK;
 }

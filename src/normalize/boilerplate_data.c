@@ -75,14 +75,8 @@ static cd_status parse_confidence(const char *s, double *out) {
 }
 
 static cd_status push_pattern(cd_bp_data *d, const cd_bp_pattern *p) {
-  if (d->n_patterns == d->cap_patterns) {
-    size_t cap = d->cap_patterns ? d->cap_patterns * 2 : 32;
-    cd_bp_pattern *np = realloc(d->patterns, cap * sizeof *np);
-    if (!np)
-      return CD_ERR_NOMEM;
-    d->patterns = np;
-    d->cap_patterns = cap;
-  }
+  if (CD_GROW(d->patterns, d->n_patterns, d->cap_patterns))
+    return CD_ERR_NOMEM;
   d->patterns[d->n_patterns++] = *p;
   if (p->kind == CD_BP_DELETE)
     d->n_delete++;
@@ -261,14 +255,8 @@ static cd_status load_label_line(cd_bp_data *d, char *line, const char *where, c
   if (f[1][0] == ' ' || f[1][len - 1] == ' ')
     return cd_error_set(err, CD_ERR_DATA, "%s: label \"%s\" has a leading or trailing space", where,
                         f[1]);
-  if (d->n_labels == d->cap_labels) {
-    size_t cap = d->cap_labels ? d->cap_labels * 2 : 64;
-    cd_bp_label *nl = realloc(d->labels, cap * sizeof *nl);
-    if (!nl)
-      return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-    d->labels = nl;
-    d->cap_labels = cap;
-  }
+  if (CD_GROW(d->labels, d->n_labels, d->cap_labels))
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   cd_bp_label *l = &d->labels[d->n_labels];
   if (!(l->text = dup_n(f[1], len)))
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");

@@ -28,14 +28,8 @@ cd_status cd_rw_keep(cd_rewriter *rw, size_t upto) {
 }
 
 static cd_status push_edit(cd_rewriter *rw, const cd_edit *e) {
-  if (rw->n_edits == rw->cap_edits) {
-    size_t cap = rw->cap_edits ? rw->cap_edits * 2 : 16;
-    cd_edit *p = realloc(rw->edits, cap * sizeof *p);
-    if (!p)
-      return CD_ERR_NOMEM;
-    rw->edits = p;
-    rw->cap_edits = cap;
-  }
+  if (CD_GROW(rw->edits, rw->n_edits, rw->cap_edits))
+    return CD_ERR_NOMEM;
   rw->edits[rw->n_edits++] = *e;
   return CD_OK;
 }

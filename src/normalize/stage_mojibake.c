@@ -87,14 +87,8 @@ static bool pool_push(mj_state *st, const uint32_t *c, size_t n, size_t *at) {
 }
 
 static bool fix_push(mj_state *st, const mj_fix *f) {
-  if (st->n_fix == st->cap_fix) {
-    size_t cap = st->cap_fix ? st->cap_fix * 2 : 16;
-    mj_fix *p = realloc(st->fix, cap * sizeof *p);
-    if (!p)
-      return false;
-    st->fix = p;
-    st->cap_fix = cap;
-  }
+  if (CD_GROW(st->fix, st->n_fix, st->cap_fix))
+    return false;
   st->fix[st->n_fix++] = *f;
   return true;
 }
@@ -106,14 +100,8 @@ typedef struct cpvec {
 } cpvec;
 
 static bool cv_push(cpvec *a, uint32_t c) {
-  if (a->n == a->cap) {
-    size_t cap = a->cap ? a->cap * 2 : 32;
-    uint32_t *p = realloc(a->v, cap * sizeof *p);
-    if (!p)
-      return false;
-    a->v = p;
-    a->cap = cap;
-  }
+  if (CD_GROW(a->v, a->n, a->cap))
+    return false;
   a->v[a->n++] = c;
   return true;
 }

@@ -464,14 +464,8 @@ static bool piece_before(const piece *p, size_t ws) {
 }
 
 static cd_status add_origin(ustate *st, size_t *no, size_t piece_ix, size_t pos, size_t len) {
-  if (*no == st->cap_o) {
-    size_t cap = st->cap_o ? st->cap_o * 2 : 64;
-    origin *p = realloc(st->orig, cap * sizeof *p);
-    if (!p)
-      return CD_ERR_NOMEM;
-    st->orig = p;
-    st->cap_o = cap;
-  }
+  if (CD_GROW(st->orig, *no, st->cap_o))
+    return CD_ERR_NOMEM;
   st->orig[(*no)++] = (origin){piece_ix, pos, len};
   return CD_OK;
 }

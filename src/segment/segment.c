@@ -66,14 +66,8 @@ static bool parse_class(const char *s, size_t n, enum abbrev_class *out) {
 
 static cd_status add_abbrev(cd_segmenter *seg, size_t *cap, const char *tok, size_t len,
                             enum abbrev_class cls) {
-  if (seg->n_ab == *cap) {
-    size_t nc = *cap ? *cap * 2 : 64;
-    abbrev *na = realloc(seg->ab, nc * sizeof *na);
-    if (!na)
-      return CD_ERR_NOMEM;
-    seg->ab = na;
-    *cap = nc;
-  }
+  if (CD_GROW(seg->ab, seg->n_ab, *cap))
+    return CD_ERR_NOMEM;
   char *copy = malloc(len + 1);
   if (!copy)
     return CD_ERR_NOMEM;
@@ -367,14 +361,8 @@ static cd_status push_span(span_list *l, const char *text, size_t s, size_t e, s
   e = back_over_space(text, s, e);
   if (e <= s)
     return CD_OK;
-  if (l->n == l->cap) {
-    size_t nc = l->cap ? l->cap * 2 : 64;
-    cd_sentence_span *nv = realloc(l->v, nc * sizeof *nv);
-    if (!nv)
-      return CD_ERR_NOMEM;
-    l->v = nv;
-    l->cap = nc;
-  }
+  if (CD_GROW(l->v, l->n, l->cap))
+    return CD_ERR_NOMEM;
   l->v[l->n++] = (cd_sentence_span){s, e, para};
   return CD_OK;
 }

@@ -55,6 +55,21 @@ cd_status cd_buf_reserve(cd_buf *b, size_t extra) {
   return CD_OK;
 }
 
+cd_status cd_grow(void **v, size_t n, size_t *cap, size_t size) {
+  if (n < *cap)
+    return CD_OK;
+  size_t nc = *cap ? *cap : 8;
+  if (nc > SIZE_MAX / 2 / size)
+    return CD_ERR_NOMEM;
+  nc *= 2;
+  void *p = realloc(*v, nc * size);
+  if (!p)
+    return CD_ERR_NOMEM;
+  *v = p;
+  *cap = nc;
+  return CD_OK;
+}
+
 cd_status cd_buf_append(cd_buf *b, const void *p, size_t n) {
   cd_status st = cd_buf_reserve(b, n);
   if (st)

@@ -33,6 +33,11 @@ typedef struct cd_buf {
 #define CD_BUF_INIT {NULL, 0, 0}
 
 cd_status cd_buf_reserve(cd_buf *b, size_t extra);
+/* Room for one more element in the array *v of n elements of size bytes, *cap allocated: the
+ * capacity doubles (from 16) when full; CD_ERR_NOMEM on allocation failure or overflow, *v
+ * and *cap then unchanged. CD_GROW(a, n, cap) for an array a. */
+cd_status cd_grow(void **v, size_t n, size_t *cap, size_t size);
+#define CD_GROW(a, n, cap) cd_grow((void **)&(a), (n), &(cap), sizeof *(a))
 cd_status cd_buf_append(cd_buf *b, const void *p, size_t n);
 cd_status cd_buf_append_str(cd_buf *b, const char *s);
 cd_status cd_buf_append_cp(cd_buf *b, uint32_t cp);

@@ -61,7 +61,7 @@ static cd_status load_rules(anpa_ctx *c, cd_error *err) {
                         (unsigned long long)lr.lineno);
       break;
     }
-    if (wire_grow((void **)&c->rules, c->nrules, &c->cap, sizeof *c->rules)) {
+    if (cd_grow((void **)&c->rules, c->nrules, &c->cap, sizeof *c->rules)) {
       st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
       break;
     }
@@ -153,7 +153,7 @@ static cd_status put_line(anpa_ctx *c, size_t a, size_t b, const char *role, con
     st = wire_amap_add(c->d, c->p.len, b);
   if (!st && !role) {
     cd_wire_doc *d = c->d;
-    if (wire_grow((void **)&d->meta, d->nmeta, &d->cap_meta, sizeof *d->meta))
+    if (cd_grow((void **)&d->meta, d->nmeta, &d->cap_meta, sizeof *d->meta))
       return CD_ERR_NOMEM;
     d->meta[d->nmeta++] = (wire_meta){kind, p0, c->p.len};
   }

@@ -44,7 +44,7 @@ void wire_cs_free(struct wire_cs *cs) {
 }
 
 static cd_status add_cp(struct wire_cs *cs, size_t w, uint64_t raw) {
-  if (wire_grow((void **)&cs->cps, cs->ncps, &cs->cap, sizeof *cs->cps))
+  if (cd_grow((void **)&cs->cps, cs->ncps, &cs->cap, sizeof *cs->cps))
     return CD_ERR_NOMEM;
   cs->cps[cs->ncps++] = (wire_cp){w, raw};
   return CD_OK;

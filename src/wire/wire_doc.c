@@ -9,24 +9,12 @@
 
 void cd_wire_options_init(cd_wire_options *o) { memset(o, 0, sizeof *o); }
 
-cd_status wire_grow(void **v, size_t n, size_t *cap, size_t size) {
-  if (n < *cap)
-    return CD_OK;
-  size_t nc = *cap ? *cap * 2 : 16;
-  void *p = realloc(*v, nc * size);
-  if (!p)
-    return CD_ERR_NOMEM;
-  *v = p;
-  *cap = nc;
-  return CD_OK;
-}
-
 bool wire_unit_open(const cd_wire_doc *d) { return d->unit_open; }
 
 cd_status wire_unit_begin(cd_wire_doc *d, const char *role) {
   if (d->unit_open)
     return CD_OK;
-  if (wire_grow((void **)&d->units, d->nunits, &d->cap_units, sizeof *d->units))
+  if (cd_grow((void **)&d->units, d->nunits, &d->cap_units, sizeof *d->units))
     return CD_ERR_NOMEM;
   wire_unit *u = &d->units[d->nunits++];
   memset(u, 0, sizeof *u);
@@ -71,7 +59,7 @@ cd_status wire_piece_add(cd_wire_doc *d, size_t w_start, size_t w_end, const cha
     return CD_OK;
   wire_unit *u = &d->units[d->nunits - 1];
   size_t base = d->texts.len - u->text_off;
-  if (wire_grow((void **)&d->pieces, d->npieces, &d->cap_pieces, sizeof *d->pieces))
+  if (cd_grow((void **)&d->pieces, d->npieces, &d->cap_pieces, sizeof *d->pieces))
     return CD_ERR_NOMEM;
   wire_piece *p = &d->pieces[d->npieces++];
   *p = (wire_piece){d->nunits - 1, w_start, w_end, base, base + len, d->nanchors, 0, esc, false};
@@ -79,7 +67,7 @@ cd_status wire_piece_add(cd_wire_doc *d, size_t w_start, size_t w_end, const cha
   wire_anchor first = {base, w_start};
   for (size_t k = 0; k <= nanchors; k++) {
     wire_anchor a = k == 0 ? first : (wire_anchor){base + anchors[k - 1].d, anchors[k - 1].w};
-    if (wire_grow((void **)&d->anchors, d->nanchors, &d->cap_anchors, sizeof *d->anchors))
+    if (cd_grow((void **)&d->anchors, d->nanchors, &d->cap_anchors, sizeof *d->anchors))
       return CD_ERR_NOMEM;
     d->anchors[d->nanchors++] = a;
     p->nanchors++;
@@ -149,7 +137,7 @@ void wire_units_finish(cd_wire_doc *d) {
 cd_status wire_amap_add(cd_wire_doc *d, size_t p, uint64_t o) {
   if (d->namap && d->amap[d->namap - 1].p == p && d->amap[d->namap - 1].o == o)
     return CD_OK;
-  if (wire_grow((void **)&d->amap, d->namap, &d->cap_amap, sizeof *d->amap))
+  if (cd_grow((void **)&d->amap, d->namap, &d->cap_amap, sizeof *d->amap))
     return CD_ERR_NOMEM;
   d->amap[d->namap++] = (wire_amap){p, o};
   return CD_OK;
@@ -157,7 +145,7 @@ cd_status wire_amap_add(cd_wire_doc *d, size_t p, uint64_t o) {
 
 cd_status wire_fix_add(cd_wire_doc *d, uint64_t in_s, uint64_t in_e, size_t out_s, size_t out_e,
                        const char *rule, const char *before, size_t before_len, double conf) {
-  if (wire_grow((void **)&d->fixes, d->nfixes, &d->cap_fixes, sizeof *d->fixes))
+  if (cd_grow((void **)&d->fixes, d->nfixes, &d->cap_fixes, sizeof *d->fixes))
     return CD_ERR_NOMEM;
   cd_buf *b = &d->fix_bytes;
   wire_fix f = {in_s, in_e, out_s, out_e, b->len, 0, conf};
@@ -297,7 +285,7 @@ static uint64_t html_amp_before(const cd_wire_doc *d, uint64_t start) {
 
 static cd_status add_splice(cd_wire_doc *d, const wire_piece *p, size_t ta, size_t tb,
                             const char *repl, size_t n) {
-  if (wire_grow((void **)&d->splices, d->nsplices, &d->cap_splices, sizeof *d->splices))
+  if (cd_grow((void **)&d->splices, d->nsplices, &d->cap_splices, sizeof *d->splices))
     return CD_ERR_NOMEM;
   size_t off = d->repl.len;
   uint64_t start = wire_cs_raw_offset(d, piece_w(d, p, ta));
@@ -383,7 +371,7 @@ static cd_status escape_html_lt(cd_wire_doc *d) {
       uint64_t r = wire_cs_raw_offset(d, k);
       if (d->w[k] != '<' || spliced(d, n, r))
         continue;
-      if (wire_grow((void **)&d->splices, d->nsplices, &d->cap_splices, sizeof *d->splices))
+      if (cd_grow((void **)&d->splices, d->nsplices, &d->cap_splices, sizeof *d->splices))
         return CD_ERR_NOMEM;
       size_t off = d->repl.len;
       if (wire_cs_encode(d, "&lt;", 4, WIRE_ESC_NONE, &d->repl))

@@ -102,9 +102,6 @@ struct cd_wire_doc {
   cd_buf fix_bytes;
 };
 
-/* Grows *v (n used, *cap allocated) to hold one more element of size bytes. */
-cd_status wire_grow(void **v, size_t n, size_t *cap, size_t size);
-
 /* ---- charset (wire_charset.c) ---- */
 /* Decodes raw into the working buffer: UTF-8 (with or without BOM) is used as is, any other
  * charset is converted, keeping checkpoints to map offsets back. */

@@ -110,7 +110,7 @@ static cd_status load_fields(const char *data_dir, struct wire_ninjs *nj, bool e
     }
     if (strcmp(role, "ednote") == 0 && !ednotes)
       continue;
-    if (wire_grow((void **)&nj->spec, nj->nspec, &nj->cap_spec, sizeof *nj->spec)) {
+    if (cd_grow((void **)&nj->spec, nj->nspec, &nj->cap_spec, sizeof *nj->spec)) {
       st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
       break;
     }
@@ -262,7 +262,7 @@ static cd_status add_field(cd_wire_doc *d, struct wire_ninjs *nj, const cd_wire_
   json_object *v;
   if (!json_object_object_get_ex(owner, key, &v) || !json_object_is_type(v, json_type_string))
     return CD_OK;
-  if (wire_grow((void **)&nj->f, nj->nf, &nj->cap, sizeof *nj->f))
+  if (cd_grow((void **)&nj->f, nj->nf, &nj->cap, sizeof *nj->f))
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   nj_field *f = &nj->f[nj->nf];
   memset(f, 0, sizeof *f);
@@ -287,7 +287,7 @@ static cd_status add_field(cd_wire_doc *d, struct wire_ninjs *nj, const cd_wire_
     return st;
   size_t idx = nj->nf++;
   for (size_t k = 0; k < cd_wire_unit_count(f->sub); k++) {
-    if (wire_grow((void **)&d->units, d->nunits, &d->cap_units, sizeof *d->units) ||
+    if (cd_grow((void **)&d->units, d->nunits, &d->cap_units, sizeof *d->units) ||
         !(nj->map = realloc(nj->map, (d->nunits + 1) * sizeof *nj->map)))
       return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
     wire_unit *u = &d->units[d->nunits];

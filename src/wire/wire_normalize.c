@@ -45,7 +45,7 @@ static bool keep(cd_buf *a, const char *p, size_t n, size_t *off) {
 
 static cd_status collect(void *ud, const cd_change *c, cd_error *err) {
   run_ctx *r = ud;
-  if (wire_grow((void **)&r->recs, r->nrecs, &r->cap, sizeof *r->recs))
+  if (cd_grow((void **)&r->recs, r->nrecs, &r->cap, sizeof *r->recs))
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   rec *x = &r->recs[r->nrecs];
   memset(x, 0, sizeof *x);
@@ -92,7 +92,7 @@ typedef struct segs {
 } segs;
 
 static cd_status push(segs *s, seg x) {
-  if (wire_grow((void **)&s->v, s->n, &s->cap, sizeof *s->v))
+  if (cd_grow((void **)&s->v, s->n, &s->cap, sizeof *s->v))
     return CD_ERR_NOMEM;
   s->v[s->n++] = x;
   return CD_OK;
@@ -440,14 +440,14 @@ static cd_status make_groups(const cd_wire_doc *d, const char *lang, group **out
     while (k < n && strcmp(g[k].lang, l) != 0)
       k++;
     if (k == n) {
-      if (wire_grow((void **)&g, n, &cap, sizeof *g))
+      if (cd_grow((void **)&g, n, &cap, sizeof *g))
         return CD_ERR_NOMEM;
       memset(&g[n], 0, sizeof g[n]);
       snprintf(g[n++].lang, sizeof g->lang, "%s", l);
     }
     if (i == cd_wire_unit_count(d))
       break; /* no unit: one empty group, the report still says what was used */
-    if (wire_grow((void **)&g[k].j.ids, g[k].j.n, &g[k].cap, sizeof *g[k].j.ids))
+    if (cd_grow((void **)&g[k].j.ids, g[k].j.n, &g[k].cap, sizeof *g[k].j.ids))
       return CD_ERR_NOMEM;
     g[k].j.ids[g[k].j.n++] = i;
   }

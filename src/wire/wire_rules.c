@@ -66,7 +66,7 @@ static cd_status add_rule(wire_rules *r, char *f[4], const char *path, uint64_t 
   if (k == sizeof kinds / sizeof kinds[0] || !*f[1] || !*f[2] || !*f[3])
     return cd_error_set(err, CD_ERR_DATA, "%s:%llu: unknown kind '%s' or empty field", path,
                         (unsigned long long)lineno, f[0]);
-  if (wire_grow((void **)&r->v, r->n, &r->cap, sizeof *r->v))
+  if (cd_grow((void **)&r->v, r->n, &r->cap, sizeof *r->v))
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   wire_rule *w = &r->v[r->n];
   w->kind = kinds[k].kind;

@@ -214,7 +214,7 @@ static void on_generic(void *ud, const char *fmt, ...) {
 /* ---- text runs ---- */
 
 static cd_status anchor(xml_ctx *c, size_t d, size_t w) {
-  if (wire_grow((void **)&c->anch, c->nanch, &c->cap_anch, sizeof *c->anch))
+  if (cd_grow((void **)&c->anch, c->nanch, &c->cap_anch, sizeof *c->anch))
     return CD_ERR_NOMEM;
   c->anch[c->nanch++] = (wire_anchor){d, w};
   return CD_OK;
@@ -472,7 +472,7 @@ static void html_record(xml_ctx *c, xmlParserCtxtPtr ctxt, const xmlChar *ch, in
     if ((a = html_piece_start(c, k, (const char *)ch, (size_t)len)) != SIZE_MAX)
       b = k;
   }
-  if (wire_grow((void **)&c->hp, c->nhp, &c->cap_hp, sizeof *c->hp)) {
+  if (cd_grow((void **)&c->hp, c->nhp, &c->cap_hp, sizeof *c->hp)) {
     c->hp_nomem = true;
     return;
   }

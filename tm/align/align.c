@@ -96,14 +96,8 @@ typedef struct u32vec {
 } u32vec;
 
 static cd_status u32_push(u32vec *a, uint32_t x) {
-  if (a->n == a->cap) {
-    size_t nc = a->cap ? a->cap * 2 : 64;
-    uint32_t *nv = realloc(a->v, nc * sizeof *nv);
-    if (!nv)
-      return CD_ERR_NOMEM;
-    a->v = nv;
-    a->cap = nc;
-  }
+  if (CD_GROW(a->v, a->n, a->cap))
+    return CD_ERR_NOMEM;
   a->v[a->n++] = x;
   return CD_OK;
 }
@@ -725,14 +719,8 @@ typedef struct bead_list {
 } bead_list;
 
 static cd_status bead_push(bead_list *l, cd_bead b) {
-  if (l->n == l->cap) {
-    size_t nc = l->cap ? l->cap * 2 : 256;
-    cd_bead *nv = realloc(l->v, nc * sizeof *nv);
-    if (!nv)
-      return CD_ERR_NOMEM;
-    l->v = nv;
-    l->cap = nc;
-  }
+  if (CD_GROW(l->v, l->n, l->cap))
+    return CD_ERR_NOMEM;
   l->v[l->n++] = b;
   return CD_OK;
 }
