@@ -165,9 +165,10 @@ static void dump_bash(const cli_command *const *commands, size_t n) {
 
 /* ---- zsh ----------------------------------------------------------------------------- */
 
-/* The first help line, for a zsh description inside '...[...]': quotes and brackets out. */
+/* The help up to the end of its first line or its first ';', for a zsh description inside
+ * '...[...]': quotes, brackets and colons escaped. */
 static void zsh_description(const char *h) {
-  for (; *h && *h != '\n'; h++) {
+  for (; *h && *h != '\n' && *h != ';'; h++) {
     if (*h == '\'')
       fputs("'\\''", stdout);
     else if (*h == '[' || *h == ']' || *h == '\\' || *h == ':')
