@@ -3,7 +3,7 @@
 # ctest fixture: `cmake --install` of the build tree into a fresh DESTDIR under it, then a
 # check that the installation holds what a package ships and nothing else: the program in
 # bin/, the data it reads in share/copydesk/ (no READMEs, build files, stamps or names sources),
-# the library, its headers and its pkg-config file.
+# the library, its headers and its pkg-config file, the man pages and the bash and zsh completions.
 set -eu
 rm -rf "$CD_DESTDIR"
 DESTDIR=$CD_DESTDIR "$CMAKE_COMMAND" --install "$CD_BUILD" >/dev/null
@@ -19,9 +19,20 @@ done
 unwanted=$(find "$data" \( -name '*.md' -o -name '.*' -o -name '*.cmake' -o -name 'CMake*' \
   -o -path '*/names/*.tsv' \) -print)
 [ -z "$unwanted" ] || fail "data that the program does not read: $unwanted"
-# nothing outside bin/, share/copydesk/, the library directory and include/copydesk/
+for p in man1/copydesk.1 man1/copydesk-normalize.1 man1/copydesk-names.1 man1/copydesk-segment.1 \
+    man1/copydesk-align.1 man1/copydesk-tm.1 man1/copydesk-check.1 man1/copydesk-serve.1 \
+    man5/copydesk-dicts.5; do
+  [ -f "$inst/$CD_MANDIR/$p" ] || fail "missing man page $p"
+done
+[ -f "$inst/$CD_DATADIR/bash-completion/completions/copydesk" ] || fail "no bash completion"
+[ -f "$inst/$CD_DATADIR/zsh/vendor-completions/_copydesk" ] || fail "no zsh completion"
+# nothing outside bin/, share/copydesk/, the library directory, include/copydesk/, the man
+# pages and the completions
 others=$(cd "$inst" && find . -type f -o -type l | grep -v -e "^\./$CD_BINDIR/copydesk\$" \
   -e "^\./$CD_DATADIR/copydesk/" -e "^\./$CD_LIBDIR/libcopydesk\.so" \
-  -e "^\./$CD_LIBDIR/pkgconfig/copydesk\.pc\$" -e "^\./$CD_INCLUDEDIR/copydesk/[a-z_]*\.h\$" || true)
+  -e "^\./$CD_LIBDIR/pkgconfig/copydesk\.pc\$" -e "^\./$CD_INCLUDEDIR/copydesk/[a-z_]*\.h\$" \
+  -e "^\./$CD_DATADIR/bash-completion/completions/copydesk\$" \
+  -e "^\./$CD_DATADIR/zsh/vendor-completions/_copydesk\$" \
+  -e "^\./$CD_MANDIR/man1/copydesk[a-z-]*\.1\$" -e "^\./$CD_MANDIR/man5/copydesk-dicts\.5\$" || true)
 [ -z "$others" ] || fail "unexpected files installed: $others"
 echo "install_destdir: ok ($(cd "$inst" && find . -type f | wc -l) files under $inst)"

@@ -68,7 +68,12 @@ const char *cli_data_dir(void) {
   return NULL;
 }
 
-void cli_print_help(const cli_command *cmd) { fputs(cmd->help, stdout); }
+void cli_print_help(const cli_command *cmd, FILE *out) {
+  fputs(cmd->help_head, out);
+  fputs("Options:\n", out);
+  cli_opts_print(out, cmd->options, cmd->help_col);
+  fputs(cmd->help_tail, out);
+}
 
 /* path = the file name in the user's copydesk configuration directory
  * ($XDG_CONFIG_HOME/copydesk, else ~/.config/copydesk); false when neither is set. */

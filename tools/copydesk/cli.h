@@ -10,15 +10,22 @@
 
 #include "cd_text.h"
 #include "cd_wire.h"
+#include "cli_opts.h"
 
 /* Exit statuses: 0 ok, 1 findings (check), 2 usage or input error. */
 enum { CLI_OK = 0, CLI_FINDINGS = 1, CLI_USAGE = 2 };
 
+/* A subcommand. Its --help is help_head, "Options:", the option table (help text from column
+ * help_col) and help_tail; the table also makes the man page's OPTIONS and the completions. */
 typedef struct cli_command {
   const char *name;
   int (*run)(int argc, char **argv);
   const char *summary;
-  const char *help; /* full help text for `copydesk help NAME` */
+  const char *help_head;      /* usage lines and description, up to "Options:" */
+  const cli_opt *options;     /* ends with CLI_OPT_END */
+  int help_col;               /* the column where the options' help starts */
+  const char *help_tail;      /* after the options (starts with a blank line) */
+  const char *const *actions; /* names, tm: their own subcommands, NULL-terminated */
 } cli_command;
 
 extern const cli_command cli_normalize;
@@ -70,8 +77,11 @@ void cli_lang_none(const char *sub, const char *name, const char *what);
 /* Reads a whole file ("-" = stdin) into out (cleared first). On failure reports
  * "copydesk: SUB: cannot open 'x': …" itself and returns CLI_USAGE; else CLI_OK. */
 int cli_read_file(const char *sub, const char *path, cd_buf *out);
-/* Prints a command's help on stdout. */
-void cli_print_help(const cli_command *cmd);
+/* Prints a command's help (on stdout for --help, on stderr for a usage error). */
+void cli_print_help(const cli_command *cmd, FILE *out);
+/* copydesk --dump-options man|bash|zsh [SUBCOMMAND]: the man pages' OPTIONS section (roff)
+ * and the completion scripts, made from the option tables at build time (cli_dump.c). */
+int cli_dump_options(int argc, char **argv, const cli_command *const *commands, size_t n);
 
 /* An output file, written as the shell's '>' would for what is not a regular file (a FIFO,
  * a device, /dev/stdout: opened and written into, never replaced); a regular file (or a new

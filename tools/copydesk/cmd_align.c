@@ -15,7 +15,7 @@
 #include "cd_tmx.h"
 #include "cli.h"
 
-static const char help[] =
+static const char help_head[] =
     "usage: copydesk align SRC TGT [options]\n"
     "\n"
     "Aligns an article (SRC) with its translation (TGT): paragraphs first (blocks separated\n"
@@ -28,26 +28,9 @@ static const char help[] =
     "present): a person, place or organisation named on both sides (Selenskyj and\n"
     "Зеленський, Kiew and Київ) anchors the pair like a number. Beads scoring below --weak\n"
     "are marked weak.\n"
-    "\n"
-    "Options:\n"
-    "      --src-lang LANG   language of SRC; default: from its name (x-en.txt, x.en.txt),\n"
-    "                        else detected with confidence, else COPYDESK_LANG or\n"
-    "                        'lang = xx' in ~/.config/copydesk/config (-v says which)\n"
-    "      --tgt-lang LANG   language of TGT; likewise\n"
-    "      --presegmented    SRC and TGT hold one sentence per line (no paragraph level);\n"
-    "                        indexes are line numbers from 0\n"
-    "      --join-lines      hard-wrapped text: a single line break is a space\n"
-    "      --format FMT      tsv (default), json or tmx (TMX 1.4b of the beads kept)\n"
-    "      --tm DB           also add the beads to the translation memory DB (one\n"
-    "                        transaction; weak beads and beads with an empty side are left out)\n"
-    "      --min-score S     leave beads scoring below S (0-1) out of the output\n"
-    "      --weak S          mark beads scoring below S as weak (default 0.3)\n"
-    "      --band N          half-width of the alignment band in sentences (default: auto)\n"
-    "      --no-refine       skip the lexicon refinement pass\n"
-    "      --no-names        do not use the names store for entity anchors\n"
-    "  -v, --verbose         report each text's language and where it came from, sentence\n"
-    "                        counts, band and lexicon size on stderr\n"
-    "  -h, --help            this help\n"
+    "\n";
+
+static const char help_tail[] =
     "\n"
     "TSV columns: src_indexes, tgt_indexes (0-based, comma-separated, empty for an empty\n"
     "side), score, weak (1 or 0), source text, target text. JSON: an array of objects\n"
@@ -70,6 +53,39 @@ enum {
   OPT_TM,
   OPT_NO_NAMES
 };
+
+static const cli_opt options[] = {
+    {"src-lang", 0, "LANG", OPT_SRC_LANG,
+     "language of SRC; default: from its name (x-en.txt, x.en.txt),\n"
+     "else detected with confidence, else COPYDESK_LANG or\n"
+     "'lang = xx' in ~/.config/copydesk/config (-v says which)",
+     "en|fr|de|uk|ru"},
+    {"tgt-lang", 0, "LANG", OPT_TGT_LANG, "language of TGT; likewise", "en|fr|de|uk|ru"},
+    {"presegmented", 0, NULL, OPT_PRESEG,
+     "SRC and TGT hold one sentence per line (no paragraph level);\n"
+     "indexes are line numbers from 0",
+     NULL},
+    {"join-lines", 0, NULL, OPT_JOIN, "hard-wrapped text: a single line break is a space", NULL},
+    {"format", 0, "FMT", OPT_FORMAT, "tsv (default), json or tmx (TMX 1.4b of the beads kept)",
+     "tsv|json|tmx"},
+    {"tm", 0, "DB", OPT_TM,
+     "also add the beads to the translation memory DB (one\n"
+     "transaction; weak beads and beads with an empty side are left out)",
+     "@file"},
+    {"min-score", 0, "S", OPT_MIN_SCORE, "leave beads scoring below S (0-1) out of the output",
+     NULL},
+    {"weak", 0, "S", OPT_WEAK, "mark beads scoring below S as weak (default 0.3)", NULL},
+    {"band", 0, "N", OPT_BAND, "half-width of the alignment band in sentences (default: auto)",
+     NULL},
+    {"no-refine", 0, NULL, OPT_NO_REFINE, "skip the lexicon refinement pass", NULL},
+    {"no-names", 0, NULL, OPT_NO_NAMES, "do not use the names store for entity anchors", NULL},
+    {"verbose", 'v', NULL, 'v',
+     "report each text's language and where it came from, sentence\n"
+     "counts, band and lexicon size on stderr",
+     NULL},
+    CLI_OPT_HELP,
+    CLI_OPT_VERSION_ENTRY,
+    CLI_OPT_END};
 
 typedef struct doc {
   const char *path;
@@ -482,20 +498,8 @@ static int names_entities(doc *d) {
 }
 
 static int run(int argc, char **argv) {
-  static const struct option longopts[] = {{"src-lang", required_argument, NULL, OPT_SRC_LANG},
-                                           {"tgt-lang", required_argument, NULL, OPT_TGT_LANG},
-                                           {"presegmented", no_argument, NULL, OPT_PRESEG},
-                                           {"join-lines", no_argument, NULL, OPT_JOIN},
-                                           {"format", required_argument, NULL, OPT_FORMAT},
-                                           {"min-score", required_argument, NULL, OPT_MIN_SCORE},
-                                           {"weak", required_argument, NULL, OPT_WEAK},
-                                           {"band", required_argument, NULL, OPT_BAND},
-                                           {"no-refine", no_argument, NULL, OPT_NO_REFINE},
-                                           {"tm", required_argument, NULL, OPT_TM},
-                                           {"no-names", no_argument, NULL, OPT_NO_NAMES},
-                                           {"verbose", no_argument, NULL, 'v'},
-                                           {"help", no_argument, NULL, 'h'},
-                                           {NULL, 0, NULL, 0}};
+  cli_getopt g;
+  cli_getopt_build(options, &g);
   const char *src_lang = NULL, *tgt_lang = NULL;
   bool preseg = false, verbose = false, json = false, tmx = false, use_names = true;
   const char *tm_path = NULL;
@@ -507,7 +511,7 @@ static int run(int argc, char **argv) {
   int c;
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
     switch (c) {
     case OPT_SRC_LANG:
     case OPT_TGT_LANG:
@@ -553,7 +557,8 @@ static int run(int argc, char **argv) {
     case OPT_TM: tm_path = optarg; break;
     case OPT_NO_NAMES: use_names = false; break;
     case 'v': verbose = true; break;
-    case 'h': fputs(help, stdout); return CLI_OK;
+    case 'h': cli_print_help(&cli_align, stdout); return CLI_OK;
+    case CLI_OPT_VERSION: cli_print_version(); return CLI_OK;
     default: cli_option_error("align", c, argv); return CLI_USAGE;
     }
   }
@@ -633,4 +638,6 @@ static int run(int argc, char **argv) {
 }
 
 const cli_command cli_align = {
-    "align", run, "sentence-align an article and its translation (scored beads)", help};
+    "align",   run,     "sentence-align an article and its translation (scored beads)",
+    help_head, options, 24,
+    help_tail, NULL};

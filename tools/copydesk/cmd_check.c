@@ -15,7 +15,7 @@
 #include "cli.h"
 #include "cli_glue.h"
 
-static const char help[] =
+static const char help_head[] =
     "usage: copydesk check [options] [FILE|DIR...]\n"
     "\n"
     "Checks a batch before publication: articles (FILE or directories, walked; any encoding,\n"
@@ -25,35 +25,56 @@ static const char help[] =
     "a TM, a glossary. Reports each finding as\n"
     "  path:line:col: severity: check-id: message\n"
     "sorted by file and line (col in code points).\n"
-    "\n"
-    "Options:\n"
-    "  -l, --lang LANG          language of the articles (default: from the file name, else\n"
-    "                           detected with confidence, else the batch's language when\n"
-    "                           every article with a known language has it, else\n"
-    "                           COPYDESK_LANG or 'lang = xx' in ~/.config/copydesk/config)\n"
-    "      --pairs FILE         TSV source<TAB>target, one pair a line, or align's TSV/JSON\n"
-    "                           (repeatable); languages from --src-lang/--tgt-lang, else the\n"
-    "                           name x.L1-L2.tsv (.json), else detected over each column\n"
-    "      --src-lang L, --tgt-lang L\n"
-    "      --glossary FILE      TSV source-term<TAB>target-term<TAB>L1-L2[<TAB>note]\n"
-    "      --tm PATH            also check every unit of a translation memory as a pair\n"
-    "                           (line = the unit's id; --src-lang/--tgt-lang filter)\n"
-    "      --house FILE         house names overlay (default: $XDG_CONFIG_HOME/copydesk/\n"
-    "                           house.tsv when it exists)\n"
-    "      --no-names           skip the names.* checks (no names store needed)\n"
-    "      --format FMT         text (default), json or html (one self-contained page)\n"
-    "  -o, --output FILE        write the report to FILE (atomically)\n"
-    "      --disable IDS        switch checks off: comma-separated ids or prefixes (names.*)\n"
-    "      --level ID=SEVERITY  re-level a check: off, info, warning, error (repeatable)\n"
-    "      --list-checks        print the checks with their default severity and exit\n"
-    "  -v, --verbose            say each article's language and where it came from\n"
-    "  -h, --help               this help\n"
+    "\n";
+
+static const char help_tail[] =
     "\n"
     "Exit status: 0 no error-level finding, 1 at least one error-level finding, 2 usage or\n"
     "input error.\n";
 
 enum { OPT_PAIRS = 256, OPT_SRC, OPT_TGT, OPT_GLOSSARY, OPT_FORMAT, OPT_DISABLE, OPT_LEVEL,
        OPT_LIST, OPT_TM, OPT_HOUSE, OPT_NO_NAMES };
+
+static const cli_opt options[] = {
+    {"lang", 'l', "LANG", 'l',
+     "language of the articles (default: from the file name, else\n"
+     "detected with confidence, else the batch's language when\n"
+     "every article with a known language has it, else\n"
+     "COPYDESK_LANG or 'lang = xx' in ~/.config/copydesk/config)",
+     "en|fr|de|uk|ru"},
+    {"pairs", 0, "FILE", OPT_PAIRS,
+     "TSV source<TAB>target, one pair a line, or align's TSV/JSON\n"
+     "(repeatable); languages from --src-lang/--tgt-lang, else the\n"
+     "name x.L1-L2.tsv (.json), else detected over each column",
+     "@file"},
+    {"src-lang", 0, "L", OPT_SRC, "the source language of the pairs (and of --tm's units)",
+     "en|fr|de|uk|ru"},
+    {"tgt-lang", 0, "L", OPT_TGT, "the target language of the pairs (and of --tm's units)",
+     "en|fr|de|uk|ru"},
+    {"glossary", 0, "FILE", OPT_GLOSSARY, "TSV source-term<TAB>target-term<TAB>L1-L2[<TAB>note]",
+     "@file"},
+    {"tm", 0, "PATH", OPT_TM,
+     "also check every unit of a translation memory as a pair\n"
+     "(line = the unit's id; --src-lang/--tgt-lang filter)",
+     "@file"},
+    {"house", 0, "FILE", OPT_HOUSE,
+     "house names overlay (default: $XDG_CONFIG_HOME/copydesk/\n"
+     "house.tsv when it exists)",
+     "@file"},
+    {"no-names", 0, NULL, OPT_NO_NAMES, "skip the names.* checks (no names store needed)", NULL},
+    {"format", 0, "FMT", OPT_FORMAT, "text (default), json or html (one self-contained page)",
+     "text|json|html"},
+    {"output", 'o', "FILE", 'o', "write the report to FILE (atomically)", "@file"},
+    {"disable", 0, "IDS", OPT_DISABLE,
+     "switch checks off: comma-separated ids or prefixes (names.*)", NULL},
+    {"level", 0, "ID=SEVERITY", OPT_LEVEL,
+     "re-level a check: off, info, warning, error (repeatable)", NULL},
+    {"list-checks", 0, NULL, OPT_LIST, "print the checks with their default severity and exit",
+     NULL},
+    {"verbose", 'v', NULL, 'v', "say each article's language and where it came from", NULL},
+    CLI_OPT_HELP,
+    CLI_OPT_VERSION_ENTRY,
+    CLI_OPT_END};
 
 /* What checking one article needs: the checker, the batch's normalizer, the options, the
  * names scanner (NULL with --no-names), and the batch's languages. Articles whose language
@@ -313,22 +334,8 @@ static int refuse_clobbering(const cli_strvec *articles, const cli_strvec *pairs
 }
 
 static int run(int argc, char **argv) {
-  static const struct option longopts[] = {{"lang", required_argument, NULL, 'l'},
-                                           {"pairs", required_argument, NULL, OPT_PAIRS},
-                                           {"src-lang", required_argument, NULL, OPT_SRC},
-                                           {"tgt-lang", required_argument, NULL, OPT_TGT},
-                                           {"glossary", required_argument, NULL, OPT_GLOSSARY},
-                                           {"format", required_argument, NULL, OPT_FORMAT},
-                                           {"output", required_argument, NULL, 'o'},
-                                           {"disable", required_argument, NULL, OPT_DISABLE},
-                                           {"level", required_argument, NULL, OPT_LEVEL},
-                                           {"list-checks", no_argument, NULL, OPT_LIST},
-                                           {"tm", required_argument, NULL, OPT_TM},
-                                           {"house", required_argument, NULL, OPT_HOUSE},
-                                           {"no-names", no_argument, NULL, OPT_NO_NAMES},
-                                           {"verbose", no_argument, NULL, 'v'},
-                                           {"help", no_argument, NULL, 'h'},
-                                           {NULL, 0, NULL, 0}};
+  cli_getopt g;
+  cli_getopt_build(options, &g);
   const char *lang = NULL, *src = NULL, *tgt = NULL, *glossary = NULL, *output = NULL,
              *tm = NULL, *house = NULL;
   bool no_names = false, verbose = false;
@@ -338,7 +345,7 @@ static int run(int argc, char **argv) {
   int c, rc = CLI_USAGE;
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, ":l:o:vh", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
     switch (c) {
     case 'l':
       if (!cd_lang_tag_valid(optarg)) {
@@ -371,7 +378,14 @@ static int run(int argc, char **argv) {
         goto out;
       }
       break;
-    case 'h': fputs(help, stdout); rc = CLI_OK; goto out;
+    case 'h':
+      cli_print_help(&cli_check, stdout);
+      rc = CLI_OK;
+      goto out;
+    case CLI_OPT_VERSION:
+      cli_print_version();
+      rc = CLI_OK;
+      goto out;
     default: cli_option_error("check", c, argv); goto out;
     }
   }
@@ -480,4 +494,5 @@ out:
   return rc;
 }
 
-const cli_command cli_check = {"check", run, "batch consistency before publication", help};
+const cli_command cli_check = {
+    "check", run, "batch consistency before publication", help_head, options, 27, help_tail, NULL};

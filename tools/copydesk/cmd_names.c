@@ -15,7 +15,7 @@
 #include "cli.h"
 #include "cli_glue.h"
 
-static const char help[] =
+static const char help_head[] =
     "usage: copydesk names lookup QUERY [-l LANG] [--all] [--format text|json] [--house FILE]\n"
     "       copydesk names compile -o OUT.sqlite FILE.tsv...\n"
     "       copydesk names import [--jrc] [--all-entities] [-o OUT.tsv] FILE\n"
@@ -37,25 +37,37 @@ static const char help[] =
     "         with --tm a TM's units): each with its spellings and counts, its type from the\n"
     "         words before it, its forms in other languages across aligned pairs, and two\n"
     "         contexts; -o writes them as a draft TSV for the house overlay.\n"
-    "\n"
-    "Options:\n"
-    "  -l, --lang LANG      language of the canonical form (en fr de uk ru); discover: of\n"
-    "                       the articles (default: file name, detection, COPYDESK_LANG)\n"
-    "      --all            lookup: list every form of each entity\n"
-    "      --format FMT     lookup, discover: text (default) or json; export: tsv, dic, aff\n"
-    "      --tm PATH        discover: also read the units of this TM\n"
-    "      --min-count N    discover: only names mentioned N times or more (default 1)\n"
-    "      --house FILE     house overlay TSV (its rows win); default\n"
-    "                       $XDG_CONFIG_HOME/copydesk/house.tsv when present\n"
-    "  -o, --output FILE    output file (atomically); default stdout\n"
-    "      --jrc            import: the input is JRC-Names style TSV\n"
-    "      --all-entities   import: keep entities that are not people or places\n"
-    "  -h, --help           this help\n"
+    "\n";
+
+static const char help_tail[] =
     "\n"
     "The database is names.sqlite in the data directory ($COPYDESK_DATA).\n"
     "Exit status: 0 ok, 1 nothing confident found (lookup), 2 usage or data error.\n";
 
 enum { OPT_ALL = 256, OPT_FORMAT, OPT_HOUSE, OPT_JRC, OPT_ALL_ENT, OPT_TM, OPT_MIN };
+
+static const cli_opt options[] = {
+    {"lang", 'l', "LANG", 'l',
+     "language of the canonical form (en fr de uk ru); discover: of\n"
+     "the articles (default: file name, detection, COPYDESK_LANG)",
+     "en|fr|de|uk|ru"},
+    {"all", 0, NULL, OPT_ALL, "lookup: list every form of each entity", NULL},
+    {"format", 0, "FMT", OPT_FORMAT,
+     "lookup, discover: text (default) or json; export: tsv, dic, aff", "text|json|tsv|dic|aff"},
+    {"tm", 0, "PATH", OPT_TM, "discover: also read the units of this TM", "@file"},
+    {"min-count", 0, "N", OPT_MIN, "discover: only names mentioned N times or more (default 1)",
+     NULL},
+    {"house", 0, "FILE", OPT_HOUSE,
+     "house overlay TSV (its rows win); default\n"
+     "$XDG_CONFIG_HOME/copydesk/house.tsv when present",
+     "@file"},
+    {"output", 'o', "FILE", 'o', "output file (atomically); default stdout", "@file"},
+    {"jrc", 0, NULL, OPT_JRC, "import: the input is JRC-Names style TSV", NULL},
+    {"all-entities", 0, NULL, OPT_ALL_ENT, "import: keep entities that are not people or places",
+     NULL},
+    CLI_OPT_HELP,
+    CLI_OPT_VERSION_ENTRY,
+    CLI_OPT_END};
 
 static char house_default[4200];
 
@@ -408,24 +420,19 @@ static int refuse_clobbering(const char *input, const char *house, const char *o
 }
 
 static int run(int argc, char **argv) {
-  static const struct option longopts[] = {{"lang", required_argument, NULL, 'l'},
-                                           {"all", no_argument, NULL, OPT_ALL},
-                                           {"format", required_argument, NULL, OPT_FORMAT},
-                                           {"house", required_argument, NULL, OPT_HOUSE},
-                                           {"output", required_argument, NULL, 'o'},
-                                           {"jrc", no_argument, NULL, OPT_JRC},
-                                           {"all-entities", no_argument, NULL, OPT_ALL_ENT},
-                                           {"tm", required_argument, NULL, OPT_TM},
-                                           {"min-count", required_argument, NULL, OPT_MIN},
-                                           {"help", no_argument, NULL, 'h'},
-                                           {NULL, 0, NULL, 0}};
+  cli_getopt g;
+  cli_getopt_build(options, &g);
   if (argc < 2) {
-    fputs(help, stderr);
+    cli_print_help(&cli_names, stderr);
     return CLI_USAGE;
   }
   const char *action = argv[1];
   if (!strcmp(action, "-h") || !strcmp(action, "--help")) {
-    fputs(help, stdout);
+    cli_print_help(&cli_names, stdout);
+    return CLI_OK;
+  }
+  if (!strcmp(action, "--version")) {
+    cli_print_version();
     return CLI_OK;
   }
   const char *lang = "en", *format = NULL, *house = NULL, *output = NULL, *tm = NULL;
@@ -435,7 +442,7 @@ static int run(int argc, char **argv) {
   int c;
   optind = 2;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, ":l:o:h", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
     switch (c) {
     case 'l':
       if (!cd_lang_tag_valid(optarg)) {
@@ -462,7 +469,8 @@ static int run(int argc, char **argv) {
     case 'o': output = optarg; break;
     case OPT_JRC: jrc = true; break;
     case OPT_ALL_ENT: all_ent = true; break;
-    case 'h': fputs(help, stdout); return CLI_OK;
+    case 'h': cli_print_help(&cli_names, stdout); return CLI_OK;
+    case CLI_OPT_VERSION: cli_print_version(); return CLI_OK;
     default: cli_option_error("names", c, argv); return CLI_USAGE;
     }
   }
@@ -555,5 +563,9 @@ static int run(int argc, char **argv) {
   return CLI_USAGE;
 }
 
+static const char *const actions[] = {"lookup", "compile", "import", "export", "discover", NULL};
+
 const cli_command cli_names = {
-    "names", run, "people, places, organisations: lookup, compile, import, export, discover", help};
+    "names",   run,     "people, places, organisations: lookup, compile, import, export, discover",
+    help_head, options, 23,
+    help_tail, actions};

@@ -9,46 +9,16 @@
 #include "cd_normalize.h"
 #include "cli.h"
 
-static const char help[] =
+static const char help_head[] =
     "usage: copydesk normalize [options] [FILE...|-]\n"
     "\n"
     "Reads text in any common encoding and writes clean UTF-8: decode, mojibake repair,\n"
     "Unicode clean-up, typography by house style, boilerplate removal and names.\n"
     "Without FILE (or with -) reads standard input. Several files are written one after\n"
     "the other, unless --in-place rewrites each one.\n"
-    "\n"
-    "Options:\n"
-    "  -l, --lang LANG         language of the text (en fr de uk ru ...); default: from the\n"
-    "                          file name (x-fr.txt, x.fr.txt), else detected when sure,\n"
-    "                          else COPYDESK_LANG or 'lang = xx' in\n"
-    "                          $XDG_CONFIG_HOME/copydesk/config; with none, typography\n"
-    "                          and names leave the text as it is\n"
-    "      --from CHARSET      input charset (any iconv name); default: detected\n"
-    "      --input-format FMT  auto (default: from the content), text, newsml (NewsML-G2\n"
-    "                          and NewsML 1), nitf, html (HTML or XHTML), ninjs: a wire\n"
-    "                          document comes back in its format with only its prose\n"
-    "                          changed; anpa (ANPA 1312/IPTC 7901): clean plain text,\n"
-    "                          the header lines kept as metadata\n"
-    "      --ednotes           wire documents: editor's notes are prose too\n"
-    "      --output-format FMT auto (default: the input's format; ANPA: plain text) or\n"
-    "                          nitf (ANPA input written as NITF)\n"
-    "      --text              wire documents: write the prose, normalized, one paragraph\n"
-    "                          (headline, caption...) a line, instead of the document\n"
-    "  -o, --output FILE       write the text to FILE (atomically) instead of stdout\n"
-    "      --in-place          rewrite each FILE (atomically)\n"
-    "      --changes FILE      write the change log (JSON Lines) to FILE; '-' = stdout,\n"
-    "                          only with -o or --in-place\n"
-    "      --dry-run           write the change log to stdout instead of the text\n"
-    "      --strict            invalid input bytes are an error (exit 2)\n"
-    "      --no-decode         take the input as UTF-8 (ill-formed bytes still replaced)\n"
-    "      --no-mojibake       --no-unicode --no-typography --no-boilerplate --no-names\n"
-    "                          switch the other stages off\n"
-    "      --names-threshold X names stage: rewrite only at confidence >= X (default 0.9)\n"
-    "      --house FILE        house names overlay (names stage); default:\n"
-    "                          $XDG_CONFIG_HOME/copydesk/house.tsv when it exists\n"
-    "      --window BYTES      longest piece of a line handled at once (default 1048576)\n"
-    "  -v, --verbose           report charset, language and edit count on stderr\n"
-    "  -h, --help              this help\n"
+    "\n";
+
+static const char help_tail[] =
     "\n"
     "Wire formats: a NewsML, NITF, HTML or ninjs document comes back as the same document\n"
     "with only its prose (headlines, paragraphs, captions) changed, in its own charset;\n"
@@ -80,6 +50,59 @@ enum {
   OPT_TEXT,
   OPT_OUTPUT_FORMAT
 };
+
+static const cli_opt options[] = {
+    {"lang", 'l', "LANG", 'l',
+     "language of the text (en fr de uk ru ...); default: from the\n"
+     "file name (x-fr.txt, x.fr.txt), else detected when sure,\n"
+     "else COPYDESK_LANG or 'lang = xx' in\n"
+     "$XDG_CONFIG_HOME/copydesk/config; with none, typography\n"
+     "and names leave the text as it is",
+     "en|fr|de|uk|ru"},
+    {"from", 0, "CHARSET", OPT_FROM, "input charset (any iconv name); default: detected", NULL},
+    {"input-format", 0, "FMT", OPT_INPUT_FORMAT,
+     "auto (default: from the content), text, newsml (NewsML-G2\n"
+     "and NewsML 1), nitf, html (HTML or XHTML), ninjs: a wire\n"
+     "document comes back in its format with only its prose\n"
+     "changed; anpa (ANPA 1312/IPTC 7901): clean plain text,\n"
+     "the header lines kept as metadata",
+     "auto|text|newsml|nitf|html|ninjs|anpa"},
+    {"ednotes", 0, NULL, OPT_EDNOTES, "wire documents: editor's notes are prose too", NULL},
+    {"output-format", 0, "FMT", OPT_OUTPUT_FORMAT,
+     "auto (default: the input's format; ANPA: plain text) or\n"
+     "nitf (ANPA input written as NITF)",
+     "auto|nitf"},
+    {"text", 0, NULL, OPT_TEXT,
+     "wire documents: write the prose, normalized, one paragraph\n"
+     "(headline, caption...) a line, instead of the document",
+     NULL},
+    {"output", 'o', "FILE", 'o', "write the text to FILE (atomically) instead of stdout", "@file"},
+    {"in-place", 0, NULL, OPT_IN_PLACE, "rewrite each FILE (atomically)", NULL},
+    {"changes", 0, "FILE", OPT_CHANGES,
+     "write the change log (JSON Lines) to FILE; '-' = stdout,\n"
+     "only with -o or --in-place",
+     "@file"},
+    {"dry-run", 0, NULL, OPT_DRY_RUN, "write the change log to stdout instead of the text", NULL},
+    {"strict", 0, NULL, OPT_STRICT, "invalid input bytes are an error (exit 2)", NULL},
+    {"no-decode", 0, NULL, OPT_NO_DECODE,
+     "take the input as UTF-8 (ill-formed bytes still replaced)", NULL},
+    {"no-mojibake", 0, NULL, OPT_NO_MOJIBAKE, "skip the mojibake repair stage", NULL},
+    {"no-unicode", 0, NULL, OPT_NO_UNICODE, "skip the Unicode clean-up stage", NULL},
+    {"no-typography", 0, NULL, OPT_NO_TYPOGRAPHY, "skip the typography (house style) stage", NULL},
+    {"no-boilerplate", 0, NULL, OPT_NO_BOILERPLATE, "skip the boilerplate removal stage", NULL},
+    {"no-names", 0, NULL, OPT_NO_NAMES, "skip the names stage", NULL},
+    {"names-threshold", 0, "X", OPT_NAMES_THRESHOLD,
+     "names stage: rewrite only at confidence >= X (default 0.9)", NULL},
+    {"house", 0, "FILE", OPT_HOUSE,
+     "house names overlay (names stage); default:\n"
+     "$XDG_CONFIG_HOME/copydesk/house.tsv when it exists",
+     "@file"},
+    {"window", 0, "BYTES", OPT_WINDOW, "longest piece of a line handled at once (default 1048576)",
+     NULL},
+    {"verbose", 'v', NULL, 'v', "report charset, language and edit count on stderr", NULL},
+    CLI_OPT_HELP,
+    CLI_OPT_VERSION_ENTRY,
+    CLI_OPT_END};
 
 typedef struct io_ctx {
   FILE *in;
@@ -212,30 +235,8 @@ static int refuse_clobbering(char **files, int nfiles, const char *output, const
 }
 
 static int run(int argc, char **argv) {
-  static const struct option longopts[] = {
-      {"lang", required_argument, NULL, 'l'},
-      {"from", required_argument, NULL, OPT_FROM},
-      {"output", required_argument, NULL, 'o'},
-      {"in-place", no_argument, NULL, OPT_IN_PLACE},
-      {"changes", required_argument, NULL, OPT_CHANGES},
-      {"dry-run", no_argument, NULL, OPT_DRY_RUN},
-      {"strict", no_argument, NULL, OPT_STRICT},
-      {"no-decode", no_argument, NULL, OPT_NO_DECODE},
-      {"no-mojibake", no_argument, NULL, OPT_NO_MOJIBAKE},
-      {"no-unicode", no_argument, NULL, OPT_NO_UNICODE},
-      {"no-typography", no_argument, NULL, OPT_NO_TYPOGRAPHY},
-      {"no-boilerplate", no_argument, NULL, OPT_NO_BOILERPLATE},
-      {"no-names", no_argument, NULL, OPT_NO_NAMES},
-      {"names-threshold", required_argument, NULL, OPT_NAMES_THRESHOLD},
-      {"house", required_argument, NULL, OPT_HOUSE},
-      {"window", required_argument, NULL, OPT_WINDOW},
-      {"input-format", required_argument, NULL, OPT_INPUT_FORMAT},
-      {"ednotes", no_argument, NULL, OPT_EDNOTES},
-      {"text", no_argument, NULL, OPT_TEXT},
-      {"output-format", required_argument, NULL, OPT_OUTPUT_FORMAT},
-      {"verbose", no_argument, NULL, 'v'},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
+  cli_getopt g;
+  cli_getopt_build(options, &g);
   cd_normalize_options o;
   cd_normalize_options_init(&o);
   const char *output = NULL, *changes = NULL;
@@ -245,7 +246,7 @@ static int run(int argc, char **argv) {
   int c;
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, ":l:o:vh", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
     switch (c) {
     case 'l':
       if (!cd_lang_tag_valid(optarg)) {
@@ -295,7 +296,8 @@ static int run(int argc, char **argv) {
       nitf = strcmp(optarg, "nitf") == 0;
       break;
     case 'v': verbose = true; break;
-    case 'h': fputs(help, stdout); return CLI_OK;
+    case 'h': cli_print_help(&cli_normalize, stdout); return CLI_OK;
+    case CLI_OPT_VERSION: cli_print_version(); return CLI_OK;
     default: cli_option_error("normalize", c, argv); return CLI_USAGE;
     }
   }
@@ -421,6 +423,12 @@ static int run(int argc, char **argv) {
   return rc;
 }
 
-const cli_command cli_normalize = {"normalize", run, "clean wire copy: encoding, mojibake, "
-                                                     "Unicode, typography, boilerplate, names",
-                                   help};
+const cli_command cli_normalize = {
+    "normalize",
+    run,
+    "clean wire copy: encoding, mojibake, Unicode, typography, boilerplate, names",
+    help_head,
+    options,
+    26,
+    help_tail,
+    NULL};

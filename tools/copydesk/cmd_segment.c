@@ -9,7 +9,7 @@
 #include "cd_segment.h"
 #include "cli.h"
 
-static const char help[] =
+static const char help_head[] =
     "usage: copydesk segment [options] [FILE|-]\n"
     "\n"
     "Splits UTF-8 text into sentences, one per line. Abbreviations (Gen., U.S., No. 55,\n"
@@ -17,19 +17,26 @@ static const char help[] =
     "the language's list in the data directory (abbrev/LANG.tsv). Every line break ends a\n"
     "sentence (headings and list items stand alone) unless --join-lines is given.\n"
     "Without FILE (or with -) reads standard input.\n"
-    "\n"
-    "Options:\n"
-    "  -l, --lang LANG     language of the text (en fr de uk ru ...); default: from the file\n"
-    "                      name (x-fr.txt, x.fr.txt), else detected with confidence, else\n"
-    "                      COPYDESK_LANG or 'lang = xx' in ~/.config/copydesk/config\n"
-    "      --join-lines    hard-wrapped text: only blank lines end a paragraph, a single\n"
-    "                      line break is a space\n"
-    "      --paragraphs    write a blank line between paragraphs\n"
-    "  -h, --help          this help\n"
+    "\n";
+
+static const char help_tail[] =
     "\n"
     "Exit status: 0 ok, 2 usage or input error (missing file, text that is not UTF-8).\n";
 
 enum { OPT_JOIN = 256, OPT_PARAS };
+
+static const cli_opt options[] = {
+    {"lang", 'l', "LANG", 'l',
+     "language of the text (en fr de uk ru ...); default: from the file\n"
+     "name (x-fr.txt, x.fr.txt), else detected with confidence, else\n"
+     "COPYDESK_LANG or 'lang = xx' in ~/.config/copydesk/config",
+     "en|fr|de|uk|ru"},
+    {"join-lines", 0, NULL, OPT_JOIN,
+     "hard-wrapped text: only blank lines end a paragraph, a single\nline break is a space", NULL},
+    {"paragraphs", 0, NULL, OPT_PARAS, "write a blank line between paragraphs", NULL},
+    CLI_OPT_HELP,
+    CLI_OPT_VERSION_ENTRY,
+    CLI_OPT_END};
 
 /* Writes s[0,n) on one line: line breaks and tabs inside a sentence become spaces. */
 static int put_sentence(const char *s, size_t n) {
@@ -44,11 +51,8 @@ static int put_sentence(const char *s, size_t n) {
 }
 
 static int run(int argc, char **argv) {
-  static const struct option longopts[] = {{"lang", required_argument, NULL, 'l'},
-                                           {"join-lines", no_argument, NULL, OPT_JOIN},
-                                           {"paragraphs", no_argument, NULL, OPT_PARAS},
-                                           {"help", no_argument, NULL, 'h'},
-                                           {NULL, 0, NULL, 0}};
+  cli_getopt g;
+  cli_getopt_build(options, &g);
   const char *lang = NULL;
   bool paragraphs = false;
   cd_segment_options so;
@@ -56,7 +60,7 @@ static int run(int argc, char **argv) {
   int c;
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, ":l:h", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
     switch (c) {
     case 'l':
       if (!cd_lang_tag_valid(optarg)) {
@@ -68,7 +72,8 @@ static int run(int argc, char **argv) {
       break;
     case OPT_JOIN: so.join_lines = true; break;
     case OPT_PARAS: paragraphs = true; break;
-    case 'h': fputs(help, stdout); return CLI_OK;
+    case 'h': cli_print_help(&cli_segment, stdout); return CLI_OK;
+    case CLI_OPT_VERSION: cli_print_version(); return CLI_OK;
     default: cli_option_error("segment", c, argv); return CLI_USAGE;
     }
   }
@@ -133,4 +138,6 @@ static int run(int argc, char **argv) {
   return rc;
 }
 
-const cli_command cli_segment = {"segment", run, "split text into sentences, one per line", help};
+const cli_command cli_segment = {"segment", run,     "split text into sentences, one per line",
+                                 help_head, options, 22,
+                                 help_tail, NULL};

@@ -10,7 +10,7 @@
 #include "serve_api.h"
 #include "serve_http.h"
 
-static const char help[] =
+static const char help_head[] =
     "usage: copydesk serve [--listen ADDR:PORT] [--tm PATH] [--names-db PATH]\n"
     "                      [--token-file FILE] [options]\n"
     "\n"
@@ -28,26 +28,9 @@ static const char help[] =
     "                                   language): copydesk's findings as LanguageTool matches\n"
     "  GET  /v2/languages               LanguageTool's list: the languages with a house style\n"
     "Details and examples: docs/serve.md.\n"
-    "\n"
-    "Options:\n"
-    "      --listen ADDR:PORT   address to listen on (default 127.0.0.1:8080; [::1]:8080 for\n"
-    "                           IPv6; port 0 = a free port, printed at start)\n"
-    "      --tm PATH            the TM (default $XDG_DATA_HOME/copydesk/tm.sqlite; created\n"
-    "                           when missing)\n"
-    "      --names-db PATH      the names store (default DATA/names.sqlite); the normalize\n"
-    "                           endpoint's names stage uses the data directory's, as\n"
-    "                           'copydesk normalize' does\n"
-    "      --house FILE         house names overlay (default $XDG_CONFIG_HOME/copydesk/\n"
-    "                           house.tsv when it exists)\n"
-    "      --token-file FILE    writes (POST /v1/tm/units) need 'Authorization: Bearer T',\n"
-    "                           T being the file's first line; without it writes are open\n"
-    "      --max-body BYTES     largest request body (default 1048576); larger: 413\n"
-    "      --timeout SECONDS    an idle or slow connection is closed after it (default 30)\n"
-    "      --max-connections N  connections at once (default 256)\n"
-    "      --threads N          worker threads, each with its own TM connection (default 4)\n"
-    "      --busy-timeout MS    how long a TM write waits for another writer (default 5000)\n"
-    "      --grace SECONDS      on SIGTERM, how long requests in flight may finish (default 10)\n"
-    "  -h, --help               this help\n"
+    "\n";
+
+static const char help_tail[] =
     "\n"
     "Errors are JSON {\"status\",\"error\",\"message\"}: 400 bad JSON or missing field, 401\n"
     "missing or wrong token, 404, 405, 413 body too large, 415 wrong Content-Type, 422\n"
@@ -70,6 +53,43 @@ enum {
   OPT_BUSY,
   OPT_GRACE
 };
+
+static const cli_opt options[] = {
+    {"listen", 0, "ADDR:PORT", OPT_LISTEN,
+     "address to listen on (default 127.0.0.1:8080; [::1]:8080 for\n"
+     "IPv6; port 0 = a free port, printed at start)",
+     NULL},
+    {"tm", 0, "PATH", OPT_TM,
+     "the TM (default $XDG_DATA_HOME/copydesk/tm.sqlite; created\n"
+     "when missing)",
+     "@file"},
+    {"names-db", 0, "PATH", OPT_NAMES_DB,
+     "the names store (default DATA/names.sqlite); the normalize\n"
+     "endpoint's names stage uses the data directory's, as\n"
+     "'copydesk normalize' does",
+     "@file"},
+    {"house", 0, "FILE", OPT_HOUSE,
+     "house names overlay (default $XDG_CONFIG_HOME/copydesk/\n"
+     "house.tsv when it exists)",
+     "@file"},
+    {"token-file", 0, "FILE", OPT_TOKEN_FILE,
+     "writes (POST /v1/tm/units) need 'Authorization: Bearer T',\n"
+     "T being the file's first line; without it writes are open",
+     "@file"},
+    {"max-body", 0, "BYTES", OPT_MAX_BODY, "largest request body (default 1048576); larger: 413",
+     NULL},
+    {"timeout", 0, "SECONDS", OPT_TIMEOUT,
+     "an idle or slow connection is closed after it (default 30)", NULL},
+    {"max-connections", 0, "N", OPT_MAX_CONN, "connections at once (default 256)", NULL},
+    {"threads", 0, "N", OPT_THREADS, "worker threads, each with its own TM connection (default 4)",
+     NULL},
+    {"busy-timeout", 0, "MS", OPT_BUSY,
+     "how long a TM write waits for another writer (default 5000)", NULL},
+    {"grace", 0, "SECONDS", OPT_GRACE,
+     "on SIGTERM, how long requests in flight may finish (default 10)", NULL},
+    CLI_OPT_HELP,
+    CLI_OPT_VERSION_ENTRY,
+    CLI_OPT_END};
 
 /* The token: the file's first line without surrounding white space. */
 static int read_token(const char *path, cd_buf *out) {
@@ -102,20 +122,8 @@ static int parse_unsigned(const char *opt, const char *arg, long lo, long hi, un
 }
 
 static int run(int argc, char **argv) {
-  static const struct option longopts[] = {
-      {"listen", required_argument, NULL, OPT_LISTEN},
-      {"tm", required_argument, NULL, OPT_TM},
-      {"names-db", required_argument, NULL, OPT_NAMES_DB},
-      {"house", required_argument, NULL, OPT_HOUSE},
-      {"token-file", required_argument, NULL, OPT_TOKEN_FILE},
-      {"max-body", required_argument, NULL, OPT_MAX_BODY},
-      {"timeout", required_argument, NULL, OPT_TIMEOUT},
-      {"max-connections", required_argument, NULL, OPT_MAX_CONN},
-      {"threads", required_argument, NULL, OPT_THREADS},
-      {"busy-timeout", required_argument, NULL, OPT_BUSY},
-      {"grace", required_argument, NULL, OPT_GRACE},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
+  cli_getopt g;
+  cli_getopt_build(options, &g);
   serve_options so = {"127.0.0.1:8080", 1 << 20, 30, 256, 4, 10, NULL};
   serve_config cfg = {NULL, NULL, NULL, NULL, -1};
   const char *token_file = NULL, *house = NULL;
@@ -124,7 +132,7 @@ static int run(int argc, char **argv) {
   int c;
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
     switch (c) {
     case OPT_LISTEN: so.listen = optarg; break;
     case OPT_TM: cfg.tm_path = optarg; break;
@@ -158,7 +166,8 @@ static int run(int argc, char **argv) {
       if (parse_unsigned("--grace", optarg, 0, 3600, &so.grace_s))
         return CLI_USAGE;
       break;
-    case 'h': fputs(help, stdout); return CLI_OK;
+    case 'h': cli_print_help(&cli_serve, stdout); return CLI_OK;
+    case CLI_OPT_VERSION: cli_print_version(); return CLI_OK;
     default: cli_option_error("serve", c, argv); return CLI_USAGE;
     }
   }
@@ -192,7 +201,12 @@ static int run(int argc, char **argv) {
   return rc;
 }
 
-const cli_command cli_serve = {"serve", run,
+const cli_command cli_serve = {"serve",
+                               run,
                                "HTTP JSON API (and LanguageTool's /v2/check) for a CMS and "
                                "editors' tools",
-                               help};
+                               help_head,
+                               options,
+                               27,
+                               help_tail,
+                               NULL};

@@ -19,7 +19,7 @@
 #include "cli.h"
 #include "cli_glue.h"
 
-static const char help[] =
+static const char help_head[] =
     "usage: copydesk tm SUBCOMMAND [options]\n"
     "\n"
     "A translation memory in one SQLite file (default $XDG_DATA_HOME/copydesk/tm.sqlite,\n"
@@ -34,21 +34,9 @@ static const char help[] =
     "  stats                      units, language pairs, schema version\n"
     "  lookup QUERY               fuzzy matches, best first, with a match percentage\n"
     "  concord TERM               units with TERM in the source or the target\n"
-    "\n"
-    "Options:\n"
-    "      --tm PATH            the TM file (every subcommand)\n"
-    "      --src-lang L         source language (BCP-47: en fr de uk ru ...)\n"
-    "      --tgt-lang L         target language\n"
-    "  -o, --output FILE        export: the TMX file to write ('-' = stdout)\n"
-    "  -n, --max N              lookup, concord: at most N results (default 5, concord 20)\n"
-    "      --min PCT            lookup: lowest match percentage shown (default 70)\n"
-    "      --format text|json   lookup, concord, stats: output format (default text)\n"
-    "      --busy-timeout MS    wait up to MS for another writer (default 5000)\n"
-    "      --no-names           lookup: names are plain words (no names store)\n"
-    "      --segtype T          export: the header's segtype, sentence (default) or\n"
-    "                           paragraph (units that hold whole paragraphs; OmegaT then\n"
-    "                           splits them into sentences when it matches)\n"
-    "  -h, --help               this help\n"
+    "\n";
+
+static const char help_tail[] =
     "\n"
     "Match percentage: word-level edit distance over normalized words (ICU case folding,\n"
     "NFC, numbers as placeables); 100 = identical after normalization, 99 = same words but\n"
@@ -66,6 +54,26 @@ static const char help[] =
 
 enum { OPT_TM = 256, OPT_SRC, OPT_TGT, OPT_MIN, OPT_FORMAT, OPT_BUSY, OPT_SEGTYPE, OPT_NO_NAMES };
 
+static const cli_opt options[] = {
+    {"tm", 0, "PATH", OPT_TM, "the TM file (every subcommand)", "@file"},
+    {"src-lang", 0, "L", OPT_SRC, "source language (BCP-47: en fr de uk ru ...)", "en|fr|de|uk|ru"},
+    {"tgt-lang", 0, "L", OPT_TGT, "target language", "en|fr|de|uk|ru"},
+    {"output", 'o', "FILE", 'o', "export: the TMX file to write ('-' = stdout)", "@file"},
+    {"max", 'n', "N", 'n', "lookup, concord: at most N results (default 5, concord 20)", NULL},
+    {"min", 0, "PCT", OPT_MIN, "lookup: lowest match percentage shown (default 70)", NULL},
+    {"format", 0, "text|json", OPT_FORMAT, "lookup, concord, stats: output format (default text)",
+     "text|json"},
+    {"busy-timeout", 0, "MS", OPT_BUSY, "wait up to MS for another writer (default 5000)", NULL},
+    {"no-names", 0, NULL, OPT_NO_NAMES, "lookup: names are plain words (no names store)", NULL},
+    {"segtype", 0, "T", OPT_SEGTYPE,
+     "export: the header's segtype, sentence (default) or\n"
+     "paragraph (units that hold whole paragraphs; OmegaT then\n"
+     "splits them into sentences when it matches)",
+     "sentence|paragraph"},
+    CLI_OPT_HELP,
+    CLI_OPT_VERSION_ENTRY,
+    CLI_OPT_END};
+
 typedef struct tm_args {
   const char *sub;
   const char *tm_path;
@@ -82,22 +90,12 @@ typedef struct tm_args {
 } tm_args;
 
 static int parse_args(int argc, char **argv, tm_args *a) {
-  static const struct option longopts[] = {{"tm", required_argument, NULL, OPT_TM},
-                                           {"src-lang", required_argument, NULL, OPT_SRC},
-                                           {"tgt-lang", required_argument, NULL, OPT_TGT},
-                                           {"output", required_argument, NULL, 'o'},
-                                           {"max", required_argument, NULL, 'n'},
-                                           {"min", required_argument, NULL, OPT_MIN},
-                                           {"format", required_argument, NULL, OPT_FORMAT},
-                                           {"busy-timeout", required_argument, NULL, OPT_BUSY},
-                                           {"segtype", required_argument, NULL, OPT_SEGTYPE},
-                                           {"no-names", no_argument, NULL, OPT_NO_NAMES},
-                                           {"help", no_argument, NULL, 'h'},
-                                           {NULL, 0, NULL, 0}};
+  cli_getopt g;
+  cli_getopt_build(options, &g);
   int c;
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, ":o:n:h", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
     switch (c) {
     case OPT_TM: a->tm_path = optarg; break;
     case OPT_SRC:
@@ -148,7 +146,8 @@ static int parse_args(int argc, char **argv, tm_args *a) {
         return CLI_USAGE;
       }
       break;
-    case 'h': fputs(help, stdout); return -1;
+    case 'h': cli_print_help(&cli_tm, stdout); return -1;
+    case CLI_OPT_VERSION: cli_print_version(); return -1;
     default: cli_option_error(a->sub, c, argv); return CLI_USAGE;
     }
   }
@@ -588,12 +587,16 @@ static int cmd_concord(tm_args *a) {
 
 static int run(int argc, char **argv) {
   if (argc < 2) {
-    fputs(help, stderr);
+    cli_print_help(&cli_tm, stderr);
     return CLI_USAGE;
   }
   const char *sub = argv[1];
   if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0 || strcmp(sub, "help") == 0) {
-    fputs(help, stdout);
+    cli_print_help(&cli_tm, stdout);
+    return CLI_OK;
+  }
+  if (strcmp(sub, "--version") == 0) {
+    cli_print_version();
     return CLI_OK;
   }
   static const struct {
@@ -612,7 +615,7 @@ static int run(int argc, char **argv) {
     a.busy_ms = -1;
     int rc = parse_args(argc - 1, argv + 1, &a);
     if (rc < 0)
-      return CLI_OK; /* --help */
+      return CLI_OK; /* --help, --version */
     if (rc)
       return rc;
     if (a.output && strcmp(sub, "export") != 0) {
@@ -625,7 +628,15 @@ static int run(int argc, char **argv) {
   return CLI_USAGE;
 }
 
-const cli_command cli_tm = {"tm", run,
+static const char *const actions[] = {"import", "export",  "add", "stats",
+                                      "lookup", "concord", NULL};
+
+const cli_command cli_tm = {"tm",
+                            run,
                             "translation memory: import/export TMX, add, fuzzy lookup, "
                             "concordance, stats",
-                            help};
+                            help_head,
+                            options,
+                            27,
+                            help_tail,
+                            actions};

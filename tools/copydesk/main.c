@@ -96,9 +96,11 @@ static int dispatch(int argc, char **argv) {
     return CLI_OK;
   }
   if (strcmp(sub, "--version") == 0) {
-    printf("copydesk %s\n", CD_VERSION);
+    cli_print_version();
     return CLI_OK;
   }
+  if (strcmp(sub, "--dump-options") == 0) /* hidden: the build's man pages and completions */
+    return cli_dump_options(argc - 2, argv + 2, commands, N_COMMANDS);
   if (strcmp(sub, "help") == 0) {
     if (argc < 3) {
       usage(stdout);
@@ -109,7 +111,7 @@ static int dispatch(int argc, char **argv) {
       cli_error(NULL, "no such subcommand '%s' (see 'copydesk --help')", argv[2]);
       return CLI_USAGE;
     }
-    cli_print_help(c);
+    cli_print_help(c, stdout);
     return CLI_OK;
   }
   const cli_command *c = find(sub);
