@@ -29,22 +29,6 @@ const char *cd_version(void) { return CD_LIB_VERSION; }
 
 const char *cd_data_dir_installed(void) { return CD_INSTALL_DATA_DIR; }
 
-typedef struct mem_reader {
-  const char *p;
-  size_t len, pos;
-} mem_reader;
-
-static cd_status read_mem(void *ud, char *buf, size_t cap, size_t *got, cd_error *err) {
-  (void)err;
-  mem_reader *r = ud;
-  size_t k = r->len - r->pos < cap ? r->len - r->pos : cap;
-  if (k)
-    memcpy(buf, r->p + r->pos, k);
-  r->pos += k;
-  *got = k;
-  return CD_OK;
-}
-
 static cd_status write_text(void *ud, const char *p, size_t n, cd_error *err) {
   cd_normalized *r = ud;
   return cd_buf_append(&r->text, p, n) ? cd_error_set(err, CD_ERR_NOMEM, "out of memory") : CD_OK;
@@ -132,10 +116,10 @@ cd_status cd_normalize_text(const char *text, size_t len, const char *lang, cons
   cd_normalize_options_init(&o);
   o.lang = lang;
   o.data_dir = data_dir ? data_dir : CD_INSTALL_DATA_DIR;
-  mem_reader in = {text, len, 0};
+  cd_mem_in in = {text, len, 0};
   cd_normalize_report rep;
   cd_status st =
-      cd_normalize_stream(&o, read_mem, &in, write_text, r, collect_change, r, &rep, err);
+      cd_normalize_stream(&o, cd_mem_read, &in, write_text, r, collect_change, r, &rep, err);
   if (st) {
     cd_normalized_free(r);
     return st;

@@ -60,6 +60,15 @@ typedef struct cd_change {
 
 typedef cd_status (*cd_read_fn)(void *ud, char *buf, size_t cap, size_t *got, cd_error *err);
 typedef cd_status (*cd_write_fn)(void *ud, const char *p, size_t n, cd_error *err);
+
+/* Text in memory as a cd_read_fn (ud: a cd_mem_in), and a cd_buf as a cd_write_fn (ud: the
+ * cd_buf), for callers that normalize a buffer. */
+typedef struct cd_mem_in {
+  const char *p;
+  size_t len, pos;
+} cd_mem_in;
+cd_status cd_mem_read(void *ud, char *buf, size_t cap, size_t *got, cd_error *err);
+cd_status cd_buf_write(void *ud, const char *p, size_t n, cd_error *err);
 typedef cd_status (*cd_change_fn)(void *ud, const cd_change *c, cd_error *err);
 
 /* Appends one JSON Lines record (with the trailing newline) for c to out. */

@@ -578,14 +578,9 @@ cd_status cd_normalize_stream(const cd_normalize_options *opts, cd_read_fn read,
 
 /* ---- in-memory convenience ------------------------------------------------------------ */
 
-typedef struct mem_reader {
-  const char *p;
-  size_t len, pos;
-} mem_reader;
-
-static cd_status mem_read(void *ud, char *buf, size_t cap, size_t *got, cd_error *err) {
+cd_status cd_mem_read(void *ud, char *buf, size_t cap, size_t *got, cd_error *err) {
   (void)err;
-  mem_reader *r = ud;
+  cd_mem_in *r = ud;
   size_t n = r->len - r->pos < cap ? r->len - r->pos : cap;
   if (n)
     memcpy(buf, r->p + r->pos, n);
@@ -594,7 +589,7 @@ static cd_status mem_read(void *ud, char *buf, size_t cap, size_t *got, cd_error
   return CD_OK;
 }
 
-static cd_status buf_write(void *ud, const char *p, size_t n, cd_error *err) {
+cd_status cd_buf_write(void *ud, const char *p, size_t n, cd_error *err) {
   cd_status st = cd_buf_append(ud, p, n);
   return st ? cd_error_set(err, st, "out of memory") : CD_OK;
 }
@@ -607,16 +602,16 @@ static cd_status json_change(void *ud, const cd_change *c, cd_error *err) {
 cd_status cd_normalizer_buffer(cd_normalizer *nz, const char *file_label, const char *lang,
                                const char *in, size_t len, cd_buf *out, cd_buf *changes,
                                cd_normalize_report *report, cd_error *err) {
-  mem_reader r = {in, len, 0};
-  return cd_normalizer_run(nz, file_label, lang, mem_read, &r, buf_write, out,
+  cd_mem_in r = {in, len, 0};
+  return cd_normalizer_run(nz, file_label, lang, cd_mem_read, &r, cd_buf_write, out,
                            changes ? json_change : NULL, changes, report, err);
 }
 
 cd_status cd_normalize_buffer(const cd_normalize_options *opts, const char *in, size_t len,
                               cd_buf *out, cd_buf *changes, cd_normalize_report *report,
                               cd_error *err) {
-  mem_reader r = {in, len, 0};
-  return cd_normalize_stream(opts, mem_read, &r, buf_write, out, changes ? json_change : NULL,
+  cd_mem_in r = {in, len, 0};
+  return cd_normalize_stream(opts, cd_mem_read, &r, cd_buf_write, out, changes ? json_change : NULL,
                              changes, report, err);
 }
 

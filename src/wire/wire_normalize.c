@@ -365,22 +365,6 @@ static cd_status emit_changes(const cd_wire_doc *d, const joined *j, const run_c
   return CD_OK;
 }
 
-typedef struct mem_in {
-  const char *p;
-  size_t n, pos;
-} mem_in;
-
-static cd_status mem_read(void *ud, char *buf, size_t cap, size_t *got, cd_error *err) {
-  (void)err;
-  mem_in *m = ud;
-  size_t k = m->n - m->pos < cap ? m->n - m->pos : cap;
-  if (k)
-    memcpy(buf, m->p + m->pos, k);
-  m->pos += k;
-  *got = k;
-  return CD_OK;
-}
-
 static cd_status splice_all(cd_wire_doc *d, const joined *j, run_ctx *rc, cd_error *err) {
   if (rc->nrecs)
     qsort(rc->recs, rc->nrecs, sizeof *rc->recs, cmp_rec);
@@ -460,8 +444,8 @@ static cd_status run_group(cd_normalizer *nz, cd_wire_doc *d, group *g, cd_norma
                            cd_error *err) {
   if (build_joined(d, &g->j))
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-  mem_in m = {cd_buf_at(&g->j.text, 0), g->j.text.len, 0};
-  cd_status st = cd_normalizer_run_utf8(nz, d->label, g->lang[0] ? g->lang : NULL, mem_read, &m,
+  cd_mem_in m = {cd_buf_at(&g->j.text, 0), g->j.text.len, 0};
+  cd_status st = cd_normalizer_run_utf8(nz, d->label, g->lang[0] ? g->lang : NULL, cd_mem_read, &m,
                                         write_final, &g->rc, collect, &g->rc, rep, err);
   return st ? st : splice_all(d, &g->j, &g->rc, err);
 }

@@ -52,24 +52,6 @@ static cd_status read_rest(FILE *in, const char *name, cd_buf *all, cd_error *er
   return CD_OK;
 }
 
-typedef struct mem_src {
-  const char *p;
-  size_t n, pos;
-} mem_src;
-
-static cd_status mem_read(void *ud, char *buf, size_t cap, size_t *got, cd_error *err) {
-  (void)err;
-  mem_src *m = ud;
-  *got = m->n - m->pos < cap ? m->n - m->pos : cap;
-  memcpy(buf, m->p + m->pos, *got);
-  m->pos += *got;
-  return CD_OK;
-}
-
-static cd_status buf_write(void *ud, const char *p, size_t n, cd_error *err) {
-  return cd_buf_append(ud, p, n) ? cd_error_set(err, CD_ERR_NOMEM, "out of memory") : CD_OK;
-}
-
 /* --text: the prose, one unit a line, normalized as plain text (the change log's offsets are
  * then in that text). */
 static cd_status prose_only(cd_normalizer *nz, const cd_wire_doc *d, const char *label,
@@ -77,10 +59,10 @@ static cd_status prose_only(cd_normalizer *nz, const cd_wire_doc *d, const char 
                             cd_normalize_report *rep, cd_error *err) {
   cd_buf prose = CD_BUF_INIT;
   cd_status st = cd_wire_prose(d, &prose, err);
-  mem_src m = {cd_buf_at(&prose, 0), prose.len, 0};
+  cd_mem_in m = {cd_buf_at(&prose, 0), prose.len, 0};
   if (!st)
-    st = cd_normalizer_run_utf8(nz, label, lang ? lang : cd_wire_doc_lang(d), mem_read, &m,
-                                buf_write, out, change, change_ud, rep, err);
+    st = cd_normalizer_run_utf8(nz, label, lang ? lang : cd_wire_doc_lang(d), cd_mem_read, &m,
+                                cd_buf_write, out, change, change_ud, rep, err);
   cd_buf_free(&prose);
   return st;
 }
