@@ -44,41 +44,16 @@ static int lang_index(cd_langid *id, const char *tag, size_t n) {
   return (int)id->ntags++;
 }
 
-static bool comment_or_blank(const char *line) {
-  while (*line == ' ' || *line == '\t')
-    line++;
-  return *line == '\0' || *line == '#';
-}
-
-typedef cd_status (*line_fn)(cd_langid *id, char *line, cd_error *err);
-
-/* Each line of a data file that is no comment or blank, to fn; fn's error is prefixed with
- * file:line. A missing file is no error: without it fewer texts get a language, never a
- * wrong one. */
-static cd_status each_line(cd_langid *id, const char *path, line_fn fn, cd_error *err) {
-  cd_lines in = {0};
-  if (access(path, R_OK) != 0 || cd_lines_open(&in, path, err))
-    return CD_OK;
-  char *line;
-  size_t len;
-  cd_status st;
-  while (!(st = cd_lines_next(&in, &line, &len, err)) && line) {
-    if (comment_or_blank(line))
-      continue;
-    cd_error e;
-    if ((st = fn(id, line, &e))) {
-      st = st == CD_ERR_NOMEM ? cd_error_set(err, st, "out of memory")
-                              : cd_error_set(err, CD_ERR_DATA, "%s:%llu: %s", path,
-                                             (unsigned long long)in.lineno, e.message);
-      break;
-    }
-  }
-  cd_lines_close(&in);
-  return st;
+/* A data file's lines to fn (cd_lines_each). A missing file is no error: without it fewer
+ * texts get a language, never a wrong one. */
+static cd_status each_line(cd_langid *id, const char *path, cd_line_fn fn, cd_error *err) {
+  return access(path, R_OK) != 0 ? CD_OK : cd_lines_each(path, fn, id, err);
 }
 
 /* fpdb.conf: "de.lm de--utf8" a line; the category's language has a house style. */
-static cd_status house_line(cd_langid *id, char *line, cd_error *err) {
+static cd_status house_line(void *ud, char *line, size_t len, cd_error *err) {
+  cd_langid *id = ud;
+  (void)len;
   const char *cat = strpbrk(line, " \t");
   cat = cat ? cat + strspn(cat, " \t") : NULL;
   int k = cat ? lang_index(id, cat, strcspn(cat, "-")) : -1;
@@ -97,7 +72,9 @@ static cd_status add_word(cd_strmap *m, const char *w, size_t n, uint32_t bit) {
 }
 
 /* One "LANG: word word ..." line of function-words.txt, or "capitalised-nouns: LANG ...". */
-static cd_status function_line(cd_langid *id, char *line, cd_error *err) {
+static cd_status function_line(void *ud, char *line, size_t len, cd_error *err) {
+  cd_langid *id = ud;
+  (void)len;
   char *colon = strchr(line, ':');
   if (!colon)
     return cd_error_set(err, CD_ERR_DATA, "expected 'LANG: word word ...'");
@@ -124,7 +101,9 @@ static cd_status function_line(cd_langid *id, char *line, cd_error *err) {
 }
 
 /* names/particles.txt: one particle a line. */
-static cd_status particle_line(cd_langid *id, char *line, cd_error *err) {
+static cd_status particle_line(void *ud, char *line, size_t len, cd_error *err) {
+  cd_langid *id = ud;
+  (void)len;
   (void)err;
   return add_word(id->particles, line, strcspn(line, " \t"), 1);
 }

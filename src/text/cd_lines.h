@@ -31,4 +31,13 @@ cd_status cd_lines_next(cd_lines *r, char **line, size_t *len, cd_error *err);
 /* Closes the file and frees the buffer; accepts a reader that was never opened. */
 void cd_lines_close(cd_lines *r);
 
+/* A data file's lines, for fn: each line that is neither blank nor a '#' comment (white
+ * space before the '#' allowed), NUL-terminated and writable. fn returns CD_OK, or an error
+ * with its reason in *why (no file or line: they are added). */
+typedef cd_status (*cd_line_fn)(void *ud, char *line, size_t len, cd_error *why);
+/* Reads path through fn. A file that cannot be opened is CD_ERR_DATA naming it; fn's error
+ * becomes "path:line: reason" (CD_ERR_NOMEM stays "out of memory"); the first error stops
+ * the reading. */
+cd_status cd_lines_each(const char *path, cd_line_fn fn, void *ud, cd_error *err);
+
 #endif

@@ -63,6 +63,30 @@ cd_status cd_lines_next(cd_lines *r, char **line, size_t *len, cd_error *err) {
   return CD_OK;
 }
 
+cd_status cd_lines_each(const char *path, cd_line_fn fn, void *ud, cd_error *err) {
+  cd_lines in = {0};
+  if (cd_lines_open(&in, path, err))
+    return cd_error_set(err, CD_ERR_DATA, "%s", err ? err->message : path);
+  char *line;
+  size_t len;
+  cd_status st;
+  while (!(st = cd_lines_next(&in, &line, &len, err)) && line) {
+    const char *p = line + strspn(line, " \t");
+    if (*p == '\0' || *p == '#')
+      continue;
+    cd_error why;
+    why.message[0] = '\0';
+    if ((st = fn(ud, line, len, &why))) {
+      st = st == CD_ERR_NOMEM ? cd_error_set(err, st, "out of memory")
+                              : cd_error_set(err, st, "%s:%llu: %s", path,
+                                             (unsigned long long)in.lineno, why.message);
+      break;
+    }
+  }
+  cd_lines_close(&in);
+  return st;
+}
+
 void cd_lines_close(cd_lines *r) {
   if (r->f)
     fclose(r->f);

@@ -41,34 +41,24 @@ typedef struct anpa_ctx {
   iconv_t cp1252; /* cp1252 → UTF-8, when needed */
 } anpa_ctx;
 
+static cd_status rule_line(void *ud, char *line, size_t len, cd_error *why) {
+  anpa_ctx *c = ud;
+  (void)len;
+  anpa_rule r;
+  memset(&r, 0, sizeof r);
+  if (sscanf(line, "%c\t%31[^\t]\t%15[^\t]", &r.end, r.prefix, r.role) != 3 ||
+      (r.end != '<' && r.end != '='))
+    return cd_error_set(why, CD_ERR_DATA, "expected <|=<TAB>prefix<TAB>role");
+  if (CD_GROW(c->rules, c->nrules, c->cap))
+    return CD_ERR_NOMEM;
+  c->rules[c->nrules++] = r;
+  return CD_OK;
+}
+
 static cd_status load_rules(anpa_ctx *c, cd_error *err) {
   char path[4096];
   snprintf(path, sizeof path, "%s/wire/anpa.tsv", c->o->data_dir ? c->o->data_dir : ".");
-  cd_lines lr = {0};
-  if (cd_lines_open(&lr, path, err))
-    return cd_error_set(err, CD_ERR_DATA, "%s", err ? err->message : path);
-  char *line;
-  size_t len;
-  cd_status st;
-  while (!(st = cd_lines_next(&lr, &line, &len, err)) && line) {
-    if (len == 0 || line[0] == '#')
-      continue;
-    anpa_rule r;
-    memset(&r, 0, sizeof r);
-    if (sscanf(line, "%c\t%31[^\t]\t%15[^\t]", &r.end, r.prefix, r.role) != 3 ||
-        (r.end != '<' && r.end != '=')) {
-      st = cd_error_set(err, CD_ERR_DATA, "%s:%llu: expected <|=<TAB>prefix<TAB>role", path,
-                        (unsigned long long)lr.lineno);
-      break;
-    }
-    if (cd_grow((void **)&c->rules, c->nrules, &c->cap, sizeof *c->rules)) {
-      st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-      break;
-    }
-    c->rules[c->nrules++] = r;
-  }
-  cd_lines_close(&lr);
-  return st;
+  return cd_lines_each(path, rule_line, c, err);
 }
 
 /* ---- rendering ---- */

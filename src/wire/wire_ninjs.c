@@ -88,40 +88,37 @@ static cd_status text_doc(const char *label, const char *s, size_t n, const char
   return CD_OK;
 }
 
+typedef struct field_loader {
+  struct wire_ninjs *nj;
+  bool ednotes;
+} field_loader;
+
+static cd_status field_line(void *ud, char *line, size_t len, cd_error *why) {
+  field_loader *fl = ud;
+  struct wire_ninjs *nj = fl->nj;
+  (void)len;
+  char key[64], kind[16], role[32];
+  if (sscanf(line, "%63[^\t]\t%15[^\t]\t%31[^\t]", key, kind, role) != 3 ||
+      (strcmp(kind, "text") && strcmp(kind, "html") && strcmp(kind, "array")))
+    return cd_error_set(why, CD_ERR_DATA, "expected field<TAB>text|html|array<TAB>role");
+  if (strcmp(role, "ednote") == 0 && !fl->ednotes)
+    return CD_OK;
+  if (CD_GROW(nj->spec, nj->nspec, nj->cap_spec))
+    return CD_ERR_NOMEM;
+  nj_spec *f = &nj->spec[nj->nspec++];
+  memset(f, 0, sizeof *f);
+  snprintf(f->key, sizeof f->key, "%s", key);
+  snprintf(f->role, sizeof f->role, "%s", role);
+  f->kind = kind[0] == 't' ? 't' : kind[0] == 'h' ? 'h' : 'a';
+  return CD_OK;
+}
+
 static cd_status load_fields(const char *data_dir, struct wire_ninjs *nj, bool ednotes,
                              cd_error *err) {
   char path[4096];
   snprintf(path, sizeof path, "%s/wire/ninjs.tsv", data_dir ? data_dir : ".");
-  cd_lines lr = {0};
-  if (cd_lines_open(&lr, path, err))
-    return cd_error_set(err, CD_ERR_DATA, "%s", err ? err->message : path);
-  char *line;
-  size_t len;
-  cd_status st;
-  while (!(st = cd_lines_next(&lr, &line, &len, err)) && line) {
-    if (len == 0 || line[0] == '#')
-      continue;
-    char key[64], kind[16], role[32];
-    if (sscanf(line, "%63[^\t]\t%15[^\t]\t%31[^\t]", key, kind, role) != 3 ||
-        (strcmp(kind, "text") && strcmp(kind, "html") && strcmp(kind, "array"))) {
-      st = cd_error_set(err, CD_ERR_DATA, "%s:%llu: expected field<TAB>text|html|array<TAB>role",
-                        path, (unsigned long long)lr.lineno);
-      break;
-    }
-    if (strcmp(role, "ednote") == 0 && !ednotes)
-      continue;
-    if (cd_grow((void **)&nj->spec, nj->nspec, &nj->cap_spec, sizeof *nj->spec)) {
-      st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-      break;
-    }
-    nj_spec *f = &nj->spec[nj->nspec++];
-    memset(f, 0, sizeof *f);
-    snprintf(f->key, sizeof f->key, "%s", key);
-    snprintf(f->role, sizeof f->role, "%s", role);
-    f->kind = kind[0] == 't' ? 't' : kind[0] == 'h' ? 'h' : 'a';
-  }
-  cd_lines_close(&lr);
-  return st;
+  field_loader fl = {nj, ednotes};
+  return cd_lines_each(path, field_line, &fl, err);
 }
 
 static cd_status parse_json(cd_wire_doc *d, struct wire_ninjs *nj, cd_error *err) {

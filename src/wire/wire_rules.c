@@ -58,16 +58,14 @@ static bool fields4(char *line, char *f[4]) {
   return true;
 }
 
-static cd_status add_rule(wire_rules *r, char *f[4], const char *path, uint64_t lineno,
-                          cd_error *err) {
+static cd_status add_rule(wire_rules *r, char *f[4], cd_error *why) {
   size_t k = 0;
   while (k < sizeof kinds / sizeof kinds[0] && strcmp(kinds[k].word, f[0]) != 0)
     k++;
   if (k == sizeof kinds / sizeof kinds[0] || !*f[1] || !*f[2] || !*f[3])
-    return cd_error_set(err, CD_ERR_DATA, "%s:%llu: unknown kind '%s' or empty field", path,
-                        (unsigned long long)lineno, f[0]);
-  if (cd_grow((void **)&r->v, r->n, &r->cap, sizeof *r->v))
-    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    return cd_error_set(why, CD_ERR_DATA, "unknown kind '%s' or empty field", f[0]);
+  if (CD_GROW(r->v, r->n, r->cap))
+    return CD_ERR_NOMEM;
   wire_rule *w = &r->v[r->n];
   w->kind = kinds[k].kind;
   w->elem = kinds[k].elem;
@@ -76,8 +74,16 @@ static cd_status add_rule(wire_rules *r, char *f[4], const char *path, uint64_t 
   w->value = strdup(f[3]);
   r->n++;
   if (!w->vocab || !w->name || !w->value)
-    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    return CD_ERR_NOMEM;
   return CD_OK;
+}
+
+static cd_status rule_line(void *ud, char *line, size_t len, cd_error *why) {
+  (void)len;
+  char *f[4];
+  if (!fields4(line, f))
+    return cd_error_set(why, CD_ERR_DATA, "expected 4 TAB-separated fields");
+  return add_rule(ud, f, why);
 }
 
 cd_status wire_rules_load(const char *data_dir, wire_rules **out, cd_error *err) {
@@ -86,27 +92,7 @@ cd_status wire_rules_load(const char *data_dir, wire_rules **out, cd_error *err)
   wire_rules *r = calloc(1, sizeof *r);
   if (!r)
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-  cd_lines lr = {0};
-  cd_status st = cd_lines_open(&lr, path, err);
-  if (st) {
-    free(r);
-    return cd_error_set(err, CD_ERR_DATA, "%s", err ? err->message : path);
-  }
-  char *line;
-  size_t len;
-  while (!(st = cd_lines_next(&lr, &line, &len, err)) && line) {
-    if (len == 0 || line[0] == '#')
-      continue;
-    char *f[4];
-    if (!fields4(line, f)) {
-      st = cd_error_set(err, CD_ERR_DATA, "%s:%llu: expected 4 TAB-separated fields", path,
-                        (unsigned long long)lr.lineno);
-      break;
-    }
-    if ((st = add_rule(r, f, path, lr.lineno, err)))
-      break;
-  }
-  cd_lines_close(&lr);
+  cd_status st = cd_lines_each(path, rule_line, r, err);
   if (st) {
     wire_rules_free(r);
     return st;

@@ -8,6 +8,7 @@
 #include <libxml/tree.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cd_wire.h"
 
@@ -736,6 +737,31 @@ static void expect_input_error(const char *name, const char *needle) {
   cd_buf_free(&raw);
 }
 
+/* A broken line in a wire data file is an error naming the file and line, never dropped
+ * (the ANPA rules' reader used to read on and report success). */
+static void test_bad_data_file(void **state) {
+  (void)state;
+  char dir[4200], sub[4300], path[4400];
+  snprintf(dir, sizeof dir, "%s/wire-data", cdt_tmpdir());
+  snprintf(sub, sizeof sub, "%s/wire", dir);
+  mkdir(dir, 0755);
+  mkdir(sub, 0755);
+  snprintf(path, sizeof path, "%s/anpa.tsv", sub);
+  const char *bad = "# rules\n<\tEds:\tednote\n?\tno end mark\n";
+  cdt_write_file(path, bad, strlen(bad));
+  cd_buf raw = CD_BUF_INIT;
+  cdt_read_file(cdt_fixture("wire/anpa-take.tst"), &raw);
+  cd_wire_options o;
+  cd_wire_options_init(&o);
+  o.data_dir = dir;
+  cd_wire_doc *d = NULL;
+  cd_error err;
+  assert_int_equal(cd_wire_parse(&o, raw.data, raw.len, &d, &err), CD_ERR_DATA);
+  assert_non_null(strstr(err.message, "wire/anpa.tsv:3: expected <|=<TAB>prefix<TAB>role"));
+  assert_null(d);
+  cd_buf_free(&raw);
+}
+
 static void test_bad_input(void **state) {
   (void)state;
   expect_input_error("bad-malformed.xml", "mem.xml:5: malformed XML");
@@ -789,6 +815,7 @@ int main(void) {
       cmocka_unit_test(test_cp1252_inside_utf8),
       cmocka_unit_test(test_utf16),
       cmocka_unit_test(test_replace_escapes),
+      cmocka_unit_test(test_bad_data_file),
       cmocka_unit_test(test_bad_input),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
