@@ -316,6 +316,13 @@ static void test_unbalanced_on_real_copy_shapes(void **state) {
   assert_int_equal(cd_check_article(c, "b-uk.txt", "uk", uk, sizeof uk - 1, &err), CD_OK);
   assert_int_equal(count_check(c, "text.unbalanced"), 0);
   cd_checker_free(c);
+  /* German guillemets point either way: »so« (German) and «so» (Swiss, dpa's wire) */
+  c = new_checker(NULL);
+  const char de[] = "Er sagte \xC2\xBBnein\xC2\xAB und ging.\n"
+                    "Die \xC2\xAB" "Blues\xC2\xBB verloren.\n";
+  assert_int_equal(cd_check_article(c, "d-de.txt", "de", de, sizeof de - 1, &err), CD_OK);
+  assert_int_equal(count_check(c, "text.unbalanced"), 0);
+  cd_checker_free(c);
   /* really unbalanced: a quotation never closed before the document ends, a closing mark
    * nothing opened, an aside never closed */
   c = new_checker(NULL);
