@@ -545,8 +545,8 @@ static void test_cli_pairs_column_languages(void **state) {
 
 /* names.unknown-variant: names the dictionary lacks, grouped across the batch by their
  * loose keys; hard negatives: two people whose surnames share a key (Meyer, Meier: two given
- * names, so a bare surname is nobody's), names one vowel apart, a Title Case headline
- * (issue 19). */
+ * names, so a bare surname is nobody's), a father and son (Ivan and Petro Hnatyshyn: the
+ * bare Hnatyshin is neither's), names one vowel apart, a Title Case headline (issue 19). */
 static void test_cli_unknown_names(void **state) {
   (void)state;
   char dir[4200];
@@ -561,7 +561,9 @@ static void test_cli_unknown_names(void **state) {
   put(dir, "family-en.txt",
       "The judge Hanno Meyer spoke to the lawyer Elske Meier on Sunday.\n"
       "Yesterday Was A Long Day For Meier Supporters\n"
-      "The singer Ilse Kuhnert met the painter Ilse Kahnert.\n");
+      "The singer Ilse Kuhnert met the painter Ilse Kahnert.\n"
+      "The farmer Ivan Hnatyshyn and his son Petro Hnatyshyn sold the land.\n"
+      "Hnatyshin said the price was fair.\n");
   cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
   const char *a[] = {"copydesk", "check", "--disable", "text.*", dir, NULL};
   assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
