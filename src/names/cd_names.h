@@ -88,6 +88,12 @@ void cd_names_options_init(cd_names_options *o);
 /* Opens the database read-only. A corrupt, foreign or newer-format file is CD_ERR_DATA with
  * a message naming it. */
 cd_status cd_names_open(const cd_names_options *o, cd_names **out, cd_error *err);
+/* Opens the names store of a data directory: data_dir/names.sqlite when it can be read, the
+ * house overlay house (NULL: none), the rules of data_dir/translit. With neither a database
+ * nor an overlay *out is NULL and CD_OK (the caller says what it leaves out); *had_db (may be
+ * NULL) tells whether the database was there. */
+cd_status cd_names_open_dir(const char *data_dir, const char *house, cd_names **out, bool *had_db,
+                            cd_error *err);
 void cd_names_free(cd_names *db);
 /* Number of entities (database + overlay-only entities). */
 uint64_t cd_names_count(cd_names *db);

@@ -389,6 +389,30 @@ cd_status cd_names_open(const cd_names_options *o, cd_names **out, cd_error *err
   return CD_OK;
 }
 
+cd_status cd_names_open_dir(const char *data_dir, const char *house, cd_names **out, bool *had_db,
+                            cd_error *err) {
+  *out = NULL;
+  char dbp[4096], tr[4096];
+  int a = data_dir ? snprintf(dbp, sizeof dbp, "%s/names.sqlite", data_dir) : 0;
+  int b = data_dir ? snprintf(tr, sizeof tr, "%s/translit", data_dir) : 0;
+  if (a < 0 || b < 0 || (size_t)a >= sizeof dbp || (size_t)b >= sizeof tr)
+    return cd_error_set(err, CD_ERR_USAGE, "%s: data directory path too long", data_dir);
+  bool db = data_dir && access(dbp, R_OK) == 0;
+  if (had_db)
+    *had_db = db;
+  if (!db && !house)
+    return CD_OK;
+  if (!data_dir)
+    return cd_error_set(err, CD_ERR_USAGE,
+                        "%s: the house overlay needs a data directory (its translit rules)", house);
+  cd_names_options o;
+  cd_names_options_init(&o);
+  o.db_path = db ? dbp : NULL;
+  o.house_file = house;
+  o.translit_dir = tr;
+  return cd_names_open(&o, out, err);
+}
+
 static uint64_t count_src(names_src *s) {
   if (!s->db)
     return 0;

@@ -78,23 +78,19 @@ static void names_close(void *state) {
 static cd_status names_open(const cd_stage_env *env, void **state, cd_error *err) {
   *state = NULL;
   const char *house = env->opts ? env->opts->house_file : NULL;
-  char dbp[4096], tr[4096];
-  bool have_db = false;
-  if (env->data_dir) {
-    snprintf(dbp, sizeof dbp, "%s/names.sqlite", env->data_dir);
-    FILE *f = fopen(dbp, "rb");
-    if (f) {
-      have_db = true;
-      fclose(f);
-    }
-    snprintf(tr, sizeof tr, "%s/translit", env->data_dir);
-  }
+  cd_names *db = NULL;
+  cd_status st =
+      env->shared && *env->shared ? CD_OK : cd_names_open_dir(env->data_dir, house, &db, NULL, err);
+  if (st)
+    return st;
   /* No database and no overlay: the stage passes text through. */
-  if (!have_db && !house)
+  if (!db && !(env->shared && *env->shared))
     return CD_OK;
   names_state *s = calloc(1, sizeof *s);
-  if (!s)
+  if (!s) {
+    cd_names_free(db);
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  }
   snprintf(s->lang, sizeof s->lang, "%s", env->lang ? env->lang : "en");
   s->threshold = env->opts ? env->opts->names_threshold : 0.9;
   if (env->shared && *env->shared) {
@@ -105,22 +101,16 @@ static cd_status names_open(const cd_stage_env *env, void **state, cd_error *err
   }
   if (!(s->sh = calloc(1, sizeof *s->sh))) {
     free(s);
+    cd_names_free(db);
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   }
   s->own = true;
-  cd_names_options o;
-  cd_names_options_init(&o);
-  o.db_path = have_db ? dbp : NULL;
-  o.house_file = house;
-  o.translit_dir = env->data_dir ? tr : "dicts/translit";
-  cd_status st = cd_names_open(&o, &s->sh->db, err);
-  if (!st) {
-    cd_names_scan_options so;
-    cd_names_scan_options_init(&so);
-    so.threshold = s->threshold;
-    so.data_dir = env->data_dir;
-    st = cd_names_scanner_new(s->sh->db, &so, &s->sh->sc, err);
-  }
+  s->sh->db = db;
+  cd_names_scan_options so;
+  cd_names_scan_options_init(&so);
+  so.threshold = s->threshold;
+  so.data_dir = env->data_dir;
+  st = cd_names_scanner_new(s->sh->db, &so, &s->sh->sc, err);
   if (st) {
     names_close(s);
     return st;

@@ -74,26 +74,17 @@ bool cli_tm_names_open(cli_tm_names *g, const char *sub) {
   const char *data = cli_data_dir();
   if (!data)
     return false;
-  cd_buf dbp = CD_BUF_INIT, tr = CD_BUF_INIT;
   bool ok = false;
-  if (!cd_buf_appendf(&dbp, "%s/names.sqlite", data) && !cd_buf_appendf(&tr, "%s/translit", data) &&
-      access(dbp.data, R_OK) == 0) {
-    cd_names_options o;
-    cd_names_options_init(&o);
-    o.db_path = dbp.data;
-    o.translit_dir = tr.data;
-    cd_names_scan_options so;
-    cd_names_scan_options_init(&so);
-    so.data_dir = data;
-    cd_error err;
-    cd_error_clear(&err);
-    if (cd_names_open(&o, &g->db, &err) || cd_names_scanner_new(g->db, &so, &g->sc, &err))
-      cli_error(sub, "names store left out: %s", err.message);
-    else
-      ok = true;
-  }
-  cd_buf_free(&dbp);
-  cd_buf_free(&tr);
+  cd_error err;
+  cd_error_clear(&err);
+  cd_names_scan_options so;
+  cd_names_scan_options_init(&so);
+  so.data_dir = data;
+  if (cd_names_open_dir(data, NULL, &g->db, NULL, &err) ||
+      (g->db && cd_names_scanner_new(g->db, &so, &g->sc, &err)))
+    cli_error(sub, "names store left out: %s", err.message);
+  else
+    ok = g->db != NULL;
   if (!ok) {
     cd_names_scanner_free(g->sc);
     cd_names_free(g->db);
@@ -214,27 +205,21 @@ cd_status cli_check_names_mentions(void *ud, const char *text, size_t len, const
 
 int cli_check_names_open(cli_check_names *x, const char *data_dir, const char *house) {
   memset(x, 0, sizeof *x);
-  char dbp[4200], tr[4200];
-  snprintf(dbp, sizeof dbp, "%s/names.sqlite", data_dir ? data_dir : ".");
-  snprintf(tr, sizeof tr, "%s/translit", data_dir ? data_dir : ".");
-  if (access(dbp, R_OK) != 0 && !house) {
-    cli_error("check", "no names store at %s: the names.* checks are skipped", dbp);
-    return 1;
-  }
-  cd_names_options o;
-  cd_names_options_init(&o);
-  o.db_path = access(dbp, R_OK) == 0 ? dbp : NULL;
-  o.house_file = house;
-  o.translit_dir = tr;
   cd_names_scan_options so;
   cd_names_scan_options_init(&so);
   so.data_dir = data_dir;
   cd_error err;
   cd_error_clear(&err);
   x->owned = true;
-  if (cd_names_open(&o, &x->db, &err) || cd_names_scanner_new(x->db, &so, &x->sc, &err)) {
+  if (cd_names_open_dir(data_dir, house, &x->db, NULL, &err) ||
+      (x->db && cd_names_scanner_new(x->db, &so, &x->sc, &err))) {
     cli_error("check", "%s", err.message);
     return -1;
+  }
+  if (!x->db) {
+    cli_error("check", "no names store at %s/names.sqlite: the names.* checks are skipped",
+              data_dir ? data_dir : ".");
+    return 1;
   }
   return 0;
 }

@@ -458,42 +458,23 @@ static int doc_entities(doc *d, cd_names_scanner *sc) {
  * no message) when there is no store. */
 static int names_entities(doc *d) {
   const char *data = cli_data_dir();
-  char *dbp = NULL, *tr = NULL;
-  size_t dl = strlen(data ? data : ".") + 32;
-  dbp = malloc(dl);
-  tr = malloc(dl);
-  if (!dbp || !tr) {
-    free(dbp);
-    free(tr);
-    cli_error("align", "out of memory");
-    return CLI_USAGE;
-  }
-  snprintf(dbp, dl, "%s/names.sqlite", data ? data : ".");
-  snprintf(tr, dl, "%s/translit", data ? data : ".");
+  cd_names_scan_options so;
+  cd_names_scan_options_init(&so);
+  so.data_dir = data;
+  cd_names *db = NULL;
+  cd_names_scanner *sc = NULL;
+  cd_error err;
+  cd_error_clear(&err);
   int rc = CLI_OK;
-  if (access(dbp, R_OK) == 0) {
-    cd_names_options o;
-    cd_names_options_init(&o);
-    o.db_path = dbp;
-    o.translit_dir = tr;
-    cd_names_scan_options so;
-    cd_names_scan_options_init(&so);
-    so.data_dir = data;
-    cd_names *db = NULL;
-    cd_names_scanner *sc = NULL;
-    cd_error err;
-    cd_error_clear(&err);
-    if (cd_names_open(&o, &db, &err) || cd_names_scanner_new(db, &so, &sc, &err)) {
-      cli_error("align", "%s", err.message);
-      rc = CLI_USAGE;
-    }
-    for (int k = 0; k < 2 && rc == CLI_OK; k++)
-      rc = doc_entities(&d[k], sc);
-    cd_names_scanner_free(sc);
-    cd_names_free(db);
+  if (cd_names_open_dir(data, NULL, &db, NULL, &err) ||
+      (db && cd_names_scanner_new(db, &so, &sc, &err))) {
+    cli_error("align", "%s", err.message);
+    rc = CLI_USAGE;
   }
-  free(dbp);
-  free(tr);
+  for (int k = 0; k < 2 && rc == CLI_OK && db; k++)
+    rc = doc_entities(&d[k], sc);
+  cd_names_scanner_free(sc);
+  cd_names_free(db);
   return rc;
 }
 

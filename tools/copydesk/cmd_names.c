@@ -92,18 +92,17 @@ static const char *house_path(const char *given) {
 
 static int open_db(const char *house, cd_names **db) {
   const char *dir = cli_data_dir();
-  char dbp[4200], tr[4200];
-  snprintf(dbp, sizeof dbp, "%s/names.sqlite", dir ? dir : ".");
-  snprintf(tr, sizeof tr, "%s/translit", dir ? dir : ".");
-  cd_names_options o;
-  cd_names_options_init(&o);
-  o.db_path = dbp;
-  o.house_file = house;
-  o.translit_dir = tr;
   cd_error err;
   cd_error_clear(&err);
-  if (cd_names_open(&o, db, &err)) {
+  bool had_db = false;
+  if (cd_names_open_dir(dir, house, db, &had_db, &err)) {
     cli_error("names", "%s", err.message);
+    return CLI_USAGE;
+  }
+  if (!had_db) { /* lookups need the store, not only an overlay */
+    cli_error("names", "%s/names.sqlite: names database not found", dir ? dir : ".");
+    cd_names_free(*db);
+    *db = NULL;
     return CLI_USAGE;
   }
   return CLI_OK;
