@@ -902,19 +902,26 @@ cd_status cd_names_canonical(cd_names *db, const cd_names_hit *hit, const char *
   return cd_error_set(err, CD_ERR_INPUT, "%s: no canonical form", hit->id);
 }
 
-static void each_rows(sqlite3_stmt *st, cd_names_form_fn fn, void *ud, int ncols) {
-  while (sqlite3_step(st) == SQLITE_ROW) {
+/* Each row of st to fn; a step that fails (a busy or corrupt database) is an error naming
+ * the database, never a shorter list. */
+static cd_status each_rows(names_src *src, sqlite3_stmt *st, cd_names_form_fn fn, void *ud,
+                           int ncols, cd_error *err) {
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     if (ncols == 3)
       fn(ud, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
          (const char *)sqlite3_column_text(st, 2));
     else
       fn(ud, "", "", (const char *)sqlite3_column_text(st, 0));
   }
+  sqlite3_reset(st);
+  return rc == SQLITE_DONE
+             ? CD_OK
+             : cd_error_set(err, CD_ERR_DB, "names database: %s", sqlite3_errmsg(src->db));
 }
 
 cd_status cd_names_forms(cd_names *db, const cd_names_hit *hit, cd_names_form_fn fn, void *ud,
                          cd_error *err) {
-  (void)err;
   sqlite3_int64 he = hit->house ? hit->entity : eid_in(&db->house, hit->id);
   sqlite3_int64 me = hit->house ? eid_in(&db->main, hit->id) : hit->entity;
   names_src *all[2] = {&db->house, &db->main};
@@ -924,14 +931,15 @@ cd_status cd_names_forms(cd_names *db, const cd_names_hit *hit, cd_names_form_fn
       continue;
     sqlite3_reset(all[i]->forms);
     sqlite3_bind_int64(all[i]->forms, 1, eids[i]);
-    each_rows(all[i]->forms, fn, ud, 3);
+    cd_status st = each_rows(all[i], all[i]->forms, fn, ud, 3, err);
+    if (st)
+      return st;
   }
   return CD_OK;
 }
 
 cd_status cd_names_context(cd_names *db, const cd_names_hit *hit, const char *key,
                            cd_names_form_fn fn, void *ud, cd_error *err) {
-  (void)err;
   sqlite3_int64 he = hit->house ? hit->entity : eid_in(&db->house, hit->id);
   sqlite3_int64 me = hit->house ? eid_in(&db->main, hit->id) : hit->entity;
   names_src *all[2] = {&db->house, &db->main};
@@ -942,7 +950,9 @@ cd_status cd_names_context(cd_names *db, const cd_names_hit *hit, const char *ke
     sqlite3_reset(all[i]->ctx);
     sqlite3_bind_int64(all[i]->ctx, 1, eids[i]);
     sqlite3_bind_text(all[i]->ctx, 2, key, -1, SQLITE_TRANSIENT);
-    each_rows(all[i]->ctx, fn, ud, 1);
+    cd_status st = each_rows(all[i], all[i]->ctx, fn, ud, 1, err);
+    if (st)
+      return st;
   }
   return CD_OK;
 }

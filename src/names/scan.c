@@ -678,8 +678,9 @@ static void lemma_fn(void *ud, const cd_names_hit *hit, const char *lemma) {
   char key[16];
   snprintf(key, sizeof key, "decl_%s", hun_langs[c->dict]);
   model_ctx m = {{0}};
-  cd_names_context(s->db, hit, key, model_fn, &m, NULL);
-  if (!m.model[0])
+  /* a store that cannot be read here leaves the word uninflected: the lookups that need
+   * the store report the error themselves */
+  if (cd_names_context(s->db, hit, key, model_fn, &m, NULL) || !m.model[0])
     return;
   /* a model without affix flags adds nothing useful (returns 1) */
   Hunspell_add_with_affix(c->h, lemma, m.model);
@@ -1098,7 +1099,9 @@ static cd_status role_before(cd_names_scanner *s, span_ent *r, const cd_names_hi
   *found = false;
   if (!r->roles) {
     cd_buf_clear(&s->tmp2);
-    cd_names_context(s->db, h, "role", role_collect, s, err);
+    cd_status st = cd_names_context(s->db, h, "role", role_collect, s, err);
+    if (st)
+      return st;
     if (cd_buf_append(&s->tmp2, "", 1) || !(r->roles = malloc(s->tmp2.len)))
       return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
     memcpy(r->roles, s->tmp2.data, s->tmp2.len);

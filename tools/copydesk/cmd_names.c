@@ -166,14 +166,20 @@ static json_object *lookup_as(cd_names *db, const char *query, const via_scan *v
     json_object_object_add(o, "score", json_object_new_double_s(h->score, sc));
     json_object_object_add(o, "confident", json_object_new_boolean(confident));
     json_object_object_add(o, "why", json_object_new_string(h->why));
+    json_object_array_add(results, o);
     if (all) {
       json_object *forms = json_object_new_array();
-      cd_names_forms(db, h, form_cb, forms, err);
       json_object_object_add(o, "forms", forms);
+      if (cd_names_forms(db, h, form_cb, forms, err)) { /* a shorter list would mislead */
+        json_object_put(results);
+        json_object_put(root);
+        root = NULL;
+        break;
+      }
     }
-    json_object_array_add(results, o);
   }
-  json_object_object_add(root, "results", results);
+  if (root)
+    json_object_object_add(root, "results", results);
   cd_buf_free(&form);
   cd_buf_free(&canon);
   return root;
