@@ -15,7 +15,7 @@
  * shows the span that changed (a decomposed letter, a run of zero-width spaces), never the
  * whole line. The line end (seg->eol) is never looked at, so it cannot change.
  *
- * Policies (see the Unicode section of README.md):
+ * Policies (see the Unicode section of docs/normalize.md):
  *   - C0/C1 controls other than TAB are removed, NUL included. A control that is white
  *     space (VT, FF, a CR that is not part of CRLF, U+0085 NEL) becomes one space when it
  *     separates two non-space characters, else it is removed: NEL is text to the pipeline

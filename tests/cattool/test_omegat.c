@@ -14,7 +14,7 @@
  *
  * OmegaT runs twice (~3 s each): once with sentence segmentation, once with paragraph
  * segmentation (segtype="paragraph" in its TMX). Without `omegat` every test is skipped.
- * See the OmegaT section of README.md. */
+ * See tests/cattool/README.md. */
 #include "cd_test.h"
 
 #include <errno.h>

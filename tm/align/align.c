@@ -14,7 +14,7 @@
 
 #include "strmap.h"
 
-/* ---- model constants (tuned on news-like text; see README.md, copydesk align) --------- */
+/* ---- model constants (tuned on news-like text; see docs/align.md) --------------------- */
 
 #define GC_VAR 6.8      /* Gale & Church's variance per character */
 #define ANCHOR_GAIN 1.6 /* nats per unit of matched anchor weight */

@@ -127,7 +127,7 @@ int main(int argc, char **argv) {
   cli_std_fds();
   heap_huge_pages();
   /* A closed pipe is an ordinary end for a filter: write() reports EPIPE, we stop quietly
-   * with the status of what was done (README, Reliability). */
+   * with the status of what was done (docs/reliability.md). */
   signal(SIGPIPE, SIG_IGN);
   /* Past a file-size limit, write() then fails with EFBIG and the temporary output is
    * removed, instead of the process dying with a half-written temporary left behind. */
