@@ -46,6 +46,13 @@ static void test_align_presegmented_json(void **state) {
   assert_non_null(strstr(out.data, "\"src_text\":\"It had been closed for 18 months.\","
                                    "\"tgt_text\":\"Il était fermé depuis 18 mois.\"}"));
   assert_non_null(strstr(out.data, "{\"src\":[2],\"tgt\":[],\"score\":0.000,\"weak\":true"));
+  /* presegmented, the languages still come from the file names into the TMX (they were
+   * "und") */
+  const char *x[] = {"copydesk", "align", "--presegmented", "--format", "tmx", src, tgt, NULL};
+  assert_int_equal(cdt_run(x, NULL, 0, &out, &err), 0);
+  assert_non_null(strstr(out.data, "<tu srclang=\"en\""));
+  assert_non_null(strstr(out.data, "<tuv xml:lang=\"fr\">"));
+  assert_null(strstr(out.data, "und"));
   /* --min-score drops the weak deletion */
   const char *b[] = {"copydesk", "align", "--presegmented", "--min-score", "0.2", src, tgt, NULL};
   assert_int_equal(cdt_run(b, NULL, 0, &out, &err), 0);

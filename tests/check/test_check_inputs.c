@@ -241,6 +241,13 @@ static void test_walk_skips_json_that_is_not_pairs(void **state) {
   assert_non_null(strstr(out.data, "a-en.txt"));
   assert_non_null(strstr(er.data, "warning: skipping"));
   assert_non_null(strstr(er.data, "story.meta.json"));
+  /* a directory named with its trailing slash: its files are "DIR/a-en.txt", not "DIR//…" */
+  char slash[4200];
+  snprintf(slash, sizeof slash, "%s/", b);
+  const char *sl[] = {"copydesk", "check", "--no-names", slash, NULL};
+  assert_int_equal(cdt_run(sl, NULL, 0, &out, &er), 0);
+  assert_non_null(strstr(out.data, "batch-meta/a-en.txt:1:"));
+  assert_null(strstr(out.data, "//"));
   cd_buf_free(&out);
   cd_buf_free(&er);
   const char *named[] = {"copydesk", "check", "--no-names", meta, NULL};

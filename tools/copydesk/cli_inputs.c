@@ -130,7 +130,8 @@ static int walk_dir(const char *sub, const char *dir, cli_strvec *articles, cli_
       rc = -1;
       break;
     }
-    snprintf(p, len, "%s/%s", dir, names.v[i]);
+    size_t dl = strlen(dir); /* "samples/" names "samples/a.txt", not "samples//a.txt" */
+    snprintf(p, len, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", names.v[i]);
     rc = walk_entry(sub, p, articles, pairs, seen_dirs);
     free(p);
   }

@@ -180,11 +180,9 @@ static int segment_doc(doc *d, const cd_segment_options *so) {
 
 /* The desk's rules (cli_lang_resolve): --src-lang/--tgt-lang, the file name, a confident
  * detection, the default; pre-segmented input needs none. */
+/* The document's language; needed: the sentence splitter wants it (else, presegmented,
+ * an unknown language is "und" in the TM, not an error). */
 static int resolve_lang(doc *d, const char *given, bool needed, bool verbose) {
-  if (!needed && !given) {
-    snprintf(d->lang, sizeof d->lang, "und");
-    return CLI_OK;
-  }
   cli_lang l;
   if (cli_lang_resolve("align", given, d->path, d->text.data ? d->text.data + d->off : "",
                        d->text.len - d->off, &l))
@@ -192,7 +190,7 @@ static int resolve_lang(doc *d, const char *given, bool needed, bool verbose) {
   snprintf(d->lang, sizeof d->lang, "%s", l.lang);
   if (verbose)
     fprintf(stderr, "copydesk: align: %s: language %s (%s)\n", d->path, l.lang, l.from);
-  if (strcmp(l.lang, "und") != 0)
+  if (strcmp(l.lang, "und") != 0 || !needed)
     return CLI_OK;
   cli_error("align",
             "%s: cannot tell the language (%s): give --src-lang/--tgt-lang, or set "
