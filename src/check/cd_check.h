@@ -12,12 +12,7 @@
 #include "cd_lang.h"
 #include "cd_text.h"
 
-typedef enum cd_severity {
-  CD_SEV_OFF = 0,
-  CD_SEV_INFO,
-  CD_SEV_WARNING,
-  CD_SEV_ERROR
-} cd_severity;
+typedef enum cd_severity { CD_SEV_OFF = 0, CD_SEV_INFO, CD_SEV_WARNING, CD_SEV_ERROR } cd_severity;
 
 const char *cd_severity_name(cd_severity s);
 /* Parses "off", "info", "warning", "error"; returns false for anything else. */
@@ -38,8 +33,8 @@ typedef struct cd_finding {
   cd_severity severity;
   const char *check; /* registry id */
   char *message;
-  char *suggestion;  /* may be NULL */
-  char *context;     /* the line (or segment) the finding is in */
+  char *suggestion; /* may be NULL */
+  char *context;    /* the line (or segment) the finding is in */
   size_t context_len;
   size_t ctx_start, ctx_end; /* the flagged span inside context, bytes */
   char *source, *target;     /* for pair findings: both sides; else NULL */
@@ -64,13 +59,13 @@ typedef cd_status (*cd_mention_fn)(void *ud, const char *text, size_t len, const
                                    cd_mention_emit emit, void *ctx, cd_error *err);
 
 typedef struct cd_check_options {
-  const char *data_dir;     /* dicts (check/, names/particles.txt, langid/); may be NULL */
-  cd_mention_fn mentions;   /* NULL: the names.* checks are skipped */
+  const char *data_dir;   /* dicts (check/, names/particles.txt, langid/); may be NULL */
+  cd_mention_fn mentions; /* NULL: the names.* checks are skipped */
   void *mentions_ud;
   struct cd_names_keyer *keyer; /* names.unknown-variant: romanizes a Cyrillic form by the
                                    house rules for the suggestion (NULL: the majority) */
-  const char *glossary;     /* glossary TSV path, or NULL */
-  const char *hunspell_dir; /* stems for glossary terms; NULL: /usr/share/hunspell */
+  const char *glossary;         /* glossary TSV path, or NULL */
+  const char *hunspell_dir;     /* stems for glossary terms; NULL: /usr/share/hunspell */
 } cd_check_options;
 
 void cd_check_options_init(cd_check_options *o);
@@ -148,8 +143,8 @@ cd_status cd_check_write(const cd_checker *c, cd_check_format fmt, cd_buf *out, 
 /* Numbers in text, locale-aware: each number with its possible values ("6,000" → 6000 in
  * en; "6.000" → 6000 in de/fr/uk/ru or 6 in en; "6 000" → 6000). */
 typedef struct cd_number {
-  size_t start, end;   /* bytes */
-  char values[2][48];  /* canonical decimal strings ("6000", "6.5"); values[1] may be "" */
+  size_t start, end;  /* bytes */
+  char values[2][48]; /* canonical decimal strings ("6000", "6.5"); values[1] may be "" */
 } cd_number;
 /* Finds the numbers in text; *out is malloc'ed (free it), *n their count. */
 cd_status cd_numbers_find(const char *text, size_t len, const char *lang, cd_number **out,

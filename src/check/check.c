@@ -151,7 +151,7 @@ struct cd_checker {
   cd_severity level[N_CHECKS];
   cd_finding *f;
   size_t nf, capf;
-  cd_strmap *doubled_ok; /* "lang\tword" */
+  cd_strmap *doubled_ok;  /* "lang\tword" */
   cd_strmap *quote_pairs; /* lang → "open close open close ..." */
   cd_strmap *name_words;  /* lower-case words inside names: particles, "of" */
   cd_stemmer *stem;
@@ -162,7 +162,7 @@ struct cd_checker {
   cd_strmap *by_source, *by_target; /* folded key → group* */
   name_loc *locs;
   size_t nlocs, caplocs;
-  cd_strmap *name_forms; /* "lang\tentity\tform" → count (as uintptr) */
+  cd_strmap *name_forms;    /* "lang\tentity\tform" → count (as uintptr) */
   cd_strmap *name_entities; /* "lang\tentity" → distinct form count */
   cd_names_groups *unknown; /* names the dictionary lacks, for names.unknown-variant */
   char *unknown_file;       /* the document their last mention was in, and its number */
@@ -251,8 +251,8 @@ static cd_status term_key(cd_checker *c, const char *s, size_t n, cd_buf *out) {
 /* ---- data files ---------------------------------------------------------------------- */
 
 /* Reads a TSV file line by line; cb gets the fields of each non-comment line. */
-typedef cd_status (*tsv_cb)(cd_checker *c, char **fields, size_t n, const char *path,
-                            size_t line, cd_error *err);
+typedef cd_status (*tsv_cb)(cd_checker *c, char **fields, size_t n, const char *path, size_t line,
+                            cd_error *err);
 
 static cd_status note_missing(cd_checker *c, const char *path);
 
@@ -290,8 +290,8 @@ static cd_status read_tsv(cd_checker *c, const char *path, bool required, tsv_cb
   return st;
 }
 
-static cd_status doubled_row(cd_checker *c, char **fields, size_t n, const char *path,
-                             size_t line, cd_error *err) {
+static cd_status doubled_row(cd_checker *c, char **fields, size_t n, const char *path, size_t line,
+                             cd_error *err) {
   if (n < 2)
     return cd_error_set(err, CD_ERR_DATA, "%s:%zu: expected LANG<TAB>WORD", path, line);
   cd_buf key = CD_BUF_INIT, folded = CD_BUF_INIT;
@@ -305,8 +305,8 @@ static cd_status doubled_row(cd_checker *c, char **fields, size_t n, const char 
   return st ? cd_error_set(err, st, "%s:%zu: cannot load", path, line) : CD_OK;
 }
 
-static cd_status quotes_row(cd_checker *c, char **fields, size_t n, const char *path,
-                            size_t line, cd_error *err) {
+static cd_status quotes_row(cd_checker *c, char **fields, size_t n, const char *path, size_t line,
+                            cd_error *err) {
   if (n < 3 || !*fields[1] || !*fields[2])
     return cd_error_set(err, CD_ERR_DATA, "%s:%zu: expected LANG<TAB>OPEN<TAB>CLOSE", path, line);
   bool ins;
@@ -331,16 +331,16 @@ static cd_status name_word_row(cd_checker *c, char **fields, size_t n, const cha
   return CD_OK;
 }
 
-static cd_status glossary_row(cd_checker *c, char **fields, size_t n, const char *path,
-                              size_t line, cd_error *err) {
+static cd_status glossary_row(cd_checker *c, char **fields, size_t n, const char *path, size_t line,
+                              cd_error *err) {
   if (n < 3 || !*fields[0] || !*fields[1])
     return cd_error_set(err, CD_ERR_INPUT,
                         "%s:%zu: expected SOURCE<TAB>TARGET<TAB>L1-L2[<TAB>NOTE]", path, line);
   const char *dash = strchr(fields[2], '-');
   if (!dash || dash == fields[2] || (size_t)(dash - fields[2]) > 15 || strlen(dash + 1) > 15 ||
       !dash[1])
-    return cd_error_set(err, CD_ERR_INPUT, "%s:%zu: languages must look like en-fr, not '%s'",
-                        path, line, fields[2]);
+    return cd_error_set(err, CD_ERR_INPUT, "%s:%zu: languages must look like en-fr, not '%s'", path,
+                        line, fields[2]);
   glossary_entry *g = realloc(c->gl, (c->ngl + 1) * sizeof *g);
   if (!g)
     return CD_ERR_NOMEM;
@@ -634,16 +634,15 @@ static char *dup_capped(const char *s, size_t n) {
   return dup_window(s, n, w, &len, &lead);
 }
 
-static cd_status add_finding(cd_checker *c, int k, const char *file, uint64_t line,
-                             const char *ctx, size_t ctx_len, size_t s, size_t e,
-                             const char *src, size_t src_len, const char *tgt, size_t tgt_len,
-                             const char *suggestion, const char *fmt, ...)
-    __attribute__((format(printf, 14, 15)));
+static cd_status add_finding(cd_checker *c, int k, const char *file, uint64_t line, const char *ctx,
+                             size_t ctx_len, size_t s, size_t e, const char *src, size_t src_len,
+                             const char *tgt, size_t tgt_len, const char *suggestion,
+                             const char *fmt, ...) __attribute__((format(printf, 14, 15)));
 
-static cd_status add_finding(cd_checker *c, int k, const char *file, uint64_t line,
-                             const char *ctx, size_t ctx_len, size_t s, size_t e,
-                             const char *src, size_t src_len, const char *tgt, size_t tgt_len,
-                             const char *suggestion, const char *fmt, ...) {
+static cd_status add_finding(cd_checker *c, int k, const char *file, uint64_t line, const char *ctx,
+                             size_t ctx_len, size_t s, size_t e, const char *src, size_t src_len,
+                             const char *tgt, size_t tgt_len, const char *suggestion,
+                             const char *fmt, ...) {
   if (c->level[k] == CD_SEV_OFF)
     return CD_OK;
   if (CD_GROW(c->f, c->nf, c->capf))
@@ -774,9 +773,9 @@ static cd_status check_double_space(cd_checker *c, const where *w, const char *s
       while (j < n && s[j] == ' ')
         j++;
       if (j < n && s[j] != '\n' && s[j] != '\r') {
-        cd_status st = add_finding(c, K_DOUBLE_SPACE, w->file, w->line, s, n, i, j, w->src,
-                                   w->src_len, w->tgt, w->tgt_len, " ", "%zu spaces in a row",
-                                   j - i);
+        cd_status st =
+            add_finding(c, K_DOUBLE_SPACE, w->file, w->line, s, n, i, j, w->src, w->src_len, w->tgt,
+                        w->tgt_len, " ", "%zu spaces in a row", j - i);
         if (st)
           return st;
       }
@@ -945,8 +944,11 @@ static cd_status check_balance(cd_checker *c, const where *w, const char *lang, 
         stack = p;
         cap = nc;
       }
-      uint32_t close = straight ? '"' : is_bracket_open ? (cp == '(' ? ')' : cp == '[' ? ']' : '}')
-                                                        : qpartner_close;
+      uint32_t close = straight          ? '"'
+                       : is_bracket_open ? (cp == '('   ? ')'
+                                            : cp == '[' ? ']'
+                                                        : '}')
+                                         : qpartner_close;
       stack[depth++] = (opener){at, i - at, close};
       continue;
     }
@@ -955,9 +957,9 @@ static cd_status check_balance(cd_checker *c, const where *w, const char *lang, 
     if (is_bracket_close || qclose) {
       (*problems)++;
       if (report)
-        st = add_finding(c, K_UNBALANCED, w->file, w->line, s, n, at, i, w->src, w->src_len,
-                         w->tgt, w->tgt_len, NULL, "closing '%.*s' without an opening one",
-                         (int)(i - at), s + at);
+        st = add_finding(c, K_UNBALANCED, w->file, w->line, s, n, at, i, w->src, w->src_len, w->tgt,
+                         w->tgt_len, NULL, "closing '%.*s' without an opening one", (int)(i - at),
+                         s + at);
     }
   }
   for (size_t k = 0; k < depth && !st; k++) {
@@ -1075,11 +1077,10 @@ static cd_status on_mention(void *ud, const cd_mention *m) {
       *slot = strdup(m->canonical ? m->canonical : m->entity);
   }
   if (x->report_style && !m->is_canonical && m->canonical) {
-    cd_status st = add_finding(c, x->style_check, x->w->file, x->w->line, x->text, x->len,
-                               m->start, m->end, x->w->src, x->w->src_len, x->w->tgt,
-                               x->w->tgt_len, m->canonical,
-                               "'%.*s' is not the house form '%s'", (int)(m->end - m->start),
-                               x->text + m->start, m->canonical);
+    cd_status st = add_finding(c, x->style_check, x->w->file, x->w->line, x->text, x->len, m->start,
+                               m->end, x->w->src, x->w->src_len, x->w->tgt, x->w->tgt_len,
+                               m->canonical, "'%.*s' is not the house form '%s'",
+                               (int)(m->end - m->start), x->text + m->start, m->canonical);
     if (st)
       return st;
   }
@@ -1290,8 +1291,8 @@ static cd_status check_numbers(cd_checker *c, const cd_check_pair *p, const wher
                        (int)(b[j].end - b[j].start), p->target + b[j].start);
     } else if (sl > 1 || a[i].values[0][0] == '\0' || strlen(a[i].values[0]) > 1) {
       /* single digits are often spelled out in the target: not reported when missing */
-      st = add_finding(c, K_NUMBERS, w->file, w->line, p->target, p->target_len, 0, 0,
-                       p->source, p->source_len, p->target, p->target_len, NULL,
+      st = add_finding(c, K_NUMBERS, w->file, w->line, p->target, p->target_len, 0, 0, p->source,
+                       p->source_len, p->target, p->target_len, NULL,
                        "'%.*s' in the source is missing from the target", sl, sn);
     }
   }
@@ -1695,8 +1696,8 @@ static cd_status check_pair_names(cd_checker *c, const cd_check_pair *p, const w
     return CD_ERR_NOMEM;
   }
   mention_ctx xs = {c, w, p->src_lang, p->source, p->source_len, src_ents, false, 0, CD_OK};
-  mention_ctx xt = {c, w, p->tgt_lang, p->target, p->target_len, tgt_ents, true,
-                    K_NAMES_MISMATCH, CD_OK};
+  mention_ctx xt = {c,        w,    p->tgt_lang,      p->target, p->target_len,
+                    tgt_ents, true, K_NAMES_MISMATCH, CD_OK};
   cd_status st = run_mentions(c, &xs, err);
   if (!st)
     st = run_mentions(c, &xt, err);
@@ -1832,12 +1833,12 @@ static cd_status report_groups(cd_checker *c, cd_strmap *m, int k, bool target_s
       if (!other)
         continue;
       const char *text = target_side ? o->target : o->source;
-      cd_status st = add_finding(
-          c, k, o->origin, o->line, text, strlen(text), 0, strlen(text), o->source,
-          strlen(o->source), o->target, strlen(o->target), NULL,
-          target_side ? "the same source is translated differently elsewhere: '%s'"
-                      : "the same translation is used for a different source: '%s'",
-          other);
+      cd_status st =
+          add_finding(c, k, o->origin, o->line, text, strlen(text), 0, strlen(text), o->source,
+                      strlen(o->source), o->target, strlen(o->target), NULL,
+                      target_side ? "the same source is translated differently elsewhere: '%s'"
+                                  : "the same translation is used for a different source: '%s'",
+                      other);
       if (st)
         return st;
     }
@@ -1927,9 +1928,8 @@ static cd_status report_name_variants(cd_checker *c) {
     cd_buf_clear(&fk);
     if (st || !differs)
       continue;
-    st = add_finding(c, K_NAMES_VARIANT, l->file, l->line, l->context, l->context_len, l->cs,
-                     l->ce, NULL, 0, NULL, 0, NULL, "'%s': the batch has %s", l->form,
-                     summary.data);
+    st = add_finding(c, K_NAMES_VARIANT, l->file, l->line, l->context, l->context_len, l->cs, l->ce,
+                     NULL, 0, NULL, 0, NULL, "'%s': the batch has %s", l->form, summary.data);
     if (!st)
       c->f[c->nf - 1].col = l->col;
   }
@@ -2006,7 +2006,9 @@ cd_status cd_check_finish(cd_checker *c, cd_error *err) {
 }
 
 size_t cd_check_count(const cd_checker *c) { return c->nf; }
-const cd_finding *cd_check_get(const cd_checker *c, size_t i) { return i < c->nf ? &c->f[i] : NULL; }
+const cd_finding *cd_check_get(const cd_checker *c, size_t i) {
+  return i < c->nf ? &c->f[i] : NULL;
+}
 
 cd_severity cd_check_worst(const cd_checker *c) {
   cd_severity w = CD_SEV_OFF;

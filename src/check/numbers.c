@@ -171,8 +171,8 @@ cd_status cd_numbers_find(const char *text, size_t len, const char *lang, cd_num
     num->start = i;
     num->end = t.start[used - 1] + t.glen[used - 1];
     /* a decade written short, '90s or ’90s, is also 1990 */
-    bool apos = (i >= 1 && text[i - 1] == '\'') ||
-                (i >= 3 && memcmp(text + i - 3, "\xE2\x80\x99", 3) == 0);
+    bool apos =
+        (i >= 1 && text[i - 1] == '\'') || (i >= 3 && memcmp(text + i - 3, "\xE2\x80\x99", 3) == 0);
     if (used == 1 && t.glen[0] == 2 && apos && num->end < len && text[num->end] == 's')
       snprintf(num->values[1], sizeof num->values[1], "19%.2s", text + i);
     i = num->end;

@@ -217,8 +217,9 @@ static cd_status write_html(const cd_checker *c, cd_buf *out) {
   for (size_t k = 0; k < t.n_checks && k < 64 && !st; k++) {
     if (!t.by_check[k])
       continue;
-    st = cd_buf_appendf(out, "<tr data-check=\"%s\"><td class=\"check\">%s</td><td>%s</td>"
-                             "<td>%zu</td><td>",
+    st = cd_buf_appendf(out,
+                        "<tr data-check=\"%s\"><td class=\"check\">%s</td><td>%s</td>"
+                        "<td>%zu</td><td>",
                         t.reg[k].id, t.reg[k].id, cd_severity_name(t.reg[k].severity),
                         t.by_check[k]);
     if (!st)

@@ -32,9 +32,8 @@ static bool all_of(const char *s, size_t n, const char *set) {
 
 /* A line of `copydesk align` TSV: "0,1<TAB>0<TAB>0.981<TAB>0<TAB>source<TAB>target". */
 static bool is_align_bead(const char *const *f, const size_t *fl) {
-  return all_of(f[0], fl[0], "0123456789,") && all_of(f[1], fl[1], "0123456789,") &&
-         fl[2] > 0 && all_of(f[2], fl[2], "0123456789.") && fl[3] == 1 &&
-         (f[3][0] == '0' || f[3][0] == '1');
+  return all_of(f[0], fl[0], "0123456789,") && all_of(f[1], fl[1], "0123456789,") && fl[2] > 0 &&
+         all_of(f[2], fl[2], "0123456789.") && fl[3] == 1 && (f[3][0] == '0' || f[3][0] == '1');
 }
 
 static bool has_suffix(const char *s, const char *suf) {
@@ -87,9 +86,9 @@ static cd_status pairs_json(const char *path, const char *src, const char *tgt, 
   else if (!root || !json_object_is_type(root, json_type_array)) {
     enum json_tokener_error je = json_tokener_get_error(tok);
     st = cd_error_set(err, CD_ERR_INPUT, "%s: not a JSON array of beads (%s)", path,
-                      root                            ? "the top level is not an array"
+                      root                          ? "the top level is not an array"
                       : je == json_tokener_continue ? "unexpected end of data"
-                                                      : json_tokener_error_desc(je));
+                                                    : json_tokener_error_desc(je));
   } else {
     size_t used = json_tokener_get_parse_end(tok);
     while (used < data.len && memchr(" \t\r\n", cd_buf_at(&data, 0)[used], 4))
@@ -103,8 +102,8 @@ static cd_status pairs_json(const char *path, const char *src, const char *tgt, 
     json_object *b = json_object_array_get_idx(root, i), *s, *t;
     if (!json_object_is_type(b, json_type_object) ||
         !json_object_object_get_ex(b, "src_text", &s) ||
-        !json_object_object_get_ex(b, "tgt_text", &t) || !json_object_is_type(s, json_type_string) ||
-        !json_object_is_type(t, json_type_string)) {
+        !json_object_object_get_ex(b, "tgt_text", &t) ||
+        !json_object_is_type(s, json_type_string) || !json_object_is_type(t, json_type_string)) {
       st = cd_error_set(err, CD_ERR_INPUT, "%s: bead %zu: no src_text/tgt_text strings", path,
                         i + 1);
       break;
@@ -149,8 +148,8 @@ cd_status cd_check_pairs_each(const char *path, const char *src_lang, const char
       continue;
     size_t bad = cd_utf8_valid_prefix(line, n);
     if (bad < n) {
-      st = cd_error_set(err, CD_ERR_INPUT, "%s:%llu: invalid UTF-8 at byte %zu of the line",
-                        path, (unsigned long long)lineno, bad);
+      st = cd_error_set(err, CD_ERR_INPUT, "%s:%llu: invalid UTF-8 at byte %zu of the line", path,
+                        (unsigned long long)lineno, bad);
       break;
     }
     const char *field[8];

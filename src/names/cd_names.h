@@ -34,10 +34,10 @@ cd_status cd_names_keyer_new(const char *translit_dir, cd_names_keyer **out, cd_
 void cd_names_keyer_free(cd_names_keyer *k);
 
 typedef enum cd_translit {
-  CD_TRANSLIT_UK2010,  /* Ukrainian national 2010 (our rules) */
-  CD_TRANSLIT_UK_BGN,  /* ICU Ukrainian-Latin/BGN */
-  CD_TRANSLIT_RU_BGN,  /* ICU Russian-Latin/BGN */
-  CD_TRANSLIT_ANY      /* ICU Any-Latin; Latin-ASCII; Any-Lower */
+  CD_TRANSLIT_UK2010, /* Ukrainian national 2010 (our rules) */
+  CD_TRANSLIT_UK_BGN, /* ICU Ukrainian-Latin/BGN */
+  CD_TRANSLIT_RU_BGN, /* ICU Russian-Latin/BGN */
+  CD_TRANSLIT_ANY     /* ICU Any-Latin; Latin-ASCII; Any-Lower */
 } cd_translit;
 
 /* Transliterates s (UTF-8) into out (cleared first). */
@@ -47,20 +47,18 @@ cd_status cd_names_translit(cd_names_keyer *k, cd_translit sys, const char *s, s
 typedef enum cd_key_kind { CD_KEY_FOLD = 1, CD_KEY_ASCII = 2, CD_KEY_SKEL = 3 } cd_key_kind;
 
 /* The fold key of s into out (cleared first). */
-cd_status cd_names_key_fold(cd_names_keyer *k, const char *s, size_t n, cd_buf *out,
-                            cd_error *err);
+cd_status cd_names_key_fold(cd_names_keyer *k, const char *s, size_t n, cd_buf *out, cd_error *err);
 /* The distinct ascii keys of s, each NUL-terminated, one after the other, into out
  * (cleared first); *count receives how many. */
-cd_status cd_names_key_ascii(cd_names_keyer *k, const char *s, size_t n, cd_buf *out,
-                             size_t *count, cd_error *err);
+cd_status cd_names_key_ascii(cd_names_keyer *k, const char *s, size_t n, cd_buf *out, size_t *count,
+                             cd_error *err);
 /* The same for a form of a known language ("uk", "ru"; NULL = unknown): a Cyrillic form
  * is romanized only with the systems of its language (cd_names_key_ascii guesses from the
  * letters). */
 cd_status cd_names_key_ascii_in(cd_names_keyer *k, const char *s, size_t n, const char *lang,
                                 cd_buf *out, size_t *count, cd_error *err);
 /* The skeleton key of s into out (cleared first). */
-cd_status cd_names_key_skel(cd_names_keyer *k, const char *s, size_t n, cd_buf *out,
-                            cd_error *err);
+cd_status cd_names_key_skel(cd_names_keyer *k, const char *s, size_t n, cd_buf *out, cd_error *err);
 
 /* The loose key of s (dicts/translit/names-loose.txt over its first ascii key) into out
  * (cleared first, NUL-terminated): spellings of one name in different transcriptions share
@@ -102,36 +100,40 @@ cd_names_keyer *cd_names_get_keyer(cd_names *db);
 /* ---- lookup ------------------------------------------------------------------------------ */
 
 typedef enum cd_match_level {
-  CD_MATCH_EXACT = 1,   /* the fold key of a listed form */
-  CD_MATCH_TRANSLIT,    /* an ascii key (transliteration, missing diacritics) */
-  CD_MATCH_FUZZY        /* skeleton / edit distance: needs context */
+  CD_MATCH_EXACT = 1, /* the fold key of a listed form */
+  CD_MATCH_TRANSLIT,  /* an ascii key (transliteration, missing diacritics) */
+  CD_MATCH_FUZZY      /* skeleton / edit distance: needs context */
 } cd_match_level;
 
-typedef enum cd_match_part { CD_PART_FULL = 0, CD_PART_SURNAME = 1, CD_PART_GIVEN = 2 } cd_match_part;
+typedef enum cd_match_part {
+  CD_PART_FULL = 0,
+  CD_PART_SURNAME = 1,
+  CD_PART_GIVEN = 2
+} cd_match_part;
 
 typedef struct cd_names_hit {
-  char id[96];          /* entity id */
-  char type[8];         /* person, place, org */
-  int64_t entity;       /* internal entity number (valid for this handle) */
-  bool house;           /* the entity comes from the house overlay only */
+  char id[96];    /* entity id */
+  char type[8];   /* person, place, org */
+  int64_t entity; /* internal entity number (valid for this handle) */
+  bool house;     /* the entity comes from the house overlay only */
   cd_match_level level;
   cd_match_part part;
-  bool context;         /* context confirmed it (given name, role, earlier mention) */
-  bool historical;      /* status=historical: never rewrite */
-  double score;         /* 0..1 */
-  char why[96];         /* "exact variant", "transliteration", "fuzzy + given name", ... */
+  bool context;    /* context confirmed it (given name, role, earlier mention) */
+  bool historical; /* status=historical: never rewrite */
+  double score;    /* 0..1 */
+  char why[96];    /* "exact variant", "transliteration", "fuzzy + given name", ... */
 } cd_names_hit;
 
 typedef struct cd_names_query {
-  const char *text;     /* UTF-8 span to identify */
+  const char *text; /* UTF-8 span to identify */
   size_t len;
-  const char *before;   /* the text before the span on the same line (context), may be NULL */
+  const char *before; /* the text before the span on the same line (context), may be NULL */
   size_t before_len;
-  const char *lang;     /* language of the text */
-  bool fuzzy;           /* try skeleton matches too */
-  bool best_only;       /* only what can be the best hit: stop at the first level (exact,
-                           transliteration, fuzzy) that finds something (the mention
-                           scanner, which uses the best two) */
+  const char *lang; /* language of the text */
+  bool fuzzy;       /* try skeleton matches too */
+  bool best_only;   /* only what can be the best hit: stop at the first level (exact,
+                       transliteration, fuzzy) that finds something (the mention
+                       scanner, which uses the best two) */
 } cd_names_query;
 
 /* Finds entities for a span, best first, at most max hits. */
@@ -170,19 +172,22 @@ typedef cd_status (*cd_names_write_fn)(void *ud, const char *p, size_t n, cd_err
  * single entity / {"entities":…} object) and writes TSV rows in the dicts/names format
  * (with the header line). Only humans (Q5) and places with labels are kept unless
  * keep_all. */
-cd_status cd_names_import_wikidata(const char *path, bool keep_all, cd_names_write_fn w,
-                                   void *ud, cd_names_import_stats *stats, cd_error *err);
+cd_status cd_names_import_wikidata(const char *path, bool keep_all, cd_names_write_fn w, void *ud,
+                                   cd_names_import_stats *stats, cd_error *err);
 /* JRC-Names style TSV: ID<TAB>TYPE<TAB>LANG<TAB>NAME (TYPE P/O, LANG u or ISO 639-1, + for
  * spaces); rows of one ID make one entity. gzip allowed. */
 cd_status cd_names_import_jrc(const char *path, cd_names_write_fn w, void *ud,
                               cd_names_import_stats *stats, cd_error *err);
 
-typedef enum cd_names_export_kind { CD_EXPORT_TSV, CD_EXPORT_DIC, CD_EXPORT_AFF } cd_names_export_kind;
+typedef enum cd_names_export_kind {
+  CD_EXPORT_TSV,
+  CD_EXPORT_DIC,
+  CD_EXPORT_AFF
+} cd_names_export_kind;
 /* Exports the database (and overlay) as TSV, or the canonical names of lang as a hunspell
  * .dic (count line first) / a minimal .aff. */
 cd_status cd_names_export(cd_names *db, cd_names_export_kind kind, const char *lang,
                           cd_names_write_fn w, void *ud, cd_error *err);
-
 
 /* ---- resolving a span of text (shared by the lookup command and the normalize stage) ---- */
 
@@ -200,9 +205,8 @@ cd_status cd_names_replacement(cd_names *db, const cd_names_hit *hit, const char
 
 /* Finds the best entities for a span, trying the suffix-less core when the whole span
  * finds nothing. *core_len / *suffix_keep report what was used. */
-cd_status cd_names_find_span(cd_names *db, const cd_names_query *q, cd_names_hit *hits,
-                             size_t max, size_t *n, size_t *core_len, bool *suffix_keep,
-                             cd_error *err);
+cd_status cd_names_find_span(cd_names *db, const cd_names_query *q, cd_names_hit *hits, size_t max,
+                             size_t *n, size_t *core_len, bool *suffix_keep, cd_error *err);
 
 /* ---- mentions in running text (the names stage of normalize, copydesk check) ------------ */
 
@@ -220,8 +224,8 @@ void cd_names_scan_options_init(cd_names_scan_options *o);
 /* A scanner over db (not owned: free the scanner first). It keeps per-document state (recent
  * full mentions, for surnames and near-misses later on) and per-word caches; hunspell
  * dictionaries are loaded on first need. o may be NULL (defaults). */
-cd_status cd_names_scanner_new(cd_names *db, const cd_names_scan_options *o,
-                               cd_names_scanner **out, cd_error *err);
+cd_status cd_names_scanner_new(cd_names *db, const cd_names_scan_options *o, cd_names_scanner **out,
+                               cd_error *err);
 void cd_names_scanner_free(cd_names_scanner *sc);
 /* A new document: forgets earlier mentions. */
 void cd_names_scanner_reset(cd_names_scanner *sc);
@@ -238,14 +242,14 @@ typedef struct cd_names_mention {
                             script as the lemma (Кривого Рогу -> Kryvyi Rih); when
                             is_canonical, the text itself */
   size_t canonical_len;
-  bool is_canonical;     /* the text already has the house form (or a case form of it) */
-  bool rewrite;          /* confident: the names stage replaces the span with canonical;
-                            false and !is_canonical: reported (flagged) only */
-  double confidence;     /* 0..1 */
-  const char *rule;      /* names.variant, names.transliteration, names.inflection,
-                            names.fuzzy, names.fuzzy+context */
-  const char *why;       /* the evidence, in words ("a role of the person before the
-                            name"); NULL for a mention already in house form */
+  bool is_canonical; /* the text already has the house form (or a case form of it) */
+  bool rewrite;      /* confident: the names stage replaces the span with canonical;
+                        false and !is_canonical: reported (flagged) only */
+  double confidence; /* 0..1 */
+  const char *rule;  /* names.variant, names.transliteration, names.inflection,
+                        names.fuzzy, names.fuzzy+context */
+  const char *why;   /* the evidence, in words ("a role of the person before the
+                        name"); NULL for a mention already in house form */
 } cd_names_mention;
 
 /* Pointers in m are valid during the call only. A non-OK return stops the scan. */
@@ -265,11 +269,11 @@ typedef struct cd_names_unknown {
   size_t start, end;                 /* the whole name, bytes in the text */
   size_t surname_start, surname_end; /* its last word, without a possessive ('s) */
   size_t surname_stem_end; /* ... without its case ending (uk, ru: Довгополого) */
-  size_t given_end;                  /* the end of its first word; 0 for a surname alone */
-  size_t given_stem_end;             /* ... without its case ending */
-  const char *surname_key;           /* cd_names_key_loose of the surname */
-  const char *given_key;             /* loose key of the first word without its vowels
-                                        (Oleksandr, Alexander -> lksndr); "" for none */
+  size_t given_end;        /* the end of its first word; 0 for a surname alone */
+  size_t given_stem_end;   /* ... without its case ending */
+  const char *surname_key; /* cd_names_key_loose of the surname */
+  const char *given_key;   /* loose key of the first word without its vowels
+                              (Oleksandr, Alexander -> lksndr); "" for none */
 } cd_names_unknown;
 
 typedef cd_status (*cd_names_unknown_fn)(void *ud, const cd_names_unknown *u, cd_error *err);
@@ -329,7 +333,7 @@ typedef struct cd_names_group_info {
   size_t surname_stem;
   const char *surname_spellings;
   size_t surname_distinct; /* how many spellings of the surname */
-  const char *given; /* NULL when no name of the group has a given name */
+  const char *given;       /* NULL when no name of the group has a given name */
   size_t given_stem;
   const char *given_spellings;
 } cd_names_group_info;

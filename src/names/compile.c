@@ -105,8 +105,8 @@ static cd_status db_err(sqlite3 *db, cd_error *err, const char *what) {
   return cd_error_set(err, CD_ERR_DB, "names database: %s: %s", what, sqlite3_errmsg(db));
 }
 
-cd_status cd_names_writer_new(sqlite3 *db, cd_names_keyer *k, bool overlay,
-                              cd_names_writer **out, cd_error *err) {
+cd_status cd_names_writer_new(sqlite3 *db, cd_names_keyer *k, bool overlay, cd_names_writer **out,
+                              cd_error *err) {
   *out = NULL;
   cd_names_writer *w = calloc(1, sizeof *w);
   if (!w)
@@ -116,16 +116,16 @@ cd_status cd_names_writer_new(sqlite3 *db, cd_names_keyer *k, bool overlay,
   w->overlay = overlay;
   if (sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2(db, "SELECT src FROM entities WHERE id=?", -1, &w->find_id, NULL) ||
-      sqlite3_prepare_v2(db, "INSERT INTO entities(id,type,historical,src,canon) VALUES(?,?,?,?,?)", -1,
-                         &w->ins_ent, NULL) ||
+      sqlite3_prepare_v2(db, "INSERT INTO entities(id,type,historical,src,canon) VALUES(?,?,?,?,?)",
+                         -1, &w->ins_ent, NULL) ||
       sqlite3_prepare_v2(db,
                          "INSERT INTO forms(eid,lang,kind,script,form,surname) "
                          "VALUES(?,?,?,?,?,?)",
                          -1, &w->ins_form, NULL) ||
       sqlite3_prepare_v2(db, "INSERT INTO context(eid,key,value) VALUES(?,?,?)", -1, &w->ins_ctx,
                          NULL) ||
-      sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO keys(key,kind,part,eid,fid) VALUES(?,?,?,?,?)", -1,
-                         &w->ins_key, NULL)) {
+      sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO keys(key,kind,part,eid,fid) VALUES(?,?,?,?,?)",
+                         -1, &w->ins_key, NULL)) {
     cd_status st = db_err(db, err, "creating the schema");
     cd_names_writer_free(w);
     return st;
@@ -242,9 +242,8 @@ static cd_status put_key(cd_names_writer *w, const char *key, size_t klen, int k
 }
 
 /* All keys of a text (a whole form, a surname or a given name). */
-static cd_status put_keys(cd_names_writer *w, const char *s, size_t n, const char *lang,
-                          int part, bool skel, sqlite3_int64 eid, sqlite3_int64 fid,
-                          cd_error *err) {
+static cd_status put_keys(cd_names_writer *w, const char *s, size_t n, const char *lang, int part,
+                          bool skel, sqlite3_int64 eid, sqlite3_int64 fid, cd_error *err) {
   cd_status st = cd_names_key_fold(w->k, s, n, &w->fold, err);
   if (!st)
     st = put_key(w, w->fold.data, w->fold.len, CD_KEY_FOLD, part, eid, fid, err);
@@ -456,8 +455,8 @@ static cd_status add_form(cd_names_writer *w, const cd_names_row *r, sqlite3_int
   size_t sl = 0;
   /* scripts written without spaces (习近平) hold the full name in one word */
   const char *sc = script_of(form, n);
-  bool multi = memchr(form, ' ', n) != NULL || strcmp(sc, "Hani") == 0 ||
-               strcmp(sc, "Hira") == 0 || strcmp(sc, "Kana") == 0 || strcmp(sc, "Thai") == 0;
+  bool multi = memchr(form, ' ', n) != NULL || strcmp(sc, "Hani") == 0 || strcmp(sc, "Hira") == 0 ||
+               strcmp(sc, "Kana") == 0 || strcmp(sc, "Thai") == 0;
   if (person)
     surname_of(r, lang, form, n, &sur, &sl);
   /* a variant of a surname of several words ("von der Layen" for von der Leyen,
@@ -580,8 +579,8 @@ cd_status cd_names_writer_add(cd_names_writer *w, cd_names_row *r, cd_error *err
   cd_status st = CD_OK;
   for (int i = 0; i < CD_NAMES_NLANG && !st; i++)
     if (r->canon[i])
-      st = add_form(w, r, eid, cd_names_langs[i], "canonical", r->canon[i],
-                    strlen(r->canon[i]), err);
+      st = add_form(w, r, eid, cd_names_langs[i], "canonical", r->canon[i], strlen(r->canon[i]),
+                    err);
   const char *p = r->variants;
   while (!st && *p) {
     const char *e = strchr(p, '|');
@@ -618,8 +617,8 @@ static void put_le64(uint8_t *p, uint64_t v) {
 }
 
 /* The sidecar: header and filter, written in full or an error (the caller renames it). */
-static cd_status write_sidecar(const char *path, const uint8_t *bits, uint64_t nbytes,
-                               uint64_t id, cd_error *err) {
+static cd_status write_sidecar(const char *path, const uint8_t *bits, uint64_t nbytes, uint64_t id,
+                               cd_error *err) {
   uint8_t head[CD_NAMES_SIDECAR_HEAD] = {0};
   memcpy(head, CD_NAMES_SIDECAR_MAGIC, 8);
   put_le64(head + 8, id);
@@ -713,15 +712,13 @@ cd_status cd_names_writer_finish(cd_names_writer *w, const char *sidecar, cd_err
       1;
   uint64_t nbytes = nblocks * CD_NAMES_FILTER_BLOCK;
   if (nbytes > 0x7fffffffULL)
-    return cd_error_set(err, CD_ERR_DATA, "too many keys for the key filter (%zu)",
-                        w->n_hashes);
+    return cd_error_set(err, CD_ERR_DATA, "too many keys for the key filter (%zu)", w->n_hashes);
   uint8_t *bits = calloc(nbytes, 1);
   if (!bits)
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   for (size_t i = 0; i < w->n_hashes; i++) {
     uint64_t h = w->hashes[i];
-    cd_names_filter_block_add(bits + cd_names_filter_block(h, nblocks) * CD_NAMES_FILTER_BLOCK,
-                              h);
+    cd_names_filter_block_add(bits + cd_names_filter_block(h, nblocks) * CD_NAMES_FILTER_BLOCK, h);
   }
   sqlite3_stmt *st = NULL;
   cd_status rc = CD_OK;

@@ -5,10 +5,10 @@
  * filter says a row may exist. */
 #include "names_internal.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -30,10 +30,10 @@ typedef struct ent_ent {
 
 typedef struct names_src {
   sqlite3 *db;
-  uint8_t *filter;  /* nblocks blocks, zero until a chunk is read (calloc: untouched pages
-                       cost nothing) */
+  uint8_t *filter; /* nblocks blocks, zero until a chunk is read (calloc: untouched pages
+                      cost nothing) */
   size_t filter_len;
-  uint8_t *loaded;  /* per chunk: 0 not read, 1 read, 2 unreadable (every key may exist) */
+  uint8_t *loaded;       /* per chunk: 0 not read, 1 read, 2 unreadable (every key may exist) */
   const uint8_t *mapped; /* the filter in the sidecar's map (then filter is NULL) */
   void *map;
   size_t map_len;
@@ -42,7 +42,7 @@ typedef struct names_src {
   bool pairs; /* the filter has CD_NAMES_MARK_PAIR marks (meta 'pair_marks') */
   sqlite3_stmt *by_key, *by_skel, *forms, *ctx, *by_id, *prefix, *given_chk;
   sqlite3_stmt *ent;
-  ent_ent *ents; /* ENT_CACHE entries, allocated on first use */
+  ent_ent *ents;    /* ENT_CACHE entries, allocated on first use */
   cd_buf ents_used; /* uint32_t indexes of entries ever filled (freed without a full pass) */
 } names_src;
 
@@ -138,10 +138,10 @@ static cd_status src_prepare(names_src *s, const char *label, cd_error *err) {
       /* a consonant skeleton shared by more than CD_NAMES_SKEL_MAX keys says nothing: not a
        * fuzzy signal (the compiler drops those; the check stays for any it did not); the
        * rows of the others (all parts, in key order) are read in the same pass */
-      sqlite3_prepare_v2(s->db, "SELECT eid, part FROM keys WHERE key=? AND kind=? LIMIT 33",
-                         -1, &s->by_skel, NULL) ||
-      sqlite3_prepare_v2(s->db, "SELECT lang, kind, form FROM forms WHERE eid=? ORDER BY fid",
-                         -1, &s->forms, NULL) ||
+      sqlite3_prepare_v2(s->db, "SELECT eid, part FROM keys WHERE key=? AND kind=? LIMIT 33", -1,
+                         &s->by_skel, NULL) ||
+      sqlite3_prepare_v2(s->db, "SELECT lang, kind, form FROM forms WHERE eid=? ORDER BY fid", -1,
+                         &s->forms, NULL) ||
       sqlite3_prepare_v2(s->db, "SELECT value FROM context WHERE eid=? AND key=?", -1, &s->ctx,
                          NULL) ||
       sqlite3_prepare_v2(s->db, "SELECT eid FROM entities WHERE id=?", -1, &s->by_id, NULL) ||
@@ -159,14 +159,16 @@ static cd_status src_prepare(names_src *s, const char *label, cd_error *err) {
     return db_open_err(s->db, label, "not a copydesk names database", err);
   sqlite3_stmt *m = NULL;
   cd_status st = CD_OK;
-  if (sqlite3_prepare_v2(s->db, "SELECT rowid, length(value) FROM meta WHERE key='filter'",
-                         -1, &m, NULL) == SQLITE_OK &&
+  if (sqlite3_prepare_v2(s->db, "SELECT rowid, length(value) FROM meta WHERE key='filter'", -1, &m,
+                         NULL) == SQLITE_OK &&
       sqlite3_step(m) == SQLITE_ROW) {
     sqlite3_int64 rowid = sqlite3_column_int64(m, 0);
     sqlite3_int64 n = sqlite3_column_int64(m, 1);
     if (n < CD_NAMES_FILTER_BLOCK || n % CD_NAMES_FILTER_BLOCK)
-      st = cd_error_set(err, CD_ERR_DATA, "%s: corrupt key filter (%lld bytes); rebuild it "
-                        "with 'copydesk names compile'", label, (long long)n);
+      st = cd_error_set(err, CD_ERR_DATA,
+                        "%s: corrupt key filter (%lld bytes); rebuild it "
+                        "with 'copydesk names compile'",
+                        label, (long long)n);
     else if (sqlite3_blob_open(s->db, "main", "meta", "value", rowid, 0, &s->blob) != SQLITE_OK)
       st = cd_error_set(err, CD_ERR_DATA, "%s: cannot read the key filter: %s", label,
                         sqlite3_errmsg(s->db));
@@ -179,8 +181,8 @@ static cd_status src_prepare(names_src *s, const char *label, cd_error *err) {
   sqlite3_finalize(m);
   m = NULL;
   if (!st && s->nblocks &&
-      sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key='pair_marks'", -1, &m,
-                         NULL) == SQLITE_OK &&
+      sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key='pair_marks'", -1, &m, NULL) ==
+          SQLITE_OK &&
       sqlite3_step(m) == SQLITE_ROW)
     s->pairs = sqlite3_column_int(m, 0) == 1;
   sqlite3_finalize(m);
@@ -242,8 +244,8 @@ static void map_sidecar(names_src *s, const char *path) {
   sqlite3_stmt *m = NULL;
   uint64_t id = 0;
   bool have_id = false;
-  if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key='filter_id'", -1, &m,
-                         NULL) == SQLITE_OK &&
+  if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key='filter_id'", -1, &m, NULL) ==
+          SQLITE_OK &&
       sqlite3_step(m) == SQLITE_ROW && sqlite3_column_type(m, 0) == SQLITE_INTEGER) {
     id = (uint64_t)sqlite3_column_int64(m, 0);
     have_id = true;
@@ -296,11 +298,11 @@ static cd_status open_main(names_src *s, const char *path, cd_error *err) {
    * memory-mapped: a scan over a large dictionary touches pages all over the file, and a
    * map keeps every one of them in the process (1.2 GB resident at 1M entities) for no gain
    * over reads through a 4 MB page cache (measured with tools/bench/names). */
-  sqlite3_exec(s->db, "PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-4096;", NULL, NULL,
-               NULL);
+  sqlite3_exec(s->db, "PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-4096;", NULL, NULL, NULL);
   sqlite3_stmt *m = NULL;
-  int rc = sqlite3_prepare_v2(s->db, "SELECT (SELECT value FROM meta WHERE key='magic'), "
-                                     "(SELECT value FROM meta WHERE key='format')",
+  int rc = sqlite3_prepare_v2(s->db,
+                              "SELECT (SELECT value FROM meta WHERE key='magic'), "
+                              "(SELECT value FROM meta WHERE key='format')",
                               -1, &m, NULL);
   if (rc != SQLITE_OK) {
     cd_status st = db_open_err(s->db, path,
@@ -481,7 +483,8 @@ cd_status cd_names_prefix_lemmas(cd_names *db, const char *prefix, size_t plen,
     while ((rc = sqlite3_step(s->prefix)) == SQLITE_ROW) {
       const char *key = (const char *)sqlite3_column_text(s->prefix, 8);
       int part = sqlite3_column_int(s->prefix, 1);
-      const char *lemma = (const char *)sqlite3_column_text(s->prefix, part == CD_PART_SURNAME ? 7 : 6);
+      const char *lemma =
+          (const char *)sqlite3_column_text(s->prefix, part == CD_PART_SURNAME ? 7 : 6);
       if (!key || !lemma || strchr(key, ' ') || strchr(lemma, ' '))
         continue;
       cd_names_hit h;
@@ -546,8 +549,7 @@ static cd_status query_key(cd_names *db, const char *key, size_t klen, int kind,
                            row_fn fn, void *ud, cd_error *err) {
   names_src *all[2] = {&db->main, &db->house};
   uint64_t h = cd_names_mark_hash(
-      want_part == CD_PART_SURNAME ? CD_NAMES_MARK_SURNAME : CD_NAMES_MARK_KEY, 0, kind, key,
-      klen);
+      want_part == CD_PART_SURNAME ? CD_NAMES_MARK_SURNAME : CD_NAMES_MARK_KEY, 0, kind, key, klen);
   for (int i = 0; i < 2; i++) {
     names_src *s = all[i];
     if (!s->db || !src_filter_has(s, h))
@@ -609,8 +611,8 @@ static bool given_ok(names_src *s, sqlite3_int64 eid, const collect *c) {
     const char *k = c->gkeys + off;
     size_t l = strlen(k);
     off += l + 1;
-    if (l < 2 || !src_filter_has(s, cd_names_mark_hash(CD_NAMES_MARK_GIVEN, eid, k[0] - '0',
-                                                         k + 1, l - 1)))
+    if (l < 2 ||
+        !src_filter_has(s, cd_names_mark_hash(CD_NAMES_MARK_GIVEN, eid, k[0] - '0', k + 1, l - 1)))
       continue;
     sqlite3_reset(s->given_chk);
     sqlite3_bind_text(s->given_chk, 1, k + 1, (int)(l - 1), SQLITE_STATIC);
@@ -670,8 +672,7 @@ static ent_ent *ent_get(names_src *s, sqlite3_int64 eid) {
 
 /* A hit from a key row (eid, part), the entity's columns through the cache; false when the
  * entity is missing (the row is skipped, as a join would). */
-static bool fill_key_hit(names_src *s, cd_names_hit *h, bool house, sqlite3_int64 eid,
-                         int part) {
+static bool fill_key_hit(names_src *s, cd_names_hit *h, bool house, sqlite3_int64 eid, int part) {
   memset(h, 0, sizeof *h);
   h->entity = eid;
   h->part = (cd_match_part)part;
@@ -705,7 +706,6 @@ static bool collect_row(void *ud, names_src *s, bool house, sqlite3_int64 eid, i
   hit_add(c->hs, &h);
   return true;
 }
-
 
 /* Whether a surname key may belong to an entity that also has one of the given-name keys
  * at hand (c->gkeys): the pair marks of the filter, in each source that has them. */

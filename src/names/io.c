@@ -64,7 +64,8 @@ static bool claim_has(json_object *ent, int prop, int target, bool *has_prop) {
   *has_prop = false;
   if (!json_object_object_get_ex(ent, "claims", &claims))
     return false;
-  if (json_object_is_type(claims, json_type_array)) { /* legacy: [{"m":["value",31,...,{"numeric-id":5}]}] */
+  if (json_object_is_type(
+          claims, json_type_array)) { /* legacy: [{"m":["value",31,...,{"numeric-id":5}]}] */
     size_t n = json_object_array_length(claims);
     for (size_t i = 0; i < n; i++) {
       json_object *c = json_object_array_get_idx(claims, i), *m;
@@ -153,9 +154,9 @@ static cd_status emit_entity(json_object *ent, bool keep_all, cd_names_write_fn 
     size_t n = json_object_array_length(arr);
     for (size_t j = 0; j < n && j < 12; j++) {
       json_object *a = json_object_array_get_idx(arr, j), *val;
-      const char *s = json_object_is_type(a, json_type_string) ? json_object_get_string(a)
+      const char *s = json_object_is_type(a, json_type_string)      ? json_object_get_string(a)
                       : json_object_object_get_ex(a, "value", &val) ? json_object_get_string(val)
-                                                                     : NULL;
+                                                                    : NULL;
       /* aliases are noisy: skip inverted "Surname, Given", nicknames with digits, etc. */
       if (!clean_value(s) || strchr(s, ','))
         continue;
@@ -177,8 +178,7 @@ static const char tsv_header[] = "id\ttype\ten\tfr\tde\tuk\tru\tvariants\tcontex
 static cd_status handle_json(json_object *o, bool keep_all, cd_names_write_fn w, void *ud,
                              cd_names_import_stats *stats, cd_error *err) {
   json_object *ents;
-  if (json_object_is_type(o, json_type_object) &&
-      json_object_object_get_ex(o, "entities", &ents)) {
+  if (json_object_is_type(o, json_type_object) && json_object_object_get_ex(o, "entities", &ents)) {
     if (!json_object_is_type(ents, json_type_object)) { /* {"entities": "…"}: not a dump */
       stats->skipped++;
       return CD_OK;
@@ -203,8 +203,8 @@ static cd_status handle_json(json_object *o, bool keep_all, cd_names_write_fn w,
   return emit_entity(o, keep_all, w, ud, stats, err);
 }
 
-cd_status cd_names_import_wikidata(const char *path, bool keep_all, cd_names_write_fn w,
-                                   void *ud, cd_names_import_stats *stats, cd_error *err) {
+cd_status cd_names_import_wikidata(const char *path, bool keep_all, cd_names_write_fn w, void *ud,
+                                   cd_names_import_stats *stats, cd_error *err) {
   memset(stats, 0, sizeof *stats);
   snprintf(stats->shape, sizeof stats->shape, "wikidata");
   gzFile f = gzopen(path, "rb");
@@ -228,8 +228,8 @@ cd_status cd_names_import_wikidata(const char *path, bool keep_all, cd_names_wri
     size_t b = 0, e = line.len;
     while (b < e && (line.data[b] == ' ' || line.data[b] == '\t'))
       b++;
-    while (e > b && (line.data[e - 1] == '\n' || line.data[e - 1] == '\r' ||
-                     line.data[e - 1] == ' '))
+    while (e > b &&
+           (line.data[e - 1] == '\n' || line.data[e - 1] == '\r' || line.data[e - 1] == ' '))
       e--;
     if (!in_obj) {
       /* dump framing: "[" and "]" lines, entity lines end with "," */
@@ -289,8 +289,8 @@ typedef struct jrc_ent {
   bool used;
 } jrc_ent;
 
-static cd_status jrc_flush(jrc_ent *e, cd_names_write_fn w, void *ud,
-                           cd_names_import_stats *stats, cd_error *err) {
+static cd_status jrc_flush(jrc_ent *e, cd_names_write_fn w, void *ud, cd_names_import_stats *stats,
+                           cd_error *err) {
   if (!e->used)
     return CD_OK;
   cd_buf row = CD_BUF_INIT;
@@ -345,8 +345,7 @@ cd_status cd_names_import_jrc(const char *path, cd_names_write_fn w, void *ud,
     }
     for (char *q = c[0]; *q; q++)
       if (*q < '0' || *q > '9') {
-        st = cd_error_set(err, CD_ERR_INPUT, "%s:%lu: JRC-Names ID must be numeric", path,
-                          lineno);
+        st = cd_error_set(err, CD_ERR_INPUT, "%s:%lu: JRC-Names ID must be numeric", path, lineno);
         break;
       }
     if (st)
@@ -399,12 +398,12 @@ static cd_status export_tsv_src(sqlite3 *db, sqlite3 *skip_ids, cd_names_write_f
                                 cd_error *err) {
   sqlite3_stmt *ents = NULL, *forms = NULL, *ctx = NULL, *skip = NULL;
   cd_status st = CD_OK;
-  if (sqlite3_prepare_v2(db, "SELECT eid, id, type FROM entities ORDER BY eid", -1, &ents,
-                         NULL) ||
+  if (sqlite3_prepare_v2(db, "SELECT eid, id, type FROM entities ORDER BY eid", -1, &ents, NULL) ||
       sqlite3_prepare_v2(db, "SELECT lang, kind, form FROM forms WHERE eid=? ORDER BY fid", -1,
                          &forms, NULL) ||
-      sqlite3_prepare_v2(db, "SELECT key, group_concat(value, ',') FROM context WHERE eid=? "
-                             "GROUP BY key ORDER BY min(rowid)",
+      sqlite3_prepare_v2(db,
+                         "SELECT key, group_concat(value, ',') FROM context WHERE eid=? "
+                         "GROUP BY key ORDER BY min(rowid)",
                          -1, &ctx, NULL) ||
       (skip_ids &&
        sqlite3_prepare_v2(skip_ids, "SELECT 1 FROM entities WHERE id=?", -1, &skip, NULL)))
@@ -477,8 +476,8 @@ static cd_status export_dic(cd_names *names, const char *lang, cd_names_write_fn
     if (!dbs[d])
       continue;
     sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(dbs[d], "SELECT form FROM forms WHERE kind='canonical' AND lang=?",
-                           -1, &q, NULL)) {
+    if (sqlite3_prepare_v2(dbs[d], "SELECT form FROM forms WHERE kind='canonical' AND lang=?", -1,
+                           &q, NULL)) {
       st = cd_error_set(err, CD_ERR_DB, "names export: %s", sqlite3_errmsg(dbs[d]));
       break;
     }

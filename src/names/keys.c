@@ -151,8 +151,8 @@ static cd_status open_rules_x(const char *dir, const char *file, const char *id,
   free(rules);
   cd_buf_free(&b);
   if (U_FAILURE(uc))
-    return cd_error_set(err, CD_ERR_DATA, "%s: rule error %s at offset %d", path,
-                        u_errorName(uc), (int)pe.offset);
+    return cd_error_set(err, CD_ERR_DATA, "%s: rule error %s at offset %d", path, u_errorName(uc),
+                        (int)pe.offset);
   return CD_OK;
 }
 
@@ -450,8 +450,8 @@ static unsigned cyr_systems(cd_names_keyer *k, int32_t ulen, const char *lang) {
       uk = true;
     else if (c == 0x44B || c == 0x44D || c == 0x44A || c == 0x451)
       ru = true;
-    else if (c == 0x452 || c == 0x458 || c == 0x459 || c == 0x45A || c == 0x45B ||
-             c == 0x45F || c == 0x453 || c == 0x45C || c == 0x455)
+    else if (c == 0x452 || c == 0x458 || c == 0x459 || c == 0x45A || c == 0x45B || c == 0x45F ||
+             c == 0x453 || c == 0x45C || c == 0x455)
       other = true;
   }
   if (other || (uk && ru))
@@ -467,8 +467,8 @@ static unsigned cyr_systems(cd_names_keyer *k, int32_t ulen, const char *lang) {
   return SYS_UK | SYS_RU;
 }
 
-cd_status cd_names_key_ascii(cd_names_keyer *k, const char *s, size_t n, cd_buf *out,
-                             size_t *count, cd_error *err) {
+cd_status cd_names_key_ascii(cd_names_keyer *k, const char *s, size_t n, cd_buf *out, size_t *count,
+                             cd_error *err) {
   return cd_names_key_ascii_in(k, s, n, NULL, out, count, err);
 }
 

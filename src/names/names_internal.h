@@ -13,7 +13,7 @@ extern const char *const cd_names_langs[CD_NAMES_NLANG]; /* en fr de uk ru */
 
 /* One parsed TSV row. Strings point into the row's own copy of the line. */
 typedef struct cd_names_row {
-  char *line;                        /* owned copy, cut at tabs */
+  char *line; /* owned copy, cut at tabs */
   const char *id, *type;
   const char *canon[CD_NAMES_NLANG]; /* NULL for "-" */
   char *variants;                    /* raw cell, "" when "-" */
@@ -35,8 +35,8 @@ cd_status cd_names_ctx_each(const char *ctx, cd_names_ctx_fn fn, void *ud);
 
 /* Schema creation + row insertion (compile.c), also used for the in-memory house overlay. */
 typedef struct cd_names_writer cd_names_writer;
-cd_status cd_names_writer_new(sqlite3 *db, cd_names_keyer *k, bool overlay,
-                              cd_names_writer **out, cd_error *err);
+cd_status cd_names_writer_new(sqlite3 *db, cd_names_keyer *k, bool overlay, cd_names_writer **out,
+                              cd_error *err);
 cd_status cd_names_writer_add(cd_names_writer *w, cd_names_row *row, cd_error *err);
 /* Writes the key filter and meta rows; with sidecar (a path) the filter also goes to that
  * file (CD_NAMES_SIDECAR_* below). */

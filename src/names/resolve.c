@@ -52,15 +52,13 @@ cd_status cd_names_replacement(cd_names *db, const cd_names_hit *hit, const char
     return st;
   if (cd_names_match_case(span, core_len, out))
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-  if (keep && span_len > core_len &&
-      cd_buf_append(out, span + core_len, span_len - core_len))
+  if (keep && span_len > core_len && cd_buf_append(out, span + core_len, span_len - core_len))
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   return CD_OK;
 }
 
-cd_status cd_names_find_span(cd_names *db, const cd_names_query *q, cd_names_hit *hits,
-                             size_t max, size_t *n, size_t *core_len, bool *suffix_keep,
-                             cd_error *err) {
+cd_status cd_names_find_span(cd_names *db, const cd_names_query *q, cd_names_hit *hits, size_t max,
+                             size_t *n, size_t *core_len, bool *suffix_keep, cd_error *err) {
   size_t cl, sl;
   bool keep;
   cd_names_split_suffix(q->text, q->len, q->lang, &cl, &sl, &keep);

@@ -72,16 +72,16 @@ typedef struct span_ent {
   uint64_t h;
   char *key; /* span text, NUL, lang, NUL; NULL = empty slot */
   size_t key_len;
-  size_t n;  /* hits found */
+  size_t n;     /* hits found */
   span_hit hit; /* the best one, when n > 0 */
   bool tie;     /* another entity scored as high: ambiguous */
   size_t core;
   bool keep, inflected, ambiguous;
   char *lemma; /* inflected: the folded lemma text */
-  char *roles;  /* folded role values of hits[0], each NUL-terminated, "" at the end;
-                   NULL = not fetched yet */
+  char *roles; /* folded role values of hits[0], each NUL-terminated, "" at the end;
+                  NULL = not fetched yet */
   size_t roles_len;
-  char *repl;   /* the replacement text (non-inflected path), NULL = not computed yet */
+  char *repl; /* the replacement text (non-inflected path), NULL = not computed yet */
   size_t repl_len;
 } span_ent;
 
@@ -99,16 +99,16 @@ struct cd_names_scanner {
   cache_ent *cache;
   Hunhandle *hun[HUN_N];
   bool hun_tried[HUN_N];
-  cd_buf added; /* "lang\tlemma\0" already added with a model */
+  cd_buf added;     /* "lang\tlemma\0" already added with a model */
   bool defer_fuzzy; /* try_span: leave an unsure match of several words for later */
   bool deferred;    /* ... and it did */
   size_t defer_len; /* the length of the span left for later (0: none) */
   word *words;
   size_t cap_words;
   cd_buf key, repl, tmp, tmp2, stems, swap, cuekey;
-  cd_buf spans_used; /* uint32_t indexes of span slots ever filled: freed at the end
-                        without touching (and faulting in) the untouched rest */
-  char **heads; /* compound heads: words that make a place name part of a larger name */
+  cd_buf spans_used;      /* uint32_t indexes of span slots ever filled: freed at the end
+                             without touching (and faulting in) the untouched rest */
+  char **heads;           /* compound heads: words that make a place name part of a larger name */
   cd_strmap *head_map;    /* the same, folded, for a lookup per word */
   cd_strmap *fixed_words; /* every word of the fixed expressions, as written */
   size_t n_heads;
@@ -116,12 +116,12 @@ struct cd_names_scanner {
   size_t n_fem;
   char **case_end; /* "uk\tого": case endings of surnames (names/case-endings.txt) */
   size_t n_case_end;
-  char **particles; /* von, der, bin, al: lower-case words inside a name */
+  char **particles;                 /* von, der, bin, al: lower-case words inside a name */
   size_t n_particles, particle_max; /* how many, the longest (bytes) */
   char **cues; /* "kind\tfolded word" (names/cues.txt): what the words around a match say */
   size_t n_cues;
   cd_strmap *cue_map; /* the same entries, for a lookup per word */
-  char **fixed; /* "lang\texpression" (names/fixed.txt): fixed expressions kept as written */
+  char **fixed;       /* "lang\texpression" (names/fixed.txt): fixed expressions kept as written */
   size_t n_fixed;
   char **quals; /* folded regions that make "Place, Region" another place (Athens, Georgia) */
   size_t n_quals;
@@ -272,7 +272,6 @@ static bool ideographic(const char *w, size_t n) {
   return c >= 0 && u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC);
 }
 
-
 /* Whether the German dictionary knows the word as written (nouns are capitalized there). */
 static bool known_noun_de(cd_names_scanner *s, const char *w, size_t n) {
   Hunhandle *h = hun_get(s, HUN_DE);
@@ -306,9 +305,7 @@ static bool is_word_cp(int32_t c) {
 
 static bool is_apos(int32_t c) { return c == '\'' || c == 0x2019 || c == 0x2BC; }
 
-static bool is_joiner(int32_t c) {
-  return is_apos(c) || c == '-' || c == 0x2010 || c == 0x2011;
-}
+static bool is_joiner(int32_t c) { return is_apos(c) || c == '-' || c == 0x2010 || c == 0x2011; }
 
 static bool is_cap(int32_t c) {
   if (c < 0x80)
@@ -539,7 +536,6 @@ static unsigned word_maybe(cd_names_scanner *s, const word *wd, const char *w, s
 
 /* ---- context ------------------------------------------------------------------------------ */
 
-
 static bool ring_has(cd_names_scanner *s, const char *id) {
   for (size_t i = 0; i < s->ring_n; i++)
     if (strcmp(s->ring[i], id) == 0 && s->line - s->ring_line[i] <= RING_LINES)
@@ -709,10 +705,9 @@ static bool lemma_push(cd_buf *out, size_t *count, const char *lemma, size_t len
  * (Зеленська, Захарова). Adjectival endings first, then possessive -ов/-ев/-ин. */
 static void feminine_lemmas(const char *lemma, cd_buf *out, size_t *count) {
   static const char *const rules[][2] = {
-      {"ський", "ська"}, {"цький", "цька"}, {"ский", "ская"}, {"цкий", "цкая"},
-      {"ой", "ая"},      {"ый", "ая"},      {"ов", "ова"},    {"ев", "ева"},
-      {"єв", "єва"},     {"ёв", "ёва"},     {"ин", "ина"},    {"ін", "іна"},
-      {"ын", "ына"},     {"їн", "їна"}};
+      {"ський", "ська"}, {"цький", "цька"}, {"ский", "ская"}, {"цкий", "цкая"}, {"ой", "ая"},
+      {"ый", "ая"},      {"ов", "ова"},     {"ев", "ева"},    {"єв", "єва"},    {"ёв", "ёва"},
+      {"ин", "ина"},     {"ін", "іна"},     {"ын", "ына"},    {"їн", "їна"}};
   size_t n = strlen(lemma);
   for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
     size_t el = strlen(rules[i][0]);
@@ -803,8 +798,7 @@ done:
 }
 
 /* Whether the word in lower case is a common word whose lemma is not `lemma` (folded). */
-static bool common_other_lemma(cd_names_scanner *s, const char *w, size_t n,
-                               const char *lemma) {
+static bool common_other_lemma(cd_names_scanner *s, const char *w, size_t n, const char *lemma) {
   int d[2];
   int nd = cyr_dicts(w, n, d);
   bool other = false;
@@ -838,8 +832,8 @@ typedef struct infl_result {
 } infl_result;
 
 /* Looks a span of words up through the lemmas of its Cyrillic words. */
-static cd_status infl_find(cd_names_scanner *s, const char *t, size_t i, size_t len,
-                           infl_result *r, bool *found, cd_error *err) {
+static cd_status infl_find(cd_names_scanner *s, const char *t, size_t i, size_t len, infl_result *r,
+                           bool *found, cd_error *err) {
   *found = false;
   memset(r, 0, sizeof *r);
   word *w = s->words;
@@ -862,8 +856,8 @@ static cd_status infl_find(cd_names_scanner *s, const char *t, size_t i, size_t 
       cnt[j] = 1;
     }
   }
-  char fem_word = len ? feminine_kind(s, t + w[i + len - 1].b, w[i + len - 1].e - w[i + len - 1].b)
-                      : 0;
+  char fem_word =
+      len ? feminine_kind(s, t + w[i + len - 1].b, w[i + len - 1].e - w[i + len - 1].b) : 0;
   if (!st && any) {
     size_t idx[MAX_SPAN] = {0};
     cd_buf combo = CD_BUF_INIT;
@@ -993,8 +987,8 @@ static cd_status transposition_find(cd_names_scanner *s, const cd_names_query *q
 
 /* The lookup result of a span text in a language, cached: the same names recur in a
  * document and across documents, and the result depends on the span text only. */
-static cd_status resolve(cd_names_scanner *s, const char *t, size_t i, size_t len,
-                         span_ent **out, cd_error *err) {
+static cd_status resolve(cd_names_scanner *s, const char *t, size_t i, size_t len, span_ent **out,
+                         cd_error *err) {
   word *w = s->words;
   size_t sb = w[i].b, se = w[i + len - 1].e;
   uint64_t h = cd_hash_more(cd_hash(t + sb, se - sb), s->lang, strlen(s->lang));
@@ -1094,8 +1088,8 @@ static void role_collect(void *ud, const char *lang, const char *kind, const cha
 /* Whether the text before the span ends with a role of the entity (case-insensitive, at a
  * word boundary): "President Zelensky", "le président Macron". The folded roles are
  * fetched once per cached span. */
-static cd_status role_before(cd_names_scanner *s, span_ent *r, const cd_names_hit *h,
-                             const char *t, size_t sb, bool *found, cd_error *err) {
+static cd_status role_before(cd_names_scanner *s, span_ent *r, const cd_names_hit *h, const char *t,
+                             size_t sb, bool *found, cd_error *err) {
   *found = false;
   if (!r->roles) {
     cd_buf_clear(&s->tmp2);
@@ -1605,12 +1599,12 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
   cd_names_hit *h = &hit;
   bool prev_cap = i > 0 && w[i - 1].cap && adjacent(t, &w[i - 1], &w[i]);
   const word *nx = i + len < nw ? &w[i + len] : NULL;
-  bool next_cap = nx && adjacent(t, &w[i + len - 1], nx) &&
-                  (nx->cap || is_head(s, t + nx->b, nx->e - nx->b));
+  bool next_cap =
+      nx && adjacent(t, &w[i + len - 1], nx) && (nx->cap || is_head(s, t + nx->b, nx->e - nx->b));
   /* German capitalizes every noun: "Netanjahus Plan", "Selenskyj Berater" are no larger
    * names (a listed compound head still is) */
-  if (next_cap && strcmp(s->lang, "de") == 0 && !nx->cyr &&
-      !is_head(s, t + nx->b, nx->e - nx->b) && known_noun_de(s, t + nx->b, nx->e - nx->b))
+  if (next_cap && strcmp(s->lang, "de") == 0 && !nx->cyr && !is_head(s, t + nx->b, nx->e - nx->b) &&
+      known_noun_de(s, t + nx->b, nx->e - nx->b))
     next_cap = false;
   bool context = h->context, by_ring = false, role = false;
   /* role word(s) right before, or an earlier full mention */
@@ -1659,7 +1653,7 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
     }
   }
   double conf = h->score;
-  const char *rule = h->level == CD_MATCH_EXACT ? "names.variant"
+  const char *rule = h->level == CD_MATCH_EXACT      ? "names.variant"
                      : h->level == CD_MATCH_TRANSLIT ? "names.transliteration"
                                                      : "names.fuzzy";
   bool is_canon = false, rewrite = true;
@@ -1719,8 +1713,8 @@ static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t 
         conf = conf < 0.92 ? 0.92 : conf;
         rule = "names.fuzzy+context";
       } else {
-        if (len == 1 && (known_common_word(s, t + sb, se - sb) ||
-                         known_as_written(s, t + sb, se - sb))) {
+        if (len == 1 &&
+            (known_common_word(s, t + sb, se - sb) || known_as_written(s, t + sb, se - sb))) {
           *consumed = true;
           return CD_OK;
         }
@@ -2230,8 +2224,8 @@ static cd_status load_letters(const char *dir, char **out, cd_error *err) {
   return CD_OK;
 }
 
-cd_status cd_names_scanner_new(cd_names *db, const cd_names_scan_options *o,
-                               cd_names_scanner **out, cd_error *err) {
+cd_status cd_names_scanner_new(cd_names *db, const cd_names_scan_options *o, cd_names_scanner **out,
+                               cd_error *err) {
   *out = NULL;
   cd_names_scanner *s = calloc(1, sizeof *s);
   if (!s || !(s->cache = cd_big_calloc(CACHE, sizeof *s->cache)) ||

@@ -53,9 +53,8 @@ static cd_status parse_row(cd_names_row *r, cd_error *err) {
                         "%s:%lu: bad id '%s' (lowercase ASCII letters, digits and '-')", r->file,
                         r->lineno, r->id);
   if (strcmp(r->type, "person") && strcmp(r->type, "place") && strcmp(r->type, "org"))
-    return cd_error_set(err, CD_ERR_INPUT,
-                        "%s:%lu: unknown type '%s' (person, place or org)", r->file, r->lineno,
-                        r->type);
+    return cd_error_set(err, CD_ERR_INPUT, "%s:%lu: unknown type '%s' (person, place or org)",
+                        r->file, r->lineno, r->type);
   for (int i = 0; i < CD_NAMES_NLANG; i++)
     r->canon[i] = (strcmp(cells[2 + i], "-") == 0 || !cells[2 + i][0]) ? NULL : cells[2 + i];
   r->variants = strcmp(cells[7], "-") == 0 ? cells[7] + 1 : cells[7];

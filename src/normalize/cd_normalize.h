@@ -23,18 +23,18 @@ enum {
 };
 
 typedef struct cd_normalize_options {
-  const char *lang;          /* BCP-47 tag; NULL = detect from the first 64 KB */
-  const char *default_lang;  /* when detection is unsure (a short headline); NULL = none:
-                                the text then has no language ("und"), and the stages that
-                                depend on one (typography, names) leave it as it is */
-  const char *from_charset;  /* iconv name; NULL = detect */
-  const char *file_label;    /* name used in messages and the change log ("-" = stdin) */
-  const char *data_dir;      /* where dicts live (styles/, boilerplate/, langid/, ...) */
-  const char *house_file;    /* house overlay for names; NULL = none */
-  unsigned stages;           /* CD_STAGE_* bits; default CD_STAGE_ALL */
-  bool strict;               /* invalid input is an error instead of U+FFFD */
-  size_t window;             /* longest segment handed to a stage, bytes (default 1 MiB) */
-  double names_threshold;    /* names stage: below this confidence flag, do not rewrite */
+  const char *lang;         /* BCP-47 tag; NULL = detect from the first 64 KB */
+  const char *default_lang; /* when detection is unsure (a short headline); NULL = none:
+                               the text then has no language ("und"), and the stages that
+                               depend on one (typography, names) leave it as it is */
+  const char *from_charset; /* iconv name; NULL = detect */
+  const char *file_label;   /* name used in messages and the change log ("-" = stdin) */
+  const char *data_dir;     /* where dicts live (styles/, boilerplate/, langid/, ...) */
+  const char *house_file;   /* house overlay for names; NULL = none */
+  unsigned stages;          /* CD_STAGE_* bits; default CD_STAGE_ALL */
+  bool strict;              /* invalid input is an error instead of U+FFFD */
+  size_t window;            /* longest segment handed to a stage, bytes (default 1 MiB) */
+  double names_threshold;   /* names stage: below this confidence flag, do not rewrite */
 } cd_normalize_options;
 
 void cd_normalize_options_init(cd_normalize_options *opts);
@@ -75,14 +75,14 @@ typedef cd_status (*cd_change_fn)(void *ud, const cd_change *c, cd_error *err);
 cd_status cd_change_to_json(const cd_change *c, cd_buf *out);
 
 typedef struct cd_normalize_report {
-  char charset[32];     /* the charset the input was decoded from */
-  char lang[16];        /* the language the stages used */
-  bool lang_detected;   /* true when lang came from detection */
-  bool lang_default;    /* true when detection was unsure and default_lang was used */
-  char lang_why[96];    /* when detection ran: what decided it and how sure it was (for -v) */
+  char charset[32];   /* the charset the input was decoded from */
+  char lang[16];      /* the language the stages used */
+  bool lang_detected; /* true when lang came from detection */
+  bool lang_default;  /* true when detection was unsure and default_lang was used */
+  char lang_why[96];  /* when detection ran: what decided it and how sure it was (for -v) */
   uint64_t bytes_in, bytes_out, lines_in, lines_out;
-  uint64_t edits;       /* records emitted, all stages */
-  uint64_t invalid;     /* invalid byte sequences replaced */
+  uint64_t edits;   /* records emitted, all stages */
+  uint64_t invalid; /* invalid byte sequences replaced */
 } cd_normalize_report;
 
 /* Runs the whole pipeline over one input. change may be NULL. report may be NULL. */
@@ -95,8 +95,7 @@ cd_status cd_normalize_stream(const cd_normalize_options *opts, cd_read_fn read,
  * when a new document begins. For batches (check, eval filters, fuzzing). */
 typedef struct cd_normalizer cd_normalizer;
 
-cd_status cd_normalizer_new(const cd_normalize_options *opts, cd_normalizer **out,
-                            cd_error *err);
+cd_status cd_normalizer_new(const cd_normalize_options *opts, cd_normalizer **out, cd_error *err);
 void cd_normalizer_free(cd_normalizer *nz);
 /* One input; file_label and lang (may be NULL) override the options' for this input. */
 cd_status cd_normalizer_run(cd_normalizer *nz, const char *file_label, const char *lang,

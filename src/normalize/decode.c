@@ -80,10 +80,10 @@ static const char *name_in(const char *name, const char *const *list) {
  * every Latin answer becomes WINDOWS-1252. KOI8-U is reported as KOI8-R. */
 static const char *map_uchardet(const char *name) {
   static const char *const trusted[] = {
-      "WINDOWS-1251", "ISO-8859-5", "IBM866",    "IBM855",   "MAC-CYRILLIC", "KOI8-U",
-      "ISO-8859-7",   "WINDOWS-1253", "SHIFT_JIS", "EUC-JP", "ISO-2022-JP", "GB18030",
-      "BIG5",         "EUC-KR",       "UHC",       "EUC-TW", "WINDOWS-1255", "ISO-8859-8",
-      "WINDOWS-1256", NULL};
+      "WINDOWS-1251", "ISO-8859-5",   "IBM866",       "IBM855",       "MAC-CYRILLIC",
+      "KOI8-U",       "ISO-8859-7",   "WINDOWS-1253", "SHIFT_JIS",    "EUC-JP",
+      "ISO-2022-JP",  "GB18030",      "BIG5",         "EUC-KR",       "UHC",
+      "EUC-TW",       "WINDOWS-1255", "ISO-8859-8",   "WINDOWS-1256", NULL};
   if (!name || !*name)
     return "WINDOWS-1252";
   if (strcasecmp(name, "KOI8-R") == 0)
@@ -260,8 +260,8 @@ static cd_status invalid(emit_ctx *e, uint64_t in_off, const char *raw, size_t n
     char hex[16] = "";
     for (size_t i = 0; i < n && i < 4; i++)
       snprintf(hex + 2 * i, 3, "%02X", (unsigned char)raw[i]);
-    return cd_error_set(e->err, CD_ERR_INPUT, "%s: byte %llu: invalid %s sequence (0x%s)",
-                        d->label, (unsigned long long)in_off, what, hex);
+    return cd_error_set(e->err, CD_ERR_INPUT, "%s: byte %llu: invalid %s sequence (0x%s)", d->label,
+                        (unsigned long long)in_off, what, hex);
   }
   d->invalid++;
   size_t start = e->out->len;
@@ -435,8 +435,7 @@ static cd_status convert_run(emit_ctx *e, iconv_t ic, const char *rule, uint64_t
 
 /* ASCII-compatible legacy charsets: ASCII bytes pass through, each run of other bytes is
  * converted and logged as one edit. */
-static cd_status feed_ascii_compat(emit_ctx *e, const char *s, size_t len, bool eof,
-                                   size_t *used) {
+static cd_status feed_ascii_compat(emit_ctx *e, const char *s, size_t len, bool eof, size_t *used) {
   cd_decoder *d = e->d;
   char rule[48];
   snprintf(rule, sizeof rule, "decode.%s", d->charset);
@@ -492,8 +491,8 @@ static cd_status feed_wide(emit_ctx *e, const char *s, size_t len, bool eof, siz
     }
   }
   char rule[32];
-  snprintf(rule, sizeof rule, "decode.%s", unit == 2 ? (le ? "utf-16le" : "utf-16be")
-                                                     : (le ? "utf-32le" : "utf-32be"));
+  snprintf(rule, sizeof rule, "decode.%s",
+           unit == 2 ? (le ? "utf-16le" : "utf-16be") : (le ? "utf-32le" : "utf-32be"));
   while (i < len) {
     size_t j = i, end = 0;
     for (; j + unit <= len; j += unit) {

@@ -13,16 +13,16 @@
 #include <unicode/uset.h>
 
 #define MJ_MAX_CHARSETS 16
-#define MJ_NO_BYTE 0     /* from_cp[]: the code point has no byte in this charset */
+#define MJ_NO_BYTE 0 /* from_cp[]: the code point has no byte in this charset */
 #define MJ_UNDEFINED 0xFFFFFFFFu
 
 typedef struct mj_charset {
-  char name[32];        /* as used in rule names: cp1252, koi8-r, ... */
-  char iconv_name[32];  /* as glibc iconv knows it */
-  int min_gain;         /* badness that a repair in this charset must remove, at least */
-  bool sloppy;          /* bytes iconv leaves undefined decode to U+0080..U+00FF */
-  uint32_t to_cp[256];  /* byte -> code point, MJ_UNDEFINED when the byte has none */
-  uint8_t *from_cp;     /* 0x10000 entries: code point -> byte (>= 0x80), or MJ_NO_BYTE */
+  char name[32];       /* as used in rule names: cp1252, koi8-r, ... */
+  char iconv_name[32]; /* as glibc iconv knows it */
+  int min_gain;        /* badness that a repair in this charset must remove, at least */
+  bool sloppy;         /* bytes iconv leaves undefined decode to U+0080..U+00FF */
+  uint32_t to_cp[256]; /* byte -> code point, MJ_UNDEFINED when the byte has none */
+  uint8_t *from_cp;    /* 0x10000 entries: code point -> byte (>= 0x80), or MJ_NO_BYTE */
 } mj_charset;
 
 typedef struct mj_tables {
@@ -31,16 +31,16 @@ typedef struct mj_tables {
   /* Per BMP code point: bit k = a UTF-8 lead byte (C2..F4) in charset k; bit 16+k = a
    * continuation byte (80..BF) in charset k. */
   uint32_t *mask;
-  uint32_t cp1252[32];  /* bytes 0x80..0x9F of cp1252; MJ_UNDEFINED for its five holes */
-  uint32_t strong[32];  /* lead characters that almost never precede a non-ASCII one */
+  uint32_t cp1252[32]; /* bytes 0x80..0x9F of cp1252; MJ_UNDEFINED for its five holes */
+  uint32_t strong[32]; /* lead characters that almost never precede a non-ASCII one */
   size_t n_strong;
-  char **joins;         /* words that join "à" (a-grave-joins.txt) */
+  char **joins; /* words that join "à" (a-grave-joins.txt) */
   size_t n_joins;
-  USet *plausible;      /* letters of any language's exemplar set (CLDR via ICU) */
-  uint32_t *alpha;      /* per BMP code point: bit j = a letter of language j of alphabets.txt */
-  size_t n_alpha;       /* languages in alphabets.txt (0: no file, no alphabet evidence) */
-  uint32_t *info;       /* per BMP code point: what mj_badness asks (mojibake_score.c) */
-  char **rules;         /* rule names, see mj_rule() */
+  USet *plausible; /* letters of any language's exemplar set (CLDR via ICU) */
+  uint32_t *alpha; /* per BMP code point: bit j = a letter of language j of alphabets.txt */
+  size_t n_alpha;  /* languages in alphabets.txt (0: no file, no alphabet evidence) */
+  uint32_t *info;  /* per BMP code point: what mj_badness asks (mojibake_score.c) */
+  char **rules;    /* rule names, see mj_rule() */
 } mj_tables;
 
 /* Loads dicts/mojibake/ from data_dir (NULL: built-in charset list, no joins, no

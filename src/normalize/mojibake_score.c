@@ -183,8 +183,7 @@ static bool is_strong(const mj_tables *t, uint32_t c) {
 /* A single character between two letters that is ordinary inside words: apostrophes,
  * hyphens, the Catalan middle dot. */
 static bool word_internal(uint32_t c) {
-  return c == 0x2019 || c == 0x02BC || c == 0x00B7 || c == 0x2010 ||
-         c == 0x2011;
+  return c == 0x2019 || c == 0x02BC || c == 0x00B7 || c == 0x2010 || c == 0x2011;
 }
 
 /* Everything badness asks about a code point, packed: kind, case, rarity, maths, script.

@@ -78,8 +78,8 @@ static cd_status build_charset(mj_charset *cs, const char *src, size_t line, cd_
       *plus = '\0';
     iconv_t ic = iconv_open("UTF-8", name);
     if (ic == (iconv_t)-1)
-      return cd_error_set(err, CD_ERR_DATA, "%s:%zu: iconv does not know charset %s", src,
-                          line, name);
+      return cd_error_set(err, CD_ERR_DATA, "%s:%zu: iconv does not know charset %s", src, line,
+                          name);
     uint32_t map[256];
     for (unsigned b = 0; b < 256; b++) {
       map[b] = b < 0x80 ? b : decode_byte(ic, (unsigned char)b);
@@ -153,8 +153,7 @@ static cd_status parse_charsets(mj_tables *t, char *text, const char *src, cd_er
     char *f[5] = {0};
     size_t nf = split_tabs(l, f, 5);
     if (nf < 3)
-      return cd_error_set(err, CD_ERR_DATA, "%s:%zu: expected name, iconv, min_gain", src,
-                          line);
+      return cd_error_set(err, CD_ERR_DATA, "%s:%zu: expected name, iconv, min_gain", src, line);
     if (t->n == MJ_MAX_CHARSETS)
       return cd_error_set(err, CD_ERR_DATA, "%s:%zu: more than %d charsets", src, line,
                           MJ_MAX_CHARSETS);
@@ -254,8 +253,8 @@ static cd_status build_alphabets(mj_tables *t, char **langs, size_t n, cd_error 
 }
 
 /* The letters that some language in CLDR writes (the standard exemplars of every
- * language ICU has; auxiliary sets list archaic letters such as ſ), in both cases. A letter outside it (ɒ, ſ, ʅ) is what a wrong decoding
- * produces, not what people write. */
+ * language ICU has; auxiliary sets list archaic letters such as ſ), in both cases. A letter outside
+ * it (ɒ, ſ, ʅ) is what a wrong decoding produces, not what people write. */
 static cd_status build_plausible(mj_tables *t, cd_error *err) {
   t->plausible = uset_openEmpty();
   if (!t->plausible)
@@ -287,9 +286,9 @@ static cd_status build_rules(mj_tables *t) {
     t->rules[o] = b.data;
     for (size_t i = 0; i < n; i++) {
       cd_buf r = CD_BUF_INIT;
-      cd_status st = o == i ? cd_buf_appendf(&r, "mojibake.utf8-as-%s-twice", t->cs[o].name)
-                            : cd_buf_appendf(&r, "mojibake.utf8-as-%s-then-%s",
-                                             t->cs[i].name, t->cs[o].name);
+      cd_status st =
+          o == i ? cd_buf_appendf(&r, "mojibake.utf8-as-%s-twice", t->cs[o].name)
+                 : cd_buf_appendf(&r, "mojibake.utf8-as-%s-then-%s", t->cs[i].name, t->cs[o].name);
       if (st)
         return st;
       t->rules[n + o * n + i] = r.data;

@@ -105,8 +105,8 @@ cd_status cd_change_to_json(const cd_change *c, cd_buf *out) {
     json_object_object_add(o, "suggestion", json_object_new_string(c->suggestion));
   if (c->why)
     json_object_object_add(o, "why", json_object_new_string(c->why));
-  const char *s = json_object_to_json_string_ext(
-      o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+  const char *s =
+      json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
   cd_status st = append_visible_json(out, s);
   if (!st)
     st = cd_buf_append(out, "\n", 1);
@@ -136,11 +136,11 @@ typedef struct pipeline {
   cd_error *err;
 
   cd_decoder *dec;
-  cd_buf raw;       /* raw bytes read, not yet fed */
+  cd_buf raw; /* raw bytes read, not yet fed */
   bool eof;
-  cd_buf text;      /* decoded text not yet segmented, from tpos on */
+  cd_buf text; /* decoded text not yet segmented, from tpos on */
   size_t tpos;
-  bool line_start;  /* the next segment starts a line */
+  bool line_start; /* the next segment starts a line */
   uint64_t line_no;
 
   stage_rt *stages; /* the normalizer's stage set for the text's language */
@@ -201,8 +201,8 @@ static cd_status decode_raw(pipeline *p) {
     cd_buf_consume(&p->text, p->tpos);
     p->tpos = 0;
   }
-  cd_status st = cd_decoder_feed(p->dec, cd_buf_at(&p->raw, 0), p->raw.len, p->eof,
-                                 &p->text, count_decode_change, p, p->err);
+  cd_status st = cd_decoder_feed(p->dec, cd_buf_at(&p->raw, 0), p->raw.len, p->eof, &p->text,
+                                 count_decode_change, p, p->err);
   if (st)
     return st;
   cd_buf_clear(&p->raw);
@@ -285,8 +285,8 @@ static cd_status run_segment(pipeline *p, const char *s, size_t len, bool line_e
     p->line_no++;
   for (size_t k = 0; k < p->n_stages && cur_len > 0; k++) {
     stage_rt *rt = &p->stages[k];
-    cd_segment seg = {cur, cur_len, line_end ? eol_len(cur, cur_len) : 0, p->line_start,
-                      line_end, p->line_no};
+    cd_segment seg = {cur,           cur_len,  line_end ? eol_len(cur, cur_len) : 0,
+                      p->line_start, line_end, p->line_no};
     cd_buf_clear(&rt->out);
     cd_rw_begin(&rt->rw, cur, cur_len, &rt->out);
     cd_error_clear(p->err);
@@ -451,8 +451,7 @@ static cd_status pipeline_run(pipeline *p) {
     if ((st = read_more(p)))
       return st;
   if (p->opts->stages & CD_STAGE_DECODE && !p->opts->from_charset &&
-      (st = cd_decoder_detect(p->dec, p->raw.data ? p->raw.data : "", p->raw.len, p->eof,
-                              p->err)))
+      (st = cd_decoder_detect(p->dec, p->raw.data ? p->raw.data : "", p->raw.len, p->eof, p->err)))
     return st;
   if ((st = decode_raw(p)))
     return st;
@@ -475,9 +474,8 @@ static cd_status pipeline_run(pipeline *p) {
   return CD_OK;
 }
 
-static cd_status normalizer_new(const cd_normalize_options *opts,
-                                const cd_stage_def *const *defs, size_t n, cd_normalizer **out,
-                                cd_error *err) {
+static cd_status normalizer_new(const cd_normalize_options *opts, const cd_stage_def *const *defs,
+                                size_t n, cd_normalizer **out, cd_error *err) {
   cd_normalizer *nz = calloc(1, sizeof *nz);
   if (!nz)
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
@@ -488,8 +486,7 @@ static cd_status normalizer_new(const cd_normalize_options *opts,
   return CD_OK;
 }
 
-cd_status cd_normalizer_new(const cd_normalize_options *opts, cd_normalizer **out,
-                            cd_error *err) {
+cd_status cd_normalizer_new(const cd_normalize_options *opts, cd_normalizer **out, cd_error *err) {
   const cd_stage_def *defs[N_STAGES];
   size_t n = 0;
   for (size_t k = 0; k < N_STAGES; k++)

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const stage_order[] = {"decode", "mojibake", "unicode",
+static const char *const stage_order[] = {"decode",     "mojibake",    "unicode",
                                           "typography", "boilerplate", "names"};
 #define N_ORDER (sizeof stage_order / sizeof stage_order[0])
 
@@ -51,8 +51,8 @@ static cd_status apply_stage(json_object **recs, size_t n, const char *cur, size
     json_object *r = recs[k], *x;
     uint64_t is, ie, os, oe;
     if (!get_u64(r, "in_start", &is) || !get_u64(r, "in_end", &ie) ||
-        !get_u64(r, "out_start", &os) || !get_u64(r, "out_end", &oe) || ie < is ||
-        oe < os || is < pos || ie > cur_len) {
+        !get_u64(r, "out_start", &os) || !get_u64(r, "out_end", &oe) || ie < is || oe < os ||
+        is < pos || ie > cur_len) {
       st = cd_error_set(err, CD_ERR_INPUT, "change log: record %zu: bad offsets", k);
       break;
     }
@@ -75,8 +75,10 @@ static cd_status apply_stage(json_object **recs, size_t n, const char *cur, size
       cd_buf_append(&before, json_object_get_string(x), (size_t)json_object_get_string_len(x));
     }
     if (before.len != ie - is || (before.len && memcmp(before.data, cur + is, before.len))) {
-      st = cd_error_set(err, CD_ERR_INPUT, "change log: record %zu: 'before' does not match the "
-                        "text at %llu", k, (unsigned long long)is);
+      st = cd_error_set(err, CD_ERR_INPUT,
+                        "change log: record %zu: 'before' does not match the "
+                        "text at %llu",
+                        k, (unsigned long long)is);
       break;
     }
     if (!json_object_object_get_ex(r, "after", &x)) {
@@ -95,7 +97,6 @@ static cd_status apply_stage(json_object **recs, size_t n, const char *cur, size
   cd_buf_free(&before);
   return st;
 }
-
 
 cd_status cd_change_log_replay(const char *in, size_t in_len, const char *log, size_t log_len,
                                cd_buf *out, cd_error *err) {

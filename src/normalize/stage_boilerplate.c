@@ -347,7 +347,10 @@ static void boilerplate_reset(void *state) {
   s->blanks = 0;
 }
 
-const cd_stage_def cd_stage_boilerplate = {"boilerplate",       CD_STAGE_BOILERPLATE,
-                                           boilerplate_open,    boilerplate_process,
-                                           boilerplate_close,   boilerplate_reset,
+const cd_stage_def cd_stage_boilerplate = {"boilerplate",
+                                           CD_STAGE_BOILERPLATE,
+                                           boilerplate_open,
+                                           boilerplate_process,
+                                           boilerplate_close,
+                                           boilerplate_reset,
                                            NULL};

@@ -23,13 +23,13 @@
 #define MJ_CONTEXT 3
 
 typedef struct mj_fix {
-  size_t s, e;            /* code point indexes in the line */
+  size_t s, e;             /* code point indexes in the line */
   size_t repl_off, repl_n; /* replacement in the state's pool */
   const char *rule;
   double conf;
-  bool strong;            /* C1 inside, or a sequence of three bytes or more */
-  bool word;              /* a sure repair into letters of a word: see word_repair() */
-  bool punct_in_word;     /* the span holds punctuation and has letters on both sides */
+  bool strong;        /* C1 inside, or a sequence of three bytes or more */
+  bool word;          /* a sure repair into letters of a word: see word_repair() */
+  bool punct_in_word; /* the span holds punctuation and has letters on both sides */
 } mj_fix;
 
 typedef struct mj_state {
@@ -122,10 +122,10 @@ static inline unsigned byte_of(const mj_charset *cs, uint32_t c) {
 }
 
 typedef struct seq {
-  size_t len;   /* characters consumed; 0 = no sequence here */
-  uint32_t cp;  /* decoded code point (U+FFFD when the tail was lost) */
-  bool weak;    /* a space stood for a lost 0xA0 */
-  bool c1;      /* a C1 control was among the characters */
+  size_t len;  /* characters consumed; 0 = no sequence here */
+  uint32_t cp; /* decoded code point (U+FFFD when the tail was lost) */
+  bool weak;   /* a space stood for a lost 0xA0 */
+  bool c1;     /* a C1 control was among the characters */
   unsigned bytes;
 } seq;
 
@@ -370,17 +370,16 @@ static int own_badness(const mj_tables *t, const cpvec *cur, const span *sp) {
  * characters of the line on each side (left[0..nl), right[0..nr)). Returns the number of
  * layers undone (0: none); out gets the result, *inner the innermost charset. */
 static size_t deeper(const mj_tables *t, const uint32_t *left, size_t nl, const cpvec *dec,
-                     const uint32_t *right, size_t nr, cpvec *out, size_t depth,
-                     size_t *inner, bool *oom) {
+                     const uint32_t *right, size_t nr, cpvec *out, size_t depth, size_t *inner,
+                     bool *oom) {
   size_t outer = *inner; /* the charset of the layer above */
   if (depth >= MJ_MAX_DEPTH)
     return 0;
   bool pair = false;
   for (size_t i = 0; i < dec->n && !pair; i++) {
     uint32_t c = dec->v[i];
-    pair = (c >= 0x80 && c < 0xA0) ||
-           (i + 1 < dec->n && c < 0x10000 && dec->v[i + 1] < 0x10000 &&
-            (t->mask[c] & (t->mask[dec->v[i + 1]] >> 16) & 0xFFFF));
+    pair = (c >= 0x80 && c < 0xA0) || (i + 1 < dec->n && c < 0x10000 && dec->v[i + 1] < 0x10000 &&
+                                       (t->mask[c] & (t->mask[dec->v[i + 1]] >> 16) & 0xFFFF));
   }
   if (!pair)
     return 0; /* nothing in there could be another layer */
@@ -388,8 +387,7 @@ static size_t deeper(const mj_tables *t, const uint32_t *left, size_t nl, const 
   span sp = {0};
   size_t layers = 0;
   bool changed = false;
-  if (!cv_append(&cur, left, nl) || !cv_append(&cur, dec->v, dec->n) ||
-      !cv_append(&cur, right, nr))
+  if (!cv_append(&cur, left, nl) || !cv_append(&cur, dec->v, dec->n) || !cv_append(&cur, right, nr))
     *oom = true;
   for (size_t k = 0; k < t->n && !*oom; k++) {
     size_t from = nl;
@@ -431,8 +429,8 @@ static size_t deeper(const mj_tables *t, const uint32_t *left, size_t nl, const 
       int before = ok ? window_badness(t, cur.v, cur.n, sp.s, sp.e, cur.v + sp.s, sp.e - sp.s,
                                        false, &tmp, oom)
                       : 0;
-      int after = ok ? window_badness(t, cur.v, cur.n, sp.s, sp.e, f->v, f->n, false, &tmp, oom)
-                     : 0;
+      int after =
+          ok ? window_badness(t, cur.v, cur.n, sp.s, sp.e, f->v, f->n, false, &tmp, oom) : 0;
       /* Inside text already decoded once, plain letters that remove some badness or a
        * run of long sequences need no further proof; nor do plain letters made of letters
        * only ("СЃСЌСЂ" and "Рё" are "сэр" and "и" once more), or read in the charset of
@@ -606,8 +604,8 @@ static bool collect(mj_state *st, size_t n, size_t k, bool latin_line, cand **ou
     cpvec fin = {0};
     size_t lo = sp.s > MJ_CONTEXT ? sp.s - MJ_CONTEXT : 0;
     size_t hi = sp.e + MJ_CONTEXT < n ? sp.e + MJ_CONTEXT : n;
-    size_t inner = k, more = deeper(t, c + lo, sp.s - lo, &sp.dec, c + sp.e, hi - sp.e, &fin, 1,
-                                    &inner, &oom);
+    size_t inner = k,
+           more = deeper(t, c + lo, sp.s - lo, &sp.dec, c + sp.e, hi - sp.e, &fin, 1, &inner, &oom);
     const cpvec *f = more ? &fin : &sp.dec;
     bool ok = !oom &&
               mj_plausible(f->v, f->n, sp.s > 0 ? c[sp.s - 1] : 0, sp.e < n ? c[sp.e] : 0) &&
@@ -618,8 +616,8 @@ static bool collect(mj_state *st, size_t n, size_t k, bool latin_line, cand **ou
       plain &= mj_is_plain_letter(f->v[q]);
     }
     if (ok) {
-      int before = window_badness(t, c, n, sp.s, sp.e, c + sp.s, sp.e - sp.s, latin_line,
-                                  &tmp, &oom);
+      int before =
+          window_badness(t, c, n, sp.s, sp.e, c + sp.s, sp.e - sp.s, latin_line, &tmp, &oom);
       int after = window_badness(t, c, n, sp.s, sp.e, f->v, f->n, latin_line, &tmp, &oom);
       if (!oom && before - after >= 0) {
         if (*n_out == cap) {
@@ -928,8 +926,8 @@ static bool fix_a_grave(mj_state *st, size_t n) {
   for (size_t i = 0; i + 1 < n; i++) {
     if (c[i] < 0x80 || c[i + 1] != ' ')
       continue;
-    bool c3 = false, evidence = c[i] == 0xC3 && i > 0 && mj_is_letter(c[i - 1]) &&
-                                 mj_is_lower(c[i - 1]);
+    bool c3 = false,
+         evidence = c[i] == 0xC3 && i > 0 && mj_is_letter(c[i - 1]) && mj_is_lower(c[i - 1]);
     for (size_t k = 0; k < t->n; k++)
       if (byte_of(&t->cs[k], c[i]) == 0xC3) {
         c3 = true;
@@ -1139,8 +1137,7 @@ static cd_status mojibake_process(void *state, const cd_segment *seg, cd_rewrite
       if (cd_buf_append_cp(&st->utf8, st->pool[f->repl_off + q]))
         return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
     cd_status s = cd_rw_replace(rw, st->off[f->s], st->off[f->e],
-                                st->utf8.data ? st->utf8.data : "", st->utf8.len, f->rule,
-                                f->conf);
+                                st->utf8.data ? st->utf8.data : "", st->utf8.len, f->rule, f->conf);
     if (s)
       return cd_error_set(err, s, "line %llu: cannot record a mojibake repair",
                           (unsigned long long)seg->line);
@@ -1148,5 +1145,5 @@ static cd_status mojibake_process(void *state, const cd_segment *seg, cd_rewrite
   return CD_OK;
 }
 
-const cd_stage_def cd_stage_mojibake = {"mojibake", CD_STAGE_MOJIBAKE, mojibake_open,
-                                        mojibake_process, mojibake_close, NULL, NULL};
+const cd_stage_def cd_stage_mojibake = {
+    "mojibake", CD_STAGE_MOJIBAKE, mojibake_open, mojibake_process, mojibake_close, NULL, NULL};

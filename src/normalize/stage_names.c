@@ -46,15 +46,13 @@ static cd_status on_mention(void *ud, const cd_names_mention *m, cd_error *err) 
                          m->why);
 }
 
-static cd_status names_process(void *state, const cd_segment *seg, cd_rewriter *rw,
-                               cd_error *err) {
+static cd_status names_process(void *state, const cd_segment *seg, cd_rewriter *rw, cd_error *err) {
   names_state *s = state;
   if (!s || !s->sh)
     return CD_OK;
   cd_names_scanner_set_line(s->sh->sc, seg->line);
   seg_ctx c = {s, rw};
-  return cd_names_scan(s->sh->sc, seg->text, seg->len - seg->eol, s->lang, on_mention, &c,
-                       err);
+  return cd_names_scan(s->sh->sc, seg->text, seg->len - seg->eol, s->lang, on_mention, &c, err);
 }
 
 static void names_shared_free(void *shared) {

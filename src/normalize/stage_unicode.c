@@ -733,5 +733,5 @@ static void unicode_close(void *state) {
   free(st);
 }
 
-const cd_stage_def cd_stage_unicode = {"unicode",     CD_STAGE_UNICODE, unicode_open, unicode_process,
-                                       unicode_close, NULL, NULL};
+const cd_stage_def cd_stage_unicode = {
+    "unicode", CD_STAGE_UNICODE, unicode_open, unicode_process, unicode_close, NULL, NULL};

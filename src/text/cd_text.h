@@ -30,7 +30,8 @@ typedef struct cd_buf {
   size_t cap;
 } cd_buf;
 
-#define CD_BUF_INIT {NULL, 0, 0}
+#define CD_BUF_INIT                                                                                \
+  { NULL, 0, 0 }
 
 cd_status cd_buf_reserve(cd_buf *b, size_t extra);
 /* Room for one more element in the array *v of n elements of size bytes, *cap allocated: the

@@ -45,7 +45,7 @@ typedef struct xml_ctx {
   bool hp_nomem;
   void (*sax_chars)(void *, const xmlChar *, int);
   void (*sax_blanks)(void *, const xmlChar *, int);
-  cd_buf dec;       /* a text run, decoded */
+  cd_buf dec; /* a text run, decoded */
   wire_anchor *anch;
   size_t nanch, cap_anch;
   char lang_meta[16], lang_xml[16];

@@ -95,32 +95,37 @@ static void test_align_into_tm_and_tmx(void **state) {
   snprintf(en, sizeof en, "%s", cdt_fixture("align/report-en.txt"));
   snprintf(uk, sizeof uk, "%s", cdt_fixture("align/report-uk.txt"));
   const char *tm = cdt_tmpfile("aligned.sqlite");
-  const char *a[] = {"copydesk", "align", "--src-lang", "en", "--tgt-lang", "uk", "--tm", tm,
-                     "-v", en, uk, NULL};
+  const char *a[] = {"copydesk", "align", "--src-lang", "en", "--tgt-lang", "uk",
+                     "--tm",     tm,      "-v",         en,   uk,           NULL};
   assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
   assert_non_null(strstr(err.data, "5 units added, 0 merged"));
   assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
   assert_non_null(strstr(err.data, "0 units added, 5 merged"));
-  const char *q[] = {"copydesk", "tm", "lookup", "--tm", tm, "--format", "json",
-                     "Engineers restored electricity to 6,000 homes in Kharkiv on Tuesday.", NULL};
+  const char *q[] = {
+      "copydesk", "tm",
+      "lookup",   "--tm",
+      tm,         "--format",
+      "json",     "Engineers restored electricity to 6,000 homes in Kharkiv on Tuesday.",
+      NULL};
   assert_int_equal(cdt_run(q, NULL, 0, &out, &err), 0);
   assert_non_null(strstr(out.data, "6 000"));
-  const char *x[] = {"copydesk", "align", "--src-lang", "en", "--tgt-lang", "uk", "--format", "tmx",
-                     en, uk, NULL};
+  const char *x[] = {"copydesk", "align", "--src-lang", "en", "--tgt-lang", "uk",
+                     "--format", "tmx",   en,           uk,   NULL};
   assert_int_equal(cdt_run(x, NULL, 0, &out, &err), 0);
   assert_non_null(strstr(out.data, "<tmx version=\"1.4\">"));
   size_t tus = 0;
   for (const char *p = strstr(out.data, "<tu "); p; p = strstr(p + 1, "<tu "))
     tus++;
   assert_int_equal(tus, 5);
-  assert_non_null(strstr(out.data, "<seg>President Zelenskyy said the repairs took 14 hours.</seg>"));
+  assert_non_null(
+      strstr(out.data, "<seg>President Zelenskyy said the repairs took 14 hours.</seg>"));
   /* a TM path under a regular file cannot be created: clear error, exit 2 */
   const char *plain = cdt_tmpfile("plain-file");
   cdt_write_file(plain, "x", 1);
   char badtm[4300];
   snprintf(badtm, sizeof badtm, "%s/tm.sqlite", plain);
-  const char *bad[] = {"copydesk", "align", "--src-lang", "en", "--tgt-lang", "uk", "--tm", badtm,
-                       en, uk, NULL};
+  const char *bad[] = {"copydesk", "align", "--src-lang", "en", "--tgt-lang", "uk",
+                       "--tm",     badtm,   en,           uk,   NULL};
   assert_int_equal(cdt_run(bad, NULL, 0, &out, &err), 2);
   assert_non_null(strstr(err.data, "plain-file/tm.sqlite"));
   cd_buf_free(&out);
@@ -128,9 +133,8 @@ static void test_align_into_tm_and_tmx(void **state) {
 }
 
 int main(void) {
-  const struct CMUnitTest tests[] = {cmocka_unit_test(test_align_articles_tsv),
-                                     cmocka_unit_test(test_align_presegmented_json),
-                                     cmocka_unit_test(test_align_errors),
-                                     cmocka_unit_test(test_align_into_tm_and_tmx)};
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_align_articles_tsv), cmocka_unit_test(test_align_presegmented_json),
+      cmocka_unit_test(test_align_errors), cmocka_unit_test(test_align_into_tm_and_tmx)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

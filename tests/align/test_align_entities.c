@@ -17,10 +17,9 @@ static const char *const DE[] = {
     "Kanzler Scholz sprach danach mit Journalisten über die Lieferungen.",
     "In Kiew blieb die Lage nach Angaben der Behörden die ganze Nacht ruhig.",
     "Aus Moskau kam keine Reaktion."};
-static const char *const UK[] = {
-    "Уряд Німеччини у вівторок оголосив про новий пакет допомоги.",
-    "У Києві вночі було спокійно, розповіли місцеві чиновники.",
-    "Москва до вечора ніяк не відреагувала на заяву уряду в Берліні."};
+static const char *const UK[] = {"Уряд Німеччини у вівторок оголосив про новий пакет допомоги.",
+                                 "У Києві вночі було спокійно, розповіли місцеві чиновники.",
+                                 "Москва до вечора ніяк не відреагувала на заяву уряду в Берліні."};
 
 static const char *const E_DE0[] = {"place:germany"}, *const E_DE1[] = {"person:olaf-scholz"},
                          *const E_DE2[] = {"place:kyiv"}, *const E_DE3[] = {"place:moscow"};

@@ -12,8 +12,9 @@
 static void run_aid(const char *extra, cd_buf *out, cd_buf *err) {
   char *de = strdup(cdt_fixture("align/aid-de.txt")); /* cdt_fixture's buffer is reused */
   char *uk = strdup(cdt_fixture("align/aid-uk.txt"));
-  const char *a[] = {"copydesk", "align", "--presegmented", "--src-lang", "de", "--tgt-lang",
-                     "uk",       de,      uk,              "-v",         extra, NULL};
+  const char *a[] = {
+      "copydesk", "align", "--presegmented", "--src-lang", "de", "--tgt-lang", "uk", de, uk, "-v",
+      extra,      NULL};
   assert_int_equal(cdt_run(a, NULL, 0, out, err), 0);
   free(de);
   free(uk);

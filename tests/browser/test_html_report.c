@@ -29,9 +29,16 @@ static int run_chromium(const char *bin, const char *const *extra, cd_buf *out) 
   mkdir(profile, 0700);
   char user_data[4200];
   snprintf(user_data, sizeof user_data, "--user-data-dir=%s", profile);
-  const char *base[] = {bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                        "--no-first-run", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync", user_data};
+  const char *base[] = {bin,
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-quic",
+                        "--no-first-run",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        user_data};
   size_t nb = sizeof base / sizeof base[0], ne = 0;
   while (extra[ne])
     ne++;
@@ -70,8 +77,8 @@ static void test_report_renders_in_chromium(void **state) {
   snprintf(gl, sizeof gl, "%s", cdt_fixture("check/glossary-en-fr.tsv"));
   const char *html = cdt_tmpfile("report.html");
   cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
-  const char *a[] = {"copydesk", "check", "--format", "html", "-o", html, "--glossary", gl, dir,
-                     NULL};
+  const char *a[] = {"copydesk", "check",      "--format", "html", "-o",
+                     html,       "--glossary", gl,         dir,    NULL};
   assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 1);
 
   char url[4200];
@@ -81,13 +88,14 @@ static void test_report_renders_in_chromium(void **state) {
   /* the rendered DOM: the totals, one element per finding, the highlighted spans */
   assert_non_null(strstr(out.data, "12 findings"));
   size_t findings = 0;
-  for (const char *p = strstr(out.data, "class=\"finding "); p; p = strstr(p + 1, "class=\"finding "))
+  for (const char *p = strstr(out.data, "class=\"finding "); p;
+       p = strstr(p + 1, "class=\"finding "))
     findings++;
   assert_int_equal(findings, 12);
-  const char *checks[] = {"numbers.mismatch", "tm.inconsistent-target", "untranslated",
-                          "glossary.violation", "text.doubled-word", "text.unbalanced",
-                          "text.double-space", "names.style", "names.variant",
-                          "names.missing"};
+  const char *checks[] = {
+      "numbers.mismatch",  "tm.inconsistent-target", "untranslated",      "glossary.violation",
+      "text.doubled-word", "text.unbalanced",        "text.double-space", "names.style",
+      "names.variant",     "names.missing"};
   for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
     char needle[128];
     snprintf(needle, sizeof needle, "data-check=\"%s\"", checks[i]);

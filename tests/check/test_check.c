@@ -21,8 +21,8 @@ static cd_checker *new_checker(const char *glossary) {
   return c;
 }
 
-static void add_pair(cd_checker *c, const char *s, const char *t, const char *sl,
-                     const char *tl, uint64_t line) {
+static void add_pair(cd_checker *c, const char *s, const char *t, const char *sl, const char *tl,
+                     uint64_t line) {
   cd_check_pair p = {s, strlen(s), t, strlen(t), sl, tl, "pairs.tsv", line};
   cd_error err;
   assert_int_equal(cd_check_pair_add(c, &p, &err), CD_OK);
@@ -54,11 +54,19 @@ static void test_numbers_locale_aware(void **state) {
   (void)state;
   assert_true(same_number("6,000 troops", "en", "6 000 soldats", "fr"));
   assert_true(same_number("6,000 troops", "en", "6.000 Soldaten", "de"));
-  assert_true(same_number("6,000", "en", "6\xE2\x80\xAF" "000", "fr")); /* NNBSP */
+  assert_true(same_number("6,000", "en",
+                          "6\xE2\x80\xAF"
+                          "000",
+                          "fr")); /* NNBSP */
   assert_true(same_number("2.5%", "en", "2,5 %", "fr"));
   assert_true(same_number("1,234.5", "en", "1.234,5", "de"));
   assert_false(same_number("15,000", "en", "1 500", "fr"));
-  assert_true(same_number("the \xE2\x80\x99" "90s", "en", "les ann\xC3\xA9" "es 1990", "fr"));
+  assert_true(same_number("the \xE2\x80\x99"
+                          "90s",
+                          "en",
+                          "les ann\xC3\xA9"
+                          "es 1990",
+                          "fr"));
   assert_false(same_number("2.5", "en", "25", "de"));
   /* a year followed by a count is two numbers, not one */
   cd_number *v;
@@ -73,7 +81,10 @@ static void test_numbers_locale_aware(void **state) {
 static void test_numbers_mismatch(void **state) {
   (void)state;
   cd_checker *c = new_checker(NULL);
-  add_pair(c, "The army received 15,000 shells.", "L\xE2\x80\x99" "arm\xC3\xA9" "e a re\xC3\xA7u 1 500 obus.",
+  add_pair(c, "The army received 15,000 shells.",
+           "L\xE2\x80\x99"
+           "arm\xC3\xA9"
+           "e a re\xC3\xA7u 1 500 obus.",
            "en", "fr", 1);
   assert_int_equal(count_check(c, "numbers.mismatch"), 1);
   const cd_finding *f = cd_check_get(c, 0);
@@ -93,11 +104,12 @@ static void test_numbers_mismatch(void **state) {
 static void test_tm_consistency(void **state) {
   (void)state;
   cd_checker *c = new_checker(NULL);
-  add_pair(c, "The talks will resume on Monday.", "Les pourparlers reprendront lundi.", "en", "fr", 1);
-  add_pair(c, "The talks will resume on Monday.", "Les n\xC3\xA9gociations reprendront lundi.", "en",
-           "fr", 2);
-  add_pair(c, "  the talks will resume on monday. ", "Les pourparlers reprendront lundi.", "en", "fr",
-           3);
+  add_pair(c, "The talks will resume on Monday.", "Les pourparlers reprendront lundi.", "en", "fr",
+           1);
+  add_pair(c, "The talks will resume on Monday.", "Les n\xC3\xA9gociations reprendront lundi.",
+           "en", "fr", 2);
+  add_pair(c, "  the talks will resume on monday. ", "Les pourparlers reprendront lundi.", "en",
+           "fr", 3);
   assert_int_equal(count_check(c, "tm.inconsistent-target"), 3);
   cd_checker_free(c);
   /* hard negative: one word translated differently in different sources is context */
@@ -265,9 +277,10 @@ static void test_untranslated_names_and_titles(void **state) {
 static void test_text_checks(void **state) {
   (void)state;
   cd_checker *c = new_checker(NULL);
-  const char en[] = "The the minister left.\nShe had had enough, she said.\n"
-                    "Prices (in euros rose.\nHe said: \xE2\x80\x9CWe stay.\n"
-                    "\xE2\x80\x9CWe stay here,\xE2\x80\x9D he added.\nTwo  spaces.\n    Indented line.\n";
+  const char en[] =
+      "The the minister left.\nShe had had enough, she said.\n"
+      "Prices (in euros rose.\nHe said: \xE2\x80\x9CWe stay.\n"
+      "\xE2\x80\x9CWe stay here,\xE2\x80\x9D he added.\nTwo  spaces.\n    Indented line.\n";
   cd_error err;
   assert_int_equal(cd_check_article(c, "a-en.txt", "en", en, sizeof en - 1, &err), CD_OK);
   assert_int_equal(count_check(c, "text.doubled-word"), 1); /* "had had" is fine */
@@ -280,7 +293,8 @@ static void test_text_checks(void **state) {
   cd_checker_free(c);
   /* German quotes open with „ and close with “ */
   c = new_checker(NULL);
-  const char de[] = "Er sagte: \xE2\x80\x9E" "Wir bleiben.\xE2\x80\x9C Die die Region kennen, nicken.\n";
+  const char de[] = "Er sagte: \xE2\x80\x9E"
+                    "Wir bleiben.\xE2\x80\x9C Die die Region kennen, nicken.\n";
   assert_int_equal(cd_check_article(c, "b-de.txt", "de", de, sizeof de - 1, &err), CD_OK);
   assert_int_equal(count_check(c, "text.unbalanced"), 0);
   assert_int_equal(count_check(c, "text.doubled-word"), 0);
@@ -319,7 +333,8 @@ static void test_unbalanced_on_real_copy_shapes(void **state) {
   /* German guillemets point either way: »so« (German) and «so» (Swiss, dpa's wire) */
   c = new_checker(NULL);
   const char de[] = "Er sagte \xC2\xBBnein\xC2\xAB und ging.\n"
-                    "Die \xC2\xAB" "Blues\xC2\xBB verloren.\n";
+                    "Die \xC2\xAB"
+                    "Blues\xC2\xBB verloren.\n";
   assert_int_equal(cd_check_article(c, "d-de.txt", "de", de, sizeof de - 1, &err), CD_OK);
   assert_int_equal(count_check(c, "text.unbalanced"), 0);
   cd_checker_free(c);
@@ -424,8 +439,8 @@ static void test_cli_batch(void **state) {
   assert_true(json_object_object_get_ex(root, "findings", &findings));
   assert_int_equal(json_object_array_length(findings), 12);
   json_object *first = json_object_array_get_idx(findings, 0);
-  const char *keys[] = {"file", "line", "col", "severity", "check", "message", "suggestion",
-                        "context"};
+  const char *keys[] = {"file",  "line",    "col",        "severity",
+                        "check", "message", "suggestion", "context"};
   for (size_t k = 0; k < 8; k++)
     assert_true(json_object_object_get_ex(first, keys[k], &x));
   assert_true(json_object_object_get_ex(root, "summary", &summary));
@@ -434,8 +449,8 @@ static void test_cli_batch(void **state) {
   json_object_put(root);
 
   const char *html_path = cdt_tmpfile("report.html");
-  const char *h[] = {"copydesk", "check", "--format", "html", "-o", html_path, "--glossary", gl,
-                     dir, NULL};
+  const char *h[] = {"copydesk", "check",      "--format", "html", "-o",
+                     html_path,  "--glossary", gl,         dir,    NULL};
   assert_int_equal(cdt_run(h, NULL, 0, &out, &err), 1);
   cd_buf page = CD_BUF_INIT;
   cdt_read_file(html_path, &page);
@@ -728,12 +743,32 @@ static void test_cli_tm(void **state) {
   (void)state;
   cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
   const char *tm = cdt_tmpfile("check-tm.sqlite");
-  const char *a[] = {"copydesk", "tm", "add", "--tm", tm, "--src-lang", "en", "--tgt-lang", "fr",
-                     "Some 6,000 troops took part.", "Quelque 6 000 soldats y ont pris part.",
+  const char *a[] = {"copydesk",
+                     "tm",
+                     "add",
+                     "--tm",
+                     tm,
+                     "--src-lang",
+                     "en",
+                     "--tgt-lang",
+                     "fr",
+                     "Some 6,000 troops took part.",
+                     "Quelque 6 000 soldats y ont pris part.",
                      NULL};
   assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
-  const char *b[] = {"copydesk", "tm", "add", "--tm", tm, "--src-lang", "en", "--tgt-lang", "fr",
-                     "The army received 15,000 shells.", "L\xE2\x80\x99" "arm\xC3\xA9" "e a re\xC3\xA7u 1 500 obus.",
+  const char *b[] = {"copydesk",
+                     "tm",
+                     "add",
+                     "--tm",
+                     tm,
+                     "--src-lang",
+                     "en",
+                     "--tgt-lang",
+                     "fr",
+                     "The army received 15,000 shells.",
+                     "L\xE2\x80\x99"
+                     "arm\xC3\xA9"
+                     "e a re\xC3\xA7u 1 500 obus.",
                      NULL};
   assert_int_equal(cdt_run(b, NULL, 0, &out, &err), 0);
   const char *c[] = {"copydesk", "check", "--tm", tm, NULL};
@@ -753,7 +788,8 @@ static void test_cli_align_output(void **state) {
   (void)state;
   const char *en = cdt_tmpfile("bridge-en.txt"), *fr = cdt_tmpfile("bridge-fr.txt");
   const char en_text[] = "The bridge reopened on Friday.\nIt had been closed for 18 months.\n";
-  const char fr_text[] = "Le pont a rouvert vendredi.\nIl \xC3\xA9tait ferm\xC3\xA9 depuis 16 mois.\n";
+  const char fr_text[] =
+      "Le pont a rouvert vendredi.\nIl \xC3\xA9tait ferm\xC3\xA9 depuis 16 mois.\n";
   cdt_write_file(en, en_text, sizeof en_text - 1);
   cdt_write_file(fr, fr_text, sizeof fr_text - 1);
   cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
@@ -825,12 +861,13 @@ static void test_pairs_file(void **state) {
   const char *badj = cdt_tmpfile("bad.en-de.json");
   cdt_write_file(badj, "[{\"src_text\":\"a\"", 16);
   assert_int_not_equal(cd_check_pairs_file(c, badj, "en", "de", &err), CD_OK);
-  assert_non_null(strstr(err.message, "bad.en-de.json: not a JSON array of beads (unexpected end of data)"));
+  assert_non_null(
+      strstr(err.message, "bad.en-de.json: not a JSON array of beads (unexpected end of data)"));
   cdt_write_file(badj, "[] []", 5);
   assert_int_not_equal(cd_check_pairs_file(c, badj, "en", "de", &err), CD_OK);
   assert_non_null(strstr(err.message, "bad.en-de.json: byte 3: data after the array"));
-  cdt_write_file(badj, "[{\"src_text\":\"a\",\"tgt_text\":\"b\"},{\"src_text\":1,\"tgt_text\":\"b\"}]",
-                 63);
+  cdt_write_file(
+      badj, "[{\"src_text\":\"a\",\"tgt_text\":\"b\"},{\"src_text\":1,\"tgt_text\":\"b\"}]", 63);
   assert_int_not_equal(cd_check_pairs_file(c, badj, "en", "de", &err), CD_OK);
   assert_non_null(strstr(err.message, "bad.en-de.json: bead 2:"));
   assert_int_not_equal(cd_check_pairs_file(c, cdt_tmpfile("absent.en-de.tsv"), "en", "de", &err),

@@ -36,7 +36,8 @@ static int run_limited(const char *const *argv, rlim_t fsize, cd_buf *err) {
 
 static char *article(size_t bytes) {
   char *s = malloc(bytes + 1);
-  static const char line[] = "Kharkiv \xE2\x80\x94 the regional governor said the power was back.\n";
+  static const char line[] =
+      "Kharkiv \xE2\x80\x94 the regional governor said the power was back.\n";
   for (size_t i = 0; i < bytes; i++)
     s[i] = line[i % (sizeof line - 1)];
   s[bytes - 1] = '\n';

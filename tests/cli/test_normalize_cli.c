@@ -87,8 +87,9 @@ static void test_line_filter_contract(void **state) {
   const char in[] = "First line\r\n\nThird \xE2\x80\xA8 has U+2028 and \xC2\x85 NEL\n"
                     "Ostatni wiersz: \xC5\x81\xC3\xB3\x64\xC5\xBA\n"
                     "no newline at end";
-  const char *a[] = {"copydesk", "normalize", "--no-typography", "--no-boilerplate",
-                     "--no-names", "-l", "en", NULL};
+  const char *a[] = {
+      "copydesk", "normalize", "--no-typography", "--no-boilerplate", "--no-names", "-l",
+      "en",       NULL};
   assert_int_equal(cdt_run(a, in, sizeof in - 1, &out, &err), 0);
   assert_int_equal(cdt_count_lines(out.data, out.len), cdt_count_lines(in, sizeof in - 1));
   assert_non_null(strstr(out.data, "First line\r\n"));
@@ -110,8 +111,8 @@ static void test_huge_single_line(void **state) {
   const char *path = cdt_tmpfile("huge.txt");
   cdt_write_file(path, big, n);
   cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
-  const char *a[] = {"copydesk", "normalize", "--no-typography", "--no-names", "-l", "en",
-                     "--window", "65536", path, NULL};
+  const char *a[] = {"copydesk", "normalize", "--no-typography", "--no-names", "-l",
+                     "en",       "--window",  "65536",           path,         NULL};
   assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
   assert_int_equal(out.len, n);
   assert_memory_equal(out.data, big, n);
@@ -136,9 +137,8 @@ static void test_change_log_replays(void **state) {
   cdt_read_file(log, &changes);
   assert_true(changes.len > 0);
   cd_error e;
-  assert_int_equal(cd_change_log_replay(in, sizeof in - 1, changes.data, changes.len, &replayed,
-                                        &e),
-                   CD_OK);
+  assert_int_equal(
+      cd_change_log_replay(in, sizeof in - 1, changes.data, changes.len, &replayed, &e), CD_OK);
   assert_int_equal(replayed.len, text.len);
   assert_memory_equal(replayed.data, text.data, text.len);
   cd_buf_free(&out);
@@ -159,9 +159,8 @@ static void test_default_house_overlay(void **state) {
   mkdir(dir, 0755);
   char house[4400];
   snprintf(house, sizeof house, "%s/house.tsv", dir);
-  static const char row[] =
-      "id\ttype\ten\tfr\tde\tuk\tru\tvariants\tcontext\n"
-      "odesa\tplace\tOdessa\t-\t-\t-\t-\tOdesa\t-\n";
+  static const char row[] = "id\ttype\ten\tfr\tde\tuk\tru\tvariants\tcontext\n"
+                            "odesa\tplace\tOdessa\t-\t-\t-\t-\tOdesa\t-\n";
   cdt_write_file(house, row, sizeof row - 1);
   cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
   const char *a[] = {"copydesk", "normalize", "-l", "en", NULL};

@@ -62,7 +62,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   size_t slen = nul ? (size_t)(nul - in) : len;
   size_t ns = 0, nt = 0;
   cd_align_sentence *src = align_lines(in, slen, &ns);
-  cd_align_sentence *tgt = nul ? align_lines(nul + 1, len - slen - 1, &nt) : align_lines("", 0, &nt);
+  cd_align_sentence *tgt =
+      nul ? align_lines(nul + 1, len - slen - 1, &nt) : align_lines("", 0, &nt);
   cd_bead *b = NULL;
   size_t nb = 0;
   if (cd_aligner_align(aligners[k], src, ns, tgt, nt, &b, &nb, &err)) {

@@ -91,8 +91,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const char *tab = memchr(in + i, '\t', end - i);
     line++;
     if (tab) {
-      cd_check_pair p = {in + i, (size_t)(tab - (in + i)), tab + 1, end - (size_t)(tab - in) - 1,
-                         lang, tlang, "pairs.tsv", line};
+      cd_check_pair p = {in + i,      (size_t)(tab - (in + i)),
+                         tab + 1,     end - (size_t)(tab - in) - 1,
+                         lang,        tlang,
+                         "pairs.tsv", line};
       if (cd_check_pair_add(c, &p, &err))
         abort();
     }

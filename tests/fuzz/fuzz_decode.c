@@ -20,8 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (cd_normalize_buffer(&o, (const char *)data, size, &out, &log, NULL, &err) == CD_OK) {
     if (!cd_utf8_is_valid(out.data ? out.data : "", out.len))
       abort();
-    if (cd_change_log_replay((const char *)data, size, log.data ? log.data : "", log.len,
-                             &replayed, &err) != CD_OK)
+    if (cd_change_log_replay((const char *)data, size, log.data ? log.data : "", log.len, &replayed,
+                             &err) != CD_OK)
       abort();
     if (replayed.len != out.len || (out.len && memcmp(replayed.data, out.data, out.len)))
       abort();

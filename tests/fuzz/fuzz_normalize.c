@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Fuzz harness: the whole normalize pipeline, every stage on (names with the shipped
- * dictionary). The first byte picks the language. Invariants: output is well-formed UTF-8; the change log replays to the output;
- * without the boilerplate stage the line count is kept (for ASCII-compatible charsets). */
+ * dictionary). The first byte picks the language. Invariants: output is well-formed UTF-8; the
+ * change log replays to the output; without the boilerplate stage the line count is kept (for
+ * ASCII-compatible charsets). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

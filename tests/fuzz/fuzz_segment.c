@@ -13,9 +13,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static bool segment_is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
+static bool segment_is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static const char *const langs[] = {"en", "fr", "de", "uk", "ru", "es", "pl", "zh"};

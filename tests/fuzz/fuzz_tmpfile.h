@@ -39,7 +39,8 @@ __attribute__((unused)) static const char *cdf_tmp_path(const char *suffix) {
 }
 
 /* Replaces the content of path with data; abort on failure. */
-__attribute__((unused)) static void cdf_tmp_write(const char *path, const uint8_t *data, size_t size) {
+__attribute__((unused)) static void cdf_tmp_write(const char *path, const uint8_t *data,
+                                                  size_t size) {
   FILE *fp = fopen(path, "wb");
   if (!fp || (size && fwrite(data, 1, size, fp) != size) || fclose(fp))
     abort();

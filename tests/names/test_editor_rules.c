@@ -228,7 +228,10 @@ static void test_quotations(void **state) {
 static void test_foreign_letters(void **state) {
   (void)state;
   static const case_ cs[] = {
-      {"en", "In Wroc\xC5\x82" "aw and Bra\xC8\x99ov people voted.", NULL},
+      {"en",
+       "In Wroc\xC5\x82"
+       "aw and Bra\xC8\x99ov people voted.",
+       NULL},
       {"en", "Near Silina the road closed.", NULL},
   };
   EXPECT(cs);
@@ -294,9 +297,8 @@ static void test_protected_all_stages(void **state) {
   cd_buf out = CD_BUF_INIT, ch = CD_BUF_INIT;
   const char *in = "Visit kiev.example.com.ua/a--b or @Kiev_News... \"Kiev\" says.\n";
   run(in, "en", CD_STAGE_ALL, &out, &ch);
-  assert_string_equal(out.data,
-                      "Visit kiev.example.com.ua/a--b or @Kiev_News\xE2\x80\xA6 "
-                      "\xE2\x80\x9CKyiv\xE2\x80\x9D says.\n");
+  assert_string_equal(out.data, "Visit kiev.example.com.ua/a--b or @Kiev_News\xE2\x80\xA6 "
+                                "\xE2\x80\x9CKyiv\xE2\x80\x9D says.\n");
   cd_buf_free(&out);
   cd_buf_free(&ch);
 }

@@ -17,7 +17,7 @@ static void test_words_and_caps(void **state) {
   assert_true(cd_names_guard_all_caps(S("CDU")));
   assert_true(cd_names_guard_all_caps(S("ЄС")));
   assert_true(cd_names_guard_all_caps(S("BERLIN")));
-  assert_false(cd_names_guard_all_caps(S("I")));      /* one letter is no acronym */
+  assert_false(cd_names_guard_all_caps(S("I"))); /* one letter is no acronym */
   assert_false(cd_names_guard_all_caps(S("Kyiv")));
   assert_true(cd_names_guard_has_acronym(S("Zaporizhzhia NPP")));
   assert_false(cd_names_guard_has_acronym(S("J. D. Vance")));
@@ -40,23 +40,18 @@ static void test_enclosed(void **state) {
   (void)state;
   size_t qb = 0, qe = 0;
   const char *en = "He said \xE2\x80\x9CKiev will stand\xE2\x80\x9D today (Kyiv) now.";
-  assert_int_equal(cd_names_guard_enclosed(S(en), (size_t)(strstr(en, "Kiev") - en), "en", &qb,
-                                           &qe),
-                   'q');
+  assert_int_equal(
+      cd_names_guard_enclosed(S(en), (size_t)(strstr(en, "Kiev") - en), "en", &qb, &qe), 'q');
   assert_int_equal(qe - qb, strlen("Kiev will stand"));
-  assert_int_equal(cd_names_guard_enclosed(S(en), (size_t)(strstr(en, "Kyiv") - en), "en", &qb,
-                                           &qe),
-                   'p');
-  assert_int_equal(cd_names_guard_enclosed(S(en), (size_t)(strstr(en, "now") - en), "en", &qb,
-                                           &qe),
+  assert_int_equal(
+      cd_names_guard_enclosed(S(en), (size_t)(strstr(en, "Kyiv") - en), "en", &qb, &qe), 'p');
+  assert_int_equal(cd_names_guard_enclosed(S(en), (size_t)(strstr(en, "now") - en), "en", &qb, &qe),
                    0);
   /* German pairs „ “: the “ closes */
   const char *de = "Er sagte \xE2\x80\x9EKiew\xE2\x80\x9C und Kiew.";
-  assert_int_equal(cd_names_guard_enclosed(S(de), (size_t)(strstr(de, "Kiew") - de), "de", &qb,
-                                           &qe),
-                   'q');
-  assert_int_equal(cd_names_guard_enclosed(S(de), (size_t)(strstr(de, "und") - de), "de", &qb,
-                                           &qe),
+  assert_int_equal(
+      cd_names_guard_enclosed(S(de), (size_t)(strstr(de, "Kiew") - de), "de", &qb, &qe), 'q');
+  assert_int_equal(cd_names_guard_enclosed(S(de), (size_t)(strstr(de, "und") - de), "de", &qb, &qe),
                    0);
   /* straight quotes toggle; an unclosed quotation runs to the end of the line */
   const char *st = "A \"B\" C \"D";

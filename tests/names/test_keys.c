@@ -64,9 +64,9 @@ static void test_keys(void **state) {
   assert_int_equal(cd_names_key_fold(k, "Kara\xE2\x80\x90Murza\xE2\x80\x99s", 18, &out, &err),
                    CD_OK);
   assert_string_equal(out.data, "kara murza's");
-  assert_int_equal(cd_names_key_ascii(k, "Sébastien Lecornu", strlen("Sébastien Lecornu"), &out,
-                                      &n, &err),
-                   CD_OK);
+  assert_int_equal(
+      cd_names_key_ascii(k, "Sébastien Lecornu", strlen("Sébastien Lecornu"), &out, &n, &err),
+      CD_OK);
   assert_int_equal(n, 1);
   assert_string_equal(out.data, "sebastienlecornu");
   assert_int_equal(cd_names_key_ascii(k, "Radosław", strlen("Radosław"), &out, &n, &err), CD_OK);

@@ -131,10 +131,10 @@ static void test_hard_negatives(void **state) {
   (void)state;
   cd_buf out = CD_BUF_INIT, ch = CD_BUF_INIT;
   static const char *const keep[] = {
-      "Andrei Kostin runs a bank.\n",       /* different person, close name */
-      "Leonid Gaidai made comedies.\n",     /* a given name that is not Haidai's */
+      "Andrei Kostin runs a bank.\n",   /* different person, close name */
+      "Leonid Gaidai made comedies.\n", /* a given name that is not Haidai's */
       "Igor Sikorsky built helicopters.\n", "The waltz and the musk ox.\n",
-      "Paris Hilton arrived in Paris.\n",   /* a person named Paris; the city is canonical */
+      "Paris Hilton arrived in Paris.\n", /* a person named Paris; the city is canonical */
       "Bohdan Khmelnytsky rode on.\n",      "Donbass Arena was empty.\n",
       "The Kirovohrad region voted.\n",     "Nothing to see here.\n"};
   for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
@@ -178,8 +178,8 @@ static void test_change_log_replays(void **state) {
 static void test_lookup_cli(void **state) {
   (void)state;
   cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
-  const char *a[] = {"copydesk", "names", "lookup", "Zelensky's", "-l", "en", "--format", "json",
-                     NULL};
+  const char *a[] = {"copydesk", "names",    "lookup", "Zelensky's", "-l",
+                     "en",       "--format", "json",   NULL};
   assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
   assert_non_null(strstr(out.data, "{\"query\":\"Zelensky's\",\"results\":[{\"id\":\"zelenskyy\","
                                    "\"type\":\"person\",\"form\":\"Zelenskyy's\","
@@ -255,9 +255,16 @@ static void test_export(void **state) {
 static void test_lookup_inflected(void **state) {
   (void)state;
   cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
-  const char *a[] = {"copydesk", "names", "lookup", "\xD0\x97\xD0\xB5\xD0\xBB\xD0\xB5\xD0\xBD"
+  const char *a[] = {"copydesk",
+                     "names",
+                     "lookup",
+                     "\xD0\x97\xD0\xB5\xD0\xBB\xD0\xB5\xD0\xBD"
                      "\xD1\x81\xD1\x8C\xD0\xBA\xD0\xBE\xD0\xB3\xD0\xBE", /* Зеленського */
-                     "-l", "de", "--format", "json", NULL};
+                     "-l",
+                     "de",
+                     "--format",
+                     "json",
+                     NULL};
   assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
   assert_non_null(strstr(out.data, "\"id\":\"zelenskyy\""));
   assert_non_null(strstr(out.data, "Selenskyj"));

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The cheap tests in front of the names queries: the key filter (mapped from its sidecar
- * file, or read lazily from its blob; every stored key and given name passes it), the hit set that stops fetching
- * entities once it is full of better hits, and best_only. Each must leave lookups
+ * file, or read lazily from its blob; every stored key and given name passes it), the hit set that
+ * stops fetching entities once it is full of better hits, and best_only. Each must leave lookups
  * unchanged. A database of another format is refused. */
 #include "cd_test.h"
 
@@ -126,9 +126,10 @@ static void test_filter_has_every_key(void **state) {
   memcpy(f, sqlite3_column_blob(st, 0), nbytes);
   sqlite3_finalize(st);
   uint64_t nblocks = nbytes / CD_NAMES_FILTER_BLOCK;
-#define HAS(h) cd_names_filter_block_has(f + cd_names_filter_block((h), nblocks) * CD_NAMES_FILTER_BLOCK, (h))
-  assert_int_equal(
-      sqlite3_prepare_v2(sq, "SELECT key, kind, part, eid FROM keys", -1, &st, NULL), SQLITE_OK);
+#define HAS(h)                                                                                     \
+  cd_names_filter_block_has(f + cd_names_filter_block((h), nblocks) * CD_NAMES_FILTER_BLOCK, (h))
+  assert_int_equal(sqlite3_prepare_v2(sq, "SELECT key, kind, part, eid FROM keys", -1, &st, NULL),
+                   SQLITE_OK);
   size_t rows = 0, given = 0;
   while (sqlite3_step(st) == SQLITE_ROW) {
     const char *k = (const char *)sqlite3_column_text(st, 0);
@@ -196,7 +197,8 @@ static void test_best_only(void **state) {
   assert_int_equal(cd_names_find(db, &q, h, 8, &n, &err), CD_OK);
   assert_int_equal(n, 1);
   assert_string_equal(h[0].id, "ilchuk");
-  const char *cyr = "\xd0\x9f\xd0\xb5\xd1\x82\xd1\x80\xd0\xbe \xd0\x86\xd0\xbb\xd1\x8c\xd1\x87\xd1\x83\xd0\xba";
+  const char *cyr =
+      "\xd0\x9f\xd0\xb5\xd1\x82\xd1\x80\xd0\xbe \xd0\x86\xd0\xbb\xd1\x8c\xd1\x87\xd1\x83\xd0\xba";
   q = (cd_names_query){cyr, strlen(cyr), NULL, 0, "uk", true, true};
   assert_int_equal(cd_names_find(db, &q, h, 8, &n, &err), CD_OK);
   assert_int_equal(n, 1);
@@ -283,8 +285,8 @@ static void test_common_skeleton_pruned(void **state) {
   /* 40 places whose names differ only in vowels: one skeleton "brnk" */
   static const char *const v[] = {"a", "e", "i", "o", "u", "y", "ae", "ia"};
   for (int i = 0; i < 40; i++)
-    assert_int_equal(cd_buf_appendf(&t, "p%d\tplace\tB%sr%sn%sk\t-\t-\t-\t-\t-\t-\n", i,
-                                    v[i % 8], v[(i / 8) % 5], i % 2 ? "o" : "a"),
+    assert_int_equal(cd_buf_appendf(&t, "p%d\tplace\tB%sr%sn%sk\t-\t-\t-\t-\t-\t-\n", i, v[i % 8],
+                                    v[(i / 8) % 5], i % 2 ? "o" : "a"),
                      CD_OK);
   assert_int_equal(cd_buf_append_str(&t, "lone\tplace\tZwetschgau\t-\t-\t-\t-\t-\t-\n"), CD_OK);
   cdt_write_file(src, t.data, t.len);
@@ -331,7 +333,7 @@ static void filter_drop(uint8_t *f, uint64_t nblocks, uint64_t h) {
   for (int bit = 0; bit < CD_NAMES_FILTER_BLOCK * 8 && cd_names_filter_block_has(b, h); bit++) {
     if (!(b[bit / 8] & (1u << (bit % 8))))
       continue;
-    b[bit / 8] &= (uint8_t)~(1u << (bit % 8));
+    b[bit / 8] &= (uint8_t) ~(1u << (bit % 8));
     if (cd_names_filter_block_has(b, h))
       b[bit / 8] |= (uint8_t)(1u << (bit % 8));
   }
@@ -349,8 +351,10 @@ static void test_pair_marks(void **state) {
   snprintf(src, sizeof src, "%s", cdt_tmpfile("pairs.tsv"));
   snprintf(path, sizeof path, "%s", cdt_tmpfile("pairs.sqlite"));
   static const char t[] = "id\ttype\ten\tfr\tde\tuk\tru\tvariants\tcontext\n"
-                          "lecornu\tperson\tS\xc3\xa9" "bastien Lecornu\t-\t-\t-\t-\t-\t"
-                          "given=S\xc3\xa9" "bastien\n"
+                          "lecornu\tperson\tS\xc3\xa9"
+                          "bastien Lecornu\t-\t-\t-\t-\t-\t"
+                          "given=S\xc3\xa9"
+                          "bastien\n"
                           "lecomte\tperson\tHugo Lecomte\t-\t-\t-\t-\t-\tgiven=Hugo\n";
   cdt_write_file(src, t, sizeof t - 1);
   remove(path);
@@ -380,9 +384,9 @@ static void test_pair_marks(void **state) {
   sqlite3 *sq = NULL;
   assert_int_equal(sqlite3_open(path, &sq), SQLITE_OK);
   sqlite3_stmt *st = NULL;
-  assert_int_equal(sqlite3_prepare_v2(sq, "SELECT value FROM meta WHERE key='filter'", -1, &st,
-                                      NULL),
-                   SQLITE_OK);
+  assert_int_equal(
+      sqlite3_prepare_v2(sq, "SELECT value FROM meta WHERE key='filter'", -1, &st, NULL),
+      SQLITE_OK);
   assert_int_equal(sqlite3_step(st), SQLITE_ROW);
   size_t nbytes = (size_t)sqlite3_column_bytes(st, 0);
   uint8_t *f = malloc(nbytes);
@@ -404,9 +408,9 @@ static void test_pair_marks(void **state) {
   }
   sqlite3_finalize(st);
   assert_true(dropped >= 3);
-  assert_int_equal(sqlite3_prepare_v2(sq, "UPDATE meta SET value=? WHERE key='filter'", -1, &st,
-                                      NULL),
-                   SQLITE_OK);
+  assert_int_equal(
+      sqlite3_prepare_v2(sq, "UPDATE meta SET value=? WHERE key='filter'", -1, &st, NULL),
+      SQLITE_OK);
   sqlite3_bind_blob(st, 1, f, (int)nbytes, SQLITE_STATIC);
   assert_int_equal(sqlite3_step(st), SQLITE_DONE);
   sqlite3_finalize(st);
@@ -415,7 +419,11 @@ static void test_pair_marks(void **state) {
   assert_int_equal(cd_names_open(&o, &db, &err), CD_OK);
   n = find(db, "Sebastien Lecorne", true, h, 8);
   assert_true(n == 0 || !h[0].context); /* at most the unconfirmed whole-name skeleton */
-  assert_int_equal(find(db, "S\xc3\xa9" "bastien Lecornu", false, h, 8), 1); /* the rest works */
+  assert_int_equal(find(db,
+                        "S\xc3\xa9"
+                        "bastien Lecornu",
+                        false, h, 8),
+                   1); /* the rest works */
   cd_names_free(db);
   /* a database that does not say it has pair marks: the surname is queried as before */
   snprintf(db_path, sizeof db_path, "%s", path);
@@ -507,14 +515,11 @@ static void test_sidecar(void **state) {
 }
 
 int main(void) {
-  const struct CMUnitTest tests[] = {cmocka_unit_test(test_multiword_keys),
-                                     cmocka_unit_test(test_full_hit_set),
-                                     cmocka_unit_test(test_filter_has_every_key),
-                                     cmocka_unit_test(test_best_only),
-                                     cmocka_unit_test(test_other_formats_refused),
-                                     cmocka_unit_test(test_sidecar),
-                                     cmocka_unit_test(test_common_skeleton_pruned),
-                                     cmocka_unit_test(test_pair_marks),
-                                     cmocka_unit_test(test_truncated_db_refused)};
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_multiword_keys),         cmocka_unit_test(test_full_hit_set),
+      cmocka_unit_test(test_filter_has_every_key),   cmocka_unit_test(test_best_only),
+      cmocka_unit_test(test_other_formats_refused),  cmocka_unit_test(test_sidecar),
+      cmocka_unit_test(test_common_skeleton_pruned), cmocka_unit_test(test_pair_marks),
+      cmocka_unit_test(test_truncated_db_refused)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,9 +16,12 @@ typedef cdt_names_fixture fixture;
 static cd_status collect(void *ud, const cd_names_mention *m, cd_error *err) {
   (void)err;
   cd_buf *b = ud;
-  cd_buf_appendf(b, "%zu-%zu %s %.*s %c %s\n", m->start, m->end, m->entity,
-                 (int)m->canonical_len, m->canonical,
-                 m->is_canonical ? 'C' : m->rewrite ? 'R' : 'F', m->rule);
+  cd_buf_appendf(b, "%zu-%zu %s %.*s %c %s\n", m->start, m->end, m->entity, (int)m->canonical_len,
+                 m->canonical,
+                 m->is_canonical ? 'C'
+                 : m->rewrite    ? 'R'
+                                 : 'F',
+                 m->rule);
   return CD_OK;
 }
 
@@ -263,11 +266,15 @@ static void test_stage_uses_scanner(void **state) {
 }
 
 int main(void) {
-  const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_mentions), cmocka_unit_test(test_inflections),
-      cmocka_unit_test(test_inflection_negatives), cmocka_unit_test(test_common_word_negatives),
-      cmocka_unit_test(test_cyrillic_case_forms_kept), cmocka_unit_test(test_ideographic_names),
-      cmocka_unit_test(test_unsure_span_hides_nothing), cmocka_unit_test(test_particles),
-      cmocka_unit_test(test_place_spelling_variant), cmocka_unit_test(test_stage_uses_scanner)};
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_mentions),
+                                     cmocka_unit_test(test_inflections),
+                                     cmocka_unit_test(test_inflection_negatives),
+                                     cmocka_unit_test(test_common_word_negatives),
+                                     cmocka_unit_test(test_cyrillic_case_forms_kept),
+                                     cmocka_unit_test(test_ideographic_names),
+                                     cmocka_unit_test(test_unsure_span_hides_nothing),
+                                     cmocka_unit_test(test_particles),
+                                     cmocka_unit_test(test_place_spelling_variant),
+                                     cmocka_unit_test(test_stage_uses_scanner)};
   return cmocka_run_group_tests(tests, cdt_names_setup, cdt_names_teardown);
 }

@@ -10,9 +10,8 @@
 #include "cd_normalize.h"
 
 /* Runs only the decode stage over in; checks the log replays to the output. */
-static cd_status decode_only(const char *in, size_t len, const char *from, bool strict,
-                             cd_buf *out, cd_buf *log, cd_normalize_report *rep,
-                             cd_error *err) {
+static cd_status decode_only(const char *in, size_t len, const char *from, bool strict, cd_buf *out,
+                             cd_buf *log, cd_normalize_report *rep, cd_error *err) {
   cd_normalize_options o;
   cd_normalize_options_init(&o);
   o.stages = CD_STAGE_DECODE;
@@ -26,12 +25,11 @@ static cd_status decode_only(const char *in, size_t len, const char *from, bool 
   if (st == CD_OK) {
     cd_buf replayed = CD_BUF_INIT;
     cd_error rerr;
-    assert_int_equal(cd_change_log_replay(in, len, log->data ? log->data : "", log->len,
-                                          &replayed, &rerr),
-                     CD_OK);
+    assert_int_equal(
+        cd_change_log_replay(in, len, log->data ? log->data : "", log->len, &replayed, &rerr),
+        CD_OK);
     assert_int_equal(replayed.len, out->len);
-    assert_memory_equal(replayed.data ? replayed.data : "", out->data ? out->data : "",
-                        out->len);
+    assert_memory_equal(replayed.data ? replayed.data : "", out->data ? out->data : "", out->len);
     cd_buf_free(&replayed);
   }
   return st;
@@ -41,7 +39,8 @@ static void test_utf8_passes_through_unlogged(void **state) {
   (void)state;
   cd_buf out = CD_BUF_INIT, log = CD_BUF_INIT;
   cd_error err;
-  const char in[] = "Le Premier ministre S\xC3\xA9" "bastien Lecornu a parl\xC3\xA9.\n";
+  const char in[] = "Le Premier ministre S\xC3\xA9"
+                    "bastien Lecornu a parl\xC3\xA9.\n";
   assert_int_equal(decode_only(in, sizeof in - 1, NULL, false, &out, &log, NULL, &err), CD_OK);
   assert_int_equal(out.len, sizeof in - 1);
   assert_memory_equal(out.data, in, out.len);
@@ -69,13 +68,18 @@ static void test_cp1252_detected(void **state) {
   cd_error err;
   cd_normalize_report rep;
   /* “Caf\xe9” with cp1252 curly quotes and an en dash, a typical Windows wire file */
-  const char in[] = "\x93" "Nous sommes pr\xEAts\x94, a d\xE9" "clar\xE9 le ministre \x96 "
-                    "\xE0 Paris, le 3 d\xE9" "cembre.\n";
+  const char in[] = "\x93"
+                    "Nous sommes pr\xEAts\x94, a d\xE9"
+                    "clar\xE9 le ministre \x96 "
+                    "\xE0 Paris, le 3 d\xE9"
+                    "cembre.\n";
   assert_int_equal(decode_only(in, sizeof in - 1, NULL, false, &out, &log, &rep, &err), CD_OK);
   assert_string_equal(rep.charset, "WINDOWS-1252");
   assert_string_equal(out.data, "\xE2\x80\x9CNous sommes pr\xC3\xAAts\xE2\x80\x9D, a "
-                                "d\xC3\xA9" "clar\xC3\xA9 le ministre \xE2\x80\x93 \xC3\xA0 "
-                                "Paris, le 3 d\xC3\xA9" "cembre.\n");
+                                "d\xC3\xA9"
+                                "clar\xC3\xA9 le ministre \xE2\x80\x93 \xC3\xA0 "
+                                "Paris, le 3 d\xC3\xA9"
+                                "cembre.\n");
   cd_buf_free(&out);
   cd_buf_free(&log);
 }
@@ -162,13 +166,12 @@ static void test_legacy_lines_in_utf8_file(void **state) {
                     "Ende \xE2\x80\x94 kaputt \xFF hier.\n";
   assert_int_equal(decode_only(in, sizeof in - 1, NULL, false, &out, &log, &rep, &err), CD_OK);
   assert_string_equal(rep.charset, "UTF-8");
-  assert_string_equal(out.data,
-                      "Kyiv \xE2\x80\x94 the first line is UTF-8: Zelens\xCA\xB9kyy.\n"
-                      "\xD0\x9F\xD1\x80\xD0\xB5\xD0\xB7\xD0\xB8\xD0\xB4\xD0\xB5\xD0\xBD"
-                      "\xD1\x82 \xD0\x97\xD0\xB5\xD0\xBB\xD0\xB5\xD0\xBD\xD1\x81\xD1\x8C"
-                      "\xD0\xBA\xD0\xB8\xD0\xB9\n"
-                      "Caf\xC3\xA9 cr\xC3\xA8me \xE2\x80\x93 d\xC3\xA9j\xC3\xA0 vu.\n"
-                      "Ende \xE2\x80\x94 kaputt \xEF\xBF\xBD hier.\n");
+  assert_string_equal(out.data, "Kyiv \xE2\x80\x94 the first line is UTF-8: Zelens\xCA\xB9kyy.\n"
+                                "\xD0\x9F\xD1\x80\xD0\xB5\xD0\xB7\xD0\xB8\xD0\xB4\xD0\xB5\xD0\xBD"
+                                "\xD1\x82 \xD0\x97\xD0\xB5\xD0\xBB\xD0\xB5\xD0\xBD\xD1\x81\xD1\x8C"
+                                "\xD0\xBA\xD0\xB8\xD0\xB9\n"
+                                "Caf\xC3\xA9 cr\xC3\xA8me \xE2\x80\x93 d\xC3\xA9j\xC3\xA0 vu.\n"
+                                "Ende \xE2\x80\x94 kaputt \xEF\xBF\xBD hier.\n");
   assert_non_null(strstr(log.data, "\"rule\":\"decode.line-windows-1251\""));
   assert_non_null(strstr(log.data, "\"rule\":\"decode.line-windows-1252\""));
   assert_int_equal(rep.invalid, 1);

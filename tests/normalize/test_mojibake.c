@@ -43,12 +43,10 @@ static void run_stage(const char *in, size_t len, cd_buf *out, cd_buf *log) {
   cd_error err;
   cd_buf_clear(out);
   cd_buf_clear(log);
-  assert_int_equal(cd_stage_run_buffer(&cd_stage_mojibake, &env, in, len, out, log, &err),
-                   CD_OK);
+  assert_int_equal(cd_stage_run_buffer(&cd_stage_mojibake, &env, in, len, out, log, &err), CD_OK);
   cd_buf replayed = CD_BUF_INIT;
-  assert_int_equal(cd_change_log_replay(in, len, log->data ? log->data : "", log->len,
-                                        &replayed, &err),
-                   CD_OK);
+  assert_int_equal(
+      cd_change_log_replay(in, len, log->data ? log->data : "", log->len, &replayed, &err), CD_OK);
   assert_int_equal(replayed.len, out->len);
   assert_memory_equal(replayed.data ? replayed.data : "", out->data ? out->data : "", out->len);
   cd_buf_free(&replayed);
@@ -103,8 +101,7 @@ static void test_cp1252_once(void **state) {
 static void test_latin1_once(void **state) {
   (void)state;
   /* Curly quotes read as Latin-1 leave C1 controls: only Latin-1 explains them. */
-  check_repair("Er sagte: “Wir bleiben in Brüssel.”", "ISO-8859-1", 1,
-               "mojibake.utf8-as-latin-1");
+  check_repair("Er sagte: “Wir bleiben in Brüssel.”", "ISO-8859-1", 1, "mojibake.utf8-as-latin-1");
 }
 
 static void test_cp1250_once(void **state) {
@@ -209,7 +206,8 @@ static void test_lines_repaired_on_their_own(void **state) {
 static void test_c1_punctuation(void **state) {
   (void)state;
   cd_buf out = CD_BUF_INIT, log = CD_BUF_INIT;
-  const char in[] = "He said \xC2\x93yes\xC2\x94 \xC2\x96 then left\xC2\x85 for \xC2\x80" "5\n";
+  const char in[] = "He said \xC2\x93yes\xC2\x94 \xC2\x96 then left\xC2\x85 for \xC2\x80"
+                    "5\n";
   run_stage(in, sizeof in - 1, &out, &log);
   assert_string_equal(out.data, "He said “yes” – then left… for €5\n");
   assert_non_null(strstr(log.data, "\"rule\":\"mojibake.c1-as-cp1252\""));
@@ -479,22 +477,22 @@ static void test_flattened_nbsp_in_damaged_lines(void **state) {
 static void test_clean_text_untouched(void **state) {
   (void)state;
   static const char *const clean[] = {
-      "A CONCLUSÃO DO ACORDO FOI ADIADA PARA MARÇO.\n",          /* Portuguese capitals */
+      "A CONCLUSÃO DO ACORDO FOI ADIADA PARA MARÇO.\n", /* Portuguese capitals */
       "JOÃO E MARIA CHEGARAM À ESTAÇÃO ÀS 9H.\n",
       "São Paulo e Brasília não votaram a favor da moção.\n",
-      "Árvíztűrő tükörfúrógép: az őszi ülés elmaradt.\n",        /* Hungarian */
-      "İstanbul'da Şişli ve Üsküdar'da hava ılık olacak.\n",     /* Turkish */
-      "Thủ tướng phát biểu tại Hà Nội về kinh tế.\n",             /* Vietnamese */
-      "Příliš žluťoučký kůň úpěl ďábelské ódy.\n",               /* Czech */
-      "Zażółć gęślą jaźń w Łodzi, powiedział rzecznik.\n",       /* Polish */
+      "Árvíztűrő tükörfúrógép: az őszi ülés elmaradt.\n",       /* Hungarian */
+      "İstanbul'da Şişli ve Üsküdar'da hava ılık olacak.\n",    /* Turkish */
+      "Thủ tướng phát biểu tại Hà Nội về kinh tế.\n",           /* Vietnamese */
+      "Příliš žluťoučký kůň úpěl ďábelské ódy.\n",              /* Czech */
+      "Zażółć gęślą jaźń w Łodzi, powiedział rzecznik.\n",      /* Polish */
       "Ο ¨πρωθυπουργός¨ μίλησε στη Βουλή για την οικονομία.\n", /* Greek, ¨ as quotes */
-      "ЄС і Україна підписали угоду про співпрацю у Києві.\n",   /* Ukrainian */
-      "Всё ещё идёт дождь, сообщает агентство «Интерфакс».\n",   /* Russian */
-      "L'ÂGE D'OR du cinéma revient à l'écran.\n",               /* real Â */
-      "Copyright © 2024 Agence, tous droits réservés.\n",        /* real © */
-      "Une pièce de 3×4 mètres coûte 5×£35.\n",                  /* real × */
-      "Il a lancé : (╯°□°)╯︵ ┻━┻ puis ¯\\_(ツ)_/¯\n",            /* kaomoji */
-      "∀x ∈ ℝ, x² ≥ 0 et √π ≈ 1,77.\n",                          /* maths */
+      "ЄС і Україна підписали угоду про співпрацю у Києві.\n",  /* Ukrainian */
+      "Всё ещё идёт дождь, сообщает агентство «Интерфакс».\n",  /* Russian */
+      "L'ÂGE D'OR du cinéma revient à l'écran.\n",              /* real Â */
+      "Copyright © 2024 Agence, tous droits réservés.\n",       /* real © */
+      "Une pièce de 3×4 mètres coûte 5×£35.\n",                 /* real × */
+      "Il a lancé : (╯°□°)╯︵ ┻━┻ puis ¯\\_(ツ)_/¯\n",          /* kaomoji */
+      "∀x ∈ ℝ, x² ≥ 0 et √π ≈ 1,77.\n",                         /* maths */
       "Die Straße in Köln ist „vorerst“ gesperrt – sagt die Polizei.\n",
       "« Voilà », a-t-il déclaré à l’AFP à Besançon.\n",
       "NESTLÉ® et SOCIÉTÉ GÉNÉRALE™ ont annoncé des résultats…\n",

@@ -20,14 +20,14 @@ static void fresh(const char *in, const char *lang, cd_buf *out) {
 static void test_reuse_matches_fresh(void **state) {
   (void)state;
   static const char *const docs[][2] = {
-      {"The council met.\nShare:\n", "en"},               /* ends with a deletion */
-      {"\n\nLater, the mayor spoke.\n", "en"},             /* blank lines the author wrote */
-      {"```\nraw \"code\" -- here\n", "en"},               /* ends inside a fenced block */
-      {"He said \"yes\" -- twice.\n", "en"},               /* prose again */
-      {"Il a dit \"oui\" : c'est fait.\n", "fr"},          /* another language's stages */
-      {"Sebastien Lecorne spoke in Kiev.\n", "en"},        /* a full mention... */
-      {"Then Lecorne left.\n", "en"},                      /* ...does not carry over */
-      {"\xCF\xF0\xE5\xE7\xE8\xE4\xE5\xED\xF2\n", NULL},    /* cp1251, detected */
+      {"The council met.\nShare:\n", "en"},             /* ends with a deletion */
+      {"\n\nLater, the mayor spoke.\n", "en"},          /* blank lines the author wrote */
+      {"```\nraw \"code\" -- here\n", "en"},            /* ends inside a fenced block */
+      {"He said \"yes\" -- twice.\n", "en"},            /* prose again */
+      {"Il a dit \"oui\" : c'est fait.\n", "fr"},       /* another language's stages */
+      {"Sebastien Lecorne spoke in Kiev.\n", "en"},     /* a full mention... */
+      {"Then Lecorne left.\n", "en"},                   /* ...does not carry over */
+      {"\xCF\xF0\xE5\xE7\xE8\xE4\xE5\xED\xF2\n", NULL}, /* cp1251, detected */
   };
   cd_normalize_options o;
   cd_normalize_options_init(&o);
@@ -42,18 +42,17 @@ static void test_reuse_matches_fresh(void **state) {
       cd_normalize_report rep;
       cd_buf_clear(&a);
       cd_buf_clear(&ch);
-      assert_int_equal(cd_normalizer_buffer(nz, "doc.txt", docs[i][1], in, strlen(in), &a, &ch,
-                                            &rep, &err),
-                       CD_OK);
+      assert_int_equal(
+          cd_normalizer_buffer(nz, "doc.txt", docs[i][1], in, strlen(in), &a, &ch, &rep, &err),
+          CD_OK);
       fresh(in, docs[i][1], &b);
       if (a.len != b.len || memcmp(cd_buf_at(&a, 0), cd_buf_at(&b, 0), a.len) != 0)
         fail_msg("document %zu: reused gave [%s], fresh gave [%s]", i, cd_buf_at(&a, 0),
                  cd_buf_at(&b, 0));
       /* stream offsets start again at 0 for every document: the log replays */
       cd_buf replay = CD_BUF_INIT;
-      assert_int_equal(cd_change_log_replay(in, strlen(in), cd_buf_at(&ch, 0), ch.len, &replay,
-                                            &err),
-                       CD_OK);
+      assert_int_equal(
+          cd_change_log_replay(in, strlen(in), cd_buf_at(&ch, 0), ch.len, &replay, &err), CD_OK);
       assert_int_equal(replay.len, a.len);
       cd_buf_free(&replay);
     }

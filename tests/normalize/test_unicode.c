@@ -113,7 +113,8 @@ static void test_clean_text_untouched(void **state) {
   expect_untouched(
       "fr",
       "Il a dit\xE2\x80\xAF: \xC2\xAB\xC2\xA0oui\xC2\xA0\xC2\xBB \xE2\x80\x94 Jean\xE2\x80\x91"
-      "Luc\xE2\x80\xA8suite\xE2\x80\xA9" "fin\n");
+      "Luc\xE2\x80\xA8suite\xE2\x80\xA9"
+      "fin\n");
   expect_untouched("en", "");
   expect_untouched("en", "\n\n\r\n");
 }
@@ -301,7 +302,8 @@ static void test_homoglyph_negatives(void **state) {
   expect_untouched("uk", "Генсек NATO та посол USA прибули до ОБСЄ.\n");
   expect_untouched("ru", "Компания Apple выпустила iPhone в Москве.\n");
   /* Greek letters inside Latin words are meant (science, units): never rewritten */
-  expect_untouched("en", "Mice lacking IL2R\xCE\xB3 were given 5 \xCE\xBCg of the \xCE\xB2-blocker.\n");
+  expect_untouched("en",
+                   "Mice lacking IL2R\xCE\xB3 were given 5 \xCE\xBCg of the \xCE\xB2-blocker.\n");
 }
 
 /* ---- stream-safe --------------------------------------------------------------------- */

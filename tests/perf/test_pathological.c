@@ -175,9 +175,11 @@ static void write_tmx_attrs(const char *path, int n, const char *where) {
                         "<!-- a comment with = signs: a=1 b=2 --><tu");
   for (int i = 0; i < n; i++)
     cd_buf_appendf(&x, " x-a%d=\"v=%d\"", i, i);
-  cd_buf_appendf(&x, "><tuv xml:lang=\"en\"><seg>The ferry left at noon%s.</seg></tuv>"
-                     "<tuv xml:lang=\"fr\"><seg>Le ferry est parti \xc3\xa0 midi%s.</seg></tuv></tu>\n"
-                     "</body></tmx>\n", where, where);
+  cd_buf_appendf(&x,
+                 "><tuv xml:lang=\"en\"><seg>The ferry left at noon%s.</seg></tuv>"
+                 "<tuv xml:lang=\"fr\"><seg>Le ferry est parti \xc3\xa0 midi%s.</seg></tuv></tu>\n"
+                 "</body></tmx>\n",
+                 where, where);
   cdt_write_file(path, x.data, x.len);
   cd_buf_free(&x);
 }

@@ -134,8 +134,7 @@ long cdt_tm_units_checked(const char *tm) {
   assert_int_equal(sqlite3_step(st), SQLITE_ROW);
   assert_string_equal((const char *)sqlite3_column_text(st, 0), "ok");
   sqlite3_finalize(st);
-  assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM units", -1, &st, NULL),
-                   SQLITE_OK);
+  assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM units", -1, &st, NULL), SQLITE_OK);
   assert_int_equal(sqlite3_step(st), SQLITE_ROW);
   long n = (long)sqlite3_column_int64(st, 0);
   sqlite3_finalize(st);

@@ -9,7 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <cmocka.h>
+
+#include <cmocka.h> /* after the headers it needs, which it does not include */
 
 #include "cd_text.h"
 

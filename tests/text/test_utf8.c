@@ -24,7 +24,10 @@ static void test_utf8_validation(void **state) {
   assert_true(cd_utf8_is_valid(ok, sizeof ok - 1));
   /* overlong slash, lone continuation, surrogate, truncated 3-byte sequence */
   assert_false(cd_utf8_is_valid("a\xC0\xAF", 3));
-  assert_int_equal(cd_utf8_valid_prefix("ab\x80" "cd", 5), 2);
+  assert_int_equal(cd_utf8_valid_prefix("ab\x80"
+                                        "cd",
+                                        5),
+                   2);
   assert_false(cd_utf8_is_valid("\xED\xA0\x80", 3));
   assert_int_equal(cd_utf8_valid_prefix("xy\xE2\x80", 4), 2);
 }
@@ -32,7 +35,8 @@ static void test_utf8_validation(void **state) {
 static void test_utf8_next_maximal_subpart(void **state) {
   (void)state;
   /* E2 80 followed by ASCII: the ill-formed subpart is the two bytes E2 80 */
-  const char s[] = "\xE2\x80" "A";
+  const char s[] = "\xE2\x80"
+                   "A";
   size_t i = 0;
   assert_int_equal(cd_utf8_next(s, 3, &i), -1);
   assert_int_equal(i, 2);
@@ -42,7 +46,10 @@ static void test_utf8_next_maximal_subpart(void **state) {
   assert_memory_equal(enc, "\xD1\x96", 2);
   assert_int_equal(cd_utf8_encode(0xD800, enc), 3); /* surrogates become U+FFFD */
   assert_memory_equal(enc, "\xEF\xBF\xBD", 3);
-  assert_int_equal(cd_utf8_count("K\xD1\x96" "ev", 5), 4);
+  assert_int_equal(cd_utf8_count("K\xD1\x96"
+                                 "ev",
+                                 5),
+                   4);
 }
 
 int main(void) {

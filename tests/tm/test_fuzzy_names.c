@@ -13,11 +13,11 @@
 static const struct {
   const char *surface, *lang, *id;
 } MENTIONS[] = {
-    {"Scholz", "", "olaf-scholz"},     {"Merz", "", "friedrich-merz"},
-    {"Шольц", "uk", "olaf-scholz"},    {"Мерц", "uk", "friedrich-merz"},
-    {"Zelenskyy", "en", "zelenskyy"},  {"Zelensky", "en", "zelenskyy"},
-    {"Berlin", "", "berlin"},          {"Paris", "", "paris"},
-    {"Orban", "", "viktor-orban"},     {"Orbán", "", "viktor-orban"},
+    {"Scholz", "", "olaf-scholz"},    {"Merz", "", "friedrich-merz"},
+    {"Шольц", "uk", "olaf-scholz"},   {"Мерц", "uk", "friedrich-merz"},
+    {"Zelenskyy", "en", "zelenskyy"}, {"Zelensky", "en", "zelenskyy"},
+    {"Berlin", "", "berlin"},         {"Paris", "", "paris"},
+    {"Orban", "", "viktor-orban"},    {"Orbán", "", "viktor-orban"},
     {"Шольцом", "uk", "olaf-scholz"}, /* a case form: recognised, but has no listed form */
 };
 
@@ -107,7 +107,8 @@ static cd_tm_store *tm_with(const char *name, const char *const (*units)[4], siz
 }
 
 static const char *const UNITS[][4] = {
-    {"en", "de", "Macron met Scholz in Berlin on Monday.", "Macron traf Scholz am Montag in Berlin."},
+    {"en", "de", "Macron met Scholz in Berlin on Monday.",
+     "Macron traf Scholz am Montag in Berlin."},
     {"en", "fr", "Scholz sent 5,000 helmets to the army.",
      "Scholz a envoyé 5 000 casques à l'armée."},
     {"en", "uk", "Scholz spoke to farmers in the morning.", "Вранці Шольц говорив з фермерами."},
@@ -287,19 +288,22 @@ static void test_french_elision_follows_the_name(void **state) {
       {"en", "fr", "The plan of Scholz was approved on Monday.",
        "Le plan de Scholz a \xC3\xA9t\xC3\xA9 approuv\xC3\xA9 lundi."},
       {"en", "fr", "The visit of Orban was cancelled on Friday.",
-       "La visite d\xE2\x80\x99Orb\xC3\xA1n a \xC3\xA9t\xC3\xA9 annul\xC3\xA9" "e vendredi."},
+       "La visite d\xE2\x80\x99Orb\xC3\xA1n a \xC3\xA9t\xC3\xA9 annul\xC3\xA9"
+       "e vendredi."},
   };
   cd_tm_store *s = tm_with("elision.sqlite", fr_units, 2);
   fake f = {0};
   cd_fuzzy_results *r = lookup(s, "The plan of Orban was approved on Monday.", "fr", &f, CD_OK);
   assert_int_equal(cd_fuzzy_results_count(r), 1);
-  assert_string_equal(cd_fuzzy_results_get(r, 0)->target,
-                      "Le plan d\xE2\x80\x99Orb\xC3\xA1n a \xC3\xA9t\xC3\xA9 approuv\xC3\xA9 lundi.");
+  assert_string_equal(
+      cd_fuzzy_results_get(r, 0)->target,
+      "Le plan d\xE2\x80\x99Orb\xC3\xA1n a \xC3\xA9t\xC3\xA9 approuv\xC3\xA9 lundi.");
   cd_fuzzy_results_free(r);
   r = lookup(s, "The visit of Merz was cancelled on Friday.", "fr", &f, CD_OK);
   assert_int_equal(cd_fuzzy_results_count(r), 1);
   assert_string_equal(cd_fuzzy_results_get(r, 0)->target,
-                      "La visite de Merz a \xC3\xA9t\xC3\xA9 annul\xC3\xA9" "e vendredi.");
+                      "La visite de Merz a \xC3\xA9t\xC3\xA9 annul\xC3\xA9"
+                      "e vendredi.");
   cd_fuzzy_results_free(r);
   cd_tm_store_free(s);
 }

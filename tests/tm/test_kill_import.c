@@ -15,8 +15,9 @@ static void test_sigkill_during_import(void **state) {
   (void)state;
   const char *tm = cdt_tmpfile("killed.sqlite");
   cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
-  const char *a[] = {"copydesk", "tm", "add", "--tm", tm, "--src-lang", "en", "--tgt-lang", "fr",
-                     "The port reopened.", "Le port a rouvert.", NULL};
+  const char *a[] = {"copydesk",           "tm", "add",        "--tm", tm,
+                     "--src-lang",         "en", "--tgt-lang", "fr",   "The port reopened.",
+                     "Le port a rouvert.", NULL};
   assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
   assert_int_equal(cdt_tm_units_checked(tm), 1);
 
@@ -25,8 +26,10 @@ static void test_sigkill_during_import(void **state) {
   FILE *f = fopen(tsv, "w");
   assert_non_null(f);
   for (int i = 0; i < 300000; i++)
-    fprintf(f, "Convoy %d reached the depot at %d:%02d.\tLe convoi %d est arriv\xC3\xA9 au d\xC3\xA9p\xC3\xB4t "
-               "\xC3\xA0 %d h %02d.\n",
+    fprintf(f,
+            "Convoy %d reached the depot at %d:%02d.\tLe convoi %d est arriv\xC3\xA9 au "
+            "d\xC3\xA9p\xC3\xB4t "
+            "\xC3\xA0 %d h %02d.\n",
             i, i % 24, i % 60, i, i % 24, i % 60);
   assert_int_equal(fclose(f), 0);
 

@@ -205,12 +205,23 @@ static void test_xml_safe_units_and_segtype(void **state) {
   (void)state;
   cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
   const char *tm = cdt_tmpfile("xmlsafe.sqlite");
-  const char *a[] = {"copydesk", "tm", "add", "--tm", tm, "--src-lang", "en", "--tgt-lang", "fr",
-                     "Alarm\abell rang twice.", "La sonnerie a retenti.", NULL};
+  const char *a[] = {"copydesk",
+                     "tm",
+                     "add",
+                     "--tm",
+                     tm,
+                     "--src-lang",
+                     "en",
+                     "--tgt-lang",
+                     "fr",
+                     "Alarm\abell rang twice.",
+                     "La sonnerie a retenti.",
+                     NULL};
   assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 2);
   assert_non_null(strstr(err.data, "U+0007"));
   const char *tsv = cdt_tmpfile("ctl.en-fr.tsv");
-  const char rows[] = "The port reopened.\tLe port a rouvert.\nA form\x0b" "feed.\tUn saut.\n";
+  const char rows[] = "The port reopened.\tLe port a rouvert.\nA form\x0b"
+                      "feed.\tUn saut.\n";
   cdt_write_file(tsv, rows, sizeof rows - 1);
   const char *b[] = {"copydesk", "tm", "import", "--tm", tm, tsv, NULL};
   assert_int_equal(cdt_run(b, NULL, 0, &out, &err), 2);
@@ -234,15 +245,25 @@ static void test_xml_safe_units_and_segtype(void **state) {
                      NULL};
   assert_int_equal(cdt_run(q, NULL, 0, &out, &err), 0);
   assert_non_null(strstr(out.data, "\"source\":\"The port reopened.\""));
-  const char *c[] = {"copydesk", "tm", "add", "--tm", tm, "--src-lang", "en", "--tgt-lang", "fr",
-                     "The port reopened on Monday.", "Le port a rouvert lundi.", NULL};
-  assert_int_equal(cdt_run(c, NULL, 0, &out, &err), 0);
-  const char *d[] = {"copydesk", "tm", "export", "--tm", tm, "--segtype", "paragraph", "-o", "-",
+  const char *c[] = {"copydesk",
+                     "tm",
+                     "add",
+                     "--tm",
+                     tm,
+                     "--src-lang",
+                     "en",
+                     "--tgt-lang",
+                     "fr",
+                     "The port reopened on Monday.",
+                     "Le port a rouvert lundi.",
                      NULL};
+  assert_int_equal(cdt_run(c, NULL, 0, &out, &err), 0);
+  const char *d[] = {"copydesk",  "tm",        "export", "--tm", tm,
+                     "--segtype", "paragraph", "-o",     "-",    NULL};
   assert_int_equal(cdt_run(d, NULL, 0, &out, &err), 0);
   assert_non_null(strstr(out.data, "segtype=\"paragraph\""));
-  const char *e[] = {"copydesk", "tm", "export", "--tm", tm, "--segtype", "phrase", "-o", "-",
-                     NULL};
+  const char *e[] = {"copydesk",  "tm",     "export", "--tm", tm,
+                     "--segtype", "phrase", "-o",     "-",    NULL};
   assert_int_equal(cdt_run(e, NULL, 0, &out, &err), 2);
   cd_buf_free(&out);
   cd_buf_free(&err);

@@ -16,15 +16,17 @@ static void test_disk_full_during_import(void **state) {
   (void)state;
   const char *tm = cdt_tmpfile("full.sqlite");
   cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
-  const char *a[] = {"copydesk", "tm", "add", "--tm", tm, "--src-lang", "en", "--tgt-lang", "fr",
-                     "The port reopened.", "Le port a rouvert.", NULL};
+  const char *a[] = {"copydesk",           "tm", "add",        "--tm", tm,
+                     "--src-lang",         "en", "--tgt-lang", "fr",   "The port reopened.",
+                     "Le port a rouvert.", NULL};
   assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
   const char *tsv = cdt_tmpfile("many.en-fr.tsv");
   FILE *f = fopen(tsv, "w");
   assert_non_null(f);
   for (int i = 0; i < 50000; i++)
-    fprintf(f, "Shipment %d left the harbour at dawn.\tLe chargement %d a quitt\xC3\xA9 le port "
-               "\xC3\xA0 l'aube.\n",
+    fprintf(f,
+            "Shipment %d left the harbour at dawn.\tLe chargement %d a quitt\xC3\xA9 le port "
+            "\xC3\xA0 l'aube.\n",
             i, i);
   assert_int_equal(fclose(f), 0);
 

@@ -19,8 +19,9 @@ static const char *tm_path(void) {
          "Шольц увечері говорив із Зеленським."},
     };
     for (size_t i = 0; i < 3; i++) {
-      const char *a[] = {"copydesk",  "tm",      "add",      "--tm",    path, "--src-lang",
-                         units[i][0], "--tgt-lang", units[i][1], units[i][2], units[i][3], NULL};
+      const char *a[] = {"copydesk",  "tm",         "add",       "--tm",
+                         path,        "--src-lang", units[i][0], "--tgt-lang",
+                         units[i][1], units[i][2],  units[i][3], NULL};
       cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
       assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
       cd_buf_free(&out);
@@ -33,8 +34,8 @@ static const char *tm_path(void) {
 static void test_lookup_adapts_names(void **state) {
   (void)state;
   cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
-  const char *a[] = {"copydesk", "tm", "lookup", "--tm", tm_path(),
-                     "Macron met Merz in Berlin on Monday.", NULL};
+  const char *a[] = {
+      "copydesk", "tm", "lookup", "--tm", tm_path(), "Macron met Merz in Berlin on Monday.", NULL};
   assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
   /* German target: Scholz -> Merz, full score, marked adapted */
   assert_non_null(strstr(out.data, "100% adapted"));
@@ -49,10 +50,12 @@ static void test_lookup_adapts_names(void **state) {
 static void test_lookup_into_ukrainian(void **state) {
   (void)state;
   cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
-  const char *a[] = {"copydesk", "tm", "lookup", "--tm", tm_path(), "--src-lang", "de",
-                     "--format", "json", "Merz sprach am Abend mit Selenskyj.", NULL};
+  const char *a[] = {"copydesk",   "tm", "lookup",   "--tm", tm_path(),
+                     "--src-lang", "de", "--format", "json", "Merz sprach am Abend mit Selenskyj.",
+                     NULL};
   assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
-  assert_non_null(strstr(out.data, "\"score\":100,\"adapted\":true,\"adapted_numbers\":0,\"adapted_names\":1"));
+  assert_non_null(
+      strstr(out.data, "\"score\":100,\"adapted\":true,\"adapted_numbers\":0,\"adapted_names\":1"));
   assert_non_null(strstr(out.data, "\"target\":\"Мерц увечері говорив із Зеленським.\""));
   cd_buf_free(&out);
   cd_buf_free(&err);
@@ -61,8 +64,14 @@ static void test_lookup_into_ukrainian(void **state) {
 static void test_no_names(void **state) {
   (void)state;
   cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
-  const char *a[] = {"copydesk", "tm", "lookup", "--tm", tm_path(), "--no-names",
-                     "Macron met Merz in Berlin on Monday.", NULL};
+  const char *a[] = {"copydesk",
+                     "tm",
+                     "lookup",
+                     "--tm",
+                     tm_path(),
+                     "--no-names",
+                     "Macron met Merz in Berlin on Monday.",
+                     NULL};
   assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
   assert_null(strstr(out.data, "adapted"));
   assert_non_null(strstr(out.data, "  Macron traf Scholz am Montag in Berlin.\n"));

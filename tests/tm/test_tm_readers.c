@@ -21,8 +21,8 @@ enum { N_READERS = 3, N_IMPORT = 100000, N_BEFORE = 2 };
 
 static void add(const char *tm, const char *src, const char *tgt) {
   cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
-  const char *a[] = {"copydesk", "tm",  "add", "--tm", tm, "--src-lang", "en", "--tgt-lang",
-                     "fr",       src,   tgt,   NULL};
+  const char *a[] = {"copydesk", "tm",         "add", "--tm", tm,  "--src-lang",
+                     "en",       "--tgt-lang", "fr",  src,    tgt, NULL};
   assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
   cd_buf_free(&out);
   cd_buf_free(&err);
@@ -47,8 +47,8 @@ static void reader(const char *tm, const char *flag, const char *report) {
     _exit(3);
   cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
   const char *s[] = {"copydesk", "tm", "stats", "--tm", tm, NULL};
-  const char *l[] = {"copydesk", "tm", "lookup", "--tm", tm, "--no-names",
-                     "The port reopened on Monday.", NULL};
+  const char *l[] = {
+      "copydesk", "tm", "lookup", "--tm", tm, "--no-names", "The port reopened on Monday.", NULL};
   for (int round = 0; round < 20000; round++) { /* a bound, should the parent be gone */
     bool last = access(flag, F_OK) == 0;
     int rc = cdt_run(s, NULL, 0, &out, &err);
@@ -69,13 +69,17 @@ static void test_readers_during_import(void **state) {
   char tm[4200], tsv[4200];
   snprintf(tm, sizeof tm, "%s", cdt_tmpfile("readers.sqlite")); /* cdt_tmpfile reuses 4 slots */
   add(tm, "The port reopened on Monday.", "Le port a rouvert lundi.");
-  add(tm, "The airport stayed closed.", "L\xE2\x80\x99" "a\xC3\xA9roport est rest\xC3\xA9 ferm\xC3\xA9.");
+  add(tm, "The airport stayed closed.",
+      "L\xE2\x80\x99"
+      "a\xC3\xA9roport est rest\xC3\xA9 ferm\xC3\xA9.");
   assert_int_equal(cdt_tm_units_checked(tm), N_BEFORE);
   snprintf(tsv, sizeof tsv, "%s", cdt_tmpfile("readers.en-fr.tsv"));
   FILE *f = fopen(tsv, "w");
   assert_non_null(f);
   for (int i = 0; i < N_IMPORT; i++)
-    fprintf(f, "Ferry %d left pier %d at %d:%02d.\tLe ferry %d a quitt\xC3\xA9 le quai %d \xC3\xA0 %d h %02d.\n",
+    fprintf(f,
+            "Ferry %d left pier %d at %d:%02d.\tLe ferry %d a quitt\xC3\xA9 le quai %d \xC3\xA0 %d "
+            "h %02d.\n",
             i, i % 40, i % 24, i % 60, i, i % 40, i % 24, i % 60);
   assert_int_equal(fclose(f), 0);
   char flag[4200], reports[N_READERS][4200];

@@ -23,7 +23,7 @@
 #define W_NUMBER 1.3
 #define W_NUMBER_1DIGIT 0.5
 #define W_PUNCT 0.4
-#define W_ENTITY 1.3 /* a names-store entity on both sides: as strong as a number */
+#define W_ENTITY 1.3            /* a names-store entity on both sides: as strong as a number */
 #define FULL_DP_CELLS 4000000.0 /* below this, no band at all */
 #define AUTO_BAND 60
 #define RATIO_PRIOR_CHARS 500.0

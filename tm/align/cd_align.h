@@ -10,9 +10,9 @@
  * Zelenskyy), and entities from the names store: the caller may attach to each sentence
  * the ids of the entities it mentions (the CLI scans each sentence in its own language), and
  * an entity present on both sides of a bead is an anchor weighing like a number (Selenskyj
- * ↔ Зеленський, Kiew ↔ Київ, Deutschland ↔ Німеччина). After a first pass, a small lexicon learnt from confident 1-1 beads adds
- * anchors and the document is aligned again. Paragraphs are aligned first when the
- * sentences carry paragraph numbers. The dynamic programme runs in a band around the
+ * ↔ Зеленський, Kiew ↔ Київ, Deutschland ↔ Німеччина). After a first pass, a small lexicon learnt
+ * from confident 1-1 beads adds anchors and the document is aligned again. Paragraphs are aligned
+ * first when the sentences carry paragraph numbers. The dynamic programme runs in a band around the
  * length diagonal (memory linear in the document length), widened and rerun when the best
  * path touches the band's edge. */
 #ifndef CD_ALIGN_H
@@ -60,7 +60,8 @@ typedef struct cd_bead {
 typedef struct cd_aligner cd_aligner;
 
 /* opts may be NULL (defaults); it is copied, entity lists included (set them with
- * cd_aligner_set_entities for each document when the aligner is reused). Opens the ICU transliterator used for matching keys. */
+ * cd_aligner_set_entities for each document when the aligner is reused). Opens the ICU
+ * transliterator used for matching keys. */
 cd_status cd_aligner_new(const cd_align_options *opts, cd_aligner **out, cd_error *err);
 void cd_aligner_free(cd_aligner *a);
 /* Replaces the entity lists (NULL = none) for the next cd_aligner_align call. */

@@ -4,10 +4,10 @@
 #include "cd_tmx.h"
 #include "cd_xml.h"
 
-#include <stdarg.h>
 #include <errno.h>
 #include <libxml/tree.h>
 #include <libxml/xmlreader.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>

@@ -88,9 +88,8 @@ int main(int argc, char **argv) {
   qsort(lat, nq, sizeof *lat, cmp_d);
   printf("entities=%llu queries=%zu found=%zu open_ms=%.1f lookup_p50_us=%.1f "
          "lookup_p99_us=%.1f lookup_max_us=%.1f\n",
-         (unsigned long long)cd_names_count(db), nq, found, open_ms,
-         nq ? lat[nq / 2] : 0.0, nq ? lat[(size_t)((double)nq * 0.99)] : 0.0,
-         nq ? lat[nq - 1] : 0.0);
+         (unsigned long long)cd_names_count(db), nq, found, open_ms, nq ? lat[nq / 2] : 0.0,
+         nq ? lat[(size_t)((double)nq * 0.99)] : 0.0, nq ? lat[nq - 1] : 0.0);
   for (size_t i = 0; i < nq; i++)
     free(q[i]);
   free(q);

@@ -96,7 +96,7 @@ typedef struct doc {
   char lang[16];
   cd_align_entities *ents; /* per sentence, when the names store is used */
   const char **ent_ptr;
-  cd_buf ent_ids;          /* the ids, NUL-terminated one after the other */
+  cd_buf ent_ids; /* the ids, NUL-terminated one after the other */
   size_t n_mentions;
 } doc;
 
@@ -351,8 +351,7 @@ static int add_to_tm(const char *path, const cd_bead *v, size_t n, const doc *s,
   cd_error_clear(&err);
   cd_tm_add_counts counts = {0};
   int rc = 0;
-  if (cd_tm_store_new(path, &o, &st, &err) ||
-      store_beads(st, v, n, s, t, min, &counts, &err)) {
+  if (cd_tm_store_new(path, &o, &st, &err) || store_beads(st, v, n, s, t, min, &counts, &err)) {
     cli_error("align", "%s", err.message);
     rc = -1;
   } else if (verbose) {
@@ -375,8 +374,7 @@ static int write_tmx(const cd_bead *v, size_t n, const doc *s, const doc *t, dou
   cd_tmx_export_options_init(&xo);
   xo.tool_version = CD_VERSION;
   int rc = 0;
-  if (cd_tm_store_new(":memory:", &o, &st, &err) ||
-      store_beads(st, v, n, s, t, min, NULL, &err) ||
+  if (cd_tm_store_new(":memory:", &o, &st, &err) || store_beads(st, v, n, s, t, min, NULL, &err) ||
       cd_tmx_export(st, stdout, "<stdout>", &xo, NULL, &err)) {
     cli_error("align", "%s", err.message[0] ? err.message : "cannot write TMX");
     rc = -1;

@@ -32,8 +32,19 @@ static const char help_tail[] =
     "Exit status: 0 no error-level finding, 1 at least one error-level finding, 2 usage or\n"
     "input error.\n";
 
-enum { OPT_PAIRS = 256, OPT_SRC, OPT_TGT, OPT_GLOSSARY, OPT_FORMAT, OPT_DISABLE, OPT_LEVEL,
-       OPT_LIST, OPT_TM, OPT_HOUSE, OPT_NO_NAMES };
+enum {
+  OPT_PAIRS = 256,
+  OPT_SRC,
+  OPT_TGT,
+  OPT_GLOSSARY,
+  OPT_FORMAT,
+  OPT_DISABLE,
+  OPT_LEVEL,
+  OPT_LIST,
+  OPT_TM,
+  OPT_HOUSE,
+  OPT_NO_NAMES
+};
 
 static const cli_opt options[] = {
     {"lang", 'l', "LANG", 'l',
@@ -86,8 +97,8 @@ typedef struct article_run {
   const char *lang_opt;
   cd_names_scanner *sc;
   bool verbose;
-  char batch[16]; /* the one primary language every known article has, "" before any */
-  bool mixed;     /* known articles disagree: no batch language */
+  char batch[16];    /* the one primary language every known article has, "" before any */
+  bool mixed;        /* known articles disagree: no batch language */
   cli_strvec unsure; /* articles waiting for the batch's language */
 } article_run;
 
@@ -256,8 +267,8 @@ typedef struct tm_feed {
 
 static int feed_unit(void *ud, const cd_tm_unit *u) {
   tm_feed *f = ud;
-  cd_check_pair p = {u->source, strlen(u->source), u->target, strlen(u->target), u->src_lang,
-                     u->tgt_lang, f->path, (uint64_t)u->id};
+  cd_check_pair p = {u->source,   strlen(u->source), u->target, strlen(u->target),
+                     u->src_lang, u->tgt_lang,       f->path,   (uint64_t)u->id};
   f->st = cd_check_pair_add(f->chk, &p, &f->err);
   return f->st != CD_OK;
 }
@@ -336,8 +347,8 @@ static int refuse_clobbering(const cli_strvec *articles, const cli_strvec *pairs
 static int run(int argc, char **argv) {
   cli_getopt g;
   cli_getopt_build(options, &g);
-  const char *lang = NULL, *src = NULL, *tgt = NULL, *glossary = NULL, *output = NULL,
-             *tm = NULL, *house = NULL;
+  const char *lang = NULL, *src = NULL, *tgt = NULL, *glossary = NULL, *output = NULL, *tm = NULL,
+             *house = NULL;
   bool no_names = false, verbose = false;
   article_run run_ctx = {0};
   cd_check_format fmt = CD_CHECK_TEXT;
@@ -365,7 +376,10 @@ static int run(int argc, char **argv) {
     case 'v': verbose = true; break;
     case OPT_DISABLE: cli_sv_push(&disable, optarg); break;
     case OPT_LEVEL: cli_sv_push(&levels, optarg); break;
-    case OPT_LIST: list_checks(); rc = CLI_OK; goto out;
+    case OPT_LIST:
+      list_checks();
+      rc = CLI_OK;
+      goto out;
     case OPT_FORMAT:
       if (strcmp(optarg, "text") == 0)
         fmt = CD_CHECK_TEXT;

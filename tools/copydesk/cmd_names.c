@@ -543,10 +543,10 @@ static int run(int argc, char **argv) {
     }
     cd_names_import_stats stats;
     memset(&stats, 0, sizeof stats);
-    cd_status st = imp ? (jrc ? cd_names_import_jrc(rest[0], write_fp, out.fp, &stats, &err)
-                              : cd_names_import_wikidata(rest[0], all_ent, write_fp, out.fp,
-                                                         &stats, &err))
-                       : cd_names_export(db, kind, lang, write_fp, out.fp, &err);
+    cd_status st =
+        imp ? (jrc ? cd_names_import_jrc(rest[0], write_fp, out.fp, &stats, &err)
+                   : cd_names_import_wikidata(rest[0], all_ent, write_fp, out.fp, &stats, &err))
+            : cd_names_export(db, kind, lang, write_fp, out.fp, &err);
     cd_names_free(db);
     if (st) {
       bool gone = (out.is_stdout || out.direct) && ferror(out.fp) && cli_is_broken_pipe();

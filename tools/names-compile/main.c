@@ -12,8 +12,7 @@ int main(int argc, char **argv) {
   }
   cd_error err;
   cd_error_clear(&err);
-  if (cd_names_compile((const char *const *)argv + 3, (size_t)(argc - 3), argv[2], argv[1],
-                       &err)) {
+  if (cd_names_compile((const char *const *)argv + 3, (size_t)(argc - 3), argv[2], argv[1], &err)) {
     fprintf(stderr, "cd-names-compile: %s\n", err.message);
     return 2;
   }
