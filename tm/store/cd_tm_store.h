@@ -58,7 +58,13 @@ bool cd_tm_text_is_blank(const char *t);
  * U+FFFF) written as %XX. The store keeps origins in this form. */
 cd_status cd_tm_clean_label(const char *in, cd_buf *out);
 
-/* Opens (creating and migrating when needed) the TM at path. Errors name the file. */
+/* True when location is a PostgreSQL URL ("postgresql://..." or "postgres://..."): the TM is
+ * then kept in that database (tables units, unit_terms, term_df, copydesk_tm_schema), same
+ * functions, same results. See docs/postgresql.md. */
+bool cd_tm_is_url(const char *location);
+
+/* Opens (creating and migrating when needed) the TM at path, a file or a PostgreSQL URL.
+ * Errors name the file or the URL (without its password). */
 cd_status cd_tm_store_new(const char *path, const cd_tm_store_options *o, cd_tm_store **out,
                           cd_error *err);
 void cd_tm_store_free(cd_tm_store *s);
