@@ -133,4 +133,12 @@ typedef void (*cd_tm_pair_fn)(void *ud, const char *src, const char *tgt, int64_
 cd_status cd_tm_store_stats(cd_tm_store *s, cd_tm_stats *st, cd_tm_pair_fn pair_fn, void *ud,
                             cd_error *err);
 
+/* Copies every unit of `from` into `to` (SQLite to PostgreSQL, back, or alike), in id order, in
+ * one transaction on `to`: all or nothing. Duplicates of units already in `to` are merged as
+ * cd_tm_store_add merges them. progress (may be NULL) is called after each batch of units with
+ * the units copied so far and the total. */
+typedef void (*cd_tm_progress_fn)(void *ud, int64_t done, int64_t total);
+cd_status cd_tm_store_copy(cd_tm_store *from, cd_tm_store *to, cd_tm_progress_fn progress, void *ud,
+                           cd_tm_add_counts *counts, cd_error *err);
+
 #endif

@@ -540,9 +540,10 @@ cd_status cd_tm_store_commit(cd_tm_store *s, cd_error *err) {
   if (!s->in_tx)
     return cd_error_set(err, CD_ERR_USAGE, "%s: no transaction to commit", s->path);
   cd_status st;
-  if (s->pg)
-    st = cd_tm__pg_commit(s, err);
-  else if (!(st = df_flush(s, err)))
+  if (s->pg) {
+    if (!(st = cd_tm__pg_commit(s, err)))
+      df_clear(&s->df); /* the PostgreSQL flush sorts the map in place */
+  } else if (!(st = df_flush(s, err)))
     st = run_sql(s, "COMMIT", "cannot commit", err);
   if (st) {
     cd_tm_store_rollback(s);
@@ -1285,4 +1286,113 @@ cd_status cd_tm_store_stats(cd_tm_store *s, cd_tm_stats *out, cd_tm_pair_fn pair
   if (rc != SQLITE_DONE)
     return db_error(s, rc, "cannot read the TM", err);
   return CD_OK;
+}
+
+/* ---- copying ----------------------------------------------------------------------------- */
+
+#define COPY_BATCH 1000
+
+/* Units read from one store, their strings copied, waiting to be added to the other. */
+typedef struct copy_ctx {
+  cd_tm_store *to;
+  cd_tm_unit batch[COPY_BATCH];
+  size_t n;
+  int64_t done, total;
+  cd_tm_add_counts counts;
+  cd_tm_progress_fn progress;
+  void *ud;
+  cd_status st;
+  cd_error *err;
+} copy_ctx;
+
+static void copy_batch_free(copy_ctx *c) {
+  for (size_t i = 0; i < c->n; i++) {
+    cd_tm_unit *u = &c->batch[i];
+    free((char *)u->src_lang);
+    free((char *)u->tgt_lang);
+    free((char *)u->source);
+    free((char *)u->target);
+    free((char *)u->source_markup);
+    free((char *)u->target_markup);
+    free((char *)u->origin_doc);
+  }
+  c->n = 0;
+}
+
+static cd_status copy_flush(copy_ctx *c) {
+  cd_tm_add_counts k;
+  cd_status st = cd_tm_store_add_units(c->to, c->batch, c->n, -1, &k, c->err);
+  c->done += (int64_t)c->n;
+  copy_batch_free(c);
+  if (st)
+    return st;
+  c->counts.added += k.added;
+  c->counts.merged += k.merged;
+  c->counts.skipped += k.skipped;
+  if (c->progress)
+    c->progress(c->ud, c->done, c->total);
+  return CD_OK;
+}
+
+static char *dup_or_null(const char *t, bool *failed) {
+  if (!t)
+    return NULL;
+  char *d = strdup(t);
+  if (!d)
+    *failed = true;
+  return d;
+}
+
+static int copy_unit(void *ud, const cd_tm_unit *u) {
+  copy_ctx *c = ud;
+  cd_tm_unit *d = &c->batch[c->n++];
+  bool failed = false;
+  *d = *u;
+  d->src_lang = dup_or_null(u->src_lang, &failed);
+  d->tgt_lang = dup_or_null(u->tgt_lang, &failed);
+  d->source = dup_or_null(u->source, &failed);
+  d->target = dup_or_null(u->target, &failed);
+  d->source_markup = dup_or_null(u->source_markup, &failed);
+  d->target_markup = dup_or_null(u->target_markup, &failed);
+  d->origin_doc = dup_or_null(u->origin_doc, &failed);
+  if (failed) {
+    c->st = cd_error_set(c->err, CD_ERR_NOMEM, "out of memory");
+    return 1;
+  }
+  if (c->n == COPY_BATCH && (c->st = copy_flush(c)))
+    return 1;
+  return 0;
+}
+
+cd_status cd_tm_store_copy(cd_tm_store *from, cd_tm_store *to, cd_tm_progress_fn progress, void *ud,
+                           cd_tm_add_counts *counts, cd_error *err) {
+  cd_tm_stats stats;
+  cd_status st = cd_tm_store_stats(from, &stats, NULL, NULL, err);
+  if (st)
+    return st;
+  copy_ctx *c = calloc(1, sizeof *c);
+  if (!c)
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  c->to = to;
+  c->total = stats.units;
+  c->progress = progress;
+  c->ud = ud;
+  c->err = err;
+  if ((st = cd_tm_store_begin(to, err)))
+    goto done;
+  st = cd_tm_store_foreach(from, NULL, NULL, copy_unit, c, err);
+  if (!st)
+    st = c->st;
+  if (!st && c->n)
+    st = copy_flush(c);
+  if (!st)
+    st = cd_tm_store_commit(to, err);
+  if (st)
+    cd_tm_store_rollback(to);
+  else if (counts)
+    *counts = c->counts;
+done:
+  copy_batch_free(c);
+  free(c);
+  return st;
 }

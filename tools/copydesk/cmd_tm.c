@@ -34,9 +34,11 @@ static const char help[] =
     "  stats                      units, language pairs, schema version\n"
     "  lookup QUERY               fuzzy matches, best first, with a match percentage\n"
     "  concord TERM               units with TERM in the source or the target\n"
+    "  migrate --from TM --to TM  copy a TM between SQLite and PostgreSQL (see --help)\n"
     "\n"
     "Options:\n"
-    "      --tm PATH            the TM file (every subcommand)\n"
+    "      --tm PATH|URL        the TM file, or a PostgreSQL database as a libpq URL\n"
+    "                           (postgresql://USER@HOST/DB; every subcommand)\n"
     "      --src-lang L         source language (BCP-47: en fr de uk ru ...)\n"
     "      --tgt-lang L         target language\n"
     "  -o, --output FILE        export: the TMX file to write ('-' = stdout)\n"
@@ -596,6 +598,8 @@ static int run(int argc, char **argv) {
     fputs(help, stdout);
     return CLI_OK;
   }
+  if (strcmp(sub, "migrate") == 0)
+    return cli_tm_migrate(argc - 1, argv + 1);
   static const struct {
     const char *name, *label;
     int (*fn)(tm_args *);
@@ -621,7 +625,8 @@ static int run(int argc, char **argv) {
     }
     return subs[i].fn(&a);
   }
-  cli_error("tm", "no such subcommand '%s' (import, export, add, stats, lookup, concord)", sub);
+  cli_error("tm", "no such subcommand '%s' (import, export, add, stats, lookup, concord, migrate)",
+            sub);
   return CLI_USAGE;
 }
 
