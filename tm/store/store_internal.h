@@ -46,6 +46,7 @@ struct cd_tm_store {
   cd_buf fold_src, fold_tgt;
   cd_buf origin;  /* the cleaned origin of the unit being added */
   cd_buf scratch; /* PostgreSQL: array literals of the unit being added */
+  unsigned pg_prepared; /* PostgreSQL: which of store_pg.c's statements are prepared */
 };
 
 /* A unit checked for writing: languages lower-cased, origin cleaned, dates filled, folded

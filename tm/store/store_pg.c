@@ -101,6 +101,44 @@ static cd_status pg_query(cd_tm_store *s, const char *sql, int n, const char *co
   return CD_OK;
 }
 
+/* The statements run once per unit or per term, prepared once per connection. */
+enum { PS_ADD, PS_TERM_DF, PS_POSTINGS, PS_COUNT };
+static const char *const ps_name[PS_COUNT] = {"cd_add", "cd_term_df", "cd_postings"};
+static const char *const ps_sql[PS_COUNT] = {
+    [PS_ADD] = NULL, /* add_sql, below */
+    [PS_TERM_DF] = "SELECT n FROM term_df WHERE term = $1",
+    [PS_POSTINGS] = "SELECT unit_id FROM unit_terms WHERE term = $1 AND col = 0 ORDER BY unit_id",
+};
+
+static cd_status pg_prepare(cd_tm_store *s, int which, const char *what, cd_error *err) {
+  if (s->pg_prepared & (1u << which))
+    return CD_OK;
+  PGresult *r =
+      PQprepare(s->pg, ps_name[which], which == PS_ADD ? add_sql : ps_sql[which], 0, NULL);
+  cd_status st = PQresultStatus(r) == PGRES_COMMAND_OK ? CD_OK : pg_error(s, r, what, err);
+  PQclear(r);
+  if (!st)
+    s->pg_prepared |= 1u << which;
+  return st;
+}
+
+/* pg_query for a prepared statement. */
+static cd_status pg_run(cd_tm_store *s, int which, int n, const char *const *v, PGresult **out,
+                        const char *what, cd_error *err) {
+  cd_status st = pg_prepare(s, which, what, err);
+  if (st)
+    return st;
+  PGresult *r = PQexecPrepared(s->pg, ps_name[which], n, v, NULL, NULL, 0);
+  ExecStatusType t = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+  if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {
+    st = pg_error(s, r, what, err);
+    PQclear(r);
+    return st;
+  }
+  *out = r;
+  return CD_OK;
+}
+
 /* DDL without data: several statements in one string (PQexec's simple protocol). */
 static cd_status pg_exec_ddl(cd_tm_store *s, const char *sql, const char *what, cd_error *err) {
   PGresult *r = PQexec(s->pg, sql);
@@ -413,7 +451,7 @@ cd_status cd_tm__pg_add(cd_tm_store *s, const tm_unit_in *in, bool *merged, cd_e
                        s->scratch.data,
                        cols.data};
   PGresult *r = NULL;
-  cd_status st = pg_query(s, add_sql, 14, v, &r, "cannot add a unit", err);
+  cd_status st = pg_run(s, PS_ADD, 14, v, &r, "cannot add a unit", err);
   cd_buf_free(&cols);
   if (st)
     return st;
@@ -432,8 +470,7 @@ cd_status cd_tm__pg_term_df(cd_tm_store *s, const char *term, int64_t *n, bool *
                             cd_error *err) {
   PGresult *r = NULL;
   const char *v[1] = {term};
-  cd_status st = pg_query(s, "SELECT n FROM term_df WHERE term = $1", 1, v, &r,
-                          "cannot read the term index", err);
+  cd_status st = pg_run(s, PS_TERM_DF, 1, v, &r, "cannot read the term index", err);
   if (st)
     return st;
   *found = PQntuples(r) == 1;
@@ -446,10 +483,7 @@ cd_status cd_tm__pg_postings(cd_tm_store *s, const char *term, int (*push)(void 
                              void *ud, cd_error *err) {
   PGresult *r = NULL;
   const char *v[1] = {term};
-  cd_status st = pg_query(s,
-                          "SELECT unit_id FROM unit_terms WHERE term = $1 AND col = 0"
-                          " ORDER BY unit_id",
-                          1, v, &r, "cannot search the index", err);
+  cd_status st = pg_run(s, PS_POSTINGS, 1, v, &r, "cannot search the index", err);
   if (st)
     return st;
   for (int i = 0; i < PQntuples(r) && !st; i++)
