@@ -405,6 +405,8 @@ void cd_tm_store_free(cd_tm_store *s) {
   sqlite3_close(s->db);
   cd_tm__pg_close(s);
   cd_buf_free(&s->scratch);
+  cd_buf_free(&s->pg_folds);
+  free(s->pg_fold_ends);
   df_clear(&s->df);
   cd_buf_free(&s->fold_src);
   cd_buf_free(&s->origin);
@@ -495,9 +497,9 @@ static void count_term(void *ud, const char *term, size_t len) {
     c->failed = 1;
 }
 
-cd_status cd_tm__count_terms(cd_tm_store *s, cd_error *err) {
+cd_status cd_tm__count_terms(cd_tm_store *s, const char *folded, size_t len, cd_error *err) {
   df_ctx c = {&s->df, 0};
-  cd_fuzzy_index_terms(s->fold_src.data, s->fold_src.len, count_term, &c);
+  cd_fuzzy_index_terms(folded, len, count_term, &c);
   return c.failed ? cd_error_set(err, CD_ERR_NOMEM, "out of memory") : CD_OK;
 }
 
@@ -797,7 +799,7 @@ static cd_status add_in_tx(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd
   sqlite3_reset(f);
   if (rc != SQLITE_DONE)
     return db_error(s, rc, "cannot index a unit", err);
-  if ((st = cd_tm__count_terms(s, err)))
+  if ((st = cd_tm__count_terms(s, s->fold_src.data, s->fold_src.len, err)))
     return st;
   if (merged)
     *merged = false;
@@ -824,6 +826,10 @@ cd_status cd_tm_store_add_units(cd_tm_store *s, const cd_tm_unit *units, size_t 
   cd_status st = own ? cd_tm_store_begin(s, err) : CD_OK;
   if (st)
     return st;
+  /* PostgreSQL: the inserts go out in a pipeline, not one round trip each. */
+  bool batch = s->pg != NULL;
+  if (batch && (st = cd_tm__pg_batch_begin(s, err)))
+    goto fail;
   for (size_t i = 0; i < n; i++) {
     /* A bead of blank lines is no unit (cd_tm_store_add refuses it). */
     if ((min_score >= 0 && units[i].score >= 0 && units[i].score < min_score) ||
@@ -832,12 +838,19 @@ cd_status cd_tm_store_add_units(cd_tm_store *s, const cd_tm_unit *units, size_t 
       continue;
     }
     bool merged = false;
-    if ((st = add_in_tx(s, &units[i], &merged, err)))
+    if ((st = add_in_tx(s, &units[i], batch ? NULL : &merged, err)))
       goto fail;
+    if (batch)
+      continue;
     if (merged)
       c.merged++;
     else
       c.added++;
+  }
+  if (batch) {
+    batch = false;
+    if ((st = cd_tm__pg_batch_end(s, &c.added, &c.merged, err)))
+      goto fail;
   }
   if (own && (st = cd_tm_store_commit(s, err)))
     goto fail;
@@ -845,6 +858,8 @@ cd_status cd_tm_store_add_units(cd_tm_store *s, const cd_tm_unit *units, size_t 
     *counts = c;
   return CD_OK;
 fail:
+  if (batch)
+    cd_tm__pg_batch_end(s, NULL, NULL, NULL);
   if (own)
     cd_tm_store_rollback(s);
   return st;

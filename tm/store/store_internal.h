@@ -47,6 +47,12 @@ struct cd_tm_store {
   cd_buf origin;  /* the cleaned origin of the unit being added */
   cd_buf scratch; /* PostgreSQL: array literals of the unit being added */
   unsigned pg_prepared; /* PostgreSQL: which of store_pg.c's statements are prepared */
+  /* PostgreSQL, cd_tm_store_add_units: inserts sent in a pipeline, answered in batches. */
+  bool pg_batching;
+  size_t pg_pending;          /* inserts sent, not yet answered */
+  cd_buf pg_folds;            /* their folded sources, back to back */
+  size_t *pg_fold_ends;       /* where each ends in pg_folds */
+  size_t pg_added, pg_merged; /* answers so far */
 };
 
 /* A unit checked for writing: languages lower-cased, origin cleaned, dates filled, folded
@@ -60,8 +66,9 @@ typedef struct tm_unit_in {
 
 /* A tag matches itself and its subtags ("en" matches "en-gb"), case-insensitively. */
 bool cd_tm__lang_matches(const char *want, const char *have);
-/* Counts the index terms of s->fold_src into s->df (written to term_df at commit). */
-cd_status cd_tm__count_terms(cd_tm_store *s, cd_error *err);
+/* Counts the index terms of folded (a folded source) into s->df (written to term_df at
+ * commit). */
+cd_status cd_tm__count_terms(cd_tm_store *s, const char *folded, size_t len, cd_error *err);
 
 /* ---- store_pg.c -------------------------------------------------------------------------- */
 
@@ -71,7 +78,13 @@ void cd_tm__pg_close(cd_tm_store *s);
 cd_status cd_tm__pg_begin(cd_tm_store *s, cd_error *err);
 cd_status cd_tm__pg_commit(cd_tm_store *s, cd_error *err); /* flushes s->df first */
 void cd_tm__pg_rollback(cd_tm_store *s);
+/* Adds a unit; while batching (between batch_begin and batch_end) only sends it, and *merged
+ * is not set. */
 cd_status cd_tm__pg_add(cd_tm_store *s, const tm_unit_in *in, bool *merged, cd_error *err);
+cd_status cd_tm__pg_batch_begin(cd_tm_store *s, cd_error *err);
+/* Waits for the answers to the inserts sent and counts them; err may be NULL to only drain
+ * the pipeline after another error. */
+cd_status cd_tm__pg_batch_end(cd_tm_store *s, size_t *added, size_t *merged, cd_error *err);
 /* The count of term in term_df; *found false when absent. */
 cd_status cd_tm__pg_term_df(cd_tm_store *s, const char *term, int64_t *n, bool *found,
                             cd_error *err);

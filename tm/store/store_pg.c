@@ -423,6 +423,92 @@ static cd_status unit_terms_arrays(cd_tm_store *s, cd_buf *terms, cd_buf *cols) 
   return c.st;
 }
 
+/* ---- pipelined inserts: cd_tm_store_add_units ------------------------------------------- */
+
+/* Inserts answered per round trip. */
+#define PG_BATCH 500
+
+cd_status cd_tm__pg_batch_begin(cd_tm_store *s, cd_error *err) {
+  cd_status st = pg_prepare(s, PS_ADD, "cannot add a unit", err);
+  if (st)
+    return st;
+  if (!s->pg_fold_ends && !(s->pg_fold_ends = malloc(PG_BATCH * sizeof *s->pg_fold_ends)))
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  if (!PQenterPipelineMode(s->pg))
+    return pg_error(s, NULL, "cannot start a pipeline", err);
+  s->pg_batching = true;
+  s->pg_pending = s->pg_added = s->pg_merged = 0;
+  cd_buf_clear(&s->pg_folds);
+  return CD_OK;
+}
+
+/* Reads the answers to the inserts sent, up to and including the sync. The first error is
+ * kept; the statements after it were skipped by the server (the transaction is aborted). */
+static cd_status collect(cd_tm_store *s, cd_error *err) {
+  cd_status st = CD_OK;
+  if (!PQpipelineSync(s->pg))
+    st = pg_error(s, NULL, "cannot add units", err);
+  size_t from = 0;
+  for (size_t i = 0; i < s->pg_pending && PQstatus(s->pg) == CONNECTION_OK; i++) {
+    PGresult *r;
+    bool inserted = false, answered = false;
+    while ((r = PQgetResult(s->pg)) != NULL) {
+      ExecStatusType t = PQresultStatus(r);
+      if (t == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+        answered = true;
+        inserted = strcmp(PQgetvalue(r, 0, 1), "t") == 0;
+      } else if (!st && t != PGRES_PIPELINE_ABORTED)
+        st = pg_error(s, r, "cannot add a unit", err);
+      PQclear(r);
+    }
+    size_t to = s->pg_fold_ends[i];
+    if (answered && !st) {
+      if (inserted) {
+        s->pg_added++;
+        st = cd_tm__count_terms(s, s->pg_folds.data + from, to - from, err);
+      } else
+        s->pg_merged++;
+    }
+    from = to;
+  }
+  PGresult *r;
+  while ((r = PQgetResult(s->pg)) != NULL) { /* the sync */
+    bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+    PQclear(r);
+    if (sync)
+      break;
+  }
+  if (!st && PQstatus(s->pg) != CONNECTION_OK)
+    st = pg_error(s, NULL, "cannot add units", err);
+  s->pg_pending = 0;
+  cd_buf_clear(&s->pg_folds);
+  return st;
+}
+
+static cd_status send_add(cd_tm_store *s, const char *const *v, cd_error *err) {
+  if (!PQsendQueryPrepared(s->pg, ps_name[PS_ADD], 14, v, NULL, NULL, 0))
+    return pg_error(s, NULL, "cannot add a unit", err);
+  if (cd_buf_append(&s->pg_folds, s->fold_src.data, s->fold_src.len))
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  s->pg_fold_ends[s->pg_pending++] = s->pg_folds.len;
+  return s->pg_pending == PG_BATCH ? collect(s, err) : CD_OK;
+}
+
+cd_status cd_tm__pg_batch_end(cd_tm_store *s, size_t *added, size_t *merged, cd_error *err) {
+  if (!s->pg_batching)
+    return CD_OK;
+  cd_error ignored;
+  cd_status st = collect(s, err ? err : &ignored);
+  s->pg_batching = false;
+  if (!PQexitPipelineMode(s->pg) && !st)
+    st = pg_error(s, NULL, "cannot end a pipeline", err ? err : &ignored);
+  if (added)
+    *added += s->pg_added;
+  if (merged)
+    *merged += s->pg_merged;
+  return st;
+}
+
 cd_status cd_tm__pg_add(cd_tm_store *s, const tm_unit_in *in, bool *merged, cd_error *err) {
   const cd_tm_unit *u = in->u;
   cd_buf cols = CD_BUF_INIT;
@@ -450,6 +536,11 @@ cd_status cd_tm__pg_add(cd_tm_store *s, const tm_unit_in *in, bool *merged, cd_e
                        us,
                        s->scratch.data,
                        cols.data};
+  if (s->pg_batching) {
+    cd_status st = send_add(s, v, err);
+    cd_buf_free(&cols);
+    return st;
+  }
   PGresult *r = NULL;
   cd_status st = pg_run(s, PS_ADD, 14, v, &r, "cannot add a unit", err);
   cd_buf_free(&cols);
@@ -457,7 +548,7 @@ cd_status cd_tm__pg_add(cd_tm_store *s, const tm_unit_in *in, bool *merged, cd_e
     return st;
   bool inserted = PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 1), "t") == 0;
   PQclear(r);
-  if (inserted && (st = cd_tm__count_terms(s, err)))
+  if (inserted && (st = cd_tm__count_terms(s, s->fold_src.data, s->fold_src.len, err)))
     return st;
   if (merged)
     *merged = !inserted;
