@@ -122,13 +122,14 @@ static cd_status pg_prepare(cd_tm_store *s, int which, const char *what, cd_erro
   return st;
 }
 
-/* pg_query for a prepared statement. */
+/* pg_query for a prepared statement; binary results for the postings (thousands of ids a
+ * lookup: no text to print and parse). */
 static cd_status pg_run(cd_tm_store *s, int which, int n, const char *const *v, PGresult **out,
                         const char *what, cd_error *err) {
   cd_status st = pg_prepare(s, which, what, err);
   if (st)
     return st;
-  PGresult *r = PQexecPrepared(s->pg, ps_name[which], n, v, NULL, NULL, 0);
+  PGresult *r = PQexecPrepared(s->pg, ps_name[which], n, v, NULL, NULL, which == PS_POSTINGS);
   ExecStatusType t = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
   if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {
     st = pg_error(s, r, what, err);
@@ -150,6 +151,17 @@ static cd_status pg_exec_ddl(cd_tm_store *s, const char *sql, const char *what, 
 
 static int64_t cell_int(const PGresult *r, int row, int col) {
   return PQgetisnull(r, row, col) ? 0 : strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+/* A bigint in binary format: 8 bytes, big-endian. */
+static int64_t cell_int8_binary(const PGresult *r, int row, int col) {
+  if (PQgetisnull(r, row, col) || PQgetlength(r, row, col) != 8)
+    return 0;
+  const unsigned char *b = (const unsigned char *)PQgetvalue(r, row, col);
+  uint64_t v = 0;
+  for (int i = 0; i < 8; i++)
+    v = v << 8 | b[i];
+  return (int64_t)v;
 }
 
 static const char *cell_text(const PGresult *r, int row, int col) {
@@ -578,7 +590,7 @@ cd_status cd_tm__pg_postings(cd_tm_store *s, const char *term, int (*push)(void 
   if (st)
     return st;
   for (int i = 0; i < PQntuples(r) && !st; i++)
-    if (push(ud, cell_int(r, i, 0)))
+    if (push(ud, cell_int8_binary(r, i, 0)))
       st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   PQclear(r);
   return st;
