@@ -145,6 +145,27 @@ static void test_pg_add_merge_and_open(void **state) {
   cd_buf_free(&b);
 }
 
+/* A walk whose callback walks the same store again (one connection, two cursors). */
+static int count_one(void *ud, const cd_tm_unit *u) {
+  (void)u;
+  ++*(int *)ud;
+  return 0;
+}
+
+typedef struct nested {
+  cd_tm_store *s;
+  int outer, inner;
+} nested;
+
+static int walk_again(void *ud, const cd_tm_unit *u) {
+  (void)u;
+  nested *n = ud;
+  n->outer++;
+  cd_error err;
+  assert_int_equal(cd_tm_store_foreach(n->s, NULL, NULL, count_one, &n->inner, &err), CD_OK);
+  return 0;
+}
+
 static void test_pg_import_all_or_nothing(void **state) {
   (void)state;
   NEED_PG();
@@ -188,6 +209,10 @@ static void test_pg_import_all_or_nothing(void **state) {
   assert_int_equal(count_units(s), 2);
   pg_text(url, "SELECT string_agg(term || '=' || n, ' ' ORDER BY term) FROM term_df", &b);
   assert_string_equal(b.data, "one=1 two=1\n");
+  nested nw = {s, 0, 0};
+  assert_int_equal(cd_tm_store_foreach(s, NULL, NULL, walk_again, &nw, &err), CD_OK);
+  assert_int_equal(nw.outer, 2);
+  assert_int_equal(nw.inner, 4);
   cd_tm_store_free(s);
   cd_buf_free(&b);
 }

@@ -53,6 +53,7 @@ struct cd_tm_store {
   cd_buf pg_folds;            /* their folded sources, back to back */
   size_t *pg_fold_ends;       /* where each ends in pg_folds */
   size_t pg_added, pg_merged; /* answers so far */
+  unsigned pg_cursors;        /* cursors open (a callback may read the store meanwhile) */
 };
 
 /* A unit checked for writing: languages lower-cased, origin cleaned, dates filled, folded

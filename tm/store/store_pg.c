@@ -634,8 +634,13 @@ static cd_status pg_stream(cd_tm_store *s, const char *select, int n, const char
   cd_status st = own ? pg_exec_ddl(s, "BEGIN", "cannot read units", err) : CD_OK;
   if (st)
     return st;
+  /* Named by depth: fn may start another walk on the same connection. */
+  unsigned depth = s->pg_cursors++;
+  char fetch[64], close_sql[64];
+  snprintf(fetch, sizeof fetch, "FETCH 1000 FROM cd_units%u", depth);
+  snprintf(close_sql, sizeof close_sql, "CLOSE cd_units%u", depth);
   cd_buf decl = CD_BUF_INIT;
-  if (cd_buf_appendf(&decl, "DECLARE cd_units NO SCROLL CURSOR FOR %s", select)) {
+  if (cd_buf_appendf(&decl, "DECLARE cd_units%u NO SCROLL CURSOR FOR %s", depth, select)) {
     st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
     goto done;
   }
@@ -645,7 +650,7 @@ static cd_status pg_stream(cd_tm_store *s, const char *select, int n, const char
   bool stop = false;
   while (!stop && !st) {
     PGresult *r = NULL;
-    if ((st = pg_query(s, "FETCH 1000 FROM cd_units", 0, NULL, &r, "cannot read units", err)))
+    if ((st = pg_query(s, fetch, 0, NULL, &r, "cannot read units", err)))
       break;
     int rows = PQntuples(r);
     give_rows(r, src_lang, tgt_lang, limit, &given, fn, ud, &stop);
@@ -654,8 +659,9 @@ static cd_status pg_stream(cd_tm_store *s, const char *select, int n, const char
       break;
   }
   if (!st)
-    st = pg_exec_ddl(s, "CLOSE cd_units", "cannot read units", err);
+    st = pg_exec_ddl(s, close_sql, "cannot read units", err);
 done:
+  s->pg_cursors--;
   cd_buf_free(&decl);
   if (own) {
     if (!st)
