@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "cd_tm_store.h"
@@ -142,9 +143,70 @@ long cdt_tm_units_checked(const char *tm) {
   return n;
 }
 
-cd_tm_store *cdt_tm_fresh(const char *name) {
+const char *cdt_pg_url(void) {
+  const char *url = getenv("CDT_PG_URL");
+  return url && *url ? url : NULL;
+}
+
+static void pg_must(PGconn *c, const char *sql) {
+  PGresult *r = PQexec(c, sql);
+  ExecStatusType t = PQresultStatus(r);
+  if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK)
+    fail_msg("%s: %s", sql, PQerrorMessage(c));
+  PQclear(r);
+}
+
+/* A database named after name (letters and digits kept, lower-cased), emptied of the TM. */
+static const char *pg_location(const char *url, const char *name) {
+  static char urls[4][4096];
+  static int slot;
+  slot = (slot + 1) % 4;
+  char db[48] = "cdt_";
+  size_t n = 4;
+  for (const char *p = name; *p && n + 1 < sizeof db; p++)
+    db[n++] = (*p >= 'A' && *p <= 'Z')                                 ? (char)(*p - 'A' + 'a')
+              : ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')) ? *p
+                                                                       : '_';
+  db[n] = '\0';
+  const char *q = strstr(url, "/postgres?");
+  if (!q)
+    fail_msg("CDT_PG_URL must name the database postgres with a query: %s", url);
+  snprintf(urls[slot], sizeof urls[slot], "%.*s/%s%s", (int)(q - url), url, db, q + 9);
+  PGconn *c = PQconnectdb(url);
+  if (PQstatus(c) != CONNECTION_OK)
+    fail_msg("%s: %s", url, PQerrorMessage(c));
+  const char *v[1] = {db};
+  PGresult *r =
+      PQexecParams(c, "SELECT 1 FROM pg_database WHERE datname = $1", 1, NULL, v, NULL, NULL, 0);
+  bool exists = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+  PQclear(r);
+  if (!exists) {
+    char sql[128];
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s", db); /* db: [a-z0-9_] only */
+    pg_must(c, sql);
+  }
+  PQfinish(c);
+  c = PQconnectdb(urls[slot]);
+  if (PQstatus(c) != CONNECTION_OK)
+    fail_msg("%s: %s", urls[slot], PQerrorMessage(c));
+  PQsetNoticeProcessor(c, NULL, NULL);
+  pg_must(c, "SET client_min_messages = warning;"
+             " DROP TABLE IF EXISTS units, unit_terms, term_df, copydesk_tm_schema");
+  PQfinish(c);
+  return urls[slot];
+}
+
+const char *cdt_tm_location(const char *name) {
+  const char *url = cdt_pg_url();
+  if (url)
+    return pg_location(url, name);
   const char *path = cdt_tmpfile(name);
   unlink(path);
+  return path;
+}
+
+cd_tm_store *cdt_tm_fresh(const char *name) {
+  const char *path = cdt_tm_location(name);
   cd_tm_store *s = NULL;
   cd_error err;
   cd_error_clear(&err);

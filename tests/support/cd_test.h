@@ -36,8 +36,16 @@ int cdt_run(const char *const *argv, const char *stdin_data, size_t stdin_len, c
  * returns its number of units. */
 long cdt_tm_units_checked(const char *tm_path);
 
-/* A new, empty TM at cdt_tmpfile(name) (any file there removed first); fails the test when
- * it cannot be created. The caller frees it with cd_tm_store_free. */
+/* Where a new, empty TM called name goes: with CDT_PG_URL set (tests/support/pg_cluster.sh
+ * run), a PostgreSQL URL of a database of that name emptied of copydesk's tables; else
+ * cdt_tmpfile(name) removed. The same test cases so run against both backends. Static buffer,
+ * valid for the next 3 calls. */
+const char *cdt_tm_location(const char *name);
+/* The maintenance URL of the throwaway cluster (CDT_PG_URL), or NULL without one. */
+const char *cdt_pg_url(void);
+
+/* A new, empty TM at cdt_tm_location(name); fails the test when it cannot be created. The
+ * caller frees it with cd_tm_store_free. */
 struct cd_tm_store;
 struct cd_tm_store *cdt_tm_fresh(const char *name);
 

@@ -105,8 +105,7 @@ static void test_replace_number_in_target_style(void **state) {
 }
 
 static cd_tm_store *seeded(const char *name) {
-  const char *path = cdt_tmpfile(name);
-  unlink(path);
+  const char *path = cdt_tm_location(name);
   cd_tm_store *s = NULL;
   cd_error err;
   assert_int_equal(cd_tm_store_new(path, NULL, &s, &err), CD_OK);
@@ -271,8 +270,7 @@ static void random_words(cd_buf *b, size_t n, unsigned *seed) {
  * reach --min are still exact (the band only skips what cannot). */
 static void test_lookup_long_texts_bounded(void **state) {
   (void)state;
-  const char *p = cdt_tmpfile("long.sqlite");
-  unlink(p);
+  const char *p = cdt_tm_location("long.sqlite");
   cd_tm_store *s = NULL;
   cd_error err;
   assert_int_equal(cd_tm_store_new(p, NULL, &s, &err), CD_OK);
@@ -310,8 +308,7 @@ static void test_lookup_long_texts_bounded(void **state) {
       random_words(&b, (size_t)k, &sb);
     int full = cd_fuzzy_score(a.data, a.len, b.data, b.len, "en");
     assert_true(full >= 0);
-    p = cdt_tmpfile("band.sqlite");
-    unlink(p);
+    p = cdt_tm_location("band.sqlite");
     assert_int_equal(cd_tm_store_new(p, NULL, &s, &err), CD_OK);
     u.source = b.data;
     assert_int_equal(cd_tm_store_add(s, &u, NULL, &err), CD_OK);

@@ -58,7 +58,13 @@ bool cd_tm_text_is_blank(const char *t);
  * U+FFFF) written as %XX. The store keeps origins in this form. */
 cd_status cd_tm_clean_label(const char *in, cd_buf *out);
 
-/* Opens (creating and migrating when needed) the TM at path. Errors name the file. */
+/* True when location is a PostgreSQL URL ("postgresql://..." or "postgres://..."): the TM is
+ * then kept in that database (tables units, unit_terms, term_df, copydesk_tm_schema), same
+ * functions, same results. See docs/postgresql.md. */
+bool cd_tm_is_url(const char *location);
+
+/* Opens (creating and migrating when needed) the TM at path, a file or a PostgreSQL URL.
+ * Errors name the file or the URL (without its password). */
 cd_status cd_tm_store_new(const char *path, const cd_tm_store_options *o, cd_tm_store **out,
                           cd_error *err);
 void cd_tm_store_free(cd_tm_store *s);
@@ -126,5 +132,13 @@ typedef void (*cd_tm_pair_fn)(void *ud, const char *src, const char *tgt, int64_
 /* Overall figures, then pair_fn (may be NULL) once per language pair with its unit count. */
 cd_status cd_tm_store_stats(cd_tm_store *s, cd_tm_stats *st, cd_tm_pair_fn pair_fn, void *ud,
                             cd_error *err);
+
+/* Copies every unit of `from` into `to` (SQLite to PostgreSQL, back, or alike), in id order, in
+ * one transaction on `to`: all or nothing. Duplicates of units already in `to` are merged as
+ * cd_tm_store_add merges them. progress (may be NULL) is called after each batch of units with
+ * the units copied so far and the total. */
+typedef void (*cd_tm_progress_fn)(void *ud, int64_t done, int64_t total);
+cd_status cd_tm_store_copy(cd_tm_store *from, cd_tm_store *to, cd_tm_progress_fn progress, void *ud,
+                           cd_tm_add_counts *counts, cd_error *err);
 
 #endif

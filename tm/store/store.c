@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cd_fuzzy.h"
+#include "store_internal.h"
 
 /* 'CDTM': marks a file as a copydesk TM, so a stray SQLite file is not taken for one. */
 #define CD_TM_APPLICATION_ID 0x4344544D
@@ -50,30 +51,6 @@ static const char *const migrations[] = {
 
 int cd_tm_schema_version(void) { return N_MIGRATIONS; }
 
-/* Term counts gathered during a write transaction, written to term_df at commit. */
-typedef struct df_entry {
-  char *term;
-  int64_t n;
-} df_entry;
-
-typedef struct df_map {
-  df_entry *slots;
-  size_t cap, used;
-} df_map;
-
-enum {
-  ST_FIND_IDENT,
-  ST_INSERT,
-  ST_INSERT_FTS,
-  ST_MERGE,
-  ST_DF_FLUSH,
-  ST_DF_GET,
-  ST_USE,
-  ST_POSTINGS,
-  ST_GET_UNIT,
-  ST_COUNT
-};
-
 static const char *const stmt_sql[ST_COUNT] = {
     [ST_FIND_IDENT] = "SELECT id, src_lang, tgt_lang, coalesce(source_markup, source),"
                       " coalesce(target_markup, target) FROM units WHERE ident = ?1",
@@ -93,17 +70,6 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_GET_UNIT] = "SELECT u.id, u.src_lang, u.tgt_lang, u.source, u.target,"
                     " u.source_markup, u.target_markup, u.origin_doc, u.origin_date, u.score,"
                     " u.created, u.changed, u.usage FROM units u WHERE u.id = ?1",
-};
-
-struct cd_tm_store {
-  sqlite3 *db;
-  char *path;
-  cd_tm_store_options opt;
-  sqlite3_stmt *stmt[ST_COUNT];
-  bool in_tx;
-  df_map df;
-  cd_buf fold_src, fold_tgt;
-  cd_buf origin; /* the cleaned origin of the unit being added */
 };
 
 #define UNIT_COLUMNS                                                                               \
@@ -191,6 +157,11 @@ static cd_status prepared(cd_tm_store *s, int which, sqlite3_stmt **out, cd_erro
 }
 
 /* ---- opening ----------------------------------------------------------------------------- */
+
+bool cd_tm_is_url(const char *location) {
+  return location &&
+         (strncmp(location, "postgresql://", 13) == 0 || strncmp(location, "postgres://", 11) == 0);
+}
 
 static int mkdirs_for(const char *path) {
   char *dir = strdup(path);
@@ -360,6 +331,12 @@ cd_status cd_tm_store_new(const char *path, const cd_tm_store_options *o, cd_tm_
   else
     cd_tm_store_options_init(&s->opt);
   cd_status st;
+  if (cd_tm_is_url(path)) {
+    if ((st = cd_tm__pg_open(s, path, err)))
+      goto fail;
+    *out = s;
+    return CD_OK;
+  }
   if (!s->opt.read_only && s->opt.create_dirs && mkdirs_for(path) != 0) {
     st = cd_error_set(err, CD_ERR_IO, "%s: cannot create its directory: %s", path, strerror(errno));
     goto fail;
@@ -426,6 +403,10 @@ void cd_tm_store_free(cd_tm_store *s) {
   for (int i = 0; i < ST_COUNT; i++)
     sqlite3_finalize(s->stmt[i]);
   sqlite3_close(s->db);
+  cd_tm__pg_close(s);
+  cd_buf_free(&s->scratch);
+  cd_buf_free(&s->pg_folds);
+  free(s->pg_fold_ends);
   df_clear(&s->df);
   cd_buf_free(&s->fold_src);
   cd_buf_free(&s->origin);
@@ -508,6 +489,12 @@ static void count_term(void *ud, const char *term, size_t len) {
     c->failed = 1;
 }
 
+cd_status cd_tm__count_terms(cd_tm_store *s, const char *folded, size_t len, cd_error *err) {
+  df_ctx c = {&s->df, 0};
+  cd_fuzzy_index_terms(folded, len, count_term, &c);
+  return c.failed ? cd_error_set(err, CD_ERR_NOMEM, "out of memory") : CD_OK;
+}
+
 static cd_status df_flush(cd_tm_store *s, cd_error *err) {
   sqlite3_stmt *st;
   cd_status rc = prepared(s, ST_DF_FLUSH, &st, err);
@@ -535,7 +522,8 @@ cd_status cd_tm_store_begin(cd_tm_store *s, cd_error *err) {
     return cd_error_set(err, CD_ERR_USAGE, "%s: a transaction is already open", s->path);
   if (s->opt.read_only)
     return cd_error_set(err, CD_ERR_USAGE, "%s: the TM was opened read-only", s->path);
-  cd_status st = run_sql(s, "BEGIN IMMEDIATE", "cannot start a write transaction", err);
+  cd_status st = s->pg ? cd_tm__pg_begin(s, err)
+                       : run_sql(s, "BEGIN IMMEDIATE", "cannot start a write transaction", err);
   if (st)
     return st;
   s->in_tx = true;
@@ -545,8 +533,11 @@ cd_status cd_tm_store_begin(cd_tm_store *s, cd_error *err) {
 cd_status cd_tm_store_commit(cd_tm_store *s, cd_error *err) {
   if (!s->in_tx)
     return cd_error_set(err, CD_ERR_USAGE, "%s: no transaction to commit", s->path);
-  cd_status st = df_flush(s, err);
-  if (!st)
+  cd_status st;
+  if (s->pg) {
+    if (!(st = cd_tm__pg_commit(s, err)))
+      df_clear(&s->df); /* the PostgreSQL flush sorts the map in place */
+  } else if (!(st = df_flush(s, err)))
     st = run_sql(s, "COMMIT", "cannot commit", err);
   if (st) {
     cd_tm_store_rollback(s);
@@ -557,6 +548,12 @@ cd_status cd_tm_store_commit(cd_tm_store *s, cd_error *err) {
 }
 
 void cd_tm_store_rollback(cd_tm_store *s) {
+  if (s->pg) {
+    cd_tm__pg_rollback(s);
+    s->in_tx = false;
+    df_clear(&s->df);
+    return;
+  }
   for (int i = 0; i < ST_COUNT; i++)
     if (s->stmt[i])
       sqlite3_reset(s->stmt[i]);
@@ -666,6 +663,12 @@ static int32_t xml_illegal(const char *t) {
   return -1;
 }
 
+/* The folded source and target of u into s->fold_src and s->fold_tgt. */
+static cd_status fold_unit(cd_tm_store *s, const cd_tm_unit *u, cd_error *err) {
+  cd_status st = cd_fuzzy_fold(u->source, strlen(u->source), &s->fold_src, err);
+  return st ? st : cd_fuzzy_fold(u->target, strlen(u->target), &s->fold_tgt, err);
+}
+
 static cd_status add_in_tx(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd_error *err) {
   char sl[64], tl[64];
   cd_status st;
@@ -707,6 +710,12 @@ static cd_status add_in_tx(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd
   /* A unit that only knows when it changed was created no later than that. */
   int64_t created = u->created ? u->created : u->changed ? u->changed : now;
   int64_t changed = u->changed ? u->changed : created;
+  if (s->pg) {
+    if ((st = fold_unit(s, u, err)))
+      return st;
+    tm_unit_in in = {u, sl, tl, origin, created, changed};
+    return cd_tm__pg_add(s, &in, merged, err);
+  }
 
   sqlite3_stmt *q;
   if ((st = prepared(s, ST_FIND_IDENT, &q, err)))
@@ -770,8 +779,7 @@ static cd_status add_in_tx(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd
     return db_error(s, rc, "cannot add a unit", err);
   int64_t id = sqlite3_last_insert_rowid(s->db);
 
-  if ((st = cd_fuzzy_fold(u->source, strlen(u->source), &s->fold_src, err)) ||
-      (st = cd_fuzzy_fold(u->target, strlen(u->target), &s->fold_tgt, err)))
+  if ((st = fold_unit(s, u, err)))
     return st;
   sqlite3_stmt *f;
   if ((st = prepared(s, ST_INSERT_FTS, &f, err)))
@@ -783,10 +791,8 @@ static cd_status add_in_tx(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd
   sqlite3_reset(f);
   if (rc != SQLITE_DONE)
     return db_error(s, rc, "cannot index a unit", err);
-  df_ctx c = {&s->df, 0};
-  cd_fuzzy_index_terms(s->fold_src.data, s->fold_src.len, count_term, &c);
-  if (c.failed)
-    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  if ((st = cd_tm__count_terms(s, s->fold_src.data, s->fold_src.len, err)))
+    return st;
   if (merged)
     *merged = false;
   return CD_OK;
@@ -812,6 +818,10 @@ cd_status cd_tm_store_add_units(cd_tm_store *s, const cd_tm_unit *units, size_t 
   cd_status st = own ? cd_tm_store_begin(s, err) : CD_OK;
   if (st)
     return st;
+  /* PostgreSQL: the inserts go out in a pipeline, not one round trip each. */
+  bool batch = s->pg != NULL;
+  if (batch && (st = cd_tm__pg_batch_begin(s, err)))
+    goto fail;
   for (size_t i = 0; i < n; i++) {
     /* A bead of blank lines is no unit (cd_tm_store_add refuses it). */
     if ((min_score >= 0 && units[i].score >= 0 && units[i].score < min_score) ||
@@ -820,12 +830,19 @@ cd_status cd_tm_store_add_units(cd_tm_store *s, const cd_tm_unit *units, size_t 
       continue;
     }
     bool merged = false;
-    if ((st = add_in_tx(s, &units[i], &merged, err)))
+    if ((st = add_in_tx(s, &units[i], batch ? NULL : &merged, err)))
       goto fail;
+    if (batch)
+      continue;
     if (merged)
       c.merged++;
     else
       c.added++;
+  }
+  if (batch) {
+    batch = false;
+    if ((st = cd_tm__pg_batch_end(s, &c.added, &c.merged, err)))
+      goto fail;
   }
   if (own && (st = cd_tm_store_commit(s, err)))
     goto fail;
@@ -833,6 +850,8 @@ cd_status cd_tm_store_add_units(cd_tm_store *s, const cd_tm_unit *units, size_t 
     *counts = c;
   return CD_OK;
 fail:
+  if (batch)
+    cd_tm__pg_batch_end(s, NULL, NULL, NULL);
   if (own)
     cd_tm_store_rollback(s);
   return st;
@@ -861,8 +880,7 @@ static void read_unit(sqlite3_stmt *st, cd_tm_unit *u) {
   u->usage = sqlite3_column_int64(st, 12);
 }
 
-/* A tag matches itself and its subtags ("en" matches "en-gb"), case-insensitively. */
-static bool lang_matches(const char *want, const char *have) {
+bool cd_tm__lang_matches(const char *want, const char *have) {
   if (!want || !*want)
     return true;
   size_t n = strlen(want);
@@ -879,8 +897,8 @@ static cd_status step_units(cd_tm_store *s, sqlite3_stmt *st, const char *src_la
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     cd_tm_unit u;
     read_unit(st, &u);
-    if (!u.source || !u.target || !lang_matches(src_lang, u.src_lang) ||
-        !lang_matches(tgt_lang, u.tgt_lang))
+    if (!u.source || !u.target || !cd_tm__lang_matches(src_lang, u.src_lang) ||
+        !cd_tm__lang_matches(tgt_lang, u.tgt_lang))
       continue;
     if (fn(ud, &u))
       break;
@@ -910,6 +928,8 @@ static cd_status run_unit_query(cd_tm_store *s, const char *sql, const char *mat
 
 cd_status cd_tm_store_foreach(cd_tm_store *s, const char *src_lang, const char *tgt_lang,
                               cd_tm_unit_fn fn, void *ud, cd_error *err) {
+  if (s->pg)
+    return cd_tm__pg_foreach(s, src_lang, tgt_lang, fn, ud, err);
   return run_unit_query(s, "SELECT " UNIT_COLUMNS " FROM units u ORDER BY u.id", NULL, 0, src_lang,
                         tgt_lang, 0, fn, ud, err);
 }
@@ -999,7 +1019,23 @@ typedef struct postings {
   double w;
 } postings;
 
+static int push_posting(void *ud, int64_t id) {
+  postings *p = ud;
+  if (p->n == p->cap) {
+    size_t cap = p->cap ? p->cap * 2 : 256;
+    int64_t *ids = realloc(p->ids, cap * sizeof *ids);
+    if (!ids)
+      return -1;
+    p->ids = ids;
+    p->cap = cap;
+  }
+  p->ids[p->n++] = id;
+  return 0;
+}
+
 static cd_status read_postings(cd_tm_store *s, const char *term, postings *p, cd_error *err) {
+  if (s->pg)
+    return cd_tm__pg_postings(s, term, push_posting, p, err);
   cd_buf q = CD_BUF_INIT;
   cd_status st = cd_buf_append_str(&q, "src : ");
   if (!st)
@@ -1015,19 +1051,11 @@ static cd_status read_postings(cd_tm_store *s, const char *term, postings *p, cd
   }
   sqlite3_bind_text(ps, 1, q.data, (int)q.len, SQLITE_STATIC);
   int rc;
-  while ((rc = sqlite3_step(ps)) == SQLITE_ROW) {
-    if (p->n == p->cap) {
-      size_t cap = p->cap ? p->cap * 2 : 256;
-      int64_t *ids = realloc(p->ids, cap * sizeof *ids);
-      if (!ids) {
-        st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-        break;
-      }
-      p->ids = ids;
-      p->cap = cap;
+  while ((rc = sqlite3_step(ps)) == SQLITE_ROW)
+    if (push_posting(p, sqlite3_column_int64(ps, 0))) {
+      st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+      break;
     }
-    p->ids[p->n++] = sqlite3_column_int64(ps, 0);
-  }
   sqlite3_reset(ps);
   cd_buf_free(&q);
   if (!st && rc != SQLITE_DONE && rc != SQLITE_ROW)
@@ -1054,6 +1082,44 @@ static void merge_postings(postings *p, size_t k, cand_heap *hp) {
   }
 }
 
+/* How many sources hold term (term_df); *found false when none. */
+static cd_status term_count(cd_tm_store *s, const char *term, int64_t *n, bool *found,
+                            cd_error *err) {
+  *found = false;
+  if (s->pg)
+    return cd_tm__pg_term_df(s, term, n, found, err);
+  sqlite3_stmt *q;
+  cd_status st = prepared(s, ST_DF_GET, &q, err);
+  if (st)
+    return st;
+  sqlite3_bind_text(q, 1, term, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(q);
+  if (rc == SQLITE_ROW) {
+    *n = sqlite3_column_int64(q, 0);
+    *found = true;
+  }
+  sqlite3_reset(q);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return db_error(s, rc, "cannot read the term index", err);
+  return CD_OK;
+}
+
+/* PostgreSQL: the ranked rows fetched in one query rather than one round trip each. */
+static cd_status give_pg_candidates(cd_tm_store *s, const cand_heap *hp, const char *src_lang,
+                                    const char *tgt_lang, size_t limit, cd_tm_unit_fn fn, void *ud,
+                                    cd_error *err) {
+  if (hp->n == 0)
+    return CD_OK;
+  int64_t *ids = malloc(hp->n * sizeof *ids);
+  if (!ids)
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < hp->n; i++)
+    ids[i] = hp->h[i].id;
+  cd_status st = cd_tm__pg_units_by_id(s, ids, hp->n, src_lang, tgt_lang, limit, fn, ud, err);
+  free(ids);
+  return st;
+}
+
 cd_status cd_tm_store_candidates(cd_tm_store *s, const char *const *terms, size_t nterms,
                                  size_t need, const char *src_lang, const char *tgt_lang,
                                  size_t limit, cd_tm_unit_fn fn, void *ud, cd_error *err) {
@@ -1072,30 +1138,19 @@ cd_status cd_tm_store_candidates(cd_tm_store *s, const char *const *terms, size_
     st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
     goto done;
   }
-  sqlite3_stmt *q;
   size_t n = 0;
-  if ((st = prepared(s, ST_DF_GET, &q, err)))
-    goto done;
   for (size_t i = 0; i < nterms; i++) {
-    bool dup = false;
+    bool dup = false, found = false;
     for (size_t j = 0; j < n && !dup; j++)
       dup = strcmp(tf[j].term, terms[i]) == 0;
     if (dup)
       continue;
-    sqlite3_reset(q);
-    sqlite3_bind_text(q, 1, terms[i], -1, SQLITE_STATIC);
-    int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-      tf[n].term = terms[i];
-      tf[n].n = sqlite3_column_int64(q, 0);
-      n++;
-    } else if (rc != SQLITE_DONE) {
-      st = db_error(s, rc, "cannot read the term index", err);
+    if ((st = term_count(s, terms[i], &tf[n].n, &found, err)))
       goto done;
-    }
     /* A term no source has cannot find a candidate: leave it out. */
+    if (found)
+      tf[n++].term = terms[i];
   }
-  sqlite3_reset(q);
   qsort(tf, n, sizeof *tf, by_freq);
   /* Term at a time: each row collects the weights of the query terms it holds (rare terms
    * weigh more); the heaviest rows are the candidates. */
@@ -1113,6 +1168,10 @@ cd_status cd_tm_store_candidates(cd_tm_store *s, const char *const *terms, size_
     goto done;
   merge_postings(pl, k, &hp);
   qsort(hp.h, hp.n, sizeof *hp.h, by_rank_desc);
+  if (s->pg) {
+    st = give_pg_candidates(s, &hp, src_lang, tgt_lang, limit, fn, ud, err);
+    goto done;
+  }
   sqlite3_stmt *g;
   if ((st = prepared(s, ST_GET_UNIT, &g, err)))
     goto done;
@@ -1129,7 +1188,7 @@ cd_status cd_tm_store_candidates(cd_tm_store *s, const char *const *terms, size_
     }
     cd_tm_unit u;
     read_unit(g, &u);
-    if (!lang_matches(src_lang, u.src_lang) || !lang_matches(tgt_lang, u.tgt_lang))
+    if (!cd_tm__lang_matches(src_lang, u.src_lang) || !cd_tm__lang_matches(tgt_lang, u.tgt_lang))
       continue;
     if (fn(ud, &u) || ++given >= limit)
       break;
@@ -1150,6 +1209,8 @@ cd_status cd_tm_store_concord(cd_tm_store *s, const char *const *terms, size_t n
                               cd_tm_unit_fn fn, void *ud, cd_error *err) {
   if (nterms == 0)
     return CD_OK;
+  if (s->pg)
+    return cd_tm__pg_concord(s, terms, nterms, src_lang, tgt_lang, limit, fn, ud, err);
   /* The index keeps which column holds a term, not where (detail=column, smaller and faster
    * to build): rows holding every term come back newest first and the caller checks the
    * phrase; it stops the walk (callback returns non-zero) when it has enough. */
@@ -1174,6 +1235,8 @@ cd_status cd_tm_store_concord(cd_tm_store *s, const char *const *terms, size_t n
 }
 
 cd_status cd_tm_store_note_use(cd_tm_store *s, int64_t id, cd_error *err) {
+  if (s->pg)
+    return cd_tm__pg_note_use(s, id, err);
   bool own = !s->in_tx;
   cd_status st = own ? cd_tm_store_begin(s, err) : CD_OK;
   if (st)
@@ -1200,6 +1263,8 @@ fail:
 cd_status cd_tm_store_stats(cd_tm_store *s, cd_tm_stats *out, cd_tm_pair_fn pair_fn, void *ud,
                             cd_error *err) {
   memset(out, 0, sizeof *out);
+  if (s->pg)
+    return cd_tm__pg_stats(s, out, pair_fn, ud, err);
   out->schema_version = N_MIGRATIONS;
   sqlite3_stmt *st = NULL;
   int rc = sqlite3_prepare_v2(s->db, "SELECT count(*), min(created), max(created) FROM units", -1,
@@ -1228,4 +1293,113 @@ cd_status cd_tm_store_stats(cd_tm_store *s, cd_tm_stats *out, cd_tm_pair_fn pair
   if (rc != SQLITE_DONE)
     return db_error(s, rc, "cannot read the TM", err);
   return CD_OK;
+}
+
+/* ---- copying ----------------------------------------------------------------------------- */
+
+#define COPY_BATCH 1000
+
+/* Units read from one store, their strings copied, waiting to be added to the other. */
+typedef struct copy_ctx {
+  cd_tm_store *to;
+  cd_tm_unit batch[COPY_BATCH];
+  size_t n;
+  int64_t done, total;
+  cd_tm_add_counts counts;
+  cd_tm_progress_fn progress;
+  void *ud;
+  cd_status st;
+  cd_error *err;
+} copy_ctx;
+
+static void copy_batch_free(copy_ctx *c) {
+  for (size_t i = 0; i < c->n; i++) {
+    cd_tm_unit *u = &c->batch[i];
+    free((char *)u->src_lang);
+    free((char *)u->tgt_lang);
+    free((char *)u->source);
+    free((char *)u->target);
+    free((char *)u->source_markup);
+    free((char *)u->target_markup);
+    free((char *)u->origin_doc);
+  }
+  c->n = 0;
+}
+
+static cd_status copy_flush(copy_ctx *c) {
+  cd_tm_add_counts k;
+  cd_status st = cd_tm_store_add_units(c->to, c->batch, c->n, -1, &k, c->err);
+  c->done += (int64_t)c->n;
+  copy_batch_free(c);
+  if (st)
+    return st;
+  c->counts.added += k.added;
+  c->counts.merged += k.merged;
+  c->counts.skipped += k.skipped;
+  if (c->progress)
+    c->progress(c->ud, c->done, c->total);
+  return CD_OK;
+}
+
+static char *dup_or_null(const char *t, bool *failed) {
+  if (!t)
+    return NULL;
+  char *d = strdup(t);
+  if (!d)
+    *failed = true;
+  return d;
+}
+
+static int copy_unit(void *ud, const cd_tm_unit *u) {
+  copy_ctx *c = ud;
+  cd_tm_unit *d = &c->batch[c->n++];
+  bool failed = false;
+  *d = *u;
+  d->src_lang = dup_or_null(u->src_lang, &failed);
+  d->tgt_lang = dup_or_null(u->tgt_lang, &failed);
+  d->source = dup_or_null(u->source, &failed);
+  d->target = dup_or_null(u->target, &failed);
+  d->source_markup = dup_or_null(u->source_markup, &failed);
+  d->target_markup = dup_or_null(u->target_markup, &failed);
+  d->origin_doc = dup_or_null(u->origin_doc, &failed);
+  if (failed) {
+    c->st = cd_error_set(c->err, CD_ERR_NOMEM, "out of memory");
+    return 1;
+  }
+  if (c->n == COPY_BATCH && (c->st = copy_flush(c)))
+    return 1;
+  return 0;
+}
+
+cd_status cd_tm_store_copy(cd_tm_store *from, cd_tm_store *to, cd_tm_progress_fn progress, void *ud,
+                           cd_tm_add_counts *counts, cd_error *err) {
+  cd_tm_stats stats;
+  cd_status st = cd_tm_store_stats(from, &stats, NULL, NULL, err);
+  if (st)
+    return st;
+  copy_ctx *c = calloc(1, sizeof *c);
+  if (!c)
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  c->to = to;
+  c->total = stats.units;
+  c->progress = progress;
+  c->ud = ud;
+  c->err = err;
+  if ((st = cd_tm_store_begin(to, err)))
+    goto done;
+  st = cd_tm_store_foreach(from, NULL, NULL, copy_unit, c, err);
+  if (!st)
+    st = c->st;
+  if (!st && c->n)
+    st = copy_flush(c);
+  if (!st)
+    st = cd_tm_store_commit(to, err);
+  if (st)
+    cd_tm_store_rollback(to);
+  else if (counts)
+    *counts = c->counts;
+done:
+  copy_batch_free(c);
+  free(c);
+  return st;
 }

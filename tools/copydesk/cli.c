@@ -4,6 +4,7 @@
 #include "cd_check.h"
 #include "cd_lang.h"
 #include "cd_lines.h"
+#include "cd_tm_store.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -329,6 +330,8 @@ int cli_parse_size(const char *s, size_t lo, size_t hi, size_t *out) {
 
 int cli_tm_must_exist(const char *sub, const char *path) {
   struct stat st;
+  if (cd_tm_is_url(path))
+    return CLI_OK; /* a database: opening it read-only says when it holds no TM */
   if (stat(path, &st) != 0) {
     cli_error(sub, "no TM at '%s': %s (create one with 'copydesk tm import' or 'tm add')", path,
               strerror(errno));

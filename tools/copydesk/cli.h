@@ -165,6 +165,8 @@ const char *cli_fsize_reached(FILE *fp);
 /* A TM that a reading command opens must exist and not be empty (an empty file would
  * otherwise read as an empty TM). Reports "copydesk: SUB: ..." and returns CLI_USAGE. */
 int cli_tm_must_exist(const char *sub, const char *path);
+/* copydesk tm migrate (cmd_tm_migrate.c); argv[0] is "migrate". */
+int cli_tm_migrate(int argc, char **argv);
 
 /* A growable list of strings (copied). */
 typedef struct cli_strvec {

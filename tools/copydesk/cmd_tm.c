@@ -34,6 +34,7 @@ static const char help_head[] =
     "  stats                      units, language pairs, schema version\n"
     "  lookup QUERY               fuzzy matches, best first, with a match percentage\n"
     "  concord TERM               units with TERM in the source or the target\n"
+    "  migrate --from TM --to TM  copy a TM between SQLite and PostgreSQL (see --help)\n"
     "\n";
 
 static const char help_tail[] =
@@ -55,7 +56,8 @@ static const char help_tail[] =
 enum { OPT_TM = 256, OPT_SRC, OPT_TGT, OPT_MIN, OPT_FORMAT, OPT_BUSY, OPT_SEGTYPE, OPT_NO_NAMES };
 
 static const cli_opt options[] = {
-    {"tm", 0, "PATH", OPT_TM, "the TM file (every subcommand)", "@file"},
+    {"tm", 0, "PATH|URL", OPT_TM,
+     "the TM file, or a PostgreSQL database as a libpq URL (postgresql://USER@HOST/DB)", "@file"},
     {"src-lang", 0, "L", OPT_SRC, "source language (BCP-47: en fr de uk ru ...)", "en|fr|de|uk|ru"},
     {"tgt-lang", 0, "L", OPT_TGT, "target language", "en|fr|de|uk|ru"},
     {"output", 'o', "FILE", 'o', "export: the TMX file to write ('-' = stdout)", "@file"},
@@ -599,6 +601,8 @@ static int run(int argc, char **argv) {
     cli_print_version();
     return CLI_OK;
   }
+  if (strcmp(sub, "migrate") == 0)
+    return cli_tm_migrate(argc - 1, argv + 1);
   static const struct {
     const char *name, *label;
     int (*fn)(tm_args *);
@@ -624,12 +628,13 @@ static int run(int argc, char **argv) {
     }
     return subs[i].fn(&a);
   }
-  cli_error("tm", "no such subcommand '%s' (import, export, add, stats, lookup, concord)", sub);
+  cli_error("tm", "no such subcommand '%s' (import, export, add, stats, lookup, concord, migrate)",
+            sub);
   return CLI_USAGE;
 }
 
 static const char *const actions[] = {"import", "export",  "add", "stats",
-                                      "lookup", "concord", NULL};
+                                      "lookup", "concord", "migrate", NULL};
 
 const cli_command cli_tm = {"tm",
                             run,
