@@ -71,8 +71,8 @@ typedef cd_status (*cd_fuzzy_mentions_fn)(void *ud, const char *text, size_t len
  * is how the query names the entity. CD_ERR_INPUT = no form: the name is not adapted. */
 typedef cd_status (*cd_fuzzy_entity_form_fn)(void *ud, const char *id, const char *from,
                                              size_t from_len, const char *from_lang,
-                                             const char *to_lang, const char *like,
-                                             size_t like_len, cd_buf *out, cd_error *err);
+                                             const char *to_lang, const char *like, size_t like_len,
+                                             cd_buf *out, cd_error *err);
 
 typedef struct cd_fuzzy_options {
   size_t max_results;              /* -n (default 5) */
@@ -90,7 +90,7 @@ void cd_fuzzy_options_init(cd_fuzzy_options *o);
 typedef struct cd_fuzzy_match {
   int64_t id;
   int score;
-  bool adapted; /* target rewritten for differing placeables */
+  bool adapted;                          /* target rewritten for differing placeables */
   size_t adapted_numbers, adapted_names; /* placeables rewritten in the target */
   char *src_lang, *tgt_lang;
   char *source;      /* the unit's source */

@@ -418,7 +418,8 @@ static size_t french_elision(const char *t, size_t ms, const char *form, const c
     *prefix = t[ms - k] == 'D' ? "De " : "de ";
     return ms - k;
   }
-  if (vowel && ms >= 3 && (memcmp(t + ms - 3, "de ", 3) == 0 || memcmp(t + ms - 3, "De ", 3) == 0) &&
+  if (vowel && ms >= 3 &&
+      (memcmp(t + ms - 3, "de ", 3) == 0 || memcmp(t + ms - 3, "De ", 3) == 0) &&
       (ms == 3 || t[ms - 4] == ' ' || t[ms - 4] == '(')) {
     *prefix = t[ms - 3] == 'D' ? "D\xE2\x80\x99" : "d\xE2\x80\x99";
     return ms - 3;

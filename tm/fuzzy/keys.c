@@ -466,8 +466,8 @@ cd_status cd_tokens_mark_entities(cd_tokenizer *tz, const cd_mention_list *ml) {
     while (k < ml->n && ml->span[2 * k + 1] <= t.start)
       k++;
     if (k < ml->n && t.start >= ml->span[2 * k] && t.start < ml->span[2 * k + 1]) {
-      if (w > 0 && tz->toks[w - 1].kind == CD_TOK_ENTITY && tz->toks[w - 1].entity + 1 == tz->n_ent &&
-          tz->toks[w - 1].start >= ml->span[2 * k]) {
+      if (w > 0 && tz->toks[w - 1].kind == CD_TOK_ENTITY &&
+          tz->toks[w - 1].entity + 1 == tz->n_ent && tz->toks[w - 1].start >= ml->span[2 * k]) {
         if (t.end > tz->toks[w - 1].end)
           tz->toks[w - 1].end = t.end; /* the mention's next token */
         continue;

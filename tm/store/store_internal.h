@@ -44,8 +44,8 @@ struct cd_tm_store {
   bool in_tx;
   df_map df;
   cd_buf fold_src, fold_tgt;
-  cd_buf origin;  /* the cleaned origin of the unit being added */
-  cd_buf scratch; /* PostgreSQL: array literals of the unit being added */
+  cd_buf origin;        /* the cleaned origin of the unit being added */
+  cd_buf scratch;       /* PostgreSQL: array literals of the unit being added */
   unsigned pg_prepared; /* PostgreSQL: which of store_pg.c's statements are prepared */
   /* PostgreSQL, cd_tm_store_add_units: inserts sent in a pipeline, answered in batches. */
   bool pg_batching;

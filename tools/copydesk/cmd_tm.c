@@ -633,7 +633,7 @@ static int run(int argc, char **argv) {
   return CLI_USAGE;
 }
 
-static const char *const actions[] = {"import", "export",  "add", "stats",
+static const char *const actions[] = {"import", "export",  "add",     "stats",
                                       "lookup", "concord", "migrate", NULL};
 
 const cli_command cli_tm = {"tm",
