@@ -353,20 +353,28 @@ static json_object *changes_array(const cd_buf *log) {
   return arr;
 }
 
-void serve_normalize(serve_ctx *x, const char *body, size_t len, serve_reply *r) {
+json_object *serve_text_request(serve_ctx *x, const char *body, size_t len, serve_reply *r,
+                                const char **text, const char **lang, const char **file) {
   json_object *req = serve_parse_object(body, len, r);
+  if (!req)
+    return NULL;
+  if (serve_get_string(req, "text", true, text, r) ||
+      serve_get_string(req, "lang", false, lang, r) ||
+      serve_get_string(req, "file", false, file, r) ||
+      (*lang && strcmp(*lang, "auto") != 0 && serve_check_lang(x, "lang", *lang, true, r))) {
+    json_object_put(req);
+    return NULL;
+  }
+  if (*lang && strcmp(*lang, "auto") == 0)
+    *lang = NULL;
+  return req;
+}
+
+void serve_normalize(serve_ctx *x, const char *body, size_t len, serve_reply *r) {
   const char *text, *lang, *file;
+  json_object *req = serve_text_request(x, body, len, r, &text, &lang, &file);
   if (!req)
     return;
-  if (serve_get_string(req, "text", true, &text, r) ||
-      serve_get_string(req, "lang", false, &lang, r) ||
-      serve_get_string(req, "file", false, &file, r) ||
-      (lang && strcmp(lang, "auto") != 0 && serve_check_lang(x, "lang", lang, true, r))) {
-    json_object_put(req);
-    return;
-  }
-  if (lang && strcmp(lang, "auto") == 0)
-    lang = NULL;
   cd_error err;
   cd_error_clear(&err);
   cd_buf out = CD_BUF_INIT, log = CD_BUF_INIT;

@@ -72,19 +72,10 @@ static int apply_disable(cd_checker *chk, json_object *req, serve_reply *r) {
 }
 
 void serve_check(serve_ctx *x, const char *body, size_t len, serve_reply *r) {
-  json_object *req = serve_parse_object(body, len, r);
   const char *text, *lang, *file;
+  json_object *req = serve_text_request(x, body, len, r, &text, &lang, &file);
   if (!req)
     return;
-  if (serve_get_string(req, "text", true, &text, r) ||
-      serve_get_string(req, "lang", false, &lang, r) ||
-      serve_get_string(req, "file", false, &file, r) ||
-      (lang && strcmp(lang, "auto") != 0 && serve_check_lang(x, "lang", lang, true, r))) {
-    json_object_put(req);
-    return;
-  }
-  if (lang && strcmp(lang, "auto") == 0)
-    lang = NULL;
   if (!file)
     file = "request";
   cd_error err;

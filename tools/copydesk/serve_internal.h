@@ -33,5 +33,10 @@ int serve_get_string(json_object *o, const char *key, bool required, const char 
 int serve_check_lang(const serve_ctx *x, const char *field, const char *tag, bool styled,
                      serve_reply *r);
 cd_normalizer *serve_normalizer(serve_ctx *x, bool check, cd_error *err);
+/* A request of text: {"text" (required), "lang" (a tag or "auto", then *lang NULL), "file"}.
+ * The parsed object (the strings live in it; json_object_put when done), or NULL with a
+ * 400 or 422 reply. */
+json_object *serve_text_request(serve_ctx *x, const char *body, size_t len, serve_reply *r,
+                                const char **text, const char **lang, const char **file);
 
 #endif
