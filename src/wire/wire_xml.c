@@ -434,14 +434,20 @@ static size_t html_piece_start(xml_ctx *c, size_t end, const char *text, size_t 
         return a;
       break;
     }
-  for (size_t a = end; a > c->hp_last && end - a <= len + 64;) { /* controls dropped */
-    a--;
-    if (decode_run(c, a, end, 2))
+  /* controls libxml2 dropped (and the CR of a CRLF): walk back over the text's bytes,
+   * passing such bytes, then check the span once (linear, however many there are) */
+  size_t a = end, k = len;
+  while (k > 0 && a > c->hp_last) {
+    unsigned char b = (unsigned char)w[--a];
+    if (b == (unsigned char)text[k - 1])
+      k--;
+    else if (!(b < 0x20 && b != '\t' && b != '\n' && b != '\f'))
       return SIZE_MAX;
-    if (c->dec.len == len && memcmp(cd_buf_at(&c->dec, 0), text, len) == 0)
-      return a;
   }
-  return SIZE_MAX;
+  if (k || decode_run(c, a, end, 2) || c->dec.len != len ||
+      memcmp(cd_buf_at(&c->dec, 0), text, len) != 0)
+    return SIZE_MAX;
+  return a;
 }
 
 /* The parser's position in the page it reads, UTF-8 declared as UTF-8: libxml2 converts it
