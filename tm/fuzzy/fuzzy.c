@@ -180,14 +180,8 @@ typedef struct rep_list {
 } rep_list;
 
 static cd_status rep_add(rep_list *rl, size_t start, size_t end) {
-  if (rl->n == rl->cap) {
-    size_t cap = rl->cap ? rl->cap * 2 : 8;
-    replacement *v = realloc(rl->v, cap * sizeof *v);
-    if (!v)
-      return CD_ERR_NOMEM;
-    rl->v = v;
-    rl->cap = cap;
-  }
+  if (CD_GROW(rl->v, rl->n, rl->cap))
+    return CD_ERR_NOMEM;
   rl->v[rl->n].start = start;
   rl->v[rl->n].end = end;
   rl->v[rl->n].text_off = rl->texts.len;

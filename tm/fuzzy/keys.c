@@ -259,14 +259,8 @@ void cd_tokenizer_fini(cd_tokenizer *tz) {
 }
 
 static cd_status push_tok(cd_tokenizer *tz, const cd_tok *t) {
-  if (tz->ntoks == tz->cap_toks) {
-    size_t cap = tz->cap_toks ? tz->cap_toks * 2 : 64;
-    cd_tok *p = realloc(tz->toks, cap * sizeof *p);
-    if (!p)
-      return CD_ERR_NOMEM;
-    tz->toks = p;
-    tz->cap_toks = cap;
-  }
+  if (CD_GROW(tz->toks, tz->ntoks, tz->cap_toks))
+    return CD_ERR_NOMEM;
   tz->toks[tz->ntoks++] = *t;
   return CD_OK;
 }
@@ -472,14 +466,8 @@ cd_status cd_tokens_mark_entities(cd_tokenizer *tz, const cd_mention_list *ml) {
           tz->toks[w - 1].end = t.end; /* the mention's next token */
         continue;
       }
-      if (tz->n_ent == tz->cap_ent) {
-        size_t cap = tz->cap_ent ? tz->cap_ent * 2 : 8;
-        size_t *p = realloc(tz->ent_off, cap * sizeof *p);
-        if (!p)
-          return CD_ERR_NOMEM;
-        tz->ent_off = p;
-        tz->cap_ent = cap;
-      }
+      if (CD_GROW(tz->ent_off, tz->n_ent, tz->cap_ent))
+        return CD_ERR_NOMEM;
       const char *id = ml->ids.data + ml->id_off[k];
       tz->ent_off[tz->n_ent] = tz->ent_ids.len;
       if (cd_buf_append(&tz->ent_ids, id, strlen(id) + 1))

@@ -1021,14 +1021,8 @@ typedef struct postings {
 
 static int push_posting(void *ud, int64_t id) {
   postings *p = ud;
-  if (p->n == p->cap) {
-    size_t cap = p->cap ? p->cap * 2 : 256;
-    int64_t *ids = realloc(p->ids, cap * sizeof *ids);
-    if (!ids)
-      return -1;
-    p->ids = ids;
-    p->cap = cap;
-  }
+  if (CD_GROW(p->ids, p->n, p->cap))
+    return -1;
   p->ids[p->n++] = id;
   return 0;
 }

@@ -353,14 +353,8 @@ int cli_files_add(cli_files *f, const char *path, const char *role) {
   /* standard input, a missing file (reported when read) or a device cannot be clobbered */
   if (!path || strcmp(path, "-") == 0 || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
     return 0;
-  if (f->n == f->cap) {
-    size_t cap = f->cap ? f->cap * 2 : 16;
-    cli_file_id *v = realloc(f->v, cap * sizeof *v);
-    if (!v)
-      return -1;
-    f->v = v;
-    f->cap = cap;
-  }
+  if (CD_GROW(f->v, f->n, f->cap))
+    return -1;
   f->v[f->n++] = (cli_file_id){st.st_dev, st.st_ino, path, role};
   return 0;
 }

@@ -395,14 +395,8 @@ static cd_status on_mention(void *ud, const cd_names_mention *m, cd_error *err) 
   ent_collect *c = ud;
   if (!m->is_canonical && !m->rewrite)
     return CD_OK; /* a near-miss the names stage only flags: too unsure for an anchor */
-  if (c->n == c->cap) {
-    size_t nc = c->cap ? c->cap * 2 : 64;
-    size_t *nv = realloc(c->offs, nc * sizeof *nv);
-    if (!nv)
-      return CD_ERR_NOMEM;
-    c->offs = nv;
-    c->cap = nc;
-  }
+  if (CD_GROW(c->offs, c->n, c->cap))
+    return CD_ERR_NOMEM;
   c->offs[c->n++] = c->ids->len;
   return cd_buf_append(c->ids, m->entity, strlen(m->entity) + 1) ? CD_ERR_NOMEM : CD_OK;
 }
