@@ -99,10 +99,7 @@ struct cd_names_scanner {
   cache_ent *cache;
   Hunhandle *hun[HUN_N];
   bool hun_tried[HUN_N];
-  cd_buf added;     /* "lang\tlemma\0" already added with a model */
-  bool defer_fuzzy; /* try_span: leave an unsure match of several words for later */
-  bool deferred;    /* ... and it did */
-  size_t defer_len; /* the length of the span left for later (0: none) */
+  cd_buf added; /* "lang\tlemma\0" already added with a model */
   word *words;
   size_t cap_words;
   cd_buf key, repl, tmp, tmp2, stems, swap, cuekey;
@@ -1557,296 +1554,408 @@ static bool same_person_nearly(cd_names_scanner *s, const char *t, size_t i,
          strcmp(r->hit.id, h->id) == 0;
 }
 
-/* Handles words[i .. i+len) as a candidate; *consumed when it is a mention (reported) or a
- * deliberate skip. */
-static cd_status try_span(cd_names_scanner *s, const char *t, size_t nw, size_t i, size_t len,
-                          bool *consumed, emit_ctx *ec, cd_error *err) {
-  *consumed = false;
-  word *w = s->words;
-  size_t sb = w[i].b, se = w[i + len - 1].e;
-  span_ent *r = NULL;
-  cd_status st = resolve(s, t, i, len, &r, err);
+/* What try_span makes of a candidate span. */
+typedef enum span_verdict {
+  SPAN_PASS,  /* no mention here: the caller tries a shorter span */
+  SPAN_TAKEN, /* a mention (reported) or a deliberate skip: the scan moves past the span */
+  SPAN_DEFER  /* an unsure match of several words, left until the shorter spans are tried */
+} span_verdict;
+
+/* One candidate span, words[i .. i+len) of the line, and what the phases of try_span learn
+ * about it. The caller sets the first block; the rest is filled as the span is judged. */
+typedef struct span_try {
+  const char *t;     /* the text */
+  size_t nw, i, len; /* the line's word count, the span's first word and length */
+  bool may_defer;    /* an unsure match of several words may be left for later ... */
+  size_t defer_len;  /* ... and this longer one already was (0: none) */
+
+  span_ent *r;     /* the span's cache entry */
+  cd_names_hit h;  /* its best hit (a copy: later lookups may reuse r's slot) */
+  char lemma[512]; /* inflected: the folded lemma */
+  size_t sb, se, core;
+  bool keep, inflected;
+  bool prev_cap, next_cap; /* a capitalized name word right before, right after */
+  bool context, by_ring, role;
+  bool is_canon, rewrite;
+  double conf;
+  const char *rule;
+} span_try;
+
+/* Resolves the span and copies its best hit; SPAN_PASS or SPAN_TAKEN when that already
+ * decides (no hit; an ambiguous span or several entities at the top score are left). */
+static cd_status span_resolve(cd_names_scanner *s, span_try *p, span_verdict *v, cd_error *err) {
+  const word *w = s->words;
+  p->sb = w[p->i].b;
+  p->se = w[p->i + p->len - 1].e;
+  cd_status st = resolve(s, p->t, p->i, p->len, &p->r, err);
   if (st)
     return st;
-  if (r->ambiguous) {
-    *consumed = true;
+  span_ent *r = p->r;
+  *v = r->ambiguous || (r->n > 0 && r->tie) ? SPAN_TAKEN : SPAN_PASS;
+  if (r->ambiguous || r->n == 0 || r->tie)
     return CD_OK;
-  }
-  size_t core = r->core;
-  bool keep = r->keep, inflected = r->inflected;
-  if (r->n == 0)
-    return CD_OK;
-  /* Several entities at the same top score: ambiguous, leave it. */
-  if (r->tie) {
-    *consumed = true;
-    return CD_OK;
-  }
-  infl_result ir;
-  if (inflected)
-    snprintf(ir.lemma, sizeof ir.lemma, "%s", r->lemma);
-  cd_names_hit hit;
-  memset(&hit, 0, sizeof hit);
-  hit.entity = r->hit.entity;
-  size_t il = strnlen(r->hit.id, sizeof hit.id - 1);
-  memcpy(hit.id, r->hit.id, il); /* memset above: NUL-terminated */
-  memcpy(hit.type, r->hit.type, sizeof hit.type);
-  hit.score = r->hit.score;
-  hit.level = r->hit.level;
-  hit.part = r->hit.part;
-  hit.house = r->hit.house;
-  hit.context = r->hit.context;
-  hit.historical = r->hit.historical;
-  cd_names_hit *h = &hit;
-  bool prev_cap = i > 0 && w[i - 1].cap && adjacent(t, &w[i - 1], &w[i]);
-  const word *nx = i + len < nw ? &w[i + len] : NULL;
-  bool next_cap =
+  p->core = r->core;
+  p->keep = r->keep;
+  p->inflected = r->inflected;
+  if (p->inflected)
+    snprintf(p->lemma, sizeof p->lemma, "%s", r->lemma);
+  cd_names_hit *h = &p->h;
+  memset(h, 0, sizeof *h);
+  h->entity = r->hit.entity;
+  size_t il = strnlen(r->hit.id, sizeof h->id - 1);
+  memcpy(h->id, r->hit.id, il); /* memset above: NUL-terminated */
+  memcpy(h->type, r->hit.type, sizeof h->type);
+  h->score = r->hit.score;
+  h->level = r->hit.level;
+  h->part = r->hit.part;
+  h->house = r->hit.house;
+  h->context = r->hit.context;
+  h->historical = r->hit.historical;
+  return CD_OK;
+}
+
+/* Capitalized name words next to the span, and the context that makes it the entity: role
+ * words right before, or an earlier full mention of the person. */
+static cd_status span_context(cd_names_scanner *s, span_try *p, cd_error *err) {
+  const word *w = s->words;
+  const char *t = p->t;
+  size_t i = p->i, len = p->len;
+  const cd_names_hit *h = &p->h;
+  p->prev_cap = i > 0 && w[i - 1].cap && adjacent(t, &w[i - 1], &w[i]);
+  const word *nx = i + len < p->nw ? &w[i + len] : NULL;
+  p->next_cap =
       nx && adjacent(t, &w[i + len - 1], nx) && (nx->cap || is_head(s, t + nx->b, nx->e - nx->b));
   /* German capitalizes every noun: "Netanjahus Plan", "Selenskyj Berater" are no larger
    * names (a listed compound head still is) */
-  if (next_cap && strcmp(s->lang, "de") == 0 && !nx->cyr && !is_head(s, t + nx->b, nx->e - nx->b) &&
-      known_noun_de(s, t + nx->b, nx->e - nx->b))
-    next_cap = false;
-  bool context = h->context, by_ring = false, role = false;
-  /* role word(s) right before, or an earlier full mention */
-  if (!context &&
-      (h->part == CD_PART_SURNAME || h->level == CD_MATCH_FUZZY || inflected || len == 1)) {
+  if (p->next_cap && strcmp(s->lang, "de") == 0 && !nx->cyr &&
+      !is_head(s, t + nx->b, nx->e - nx->b) && known_noun_de(s, t + nx->b, nx->e - nx->b))
+    p->next_cap = false;
+  p->context = h->context;
+  if (!p->context &&
+      (h->part == CD_PART_SURNAME || h->level == CD_MATCH_FUZZY || p->inflected || len == 1)) {
     bool found = false;
-    if ((st = role_before(s, r, h, t, sb, &found, err)))
+    cd_status st = role_before(s, p->r, h, t, p->sb, &found, err);
+    if (st)
       return st;
     if (found)
-      context = role = true, prev_cap = false;
+      p->context = p->role = true, p->prev_cap = false;
     else if (ring_has(s, h->id))
-      context = by_ring = true;
+      p->context = p->by_ring = true;
   }
   /* an earlier mention makes "Faure" the person again, but not "For" or "Break": a Latin
    * word of the text's language that only sounds or romanizes like the name needs a role
    * (a Cyrillic case form after a full mention is the person: Кара-Мурзы) */
-  if (by_ring && len == 1 && h->level != CD_MATCH_EXACT && !inflected && !w[i].cyr &&
-      known_common_word(s, t + sb, se - sb))
-    context = false;
-  /* part of a larger name: another capitalized name word next to it */
-  if (next_cap || h->historical) {
+  if (p->by_ring && len == 1 && h->level != CD_MATCH_EXACT && !p->inflected && !w[i].cyr &&
+      known_common_word(s, t + p->sb, p->se - p->sb))
+    p->context = false;
+  return CD_OK;
+}
+
+/* Whether the span is part of a larger name: a capitalized name word after it (or a
+ * historical entity), or one before it that makes another person or place (Leonid Gaidai,
+ * Bohdan Khmelnytsky). Sets *v and returns true when it is. */
+static bool span_in_larger_name(cd_names_scanner *s, span_try *p, span_verdict *v) {
+  const word *w = s->words;
+  const cd_names_hit *h = &p->h;
+  size_t i = p->i;
+  if (p->next_cap || h->historical) {
     /* ... unless this match or the larger span is unsure ("The Leonid" ~ Thailand before
      * Slutskiy): then the scan moves on to the next word */
-    bool unsure = h->level == CD_MATCH_FUZZY && !context;
-    *consumed = h->historical || (!unsure && s->defer_len <= len);
+    bool unsure = h->level == CD_MATCH_FUZZY && !p->context;
+    *v = h->historical || (!unsure && p->defer_len <= p->len) ? SPAN_TAKEN : SPAN_PASS;
+    return true;
+  }
+  if (!p->prev_cap || (h->part == CD_PART_FULL && p->len != 1))
+    return false;
+  const char *pw = p->t + w[i - 1].b;
+  size_t pl = w[i - 1].e - w[i - 1].b;
+  bool sentence_start = i - 1 == 0 || (w[i - 1].b >= 2 && p->t[w[i - 1].b - 2] == '.');
+  /* a sentence-initial common word is no given name, unless names have it ("Maria" is
+   * also the plural of mare) */
+  if (sentence_start && known_common_word(s, pw, pl) &&
+      (cue_has(s, "function", pw, pl) || !proper_noun(s, pw, pl)))
+    return false;
+  *v = SPAN_TAKEN;
+  /* another person of that surname, named in full: a bare surname later in this document
+   * is not the entity either (Elena Silina ... Silina said) */
+  if (strcmp(h->type, "person") == 0 && h->part == CD_PART_SURNAME && !w[i - 1].cyr == !w[i].cyr &&
+      !same_person_nearly(s, p->t, i, h) && !cue_has(s, "person", pw, pl) &&
+      !cue_has(s, "title", pw, pl) && !cd_names_guard_all_caps(pw, pl))
+    veto_add(s, h->id);
+  return true;
+}
+
+/* An inflected form (Зеленського): the lemma's gender must fit, the house form is put in the
+ * text's case; in a Cyrillic-language text it is only reported. */
+static cd_status span_inflected(cd_names_scanner *s, span_try *p, span_verdict *v, cd_error *err) {
+  const word *w = s->words;
+  const cd_names_hit *h = &p->h;
+  const char *t = p->t;
+  p->rule = "names.inflection";
+  p->conf = 0.93;
+  if (strcmp(h->type, "person") == 0) {
+    /* the last word is the surname: a feminine form (Зеленської) never stands for a man
+     * whose lemma is not feminine itself; a form that may be feminine (Рябкова) needs
+     * context when the surname stands alone */
+    const word *lw = &w[p->i + p->len - 1];
+    char wk = feminine_kind(s, t + lw->b, lw->e - lw->b);
+    const char *sp = strrchr(p->lemma, ' ');
+    sp = sp ? sp + 1 : p->lemma;
+    char lk = feminine_kind(s, sp, strlen(sp));
+    if (wk == 'f' && lk != 'f') {
+      *v = SPAN_TAKEN;
+      return CD_OK;
+    }
+    if (wk == 'a' && lk == 0 && h->part == CD_PART_SURNAME && !p->context)
+      p->conf = 0.6;
+    /* a case form that is also a common word of another lemma (Маска: mask, or Musk's
+     * genitive; not Зеленського, whose common reading has the same lemma) */
+    if (p->len == 1 && !p->context && common_other_lemma(s, t + p->sb, p->se - p->sb, p->lemma))
+      p->conf = 0.6;
+  }
+  cd_status st = cd_names_canonical(s->db, h, s->lang, h->part, &s->repl, err);
+  if (st)
+    return st;
+  if (cd_names_match_case(t + p->sb, p->se - p->sb, &s->repl))
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  if (s->lang_cyr) {
+    /* the text is in a Cyrillic language: the case form is right when its lemma is the
+     * house form; another spelling cannot be re-inflected here, only reported */
+    if ((st = cd_names_key_fold(cd_names_get_keyer(s->db), s->repl.data, s->repl.len, &s->tmp2,
+                                err)))
+      return st;
+    p->is_canon = strcmp(s->tmp2.data, p->lemma) == 0;
+    if (p->is_canon) {
+      cd_buf_clear(&s->repl);
+      if (cd_buf_append(&s->repl, t + p->sb, p->se - p->sb))
+        return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    }
+    p->rewrite = false;
+  }
+  return CD_OK;
+}
+
+/* How sure a fuzzy or transliterated match is without inflection: its confidence and rule;
+ * SPAN_TAKEN for a common word that only looks like the name, SPAN_DEFER for an unsure match
+ * of several words. */
+static cd_status span_level(cd_names_scanner *s, span_try *p, span_verdict *v, cd_error *err) {
+  const word *w = s->words;
+  const cd_names_hit *h = &p->h;
+  const char *t = p->t;
+  size_t sb = p->sb, se = p->se, len = p->len;
+  if (h->level == CD_MATCH_FUZZY) {
+    /* a place or organisation of several words with the same skeleton, one of them
+     * spelled exactly as a word of its house form ("Kryvy Rih", "Chasov Yar"): the rest
+     * is a spelling variant (people have their given names for this; "Alexandra" and
+     * "Alexander" share a skeleton) */
+    if (!p->context && len >= 2 && strcmp(h->type, "person") != 0) {
+      bool exact_word = false;
+      cd_status st = shares_word(s, h, t, p->i, len, &exact_word, err);
+      if (st)
+        return st;
+      p->context = exact_word;
+    }
+    if (p->context) {
+      p->conf = p->conf < 0.92 ? 0.92 : p->conf;
+      p->rule = "names.fuzzy+context";
+    } else if (len == 1 &&
+               (known_common_word(s, t + sb, se - sb) || known_as_written(s, t + sb, se - sb))) {
+      *v = SPAN_TAKEN;
+    } else if (len > 1 && p->may_defer) {
+      /* an unsure match of several words ("Le Wien" ~ Lebanon) must not hide a sure one
+       * inside it (Wien): the shorter spans are tried first, this one only reported when
+       * none of them is a mention */
+      *v = SPAN_DEFER;
+    } else {
+      p->conf = 0.6;
+    }
+  } else if (h->level == CD_MATCH_TRANSLIT && len == 1 && !p->context &&
+             ((cd_utf8_count(t + sb, se - sb) <= 2 && !ideographic(t + sb, se - sb)) ||
+              known_common_word(s, t + sb, se - sb))) {
+    /* a romanization of a Cyrillic form that is also a word of the text's language, or one
+     * or two letters ("For" = Фор, "I" = І, "Damask" = Дамаск): a common word or a pronoun
+     * far more often than the name, so only with context */
+    *v = SPAN_TAKEN;
+  } else if (h->level == CD_MATCH_TRANSLIT && w[p->i].cyr && s->lang_cyr && !p->context &&
+             !(len >= 2 && h->part == CD_PART_FULL &&
+               (east_slavic_person(s, h) || other_cyrillic_letters(s, t + sb, se - sb)))) {
+    /* a Cyrillic spelling that only romanizes like a form (Ніколаєв, the Russian surname in
+     * Ukrainian, is "Nikolayev", a spelling of Mykolaiv): reported, rewritten only with
+     * context */
+    p->conf = 0.6;
+  }
+  return CD_OK;
+}
+
+/* s->repl = the house form for the span (computed once per cache entry). */
+static cd_status span_replacement(cd_names_scanner *s, span_try *p, cd_error *err) {
+  span_ent *r = p->r;
+  if (r->repl) {
+    cd_buf_clear(&s->repl);
+    if (cd_buf_append(&s->repl, r->repl, r->repl_len))
+      return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
     return CD_OK;
   }
-  if (prev_cap && (h->part != CD_PART_FULL || len == 1)) {
-    const char *pw = t + w[i - 1].b;
-    size_t pl = w[i - 1].e - w[i - 1].b;
-    bool sentence_start = i - 1 == 0 || (w[i - 1].b >= 2 && t[w[i - 1].b - 2] == '.');
-    /* a sentence-initial common word is no given name, unless names have it ("Maria" is
-     * also the plural of mare) */
-    bool common_start = sentence_start && known_common_word(s, pw, pl) &&
-                        (cue_has(s, "function", pw, pl) || !proper_noun(s, pw, pl));
-    if (!common_start) {
-      *consumed = true; /* Leonid Gaidai, Bohdan Khmelnytsky: a different name */
-      /* another person of that surname, named in full: a bare surname later in this
-       * document is not the entity either (Elena Silina ... Silina said) */
-      if (strcmp(h->type, "person") == 0 && h->part == CD_PART_SURNAME &&
-          !w[i - 1].cyr == !w[i].cyr && !same_person_nearly(s, t, i, h) &&
-          !cue_has(s, "person", pw, pl) && !cue_has(s, "title", pw, pl) &&
-          !cd_names_guard_all_caps(pw, pl))
-        veto_add(s, h->id);
-      return CD_OK;
-    }
-  }
-  double conf = h->score;
-  const char *rule = h->level == CD_MATCH_EXACT      ? "names.variant"
-                     : h->level == CD_MATCH_TRANSLIT ? "names.transliteration"
-                                                     : "names.fuzzy";
-  bool is_canon = false, rewrite = true;
-  if (inflected) {
-    rule = "names.inflection";
-    conf = 0.93;
-    if (strcmp(h->type, "person") == 0) {
-      /* the last word is the surname: a feminine form (Зеленської) never stands for a man
-       * whose lemma is not feminine itself; a form that may be feminine (Рябкова) needs
-       * context when the surname stands alone */
-      const word *lw = &w[i + len - 1];
-      char wk = feminine_kind(s, t + lw->b, lw->e - lw->b);
-      const char *sp = strrchr(ir.lemma, ' ');
-      sp = sp ? sp + 1 : ir.lemma;
-      char lk = feminine_kind(s, sp, strlen(sp));
-      if (wk == 'f' && lk != 'f') {
-        *consumed = true;
-        return CD_OK;
-      }
-      if (wk == 'a' && lk == 0 && h->part == CD_PART_SURNAME && !context)
-        conf = 0.6;
-      /* a case form that is also a common word of another lemma (Маска: mask, or Musk's
-       * genitive; not Зеленського, whose common reading has the same lemma) */
-      if (len == 1 && !context && common_other_lemma(s, t + sb, se - sb, ir.lemma))
-        conf = 0.6;
-    }
-    if ((st = cd_names_canonical(s->db, h, s->lang, h->part, &s->repl, err)))
+  cd_status st = cd_names_replacement(s->db, &p->h, s->lang, p->t + p->sb, p->core, p->se - p->sb,
+                                      p->keep, &s->repl, err);
+  if (st)
+    return st;
+  if (!(r->repl = malloc(s->repl.len + 1)))
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  memcpy(r->repl, s->repl.data, s->repl.len + 1);
+  r->repl_len = s->repl.len;
+  return CD_OK;
+}
+
+/* An organisation's acronym in capitals keeps the house form's own case (OTAN in German
+ * text is "Nato", not "NATO"): capitals are copied onto names in a dateline or a headline,
+ * never onto an acronym. */
+static cd_status span_acronym(cd_names_scanner *s, span_try *p, cd_error *err) {
+  const char *t = p->t;
+  size_t sb = p->sb, se = p->se, core = p->core;
+  if (strcmp(p->h.type, "org") != 0 || !cd_names_guard_all_caps(t + sb, core) ||
+      cd_names_guard_words(t + sb, core) != 1)
+    return CD_OK;
+  cd_names_keyer *k = cd_names_get_keyer(s->db);
+  cd_status st;
+  if ((st = cd_names_canonical(s->db, &p->h, s->lang, p->h.part, &s->tmp2, err)) ||
+      (st = cd_names_key_fold(k, s->tmp2.data, s->tmp2.len, &s->key, err)) ||
+      (st = cd_names_key_fold(k, t + sb, core, &s->tmp, err)))
+    return st;
+  bool same = strcmp(s->key.data, s->tmp.data) == 0; /* NATO for Nato: the same acronym */
+  cd_buf_clear(&s->repl);
+  if (same)
+    st = cd_buf_append(&s->repl, t + sb, se - sb);
+  else
+    st = cd_buf_append(&s->repl, s->tmp2.data, s->tmp2.len);
+  if (!st && p->keep && core < se - sb && !same)
+    st = cd_buf_append(&s->repl, t + sb + core, se - sb - core);
+  return st ? cd_error_set(err, CD_ERR_NOMEM, "out of memory") : CD_OK;
+}
+
+/* One word that is another language's form or a variant, and also a word of the text's
+ * language ("Chine" in English, "Indien" or "Un" in French, "Rom"): the common word is far
+ * likelier, so only with context. The house form itself in another case or without its
+ * accents (Turkey, Sejourne) is not affected, nor a word in another script than the text's
+ * (Рівне in an English text is the city). *common when the word is left for that reason. */
+static cd_status span_common_word(cd_names_scanner *s, span_try *p, bool *common, cd_error *err) {
+  const char *t = p->t;
+  size_t sb = p->sb, se = p->se, core = p->core;
+  *common = false;
+  if (p->is_canon || p->h.level != CD_MATCH_EXACT || p->len != 1 || p->context ||
+      s->words[p->i].cyr != s->lang_cyr ||
+      !(known_common_word(s, t + sb, core) ||
+        (core < se - sb && known_common_word(s, t + sb, se - sb))))
+    return CD_OK;
+  cd_names_keyer *k = cd_names_get_keyer(s->db);
+  cd_buf a = CD_BUF_INIT, b = CD_BUF_INIT;
+  cd_status st = cd_names_canonical(s->db, &p->h, s->lang, p->h.part, &a, err);
+  bool same = !st && !cd_names_key_fold(k, a.data, a.len, &b, NULL) &&
+              !cd_names_key_fold(k, t + sb, core, &a, NULL) && a.len == b.len &&
+              memcmp(a.data, b.data, a.len) == 0;
+  cd_buf_free(&a);
+  cd_buf_free(&b);
+  *common = !st && !same;
+  return st;
+}
+
+/* A match that is not an inflected form: its level, its house form, and the checks that
+ * leave it as written. */
+static cd_status span_variant(cd_names_scanner *s, span_try *p, span_verdict *v, cd_error *err) {
+  cd_status st = span_level(s, p, v, err);
+  if (st || *v != SPAN_PASS)
+    return st;
+  if ((st = span_replacement(s, p, err)) || (st = span_acronym(s, p, err)))
+    return st;
+  if (p->h.part == CD_PART_SURNAME && p->len >= 2) {
+    bool keep_words = false;
+    if ((st = surname_keeps_words(s, &p->h, p->t, p->i, p->se, p->keep, p->core, &keep_words, err)))
       return st;
-    if (cd_names_match_case(t + sb, se - sb, &s->repl))
-      return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-    if (s->lang_cyr) {
-      /* the text is in a Cyrillic language: the case form is right when its lemma is the
-       * house form; another spelling cannot be re-inflected here, only reported */
-      cd_names_keyer *k = cd_names_get_keyer(s->db);
-      if ((st = cd_names_key_fold(k, s->repl.data, s->repl.len, &s->tmp2, err)))
-        return st;
-      is_canon = strcmp(s->tmp2.data, ir.lemma) == 0;
-      if (is_canon) {
-        cd_buf_clear(&s->repl);
-        cd_buf_append(&s->repl, t + sb, se - sb);
-      }
-      rewrite = false;
-    }
-  } else {
-    if (h->level == CD_MATCH_FUZZY) {
-      /* a place or organisation of several words with the same skeleton, one of them
-       * spelled exactly as a word of its house form ("Kryvy Rih", "Chasov Yar"): the rest
-       * is a spelling variant (people have their given names for this; "Alexandra" and
-       * "Alexander" share a skeleton) */
-      if (!context && len >= 2 && strcmp(h->type, "person") != 0) {
-        bool exact_word = false;
-        if ((st = shares_word(s, h, t, i, len, &exact_word, err)))
-          return st;
-        context = exact_word;
-      }
-      if (context) {
-        conf = conf < 0.92 ? 0.92 : conf;
-        rule = "names.fuzzy+context";
-      } else {
-        if (len == 1 &&
-            (known_common_word(s, t + sb, se - sb) || known_as_written(s, t + sb, se - sb))) {
-          *consumed = true;
-          return CD_OK;
-        }
-        /* an unsure match of several words ("Le Wien" ~ Lebanon) must not hide a sure one
-         * inside it (Wien): the shorter spans are tried first, this one only reported
-         * when none of them is a mention */
-        if (len > 1 && s->defer_fuzzy) {
-          s->deferred = true;
-          return CD_OK;
-        }
-        conf = 0.6;
-      }
-    } else if (h->level == CD_MATCH_TRANSLIT && len == 1 && !context &&
-               ((cd_utf8_count(t + sb, se - sb) <= 2 && !ideographic(t + sb, se - sb)) ||
-                known_common_word(s, t + sb, se - sb))) {
-      /* a romanization of a Cyrillic form that is also a word of the text's language, or
-       * one or two letters ("For" = Фор, "I" = І, "Damask" = Дамаск): a common word or a
-       * pronoun far more often than the name, so only with context */
-      *consumed = true;
+    if (!keep_words) {
+      *v = SPAN_TAKEN; /* it would drop a word the match did not cover */
       return CD_OK;
-    } else if (h->level == CD_MATCH_TRANSLIT && w[i].cyr && s->lang_cyr && !context &&
-               !(len >= 2 && h->part == CD_PART_FULL &&
-                 (east_slavic_person(s, h) || other_cyrillic_letters(s, t + sb, se - sb)))) {
-      /* a Cyrillic spelling that only romanizes like a form (Ніколаєв, the Russian
-       * surname in Ukrainian, is "Nikolayev", a spelling of Mykolaiv): reported, rewritten
-       * only with context */
-      conf = 0.6;
-    }
-    if (!r->repl) {
-      st = cd_names_replacement(s->db, h, s->lang, t + sb, core, se - sb, keep, &s->repl, err);
-      if (st)
-        return st;
-      if (!(r->repl = malloc(s->repl.len + 1)))
-        return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-      memcpy(r->repl, s->repl.data, s->repl.len + 1);
-      r->repl_len = s->repl.len;
-    } else {
-      cd_buf_clear(&s->repl);
-      if (cd_buf_append(&s->repl, r->repl, r->repl_len))
-        return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-    }
-    /* an organisation's acronym in capitals keeps the house form's own case (OTAN in
-     * German text is "Nato", not "NATO"): capitals are copied onto names in a dateline or
-     * a headline, never onto an acronym */
-    if (strcmp(h->type, "org") == 0 && cd_names_guard_all_caps(t + sb, core) &&
-        cd_names_guard_words(t + sb, core) == 1) {
-      cd_names_keyer *k = cd_names_get_keyer(s->db);
-      if ((st = cd_names_canonical(s->db, h, s->lang, h->part, &s->tmp2, err)) ||
-          (st = cd_names_key_fold(k, s->tmp2.data, s->tmp2.len, &s->key, err)) ||
-          (st = cd_names_key_fold(k, t + sb, core, &s->tmp, err)))
-        return st;
-      cd_buf_clear(&s->repl);
-      if (strcmp(s->key.data, s->tmp.data) == 0) /* NATO for Nato: the same acronym */
-        st = cd_buf_append(&s->repl, t + sb, se - sb);
-      else
-        st = cd_buf_append(&s->repl, s->tmp2.data, s->tmp2.len);
-      if (!st && keep && core < se - sb && strcmp(s->key.data, s->tmp.data) != 0)
-        st = cd_buf_append(&s->repl, t + sb + core, se - sb - core);
-      if (st)
-        return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-    }
-    if (h->part == CD_PART_SURNAME && len >= 2) {
-      bool keep_words = false;
-      if ((st = surname_keeps_words(s, h, t, i, se, keep, core, &keep_words, err)))
-        return st;
-      if (!keep_words) {
-        *consumed = true; /* it would drop a word the match did not cover */
-        return CD_OK;
-      }
-    }
-    is_canon = s->repl.len == se - sb && memcmp(s->repl.data, t + sb, se - sb) == 0;
-    /* One word that is another language's form or a variant, and also a word of the
-     * text's language ("Chine" in English, "Indien" or "Un" in French, "Rom"): the common
-     * word is far likelier, so only with context. The house form itself in another case
-     * or without its accents (Turkey, Sejourne) is not affected, nor a word in another
-     * script than the text's (Рівне in an English text is the city). */
-    if (!is_canon && h->level == CD_MATCH_EXACT && len == 1 && !context &&
-        w[i].cyr == s->lang_cyr &&
-        (known_common_word(s, t + sb, core) ||
-         (core < se - sb && known_common_word(s, t + sb, se - sb)))) {
-      cd_names_keyer *k = cd_names_get_keyer(s->db);
-      cd_buf a = CD_BUF_INIT, b = CD_BUF_INIT;
-      st = cd_names_canonical(s->db, h, s->lang, h->part, &a, err);
-      bool same = !st && !cd_names_key_fold(k, a.data, a.len, &b, NULL) &&
-                  !cd_names_key_fold(k, t + sb, core, &a, NULL) && a.len == b.len &&
-                  memcmp(a.data, b.data, a.len) == 0;
-      cd_buf_free(&a);
-      cd_buf_free(&b);
-      if (st)
-        return st;
-      if (!same) {
-        *consumed = true;
-        return CD_OK;
-      }
     }
   }
-  *consumed = true;
+  p->is_canon =
+      s->repl.len == p->se - p->sb && memcmp(s->repl.data, p->t + p->sb, s->repl.len) == 0;
+  bool common = false;
+  if ((st = span_common_word(s, p, &common, err)))
+    return st;
+  if (common)
+    *v = SPAN_TAKEN;
+  return CD_OK;
+}
+
+/* The span is a mention: the guards may still leave it or accept it as written; otherwise
+ * it is reported (and rewritten when sure enough). */
+static cd_status span_report(cd_names_scanner *s, span_try *p, emit_ctx *ec, cd_error *err) {
+  const cd_names_hit *h = &p->h;
   /* a Cyrillic-language text and an entity without a form in its language (the Russian
    * agency in a Ukrainian text, a Russian namesake): the English fallback is no
    * improvement on the Cyrillic spelling */
-  if (s->lang_cyr && w[i].cyr && !has_cyrillic(s->repl.data, s->repl.len))
+  if (s->lang_cyr && s->words[p->i].cyr && !has_cyrillic(s->repl.data, s->repl.len))
     return CD_OK;
-  if (conf < s->o.threshold)
-    rewrite = false;
-  const char *why = role      ? "a role of the person before the name"
-                    : by_ring ? "the person was named in full earlier in the text"
-                    : context ? "the given name or other words of the name agree"
-                              : NULL;
-  if (!is_canon) {
-    if (guard_skip(s, r, t, nw, i, len, h, role, context, inflected) == GUARD_SKIP)
+  if (p->conf < s->o.threshold)
+    p->rewrite = false;
+  const char *why = p->role      ? "a role of the person before the name"
+                    : p->by_ring ? "the person was named in full earlier in the text"
+                    : p->context ? "the given name or other words of the name agree"
+                                 : NULL;
+  if (!p->is_canon) {
+    if (guard_skip(s, p->r, p->t, p->nw, p->i, p->len, h, p->role, p->context, p->inflected) ==
+        GUARD_SKIP)
       return CD_OK;
     const char *accept = NULL;
-    if (guard_accept(s, t, i, len, inflected, &accept) == GUARD_ACCEPT) {
+    if (guard_accept(s, p->t, p->i, p->len, p->inflected, &accept) == GUARD_ACCEPT) {
       /* the text stands as written: a mention of the entity in an accepted form */
       cd_buf_clear(&s->repl);
-      if (cd_buf_append(&s->repl, t + sb, se - sb))
+      if (cd_buf_append(&s->repl, p->t + p->sb, p->se - p->sb))
         return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-      is_canon = true;
-      rewrite = false;
+      p->is_canon = true;
+      p->rewrite = false;
     }
-    /* a flag must help an editor: only with evidence that this is the entity (context,
-     * or a listed form or transliteration of it); an unsure near miss is left alone */
-    if (!is_canon && !rewrite && !context && h->level == CD_MATCH_FUZZY)
+    /* a flag must help an editor: only with evidence that this is the entity (context, or
+     * a listed form or transliteration of it); an unsure near miss is left alone */
+    if (!p->is_canon && !p->rewrite && !p->context && h->level == CD_MATCH_FUZZY)
       return CD_OK;
     if (!why)
       why = h->level == CD_MATCH_EXACT      ? "a listed variant of the name"
             : h->level == CD_MATCH_TRANSLIT ? "another transliteration of the name"
                                             : "a near miss of the name";
   }
-  if ((is_canon || rewrite) && h->part == CD_PART_FULL && strcmp(h->type, "person") == 0)
+  if ((p->is_canon || p->rewrite) && h->part == CD_PART_FULL && strcmp(h->type, "person") == 0)
     ring_add(s, h->id);
-  return emit(s, ec, h, sb, se, is_canon, rewrite, conf, rule, why, err);
+  return emit(s, ec, h, p->sb, p->se, p->is_canon, p->rewrite, p->conf, p->rule, why, err);
+}
+
+/* Judges words[p->i .. p->i+p->len) as a candidate: resolved, set in its context, checked
+ * against a larger name, then judged as an inflected form or a variant, and reported. */
+static cd_status try_span(cd_names_scanner *s, span_try *p, span_verdict *v, emit_ctx *ec,
+                          cd_error *err) {
+  /* nothing judged of a longer span carries over */
+  *p = (span_try){.t = p->t,
+                  .nw = p->nw,
+                  .i = p->i,
+                  .len = p->len,
+                  .may_defer = p->may_defer,
+                  .defer_len = p->defer_len};
+  *v = SPAN_PASS;
+  cd_status st = span_resolve(s, p, v, err);
+  if (st || p->r->ambiguous || p->r->n == 0 || p->r->tie)
+    return st;
+  if ((st = span_context(s, p, err)) || span_in_larger_name(s, p, v))
+    return st;
+  p->conf = p->h.score;
+  p->rule = p->h.level == CD_MATCH_EXACT      ? "names.variant"
+            : p->h.level == CD_MATCH_TRANSLIT ? "names.transliteration"
+                                              : "names.fuzzy";
+  p->is_canon = false;
+  p->rewrite = true;
+  st = p->inflected ? span_inflected(s, p, v, err) : span_variant(s, p, v, err);
+  if (st || *v != SPAN_PASS)
+    return st;
+  *v = SPAN_TAKEN;
+  return span_report(s, p, ec, err);
 }
 
 /* Whether a word lies in a URL, an address, a handle, a hashtag or a placeholder of the
@@ -2031,21 +2140,20 @@ cd_status cd_names_scan(cd_names_scanner *s, const char *text, size_t len, const
           break;
         maxlen++;
       }
-      bool consumed = false;
+      span_verdict v = SPAN_PASS;
+      span_try sp = {.t = text, .nw = nw, .i = i, .may_defer = true};
       size_t l = maxlen, deferred = 0;
-      s->defer_fuzzy = true;
-      s->defer_len = 0;
       for (; l >= 1; l--) {
-        s->deferred = false;
-        cd_status st = try_span(s, text, nw, i, l, &consumed, &ec, err);
+        sp.len = l;
+        cd_status st = try_span(s, &sp, &v, &ec, err);
         if (st)
           return st;
-        if (consumed)
+        if (v == SPAN_TAKEN)
           break;
-        if (s->deferred && !deferred)
-          deferred = s->defer_len = l;
+        if (v == SPAN_DEFER && !deferred)
+          deferred = sp.defer_len = l;
       }
-      if (!consumed && deferred) {
+      if (v != SPAN_TAKEN && deferred) {
         /* report the unsure match unless a later word of it is a sure name of its own
          * ("Le Wien": Wien is Vienna; the scan goes on there) */
         bool inner = false;
@@ -2058,14 +2166,14 @@ cd_status cd_names_scan(cd_names_scanner *s, const char *text, size_t len, const
             inner = r->n > 0 && (r->hit.level != CD_MATCH_FUZZY || r->hit.context);
           }
         if (!inner) {
-          s->defer_fuzzy = false;
-          l = deferred;
-          cd_status st = try_span(s, text, nw, i, l, &consumed, &ec, err);
+          sp.may_defer = false;
+          sp.len = l = deferred;
+          cd_status st = try_span(s, &sp, &v, &ec, err);
           if (st)
             return st;
         }
       }
-      i += consumed ? l : 1;
+      i += v == SPAN_TAKEN ? l : 1;
     }
     if (!nl)
       break;
