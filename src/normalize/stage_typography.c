@@ -552,182 +552,235 @@ static void classify_opens(const line_ctx *c) {
   }
 }
 
-static void quotes_scan(line_ctx *c) {
+/* One quote-like mark of the line, with its neighbours' classes. */
+typedef struct qmark {
+  size_t i, nx, len; /* where it starts and ends, its length */
+  int32_t cp, prev, next;
+  int pc, nc; /* the classes of the characters before and after it */
+  bool straight, dbl;
+} qmark;
+
+/* What the scan remembers from the marks before. */
+typedef struct qscan {
+  size_t last_end;   /* where the previous mark ended */
+  size_t force_apos; /* the second mark of rock 'n' roll */
+  int last_role;
+} qscan;
+
+/* Reads the mark at i; false when the character there is no quote or apostrophe. */
+static bool read_mark(line_ctx *c, const qscan *qs, size_t i, qmark *m) {
+  m->i = i;
+  m->cp = cp_at(c, i, &m->nx);
+  m->len = m->nx - i;
+  if (!is_quote_cp(m->cp) && m->cp != 0x02BC)
+    return false;
+  size_t nn;
+  m->prev = cp_before(c, i);
+  m->next = cp_at(c, m->nx, &nn);
+  m->pc = cls(m->prev);
+  m->nc = cls(m->next);
+  m->straight = m->cp == '"' || m->cp == '\'';
+  m->dbl = is_double_class(m->cp);
+  /* A quote right after another quote takes that one's side. */
+  if (m->pc == C_QUOTE && i == qs->last_end)
+    m->pc = qs->last_role == R_OPEN ? C_SPACE : C_ALNUM;
+  else if (m->pc == C_QUOTE)
+    m->pc = C_OTHER;
+  return true;
+}
+
+static bool opening_context(int pc) {
+  return pc == C_EDGE || pc == C_SPACE || pc == C_OPENB || pc == C_DASH;
+}
+
+/* An apostrophe rather than a quotation mark: inside a word (it's, l'homme, O'Brien, 1990's;
+ * 5'10 is a prime and is left), or eliding the start of a word or year ('n', '90s). True when
+ * the mark was handled so. */
+static bool apostrophe_mark(line_ctx *c, qscan *qs, const qmark *m) {
+  int32_t cp = m->cp;
+  if (m->i == qs->force_apos) {
+    apostrophe(c, m->i, m->len, 0.9);
+    qs->last_end = m->nx;
+    qs->last_role = R_NONE;
+    return true;
+  }
+  if (cp != '\'' && cp != 0x2019 && cp != 0x2018 && cp != 0x02BC)
+    return false;
+  if (m->pc == C_ALNUM &&
+      (m->nc == C_ALNUM || (cp == 0x02BC && m->next >= 0 && u_isalpha(m->next)))) {
+    if (!(is_digit_cp(m->prev) && is_digit_cp(m->next)) &&
+        (cp == '\'' || (u_isalpha(m->prev) && u_isalpha(m->next))))
+      apostrophe(c, m->i, m->len, cp == '\'' ? 0.98 : 0.9);
+    return true;
+  }
+  if (cp == 0x02BC)
+    return true;
+  size_t wend = m->nx;
+  if (!opening_context(m->pc) || !(elided_year(c, m->nx) || elided_word(c, m->nx, &wend)))
+    return false;
+  apostrophe(c, m->i, m->len, 0.9);
+  if (wend > m->nx && wend < c->n && (c->s[wend] == '\'' || is_seq(c, wend, "\xE2\x80\x99", 3)))
+    qs->force_apos = wend;
+  qs->last_end = m->nx;
+  qs->last_role = R_NONE;
+  return true;
+}
+
+/* Which side of a quotation a mark is on, from its neighbours (and the open quotations for an
+ * ambiguous straight mark); *conf how sure, *spaced for a straight mark with spaces inside. */
+static int mark_role(const line_ctx *c, const qmark *m, double *conf, bool *spaced) {
+  const cd_typo_style *y = c->sty;
+  const typo_state *st = c->st;
+  int pc = m->pc, nc = m->nc;
+  bool open_ctx = opening_context(pc);
+  bool next_gap = nc == C_EDGE || nc == C_SPACE;
+  /* a mark before , . ; ! ? does not open anything: « oui », "yes". */
+  bool next_punct = nc == C_OTHER && u_charType(m->next) == U_OTHER_PUNCTUATION;
+  bool top_matches =
+      st->n_stack > 0 && pairs_with(y, &st->stack[st->n_stack - 1], (uint32_t)m->cp, m->straight);
+  int role = R_NONE;
+  *conf = 0.95;
+  *spaced = false;
+  if (open_ctx && !next_gap && !next_punct)
+    role = R_OPEN;
+  else if (!open_ctx &&
+           (next_gap || nc == C_OTHER || nc == C_CLOSEB || nc == C_DASH || nc == C_QUOTE))
+    role = R_CLOSE;
+  else if (pc == C_OTHER && nc == C_ALNUM) {
+    role = top_matches ? R_CLOSE : R_OPEN; /* said:"Yes" vs "Yes,"he */
+    *conf = 0.75;
+  } else if (open_ctx && (next_gap || next_punct)) {
+    /* « word » or " word " with spaces inside: a curly mark says its side by its shape; a
+     * straight one is decided by the stack, only where the style spaces its quotes */
+    if (!m->straight) {
+      role = shape_role(m->cp);
+      *conf = 0.8;
+    } else if (y->guillemet.mode == CD_TYPO_SPACE_INSERT && m->dbl) {
+      role = top_matches ? R_CLOSE : (nc != C_EDGE && !next_punct) ? R_OPEN : R_NONE;
+      *conf = 0.6;
+    }
+    *spaced = m->straight;
+  }
+  /* (a curly mark inside a word keeps R_NONE: it is left) */
+  if (is_guillemet((uint32_t)m->cp))
+    role = shape_role(m->cp); /* « » are spaced in French: their shape, not their neighbours */
+  return role;
+}
+
+/* An opening mark: pushed with its level; a straight one is rewritten now, a curly one when
+ * its pair closes. */
+static void open_mark(line_ctx *c, const qmark *m, double conf, bool spaced) {
   const cd_typo_style *y = c->sty;
   typo_state *st = c->st;
-  st->n_stack = 0;
-  size_t last_end = (size_t)-1;
-  size_t force_apos = (size_t)-1; /* the second mark of rock 'n' roll */
-  int last_role = R_NONE;
-  for (size_t i = 0; i < c->n && !c->status;) {
-    unsigned char b = (unsigned char)c->s[i];
-    if (b != '"' && b != '\'' && b != 0xE2 && b != 0xC2 && b != 0xCA) {
-      i++;
-      continue;
-    }
-    size_t nx;
-    int32_t cp = cp_at(c, i, &nx);
-    size_t len = nx - i;
-    bool is_q = is_quote_cp(cp);
-    if (!is_q && cp != 0x02BC) {
-      i = nx;
-      continue;
-    }
-    int32_t prev = cp_before(c, i), next;
-    size_t nn;
-    next = cp_at(c, nx, &nn);
-    int pc = cls(prev), nc = cls(next);
-    bool straight = cp == '"' || cp == '\'';
-    /* A quote right after another quote takes that one's side. */
-    if (pc == C_QUOTE && i == last_end)
-      pc = last_role == R_OPEN ? C_SPACE : C_ALNUM;
-    else if (pc == C_QUOTE)
-      pc = C_OTHER;
-    if (i == force_apos) {
-      apostrophe(c, i, len, 0.9);
-      last_end = nx;
-      last_role = R_NONE;
-      i = nx;
-      continue;
-    }
-    /* Apostrophes inside a word: it's, l'homme, O'Brien, 1990's (5'10 is a prime: left). */
-    if (cp == '\'' || cp == 0x2019 || cp == 0x2018 || cp == 0x02BC) {
-      if (pc == C_ALNUM && (nc == C_ALNUM || (cp == 0x02BC && next >= 0 && u_isalpha(next)))) {
-        if (!(is_digit_cp(prev) && is_digit_cp(next)) &&
-            (cp == '\'' || (u_isalpha(prev) && u_isalpha(next))))
-          apostrophe(c, i, len, cp == '\'' ? 0.98 : 0.9);
-        i = nx;
-        continue;
-      }
-      if (cp == 0x02BC) {
-        i = nx;
-        continue;
-      }
-      bool open_ctx = pc == C_EDGE || pc == C_SPACE || pc == C_OPENB || pc == C_DASH;
-      size_t wend = nx;
-      if ((cp == '\'' || cp == 0x2018 || cp == 0x2019) && open_ctx &&
-          (elided_year(c, nx) || elided_word(c, nx, &wend))) {
-        apostrophe(c, i, len, 0.9);
-        if (wend > nx && wend < c->n && (c->s[wend] == '\'' || is_seq(c, wend, "\xE2\x80\x99", 3)))
-          force_apos = wend;
-        last_end = nx;
-        last_role = R_NONE;
-        i = nx;
-        continue;
-      }
-    }
-    bool dbl = is_double_class(cp);
-    bool open_ctx = pc == C_EDGE || pc == C_SPACE || pc == C_OPENB || pc == C_DASH;
-    bool next_gap = nc == C_EDGE || nc == C_SPACE;
-    /* a mark before , . ; ! ? does not open anything: « oui », "yes". */
-    bool next_punct = nc == C_OTHER && u_charType(next) == U_OTHER_PUNCTUATION;
-    int role = R_NONE;
-    double conf = 0.95;
-    bool spaced = false;
-    bool top_matches =
-        st->n_stack > 0 && pairs_with(y, &st->stack[st->n_stack - 1], (uint32_t)cp, straight);
-    if (open_ctx && !next_gap && !next_punct)
-      role = R_OPEN;
-    else if (!open_ctx &&
-             (next_gap || nc == C_OTHER || nc == C_CLOSEB || nc == C_DASH || nc == C_QUOTE))
-      role = R_CLOSE;
-    else if (pc == C_OTHER && nc == C_ALNUM) {
-      role = top_matches ? R_CLOSE : R_OPEN; /* said:"Yes" vs "Yes,"he */
-      conf = 0.75;
-    } else if (open_ctx && (next_gap || next_punct)) {
-      /* « word » or " word " with spaces inside: a curly mark says its side by its shape; a
-       * straight one is decided by the stack, only where the style spaces its quotes */
-      if (!straight) {
-        role = shape_role(cp);
-        conf = 0.8;
-      } else if (y->guillemet.mode == CD_TYPO_SPACE_INSERT && dbl) {
-        role = top_matches ? R_CLOSE : (nc != C_EDGE && !next_punct) ? R_OPEN : R_NONE;
-        conf = 0.6;
-      }
-      spaced = straight;
-    } else if (!straight && pc == C_ALNUM && nc == C_ALNUM) {
-      role = R_NONE; /* a curly mark inside a word: leave it */
-    }
-    if (is_guillemet((uint32_t)cp))
-      role = shape_role(cp); /* « » are spaced in French: their shape, not their neighbours */
-    last_end = nx;
-    last_role = role;
-    if (c->dry && dbl && role != R_NONE)
-      st->last_dbl_mark = i;
-    if (role == R_OPEN) {
-      /* A top-level single-quote mark is an inner quotation (the headline convention) only
-       * where the inner pair is itself single; in fr, uk, ru it is a quotation like any. */
-      int level = (!dbl && !is_double_class((int32_t)y->cp_inner_open)) ? 1 : 0;
-      if (st->n_stack > 0)
-        level = 1 - st->stack[st->n_stack - 1].level;
-      qopen q = {i, len, (uint32_t)cp, dbl, straight, level, st->next_open++};
-      int mode = note_open(c, &q);
-      /* a « that shares its » stays « », the outer pair; a straight mark whose level is not
-       * known takes the outer pair too (and says so in its rule) */
-      if (mode == Q_SHARED || (mode == Q_UNCLEAR && straight))
-        q.level = 0;
-      if (c->status || !stack_push(c, q))
-        return;
-      if (straight) {
-        c->level_unsure = mode == Q_UNCLEAR;
-        rewrite_quote(c, i, len, (uint32_t)cp, open_text(y, q.level), true, spaced,
-                      c->level_unsure ? 0.5 : conf);
-        c->level_unsure = false;
-      }
-    } else if (role == R_CLOSE) {
-      /* find the opener: the top for single quotes (else it is an apostrophe), any depth for
-       * double ones (an unclosed inner quote is dropped) */
-      size_t k = st->n_stack;
-      bool found = false;
-      while (k > 0) {
-        if (pairs_with(y, &st->stack[k - 1], (uint32_t)cp, straight)) {
-          found = true;
-          break;
-        }
-        if (!dbl)
-          break;
-        k--;
-      }
-      if (found) {
-        qopen q = st->stack[k - 1];
-        st->n_stack = k - 1;
-        double cf = straight && !dbl ? 0.75 : conf;
-        /* a pair whose level is not known: curly marks are left as typed (and flagged),
-         * straight ones take the outer pair */
-        c->level_unsure = note_close(c, &q, i, len, (uint32_t)cp, straight);
-        if (c->level_unsure)
-          cf = 0.5;
-        if (!q.straight)
-          rewrite_quote(c, q.pos, q.len, q.cp, open_text(y, q.level), true, false, cf);
-        int lv = c->level_unsure ? 0 : q.level;
-        rewrite_closing(c, i, len, (uint32_t)cp, close_text(y, lv), spaced, cf);
-        c->level_unsure = false;
-      } else if (c->dry) {
-        if (dbl && !(straight && is_digit_cp(prev)))
-          st->last_lone_dbl_close = i;
-      } else if (cp == '\'' && prev >= 0 && u_isalpha(prev)) {
-        apostrophe(c, i, len, 0.7); /* the players' union, goin' */
-      } else if (cp == '"' && !is_digit_cp(prev)) {
-        rewrite_closing(c, i, len, (uint32_t)cp, close_text(y, 0), spaced, 0.8);
-      } else if (cp == 0x00BB && y->guillemet.mode == CD_TYPO_SPACE_INSERT) {
-        rewrite_quote(c, i, len, (uint32_t)cp, "\xC2\xBB", false, false, 0.8);
-        /* a lone closing guillemet still gets its space */
-      }
-      /* anything else (a prime after a digit, an unmatched curly mark) is left alone */
-    }
-    i = nx;
+  /* A top-level single-quote mark is an inner quotation (the headline convention) only where
+   * the inner pair is itself single; in fr, uk, ru it is a quotation like any. */
+  int level = (!m->dbl && !is_double_class((int32_t)y->cp_inner_open)) ? 1 : 0;
+  if (st->n_stack > 0)
+    level = 1 - st->stack[st->n_stack - 1].level;
+  qopen q = {m->i, m->len, (uint32_t)m->cp, m->dbl, m->straight, level, st->next_open++};
+  int mode = note_open(c, &q);
+  /* a « that shares its » stays « », the outer pair; a straight mark whose level is not known
+   * takes the outer pair too (and says so in its rule) */
+  if (mode == Q_SHARED || (mode == Q_UNCLEAR && m->straight))
+    q.level = 0;
+  if (c->status || !stack_push(c, q) || !m->straight)
+    return;
+  c->level_unsure = mode == Q_UNCLEAR;
+  rewrite_quote(c, m->i, m->len, (uint32_t)m->cp, open_text(y, q.level), true, spaced,
+                c->level_unsure ? 0.5 : conf);
+  c->level_unsure = false;
+}
+
+/* A closing mark with no opener: a lone closing double quote is remembered in the dry pass;
+ * in the real pass an apostrophe after a word, a straight " or a » still take the house
+ * form. Anything else (a prime after a digit, an unmatched curly mark) is left alone. */
+static void lone_close(line_ctx *c, const qmark *m, bool spaced) {
+  const cd_typo_style *y = c->sty;
+  if (c->dry) {
+    if (m->dbl && !(m->straight && is_digit_cp(m->prev)))
+      c->st->last_lone_dbl_close = m->i;
+  } else if (m->cp == '\'' && m->prev >= 0 && u_isalpha(m->prev)) {
+    apostrophe(c, m->i, m->len, 0.7); /* the players' union, goin' */
+  } else if (m->cp == '"' && !is_digit_cp(m->prev)) {
+    rewrite_closing(c, m->i, m->len, (uint32_t)m->cp, close_text(y, 0), spaced, 0.8);
+  } else if (m->cp == 0x00BB && y->guillemet.mode == CD_TYPO_SPACE_INSERT) {
+    /* a lone closing guillemet still gets its space */
+    rewrite_quote(c, m->i, m->len, (uint32_t)m->cp, "\xC2\xBB", false, false, 0.8);
   }
-  /* openers left open (a paragraph that continues a quotation): a guillemet still gets its
-   * space; other curly marks are left as typed, since nothing proves their pair */
-  for (size_t k = 0; k < st->n_stack && !c->status; k++) {
+}
+
+/* A closing mark: its opener is the top for single quotes (else it is an apostrophe), at any
+ * depth for double ones (an unclosed inner quote is dropped); the pair is rewritten. */
+static void close_mark(line_ctx *c, const qmark *m, double conf, bool spaced) {
+  const cd_typo_style *y = c->sty;
+  typo_state *st = c->st;
+  size_t k = st->n_stack;
+  while (k > 0 && !pairs_with(y, &st->stack[k - 1], (uint32_t)m->cp, m->straight) && m->dbl)
+    k--;
+  if (k == 0 || !pairs_with(y, &st->stack[k - 1], (uint32_t)m->cp, m->straight)) {
+    lone_close(c, m, spaced);
+    return;
+  }
+  qopen q = st->stack[k - 1];
+  st->n_stack = k - 1;
+  double cf = m->straight && !m->dbl ? 0.75 : conf;
+  /* a pair whose level is not known: curly marks are left as typed (and flagged), straight
+   * ones take the outer pair */
+  c->level_unsure = note_close(c, &q, m->i, m->len, (uint32_t)m->cp, m->straight);
+  if (c->level_unsure)
+    cf = 0.5;
+  if (!q.straight)
+    rewrite_quote(c, q.pos, q.len, q.cp, open_text(y, q.level), true, false, cf);
+  int lv = c->level_unsure ? 0 : q.level;
+  rewrite_closing(c, m->i, m->len, (uint32_t)m->cp, close_text(y, lv), spaced, cf);
+  c->level_unsure = false;
+}
+
+/* Openers left open at the line's end (a paragraph that continues a quotation): a guillemet
+ * still gets its space; other curly marks are left as typed, since nothing proves their
+ * pair. */
+static void unclosed_marks(line_ctx *c) {
+  const cd_typo_style *y = c->sty;
+  typo_state *st = c->st;
+  for (size_t k = 0; k < st->n_stack && !c->status && !c->dry; k++) {
     const qopen *q = &st->stack[k];
-    if (c->dry)
-      continue;
     if (st->opens[q->id].mode == Q_UNCLEAR && !q->straight && !typed_as(y, q, 0, q->level))
       add_flag(c, q->pos, q->pos + q->len, "typography.quote-level", 0.5);
     if (q->cp == 0x00AB && y->guillemet.mode == CD_TYPO_SPACE_INSERT)
       rewrite_quote(c, q->pos, q->len, q->cp, "\xC2\xAB", true, false, 0.8);
   }
+}
+
+/* One pass over the line's quote marks: apostrophes, openers, closers. */
+static void quotes_scan(line_ctx *c) {
+  typo_state *st = c->st;
+  st->n_stack = 0;
+  qscan qs = {(size_t)-1, (size_t)-1, R_NONE};
+  for (size_t i = 0; i < c->n && !c->status;) {
+    unsigned char b = (unsigned char)c->s[i];
+    qmark m;
+    if (b != '"' && b != '\'' && b != 0xE2 && b != 0xC2 && b != 0xCA) {
+      i++;
+      continue;
+    }
+    if (!read_mark(c, &qs, i, &m) || apostrophe_mark(c, &qs, &m)) {
+      i = m.nx;
+      continue;
+    }
+    double conf;
+    bool spaced;
+    int role = mark_role(c, &m, &conf, &spaced);
+    qs.last_end = m.nx;
+    qs.last_role = role;
+    if (c->dry && m.dbl && role != R_NONE)
+      st->last_dbl_mark = i;
+    if (role == R_OPEN)
+      open_mark(c, &m, conf, spaced);
+    else if (role == R_CLOSE)
+      close_mark(c, &m, conf, spaced);
+    i = m.nx;
+  }
+  unclosed_marks(c);
 }
 
 /* The quotes of a line: a dry scan learns their structure, the real one rewrites them. */

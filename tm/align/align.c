@@ -761,142 +761,170 @@ static double bead_cost(const dp_job *jb, int mv, size_t i, size_t j, const doub
   return cost;
 }
 
+/* The matrices of one dynamic-programming run: length prefix sums, the band, the back
+ * pointers of every cell in it, and the rolling rows of costs and pair matches. */
+typedef struct dp_mat {
+  size_t ns, nt, pmw;
+  double *cs, *ct; /* prefix sums of the unit lengths, ns + 1 and nt + 1 */
+  size_t *lo, *hi; /* the band of row i: columns lo[i] .. hi[i] */
+  size_t *rowoff;  /* where row i's back pointers start in bp */
+  uint8_t *bp;     /* the move that reached each cell (255: none) */
+  double *cost;    /* 4 rolling rows of nt + 1 costs */
+  float (*pm)[2];  /* 4 rolling rows of pair matches (all, numbers) */
+} dp_mat;
+
+static void dp_mat_free(dp_mat *d) {
+  free(d->cs);
+  free(d->ct);
+  free(d->lo);
+  free(d->hi);
+  free(d->rowoff);
+  free(d->bp);
+  free(d->cost);
+  free(d->pm);
+}
+
+/* The band of half-width w around the diagonal of equal text shares; rows stay connected. */
+static void dp_band(dp_mat *d, size_t w) {
+  size_t ns = d->ns, nt = d->nt;
+  const double *cs = d->cs, *ct = d->ct;
+  size_t *lo = d->lo, *hi = d->hi;
+  double r = cs[ns] > 0 ? ct[nt] / cs[ns] : 1;
+  size_t j = 0;
+  for (size_t i = 0; i <= ns; i++) {
+    double want = cs[i] * r;
+    while (j < nt && ct[j + 1] <= want)
+      j++;
+    if (j < nt && want - ct[j] > ct[j + 1] - want)
+      j++;
+    size_t c = (i == ns) ? nt : (i == 0 ? 0 : j);
+    lo[i] = c > w ? c - w : 0;
+    hi[i] = c + w < nt ? c + w : nt;
+  }
+  for (size_t i = 1; i <= ns; i++)
+    if (lo[i] < lo[i - 1])
+      lo[i] = lo[i - 1];
+  for (size_t i = ns; i-- > 0;) {
+    if (hi[i] > hi[i + 1])
+      hi[i] = hi[i + 1];
+    if (hi[i] < lo[i + 1])
+      hi[i] = lo[i + 1]; /* rows stay connected */
+  }
+  lo[0] = 0;
+  hi[ns] = nt;
+  if (lo[ns] > nt)
+    lo[ns] = nt;
+}
+
+/* Allocates the matrices of a job and sets its band. */
+static cd_status dp_mat_init(dp_mat *d, const dp_job *jb, size_t w) {
+  size_t ns = jb->ns, nt = jb->nt;
+  *d = (dp_mat){.ns = ns, .nt = nt, .pmw = nt + 1};
+  d->cs = malloc((ns + 1) * sizeof *d->cs);
+  d->ct = malloc((nt + 1) * sizeof *d->ct);
+  d->lo = malloc((ns + 1) * sizeof *d->lo);
+  d->hi = malloc((ns + 1) * sizeof *d->hi);
+  d->rowoff = malloc((ns + 2) * sizeof *d->rowoff);
+  if (!d->cs || !d->ct || !d->lo || !d->hi || !d->rowoff)
+    return CD_ERR_NOMEM;
+  d->cs[0] = d->ct[0] = 0;
+  for (size_t i = 0; i < ns; i++)
+    d->cs[i + 1] = d->cs[i] + jb->S->len[jb->s0 + i];
+  for (size_t j = 0; j < nt; j++)
+    d->ct[j + 1] = d->ct[j] + jb->T->len[jb->t0 + j];
+  dp_band(d, w);
+  d->rowoff[0] = 0;
+  for (size_t i = 0; i <= ns; i++)
+    d->rowoff[i + 1] = d->rowoff[i] + (d->hi[i] - d->lo[i] + 1);
+  d->bp = malloc(d->rowoff[ns + 1]);
+  d->cost = malloc(4 * (nt + 1) * sizeof *d->cost);
+  d->pm = malloc(4 * (nt + 1) * sizeof *d->pm);
+  return d->bp && d->cost && d->pm ? CD_OK : CD_ERR_NOMEM;
+}
+
+/* The pair matches of source unit i-1 with the targets that rows i .. i+2 will read. */
+static void dp_pair_row(dp_mat *d, const dp_job *jb, size_t i) {
+  if (i == 0 || d->nt == 0)
+    return;
+  size_t from = d->lo[i] > 3 ? d->lo[i] - 3 : 0;
+  size_t last = i + 2 <= d->ns ? i + 2 : d->ns;
+  size_t to = d->hi[last] < d->nt ? d->hi[last] : d->nt; /* exclusive */
+  size_t r = (i - 1) % 4;
+  for (size_t j = from; j < to; j++)
+    pair_match(jb->S, jb->s0 + i - 1, jb->T, jb->t0 + j, jb->m, &d->pm[r * d->pmw + j][0],
+               &d->pm[r * d->pmw + j][1]);
+}
+
+/* The cheapest move into cell (i, j); *arg the move (255: none reaches it). */
+static double dp_cell(const dp_mat *d, const dp_job *jb, size_t i, size_t j, uint8_t *arg) {
+  double best = i == 0 && j == 0 ? 0 : DBL_MAX;
+  *arg = 255;
+  for (int mv = 0; mv < N_MOVES; mv++) {
+    size_t a = (size_t)MOVES[mv][0], b = (size_t)MOVES[mv][1];
+    if (!jb->three_way && (a == 3 || b == 3))
+      continue;
+    if (a > i || b > j)
+      continue;
+    size_t pi = i - a, pj = j - b;
+    if (pj < d->lo[pi] || pj > d->hi[pi])
+      continue;
+    double prev = d->cost[(pi % 4) * (d->nt + 1) + pj];
+    if (prev == DBL_MAX)
+      continue;
+    double c = prev + bead_cost(jb, mv, i, j, d->cs, d->ct, d->pm, d->pmw);
+    if (c < best) {
+      best = c;
+      *arg = (uint8_t)mv;
+    }
+  }
+  return best;
+}
+
+/* Follows the back pointers from the last cell and appends the beads in document order;
+ * *edge when the path touches a band edge that cut something off. */
+static cd_status dp_backtrack(const dp_mat *d, bead_list *out, bool *edge) {
+  size_t first = out->n;
+  size_t i = d->ns, j = d->nt;
+  while (i > 0 || j > 0) {
+    uint8_t mv = d->bp[d->rowoff[i] + (j - d->lo[i])];
+    if (mv == 255)
+      return CD_ERR_INTERNAL;
+    if ((j == d->lo[i] && d->lo[i] > 0) || (j == d->hi[i] && d->hi[i] < d->nt))
+      *edge = true;
+    size_t a = (size_t)MOVES[mv][0], b = (size_t)MOVES[mv][1];
+    cd_bead bd = {i - a, a, j - b, b, 0, false};
+    cd_status st = bead_push(out, bd);
+    if (st)
+      return st;
+    i -= a;
+    j -= b;
+  }
+  for (size_t x = first, y = out->n; out->n > first && x < --y; x++) {
+    cd_bead t = out->v[x];
+    out->v[x] = out->v[y];
+    out->v[y] = t;
+  }
+  return CD_OK;
+}
+
 /* Aligns one job within a band of half-width w (w >= nt means the full matrix). Appends
  * beads (indexes relative to the job) to out; *edge is set when the best path touches a
  * band edge that cut something off. */
 static cd_status dp_run(const dp_job *jb, size_t w, bead_list *out, bool *edge, size_t *cells) {
-  size_t ns = jb->ns, nt = jb->nt;
   *edge = false;
-  double *cs = malloc((ns + 1) * sizeof *cs), *ct = malloc((nt + 1) * sizeof *ct);
-  size_t *lo = malloc((ns + 1) * sizeof *lo), *hi = malloc((ns + 1) * sizeof *hi);
-  size_t *rowoff = malloc((ns + 2) * sizeof *rowoff);
-  double *cost = NULL;
-  float(*pm)[2] = NULL;
-  uint8_t *bp = NULL;
-  cd_status st = CD_OK;
-  if (!cs || !ct || !lo || !hi || !rowoff) {
-    st = CD_ERR_NOMEM;
-    goto done;
-  }
-  cs[0] = ct[0] = 0;
-  for (size_t i = 0; i < ns; i++)
-    cs[i + 1] = cs[i] + jb->S->len[jb->s0 + i];
-  for (size_t j = 0; j < nt; j++)
-    ct[j + 1] = ct[j] + jb->T->len[jb->t0 + j];
-  /* band centre: the target position with the same share of the text */
-  {
-    double r = cs[ns] > 0 ? ct[nt] / cs[ns] : 1;
-    size_t j = 0;
-    for (size_t i = 0; i <= ns; i++) {
-      double want = cs[i] * r;
-      while (j < nt && ct[j + 1] <= want)
-        j++;
-      if (j < nt && want - ct[j] > ct[j + 1] - want)
-        j++;
-      size_t c = (i == ns) ? nt : (i == 0 ? 0 : j);
-      lo[i] = c > w ? c - w : 0;
-      hi[i] = c + w < nt ? c + w : nt;
-    }
-    for (size_t i = 1; i <= ns; i++)
-      if (lo[i] < lo[i - 1])
-        lo[i] = lo[i - 1];
-    for (size_t i = ns; i-- > 0;) {
-      if (hi[i] > hi[i + 1])
-        hi[i] = hi[i + 1];
-      if (hi[i] < lo[i + 1])
-        hi[i] = lo[i + 1]; /* rows stay connected */
-    }
-    lo[0] = 0;
-    hi[ns] = nt;
-    if (lo[ns] > nt)
-      lo[ns] = nt;
-  }
-  rowoff[0] = 0;
-  for (size_t i = 0; i <= ns; i++)
-    rowoff[i + 1] = rowoff[i] + (hi[i] - lo[i] + 1);
-  bp = malloc(rowoff[ns + 1]);
-  cost = malloc(4 * (nt + 1) * sizeof *cost);
-  pm = malloc(4 * (nt + 1) * sizeof *pm);
-  if (!bp || !cost || !pm) {
-    st = CD_ERR_NOMEM;
-    goto done;
-  }
-  size_t pmw = nt + 1;
-  for (size_t i = 0; i <= ns; i++) {
-    /* pair matches of source unit i-1 with the targets rows i..i+2 will read */
-    if (i > 0 && nt > 0) {
-      size_t from = lo[i] > 3 ? lo[i] - 3 : 0;
-      size_t last = i + 2 <= ns ? i + 2 : ns;
-      size_t to = hi[last] < nt ? hi[last] : nt; /* exclusive */
-      size_t r = (i - 1) % 4;
-      for (size_t j = from; j < to; j++)
-        pair_match(jb->S, jb->s0 + i - 1, jb->T, jb->t0 + j, jb->m, &pm[r * pmw + j][0],
-                   &pm[r * pmw + j][1]);
-    }
-    double *crow = cost + (i % 4) * (nt + 1);
-    for (size_t j = lo[i]; j <= hi[i]; j++) {
-      double best = DBL_MAX;
-      uint8_t arg = 255;
-      if (i == 0 && j == 0)
-        best = 0;
-      for (int mv = 0; mv < N_MOVES; mv++) {
-        size_t a = (size_t)MOVES[mv][0], b = (size_t)MOVES[mv][1];
-        if (!jb->three_way && (a == 3 || b == 3))
-          continue;
-        if (a > i || b > j)
-          continue;
-        size_t pi = i - a, pj = j - b;
-        if (pj < lo[pi] || pj > hi[pi])
-          continue;
-        double prev = cost[(pi % 4) * (nt + 1) + pj];
-        if (prev == DBL_MAX)
-          continue;
-        double c = prev + bead_cost(jb, mv, i, j, cs, ct, pm, pmw);
-        if (c < best) {
-          best = c;
-          arg = (uint8_t)mv;
-        }
-      }
-      crow[j] = best;
-      bp[rowoff[i] + (j - lo[i])] = arg;
+  dp_mat d;
+  cd_status st = dp_mat_init(&d, jb, w);
+  for (size_t i = 0; !st && i <= d.ns; i++) {
+    dp_pair_row(&d, jb, i);
+    double *crow = d.cost + (i % 4) * (d.nt + 1);
+    for (size_t j = d.lo[i]; j <= d.hi[i]; j++) {
+      crow[j] = dp_cell(&d, jb, i, j, &d.bp[d.rowoff[i] + (j - d.lo[i])]);
       (*cells)++;
     }
   }
-  /* backtrack */
-  {
-    size_t first = out->n;
-    size_t i = ns, j = nt;
-    while (i > 0 || j > 0) {
-      uint8_t mv = bp[rowoff[i] + (j - lo[i])];
-      if (mv == 255) {
-        st = CD_ERR_INTERNAL;
-        goto done;
-      }
-      if ((j == lo[i] && lo[i] > 0) || (j == hi[i] && hi[i] < nt))
-        *edge = true;
-      size_t a = (size_t)MOVES[mv][0], b = (size_t)MOVES[mv][1];
-      cd_bead bd = {i - a, a, j - b, b, 0, false};
-      if ((st = bead_push(out, bd)))
-        goto done;
-      i -= a;
-      j -= b;
-    }
-    /* reverse into document order */
-    for (size_t x = first, y = out->n; out->n > first && x < --y; x++) {
-      cd_bead t = out->v[x];
-      out->v[x] = out->v[y];
-      out->v[y] = t;
-    }
-  }
-done:
-  free(cs);
-  free(ct);
-  free(lo);
-  free(hi);
-  free(rowoff);
-  free(bp);
-  free(cost);
-  free(pm);
+  if (!st)
+    st = dp_backtrack(&d, out, edge);
+  dp_mat_free(&d);
   return st;
 }
 
