@@ -12,7 +12,7 @@
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
 
-#include "strmap.h"
+#include "cd_strmap.h"
 
 /* ---- model constants (tuned on news-like text; see docs/align.md) --------------------- */
 
@@ -127,13 +127,22 @@ typedef struct side {
   double *chars;
   size_t *toff; /* n+1 offsets into tok */
   u32vec tok;
-  strmap vocab; /* keys are kind char + text */
+  cd_strmap *vocab; /* interned tokens: kind char + text */
 } side;
+
+/* The interned token id of a side, and its length (kind char included). */
+static const char *vkey(const side *sd, size_t id) { return cd_strmap_key(sd->vocab, id, NULL); }
+
+static size_t vlen(const side *sd, size_t id) {
+  size_t n;
+  cd_strmap_key(sd->vocab, id, &n);
+  return n;
+}
 
 typedef struct extractor {
   UTransliterator *tr;
-  strmap raw;    /* raw word → index into keys */
-  u32vec keyoff; /* per raw word: offset into keybuf, and length */
+  cd_strmap *raw; /* raw word → index into keyoff, keylen */
+  u32vec keyoff;  /* per raw word: offset into keybuf, and length */
   u32vec keylen;
   cd_buf keybuf;
   cd_buf scratch;
@@ -144,8 +153,8 @@ typedef struct extractor {
 /* The matching key of a word: ASCII lower case for ASCII words, else ICU's
  * Any-Latin; Latin-ASCII; Any-Lower; only a–z kept. */
 static cd_status word_key(extractor *x, const char *w, size_t len, const char **key, size_t *klen) {
-  uint32_t id;
-  if (strmap_get(&x->raw, w, len, 1, &id))
+  size_t id;
+  if (cd_strmap_intern(x->raw, w, len, &id))
     return CD_ERR_NOMEM;
   if (id < x->keyoff.n) {
     *key = x->keybuf.data ? x->keybuf.data + x->keyoff.v[id] : "";
@@ -204,10 +213,10 @@ static cd_status add_token(side *sd, char kind, const char *s, size_t len, cd_bu
   cd_buf_clear(tmp);
   if (cd_buf_append(tmp, &kind, 1) || cd_buf_append(tmp, s, len))
     return CD_ERR_NOMEM;
-  uint32_t id;
-  if (strmap_get(&sd->vocab, tmp->data, tmp->len, 1, &id))
+  size_t id;
+  if (cd_strmap_intern(sd->vocab, tmp->data, tmp->len, &id))
     return CD_ERR_NOMEM;
-  return u32_push(&sd->tok, id);
+  return u32_push(&sd->tok, (uint32_t)id);
 }
 
 static bool is_digit_byte(char c) { return c >= '0' && c <= '9'; }
@@ -359,6 +368,8 @@ static cd_status extract_sentence(extractor *x, side *sd, const cd_align_sentenc
 
 static cd_status side_build(extractor *x, side *sd, const cd_align_sentence *v,
                             const cd_align_entities *ent, size_t n) {
+  if (!(sd->vocab = cd_strmap_new()))
+    return CD_ERR_NOMEM;
   sd->chars = malloc((n + 1) * sizeof *sd->chars);
   sd->toff = malloc((n + 1) * sizeof *sd->toff);
   if (!sd->chars || !sd->toff)
@@ -377,7 +388,7 @@ static void side_free(side *sd) {
   free(sd->chars);
   free(sd->toff);
   free(sd->tok.v);
-  strmap_free(&sd->vocab);
+  cd_strmap_free(sd->vocab);
 }
 
 /* ---- cross-document links and features ------------------------------------------------ */
@@ -453,71 +464,69 @@ static bool near_words(const char *a, size_t an, const char *b, size_t bn, size_
 static cd_status links_build(links *L, const side *S, const side *T) {
   cd_status st = CD_OK;
   /* exact keys (numbers, punctuation, identical words) */
-  for (uint32_t k = 0; k < S->vocab.n && !st; k++) {
-    uint32_t t;
-    if (strmap_get((strmap *)&T->vocab, S->vocab.keys[k], S->vocab.lens[k], 0, &t))
-      return CD_ERR_NOMEM;
-    if (t != UINT32_MAX) {
-      st = link_add(L, k, t);
-      if (S->vocab.keys[k][0] == K_ENTITY)
+  for (uint32_t k = 0; k < cd_strmap_count(S->vocab) && !st; k++) {
+    size_t kl, t;
+    const char *key = cd_strmap_key(S->vocab, k, &kl);
+    if ((t = cd_strmap_id(T->vocab, key, kl)) != CD_STRMAP_NONE) {
+      st = link_add(L, k, (uint32_t)t);
+      if (vkey(S, k)[0] == K_ENTITY)
         L->n_entity++;
     }
   }
   if (st)
     return st;
   /* near-identical words: target words bucketed by their first four letters */
-  strmap buckets = {0};
+  cd_strmap *buckets = cd_strmap_new();
   u32vec bhead = {0}, bnext = {0};
   size_t *row = NULL;
   size_t maxlen = 0;
-  for (uint32_t t = 0; t < T->vocab.n; t++)
-    if (T->vocab.lens[t] > maxlen)
-      maxlen = T->vocab.lens[t];
+  for (uint32_t t = 0; t < cd_strmap_count(T->vocab); t++)
+    if (vlen(T, t) > maxlen)
+      maxlen = vlen(T, t);
   row = malloc((maxlen + 2) * sizeof *row);
-  if (!row)
+  if (!row || !buckets) {
+    free(row);
+    cd_strmap_free(buckets);
     return CD_ERR_NOMEM;
-  for (uint32_t t = 0; t < T->vocab.n && !st; t++) {
-    if (T->vocab.keys[t][0] != K_WORD || T->vocab.lens[t] < 6)
+  }
+  for (uint32_t t = 0; t < cd_strmap_count(T->vocab) && !st; t++) {
+    if (vkey(T, t)[0] != K_WORD || vlen(T, t) < 6)
       continue;
-    uint32_t b;
-    if (strmap_get(&buckets, T->vocab.keys[t] + 1, 4, 1, &b) ||
-        (b >= bhead.n && u32_push(&bhead, 0)))
+    size_t b;
+    if (cd_strmap_intern(buckets, vkey(T, t) + 1, 4, &b) || (b >= bhead.n && u32_push(&bhead, 0)))
       st = CD_ERR_NOMEM;
   }
   if (!st) {
-    bnext.v = calloc(T->vocab.n + 1, sizeof *bnext.v);
-    bnext.n = bnext.cap = T->vocab.n + 1;
+    bnext.v = calloc(cd_strmap_count(T->vocab) + 1, sizeof *bnext.v);
+    bnext.n = bnext.cap = cd_strmap_count(T->vocab) + 1;
     if (!bnext.v)
       st = CD_ERR_NOMEM;
   }
-  for (uint32_t t = 0; t < T->vocab.n && !st; t++) {
-    if (T->vocab.keys[t][0] != K_WORD || T->vocab.lens[t] < 6)
+  for (uint32_t t = 0; t < cd_strmap_count(T->vocab) && !st; t++) {
+    if (vkey(T, t)[0] != K_WORD || vlen(T, t) < 6)
       continue;
-    uint32_t b;
-    strmap_get(&buckets, T->vocab.keys[t] + 1, 4, 0, &b);
+    size_t b = cd_strmap_id(buckets, vkey(T, t) + 1, 4);
     bnext.v[t] = bhead.v[b];
     bhead.v[b] = t + 1;
   }
-  for (uint32_t k = 0; k < S->vocab.n && !st; k++) {
-    const char *a = S->vocab.keys[k];
-    size_t an = S->vocab.lens[k];
+  for (uint32_t k = 0; k < cd_strmap_count(S->vocab) && !st; k++) {
+    const char *a = vkey(S, k);
+    size_t an = vlen(S, k);
     if (a[0] != K_WORD || an < 6)
       continue;
-    uint32_t b;
-    if (strmap_get(&buckets, a + 1, 4, 0, &b))
-      st = CD_ERR_NOMEM;
-    if (st || b == UINT32_MAX)
+    size_t b = cd_strmap_id(buckets, a + 1, 4);
+    if (b == CD_STRMAP_NONE)
       continue;
     for (uint32_t e = bhead.v[b]; e && !st; e = bnext.v[e - 1]) {
       uint32_t t = e - 1;
-      if (near_words(a + 1, an - 1, T->vocab.keys[t] + 1, T->vocab.lens[t] - 1, row))
+      if (near_words(a + 1, an - 1, vkey(T, t) + 1, vlen(T, t) - 1, row))
         st = link_add(L, k, t);
     }
   }
   free(row);
   free(bhead.v);
   free(bnext.v);
-  strmap_free(&buckets);
+  cd_strmap_free(buckets);
   return st;
 }
 
@@ -582,8 +591,8 @@ static cd_status sentence_units(units *u, const side *sd, const links *L, bool i
     for (size_t k = sd->toff[i]; k < sd->toff[i + 1]; k++) {
       uint32_t id = sd->tok.v[k];
       bool linked = is_src ? L->head[id] != 0 : L->tgt_linked[id];
-      if (!linked && sd->vocab.keys[id][0] == K_NUM)
-        u->orph[i] += sd->vocab.lens[id] <= 2 ? W_NUMBER_1DIGIT : W_NUMBER;
+      if (!linked && vkey(sd, id)[0] == K_NUM)
+        u->orph[i] += vlen(sd, id) <= 2 ? W_NUMBER_1DIGIT : W_NUMBER;
       if (is_src) {
         for (uint32_t e = L->head[id]; e; e = L->next.v[e - 1])
           if (u32_push(&u->fid, L->tgt.v[e - 1]))
@@ -620,7 +629,7 @@ static cd_status paragraph_units(units *p, const units *s, const size_t *pstart,
 /* Weights: a base per kind, damped for features found in many sentences (a word in every
  * third sentence says little about where a sentence belongs). */
 static cd_status model_weigh(model *m, const side *T, const units *us, const units *ut) {
-  size_t nv = T->vocab.n;
+  size_t nv = cd_strmap_count(T->vocab);
   uint32_t *dfs = calloc(nv + 1, sizeof *dfs), *dft = calloc(nv + 1, sizeof *dft);
   free(m->w);
   free(m->isnum);
@@ -638,11 +647,11 @@ static cd_status model_weigh(model *m, const side *T, const units *us, const uni
   size_t n = us->n > ut->n ? us->n : ut->n;
   double lim = n * 0.03 > 3 ? n * 0.03 : 3;
   for (size_t id = 0; id < nv; id++) {
-    const char *key = T->vocab.keys[id];
+    const char *key = vkey(T, id);
     double base;
     if (key[0] == K_NUM) {
       m->isnum[id] = true;
-      base = T->vocab.lens[id] <= 2 ? W_NUMBER_1DIGIT : W_NUMBER;
+      base = vlen(T, id) <= 2 ? W_NUMBER_1DIGIT : W_NUMBER;
     } else if (key[0] == K_PUNCT) {
       base = W_PUNCT;
     } else if (key[0] == K_ENTITY) {
@@ -1009,7 +1018,7 @@ static void score_beads(const units *S, const units *T, const model *m, cd_bead 
  * link. */
 static cd_status learn_lexicon(links *L, const side *S, const side *T, const cd_bead *v, size_t n,
                                size_t *learnt) {
-  u64count co = {0}, cs = {0}, ct = {0};
+  cd_u64count co = {0}, cs = {0}, ct = {0};
   cd_status st = CD_OK;
   size_t conf = 0;
   for (size_t k = 0; k < n; k++)
@@ -1027,19 +1036,19 @@ static cd_status learn_lexicon(links *L, const side *S, const side *T, const cd_
     size_t i = b->src, j = b->tgt;
     for (size_t x = S->toff[i]; x < S->toff[i + 1] && !st; x++) {
       uint32_t s = S->tok.v[x];
-      if (S->vocab.keys[s][0] != K_WORD)
+      if (vkey(S, s)[0] != K_WORD)
         continue;
-      st = u64count_add(&cs, s, 1);
+      st = cd_u64count_add(&cs, s, 1);
       for (size_t y = T->toff[j]; y < T->toff[j + 1] && !st; y++) {
         uint32_t t = T->tok.v[y];
-        if (T->vocab.keys[t][0] == K_WORD)
-          st = u64count_add(&co, ((uint64_t)s << 32) | t, 1);
+        if (vkey(T, t)[0] == K_WORD)
+          st = cd_u64count_add(&co, ((uint64_t)s << 32) | t, 1);
       }
     }
     for (size_t y = T->toff[j]; y < T->toff[j + 1] && !st; y++) {
       uint32_t t = T->tok.v[y];
-      if (T->vocab.keys[t][0] == K_WORD)
-        st = u64count_add(&ct, t, 1);
+      if (vkey(T, t)[0] == K_WORD)
+        st = cd_u64count_add(&ct, t, 1);
     }
   }
   for (size_t p = 0; p < co.cap && !st; p++) {
@@ -1047,16 +1056,16 @@ static cd_status learn_lexicon(links *L, const side *S, const side *T, const cd_
       continue;
     uint64_t key = co.keys[p] - 1;
     uint32_t s = (uint32_t)(key >> 32), t = (uint32_t)key;
-    double dice = 2.0 * co.counts[p] / (u64count_get(&cs, s) + u64count_get(&ct, t));
+    double dice = 2.0 * co.counts[p] / (cd_u64count_get(&cs, s) + cd_u64count_get(&ct, t));
     if (dice >= 0.6) {
       size_t before = L->n_pairs;
       st = link_add(L, s, t);
       *learnt += L->n_pairs - before;
     }
   }
-  u64count_free(&co);
-  u64count_free(&cs);
-  u64count_free(&ct);
+  cd_u64count_free(&co);
+  cd_u64count_free(&cs);
+  cd_u64count_free(&ct);
   return st;
 }
 
@@ -1073,7 +1082,7 @@ typedef struct work {
 } work;
 
 static void work_free(work *wk) {
-  strmap_free(&wk->x.raw);
+  cd_strmap_free(wk->x.raw);
   free(wk->x.keyoff.v);
   free(wk->x.keylen.v);
   cd_buf_free(&wk->x.keybuf);
@@ -1177,13 +1186,13 @@ cd_status cd_aligner_align(cd_aligner *al, const cd_align_sentence *src, size_t 
   wk.x.tr = al->tr;
   bead_list out = {0};
   cd_status st = CD_OK;
-  if (side_build(&wk.x, &wk.S, src, al->opts.src_entities, ns) ||
+  if (!(wk.x.raw = cd_strmap_new()) || side_build(&wk.x, &wk.S, src, al->opts.src_entities, ns) ||
       side_build(&wk.x, &wk.T, tgt, al->opts.tgt_entities, nt)) {
     st = CD_ERR_NOMEM;
     goto fail;
   }
-  wk.L.head = calloc(wk.S.vocab.n + 1, sizeof *wk.L.head);
-  wk.L.tgt_linked = calloc(wk.T.vocab.n + 1, sizeof *wk.L.tgt_linked);
+  wk.L.head = calloc(cd_strmap_count(wk.S.vocab) + 1, sizeof *wk.L.head);
+  wk.L.tgt_linked = calloc(cd_strmap_count(wk.T.vocab) + 1, sizeof *wk.L.tgt_linked);
   if (!wk.L.head || !wk.L.tgt_linked || links_build(&wk.L, &wk.S, &wk.T)) {
     st = CD_ERR_NOMEM;
     goto fail;
