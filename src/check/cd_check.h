@@ -10,6 +10,7 @@
 #define CD_CHECK_H
 
 #include "cd_lang.h"
+#include "cd_number.h"
 #include "cd_text.h"
 
 typedef enum cd_severity { CD_SEV_OFF = 0, CD_SEV_INFO, CD_SEV_WARNING, CD_SEV_ERROR } cd_severity;
@@ -146,8 +147,9 @@ typedef struct cd_number {
   size_t start, end;  /* bytes */
   char values[2][48]; /* canonical decimal strings ("6000", "6.5"); values[1] may be "" */
 } cd_number;
-/* Finds the numbers in text; *out is malloc'ed (free it), *n their count. */
-cd_status cd_numbers_find(const char *text, size_t len, const char *lang, cd_number **out,
+/* Finds the numbers in text whose decimal mark is decimal (cd_number_marks); *out is
+ * malloc'ed (free it; NULL when none), *n their count. */
+cd_status cd_numbers_find(const char *text, size_t len, uint32_t decimal, cd_number **out,
                           size_t *n);
 bool cd_numbers_equal(const cd_number *a, const cd_number *b);
 

@@ -168,6 +168,8 @@ struct cd_checker {
   char *unknown_file;       /* the document their last mention was in, and its number */
   size_t unknown_doc;
   UCaseMap *fold;
+  char num_lang[2][16]; /* the languages of the last pair's sides, and their decimal marks */
+  uint32_t num_mark[2];
   cd_langid *langid;
   uint64_t articles, pairs;
 };
@@ -1256,14 +1258,25 @@ static cd_status check_article(cd_checker *c, const char *file, const char *lang
 
 /* ---- pairs ----------------------------------------------------------------------------- */
 
+/* The decimal mark of a side's language, asked of ICU once per change of language. */
+static uint32_t decimal_mark(cd_checker *c, int side, const char *lang) {
+  lang = lang ? lang : "";
+  if (!c->num_mark[side] || strncmp(c->num_lang[side], lang, sizeof c->num_lang[side]) != 0) {
+    snprintf(c->num_lang[side], sizeof c->num_lang[side], "%s", lang);
+    c->num_mark[side] = cd_number_marks(lang, NULL);
+  }
+  return c->num_mark[side];
+}
+
 static cd_status check_numbers(cd_checker *c, const cd_check_pair *p, const where *w) {
   if (c->level[K_NUMBERS] == CD_SEV_OFF)
     return CD_OK;
   cd_number *a = NULL, *b = NULL;
   size_t na = 0, nb = 0;
-  cd_status st = cd_numbers_find(p->source, p->source_len, p->src_lang, &a, &na);
+  cd_status st =
+      cd_numbers_find(p->source, p->source_len, decimal_mark(c, 0, p->src_lang), &a, &na);
   if (!st)
-    st = cd_numbers_find(p->target, p->target_len, p->tgt_lang, &b, &nb);
+    st = cd_numbers_find(p->target, p->target_len, decimal_mark(c, 1, p->tgt_lang), &b, &nb);
   bool *used = st ? NULL : calloc(nb + 1, 1);
   bool *matched = st ? NULL : calloc(na + 1, 1);
   if (!st && (!used || !matched))

@@ -12,6 +12,7 @@
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
 
+#include "cd_number.h"
 #include "cd_strmap.h"
 
 /* ---- model constants (tuned on news-like text; see docs/align.md) --------------------- */
@@ -219,81 +220,24 @@ static cd_status add_token(side *sd, char kind, const char *s, size_t len, cd_bu
   return u32_push(&sd->tok, (uint32_t)id);
 }
 
-static bool is_digit_byte(char c) { return c >= '0' && c <= '9'; }
-
-/* Length of a digit-group separator at s[i] (',', '.', apostrophe, spaces incl. U+00A0,
- * U+202F, U+2009) when a digit follows it; 0 otherwise. */
-static size_t group_sep(const char *s, size_t len, size_t i) {
-  size_t k = 0;
-  if (s[i] == ',' || s[i] == '.' || s[i] == ' ' || s[i] == '\'')
-    k = 1;
-  else if (i + 1 < len && (unsigned char)s[i] == 0xC2 && (unsigned char)s[i + 1] == 0xA0)
-    k = 2;
-  else if (i + 2 < len && (unsigned char)s[i] == 0xE2 && (unsigned char)s[i + 1] == 0x80 &&
-           ((unsigned char)s[i + 2] == 0xAF || (unsigned char)s[i + 2] == 0x89))
-    k = 3;
-  return (k && i + k < len && is_digit_byte(s[i + k])) ? k : 0;
-}
-
-/* Numbers compared by value across locales: 6,000 = 6 000 = 6.000 → "6000"; 2,5 = 2.5 →
- * "2.5"; anything else (dates 03.10.2024, ranges) gives one number per digit group. */
-static cd_status add_number(side *sd, const char *s, size_t len, size_t *pos, cd_buf *tmp,
-                            cd_buf *num) {
-  size_t i = *pos;
-  size_t gs[64], ge[64];
-  char seps[64];
-  size_t ng = 0;
-  for (;;) {
-    size_t a = i;
-    while (i < len && is_digit_byte(s[i]))
-      i++;
-    if (ng < 64) {
-      gs[ng] = a;
-      ge[ng] = i;
-    }
-    size_t k = i < len ? group_sep(s, len, i) : 0;
-    if (!k || ng >= 63) {
-      ng++;
-      break;
-    }
-    seps[ng] = s[i];
-    ng++;
-    i += k;
-  }
-  if (ng > 64)
-    ng = 64;
-  *pos = i;
-  bool thousands = ng >= 2 && ge[0] - gs[0] <= 3;
-  for (size_t g = 1; g < ng && thousands; g++)
-    if (ge[g] - gs[g] != 3 || seps[g - 1] != seps[0])
-      thousands = false;
-  /* a space-separated pair like "2024 15" is two numbers: only 1–3 leading digits group */
-  cd_buf_clear(num);
-  if (thousands) {
-    for (size_t g = 0; g < ng; g++)
-      if (cd_buf_append(num, s + gs[g], ge[g] - gs[g]))
-        return CD_ERR_NOMEM;
-  } else if (ng == 2 && (seps[0] == '.' || seps[0] == ',')) {
-    size_t fe = ge[1];
-    while (fe > gs[1] && s[fe - 1] == '0')
-      fe--;
-    if (cd_buf_append(num, s + gs[0], ge[0] - gs[0]) || cd_buf_append(num, ".", 1) ||
-        cd_buf_append(num, s + gs[1], fe - gs[1]))
+/* Numbers compared by value across locales (cd_number.h): 6,000 = 6 000 = 6.000 → "6000";
+ * 2,5 = 2.5 → "2.5"; the groups of a sequence (a date, 03.10.2024) are numbers of their
+ * own. The aligner knows no decimal mark: a grouping reads as thousands first. A number too
+ * long to read gives no token. */
+static cd_status add_number(side *sd, const char *s, size_t len, size_t *pos, cd_buf *tmp) {
+  cd_number_read r;
+  cd_number_read_at(s, len, *pos, 0, &r);
+  *pos = r.end;
+  char g[CD_NUMBER_VALUE];
+  for (size_t k = 0; k < (r.kind == CD_NUMBER_SEQUENCE ? r.ngroups : 1); k++) {
+    if (r.kind == CD_NUMBER_SEQUENCE)
+      cd_number_group_value(s, &r, k, g);
+    else
+      memcpy(g, r.value, sizeof g);
+    if (g[0] && add_token(sd, K_NUM, g, strlen(g), tmp))
       return CD_ERR_NOMEM;
-  } else {
-    for (size_t g = 0; g < ng; g++) {
-      size_t a = gs[g];
-      while (a + 1 < ge[g] && s[a] == '0')
-        a++;
-      if (add_token(sd, K_NUM, s + a, ge[g] - a, tmp))
-        return CD_ERR_NOMEM;
-    }
-    return CD_OK;
   }
-  size_t a = 0;
-  while (a + 1 < num->len && num->data[a] == '0' && num->data[a + 1] != '.')
-    a++;
-  return add_token(sd, K_NUM, num->data + a, num->len - a, tmp);
+  return CD_OK;
 }
 
 static bool is_quote(int32_t c) {
@@ -304,7 +248,7 @@ static bool is_quote(int32_t c) {
 }
 
 static cd_status extract_sentence(extractor *x, side *sd, const cd_align_sentence *sent,
-                                  const cd_align_entities *ent, cd_buf *tmp, cd_buf *num) {
+                                  const cd_align_entities *ent, cd_buf *tmp) {
   const char *s = sent->text;
   size_t len = sent->len;
   size_t from = sd->tok.n;
@@ -317,9 +261,9 @@ static cd_status extract_sentence(extractor *x, side *sd, const cd_align_sentenc
   bool quote_seen = false;
   while (i < len) {
     size_t at = i;
-    if (is_digit_byte(s[i])) {
+    if (cd_number_starts(s, len, i)) {
       size_t p = i;
-      if (add_number(sd, s, len, &p, tmp, num))
+      if (add_number(sd, s, len, &p, tmp))
         return CD_ERR_NOMEM;
       chars += p - i;
       i = p;
@@ -375,12 +319,11 @@ static cd_status side_build(extractor *x, side *sd, const cd_align_sentence *v,
   if (!sd->chars || !sd->toff)
     return CD_ERR_NOMEM;
   sd->toff[0] = 0;
-  cd_buf tmp = CD_BUF_INIT, num = CD_BUF_INIT;
+  cd_buf tmp = CD_BUF_INIT;
   cd_status st = CD_OK;
   for (size_t i = 0; i < n && !st; i++)
-    st = extract_sentence(x, sd, &v[i], ent ? &ent[i] : NULL, &tmp, &num);
+    st = extract_sentence(x, sd, &v[i], ent ? &ent[i] : NULL, &tmp);
   cd_buf_free(&tmp);
-  cd_buf_free(&num);
   return st;
 }
 

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* Matching keys: folding, index terms, scoring tokens and numbers (see cd_fuzzy.h). */
+#include "cd_number.h"
 #include "fuzzy_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
-#include <unicode/unum.h>
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
@@ -118,119 +119,26 @@ bool cd_fuzzy_term_is_number(const char *term, size_t len) {
 /* ---- number formats ---------------------------------------------------------------------- */
 
 static void number_style_for(const char *lang, cd_number_style *ns) {
-  ns->group = ',';
-  ns->decimal = '.';
-  if (!lang || !*lang)
-    return;
-  UErrorCode ec = U_ZERO_ERROR;
-  UNumberFormat *nf = unum_open(UNUM_DECIMAL, NULL, 0, lang, NULL, &ec);
-  if (U_FAILURE(ec))
-    return;
-  UChar sym[8];
-  int32_t n = unum_getSymbol(nf, UNUM_GROUPING_SEPARATOR_SYMBOL, sym, 8, &ec);
-  if (U_SUCCESS(ec) && n >= 1) {
-    UChar32 c;
-    U16_GET(sym, 0, 0, n, c);
-    ns->group = c;
-  }
-  ec = U_ZERO_ERROR;
-  n = unum_getSymbol(nf, UNUM_DECIMAL_SEPARATOR_SYMBOL, sym, 8, &ec);
-  if (U_SUCCESS(ec) && n >= 1) {
-    UChar32 c;
-    U16_GET(sym, 0, 0, n, c);
-    ns->decimal = c;
-  }
-  unum_close(nf);
+  uint32_t group;
+  ns->decimal = (UChar32)cd_number_marks(lang, &group);
+  ns->group = (UChar32)group;
 }
 
 static bool is_space_sep(UChar32 c) {
   return c == 0x20 || c == 0xA0 || c == 0x202F || c == 0x2009 || c == 0x2007;
 }
 
-/* Reads the number in u[0..n) (digits and separators, as the tokenizer merged them) into a
- * canonical value ("5000", "2.5") and the separators it used. */
-static void parse_number(const UChar *u, int32_t n, const cd_number_style *loc, cd_tok *t) {
-  UChar32 seps[64];
-  int32_t sep_at[64];
-  int nsep = 0;
-  char digits[64];
-  int nd = 0;
-  int32_t i = 0;
-  bool overflow = false;
-  while (i < n) {
-    UChar32 c;
-    int32_t at = i;
-    U16_NEXT(u, i, n, c);
-    int32_t d = u_charDigitValue(c);
-    if (d >= 0) {
-      if (nd < 62)
-        digits[nd++] = (char)('0' + d);
-      else
-        overflow = true;
-    } else if (nsep < 64) {
-      seps[nsep] = c;
-      sep_at[nsep++] = nd;
-      (void)at;
-    } else {
-      overflow = true;
-    }
-  }
-  t->num_group = 0;
-  t->num_decimal = 0;
-  int dec_index = -1; /* index into seps of the decimal separator */
-  if (nsep > 0) {
-    UChar32 last = seps[nsep - 1];
-    int count_last = 0;
-    bool mixed = false;
-    for (int k = 0; k < nsep; k++) {
-      if (seps[k] == last)
-        count_last++;
-      else
-        mixed = true;
-    }
-    int after = nd - sep_at[nsep - 1];
-    if (is_space_sep(last))
-      dec_index = -1;
-    else if (mixed)
-      dec_index = count_last == 1 ? nsep - 1 : -1;
-    else if (count_last > 1)
-      dec_index = -1;
-    else if (after != 3)
-      dec_index = nsep - 1;
-    else if (last == loc->group)
-      dec_index = -1;
-    else if (last == loc->decimal)
-      dec_index = nsep - 1;
-    else
-      dec_index = -1;
-    for (int k = 0; k < nsep; k++) {
-      if (k == dec_index)
-        t->num_decimal = seps[k];
-      else
-        t->num_group = seps[k];
-    }
-  }
-  int int_digits = dec_index >= 0 ? sep_at[dec_index] : nd;
-  t->num_int_digits = int_digits;
-  size_t o = 0;
-  int k = 0;
-  while (k < int_digits - 1 && digits[k] == '0')
-    k++;
-  for (; k < int_digits && o < sizeof t->value - 2; k++)
-    t->value[o++] = digits[k];
-  if (o == 0)
-    t->value[o++] = '0';
-  int frac_end = nd;
-  while (frac_end > int_digits && digits[frac_end - 1] == '0')
-    frac_end--;
-  if (frac_end > int_digits && o < sizeof t->value - 2) {
-    t->value[o++] = '.';
-    for (k = int_digits; k < frac_end && o < sizeof t->value - 1; k++)
-      t->value[o++] = digits[k];
-  }
-  t->value[o] = '\0';
-  if (overflow)
-    t->value[0] = '\0'; /* too long to treat as a placeable */
+/* Reads the number token s[a..b) with the shared reader (cd_number.h) into its canonical
+ * value ("5000", "2.5") and the separators it used. A token the reader does not take whole
+ * (the word breaker also joins "1;2") has no value, like a number too long to be a
+ * placeable. */
+static void read_number(const char *s, size_t a, size_t b, const cd_number_style *loc, cd_tok *t) {
+  cd_number_read r;
+  cd_number_read_at(s, b, a, (uint32_t)loc->decimal, &r);
+  t->num_group = (UChar32)r.group;
+  t->num_decimal = (UChar32)r.decimal;
+  t->num_int_digits = (int)r.int_digits;
+  snprintf(t->value, sizeof t->value, "%s", r.end == b ? r.value : "");
 }
 
 /* ---- scoring tokens ---------------------------------------------------------------------- */
@@ -373,12 +281,13 @@ cd_status cd_tokenize(cd_tokenizer *tz, const char *s, size_t len, cd_error *err
           cur = n16;
         end = cur > end ? cur : end;
         t.kind = CD_TOK_NUMBER;
-        parse_number(u + prev, end - prev, &tz->style, &t);
       } else {
         t.kind = CD_TOK_WORD;
       }
       t.start = tz->off8[prev];
       t.end = tz->off8[end];
+      if (number)
+        read_number(s, t.start, t.end, &tz->style, &t);
       if (fold_into(tz, s, t.start, t.end, &t) || push_tok(tz, &t))
         return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
       continue;
