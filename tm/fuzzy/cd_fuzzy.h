@@ -2,9 +2,7 @@
 /* cd_fuzzy.h — matching keys, fuzzy lookup and concordance over a TM store.
  *
  * Two views of a segment:
- *  - index terms: the text case-folded (ICU full case folding) and NFC-normalized, split
- *    into runs of letters, digits and marks. They are what the store indexes (SQLite FTS5
- *    with the unicode61 tokenizer splits the same way) and what candidate search and
+ *  - index terms (cd_tm_terms.h): what the store indexes and what candidate search and
  *    concordance query.
  *  - scoring tokens: ICU word-break words, folded the same way, numbers masked as
  *    placeables. The match percentage is the word-level edit distance over these tokens:
@@ -35,15 +33,7 @@
 
 #include "cd_text.h"
 #include "cd_tm_store.h"
-
-/* Case fold + NFC of a UTF-8 string into out (replaced). Ill-formed bytes become U+FFFD. */
-cd_status cd_fuzzy_fold(const char *s, size_t len, cd_buf *out, cd_error *err);
-
-/* Index terms of already folded text: calls fn for each term (start, length in s). */
-typedef void (*cd_fuzzy_term_fn)(void *ud, const char *term, size_t len);
-void cd_fuzzy_index_terms(const char *folded, size_t len, cd_fuzzy_term_fn fn, void *ud);
-/* True when a term is made of digits only (a placeable, never used to find candidates). */
-bool cd_fuzzy_term_is_number(const char *term, size_t len);
+#include "cd_tm_terms.h"
 
 /* The match percentage (0..100) between two segments, as lookup computes it. lang is the
  * language of both (for number formats), may be NULL. Returns -1 on error. */

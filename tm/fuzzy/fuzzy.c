@@ -652,7 +652,7 @@ typedef struct terms_ctx {
 
 static void collect_term(void *ud, const char *t, size_t len) {
   terms_ctx *c = ud;
-  if (c->failed || (!c->numbers && cd_fuzzy_term_is_number(t, len)))
+  if (c->failed || (!c->numbers && cd_terms_is_number(t, len)))
     return;
   if (c->n == c->cap) {
     size_t cap = c->cap ? c->cap * 2 : 16;
@@ -684,9 +684,9 @@ static cd_status terms_of(const char *text, size_t len, bool numbers, terms_ctx 
   memset(c, 0, sizeof *c);
   c->numbers = numbers;
   cd_buf folded = CD_BUF_INIT;
-  cd_status st = cd_fuzzy_fold(text, len, &folded, err);
+  cd_status st = cd_terms_fold(text, len, &folded, err);
   if (!st)
-    cd_fuzzy_index_terms(folded.data ? folded.data : "", folded.len, collect_term, c);
+    cd_terms_each(folded.data ? folded.data : "", folded.len, collect_term, c);
   cd_buf_free(&folded);
   if (!st && c->failed)
     st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
@@ -827,13 +827,13 @@ cd_status cd_fuzzy_find_term(const char *text, size_t len, const char *term, siz
   char **folded = NULL;
   if (st)
     goto done;
-  cd_fuzzy_index_terms(text, len, collect_span, &sc);
+  cd_terms_each(text, len, collect_span, &sc);
   if (sc.failed || !(folded = calloc(sc.n + 1, sizeof *folded))) {
     st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
     goto done;
   }
   for (size_t i = 0; i < sc.n && !st; i++) {
-    st = cd_fuzzy_fold(text + sc.runs[2 * i], sc.runs[2 * i + 1] - sc.runs[2 * i], &f, err);
+    st = cd_terms_fold(text + sc.runs[2 * i], sc.runs[2 * i + 1] - sc.runs[2 * i], &f, err);
     if (!st && !(folded[i] = strdup(f.data ? f.data : "")))
       st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   }

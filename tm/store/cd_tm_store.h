@@ -104,7 +104,7 @@ cd_status cd_tm_store_foreach(cd_tm_store *s, const char *src_lang, const char *
                               cd_tm_unit_fn fn, void *ud, cd_error *err);
 
 /* The candidate search behind fuzzy lookup: units whose source shares index terms with the
- * query (terms folded as cd_fuzzy_index_terms gives them), best first, at most limit,
+ * query (terms folded as cd_terms_each gives them), best first, at most limit,
  * filtered by language. Uses the index only, never a full scan: it queries the least
  * frequent terms, at least `need` of them (the caller's bound: a unit missing all of them
  * cannot reach its minimum score), more while they stay rare. */

@@ -15,7 +15,7 @@
 #include <unicode/uchar.h>
 #include <unistd.h>
 
-#include "cd_fuzzy.h"
+#include "cd_tm_terms.h"
 #include "store_internal.h"
 
 /* 'CDTM': marks a file as a copydesk TM, so a stray SQLite file is not taken for one. */
@@ -485,13 +485,13 @@ typedef struct df_ctx {
 
 static void count_term(void *ud, const char *term, size_t len) {
   df_ctx *c = ud;
-  if (!cd_fuzzy_term_is_number(term, len) && df_add(c->m, term, len))
+  if (!cd_terms_is_number(term, len) && df_add(c->m, term, len))
     c->failed = 1;
 }
 
 cd_status cd_tm__count_terms(cd_tm_store *s, const char *folded, size_t len, cd_error *err) {
   df_ctx c = {&s->df, 0};
-  cd_fuzzy_index_terms(folded, len, count_term, &c);
+  cd_terms_each(folded, len, count_term, &c);
   return c.failed ? cd_error_set(err, CD_ERR_NOMEM, "out of memory") : CD_OK;
 }
 
@@ -665,8 +665,8 @@ static int32_t xml_illegal(const char *t) {
 
 /* The folded source and target of u into s->fold_src and s->fold_tgt. */
 static cd_status fold_unit(cd_tm_store *s, const cd_tm_unit *u, cd_error *err) {
-  cd_status st = cd_fuzzy_fold(u->source, strlen(u->source), &s->fold_src, err);
-  return st ? st : cd_fuzzy_fold(u->target, strlen(u->target), &s->fold_tgt, err);
+  cd_status st = cd_terms_fold(u->source, strlen(u->source), &s->fold_src, err);
+  return st ? st : cd_terms_fold(u->target, strlen(u->target), &s->fold_tgt, err);
 }
 
 static cd_status add_in_tx(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd_error *err) {

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cd_fuzzy.h"
+#include "cd_tm_terms.h"
 #include "store_internal.h"
 
 /* pg_migrations[v] takes a database from version v to v + 1, as store.c's migrations do. */
@@ -34,7 +34,7 @@ static const char *const pg_migrations[] = {
     /* The identity of a unit, to merge duplicates (SQLite keeps a hash column instead). */
     "CREATE UNIQUE INDEX units_identity ON units(src_lang, tgt_lang,"
     "  md5(coalesce(source_markup, source)), md5(coalesce(target_markup, target)));"
-    /* col 0 = source, 1 = target; terms folded as cd_fuzzy_index_terms gives them. */
+    /* col 0 = source, 1 = target; terms folded as cd_terms_each gives them. */
     "CREATE TABLE unit_terms(term text COLLATE \"C\" NOT NULL, col smallint NOT NULL,"
     "  unit_id bigint NOT NULL, PRIMARY KEY(term, col, unit_id));"
     "CREATE TABLE term_df(term text COLLATE \"C\" PRIMARY KEY, n bigint NOT NULL);",
@@ -425,9 +425,9 @@ static cd_status unit_terms_arrays(cd_tm_store *s, cd_buf *terms, cd_buf *cols) 
   terms_ctx c = {terms, cols, 0, cd_buf_append(terms, "{", 1)};
   if (!c.st)
     c.st = cd_buf_append(cols, "{", 1);
-  cd_fuzzy_index_terms(s->fold_src.data, s->fold_src.len, add_term, &c);
+  cd_terms_each(s->fold_src.data, s->fold_src.len, add_term, &c);
   c.col = 1;
-  cd_fuzzy_index_terms(s->fold_tgt.data, s->fold_tgt.len, add_term, &c);
+  cd_terms_each(s->fold_tgt.data, s->fold_tgt.len, add_term, &c);
   if (!c.st)
     c.st = cd_buf_append(terms, "}", 2);
   if (!c.st)
