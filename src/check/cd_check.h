@@ -138,7 +138,7 @@ const char *cd_check_missing_data(const cd_checker *c);
 /* Counts of inputs seen. */
 void cd_check_inputs(const cd_checker *c, uint64_t *articles, uint64_t *pairs);
 
-typedef enum { CD_CHECK_TEXT, CD_CHECK_JSON, CD_CHECK_HTML } cd_check_format;
+typedef enum cd_check_format { CD_CHECK_TEXT, CD_CHECK_JSON, CD_CHECK_HTML } cd_check_format;
 cd_status cd_check_write(const cd_checker *c, cd_check_format fmt, cd_buf *out, cd_error *err);
 
 /* Numbers in text, locale-aware: each number with its possible values ("6,000" → 6000 in

@@ -18,24 +18,9 @@
 #include "cd_stem.h"
 #include "cd_strmap.h"
 
-static const cd_check_info registry[] = {
-    {"names.variant", CD_SEV_WARNING, "one entity written in different variants in the batch"},
-    {"names.unknown-variant", CD_SEV_WARNING,
-     "a name the dictionary lacks, spelled differently across the batch"},
-    {"names.style", CD_SEV_WARNING, "a name that is not the house canonical form"},
-    {"names.missing", CD_SEV_ERROR, "an entity in the source is absent from the target"},
-    {"names.mismatch", CD_SEV_WARNING, "an entity rendered non-canonically in the target"},
-    {"tm.inconsistent-target", CD_SEV_WARNING, "one source segment with different translations"},
-    {"tm.inconsistent-source", CD_SEV_WARNING, "one translation for different source segments"},
-    {"numbers.mismatch", CD_SEV_ERROR, "a number differs between source and target"},
-    {"untranslated", CD_SEV_WARNING, "the target equals the source or is in the source language"},
-    {"glossary.violation", CD_SEV_ERROR, "a glossary term is not translated as the glossary says"},
-    {"text.doubled-word", CD_SEV_WARNING, "the same word twice in a row"},
-    {"text.unbalanced", CD_SEV_WARNING, "an unbalanced quotation mark or bracket"},
-    {"text.double-space", CD_SEV_INFO, "two or more spaces between words"},
-};
-#define N_CHECKS (sizeof registry / sizeof registry[0])
-enum {
+/* The checks, in the order reports and --list-checks show them; the registry below is
+ * indexed by this enum, so the two cannot drift apart. */
+typedef enum check_kind {
   K_NAMES_VARIANT,
   K_NAMES_UNKNOWN,
   K_NAMES_STYLE,
@@ -48,7 +33,33 @@ enum {
   K_GLOSSARY,
   K_DOUBLED,
   K_UNBALANCED,
-  K_DOUBLE_SPACE
+  K_DOUBLE_SPACE,
+  N_CHECKS
+} check_kind;
+
+static const cd_check_info registry[N_CHECKS] = {
+    [K_NAMES_VARIANT] = {"names.variant", CD_SEV_WARNING,
+                         "one entity written in different variants in the batch"},
+    [K_NAMES_UNKNOWN] = {"names.unknown-variant", CD_SEV_WARNING,
+                         "a name the dictionary lacks, spelled differently across the batch"},
+    [K_NAMES_STYLE] = {"names.style", CD_SEV_WARNING,
+                       "a name that is not the house canonical form"},
+    [K_NAMES_MISSING] = {"names.missing", CD_SEV_ERROR,
+                         "an entity in the source is absent from the target"},
+    [K_NAMES_MISMATCH] = {"names.mismatch", CD_SEV_WARNING,
+                          "an entity rendered non-canonically in the target"},
+    [K_TM_TARGET] = {"tm.inconsistent-target", CD_SEV_WARNING,
+                     "one source segment with different translations"},
+    [K_TM_SOURCE] = {"tm.inconsistent-source", CD_SEV_WARNING,
+                     "one translation for different source segments"},
+    [K_NUMBERS] = {"numbers.mismatch", CD_SEV_ERROR, "a number differs between source and target"},
+    [K_UNTRANSLATED] = {"untranslated", CD_SEV_WARNING,
+                        "the target equals the source or is in the source language"},
+    [K_GLOSSARY] = {"glossary.violation", CD_SEV_ERROR,
+                    "a glossary term is not translated as the glossary says"},
+    [K_DOUBLED] = {"text.doubled-word", CD_SEV_WARNING, "the same word twice in a row"},
+    [K_UNBALANCED] = {"text.unbalanced", CD_SEV_WARNING, "an unbalanced quotation mark or bracket"},
+    [K_DOUBLE_SPACE] = {"text.double-space", CD_SEV_INFO, "two or more spaces between words"},
 };
 
 const cd_check_info *cd_check_registry(size_t *n) {
@@ -636,15 +647,16 @@ static char *dup_capped(const char *s, size_t n) {
   return dup_window(s, n, w, &len, &lead);
 }
 
-static cd_status add_finding(cd_checker *c, int k, const char *file, uint64_t line, const char *ctx,
-                             size_t ctx_len, size_t s, size_t e, const char *src, size_t src_len,
-                             const char *tgt, size_t tgt_len, const char *suggestion,
-                             const char *fmt, ...) __attribute__((format(printf, 14, 15)));
+static cd_status add_finding(cd_checker *c, check_kind k, const char *file, uint64_t line,
+                             const char *ctx, size_t ctx_len, size_t s, size_t e, const char *src,
+                             size_t src_len, const char *tgt, size_t tgt_len,
+                             const char *suggestion, const char *fmt, ...)
+    __attribute__((format(printf, 14, 15)));
 
-static cd_status add_finding(cd_checker *c, int k, const char *file, uint64_t line, const char *ctx,
-                             size_t ctx_len, size_t s, size_t e, const char *src, size_t src_len,
-                             const char *tgt, size_t tgt_len, const char *suggestion,
-                             const char *fmt, ...) {
+static cd_status add_finding(cd_checker *c, check_kind k, const char *file, uint64_t line,
+                             const char *ctx, size_t ctx_len, size_t s, size_t e, const char *src,
+                             size_t src_len, const char *tgt, size_t tgt_len,
+                             const char *suggestion, const char *fmt, ...) {
   if (c->level[k] == CD_SEV_OFF)
     return CD_OK;
   if (CD_GROW(c->f, c->nf, c->capf))
@@ -1816,7 +1828,7 @@ static size_t count_words(const char *s) {
   return n;
 }
 
-static cd_status report_groups(cd_checker *c, cd_strmap *m, int k, bool target_side) {
+static cd_status report_groups(cd_checker *c, cd_strmap *m, check_kind k, bool target_side) {
   if (c->level[k] == CD_SEV_OFF)
     return CD_OK;
   size_t pos = 0;

@@ -375,7 +375,8 @@ const cd_names_candidate *cd_names_discovery_get(const cd_names_discovery *d, si
  * dictionary's TSV format (dicts/names/README.md): one row per entity (the forms aligned
  * pairs show in other languages in their columns), the en column from the house
  * romanization of a Cyrillic form when the batch has no English one, the batch's other
- * spellings as variants, "-" where unknown; `names compile` and --house take it as it is. */
+ * spellings as variants, "-" where unknown; the compiler and the house
+ * overlay read it as it is. */
 cd_status cd_names_discovery_draft(cd_names_discovery *d, size_t min_mentions, cd_names_write_fn w,
                                    void *ud, cd_error *err);
 

@@ -12,9 +12,9 @@
 
 typedef struct cd_decoder cd_decoder;
 
-/* from: iconv charset name, or NULL to detect. convert=false (--no-decode) takes the input
- * as UTF-8 without detection or BOM removal; ill-formed sequences are still replaced, since
- * every later stage needs well-formed UTF-8. */
+/* from: iconv charset name, or NULL to detect. convert=false takes the input as UTF-8 without
+ * detection or BOM removal; ill-formed sequences are still replaced, since every later stage needs
+ * well-formed UTF-8. */
 cd_status cd_decoder_new(const char *from, bool convert, bool strict, const char *label,
                          cd_decoder **out, cd_error *err);
 void cd_decoder_free(cd_decoder *d);

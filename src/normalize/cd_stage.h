@@ -1,24 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /* cd_stage.h — the contract between the normalize pipeline and its stages (internal).
  *
- * A stage sees the text one segment at a time: a whole line with its line end, or a window
- * of a very long line. It writes its output through a cd_rewriter, which copies untouched
- * spans and records each replacement with local offsets; the pipeline turns those into
- * stream offsets and change records. Adding a stage = one file + one row in the table in
- * pipeline.c. */
+ * A stage sees the text one window at a time: a whole line with its line end, or a part of
+ * a very long line (cd_window; not to be confused with the sentences of src/segment). It writes its
+ * output through a cd_rewriter, which copies untouched spans and records each replacement with
+ * local offsets; the pipeline turns those into stream offsets and change records. Adding a stage =
+ * one file + one row in the table in pipeline.c. */
 #ifndef CD_STAGE_H
 #define CD_STAGE_H
 
 #include "cd_normalize.h"
 
-typedef struct cd_segment {
+typedef struct cd_window {
   const char *text; /* UTF-8, well-formed (the decode stage guarantees it) */
   size_t len;       /* bytes, including the line end if any */
   size_t eol;       /* bytes of the line end at the end of text: 0, 1 (LF) or 2 (CRLF) */
-  bool line_start;  /* the segment starts a line (false for a continuation window) */
-  bool line_end;    /* the segment ends a line (it has a line end, or the input ends) */
+  bool line_start;  /* the window starts a line (false for a continuation window) */
+  bool line_end;    /* the window ends a line (it has a line end, or the input ends) */
   uint64_t line;    /* 1-based input line number */
-} cd_segment;
+} cd_window;
 
 typedef struct cd_edit {
   size_t in_start, in_end, out_start, out_end; /* local to the segment */
@@ -72,7 +72,7 @@ typedef struct cd_stage_def {
   const char *name; /* as written in the change log */
   unsigned flag;    /* CD_STAGE_* */
   cd_status (*open)(const cd_stage_env *env, void **state, cd_error *err);
-  cd_status (*process)(void *state, const cd_segment *seg, cd_rewriter *rw, cd_error *err);
+  cd_status (*process)(void *state, const cd_window *seg, cd_rewriter *rw, cd_error *err);
   void (*close)(void *state);
   /* A new document begins (the stage is reused across inputs): forget what belongs to the
    * previous one. NULL for a stage that keeps no state between lines. */

@@ -285,8 +285,8 @@ static cd_status run_segment(pipeline *p, const char *s, size_t len, bool line_e
     p->line_no++;
   for (size_t k = 0; k < p->n_stages && cur_len > 0; k++) {
     stage_rt *rt = &p->stages[k];
-    cd_segment seg = {cur,           cur_len,  line_end ? eol_len(cur, cur_len) : 0,
-                      p->line_start, line_end, p->line_no};
+    cd_window seg = {cur,           cur_len,  line_end ? eol_len(cur, cur_len) : 0,
+                     p->line_start, line_end, p->line_no};
     cd_buf_clear(&rt->out);
     cd_rw_begin(&rt->rw, cur, cur_len, &rt->out);
     cd_error_clear(p->err);

@@ -117,7 +117,7 @@ static void trim(const char *t, size_t *a, size_t *b) {
   }
 }
 
-static cd_status delete_segment(bp_state *s, const cd_segment *seg, cd_rewriter *rw,
+static cd_status delete_segment(bp_state *s, const cd_window *seg, cd_rewriter *rw,
                                 const char *rule, double conf) {
   s->deleted = true;
   return cd_rw_replace(rw, 0, seg->len, "", 0, rule, conf);
@@ -289,7 +289,7 @@ static cd_status fix_dateline(bp_state *s, const char *t, size_t a, size_t end, 
 
 /* ---- the stage ----------------------------------------------------------------------- */
 
-static cd_status boilerplate_process(void *state, const cd_segment *seg, cd_rewriter *rw,
+static cd_status boilerplate_process(void *state, const cd_window *seg, cd_rewriter *rw,
                                      cd_error *err) {
   (void)err;
   bp_state *s = state;
@@ -347,10 +347,11 @@ static void boilerplate_reset(void *state) {
   s->blanks = 0;
 }
 
-const cd_stage_def cd_stage_boilerplate = {"boilerplate",
-                                           CD_STAGE_BOILERPLATE,
-                                           boilerplate_open,
-                                           boilerplate_process,
-                                           boilerplate_close,
-                                           boilerplate_reset,
-                                           NULL};
+const cd_stage_def cd_stage_boilerplate = {
+    .name = "boilerplate",
+    .flag = CD_STAGE_BOILERPLATE,
+    .open = boilerplate_open,
+    .process = boilerplate_process,
+    .close = boilerplate_close,
+    .reset = boilerplate_reset,
+};

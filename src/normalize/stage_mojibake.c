@@ -1098,7 +1098,7 @@ static void mojibake_close(void *state) {
   free(st);
 }
 
-static cd_status mojibake_process(void *state, const cd_segment *seg, cd_rewriter *rw,
+static cd_status mojibake_process(void *state, const cd_window *seg, cd_rewriter *rw,
                                   cd_error *err) {
   mj_state *st = state;
   size_t len = seg->len - seg->eol;
@@ -1146,4 +1146,9 @@ static cd_status mojibake_process(void *state, const cd_segment *seg, cd_rewrite
 }
 
 const cd_stage_def cd_stage_mojibake = {
-    "mojibake", CD_STAGE_MOJIBAKE, mojibake_open, mojibake_process, mojibake_close, NULL, NULL};
+    .name = "mojibake",
+    .flag = CD_STAGE_MOJIBAKE,
+    .open = mojibake_open,
+    .process = mojibake_process,
+    .close = mojibake_close,
+};

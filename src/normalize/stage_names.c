@@ -46,7 +46,7 @@ static cd_status on_mention(void *ud, const cd_names_mention *m, cd_error *err) 
                          m->why);
 }
 
-static cd_status names_process(void *state, const cd_segment *seg, cd_rewriter *rw, cd_error *err) {
+static cd_status names_process(void *state, const cd_window *seg, cd_rewriter *rw, cd_error *err) {
   names_state *s = state;
   if (!s || !s->sh)
     return CD_OK;
@@ -127,5 +127,12 @@ static void names_reset(void *state) {
     cd_names_scanner_reset(s->sh->sc);
 }
 
-const cd_stage_def cd_stage_names = {"names",     CD_STAGE_NAMES, names_open,       names_process,
-                                     names_close, names_reset,    names_shared_free};
+const cd_stage_def cd_stage_names = {
+    .name = "names",
+    .flag = CD_STAGE_NAMES,
+    .open = names_open,
+    .process = names_process,
+    .close = names_close,
+    .reset = names_reset,
+    .shared_free = names_shared_free,
+};

@@ -1300,7 +1300,7 @@ static void typography_close(void *state) {
   free(st);
 }
 
-static cd_status typography_process(void *state, const cd_segment *seg, cd_rewriter *rw,
+static cd_status typography_process(void *state, const cd_window *seg, cd_rewriter *rw,
                                     cd_error *err) {
   typo_state *st = state;
   line_ctx c = {st,    st->style, seg->text, seg->len - seg->eol, 0, seg->line_end,
@@ -1356,10 +1356,11 @@ static void typography_reset(void *state) {
     st->in_fence = false;
 }
 
-const cd_stage_def cd_stage_typography = {"typography",
-                                          CD_STAGE_TYPOGRAPHY,
-                                          typography_open,
-                                          typography_process,
-                                          typography_close,
-                                          typography_reset,
-                                          NULL};
+const cd_stage_def cd_stage_typography = {
+    .name = "typography",
+    .flag = CD_STAGE_TYPOGRAPHY,
+    .open = typography_open,
+    .process = typography_process,
+    .close = typography_close,
+    .reset = typography_reset,
+};

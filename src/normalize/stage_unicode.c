@@ -622,7 +622,7 @@ static void reset_line(ustate *st) {
   st->prev_emoji = false;
 }
 
-static cd_status unicode_process(void *state, const cd_segment *seg, cd_rewriter *rw,
+static cd_status unicode_process(void *state, const cd_window *seg, cd_rewriter *rw,
                                  cd_error *err) {
   ustate *st = state;
   if (seg->line_start)
@@ -734,4 +734,9 @@ static void unicode_close(void *state) {
 }
 
 const cd_stage_def cd_stage_unicode = {
-    "unicode", CD_STAGE_UNICODE, unicode_open, unicode_process, unicode_close, NULL, NULL};
+    .name = "unicode",
+    .flag = CD_STAGE_UNICODE,
+    .open = unicode_open,
+    .process = unicode_process,
+    .close = unicode_close,
+};

@@ -115,10 +115,10 @@ cd_status cd_wire_normalize(cd_normalizer *nz, cd_wire_doc *d, const char *lang,
                             cd_change_fn change, void *change_ud, cd_normalize_report *report,
                             cd_error *err);
 
-/* The prose of d, one unit a line, for segment, check, align and normalize --text: white
- * space at either end of a unit is left out (as the stages never see it), line ends and tabs
- * inside a unit become spaces (so byte offsets inside a line are offsets in the unit's text
- * after its leading white space: cd_wire_prose_lead). */
+/* The prose of d, one unit a line, for sentence segmentation, checking, alignment and a text-only
+ * normalize: white space at either end of a unit is left out (as the stages never see it), line
+ * ends and tabs inside a unit become spaces (so byte offsets inside a line are offsets in the
+ * unit's text after its leading white space: cd_wire_prose_lead). */
 cd_status cd_wire_prose(const cd_wire_doc *d, cd_buf *out, cd_error *err);
 /* Bytes of white space cd_wire_prose left out at the start of unit i. */
 size_t cd_wire_prose_lead(const cd_wire_doc *d, size_t i);

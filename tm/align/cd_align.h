@@ -74,7 +74,7 @@ cd_status cd_aligner_align(cd_aligner *a, const cd_align_sentence *src, size_t n
                            const cd_align_sentence *tgt, size_t nt, cd_bead **beads,
                            size_t *n_beads, cd_error *err);
 
-/* Diagnostics of the last cd_aligner_align call (for tests and --verbose). */
+/* Diagnostics of the last cd_aligner_align call (for tests and verbose output). */
 typedef struct cd_align_stats {
   size_t band_used;     /* final half-width of the band (0 = full matrix) */
   size_t dp_cells;      /* cells evaluated, all passes */

@@ -65,8 +65,8 @@ typedef cd_status (*cd_fuzzy_entity_form_fn)(void *ud, const char *id, const cha
                                              cd_buf *out, cd_error *err);
 
 typedef struct cd_fuzzy_options {
-  size_t max_results;              /* -n (default 5) */
-  int min_score;                   /* --min (default 70) */
+  size_t max_results;              /* hits returned at most (default 5) */
+  int min_score;                   /* the lowest match percentage returned (default 70) */
   const char *src_lang, *tgt_lang; /* NULL = any */
   size_t max_candidates;           /* units scored at most (default 200) */
   /* names as placeables (default NULL = numbers only): both callbacks or none */
