@@ -327,13 +327,14 @@ static cd_status quotes_row(cd_checker *c, char **fields, size_t n, const char *
   if (!slot)
     return CD_ERR_NOMEM;
   cd_buf b = CD_BUF_INIT;
+  cd_status st = CD_OK;
   if (*slot) {
-    cd_buf_append_str(&b, *slot);
+    CD_CHAIN(st, cd_buf_append_str(&b, *slot));
     free(*slot);
   }
-  cd_buf_appendf(&b, "%s\t%s\t", fields[1], fields[2]);
+  CD_CHAIN(st, cd_buf_appendf(&b, "%s\t%s\t", fields[1], fields[2]));
   *slot = b.data;
-  return CD_OK;
+  return st ? cd_error_set(err, st, "%s:%zu: out of memory", path, line) : CD_OK;
 }
 
 static cd_status name_word_row(cd_checker *c, char **fields, size_t n, const char *path,
@@ -755,8 +756,8 @@ static cd_status check_doubled(cd_checker *c, const where *w, const char *lang, 
         st = fold_key(c, s + ws, we - ws, &b);
       if (!st && a.len == b.len && memcmp(a.data, b.data, a.len) == 0) {
         cd_buf_clear(&key);
-        cd_buf_appendf(&key, "%s\t%s", lang ? lang : "", a.data);
-        if (!cd_strmap_contains(c->doubled_ok, key.data, key.len)) {
+        st = cd_buf_appendf(&key, "%s\t%s", lang ? lang : "", a.data);
+        if (!st && !cd_strmap_contains(c->doubled_ok, key.data, key.len)) {
           st = add_finding(c, K_DOUBLED, w->file, w->line, s, n, prev_s, we, w->src, w->src_len,
                            w->tgt, w->tgt_len, NULL, "'%.*s' twice in a row", (int)(we - ws),
                            s + ws);
@@ -1106,9 +1107,10 @@ static cd_status on_mention(void *ud, const cd_mention *m) {
     l->canonical = m->is_canonical;
     snprintf(l->key, sizeof l->key, "%s\t%s", x->lang ? x->lang : "", m->entity);
     cd_buf k = CD_BUF_INIT;
-    cd_buf_appendf(&k, "%s\t%s", l->key, l->form);
     bool ins;
-    void **slot = cd_strmap_slot(c->name_forms, k.data, k.len, &ins);
+    void **slot = cd_buf_appendf(&k, "%s\t%s", l->key, l->form)
+                      ? NULL
+                      : cd_strmap_slot(c->name_forms, k.data, k.len, &ins);
     if (slot)
       *slot = (void *)((uintptr_t)*slot + 1);
     if (slot && ins) {

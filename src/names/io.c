@@ -129,14 +129,15 @@ static cd_status emit_entity(json_object *ent, bool keep_all, cd_names_write_fn 
     return CD_OK;
   }
   cd_buf row = CD_BUF_INIT;
-  cd_buf_append_str(&row, "q");
-  cd_buf_append_str(&row, id[0] == 'Q' || id[0] == 'q' ? id + 1 : id);
-  cd_buf_appendf(&row, "\t%s", type);
+  cd_status bs = CD_OK; /* the row's appends */
+  CD_CHAIN(bs, cd_buf_append_str(&row, "q"));
+  CD_CHAIN(bs, cd_buf_append_str(&row, id[0] == 'Q' || id[0] == 'q' ? id + 1 : id));
+  CD_CHAIN(bs, cd_buf_appendf(&row, "\t%s", type));
   bool any = false;
   for (int i = 0; i < CD_NAMES_NLANG; i++) {
     const char *l = label_of(labels, cd_names_langs[i], legacy);
     bool ok = clean_value(l) && !strchr(l, ',');
-    cd_buf_appendf(&row, "\t%s", ok ? l : "-");
+    CD_CHAIN(bs, cd_buf_appendf(&row, "\t%s", ok ? l : "-"));
     any |= ok;
   }
   if (!any) {
@@ -144,7 +145,7 @@ static cd_status emit_entity(json_object *ent, bool keep_all, cd_names_write_fn 
     stats->skipped++;
     return CD_OK;
   }
-  cd_buf_append_str(&row, "\t");
+  CD_CHAIN(bs, cd_buf_append_str(&row, "\t"));
   size_t vstart = row.len;
   for (int i = 0; aliases && i < CD_NAMES_NLANG; i++) {
     json_object *arr;
@@ -160,13 +161,14 @@ static cd_status emit_entity(json_object *ent, bool keep_all, cd_names_write_fn 
       /* aliases are noisy: skip inverted "Surname, Given", nicknames with digits, etc. */
       if (!clean_value(s) || strchr(s, ','))
         continue;
-      cd_buf_appendf(&row, "%s%s:%s", row.len > vstart ? "|" : "", cd_names_langs[i], s);
+      CD_CHAIN(bs,
+               cd_buf_appendf(&row, "%s%s:%s", row.len > vstart ? "|" : "", cd_names_langs[i], s));
     }
   }
   if (row.len == vstart)
-    cd_buf_append_str(&row, "-");
-  cd_buf_appendf(&row, "\tsource=wikidata:%s\n", id);
-  cd_status st = w(ud, row.data, row.len, err);
+    CD_CHAIN(bs, cd_buf_append_str(&row, "-"));
+  CD_CHAIN(bs, cd_buf_appendf(&row, "\tsource=wikidata:%s\n", id));
+  cd_status st = bs ? cd_error_set(err, bs, "out of memory") : w(ud, row.data, row.len, err);
   cd_buf_free(&row);
   if (!st)
     stats->written++;
@@ -294,11 +296,13 @@ static cd_status jrc_flush(jrc_ent *e, cd_names_write_fn w, void *ud, cd_names_i
   if (!e->used)
     return CD_OK;
   cd_buf row = CD_BUF_INIT;
-  cd_buf_appendf(&row, "jrc-%s\t%s", e->id, e->type);
+  cd_status bs = CD_OK;
+  CD_CHAIN(bs, cd_buf_appendf(&row, "jrc-%s\t%s", e->id, e->type));
   for (int i = 0; i < CD_NAMES_NLANG; i++)
-    cd_buf_appendf(&row, "\t%s", e->canon[i].len ? e->canon[i].data : "-");
-  cd_buf_appendf(&row, "\t%s\tsource=jrc:%s\n", e->variants.len ? e->variants.data : "-", e->id);
-  cd_status st = w(ud, row.data, row.len, err);
+    CD_CHAIN(bs, cd_buf_appendf(&row, "\t%s", e->canon[i].len ? e->canon[i].data : "-"));
+  CD_CHAIN(bs, cd_buf_appendf(&row, "\t%s\tsource=jrc:%s\n",
+                              e->variants.len ? e->variants.data : "-", e->id));
+  cd_status st = bs ? cd_error_set(err, bs, "out of memory") : w(ud, row.data, row.len, err);
   cd_buf_free(&row);
   for (int i = 0; i < CD_NAMES_NLANG; i++)
     cd_buf_clear(&e->canon[i]);
@@ -369,16 +373,18 @@ cd_status cd_names_import_jrc(const char *path, cd_names_write_fn w, void *ud,
     if (li < 0 && !strcmp(c[2], "u") && !e.canon[0].len)
       li = 0; /* the first language-neutral spelling serves as the English form */
     if (li >= 0 && !e.canon[li].len) {
-      cd_buf_append_str(&e.canon[li], c[3]);
+      CD_CHAIN(st, cd_buf_append_str(&e.canon[li], c[3]));
       continue;
     }
     if (e.variants.len)
-      cd_buf_append_str(&e.variants, "|");
+      CD_CHAIN(st, cd_buf_append_str(&e.variants, "|"));
     size_t ll = strlen(c[2]);
     if (strcmp(c[2], "u") && ll >= 2 && ll <= 3 && strspn(c[2], "abcdefghijklmnopqrstuvwxyz") == ll)
-      cd_buf_appendf(&e.variants, "%s:", c[2]);
-    cd_buf_append_str(&e.variants, c[3]);
+      CD_CHAIN(st, cd_buf_appendf(&e.variants, "%s:", c[2]));
+    CD_CHAIN(st, cd_buf_append_str(&e.variants, c[3]));
   }
+  if (st == CD_ERR_NOMEM)
+    cd_error_set(err, st, "%s:%lu: out of memory", path, lineno);
   if (!st && too_long)
     st = cd_error_set(err, CD_ERR_INPUT, "%s:%lu: a line of more than %zu MB", path, lineno + 1,
                       LINE_MAX_BYTES >> 20);
@@ -409,6 +415,7 @@ static cd_status export_tsv_src(sqlite3 *db, sqlite3 *skip_ids, cd_names_write_f
        sqlite3_prepare_v2(skip_ids, "SELECT 1 FROM entities WHERE id=?", -1, &skip, NULL)))
     st = cd_error_set(err, CD_ERR_DB, "names export: %s", sqlite3_errmsg(db));
   cd_buf row = CD_BUF_INIT, var = CD_BUF_INIT;
+  cd_status bs = CD_OK; /* the rows' appends */
   while (!st && sqlite3_step(ents) == SQLITE_ROW) {
     const char *id = (const char *)sqlite3_column_text(ents, 1);
     if (skip) {
@@ -432,26 +439,27 @@ static cd_status export_tsv_src(sqlite3 *db, sqlite3 *skip_ids, cd_names_write_f
           if (!strcmp(lang, cd_names_langs[i]) && !canon[i])
             canon[i] = owned[i] = strdup(form);
       } else {
-        cd_buf_appendf(&var, "%s%s%s%s", var.len ? "|" : "", lang, *lang ? ":" : "", form);
+        CD_CHAIN(
+            bs, cd_buf_appendf(&var, "%s%s%s%s", var.len ? "|" : "", lang, *lang ? ":" : "", form));
       }
     }
-    cd_buf_appendf(&row, "%s\t%s", id, (const char *)sqlite3_column_text(ents, 2));
+    CD_CHAIN(bs, cd_buf_appendf(&row, "%s\t%s", id, (const char *)sqlite3_column_text(ents, 2)));
     for (int i = 0; i < CD_NAMES_NLANG; i++)
-      cd_buf_appendf(&row, "\t%s", canon[i] ? canon[i] : "-");
-    cd_buf_appendf(&row, "\t%s\t", var.len ? var.data : "-");
+      CD_CHAIN(bs, cd_buf_appendf(&row, "\t%s", canon[i] ? canon[i] : "-"));
+    CD_CHAIN(bs, cd_buf_appendf(&row, "\t%s\t", var.len ? var.data : "-"));
     sqlite3_reset(ctx);
     sqlite3_bind_int64(ctx, 1, sqlite3_column_int64(ents, 0));
     size_t cstart = row.len;
     while (sqlite3_step(ctx) == SQLITE_ROW)
-      cd_buf_appendf(&row, "%s%s=%s", row.len > cstart ? ";" : "",
-                     (const char *)sqlite3_column_text(ctx, 0),
-                     (const char *)sqlite3_column_text(ctx, 1));
+      CD_CHAIN(bs, cd_buf_appendf(&row, "%s%s=%s", row.len > cstart ? ";" : "",
+                                  (const char *)sqlite3_column_text(ctx, 0),
+                                  (const char *)sqlite3_column_text(ctx, 1)));
     if (row.len == cstart)
-      cd_buf_append_str(&row, "-");
-    cd_buf_append_str(&row, "\n");
+      CD_CHAIN(bs, cd_buf_append_str(&row, "-"));
+    CD_CHAIN(bs, cd_buf_append_str(&row, "\n"));
     for (int i = 0; i < CD_NAMES_NLANG; i++)
       free(owned[i]);
-    st = w(ud, row.data, row.len, err);
+    st = bs ? cd_error_set(err, bs, "out of memory") : w(ud, row.data, row.len, err);
   }
   cd_buf_free(&row);
   cd_buf_free(&var);

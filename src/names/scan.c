@@ -99,7 +99,8 @@ struct cd_names_scanner {
   cache_ent *cache;
   Hunhandle *hun[HUN_N];
   bool hun_tried[HUN_N];
-  cd_buf added; /* "lang\tlemma\0" already added with a model */
+  cd_buf added;        /* "lang\tlemma\0" already added with a model */
+  bool collect_failed; /* role_collect could not keep a value */
   word *words;
   size_t cap_words;
   cd_buf key, repl, tmp, tmp2, stems, swap, cuekey;
@@ -865,13 +866,12 @@ static cd_status infl_find(cd_names_scanner *s, const char *t, size_t i, size_t 
         const char *p = lem[j].data;
         for (size_t m = 0; m < idx[j]; m++)
           p += strlen(p) + 1;
-        if (j)
-          cd_buf_append(&combo, " ", 1);
-        cd_buf_append_str(&combo, p);
+        if ((j && cd_buf_append(&combo, " ", 1)) || cd_buf_append_str(&combo, p))
+          st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
         if (idx[j])
           changed = true;
       }
-      if (changed) { /* the unchanged words were looked up already */
+      if (changed && !st) { /* the unchanged words were looked up already */
         cd_names_query q = {combo.data, combo.len, NULL, 0, s->lang, false, true};
         cd_names_hit hits[MAX_HITS];
         size_t n = 0;
@@ -1079,7 +1079,8 @@ static void role_collect(void *ud, const char *lang, const char *kind, const cha
   cd_names_scanner *s = ud;
   if (!val || cd_names_key_fold(cd_names_get_keyer(s->db), val, strlen(val), &s->tmp, NULL))
     return;
-  cd_buf_append(&s->tmp2, s->tmp.data, s->tmp.len + 1);
+  if (cd_buf_append(&s->tmp2, s->tmp.data, s->tmp.len + 1))
+    s->collect_failed = true;
 }
 
 /* Whether the text before the span ends with a role of the entity (case-insensitive, at a
@@ -1090,10 +1091,11 @@ static cd_status role_before(cd_names_scanner *s, span_ent *r, const cd_names_hi
   *found = false;
   if (!r->roles) {
     cd_buf_clear(&s->tmp2);
+    s->collect_failed = false;
     cd_status st = cd_names_context(s->db, h, "role", role_collect, s, err);
     if (st)
       return st;
-    if (cd_buf_append(&s->tmp2, "", 1) || !(r->roles = malloc(s->tmp2.len)))
+    if (s->collect_failed || cd_buf_append(&s->tmp2, "", 1) || !(r->roles = malloc(s->tmp2.len)))
       return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
     memcpy(r->roles, s->tmp2.data, s->tmp2.len);
     r->roles_len = s->tmp2.len;

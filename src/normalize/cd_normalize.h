@@ -103,7 +103,7 @@ cd_status cd_normalizer_run(cd_normalizer *nz, const char *file_label, const cha
                             cd_change_fn change, void *change_ud, cd_normalize_report *report,
                             cd_error *err);
 /* The same over text the caller already decoded to UTF-8 (a wire document's prose): the
- * normalizer's input charset (options.from), meant for the file, is not applied to it
+ * normalizer's input charset (options.from_charset), meant for the file, is not applied to it
  * again. */
 cd_status cd_normalizer_run_utf8(cd_normalizer *nz, const char *file_label, const char *lang,
                                  cd_read_fn read, void *read_ud, cd_write_fn write, void *write_ud,

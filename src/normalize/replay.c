@@ -56,7 +56,10 @@ static cd_status apply_stage(json_object **recs, size_t n, const char *cur, size
       st = cd_error_set(err, CD_ERR_INPUT, "change log: record %zu: bad offsets", k);
       break;
     }
-    cd_buf_append(next, cur + pos, (size_t)(is - pos));
+    if (cd_buf_append(next, cur + pos, (size_t)(is - pos))) {
+      st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+      break;
+    }
     if (next->len != os) {
       st = cd_error_set(err, CD_ERR_INPUT,
                         "change log: record %zu: out_start %llu but replay is at %zu", k,
@@ -64,15 +67,20 @@ static cd_status apply_stage(json_object **recs, size_t n, const char *cur, size
       break;
     }
     cd_buf_clear(&before);
+    cd_status bs = CD_OK;
     if (json_object_object_get_ex(r, "before_hex", &x)) {
       const char *h = json_object_get_string(x);
       size_t hl = strlen(h);
       for (size_t i = 0; i + 1 < hl; i += 2) {
         char b = (char)(hexval(h[i]) * 16 + hexval(h[i + 1]));
-        cd_buf_append(&before, &b, 1);
+        CD_CHAIN(bs, cd_buf_append(&before, &b, 1));
       }
     } else if (json_object_object_get_ex(r, "before", &x)) {
-      cd_buf_append(&before, json_object_get_string(x), (size_t)json_object_get_string_len(x));
+      bs = cd_buf_append(&before, json_object_get_string(x), (size_t)json_object_get_string_len(x));
+    }
+    if (bs) {
+      st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+      break;
     }
     if (before.len != ie - is || (before.len && memcmp(before.data, cur + is, before.len))) {
       st = cd_error_set(err, CD_ERR_INPUT,
@@ -85,7 +93,10 @@ static cd_status apply_stage(json_object **recs, size_t n, const char *cur, size
       st = cd_error_set(err, CD_ERR_INPUT, "change log: record %zu: no 'after'", k);
       break;
     }
-    cd_buf_append(next, json_object_get_string(x), (size_t)json_object_get_string_len(x));
+    if (cd_buf_append(next, json_object_get_string(x), (size_t)json_object_get_string_len(x))) {
+      st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+      break;
+    }
     if (next->len != oe) {
       st = cd_error_set(err, CD_ERR_INPUT, "change log: record %zu: out_end mismatch", k);
       break;

@@ -33,16 +33,24 @@ typedef struct cd_buf {
 #define CD_BUF_INIT                                                                                \
   { NULL, 0, 0 }
 
-cd_status cd_buf_reserve(cd_buf *b, size_t extra);
+/* Every call that can fail returns its status, and the compiler insists it is looked at: an
+ * ignored out-of-memory would silently drop text (a cut article, a short TSV row). */
+#define CD_MUST_CHECK __attribute__((warn_unused_result))
+/* A sequence of calls that stops at the first failure and keeps its status in st:
+ * CD_CHAIN(st, cd_buf_append_str(&row, "q")); CD_CHAIN(st, cd_buf_appendf(&row, ...)); */
+#define CD_CHAIN(st, call) ((st) = (st) ? (st) : (call))
+
+CD_MUST_CHECK cd_status cd_buf_reserve(cd_buf *b, size_t extra);
 /* Room for one more element in the array *v of n elements of size bytes, *cap allocated: the
  * capacity doubles (from 16) when full; CD_ERR_NOMEM on allocation failure or overflow, *v
  * and *cap then unchanged. CD_GROW(a, n, cap) for an array a. */
-cd_status cd_grow(void **v, size_t n, size_t *cap, size_t size);
+CD_MUST_CHECK cd_status cd_grow(void **v, size_t n, size_t *cap, size_t size);
 #define CD_GROW(a, n, cap) cd_grow((void **)&(a), (n), &(cap), sizeof *(a))
-cd_status cd_buf_append(cd_buf *b, const void *p, size_t n);
-cd_status cd_buf_append_str(cd_buf *b, const char *s);
-cd_status cd_buf_append_cp(cd_buf *b, uint32_t cp);
-cd_status cd_buf_appendf(cd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+CD_MUST_CHECK cd_status cd_buf_append(cd_buf *b, const void *p, size_t n);
+CD_MUST_CHECK cd_status cd_buf_append_str(cd_buf *b, const char *s);
+CD_MUST_CHECK cd_status cd_buf_append_cp(cd_buf *b, uint32_t cp);
+CD_MUST_CHECK cd_status cd_buf_appendf(cd_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 void cd_buf_clear(cd_buf *b);
 void cd_buf_free(cd_buf *b);
 /* Pointer to byte off of b; "" for an empty, never-allocated buffer (no NULL + offset). */

@@ -36,18 +36,18 @@ static char *align_str(const cd_align_options *o, const char *const *src, size_t
     next_s += beads[k].n_src;
     next_t += beads[k].n_tgt;
     assert_true(beads[k].score >= 0 && beads[k].score <= 1);
-    cd_buf_append_str(&out, k ? " [" : "[");
+    assert_int_equal(cd_buf_append_str(&out, k ? " [" : "["), CD_OK);
     for (size_t i = 0; i < beads[k].n_src; i++)
-      cd_buf_appendf(&out, "%s%zu", i ? "," : "", beads[k].src + i);
-    cd_buf_append_str(&out, "]:[");
+      assert_int_equal(cd_buf_appendf(&out, "%s%zu", i ? "," : "", beads[k].src + i), CD_OK);
+    assert_int_equal(cd_buf_append_str(&out, "]:["), CD_OK);
     for (size_t j = 0; j < beads[k].n_tgt; j++)
-      cd_buf_appendf(&out, "%s%zu", j ? "," : "", beads[k].tgt + j);
-    cd_buf_append_str(&out, "]");
+      assert_int_equal(cd_buf_appendf(&out, "%s%zu", j ? "," : "", beads[k].tgt + j), CD_OK);
+    assert_int_equal(cd_buf_append_str(&out, "]"), CD_OK);
   }
   assert_int_equal(next_s, ns);
   assert_int_equal(next_t, nt);
   if (!out.data)
-    cd_buf_append_str(&out, "");
+    assert_int_equal(cd_buf_append_str(&out, ""), CD_OK);
   if (keep) {
     *keep = beads;
     *nkeep = nb;
@@ -162,11 +162,11 @@ static void test_banded_long_document(void **state) {
   for (size_t i = 0; i < N; i++) {
     size_t len = 3 + (i * 7919) % 17;
     cd_buf s = CD_BUF_INIT, t = CD_BUF_INIT;
-    cd_buf_appendf(&s, "Item %zu:", i * 13 + 100);
-    cd_buf_appendf(&t, "Punkt %zu:", i * 13 + 100);
+    assert_int_equal(cd_buf_appendf(&s, "Item %zu:", i * 13 + 100), CD_OK);
+    assert_int_equal(cd_buf_appendf(&t, "Punkt %zu:", i * 13 + 100), CD_OK);
     for (size_t k = 0; k < len; k++) {
-      cd_buf_appendf(&s, " %s", words[(i + k) % 10]);
-      cd_buf_appendf(&t, " %s", worte[(i + k) % 10]);
+      assert_int_equal(cd_buf_appendf(&s, " %s", words[(i + k) % 10]), CD_OK);
+      assert_int_equal(cd_buf_appendf(&t, " %s", worte[(i + k) % 10]), CD_OK);
     }
     src[i] = s.data;
     if (i % 97 == 50) {
@@ -177,7 +177,10 @@ static void test_banded_long_document(void **state) {
     want_11++;
     if (i % 113 == 7) {
       cd_buf x = CD_BUF_INIT; /* and adds one of its own */
-      cd_buf_appendf(&x, "Zusatz ohne Gegenstück mit sehr vielen Wörtern, die niemand braucht.");
+      assert_int_equal(
+          cd_buf_appendf(&x,
+                         "Zusatz ohne Gegenstück mit sehr vielen Wörtern, die niemand braucht."),
+          CD_OK);
       tgt[nt++] = x.data;
     }
   }

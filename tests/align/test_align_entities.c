@@ -48,15 +48,15 @@ static char *run_align(const char *const *src, size_t ns, const char *const *tgt
   size_t n = 0;
   assert_int_equal(cd_aligner_align(al, a, ns, b, nt, &v, &n, &err), CD_OK);
   cd_buf out = CD_BUF_INIT;
-  cd_buf_append_str(&out, "");
+  assert_int_equal(cd_buf_append_str(&out, ""), CD_OK);
   for (size_t k = 0; k < n; k++) {
-    cd_buf_append_str(&out, k ? " [" : "[");
+    assert_int_equal(cd_buf_append_str(&out, k ? " [" : "["), CD_OK);
     for (size_t i = 0; i < v[k].n_src; i++)
-      cd_buf_appendf(&out, "%s%zu", i ? "," : "", v[k].src + i);
-    cd_buf_append_str(&out, "]:[");
+      assert_int_equal(cd_buf_appendf(&out, "%s%zu", i ? "," : "", v[k].src + i), CD_OK);
+    assert_int_equal(cd_buf_append_str(&out, "]:["), CD_OK);
     for (size_t j = 0; j < v[k].n_tgt; j++)
-      cd_buf_appendf(&out, "%s%zu", j ? "," : "", v[k].tgt + j);
-    cd_buf_append_str(&out, "]");
+      assert_int_equal(cd_buf_appendf(&out, "%s%zu", j ? "," : "", v[k].tgt + j), CD_OK);
+    assert_int_equal(cd_buf_append_str(&out, "]"), CD_OK);
   }
   if (stats)
     cd_aligner_stats(al, stats);

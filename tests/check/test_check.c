@@ -429,7 +429,7 @@ static void test_cli_batch(void **state) {
     const char *nl = memchr(out.data + i, '\n', out.len - i);
     size_t end = nl ? (size_t)(nl - out.data) + 1 : out.len;
     assert_true(end - i > dl && strncmp(out.data + i, dir, dl - 1) == 0);
-    cd_buf_append(&rel, out.data + i + dl, end - i - dl);
+    assert_int_equal(cd_buf_append(&rel, out.data + i + dl, end - i - dl), CD_OK);
     i = end;
   }
   assert_string_equal(rel.data, expected_batch);
@@ -585,7 +585,7 @@ static void test_cli_unknown_names(void **state) {
   cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
   const char *a[] = {"copydesk", "check", "--disable", "text.*", dir, NULL};
   assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
-  cd_buf_append(&out, "", 0);
+  assert_int_equal(cd_buf_append(&out, "", 0), CD_OK);
   const char *want1 = "brief-en.txt:1:18: warning: names.unknown-variant: 'Dovhopolyy': a name "
                       "the dictionary lacks, spelled ";
   const char *want2 = "brief-en.txt:2:7: warning: names.unknown-variant: 'Dovhopoly': a name "
@@ -608,7 +608,7 @@ static void test_cli_unknown_names(void **state) {
       "Пізніше Ковальчишину доповіли про постачання.\n");
   const char *u[] = {"copydesk", "check", "--disable", "text.*", uk, NULL};
   assert_int_equal(cdt_run(u, NULL, 0, &out, &err), 0);
-  cd_buf_append(&out, "", 0);
+  assert_int_equal(cd_buf_append(&out, "", 0), CD_OK);
   if (!strstr(out.data, "b-uk.txt:1:19: warning: names.unknown-variant: 'Ковалчишина'") ||
       !strstr(out.data, "'Ковальчишин' 3\xC3\x97") ||
       !strstr(out.data, "(suggestion: Ковальчишина)"))
@@ -629,7 +629,7 @@ static void test_cli_unknown_names(void **state) {
   put(sw, "d-en.txt", "The bakery of Dovhoployi reopened on Main Street.\n");
   const char *t[] = {"copydesk", "check", "--disable", "text.*", sw, NULL};
   assert_int_equal(cdt_run(t, NULL, 0, &out, &err), 0);
-  cd_buf_append(&out, "", 0);
+  assert_int_equal(cd_buf_append(&out, "", 0), CD_OK);
   if (!strstr(out.data, "b-en.txt:2:7: warning: names.unknown-variant: 'Dovhoployi'") ||
       !strstr(out.data, "(suggestion: Dovhopolyi)"))
     fail_msg("stdout:\n%s", out.data);
@@ -645,7 +645,7 @@ static void test_cli_unknown_names(void **state) {
   put(ru, "c-ru.txt", "Губернатор Аркадий Звягинцев закрыл школы.\n");
   const char *h[] = {"copydesk", "check", "--disable", "text.*", ru, NULL};
   assert_int_equal(cdt_run(h, NULL, 0, &out, &err), 0);
-  cd_buf_append(&out, "", 0);
+  assert_int_equal(cd_buf_append(&out, "", 0), CD_OK);
   if (!strstr(out.data, "a-en.txt:1:17: warning: names.unknown-variant: 'Zviagintsev'") ||
       !strstr(out.data, "a-en.txt:2:1: warning: names.unknown-variant: 'Zviagintsev'") ||
       !strstr(out.data, "(suggestion: Zvyagintsev)"))
@@ -665,7 +665,7 @@ static void test_cli_unknown_names(void **state) {
   assert_null(strstr(out.data, "names.unknown-variant"));
   put(xs, "c-uk.txt", "Міністр Микола Гребенюк відвідав Харків.\n");
   assert_int_equal(cdt_run(x0, NULL, 0, &out, &err), 0);
-  cd_buf_append(&out, "", 0);
+  assert_int_equal(cd_buf_append(&out, "", 0), CD_OK);
   if (!strstr(out.data, "a-en.txt:1:25: warning: names.unknown-variant: 'Grebenyuk'") ||
       !strstr(out.data, "a-en.txt:2:1: warning: names.unknown-variant: 'Grebenyuk'") ||
       !strstr(out.data, "(suggestion: Hrebeniuk)"))
@@ -693,7 +693,7 @@ static void test_cli_unknown_names_batch(void **state) {
                      "--disable", "text.*,names.style,names.variant,names.mismatch",
                      dir,         NULL};
   assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
-  cd_buf_append(&out, "", 0);
+  assert_int_equal(cd_buf_append(&out, "", 0), CD_OK);
   static const char *const want[] = {
       "03-brief-en.txt:1:7: warning: names.unknown-variant: 'Dovbyschuk'",
       "03-brief-en.txt:1:76: warning: names.unknown-variant: 'Synkiwka'",

@@ -84,7 +84,9 @@ static const char *make_tm(const char *name, int n) {
   static char tm[4096];
   cd_buf tsv = CD_BUF_INIT;
   for (int i = 1; i <= n; i++)
-    cd_buf_appendf(&tsv, "Sentence %d about the ferry.\tPhrase %d sur le ferry.\n", i, i);
+    assert_int_equal(
+        cd_buf_appendf(&tsv, "Sentence %d about the ferry.\tPhrase %d sur le ferry.\n", i, i),
+        CD_OK);
   char tsv_name[256];
   snprintf(tsv_name, sizeof tsv_name, "%s.en-fr.tsv", name);
   const char *tsv_path = tmp(tsv_name);
@@ -220,7 +222,7 @@ static void test_signal_removes_temporary(void **state) {
   size_t n = 600000;
   cd_buf big = CD_BUF_INIT;
   for (size_t i = 0; i < n; i++)
-    cd_buf_append(&big, line, sizeof line - 1);
+    assert_int_equal(cd_buf_append(&big, line, sizeof line - 1), CD_OK);
   cdt_write_file(f, big.data, big.len);
   const char *bin = getenv("COPYDESK_BIN");
   int sigs[2] = {SIGTERM, SIGINT};

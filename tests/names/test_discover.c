@@ -54,7 +54,7 @@ static void test_discover_lists_and_drafts(void **state) {
   cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
   const char *a[] = {"copydesk", "names", "discover", dir, "-o", draft, "--format", "json", NULL};
   assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
-  cd_buf_append(&out, "", 0);
+  assert_int_equal(cd_buf_append(&out, "", 0), CD_OK);
   json_object *arr = json_tokener_parse(out.data);
   if (!arr)
     fail_msg("not JSON:\n%s\nstderr: %s", out.data, err.data);
@@ -107,7 +107,7 @@ static void test_discover_text_and_errors(void **state) {
   cd_buf out = CD_BUF_INIT, err = CD_BUF_INIT;
   const char *a[] = {"copydesk", "names", "discover", dir, "--min-count", "3", NULL};
   assert_int_equal(cdt_run(a, NULL, 0, &out, &err), 0);
-  cd_buf_append(&out, "", 0);
+  assert_int_equal(cd_buf_append(&out, "", 0), CD_OK);
   assert_non_null(strstr(out.data, "Mykyta Dovhopolyi  (en, person, 4 mentions)\n"));
   assert_null(strstr(out.data, "Orlivtsi")); /* one mention: under --min-count 3 */
   const char *b[] = {"copydesk", "names", "discover", "no-such-dir", NULL};

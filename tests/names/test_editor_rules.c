@@ -34,7 +34,7 @@ static void run(const char *in, const char *lang, unsigned stages, cd_buf *out, 
   assert_int_equal(cd_normalizer_buffer(*nz, "-", lang, in, strlen(in), out, ch, NULL, &err),
                    CD_OK);
   if (!out->data)
-    cd_buf_append(out, "", 0);
+    assert_int_equal(cd_buf_append(out, "", 0), CD_OK);
 }
 
 static int free_normalizers(void **state) {

@@ -40,7 +40,9 @@ static void test_house_bom_and_bad_utf8(void **state) {
   (void)state;
   const char *p = cdt_tmpfile("bom-house.tsv");
   cd_buf b = CD_BUF_INIT;
-  cd_buf_appendf(&b, "\xEF\xBB\xBF%sfoo\tperson\tFoo Quuxbar\t-\t-\t-\t-\t-\t-\n", header);
+  assert_int_equal(
+      cd_buf_appendf(&b, "\xEF\xBB\xBF%sfoo\tperson\tFoo Quuxbar\t-\t-\t-\t-\t-\t-\n", header),
+      CD_OK);
   cdt_write_file(p, b.data, b.len);
   cd_names *db = NULL;
   cd_error err;
@@ -48,7 +50,7 @@ static void test_house_bom_and_bad_utf8(void **state) {
   assert_int_equal(cd_names_count(db), 1);
   cd_names_free(db);
   cd_buf_clear(&b);
-  cd_buf_appendf(&b, "%sfoo\tperson\tF\377oo\t-\t-\t-\t-\t-\t-\n", header);
+  assert_int_equal(cd_buf_appendf(&b, "%sfoo\tperson\tF\377oo\t-\t-\t-\t-\t-\t-\n", header), CD_OK);
   p = cdt_tmpfile("bad8-house.tsv");
   cdt_write_file(p, b.data, b.len);
   assert_int_not_equal(open_house(p, &db, &err), CD_OK);
@@ -61,7 +63,7 @@ static void test_house_bom_and_bad_utf8(void **state) {
 static void test_house_many_variants(void **state) {
   (void)state;
   cd_buf b = CD_BUF_INIT;
-  cd_buf_appendf(&b, "%sfoo\tperson\tFoo Bar\t-\t-\t-\t-\t", header);
+  assert_int_equal(cd_buf_appendf(&b, "%sfoo\tperson\tFoo Bar\t-\t-\t-\t-\t", header), CD_OK);
   unsigned x = 6;
   for (int i = 0; i < 20000; i++) {
     char v[10];
@@ -69,9 +71,9 @@ static void test_house_many_variants(void **state) {
     for (int j = 1; j < 9; j++)
       v[j] = 'a' + (char)((x = x * 1103515245u + 12345u) >> 16) % 26;
     v[9] = '\0';
-    cd_buf_appendf(&b, "%s%s", i ? "|" : "", v);
+    assert_int_equal(cd_buf_appendf(&b, "%s%s", i ? "|" : "", v), CD_OK);
   }
-  cd_buf_append_str(&b, "\tgiven=Foo\n");
+  assert_int_equal(cd_buf_append_str(&b, "\tgiven=Foo\n"), CD_OK);
   const char *p = cdt_tmpfile("many-house.tsv");
   cdt_write_file(p, b.data, b.len);
   cd_buf_free(&b);
@@ -135,7 +137,8 @@ static void test_zeroed_sidecar(void **state) {
   snprintf(tr, sizeof tr, "%s/translit", cdt_data_dir());
   snprintf(src, sizeof src, "%s", cdt_tmpfile("side.tsv"));
   cd_buf b = CD_BUF_INIT;
-  cd_buf_appendf(&b, "%sqx\tperson\tAnna Quuxbar\t-\t-\t-\t-\t-\tgiven=Anna\n", header);
+  assert_int_equal(
+      cd_buf_appendf(&b, "%sqx\tperson\tAnna Quuxbar\t-\t-\t-\t-\t-\tgiven=Anna\n", header), CD_OK);
   cdt_write_file(src, b.data, b.len);
   snprintf(dbp, sizeof dbp, "%s", cdt_tmpfile("side.sqlite"));
   remove(dbp);

@@ -16,12 +16,13 @@ typedef cdt_names_fixture fixture;
 static cd_status collect(void *ud, const cd_names_mention *m, cd_error *err) {
   (void)err;
   cd_buf *b = ud;
-  cd_buf_appendf(b, "%zu-%zu %s %.*s %c %s\n", m->start, m->end, m->entity, (int)m->canonical_len,
-                 m->canonical,
-                 m->is_canonical ? 'C'
-                 : m->rewrite    ? 'R'
-                                 : 'F',
-                 m->rule);
+  assert_int_equal(cd_buf_appendf(b, "%zu-%zu %s %.*s %c %s\n", m->start, m->end, m->entity,
+                                  (int)m->canonical_len, m->canonical,
+                                  m->is_canonical ? 'C'
+                                  : m->rewrite    ? 'R'
+                                                  : 'F',
+                                  m->rule),
+                   CD_OK);
   return CD_OK;
 }
 
@@ -31,7 +32,7 @@ static void scan(fixture *f, const char *text, const char *lang, cd_buf *out) {
   cd_error err;
   assert_int_equal(cd_names_scan(f->sc, text, strlen(text), lang, collect, out, &err), CD_OK);
   if (!out->data)
-    cd_buf_append(out, "", 0);
+    assert_int_equal(cd_buf_append(out, "", 0), CD_OK);
 }
 
 static void test_mentions(void **state) {

@@ -45,7 +45,7 @@ static void find(fixture *f, const char *text, const char *lang, cd_buf *out) {
   assert_int_equal(cd_names_scan(f->sc, text, strlen(text), lang, known_span, &k, &err), CD_OK);
   assert_int_equal(
       cd_names_scan_unknown(f->sc, text, strlen(text), lang, k.v, k.n, collect, out, &err), CD_OK);
-  cd_buf_append(out, "", 0);
+  assert_int_equal(cd_buf_append(out, "", 0), CD_OK);
 }
 
 static void test_loose_key_groups_transcriptions(void **state) {

@@ -279,8 +279,8 @@ static void test_window_of_long_line_never_deleted(void **state) {
   (void)state;
   cd_buf line = CD_BUF_INIT, out = CD_BUF_INIT, log = CD_BUF_INIT;
   for (int i = 0; i < 500; i++)
-    cd_buf_append_str(&line, "123 ");
-  cd_buf_append_str(&line, "456\nShare:\n");
+    assert_int_equal(cd_buf_append_str(&line, "123 "), CD_OK);
+  assert_int_equal(cd_buf_append_str(&line, "456\nShare:\n"), CD_OK);
   cd_error err;
   assert_int_equal(run_bp_window("en", cdt_data_dir(), line.data, 256, &out, &log, &err), CD_OK);
   assert_int_equal(out.len, line.len - strlen("Share:\n"));

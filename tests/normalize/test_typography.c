@@ -553,11 +553,11 @@ static void test_long_line_in_windows(void **state) {
   cd_buf in = CD_BUF_INIT, out = CD_BUF_INIT, log = CD_BUF_INIT, rep = CD_BUF_INIT,
          want = CD_BUF_INIT;
   for (int k = 0; k < 2000; k++) {
-    cd_buf_append_str(&in, "He said \"it's fine\" -- twice...  ");
-    cd_buf_append_str(&want, "He said “it’s fine” — twice… ");
+    assert_int_equal(cd_buf_append_str(&in, "He said \"it's fine\" -- twice...  "), CD_OK);
+    assert_int_equal(cd_buf_append_str(&want, "He said “it’s fine” — twice… "), CD_OK);
   }
-  cd_buf_append_str(&in, "end\n");
-  cd_buf_append_str(&want, "end\n");
+  assert_int_equal(cd_buf_append_str(&in, "end\n"), CD_OK);
+  assert_int_equal(cd_buf_append_str(&want, "end\n"), CD_OK);
   cd_normalize_options o;
   cd_normalize_options_init(&o);
   o.stages = CD_STAGE_TYPOGRAPHY;
@@ -583,7 +583,7 @@ static void fixture_case(const char *lang, const char *in_name, const char *want
   cd_error err;
   cdt_read_file(cdt_fixture(in_name), &in);
   cdt_read_file(cdt_fixture(want_name), &want);
-  cd_buf_append(&in, "", 0);
+  assert_int_equal(cd_buf_append(&in, "", 0), CD_OK);
   assert_int_equal(typo_with(cdt_data_dir(), lang, in.data, &out, &log, &err), CD_OK);
   if (out.len != want.len || memcmp(out.data, want.data, out.len) != 0)
     fail_msg("%s: output differs from %s:\n%.*s", in_name, want_name, (int)out.len, out.data);
@@ -620,18 +620,18 @@ static void random_mixes(const char *const *atoms, size_t n_atoms, bool idempote
       int len = 1 + (int)(seed % 14);
       for (int k = 0; k < len; k++) {
         seed = seed * 1103515245u + 12345u;
-        cd_buf_append_str(&in, atoms[(seed >> 16) % n_atoms]);
+        assert_int_equal(cd_buf_append_str(&in, atoms[(seed >> 16) % n_atoms]), CD_OK);
       }
-      cd_buf_append_str(&in, line == 2 ? "\r\n" : "\n");
+      assert_int_equal(cd_buf_append_str(&in, line == 2 ? "\r\n" : "\n"), CD_OK);
     }
     const char *lang = langs[round % 5];
     assert_int_equal(typo_with(cdt_data_dir(), lang, in.data, &out, &log, &err), CD_OK);
     assert_true(cd_utf8_is_valid(out.data ? out.data : "", out.len));
     if (!idempotent)
       continue;
-    cd_buf_append(&out, "", 0);
+    assert_int_equal(cd_buf_append(&out, "", 0), CD_OK);
     cd_buf copy = CD_BUF_INIT;
-    cd_buf_append(&copy, out.data, out.len);
+    assert_int_equal(cd_buf_append(&copy, out.data, out.len), CD_OK);
     assert_int_equal(typo_with(cdt_data_dir(), lang, copy.data, &again, &log, &err), CD_OK);
     if (again.len != copy.len || memcmp(again.data, copy.data, copy.len) != 0)
       fail_msg("[%s] not idempotent:\n in:  %s\n 1st: %s\n 2nd: %.*s", lang, in.data, copy.data,

@@ -170,16 +170,21 @@ static int64_t tm_units(cd_tm_store *s) {
 
 static void write_tmx_attrs(const char *path, int n, const char *where) {
   cd_buf x = CD_BUF_INIT;
-  cd_buf_append_str(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">"
-                        "<header srclang=\"en\" segtype=\"sentence\"/><body>\n"
-                        "<!-- a comment with = signs: a=1 b=2 --><tu");
+  assert_int_equal(
+      cd_buf_append_str(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">"
+                            "<header srclang=\"en\" segtype=\"sentence\"/><body>\n"
+                            "<!-- a comment with = signs: a=1 b=2 --><tu"),
+      CD_OK);
   for (int i = 0; i < n; i++)
-    cd_buf_appendf(&x, " x-a%d=\"v=%d\"", i, i);
-  cd_buf_appendf(&x,
-                 "><tuv xml:lang=\"en\"><seg>The ferry left at noon%s.</seg></tuv>"
-                 "<tuv xml:lang=\"fr\"><seg>Le ferry est parti \xc3\xa0 midi%s.</seg></tuv></tu>\n"
-                 "</body></tmx>\n",
-                 where, where);
+    assert_int_equal(cd_buf_appendf(&x, " x-a%d=\"v=%d\"", i, i), CD_OK);
+  assert_int_equal(
+      cd_buf_appendf(
+          &x,
+          "><tuv xml:lang=\"en\"><seg>The ferry left at noon%s.</seg></tuv>"
+          "<tuv xml:lang=\"fr\"><seg>Le ferry est parti \xc3\xa0 midi%s.</seg></tuv></tu>\n"
+          "</body></tmx>\n",
+          where, where),
+      CD_OK);
   cdt_write_file(path, x.data, x.len);
   cd_buf_free(&x);
 }
@@ -225,13 +230,15 @@ static cd_status count_record(void *ud, const cd_change *c, cd_error *err) {
 static void test_wire_many_edits(void **state) {
   (void)state;
   cd_buf x = CD_BUF_INIT, out = CD_BUF_INIT;
-  cd_buf_append_str(&x, "<?xml version=\"1.0\"?>\n<nitf><body><body.content>\n");
+  assert_int_equal(cd_buf_append_str(&x, "<?xml version=\"1.0\"?>\n<nitf><body><body.content>\n"),
+                   CD_OK);
   for (int i = 0; i < 20000; i++)
-    cd_buf_appendf(&x, "<p>He said \"it is %d -- fine\" and that's it.</p>\n", i);
-  cd_buf_append_str(&x, "<p>");
+    assert_int_equal(cd_buf_appendf(&x, "<p>He said \"it is %d -- fine\" and that's it.</p>\n", i),
+                     CD_OK);
+  assert_int_equal(cd_buf_append_str(&x, "<p>"), CD_OK);
   for (int i = 0; i < 20000; i++)
-    cd_buf_append_str(&x, "<b>\"x\"</b> &amp; -- ");
-  cd_buf_append_str(&x, "</p></body.content></body></nitf>\n");
+    assert_int_equal(cd_buf_append_str(&x, "<b>\"x\"</b> &amp; -- "), CD_OK);
+  assert_int_equal(cd_buf_append_str(&x, "</p></body.content></body></nitf>\n"), CD_OK);
   cd_wire_options wo;
   cd_wire_options_init(&wo);
   wo.data_dir = cdt_data_dir();
@@ -263,10 +270,12 @@ static void test_wire_html_controls(void **state) {
   (void)state;
   cd_buf x = CD_BUF_INIT, out = CD_BUF_INIT;
   enum { N = N_MARKS / 250 }; /* 40,000 pieces (8,000 under ASan) */
-  cd_buf_append_str(&x, "<html><body><p>");
+  assert_int_equal(cd_buf_append_str(&x, "<html><body><p>"), CD_OK);
   for (int i = 0; i < N; i++)
-    cd_buf_append_str(&x, "a \"word\" and more words for the line to be long enough\x01 ");
-  cd_buf_append_str(&x, "</p></body></html>\n");
+    assert_int_equal(
+        cd_buf_append_str(&x, "a \"word\" and more words for the line to be long enough\x01 "),
+        CD_OK);
+  assert_int_equal(cd_buf_append_str(&x, "</p></body></html>\n"), CD_OK);
   cd_wire_options wo;
   cd_wire_options_init(&wo);
   wo.data_dir = cdt_data_dir();

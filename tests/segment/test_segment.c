@@ -21,11 +21,11 @@ static char *seg_join(const char *lang, const char *text, bool join_lines) {
   cd_buf b = CD_BUF_INIT;
   for (size_t i = 0; i < n; i++) {
     if (i)
-      cd_buf_append_str(&b, " | ");
-    cd_buf_append(&b, text + sp[i].start, sp[i].end - sp[i].start);
+      assert_int_equal(cd_buf_append_str(&b, " | "), CD_OK);
+    assert_int_equal(cd_buf_append(&b, text + sp[i].start, sp[i].end - sp[i].start), CD_OK);
   }
   if (!b.data)
-    cd_buf_append_str(&b, "");
+    assert_int_equal(cd_buf_append_str(&b, ""), CD_OK);
   free(sp);
   cd_segmenter_free(seg);
   return b.data;

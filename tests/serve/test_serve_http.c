@@ -142,7 +142,7 @@ static long http(const server *s, const char *method, const char *path, const ch
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
   curl_slist_free_all(h);
   curl_easy_cleanup(c);
-  cd_buf_append(out, "", 0);
+  assert_int_equal(cd_buf_append(out, "", 0), CD_OK);
   return code;
 }
 
@@ -302,9 +302,9 @@ static void read_all(int fd, double secs, cd_buf *out) {
     ssize_t r = recv(fd, buf, sizeof buf, 0);
     if (r <= 0)
       break;
-    cd_buf_append(out, buf, (size_t)r);
+    assert_int_equal(cd_buf_append(out, buf, (size_t)r), CD_OK);
   }
-  cd_buf_append(out, "", 0);
+  assert_int_equal(cd_buf_append(out, "", 0), CD_OK);
 }
 
 static void expect(long got, long want, const cd_buf *b) {

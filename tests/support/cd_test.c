@@ -61,7 +61,7 @@ void cdt_read_file(const char *path, cd_buf *out) {
     assert_int_equal(cd_buf_append(out, tmp, n), CD_OK);
   fclose(f);
   if (!out->data)
-    cd_buf_append(out, "", 0);
+    assert_int_equal(cd_buf_append(out, "", 0), CD_OK);
 }
 
 void cdt_write_file(const char *path, const void *data, size_t len) {

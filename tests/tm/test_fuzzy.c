@@ -262,7 +262,7 @@ static void random_words(cd_buf *b, size_t n, unsigned *seed) {
                                   "talks", "would", "resume", "council", "budget", "army"};
   for (size_t i = 0; i < n; i++) {
     *seed = *seed * 1103515245u + 12345u;
-    cd_buf_appendf(b, "%s%s", i ? " " : "", w[(*seed >> 16) % 12]);
+    assert_int_equal(cd_buf_appendf(b, "%s%s", i ? " " : "", w[(*seed >> 16) % 12]), CD_OK);
   }
 }
 

@@ -11,8 +11,8 @@
 
 static int run(const char *const *argv, cd_buf *out, cd_buf *err) {
   int rc = cdt_run(argv, NULL, 0, out, err);
-  cd_buf_append(out, "", 0);
-  cd_buf_append(err, "", 0);
+  assert_int_equal(cd_buf_append(out, "", 0), CD_OK);
+  assert_int_equal(cd_buf_append(err, "", 0), CD_OK);
   return rc;
 }
 

@@ -118,10 +118,13 @@ static void test_language_tag_errors_name_the_tmx(void **state) {
   memset(lang, 'x', 70);
   lang[70] = '\0';
   cd_buf b = CD_BUF_INIT;
-  cd_buf_appendf(&b,
-                 HEAD "<tmx version=\"1.4\">" HEADER "<body>\n<tu><tuv xml:lang=\"en\"><seg>a</seg>"
-                      "</tuv>\n<tuv xml:lang=\"%s\"><seg>b</seg></tuv></tu></body></tmx>\n",
-                 lang);
+  assert_int_equal(
+      cd_buf_appendf(&b,
+                     HEAD "<tmx version=\"1.4\">" HEADER
+                          "<body>\n<tu><tuv xml:lang=\"en\"><seg>a</seg>"
+                          "</tuv>\n<tuv xml:lang=\"%s\"><seg>b</seg></tuv></tu></body></tmx>\n",
+                     lang),
+      CD_OK);
   const char *p = cdt_tmpfile("longlang.tmx");
   cdt_write_file(p, b.data, b.len);
   cd_tm_store *s = cdt_tm_fresh("longlang.sqlite");
@@ -154,9 +157,11 @@ static void export_to(cd_tm_store *s, const char *path) {
 }
 
 static int dump_unit(void *ud, const cd_tm_unit *u) {
-  cd_buf_appendf(ud, "%s|%s|%s|%s|%lld|%lld\n", u->source,
-                 u->source_markup ? u->source_markup : "-", u->target,
-                 u->origin_doc ? u->origin_doc : "-", (long long)u->created, (long long)u->changed);
+  assert_int_equal(cd_buf_appendf(ud, "%s|%s|%s|%s|%lld|%lld\n", u->source,
+                                  u->source_markup ? u->source_markup : "-", u->target,
+                                  u->origin_doc ? u->origin_doc : "-", (long long)u->created,
+                                  (long long)u->changed),
+                   CD_OK);
   return 0;
 }
 
@@ -193,8 +198,8 @@ static void test_export_reimports(void **state) {
   cd_buf da = CD_BUF_INIT, db = CD_BUF_INIT;
   assert_int_equal(cd_tm_store_foreach(a, NULL, NULL, dump_unit, &da, &err), CD_OK);
   assert_int_equal(cd_tm_store_foreach(b, NULL, NULL, dump_unit, &db, &err), CD_OK);
-  cd_buf_append(&da, "", 0);
-  cd_buf_append(&db, "", 0);
+  assert_int_equal(cd_buf_append(&da, "", 0), CD_OK);
+  assert_int_equal(cd_buf_append(&db, "", 0), CD_OK);
   /* the first unit comes back unchanged, dates and origin included */
   const char *nl = strchr(da.data, '\n');
   assert_non_null(nl);

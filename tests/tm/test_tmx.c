@@ -15,10 +15,12 @@
 /* All units as text lines, for comparing two TMs. */
 static int dump_unit(void *ud, const cd_tm_unit *u) {
   cd_buf *b = ud;
-  cd_buf_appendf(b, "%s|%s|%s|%s|%s|%s|%s|%lld|%.4f|%lld\n", u->src_lang, u->tgt_lang, u->source,
-                 u->target, u->source_markup ? u->source_markup : "-",
-                 u->target_markup ? u->target_markup : "-", u->origin_doc ? u->origin_doc : "-",
-                 (long long)u->usage, u->score, (long long)u->created);
+  assert_int_equal(
+      cd_buf_appendf(b, "%s|%s|%s|%s|%s|%s|%s|%lld|%.4f|%lld\n", u->src_lang, u->tgt_lang,
+                     u->source, u->target, u->source_markup ? u->source_markup : "-",
+                     u->target_markup ? u->target_markup : "-", u->origin_doc ? u->origin_doc : "-",
+                     (long long)u->usage, u->score, (long long)u->created),
+      CD_OK);
   return 0;
 }
 
@@ -26,7 +28,7 @@ static void dump(cd_tm_store *s, cd_buf *out) {
   cd_error err;
   cd_buf_clear(out);
   assert_int_equal(cd_tm_store_foreach(s, NULL, NULL, dump_unit, out, &err), CD_OK);
-  cd_buf_append(out, "", 0);
+  assert_int_equal(cd_buf_append(out, "", 0), CD_OK);
 }
 
 static void export_to(cd_tm_store *s, const char *path, size_t *n) {

@@ -46,18 +46,18 @@ static void expect_message(const cd_error *err, const char *a, const char *b) {
 static void test_comment_bomb_refused(void **state) {
   (void)state;
   cd_buf b = CD_BUF_INIT;
-  cd_buf_append_str(&b, HEAD TMX_OPEN);
+  assert_int_equal(cd_buf_append_str(&b, HEAD TMX_OPEN), CD_OK);
   char *big = malloc(100001);
   assert_non_null(big);
   memset(big, 'a', 100000);
   big[100000] = '\0';
   for (int i = 0; i < 50; i++) {
-    cd_buf_append_str(&b, i % 2 ? "<!--" : "<?pi ");
-    cd_buf_append_str(&b, big);
-    cd_buf_append_str(&b, i % 2 ? "-->\n" : "?>\n");
+    assert_int_equal(cd_buf_append_str(&b, i % 2 ? "<!--" : "<?pi "), CD_OK);
+    assert_int_equal(cd_buf_append_str(&b, big), CD_OK);
+    assert_int_equal(cd_buf_append_str(&b, i % 2 ? "-->\n" : "?>\n"), CD_OK);
   }
   free(big);
-  cd_buf_append_str(&b, TU("a", "b") TMX_CLOSE);
+  assert_int_equal(cd_buf_append_str(&b, TU("a", "b") TMX_CLOSE), CD_OK);
   cd_error err;
   assert_int_equal(import_text("cbomb", b.data, b.len, NULL, &err), CD_ERR_INPUT);
   expect_message(&err, "cbomb.tmx:", "comments and processing instructions");
@@ -91,13 +91,15 @@ static void test_attribute_guard_after_doctype_comment(void **state) {
                             "<!DOCTYPE tmx [ <!ELEMENT tmx ANY> <!-- \" --> ]>\n"};
   for (size_t k = 0; k < sizeof doctypes / sizeof doctypes[0]; k++) {
     cd_buf b = CD_BUF_INIT;
-    cd_buf_append_str(&b, HEAD);
-    cd_buf_append_str(&b, doctypes[k]);
-    cd_buf_append_str(&b, TMX_OPEN "<tu");
+    assert_int_equal(cd_buf_append_str(&b, HEAD), CD_OK);
+    assert_int_equal(cd_buf_append_str(&b, doctypes[k]), CD_OK);
+    assert_int_equal(cd_buf_append_str(&b, TMX_OPEN "<tu"), CD_OK);
     for (int i = 0; i <= CD_TMX_MAX_ATTRS; i++)
-      cd_buf_appendf(&b, " a%d=\"v\"", i);
-    cd_buf_append_str(&b, "><tuv xml:lang=\"en\"><seg>a</seg></tuv><tuv xml:lang=\"fr\"><seg>b"
-                          "</seg></tuv></tu>\n" TMX_CLOSE);
+      assert_int_equal(cd_buf_appendf(&b, " a%d=\"v\"", i), CD_OK);
+    assert_int_equal(
+        cd_buf_append_str(&b, "><tuv xml:lang=\"en\"><seg>a</seg></tuv><tuv xml:lang=\"fr\"><seg>b"
+                              "</seg></tuv></tu>\n" TMX_CLOSE),
+        CD_OK);
     cd_error err;
     assert_int_equal(import_text("guard", b.data, b.len, NULL, &err), CD_ERR_INPUT);
     expect_message(&err, "guard.tmx:4:", "attributes");

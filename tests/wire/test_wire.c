@@ -95,7 +95,7 @@ static void blanked(const char *s, size_t n, cd_buf *out, bool html) {
   int len = 0;
   xmlDocDumpMemoryEnc(doc, &mem, &len, "UTF-8");
   cd_buf_clear(out);
-  cd_buf_append(out, mem, (size_t)len);
+  assert_int_equal(cd_buf_append(out, mem, (size_t)len), CD_OK);
   xmlFree(mem);
   xmlFreeDoc(doc);
 }
@@ -672,11 +672,11 @@ static void test_utf16(void **state) {
   const char *u8 = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<nitf><body><p>He said "
                    "\"caf\xC3\xA9 -- ok\" &amp; left.</p></body></nitf>\n";
   cd_buf raw = CD_BUF_INIT, out = CD_BUF_INIT;
-  cd_buf_append(&raw, "\xFF\xFE", 2);
+  assert_int_equal(cd_buf_append(&raw, "\xFF\xFE", 2), CD_OK);
   for (size_t i = 0; u8[i];) {
     int32_t c = cd_utf8_next(u8, strlen(u8), &i);
     char le[2] = {(char)(c & 0xFF), (char)(c >> 8)};
-    cd_buf_append(&raw, le, 2);
+    assert_int_equal(cd_buf_append(&raw, le, 2), CD_OK);
   }
   cd_wire_doc *d = NULL;
   cd_error err;
@@ -774,17 +774,17 @@ static void test_bad_input(void **state) {
   cd_error err;
   /* the TMX reader's guard: a tag with too many attributes is refused unparsed */
   cd_buf big = CD_BUF_INIT;
-  cd_buf_append_str(&big, "<?xml version=\"1.0\"?>\n<nitf><p");
+  assert_int_equal(cd_buf_append_str(&big, "<?xml version=\"1.0\"?>\n<nitf><p"), CD_OK);
   for (int i = 0; i <= 1000; i++)
-    cd_buf_appendf(&big, " a%d=\"1\"", i);
-  cd_buf_append_str(&big, ">x</p></nitf>");
+    assert_int_equal(cd_buf_appendf(&big, " a%d=\"1\"", i), CD_OK);
+  assert_int_equal(cd_buf_append_str(&big, ">x</p></nitf>"), CD_OK);
   assert_int_equal(parse_bytes(big.data, big.len, &d, &err), CD_ERR_INPUT);
   assert_non_null(strstr(err.message, "more than 1000 attributes"));
   /* nesting deeper than libxml2's limit */
   cd_buf_clear(&big);
-  cd_buf_append_str(&big, "<?xml version=\"1.0\"?>\n<nitf>");
+  assert_int_equal(cd_buf_append_str(&big, "<?xml version=\"1.0\"?>\n<nitf>"), CD_OK);
   for (int i = 0; i < 300; i++)
-    cd_buf_append_str(&big, "<b>");
+    assert_int_equal(cd_buf_append_str(&big, "<b>"), CD_OK);
   assert_int_equal(parse_bytes(big.data, big.len, &d, &err), CD_ERR_INPUT);
   assert_non_null(strstr(err.message, "malformed XML"));
   /* truncated, and bytes that are not the declared encoding */

@@ -194,12 +194,12 @@ typedef struct whole_mention {
 } whole_mention;
 
 static cd_status on_whole(void *ud, const cd_names_mention *m, cd_error *err) {
-  (void)err;
   whole_mention *w = ud;
   if (m->start == 0 && m->end == w->len && !w->found && (m->rewrite || m->is_canonical)) {
     w->found = true;
     cd_buf_clear(&w->canonical);
-    cd_buf_append(&w->canonical, m->canonical, m->canonical_len);
+    if (cd_buf_append(&w->canonical, m->canonical, m->canonical_len))
+      return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
     snprintf(w->why, sizeof w->why, "%s", m->rule ? m->rule : "scan");
     w->score = m->confidence;
   }
