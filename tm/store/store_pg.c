@@ -205,40 +205,6 @@ static void quiet_notices(void *ud, const char *message) {
   (void)message; /* library code never prints; notices carry nothing a caller needs */
 }
 
-/* The URL for messages: the password (user:PASSWORD@, password=...) left out. */
-static char *redact_url(const char *url) {
-  size_t n = strlen(url);
-  char *out = malloc(n + 4);
-  if (!out)
-    return NULL;
-  const char *auth = strstr(url, "://");
-  auth = auth ? auth + 3 : url;
-  size_t auth_end = strcspn(auth, "/?#");
-  const char *at = NULL;
-  for (size_t i = 0; i < auth_end; i++)
-    if (auth[i] == '@')
-      at = auth + i;
-  const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-  size_t o = 0;
-  for (const char *p = url; *p;) {
-    if (colon && p == colon) {
-      p = at;
-      continue;
-    }
-    if (strncmp(p, "password=", 9) == 0 && p > url && (p[-1] == '?' || p[-1] == '&')) {
-      memcpy(out + o, "password=***", 12 <= n + 3 - o ? 12 : 0);
-      o += 12 <= n + 3 - o ? 12 : 0;
-      p += 9 + strcspn(p + 9, "&#");
-      continue;
-    }
-    if (o < n + 3)
-      out[o++] = *p;
-    p++;
-  }
-  out[o] = '\0';
-  return out;
-}
-
 static cd_status pg_schema_version(cd_tm_store *s, int *version, bool *exists, cd_error *err) {
   PGresult *r = NULL;
   *version = 0;
@@ -308,7 +274,7 @@ fail:
 }
 
 cd_status cd_tm__pg_open(cd_tm_store *s, const char *url, cd_error *err) {
-  char *label = redact_url(url);
+  char *label = cd_pg_url_redact(url);
   if (!label)
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   free(s->path);
