@@ -429,33 +429,37 @@ static void test_cli_same_output(void **state) {
   cdt_write_file(in, text, sizeof text - 1);
   const char *stores[2] = {full_db, store_url};
   cd_buf *outs[2] = {&a, &b};
-  for (int mode = 0; mode < 3; mode++) {
+  const char *house = cdt_fixture("names/house.tsv");
+  for (int mode = 0; mode < 4; mode++) {
     for (int i = 0; i < 2; i++) {
-      const char *norm[] = {"copydesk",
-                            "normalize",
-                            "-l",
-                            "en",
-                            "--names-db",
-                            stores[i],
-                            mode == 1 ? "--dry-run" : in,
-                            in,
-                            NULL};
-      const char *look[] = {"copydesk",   "names",   "lookup",   "Zelenskiy", "--all",
-                            "--names-db", stores[i], "--format", "json",      NULL};
-      if (mode == 2)
-        run_ok(look, outs[i]);
-      else if (mode == 1)
-        run_ok(norm, outs[i]);
-      else {
-        norm[6] = in;
-        norm[7] = NULL;
-        run_ok(norm, outs[i]);
+      /* mode 0: the text; 1: the change log; 2: names lookup; 3: the text with the house
+       * overlay over either store */
+      const char *argv[12] = {"copydesk", "normalize", "-l", "en", "--names-db", stores[i]};
+      int n = 6;
+      if (mode == 1)
+        argv[n++] = "--dry-run";
+      if (mode == 3) {
+        argv[n++] = "--house";
+        argv[n++] = house;
       }
+      argv[n++] = in;
+      if (mode == 2) {
+        const char *look[] = {"names", "lookup", "Zelenskiy", "--all", "--format", "json"};
+        n = 1;
+        for (size_t k = 0; k < sizeof look / sizeof look[0]; k++)
+          argv[n++] = look[k];
+        argv[n++] = "--names-db";
+        argv[n++] = stores[i];
+      }
+      argv[n] = NULL;
+      run_ok(argv, outs[i]);
     }
     assert_true(a.len > 0);
     assert_string_equal(cd_buf_at(&a, 0), cd_buf_at(&b, 0));
     if (mode == 0)
       assert_non_null(strstr(cd_buf_at(&a, 0), "Zelenskyy flew to Kyiv"));
+    if (mode == 3) /* the overlay's spelling wins */
+      assert_non_null(strstr(cd_buf_at(&a, 0), "Zelensky flew to Kyiv"));
   }
   cd_buf_free(&a);
   cd_buf_free(&b);
