@@ -4,8 +4,9 @@
  *
  * Sources are TSV files (dicts/names/README.md); cd_names_compile() turns them into a
  * SQLite database (names.sqlite) holding entities, forms and lookup keys with an index per
- * key. cd_names_open() opens that database (no full load: a key filter read in chunks as
- * lookups touch it, plus indexed queries) and, optionally, a house overlay TSV whose rows win.
+ * key; cd_names_migrate() copies it into PostgreSQL. cd_names_open() opens either (no full
+ * load: a key filter, plus indexed queries) and, optionally, a house overlay TSV whose rows
+ * win.
  *
  * Keys (computed with ICU, never by hand):
  *   fold  — NFC, case folded, apostrophes unified to ', hyphens and spaces to one space;

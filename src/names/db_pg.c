@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cd_pg.h"
 #include "names_internal.h"
 #include "names_store.h"
 
@@ -90,38 +91,16 @@ typedef struct names_pg {
 
 bool cd_names_is_url(const char *location) { return cd_pg_is_url(location); }
 
-static void quiet_notices(void *ud, const char *message) {
-  (void)ud;
-  (void)message; /* library code never prints; notices carry nothing a caller needs */
-}
-
 static cd_status pg_err(PGconn *pg, const char *label, const PGresult *r, const char *what,
                         cd_error *err) {
-  const char *msg = r ? PQresultErrorMessage(r) : "";
-  if (!msg || !*msg)
-    msg = pg ? PQerrorMessage(pg) : "no connection";
-  size_t n = strlen(msg);
-  while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-    n--;
-  return cd_error_set(err, CD_ERR_DB, "%s: %s: %.*s", label, what, (int)n, msg);
+  return cd_pg_error(pg, label, 0, r, what, err);
 }
 
 /* Runs sql with text parameters (binary results when binary); *out (may be NULL) gets the
  * result, which the caller clears. */
 static cd_status pg_q(PGconn *pg, const char *label, const char *sql, int n, const char *const *v,
                       bool binary, PGresult **out, const char *what, cd_error *err) {
-  PGresult *r = PQexecParams(pg, sql, n, NULL, v, NULL, NULL, binary);
-  ExecStatusType t = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
-  if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {
-    cd_status st = pg_err(pg, label, r, what, err);
-    PQclear(r);
-    return st;
-  }
-  if (out)
-    *out = r;
-  else
-    PQclear(r);
-  return CD_OK;
+  return cd_pg_exec(pg, label, 0, sql, n, v, binary, out, what, err);
 }
 
 /* Connects with the session settings both readers and the migration need. */
@@ -132,7 +111,7 @@ static cd_status pg_connect(const char *url, const char *label, bool read_only, 
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   if (PQstatus(pg) != CONNECTION_OK)
     return pg_err(pg, label, NULL, "cannot connect to the names store", err);
-  PQsetNoticeProcessor(pg, quiet_notices, NULL);
+  PQsetNoticeProcessor(pg, cd_pg_quiet_notices, NULL);
   if (PQsetClientEncoding(pg, "UTF8") != 0)
     return pg_err(pg, label, NULL, "cannot set the client encoding", err);
   PGresult *r = NULL;
@@ -246,35 +225,33 @@ static bool pg_has_given(void *impl, const char *key, size_t klen, int kind, int
   return ok;
 }
 
-static cd_status pg_forms(void *impl, int64_t eid, cd_names_form_fn fn, void *ud, cd_error *err) {
-  names_pg *p = impl;
-  char es[24];
-  snprintf(es, sizeof es, "%lld", (long long)eid);
-  const char *v[2] = {p->gen, es};
-  PGresult *r = NULL;
-  cd_status st = run(p, Q_FORMS, 2, v, &r, err);
-  if (st)
-    return st;
-  for (int i = 0, n = PQntuples(r); i < n; i++)
-    fn(ud, cell(r, i, 0), cell(r, i, 1), cell(r, i, 2));
-  PQclear(r);
-  return CD_OK;
-}
-
-static cd_status pg_context(void *impl, int64_t eid, const char *key, cd_names_form_fn fn, void *ud,
-                            cd_error *err) {
-  names_pg *p = impl;
+/* The forms of eid (key NULL: fn(lang, kind, form)) or its context values of key
+ * (fn("", "", value)). */
+static cd_status text_rows(names_pg *p, int64_t eid, const char *key, cd_names_form_fn fn, void *ud,
+                           cd_error *err) {
   char es[24];
   snprintf(es, sizeof es, "%lld", (long long)eid);
   const char *v[3] = {p->gen, es, key};
   PGresult *r = NULL;
-  cd_status st = run(p, Q_CTX, 3, v, &r, err);
+  cd_status st = run(p, key ? Q_CTX : Q_FORMS, key ? 3 : 2, v, &r, err);
   if (st)
     return st;
   for (int i = 0, n = PQntuples(r); i < n; i++)
-    fn(ud, "", "", cell(r, i, 0));
+    if (key)
+      fn(ud, "", "", cell(r, i, 0));
+    else
+      fn(ud, cell(r, i, 0), cell(r, i, 1), cell(r, i, 2));
   PQclear(r);
   return CD_OK;
+}
+
+static cd_status pg_forms(void *impl, int64_t eid, cd_names_form_fn fn, void *ud, cd_error *err) {
+  return text_rows(impl, eid, NULL, fn, ud, err);
+}
+
+static cd_status pg_context(void *impl, int64_t eid, const char *key, cd_names_form_fn fn, void *ud,
+                            cd_error *err) {
+  return text_rows(impl, eid, key, fn, ud, err);
 }
 
 static cd_status pg_prefix(void *impl, const char *prefix, size_t plen, size_t max_key_bytes,

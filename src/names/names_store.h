@@ -3,7 +3,7 @@
  *
  * db.c holds the lookup logic (key filter tests, scoring, the entity cache, canonical
  * forms) once; a source answers only the storage queries below. Two stores implement them:
- * a names.sqlite file or the in-memory house overlay (db.c) and a PostgreSQL database
+ * a names.sqlite file or the in-memory house overlay (db_sqlite.c) and a PostgreSQL database
  * (db_pg.c). Every query returns the rows in the same order on both, so lookups give the
  * same hits. */
 #ifndef CD_NAMES_STORE_H

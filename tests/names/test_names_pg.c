@@ -17,15 +17,6 @@
 #include "cd_names.h"
 #include "names_internal.h" /* cd_names_prefix_lemmas */
 
-#define NEED_PG()                                                                                  \
-  do {                                                                                             \
-    if (!cdt_pg_url()) {                                                                           \
-      print_message("SKIPPED: no PostgreSQL cluster: run through 'tests/support/pg_cluster.sh "    \
-                    "run' (ctest does; tools/setup installs postgresql)\n");                       \
-      skip();                                                                                      \
-    }                                                                                              \
-  } while (0)
-
 static char store_url[4096], full_db[4200], small_db[4200], translit[4200];
 
 /* The database of the tests (created once), the two stores they migrate. */
@@ -138,7 +129,7 @@ static size_t compare(cd_names *a, cd_names *b, const char *text) {
  * file and the database; the prefix lemmas of fold keys cut to 3 to 6 code points. */
 static void test_same_answers(void **state) {
   (void)state;
-  NEED_PG();
+  CDT_NEED_PG();
   prepare();
   migrate(full_db);
   cd_names *a = open_at(full_db), *b = open_at(store_url);
@@ -230,7 +221,7 @@ static int which_store(cd_names *db) {
 
 static void test_readers_keep_their_generation(void **state) {
   (void)state;
-  NEED_PG();
+  CDT_NEED_PG();
   prepare();
   migrate(full_db);
   cd_names *r1 = open_at(store_url);
@@ -296,7 +287,7 @@ static void *watch(void *ud) {
 
 static void test_reader_during_migrate(void **state) {
   (void)state;
-  NEED_PG();
+  CDT_NEED_PG();
   prepare();
   migrate(small_db);
   watcher w;
@@ -321,7 +312,7 @@ static void test_reader_during_migrate(void **state) {
 /* A migration that fails in its last table leaves the store as it was. */
 static void test_failed_migrate_changes_nothing(void **state) {
   (void)state;
-  NEED_PG();
+  CDT_NEED_PG();
   prepare();
   migrate(small_db);
   long gens = pg_long("SELECT count(*) FROM copydesk_names_gens");
@@ -365,7 +356,7 @@ static void url_with(char *out, size_t cap, const char *db, const char *password
 
 static void test_bad_urls(void **state) {
   (void)state;
-  NEED_PG();
+  CDT_NEED_PG();
   prepare();
   char url[4200];
   cd_names_options o;
@@ -416,7 +407,7 @@ static void run_ok(const char *const *argv, cd_buf *out) {
 
 static void test_cli_same_output(void **state) {
   (void)state;
-  NEED_PG();
+  CDT_NEED_PG();
   prepare();
   const char *mig[] = {"copydesk", "names", "migrate", "--from", full_db, "--to", store_url, NULL};
   cd_buf a = CD_BUF_INIT, b = CD_BUF_INIT;
