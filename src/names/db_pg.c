@@ -82,11 +82,29 @@ static const char *const q_name[Q_NQ] = {"cdn_keys",  "cdn_skel",   "cdn_ent",
                                          "cdn_by_id", "cdn_given",  "cdn_forms",
                                          "cdn_ctx",   "cdn_prefix", "cdn_count"};
 
+/* The rows of recent key queries. The generation is pinned, so an answer never goes
+ * stale: a name that recurs (in a text, across requests of a server) costs no round trip
+ * after the first. Direct-mapped; answers of more than KEY_CACHE_ROWS rows are not kept. */
+#define KEY_CACHE 4096
+#define KEY_CACHE_ROWS 64
+typedef struct key_row {
+  int64_t eid;
+  int part;
+} key_row;
+typedef struct key_slot {
+  char *key; /* NULL: empty */
+  size_t klen;
+  int kind; /* negative for the skeleton query */
+  int n;
+  key_row *rows;
+} key_slot;
+
 typedef struct names_pg {
   PGconn *pg;
   char *label; /* the URL without its password */
   char gen[16];
-  cd_buf a, b; /* NUL-terminated copies of key parameters */
+  cd_buf a, b;     /* NUL-terminated copies of key parameters */
+  key_slot *cache; /* KEY_CACHE slots, allocated on first use */
 } names_pg;
 
 bool cd_names_is_url(const char *location) { return cd_pg_is_url(location); }
@@ -162,9 +180,50 @@ static const char *cell(const PGresult *r, int row, int col) {
   return PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
 }
 
+static void slot_clear(key_slot *k) {
+  free(k->key);
+  free(k->rows);
+  memset(k, 0, sizeof *k);
+}
+
+/* The slot of (key, kind), NULL when the cache cannot be had. */
+static key_slot *cache_slot(names_pg *p, const char *key, size_t klen, int kind) {
+  if (!p->cache && !(p->cache = calloc(KEY_CACHE, sizeof *p->cache)))
+    return NULL;
+  uint64_t h = cd_names_hash(key, klen) ^ ((uint64_t)(kind + 8) * 0x9E3779B97F4A7C15ULL);
+  return &p->cache[h % KEY_CACHE];
+}
+
+/* Keeps the answer r in slot k (silently not, when it is long or memory is short). */
+static void cache_put(key_slot *k, const char *key, size_t klen, int kind, const PGresult *r) {
+  int n = PQntuples(r);
+  if (!k || n > KEY_CACHE_ROWS)
+    return;
+  slot_clear(k);
+  if (!(k->key = malloc(klen + 1)) || (n && !(k->rows = malloc((size_t)n * sizeof *k->rows)))) {
+    slot_clear(k);
+    return;
+  }
+  memcpy(k->key, key, klen);
+  k->key[klen] = '\0';
+  k->klen = klen;
+  k->kind = kind;
+  k->n = n;
+  for (int i = 0; i < n; i++)
+    k->rows[i] = (key_row){cell_i64(r, i, 0), (int)cell_i64(r, i, 1)};
+}
+
 static cd_status pg_keys(void *impl, const char *key, size_t klen, int kind, bool skel,
                          names_key_row_fn fn, void *ud, cd_error *err) {
   names_pg *p = impl;
+  key_slot *k = cache_slot(p, key, klen, skel ? -kind : kind);
+  if (k && k->key && k->kind == (skel ? -kind : kind) && k->klen == klen &&
+      memcmp(k->key, key, klen) == 0) {
+    for (int i = 0; i < k->n; i++)
+      if (!fn(ud, k->rows[i].eid, k->rows[i].part))
+        break;
+    return CD_OK;
+  }
   char ks[8];
   snprintf(ks, sizeof ks, "%d", kind);
   const char *v[3] = {p->gen, param(&p->a, key, klen), ks};
@@ -174,6 +233,7 @@ static cd_status pg_keys(void *impl, const char *key, size_t klen, int kind, boo
   cd_status st = run(p, skel ? Q_SKEL : Q_KEYS, 3, v, &r, err);
   if (st)
     return st;
+  cache_put(k, key, klen, skel ? -kind : kind, r);
   for (int i = 0, n = PQntuples(r); i < n; i++)
     if (!fn(ud, cell_i64(r, i, 0), (int)cell_i64(r, i, 1)))
       break;
@@ -298,6 +358,9 @@ static void pg_close(void *impl) {
   if (p->pg)
     PQfinish(p->pg); /* ends the session: its generation lock goes with it */
   free(p->label);
+  for (size_t i = 0; p->cache && i < KEY_CACHE; i++)
+    slot_clear(&p->cache[i]);
+  free(p->cache);
   cd_buf_free(&p->a);
   cd_buf_free(&p->b);
   free(p);
