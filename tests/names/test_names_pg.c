@@ -55,19 +55,23 @@ static cd_names *open_at(const char *where) {
   return db;
 }
 
-/* One number from the test database (a count). */
-static long pg_long(const char *sql) {
-  PGconn *c = PQconnectdb(store_url);
+/* Runs sql on the database at url; the first cell of its answer as a number (0 without). */
+static long pg_long_at(const char *url, const char *sql) {
+  PGconn *c = PQconnectdb(url);
   if (PQstatus(c) != CONNECTION_OK)
     fail_msg("%s", PQerrorMessage(c));
   PGresult *r = PQexec(c, sql);
-  if (PQresultStatus(r) != PGRES_TUPLES_OK)
+  ExecStatusType t = PQresultStatus(r);
+  if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK)
     fail_msg("%s: %s", sql, PQerrorMessage(c));
-  long v = strtol(PQgetvalue(r, 0, 0), NULL, 10);
+  long v = t == PGRES_TUPLES_OK ? strtol(PQgetvalue(r, 0, 0), NULL, 10) : 0;
   PQclear(r);
   PQfinish(c);
   return v;
 }
+
+/* One number from the test database (a count). */
+static long pg_long(const char *sql) { return pg_long_at(store_url, sql); }
 
 /* ---- the same answers as SQLite ------------------------------------------------------------ */
 
@@ -384,6 +388,23 @@ static void test_bad_urls(void **state) {
   cd_error_clear(&err);
   assert_int_equal(cd_names_migrate(cdt_fixture("names/corrupt.sqlite.txt"), store_url, NULL, &err),
                    CD_ERR_DATA);
+  /* a database in another encoding than UTF8: refused, with the way out */
+  url_with(url, sizeof url, "/postgres", NULL);
+  if (pg_long_at(url, "SELECT count(*) FROM pg_database WHERE datname = 'cdt_latin1'") == 0)
+    pg_long_at(url, "CREATE DATABASE cdt_latin1 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C'"
+                    " TEMPLATE template0");
+  url_with(url, sizeof url, "/cdt_latin1", NULL);
+  cd_error_clear(&err);
+  assert_int_equal(cd_names_migrate(full_db, url, NULL, &err), CD_ERR_DB);
+  assert_non_null(strstr(err.message, "the names store needs UTF8"));
+  /* a store of a newer format: refused as a newer names.sqlite is */
+  migrate(small_db);
+  pg_long("UPDATE copydesk_names_gens SET format = 99");
+  o.db_path = store_url;
+  cd_error_clear(&err);
+  assert_int_equal(cd_names_open(&o, &db, &err), CD_ERR_DATA);
+  assert_non_null(strstr(err.message, "names database format 99 is newer than this copydesk"));
+  migrate(small_db);
   /* the CLI says the same, exit 2 */
   url_with(url, sizeof url, "/cdt_no_such_db", "topsecret");
   const char *argv[] = {"copydesk", "names", "lookup", "Scholz", "--names-db", url, NULL};
