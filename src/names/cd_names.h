@@ -4,8 +4,9 @@
  *
  * Sources are TSV files (dicts/names/README.md); cd_names_compile() turns them into a
  * SQLite database (names.sqlite) holding entities, forms and lookup keys with an index per
- * key. cd_names_open() opens that database (no full load: a key filter read in chunks as
- * lookups touch it, plus indexed queries) and, optionally, a house overlay TSV whose rows win.
+ * key; cd_names_migrate() copies it into PostgreSQL. cd_names_open() opens either (no full
+ * load: a key filter, plus indexed queries) and, optionally, a house overlay TSV whose rows
+ * win.
  *
  * Keys (computed with ICU, never by hand):
  *   fold  — NFC, case folded, apostrophes unified to ', hyphens and spaces to one space;
@@ -77,7 +78,9 @@ cd_status cd_names_compile(const char *const *tsv_paths, size_t n_paths, const c
 typedef struct cd_names cd_names;
 
 typedef struct cd_names_options {
-  const char *db_path;      /* names.sqlite; NULL = none (overlay only) */
+  const char *db_path; /* names.sqlite, or a PostgreSQL URL ("postgresql://…", "postgres://…")
+                          holding a store put there by cd_names_migrate; NULL = none
+                          (overlay only) */
   const char *house_file;   /* house overlay TSV; NULL = none */
   const char *translit_dir; /* dicts/translit */
 } cd_names_options;
@@ -86,12 +89,25 @@ void cd_names_options_init(cd_names_options *o);
 /* Opens the database read-only. A corrupt, foreign or newer-format file is CD_ERR_DATA with
  * a message naming it. */
 cd_status cd_names_open(const cd_names_options *o, cd_names **out, cd_error *err);
-/* Opens the names store of a data directory: data_dir/names.sqlite when it can be read, the
- * house overlay house (NULL: none), the rules of data_dir/translit. With neither a database
- * nor an overlay *out is NULL and CD_OK (the caller says what it leaves out); *had_db (may be
- * NULL) tells whether the database was there. */
-cd_status cd_names_open_dir(const char *data_dir, const char *house, cd_names **out, bool *had_db,
-                            cd_error *err);
+/* Opens the names store of a data directory: names_db (a names.sqlite path or a PostgreSQL
+ * URL) when given, else data_dir/names.sqlite when it can be read; the house overlay house
+ * (NULL: none); the rules of data_dir/translit. With neither a database nor an overlay *out
+ * is NULL and CD_OK (the caller says what it leaves out); *had_db (may be NULL) tells
+ * whether there was a database. */
+cd_status cd_names_open_dir(const char *data_dir, const char *names_db, const char *house,
+                            cd_names **out, bool *had_db, cd_error *err);
+
+/* Puts the compiled names store from_path (a names.sqlite file) into the PostgreSQL
+ * database to_url, in one transaction: the tables are created when missing (under an
+ * advisory lock), the store is loaded as a new generation that readers opening afterwards
+ * use, and generations no open reader uses any longer are deleted. A failure leaves the
+ * database as it was. Readers opened before keep the generation they opened. */
+typedef struct cd_names_migrate_stats {
+  uint64_t entities, forms, keys, context;
+  int64_t generation;
+} cd_names_migrate_stats;
+cd_status cd_names_migrate(const char *from_path, const char *to_url, cd_names_migrate_stats *stats,
+                           cd_error *err);
 void cd_names_free(cd_names *db);
 /* Number of entities (database + overlay-only entities). */
 uint64_t cd_names_count(cd_names *db);

@@ -1,20 +1,19 @@
 /* SPDX-License-Identifier: MIT */
-/* Opening names.sqlite (plus the house overlay) and looking names up by key. Nothing is
- * loaded in full: a key filter (names_internal.h: mapped from its sidecar file, or else read
- * from its blob in chunks as lookups touch them) and indexed queries, each run only when the
- * filter says a row may exist. */
+/* Opening a names store (names.sqlite or a PostgreSQL database, plus the house overlay) and
+ * looking names up by key. The lookup logic is here, once; the stores (names_store.h) only
+ * answer its queries. Nothing is loaded in full from a file: a key filter (names_internal.h)
+ * and indexed queries, each run only when the filter says a row may exist. */
 #include "names_internal.h"
+#include "names_store.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-/* The key filter is read lazily, in chunks, straight from its blob: a single lookup
- * touches a handful of chunks instead of reading MBs at open. A multiple of the block. */
+/* The key filter is read lazily, in chunks: a single lookup touches a handful of chunks
+ * instead of reading MBs at open. A multiple of the block. */
 #define FILTER_CHUNK 65536
 
 /* The entity columns of a key row, cached by eid: the key query reads the index alone and
@@ -22,32 +21,24 @@
  * recurs in the text). */
 #define ENT_CACHE 16384
 typedef struct ent_ent {
-  sqlite3_int64 eid; /* 0 = empty */
+  int64_t eid; /* 0 = empty */
   bool historical;
   char id[96], type[8];
   char *canon; /* entities.canon (names_internal.h) */
 } ent_ent;
 
+/* One source: the store (ops NULL: no such source), its key filter, the entity cache. */
 typedef struct names_src {
-  sqlite3 *db;
-  uint8_t *filter; /* nblocks blocks, zero until a chunk is read (calloc: untouched pages
-                      cost nothing) */
-  size_t filter_len;
-  uint8_t *loaded;       /* per chunk: 0 not read, 1 read, 2 unreadable (every key may exist) */
-  const uint8_t *mapped; /* the filter in the sidecar's map (then filter is NULL) */
-  void *map;
-  size_t map_len;
-  sqlite3_blob *blob;
-  uint64_t nblocks;
-  bool pairs; /* the filter has CD_NAMES_MARK_PAIR marks (meta 'pair_marks') */
-  sqlite3_stmt *by_key, *by_skel, *forms, *ctx, *by_id, *prefix, *given_chk;
-  sqlite3_stmt *ent;
+  const names_store_ops *ops;
+  void *impl;
+  names_filter f;
   ent_ent *ents;    /* ENT_CACHE entries, allocated on first use */
   cd_buf ents_used; /* uint32_t indexes of entries ever filled (freed without a full pass) */
 } names_src;
 
 struct cd_names {
-  names_src main, house; /* house.db NULL when no overlay */
+  names_src main, house;
+  char *main_label; /* the PostgreSQL URL without its password; NULL for a file */
   cd_names_keyer *k;
   cd_buf fold, ascii, tmp, tmp2;
 };
@@ -57,14 +48,8 @@ void cd_names_options_init(cd_names_options *o) { memset(o, 0, sizeof *o); }
 cd_names_keyer *cd_names_get_keyer(cd_names *db) { return db->k; }
 
 static void src_close(names_src *s) {
-  sqlite3_finalize(s->by_key);
-  sqlite3_finalize(s->by_skel);
-  sqlite3_finalize(s->forms);
-  sqlite3_finalize(s->ctx);
-  sqlite3_finalize(s->by_id);
-  sqlite3_finalize(s->prefix);
-  sqlite3_finalize(s->given_chk);
-  sqlite3_finalize(s->ent);
+  if (s->ops)
+    s->ops->close(s->impl);
   for (size_t off = 0; s->ents && off + sizeof(uint32_t) <= s->ents_used.len;
        off += sizeof(uint32_t)) {
     uint32_t i;
@@ -74,16 +59,7 @@ static void src_close(names_src *s) {
   }
   cd_big_free(s->ents, ENT_CACHE, sizeof *s->ents);
   cd_buf_free(&s->ents_used);
-  if (s->blob)
-    sqlite3_blob_close(s->blob);
-  s->blob = NULL;
-  if (s->db)
-    sqlite3_close(s->db);
-  if (s->filter)
-    munmap(s->filter, s->filter_len);
-  if (s->map)
-    munmap(s->map, s->map_len);
-  free(s->loaded);
+  cd_names__filter_free(&s->f);
   memset(s, 0, sizeof *s);
 }
 
@@ -92,6 +68,7 @@ void cd_names_free(cd_names *db) {
     return;
   src_close(&db->main);
   src_close(&db->house);
+  free(db->main_label);
   cd_names_keyer_free(db->k);
   cd_buf_free(&db->fold);
   cd_buf_free(&db->ascii);
@@ -103,265 +80,83 @@ void cd_names_free(cd_names *db) {
 /* Zeroed memory for a filter of n bytes, in huge pages where the system gives them: tests
  * land at random in tens of MB, and with 4 KB pages nearly each one also misses the TLB.
  * Untouched pages cost nothing until a chunk is read. */
-static uint8_t *filter_alloc(size_t n, size_t *len) {
+cd_status cd_names__filter_alloc(names_filter *f, size_t n, cd_error *err) {
   void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED)
-    return NULL;
-  *len = n;
+  if (p == MAP_FAILED || !(f->loaded = calloc((n + FILTER_CHUNK - 1) / FILTER_CHUNK, 1))) {
+    if (p != MAP_FAILED)
+      munmap(p, n);
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  }
 #ifdef MADV_HUGEPAGE
   if (n >= (2u << 20))
     madvise(p, n, MADV_HUGEPAGE); /* advice only: without it the filter still works */
 #endif
-  return p;
+  f->bits = p;
+  f->bits_len = n;
+  f->nblocks = (uint64_t)n / CD_NAMES_FILTER_BLOCK;
+  return CD_OK;
 }
 
-/* A statement that cannot be prepared: out of memory is said as such (the database is
- * fine, and rebuilding it would not help); anything else is a database that is not ours. */
-static cd_status db_open_err(sqlite3 *db, const char *label, const char *what, cd_error *err) {
-  int code = sqlite3_errcode(db);
-  if (code == SQLITE_NOMEM)
-    return cd_error_set(err, CD_ERR_NOMEM, "%s: out of memory opening the names database", label);
-  if (code == SQLITE_IOERR || code == SQLITE_BUSY || code == SQLITE_LOCKED ||
-      code == SQLITE_CANTOPEN || code == SQLITE_PERM)
-    return cd_error_set(err, CD_ERR_DB, "%s: cannot read the names database: %s", label,
-                        sqlite3_errmsg(db));
-  return cd_error_set(err, CD_ERR_DATA, "%s: %s (%s)", label, what, sqlite3_errmsg(db));
+void cd_names__filter_free(names_filter *f) {
+  if (f->bits)
+    munmap(f->bits, f->bits_len);
+  if (f->map)
+    munmap(f->map, f->map_len);
+  free(f->loaded);
+  memset(f, 0, sizeof *f);
 }
 
-static cd_status src_prepare(names_src *s, const char *label, cd_error *err) {
-  if (sqlite3_prepare_v2(s->db,
-                         "SELECT eid, part FROM keys WHERE key=? AND kind=? AND part<2 "
-                         "LIMIT 512",
-                         -1, &s->by_key, NULL) ||
-      sqlite3_prepare_v2(s->db, "SELECT id, type, historical, canon FROM entities WHERE eid=?", -1,
-                         &s->ent, NULL) ||
-      /* a consonant skeleton shared by more than CD_NAMES_SKEL_MAX keys says nothing: not a
-       * fuzzy signal (the compiler drops those; the check stays for any it did not); the
-       * rows of the others (all parts, in key order) are read in the same pass */
-      sqlite3_prepare_v2(s->db, "SELECT eid, part FROM keys WHERE key=? AND kind=? LIMIT 33", -1,
-                         &s->by_skel, NULL) ||
-      sqlite3_prepare_v2(s->db, "SELECT lang, kind, form FROM forms WHERE eid=? ORDER BY fid", -1,
-                         &s->forms, NULL) ||
-      sqlite3_prepare_v2(s->db, "SELECT value FROM context WHERE eid=? AND key=?", -1, &s->ctx,
-                         NULL) ||
-      sqlite3_prepare_v2(s->db, "SELECT eid FROM entities WHERE id=?", -1, &s->by_id, NULL) ||
-      sqlite3_prepare_v2(s->db,
-                         "SELECT 1 FROM keys WHERE key=? AND kind=? AND part=2 AND eid=? "
-                         "LIMIT 1",
-                         -1, &s->given_chk, NULL) ||
-      sqlite3_prepare_v2(s->db,
-                         "SELECT k.eid, k.part, e.id, e.type, e.historical, "
-                         "coalesce(f.lang,''), f.form, f.surname, k.key FROM keys k "
-                         "JOIN entities e ON e.eid=k.eid JOIN forms f ON f.fid=k.fid "
-                         "WHERE k.key>=?1 AND k.key<?2 AND k.kind=1 AND k.part<2 "
-                         "AND length(CAST(k.key AS BLOB))<=?3 LIMIT 32",
-                         -1, &s->prefix, NULL))
-    return db_open_err(s->db, label, "not a copydesk names database", err);
-  sqlite3_stmt *m = NULL;
-  cd_status st = CD_OK;
-  if (sqlite3_prepare_v2(s->db, "SELECT rowid, length(value) FROM meta WHERE key='filter'", -1, &m,
-                         NULL) == SQLITE_OK &&
-      sqlite3_step(m) == SQLITE_ROW) {
-    sqlite3_int64 rowid = sqlite3_column_int64(m, 0);
-    sqlite3_int64 n = sqlite3_column_int64(m, 1);
-    if (n < CD_NAMES_FILTER_BLOCK || n % CD_NAMES_FILTER_BLOCK)
-      st = cd_error_set(err, CD_ERR_DATA,
-                        "%s: corrupt key filter (%lld bytes); rebuild it "
-                        "with 'copydesk names compile'",
-                        label, (long long)n);
-    else if (sqlite3_blob_open(s->db, "main", "meta", "value", rowid, 0, &s->blob) != SQLITE_OK)
-      st = cd_error_set(err, CD_ERR_DATA, "%s: cannot read the key filter: %s", label,
-                        sqlite3_errmsg(s->db));
-    else if (!(s->filter = filter_alloc((size_t)n, &s->filter_len)) ||
-             !(s->loaded = calloc(((size_t)n + FILTER_CHUNK - 1) / FILTER_CHUNK, 1)))
-      st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-    else
-      s->nblocks = (uint64_t)n / CD_NAMES_FILTER_BLOCK;
-  }
-  sqlite3_finalize(m);
-  m = NULL;
-  if (!st && s->nblocks &&
-      sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key='pair_marks'", -1, &m, NULL) ==
-          SQLITE_OK &&
-      sqlite3_step(m) == SQLITE_ROW)
-    s->pairs = sqlite3_column_int(m, 0) == 1;
-  sqlite3_finalize(m);
-  return st;
+void cd_names__filter_all_loaded(names_filter *f) {
+  memset(f->loaded, 1, (f->bits_len + FILTER_CHUNK - 1) / FILTER_CHUNK);
+}
+
+cd_status cd_names__check_format(int format, const char *label, cd_error *err) {
+  if (format > CD_NAMES_FORMAT)
+    return cd_error_set(err, CD_ERR_DATA,
+                        "%s: names database format %d is newer than this copydesk (%d); "
+                        "upgrade copydesk or recompile the database",
+                        label, format, CD_NAMES_FORMAT);
+  if (format < 1)
+    return cd_error_set(err, CD_ERR_DATA, "%s: names database has no format version", label);
+  if (format < CD_NAMES_FORMAT)
+    return cd_error_set(err, CD_ERR_DATA,
+                        "%s: names database format %d is older than this copydesk's (%d); "
+                        "recompile it with 'copydesk names compile'",
+                        label, format, CD_NAMES_FORMAT);
+  return CD_OK;
 }
 
 /* The filter test of one source (reading the block's chunk first when needed); a source
  * without a filter lets everything through. */
 static bool src_filter_has(names_src *s, uint64_t h) {
-  if (s->mapped)
+  names_filter *f = &s->f;
+  if (f->mapped)
     return cd_names_filter_block_has(
-        s->mapped + cd_names_filter_block(h, s->nblocks) * CD_NAMES_FILTER_BLOCK, h);
-  if (!s->filter)
+        f->mapped + cd_names_filter_block(h, f->nblocks) * CD_NAMES_FILTER_BLOCK, h);
+  if (!f->bits)
     return true;
-  size_t byte = (size_t)(cd_names_filter_block(h, s->nblocks) * CD_NAMES_FILTER_BLOCK);
+  size_t byte = (size_t)(cd_names_filter_block(h, f->nblocks) * CD_NAMES_FILTER_BLOCK);
   size_t c = byte / FILTER_CHUNK;
-  if (!s->loaded[c]) {
-    size_t off = c * FILTER_CHUNK, len = (size_t)(s->nblocks * CD_NAMES_FILTER_BLOCK) - off;
+  if (!f->loaded[c]) {
+    size_t off = c * FILTER_CHUNK, len = (size_t)(f->nblocks * CD_NAMES_FILTER_BLOCK) - off;
     if (len > FILTER_CHUNK)
       len = FILTER_CHUNK;
-    s->loaded[c] =
-        sqlite3_blob_read(s->blob, s->filter + off, (int)len, (int)off) == SQLITE_OK ? 1 : 2;
+    f->loaded[c] =
+        s->ops->filter_read && s->ops->filter_read(s->impl, f->bits + off, len, off) ? 1 : 2;
   }
-  return s->loaded[c] == 2 || cd_names_filter_block_has(s->filter + byte, h);
+  return f->loaded[c] == 2 || cd_names_filter_block_has(f->bits + byte, h);
 }
 
-static uint64_t get_le64(const uint8_t *p) {
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; i--)
-    v = v << 8 | p[i];
-  return v;
-}
-
-/* The header can be right while the bits are not (a truncated copy padded with zeros, a
- * disk error): a filter of zeros would silently hide every name. Hashing the whole sidecar
- * would read all of it, which the map is there to avoid; instead some blocks spread over it
- * are compared with the database's blob (a few 64-byte reads). */
-enum { SIDECAR_SAMPLES = 64 };
-
-static bool sidecar_agrees(names_src *s, const uint8_t *bits) {
-  uint64_t nblocks = s->nblocks, step = nblocks > SIDECAR_SAMPLES ? nblocks / SIDECAR_SAMPLES : 1;
-  uint8_t blk[CD_NAMES_FILTER_BLOCK];
-  for (uint64_t b = 0; b < nblocks; b += step) {
-    size_t off = (size_t)(b * CD_NAMES_FILTER_BLOCK);
-    if (sqlite3_blob_read(s->blob, blk, CD_NAMES_FILTER_BLOCK, (int)off) != SQLITE_OK ||
-        memcmp(blk, bits + off, CD_NAMES_FILTER_BLOCK) != 0)
-      return false;
-  }
-  return true;
-}
-
-/* Maps "<path>.filter" when it holds this database's filter (same id and length) and drops
- * the blob reader; any mismatch or failure leaves the blob in use, silently: the sidecar
- * only saves time. The file is replaced by rename, never rewritten in place, so a map stays
- * valid while another compile runs. */
-static void map_sidecar(names_src *s, const char *path) {
-  if (!s->filter)
-    return;
-  sqlite3_stmt *m = NULL;
-  uint64_t id = 0;
-  bool have_id = false;
-  if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key='filter_id'", -1, &m, NULL) ==
-          SQLITE_OK &&
-      sqlite3_step(m) == SQLITE_ROW && sqlite3_column_type(m, 0) == SQLITE_INTEGER) {
-    id = (uint64_t)sqlite3_column_int64(m, 0);
-    have_id = true;
-  }
-  sqlite3_finalize(m);
-  size_t pl = strlen(path) + 8;
-  char *fp = have_id ? malloc(pl) : NULL;
-  if (!fp)
-    return;
-  snprintf(fp, pl, "%s.filter", path);
-  int fd = open(fp, O_RDONLY | O_CLOEXEC);
-  free(fp);
-  if (fd < 0)
-    return;
-  struct stat sb;
-  uint8_t head[24];
-  size_t n = s->filter_len;
-  if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
-      (uint64_t)sb.st_size == CD_NAMES_SIDECAR_HEAD + (uint64_t)n &&
-      pread(fd, head, sizeof head, 0) == (ssize_t)sizeof head &&
-      memcmp(head, CD_NAMES_SIDECAR_MAGIC, 8) == 0 && get_le64(head + 8) == id &&
-      get_le64(head + 16) == n) {
-    void *p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_SHARED, fd, 0);
-    if (p != MAP_FAILED && !sidecar_agrees(s, (const uint8_t *)p + CD_NAMES_SIDECAR_HEAD)) {
-      munmap(p, (size_t)sb.st_size);
-      p = MAP_FAILED; /* damaged or zeroed bits: the blob is the truth */
-    }
-    if (p != MAP_FAILED) {
-      s->map = p;
-      s->map_len = (size_t)sb.st_size;
-      s->mapped = (const uint8_t *)p + CD_NAMES_SIDECAR_HEAD;
-      munmap(s->filter, s->filter_len);
-      s->filter = NULL;
-      s->filter_len = 0;
-      sqlite3_blob_close(s->blob);
-      s->blob = NULL;
-    }
-  }
-  close(fd);
-}
-
-static cd_status open_main(names_src *s, const char *path, cd_error *err) {
-  if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-    return !s->db || sqlite3_errcode(s->db) == SQLITE_NOMEM
-               ? cd_error_set(err, CD_ERR_NOMEM, "%s: out of memory opening the names database",
-                              path)
-               : cd_error_set(err, CD_ERR_DATA, "%s: cannot open the names database: %s", path,
-                              sqlite3_errmsg(s->db));
-  /* a read-only data file: keep the shared lock (no lock/unlock syscalls per query). Not
-   * memory-mapped: a scan over a large dictionary touches pages all over the file, and a
-   * map keeps every one of them in the process (1.2 GB resident at 1M entities) for no gain
-   * over reads through a 4 MB page cache (measured with tools/bench/names). */
-  sqlite3_exec(s->db, "PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-4096;", NULL, NULL, NULL);
-  sqlite3_stmt *m = NULL;
-  int rc = sqlite3_prepare_v2(s->db,
-                              "SELECT (SELECT value FROM meta WHERE key='magic'), "
-                              "(SELECT value FROM meta WHERE key='format')",
-                              -1, &m, NULL);
-  if (rc != SQLITE_OK) {
-    cd_status st = db_open_err(s->db, path,
-                               "corrupt or not a copydesk names database; rebuild it with "
-                               "'copydesk names compile'",
-                               err);
-    sqlite3_finalize(m);
-    return st;
-  }
-  cd_status st = CD_OK;
-  if (sqlite3_step(m) != SQLITE_ROW || !sqlite3_column_text(m, 0) ||
-      strcmp((const char *)sqlite3_column_text(m, 0), "copydesk-names") != 0)
-    st = cd_error_set(err, CD_ERR_DATA, "%s: corrupt or not a copydesk names database", path);
-  else if (sqlite3_column_int(m, 1) > CD_NAMES_FORMAT)
-    st = cd_error_set(err, CD_ERR_DATA,
-                      "%s: names database format %d is newer than this copydesk (%d); "
-                      "upgrade copydesk or recompile the database",
-                      path, sqlite3_column_int(m, 1), CD_NAMES_FORMAT);
-  else if (sqlite3_column_int(m, 1) < 1)
-    st = cd_error_set(err, CD_ERR_DATA, "%s: names database has no format version", path);
-  else if (sqlite3_column_int(m, 1) < CD_NAMES_FORMAT)
-    st = cd_error_set(err, CD_ERR_DATA,
-                      "%s: names database format %d is older than this copydesk's (%d); "
-                      "recompile it with 'copydesk names compile'",
-                      path, sqlite3_column_int(m, 1), CD_NAMES_FORMAT);
-  sqlite3_finalize(m);
-  if (!st)
-    st = src_prepare(s, path, err);
-  if (!st)
-    map_sidecar(s, path);
-  return st;
-}
-
-typedef struct house_ctx {
-  cd_names_writer *w;
-} house_ctx;
-
-static cd_status house_row(void *ud, cd_names_row *row, cd_error *err) {
-  house_ctx *h = ud;
-  return cd_names_writer_add(h->w, row, err);
-}
-
-static cd_status open_house(cd_names *db, const char *path, cd_error *err) {
-  names_src *s = &db->house;
-  if (sqlite3_open(":memory:", &s->db) != SQLITE_OK)
-    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-  cd_names_writer *w = NULL;
-  sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
-  cd_status st = cd_names_writer_new(s->db, db->k, true, &w, err);
-  house_ctx h = {w};
-  if (!st)
-    st = cd_names_tsv_read(path, house_row, &h, err);
-  if (!st)
-    st = cd_names_writer_finish(w, NULL, err);
-  cd_names_writer_free(w);
-  sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-  if (!st)
-    st = src_prepare(s, path, err);
-  return st;
+/* The main store: a PostgreSQL URL or a names.sqlite file. */
+static cd_status open_main(cd_names *db, const char *location, cd_error *err) {
+  names_src *s = &db->main;
+  if (cd_names_is_url(location))
+    return cd_names__pg_open(location, &s->f, &s->ops, &s->impl, &db->main_label, err);
+  FILE *f = fopen(location, "rb");
+  if (!f)
+    return cd_error_set(err, CD_ERR_DATA, "%s: names database not found", location);
+  fclose(f);
+  return cd_names__sqlite_open(location, &s->f, &s->ops, &s->impl, err);
 }
 
 cd_status cd_names_open(const cd_names_options *o, cd_names **out, cd_error *err) {
@@ -370,19 +165,13 @@ cd_status cd_names_open(const cd_names_options *o, cd_names **out, cd_error *err
   if (!db)
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   cd_status st = CD_OK;
-  if (o->db_path) {
-    FILE *f = fopen(o->db_path, "rb");
-    if (!f)
-      st = cd_error_set(err, CD_ERR_DATA, "%s: names database not found", o->db_path);
-    else
-      fclose(f);
-    if (!st)
-      st = open_main(&db->main, o->db_path, err);
-  }
+  if (o->db_path)
+    st = open_main(db, o->db_path, err);
   if (!st)
     st = cd_names_keyer_new(o->translit_dir, &db->k, err);
   if (!st && o->house_file)
-    st = open_house(db, o->house_file, err);
+    st = cd_names__sqlite_house(o->house_file, db->k, &db->house.f, &db->house.ops, &db->house.impl,
+                                err);
   if (st) {
     cd_names_free(db);
     return st;
@@ -391,111 +180,97 @@ cd_status cd_names_open(const cd_names_options *o, cd_names **out, cd_error *err
   return CD_OK;
 }
 
-cd_status cd_names_open_dir(const char *data_dir, const char *house, cd_names **out, bool *had_db,
-                            cd_error *err) {
+cd_status cd_names_open_dir(const char *data_dir, const char *names_db, const char *house,
+                            cd_names **out, bool *had_db, cd_error *err) {
   *out = NULL;
   char dbp[4096], tr[4096];
   int a = data_dir ? snprintf(dbp, sizeof dbp, "%s/names.sqlite", data_dir) : 0;
   int b = data_dir ? snprintf(tr, sizeof tr, "%s/translit", data_dir) : 0;
   if (a < 0 || b < 0 || (size_t)a >= sizeof dbp || (size_t)b >= sizeof tr)
     return cd_error_set(err, CD_ERR_USAGE, "%s: data directory path too long", data_dir);
-  bool db = data_dir && access(dbp, R_OK) == 0;
+  bool db = names_db || (data_dir && access(dbp, R_OK) == 0);
   if (had_db)
     *had_db = db;
   if (!db && !house)
     return CD_OK;
   if (!data_dir)
     return cd_error_set(err, CD_ERR_USAGE,
-                        "%s: the house overlay needs a data directory (its translit rules)", house);
+                        "%s: the names store needs a data directory (its translit rules)",
+                        house ? house : names_db);
   cd_names_options o;
   cd_names_options_init(&o);
-  o.db_path = db ? dbp : NULL;
+  o.db_path = names_db ? names_db : db ? dbp : NULL;
   o.house_file = house;
   o.translit_dir = tr;
   return cd_names_open(&o, out, err);
 }
 
-static uint64_t count_src(names_src *s) {
-  if (!s->db)
-    return 0;
-  sqlite3_stmt *m = NULL;
+uint64_t cd_names_count(cd_names *db) {
   uint64_t n = 0;
-  if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM entities", -1, &m, NULL) == SQLITE_OK &&
-      sqlite3_step(m) == SQLITE_ROW)
-    n = (uint64_t)sqlite3_column_int64(m, 0);
-  sqlite3_finalize(m);
+  names_src *all[2] = {&db->main, &db->house};
+  for (int i = 0; i < 2; i++)
+    if (all[i]->ops)
+      n += all[i]->ops->count(all[i]->impl);
   return n;
 }
 
-uint64_t cd_names_count(cd_names *db) { return count_src(&db->main) + count_src(&db->house); }
+/* Whether hash h may be in the filter of either source. */
+static bool any_filter_has(cd_names *db, uint64_t h) {
+  names_src *all[2] = {&db->main, &db->house};
+  for (int i = 0; i < 2; i++)
+    if (all[i]->ops && src_filter_has(all[i], h))
+      return true;
+  return false;
+}
 
 bool cd_names_word_maybe(cd_names *db, const char *key, size_t len) {
-  uint64_t h = cd_names_hash(key, len);
-  names_src *all[2] = {&db->main, &db->house};
-  for (int i = 0; i < 2; i++) {
-    if (!all[i]->db)
-      continue;
-    if (src_filter_has(all[i], h))
-      return true;
-  }
-  return false;
+  return any_filter_has(db, cd_names_hash(key, len));
 }
 
 bool cd_names_key_maybe(cd_names *db, const char *key, size_t len, int kind) {
-  uint64_t h = cd_names_mark_hash(CD_NAMES_MARK_KEY, 0, kind, key, len);
-  names_src *all[2] = {&db->main, &db->house};
-  for (int i = 0; i < 2; i++)
-    if (all[i]->db && src_filter_has(all[i], h))
-      return true;
-  return false;
+  return any_filter_has(db, cd_names_mark_hash(CD_NAMES_MARK_KEY, 0, kind, key, len));
 }
 
 bool cd_names_infl_maybe(cd_names *db, const char *prefix, size_t len) {
-  uint64_t h = cd_names_mark_hash(CD_NAMES_MARK_INFL, 0, 0, prefix, len);
-  names_src *all[2] = {&db->main, &db->house};
-  for (int i = 0; i < 2; i++) {
-    if (!all[i]->db)
-      continue;
-    if (src_filter_has(all[i], h))
-      return true;
-  }
-  return false;
+  return any_filter_has(db, cd_names_mark_hash(CD_NAMES_MARK_INFL, 0, 0, prefix, len));
 }
 
-static void fill_hit(cd_names_hit *h, bool house, sqlite3_stmt *row);
+typedef struct lemma_ctx {
+  bool house;
+  cd_names_lemma_fn fn;
+  void *ud;
+} lemma_ctx;
+
+static void lemma_row(void *ud, const names_lemma_row *r) {
+  lemma_ctx *c = ud;
+  const char *lemma = r->part == CD_PART_SURNAME ? r->surname : r->form;
+  if (!r->key || !lemma || strchr(r->key, ' ') || strchr(lemma, ' '))
+    return;
+  cd_names_hit h;
+  memset(&h, 0, sizeof h);
+  h.entity = r->eid;
+  h.part = (cd_match_part)r->part;
+  snprintf(h.id, sizeof h.id, "%s", r->id ? r->id : "");
+  snprintf(h.type, sizeof h.type, "%s", r->type ? r->type : "");
+  h.historical = r->historical;
+  h.house = c->house;
+  h.level = CD_MATCH_EXACT;
+  h.score = 1.0;
+  c->fn(c->ud, &h, lemma);
+}
 
 cd_status cd_names_prefix_lemmas(cd_names *db, const char *prefix, size_t plen,
                                  size_t max_key_bytes, cd_names_lemma_fn fn, void *ud,
                                  cd_error *err) {
-  cd_buf_clear(&db->tmp2);
-  if (cd_buf_append(&db->tmp2, prefix, plen) || cd_buf_append(&db->tmp2, "\xff", 1))
-    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   names_src *all[2] = {&db->main, &db->house};
   for (int i = 0; i < 2; i++) {
     names_src *s = all[i];
-    if (!s->db)
+    if (!s->ops)
       continue;
-    sqlite3_reset(s->prefix);
-    sqlite3_bind_text(s->prefix, 1, prefix, (int)plen, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s->prefix, 2, db->tmp2.data, (int)db->tmp2.len, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(s->prefix, 3, (sqlite3_int64)max_key_bytes);
-    int rc;
-    while ((rc = sqlite3_step(s->prefix)) == SQLITE_ROW) {
-      const char *key = (const char *)sqlite3_column_text(s->prefix, 8);
-      int part = sqlite3_column_int(s->prefix, 1);
-      const char *lemma =
-          (const char *)sqlite3_column_text(s->prefix, part == CD_PART_SURNAME ? 7 : 6);
-      if (!key || !lemma || strchr(key, ' ') || strchr(lemma, ' '))
-        continue;
-      cd_names_hit h;
-      fill_hit(&h, i == 1, s->prefix);
-      h.level = CD_MATCH_EXACT;
-      h.score = 1.0;
-      fn(ud, &h, lemma);
-    }
-    sqlite3_reset(s->prefix);
-    if (rc != SQLITE_DONE)
-      return cd_error_set(err, CD_ERR_DB, "names database: %s", sqlite3_errmsg(s->db));
+    lemma_ctx c = {i == 1, fn, ud};
+    cd_status st = s->ops->prefix(s->impl, prefix, plen, max_key_bytes, lemma_row, &c, err);
+    if (st)
+      return st;
   }
   return CD_OK;
 }
@@ -541,7 +316,36 @@ static bool hit_can_enter(const hitset *hs, double score) {
 
 /* Queries one key in both sources; calls back per row, until the callback returns false
  * (nothing more of this key can change the result). */
-typedef bool (*row_fn)(void *ud, names_src *s, bool house, sqlite3_int64 eid, int part);
+typedef bool (*row_fn)(void *ud, names_src *s, bool house, int64_t eid, int part);
+
+/* The rows of one skeleton key, kept only when there are at most CD_NAMES_SKEL_MAX (a
+ * skeleton shared by more says nothing: not a fuzzy signal; the compiler drops those, the
+ * check stays for any it did not). */
+typedef struct skel_rows {
+  int64_t eids[CD_NAMES_SKEL_MAX + 1];
+  int parts[CD_NAMES_SKEL_MAX + 1], n;
+} skel_rows;
+
+static bool skel_row(void *ud, int64_t eid, int part) {
+  skel_rows *r = ud;
+  if (r->n > CD_NAMES_SKEL_MAX)
+    return false;
+  r->eids[r->n] = eid;
+  r->parts[r->n++] = part;
+  return true;
+}
+
+typedef struct key_rows {
+  row_fn fn;
+  void *ud;
+  names_src *s;
+  bool house;
+} key_rows;
+
+static bool key_row(void *ud, int64_t eid, int part) {
+  key_rows *k = ud;
+  return k->fn(k->ud, k->s, k->house, eid, part);
+}
 
 /* Queries one key (rows of a full name or surname; only surnames when want_part is
  * CD_PART_SURNAME) in both sources, each only when its key filter has the key. */
@@ -552,42 +356,23 @@ static cd_status query_key(cd_names *db, const char *key, size_t klen, int kind,
       want_part == CD_PART_SURNAME ? CD_NAMES_MARK_SURNAME : CD_NAMES_MARK_KEY, 0, kind, key, klen);
   for (int i = 0; i < 2; i++) {
     names_src *s = all[i];
-    if (!s->db || !src_filter_has(s, h))
+    if (!s->ops || !src_filter_has(s, h))
       continue;
-    int rc = SQLITE_DONE;
     if (kind == CD_KEY_SKEL) {
-      sqlite3_int64 eids[CD_NAMES_SKEL_MAX + 1];
-      int parts[CD_NAMES_SKEL_MAX + 1], nr = 0;
-      sqlite3_stmt *q = s->by_skel;
-      sqlite3_reset(q);
-      sqlite3_bind_text(q, 1, key, (int)klen, SQLITE_TRANSIENT);
-      sqlite3_bind_int(q, 2, kind);
-      while (nr <= CD_NAMES_SKEL_MAX && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        eids[nr] = sqlite3_column_int64(q, 0);
-        parts[nr++] = sqlite3_column_int(q, 1);
-      }
-      if (nr <= CD_NAMES_SKEL_MAX && rc != SQLITE_DONE) {
-        sqlite3_reset(q);
-        return cd_error_set(err, CD_ERR_DB, "names database: %s", sqlite3_errmsg(s->db));
-      }
-      sqlite3_reset(q);
-      for (int r = 0; nr <= CD_NAMES_SKEL_MAX && r < nr; r++)
-        if (parts[r] < 2 && !fn(ud, s, i == 1, eids[r], parts[r]))
+      skel_rows r;
+      r.n = 0;
+      cd_status st = s->ops->keys(s->impl, key, klen, kind, true, skel_row, &r, err);
+      if (st)
+        return st;
+      for (int j = 0; r.n <= CD_NAMES_SKEL_MAX && j < r.n; j++)
+        if (r.parts[j] < 2 && !fn(ud, s, i == 1, r.eids[j], r.parts[j]))
           return CD_OK;
       continue;
     }
-    sqlite3_stmt *q = s->by_key;
-    sqlite3_reset(q);
-    sqlite3_bind_text(q, 1, key, (int)klen, SQLITE_TRANSIENT);
-    sqlite3_bind_int(q, 2, kind);
-    bool more = true;
-    while (more && (rc = sqlite3_step(q)) == SQLITE_ROW)
-      more = fn(ud, s, i == 1, sqlite3_column_int64(q, 0), sqlite3_column_int(q, 1));
-    sqlite3_reset(q);
-    if (!more)
-      return CD_OK;
-    if (rc != SQLITE_DONE)
-      return cd_error_set(err, CD_ERR_DB, "names database: %s", sqlite3_errmsg(s->db));
+    key_rows k = {fn, ud, s, i == 1};
+    cd_status st = s->ops->keys(s->impl, key, klen, kind, false, key_row, &k, err);
+    if (st)
+      return st;
   }
   return CD_OK;
 }
@@ -606,7 +391,7 @@ typedef struct collect {
   bool best_only; /* cd_names_query.best_only */
 } collect;
 
-static bool given_ok(names_src *s, sqlite3_int64 eid, const collect *c) {
+static bool given_ok(names_src *s, int64_t eid, const collect *c) {
   for (size_t off = 0; off < c->gkeys_len;) {
     const char *k = c->gkeys + off;
     size_t l = strlen(k);
@@ -614,31 +399,24 @@ static bool given_ok(names_src *s, sqlite3_int64 eid, const collect *c) {
     if (l < 2 ||
         !src_filter_has(s, cd_names_mark_hash(CD_NAMES_MARK_GIVEN, eid, k[0] - '0', k + 1, l - 1)))
       continue;
-    sqlite3_reset(s->given_chk);
-    sqlite3_bind_text(s->given_chk, 1, k + 1, (int)(l - 1), SQLITE_STATIC);
-    sqlite3_bind_int(s->given_chk, 2, k[0] - '0');
-    sqlite3_bind_int64(s->given_chk, 3, eid);
-    bool ok = sqlite3_step(s->given_chk) == SQLITE_ROW;
-    sqlite3_reset(s->given_chk);
-    if (ok)
+    if (s->ops->has_given(s->impl, k + 1, l - 1, k[0] - '0', eid))
       return true;
   }
   return false;
 }
 
-static void fill_hit(cd_names_hit *h, bool house, sqlite3_stmt *row) {
-  memset(h, 0, sizeof *h);
-  h->entity = sqlite3_column_int64(row, 0);
-  h->part = (cd_match_part)sqlite3_column_int(row, 1);
-  snprintf(h->id, sizeof h->id, "%s", (const char *)sqlite3_column_text(row, 2));
-  snprintf(h->type, sizeof h->type, "%s", (const char *)sqlite3_column_text(row, 3));
-  h->historical = sqlite3_column_int(row, 4) != 0;
-  h->house = house;
-}
-
 /* The entity columns of eid through the cache; NULL when the row is missing (a key row
  * always has its entity: one transaction writes both) or memory ran out. */
-static ent_ent *ent_get(names_src *s, sqlite3_int64 eid) {
+static cd_status ent_fill(void *ud, const names_entity_row *r) {
+  ent_ent *e = ud;
+  snprintf(e->id, sizeof e->id, "%s", r->id ? r->id : "");
+  snprintf(e->type, sizeof e->type, "%s", r->type ? r->type : "");
+  e->historical = r->historical;
+  e->canon = strdup(r->canon ? r->canon : "");
+  return e->canon ? CD_OK : CD_ERR_NOMEM;
+}
+
+static ent_ent *ent_get(names_src *s, int64_t eid) {
   if (!s->ents && !(s->ents = cd_big_calloc(ENT_CACHE, sizeof *s->ents)))
     return NULL;
   uint32_t slot = (uint32_t)(((uint64_t)eid * 0x9E3779B97F4A7C15ULL >> 20) % ENT_CACHE);
@@ -650,21 +428,8 @@ static ent_ent *ent_get(names_src *s, sqlite3_int64 eid) {
   e->eid = 0;
   free(e->canon);
   e->canon = NULL;
-  sqlite3_reset(s->ent);
-  sqlite3_bind_int64(s->ent, 1, eid);
-  if (sqlite3_step(s->ent) != SQLITE_ROW) {
-    sqlite3_reset(s->ent);
-    return NULL;
-  }
-  const char *id = (const char *)sqlite3_column_text(s->ent, 0);
-  const char *type = (const char *)sqlite3_column_text(s->ent, 1);
-  const char *canon = (const char *)sqlite3_column_text(s->ent, 3);
-  snprintf(e->id, sizeof e->id, "%s", id ? id : "");
-  snprintf(e->type, sizeof e->type, "%s", type ? type : "");
-  e->historical = sqlite3_column_int(s->ent, 2) != 0;
-  e->canon = strdup(canon ? canon : "");
-  sqlite3_reset(s->ent);
-  if (!e->canon)
+  bool found = false;
+  if (s->ops->entity(s->impl, eid, ent_fill, e, &found, NULL) || !found)
     return NULL;
   e->eid = eid;
   return e;
@@ -672,7 +437,7 @@ static ent_ent *ent_get(names_src *s, sqlite3_int64 eid) {
 
 /* A hit from a key row (eid, part), the entity's columns through the cache; false when the
  * entity is missing (the row is skipped, as a join would). */
-static bool fill_key_hit(names_src *s, cd_names_hit *h, bool house, sqlite3_int64 eid, int part) {
+static bool fill_key_hit(names_src *s, cd_names_hit *h, bool house, int64_t eid, int part) {
   memset(h, 0, sizeof *h);
   h->entity = eid;
   h->part = (cd_match_part)part;
@@ -688,7 +453,7 @@ static bool fill_key_hit(names_src *s, cd_names_hit *h, bool house, sqlite3_int6
 
 /* All rows of one key query score alike: once the set is full of better or equal hits,
  * no later row of the key can enter it (false stops the query). */
-static bool collect_row(void *ud, names_src *s, bool house, sqlite3_int64 eid, int part) {
+static bool collect_row(void *ud, names_src *s, bool house, int64_t eid, int part) {
   collect *c = ud;
   if (!hit_can_enter(c->hs, c->score))
     return false;
@@ -713,9 +478,9 @@ static bool pair_maybe(cd_names *db, const collect *c, const char *key, size_t k
   names_src *all[2] = {&db->main, &db->house};
   for (int i = 0; i < 2; i++) {
     names_src *s = all[i];
-    if (!s->db)
+    if (!s->ops)
       continue;
-    if (!s->pairs)
+    if (!s->f.pairs)
       return true;
     for (size_t off = 0; off < c->gkeys_len;) {
       const char *k = c->gkeys + off;
@@ -852,19 +617,14 @@ cd_status cd_names_find(cd_names *db, const cd_names_query *q, cd_names_hit *hit
 
 /* ---- canonical forms, all forms, context ------------------------------------------------ */
 
-static sqlite3_int64 eid_in(names_src *s, const char *id) {
-  if (!s->db)
-    return 0;
-  sqlite3_reset(s->by_id);
-  sqlite3_bind_text(s->by_id, 1, id, -1, SQLITE_TRANSIENT);
-  return sqlite3_step(s->by_id) == SQLITE_ROW ? sqlite3_column_int64(s->by_id, 0) : 0;
+static int64_t eid_in(names_src *s, const char *id) {
+  return s->ops ? s->ops->eid_of(s->impl, id) : 0;
 }
 
 /* The canonical form of entity eid in lang (its surname for CD_PART_SURNAME when it has
  * one), from the entity row's canon column. */
-static bool canon_in(names_src *s, sqlite3_int64 eid, const char *lang, cd_match_part part,
-                     cd_buf *out) {
-  if (!s->db || !eid)
+static bool canon_in(names_src *s, int64_t eid, const char *lang, cd_match_part part, cd_buf *out) {
+  if (!s->ops || !eid)
     return false;
   ent_ent *e = ent_get(s, eid);
   if (!e)
@@ -890,8 +650,8 @@ static bool canon_in(names_src *s, sqlite3_int64 eid, const char *lang, cd_match
 
 cd_status cd_names_canonical(cd_names *db, const cd_names_hit *hit, const char *lang,
                              cd_match_part part, cd_buf *out, cd_error *err) {
-  sqlite3_int64 he = hit->house ? hit->entity : eid_in(&db->house, hit->id);
-  sqlite3_int64 me = hit->house ? eid_in(&db->main, hit->id) : hit->entity;
+  int64_t he = hit->house ? hit->entity : eid_in(&db->house, hit->id);
+  int64_t me = hit->house ? eid_in(&db->main, hit->id) : hit->entity;
   const char *langs[2] = {lang && *lang ? lang : "en", "en"};
   for (int i = 0; i < 2; i++) {
     if (canon_in(&db->house, he, langs[i], part, out))
@@ -902,36 +662,16 @@ cd_status cd_names_canonical(cd_names *db, const cd_names_hit *hit, const char *
   return cd_error_set(err, CD_ERR_INPUT, "%s: no canonical form", hit->id);
 }
 
-/* Each row of st to fn; a step that fails (a busy or corrupt database) is an error naming
- * the database, never a shorter list. */
-static cd_status each_rows(names_src *src, sqlite3_stmt *st, cd_names_form_fn fn, void *ud,
-                           int ncols, cd_error *err) {
-  int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    if (ncols == 3)
-      fn(ud, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
-         (const char *)sqlite3_column_text(st, 2));
-    else
-      fn(ud, "", "", (const char *)sqlite3_column_text(st, 0));
-  }
-  sqlite3_reset(st);
-  return rc == SQLITE_DONE
-             ? CD_OK
-             : cd_error_set(err, CD_ERR_DB, "names database: %s", sqlite3_errmsg(src->db));
-}
-
 cd_status cd_names_forms(cd_names *db, const cd_names_hit *hit, cd_names_form_fn fn, void *ud,
                          cd_error *err) {
-  sqlite3_int64 he = hit->house ? hit->entity : eid_in(&db->house, hit->id);
-  sqlite3_int64 me = hit->house ? eid_in(&db->main, hit->id) : hit->entity;
+  int64_t he = hit->house ? hit->entity : eid_in(&db->house, hit->id);
+  int64_t me = hit->house ? eid_in(&db->main, hit->id) : hit->entity;
   names_src *all[2] = {&db->house, &db->main};
-  sqlite3_int64 eids[2] = {he, me};
+  int64_t eids[2] = {he, me};
   for (int i = 0; i < 2; i++) {
-    if (!all[i]->db || !eids[i])
+    if (!all[i]->ops || !eids[i])
       continue;
-    sqlite3_reset(all[i]->forms);
-    sqlite3_bind_int64(all[i]->forms, 1, eids[i]);
-    cd_status st = each_rows(all[i], all[i]->forms, fn, ud, 3, err);
+    cd_status st = all[i]->ops->forms(all[i]->impl, eids[i], fn, ud, err);
     if (st)
       return st;
   }
@@ -940,25 +680,25 @@ cd_status cd_names_forms(cd_names *db, const cd_names_hit *hit, cd_names_form_fn
 
 cd_status cd_names_context(cd_names *db, const cd_names_hit *hit, const char *key,
                            cd_names_form_fn fn, void *ud, cd_error *err) {
-  sqlite3_int64 he = hit->house ? hit->entity : eid_in(&db->house, hit->id);
-  sqlite3_int64 me = hit->house ? eid_in(&db->main, hit->id) : hit->entity;
+  int64_t he = hit->house ? hit->entity : eid_in(&db->house, hit->id);
+  int64_t me = hit->house ? eid_in(&db->main, hit->id) : hit->entity;
   names_src *all[2] = {&db->house, &db->main};
-  sqlite3_int64 eids[2] = {he, me};
+  int64_t eids[2] = {he, me};
   for (int i = 0; i < 2; i++) {
-    if (!all[i]->db || !eids[i])
+    if (!all[i]->ops || !eids[i])
       continue;
-    sqlite3_reset(all[i]->ctx);
-    sqlite3_bind_int64(all[i]->ctx, 1, eids[i]);
-    sqlite3_bind_text(all[i]->ctx, 2, key, -1, SQLITE_TRANSIENT);
-    cd_status st = each_rows(all[i], all[i]->ctx, fn, ud, 1, err);
+    cd_status st = all[i]->ops->context(all[i]->impl, eids[i], key, fn, ud, err);
     if (st)
       return st;
   }
   return CD_OK;
 }
 
-/* Export needs raw access to the sources. */
-sqlite3 *cd_names__main_db(cd_names *db);
-sqlite3 *cd_names__house_db(cd_names *db);
-sqlite3 *cd_names__main_db(cd_names *db) { return db->main.db; }
-sqlite3 *cd_names__house_db(cd_names *db) { return db->house.db; }
+/* Export reads the SQLite sources directly. */
+sqlite3 *cd_names__main_db(cd_names *db) {
+  return cd_names__sqlite_db(db->main.ops, db->main.impl);
+}
+sqlite3 *cd_names__house_db(cd_names *db) {
+  return cd_names__sqlite_db(db->house.ops, db->house.impl);
+}
+const char *cd_names__main_url(cd_names *db) { return db->main_label; }

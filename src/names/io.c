@@ -2,15 +2,13 @@
 /* Importers (Wikidata entity JSON dumps, JRC-Names style TSV) and exporters (TSV, hunspell
  * .dic/.aff) of the names dictionary. Input is streamed through zlib (plain or gzip). */
 #include "names_internal.h"
+#include "names_store.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
-
-sqlite3 *cd_names__main_db(cd_names *db);
-sqlite3 *cd_names__house_db(cd_names *db);
 
 /* An entity (one line, or the lines of one object) longer than this is refused: the
  * largest Wikidata entities are a few MB, and a longer line would be held in memory whole,
@@ -553,6 +551,11 @@ cd_status cd_names_export(cd_names *db, cd_names_export_kind kind, const char *l
                               "WORDCHARS -'’\n";
     return w(ud, aff, sizeof aff - 1, err);
   }
+  if (cd_names__main_url(db))
+    return cd_error_set(err, CD_ERR_USAGE,
+                        "%s: names export reads a names.sqlite file; export the file that was "
+                        "migrated to this database",
+                        cd_names__main_url(db));
   if (kind == CD_EXPORT_DIC)
     return export_dic(db, lang ? lang : "en", w, ud, err);
   cd_status st = w(ud, tsv_header, sizeof tsv_header - 1, err);

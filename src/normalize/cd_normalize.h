@@ -31,6 +31,8 @@ typedef struct cd_normalize_options {
   const char *file_label;   /* name used in messages and the change log ("-" = stdin) */
   const char *data_dir;     /* where dicts live (styles/, boilerplate/, langid/, ...) */
   const char *house_file;   /* house overlay for names; NULL = none */
+  const char *names_db;     /* names store: a names.sqlite path or a PostgreSQL URL; NULL =
+                               data_dir/names.sqlite when present */
   unsigned stages;          /* CD_STAGE_* bits; default CD_STAGE_ALL */
   bool strict;              /* invalid input is an error instead of U+FFFD */
   size_t window;            /* longest segment handed to a stage, bytes (default 1 MiB) */

@@ -77,8 +77,10 @@ static cd_status names_open(const cd_stage_env *env, void **state, cd_error *err
   *state = NULL;
   const char *house = env->opts ? env->opts->house_file : NULL;
   cd_names *db = NULL;
-  cd_status st =
-      env->shared && *env->shared ? CD_OK : cd_names_open_dir(env->data_dir, house, &db, NULL, err);
+  cd_status st = env->shared && *env->shared
+                     ? CD_OK
+                     : cd_names_open_dir(env->data_dir, env->opts ? env->opts->names_db : NULL,
+                                         house, &db, NULL, err);
   if (st)
     return st;
   /* No database and no overlay: the stage passes text through. */

@@ -86,6 +86,13 @@ int32_t cd_utf8_prev(const char *s, size_t *i);
 void *cd_big_calloc(size_t n, size_t size);
 void cd_big_free(void *p, size_t n, size_t size);
 
+/* Whether location is a PostgreSQL URL ("postgresql://..." or "postgres://...") rather than
+ * a file path (the TM and the names store take either). */
+bool cd_pg_is_url(const char *location);
+/* A copy of url for messages, without its password (user:PASSWORD@ and password=... left
+ * out); malloc'd, NULL when out of memory. */
+char *cd_pg_url_redact(const char *url);
+
 /* Length of the longest prefix of s made of ASCII bytes (eight at a time). */
 size_t cd_ascii_prefix(const char *s, size_t len);
 /* Length of the longest valid UTF-8 prefix of s. */

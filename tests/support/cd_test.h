@@ -43,6 +43,15 @@ long cdt_tm_units_checked(const char *tm_path);
 const char *cdt_tm_location(const char *name);
 /* The maintenance URL of the throwaway cluster (CDT_PG_URL), or NULL without one. */
 const char *cdt_pg_url(void);
+/* Skips the test (saying why) when there is no throwaway cluster. */
+#define CDT_NEED_PG()                                                                              \
+  do {                                                                                             \
+    if (!cdt_pg_url()) {                                                                           \
+      print_message("SKIPPED: no PostgreSQL cluster: run through 'tests/support/pg_cluster.sh "    \
+                    "run' (ctest does; tools/setup installs postgresql)\n");                       \
+      skip();                                                                                      \
+    }                                                                                              \
+  } while (0)
 
 /* A new, empty TM at cdt_tm_location(name); fails the test when it cannot be created. The
  * caller frees it with cd_tm_store_free. */

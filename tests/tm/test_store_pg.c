@@ -15,15 +15,6 @@
 #include "cd_fuzzy.h"
 #include "cd_tm_store.h"
 
-#define NEED_PG()                                                                                  \
-  do {                                                                                             \
-    if (!cdt_pg_url()) {                                                                           \
-      print_message("SKIPPED: no PostgreSQL cluster: run through 'tests/support/pg_cluster.sh "    \
-                    "run' (ctest does; tools/setup installs postgresql)\n");                       \
-      skip();                                                                                      \
-    }                                                                                              \
-  } while (0)
-
 static cd_tm_unit unit(const char *sl, const char *tl, const char *src, const char *tgt) {
   cd_tm_unit u;
   cd_tm_unit_init(&u);
@@ -100,7 +91,7 @@ static void seed_units(cd_tm_store *s, size_t n, unsigned seed) {
 
 static void test_pg_add_merge_and_open(void **state) {
   (void)state;
-  NEED_PG();
+  CDT_NEED_PG();
   const char *url = cdt_tm_location("merge");
   cd_error err;
   cd_error_clear(&err);
@@ -168,7 +159,7 @@ static int walk_again(void *ud, const cd_tm_unit *u) {
 
 static void test_pg_import_all_or_nothing(void **state) {
   (void)state;
-  NEED_PG();
+  CDT_NEED_PG();
   const char *url = cdt_tm_location("allornothing");
   cd_tm_store *s = open_at(url);
   cd_tm_unit u[3] = {unit("en", "fr", "One.", "Un."), unit("en", "fr", "Two.", "Deux."),
@@ -275,7 +266,7 @@ static void reader(const char *url, int rounds) {
 
 static void test_pg_concurrent_writers_and_reader(void **state) {
   (void)state;
-  NEED_PG();
+  CDT_NEED_PG();
   const char *loc = cdt_tm_location("concurrent");
   char url[4200];
   snprintf(url, sizeof url, "%s", loc);
@@ -342,7 +333,7 @@ static void same_text(const char *an, const cd_buf *a, const char *bn, const cd_
 
 static void test_pg_migrate_round_trip(void **state) {
   (void)state;
-  NEED_PG();
+  CDT_NEED_PG();
   char a[4200], b[4200];
   snprintf(a, sizeof a, "%s", cdt_tmpfile("mig-a.sqlite"));
   unlink(a);
@@ -394,7 +385,7 @@ static void test_pg_migrate_round_trip(void **state) {
 
 static void test_pg_candidates_use_indexes(void **state) {
   (void)state;
-  NEED_PG();
+  CDT_NEED_PG();
   const char *loc = cdt_tm_location("explain");
   char url[4200];
   snprintf(url, sizeof url, "%s", loc);
@@ -437,7 +428,7 @@ static void test_pg_candidates_use_indexes(void **state) {
 
 static void test_pg_lookup_same_as_sqlite(void **state) {
   (void)state;
-  NEED_PG();
+  CDT_NEED_PG();
   char path[4200];
   snprintf(path, sizeof path, "%s", cdt_tmpfile("same.sqlite"));
   unlink(path);

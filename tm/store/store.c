@@ -158,10 +158,7 @@ static cd_status prepared(cd_tm_store *s, int which, sqlite3_stmt **out, cd_erro
 
 /* ---- opening ----------------------------------------------------------------------------- */
 
-bool cd_tm_is_url(const char *location) {
-  return location &&
-         (strncmp(location, "postgresql://", 13) == 0 || strncmp(location, "postgres://", 11) == 0);
-}
+bool cd_tm_is_url(const char *location) { return cd_pg_is_url(location); }
 
 static int mkdirs_for(const char *path) {
   char *dir = strdup(path);

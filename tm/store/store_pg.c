@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cd_pg.h"
 #include "cd_tm_terms.h"
 #include "store_internal.h"
 
@@ -69,36 +70,13 @@ static const char *const add_sql =
 /* ---- errors and queries ------------------------------------------------------------------ */
 
 static cd_status pg_error(cd_tm_store *s, const PGresult *r, const char *what, cd_error *err) {
-  const char *msg = r ? PQresultErrorMessage(r) : "";
-  if (!msg || !*msg)
-    msg = s->pg ? PQerrorMessage(s->pg) : "no connection";
-  size_t n = strlen(msg);
-  while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-    n--;
-  const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-  if (state && strcmp(state, "55P03") == 0) /* lock_not_available: lock_timeout ran out */
-    return cd_error_set(err, CD_ERR_DB,
-                        "%s: database is locked: another session holds rows this write needs "
-                        "(waited %d ms)",
-                        s->path, s->opt.busy_timeout_ms);
-  return cd_error_set(err, CD_ERR_DB, "%s: %s: %.*s", s->path, what, (int)n, msg);
+  return cd_pg_error(s->pg, s->path, s->opt.busy_timeout_ms, r, what, err);
 }
 
 /* Runs sql with text parameters; *out (may be NULL) gets the result, which the caller clears. */
 static cd_status pg_query(cd_tm_store *s, const char *sql, int n, const char *const *v,
                           PGresult **out, const char *what, cd_error *err) {
-  PGresult *r = PQexecParams(s->pg, sql, n, NULL, v, NULL, NULL, 0);
-  ExecStatusType t = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
-  if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {
-    cd_status st = pg_error(s, r, what, err);
-    PQclear(r);
-    return st;
-  }
-  if (out)
-    *out = r;
-  else
-    PQclear(r);
-  return CD_OK;
+  return cd_pg_exec(s->pg, s->path, s->opt.busy_timeout_ms, sql, n, v, 0, out, what, err);
 }
 
 /* The statements run once per unit or per term, prepared once per connection. */
@@ -200,45 +178,6 @@ static void give_rows(const PGresult *r, const char *src_lang, const char *tgt_l
 
 /* ---- opening ----------------------------------------------------------------------------- */
 
-static void quiet_notices(void *ud, const char *message) {
-  (void)ud;
-  (void)message; /* library code never prints; notices carry nothing a caller needs */
-}
-
-/* The URL for messages: the password (user:PASSWORD@, password=...) left out. */
-static char *redact_url(const char *url) {
-  size_t n = strlen(url);
-  char *out = malloc(n + 4);
-  if (!out)
-    return NULL;
-  const char *auth = strstr(url, "://");
-  auth = auth ? auth + 3 : url;
-  size_t auth_end = strcspn(auth, "/?#");
-  const char *at = NULL;
-  for (size_t i = 0; i < auth_end; i++)
-    if (auth[i] == '@')
-      at = auth + i;
-  const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-  size_t o = 0;
-  for (const char *p = url; *p;) {
-    if (colon && p == colon) {
-      p = at;
-      continue;
-    }
-    if (strncmp(p, "password=", 9) == 0 && p > url && (p[-1] == '?' || p[-1] == '&')) {
-      memcpy(out + o, "password=***", 12 <= n + 3 - o ? 12 : 0);
-      o += 12 <= n + 3 - o ? 12 : 0;
-      p += 9 + strcspn(p + 9, "&#");
-      continue;
-    }
-    if (o < n + 3)
-      out[o++] = *p;
-    p++;
-  }
-  out[o] = '\0';
-  return out;
-}
-
 static cd_status pg_schema_version(cd_tm_store *s, int *version, bool *exists, cd_error *err) {
   PGresult *r = NULL;
   *version = 0;
@@ -308,7 +247,7 @@ fail:
 }
 
 cd_status cd_tm__pg_open(cd_tm_store *s, const char *url, cd_error *err) {
-  char *label = redact_url(url);
+  char *label = cd_pg_url_redact(url);
   if (!label)
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   free(s->path);
@@ -318,7 +257,7 @@ cd_status cd_tm__pg_open(cd_tm_store *s, const char *url, cd_error *err) {
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   if (PQstatus(s->pg) != CONNECTION_OK)
     return pg_error(s, NULL, "cannot connect to the TM", err);
-  PQsetNoticeProcessor(s->pg, quiet_notices, NULL);
+  PQsetNoticeProcessor(s->pg, cd_pg_quiet_notices, NULL);
   char ms[32];
   snprintf(ms, sizeof ms, "%d", s->opt.busy_timeout_ms > 0 ? s->opt.busy_timeout_ms : 0);
   const char *v[2] = {ms, s->opt.read_only ? "on" : "off"};

@@ -98,6 +98,15 @@ const char *cli_house_file(const char *given) {
   return access(path, R_OK) == 0 ? path : NULL;
 }
 
+static const char *names_db_given;
+
+void cli_set_names_db(const char *location) { names_db_given = location; }
+
+const char *cli_names_db(void) {
+  const char *env = getenv("COPYDESK_NAMES_DB");
+  return names_db_given ? names_db_given : env && *env ? env : NULL;
+}
+
 /* "key = value" of one line (spaces around both; '#' starts a comment line) */
 static bool config_line(char *line, char **key, char **value) {
   while (*line == ' ' || *line == '\t')

@@ -43,6 +43,11 @@ const char *cli_data_dir(void);
 /* The house names overlay: the given path, else $XDG_CONFIG_HOME/copydesk/house.tsv (or
  * ~/.config/copydesk/house.tsv) when that file exists, else NULL. */
 const char *cli_house_file(const char *given);
+/* The names store the commands use: what --names-db gave (cli_set_names_db), else
+ * $COPYDESK_NAMES_DB, else NULL (DATA/names.sqlite when present). A names.sqlite path or a
+ * PostgreSQL URL. */
+const char *cli_names_db(void);
+void cli_set_names_db(const char *location);
 /* The desk's default language, for text whose language is neither given, nor in its file
  * name, nor detected with confidence: COPYDESK_LANG, else "lang = xx" in
  * $XDG_CONFIG_HOME/copydesk/config (~/.config/copydesk/config). out is "" when neither

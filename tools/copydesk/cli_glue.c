@@ -80,7 +80,7 @@ bool cli_tm_names_open(cli_tm_names *g, const char *sub) {
   cd_names_scan_options so;
   cd_names_scan_options_init(&so);
   so.data_dir = data;
-  if (cd_names_open_dir(data, NULL, &g->db, NULL, &err) ||
+  if (cd_names_open_dir(data, cli_names_db(), NULL, &g->db, NULL, &err) ||
       (g->db && cd_names_scanner_new(g->db, &so, &g->sc, &err)))
     cli_error(sub, "names store left out: %s", err.message);
   else
@@ -211,7 +211,7 @@ int cli_check_names_open(cli_check_names *x, const char *data_dir, const char *h
   cd_error err;
   cd_error_clear(&err);
   x->owned = true;
-  if (cd_names_open_dir(data_dir, house, &x->db, NULL, &err) ||
+  if (cd_names_open_dir(data_dir, cli_names_db(), house, &x->db, NULL, &err) ||
       (x->db && cd_names_scanner_new(x->db, &so, &x->sc, &err))) {
     cli_error("check", "%s", err.message);
     return -1;

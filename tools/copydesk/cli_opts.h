@@ -28,6 +28,15 @@ typedef struct cli_opt {
 #define CLI_OPT_VERSION_ENTRY                                                                      \
   { "version", 0, NULL, CLI_OPT_VERSION, "print copydesk's version and exit", NULL }
 
+/* --names-db, the same in every command that uses the names store (cli_set_names_db). */
+#define CLI_OPT_NAMES_DB(id)                                                                       \
+  {                                                                                                \
+    "names-db", 0, "URL|PATH", (id),                                                               \
+        "the names store: a names.sqlite file or a postgresql:// URL\n"                            \
+        "(default $COPYDESK_NAMES_DB, else DATA/names.sqlite)",                                    \
+        "@file"                                                                                    \
+  }
+
 /* The getopt_long arrays built from a table (at most CLI_OPTS_MAX options). */
 #define CLI_OPTS_MAX 48
 typedef struct cli_getopt {

@@ -51,7 +51,8 @@ enum {
   OPT_BAND,
   OPT_NO_REFINE,
   OPT_TM,
-  OPT_NO_NAMES
+  OPT_NO_NAMES,
+  OPT_NAMES_DB
 };
 
 static const cli_opt options[] = {
@@ -79,6 +80,7 @@ static const cli_opt options[] = {
      NULL},
     {"no-refine", 0, NULL, OPT_NO_REFINE, "skip the lexicon refinement pass", NULL},
     {"no-names", 0, NULL, OPT_NO_NAMES, "do not use the names store for entity anchors", NULL},
+    CLI_OPT_NAMES_DB(OPT_NAMES_DB),
     {"verbose", 'v', NULL, 'v',
      "report each text's language and where it came from, sentence\n"
      "counts, band and lexicon size on stderr",
@@ -456,7 +458,7 @@ static int names_entities(doc *d) {
   cd_error err;
   cd_error_clear(&err);
   int rc = CLI_OK;
-  if (cd_names_open_dir(data, NULL, &db, NULL, &err) ||
+  if (cd_names_open_dir(data, cli_names_db(), NULL, &db, NULL, &err) ||
       (db && cd_names_scanner_new(db, &so, &sc, &err))) {
     cli_error("align", "%s", err.message);
     rc = CLI_USAGE;
@@ -527,6 +529,7 @@ static int run(int argc, char **argv) {
     case OPT_NO_REFINE: ao.refine_passes = 0; break;
     case OPT_TM: tm_path = optarg; break;
     case OPT_NO_NAMES: use_names = false; break;
+    case OPT_NAMES_DB: cli_set_names_db(optarg); break;
     case 'v': verbose = true; break;
     case 'h': cli_print_help(&cli_align, stdout); return CLI_OK;
     case CLI_OPT_VERSION: cli_print_version(); return CLI_OK;

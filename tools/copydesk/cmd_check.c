@@ -43,6 +43,7 @@ enum {
   OPT_LIST,
   OPT_TM,
   OPT_HOUSE,
+  OPT_NAMES_DB,
   OPT_NO_NAMES
 };
 
@@ -72,6 +73,7 @@ static const cli_opt options[] = {
      "house names overlay (default: $XDG_CONFIG_HOME/copydesk/\n"
      "house.tsv when it exists)",
      "@file"},
+    CLI_OPT_NAMES_DB(OPT_NAMES_DB),
     {"no-names", 0, NULL, OPT_NO_NAMES, "skip the names.* checks (no names store needed)", NULL},
     {"format", 0, "FMT", OPT_FORMAT, "text (default), json or html (one self-contained page)",
      "text|json|html"},
@@ -371,6 +373,7 @@ static int run(int argc, char **argv) {
     case OPT_GLOSSARY: glossary = optarg; break;
     case OPT_TM: tm = optarg; break;
     case OPT_HOUSE: house = optarg; break;
+    case OPT_NAMES_DB: cli_set_names_db(optarg); break;
     case OPT_NO_NAMES: no_names = true; break;
     case 'o': output = optarg; break;
     case 'v': verbose = true; break;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cd_lang.h"
@@ -22,6 +23,7 @@ static const char help_head[] =
     "       copydesk names export [--format tsv|dic|aff] [-l LANG] [-o FILE]\n"
     "       copydesk names discover [FILE|DIR...] [--tm PATH] [-l LANG] [--min-count N]\n"
     "                               [-o draft.tsv] [--format text|json]\n"
+    "       copydesk names migrate [--from names.sqlite] --to postgresql://...\n"
     "\n"
     "lookup   finds the entities a spelling (any script, variant, transliteration, surname,\n"
     "         possessive, all caps) refers to, best first, with score and reason, and the\n"
@@ -37,14 +39,29 @@ static const char help_head[] =
     "         with --tm a TM's units): each with its spellings and counts, its type from the\n"
     "         words before it, its forms in other languages across aligned pairs, and two\n"
     "         contexts; -o writes them as a draft TSV for the house overlay.\n"
+    "migrate  puts a compiled names database (default DATA/names.sqlite) into PostgreSQL,\n"
+    "         in one transaction, replacing the store there for the readers that open it\n"
+    "         afterwards; commands then use it with --names-db URL (docs/postgresql.md).\n"
     "\n";
 
 static const char help_tail[] =
     "\n"
-    "The database is names.sqlite in the data directory ($COPYDESK_DATA).\n"
+    "The database is names.sqlite in the data directory ($COPYDESK_DATA), or what\n"
+    "--names-db or $COPYDESK_NAMES_DB names: a names.sqlite file or a postgresql:// URL.\n"
     "Exit status: 0 ok, 1 nothing confident found (lookup), 2 usage or data error.\n";
 
-enum { OPT_ALL = 256, OPT_FORMAT, OPT_HOUSE, OPT_JRC, OPT_ALL_ENT, OPT_TM, OPT_MIN };
+enum {
+  OPT_ALL = 256,
+  OPT_FORMAT,
+  OPT_HOUSE,
+  OPT_JRC,
+  OPT_ALL_ENT,
+  OPT_TM,
+  OPT_MIN,
+  OPT_NAMES_DB,
+  OPT_FROM,
+  OPT_TO
+};
 
 static const cli_opt options[] = {
     {"lang", 'l', "LANG", 'l',
@@ -65,6 +82,10 @@ static const cli_opt options[] = {
     {"jrc", 0, NULL, OPT_JRC, "import: the input is JRC-Names style TSV", NULL},
     {"all-entities", 0, NULL, OPT_ALL_ENT, "import: keep entities that are not people or places",
      NULL},
+    CLI_OPT_NAMES_DB(OPT_NAMES_DB),
+    {"from", 0, "FILE", OPT_FROM, "migrate: the names.sqlite to copy (default DATA/names.sqlite)",
+     "@file"},
+    {"to", 0, "URL", OPT_TO, "migrate: the PostgreSQL database (postgresql://...)", NULL},
     CLI_OPT_HELP,
     CLI_OPT_VERSION_ENTRY,
     CLI_OPT_END};
@@ -95,7 +116,7 @@ static int open_db(const char *house, cd_names **db) {
   cd_error err;
   cd_error_clear(&err);
   bool had_db = false;
-  if (cd_names_open_dir(dir, house, db, &had_db, &err)) {
+  if (cd_names_open_dir(dir, cli_names_db(), house, db, &had_db, &err)) {
     cli_error("names", "%s", err.message);
     return CLI_USAGE;
   }
@@ -409,6 +430,33 @@ static int compile(char **inputs, int n, const char *output) {
   return rc;
 }
 
+/* names migrate: the compiled store into PostgreSQL, one transaction. */
+static int migrate(const char *from, const char *to) {
+  char dbp[4200];
+  if (!from) {
+    const char *dir = cli_data_dir();
+    snprintf(dbp, sizeof dbp, "%s/names.sqlite", dir ? dir : ".");
+    from = dbp;
+  }
+  cd_error err;
+  cd_error_clear(&err);
+  cd_names_migrate_stats k;
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  if (cd_names_migrate(from, to, &k, &err)) {
+    cli_error("names migrate", "%s", err.message);
+    return CLI_USAGE;
+  }
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  fprintf(stderr,
+          "copydesk: names migrate: %llu entities, %llu forms, %llu keys, %llu context values "
+          "(generation %lld) (%.2f s)\n",
+          (unsigned long long)k.entities, (unsigned long long)k.forms, (unsigned long long)k.keys,
+          (unsigned long long)k.context, (long long)k.generation,
+          (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+  return CLI_OK;
+}
+
 /* -o must not name the import's input, the names database or the house overlay. */
 static int refuse_clobbering(const char *input, const char *house, const char *output) {
   const char *dir = cli_data_dir();
@@ -441,6 +489,7 @@ static int run(int argc, char **argv) {
     return CLI_OK;
   }
   const char *lang = "en", *format = NULL, *house = NULL, *output = NULL, *tm = NULL;
+  const char *from = NULL, *to = NULL;
   bool lang_given = false;
   size_t min_count = 1;
   bool all = false, jrc = false, all_ent = false;
@@ -474,6 +523,9 @@ static int run(int argc, char **argv) {
     case 'o': output = optarg; break;
     case OPT_JRC: jrc = true; break;
     case OPT_ALL_ENT: all_ent = true; break;
+    case OPT_NAMES_DB: cli_set_names_db(optarg); break;
+    case OPT_FROM: from = optarg; break;
+    case OPT_TO: to = optarg; break;
     case 'h': cli_print_help(&cli_names, stdout); return CLI_OK;
     case CLI_OPT_VERSION: cli_print_version(); return CLI_OK;
     default: cli_option_error("names", c, argv); return CLI_USAGE;
@@ -503,6 +555,13 @@ static int run(int argc, char **argv) {
                                    : cli_names_discover(db, rest, nrest, &o);
     cd_names_free(db);
     return rc;
+  }
+  if (!strcmp(action, "migrate")) {
+    if (!to || nrest) {
+      cli_error("names", "migrate wants --to URL (and --from FILE), nothing else");
+      return CLI_USAGE;
+    }
+    return migrate(from, to);
   }
   if (!strcmp(action, "compile")) {
     if (!output || nrest < 1) {
@@ -564,11 +623,13 @@ static int run(int argc, char **argv) {
               (unsigned long long)stats.written, (unsigned long long)stats.skipped);
     return CLI_OK;
   }
-  cli_error("names", "unknown action '%s' (lookup, compile, import, export, discover)", action);
+  cli_error("names", "unknown action '%s' (lookup, compile, import, export, discover, migrate)",
+            action);
   return CLI_USAGE;
 }
 
-static const char *const actions[] = {"lookup", "compile", "import", "export", "discover", NULL};
+static const char *const actions[] = {"lookup",   "compile", "import", "export",
+                                      "discover", "migrate", NULL};
 
 const cli_command cli_names = {
     "names",   run,     "people, places, organisations: lookup, compile, import, export, discover",

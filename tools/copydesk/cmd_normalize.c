@@ -44,6 +44,7 @@ enum {
   OPT_NO_NAMES,
   OPT_NAMES_THRESHOLD,
   OPT_HOUSE,
+  OPT_NAMES_DB,
   OPT_WINDOW,
   OPT_INPUT_FORMAT,
   OPT_EDNOTES,
@@ -97,6 +98,7 @@ static const cli_opt options[] = {
      "house names overlay (names stage); default:\n"
      "$XDG_CONFIG_HOME/copydesk/house.tsv when it exists",
      "@file"},
+    CLI_OPT_NAMES_DB(OPT_NAMES_DB),
     {"window", 0, "BYTES", OPT_WINDOW, "longest piece of a line handled at once (default 1048576)",
      NULL},
     {"verbose", 'v', NULL, 'v', "report charset, language and edit count on stderr", NULL},
@@ -275,6 +277,7 @@ static int run(int argc, char **argv) {
       }
       break;
     case OPT_HOUSE: o.house_file = optarg; break;
+    case OPT_NAMES_DB: cli_set_names_db(optarg); break;
     case OPT_WINDOW:
       if (cli_parse_size(optarg, 1, (size_t)1 << 30, &o.window)) {
         cli_error("normalize", "--window wants a byte count from 1 to 1073741824, not '%s'",
@@ -334,6 +337,7 @@ static int run(int argc, char **argv) {
     return CLI_USAGE;
   o.data_dir = cli_data_dir();
   o.house_file = cli_house_file(o.house_file);
+  o.names_db = cli_names_db();
   char default_lang[16];
   const char *default_from = NULL;
   if (!o.lang) {

@@ -11,7 +11,7 @@
 #include "serve_http.h"
 
 static const char help_head[] =
-    "usage: copydesk serve [--listen ADDR:PORT] [--tm PATH] [--names-db PATH]\n"
+    "usage: copydesk serve [--listen ADDR:PORT] [--tm URL|PATH] [--names-db URL|PATH]\n"
     "                      [--token-file FILE] [options]\n"
     "\n"
     "Serves copydesk over HTTP/1.1 with JSON, for a CMS and editors' tools:\n"
@@ -59,15 +59,11 @@ static const cli_opt options[] = {
      "address to listen on (default 127.0.0.1:8080; [::1]:8080 for\n"
      "IPv6; port 0 = a free port, printed at start)",
      NULL},
-    {"tm", 0, "PATH", OPT_TM,
-     "the TM (default $XDG_DATA_HOME/copydesk/tm.sqlite; created\n"
-     "when missing)",
+    {"tm", 0, "URL|PATH", OPT_TM,
+     "the TM, a file or a postgresql:// URL (default\n"
+     "$XDG_DATA_HOME/copydesk/tm.sqlite; created when missing)",
      "@file"},
-    {"names-db", 0, "PATH", OPT_NAMES_DB,
-     "the names store (default DATA/names.sqlite); the normalize\n"
-     "endpoint's names stage uses the data directory's, as\n"
-     "'copydesk normalize' does",
-     "@file"},
+    CLI_OPT_NAMES_DB(OPT_NAMES_DB),
     {"house", 0, "FILE", OPT_HOUSE,
      "house names overlay (default $XDG_CONFIG_HOME/copydesk/\n"
      "house.tsv when it exists)",
@@ -136,7 +132,7 @@ static int run(int argc, char **argv) {
     switch (c) {
     case OPT_LISTEN: so.listen = optarg; break;
     case OPT_TM: cfg.tm_path = optarg; break;
-    case OPT_NAMES_DB: cfg.names_db = optarg; break;
+    case OPT_NAMES_DB: cli_set_names_db(optarg); break;
     case OPT_HOUSE: house = optarg; break;
     case OPT_TOKEN_FILE: token_file = optarg; break;
     case OPT_MAX_BODY:
@@ -182,6 +178,7 @@ static int run(int argc, char **argv) {
   serve_pool *pool = NULL;
   cfg.data_dir = cli_data_dir();
   cfg.house = cli_house_file(house);
+  cfg.names_db = cli_names_db();
   cfg.busy_timeout_ms = busy_given ? (int)busy : -1;
   if (!cfg.tm_path && cd_tm_default_path(&tm_default, &err) == CD_OK)
     cfg.tm_path = tm_default.data;

@@ -53,7 +53,17 @@ static const char help_tail[] =
     "Exit status: 0 ok; 1 lookup or concord found nothing; 2 usage, input or database error\n"
     "(malformed TMX, locked database, TM written by a newer copydesk).\n";
 
-enum { OPT_TM = 256, OPT_SRC, OPT_TGT, OPT_MIN, OPT_FORMAT, OPT_BUSY, OPT_SEGTYPE, OPT_NO_NAMES };
+enum {
+  OPT_TM = 256,
+  OPT_SRC,
+  OPT_TGT,
+  OPT_MIN,
+  OPT_FORMAT,
+  OPT_BUSY,
+  OPT_SEGTYPE,
+  OPT_NO_NAMES,
+  OPT_NAMES_DB
+};
 
 static const cli_opt options[] = {
     {"tm", 0, "PATH|URL", OPT_TM,
@@ -67,6 +77,7 @@ static const cli_opt options[] = {
      "text|json"},
     {"busy-timeout", 0, "MS", OPT_BUSY, "wait up to MS for another writer (default 5000)", NULL},
     {"no-names", 0, NULL, OPT_NO_NAMES, "lookup: names are plain words (no names store)", NULL},
+    CLI_OPT_NAMES_DB(OPT_NAMES_DB),
     {"segtype", 0, "T", OPT_SEGTYPE,
      "export: the header's segtype, sentence (default) or\n"
      "paragraph (units that hold whole paragraphs; OmegaT then\n"
@@ -113,6 +124,7 @@ static int parse_args(int argc, char **argv, tm_args *a) {
       break;
     case 'o': a->output = optarg; break;
     case OPT_NO_NAMES: a->no_names = true; break;
+    case OPT_NAMES_DB: cli_set_names_db(optarg); break;
     case 'n':
       if (cli_parse_long(optarg, 1, 100000, &a->max)) {
         cli_error("tm", "-n wants a number from 1 to 100000, not '%s'", optarg);

@@ -84,32 +84,25 @@ int serve_status_of(cd_status st) {
 
 static cd_status open_names(serve_ctx *x, cd_error *err) {
   const serve_config *c = x->cfg;
-  cd_buf dbp = CD_BUF_INIT, tr = CD_BUF_INIT;
-  cd_status st = CD_OK;
-  if (c->names_db)
-    st = cd_buf_append_str(&dbp, c->names_db);
-  else if (c->data_dir)
-    st = cd_buf_appendf(&dbp, "%s/names.sqlite", c->data_dir);
-  if (!st)
-    st = cd_buf_appendf(&tr, "%s/translit", c->data_dir ? c->data_dir : ".");
-  bool have_db = !st && dbp.len && (c->names_db || access(dbp.data, R_OK) == 0);
-  if (!st && (have_db || c->house)) {
-    cd_names_options o;
-    cd_names_options_init(&o);
-    o.db_path = have_db ? dbp.data : NULL;
-    o.house_file = c->house;
-    o.translit_dir = tr.data;
+  bool have_db = false;
+  cd_status st = cd_names_open_dir(c->data_dir ? c->data_dir : ".", c->names_db, c->house,
+                                   &x->names, &have_db, err);
+  if (!st && x->names) {
     cd_names_scan_options so;
     cd_names_scan_options_init(&so);
     so.data_dir = c->data_dir;
-    st = cd_names_open(&o, &x->names, err);
-    if (!st)
-      st = cd_names_scanner_new(x->names, &so, &x->scanner, err);
+    st = cd_names_scanner_new(x->names, &so, &x->scanner, err);
   }
-  if (!st && have_db)
-    snprintf(x->names_path, sizeof x->names_path, "%s", dbp.data);
-  cd_buf_free(&dbp);
-  cd_buf_free(&tr);
+  /* what /v1/health names: the store, a URL without its password */
+  if (!st && have_db) {
+    char *label = cd_pg_is_url(c->names_db) ? cd_pg_url_redact(c->names_db) : NULL;
+    if (c->names_db)
+      snprintf(x->names_path, sizeof x->names_path, "%s", label ? label : c->names_db);
+    else
+      snprintf(x->names_path, sizeof x->names_path, "%s/names.sqlite",
+               c->data_dir ? c->data_dir : ".");
+    free(label);
+  }
   return st;
 }
 
@@ -331,6 +324,7 @@ cd_normalizer *serve_normalizer(serve_ctx *x, bool check, cd_error *err) {
   cd_normalize_options_init(&o);
   o.data_dir = x->cfg->data_dir;
   o.house_file = x->cfg->house;
+  o.names_db = x->cfg->names_db;
   if (check) /* as `copydesk check` reads an article: decoded and repaired, not restyled */
     o.stages = CD_STAGE_DECODE | CD_STAGE_MOJIBAKE | CD_STAGE_UNICODE;
   return cd_normalizer_new(&o, nz, err) ? NULL : *nz;

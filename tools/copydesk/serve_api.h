@@ -20,7 +20,8 @@
 typedef struct serve_config {
   const char *data_dir; /* dictionaries (styles, translit, langid, check lists) */
   const char *tm_path;  /* the TM (created when missing) */
-  const char *names_db; /* the names store; NULL: data_dir/names.sqlite when present */
+  const char *names_db; /* the names store, a path or a PostgreSQL URL; NULL:
+                           data_dir/names.sqlite when present */
   const char *house;    /* house names overlay, NULL = none */
   int busy_timeout_ms;  /* how long a TM write waits for another writer */
 } serve_config;
