@@ -204,14 +204,9 @@ static void locate_error(reader_ctx *c, long line, cd_error *err) {
   cd_error_set(err, CD_ERR_INPUT, "%s:%ld: %s", c->path, line, tail ? tail + 2 : msg);
 }
 
-static cd_status read_tu(reader_ctx *c, xmlNode *tu, cd_error *err) {
-  cd_status st = check_attr_entities(c, tu, err);
-  if (!st)
-    st = check_no_entities(c, tu->children, err);
-  if (st)
-    return st;
-  c->counts.tus++;
-  /* Which tuv is the source: --src-lang, else the tu's srclang, else the header's. */
+/* The source tuv of a tu: --src-lang, else the tu's srclang, else the header's; *lang its
+ * language (xmlFree it), NULL when the tu has none. */
+static xmlNode *source_tuv(reader_ctx *c, xmlNode *tu, xmlChar **lang) {
   xmlChar *tu_src = xmlGetProp(tu, (const xmlChar *)"srclang");
   const char *want = c->o->src_lang;
   if (!want && tu_src && strcmp((const char *)tu_src, "*all*") != 0)
@@ -219,100 +214,134 @@ static cd_status read_tu(reader_ctx *c, xmlNode *tu, cd_error *err) {
   if (!want && c->header_srclang[0] && strcmp(c->header_srclang, "*all*") != 0)
     want = c->header_srclang;
   xmlNode *src = NULL;
-  xmlChar *src_lang = NULL;
+  *lang = NULL;
   for (xmlNode *k = tu->children; k && !src; k = k->next) {
     if (!name_is(k, "tuv") || !tuv_seg(k))
       continue;
     xmlChar *l = tuv_lang(k);
     if (l && (!want || lang_eq(want, (const char *)l))) {
       src = k;
-      src_lang = l;
+      *lang = l;
     } else {
       xmlFree(l);
     }
   }
-  if (!src) {
-    xmlFree(tu_src);
-    c->counts.skipped++;
-    return CD_OK;
-  }
-  cd_tm_unit u;
-  cd_tm_unit_init(&u);
-  u.created = attr_date(tu, "creationdate");
-  u.changed = attr_date(tu, "changedate");
+  xmlFree(tu_src);
+  return src;
+}
+
+/* The props copydesk writes on a tu (origin, its date, the alignment score). */
+typedef struct tu_props {
+  xmlChar *origin, *origin_date, *score;
+} tu_props;
+
+static void tu_props_free(tu_props *p) {
+  xmlFree(p->origin);
+  xmlFree(p->origin_date);
+  xmlFree(p->score);
+}
+
+/* The unit's dates, usage count and props from the tu's attributes and prop elements. */
+static void read_tu_meta(reader_ctx *c, xmlNode *tu, cd_tm_unit *u, tu_props *p) {
+  u->created = attr_date(tu, "creationdate");
+  u->changed = attr_date(tu, "changedate");
   xmlChar *usage = xmlGetProp(tu, (const xmlChar *)"usagecount");
   if (usage) {
     char *end;
     long long v = strtoll((const char *)usage, &end, 10);
     if (end != (const char *)usage && *end == '\0' && v > 0)
-      u.usage = v;
+      u->usage = v;
     xmlFree(usage);
   }
-  xmlChar *origin = NULL, *origin_date = NULL, *score = NULL;
   for (xmlNode *k = tu->children; k; k = k->next) {
     if (!name_is(k, "prop"))
       continue;
     xmlChar *type = xmlGetProp(k, (const xmlChar *)"type");
     if (type) {
-      xmlChar **slot = strcmp((const char *)type, "x-copydesk-origin") == 0        ? &origin
-                       : strcmp((const char *)type, "x-copydesk-origin-date") == 0 ? &origin_date
-                       : strcmp((const char *)type, "x-copydesk-score") == 0       ? &score
+      xmlChar **slot = strcmp((const char *)type, "x-copydesk-origin") == 0        ? &p->origin
+                       : strcmp((const char *)type, "x-copydesk-origin-date") == 0 ? &p->origin_date
+                       : strcmp((const char *)type, "x-copydesk-score") == 0       ? &p->score
                                                                                    : NULL;
       if (slot && !*slot)
         *slot = xmlNodeGetContent(k);
       xmlFree(type);
     }
   }
-  u.origin_doc = origin ? (const char *)origin : c->origin;
-  u.origin_date = parse_tmx_date(origin_date);
-  if (score) {
+  u->origin_doc = p->origin ? (const char *)p->origin : c->origin;
+  u->origin_date = parse_tmx_date(p->origin_date);
+  if (p->score) {
     char *end;
-    double v = strtod((const char *)score, &end);
-    if (end != (const char *)score && *end == '\0' && v >= 0 && v <= 1)
-      u.score = v;
+    double v = strtod((const char *)p->score, &end);
+    if (end != (const char *)p->score && *end == '\0' && v >= 0 && v <= 1)
+      u->score = v;
   }
-  bool src_has_markup;
-  st = read_seg(tuv_seg(src), &c->src_plain, &c->src_markup, &src_has_markup);
-  /* An empty or blank segment (an untranslated one, often) is no unit. */
-  bool blank_src = !st && cd_tm_text_is_blank(c->src_plain.data);
-  u.src_lang = (const char *)src_lang;
-  u.source = c->src_plain.data;
-  u.source_markup = src_has_markup ? c->src_markup.data : NULL;
-  if (!u.created)
-    u.created = attr_date(src, "creationdate");
-  bool took = false;
-  for (xmlNode *k = tu->children; k && !st && !c->stopped && !blank_src; k = k->next) {
+}
+
+/* Hands the callback one unit per target tuv of another language than the source (and of
+ * --tgt-lang when given) with a segment that is not blank; *took when any. */
+static cd_status emit_targets(reader_ctx *c, xmlNode *tu, xmlNode *src, cd_tm_unit *u, bool *took,
+                              cd_error *err) {
+  cd_status st = CD_OK;
+  for (xmlNode *k = tu->children; k && !st && !c->stopped; k = k->next) {
     if (k == src || !name_is(k, "tuv") || !tuv_seg(k))
       continue;
     xmlChar *l = tuv_lang(k);
     if (!l || (c->o->tgt_lang && !lang_eq(c->o->tgt_lang, (const char *)l)) ||
-        lang_eq((const char *)src_lang, (const char *)l)) {
+        lang_eq(u->src_lang, (const char *)l)) {
       xmlFree(l);
       continue;
     }
     bool tgt_has_markup;
     st = read_seg(tuv_seg(k), &c->tgt_plain, &c->tgt_markup, &tgt_has_markup);
     if (!st && !cd_tm_text_is_blank(c->tgt_plain.data)) {
-      u.tgt_lang = (const char *)l;
-      u.target = c->tgt_plain.data;
-      u.target_markup = tgt_has_markup ? c->tgt_markup.data : NULL;
-      if (!u.changed)
-        u.changed = attr_date(k, "changedate");
-      took = true;
-      if (c->fn(c->ud, &u)) {
+      u->tgt_lang = (const char *)l;
+      u->target = c->tgt_plain.data;
+      u->target_markup = tgt_has_markup ? c->tgt_markup.data : NULL;
+      if (!u->changed)
+        u->changed = attr_date(k, "changedate");
+      *took = true;
+      if (c->fn(c->ud, u)) {
         c->stopped = true;
         locate_error(c, xmlGetLineNo(k), err);
       }
     }
     xmlFree(l);
   }
+  return st;
+}
+
+static cd_status read_tu(reader_ctx *c, xmlNode *tu, cd_error *err) {
+  cd_status st = check_attr_entities(c, tu, err);
+  if (!st)
+    st = check_no_entities(c, tu->children, err);
+  if (st)
+    return st;
+  c->counts.tus++;
+  xmlChar *src_lang;
+  xmlNode *src = source_tuv(c, tu, &src_lang);
+  if (!src) {
+    c->counts.skipped++;
+    return CD_OK;
+  }
+  cd_tm_unit u;
+  cd_tm_unit_init(&u);
+  tu_props props = {NULL, NULL, NULL};
+  read_tu_meta(c, tu, &u, &props);
+  bool src_has_markup;
+  st = read_seg(tuv_seg(src), &c->src_plain, &c->src_markup, &src_has_markup);
+  u.src_lang = (const char *)src_lang;
+  u.source = c->src_plain.data;
+  u.source_markup = src_has_markup ? c->src_markup.data : NULL;
+  if (!u.created)
+    u.created = attr_date(src, "creationdate");
+  bool took = false;
+  /* An empty or blank segment (an untranslated one, often) is no unit. */
+  if (!st && !cd_tm_text_is_blank(c->src_plain.data))
+    st = emit_targets(c, tu, src, &u, &took, err);
   if (!took)
     c->counts.skipped++;
   xmlFree(src_lang);
-  xmlFree(tu_src);
-  xmlFree(origin);
-  xmlFree(origin_date);
-  xmlFree(score);
+  tu_props_free(&props);
   if (st == CD_ERR_NOMEM)
     return cd_error_set(err, st, "out of memory");
   return st;
@@ -384,6 +413,77 @@ static cd_status xml_failure(reader_ctx *c, xmlTextReaderPtr r, cd_error *err) {
                       hint);
 }
 
+/* Walks the document: the root must be <tmx>, the header gives the default source language,
+ * each <tu> is expanded and read; an entity reference is refused. *ret is the reader's last
+ * result (< 0: an XML error), *seen_root whether an element was read. */
+static cd_status walk_tmx(reader_ctx *c, xmlTextReaderPtr r, bool *seen_root, int *ret,
+                          cd_error *err) {
+  *ret = xmlTextReaderRead(r);
+  while (*ret == 1 && !c->stopped) {
+    int type = xmlTextReaderNodeType(r);
+    if (type == XML_READER_TYPE_ENTITY_REFERENCE)
+      return cd_error_set(err, CD_ERR_INPUT,
+                          "%s:%d: entity reference '&%s;' refused (TMX import expands no "
+                          "entities)",
+                          c->path, xmlTextReaderGetParserLineNumber(r),
+                          (const char *)xmlTextReaderConstName(r));
+    const char *name =
+        type == XML_READER_TYPE_ELEMENT ? (const char *)xmlTextReaderConstLocalName(r) : NULL;
+    if (name && !*seen_root) {
+      *seen_root = true;
+      if (strcmp(name, "tmx") != 0)
+        return cd_error_set(err, CD_ERR_INPUT, "%s:%d: not a TMX file (root element <%s>)", c->path,
+                            xmlTextReaderGetParserLineNumber(r), name);
+    } else if (name && strcmp(name, "header") == 0) {
+      xmlChar *sl = xmlTextReaderGetAttribute(r, (const xmlChar *)"srclang");
+      if (sl)
+        snprintf(c->header_srclang, sizeof c->header_srclang, "%s", (const char *)sl);
+      xmlFree(sl);
+    } else if (name && strcmp(name, "tu") == 0) {
+      xmlNode *tu = xmlTextReaderExpand(r);
+      if (!tu || c->xml_failed) {
+        *ret = -1;
+        return CD_OK;
+      }
+      cd_status st = read_tu(c, tu, err);
+      if (st)
+        return st;
+      *ret = xmlTextReaderNext(r);
+      continue;
+    }
+    *ret = xmlTextReaderRead(r);
+  }
+  return CD_OK;
+}
+
+/* What stopped a walk that reported no error itself: the input guard, a read error, an XML
+ * error, or an empty file. */
+static cd_status walk_end(reader_ctx *c, const tmx_input *in, xmlTextReaderPtr r, int ret,
+                          bool seen_root, cd_error *err) {
+  const char *path = c->path;
+  if (in->g.failed && in->g.why == CD_XML_GUARD_ENTITY)
+    return cd_error_set(err, CD_ERR_INPUT,
+                        "%s:%lu: entity declaration refused (TMX import expands no entities)", path,
+                        in->g.failed);
+  if (in->g.failed && in->g.why == CD_XML_GUARD_COMMENTS)
+    return cd_error_set(err, CD_ERR_INPUT,
+                        "%s:%lu: malformed TMX: more than %d bytes of comments and processing "
+                        "instructions (refused)",
+                        path, in->g.failed, CD_TMX_MAX_COMMENT_BYTES);
+  if (in->g.failed)
+    return cd_error_set(err, CD_ERR_INPUT,
+                        "%s:%lu: malformed TMX: a start tag with more than %d attributes "
+                        "(refused unparsed)",
+                        path, in->g.failed, CD_TMX_MAX_ATTRS);
+  if (in->io_error)
+    return cd_error_set(err, CD_ERR_IO, "%s: read error: %s", path, gzerror(in->gz, NULL));
+  if (ret < 0 || c->xml_failed)
+    return xml_failure(c, r, err);
+  if (!seen_root && !c->stopped)
+    return cd_error_set(err, CD_ERR_INPUT, "%s: empty file, not a TMX", path);
+  return CD_OK;
+}
+
 cd_status cd_tmx_read(const char *path, const cd_tmx_import_options *o, cd_tm_unit_fn fn, void *ud,
                       cd_tmx_counts *counts, cd_error *err) {
   cd_tmx_import_options defaults;
@@ -419,67 +519,11 @@ cd_status cd_tmx_read(const char *path, const cd_tmx_import_options *o, cd_tm_un
   xmlGenericErrorFunc saved_generic = xmlGenericError;
   void *saved_generic_ctx = xmlGenericErrorContext;
   xmlSetGenericErrorFunc(&c, on_generic_error);
-  cd_status st = CD_OK;
   bool seen_root = false;
-  int ret = xmlTextReaderRead(r);
-  while (ret == 1 && !c.stopped) {
-    int type = xmlTextReaderNodeType(r);
-    if (type == XML_READER_TYPE_ENTITY_REFERENCE) {
-      st = cd_error_set(err, CD_ERR_INPUT,
-                        "%s:%d: entity reference '&%s;' refused (TMX import expands no "
-                        "entities)",
-                        path, xmlTextReaderGetParserLineNumber(r),
-                        (const char *)xmlTextReaderConstName(r));
-      break;
-    }
-    if (type == XML_READER_TYPE_ELEMENT) {
-      const char *name = (const char *)xmlTextReaderConstLocalName(r);
-      if (!seen_root) {
-        seen_root = true;
-        if (strcmp(name, "tmx") != 0) {
-          st = cd_error_set(err, CD_ERR_INPUT, "%s:%d: not a TMX file (root element <%s>)", path,
-                            xmlTextReaderGetParserLineNumber(r), name);
-          break;
-        }
-      } else if (strcmp(name, "header") == 0) {
-        xmlChar *sl = xmlTextReaderGetAttribute(r, (const xmlChar *)"srclang");
-        if (sl)
-          snprintf(c.header_srclang, sizeof c.header_srclang, "%s", (const char *)sl);
-        xmlFree(sl);
-      } else if (strcmp(name, "tu") == 0) {
-        xmlNode *tu = xmlTextReaderExpand(r);
-        if (!tu || c.xml_failed) {
-          ret = -1;
-          break;
-        }
-        if ((st = read_tu(&c, tu, err)))
-          break;
-        ret = xmlTextReaderNext(r);
-        continue;
-      }
-    }
-    ret = xmlTextReaderRead(r);
-  }
-  if (!st && in.g.failed && in.g.why == CD_XML_GUARD_ENTITY)
-    st = cd_error_set(err, CD_ERR_INPUT,
-                      "%s:%lu: entity declaration refused (TMX import expands no entities)", path,
-                      in.g.failed);
-  else if (!st && in.g.failed && in.g.why == CD_XML_GUARD_COMMENTS)
-    st = cd_error_set(err, CD_ERR_INPUT,
-                      "%s:%lu: malformed TMX: more than %d bytes of comments and processing "
-                      "instructions (refused)",
-                      path, in.g.failed, CD_TMX_MAX_COMMENT_BYTES);
-  else if (!st && in.g.failed)
-    st = cd_error_set(err, CD_ERR_INPUT,
-                      "%s:%lu: malformed TMX: a start tag with more than %d attributes (refused "
-                      "unparsed)",
-                      path, in.g.failed, CD_TMX_MAX_ATTRS);
-  else if (!st && in.io_error)
-    st = cd_error_set(err, CD_ERR_IO, "%s: read error: %s", path, gzerror(in.gz, NULL));
-  else if (!st && (ret < 0 || c.xml_failed))
-    st = xml_failure(&c, r, err);
-  if (!st && !seen_root && !c.stopped)
-    st = cd_error_set(err, CD_ERR_INPUT, "%s: empty file, not a TMX", path);
+  int ret = 0;
+  cd_status st = walk_tmx(&c, r, &seen_root, &ret, err);
+  if (!st)
+    st = walk_end(&c, &in, r, ret, seen_root, err);
   xmlFreeTextReader(r);
   gzclose(in.gz);
   xmlSetGenericErrorFunc(saved_generic_ctx, saved_generic);
