@@ -95,19 +95,18 @@ static int32_t digit_count(const UChar *u, int32_t a, int32_t b) {
   return n;
 }
 
-cd_status cd_tokenize(cd_tokenizer *tz, const char *s, size_t len, cd_error *err) {
-  tz->ntoks = 0;
-  tz->n_ent = 0;
-  cd_buf_clear(&tz->ent_ids);
-  cd_buf_clear(&tz->fold);
+/* tz->u16 = s in UTF-16, *n16 its length, and tz->off8 the byte offset in s of each UTF-16
+ * index, so that tokens carry spans of the original text. An ill-formed byte sequence
+ * becomes one U+FFFD: s is walked the same way. */
+static cd_status to_utf16(cd_tokenizer *tz, const char *s, size_t len, int32_t *n16,
+                          cd_error *err) {
   if (len > INT32_MAX / 2)
     return cd_error_set(err, CD_ERR_INPUT, "segment too long (%zu bytes)", len);
   UErrorCode ec = U_ZERO_ERROR;
-  int32_t n16 = 0;
-  u_strFromUTF8WithSub(NULL, 0, &n16, s, (int32_t)len, 0xFFFD, NULL, &ec);
+  u_strFromUTF8WithSub(NULL, 0, n16, s, (int32_t)len, 0xFFFD, NULL, &ec);
   ec = U_ZERO_ERROR;
-  if ((size_t)n16 + 1 > tz->cap16) {
-    size_t cap = (size_t)n16 + 64;
+  if ((size_t)*n16 + 1 > tz->cap16) {
+    size_t cap = (size_t)*n16 + 64;
     UChar *u = realloc(tz->u16, cap * sizeof *u);
     size_t *o = u ? realloc(tz->off8, (cap + 1) * sizeof *o) : NULL;
     if (u)
@@ -117,94 +116,120 @@ cd_status cd_tokenize(cd_tokenizer *tz, const char *s, size_t len, cd_error *err
     tz->off8 = o;
     tz->cap16 = cap;
   }
-  u_strFromUTF8WithSub(tz->u16, (int32_t)tz->cap16, &n16, s, (int32_t)len, 0xFFFD, NULL, &ec);
+  u_strFromUTF8WithSub(tz->u16, (int32_t)tz->cap16, n16, s, (int32_t)len, 0xFFFD, NULL, &ec);
   if (U_FAILURE(ec))
     return cd_error_set(err, CD_ERR_INTERNAL, "ICU cannot read a segment: %s", u_errorName(ec));
-  /* UTF-16 index → byte offset in s, so tokens carry spans of the original text. An
-   * ill-formed byte sequence became one U+FFFD: walk s the same way. */
-  {
-    size_t b = 0;
-    int32_t i = 0;
-    while (i < n16) {
-      tz->off8[i] = b;
-      UChar32 c;
-      int32_t at = i;
-      U16_NEXT(tz->u16, i, n16, c);
-      if (i - at == 2)
-        tz->off8[at + 1] = b;
-      cd_utf8_next(s, len, &b);
-    }
-    tz->off8[n16] = len;
+  size_t b = 0;
+  int32_t i = 0;
+  while (i < *n16) {
+    tz->off8[i] = b;
+    UChar32 c;
+    int32_t at = i;
+    U16_NEXT(tz->u16, i, *n16, c);
+    if (i - at == 2)
+      tz->off8[at + 1] = b;
+    cd_utf8_next(s, len, &b);
   }
+  tz->off8[*n16] = len;
+  return CD_OK;
+}
+
+/* The end of the number that starts at prev and that the word breaker ends at cur: thousands
+ * grouped with spaces ("5 000", "5\u202F000") come out of it as several numbers, so a 1-3
+ * digit leader is joined with the 3-digit groups after it. The iterator is moved past what
+ * was joined. */
+static int32_t number_end(cd_tokenizer *tz, int32_t n16, int32_t prev, int32_t cur) {
   const UChar *u = tz->u16;
-  ubrk_setText(tz->bi, u, n16, &ec);
-  if (U_FAILURE(ec))
-    return cd_error_set(err, CD_ERR_INTERNAL, "ICU word break: %s", u_errorName(ec));
   bool space_groups = is_space_sep(tz->style.group) || u_isUWhiteSpace(tz->style.group);
-  int32_t prev = ubrk_first(tz->bi);
-  for (int32_t cur = ubrk_next(tz->bi); cur != UBRK_DONE; prev = cur, cur = ubrk_next(tz->bi)) {
-    int32_t status = ubrk_getRuleStatus(tz->bi);
+  int32_t end = cur;
+  int32_t lead = digit_count(u, prev, cur);
+  while (lead >= 1 && lead <= 3 && end < n16) {
+    UChar32 sp;
+    int32_t j = end;
+    U16_NEXT(u, j, n16, sp);
+    if (!(sp == 0xA0 || sp == 0x202F || sp == 0x2009 || (sp == 0x20 && space_groups)))
+      break;
+    int32_t k = j, digits = 0;
+    while (k < n16 && u_isdigit(u[k]) && digits < 4) {
+      k++;
+      digits++;
+    }
+    if (digits != 3 || (k < n16 && (u_isalnum(u[k]))))
+      break;
+    end = k;
+  }
+  while (end > cur) { /* advance the iterator past what we joined */
+    cur = ubrk_next(tz->bi);
+    if (cur == UBRK_DONE || cur >= end)
+      break;
+  }
+  if (cur == UBRK_DONE)
+    cur = n16;
+  return cur > end ? cur : end;
+}
+
+/* A word or a number token from prev to end (UTF-16 indexes). */
+static cd_status word_token(cd_tokenizer *tz, const char *s, int32_t prev, int32_t end,
+                            bool number) {
+  cd_tok t;
+  memset(&t, 0, sizeof t);
+  t.kind = number ? CD_TOK_NUMBER : CD_TOK_WORD;
+  t.start = tz->off8[prev];
+  t.end = tz->off8[end];
+  if (number)
+    read_number(s, t.start, t.end, &tz->style, &t);
+  return fold_into(tz, s, t.start, t.end, &t) ? CD_ERR_NOMEM : push_tok(tz, &t);
+}
+
+/* Spaces and punctuation from prev to cur: each visible character is a punctuation token. */
+static cd_status punct_tokens(cd_tokenizer *tz, const char *s, int32_t prev, int32_t cur) {
+  const UChar *u = tz->u16;
+  int32_t i = prev;
+  while (i < cur) {
+    int32_t at = i;
+    UChar32 c;
+    U16_NEXT(u, i, cur, c);
+    if (u_isUWhiteSpace(c) || u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
+      continue;
     cd_tok t;
     memset(&t, 0, sizeof t);
-    if (status >= UBRK_WORD_NONE_LIMIT) {
-      int32_t end = cur;
-      bool number = is_number_status(status);
-      if (number) {
-        /* Thousands grouped with spaces ("5 000", "5\u202F000") come out of the word
-         * breaker as several numbers: join a 1–3 digit leader with 3-digit groups. */
-        int32_t lead = digit_count(u, prev, cur);
-        while (lead >= 1 && lead <= 3 && end < n16) {
-          UChar32 sp;
-          int32_t j = end;
-          U16_NEXT(u, j, n16, sp);
-          if (!(sp == 0xA0 || sp == 0x202F || sp == 0x2009 || (sp == 0x20 && space_groups)))
-            break;
-          int32_t k = j, digits = 0;
-          while (k < n16 && u_isdigit(u[k]) && digits < 4) {
-            k++;
-            digits++;
-          }
-          if (digits != 3 || (k < n16 && (u_isalnum(u[k]))))
-            break;
-          end = k;
-        }
-        while (end > cur) { /* advance the iterator past what we joined */
-          cur = ubrk_next(tz->bi);
-          if (cur == UBRK_DONE || cur >= end)
-            break;
-        }
-        if (cur == UBRK_DONE)
-          cur = n16;
-        end = cur > end ? cur : end;
-        t.kind = CD_TOK_NUMBER;
-      } else {
-        t.kind = CD_TOK_WORD;
-      }
-      t.start = tz->off8[prev];
-      t.end = tz->off8[end];
-      if (number)
-        read_number(s, t.start, t.end, &tz->style, &t);
-      if (fold_into(tz, s, t.start, t.end, &t) || push_tok(tz, &t))
-        return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-      continue;
-    }
-    /* Spaces and punctuation: each visible character is a punctuation token. */
-    int32_t i = prev;
-    while (i < cur) {
-      int32_t at = i;
-      UChar32 c;
-      U16_NEXT(u, i, cur, c);
-      if (u_isUWhiteSpace(c) || u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
-        continue;
-      memset(&t, 0, sizeof t);
-      t.kind = CD_TOK_PUNCT;
-      t.start = tz->off8[at];
-      t.end = tz->off8[i];
-      if (fold_into(tz, s, t.start, t.end, &t) || push_tok(tz, &t))
-        return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-    }
+    t.kind = CD_TOK_PUNCT;
+    t.start = tz->off8[at];
+    t.end = tz->off8[i];
+    if (fold_into(tz, s, t.start, t.end, &t) || push_tok(tz, &t))
+      return CD_ERR_NOMEM;
   }
   return CD_OK;
+}
+
+cd_status cd_tokenize(cd_tokenizer *tz, const char *s, size_t len, cd_error *err) {
+  tz->ntoks = 0;
+  tz->n_ent = 0;
+  cd_buf_clear(&tz->ent_ids);
+  cd_buf_clear(&tz->fold);
+  int32_t n16 = 0;
+  cd_status st = to_utf16(tz, s, len, &n16, err);
+  if (st)
+    return st;
+  UErrorCode ec = U_ZERO_ERROR;
+  ubrk_setText(tz->bi, tz->u16, n16, &ec);
+  if (U_FAILURE(ec))
+    return cd_error_set(err, CD_ERR_INTERNAL, "ICU word break: %s", u_errorName(ec));
+  int32_t prev = ubrk_first(tz->bi);
+  for (int32_t cur = ubrk_next(tz->bi); cur != UBRK_DONE && !st;
+       prev = cur, cur = ubrk_next(tz->bi)) {
+    int32_t status = ubrk_getRuleStatus(tz->bi);
+    if (status < UBRK_WORD_NONE_LIMIT) {
+      st = punct_tokens(tz, s, prev, cur);
+    } else if (is_number_status(status)) {
+      int32_t end = number_end(tz, n16, prev, cur);
+      st = word_token(tz, s, prev, end, true);
+      cur = end; /* the iterator stands at end (or is done: end is the text's end) */
+    } else {
+      st = word_token(tz, s, prev, cur, false);
+    }
+  }
+  return st ? cd_error_set(err, st, "out of memory") : CD_OK;
 }
 
 bool cd_tok_equal(const cd_tokenizer *a, const cd_tok *x, const cd_tokenizer *b, const cd_tok *y) {
