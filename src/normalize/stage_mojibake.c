@@ -366,6 +366,61 @@ static int own_badness(const mj_tables *t, const cpvec *cur, const span *sp) {
   return mj_badness(t, cur->v + sp->s, sp->e - sp->s, false);
 }
 
+/* Whether dec could hold another layer: a C1 control, or two characters that a charset's
+ * table pairs as the two bytes of a sequence. */
+static bool may_hold_layer(const mj_tables *t, const cpvec *dec) {
+  for (size_t i = 0; i < dec->n; i++) {
+    uint32_t c = dec->v[i];
+    if ((c >= 0x80 && c < 0xA0) || (i + 1 < dec->n && c < 0x10000 && dec->v[i + 1] < 0x10000 &&
+                                    (t->mask[c] & (t->mask[dec->v[i + 1]] >> 16) & 0xFFFF)))
+      return true;
+  }
+  return false;
+}
+
+/* A U+FFFD right after a letter, with no continuation after it, is the mark of a byte lost
+ * to the layer above, not one this layer lost: "π" + U+FFFD is no cp437 sequence, "á" +
+ * U+FFFD no cp1250 one (while "â" + U+FFFD + "’" may be cp1252). */
+static bool lost_above(const mj_tables *t, size_t k, const cpvec *cur, const span *sp) {
+  for (size_t q = sp->s + 1; q < sp->e; q++) {
+    unsigned after = q + 1 < sp->e ? byte_of(&t->cs[k], cur->v[q + 1]) : 0;
+    if (cur->v[q] == 0xFFFD && mj_is_letter(cur->v[q - 1]) && !(after >= 0x80 && after <= 0xBF))
+      return true;
+  }
+  return false;
+}
+
+/* Whether replacing the span sp of cur (read in charset k) by f pays off: f is plausible
+ * text that merges no letters and removes badness, or (no worse) is a run of long sequences
+ * or plain letters that earn it (see below). outer: the charset of the layer above. */
+static bool layer_pays(const mj_tables *t, const cpvec *cur, const span *sp, const cpvec *f,
+                       size_t k, size_t outer, cpvec *tmp, bool *oom) {
+  if (!mj_plausible(f->v, f->n, sp->s > 0 ? cur->v[sp->s - 1] : 0,
+                    sp->e < cur->n ? cur->v[sp->e] : 0) ||
+      merges_letters(t, cur->v, cur->n, sp->s, sp->e, f->v, f->n))
+    return false;
+  bool plain = true;
+  for (size_t q = 0; q < f->n; q++) {
+    if (mj_forbidden(f->v[q]))
+      return false;
+    plain &= mj_is_plain_letter(f->v[q]);
+  }
+  int before = window_badness(t, cur->v, cur->n, sp->s, sp->e, cur->v + sp->s, sp->e - sp->s, false,
+                              tmp, oom);
+  int after = window_badness(t, cur->v, cur->n, sp->s, sp->e, f->v, f->n, false, tmp, oom);
+  /* Inside text already decoded once, plain letters that remove some badness or a run of
+   * long sequences need no further proof; nor do plain letters made of letters only ("СЃСЌСЂ"
+   * and "Рё" are "сэр" and "и" once more), or read in the charset of the layer above (the
+   * same decoder twice: "Å’il" is "Œil"). */
+  int gain = before - after;
+  bool from_letters = true;
+  for (size_t q = sp->s; from_letters && q < sp->e; q++)
+    from_letters = mj_is_letter(cur->v[q]);
+  return !*oom &&
+         (gain >= 1 || (gain == 0 && (sp->all_long || (plain && (own_badness(t, cur, sp) > 0 ||
+                                                                 from_letters || k == outer)))));
+}
+
 /* Further layers: the repairs inside dec that pay off, judged with up to MJ_CONTEXT
  * characters of the line on each side (left[0..nl), right[0..nr)). Returns the number of
  * layers undone (0: none); out gets the result, *inner the innermost charset. */
@@ -373,16 +428,8 @@ static size_t deeper(const mj_tables *t, const uint32_t *left, size_t nl, const 
                      const uint32_t *right, size_t nr, cpvec *out, size_t depth, size_t *inner,
                      bool *oom) {
   size_t outer = *inner; /* the charset of the layer above */
-  if (depth >= MJ_MAX_DEPTH)
+  if (depth >= MJ_MAX_DEPTH || !may_hold_layer(t, dec))
     return 0;
-  bool pair = false;
-  for (size_t i = 0; i < dec->n && !pair; i++) {
-    uint32_t c = dec->v[i];
-    pair = (c >= 0x80 && c < 0xA0) || (i + 1 < dec->n && c < 0x10000 && dec->v[i + 1] < 0x10000 &&
-                                       (t->mask[c] & (t->mask[dec->v[i + 1]] >> 16) & 0xFFFF));
-  }
-  if (!pair)
-    return 0; /* nothing in there could be another layer */
   cpvec cur = {0}, next = {0}, tmp = {0};
   span sp = {0};
   size_t layers = 0;
@@ -396,16 +443,7 @@ static size_t deeper(const mj_tables *t, const uint32_t *left, size_t nl, const 
     if (!cv_append(&next, cur.v, nl))
       *oom = true;
     while (!*oom && next_span(&t->cs[k], cur.v, cur.n - nr, from, &sp, oom)) {
-      /* A U+FFFD right after a letter, with no continuation after it, is the mark of a
-       * byte lost to the layer above, not one this layer lost: "π" + U+FFFD is no cp437
-       * sequence, "á" + U+FFFD no cp1250 one (while "â" + U+FFFD + "’" may be cp1252). */
-      bool marked = false;
-      for (size_t q = sp.s + 1; q < sp.e && !marked; q++) {
-        unsigned after = q + 1 < sp.e ? byte_of(&t->cs[k], cur.v[q + 1]) : 0;
-        marked =
-            cur.v[q] == 0xFFFD && mj_is_letter(cur.v[q - 1]) && !(after >= 0x80 && after <= 0xBF);
-      }
-      if (sp.weak_only || marked) {
+      if (sp.weak_only || lost_above(t, k, &cur, &sp)) {
         if (!cv_append(&next, cur.v + from, sp.e - from))
           *oom = true;
         from = sp.e;
@@ -417,31 +455,7 @@ static size_t deeper(const mj_tables *t, const uint32_t *left, size_t nl, const 
       size_t in2 = k, more = deeper(t, cur.v + lo, sp.s - lo, &sp.dec, cur.v + sp.e, hi - sp.e,
                                     &fin, depth + 1, &in2, oom);
       const cpvec *f = more ? &fin : &sp.dec;
-      bool ok = !*oom &&
-                mj_plausible(f->v, f->n, sp.s > 0 ? cur.v[sp.s - 1] : 0,
-                             sp.e < cur.n ? cur.v[sp.e] : 0) &&
-                !merges_letters(t, cur.v, cur.n, sp.s, sp.e, f->v, f->n),
-           plain = true;
-      for (size_t q = 0; ok && q < f->n; q++) {
-        ok = !mj_forbidden(f->v[q]);
-        plain &= mj_is_plain_letter(f->v[q]);
-      }
-      int before = ok ? window_badness(t, cur.v, cur.n, sp.s, sp.e, cur.v + sp.s, sp.e - sp.s,
-                                       false, &tmp, oom)
-                      : 0;
-      int after =
-          ok ? window_badness(t, cur.v, cur.n, sp.s, sp.e, f->v, f->n, false, &tmp, oom) : 0;
-      /* Inside text already decoded once, plain letters that remove some badness or a
-       * run of long sequences need no further proof; nor do plain letters made of letters
-       * only ("СЃСЌСЂ" and "Рё" are "сэр" and "и" once more), or read in the charset of
-       * the layer above (the same decoder twice: "Å’il" is "Œil"). */
-      int gain = before - after;
-      bool from_letters = true;
-      for (size_t q = sp.s; from_letters && q < sp.e; q++)
-        from_letters = mj_is_letter(cur.v[q]);
-      if (ok && !*oom &&
-          (gain >= 1 || (gain == 0 && (sp.all_long || (plain && (own_badness(t, &cur, &sp) > 0 ||
-                                                                 from_letters || k == outer)))))) {
+      if (!*oom && layer_pays(t, &cur, &sp, f, k, outer, &tmp, oom)) {
         if (!cv_append(&next, cur.v + from, sp.s - from) || !cv_append(&next, f->v, f->n))
           *oom = true;
         any = true;
