@@ -2080,6 +2080,106 @@ bool cd_names_scanner_has_dict(cd_names_scanner *s) {
   return hun_get(s, hun_index("uk")) != NULL || hun_get(s, hun_index("ru")) != NULL;
 }
 
+/* Whether word i may start a name (a capital, or particles before one: "von der Leyen
+ * said"); the word_maybe bits of its first word (0: no name has it). */
+static unsigned span_start(cd_names_scanner *s, const char *text, size_t nw, size_t i) {
+  const word *w = s->words;
+  bool lead = !w[i].cap && i + 1 < nw && w[i].e - w[i].b <= s->particle_max &&
+              (w[i + 1].cap || (i + 2 < nw && w[i + 2].cap)) && adjacent(text, &w[i], &w[i + 1]) &&
+              is_particle(s, text, w[i].b, w[i].e) &&
+              (w[i + 1].cap || (is_particle(s, text, w[i + 1].b, w[i + 1].e) &&
+                                adjacent(text, &w[i + 1], &w[i + 2])));
+  unsigned m0 = w[i].cap || lead ? word_maybe(s, &w[i], text + w[i].b, w[i].e - w[i].b) : 0;
+  if (!m0 || protected_word(s, text, &w[i]) || in_dotted_abbrev(s, text, &w[i]))
+    return 0;
+  return m0;
+}
+
+/* How far a span from word i may reach: over capitalized words that may be name words
+ * themselves (a word no name has cannot be part of a match); Cyrillic words after an
+ * inflected first word may be case forms (Кривого Рогу); particles inside a name ("Ursula
+ * von der Leyen") when a capital follows; a compound head ends it ("Vinnitsa region" may be
+ * a listed form of the region itself). */
+static size_t span_reach(cd_names_scanner *s, const char *text, size_t nw, size_t i, unsigned m0) {
+  const word *w = s->words;
+  size_t maxlen = 1;
+  while (maxlen < MAX_SPAN && i + maxlen < nw &&
+         adjacent(text, &w[i + maxlen - 1], &w[i + maxlen])) {
+    const word *nx = &w[i + maxlen];
+    if (!nx->cap) {
+      size_t q = maxlen;
+      while (i + q < nw && q < MAX_SPAN && !w[i + q].cap &&
+             adjacent(text, &w[i + q - 1], &w[i + q]) &&
+             is_particle(s, text, w[i + q].b, w[i + q].e))
+        q++;
+      if (q == maxlen || q >= MAX_SPAN || i + q >= nw || !w[i + q].cap ||
+          !adjacent(text, &w[i + q - 1], &w[i + q])) {
+        if (q == maxlen && is_head(s, text + nx->b, nx->e - nx->b))
+          maxlen++;
+        break;
+      }
+      maxlen = q;
+      continue;
+    }
+    if ((nx->e - nx->b > 2 && !((m0 & 2) && nx->cyr) &&
+         !word_maybe(s, nx, text + nx->b, nx->e - nx->b)) ||
+        protected_word(s, text, nx))
+      break;
+    maxlen++;
+  }
+  return maxlen;
+}
+
+/* Whether a later word of the deferred span sp is a sure name of its own ("Le Wien": Wien
+ * is Vienna; the scan goes on there). */
+static cd_status sure_name_inside(cd_names_scanner *s, const span_try *sp, size_t deferred,
+                                  bool *inner, cd_error *err) {
+  *inner = false;
+  size_t i = sp->i;
+  for (size_t j = i + 1; j < i + deferred && !*inner; j++)
+    for (size_t jl = i + deferred - j; jl >= 1 && !*inner; jl--) {
+      span_ent *r = NULL;
+      cd_status st = resolve(s, sp->t, j, jl, &r, err);
+      if (st)
+        return st;
+      *inner = r->n > 0 && (r->hit.level != CD_MATCH_FUZZY || r->hit.context);
+    }
+  return CD_OK;
+}
+
+/* The spans from word i, longest first, until one is taken; an unsure match of several
+ * words is reported last, when no shorter span was a mention. *used: the words the scan
+ * moves past. */
+static cd_status scan_at(cd_names_scanner *s, const char *text, size_t nw, size_t i, size_t maxlen,
+                         emit_ctx *ec, size_t *used, cd_error *err) {
+  span_verdict v = SPAN_PASS;
+  span_try sp = {.t = text, .nw = nw, .i = i, .may_defer = true};
+  size_t l = maxlen, deferred = 0;
+  cd_status st = CD_OK;
+  for (; l >= 1; l--) {
+    sp.len = l;
+    if ((st = try_span(s, &sp, &v, ec, err)))
+      return st;
+    if (v == SPAN_TAKEN)
+      break;
+    if (v == SPAN_DEFER && !deferred)
+      deferred = sp.defer_len = l;
+  }
+  if (v != SPAN_TAKEN && deferred) {
+    bool inner = false;
+    if ((st = sure_name_inside(s, &sp, deferred, &inner, err)))
+      return st;
+    if (!inner) {
+      sp.may_defer = false;
+      sp.len = l = deferred;
+      if ((st = try_span(s, &sp, &v, ec, err)))
+        return st;
+    }
+  }
+  *used = v == SPAN_TAKEN ? l : 1;
+  return CD_OK;
+}
+
 cd_status cd_names_scan(cd_names_scanner *s, const char *text, size_t len, const char *lang,
                         cd_names_mention_fn fn, void *ud, cd_error *err) {
   cd_names_scanner_use_lang(s, lang);
@@ -2100,82 +2200,14 @@ cd_status cd_names_scan(cd_names_scanner *s, const char *text, size_t len, const
     s->mask_ready = false;
     s->line_code = memchr(text + pos, '`', body_end - pos) != NULL;
     for (size_t i = 0; i < nw;) {
-      /* a name may also start with its particles: "von der Leyen said" */
-      bool lead = !w[i].cap && i + 1 < nw && w[i].e - w[i].b <= s->particle_max &&
-                  (w[i + 1].cap || (i + 2 < nw && w[i + 2].cap)) &&
-                  adjacent(text, &w[i], &w[i + 1]) && is_particle(s, text, w[i].b, w[i].e) &&
-                  (w[i + 1].cap || (is_particle(s, text, w[i + 1].b, w[i + 1].e) &&
-                                    adjacent(text, &w[i + 1], &w[i + 2])));
-      unsigned m0 = w[i].cap || lead ? word_maybe(s, &w[i], text + w[i].b, w[i].e - w[i].b) : 0;
-      if (!m0 || protected_word(s, text, &w[i]) || in_dotted_abbrev(s, text, &w[i])) {
-        i++;
-        continue;
-      }
-      /* the span grows over capitalized words that may be name words themselves (a word
-       * no name has cannot be part of a match); Cyrillic words after an inflected first
-       * word may be case forms (Кривого Рогу) */
-      size_t maxlen = 1;
-      while (maxlen < MAX_SPAN && i + maxlen < nw &&
-             adjacent(text, &w[i + maxlen - 1], &w[i + maxlen])) {
-        const word *nx = &w[i + maxlen];
-        if (!nx->cap) {
-          /* particles inside a name ("Ursula von der Leyen"), when a capital follows */
-          size_t q = maxlen;
-          while (i + q < nw && q < MAX_SPAN && !w[i + q].cap &&
-                 adjacent(text, &w[i + q - 1], &w[i + q]) &&
-                 is_particle(s, text, w[i + q].b, w[i + q].e))
-            q++;
-          if (q == maxlen || q >= MAX_SPAN || i + q >= nw || !w[i + q].cap ||
-              !adjacent(text, &w[i + q - 1], &w[i + q])) {
-            /* a compound head ends the span: "Vinnitsa region" may be a listed form of the
-             * region itself */
-            if (q == maxlen && is_head(s, text + nx->b, nx->e - nx->b))
-              maxlen++;
-            break;
-          }
-          maxlen = q;
-          continue;
-        }
-        if ((nx->e - nx->b > 2 && !((m0 & 2) && nx->cyr) &&
-             !word_maybe(s, nx, text + nx->b, nx->e - nx->b)) ||
-            protected_word(s, text, nx))
-          break;
-        maxlen++;
-      }
-      span_verdict v = SPAN_PASS;
-      span_try sp = {.t = text, .nw = nw, .i = i, .may_defer = true};
-      size_t l = maxlen, deferred = 0;
-      for (; l >= 1; l--) {
-        sp.len = l;
-        cd_status st = try_span(s, &sp, &v, &ec, err);
+      unsigned m0 = span_start(s, text, nw, i);
+      size_t used = 1;
+      if (m0) {
+        cd_status st = scan_at(s, text, nw, i, span_reach(s, text, nw, i, m0), &ec, &used, err);
         if (st)
           return st;
-        if (v == SPAN_TAKEN)
-          break;
-        if (v == SPAN_DEFER && !deferred)
-          deferred = sp.defer_len = l;
       }
-      if (v != SPAN_TAKEN && deferred) {
-        /* report the unsure match unless a later word of it is a sure name of its own
-         * ("Le Wien": Wien is Vienna; the scan goes on there) */
-        bool inner = false;
-        for (size_t j = i + 1; j < i + deferred && !inner; j++)
-          for (size_t jl = i + deferred - j; jl >= 1 && !inner; jl--) {
-            span_ent *r = NULL;
-            cd_status st = resolve(s, text, j, jl, &r, err);
-            if (st)
-              return st;
-            inner = r->n > 0 && (r->hit.level != CD_MATCH_FUZZY || r->hit.context);
-          }
-        if (!inner) {
-          sp.may_defer = false;
-          sp.len = l = deferred;
-          cd_status st = try_span(s, &sp, &v, &ec, err);
-          if (st)
-            return st;
-        }
-      }
-      i += v == SPAN_TAKEN ? l : 1;
+      i += used;
     }
     if (!nl)
       break;
@@ -2334,6 +2366,94 @@ static cd_status load_letters(const char *dir, char **out, cd_error *err) {
   return CD_OK;
 }
 
+/* The scanner's word lists of data_dir/names (none without a data directory). */
+static cd_status load_word_lists(cd_names_scanner *s, cd_names *db, cd_error *err) {
+  const char *dir = s->o.data_dir;
+  if (!dir)
+    return CD_OK;
+  cd_status st = load_list(dir, "compound-heads.txt", &s->heads, &s->n_heads, err);
+  if (!st)
+    st = load_list(dir, "feminine-endings.txt", &s->fem, &s->n_fem, err);
+  if (!st)
+    st = load_list(dir, "case-endings.txt", &s->case_end, &s->n_case_end, err);
+  if (!st)
+    st = load_list(dir, "particles.txt", &s->particles, &s->n_particles, err);
+  for (size_t i = 0; !st && i < s->n_particles; i++)
+    if (strlen(s->particles[i]) > s->particle_max)
+      s->particle_max = strlen(s->particles[i]);
+  if (!st)
+    st = load_list(dir, "cues.txt", &s->cues, &s->n_cues, err);
+  if (!st)
+    st = load_list(dir, "fixed.txt", &s->fixed, &s->n_fixed, err);
+  if (!st)
+    st = load_list(dir, "qualifiers.txt", &s->quals, &s->n_quals, err);
+  if (!st)
+    st = load_letters(dir, &s->foreign, err);
+  if (!st)
+    st = fold_after_tab(db, s->cues, s->n_cues, err);
+  if (!st && s->n_cues && !(s->cue_map = cd_strmap_new()))
+    st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; !st && i < s->n_cues; i++)
+    if (!cd_strmap_slot(s->cue_map, s->cues[i], strlen(s->cues[i]), NULL))
+      st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  if (!st)
+    st = fold_after_tab(db, s->quals, s->n_quals, err);
+  return st;
+}
+
+/* The compound heads folded, and the maps of the heads and of the words of the fixed
+ * expressions, for a lookup per word. */
+static cd_status word_maps(cd_names_scanner *s, cd_names *db, cd_error *err) {
+  cd_status st = CD_OK;
+  for (size_t i = 0; i < s->n_heads && !st; i++) {
+    char *h = s->heads[i];
+    if ((st = cd_names_key_fold(cd_names_get_keyer(db), h, strlen(h), &s->tmp, err)))
+      break;
+    char *p = strdup(s->tmp.data ? s->tmp.data : "");
+    if (!p)
+      return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    free(h);
+    s->heads[i] = p;
+  }
+  if (!st && !((s->head_map = cd_strmap_new()) && (s->fixed_words = cd_strmap_new())))
+    st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < s->n_heads && !st; i++)
+    if (!cd_strmap_slot(s->head_map, s->heads[i], strlen(s->heads[i]), NULL))
+      st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  for (size_t i = 0; i < s->n_fixed && !st; i++) {
+    const char *x = strchr(s->fixed[i], '\t');
+    for (x = x ? x + 1 : s->fixed[i]; *x && !st;) {
+      size_t l = strcspn(x, " ");
+      if (l && !cd_strmap_slot(s->fixed_words, x, l, NULL))
+        st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+      x += l + (x[l] == ' ');
+    }
+  }
+  return st;
+}
+
+/* The feminine endings folded once: "fem\tuk\tСЬКА" -> "fem\tuk\tська". */
+static cd_status fold_endings(cd_names_scanner *s, cd_names *db, cd_error *err) {
+  cd_names_keyer *k = cd_names_get_keyer(db);
+  for (size_t i = 0; i < s->n_fem; i++) {
+    char *tab = strrchr(s->fem[i], '\t');
+    if (!tab)
+      continue;
+    cd_status st = cd_names_key_fold(k, tab + 1, strlen(tab + 1), &s->tmp, err);
+    if (st)
+      return st;
+    size_t pre = (size_t)(tab - s->fem[i]) + 1;
+    char *p = malloc(pre + s->tmp.len + 1);
+    if (!p)
+      return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+    memcpy(p, s->fem[i], pre);
+    memcpy(p + pre, s->tmp.data, s->tmp.len + 1);
+    free(s->fem[i]);
+    s->fem[i] = p;
+  }
+  return CD_OK;
+}
+
 cd_status cd_names_scanner_new(cd_names *db, const cd_names_scan_options *o, cd_names_scanner **out,
                                cd_error *err) {
   *out = NULL;
@@ -2353,83 +2473,11 @@ cd_status cd_names_scanner_new(cd_names *db, const cd_names_scan_options *o, cd_
   if (!s->o.hunspell_dir)
     s->o.hunspell_dir = "/usr/share/hunspell";
   snprintf(s->lang, sizeof s->lang, "en");
-  cd_status st = CD_OK;
-  if (s->o.data_dir) {
-    st = load_list(s->o.data_dir, "compound-heads.txt", &s->heads, &s->n_heads, err);
-    if (!st)
-      st = load_list(s->o.data_dir, "feminine-endings.txt", &s->fem, &s->n_fem, err);
-    if (!st)
-      st = load_list(s->o.data_dir, "case-endings.txt", &s->case_end, &s->n_case_end, err);
-    if (!st)
-      st = load_list(s->o.data_dir, "particles.txt", &s->particles, &s->n_particles, err);
-    for (size_t i = 0; !st && i < s->n_particles; i++)
-      if (strlen(s->particles[i]) > s->particle_max)
-        s->particle_max = strlen(s->particles[i]);
-    if (!st)
-      st = load_list(s->o.data_dir, "cues.txt", &s->cues, &s->n_cues, err);
-    if (!st)
-      st = load_list(s->o.data_dir, "fixed.txt", &s->fixed, &s->n_fixed, err);
-    if (!st)
-      st = load_list(s->o.data_dir, "qualifiers.txt", &s->quals, &s->n_quals, err);
-    if (!st)
-      st = load_letters(s->o.data_dir, &s->foreign, err);
-    if (!st)
-      st = fold_after_tab(db, s->cues, s->n_cues, err);
-    if (!st && s->n_cues && !(s->cue_map = cd_strmap_new()))
-      st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; !st && i < s->n_cues; i++)
-      if (!cd_strmap_slot(s->cue_map, s->cues[i], strlen(s->cues[i]), NULL))
-        st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-    if (!st)
-      st = fold_after_tab(db, s->quals, s->n_quals, err);
-  }
-  for (size_t i = 0; i < s->n_heads && !st; i++) {
-    char *h = s->heads[i];
-    if ((st = cd_names_key_fold(cd_names_get_keyer(db), h, strlen(h), &s->tmp, err)))
-      break;
-    char *p = strdup(s->tmp.data ? s->tmp.data : "");
-    if (!p) {
-      st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-      break;
-    }
-    free(h);
-    s->heads[i] = p;
-  }
-  if (!st && !((s->head_map = cd_strmap_new()) && (s->fixed_words = cd_strmap_new())))
-    st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-  for (size_t i = 0; i < s->n_heads && !st; i++)
-    if (!cd_strmap_slot(s->head_map, s->heads[i], strlen(s->heads[i]), NULL))
-      st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-  for (size_t i = 0; i < s->n_fixed && !st; i++) {
-    const char *x = strchr(s->fixed[i], '\t');
-    for (x = x ? x + 1 : s->fixed[i]; *x && !st;) {
-      size_t l = strcspn(x, " ");
-      if (l && !cd_strmap_slot(s->fixed_words, x, l, NULL))
-        st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-      x += l + (x[l] == ' ');
-    }
-  }
-  if (!st) {
-    /* fold the endings once: "fem\tuk\tСЬКА" -> "fem\tuk\tська" */
-    cd_names_keyer *k = cd_names_get_keyer(db);
-    for (size_t i = 0; i < s->n_fem && !st; i++) {
-      char *tab = strrchr(s->fem[i], '\t');
-      if (!tab)
-        continue;
-      if ((st = cd_names_key_fold(k, tab + 1, strlen(tab + 1), &s->tmp, err)))
-        break;
-      size_t pre = (size_t)(tab - s->fem[i]) + 1;
-      char *p = malloc(pre + s->tmp.len + 1);
-      if (!p) {
-        st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-        break;
-      }
-      memcpy(p, s->fem[i], pre);
-      memcpy(p + pre, s->tmp.data, s->tmp.len + 1);
-      free(s->fem[i]);
-      s->fem[i] = p;
-    }
-  }
+  cd_status st = load_word_lists(s, db, err);
+  if (!st)
+    st = word_maps(s, db, err);
+  if (!st)
+    st = fold_endings(s, db, err);
   if (st) {
     cd_names_scanner_free(s);
     return st;
