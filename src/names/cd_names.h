@@ -161,8 +161,10 @@ cd_status cd_names_find(cd_names *db, const cd_names_query *q, cd_names_hit *hit
 cd_status cd_names_canonical(cd_names *db, const cd_names_hit *hit, const char *lang,
                              cd_match_part part, cd_buf *out, cd_error *err);
 
-/* Calls fn for every form of the entity: lang ("" = any), kind ("canonical"/"variant"). */
-typedef void (*cd_names_form_fn)(void *ud, const char *lang, const char *kind, const char *form);
+/* Calls fn for every form of the entity: lang ("" = any), kind ("canonical"/"variant"). A
+ * status other than CD_OK from fn stops the walk and is returned (fn sets err). */
+typedef cd_status (*cd_names_form_fn)(void *ud, const char *lang, const char *kind,
+                                      const char *form, cd_error *err);
 cd_status cd_names_forms(cd_names *db, const cd_names_hit *hit, cd_names_form_fn fn, void *ud,
                          cd_error *err);
 

@@ -241,11 +241,11 @@ typedef struct lemma_ctx {
   void *ud;
 } lemma_ctx;
 
-static void lemma_row(void *ud, const names_lemma_row *r) {
+static cd_status lemma_row(void *ud, const names_lemma_row *r, cd_error *err) {
   lemma_ctx *c = ud;
   const char *lemma = r->part == CD_PART_SURNAME ? r->surname : r->form;
   if (!r->key || !lemma || strchr(r->key, ' ') || strchr(lemma, ' '))
-    return;
+    return CD_OK;
   cd_names_hit h;
   memset(&h, 0, sizeof h);
   h.entity = r->eid;
@@ -256,7 +256,7 @@ static void lemma_row(void *ud, const names_lemma_row *r) {
   h.house = c->house;
   h.level = CD_MATCH_EXACT;
   h.score = 1.0;
-  c->fn(c->ud, &h, lemma);
+  return c->fn(c->ud, &h, lemma, err);
 }
 
 cd_status cd_names_prefix_lemmas(cd_names *db, const char *prefix, size_t plen,

@@ -296,13 +296,11 @@ static cd_status text_rows(names_pg *p, int64_t eid, const char *key, cd_names_f
   cd_status st = run(p, key ? Q_CTX : Q_FORMS, key ? 3 : 2, v, &r, err);
   if (st)
     return st;
-  for (int i = 0, n = PQntuples(r); i < n; i++)
-    if (key)
-      fn(ud, "", "", cell(r, i, 0));
-    else
-      fn(ud, cell(r, i, 0), cell(r, i, 1), cell(r, i, 2));
+  for (int i = 0, n = PQntuples(r); i < n && !st; i++)
+    st = key ? fn(ud, "", "", cell(r, i, 0), err)
+             : fn(ud, cell(r, i, 0), cell(r, i, 1), cell(r, i, 2), err);
   PQclear(r);
-  return CD_OK;
+  return st;
 }
 
 static cd_status pg_forms(void *impl, int64_t eid, cd_names_form_fn fn, void *ud, cd_error *err) {
@@ -330,14 +328,14 @@ static cd_status pg_prefix(void *impl, const char *prefix, size_t plen, size_t m
   cd_status st = run(p, Q_PREFIX, 4, v, &r, err);
   if (st)
     return st;
-  for (int i = 0, n = PQntuples(r); i < n; i++) {
+  for (int i = 0, n = PQntuples(r); i < n && !st; i++) {
     names_lemma_row row = {cell_i64(r, i, 0), (int)cell_i64(r, i, 1), cell(r, i, 2),
                            cell(r, i, 3),     cell(r, i, 5),          cell(r, i, 6),
                            cell(r, i, 7),     cell_i64(r, i, 4) != 0};
-    fn(ud, &row);
+    st = fn(ud, &row, err);
   }
   PQclear(r);
-  return CD_OK;
+  return st;
 }
 
 static uint64_t pg_count(void *impl) {

@@ -103,14 +103,17 @@ static bool sq_has_given(void *impl, const char *key, size_t klen, int kind, int
 static cd_status each_rows(names_sq *s, sqlite3_stmt *st, cd_names_form_fn fn, void *ud, int ncols,
                            cd_error *err) {
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  cd_status res = CD_OK;
+  while (!res && (rc = sqlite3_step(st)) == SQLITE_ROW) {
     if (ncols == 3)
-      fn(ud, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
-         (const char *)sqlite3_column_text(st, 2));
+      res =
+          fn(ud, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+             (const char *)sqlite3_column_text(st, 2), err);
     else
-      fn(ud, "", "", (const char *)sqlite3_column_text(st, 0));
+      res = fn(ud, "", "", (const char *)sqlite3_column_text(st, 0), err);
   }
-  cd_status res = rc == SQLITE_DONE ? CD_OK : sq_err(s, err);
+  if (!res && rc != SQLITE_DONE)
+    res = sq_err(s, err);
   sqlite3_reset(st);
   return res;
 }
@@ -146,7 +149,8 @@ static cd_status sq_prefix(void *impl, const char *prefix, size_t plen, size_t m
   sqlite3_bind_int64(q, 3, (sqlite3_int64)max_key_bytes);
   free(hi);
   int rc;
-  while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+  cd_status st = CD_OK;
+  while (!st && (rc = sqlite3_step(q)) == SQLITE_ROW) {
     names_lemma_row r = {sqlite3_column_int64(q, 0),
                          sqlite3_column_int(q, 1),
                          (const char *)sqlite3_column_text(q, 2),
@@ -155,9 +159,10 @@ static cd_status sq_prefix(void *impl, const char *prefix, size_t plen, size_t m
                          (const char *)sqlite3_column_text(q, 7),
                          (const char *)sqlite3_column_text(q, 8),
                          sqlite3_column_int(q, 4) != 0};
-    fn(ud, &r);
+    st = fn(ud, &r, err);
   }
-  cd_status st = rc == SQLITE_DONE ? CD_OK : sq_err(s, err);
+  if (!st && rc != SQLITE_DONE)
+    st = sq_err(s, err);
   sqlite3_reset(q);
   return st;
 }

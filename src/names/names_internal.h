@@ -112,7 +112,8 @@ bool cd_names_key_maybe(cd_names *db, const char *key, size_t len, int kind);
 /* Candidate lemmas for an inflected word: entities whose single-word full form or surname
  * has a fold key starting with prefix (and at most max_key_bytes long). fn gets the hit and
  * the form as written (cased). At most 32 rows; an indexed range query. */
-typedef void (*cd_names_lemma_fn)(void *ud, const cd_names_hit *hit, const char *lemma);
+typedef cd_status (*cd_names_lemma_fn)(void *ud, const cd_names_hit *hit, const char *lemma,
+                                       cd_error *err);
 cd_status cd_names_prefix_lemmas(cd_names *db, const char *prefix, size_t plen,
                                  size_t max_key_bytes, cd_names_lemma_fn fn, void *ud,
                                  cd_error *err);

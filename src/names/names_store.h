@@ -27,7 +27,7 @@ typedef struct names_lemma_row {
   const char *id, *type, *form, *surname, *key;
   bool historical;
 } names_lemma_row;
-typedef void (*names_lemma_row_fn)(void *ud, const names_lemma_row *r);
+typedef cd_status (*names_lemma_row_fn)(void *ud, const names_lemma_row *r, cd_error *err);
 
 /* An entity row: id, type, status and entities.canon (names_internal.h). */
 typedef struct names_entity_row {

@@ -99,8 +99,7 @@ struct cd_names_scanner {
   cache_ent *cache;
   Hunhandle *hun[HUN_N];
   bool hun_tried[HUN_N];
-  cd_buf added;        /* "lang\tlemma\0" already added with a model */
-  bool collect_failed; /* role_collect could not keep a value */
+  cd_buf added; /* "lang\tlemma\0" already added with a model */
   word *words;
   size_t cap_words;
   cd_buf key, repl, tmp, tmp2, stems, swap, cuekey;
@@ -639,45 +638,51 @@ typedef struct model_ctx {
   char model[128];
 } model_ctx;
 
-static void model_fn(void *ud, const char *lang, const char *kind, const char *val) {
+static cd_status model_fn(void *ud, const char *lang, const char *kind, const char *val,
+                          cd_error *err) {
   (void)lang;
   (void)kind;
+  (void)err;
   model_ctx *m = ud;
   if (!m->model[0] && val)
     snprintf(m->model, sizeof m->model, "%s", val);
+  return CD_OK;
 }
 
 /* A candidate lemma from the prefix query: add it to the dictionary with its entity's
  * declension model (once), so that the stemmer can recognise the inflected word. */
-static void lemma_fn(void *ud, const cd_names_hit *hit, const char *lemma) {
+static cd_status lemma_fn(void *ud, const cd_names_hit *hit, const char *lemma, cd_error *err) {
   lemma_ctx *c = ud;
   cd_names_scanner *s = c->s;
   /* already added? (folded lemmas, per dictionary) */
   cd_buf_clear(&s->tmp);
-  if (cd_buf_append_str(&s->tmp, hun_langs[c->dict]) || cd_buf_append(&s->tmp, "\t", 1) ||
-      cd_names_key_fold(cd_names_get_keyer(s->db), lemma, strlen(lemma), &s->tmp2, NULL) ||
-      cd_buf_append(&s->tmp, s->tmp2.data, s->tmp2.len))
-    return;
+  cd_status st = cd_buf_append_str(&s->tmp, hun_langs[c->dict]);
+  CD_CHAIN(st, cd_buf_append(&s->tmp, "\t", 1));
+  CD_CHAIN(st, cd_names_key_fold(cd_names_get_keyer(s->db), lemma, strlen(lemma), &s->tmp2, err));
+  CD_CHAIN(st, cd_buf_append(&s->tmp, s->tmp2.data, s->tmp2.len));
+  if (st)
+    return st == CD_ERR_NOMEM ? cd_error_set(err, st, "out of memory") : st;
   for (size_t off = 0; off < s->added.len;) {
     size_t l = strlen(s->added.data + off);
     if (l == s->tmp.len && memcmp(s->added.data + off, s->tmp.data, l) == 0)
-      return;
+      return CD_OK;
     off += l + 1;
   }
   /* a word the dictionary knows already inflects: not ours to add */
   if (Hunspell_spell(c->h, lemma))
-    return;
+    return CD_OK;
   if (cd_buf_append(&s->added, s->tmp.data, s->tmp.len + 1))
-    return;
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
   char key[16];
   snprintf(key, sizeof key, "decl_%s", hun_langs[c->dict]);
   model_ctx m = {{0}};
   /* a store that cannot be read here leaves the word uninflected: the lookups that need
    * the store report the error themselves */
   if (cd_names_context(s->db, hit, key, model_fn, &m, NULL) || !m.model[0])
-    return;
+    return CD_OK;
   /* a model without affix flags adds nothing useful (returns 1) */
   Hunspell_add_with_affix(c->h, lemma, m.model);
+  return CD_OK;
 }
 
 /* Lemma candidates of one Cyrillic word, folded, NUL-separated into out; the word itself
@@ -1073,14 +1078,16 @@ static cd_status resolve(cd_names_scanner *s, const char *t, size_t i, size_t le
   return CD_OK;
 }
 
-static void role_collect(void *ud, const char *lang, const char *kind, const char *val) {
+static cd_status role_collect(void *ud, const char *lang, const char *kind, const char *val,
+                              cd_error *err) {
   (void)lang;
   (void)kind;
   cd_names_scanner *s = ud;
   if (!val || cd_names_key_fold(cd_names_get_keyer(s->db), val, strlen(val), &s->tmp, NULL))
-    return;
+    return CD_OK; /* a value that cannot be folded is no role to look for */
   if (cd_buf_append(&s->tmp2, s->tmp.data, s->tmp.len + 1))
-    s->collect_failed = true;
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  return CD_OK;
 }
 
 /* Whether the text before the span ends with a role of the entity (case-insensitive, at a
@@ -1091,11 +1098,10 @@ static cd_status role_before(cd_names_scanner *s, span_ent *r, const cd_names_hi
   *found = false;
   if (!r->roles) {
     cd_buf_clear(&s->tmp2);
-    s->collect_failed = false;
     cd_status st = cd_names_context(s->db, h, "role", role_collect, s, err);
     if (st)
       return st;
-    if (s->collect_failed || cd_buf_append(&s->tmp2, "", 1) || !(r->roles = malloc(s->tmp2.len)))
+    if (cd_buf_append(&s->tmp2, "", 1) || !(r->roles = malloc(s->tmp2.len)))
       return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
     memcpy(r->roles, s->tmp2.data, s->tmp2.len);
     r->roles_len = s->tmp2.len;
@@ -1475,12 +1481,15 @@ static int guard_skip(cd_names_scanner *s, span_ent *r, const char *t, size_t nw
   return GUARD_PASS;
 }
 
-static void country_fn(void *ud, const char *lang, const char *kind, const char *val) {
+static cd_status country_fn(void *ud, const char *lang, const char *kind, const char *val,
+                            cd_error *err) {
   (void)lang;
   (void)kind;
+  (void)err;
   bool *east = ud;
   if (val && (strcmp(val, "UA") == 0 || strcmp(val, "RU") == 0 || strcmp(val, "BY") == 0))
     *east = true;
+  return CD_OK;
 }
 
 /* A person of Ukraine, Russia or Belarus: the Russian and Ukrainian spellings of the name

@@ -129,13 +129,18 @@ static int open_db(const char *house, cd_names **db) {
   return CLI_OK;
 }
 
-static void form_cb(void *ud, const char *lang, const char *kind, const char *form) {
+static cd_status form_cb(void *ud, const char *lang, const char *kind, const char *form,
+                         cd_error *err) {
   json_object *arr = ud;
   json_object *o = json_object_new_object();
-  json_object_object_add(o, "lang", json_object_new_string(lang ? lang : ""));
-  json_object_object_add(o, "kind", json_object_new_string(kind ? kind : ""));
-  json_object_object_add(o, "form", json_object_new_string(form ? form : ""));
-  json_object_array_add(arr, o);
+  if (!o || json_object_object_add(o, "lang", json_object_new_string(lang ? lang : "")) ||
+      json_object_object_add(o, "kind", json_object_new_string(kind ? kind : "")) ||
+      json_object_object_add(o, "form", json_object_new_string(form ? form : "")) ||
+      json_object_array_add(arr, o)) {
+    json_object_put(o);
+    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+  }
+  return CD_OK;
 }
 
 /* What the scanner found for a whole query that the key lookup did not: an inflected form
