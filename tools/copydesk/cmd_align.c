@@ -470,17 +470,40 @@ static int names_entities(doc *d) {
   return rc;
 }
 
-static int run(int argc, char **argv) {
+/* The options of one run, as parsed. */
+typedef struct align_args {
+  const char *src_lang, *tgt_lang;
+  bool preseg, verbose, json, tmx, use_names;
+  const char *tm_path;
+  double min_score;
+  cd_segment_options so;
+  cd_align_options ao;
+  const char *src, *tgt; /* the two files */
+} align_args;
+
+/* The options with a number to check; CLI_USAGE (reported) for a bad one. */
+static int parse_number(int c, align_args *a) {
+  if (c == OPT_BAND) {
+    if (cli_parse_size(optarg, 1, (size_t)1 << 30, &a->ao.band)) {
+      cli_error("align", "--band wants a number of sentences from 1 to 1073741824, not '%s'",
+                optarg);
+      return CLI_USAGE;
+    }
+    return CLI_OK;
+  }
+  if (cli_parse_double(optarg, 0, 1, c == OPT_WEAK ? &a->ao.weak_below : &a->min_score)) {
+    cli_error("align", "%s wants a number from 0 to 1, not '%s'",
+              c == OPT_WEAK ? "--weak" : "--min-score", optarg);
+    return CLI_USAGE;
+  }
+  return CLI_OK;
+}
+
+/* Fills a from the command line: CLI_OK, CLI_USAGE (reported) or -1 after --help or
+ * --version. */
+static int parse_args(int argc, char **argv, align_args *a) {
   cli_getopt g;
   cli_getopt_build(options, &g);
-  const char *src_lang = NULL, *tgt_lang = NULL;
-  bool preseg = false, verbose = false, json = false, tmx = false, use_names = true;
-  const char *tm_path = NULL;
-  double min_score = 0;
-  cd_segment_options so;
-  cd_segment_options_init(&so);
-  cd_align_options ao;
-  cd_align_options_init(&ao);
   int c;
   optind = 1;
   opterr = 0;
@@ -493,19 +516,19 @@ static int run(int argc, char **argv) {
         return CLI_USAGE;
       }
       if (c == OPT_SRC_LANG)
-        src_lang = optarg;
+        a->src_lang = optarg;
       else
-        tgt_lang = optarg;
+        a->tgt_lang = optarg;
       break;
-    case OPT_PRESEG: preseg = true; break;
-    case OPT_JOIN: so.join_lines = true; break;
+    case OPT_PRESEG: a->preseg = true; break;
+    case OPT_JOIN: a->so.join_lines = true; break;
     case OPT_FORMAT:
       if (strcmp(optarg, "tsv") == 0)
-        json = false;
+        a->json = false;
       else if (strcmp(optarg, "json") == 0)
-        json = true;
+        a->json = true;
       else if (strcmp(optarg, "tmx") == 0)
-        tmx = true;
+        a->tmx = true;
       else {
         cli_error("align", "--format wants tsv, json or tmx, not '%s'", optarg);
         return CLI_USAGE;
@@ -513,26 +536,17 @@ static int run(int argc, char **argv) {
       break;
     case OPT_MIN_SCORE:
     case OPT_WEAK:
-      if (cli_parse_double(optarg, 0, 1, c == OPT_WEAK ? &ao.weak_below : &min_score)) {
-        cli_error("align", "%s wants a number from 0 to 1, not '%s'",
-                  c == OPT_WEAK ? "--weak" : "--min-score", optarg);
-        return CLI_USAGE;
-      }
-      break;
     case OPT_BAND:
-      if (cli_parse_size(optarg, 1, (size_t)1 << 30, &ao.band)) {
-        cli_error("align", "--band wants a number of sentences from 1 to 1073741824, not '%s'",
-                  optarg);
+      if (parse_number(c, a))
         return CLI_USAGE;
-      }
       break;
-    case OPT_NO_REFINE: ao.refine_passes = 0; break;
-    case OPT_TM: tm_path = optarg; break;
-    case OPT_NO_NAMES: use_names = false; break;
+    case OPT_NO_REFINE: a->ao.refine_passes = 0; break;
+    case OPT_TM: a->tm_path = optarg; break;
+    case OPT_NO_NAMES: a->use_names = false; break;
     case OPT_NAMES_DB: cli_set_names_db(optarg); break;
-    case 'v': verbose = true; break;
-    case 'h': cli_print_help(&cli_align, stdout); return CLI_OK;
-    case CLI_OPT_VERSION: cli_print_version(); return CLI_OK;
+    case 'v': a->verbose = true; break;
+    case 'h': cli_print_help(&cli_align, stdout); return -1;
+    case CLI_OPT_VERSION: cli_print_version(); return -1;
     default: cli_option_error("align", c, argv); return CLI_USAGE;
     }
   }
@@ -540,67 +554,29 @@ static int run(int argc, char **argv) {
     cli_error("align", "needs two files, SRC and TGT (see 'copydesk help align')");
     return CLI_USAGE;
   }
-  ao.paragraphs = !preseg;
-  doc d[2];
-  memset(d, 0, sizeof d);
-  d[0].path = argv[optind];
-  d[1].path = argv[optind + 1];
+  a->src = argv[optind];
+  a->tgt = argv[optind + 1];
+  a->ao.paragraphs = !a->preseg;
+  return CLI_OK;
+}
+
+/* Reads both texts (a wire document: its prose), settles their languages and splits them
+ * into sentences (or lines with --presegmented). */
+static int load_docs(const align_args *a, doc d[2]) {
   int rc = CLI_OK;
-  cd_bead *beads = NULL;
-  size_t nb = 0;
-  cd_aligner *al = NULL;
   for (int k = 0; k < 2 && rc == CLI_OK; k++) {
     rc = cli_read_article("align", d[k].path, &d[k].text); /* a wire document: its prose */
     if (rc == CLI_OK && d[k].text.len >= 3 && memcmp(d[k].text.data, "\xEF\xBB\xBF", 3) == 0)
       d[k].off = 3;
     if (rc == CLI_OK)
-      rc = resolve_lang(&d[k], k ? tgt_lang : src_lang, !preseg, verbose);
+      rc = resolve_lang(&d[k], k ? a->tgt_lang : a->src_lang, !a->preseg, a->verbose);
     if (rc == CLI_OK)
-      rc = preseg ? split_lines(&d[k]) : segment_doc(&d[k], &so);
+      rc = a->preseg ? split_lines(&d[k]) : segment_doc(&d[k], &a->so);
   }
-  if (rc == CLI_OK && use_names && d[0].n && d[1].n)
-    rc = names_entities(d);
-  if (rc == CLI_OK) {
-    cd_error err;
-    cd_error_clear(&err);
-    ao.src_entities = d[0].ents;
-    ao.tgt_entities = d[1].ents;
-    if (cd_aligner_new(&ao, &al, &err) ||
-        cd_aligner_align(al, d[0].sent, d[0].n, d[1].sent, d[1].n, &beads, &nb, &err)) {
-      cli_error("align", "%s", err.message);
-      rc = CLI_USAGE;
-    }
-  }
-  if (rc == CLI_OK) {
-    if (verbose) {
-      cd_align_stats stt;
-      cd_aligner_stats(al, &stt);
-      size_t weak = 0;
-      for (size_t k = 0; k < nb; k++)
-        weak += beads[k].weak;
-      fprintf(stderr,
-              "copydesk: align: %s (%s) %zu sentences, %s (%s) %zu sentences: %zu beads, %zu "
-              "weak; band %zu%s, %zu cells, %zu anchor links (%zu entities; %zu and %zu mentions), "
-              "%zu lexicon pairs\n",
-              d[0].path, d[0].lang, d[0].n, d[1].path, d[1].lang, d[1].n, nb, weak, stt.band_used,
-              stt.band_used ? "" : " (full)", stt.dp_cells, stt.anchor_pairs, stt.entity_pairs,
-              d[0].n_mentions, d[1].n_mentions, stt.lexicon_pairs);
-    }
-    if (tm_path && add_to_tm(tm_path, beads, nb, &d[0], &d[1], min_score, verbose))
-      rc = CLI_USAGE;
-    int w = rc != CLI_OK ? 0
-            : tmx        ? write_tmx(beads, nb, &d[0], &d[1], min_score)
-            : json       ? write_json(beads, nb, &d[0], &d[1], min_score)
-                         : write_tsv(beads, nb, &d[0], &d[1], min_score);
-    /* a write error is reported by the flush; a reader that went away is quiet */
-    int f = cli_flush_stdout("align");
-    if (w && f == 0)
-      cli_error("align", "cannot write the beads");
-    if (f < 0 || (w && f == 0))
-      rc = CLI_USAGE;
-  }
-  free(beads);
-  cd_aligner_free(al);
+  return rc;
+}
+
+static void free_docs(doc d[2]) {
   for (int k = 0; k < 2; k++) {
     free(d[k].sent);
     free(d[k].ents);
@@ -608,6 +584,78 @@ static int run(int argc, char **argv) {
     cd_buf_free(&d[k].ent_ids);
     cd_buf_free(&d[k].text);
   }
+}
+
+/* -v: the sentences, beads and what the aligner used. */
+static void report_stats(const cd_aligner *al, const cd_bead *beads, size_t nb, const doc d[2]) {
+  cd_align_stats stt;
+  cd_aligner_stats(al, &stt);
+  size_t weak = 0;
+  for (size_t k = 0; k < nb; k++)
+    weak += beads[k].weak;
+  fprintf(stderr,
+          "copydesk: align: %s (%s) %zu sentences, %s (%s) %zu sentences: %zu beads, %zu "
+          "weak; band %zu%s, %zu cells, %zu anchor links (%zu entities; %zu and %zu mentions), "
+          "%zu lexicon pairs\n",
+          d[0].path, d[0].lang, d[0].n, d[1].path, d[1].lang, d[1].n, nb, weak, stt.band_used,
+          stt.band_used ? "" : " (full)", stt.dp_cells, stt.anchor_pairs, stt.entity_pairs,
+          d[0].n_mentions, d[1].n_mentions, stt.lexicon_pairs);
+}
+
+/* Adds the beads to --tm, then writes them to stdout in the chosen format. */
+static int write_beads(const align_args *a, const cd_bead *beads, size_t nb, const doc d[2]) {
+  int rc = CLI_OK;
+  if (a->tm_path && add_to_tm(a->tm_path, beads, nb, &d[0], &d[1], a->min_score, a->verbose))
+    rc = CLI_USAGE;
+  int w = rc != CLI_OK ? 0
+          : a->tmx     ? write_tmx(beads, nb, &d[0], &d[1], a->min_score)
+          : a->json    ? write_json(beads, nb, &d[0], &d[1], a->min_score)
+                       : write_tsv(beads, nb, &d[0], &d[1], a->min_score);
+  /* a write error is reported by the flush; a reader that went away is quiet */
+  int f = cli_flush_stdout("align");
+  if (w && f == 0)
+    cli_error("align", "cannot write the beads");
+  if (f < 0 || (w && f == 0))
+    rc = CLI_USAGE;
+  return rc;
+}
+
+static int run(int argc, char **argv) {
+  align_args a = {.use_names = true};
+  cd_segment_options_init(&a.so);
+  cd_align_options_init(&a.ao);
+  int rc = parse_args(argc, argv, &a);
+  if (rc)
+    return rc < 0 ? CLI_OK : rc; /* -1: --help, --version */
+  doc d[2];
+  memset(d, 0, sizeof d);
+  d[0].path = a.src;
+  d[1].path = a.tgt;
+  cd_bead *beads = NULL;
+  size_t nb = 0;
+  cd_aligner *al = NULL;
+  rc = load_docs(&a, d);
+  if (rc == CLI_OK && a.use_names && d[0].n && d[1].n)
+    rc = names_entities(d);
+  if (rc == CLI_OK) {
+    cd_error err;
+    cd_error_clear(&err);
+    a.ao.src_entities = d[0].ents;
+    a.ao.tgt_entities = d[1].ents;
+    if (cd_aligner_new(&a.ao, &al, &err) ||
+        cd_aligner_align(al, d[0].sent, d[0].n, d[1].sent, d[1].n, &beads, &nb, &err)) {
+      cli_error("align", "%s", err.message);
+      rc = CLI_USAGE;
+    }
+  }
+  if (rc == CLI_OK) {
+    if (a.verbose)
+      report_stats(al, beads, nb, d);
+    rc = write_beads(&a, beads, nb, d);
+  }
+  free(beads);
+  cd_aligner_free(al);
+  free_docs(d);
   return rc;
 }
 

@@ -346,16 +346,30 @@ static int refuse_clobbering(const cli_strvec *articles, const cli_strvec *pairs
   return rc;
 }
 
-static int run(int argc, char **argv) {
+/* The options of one run, as parsed, and the inputs they name. */
+typedef struct check_args {
+  const char *lang, *src, *tgt, *glossary, *output, *tm, *house;
+  bool no_names, verbose;
+  cd_check_format fmt;
+  cli_strvec pairs, articles, disable, levels;
+  size_t n_opt_pairs; /* the first pairs files, given by --pairs */
+  char **operands;
+  int noperands;
+} check_args;
+
+static void check_args_free(check_args *a) {
+  cli_sv_free(&a->pairs);
+  cli_sv_free(&a->articles);
+  cli_sv_free(&a->disable);
+  cli_sv_free(&a->levels);
+}
+
+/* Fills a from the command line: CLI_OK, CLI_USAGE (reported) or -1 after --help,
+ * --version or --list-checks. */
+static int parse_args(int argc, char **argv, check_args *a) {
   cli_getopt g;
   cli_getopt_build(options, &g);
-  const char *lang = NULL, *src = NULL, *tgt = NULL, *glossary = NULL, *output = NULL, *tm = NULL,
-             *house = NULL;
-  bool no_names = false, verbose = false;
-  article_run run_ctx = {0};
-  cd_check_format fmt = CD_CHECK_TEXT;
-  cli_strvec pairs = {0}, articles = {0}, disable = {0}, levels = {0};
-  int c, rc = CLI_USAGE;
+  int c;
   optind = 1;
   opterr = 0;
   while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
@@ -363,133 +377,153 @@ static int run(int argc, char **argv) {
     case 'l':
       if (!cd_lang_tag_valid(optarg)) {
         cli_error("check", "invalid language tag '%s'", optarg);
-        goto out;
+        return CLI_USAGE;
       }
-      lang = optarg;
+      a->lang = optarg;
       break;
-    case OPT_PAIRS: cli_sv_push(&pairs, optarg); break;
-    case OPT_SRC: src = optarg; break;
-    case OPT_TGT: tgt = optarg; break;
-    case OPT_GLOSSARY: glossary = optarg; break;
-    case OPT_TM: tm = optarg; break;
-    case OPT_HOUSE: house = optarg; break;
+    case OPT_PAIRS: cli_sv_push(&a->pairs, optarg); break;
+    case OPT_SRC: a->src = optarg; break;
+    case OPT_TGT: a->tgt = optarg; break;
+    case OPT_GLOSSARY: a->glossary = optarg; break;
+    case OPT_TM: a->tm = optarg; break;
+    case OPT_HOUSE: a->house = optarg; break;
     case OPT_NAMES_DB: cli_set_names_db(optarg); break;
-    case OPT_NO_NAMES: no_names = true; break;
-    case 'o': output = optarg; break;
-    case 'v': verbose = true; break;
-    case OPT_DISABLE: cli_sv_push(&disable, optarg); break;
-    case OPT_LEVEL: cli_sv_push(&levels, optarg); break;
-    case OPT_LIST:
-      list_checks();
-      rc = CLI_OK;
-      goto out;
+    case OPT_NO_NAMES: a->no_names = true; break;
+    case 'o': a->output = optarg; break;
+    case 'v': a->verbose = true; break;
+    case OPT_DISABLE: cli_sv_push(&a->disable, optarg); break;
+    case OPT_LEVEL: cli_sv_push(&a->levels, optarg); break;
+    case OPT_LIST: list_checks(); return -1;
     case OPT_FORMAT:
       if (strcmp(optarg, "text") == 0)
-        fmt = CD_CHECK_TEXT;
+        a->fmt = CD_CHECK_TEXT;
       else if (strcmp(optarg, "json") == 0)
-        fmt = CD_CHECK_JSON;
+        a->fmt = CD_CHECK_JSON;
       else if (strcmp(optarg, "html") == 0)
-        fmt = CD_CHECK_HTML;
+        a->fmt = CD_CHECK_HTML;
       else {
         cli_error("check", "--format wants text, json or html, not '%s'", optarg);
-        goto out;
+        return CLI_USAGE;
       }
       break;
-    case 'h':
-      cli_print_help(&cli_check, stdout);
-      rc = CLI_OK;
-      goto out;
-    case CLI_OPT_VERSION:
-      cli_print_version();
-      rc = CLI_OK;
-      goto out;
-    default: cli_option_error("check", c, argv); goto out;
+    case 'h': cli_print_help(&cli_check, stdout); return -1;
+    case CLI_OPT_VERSION: cli_print_version(); return -1;
+    default: cli_option_error("check", c, argv); return CLI_USAGE;
     }
   }
-  size_t n_opt_pairs = pairs.n;
-  if (cli_inputs("check", argv + optind, argc - optind, &articles, &pairs))
-    goto out;
-  if (articles.n == 0 && pairs.n == 0 && !tm) {
+  a->operands = argv + optind;
+  a->noperands = argc - optind;
+  a->n_opt_pairs = a->pairs.n;
+  if (cli_inputs("check", a->operands, a->noperands, &a->articles, &a->pairs))
+    return CLI_USAGE;
+  if (a->articles.n == 0 && a->pairs.n == 0 && !a->tm) {
     cli_error("check", "nothing to check: give articles, directories, --pairs FILE or --tm PATH");
-    goto out;
+    return CLI_USAGE;
   }
+  return CLI_OK;
+}
+
+/* What a run checks with: the checker and its options, the names store (names_rc 0: open,
+ * 1: --no-names) and the normalizer of the articles. */
+typedef struct check_tools {
   cd_check_options o;
-  cd_check_options_init(&o);
-  o.data_dir = cli_data_dir();
-  o.glossary = glossary;
   cli_check_names names;
-  int nrc = no_names ? 1 : cli_check_names_open(&names, o.data_dir, cli_house_file(house));
-  if (nrc < 0)
-    goto out;
-  if (nrc == 0) {
-    o.mentions = cli_check_names_mentions;
-    o.mentions_ud = &names;
-    o.keyer = cd_names_get_keyer(names.db);
+  int names_rc;
+  cd_checker *chk;
+  cd_normalizer *nz;
+} check_tools;
+
+static void close_tools(check_tools *t) {
+  cd_normalizer_free(t->nz);
+  cd_checker_free(t->chk);
+  if (t->names_rc == 0)
+    cli_check_names_close(&t->names);
+}
+
+/* Opens the names store, the checker (with --disable and --level) and the normalizer;
+ * CLI_USAGE (reported) on failure, with t to close all the same. */
+static int open_tools(check_args *a, check_tools *t) {
+  memset(t, 0, sizeof *t);
+  cd_check_options_init(&t->o);
+  t->o.data_dir = cli_data_dir();
+  t->o.glossary = a->glossary;
+  t->names_rc =
+      a->no_names ? 1 : cli_check_names_open(&t->names, t->o.data_dir, cli_house_file(a->house));
+  if (t->names_rc < 0)
+    return CLI_USAGE;
+  if (t->names_rc == 0) {
+    t->o.mentions = cli_check_names_mentions;
+    t->o.mentions_ud = &t->names;
+    t->o.keyer = cd_names_get_keyer(t->names.db);
   }
-  cd_checker *chk = NULL;
-  cd_normalizer *nz = NULL;
   cd_error err;
-  if (cd_checker_new(&o, &chk, &err)) {
+  if (cd_checker_new(&t->o, &t->chk, &err)) {
     cli_error("check", "%s", err.message);
-    if (nrc == 0)
-      cli_check_names_close(&names);
-    goto out;
+    return CLI_USAGE;
   }
-  if (apply_levels(chk, &disable, &levels))
-    goto done;
-  if (cd_check_missing_data(chk))
+  if (apply_levels(t->chk, &a->disable, &a->levels))
+    return CLI_USAGE;
+  if (cd_check_missing_data(t->chk))
     cli_error("check",
               "warning: the data directory %s lacks %s: the checks that need them "
               "run without them (set COPYDESK_DATA to a complete data directory)",
-              o.data_dir ? o.data_dir : "(none)", cd_check_missing_data(chk));
+              t->o.data_dir ? t->o.data_dir : "(none)", cd_check_missing_data(t->chk));
   cd_normalize_options no;
   cd_normalize_options_init(&no);
   no.stages = CD_STAGE_DECODE | CD_STAGE_MOJIBAKE | CD_STAGE_UNICODE;
-  no.data_dir = o.data_dir;
-  if (cd_normalizer_new(&no, &nz, &err)) {
+  no.data_dir = t->o.data_dir;
+  if (cd_normalizer_new(&no, &t->nz, &err)) {
     cli_error("check", "%s", err.message);
-    goto done;
+    return CLI_USAGE;
   }
-  bool progress = isatty(2) && articles.n + pairs.n > 20;
-  size_t total = articles.n + pairs.n, done_n = 0;
-  run_ctx.chk = chk;
-  run_ctx.nz = nz;
-  run_ctx.lang_opt = lang;
-  run_ctx.sc = nrc == 0 ? names.sc : NULL;
-  run_ctx.verbose = verbose;
-  for (size_t i = 0; i < articles.n; i++, done_n++) {
+  return CLI_OK;
+}
+
+/* Feeds the articles, then the pairs files, then the TM to the checker, with a progress
+ * count on a terminal for a large batch. */
+static int check_inputs(const check_args *a, article_run *r) {
+  bool progress = isatty(2) && a->articles.n + a->pairs.n > 20;
+  size_t total = a->articles.n + a->pairs.n, done_n = 0;
+  for (size_t i = 0; i < a->articles.n; i++, done_n++) {
     if (progress && done_n % 10 == 0)
       fprintf(stderr, "\rcopydesk: check: %zu/%zu files", done_n, total);
-    if (check_article(&run_ctx, articles.v[i], NULL, NULL))
-      goto done;
+    if (check_article(r, a->articles.v[i], NULL, NULL))
+      return CLI_USAGE;
   }
-  if (check_unsure(&run_ctx))
-    goto done;
-  for (size_t i = 0; i < pairs.n; i++, done_n++) {
+  if (check_unsure(r))
+    return CLI_USAGE;
+  for (size_t i = 0; i < a->pairs.n; i++, done_n++) {
     if (progress)
       fprintf(stderr, "\rcopydesk: check: %zu/%zu files", done_n, total);
-    if (skip_found_pairs(pairs.v[i], i, n_opt_pairs, argv + optind, argc - optind))
+    if (skip_found_pairs(a->pairs.v[i], i, a->n_opt_pairs, a->operands, a->noperands))
       continue;
-    if (check_pairs_file(&run_ctx, pairs.v[i], src, tgt))
-      goto done;
+    if (check_pairs_file(r, a->pairs.v[i], a->src, a->tgt))
+      return CLI_USAGE;
   }
   if (progress)
     fprintf(stderr, "\rcopydesk: check: %zu/%zu files\n", total, total);
-  if (tm && check_tm(chk, tm, src, tgt))
-    goto done;
+  if (a->tm && check_tm(r->chk, a->tm, a->src, a->tgt))
+    return CLI_USAGE;
+  return CLI_OK;
+}
+
+/* Writes the report to -o or stdout: CLI_FINDINGS when an error-level finding is in it. */
+static int write_report(const check_args *a, cd_checker *chk) {
+  cd_error err;
   if (cd_check_finish(chk, &err)) {
     cli_error("check", "%s", err.message);
-    goto done;
+    return CLI_USAGE;
   }
+  int rc = CLI_USAGE;
   cd_buf report = CD_BUF_INIT;
-  if (cd_check_write(chk, fmt, &report, &err)) {
+  if (cd_check_write(chk, a->fmt, &report, &err)) {
     cli_error("check", "%s", err.message);
     cd_buf_free(&report);
-    goto done;
+    return CLI_USAGE;
   }
   cli_outfile of;
-  if (refuse_clobbering(&articles, &pairs, glossary, tm, output) == 0 &&
-      cli_outfile_open(&of, output, "check") == 0) {
+  if (refuse_clobbering(&a->articles, &a->pairs, a->glossary, a->tm, a->output) == 0 &&
+      cli_outfile_open(&of, a->output, "check") == 0) {
     /* a short write is reported by the commit (standard output: quiet for a closed pipe) */
     if (report.len)
       (void)(fwrite(report.data, 1, report.len, of.fp) != report.len);
@@ -497,17 +531,32 @@ static int run(int argc, char **argv) {
       rc = cd_check_worst(chk) >= CD_SEV_ERROR ? CLI_FINDINGS : CLI_OK;
   }
   cd_buf_free(&report);
-done:
-  cd_normalizer_free(nz);
-  cd_checker_free(chk);
-  if (nrc == 0)
-    cli_check_names_close(&names);
-out:
-  cli_sv_free(&run_ctx.unsure);
-  cli_sv_free(&pairs);
-  cli_sv_free(&articles);
-  cli_sv_free(&disable);
-  cli_sv_free(&levels);
+  return rc;
+}
+
+static int run(int argc, char **argv) {
+  check_args a = {.fmt = CD_CHECK_TEXT};
+  int rc = parse_args(argc, argv, &a);
+  if (rc) {
+    check_args_free(&a);
+    return rc < 0 ? CLI_OK : rc; /* -1: --help, --version, --list-checks */
+  }
+  check_tools t;
+  article_run r = {0};
+  rc = open_tools(&a, &t);
+  if (rc == CLI_OK) {
+    r.chk = t.chk;
+    r.nz = t.nz;
+    r.lang_opt = a.lang;
+    r.sc = t.names_rc == 0 ? t.names.sc : NULL;
+    r.verbose = a.verbose;
+    rc = check_inputs(&a, &r);
+  }
+  if (rc == CLI_OK)
+    rc = write_report(&a, t.chk);
+  close_tools(&t);
+  cli_sv_free(&r.unsure);
+  check_args_free(&a);
   return rc;
 }
 

@@ -477,9 +477,169 @@ static int refuse_clobbering(const char *input, const char *house, const char *o
   return rc;
 }
 
-static int run(int argc, char **argv) {
+/* The options of one run, as parsed; action is argv[1]. */
+typedef struct names_args {
+  const char *action;
+  const char *lang, *format, *house, *output, *tm, *from, *to;
+  bool lang_given, all, jrc, all_ent;
+  size_t min_count;
+  char **rest;
+  int nrest;
+} names_args;
+
+/* Fills a from the options after the action: CLI_OK, CLI_USAGE (reported) or -1 after
+ * --help or --version. */
+static int parse_args(int argc, char **argv, names_args *a) {
   cli_getopt g;
   cli_getopt_build(options, &g);
+  int c;
+  optind = 2;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
+    switch (c) {
+    case 'l':
+      if (!cd_lang_tag_valid(optarg)) {
+        cli_error("names", "invalid language tag '%s'", optarg);
+        return CLI_USAGE;
+      }
+      a->lang = optarg;
+      a->lang_given = true;
+      break;
+    case OPT_ALL: a->all = true; break;
+    case OPT_TM: a->tm = optarg; break;
+    case OPT_MIN: {
+      char *end;
+      long v = strtol(optarg, &end, 10);
+      if (*optarg == '\0' || *end || v < 1 || v > 1000000) {
+        cli_error("names", "--min-count wants a number from 1, not '%s'", optarg);
+        return CLI_USAGE;
+      }
+      a->min_count = (size_t)v;
+      break;
+    }
+    case OPT_FORMAT: a->format = optarg; break;
+    case OPT_HOUSE: a->house = optarg; break;
+    case 'o': a->output = optarg; break;
+    case OPT_JRC: a->jrc = true; break;
+    case OPT_ALL_ENT: a->all_ent = true; break;
+    case OPT_NAMES_DB: cli_set_names_db(optarg); break;
+    case OPT_FROM: a->from = optarg; break;
+    case OPT_TO: a->to = optarg; break;
+    case 'h': cli_print_help(&cli_names, stdout); return -1;
+    case CLI_OPT_VERSION: cli_print_version(); return -1;
+    default: cli_option_error("names", c, argv); return CLI_USAGE;
+    }
+  }
+  a->rest = argv + optind;
+  a->nrest = argc - optind;
+  return CLI_OK;
+}
+
+/* names lookup QUERY, names discover [FILE|DIR...]: both read the names store. */
+static int act_find(const names_args *a) {
+  bool is_lookup = !strcmp(a->action, "lookup");
+  if (a->format && strcmp(a->format, "text") && strcmp(a->format, "json")) {
+    cli_error("names", "--format wants text or json, not '%s'", a->format);
+    return CLI_USAGE;
+  }
+  if (is_lookup && a->nrest != 1) {
+    cli_error("names", "lookup wants one QUERY (quote names with spaces)");
+    return CLI_USAGE;
+  }
+  bool json = a->format && !strcmp(a->format, "json");
+  cd_names *db = NULL;
+  int rc = open_db(house_path(a->house), &db);
+  if (rc)
+    return rc;
+  cli_discover_options o = {a->lang_given ? a->lang : NULL, a->tm, a->min_count, a->output, json};
+  rc = is_lookup ? lookup(db, a->rest[0], a->lang, a->all, json, 0.9)
+                 : cli_names_discover(db, a->rest, a->nrest, &o);
+  cd_names_free(db);
+  return rc;
+}
+
+static int act_migrate(const names_args *a) {
+  if (!a->to || a->nrest) {
+    cli_error("names", "migrate wants --to URL (and --from FILE), nothing else");
+    return CLI_USAGE;
+  }
+  return migrate(a->from, a->to);
+}
+
+static int act_compile(const names_args *a) {
+  if (!a->output || a->nrest < 1) {
+    cli_error("names", "compile wants -o OUT.sqlite and at least one TSV file");
+    return CLI_USAGE;
+  }
+  return compile(a->rest, a->nrest, a->output);
+}
+
+/* export --format: tsv (default), dic or aff; CLI_USAGE (reported) for another. */
+static int export_kind(const char *format, cd_names_export_kind *kind) {
+  *kind = CD_EXPORT_TSV;
+  if (!format)
+    return CLI_OK;
+  if (!strcmp(format, "dic"))
+    *kind = CD_EXPORT_DIC;
+  else if (!strcmp(format, "aff"))
+    *kind = CD_EXPORT_AFF;
+  else if (strcmp(format, "tsv")) {
+    cli_error("names", "--format wants tsv, dic or aff, not '%s'", format);
+    return CLI_USAGE;
+  }
+  return CLI_OK;
+}
+
+/* names import FILE (Wikidata or --jrc) and names export: rows written to -o or stdout. */
+static int act_convert(const names_args *a) {
+  bool imp = !strcmp(a->action, "import");
+  if (imp && a->nrest != 1) {
+    cli_error("names", "import wants one FILE");
+    return CLI_USAGE;
+  }
+  cd_names_export_kind kind = CD_EXPORT_TSV;
+  if (!imp && export_kind(a->format, &kind))
+    return CLI_USAGE;
+  if (refuse_clobbering(imp ? a->rest[0] : NULL, imp ? NULL : house_path(a->house), a->output))
+    return CLI_USAGE;
+  cd_names *db = NULL;
+  if (!imp) {
+    int rc = open_db(house_path(a->house), &db);
+    if (rc)
+      return rc;
+  }
+  cli_outfile out;
+  if (cli_outfile_open(&out, a->output, "names")) {
+    cd_names_free(db);
+    return CLI_USAGE;
+  }
+  cd_error err;
+  cd_error_clear(&err);
+  cd_names_import_stats stats;
+  memset(&stats, 0, sizeof stats);
+  cd_status st = imp ? (a->jrc ? cd_names_import_jrc(a->rest[0], write_fp, out.fp, &stats, &err)
+                               : cd_names_import_wikidata(a->rest[0], a->all_ent, write_fp, out.fp,
+                                                          &stats, &err))
+                     : cd_names_export(db, kind, a->lang, write_fp, out.fp, &err);
+  cd_names_free(db);
+  if (st) {
+    bool gone = (out.is_stdout || out.direct) && ferror(out.fp) && cli_is_broken_pipe();
+    cli_outfile_abort(&out);
+    if (gone)
+      return CLI_OK; /* the reader went away (| head): quietly */
+    cli_error("names", "%s", err.message);
+    return CLI_USAGE;
+  }
+  if (cli_outfile_commit(&out, "names"))
+    return CLI_USAGE;
+  if (imp)
+    fprintf(stderr, "copydesk: names: %s: %s, %llu entities read, %llu written, %llu skipped\n",
+            a->rest[0], stats.shape, (unsigned long long)stats.read,
+            (unsigned long long)stats.written, (unsigned long long)stats.skipped);
+  return CLI_OK;
+}
+
+static int run(int argc, char **argv) {
   if (argc < 2) {
     cli_print_help(&cli_names, stderr);
     return CLI_USAGE;
@@ -493,141 +653,18 @@ static int run(int argc, char **argv) {
     cli_print_version();
     return CLI_OK;
   }
-  const char *lang = "en", *format = NULL, *house = NULL, *output = NULL, *tm = NULL;
-  const char *from = NULL, *to = NULL;
-  bool lang_given = false;
-  size_t min_count = 1;
-  bool all = false, jrc = false, all_ent = false;
-  int c;
-  optind = 2;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
-    switch (c) {
-    case 'l':
-      if (!cd_lang_tag_valid(optarg)) {
-        cli_error("names", "invalid language tag '%s'", optarg);
-        return CLI_USAGE;
-      }
-      lang = optarg;
-      lang_given = true;
-      break;
-    case OPT_ALL: all = true; break;
-    case OPT_TM: tm = optarg; break;
-    case OPT_MIN: {
-      char *end;
-      long v = strtol(optarg, &end, 10);
-      if (*optarg == '\0' || *end || v < 1 || v > 1000000) {
-        cli_error("names", "--min-count wants a number from 1, not '%s'", optarg);
-        return CLI_USAGE;
-      }
-      min_count = (size_t)v;
-      break;
-    }
-    case OPT_FORMAT: format = optarg; break;
-    case OPT_HOUSE: house = optarg; break;
-    case 'o': output = optarg; break;
-    case OPT_JRC: jrc = true; break;
-    case OPT_ALL_ENT: all_ent = true; break;
-    case OPT_NAMES_DB: cli_set_names_db(optarg); break;
-    case OPT_FROM: from = optarg; break;
-    case OPT_TO: to = optarg; break;
-    case 'h': cli_print_help(&cli_names, stdout); return CLI_OK;
-    case CLI_OPT_VERSION: cli_print_version(); return CLI_OK;
-    default: cli_option_error("names", c, argv); return CLI_USAGE;
-    }
-  }
-  char **rest = argv + optind;
-  int nrest = argc - optind;
-  cd_error err;
-  cd_error_clear(&err);
-  bool lookup_or_discover = !strcmp(action, "lookup") || !strcmp(action, "discover");
-  if (lookup_or_discover && format && strcmp(format, "text") && strcmp(format, "json")) {
-    cli_error("names", "--format wants text or json, not '%s'", format);
-    return CLI_USAGE;
-  }
-  if (!strcmp(action, "lookup") && nrest != 1) {
-    cli_error("names", "lookup wants one QUERY (quote names with spaces)");
-    return CLI_USAGE;
-  }
-  if (lookup_or_discover) {
-    bool json = format && !strcmp(format, "json");
-    cd_names *db = NULL;
-    int rc = open_db(house_path(house), &db);
-    if (rc)
-      return rc;
-    cli_discover_options o = {lang_given ? lang : NULL, tm, min_count, output, json};
-    rc = !strcmp(action, "lookup") ? lookup(db, rest[0], lang, all, json, 0.9)
-                                   : cli_names_discover(db, rest, nrest, &o);
-    cd_names_free(db);
-    return rc;
-  }
-  if (!strcmp(action, "migrate")) {
-    if (!to || nrest) {
-      cli_error("names", "migrate wants --to URL (and --from FILE), nothing else");
-      return CLI_USAGE;
-    }
-    return migrate(from, to);
-  }
-  if (!strcmp(action, "compile")) {
-    if (!output || nrest < 1) {
-      cli_error("names", "compile wants -o OUT.sqlite and at least one TSV file");
-      return CLI_USAGE;
-    }
-    return compile(rest, nrest, output);
-  }
-  if (!strcmp(action, "import") || !strcmp(action, "export")) {
-    bool imp = !strcmp(action, "import");
-    if (imp && nrest != 1) {
-      cli_error("names", "import wants one FILE");
-      return CLI_USAGE;
-    }
-    cd_names_export_kind kind = CD_EXPORT_TSV;
-    if (!imp && format) {
-      if (!strcmp(format, "dic"))
-        kind = CD_EXPORT_DIC;
-      else if (!strcmp(format, "aff"))
-        kind = CD_EXPORT_AFF;
-      else if (strcmp(format, "tsv")) {
-        cli_error("names", "--format wants tsv, dic or aff, not '%s'", format);
-        return CLI_USAGE;
-      }
-    }
-    if (refuse_clobbering(imp ? rest[0] : NULL, imp ? NULL : house_path(house), output))
-      return CLI_USAGE;
-    cd_names *db = NULL;
-    if (!imp) {
-      int rc = open_db(house_path(house), &db);
-      if (rc)
-        return rc;
-    }
-    cli_outfile out;
-    if (cli_outfile_open(&out, output, "names")) {
-      cd_names_free(db);
-      return CLI_USAGE;
-    }
-    cd_names_import_stats stats;
-    memset(&stats, 0, sizeof stats);
-    cd_status st =
-        imp ? (jrc ? cd_names_import_jrc(rest[0], write_fp, out.fp, &stats, &err)
-                   : cd_names_import_wikidata(rest[0], all_ent, write_fp, out.fp, &stats, &err))
-            : cd_names_export(db, kind, lang, write_fp, out.fp, &err);
-    cd_names_free(db);
-    if (st) {
-      bool gone = (out.is_stdout || out.direct) && ferror(out.fp) && cli_is_broken_pipe();
-      cli_outfile_abort(&out);
-      if (gone)
-        return CLI_OK; /* the reader went away (| head): quietly */
-      cli_error("names", "%s", err.message);
-      return CLI_USAGE;
-    }
-    if (cli_outfile_commit(&out, "names"))
-      return CLI_USAGE;
-    if (imp)
-      fprintf(stderr, "copydesk: names: %s: %s, %llu entities read, %llu written, %llu skipped\n",
-              rest[0], stats.shape, (unsigned long long)stats.read,
-              (unsigned long long)stats.written, (unsigned long long)stats.skipped);
-    return CLI_OK;
-  }
+  names_args a = {.action = action, .lang = "en", .min_count = 1};
+  int rc = parse_args(argc, argv, &a);
+  if (rc)
+    return rc < 0 ? CLI_OK : rc; /* -1: --help, --version */
+  static const struct {
+    const char *name;
+    int (*fn)(const names_args *);
+  } acts[] = {{"lookup", act_find},     {"discover", act_find},  {"migrate", act_migrate},
+              {"compile", act_compile}, {"import", act_convert}, {"export", act_convert}};
+  for (size_t i = 0; i < sizeof acts / sizeof acts[0]; i++)
+    if (!strcmp(action, acts[i].name))
+      return acts[i].fn(&a);
   cli_error("names", "unknown action '%s' (lookup, compile, import, export, discover, migrate)",
             action);
   return CLI_USAGE;

@@ -236,191 +236,243 @@ static int refuse_clobbering(char **files, int nfiles, const char *output, const
   return rc;
 }
 
-static int run(int argc, char **argv) {
+/* The options of one run, as parsed. */
+typedef struct norm_args {
+  cd_normalize_options o;
+  const char *output, *changes;
+  bool in_place, dry_run, verbose, ednotes, text, nitf;
+  cd_wire_format input_format;
+  char **files; /* the operands, or "-" */
+  int nfiles;
+  char default_lang[16]; /* o.default_lang points here */
+  const char *default_from;
+} norm_args;
+
+/* The options with an argument to check; CLI_USAGE (reported) for a bad one. */
+static int parse_value(int c, norm_args *a) {
+  switch (c) {
+  case 'l':
+    if (!cd_lang_tag_valid(optarg)) {
+      cli_error("normalize", "invalid language tag '%s' (expected e.g. en, fr, de, uk, ru)",
+                optarg);
+      return CLI_USAGE;
+    }
+    a->o.lang = optarg;
+    break;
+  case OPT_NAMES_THRESHOLD:
+    if (cli_parse_double(optarg, 0, 1, &a->o.names_threshold)) {
+      cli_error("normalize", "--names-threshold wants a number from 0 to 1, not '%s'", optarg);
+      return CLI_USAGE;
+    }
+    break;
+  case OPT_WINDOW:
+    if (cli_parse_size(optarg, 1, (size_t)1 << 30, &a->o.window)) {
+      cli_error("normalize", "--window wants a byte count from 1 to 1073741824, not '%s'", optarg);
+      return CLI_USAGE;
+    }
+    break;
+  case OPT_INPUT_FORMAT:
+    if (cli_wire_format_option("normalize", optarg, &a->input_format))
+      return CLI_USAGE;
+    break;
+  case OPT_OUTPUT_FORMAT:
+    if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "nitf") != 0) {
+      cli_error("normalize", "--output-format wants auto or nitf, not '%s'", optarg);
+      return CLI_USAGE;
+    }
+    a->nitf = strcmp(optarg, "nitf") == 0;
+    break;
+  }
+  return CLI_OK;
+}
+
+/* Fills a from the command line: CLI_OK, CLI_USAGE (reported) or -1 after --help or
+ * --version. */
+static int parse_args(int argc, char **argv, norm_args *a) {
+  memset(a, 0, sizeof *a);
+  cd_normalize_options_init(&a->o);
+  a->input_format = CD_WIRE_AUTO;
   cli_getopt g;
   cli_getopt_build(options, &g);
-  cd_normalize_options o;
-  cd_normalize_options_init(&o);
-  const char *output = NULL, *changes = NULL;
-  bool in_place = false, dry_run = false, verbose = false, ednotes = false, text = false,
-       nitf = false;
-  cd_wire_format input_format = CD_WIRE_AUTO;
   int c;
   optind = 1;
   opterr = 0;
   while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
     switch (c) {
     case 'l':
-      if (!cd_lang_tag_valid(optarg)) {
-        cli_error("normalize", "invalid language tag '%s' (expected e.g. en, fr, de, uk, ru)",
-                  optarg);
-        return CLI_USAGE;
-      }
-      o.lang = optarg;
-      break;
-    case OPT_FROM: o.from_charset = optarg; break;
-    case 'o': output = optarg; break;
-    case OPT_IN_PLACE: in_place = true; break;
-    case OPT_CHANGES: changes = optarg; break;
-    case OPT_DRY_RUN: dry_run = true; break;
-    case OPT_STRICT: o.strict = true; break;
-    case OPT_NO_DECODE: o.stages &= ~(unsigned)CD_STAGE_DECODE; break;
-    case OPT_NO_MOJIBAKE: o.stages &= ~(unsigned)CD_STAGE_MOJIBAKE; break;
-    case OPT_NO_UNICODE: o.stages &= ~(unsigned)CD_STAGE_UNICODE; break;
-    case OPT_NO_TYPOGRAPHY: o.stages &= ~(unsigned)CD_STAGE_TYPOGRAPHY; break;
-    case OPT_NO_BOILERPLATE: o.stages &= ~(unsigned)CD_STAGE_BOILERPLATE; break;
-    case OPT_NO_NAMES: o.stages &= ~(unsigned)CD_STAGE_NAMES; break;
     case OPT_NAMES_THRESHOLD:
-      if (cli_parse_double(optarg, 0, 1, &o.names_threshold)) {
-        cli_error("normalize", "--names-threshold wants a number from 0 to 1, not '%s'", optarg);
-        return CLI_USAGE;
-      }
-      break;
-    case OPT_HOUSE: o.house_file = optarg; break;
-    case OPT_NAMES_DB: cli_set_names_db(optarg); break;
     case OPT_WINDOW:
-      if (cli_parse_size(optarg, 1, (size_t)1 << 30, &o.window)) {
-        cli_error("normalize", "--window wants a byte count from 1 to 1073741824, not '%s'",
-                  optarg);
-        return CLI_USAGE;
-      }
-      break;
     case OPT_INPUT_FORMAT:
-      if (cli_wire_format_option("normalize", optarg, &input_format))
-        return CLI_USAGE;
-      break;
-    case OPT_EDNOTES: ednotes = true; break;
-    case OPT_TEXT: text = true; break;
     case OPT_OUTPUT_FORMAT:
-      if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "nitf") != 0) {
-        cli_error("normalize", "--output-format wants auto or nitf, not '%s'", optarg);
+      if (parse_value(c, a))
         return CLI_USAGE;
-      }
-      nitf = strcmp(optarg, "nitf") == 0;
       break;
-    case 'v': verbose = true; break;
-    case 'h': cli_print_help(&cli_normalize, stdout); return CLI_OK;
-    case CLI_OPT_VERSION: cli_print_version(); return CLI_OK;
+    case OPT_FROM: a->o.from_charset = optarg; break;
+    case 'o': a->output = optarg; break;
+    case OPT_IN_PLACE: a->in_place = true; break;
+    case OPT_CHANGES: a->changes = optarg; break;
+    case OPT_DRY_RUN: a->dry_run = true; break;
+    case OPT_STRICT: a->o.strict = true; break;
+    case OPT_NO_DECODE: a->o.stages &= ~(unsigned)CD_STAGE_DECODE; break;
+    case OPT_NO_MOJIBAKE: a->o.stages &= ~(unsigned)CD_STAGE_MOJIBAKE; break;
+    case OPT_NO_UNICODE: a->o.stages &= ~(unsigned)CD_STAGE_UNICODE; break;
+    case OPT_NO_TYPOGRAPHY: a->o.stages &= ~(unsigned)CD_STAGE_TYPOGRAPHY; break;
+    case OPT_NO_BOILERPLATE: a->o.stages &= ~(unsigned)CD_STAGE_BOILERPLATE; break;
+    case OPT_NO_NAMES: a->o.stages &= ~(unsigned)CD_STAGE_NAMES; break;
+    case OPT_HOUSE: a->o.house_file = optarg; break;
+    case OPT_NAMES_DB: cli_set_names_db(optarg); break;
+    case OPT_EDNOTES: a->ednotes = true; break;
+    case OPT_TEXT: a->text = true; break;
+    case 'v': a->verbose = true; break;
+    case 'h': cli_print_help(&cli_normalize, stdout); return -1;
+    case CLI_OPT_VERSION: cli_print_version(); return -1;
     default: cli_option_error("normalize", c, argv); return CLI_USAGE;
     }
   }
-  char **files = argv + optind;
-  int nfiles = argc - optind;
   static char *stdin_only[] = {"-", NULL};
-  if (nfiles == 0) {
-    files = stdin_only;
-    nfiles = 1;
+  a->files = argv + optind;
+  a->nfiles = argc - optind;
+  if (a->nfiles == 0) {
+    a->files = stdin_only;
+    a->nfiles = 1;
   }
-  if (output && in_place) {
+  return CLI_OK;
+}
+
+/* The options that exclude each other: CLI_USAGE (reported) for a combination that makes
+ * no sense. */
+static int check_modes(const norm_args *a) {
+  if (a->output && a->in_place) {
     cli_error("normalize", "-o and --in-place cannot be used together");
     return CLI_USAGE;
   }
-  if (in_place)
-    for (int i = 0; i < nfiles; i++)
-      if (strcmp(files[i], "-") == 0) {
+  if (a->in_place)
+    for (int i = 0; i < a->nfiles; i++)
+      if (strcmp(a->files[i], "-") == 0) {
         cli_error("normalize", "--in-place needs files, not standard input");
         return CLI_USAGE;
       }
-  if (dry_run && (output || in_place)) {
+  if (a->dry_run && (a->output || a->in_place)) {
     cli_error("normalize", "--dry-run writes no text: drop -o/--in-place");
     return CLI_USAGE;
   }
-  if (dry_run && changes && strcmp(changes, "-") != 0) {
+  if (a->dry_run && a->changes && strcmp(a->changes, "-") != 0) {
     cli_error("normalize", "--dry-run writes the change log to stdout: drop --changes FILE");
     return CLI_USAGE;
   }
-  if (!dry_run && changes && strcmp(changes, "-") == 0 && !output && !in_place) {
+  if (!a->dry_run && a->changes && strcmp(a->changes, "-") == 0 && !a->output && !a->in_place) {
     cli_error("normalize", "--changes - needs the text to go elsewhere (-o or --in-place)");
     return CLI_USAGE;
   }
-  if (refuse_clobbering(files, nfiles, output, changes))
-    return CLI_USAGE;
-  o.data_dir = cli_data_dir();
-  o.house_file = cli_house_file(o.house_file);
-  o.names_db = cli_names_db();
-  char default_lang[16];
-  const char *default_from = NULL;
-  if (!o.lang) {
-    if (cli_default_lang("normalize", default_lang, &default_from))
-      return CLI_USAGE;
-    if (default_lang[0])
-      o.default_lang = default_lang;
-  }
+  return CLI_OK;
+}
 
-  io_ctx io;
-  memset(&io, 0, sizeof io);
-  io.default_from = default_from;
-  io.format = input_format;
-  io.ednotes = ednotes;
-  io.text = text;
-  io.nitf = nitf;
-  cli_outfile changes_file = {0}, text_file = {0};
-  bool have_changes = false, have_text = false;
-  if (dry_run) {
-    io.changes = stdout;
-    io.changes_name = "<stdout>";
-  } else if (changes) {
-    if (cli_outfile_open(&changes_file, changes, "normalize"))
+/* The data directory, house overlay, names store and the desk's default language. */
+static int resolve_defaults(norm_args *a) {
+  a->o.data_dir = cli_data_dir();
+  a->o.house_file = cli_house_file(a->o.house_file);
+  a->o.names_db = cli_names_db();
+  if (!a->o.lang) {
+    if (cli_default_lang("normalize", a->default_lang, &a->default_from))
       return CLI_USAGE;
-    have_changes = true;
-    io.changes = changes_file.fp;
-    io.changes_name = changes_file.is_stdout ? "<stdout>" : changes;
+    if (a->default_lang[0])
+      a->o.default_lang = a->default_lang;
   }
-  if (!dry_run && !in_place) {
-    if (cli_outfile_open(&text_file, output, "normalize")) {
-      if (have_changes)
-        cli_outfile_abort(&changes_file);
+  return CLI_OK;
+}
+
+/* The run's outputs: the change log (--changes) and the text (-o or stdout). */
+typedef struct norm_outputs {
+  cli_outfile changes_file, text_file;
+  bool have_changes, have_text;
+} norm_outputs;
+
+/* Opens the outputs into io; CLI_USAGE (reported) when one cannot be opened. */
+static int open_outputs(const norm_args *a, io_ctx *io, norm_outputs *out) {
+  memset(out, 0, sizeof *out);
+  if (a->dry_run) {
+    io->changes = stdout;
+    io->changes_name = "<stdout>";
+  } else if (a->changes) {
+    if (cli_outfile_open(&out->changes_file, a->changes, "normalize"))
+      return CLI_USAGE;
+    out->have_changes = true;
+    io->changes = out->changes_file.fp;
+    io->changes_name = out->changes_file.is_stdout ? "<stdout>" : a->changes;
+  }
+  if (!a->dry_run && !a->in_place) {
+    if (cli_outfile_open(&out->text_file, a->output, "normalize")) {
+      if (out->have_changes)
+        cli_outfile_abort(&out->changes_file);
       return CLI_USAGE;
     }
-    have_text = true;
-    io.out = text_file.fp;
-    io.out_name = text_file.is_stdout ? "<stdout>" : output;
+    out->have_text = true;
+    io->out = out->text_file.fp;
+    io->out_name = out->text_file.is_stdout ? "<stdout>" : a->output;
   }
+  return CLI_OK;
+}
+
+/* Commits f when all went well so far, else removes it; returns the new status. */
+static int settle(cli_outfile *f, int rc, const io_ctx *io) {
+  if (rc == CLI_OK && !io->broken_pipe)
+    return cli_outfile_commit(f, "normalize") ? CLI_USAGE : CLI_OK;
+  cli_outfile_abort(f);
+  return rc;
+}
+
+/* Normalizes every input with one normalizer, each into io's outputs or, with --in-place,
+ * into its own file; stops at the first failure or when the reader went away. */
+static int normalize_files(const norm_args *a, io_ctx *io) {
   int rc = CLI_OK;
   cd_normalizer *nz = NULL;
   cd_error nerr;
-  if (cd_normalizer_new(&o, &nz, &nerr)) {
+  if (cd_normalizer_new(&a->o, &nz, &nerr)) {
     cli_error("normalize", "%s", nerr.message);
     rc = CLI_USAGE;
   }
-  for (int i = 0; i < nfiles && rc == CLI_OK && !io.broken_pipe; i++) {
+  for (int i = 0; i < a->nfiles && rc == CLI_OK && !io->broken_pipe; i++) {
     cli_outfile inplace = {0};
-    if (in_place) {
-      if (cli_outfile_open(&inplace, files[i], "normalize")) {
+    if (a->in_place) {
+      if (cli_outfile_open(&inplace, a->files[i], "normalize")) {
         rc = CLI_USAGE;
         break;
       }
-      io.out = inplace.fp;
-      io.out_name = files[i];
+      io->out = inplace.fp;
+      io->out_name = a->files[i];
     }
-    rc = run_one(nz, &o, files[i], &io, verbose);
-    if (in_place) {
-      if (rc == CLI_OK && !io.broken_pipe) {
-        if (cli_outfile_commit(&inplace, "normalize"))
-          rc = CLI_USAGE;
-      } else {
-        cli_outfile_abort(&inplace);
-      }
-    }
+    rc = run_one(nz, &a->o, a->files[i], io, a->verbose);
+    if (a->in_place)
+      rc = settle(&inplace, rc, io);
   }
   cd_normalizer_free(nz);
-  if (have_text) {
-    if (rc == CLI_OK && !io.broken_pipe) {
-      if (cli_outfile_commit(&text_file, "normalize"))
-        rc = CLI_USAGE;
-    } else {
-      cli_outfile_abort(&text_file);
-    }
-  }
-  if (have_changes) {
-    if (rc == CLI_OK && !io.broken_pipe) {
-      if (cli_outfile_commit(&changes_file, "normalize"))
-        rc = CLI_USAGE;
-    } else {
-      cli_outfile_abort(&changes_file);
-    }
-  }
-  if (dry_run && cli_flush_stdout("normalize") < 0)
+  return rc;
+}
+
+static int run(int argc, char **argv) {
+  norm_args a;
+  int rc = parse_args(argc, argv, &a);
+  if (rc)
+    return rc < 0 ? CLI_OK : rc; /* -1: --help, --version */
+  if (check_modes(&a) || refuse_clobbering(a.files, a.nfiles, a.output, a.changes) ||
+      resolve_defaults(&a))
+    return CLI_USAGE;
+  io_ctx io;
+  memset(&io, 0, sizeof io);
+  io.default_from = a.default_from;
+  io.format = a.input_format;
+  io.ednotes = a.ednotes;
+  io.text = a.text;
+  io.nitf = a.nitf;
+  norm_outputs out;
+  if (open_outputs(&a, &io, &out))
+    return CLI_USAGE;
+  rc = normalize_files(&a, &io);
+  if (out.have_text)
+    rc = settle(&out.text_file, rc, &io);
+  if (out.have_changes)
+    rc = settle(&out.changes_file, rc, &io);
+  if (a.dry_run && cli_flush_stdout("normalize") < 0)
     rc = CLI_USAGE;
   cd_buf_free(&io.json);
   cd_buf_free(&io.head);
