@@ -1777,16 +1777,7 @@ cd_status cd_check_pair_add(cd_checker *c, const cd_check_pair *p, cd_error *err
   /* Remember the pair for the consistency checks. */
   if (!st && sk.len && tk.len &&
       (c->level[K_TM_TARGET] != CD_SEV_OFF || c->level[K_TM_SOURCE] != CD_SEV_OFF)) {
-    if (c->nocc == c->capocc) {
-      size_t cap = c->capocc ? c->capocc * 2 : 256;
-      occurrence *o = realloc(c->occ, cap * sizeof *o);
-      if (!o)
-        st = CD_ERR_NOMEM;
-      else {
-        c->occ = o;
-        c->capocc = cap;
-      }
-    }
+    st = CD_GROW(c->occ, c->nocc, c->capocc);
     if (!st) {
       occurrence *o = &c->occ[c->nocc];
       o->origin = strdup(p->origin ? p->origin : "-");

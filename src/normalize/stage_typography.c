@@ -126,15 +126,9 @@ static void add_flag(line_ctx *c, size_t a, size_t b, const char *rule, double c
 static bool push_edit(line_ctx *c, size_t a, size_t b, const char *r, size_t rlen, const char *rule,
                       double conf, bool flag) {
   typo_state *st = c->st;
-  if (st->n_edits == st->cap_edits) {
-    size_t cap = st->cap_edits ? st->cap_edits * 2 : 32;
-    typo_edit *p = realloc(st->edits, cap * sizeof *p);
-    if (!p) {
-      c->status = CD_ERR_NOMEM;
-      return false;
-    }
-    st->edits = p;
-    st->cap_edits = cap;
+  if (CD_GROW(st->edits, st->n_edits, st->cap_edits)) {
+    c->status = CD_ERR_NOMEM;
+    return false;
   }
   typo_edit e = {a, b, st->repl.len, rlen, rule, conf, flag};
   if (cd_buf_append(&st->repl, r, rlen)) {
@@ -410,15 +404,9 @@ static bool elided_word(const line_ctx *c, size_t i, size_t *end) {
 
 static bool stack_push(line_ctx *c, qopen q) {
   typo_state *st = c->st;
-  if (st->n_stack == st->cap_stack) {
-    size_t cap = st->cap_stack ? st->cap_stack * 2 : 16;
-    qopen *p = realloc(st->stack, cap * sizeof *p);
-    if (!p) {
-      c->status = CD_ERR_NOMEM;
-      return false;
-    }
-    st->stack = p;
-    st->cap_stack = cap;
+  if (CD_GROW(st->stack, st->n_stack, st->cap_stack)) {
+    c->status = CD_ERR_NOMEM;
+    return false;
   }
   st->stack[st->n_stack++] = q;
   return true;
@@ -478,15 +466,9 @@ static int note_open(line_ctx *c, const qopen *q) {
   typo_state *st = c->st;
   if (!c->dry)
     return q->id < st->n_opens ? st->opens[q->id].mode : Q_UNCLEAR;
-  if (st->n_opens == st->cap_opens) {
-    size_t cap = st->cap_opens ? st->cap_opens * 2 : 16;
-    qinfo *p = realloc(st->opens, cap * sizeof *p);
-    if (!p) {
-      c->status = CD_ERR_NOMEM;
-      return Q_CLEAR;
-    }
-    st->opens = p;
-    st->cap_opens = cap;
+  if (CD_GROW(st->opens, st->n_opens, st->cap_opens)) {
+    c->status = CD_ERR_NOMEM;
+    return Q_CLEAR;
   }
   size_t parent = st->n_stack ? st->stack[st->n_stack - 1].id : NO_POS;
   qinfo info = {parent, NO_POS, q->cp, 0, q->dbl, false, q->pos == c->indent_end, Q_CLEAR};

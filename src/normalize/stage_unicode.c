@@ -130,15 +130,9 @@ static void push_piece(scan *sc, size_t s, size_t e, const char *out, size_t n, 
   ustate *st = sc->st;
   if (sc->status)
     return;
-  if (st->np == st->cap_p) {
-    size_t cap = st->cap_p ? st->cap_p * 2 : 32;
-    piece *p = realloc(st->pieces, cap * sizeof *p);
-    if (!p) {
-      sc->status = CD_ERR_NOMEM;
-      return;
-    }
-    st->pieces = p;
-    st->cap_p = cap;
+  if (CD_GROW(st->pieces, st->np, st->cap_p)) {
+    sc->status = CD_ERR_NOMEM;
+    return;
   }
   piece *p = &st->pieces[st->np];
   p->s = s;
@@ -289,15 +283,9 @@ static inline void word_end(scan *sc, size_t e) {
   if (!(m & (m - 1)) || (sc->word_mask & 8u))
     return; /* one script (or none), or a script that has no look-alike problem */
   ustate *st = sc->st;
-  if (st->nw == st->cap_w) {
-    size_t cap = st->cap_w ? st->cap_w * 2 : 8;
-    span *p = realloc(st->words, cap * sizeof *p);
-    if (!p) {
-      sc->status = CD_ERR_NOMEM;
-      return;
-    }
-    st->words = p;
-    st->cap_w = cap;
+  if (CD_GROW(st->words, st->nw, st->cap_w)) {
+    sc->status = CD_ERR_NOMEM;
+    return;
   }
   st->words[st->nw].s = sc->word_start;
   st->words[st->nw].e = e;

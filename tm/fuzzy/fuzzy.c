@@ -593,15 +593,9 @@ static int take_candidate(void *ud, const cd_tm_unit *u) {
   if (score < c->o->min_score)
     return 0;
   cd_fuzzy_results *r = c->res;
-  if (r->n == r->cap) {
-    size_t cap = r->cap ? r->cap * 2 : 16;
-    cd_fuzzy_match *m = realloc(r->m, cap * sizeof *m);
-    if (!m) {
-      c->st = cd_error_set(c->err, CD_ERR_NOMEM, "out of memory");
-      return 1;
-    }
-    r->m = m;
-    r->cap = cap;
+  if (CD_GROW(r->m, r->n, r->cap)) {
+    c->st = cd_error_set(c->err, CD_ERR_NOMEM, "out of memory");
+    return 1;
   }
   cd_fuzzy_match *m = &r->m[r->n];
   memset(m, 0, sizeof *m);
@@ -799,15 +793,10 @@ static void collect_span(void *ud, const char *t, size_t len) {
   span_ctx *c = ud;
   if (c->failed)
     return;
-  if (c->n == c->cap) {
-    size_t cap = c->cap ? c->cap * 2 : 32;
-    size_t *r = realloc(c->runs, cap * 2 * sizeof *r);
-    if (!r) {
-      c->failed = true;
-      return;
-    }
-    c->runs = r;
-    c->cap = cap;
+  /* the array holds pairs: one element is two size_t */
+  if (cd_grow((void **)&c->runs, c->n, &c->cap, 2 * sizeof *c->runs)) {
+    c->failed = true;
+    return;
   }
   c->runs[2 * c->n] = (size_t)(t - c->base);
   c->runs[2 * c->n + 1] = (size_t)(t - c->base) + len;
@@ -882,15 +871,9 @@ typedef struct concord_ctx {
 static int take_concord(void *ud, const cd_tm_unit *u) {
   concord_ctx *c = ud;
   cd_concord_results *r = c->res;
-  if (r->n == r->cap) {
-    size_t cap = r->cap ? r->cap * 2 : 16;
-    cd_concord_hit *h = realloc(r->h, cap * sizeof *h);
-    if (!h) {
-      c->st = cd_error_set(c->err, CD_ERR_NOMEM, "out of memory");
-      return 1;
-    }
-    r->h = h;
-    r->cap = cap;
+  if (CD_GROW(r->h, r->n, r->cap)) {
+    c->st = cd_error_set(c->err, CD_ERR_NOMEM, "out of memory");
+    return 1;
   }
   cd_concord_hit *h = &r->h[r->n++];
   memset(h, 0, sizeof *h);

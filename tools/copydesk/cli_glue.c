@@ -144,14 +144,9 @@ json_object *cli_tm_results_json(const char *query, const cd_fuzzy_results *res)
 /* ---- names: mentions from the names store, for the names.* checks ---------------------- */
 
 static cd_status remember_span(cli_check_names *x, size_t b, size_t e) {
-  if (x->n_known == x->cap_known) {
-    size_t cap = x->cap_known ? x->cap_known * 2 : 32;
-    size_t *p = realloc(x->known, 2 * cap * sizeof *p);
-    if (!p)
-      return CD_ERR_NOMEM;
-    x->known = p;
-    x->cap_known = cap;
-  }
+  /* the array holds pairs: one element is two size_t */
+  if (cd_grow((void **)&x->known, x->n_known, &x->cap_known, 2 * sizeof *x->known))
+    return CD_ERR_NOMEM;
   x->known[2 * x->n_known] = b;
   x->known[2 * x->n_known++ + 1] = e;
   return CD_OK;

@@ -10,14 +10,8 @@
 #include "cli.h"
 
 int cli_sv_push(cli_strvec *s, const char *x) {
-  if (s->n == s->cap) {
-    size_t cap = s->cap ? s->cap * 2 : 16;
-    char **p = realloc(s->v, cap * sizeof *p);
-    if (!p)
-      return -1;
-    s->v = p;
-    s->cap = cap;
-  }
+  if (CD_GROW(s->v, s->n, s->cap))
+    return -1;
   s->v[s->n] = strdup(x);
   return s->v[s->n++] ? 0 : -1;
 }
