@@ -303,6 +303,34 @@ void cli_option_error(const char *sub, int c, char **argv) {
   }
 }
 
+int cli_lang_arg(const char *sub, const char *arg, const char **dst) {
+  if (!cd_lang_tag_valid(arg)) {
+    cli_error(sub, "invalid language tag '%s' (expected e.g. en, fr, de, uk, ru)", arg);
+    return CLI_USAGE;
+  }
+  *dst = arg;
+  return CLI_OK;
+}
+
+int cli_choice(const char *sub, const char *opt, const char *arg, const char *const *choices,
+               int *idx) {
+  size_t n = 0;
+  for (; choices[n]; n++)
+    if (strcmp(arg, choices[n]) == 0) {
+      *idx = (int)n;
+      return CLI_OK;
+    }
+  char list[256] = "";
+  for (size_t i = 0; i < n; i++)
+    snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+             i == 0       ? ""
+             : i + 1 == n ? " or "
+                          : ", ",
+             choices[i]);
+  cli_error(sub, "%s wants %s, not '%s'", opt, list, arg);
+  return CLI_USAGE;
+}
+
 int cli_parse_double(const char *s, double lo, double hi, double *out) {
   char *end;
   errno = 0;

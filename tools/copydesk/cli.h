@@ -158,6 +158,13 @@ void cli_files_free(cli_files *f);
 void cli_option_error(const char *sub, int c, char **argv);
 /* Number options: the whole string a finite number within [lo, hi]; -1 otherwise. */
 int cli_parse_double(const char *s, double lo, double hi, double *out);
+/* A language tag option (--lang, --src-lang, --tgt-lang): *dst = arg when arg is a valid tag,
+ * else the error on stderr and CLI_USAGE. */
+int cli_lang_arg(const char *sub, const char *arg, const char **dst);
+/* An option that takes one word of a list (NULL-terminated): *idx its index, else the error
+ * ("--format wants text, json or html, not 'x'") and CLI_USAGE. */
+int cli_choice(const char *sub, const char *opt, const char *arg, const char *const *choices,
+               int *idx);
 int cli_parse_long(const char *s, long lo, long hi, long *out);
 int cli_parse_size(const char *s, size_t lo, size_t hi, size_t *out);
 

@@ -511,29 +511,22 @@ static int parse_args(int argc, char **argv, align_args *a) {
     switch (c) {
     case OPT_SRC_LANG:
     case OPT_TGT_LANG:
-      if (!cd_lang_tag_valid(optarg)) {
-        cli_error("align", "invalid language tag '%s' (expected e.g. en, fr, de, uk, ru)", optarg);
+      if (cli_lang_arg("align", optarg, c == OPT_SRC_LANG ? &a->src_lang : &a->tgt_lang))
         return CLI_USAGE;
-      }
-      if (c == OPT_SRC_LANG)
-        a->src_lang = optarg;
-      else
-        a->tgt_lang = optarg;
       break;
     case OPT_PRESEG: a->preseg = true; break;
     case OPT_JOIN: a->so.join_lines = true; break;
-    case OPT_FORMAT:
-      if (strcmp(optarg, "tsv") == 0)
-        a->json = false;
-      else if (strcmp(optarg, "json") == 0)
-        a->json = true;
-      else if (strcmp(optarg, "tmx") == 0)
-        a->tmx = true;
-      else {
-        cli_error("align", "--format wants tsv, json or tmx, not '%s'", optarg);
+    case OPT_FORMAT: {
+      static const char *const formats[] = {"tsv", "json", "tmx", NULL};
+      int f;
+      if (cli_choice("align", "--format", optarg, formats, &f))
         return CLI_USAGE;
-      }
+      if (f == 2)
+        a->tmx = true;
+      else
+        a->json = f == 1;
       break;
+    }
     case OPT_MIN_SCORE:
     case OPT_WEAK:
     case OPT_BAND:

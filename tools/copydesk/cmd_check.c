@@ -375,11 +375,8 @@ static int parse_args(int argc, char **argv, check_args *a) {
   while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
     switch (c) {
     case 'l':
-      if (!cd_lang_tag_valid(optarg)) {
-        cli_error("check", "invalid language tag '%s'", optarg);
+      if (cli_lang_arg("check", optarg, &a->lang))
         return CLI_USAGE;
-      }
-      a->lang = optarg;
       break;
     case OPT_PAIRS: cli_sv_push(&a->pairs, optarg); break;
     case OPT_SRC: a->src = optarg; break;
@@ -394,18 +391,15 @@ static int parse_args(int argc, char **argv, check_args *a) {
     case OPT_DISABLE: cli_sv_push(&a->disable, optarg); break;
     case OPT_LEVEL: cli_sv_push(&a->levels, optarg); break;
     case OPT_LIST: list_checks(); return -1;
-    case OPT_FORMAT:
-      if (strcmp(optarg, "text") == 0)
-        a->fmt = CD_CHECK_TEXT;
-      else if (strcmp(optarg, "json") == 0)
-        a->fmt = CD_CHECK_JSON;
-      else if (strcmp(optarg, "html") == 0)
-        a->fmt = CD_CHECK_HTML;
-      else {
-        cli_error("check", "--format wants text, json or html, not '%s'", optarg);
+    case OPT_FORMAT: {
+      /* in the order of cd_check_format */
+      static const char *const formats[] = {"text", "json", "html", NULL};
+      int f;
+      if (cli_choice("check", "--format", optarg, formats, &f))
         return CLI_USAGE;
-      }
+      a->fmt = (cd_check_format)f;
       break;
+    }
     case 'h': cli_print_help(&cli_check, stdout); return -1;
     case CLI_OPT_VERSION: cli_print_version(); return -1;
     default: cli_option_error("check", c, argv); return CLI_USAGE;

@@ -498,11 +498,8 @@ static int parse_args(int argc, char **argv, names_args *a) {
   while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
     switch (c) {
     case 'l':
-      if (!cd_lang_tag_valid(optarg)) {
-        cli_error("names", "invalid language tag '%s'", optarg);
+      if (cli_lang_arg("names", optarg, &a->lang))
         return CLI_USAGE;
-      }
-      a->lang = optarg;
       a->lang_given = true;
       break;
     case OPT_ALL: a->all = true; break;

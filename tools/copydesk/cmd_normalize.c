@@ -251,14 +251,7 @@ typedef struct norm_args {
 /* The options with an argument to check; CLI_USAGE (reported) for a bad one. */
 static int parse_value(int c, norm_args *a) {
   switch (c) {
-  case 'l':
-    if (!cd_lang_tag_valid(optarg)) {
-      cli_error("normalize", "invalid language tag '%s' (expected e.g. en, fr, de, uk, ru)",
-                optarg);
-      return CLI_USAGE;
-    }
-    a->o.lang = optarg;
-    break;
+  case 'l': return cli_lang_arg("normalize", optarg, &a->o.lang);
   case OPT_NAMES_THRESHOLD:
     if (cli_parse_double(optarg, 0, 1, &a->o.names_threshold)) {
       cli_error("normalize", "--names-threshold wants a number from 0 to 1, not '%s'", optarg);

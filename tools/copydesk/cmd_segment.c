@@ -63,12 +63,8 @@ static int run(int argc, char **argv) {
   while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
     switch (c) {
     case 'l':
-      if (!cd_lang_tag_valid(optarg)) {
-        cli_error("segment", "invalid language tag '%s' (expected e.g. en, fr, de, uk, ru)",
-                  optarg);
+      if (cli_lang_arg("segment", optarg, &lang))
         return CLI_USAGE;
-      }
-      lang = optarg;
       break;
     case OPT_JOIN: so.join_lines = true; break;
     case OPT_PARAS: paragraphs = true; break;

@@ -113,14 +113,8 @@ static int parse_args(int argc, char **argv, tm_args *a) {
     case OPT_TM: a->tm_path = optarg; break;
     case OPT_SRC:
     case OPT_TGT:
-      if (!cd_lang_tag_valid(optarg)) {
-        cli_error("tm", "invalid language tag '%s' (expected e.g. en, fr, de, uk, ru)", optarg);
+      if (cli_lang_arg("tm", optarg, c == OPT_SRC ? &a->src_lang : &a->tgt_lang))
         return CLI_USAGE;
-      }
-      if (c == OPT_SRC)
-        a->src_lang = optarg;
-      else
-        a->tgt_lang = optarg;
       break;
     case 'o': a->output = optarg; break;
     case OPT_NO_NAMES: a->no_names = true; break;
@@ -137,16 +131,14 @@ static int parse_args(int argc, char **argv, tm_args *a) {
         return CLI_USAGE;
       }
       break;
-    case OPT_FORMAT:
-      if (strcmp(optarg, "json") == 0)
-        a->json = true;
-      else if (strcmp(optarg, "text") == 0)
-        a->json = false;
-      else {
-        cli_error("tm", "--format wants text or json, not '%s'", optarg);
+    case OPT_FORMAT: {
+      static const char *const formats[] = {"text", "json", NULL};
+      int f;
+      if (cli_choice("tm", "--format", optarg, formats, &f))
         return CLI_USAGE;
-      }
+      a->json = f == 1;
       break;
+    }
     case OPT_SEGTYPE:
       if (strcmp(optarg, "sentence") != 0 && strcmp(optarg, "paragraph") != 0) {
         cli_error("tm", "--segtype wants sentence or paragraph, not '%s'", optarg);
