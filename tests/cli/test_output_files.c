@@ -367,6 +367,16 @@ static void test_output_that_is_an_input(void **state) {
   const char *n2[] = {"copydesk", "normalize", "-o", o, "--changes", o, a, NULL};
   assert_int_equal(cdt_run(n2, NULL, 0, NULL, &err), 2);
   assert_file_is(o, "previous\n");
+  /* the same new file twice (once through another spelling of its directory) */
+  const char *fresh = tmp("same-new.txt");
+  unlink(fresh);
+  char other[4096];
+  const char *slash = strrchr(fresh, '/');
+  snprintf(other, sizeof other, "%.*s/./%s", (int)(slash - fresh), fresh, slash + 1);
+  const char *n4[] = {"copydesk", "normalize", "-o", fresh, "--changes", other, a, NULL};
+  assert_int_equal(cdt_run(n4, NULL, 0, NULL, &err), 2);
+  assert_non_null(strstr(err.data, "refusing"));
+  assert_int_equal(access(fresh, F_OK), -1);
   const char *b = tmp("same2-en.txt");
   write_str(b, "z -- w\n");
   const char *n3[] = {"copydesk", "normalize", "--in-place", "--changes", b, a, b, NULL};

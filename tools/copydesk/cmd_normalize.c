@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cd_lang.h"
 #include "cd_normalize.h"
@@ -218,6 +219,20 @@ static int run_one(cd_normalizer *nz, const cd_normalize_options *base, const ch
   return CLI_OK;
 }
 
+/* Whether two output paths name one file that does not exist yet: the same directory (by
+ * device and inode) and the same name. */
+static bool same_new_file(const char *a, const char *b) {
+  const char *sa = strrchr(a, '/'), *sb = strrchr(b, '/');
+  const char *na = sa ? sa + 1 : a, *nb = sb ? sb + 1 : b;
+  if (strcmp(na, nb) != 0)
+    return false;
+  char da[4096], db[4096];
+  snprintf(da, sizeof da, "%.*s", sa ? (int)(sa - a) + 1 : 1, sa ? a : ".");
+  snprintf(db, sizeof db, "%.*s", sb ? (int)(sb - b) + 1 : 1, sb ? b : ".");
+  struct stat x, y;
+  return stat(da, &x) == 0 && stat(db, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
 /* -o and --changes must not name an input (or each other), by device and inode: the
  * rename would replace the article with its change log. */
 static int refuse_clobbering(char **files, int nfiles, const char *output, const char *changes) {
@@ -232,6 +247,11 @@ static int refuse_clobbering(char **files, int nfiles, const char *output, const
     rc = CLI_USAGE;
   if (!rc)
     rc = cli_files_refuse(&f, "normalize", "--changes", changes);
+  if (!rc && output && changes && strcmp(output, "-") != 0 && same_new_file(output, changes)) {
+    cli_error("normalize", "--changes '%s' is the -o output: refusing to write both there",
+              changes);
+    rc = CLI_USAGE;
+  }
   cli_files_free(&f);
   return rc;
 }
