@@ -185,7 +185,7 @@ typedef struct cli_strvec {
   char **v;
   size_t n, cap;
 } cli_strvec;
-int cli_sv_push(cli_strvec *s, const char *x);
+CD_MUST_CHECK int cli_sv_push(cli_strvec *s, const char *x);
 void cli_sv_free(cli_strvec *s);
 
 /* The operands of a batch command: "-" and files as given (*.tsv and align's *.json are

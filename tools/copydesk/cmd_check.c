@@ -378,7 +378,12 @@ static int parse_args(int argc, char **argv, check_args *a) {
       if (cli_lang_arg("check", optarg, &a->lang))
         return CLI_USAGE;
       break;
-    case OPT_PAIRS: cli_sv_push(&a->pairs, optarg); break;
+    case OPT_PAIRS:
+      if (cli_sv_push(&a->pairs, optarg)) {
+        cli_error("check", "out of memory");
+        return CLI_USAGE;
+      }
+      break;
     case OPT_SRC: a->src = optarg; break;
     case OPT_TGT: a->tgt = optarg; break;
     case OPT_GLOSSARY: a->glossary = optarg; break;
@@ -388,8 +393,18 @@ static int parse_args(int argc, char **argv, check_args *a) {
     case OPT_NO_NAMES: a->no_names = true; break;
     case 'o': a->output = optarg; break;
     case 'v': a->verbose = true; break;
-    case OPT_DISABLE: cli_sv_push(&a->disable, optarg); break;
-    case OPT_LEVEL: cli_sv_push(&a->levels, optarg); break;
+    case OPT_DISABLE:
+      if (cli_sv_push(&a->disable, optarg)) {
+        cli_error("check", "out of memory");
+        return CLI_USAGE;
+      }
+      break;
+    case OPT_LEVEL:
+      if (cli_sv_push(&a->levels, optarg)) {
+        cli_error("check", "out of memory");
+        return CLI_USAGE;
+      }
+      break;
     case OPT_LIST: list_checks(); return -1;
     case OPT_FORMAT: {
       /* in the order of cd_check_format */
