@@ -662,8 +662,10 @@ cd_status cd_names_canonical(cd_names *db, const cd_names_hit *hit, const char *
   return cd_error_set(err, CD_ERR_INPUT, "%s: no canonical form", hit->id);
 }
 
-cd_status cd_names_forms(cd_names *db, const cd_names_hit *hit, cd_names_form_fn fn, void *ud,
-                         cd_error *err) {
+/* The forms of an entity (key NULL) or its context values of key, from the house overlay
+ * first, then the main store. */
+static cd_status entity_rows(cd_names *db, const cd_names_hit *hit, const char *key,
+                             cd_names_form_fn fn, void *ud, cd_error *err) {
   int64_t he = hit->house ? hit->entity : eid_in(&db->house, hit->id);
   int64_t me = hit->house ? eid_in(&db->main, hit->id) : hit->entity;
   names_src *all[2] = {&db->house, &db->main};
@@ -671,27 +673,22 @@ cd_status cd_names_forms(cd_names *db, const cd_names_hit *hit, cd_names_form_fn
   for (int i = 0; i < 2; i++) {
     if (!all[i]->ops || !eids[i])
       continue;
-    cd_status st = all[i]->ops->forms(all[i]->impl, eids[i], fn, ud, err);
+    cd_status st = key ? all[i]->ops->context(all[i]->impl, eids[i], key, fn, ud, err)
+                       : all[i]->ops->forms(all[i]->impl, eids[i], fn, ud, err);
     if (st)
       return st;
   }
   return CD_OK;
 }
 
+cd_status cd_names_forms(cd_names *db, const cd_names_hit *hit, cd_names_form_fn fn, void *ud,
+                         cd_error *err) {
+  return entity_rows(db, hit, NULL, fn, ud, err);
+}
+
 cd_status cd_names_context(cd_names *db, const cd_names_hit *hit, const char *key,
                            cd_names_form_fn fn, void *ud, cd_error *err) {
-  int64_t he = hit->house ? hit->entity : eid_in(&db->house, hit->id);
-  int64_t me = hit->house ? eid_in(&db->main, hit->id) : hit->entity;
-  names_src *all[2] = {&db->house, &db->main};
-  int64_t eids[2] = {he, me};
-  for (int i = 0; i < 2; i++) {
-    if (!all[i]->ops || !eids[i])
-      continue;
-    cd_status st = all[i]->ops->context(all[i]->impl, eids[i], key, fn, ud, err);
-    if (st)
-      return st;
-  }
-  return CD_OK;
+  return entity_rows(db, hit, key, fn, ud, err);
 }
 
 /* Export reads the SQLite sources directly. */

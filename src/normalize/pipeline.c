@@ -215,30 +215,31 @@ static size_t eol_len(const char *s, size_t len) {
   return 0;
 }
 
+/* The last cut in s(lo, window] before a normalization boundary: after a space (at_space),
+ * else at any code point start; 0 when there is none. */
+static size_t last_cut(const pipeline *p, const char *s, size_t lim, size_t lo, size_t window,
+                       bool at_space) {
+  for (size_t i = window; i > lo; i--) {
+    if (at_space ? s[i - 1] != ' ' : ((unsigned char)s[i] & 0xC0) == 0x80)
+      continue;
+    size_t j = i;
+    int32_t c = cd_utf8_next(s, lim, &j);
+    if (c >= 0 && unorm2_hasBoundaryBefore(p->nfc, c))
+      return i;
+  }
+  return 0;
+}
+
 /* Where to cut a line longer than the window: after a space whose next character starts a
  * normalization unit, in the last half of the window; else at any normalization boundary;
  * else at any code point boundary. Never inside a UTF-8 sequence. */
 static size_t window_cut(const pipeline *p, const char *s, size_t avail, size_t window) {
-  size_t lim = avail < window + 4 ? avail : window + 4, lo = window / 2, i = window;
-  while (i > lo) {
-    if (s[i - 1] == ' ') {
-      size_t j = i;
-      int32_t c = cd_utf8_next(s, lim, &j);
-      if (c >= 0 && unorm2_hasBoundaryBefore(p->nfc, c))
-        return i;
-    }
-    i--;
-  }
-  i = window;
-  while (i > lo) {
-    if (((unsigned char)s[i] & 0xC0) != 0x80) {
-      size_t j = i;
-      int32_t c = cd_utf8_next(s, lim, &j);
-      if (c >= 0 && unorm2_hasBoundaryBefore(p->nfc, c))
-        return i;
-    }
-    i--;
-  }
+  size_t lim = avail < window + 4 ? avail : window + 4, lo = window / 2;
+  size_t i = last_cut(p, s, lim, lo, window, true);
+  if (!i)
+    i = last_cut(p, s, lim, lo, window, false);
+  if (i)
+    return i;
   i = window;
   while (i > 1 && ((unsigned char)s[i] & 0xC0) == 0x80)
     i--;
