@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cd_fuzzy.h"
+#include "cd_strmap.h"
 #include "store_internal.h"
 
 /* 'CDTM': marks a file as a copydesk TM, so a stray SQLite file is not taken for one. */
@@ -406,6 +407,8 @@ void cd_tm_store_free(cd_tm_store *s) {
   cd_tm__pg_close(s);
   cd_buf_free(&s->scratch);
   cd_buf_free(&s->pg_folds);
+  cd_buf_free(&s->pg_copy);
+  cd_strmap_free(s->pg_idents);
   free(s->pg_fold_ends);
   df_clear(&s->df);
   cd_buf_free(&s->fold_src);
@@ -548,7 +551,9 @@ cd_status cd_tm_store_commit(cd_tm_store *s, cd_error *err) {
 }
 
 void cd_tm_store_rollback(cd_tm_store *s) {
+  s->bulk = false;
   if (s->pg) {
+    cd_tm__pg_batch_end(s, NULL, NULL, NULL);
     cd_tm__pg_rollback(s);
     s->in_tx = false;
     df_clear(&s->df);
@@ -713,7 +718,7 @@ static cd_status add_in_tx(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd
   if (s->pg) {
     if ((st = fold_unit(s, u, err)))
       return st;
-    tm_unit_in in = {u, sl, tl, origin, created, changed};
+    tm_unit_in in = {u, sl, tl, origin, created, changed, h};
     return cd_tm__pg_add(s, &in, merged, err);
   }
 
@@ -799,6 +804,15 @@ static cd_status add_in_tx(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd
 }
 
 cd_status cd_tm_store_add(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd_error *err) {
+  if (s->in_tx && s->bulk) {
+    bool m = false;
+    cd_status st = add_in_tx(s, u, s->pg ? NULL : &m, err);
+    if (!st && !s->pg)
+      *(m ? &s->bulk_counts.merged : &s->bulk_counts.added) += 1;
+    if (merged)
+      *merged = false;
+    return st;
+  }
   if (s->in_tx)
     return add_in_tx(s, u, merged, err);
   cd_status st = cd_tm_store_begin(s, err);
@@ -811,6 +825,31 @@ cd_status cd_tm_store_add(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd_
   return CD_OK;
 }
 
+cd_status cd_tm_store_bulk_begin(cd_tm_store *s, cd_error *err) {
+  if (!s->in_tx || s->bulk)
+    return cd_error_set(err, CD_ERR_USAGE, "%s: bulk adding needs a transaction and no other bulk",
+                        s->path);
+  cd_status st = s->pg ? cd_tm__pg_batch_begin(s, err) : CD_OK;
+  if (st)
+    return st;
+  s->bulk = true;
+  memset(&s->bulk_counts, 0, sizeof s->bulk_counts);
+  return CD_OK;
+}
+
+cd_status cd_tm_store_bulk_end(cd_tm_store *s, cd_tm_add_counts *counts, cd_error *err) {
+  if (!s->bulk)
+    return CD_OK;
+  s->bulk = false;
+  cd_tm_add_counts c = s->bulk_counts;
+  cd_status st = s->pg ? cd_tm__pg_batch_end(s, &c.added, &c.merged, err) : CD_OK;
+  if (!st && counts) {
+    counts->added += c.added;
+    counts->merged += c.merged;
+  }
+  return st;
+}
+
 cd_status cd_tm_store_add_units(cd_tm_store *s, const cd_tm_unit *units, size_t n, double min_score,
                                 cd_tm_add_counts *counts, cd_error *err) {
   cd_tm_add_counts c = {0, 0, 0};
@@ -818,9 +857,7 @@ cd_status cd_tm_store_add_units(cd_tm_store *s, const cd_tm_unit *units, size_t 
   cd_status st = own ? cd_tm_store_begin(s, err) : CD_OK;
   if (st)
     return st;
-  /* PostgreSQL: the inserts go out in a pipeline, not one round trip each. */
-  bool batch = s->pg != NULL;
-  if (batch && (st = cd_tm__pg_batch_begin(s, err)))
+  if ((st = cd_tm_store_bulk_begin(s, err)))
     goto fail;
   for (size_t i = 0; i < n; i++) {
     /* A bead of blank lines is no unit (cd_tm_store_add refuses it). */
@@ -829,31 +866,24 @@ cd_status cd_tm_store_add_units(cd_tm_store *s, const cd_tm_unit *units, size_t 
       c.skipped++;
       continue;
     }
-    bool merged = false;
-    if ((st = add_in_tx(s, &units[i], batch ? NULL : &merged, err)))
-      goto fail;
-    if (batch)
-      continue;
-    if (merged)
-      c.merged++;
-    else
-      c.added++;
-  }
-  if (batch) {
-    batch = false;
-    if ((st = cd_tm__pg_batch_end(s, &c.added, &c.merged, err)))
+    if ((st = cd_tm_store_add(s, &units[i], NULL, err)))
       goto fail;
   }
+  if ((st = cd_tm_store_bulk_end(s, &c, err)))
+    goto fail;
   if (own && (st = cd_tm_store_commit(s, err)))
     goto fail;
   if (counts)
     *counts = c;
   return CD_OK;
 fail:
-  if (batch)
-    cd_tm__pg_batch_end(s, NULL, NULL, NULL);
   if (own)
     cd_tm_store_rollback(s);
+  else if (s->bulk) {
+    s->bulk = false;
+    if (s->pg)
+      cd_tm__pg_batch_end(s, NULL, NULL, NULL);
+  }
   return st;
 }
 
