@@ -170,6 +170,21 @@ static void test_usage_errors(void **state) {
   const char *h[] = {"copydesk", "help", "tm", NULL};
   assert_int_equal(run(h, &out, &err), 0);
   assert_non_null(strstr(out.data, "concord TERM"));
+  /* migrate's options are in the table: in --help, refused elsewhere, both needed */
+  assert_non_null(strstr(out.data, "      --from TM "));
+  assert_non_null(strstr(out.data, "      --to TM "));
+  const char *m1[] = {"copydesk", "tm", "import", cols, "--from", tm_path, NULL};
+  assert_int_equal(run(m1, &out, &err), 2);
+  assert_non_null(strstr(err.data, "--from and --to are for 'tm migrate' only"));
+  const char *m2[] = {"copydesk", "tm", "migrate", "--from", tm_path, NULL};
+  assert_int_equal(run(m2, &out, &err), 2);
+  assert_non_null(strstr(err.data, "give --from TM and --to TM"));
+  const char *m3[] = {"copydesk", "tm", "migrate", "--from", tm_path, "--tm", one, NULL};
+  assert_int_equal(run(m3, &out, &err), 2);
+  assert_non_null(strstr(err.data, "not --tm"));
+  const char *m4[] = {"copydesk", "tm", "migrate", "--help", NULL};
+  assert_int_equal(run(m4, &out, &err), 0);
+  assert_non_null(strstr(out.data, "migrate --from TM --to TM"));
   cd_buf_free(&out);
   cd_buf_free(&err);
 }
