@@ -1321,77 +1321,30 @@ cd_status cd_tm_store_stats(cd_tm_store *s, cd_tm_stats *out, cd_tm_pair_fn pair
 
 /* ---- copying ----------------------------------------------------------------------------- */
 
-#define COPY_BATCH 1000
+/* Progress is reported every this many units. */
+#define COPY_PROGRESS 1000
 
-/* Units read from one store, their strings copied, waiting to be added to the other. */
 typedef struct copy_ctx {
   cd_tm_store *to;
-  cd_tm_unit batch[COPY_BATCH];
-  size_t n;
   int64_t done, total;
-  cd_tm_add_counts counts;
+  size_t skipped;
   cd_tm_progress_fn progress;
   void *ud;
   cd_status st;
   cd_error *err;
 } copy_ctx;
 
-static void copy_batch_free(copy_ctx *c) {
-  for (size_t i = 0; i < c->n; i++) {
-    cd_tm_unit *u = &c->batch[i];
-    free((char *)u->src_lang);
-    free((char *)u->tgt_lang);
-    free((char *)u->source);
-    free((char *)u->target);
-    free((char *)u->source_markup);
-    free((char *)u->target_markup);
-    free((char *)u->origin_doc);
-  }
-  c->n = 0;
-}
-
-static cd_status copy_flush(copy_ctx *c) {
-  cd_tm_add_counts k;
-  cd_status st = cd_tm_store_add_units(c->to, c->batch, c->n, -1, &k, c->err);
-  c->done += (int64_t)c->n;
-  copy_batch_free(c);
-  if (st)
-    return st;
-  c->counts.added += k.added;
-  c->counts.merged += k.merged;
-  c->counts.skipped += k.skipped;
-  if (c->progress)
-    c->progress(c->ud, c->done, c->total);
-  return CD_OK;
-}
-
-static char *dup_or_null(const char *t, bool *failed) {
-  if (!t)
-    return NULL;
-  char *d = strdup(t);
-  if (!d)
-    *failed = true;
-  return d;
-}
-
+/* Each unit goes straight into the target's bulk (PostgreSQL stages it as a COPY row). */
 static int copy_unit(void *ud, const cd_tm_unit *u) {
   copy_ctx *c = ud;
-  cd_tm_unit *d = &c->batch[c->n++];
-  bool failed = false;
-  *d = *u;
-  d->src_lang = dup_or_null(u->src_lang, &failed);
-  d->tgt_lang = dup_or_null(u->tgt_lang, &failed);
-  d->source = dup_or_null(u->source, &failed);
-  d->target = dup_or_null(u->target, &failed);
-  d->source_markup = dup_or_null(u->source_markup, &failed);
-  d->target_markup = dup_or_null(u->target_markup, &failed);
-  d->origin_doc = dup_or_null(u->origin_doc, &failed);
-  if (failed) {
-    c->st = cd_error_set(c->err, CD_ERR_NOMEM, "out of memory");
+  c->done++;
+  /* blank texts are skipped, as cd_tm_store_add_units skips them */
+  if (cd_tm_text_is_blank(u->source) || cd_tm_text_is_blank(u->target))
+    c->skipped++;
+  else if ((c->st = cd_tm_store_add(c->to, u, NULL, c->err)))
     return 1;
-  }
-  if (c->n == COPY_BATCH && (c->st = copy_flush(c)))
-    return 1;
+  if (c->progress && (c->done % COPY_PROGRESS == 0 || c->done == c->total))
+    c->progress(c->ud, c->done, c->total);
   return 0;
 }
 
@@ -1401,29 +1354,26 @@ cd_status cd_tm_store_copy(cd_tm_store *from, cd_tm_store *to, cd_tm_progress_fn
   cd_status st = cd_tm_store_stats(from, &stats, NULL, NULL, err);
   if (st)
     return st;
-  copy_ctx *c = calloc(1, sizeof *c);
-  if (!c)
-    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-  c->to = to;
-  c->total = stats.units;
-  c->progress = progress;
-  c->ud = ud;
-  c->err = err;
+  copy_ctx c = {to, 0, stats.units, 0, progress, ud, CD_OK, err};
+  cd_tm_add_counts k = {0, 0, 0};
   if ((st = cd_tm_store_begin(to, err)))
-    goto done;
-  st = cd_tm_store_foreach(from, NULL, NULL, copy_unit, c, err);
+    return st;
+  if (!(st = cd_tm_store_bulk_begin(to, err)))
+    st = cd_tm_store_foreach(from, NULL, NULL, copy_unit, &c, err);
   if (!st)
-    st = c->st;
-  if (!st && c->n)
-    st = copy_flush(c);
+    st = c.st;
+  if (!st)
+    st = cd_tm_store_bulk_end(to, &k, err);
   if (!st)
     st = cd_tm_store_commit(to, err);
-  if (st)
+  if (st) {
     cd_tm_store_rollback(to);
-  else if (counts)
-    *counts = c->counts;
-done:
-  copy_batch_free(c);
-  free(c);
-  return st;
+    return st;
+  }
+  if (c.progress && c.done % COPY_PROGRESS != 0 && c.done != c.total)
+    c.progress(c.ud, c.done, c.done);
+  k.skipped = c.skipped;
+  if (counts)
+    *counts = k;
+  return CD_OK;
 }
