@@ -58,6 +58,7 @@ struct cd_tm_store {
   size_t *pg_fold_ends;        /* where each ends in pg_folds */
   size_t pg_added, pg_merged;  /* answers so far */
   unsigned pg_cursors;         /* cursors open (a callback may read the store meanwhile) */
+  bool pg_stage_ready;         /* the session's cd_stage exists (and is empty) */
 };
 
 /* A unit checked for writing: languages lower-cased, origin cleaned, dates filled, folded

@@ -399,6 +399,7 @@ cd_status cd_tm__pg_commit(cd_tm_store *s, cd_error *err) {
 }
 
 void cd_tm__pg_rollback(cd_tm_store *s) {
+  s->pg_stage_ready = false; /* created in this transaction, it is gone */
   if (PQtransactionStatus(s->pg) != PQTRANS_IDLE)
     pg_exec_ddl(s, "ROLLBACK", "cannot roll back", NULL);
 }
@@ -482,11 +483,14 @@ static const char *const stage_merge_sql =
 cd_status cd_tm__pg_batch_begin(cd_tm_store *s, cd_error *err) {
   if (!s->pg_fold_ends && !(s->pg_fold_ends = malloc(PG_BATCH * sizeof *s->pg_fold_ends)))
     return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-  cd_status st = pg_exec_ddl(s, stage_ddl, "cannot stage units", err);
-  if (!st)
-    st = pg_exec_ddl(s, "TRUNCATE cd_stage", "cannot stage units", err);
-  if (st)
-    return st;
+  /* Created once a session; a rollback may have dropped it with the transaction. Every
+   * merge empties it, and a failed one aborts the transaction, which empties it too. */
+  if (!s->pg_stage_ready) {
+    cd_status st = pg_exec_ddl(s, stage_ddl, "cannot stage units", err);
+    if (st)
+      return st;
+    s->pg_stage_ready = true;
+  }
   s->pg_batching = true;
   s->pg_pending = s->pg_added = s->pg_merged = 0;
   cd_buf_clear(&s->pg_folds);
