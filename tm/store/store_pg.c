@@ -440,9 +440,10 @@ static cd_status unit_terms_arrays(cd_tm_store *s, cd_buf *terms, cd_buf *cols) 
 /* ---- staged inserts: cd_tm_store_bulk_begin ... bulk_end ------------------------------- */
 
 /* Many units (an import, a migration) go by COPY into a temporary table, thousands at a time,
- * and are merged into units and unit_terms by one statement per batch: 18,000 units/s where
- * an INSERT per unit, even pipelined, gave 5,000 (docs/postgresql.md). The merge is the same
- * ON CONFLICT as add_sql's, so concurrent writers behave as with single inserts. */
+ * and are merged into units and unit_terms by one statement per batch: 8,000 units/s where
+ * an INSERT per unit gave 3,000, and 500 of them pipelined 5,000 (docs/postgresql.md). The
+ * merge is the same ON CONFLICT as add_sql's, so concurrent writers behave as with single
+ * inserts. */
 
 /* Units per merge. */
 #define PG_BATCH 5000
