@@ -181,25 +181,31 @@ static void test_pg_import_all_or_nothing(void **state) {
   cd_buf b = CD_BUF_INIT;
   pg_text(url, "SELECT (SELECT count(*) FROM unit_terms) + (SELECT count(*) FROM term_df)", &b);
   assert_string_equal(b.data, "0\n");
-  /* A bad unit after two batches of pipelined inserts: nothing either, and the connection
-   * is usable afterwards. */
-  cd_tm_unit many[1200];
-  char texts[1200][32];
-  for (int i = 0; i < 1200; i++) {
+  /* A bad unit after two batches merged (5,000 units each): nothing either, and the
+   * connection is usable afterwards. */
+  enum { MANY = 10200 };
+  cd_tm_unit *many = calloc(MANY, sizeof *many);
+  char(*texts)[32] = calloc(MANY, sizeof *texts);
+  assert_true(many && texts);
+  for (int i = 0; i < MANY; i++) {
     snprintf(texts[i], sizeof texts[i], "Unit %d.", i);
-    many[i] = unit("en", i == 1100 ? "f r" : "fr", texts[i], texts[i]);
+    many[i] = unit("en", i == 10100 ? "f r" : "fr", texts[i], texts[i]);
   }
-  assert_int_equal(cd_tm_store_add_units(s, many, 1200, -1, NULL, &err), CD_ERR_INPUT);
+  assert_int_equal(cd_tm_store_add_units(s, many, MANY, -1, NULL, &err), CD_ERR_INPUT);
   assert_int_equal(count_units(s), 0);
+  pg_text(url, "SELECT (SELECT count(*) FROM unit_terms) + (SELECT count(*) FROM term_df)", &b);
+  assert_string_equal(b.data, "0\n");
   cd_tm_add_counts k;
-  many[1100].tgt_lang = "fr";
+  many[10100].tgt_lang = "fr";
   many[5] = many[4]; /* a duplicate inside the batch is merged */
-  assert_int_equal(cd_tm_store_add_units(s, many, 1200, -1, &k, &err), CD_OK);
-  assert_int_equal(k.added, 1199);
+  assert_int_equal(cd_tm_store_add_units(s, many, MANY, -1, &k, &err), CD_OK);
+  assert_int_equal(k.added, MANY - 1);
   assert_int_equal(k.merged, 1);
-  assert_int_equal(count_units(s), 1199);
+  assert_int_equal(count_units(s), MANY - 1);
   pg_text(url, "SELECT n FROM term_df WHERE term = 'unit'", &b);
-  assert_string_equal(b.data, "1199\n");
+  assert_int_equal(strtol(b.data, NULL, 10), MANY - 1);
+  free(many);
+  free(texts);
   pg_text(url, "TRUNCATE units, unit_terms, term_df", &b);
   /* A caller's transaction rolled back leaves nothing either. */
   assert_int_equal(cd_tm_store_begin(s, &err), CD_OK);
