@@ -48,7 +48,8 @@ got=$(complete_line copydesk normalize --no-)
 grep -qvE -- '^--no-' <<<"$got" && bad "'copydesk normalize --no-' offers more than --no-*: $got"
 expect "input formats" "newsml nitf ninjs" copydesk normalize --input-format n
 expect "names actions" "lookup compile import export discover" copydesk names ""
-expect "tm actions" "import export add stats lookup concord" copydesk tm ""
+expect "tm actions" "import export add stats lookup concord migrate" copydesk tm ""
+expect "tm migrate options" "--from --to --busy-timeout" copydesk tm migrate --
 expect "tm formats" "text json" copydesk tm lookup --format ""
 expect "version" "--version" copydesk segment --v
 

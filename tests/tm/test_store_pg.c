@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* The TM store on PostgreSQL, in a throwaway cluster (tests/support/pg_cluster.sh run sets
  * CDT_PG_URL): merging, all-or-nothing imports, concurrent writers and a reader, migrating
- * SQLite -> PostgreSQL -> SQLite, the candidate search on indexes, and the same lookups as
- * SQLite on the same data. test_fuzzy runs again against PostgreSQL as tm_test_fuzzy_on_pg. */
+ * SQLite -> PostgreSQL -> SQLite, bulk adding (COPY and merge) against SQLite's, the candidate
+ * search on indexes, and the same lookups as SQLite on the same data. test_fuzzy runs again against
+ * PostgreSQL as tm_test_fuzzy_on_pg. */
 #include "cd_test.h"
 
 #include <libpq-fe.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,25 +172,31 @@ static void test_pg_import_all_or_nothing(void **state) {
   cd_buf b = CD_BUF_INIT;
   pg_text(url, "SELECT (SELECT count(*) FROM unit_terms) + (SELECT count(*) FROM term_df)", &b);
   assert_string_equal(b.data, "0\n");
-  /* A bad unit after two batches of pipelined inserts: nothing either, and the connection
-   * is usable afterwards. */
-  cd_tm_unit many[1200];
-  char texts[1200][32];
-  for (int i = 0; i < 1200; i++) {
+  /* A bad unit after two batches merged (5,000 units each): nothing either, and the
+   * connection is usable afterwards. */
+  enum { MANY = 10200 };
+  cd_tm_unit *many = calloc(MANY, sizeof *many);
+  char(*texts)[32] = calloc(MANY, sizeof *texts);
+  assert_true(many && texts);
+  for (int i = 0; i < MANY; i++) {
     snprintf(texts[i], sizeof texts[i], "Unit %d.", i);
-    many[i] = unit("en", i == 1100 ? "f r" : "fr", texts[i], texts[i]);
+    many[i] = unit("en", i == 10100 ? "f r" : "fr", texts[i], texts[i]);
   }
-  assert_int_equal(cd_tm_store_add_units(s, many, 1200, -1, NULL, &err), CD_ERR_INPUT);
+  assert_int_equal(cd_tm_store_add_units(s, many, MANY, -1, NULL, &err), CD_ERR_INPUT);
   assert_int_equal(count_units(s), 0);
+  pg_text(url, "SELECT (SELECT count(*) FROM unit_terms) + (SELECT count(*) FROM term_df)", &b);
+  assert_string_equal(b.data, "0\n");
   cd_tm_add_counts k;
-  many[1100].tgt_lang = "fr";
+  many[10100].tgt_lang = "fr";
   many[5] = many[4]; /* a duplicate inside the batch is merged */
-  assert_int_equal(cd_tm_store_add_units(s, many, 1200, -1, &k, &err), CD_OK);
-  assert_int_equal(k.added, 1199);
+  assert_int_equal(cd_tm_store_add_units(s, many, MANY, -1, &k, &err), CD_OK);
+  assert_int_equal(k.added, MANY - 1);
   assert_int_equal(k.merged, 1);
-  assert_int_equal(count_units(s), 1199);
+  assert_int_equal(count_units(s), MANY - 1);
   pg_text(url, "SELECT n FROM term_df WHERE term = 'unit'", &b);
-  assert_string_equal(b.data, "1199\n");
+  assert_int_equal(strtol(b.data, NULL, 10), MANY - 1);
+  free(many);
+  free(texts);
   pg_text(url, "TRUNCATE units, unit_terms, term_df", &b);
   /* A caller's transaction rolled back leaves nothing either. */
   assert_int_equal(cd_tm_store_begin(s, &err), CD_OK);
@@ -383,6 +391,119 @@ static void test_pg_migrate_round_trip(void **state) {
   cd_buf_free(&errs);
 }
 
+/* The term counts of a SQLite TM, as pg_text gives PostgreSQL's. */
+static void sqlite_term_df(const char *path, cd_buf *out) {
+  sqlite3 *db;
+  assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  sqlite3_stmt *st;
+  assert_int_equal(
+      sqlite3_prepare_v2(db, "SELECT term || '=' || n FROM term_df ORDER BY term", -1, &st, NULL),
+      SQLITE_OK);
+  cd_buf_clear(out);
+  while (sqlite3_step(st) == SQLITE_ROW)
+    assert_int_equal(cd_buf_appendf(out, "%s\n", (const char *)sqlite3_column_text(st, 0)), CD_OK);
+  assert_int_equal(cd_buf_append(out, "", 0), CD_OK);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
+/* Units for the bulk test: texts with the bytes COPY escapes (tab, newline, CR, backslash)
+ * and array literals quote, markup, origins and dates; the last ones repeat earlier ones (in
+ * another batch, later, used), and one repeats its neighbour (in the same batch). */
+enum { BULK = 12000, BULK_REPEATS = 1500 };
+
+static void bulk_units(cd_tm_unit *u, char (*src)[96], char (*tgt)[96], char (*mk)[128]) {
+  static const char *const odd[] = {
+      "tab\there",           "two\nlines",       "cr\r\nlf", "back\\slash",
+      "\"quoted\" {braces}", "comma, and; more", "NULL",     "\\N"};
+  for (int i = 0; i < BULK; i++) {
+    int j = i >= BULK - BULK_REPEATS ? (i - (BULK - BULK_REPEATS)) * 7 : i;
+    if (i == 7001)
+      j = 7000;
+    snprintf(src[i], sizeof src[i], "Bulk sentence %d, %s, item%d.", j, odd[j % 8], j % 50);
+    snprintf(tgt[i], sizeof tgt[i], "Phrase %d : %s (élément%d).", j, odd[(j + 3) % 8], j % 30);
+    u[i] = unit("en", j % 4 ? "fr" : "de", src[i], tgt[i]);
+    if (j % 9 == 0) {
+      snprintf(mk[i], sizeof mk[i], "<bpt i=\"1\">&lt;b&gt;</bpt>%s<ept i=\"1\">&lt;/b&gt;</ept>",
+               src[i]);
+      u[i].source_markup = mk[i];
+    }
+    u[i].origin_doc = j % 5 ? "desk\\in\tbox.txt" : NULL;
+    u[i].created = 1600000000 + j;
+    u[i].changed = 1600000000 + j + (i != j ? 1000 : 0);
+    u[i].usage = i != j ? 2 : j % 3;
+    u[i].score = i != j ? 0.25 : j % 6 ? -1 : 0.5;
+    u[i].origin_date = j % 7 ? 0 : 1500000000 + j;
+  }
+}
+
+/* Bulk adding merges, counts and indexes as SQLite does: same counts, same TMX, same term
+ * counts, through cd_tm_store_add_units and a caller's bulk of cd_tm_store_add. */
+static void test_pg_bulk_same_as_sqlite(void **state) {
+  (void)state;
+  CDT_NEED_PG();
+  cd_tm_unit *u = calloc(BULK, sizeof *u);
+  char(*src)[96] = calloc(BULK, sizeof *src), (*tgt)[96] = calloc(BULK, sizeof *tgt);
+  char(*mk)[128] = calloc(BULK, sizeof *mk);
+  assert_true(u && src && tgt && mk);
+  bulk_units(u, src, tgt, mk);
+  char path[4200];
+  snprintf(path, sizeof path, "%s", cdt_tmpfile("bulk.sqlite"));
+  unlink(path);
+  const char *loc = cdt_tm_location("bulk");
+  char url[4200];
+  snprintf(url, sizeof url, "%s", loc);
+  cd_tm_store *sq = open_at(path), *pg = open_at(url);
+  cd_tm_add_counts a, b;
+  cd_error err;
+  assert_int_equal(cd_tm_store_add_units(sq, u, BULK, -1, &a, &err), CD_OK);
+  assert_int_equal(cd_tm_store_add_units(pg, u, BULK, -1, &b, &err), CD_OK);
+  assert_int_equal(a.added, BULK - BULK_REPEATS - 1);
+  assert_int_equal(a.merged, BULK_REPEATS + 1);
+  assert_int_equal(b.added, a.added);
+  assert_int_equal(b.merged, a.merged);
+  /* Again, unit by unit in the caller's transaction and bulk: everything merges. */
+  cd_tm_add_counts k = {0, 0, 0};
+  assert_int_equal(cd_tm_store_begin(pg, &err), CD_OK);
+  assert_int_equal(cd_tm_store_bulk_begin(pg, &err), CD_OK);
+  for (int i = 0; i < 6000; i++) {
+    bool merged = true;
+    assert_int_equal(cd_tm_store_add(pg, &u[i], &merged, &err), CD_OK);
+    assert_false(merged); /* not known before bulk_end */
+  }
+  assert_int_equal(cd_tm_store_bulk_end(pg, &k, &err), CD_OK);
+  assert_int_equal(cd_tm_store_commit(pg, &err), CD_OK);
+  assert_int_equal(k.added, 0);
+  assert_int_equal(k.merged, 6000);
+  assert_int_equal(cd_tm_store_add_units(sq, u, 6000, -1, &a, &err), CD_OK);
+  assert_int_equal(a.merged, 6000);
+  cd_tm_store_free(sq);
+  cd_tm_store_free(pg);
+  cd_buf ea = CD_BUF_INIT, ep = CD_BUF_INIT;
+  export_tmx(path, &ea);
+  export_tmx(url, &ep);
+  assert_non_null(strstr(ea.data, "tab\there"));
+  same_text("sqlite", &ea, "postgresql", &ep);
+  sqlite_term_df(path, &ea);
+  pg_text(url, "SELECT term || '=' || n FROM term_df ORDER BY term", &ep);
+  assert_true(ea.len > 100);
+  same_text("sqlite term_df", &ea, "postgresql term_df", &ep);
+  /* One index row per distinct term of each column of each unit. */
+  pg_text(url,
+          "SELECT count(*) FROM (SELECT unit_id, col, term FROM unit_terms GROUP BY 1, 2, 3"
+          " HAVING count(*) > 1) d",
+          &ep);
+  assert_string_equal(ep.data, "0\n");
+  pg_text(url, "SELECT count(DISTINCT unit_id) FROM unit_terms", &ep);
+  assert_int_equal(strtol(ep.data, NULL, 10), BULK - BULK_REPEATS - 1);
+  cd_buf_free(&ea);
+  cd_buf_free(&ep);
+  free(u);
+  free(src);
+  free(tgt);
+  free(mk);
+}
+
 static void test_pg_candidates_use_indexes(void **state) {
   (void)state;
   CDT_NEED_PG();
@@ -473,6 +594,7 @@ int main(void) {
       cmocka_unit_test(test_pg_import_all_or_nothing),
       cmocka_unit_test(test_pg_concurrent_writers_and_reader),
       cmocka_unit_test(test_pg_migrate_round_trip),
+      cmocka_unit_test(test_pg_bulk_same_as_sqlite),
       cmocka_unit_test(test_pg_candidates_use_indexes),
       cmocka_unit_test(test_pg_lookup_same_as_sqlite),
   };

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* copydesk tm lookup with the names store of the data directory: known names are
- * placeables; a declined Ukrainian form is left alone; --no-names turns it off. */
+ * placeables; a declined Ukrainian form is left alone; --no-names turns it off. Also run
+ * against PostgreSQL (tm_test_tm_names_cli_on_pg). */
 #include "cd_test.h"
 
 #include <stdlib.h>
@@ -9,7 +10,7 @@
 static const char *tm_path(void) {
   static char path[4096];
   if (!path[0]) {
-    snprintf(path, sizeof path, "%s", cdt_tmpfile("names-cli.sqlite"));
+    snprintf(path, sizeof path, "%s", cdt_tm_location("names-cli"));
     const char *units[][4] = {
         {"en", "de", "Macron met Scholz in Berlin on Monday.",
          "Macron traf Scholz am Montag in Berlin."},

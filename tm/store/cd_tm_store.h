@@ -95,6 +95,15 @@ typedef struct cd_tm_add_counts {
 cd_status cd_tm_store_add_units(cd_tm_store *s, const cd_tm_unit *units, size_t n, double min_score,
                                 cd_tm_add_counts *counts, cd_error *err);
 
+/* Bulk adding, in a transaction (imports, cd_tm_store_add_units): after bulk_begin,
+ * cd_tm_store_add may only queue a unit (PostgreSQL merges them thousands at a time, by COPY)
+ * and leaves *merged false; bulk_end adds the rest and adds the units added and merged since
+ * bulk_begin to counts->added and counts->merged. A database error may so surface at a later
+ * add or at bulk_end; the transaction is then to be rolled back (which ends the bulk). No other
+ * call on the store may come before bulk_end. */
+cd_status cd_tm_store_bulk_begin(cd_tm_store *s, cd_error *err);
+cd_status cd_tm_store_bulk_end(cd_tm_store *s, cd_tm_add_counts *counts, cd_error *err);
+
 /* Callback over units; return non-zero to stop (the function then returns CD_OK). */
 typedef int (*cd_tm_unit_fn)(void *ud, const cd_tm_unit *u);
 

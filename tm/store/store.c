@@ -15,6 +15,7 @@
 #include <unicode/uchar.h>
 #include <unistd.h>
 
+#include "cd_strmap.h"
 #include "cd_tm_terms.h"
 #include "store_internal.h"
 
@@ -403,6 +404,8 @@ void cd_tm_store_free(cd_tm_store *s) {
   cd_tm__pg_close(s);
   cd_buf_free(&s->scratch);
   cd_buf_free(&s->pg_folds);
+  cd_buf_free(&s->pg_copy);
+  cd_strmap_free(s->pg_idents);
   free(s->pg_fold_ends);
   df_clear(&s->df);
   cd_buf_free(&s->fold_src);
@@ -545,7 +548,9 @@ cd_status cd_tm_store_commit(cd_tm_store *s, cd_error *err) {
 }
 
 void cd_tm_store_rollback(cd_tm_store *s) {
+  s->bulk = false;
   if (s->pg) {
+    cd_tm__pg_batch_end(s, NULL, NULL, NULL);
     cd_tm__pg_rollback(s);
     s->in_tx = false;
     df_clear(&s->df);
@@ -710,7 +715,7 @@ static cd_status add_in_tx(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd
   if (s->pg) {
     if ((st = fold_unit(s, u, err)))
       return st;
-    tm_unit_in in = {u, sl, tl, origin, created, changed};
+    tm_unit_in in = {u, sl, tl, origin, created, changed, h};
     return cd_tm__pg_add(s, &in, merged, err);
   }
 
@@ -796,6 +801,15 @@ static cd_status add_in_tx(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd
 }
 
 cd_status cd_tm_store_add(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd_error *err) {
+  if (s->in_tx && s->bulk) {
+    bool m = false;
+    cd_status st = add_in_tx(s, u, s->pg ? NULL : &m, err);
+    if (!st && !s->pg)
+      *(m ? &s->bulk_counts.merged : &s->bulk_counts.added) += 1;
+    if (merged)
+      *merged = false;
+    return st;
+  }
   if (s->in_tx)
     return add_in_tx(s, u, merged, err);
   cd_status st = cd_tm_store_begin(s, err);
@@ -808,6 +822,31 @@ cd_status cd_tm_store_add(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd_
   return CD_OK;
 }
 
+cd_status cd_tm_store_bulk_begin(cd_tm_store *s, cd_error *err) {
+  if (!s->in_tx || s->bulk)
+    return cd_error_set(err, CD_ERR_USAGE, "%s: bulk adding needs a transaction and no other bulk",
+                        s->path);
+  cd_status st = s->pg ? cd_tm__pg_batch_begin(s, err) : CD_OK;
+  if (st)
+    return st;
+  s->bulk = true;
+  memset(&s->bulk_counts, 0, sizeof s->bulk_counts);
+  return CD_OK;
+}
+
+cd_status cd_tm_store_bulk_end(cd_tm_store *s, cd_tm_add_counts *counts, cd_error *err) {
+  if (!s->bulk)
+    return CD_OK;
+  s->bulk = false;
+  cd_tm_add_counts c = s->bulk_counts;
+  cd_status st = s->pg ? cd_tm__pg_batch_end(s, &c.added, &c.merged, err) : CD_OK;
+  if (!st && counts) {
+    counts->added += c.added;
+    counts->merged += c.merged;
+  }
+  return st;
+}
+
 cd_status cd_tm_store_add_units(cd_tm_store *s, const cd_tm_unit *units, size_t n, double min_score,
                                 cd_tm_add_counts *counts, cd_error *err) {
   cd_tm_add_counts c = {0, 0, 0};
@@ -815,9 +854,7 @@ cd_status cd_tm_store_add_units(cd_tm_store *s, const cd_tm_unit *units, size_t 
   cd_status st = own ? cd_tm_store_begin(s, err) : CD_OK;
   if (st)
     return st;
-  /* PostgreSQL: the inserts go out in a pipeline, not one round trip each. */
-  bool batch = s->pg != NULL;
-  if (batch && (st = cd_tm__pg_batch_begin(s, err)))
+  if ((st = cd_tm_store_bulk_begin(s, err)))
     goto fail;
   for (size_t i = 0; i < n; i++) {
     /* A bead of blank lines is no unit (cd_tm_store_add refuses it). */
@@ -826,31 +863,24 @@ cd_status cd_tm_store_add_units(cd_tm_store *s, const cd_tm_unit *units, size_t 
       c.skipped++;
       continue;
     }
-    bool merged = false;
-    if ((st = add_in_tx(s, &units[i], batch ? NULL : &merged, err)))
-      goto fail;
-    if (batch)
-      continue;
-    if (merged)
-      c.merged++;
-    else
-      c.added++;
-  }
-  if (batch) {
-    batch = false;
-    if ((st = cd_tm__pg_batch_end(s, &c.added, &c.merged, err)))
+    if ((st = cd_tm_store_add(s, &units[i], NULL, err)))
       goto fail;
   }
+  if ((st = cd_tm_store_bulk_end(s, &c, err)))
+    goto fail;
   if (own && (st = cd_tm_store_commit(s, err)))
     goto fail;
   if (counts)
     *counts = c;
   return CD_OK;
 fail:
-  if (batch)
-    cd_tm__pg_batch_end(s, NULL, NULL, NULL);
   if (own)
     cd_tm_store_rollback(s);
+  else if (s->bulk) {
+    s->bulk = false;
+    if (s->pg)
+      cd_tm__pg_batch_end(s, NULL, NULL, NULL);
+  }
   return st;
 }
 
@@ -1288,77 +1318,30 @@ cd_status cd_tm_store_stats(cd_tm_store *s, cd_tm_stats *out, cd_tm_pair_fn pair
 
 /* ---- copying ----------------------------------------------------------------------------- */
 
-#define COPY_BATCH 1000
+/* Progress is reported every this many units. */
+#define COPY_PROGRESS 1000
 
-/* Units read from one store, their strings copied, waiting to be added to the other. */
 typedef struct copy_ctx {
   cd_tm_store *to;
-  cd_tm_unit batch[COPY_BATCH];
-  size_t n;
   int64_t done, total;
-  cd_tm_add_counts counts;
+  size_t skipped;
   cd_tm_progress_fn progress;
   void *ud;
   cd_status st;
   cd_error *err;
 } copy_ctx;
 
-static void copy_batch_free(copy_ctx *c) {
-  for (size_t i = 0; i < c->n; i++) {
-    cd_tm_unit *u = &c->batch[i];
-    free((char *)u->src_lang);
-    free((char *)u->tgt_lang);
-    free((char *)u->source);
-    free((char *)u->target);
-    free((char *)u->source_markup);
-    free((char *)u->target_markup);
-    free((char *)u->origin_doc);
-  }
-  c->n = 0;
-}
-
-static cd_status copy_flush(copy_ctx *c) {
-  cd_tm_add_counts k;
-  cd_status st = cd_tm_store_add_units(c->to, c->batch, c->n, -1, &k, c->err);
-  c->done += (int64_t)c->n;
-  copy_batch_free(c);
-  if (st)
-    return st;
-  c->counts.added += k.added;
-  c->counts.merged += k.merged;
-  c->counts.skipped += k.skipped;
-  if (c->progress)
-    c->progress(c->ud, c->done, c->total);
-  return CD_OK;
-}
-
-static char *dup_or_null(const char *t, bool *failed) {
-  if (!t)
-    return NULL;
-  char *d = strdup(t);
-  if (!d)
-    *failed = true;
-  return d;
-}
-
+/* Each unit goes straight into the target's bulk (PostgreSQL stages it as a COPY row). */
 static int copy_unit(void *ud, const cd_tm_unit *u) {
   copy_ctx *c = ud;
-  cd_tm_unit *d = &c->batch[c->n++];
-  bool failed = false;
-  *d = *u;
-  d->src_lang = dup_or_null(u->src_lang, &failed);
-  d->tgt_lang = dup_or_null(u->tgt_lang, &failed);
-  d->source = dup_or_null(u->source, &failed);
-  d->target = dup_or_null(u->target, &failed);
-  d->source_markup = dup_or_null(u->source_markup, &failed);
-  d->target_markup = dup_or_null(u->target_markup, &failed);
-  d->origin_doc = dup_or_null(u->origin_doc, &failed);
-  if (failed) {
-    c->st = cd_error_set(c->err, CD_ERR_NOMEM, "out of memory");
+  c->done++;
+  /* blank texts are skipped, as cd_tm_store_add_units skips them */
+  if (cd_tm_text_is_blank(u->source) || cd_tm_text_is_blank(u->target))
+    c->skipped++;
+  else if ((c->st = cd_tm_store_add(c->to, u, NULL, c->err)))
     return 1;
-  }
-  if (c->n == COPY_BATCH && (c->st = copy_flush(c)))
-    return 1;
+  if (c->progress && (c->done % COPY_PROGRESS == 0 || c->done == c->total))
+    c->progress(c->ud, c->done, c->total);
   return 0;
 }
 
@@ -1368,29 +1351,26 @@ cd_status cd_tm_store_copy(cd_tm_store *from, cd_tm_store *to, cd_tm_progress_fn
   cd_status st = cd_tm_store_stats(from, &stats, NULL, NULL, err);
   if (st)
     return st;
-  copy_ctx *c = calloc(1, sizeof *c);
-  if (!c)
-    return cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-  c->to = to;
-  c->total = stats.units;
-  c->progress = progress;
-  c->ud = ud;
-  c->err = err;
+  copy_ctx c = {to, 0, stats.units, 0, progress, ud, CD_OK, err};
+  cd_tm_add_counts k = {0, 0, 0};
   if ((st = cd_tm_store_begin(to, err)))
-    goto done;
-  st = cd_tm_store_foreach(from, NULL, NULL, copy_unit, c, err);
+    return st;
+  if (!(st = cd_tm_store_bulk_begin(to, err)))
+    st = cd_tm_store_foreach(from, NULL, NULL, copy_unit, &c, err);
   if (!st)
-    st = c->st;
-  if (!st && c->n)
-    st = copy_flush(c);
+    st = c.st;
+  if (!st)
+    st = cd_tm_store_bulk_end(to, &k, err);
   if (!st)
     st = cd_tm_store_commit(to, err);
-  if (st)
+  if (st) {
     cd_tm_store_rollback(to);
-  else if (counts)
-    *counts = c->counts;
-done:
-  copy_batch_free(c);
-  free(c);
-  return st;
+    return st;
+  }
+  if (c.progress && c.done % COPY_PROGRESS != 0 && c.done != c.total)
+    c.progress(c.ud, c.done, c.done);
+  k.skipped = c.skipped;
+  if (counts)
+    *counts = k;
+  return CD_OK;
 }

@@ -42,18 +42,23 @@ struct cd_tm_store {
   cd_tm_store_options opt;
   sqlite3_stmt *stmt[ST_COUNT];
   bool in_tx;
+  bool bulk;                    /* between cd_tm_store_bulk_begin and bulk_end */
+  cd_tm_add_counts bulk_counts; /* SQLite: the units added and merged since bulk_begin */
   df_map df;
   cd_buf fold_src, fold_tgt;
   cd_buf origin;        /* the cleaned origin of the unit being added */
   cd_buf scratch;       /* PostgreSQL: array literals of the unit being added */
   unsigned pg_prepared; /* PostgreSQL: which of store_pg.c's statements are prepared */
-  /* PostgreSQL, cd_tm_store_add_units: inserts sent in a pipeline, answered in batches. */
+  /* PostgreSQL, bulk adding: units staged as COPY rows, merged in batches. */
   bool pg_batching;
-  size_t pg_pending;          /* inserts sent, not yet answered */
-  cd_buf pg_folds;            /* their folded sources, back to back */
-  size_t *pg_fold_ends;       /* where each ends in pg_folds */
-  size_t pg_added, pg_merged; /* answers so far */
-  unsigned pg_cursors;        /* cursors open (a callback may read the store meanwhile) */
+  size_t pg_pending;           /* units staged, not yet merged */
+  cd_buf pg_copy;              /* their COPY rows */
+  struct cd_strmap *pg_idents; /* their identities (a duplicate waits for the next batch) */
+  cd_buf pg_folds;             /* their folded sources, back to back */
+  size_t *pg_fold_ends;        /* where each ends in pg_folds */
+  size_t pg_added, pg_merged;  /* answers so far */
+  unsigned pg_cursors;         /* cursors open (a callback may read the store meanwhile) */
+  bool pg_stage_ready;         /* the session's cd_stage exists (and is empty) */
 };
 
 /* A unit checked for writing: languages lower-cased, origin cleaned, dates filled, folded
@@ -63,6 +68,7 @@ typedef struct tm_unit_in {
   const char *sl, *tl;
   const char *origin;
   int64_t created, changed;
+  uint64_t ident; /* hash of the languages and texts (markup when there is some) */
 } tm_unit_in;
 
 /* A tag matches itself and its subtags ("en" matches "en-gb"), case-insensitively. */
@@ -79,12 +85,12 @@ void cd_tm__pg_close(cd_tm_store *s);
 cd_status cd_tm__pg_begin(cd_tm_store *s, cd_error *err);
 cd_status cd_tm__pg_commit(cd_tm_store *s, cd_error *err); /* flushes s->df first */
 void cd_tm__pg_rollback(cd_tm_store *s);
-/* Adds a unit; while batching (between batch_begin and batch_end) only sends it, and *merged
+/* Adds a unit; while batching (between batch_begin and batch_end) only stages it, and *merged
  * is not set. */
 cd_status cd_tm__pg_add(cd_tm_store *s, const tm_unit_in *in, bool *merged, cd_error *err);
 cd_status cd_tm__pg_batch_begin(cd_tm_store *s, cd_error *err);
-/* Waits for the answers to the inserts sent and counts them; err may be NULL to only drain
- * the pipeline after another error. */
+/* Merges the units staged and adds the counts of the batch; err NULL only drops them (after
+ * another error). */
 cd_status cd_tm__pg_batch_end(cd_tm_store *s, size_t *added, size_t *merged, cd_error *err);
 /* The count of term in term_df; *found false when absent. */
 cd_status cd_tm__pg_term_df(cd_tm_store *s, const char *term, int64_t *n, bool *found,

@@ -540,34 +540,30 @@ cd_status cd_tmx_read(const char *path, const cd_tmx_import_options *o, cd_tm_un
 
 typedef struct import_ctx {
   cd_tm_store *s;
-  cd_tmx_counts *counts;
   cd_status st;
   cd_error *err;
 } import_ctx;
 
 static int add_unit(void *ud, const cd_tm_unit *u) {
   import_ctx *c = ud;
-  bool merged = false;
-  c->st = cd_tm_store_add(c->s, u, &merged, c->err);
-  if (c->st)
-    return 1;
-  if (merged)
-    c->counts->merged++;
-  else
-    c->counts->added++;
-  return 0;
+  c->st = cd_tm_store_add(c->s, u, NULL, c->err);
+  return c->st != CD_OK;
 }
 
 cd_status cd_tmx_import(cd_tm_store *s, const char *path, const cd_tmx_import_options *o,
                         cd_tmx_counts *counts, cd_error *err) {
-  cd_tmx_counts tmp, added = {0, 0, 0, 0};
+  cd_tmx_counts tmp;
+  cd_tm_add_counts added = {0, 0, 0};
   cd_status st = cd_tm_store_begin(s, err);
   if (st)
     return st;
-  import_ctx c = {s, &added, CD_OK, err};
-  st = cd_tmx_read(path, o, add_unit, &c, &tmp, err);
+  import_ctx c = {s, CD_OK, err};
+  if (!(st = cd_tm_store_bulk_begin(s, err)))
+    st = cd_tmx_read(path, o, add_unit, &c, &tmp, err);
   if (!st && c.st)
     st = c.st;
+  if (!st)
+    st = cd_tm_store_bulk_end(s, &added, err);
   if (!st)
     st = cd_tm_store_commit(s, err);
   if (st) {
@@ -612,14 +608,8 @@ static cd_status tsv_line(cd_tm_store *s, const char *path, size_t lineno, char 
   u.source = line;
   u.target = tab + 1;
   u.origin_doc = origin;
-  bool merged = false;
-  cd_status st = cd_tm_store_add(s, &u, &merged, err);
-  if (!st) {
-    if (merged)
-      c->merged++;
-    else
-      c->added++;
-  } else if (err && st == CD_ERR_INPUT) {
+  cd_status st = cd_tm_store_add(s, &u, NULL, err);
+  if (st && err && st == CD_ERR_INPUT) {
     /* the store names the TM; the user needs the line of the TSV */
     char msg[sizeof err->message];
     snprintf(msg, sizeof msg, "%s", err->message);
@@ -645,14 +635,21 @@ cd_status cd_tm_import_tsv(cd_tm_store *s, const char *path, const cd_tmx_import
   const char *base = strrchr(path, '/');
   const char *origin = o->origin ? o->origin : base ? base + 1 : path;
   cd_tmx_counts c = {0, 0, 0, 0};
+  cd_tm_add_counts added = {0, 0, 0};
   st = cd_tm_store_begin(s, err);
+  if (!st)
+    st = cd_tm_store_bulk_begin(s, err);
   char *line;
   size_t len;
   while (!st && !(st = cd_lines_next(&r, &line, &len, err)) && line)
     st = tsv_line(s, path, r.lineno, line, len, o, origin, &c, err);
   cd_lines_close(&r);
   if (!st)
+    st = cd_tm_store_bulk_end(s, &added, err);
+  if (!st)
     st = cd_tm_store_commit(s, err);
+  c.added = added.added;
+  c.merged = added.merged;
   if (st) {
     cd_tm_store_rollback(s);
     return st;

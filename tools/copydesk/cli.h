@@ -177,8 +177,9 @@ const char *cli_fsize_reached(FILE *fp);
 /* A TM that a reading command opens must exist and not be empty (an empty file would
  * otherwise read as an empty TM). Reports "copydesk: SUB: ..." and returns CLI_USAGE. */
 int cli_tm_must_exist(const char *sub, const char *path);
-/* copydesk tm migrate (cmd_tm_migrate.c); argv[0] is "migrate". */
-int cli_tm_migrate(int argc, char **argv);
+/* copydesk tm migrate (cmd_tm_migrate.c): --from, --to, --busy-timeout (-1: the default) and
+ * the number of operands left (none is allowed), as cmd_tm.c parsed them. */
+int cli_tm_migrate(const char *from, const char *to, long busy_ms, int nrest);
 
 /* A growable list of strings (copied). */
 typedef struct cli_strvec {

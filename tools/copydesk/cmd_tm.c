@@ -34,7 +34,9 @@ static const char help_head[] =
     "  stats                      units, language pairs, schema version\n"
     "  lookup QUERY               fuzzy matches, best first, with a match percentage\n"
     "  concord TERM               units with TERM in the source or the target\n"
-    "  migrate --from TM --to TM  copy a TM between SQLite and PostgreSQL (see --help)\n"
+    "  migrate --from TM --to TM  copy every unit into another TM (a SQLite file or a\n"
+    "                             PostgreSQL URL, created when missing) in one transaction;\n"
+    "                             units it holds already are merged as import merges them\n"
     "\n";
 
 static const char help_tail[] =
@@ -62,7 +64,9 @@ enum {
   OPT_BUSY,
   OPT_SEGTYPE,
   OPT_NO_NAMES,
-  OPT_NAMES_DB
+  OPT_NAMES_DB,
+  OPT_FROM,
+  OPT_TO
 };
 
 static const cli_opt options[] = {
@@ -76,6 +80,8 @@ static const cli_opt options[] = {
     {"format", 0, "text|json", OPT_FORMAT, "lookup, concord, stats: output format (default text)",
      "text|json"},
     {"busy-timeout", 0, "MS", OPT_BUSY, "wait up to MS for another writer (default 5000)", NULL},
+    {"from", 0, "TM", OPT_FROM, "migrate: the TM to read (a file or a PostgreSQL URL)", "@file"},
+    {"to", 0, "TM", OPT_TO, "migrate: the TM to write (created when missing)", "@file"},
     {"no-names", 0, NULL, OPT_NO_NAMES, "lookup: names are plain words (no names store)", NULL},
     CLI_OPT_NAMES_DB(OPT_NAMES_DB),
     {"segtype", 0, "T", OPT_SEGTYPE,
@@ -98,6 +104,7 @@ typedef struct tm_args {
   long busy_ms;
   const char *segtype;
   bool no_names;
+  const char *from, *to; /* migrate */
   char **rest;
   int nrest;
 } tm_args;
@@ -111,6 +118,8 @@ static int parse_args(int argc, char **argv, tm_args *a) {
   while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
     switch (c) {
     case OPT_TM: a->tm_path = optarg; break;
+    case OPT_FROM: a->from = optarg; break;
+    case OPT_TO: a->to = optarg; break;
     case OPT_SRC:
     case OPT_TGT:
       if (cli_lang_arg("tm", optarg, c == OPT_SRC ? &a->src_lang : &a->tgt_lang))
@@ -591,6 +600,14 @@ static int cmd_concord(tm_args *a) {
   return n ? CLI_OK : CLI_FINDINGS;
 }
 
+static int cmd_migrate(tm_args *a) {
+  if (a->tm_path) {
+    cli_error(a->sub, "give the TMs as --from and --to, not --tm");
+    return CLI_USAGE;
+  }
+  return cli_tm_migrate(a->from, a->to, a->busy_ms, a->nrest);
+}
+
 static int run(int argc, char **argv) {
   if (argc < 2) {
     cli_print_help(&cli_tm, stderr);
@@ -605,14 +622,16 @@ static int run(int argc, char **argv) {
     cli_print_version();
     return CLI_OK;
   }
-  if (strcmp(sub, "migrate") == 0)
-    return cli_tm_migrate(argc - 1, argv + 1);
   static const struct {
     const char *name, *label;
     int (*fn)(tm_args *);
-  } subs[] = {{"import", "tm import", cmd_import}, {"export", "tm export", cmd_export},
-              {"add", "tm add", cmd_add},          {"stats", "tm stats", cmd_stats},
-              {"lookup", "tm lookup", cmd_lookup}, {"concord", "tm concord", cmd_concord}};
+  } subs[] = {{"import", "tm import", cmd_import},
+              {"export", "tm export", cmd_export},
+              {"add", "tm add", cmd_add},
+              {"stats", "tm stats", cmd_stats},
+              {"lookup", "tm lookup", cmd_lookup},
+              {"concord", "tm concord", cmd_concord},
+              {"migrate", "tm migrate", cmd_migrate}};
   for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
     if (strcmp(sub, subs[i].name) != 0)
       continue;
@@ -628,6 +647,10 @@ static int run(int argc, char **argv) {
       return rc;
     if (a.output && strcmp(sub, "export") != 0) {
       cli_error(a.sub, "-o is for 'tm export' only");
+      return CLI_USAGE;
+    }
+    if ((a.from || a.to) && strcmp(sub, "migrate") != 0) {
+      cli_error(a.sub, "--from and --to are for 'tm migrate' only (the TM is --tm)");
       return CLI_USAGE;
     }
     return subs[i].fn(&a);

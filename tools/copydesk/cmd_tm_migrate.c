@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* copydesk tm migrate — copies a TM between SQLite files and PostgreSQL databases. */
-#include <getopt.h>
+/* copydesk tm migrate — copies a TM between SQLite files and PostgreSQL databases. Its options
+ * (--from, --to, --busy-timeout) are in cmd_tm.c's table, parsed there. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -11,23 +11,6 @@
 #include "cli_glue.h"
 
 #define SUB "tm migrate"
-
-static const char help[] =
-    "usage: copydesk tm migrate --from TM --to TM [--busy-timeout MS]\n"
-    "\n"
-    "Copies every unit of one TM into another: a SQLite file into a PostgreSQL database\n"
-    "(postgresql://USER@HOST/DB, any libpq URL), back, or file to file. The target is created\n"
-    "when missing and written in one transaction: an error leaves it as it was. Units the\n"
-    "target already holds are merged as 'tm import' merges them (usage counts add up).\n"
-    "Progress on stderr when it is a terminal.\n"
-    "\n"
-    "Options:\n"
-    "      --from TM            the TM to read (a file or a PostgreSQL URL)\n"
-    "      --to TM              the TM to write\n"
-    "      --busy-timeout MS    wait up to MS for another writer (default 5000)\n"
-    "  -h, --help               this help\n"
-    "\n"
-    "Exit status: 0 ok; 2 usage, input or database error.\n";
 
 typedef struct progress {
   bool tty;
@@ -62,34 +45,9 @@ static int open_store(const char *where, bool read_only, long busy_ms, cd_tm_sto
   return CLI_OK;
 }
 
-int cli_tm_migrate(int argc, char **argv) {
-  enum { OPT_FROM = 256, OPT_TO, OPT_BUSY };
-  static const struct option longopts[] = {{"from", required_argument, NULL, OPT_FROM},
-                                           {"to", required_argument, NULL, OPT_TO},
-                                           {"busy-timeout", required_argument, NULL, OPT_BUSY},
-                                           {"help", no_argument, NULL, 'h'},
-                                           {NULL, 0, NULL, 0}};
-  const char *from = NULL, *to = NULL;
-  long busy_ms = -1;
-  int c;
-  optind = 1;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-    switch (c) {
-    case OPT_FROM: from = optarg; break;
-    case OPT_TO: to = optarg; break;
-    case OPT_BUSY:
-      if (cli_parse_long(optarg, 0, 3600000, &busy_ms)) {
-        cli_error(SUB, "--busy-timeout wants milliseconds, not '%s'", optarg);
-        return CLI_USAGE;
-      }
-      break;
-    case 'h': fputs(help, stdout); return CLI_OK;
-    default: cli_option_error(SUB, c, argv); return CLI_USAGE;
-    }
-  }
-  if (!from || !to || optind < argc) {
-    cli_error(SUB, "give --from TM and --to TM, nothing else (see 'copydesk tm migrate --help')");
+int cli_tm_migrate(const char *from, const char *to, long busy_ms, int nrest) {
+  if (!from || !to || nrest > 0) {
+    cli_error(SUB, "give --from TM and --to TM, nothing else (see 'copydesk tm --help')");
     return CLI_USAGE;
   }
   if (strcmp(from, to) == 0) {
