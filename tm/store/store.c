@@ -671,8 +671,10 @@ static cd_status fold_unit(cd_tm_store *s, const cd_tm_unit *u, cd_error *err) {
   return st ? st : cd_terms_fold(u->target, strlen(u->target), &s->fold_tgt, err);
 }
 
-static cd_status add_in_tx(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd_error *err) {
-  char sl[64], tl[64];
+/* A unit the TM can hold: both languages (into sl and tl), a source and a target that are
+ * not blank, valid UTF-8 and free of what XML 1.0 cannot carry. */
+static cd_status unit_acceptable(const cd_tm_store *s, const cd_tm_unit *u, char sl[64],
+                                 char tl[64], cd_error *err) {
   cd_status st;
   if ((st = lang_key(u->src_lang, sl, s->path, err)) ||
       (st = lang_key(u->tgt_lang, tl, s->path, err)))
@@ -693,6 +695,101 @@ static cd_status add_in_tx(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd
                         "%s: a unit's text holds the control character U+%04X, which TMX "
                         "(XML 1.0) cannot carry; clean it with 'copydesk normalize' first",
                         s->path, (unsigned)bad);
+  return CD_OK;
+}
+
+/* The id of the unit with the same languages and texts (markup when there is some), or 0. */
+static cd_status sq_find_same(cd_tm_store *s, const tm_unit_in *in, int64_t ident, int64_t *found,
+                              cd_error *err) {
+  const char *sm = in->u->source_markup ? in->u->source_markup : in->u->source;
+  const char *tm = in->u->target_markup ? in->u->target_markup : in->u->target;
+  sqlite3_stmt *q;
+  cd_status st = prepared(s, ST_FIND_IDENT, &q, err);
+  if (st)
+    return st;
+  sqlite3_bind_int64(q, 1, ident);
+  int rc;
+  *found = 0;
+  while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+    if (same_text(q, 1, in->sl) && same_text(q, 2, in->tl) && same_text(q, 3, sm) &&
+        same_text(q, 4, tm)) {
+      *found = sqlite3_column_int64(q, 0);
+      break;
+    }
+  }
+  sqlite3_reset(q);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return db_error(s, rc, "cannot look for duplicates", err);
+  return CD_OK;
+}
+
+/* Merges a duplicate into unit id: the newer change date wins, usage counts add up. */
+static cd_status sq_merge(cd_tm_store *s, const tm_unit_in *in, int64_t id, cd_error *err) {
+  sqlite3_stmt *m;
+  cd_status st = prepared(s, ST_MERGE, &m, err);
+  if (st)
+    return st;
+  sqlite3_bind_int64(m, 1, id);
+  sqlite3_bind_int64(m, 2, in->changed);
+  sqlite3_bind_int64(m, 3, in->created);
+  sqlite3_bind_int64(m, 4, in->u->usage);
+  if (in->u->score >= 0)
+    sqlite3_bind_double(m, 5, in->u->score);
+  bind_text_or_null(m, 6, in->origin);
+  if (in->u->origin_date)
+    sqlite3_bind_int64(m, 7, in->u->origin_date);
+  int rc = sqlite3_step(m);
+  sqlite3_reset(m);
+  return rc == SQLITE_DONE ? CD_OK : db_error(s, rc, "cannot merge a duplicate unit", err);
+}
+
+/* Inserts a new unit and indexes its folded texts (FTS5 and the term counts). */
+static cd_status sq_insert(cd_tm_store *s, const tm_unit_in *in, int64_t ident, cd_error *err) {
+  const cd_tm_unit *u = in->u;
+  sqlite3_stmt *ins;
+  cd_status st = prepared(s, ST_INSERT, &ins, err);
+  if (st)
+    return st;
+  sqlite3_bind_text(ins, 1, in->sl, -1, SQLITE_STATIC);
+  sqlite3_bind_text(ins, 2, in->tl, -1, SQLITE_STATIC);
+  sqlite3_bind_text(ins, 3, u->source, -1, SQLITE_STATIC);
+  sqlite3_bind_text(ins, 4, u->target, -1, SQLITE_STATIC);
+  bind_text_or_null(ins, 5, u->source_markup);
+  bind_text_or_null(ins, 6, u->target_markup);
+  sqlite3_bind_int64(ins, 7, ident);
+  bind_text_or_null(ins, 8, in->origin);
+  if (u->origin_date)
+    sqlite3_bind_int64(ins, 9, u->origin_date);
+  if (u->score >= 0)
+    sqlite3_bind_double(ins, 10, u->score);
+  sqlite3_bind_int64(ins, 11, in->created);
+  sqlite3_bind_int64(ins, 12, in->changed);
+  sqlite3_bind_int64(ins, 13, u->usage);
+  int rc = sqlite3_step(ins);
+  sqlite3_reset(ins);
+  if (rc != SQLITE_DONE)
+    return db_error(s, rc, "cannot add a unit", err);
+  int64_t id = sqlite3_last_insert_rowid(s->db);
+  if ((st = fold_unit(s, u, err)))
+    return st;
+  sqlite3_stmt *f;
+  if ((st = prepared(s, ST_INSERT_FTS, &f, err)))
+    return st;
+  sqlite3_bind_int64(f, 1, id);
+  sqlite3_bind_text(f, 2, s->fold_src.data, (int)s->fold_src.len, SQLITE_STATIC);
+  sqlite3_bind_text(f, 3, s->fold_tgt.data, (int)s->fold_tgt.len, SQLITE_STATIC);
+  rc = sqlite3_step(f);
+  sqlite3_reset(f);
+  if (rc != SQLITE_DONE)
+    return db_error(s, rc, "cannot index a unit", err);
+  return cd_tm__count_terms(s, s->fold_src.data, s->fold_src.len, err);
+}
+
+static cd_status add_in_tx(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd_error *err) {
+  char sl[64], tl[64];
+  cd_status st = unit_acceptable(s, u, sl, tl, err);
+  if (st)
+    return st;
   /* The origin is usually a file name: bytes XML and JSON cannot carry are %-escaped. */
   const char *origin = NULL;
   if (u->origin_doc) {
@@ -707,97 +804,24 @@ static cd_status add_in_tx(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd
   h = cd_hash_more(h, tl, strlen(tl) + 1);
   h = cd_hash_more(h, sm, strlen(sm) + 1);
   h = cd_hash_more(h, tm, strlen(tm));
-  int64_t ident = (int64_t)(h >> 1); /* SQLite integers are signed */
   int64_t now = now_seconds();
   /* A unit that only knows when it changed was created no later than that. */
   int64_t created = u->created ? u->created : u->changed ? u->changed : now;
   int64_t changed = u->changed ? u->changed : created;
+  tm_unit_in in = {u, sl, tl, origin, created, changed, h};
   if (s->pg) {
     if ((st = fold_unit(s, u, err)))
       return st;
-    tm_unit_in in = {u, sl, tl, origin, created, changed, h};
     return cd_tm__pg_add(s, &in, merged, err);
   }
-
-  sqlite3_stmt *q;
-  if ((st = prepared(s, ST_FIND_IDENT, &q, err)))
-    return st;
-  sqlite3_bind_int64(q, 1, ident);
-  int rc;
+  int64_t ident = (int64_t)(h >> 1); /* SQLite integers are signed */
   int64_t found = 0;
-  while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-    if (same_text(q, 1, sl) && same_text(q, 2, tl) && same_text(q, 3, sm) && same_text(q, 4, tm)) {
-      found = sqlite3_column_int64(q, 0);
-      break;
-    }
-  }
-  sqlite3_reset(q);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return db_error(s, rc, "cannot look for duplicates", err);
-
-  if (found) {
-    sqlite3_stmt *m;
-    if ((st = prepared(s, ST_MERGE, &m, err)))
-      return st;
-    sqlite3_bind_int64(m, 1, found);
-    sqlite3_bind_int64(m, 2, changed);
-    sqlite3_bind_int64(m, 3, created);
-    sqlite3_bind_int64(m, 4, u->usage);
-    if (u->score >= 0)
-      sqlite3_bind_double(m, 5, u->score);
-    bind_text_or_null(m, 6, origin);
-    if (u->origin_date)
-      sqlite3_bind_int64(m, 7, u->origin_date);
-    rc = sqlite3_step(m);
-    sqlite3_reset(m);
-    if (rc != SQLITE_DONE)
-      return db_error(s, rc, "cannot merge a duplicate unit", err);
-    if (merged)
-      *merged = true;
-    return CD_OK;
-  }
-
-  sqlite3_stmt *ins;
-  if ((st = prepared(s, ST_INSERT, &ins, err)))
+  if ((st = sq_find_same(s, &in, ident, &found, err)))
     return st;
-  sqlite3_bind_text(ins, 1, sl, -1, SQLITE_STATIC);
-  sqlite3_bind_text(ins, 2, tl, -1, SQLITE_STATIC);
-  sqlite3_bind_text(ins, 3, u->source, -1, SQLITE_STATIC);
-  sqlite3_bind_text(ins, 4, u->target, -1, SQLITE_STATIC);
-  bind_text_or_null(ins, 5, u->source_markup);
-  bind_text_or_null(ins, 6, u->target_markup);
-  sqlite3_bind_int64(ins, 7, ident);
-  bind_text_or_null(ins, 8, origin);
-  if (u->origin_date)
-    sqlite3_bind_int64(ins, 9, u->origin_date);
-  if (u->score >= 0)
-    sqlite3_bind_double(ins, 10, u->score);
-  sqlite3_bind_int64(ins, 11, created);
-  sqlite3_bind_int64(ins, 12, changed);
-  sqlite3_bind_int64(ins, 13, u->usage);
-  rc = sqlite3_step(ins);
-  sqlite3_reset(ins);
-  if (rc != SQLITE_DONE)
-    return db_error(s, rc, "cannot add a unit", err);
-  int64_t id = sqlite3_last_insert_rowid(s->db);
-
-  if ((st = fold_unit(s, u, err)))
-    return st;
-  sqlite3_stmt *f;
-  if ((st = prepared(s, ST_INSERT_FTS, &f, err)))
-    return st;
-  sqlite3_bind_int64(f, 1, id);
-  sqlite3_bind_text(f, 2, s->fold_src.data, (int)s->fold_src.len, SQLITE_STATIC);
-  sqlite3_bind_text(f, 3, s->fold_tgt.data, (int)s->fold_tgt.len, SQLITE_STATIC);
-  rc = sqlite3_step(f);
-  sqlite3_reset(f);
-  if (rc != SQLITE_DONE)
-    return db_error(s, rc, "cannot index a unit", err);
-  if ((st = cd_tm__count_terms(s, s->fold_src.data, s->fold_src.len, err)))
-    return st;
-  if (merged)
-    *merged = false;
-  return CD_OK;
+  st = found ? sq_merge(s, &in, found, err) : sq_insert(s, &in, ident, err);
+  if (!st && merged)
+    *merged = found != 0;
+  return st;
 }
 
 cd_status cd_tm_store_add(cd_tm_store *s, const cd_tm_unit *u, bool *merged, cd_error *err) {
