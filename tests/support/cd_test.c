@@ -215,6 +215,24 @@ cd_tm_store *cdt_tm_fresh(const char *name) {
   return s;
 }
 
+cd_tm_unit cdt_unit(const char *sl, const char *tl, const char *src, const char *tgt) {
+  cd_tm_unit u;
+  cd_tm_unit_init(&u);
+  u.src_lang = sl;
+  u.tgt_lang = tl;
+  u.source = src;
+  u.target = tgt;
+  return u;
+}
+
+long long cdt_tm_count(cd_tm_store *s) {
+  cd_tm_stats st;
+  cd_error err;
+  if (cd_tm_store_stats(s, &st, NULL, NULL, &err))
+    fail_msg("stats: %s", err.message);
+  return (long long)st.units;
+}
+
 int cdt_names_setup(void **state) {
   cdt_names_fixture *f = calloc(1, sizeof *f);
   if (!f)

@@ -57,6 +57,10 @@ const char *cdt_pg_url(void);
  * caller frees it with cd_tm_store_free. */
 struct cd_tm_store;
 struct cd_tm_store *cdt_tm_fresh(const char *name);
+/* A unit of the two languages and texts, every other field as cd_tm_unit_init leaves it. */
+struct cd_tm_unit cdt_unit(const char *sl, const char *tl, const char *src, const char *tgt);
+/* The store's unit count (fails the test when the store cannot say). */
+long long cdt_tm_count(struct cd_tm_store *s);
 
 /* Counts '\n' in a buffer. */
 size_t cdt_count_lines(const char *s, size_t len);

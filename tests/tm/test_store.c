@@ -12,23 +12,6 @@
 
 #include "cd_tm_store.h"
 
-static cd_tm_unit unit(const char *sl, const char *tl, const char *src, const char *tgt) {
-  cd_tm_unit u;
-  cd_tm_unit_init(&u);
-  u.src_lang = sl;
-  u.tgt_lang = tl;
-  u.source = src;
-  u.target = tgt;
-  return u;
-}
-
-static int64_t count_units(cd_tm_store *s) {
-  cd_tm_stats st;
-  cd_error err;
-  assert_int_equal(cd_tm_store_stats(s, &st, NULL, NULL, &err), CD_OK);
-  return st.units;
-}
-
 static void test_schema_created(void **state) {
   (void)state;
   cd_tm_store *s = cdt_tm_fresh("schema.sqlite");
@@ -159,21 +142,21 @@ static void test_add_and_merge_duplicates(void **state) {
   cd_tm_store *s = cdt_tm_fresh("merge.sqlite");
   cd_error err;
   cd_tm_unit u =
-      unit("EN", "FR", "The polls close at 8 p.m.", "Les bureaux de vote ferment à 20 h.");
+      cdt_unit("EN", "FR", "The polls close at 8 p.m.", "Les bureaux de vote ferment à 20 h.");
   u.created = 1700000000;
   u.usage = 2;
   bool merged = true;
   assert_int_equal(cd_tm_store_add(s, &u, &merged, &err), CD_OK);
   assert_false(merged);
   /* The same unit again, later, with a score: merged, dates and usage updated. */
-  cd_tm_unit again = unit("en", "fr", u.source, u.target);
+  cd_tm_unit again = cdt_unit("en", "fr", u.source, u.target);
   again.created = 1710000000;
   again.usage = 3;
   again.score = 0.9;
   again.origin_doc = "elections.txt";
   assert_int_equal(cd_tm_store_add(s, &again, &merged, &err), CD_OK);
   assert_true(merged);
-  assert_int_equal(count_units(s), 1);
+  assert_int_equal(cdt_tm_count(s), 1);
   collected c;
   memset(&c, 0, sizeof c);
   assert_int_equal(cd_tm_store_foreach(s, NULL, NULL, collect, &c, &err), CD_OK);
@@ -186,20 +169,21 @@ static void test_add_and_merge_duplicates(void **state) {
   assert_true(c.score > 0.89 && c.score < 0.91);
   assert_string_equal(c.origin, "elections.txt");
   /* Another target or another language pair is another unit. */
-  cd_tm_unit other = unit("en", "fr", u.source, "Les bureaux de vote fermeront à 20 heures.");
+  cd_tm_unit other = cdt_unit("en", "fr", u.source, "Les bureaux de vote fermeront à 20 heures.");
   assert_int_equal(cd_tm_store_add(s, &other, &merged, &err), CD_OK);
   assert_false(merged);
-  cd_tm_unit de = unit("en", "de", u.source, "Die Wahllokale schließen um 20 Uhr.");
+  cd_tm_unit de = cdt_unit("en", "de", u.source, "Die Wahllokale schließen um 20 Uhr.");
   assert_int_equal(cd_tm_store_add(s, &de, &merged, &err), CD_OK);
   assert_false(merged);
-  assert_int_equal(count_units(s), 3);
+  assert_int_equal(cdt_tm_count(s), 3);
   memset(&c, 0, sizeof c);
   assert_int_equal(cd_tm_store_foreach(s, "en", "de", collect, &c, &err), CD_OK);
   assert_int_equal(c.n, 1);
   /* Bad units are refused. */
-  cd_tm_unit nolang = unit(NULL, "fr", "x", "y");
+  cd_tm_unit nolang = cdt_unit(NULL, "fr", "x", "y");
   assert_int_equal(cd_tm_store_add(s, &nolang, NULL, &err), CD_ERR_INPUT);
-  cd_tm_unit badutf8 = unit("en", "fr", "Caf\xE9 owners protest", "Les patrons de caf\xC3\xA9s");
+  cd_tm_unit badutf8 =
+      cdt_unit("en", "fr", "Caf\xE9 owners protest", "Les patrons de caf\xC3\xA9s");
   assert_int_equal(cd_tm_store_add(s, &badutf8, NULL, &err), CD_ERR_INPUT);
   assert_non_null(strstr(err.message, "UTF-8"));
   cd_tm_store_free(s);
@@ -210,11 +194,11 @@ static void test_add_units_all_or_nothing(void **state) {
   cd_tm_store *s = cdt_tm_fresh("batch.sqlite");
   cd_error err;
   cd_tm_unit beads[3] = {
-      unit("en", "uk", "The talks resumed in Geneva.", "Переговори відновилися в Женеві."),
-      unit("en", "uk", "No agreement was reached.", "Згоди не досягли."),
-      unit("en", NULL, "A broken bead.", "Зламана пара.")};
+      cdt_unit("en", "uk", "The talks resumed in Geneva.", "Переговори відновилися в Женеві."),
+      cdt_unit("en", "uk", "No agreement was reached.", "Згоди не досягли."),
+      cdt_unit("en", NULL, "A broken bead.", "Зламана пара.")};
   assert_int_equal(cd_tm_store_add_units(s, beads, 3, -1, NULL, &err), CD_ERR_INPUT);
-  assert_int_equal(count_units(s), 0);
+  assert_int_equal(cdt_tm_count(s), 0);
   beads[2].tgt_lang = "uk";
   beads[1].score = 0.2;
   beads[0].score = 0.95;
@@ -222,13 +206,13 @@ static void test_add_units_all_or_nothing(void **state) {
   assert_int_equal(cd_tm_store_add_units(s, beads, 3, 0.5, &c, &err), CD_OK);
   assert_int_equal(c.added, 2);
   assert_int_equal(c.skipped, 1);
-  assert_int_equal(count_units(s), 2);
+  assert_int_equal(cdt_tm_count(s), 2);
   /* Joining a caller's transaction, then rolling it back. */
   assert_int_equal(cd_tm_store_begin(s, &err), CD_OK);
   assert_int_equal(cd_tm_store_add_units(s, beads + 1, 1, -1, &c, &err), CD_OK);
   assert_true(cd_tm_store_in_transaction(s));
   cd_tm_store_rollback(s);
-  assert_int_equal(count_units(s), 2);
+  assert_int_equal(cdt_tm_count(s), 2);
   cd_tm_store_free(s);
 }
 
@@ -236,8 +220,8 @@ static void test_reader_during_write(void **state) {
   (void)state;
   cd_tm_store *w = cdt_tm_fresh("wal.sqlite");
   cd_error err;
-  cd_tm_unit u =
-      unit("de", "en", "Der Zug hatte zwei Stunden Verspätung.", "The train was two hours late.");
+  cd_tm_unit u = cdt_unit("de", "en", "Der Zug hatte zwei Stunden Verspätung.",
+                          "The train was two hours late.");
   assert_int_equal(cd_tm_store_add(w, &u, NULL, &err), CD_OK);
   cd_tm_store_options o;
   cd_tm_store_options_init(&o);
@@ -246,12 +230,12 @@ static void test_reader_during_write(void **state) {
   assert_int_equal(cd_tm_store_new(cdt_tmpfile("wal.sqlite"), &o, &r, &err), CD_OK);
   /* The writer holds an open import... */
   assert_int_equal(cd_tm_store_begin(w, &err), CD_OK);
-  cd_tm_unit v = unit("de", "en", "Die Brücke bleibt gesperrt.", "The bridge stays closed.");
+  cd_tm_unit v = cdt_unit("de", "en", "Die Brücke bleibt gesperrt.", "The bridge stays closed.");
   assert_int_equal(cd_tm_store_add(w, &v, NULL, &err), CD_OK);
   /* ...and the reader still reads the committed TM, at once. */
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
-  assert_int_equal(count_units(r), 1);
+  assert_int_equal(cdt_tm_count(r), 1);
   collected c;
   memset(&c, 0, sizeof c);
   assert_int_equal(cd_tm_store_foreach(r, "de", NULL, collect, &c, &err), CD_OK);
@@ -259,7 +243,7 @@ static void test_reader_during_write(void **state) {
   clock_gettime(CLOCK_MONOTONIC, &t1);
   assert_true(t1.tv_sec - t0.tv_sec < 1);
   assert_int_equal(cd_tm_store_commit(w, &err), CD_OK);
-  assert_int_equal(count_units(r), 2);
+  assert_int_equal(cdt_tm_count(r), 2);
   cd_tm_store_free(r);
   cd_tm_store_free(w);
 }
@@ -275,7 +259,7 @@ static void test_locked_database(void **state) {
   cd_tm_store *b = NULL;
   assert_int_equal(cd_tm_store_new(cdt_tmpfile("locked.sqlite"), &o, &b, &err), CD_OK);
   assert_int_equal(cd_tm_store_begin(a, &err), CD_OK);
-  cd_tm_unit u = unit("fr", "en", "La séance est levée.", "The session is closed.");
+  cd_tm_unit u = cdt_unit("fr", "en", "La séance est levée.", "The session is closed.");
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   assert_int_equal(cd_tm_store_add(b, &u, NULL, &err), CD_ERR_DB);
@@ -287,7 +271,7 @@ static void test_locked_database(void **state) {
   /* Once the lock is gone, the write goes through. */
   cd_tm_store_rollback(a);
   assert_int_equal(cd_tm_store_add(b, &u, NULL, &err), CD_OK);
-  assert_int_equal(count_units(a), 1);
+  assert_int_equal(cdt_tm_count(a), 1);
   cd_tm_store_free(a);
   cd_tm_store_free(b);
 }

@@ -17,23 +17,6 @@
 #include "cd_fuzzy.h"
 #include "cd_tm_store.h"
 
-static cd_tm_unit unit(const char *sl, const char *tl, const char *src, const char *tgt) {
-  cd_tm_unit u;
-  cd_tm_unit_init(&u);
-  u.src_lang = sl;
-  u.tgt_lang = tl;
-  u.source = src;
-  u.target = tgt;
-  return u;
-}
-
-static int64_t count_units(cd_tm_store *s) {
-  cd_tm_stats st;
-  cd_error err;
-  assert_int_equal(cd_tm_store_stats(s, &st, NULL, NULL, &err), CD_OK);
-  return st.units;
-}
-
 static cd_tm_store *open_at(const char *where) {
   cd_tm_store *s = NULL;
   cd_error err;
@@ -79,7 +62,7 @@ static void seed_units(cd_tm_store *s, size_t n, unsigned seed) {
   for (size_t i = 0; i < n; i++) {
     sentence(&b, &seed, 6 + i % 9);
     src[i] = strdup(b.data);
-    u[i] = unit("en", i % 5 ? "fr" : "de", src[i], i % 2 ? "cible une" : "cible deux");
+    u[i] = cdt_unit("en", i % 5 ? "fr" : "de", src[i], i % 2 ? "cible une" : "cible deux");
   }
   cd_tm_add_counts c;
   cd_error err;
@@ -106,7 +89,7 @@ static void test_pg_add_merge_and_open(void **state) {
   assert_non_null(strstr(err.message, "no copydesk TM"));
   cd_tm_store *s = open_at(url);
   assert_true(cd_tm_is_url(url));
-  cd_tm_unit u = unit("EN", "fr", "The minister resigned.", "Le ministre a démissionné.");
+  cd_tm_unit u = cdt_unit("EN", "fr", "The minister resigned.", "Le ministre a démissionné.");
   u.usage = 2;
   bool merged = true;
   assert_int_equal(cd_tm_store_add(s, &u, &merged, &err), CD_OK);
@@ -115,7 +98,7 @@ static void test_pg_add_merge_and_open(void **state) {
   u.score = 0.75;
   assert_int_equal(cd_tm_store_add(s, &u, &merged, &err), CD_OK);
   assert_true(merged);
-  assert_int_equal(count_units(s), 1);
+  assert_int_equal(cdt_tm_count(s), 1);
   cd_tm_stats st;
   assert_int_equal(cd_tm_store_stats(s, &st, NULL, NULL, &err), CD_OK);
   assert_int_equal(st.schema_version, 1);
@@ -164,11 +147,11 @@ static void test_pg_import_all_or_nothing(void **state) {
   CDT_NEED_PG();
   const char *url = cdt_tm_location("allornothing");
   cd_tm_store *s = open_at(url);
-  cd_tm_unit u[3] = {unit("en", "fr", "One.", "Un."), unit("en", "fr", "Two.", "Deux."),
-                     unit("en", "f r", "Three.", "Trois.")};
+  cd_tm_unit u[3] = {cdt_unit("en", "fr", "One.", "Un."), cdt_unit("en", "fr", "Two.", "Deux."),
+                     cdt_unit("en", "f r", "Three.", "Trois.")};
   cd_error err;
   assert_int_equal(cd_tm_store_add_units(s, u, 3, -1, NULL, &err), CD_ERR_INPUT);
-  assert_int_equal(count_units(s), 0);
+  assert_int_equal(cdt_tm_count(s), 0);
   cd_buf b = CD_BUF_INIT;
   pg_text(url, "SELECT (SELECT count(*) FROM unit_terms) + (SELECT count(*) FROM term_df)", &b);
   assert_string_equal(b.data, "0\n");
@@ -180,10 +163,10 @@ static void test_pg_import_all_or_nothing(void **state) {
   assert_true(many && texts);
   for (int i = 0; i < MANY; i++) {
     snprintf(texts[i], sizeof texts[i], "Unit %d.", i);
-    many[i] = unit("en", i == 10100 ? "f r" : "fr", texts[i], texts[i]);
+    many[i] = cdt_unit("en", i == 10100 ? "f r" : "fr", texts[i], texts[i]);
   }
   assert_int_equal(cd_tm_store_add_units(s, many, MANY, -1, NULL, &err), CD_ERR_INPUT);
-  assert_int_equal(count_units(s), 0);
+  assert_int_equal(cdt_tm_count(s), 0);
   pg_text(url, "SELECT (SELECT count(*) FROM unit_terms) + (SELECT count(*) FROM term_df)", &b);
   assert_string_equal(b.data, "0\n");
   cd_tm_add_counts k;
@@ -192,7 +175,7 @@ static void test_pg_import_all_or_nothing(void **state) {
   assert_int_equal(cd_tm_store_add_units(s, many, MANY, -1, &k, &err), CD_OK);
   assert_int_equal(k.added, MANY - 1);
   assert_int_equal(k.merged, 1);
-  assert_int_equal(count_units(s), MANY - 1);
+  assert_int_equal(cdt_tm_count(s), MANY - 1);
   pg_text(url, "SELECT n FROM term_df WHERE term = 'unit'", &b);
   assert_int_equal(strtol(b.data, NULL, 10), MANY - 1);
   free(many);
@@ -202,10 +185,10 @@ static void test_pg_import_all_or_nothing(void **state) {
   assert_int_equal(cd_tm_store_begin(s, &err), CD_OK);
   assert_int_equal(cd_tm_store_add_units(s, u, 2, -1, NULL, &err), CD_OK);
   cd_tm_store_rollback(s);
-  assert_int_equal(count_units(s), 0);
+  assert_int_equal(cdt_tm_count(s), 0);
   /* And a good one commits everything. */
   assert_int_equal(cd_tm_store_add_units(s, u, 2, -1, NULL, &err), CD_OK);
-  assert_int_equal(count_units(s), 2);
+  assert_int_equal(cdt_tm_count(s), 2);
   pg_text(url, "SELECT string_agg(term || '=' || n, ' ' ORDER BY term) FROM term_df", &b);
   assert_string_equal(b.data, "one=1 two=1\n");
   nested nw = {s, 0, 0};
@@ -237,7 +220,7 @@ static void writer(const char *url, int who, int n) {
       }
       memcpy(texts[k][0], src, sizeof src);
       memcpy(texts[k][1], tgt, sizeof tgt);
-      u[k] = unit("en", "fr", texts[k][0], texts[k][1]);
+      u[k] = cdt_unit("en", "fr", texts[k][0], texts[k][1]);
     }
     if (cd_tm_store_add_units(s, u, 50, -1, NULL, &err)) {
       fprintf(stderr, "writer %d: %s\n", who, err.message);
@@ -297,7 +280,7 @@ static void test_pg_concurrent_writers_and_reader(void **state) {
     assert_int_equal(WEXITSTATUS(status), 0);
   }
   s = open_at(url);
-  assert_int_equal(count_units(s), 100 + 2 * 400);
+  assert_int_equal(cdt_tm_count(s), 100 + 2 * 400);
   cd_tm_store_free(s);
   /* Nothing lost or doubled in the index either: every unit holds "sentence" once. */
   cd_buf b = CD_BUF_INIT;
@@ -350,7 +333,7 @@ static void test_pg_migrate_round_trip(void **state) {
   const char *pg = cdt_tm_location("migrate");
   cd_tm_store *sa = open_at(a);
   seed_units(sa, 2500, 7);
-  cd_tm_unit u = unit("en-GB", "de", "With <b>tags</b>.", "Mit <b>Tags</b>.");
+  cd_tm_unit u = cdt_unit("en-GB", "de", "With <b>tags</b>.", "Mit <b>Tags</b>.");
   u.source_markup = "With <bpt i=\"1\">&lt;b&gt;</bpt>tags<ept i=\"1\">&lt;/b&gt;</ept>.";
   u.origin_doc = "desk/a\x01.txt";
   u.origin_date = 1700000000;
@@ -362,9 +345,9 @@ static void test_pg_migrate_round_trip(void **state) {
   cd_tm_store *sp = open_at(pg), *sb = open_at(b);
   cd_tm_add_counts c;
   assert_int_equal(cd_tm_store_copy(sa, sp, NULL, NULL, &c, &err), CD_OK);
-  assert_int_equal(c.added, count_units(sa));
+  assert_int_equal(c.added, cdt_tm_count(sa));
   assert_int_equal(cd_tm_store_copy(sp, sb, NULL, NULL, &c, &err), CD_OK);
-  assert_int_equal(c.added, count_units(sa));
+  assert_int_equal(c.added, cdt_tm_count(sa));
   cd_tm_store_free(sa);
   cd_tm_store_free(sp);
   cd_tm_store_free(sb);
@@ -422,7 +405,7 @@ static void bulk_units(cd_tm_unit *u, char (*src)[96], char (*tgt)[96], char (*m
       j = 7000;
     snprintf(src[i], sizeof src[i], "Bulk sentence %d, %s, item%d.", j, odd[j % 8], j % 50);
     snprintf(tgt[i], sizeof tgt[i], "Phrase %d : %s (élément%d).", j, odd[(j + 3) % 8], j % 30);
-    u[i] = unit("en", j % 4 ? "fr" : "de", src[i], tgt[i]);
+    u[i] = cdt_unit("en", j % 4 ? "fr" : "de", src[i], tgt[i]);
     if (j % 9 == 0) {
       snprintf(mk[i], sizeof mk[i], "<bpt i=\"1\">&lt;b&gt;</bpt>%s<ept i=\"1\">&lt;/b&gt;</ept>",
                src[i]);
