@@ -949,16 +949,8 @@ static cd_status check_balance(cd_checker *c, const where *w, const char *lang, 
       continue;
     }
     if (is_bracket_open || qopen || straight) {
-      if (depth == cap) {
-        size_t nc = cap ? cap * 2 : 16;
-        opener *p = realloc(stack, nc * sizeof *p);
-        if (!p) {
-          st = CD_ERR_NOMEM;
-          break;
-        }
-        stack = p;
-        cap = nc;
-      }
+      if ((st = CD_GROW(stack, depth, cap)))
+        break;
       uint32_t close = straight          ? '"'
                        : is_bracket_open ? (cp == '('   ? ')'
                                             : cp == '[' ? ']'

@@ -498,14 +498,9 @@ static cd_status export_dic(cd_names *names, const char *lang, cd_names_write_fn
         while (*e && *e != ' ')
           e++;
         if (e > p) {
-          if (n == cap) {
-            cap = cap ? cap * 2 : 256;
-            char **nw = realloc(words, cap * sizeof *nw);
-            if (!nw) {
-              st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-              break;
-            }
-            words = nw;
+          if (CD_GROW(words, n, cap)) {
+            st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+            break;
           }
           words[n] = strndup(p, (size_t)(e - p));
           if (!words[n]) {

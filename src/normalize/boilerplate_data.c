@@ -213,14 +213,9 @@ static cd_status load_pattern_files(cd_bp_data *d, const char *dir, cd_error *er
     if (len <= 13 || strncmp(e->d_name, "patterns-", 9) != 0 ||
         strcmp(e->d_name + len - 4, ".tsv") != 0)
       continue;
-    if (n == cap) {
-      cap = cap ? cap * 2 : 8;
-      char **nn = realloc(names, cap * sizeof *nn);
-      if (!nn) {
-        st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
-        break;
-      }
-      names = nn;
+    if (CD_GROW(names, n, cap)) {
+      st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");
+      break;
     }
     if (!(names[n] = dup_n(e->d_name, len))) {
       st = cd_error_set(err, CD_ERR_NOMEM, "out of memory");

@@ -634,14 +634,8 @@ static bool collect(mj_state *st, size_t n, size_t k, bool latin_line, cand **ou
           window_badness(t, c, n, sp.s, sp.e, c + sp.s, sp.e - sp.s, latin_line, &tmp, &oom);
       int after = window_badness(t, c, n, sp.s, sp.e, f->v, f->n, latin_line, &tmp, &oom);
       if (!oom && before - after >= 0) {
-        if (*n_out == cap) {
-          cap = cap ? cap * 2 : 8;
-          cand *p = realloc(*out, cap * sizeof *p);
-          if (!p)
-            oom = true;
-          else
-            *out = p;
-        }
+        if (CD_GROW(*out, *n_out, cap))
+          oom = true;
         if (!oom) {
           cand *cd = &(*out)[(*n_out)++];
           mj_fix fx = {sp.s,

@@ -119,14 +119,9 @@ static int split_lines(doc *d) {
     size_t te = e;
     if (te > pos && s[te - 1] == '\r')
       te--;
-    if (d->n == cap) {
-      cap = cap ? cap * 2 : 256;
-      cd_align_sentence *nv = realloc(d->sent, cap * sizeof *nv);
-      if (!nv) {
-        cli_error("align", "out of memory");
-        return CLI_USAGE;
-      }
-      d->sent = nv;
+    if (CD_GROW(d->sent, d->n, cap)) {
+      cli_error("align", "out of memory");
+      return CLI_USAGE;
     }
     d->sent[d->n++] = (cd_align_sentence){s + pos, te - pos, 0};
     pos = nl ? e + 1 : len;
