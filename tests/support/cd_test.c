@@ -245,6 +245,17 @@ int cdt_names_setup(void **state) {
   o.db_path = dbp;
   o.translit_dir = tr;
   cd_error err;
+  /* under tests/support/pg_cluster.sh the same store is read from PostgreSQL */
+  const char *url = getenv("CDT_PG_URL");
+  if (url && *url) {
+    cd_names_migrate_stats ms;
+    if (cd_names_migrate(dbp, url, &ms, &err)) {
+      print_error("names migrate: %s\n", err.message);
+      free(f);
+      return -1;
+    }
+    o.db_path = url;
+  }
   cd_names_scan_options so;
   cd_names_scan_options_init(&so);
   so.data_dir = cdt_data_dir();

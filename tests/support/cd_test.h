@@ -66,7 +66,8 @@ long long cdt_tm_count(struct cd_tm_store *s);
 size_t cdt_count_lines(const char *s, size_t len);
 
 /* The shipped names database of the data directory and a scanner over it (the data
- * directory's lists), as a cmocka group fixture: *state is a cdt_names_fixture. */
+ * directory's lists), as a cmocka group fixture: *state is a cdt_names_fixture. With
+ * CDT_PG_URL set the database is migrated there and read from PostgreSQL. */
 struct cd_names;
 struct cd_names_scanner;
 typedef struct cdt_names_fixture {
