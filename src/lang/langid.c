@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
+#include <unicode/uloc.h>
 #include <unicode/uscript.h>
 #include <unistd.h>
 
@@ -532,12 +533,26 @@ bool cd_lang_tag_valid(const char *tag) {
   return *p == '\0';
 }
 
+/* Whether code is a language ICU knows (its ISO 639 list): file names hold words of two or
+ * three letters that only look like tags ("ref", "src", "old", "new", "doc"). */
+static bool known_language(const char *code) {
+  for (const char *const *l = uloc_getISOLanguages(); l && *l; l++)
+    if (strcmp(*l, code) == 0)
+      return true;
+  return false;
+}
+
 static bool copy_tag(const char *s, size_t n, char out[16]) {
   if (n < 2 || n > 3)
     return false;
   for (size_t i = 0; i < n; i++)
     if (!(s[i] >= 'a' && s[i] <= 'z'))
       return false;
+  char code[4];
+  memcpy(code, s, n);
+  code[n] = '\0';
+  if (!known_language(code))
+    return false;
   memcpy(out, s, n);
   out[n] = '\0';
   return true;

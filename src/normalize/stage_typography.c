@@ -22,7 +22,7 @@
 #include <unicode/uchar.h>
 
 #define MASK_EDITED 2
-#define MASK_CLOSING_QUOTE 3 /* a straight " this line turned into a closing mark */
+#define MASK_CLOSING_QUOTE 3 /* a straight " or ' this line turned into a closing mark */
 
 typedef struct typo_edit {
   size_t start, end;   /* bytes of the line */
@@ -363,16 +363,24 @@ static void rewrite_quote(line_ctx *c, size_t pos, size_t len, uint32_t cp, cons
   add_edit(c, pos, pos + len, target, tl, rule, conf);
 }
 
-/* Rewrites a closing mark; a straight " is remembered as closing for the space rules. */
+/* A straight mark at pos that this line turned into a closing one (a closing quote, or an
+ * apostrophe: ’) is remembered, so that the space rules judge it as what it becomes: the
+ * next run must not find another context than this one did. */
+static void mark_closing(line_ctx *c, size_t pos, uint32_t cp) {
+  if ((cp == '"' || cp == '\'') && c->st->mask[pos] == MASK_EDITED)
+    c->st->mask[pos] = MASK_CLOSING_QUOTE;
+}
+
+/* Rewrites a closing mark. */
 static void rewrite_closing(line_ctx *c, size_t pos, size_t len, uint32_t cp, const char *target,
                             bool spaced_straight, double conf) {
   rewrite_quote(c, pos, len, cp, target, false, spaced_straight, conf);
-  if (cp == '"' && c->st->mask[pos] == MASK_EDITED)
-    c->st->mask[pos] = MASK_CLOSING_QUOTE;
+  mark_closing(c, pos, cp);
 }
 
 static void apostrophe(line_ctx *c, size_t pos, size_t len, double conf) {
   add_edit_str(c, pos, pos + len, c->sty->apostrophe, "typography.apostrophe", conf);
+  mark_closing(c, pos, (unsigned char)c->s[pos]);
 }
 
 /* '90s, '68: an apostrophe for elided century digits. */
@@ -1075,7 +1083,7 @@ static bool punct_follow_ok(const line_ctx *c, size_t p) {
 
 /* What may precede : ; ! ? for the space rule: a word, a number, a closing quote/bracket. */
 static bool punct_prev_ok(const line_ctx *c, int32_t prev, size_t prev_pos) {
-  if (prev == '"') /* only once it is known to close */
+  if (prev == '"' || prev == '\'') /* only once it is known to close */
     return c->st->mask[prev_pos] == MASK_CLOSING_QUOTE;
   int k = cls(prev);
   if (k == C_ALNUM || k == C_CLOSEB)

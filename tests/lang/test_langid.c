@@ -168,6 +168,13 @@ static void test_lang_from_filename(void **state) {
   assert_string_equal(t, "de");
   assert_false(cd_lang_from_filename("story.txt", s, t));
   assert_false(cd_lang_from_filename("notes-draft.txt", s, t)); /* "draft" is no tag */
+  /* words shaped like tags are not languages: an English reference text stays undecided */
+  assert_false(cd_lang_from_filename("news-uk.en-ref.txt", s, t));
+  assert_false(cd_lang_from_filename("story.src.txt", s, t));
+  assert_false(cd_lang_from_filename("memo-old.txt", s, t));
+  assert_false(cd_lang_from_filename("pairs.ref-src.tsv", s, t));
+  assert_true(cd_lang_from_filename("bulletin-de.txt", s, t));
+  assert_string_equal(s, "de");
   assert_false(cd_lang_from_filename("pairs.tsv", s, t));
   assert_false(cd_lang_from_filename("dir.fr/story", s, t));
 }
