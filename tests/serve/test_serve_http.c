@@ -42,10 +42,10 @@ static void server_start(server *s, const char *name) {
   if (!bin)
     fail_msg("COPYDESK_BIN is not set (run the tests through ctest)");
   char tok[4200];
-  snprintf(s->tm, sizeof s->tm, "%s", cdt_tmpfile(name));
-  snprintf(s->log, sizeof s->log, "%s.log", s->tm);
-  snprintf(tok, sizeof tok, "%s.token", s->tm);
-  unlink(s->tm);
+  /* the log and the token are files; the TM is one too, or a database under pg_cluster.sh */
+  snprintf(s->log, sizeof s->log, "%s.log", cdt_tmpfile(name));
+  snprintf(tok, sizeof tok, "%s.token", cdt_tmpfile(name));
+  snprintf(s->tm, sizeof s->tm, "%s", cdt_tm_location(name));
   cdt_write_file(tok, TOKEN "\n", strlen(TOKEN) + 1);
   cdt_write_file(s->log, "", 0);
   s->pid = fork();

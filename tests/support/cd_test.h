@@ -33,7 +33,7 @@ int cdt_run(const char *const *argv, const char *stdin_data, size_t stdin_len, c
             cd_buf *err);
 
 /* Opens a TM file read-only, fails the test unless PRAGMA integrity_check says ok, and
- * returns its number of units. */
+ * returns its number of units; for a PostgreSQL URL, the number of units the store holds. */
 long cdt_tm_units_checked(const char *tm_path);
 
 /* Where a new, empty TM called name goes: with CDT_PG_URL set (tests/support/pg_cluster.sh
